@@ -1,0 +1,84 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { formatShape, shapesEqual } from "../tensor/shape.js";
+import type { GradFn } from "./grad-fn.js";
+import { withGradMode } from "./grad-mode.js";
+
+export interface BackwardOptions {
+  /** Keep the graph's saved tensors so `backward` can run through it again. */
+  retainGraph?: boolean;
+}
+
+/**
+ * Orders the graph behind `root` so every node comes after all nodes that consume its output.
+ * Iterative depth-first search: a chain of 100,000 ops must not overflow the call stack.
+ */
+function topologicalOrder(root: GradFn): GradFn[] {
+  const postOrder: GradFn[] = [];
+  const visited = new Set<GradFn>([root]);
+  const stack: [GradFn, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [node, next] = top;
+    if (next < node.inputs.length) {
+      top[1] = next + 1;
+      const child = node.inputs[next]!.gradFn;
+      if (child !== null && !visited.has(child)) {
+        visited.add(child);
+        stack.push([child, 0]);
+      }
+    } else {
+      stack.pop();
+      postOrder.push(node);
+    }
+  }
+  return postOrder.reverse();
+}
+
+function accumulateLeaf(leaf: Tensor, grad: Tensor): void {
+  if (!shapesEqual(leaf.shape, grad.shape)) {
+    throw new Error(`backward: gradient of shape ${formatShape(grad.shape)} does not match its tensor ${formatShape(leaf.shape)}`);
+  }
+  const owned = grad.dtype === leaf.dtype ? grad.contiguous() : grad.to(leaf.dtype);
+  leaf.grad = leaf.grad === null ? owned : leaf.grad.add(owned);
+}
+
+/**
+ * Reverse-mode automatic differentiation: propagates `gradient` (dL/d`root`) back through the
+ * recorded graph by the chain rule and accumulates dL/dx into `.grad` of every leaf that
+ * requires a gradient, as PyTorch does.
+ */
+export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOptions = {}): void {
+  if (!root.requiresGrad) {
+    throw new Error("backward: the tensor does not require grad and has no graph (was it computed inside noGrad, or from tensors without requiresGrad?)");
+  }
+  const rootNode = root.gradFn;
+  withGradMode(false, () => {
+    if (rootNode === null) {
+      accumulateLeaf(root, gradient);
+      return;
+    }
+    const order = topologicalOrder(rootNode);
+    const pending = new Map<GradFn, Tensor>([[rootNode, gradient]]);
+    for (const node of order) {
+      const dy = pending.get(node);
+      pending.delete(node);
+      if (dy === undefined) continue;
+      if (node.rule === null) {
+        throw new Error(`backward: trying to go through the graph a second time at ${node.name}; its saved tensors were freed after the first backward (pass { retainGraph: true } to the first call)`);
+      }
+      if (node.retained !== null) node.retained.grad = node.retained.grad === null ? dy : node.retained.grad.add(dy);
+      const grads = node.rule(dy);
+      if (!options.retainGraph) node.rule = null;
+      for (let i = 0; i < node.inputs.length; i++) {
+        const input = node.inputs[i]!;
+        const grad = grads[i];
+        if (grad === null || grad === undefined || !input.requiresGrad) continue;
+        if (input.gradFn === null) accumulateLeaf(input, grad);
+        else {
+          const previous = pending.get(input.gradFn);
+          pending.set(input.gradFn, previous === undefined ? grad : previous.add(grad));
+        }
+      }
+    }
+  });
+}

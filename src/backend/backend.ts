@@ -1,0 +1,91 @@
+/**
+ * The kernel interface every backend implements. Tensors never touch typed arrays: they hold a
+ * {@link DataRef} owned by a backend and ask the backend's kernels for every computation, so a
+ * WebAssembly backend can keep all tensor data inside its own memory.
+ *
+ * Every kernel writes into an `out` buffer allocated by the caller with {@link Backend.allocate}.
+ * Inputs are contiguous unless a parameter is a {@link StridedRef}.
+ */
+import type { DType } from "../tensor/dtype.js";
+
+/** Opaque handle to a backend-owned buffer. Each backend narrows it to its own class. */
+export interface DataRef {
+  readonly size: number;
+  readonly dtype: DType;
+}
+
+/** A buffer read through strides (a stride of 0 repeats an element: that is how `expand` works). */
+export interface StridedRef {
+  readonly ref: DataRef;
+  readonly offset: number;
+  readonly strides: readonly number[];
+}
+
+/** Element-wise functions of one argument. */
+export type UnaryOp =
+  | "neg"
+  | "exp"
+  | "log"
+  | "sqrt"
+  | "abs"
+  | "sign"
+  | "relu"
+  | "sigmoid"
+  | "tanh"
+  | "step"; // 1 where x > 0, else 0: the derivative of relu
+
+/** Element-wise functions of two arguments (comparisons return 1 or 0). */
+export type BinaryOp = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "gt" | "ge" | "lt" | "le" | "eq";
+
+export type ReduceOp = "sum" | "max";
+
+/** Shape of a batched matrix product: out[b] = op(a[b]) · op(b[b]), op = optional transpose. */
+export interface MatmulSpec {
+  readonly batch: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  /** `a` is stored as [batch, k, m] and used transposed. */
+  readonly transA: boolean;
+  /** `b` is stored as [batch, n, k] and used transposed. */
+  readonly transB: boolean;
+  /** Element distance between consecutive batch matrices of `a` (0 broadcasts one matrix). */
+  readonly batchStrideA: number;
+  readonly batchStrideB: number;
+}
+
+export interface Backend {
+  readonly name: string;
+
+  allocate(size: number, dtype: DType): DataRef;
+  /** Copies `values` into a new buffer of `dtype`. */
+  fromValues(values: ArrayLike<number>, dtype: DType): DataRef;
+  /** Copies the buffer out. */
+  read(ref: DataRef): Float32Array | Float64Array;
+  /** Releases a buffer; called by the tensor layer's finalizer, never by users. */
+  free(ref: DataRef): void;
+
+  fill(out: DataRef, value: number): void;
+  /** out = x converted to out's dtype. */
+  cast(x: DataRef, out: DataRef): void;
+  /** Gathers a strided view of `shape` into contiguous `out`: expand, permute and copies. */
+  copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void;
+
+  unary(op: UnaryOp, x: DataRef, out: DataRef): void;
+  /** out = clamp(x, lo, hi) (either bound may be ±Infinity). */
+  clamp(x: DataRef, lo: number, hi: number, out: DataRef): void;
+  /** out[shape] = a op b, both read through strides over `shape`. */
+  binary(op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void;
+  /** Reduces one axis of a contiguous [outer, axisSize, inner] buffer into [outer, inner]. */
+  reduce(op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void;
+  /** Index of the first maximum along the middle axis of [outer, axisSize, inner]. */
+  argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void;
+  matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void;
+  /**
+   * out[outer, j, inner] = x[outer, index[outer, j, inner], inner] for j < indexAxis; index
+   * values are already validated integers in [0, axisSize).
+   */
+  gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void;
+  /** Reverse of gather: out (zeroed by the caller) [outer, axisSize, inner] += dy at index. */
+  scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void;
+}

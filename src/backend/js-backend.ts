@@ -1,0 +1,86 @@
+import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, StridedRef, UnaryOp } from "./backend.js";
+import { JsBuffer, arrayOf, newArray, type FloatArray } from "./js-buffer.js";
+import { binaryKernel, clampKernel, copyStridedKernel, unaryKernel } from "./js-elementwise.js";
+import { matmulKernel } from "./js-matmul.js";
+import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel } from "./js-reduce.js";
+import type { DType } from "../tensor/dtype.js";
+
+function isContiguous(view: StridedRef, shape: readonly number[]): boolean {
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && view.strides[d] !== expected) return false;
+    expected *= shape[d]!;
+  }
+  return true;
+}
+
+function isScalar(view: StridedRef): boolean {
+  return view.strides.every((s) => s === 0);
+}
+
+/** The pure-TypeScript backend: runs everywhere, the reference for every other backend. */
+export class JsBackend implements Backend {
+  readonly name = "js";
+
+  allocate(size: number, dtype: DType): DataRef {
+    return new JsBuffer(newArray(size, dtype));
+  }
+  fromValues(values: ArrayLike<number>, dtype: DType): DataRef {
+    const data = newArray(values.length, dtype);
+    data.set(values);
+    return new JsBuffer(data);
+  }
+  read(ref: DataRef): FloatArray {
+    return arrayOf(ref).slice();
+  }
+  free(): void {
+    // typed arrays are reclaimed by the garbage collector
+  }
+  fill(out: DataRef, value: number): void {
+    arrayOf(out).fill(value);
+  }
+  cast(x: DataRef, out: DataRef): void {
+    arrayOf(out).set(arrayOf(x));
+  }
+  copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void {
+    copyStridedKernel(arrayOf(x.ref), x.offset, x.strides, shape, arrayOf(out));
+  }
+  unary(op: UnaryOp, x: DataRef, out: DataRef): void {
+    unaryKernel(op, arrayOf(x), arrayOf(out));
+  }
+  clamp(x: DataRef, lo: number, hi: number, out: DataRef): void {
+    clampKernel(arrayOf(x), lo, hi, arrayOf(out));
+  }
+  binary(op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void {
+    const [da, oa, sa] = this.flatOperand(a, shape);
+    const [db, ob, sb] = this.flatOperand(b, shape);
+    binaryKernel(op, da, oa, sa, db, ob, sb, arrayOf(out));
+  }
+  reduce(op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
+    reduceKernel(op, arrayOf(x), outer, axisSize, inner, arrayOf(out));
+  }
+  argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
+    argmaxKernel(arrayOf(x), outer, axisSize, inner, arrayOf(out));
+  }
+  matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
+    matmulKernel(arrayOf(a), arrayOf(b), spec, arrayOf(out));
+  }
+  gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
+    gatherKernel(arrayOf(x), arrayOf(index), outer, axisSize, indexAxis, inner, arrayOf(out));
+  }
+  scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
+    scatterAddKernel(arrayOf(dy), arrayOf(index), outer, axisSize, indexAxis, inner, arrayOf(out));
+  }
+
+  /** A binary operand as (array, offset, step 1 or 0); other broadcasts are materialised. */
+  private flatOperand(view: StridedRef, shape: readonly number[]): [FloatArray, number, number] {
+    const data = arrayOf(view.ref);
+    if (isScalar(view)) return [data, view.offset, 0];
+    if (isContiguous(view, shape)) return [data, view.offset, 1];
+    let size = 1;
+    for (const s of shape) size *= s;
+    const dense = newArray(size, view.ref.dtype);
+    copyStridedKernel(data, view.offset, view.strides, shape, dense);
+    return [dense, 0, 1];
+  }
+}

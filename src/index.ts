@@ -1,0 +1,17 @@
+/**
+ * nabla — deep learning from first principles: tensors, reverse-mode autograd, and everything
+ * the lecture builds on them.
+ */
+export { Tensor } from "./tensor/tensor.js";
+export type { Operand, NestedArray } from "./tensor/tensor.js";
+export type { DType } from "./tensor/dtype.js";
+export { tensor, zeros, ones, full, rand, randn, arange, eye, zerosLike, onesLike } from "./tensor/creation.js";
+export type { TensorOptions, TensorDataOptions, RandomOptions } from "./tensor/creation.js";
+export { manualSeed, Generator } from "./tensor/random.js";
+export { noGrad, isGradEnabled } from "./autograd/grad-mode.js";
+export { jacobian } from "./autograd/jacobian.js";
+export { gradcheck } from "./autograd/gradcheck.js";
+export type { GradcheckOptions } from "./autograd/gradcheck.js";
+export type { BackwardOptions } from "./autograd/backward.js";
+export { setBackend, getBackend } from "./backend/registry.js";
+export type { BackendName } from "./backend/registry.js";

@@ -1,0 +1,88 @@
+/** Reduction primitives (sum, max) and what composes from them (mean, argmax). */
+import type { ReduceOp } from "../backend/backend.js";
+import { record } from "../autograd/grad-fn.js";
+import { Tensor } from "../tensor/tensor.js";
+import { formatShape, normalizeDim, normalizeDims, sizeOf } from "../tensor/shape.js";
+import { emptyLike } from "./operand.js";
+import { expand, reshape } from "./movement.js";
+
+type Dims = number | readonly number[] | null | undefined;
+
+function resolveDims(op: string, x: Tensor, dim: Dims): number[] {
+  if (dim === null || dim === undefined) return x.shape.map((_, i) => i);
+  return normalizeDims(op, dim, x.ndim).filter((d) => d < x.ndim);
+}
+
+/** Reduces `axes` one at a time (last first) with the backend's single-axis kernel; keeps dims. */
+function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
+  let current = x.contiguous();
+  const shape = [...x.shape];
+  for (let i = axes.length - 1; i >= 0; i--) {
+    const axis = axes[i]!;
+    const outer = sizeOf(shape.slice(0, axis));
+    const axisSize = shape[axis]!;
+    const inner = sizeOf(shape.slice(axis + 1));
+    if (op === "max" && axisSize === 0) throw new Error(`max: cannot reduce an empty dimension ${axis} of ${formatShape(x.shape)}`);
+    shape[axis] = 1;
+    const out = emptyLike(x, [...shape]);
+    x.backend.reduce(op, current.dataRef(), outer, axisSize, inner, out.storage.ref);
+    current = out;
+  }
+  return current;
+}
+
+function keptShape(x: Tensor, axes: readonly number[]): number[] {
+  return x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+function finalShape(x: Tensor, axes: readonly number[], keepdim: boolean): number[] {
+  return keepdim ? keptShape(x, axes) : x.shape.filter((_, i) => !axes.includes(i));
+}
+
+export function sum(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  const axes = resolveDims("sum", x, dim);
+  const kept = reduceAxes("sum", x, axes);
+  const out = new Tensor(kept.storage, finalShape(x, axes, keepdim));
+  // d(Σx)/dx_i = 1: every input element receives the gradient of its sum
+  return record(out, "sum", [x], (dy) => [expand(reshape(dy, keptShape(x, axes)), x.shape)]);
+}
+
+export function mean(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  const axes = resolveDims("mean", x, dim);
+  const count = sizeOf(axes.map((a) => x.shape[a]!));
+  return sum(x, axes, keepdim).div(count);
+}
+
+export function max(x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
+  const axes = dim === null || dim === undefined ? x.shape.map((_, i) => i) : [normalizeDim("max", dim, x.ndim)].filter((d) => d < x.ndim);
+  if (x.size === 0) throw new Error(`max: cannot take the maximum of an empty tensor ${formatShape(x.shape)}`);
+  const kept = reduceAxes("max", x, axes);
+  const out = new Tensor(kept.storage, finalShape(x, axes, keepdim));
+  // d max/dx_i = 1 for the elements equal to the max, shared evenly among ties
+  return record(out, "max", [x], (dy) => {
+    const winners = x.eq(expand(kept, x.shape));
+    const count = sum(winners, axes, true);
+    return [expand(reshape(dy, kept.shape), x.shape).mul(winners).div(count)];
+  });
+}
+
+export function argmax(x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
+  if (x.size === 0) throw new Error(`argmax: cannot take the argmax of an empty tensor ${formatShape(x.shape)}`);
+  if (dim === null || dim === undefined) {
+    const flat = reshape(x.detach(), [x.size]);
+    const out = emptyLike(x, keepdim ? x.shape.map(() => 1) : [], "float32");
+    x.backend.argmax(flat.dataRef(), 1, x.size, 1, out.storage.ref);
+    return out;
+  }
+  const axis = normalizeDim("argmax", dim, x.ndim);
+  if (x.ndim === 0) return emptyLikeZero(x);
+  const out = emptyLike(x, finalShape(x, [axis], keepdim), "float32");
+  x.backend.argmax(x.dataRef(), sizeOf(x.shape.slice(0, axis)), x.shape[axis]!, sizeOf(x.shape.slice(axis + 1)), out.storage.ref);
+  return out;
+}
+
+function emptyLikeZero(x: Tensor): Tensor {
+  const out = emptyLike(x, [], "float32");
+  x.backend.fill(out.storage.ref, 0);
+  return out;
+}

@@ -1,0 +1,66 @@
+/** Shape arithmetic shared by every op. */
+
+export type Shape = readonly number[];
+
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(",")}]`;
+}
+
+export function sizeOf(shape: Shape): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = stride;
+    stride *= shape[d]!;
+  }
+  return strides;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** NumPy/PyTorch broadcasting: align from the right; sizes must match or be 1. */
+export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  const ndim = Math.max(a.length, b.length);
+  const out = new Array<number>(ndim);
+  for (let i = 0; i < ndim; i++) {
+    const da = a[a.length - ndim + i] ?? 1;
+    const db = b[b.length - ndim + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) throw new Error(`${op}: cannot broadcast ${formatShape(a)} with ${formatShape(b)}`);
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** Resolves a possibly negative dim against `ndim` (0-d tensors accept dim 0 and -1, as PyTorch). */
+export function normalizeDim(op: string, dim: number, ndim: number): number {
+  const rank = Math.max(ndim, 1);
+  if (!Number.isInteger(dim) || dim < -rank || dim >= rank) {
+    throw new Error(`${op}: dim ${dim} is out of range for a tensor of ${ndim} dimension${ndim === 1 ? "" : "s"} (expected an integer in [${-rank}, ${rank - 1}])`);
+  }
+  return dim < 0 ? dim + rank : dim;
+}
+
+/** Normalises and sorts a dim list, rejecting repeats. */
+export function normalizeDims(op: string, dims: number | readonly number[], ndim: number): number[] {
+  const list = typeof dims === "number" ? [dims] : [...dims];
+  const out = list.map((d) => normalizeDim(op, d, ndim)).sort((x, y) => x - y);
+  for (let i = 1; i < out.length; i++) if (out[i] === out[i - 1]) throw new Error(`${op}: dim ${out[i]} appears more than once in ${JSON.stringify(list)}`);
+  return out;
+}
+
+export function checkShape(op: string, shape: unknown): number[] {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new Error(`${op}: invalid shape ${JSON.stringify(shape)} (expected an array of non-negative integers)`);
+  }
+  return [...(shape as number[])];
+}

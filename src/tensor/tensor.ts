@@ -1,0 +1,213 @@
+import type { Backend, DataRef, StridedRef } from "../backend/backend.js";
+import { activeBackend } from "../backend/registry.js";
+import { runBackward, type BackwardOptions } from "../autograd/backward.js";
+import type { GradFn } from "../autograd/grad-fn.js";
+import type { DType } from "./dtype.js";
+import { contiguousStrides, formatShape, sizeOf, type Shape } from "./shape.js";
+import { Storage } from "./storage.js";
+import * as unary from "../ops/unary.js";
+import * as binary from "../ops/binary.js";
+import * as reduce from "../ops/reduce.js";
+import * as movement from "../ops/movement.js";
+import { matmul } from "../ops/matmul.js";
+import { gather } from "../ops/gather.js";
+import { logSoftmax, softmax } from "../ops/softmax.js";
+
+/** A number, or a tensor; the other operand of arithmetic methods. */
+export type Operand = Tensor | number;
+export type NestedArray = number | NestedArray[];
+
+/**
+ * An n-dimensional array of float32 or float64 values that records the operations applied to
+ * it, so {@link Tensor.backward} can compute gradients by reverse-mode automatic differentiation.
+ * Create tensors with `tensor`, `zeros`, `randn` …; every method returns a new tensor.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "nabla";
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * console.log(x.grad!.toArray()); // [[2, 4], [6, 8]]
+ * ```
+ */
+export class Tensor {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Whether gradients flow to (and accumulate in `.grad` of) this tensor. */
+  requiresGrad = false;
+  /** dL/d(this), accumulated by `backward()` on leaves (and on tensors that `retainGrad()`). */
+  grad: Tensor | null = null;
+  /** The recorded op that produced this tensor; null for leaves. */
+  gradFn: GradFn | null = null;
+  /** @internal */
+  storage: Storage;
+  /** @internal element strides; 0 on expanded axes. */
+  readonly strides: readonly number[];
+  /** @internal */
+  readonly offset: number;
+
+  /** @internal Use the creation functions (`tensor`, `zeros`, …). */
+  constructor(storage: Storage, shape: Shape, strides?: readonly number[], offset = 0) {
+    this.storage = storage;
+    this.shape = shape;
+    this.dtype = storage.ref.dtype;
+    this.strides = strides ?? contiguousStrides(shape);
+    this.offset = offset;
+  }
+
+  /** @internal A fresh, uninitialised tensor on `backend`. */
+  static empty(shape: Shape, dtype: DType, backend: Backend = activeBackend()): Tensor {
+    return new Tensor(new Storage(backend, backend.allocate(sizeOf(shape), dtype)), shape);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+  /** Whether this tensor was created by the user rather than by an op. */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+  /** @internal */
+  get backend(): Backend {
+    return this.storage.backend;
+  }
+  /** @internal */
+  get isContiguous(): boolean {
+    if (this.offset !== 0 || this.storage.ref.size !== this.size) return false;
+    const expected = contiguousStrides(this.shape);
+    return this.strides.every((s, d) => s === expected[d] || this.shape[d] === 1);
+  }
+  /** @internal */
+  view(): StridedRef {
+    return { ref: this.storage.ref, offset: this.offset, strides: this.strides };
+  }
+  /** @internal The data as a contiguous buffer (a copy only when this is a strided view). */
+  dataRef(): DataRef {
+    return this.isContiguous ? this.storage.ref : movement.contiguous(this).storage.ref;
+  }
+
+  /**
+   * Computes gradients of this tensor with respect to every leaf that requires them.
+   * A scalar needs no `gradient`; otherwise pass dL/d(this) of the same shape.
+   */
+  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
+    let seed = gradient;
+    if (seed === undefined) {
+      if (this.size !== 1) {
+        throw new Error(`backward: grad can be implicitly created only for scalar outputs; this tensor has shape ${formatShape(this.shape)}, pass a gradient of that shape`);
+      }
+      seed = Tensor.empty(this.shape, this.dtype, this.backend);
+      this.backend.fill(seed.storage.ref, 1);
+    } else if (gradient!.shape.join() !== this.shape.join()) {
+      throw new Error(`backward: gradient shape ${formatShape(gradient!.shape)} does not match the tensor's shape ${formatShape(this.shape)}`);
+    }
+    runBackward(this, seed, options);
+  }
+  /** Marks this leaf as needing gradients (in place) and returns it. */
+  requiresGrad_(requiresGrad = true): this {
+    if (!this.isLeaf) throw new Error("requiresGrad_: only leaf tensors can change requiresGrad; use detach() first");
+    this.requiresGrad = requiresGrad;
+    return this;
+  }
+  /** Keeps `.grad` of this non-leaf tensor after `backward()` (for inspecting a graph). */
+  retainGrad(): this {
+    if (this.gradFn !== null) this.gradFn.retained = this;
+    return this;
+  }
+  /** A tensor sharing this data but cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape, this.strides, this.offset);
+  }
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item: only one-element tensors can be converted to a number; this tensor has shape ${formatShape(this.shape)}`);
+    return this.backend.read(this.dataRef())[0]!;
+  }
+  /** A flat copy of the data in row-major order. */
+  toTypedArray(): Float32Array | Float64Array {
+    return this.backend.read(this.dataRef());
+  }
+  /** The values as nested arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const flat = this.toTypedArray();
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.ndim) return flat[offset]!;
+      const stride = sizeOf(this.shape.slice(dim + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < this.shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));
+      return out;
+    };
+    return build(0, 0);
+  }
+  toString(): string {
+    return `tensor(${JSON.stringify(this.toArray())}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ", requiresGrad" : ""})`;
+  }
+
+  /** Overwrites this tensor's values with `source` (same shape), outside the graph; returns this. */
+  copy_(source: Tensor): this {
+    movement.copyInto(this, source);
+    return this;
+  }
+  /** A contiguous copy with its own storage (differentiable). */
+  clone(): Tensor {
+    return movement.clone(this);
+  }
+  /** @internal A tensor whose data is laid out contiguously (this one if it already is). */
+  contiguous(): Tensor {
+    return this.isContiguous ? this : movement.contiguous(this);
+  }
+  /** Converts to `dtype` (differentiable). */
+  to(dtype: DType): Tensor {
+    return dtype === this.dtype ? this : movement.cast(this, dtype);
+  }
+
+  add(other: Operand): Tensor { return binary.add(this, other); }
+  sub(other: Operand): Tensor { return binary.sub(this, other); }
+  mul(other: Operand): Tensor { return binary.mul(this, other); }
+  div(other: Operand): Tensor { return binary.div(this, other); }
+  pow(exponent: Operand): Tensor { return binary.pow(this, exponent); }
+  maximum(other: Operand): Tensor { return binary.maximum(this, other); }
+  minimum(other: Operand): Tensor { return binary.minimum(this, other); }
+  gt(other: Operand): Tensor { return binary.compare("gt", this, other); }
+  ge(other: Operand): Tensor { return binary.compare("ge", this, other); }
+  lt(other: Operand): Tensor { return binary.compare("lt", this, other); }
+  le(other: Operand): Tensor { return binary.compare("le", this, other); }
+  eq(other: Operand): Tensor { return binary.compare("eq", this, other); }
+  neg(): Tensor { return unary.neg(this); }
+  exp(): Tensor { return unary.exp(this); }
+  log(): Tensor { return unary.log(this); }
+  sqrt(): Tensor { return unary.sqrt(this); }
+  abs(): Tensor { return unary.abs(this); }
+  sign(): Tensor { return unary.sign(this); }
+  relu(): Tensor { return unary.relu(this); }
+  sigmoid(): Tensor { return unary.sigmoid(this); }
+  tanh(): Tensor { return unary.tanh(this); }
+  square(): Tensor { return binary.mul(this, this); }
+  clamp(min?: number | null, max?: number | null): Tensor { return unary.clamp(this, min ?? -Infinity, max ?? Infinity); }
+  softmax(dim: number): Tensor { return softmax(this, dim); }
+  logSoftmax(dim: number): Tensor { return logSoftmax(this, dim); }
+  matmul(other: Tensor): Tensor { return matmul(this, other); }
+
+  sum(dim?: number | readonly number[] | null, keepdim = false): Tensor { return reduce.sum(this, dim, keepdim); }
+  mean(dim?: number | readonly number[] | null, keepdim = false): Tensor { return reduce.mean(this, dim, keepdim); }
+  /** Maximum values (over everything, or along `dim`). */
+  max(dim?: number | null, keepdim = false): Tensor { return reduce.max(this, dim, keepdim); }
+  min(dim?: number | null, keepdim = false): Tensor { return reduce.max(this.neg(), dim, keepdim).neg(); }
+  /** Index of the first maximum (over the flattened tensor, or along `dim`); no gradient. */
+  argmax(dim?: number | null, keepdim = false): Tensor { return reduce.argmax(this, dim, keepdim); }
+
+  reshape(shape: readonly number[]): Tensor { return movement.reshape(this, shape); }
+  flatten(startDim = 0, endDim = -1): Tensor { return movement.flatten(this, startDim, endDim); }
+  expand(shape: readonly number[]): Tensor { return movement.expand(this, shape); }
+  permute(dims: readonly number[]): Tensor { return movement.permute(this, dims); }
+  transpose(dim0: number, dim1: number): Tensor { return movement.transpose(this, dim0, dim1); }
+  /** Transpose of a matrix (a 0-d or 1-d tensor is returned as is). */
+  t(): Tensor { return this.ndim < 2 ? this : movement.transpose(this, 0, 1); }
+  unsqueeze(dim: number): Tensor { return movement.unsqueeze(this, dim); }
+  squeeze(dim?: number): Tensor { return movement.squeeze(this, dim); }
+  gather(dim: number, index: Tensor | NestedArray): Tensor { return gather(this, dim, index); }
+}
