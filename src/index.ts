@@ -15,3 +15,5 @@ export type { GradcheckOptions } from "./autograd/gradcheck.js";
 export type { BackwardOptions } from "./autograd/backward.js";
 export { setBackend, getBackend } from "./backend/registry.js";
 export type { BackendName } from "./backend/registry.js";
+export * as io from "./io/index.js";
+export * as data from "./data/index.js";

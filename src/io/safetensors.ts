@@ -1,0 +1,175 @@
+/**
+ * The safetensors format, byte for byte as the reference implementation writes it: an 8-byte
+ * little-endian header length N, N bytes of compact JSON (`{"__metadata__": {...}, name:
+ * {"dtype", "shape", "data_offsets"}}`, padded with spaces to a multiple of 8), then the raw
+ * little-endian data of every tensor back to back. Pure functions over bytes, so the browser
+ * can use them too; the file functions live in `safetensors-file.ts`.
+ */
+import { tensor } from "../tensor/creation.js";
+import type { DType } from "../tensor/dtype.js";
+import type { Tensor } from "../tensor/tensor.js";
+
+/** The dtype codes nabla reads and writes, with their element sizes. */
+const CODES = { F64: { dtype: "float64", bytes: 8 }, F32: { dtype: "float32", bytes: 4 } } as const;
+type Code = keyof typeof CODES;
+const CODE_OF: Record<DType, Code> = { float64: "F64", float32: "F32" };
+// The reference sorts by descending dtype (its enum puts F64 after F32), then by name.
+const CODE_RANK: Record<Code, number> = { F64: 0, F32: 1 };
+// The reference refuses headers above 100 MB: a wild length must not allocate gigabytes.
+const MAX_HEADER_BYTES = 100_000_000;
+
+/** Tensors and string metadata as stored in one safetensors file. */
+export interface SafetensorsContents {
+  tensors: Record<string, Tensor>;
+  metadata: Record<string, string>;
+}
+
+interface HeaderEntry {
+  dtype: Code;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+function compareUtf8(a: string, b: string): number {
+  // Code-point order, as Rust and Python compare strings (JS `<` compares UTF-16 units).
+  const x = Array.from(a, (c) => c.codePointAt(0)!);
+  const y = Array.from(b, (c) => c.codePointAt(0)!);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
+/**
+ * Serialises named tensors (e.g. `model.stateDict()`) to safetensors bytes.
+ *
+ * @example
+ * ```ts
+ * import { tensor, io } from "nabla";
+ * const bytes = io.encodeSafetensors({ "0.weight": tensor([[1, 2]]) }, { metadata: { format: "pt" } });
+ * console.log(io.decodeSafetensors(bytes).tensors["0.weight"]!.toArray()); // [[1, 2]]
+ * ```
+ */
+export function encodeSafetensors(tensors: Record<string, Tensor>, options: { metadata?: Record<string, string> } = {}): Uint8Array {
+  const names = Object.keys(tensors).sort((a, b) => CODE_RANK[CODE_OF[tensors[a]!.dtype]] - CODE_RANK[CODE_OF[tensors[b]!.dtype]] || compareUtf8(a, b));
+  const header: Record<string, unknown> = {};
+  const metadata = options.metadata ?? {};
+  if (Object.keys(metadata).length > 0) {
+    header.__metadata__ = Object.fromEntries(Object.keys(metadata).sort(compareUtf8).map((key) => [key, checkMetadataValue(key, metadata[key])]));
+  }
+  let offset = 0;
+  for (const name of names) {
+    if (name === "__metadata__") throw new Error(`encodeSafetensors: "__metadata__" is reserved and cannot name a tensor`);
+    const t = tensors[name]!;
+    const length = t.size * CODES[CODE_OF[t.dtype]].bytes;
+    header[name] = { dtype: CODE_OF[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + length] };
+    offset += length;
+  }
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const headerLength = Math.ceil(json.length / 8) * 8;
+  const bytes = new Uint8Array(8 + headerLength + offset);
+  const view = new DataView(bytes.buffer);
+  view.setBigUint64(0, BigInt(headerLength), true);
+  bytes.set(json, 8);
+  bytes.fill(0x20, 8 + json.length, 8 + headerLength);
+  let position = 8 + headerLength;
+  for (const name of names) {
+    const values = tensors[name]!.toTypedArray();
+    if (values instanceof Float64Array) for (const v of values) (view.setFloat64(position, v, true), (position += 8));
+    else for (const v of values) (view.setFloat32(position, v, true), (position += 4));
+  }
+  return bytes;
+}
+
+function checkMetadataValue(key: string, value: unknown): string {
+  if (typeof value !== "string") throw new Error(`safetensors: metadata "${key}" must be a string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
+ * Parses safetensors bytes, checking every offset and length so a truncated or corrupted file
+ * is an error naming `source` and what is wrong, never garbage weights.
+ *
+ * @example
+ * ```ts
+ * import { tensor, io } from "nabla";
+ * const bytes = io.encodeSafetensors({ bias: tensor([0.5, -1]) });
+ * const { tensors } = io.decodeSafetensors(bytes);
+ * console.log(tensors.bias!.toArray()); // [0.5, -1]
+ * ```
+ */
+export function decodeSafetensors(bytes: Uint8Array, options: { source?: string } = {}): SafetensorsContents {
+  const source = options.source ?? "safetensors data";
+  const fail = (why: string): never => {
+    throw new Error(`${source}: not a valid safetensors file: ${why}`);
+  };
+  if (bytes.length < 8) fail(`${bytes.length} bytes is too short to hold the 8-byte header length (truncated?)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = Number(view.getBigUint64(0, true));
+  if (headerLength > MAX_HEADER_BYTES) fail(`header length ${headerLength} exceeds the 100 MB limit (corrupted?)`);
+  if (8 + headerLength > bytes.length) fail(`header length ${headerLength} runs past the end of the ${bytes.length}-byte file (truncated?)`);
+  const header = parseHeader(bytes.subarray(8, 8 + headerLength), fail);
+  const dataStart = 8 + headerLength;
+  const metadata = parseMetadata(header.__metadata__, fail);
+  const entries = Object.entries(header).filter(([name]) => name !== "__metadata__").map(([name, raw]) => [name, checkEntry(name, raw, fail)] as const);
+  entries.sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0] || a[1].data_offsets[1] - b[1].data_offsets[1]);
+  let expectedStart = 0;
+  const tensors: Record<string, Tensor> = {};
+  for (const [name, entry] of entries) {
+    const [begin, end] = entry.data_offsets;
+    if (begin !== expectedStart) fail(`tensor "${name}" starts at byte ${begin} of the data, expected ${expectedStart} (overlapping or gapped offsets)`);
+    if (dataStart + end > bytes.length) fail(`tensor "${name}" needs data bytes ${begin}..${end} but the file holds only ${bytes.length - dataStart} (truncated?)`);
+    tensors[name] = readTensor(view, dataStart + begin, entry);
+    expectedStart = end;
+  }
+  if (dataStart + expectedStart !== bytes.length) fail(`${bytes.length - dataStart - expectedStart} bytes after the last tensor that the header does not describe`);
+  return { tensors, metadata };
+}
+
+function parseHeader(headerBytes: Uint8Array, fail: (why: string) => never): Record<string, unknown> {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(headerBytes);
+  } catch {
+    return fail("the header is not UTF-8 text");
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (error) {
+    return fail(`the header is not JSON (${(error as Error).message})`);
+  }
+  if (typeof header !== "object" || header === null || Array.isArray(header)) return fail("the header is not a JSON object");
+  return header as Record<string, unknown>;
+}
+
+function parseMetadata(raw: unknown, fail: (why: string) => never): Record<string, string> {
+  if (raw === undefined) return {};
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return fail(`"__metadata__" must be an object of strings`);
+  for (const [key, value] of Object.entries(raw)) if (typeof value !== "string") fail(`"__metadata__.${key}" must be a string, got ${JSON.stringify(value)}`);
+  return { ...(raw as Record<string, string>) };
+}
+
+function checkEntry(name: string, raw: unknown, fail: (why: string) => never): HeaderEntry {
+  const entry = raw as Partial<Record<string, unknown>> | null;
+  if (typeof entry !== "object" || entry === null) return fail(`tensor "${name}": entry is not an object`);
+  const { dtype, shape, data_offsets: offsets } = entry;
+  if (typeof dtype !== "string" || !(dtype in CODES)) return fail(`tensor "${name}" has dtype ${JSON.stringify(dtype)}; nabla reads F32 and F64`);
+  const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+  if (!Array.isArray(shape) || !shape.every(isCount)) return fail(`tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[1] < offsets[0]) {
+    return fail(`tensor "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
+  }
+  const expected = shape.reduce((a: number, b: number) => a * b, 1) * CODES[dtype as Code].bytes;
+  if (offsets[1] - offsets[0] !== expected) {
+    fail(`tensor "${name}" of shape [${shape.join(",")}] ${dtype} needs ${expected} bytes but data_offsets [${offsets.join(",")}] span ${offsets[1] - offsets[0]}`);
+  }
+  return { dtype: dtype as Code, shape, data_offsets: [offsets[0], offsets[1]] };
+}
+
+function readTensor(view: DataView, start: number, entry: HeaderEntry): Tensor {
+  const { dtype, bytes } = CODES[entry.dtype];
+  const count = (entry.data_offsets[1] - entry.data_offsets[0]) / bytes;
+  // DataView: the data may be unaligned inside the buffer, and must be read little-endian.
+  const values = dtype === "float64" ? new Float64Array(count) : new Float32Array(count);
+  for (let i = 0; i < count; i++) values[i] = dtype === "float64" ? view.getFloat64(start + 8 * i, true) : view.getFloat32(start + 4 * i, true);
+  return tensor(values, { shape: entry.shape, dtype });
+}
