@@ -17,3 +17,5 @@ export { setBackend, getBackend } from "./backend/registry.js";
 export type { BackendName } from "./backend/registry.js";
 export * as io from "./io/index.js";
 export * as data from "./data/index.js";
+export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";

@@ -1,0 +1,55 @@
+import { formatShape } from "../../tensor/shape.js";
+import { Tensor } from "../../tensor/tensor.js";
+import { reduce, type LossOptions } from "./reduction.js";
+import { classIndices, type ClassTarget } from "./targets.js";
+
+/** Input [N, C] or [C] (one sample), checked; returns it as [N, C] with N. */
+function asBatch(op: string, input: Tensor): Tensor {
+  if (input.ndim === 2) return input;
+  if (input.ndim === 1) return input.unsqueeze(0);
+  throw new Error(`${op}: expected input of shape [N, C] or [C], got ${formatShape(input.shape)}`);
+}
+
+/** A single sample's target (a number or 0-d tensor) as a batch of one. */
+function asTargetBatch(target: ClassTarget | number): ClassTarget {
+  if (typeof target === "number") return [target];
+  return target instanceof Tensor && target.ndim === 0 ? target.reshape([1]) : target;
+}
+
+/**
+ * Negative log-likelihood of class indices given log-probabilities `input` [N, C]:
+ * −input[n, target[n]], reduced (mean by default).
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "nabla";
+ * const logProbs = tensor([[-0.1, -2.3], [-1.6, -0.2]]);
+ * console.log(nn.functional.nllLoss(logProbs, [0, 1]).item()); // 0.15
+ * ```
+ */
+export function nllLoss(input: Tensor, target: ClassTarget | number, options: LossOptions = {}): Tensor {
+  const batch = asBatch("nllLoss", input);
+  const [n, classes] = batch.shape as [number, number];
+  const indices = classIndices("nllLoss", asTargetBatch(target), n, classes, batch);
+  const picked = batch.gather(1, indices.reshape([n, 1])).reshape(input.ndim === 1 ? [] : [n]);
+  return reduce("nllLoss", picked.neg(), options.reduction);
+}
+
+/**
+ * Cross-entropy of logits `input` [N, C] (or [C]) against class indices: the negative
+ * log-likelihood of logSoftmax(input), which stays finite for any logits, unlike log(softmax).
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor } from "nabla";
+ * const logits = tensor([[2, 0, -1], [0, 3, 0]]);
+ * console.log(nn.functional.crossEntropy(logits, [0, 1]).item()); // ≈ 0.1328
+ * ```
+ */
+export function crossEntropy(input: Tensor, target: ClassTarget | number, options: LossOptions = {}): Tensor {
+  const batch = asBatch("crossEntropy", input);
+  const [n, classes] = batch.shape as [number, number];
+  const indices = classIndices("crossEntropy", asTargetBatch(target), n, classes, batch);
+  const picked = batch.logSoftmax(1).gather(1, indices.reshape([n, 1])).reshape(input.ndim === 1 ? [] : [n]);
+  return reduce("crossEntropy", picked.neg(), options.reduction);
+}

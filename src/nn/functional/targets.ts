@@ -1,0 +1,40 @@
+import { tensor } from "../../tensor/creation.js";
+import { formatShape } from "../../tensor/shape.js";
+import { Tensor } from "../../tensor/tensor.js";
+
+/** Class indices: a tensor of integral values or plain numbers, one per sample. */
+export type ClassTarget = Tensor | readonly number[];
+
+/**
+ * @internal Checks `target` holds one integer class index in [0, classes) per sample and returns
+ * it as a detached [batch] tensor of `like`'s dtype.
+ */
+export function classIndices(op: string, target: ClassTarget, batch: number, classes: number, like: Tensor): Tensor {
+  const indices = target instanceof Tensor ? target.detach() : tensor([...target], { dtype: like.dtype });
+  if (indices.ndim !== 1 || indices.shape[0] !== batch) {
+    throw new Error(`${op}: expected target of shape [${batch}] (one class index per sample of the input), got ${formatShape(indices.shape)}`);
+  }
+  const values = indices.toTypedArray();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v)) throw new Error(`${op}: target ${v} at position ${i} is not an integer class index`);
+    if (v < 0 || v >= classes) throw new Error(`${op}: target ${v} at position ${i} is out of bounds: class indices must be in [0, ${classes})`);
+  }
+  return indices.to(like.dtype);
+}
+
+/** @internal Checks that every value of a binary target lies in [0, 1] (NaN included as bad). */
+export function checkProbabilities(op: string, what: string, values: Tensor): void {
+  const data = values.toTypedArray();
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!(v >= 0 && v <= 1)) throw new Error(`${op}: all elements of ${what} should be between 0 and 1, got ${v} at position ${i}`);
+  }
+}
+
+/** @internal Requires `target` to have exactly `input`'s shape (no silent broadcasting). */
+export function checkSameShape(op: string, input: Tensor, target: Tensor): void {
+  if (input.shape.length !== target.shape.length || input.shape.some((d, i) => d !== target.shape[i])) {
+    throw new Error(`${op}: target shape ${formatShape(target.shape)} is different from input shape ${formatShape(input.shape)}; please ensure they have the same size`);
+  }
+}

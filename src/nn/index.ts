@@ -1,0 +1,17 @@
+/** nabla.nn: modules, layers, losses and their functional forms, with PyTorch's semantics. */
+export { Module } from "./module.js";
+export type { LoadStateDictOptions, LoadStateDictResult } from "./module.js";
+export { Parameter } from "./parameter.js";
+export { Linear } from "./linear.js";
+export type { LinearOptions } from "./linear.js";
+export { Sequential } from "./sequential.js";
+export type { TensorModule } from "./sequential.js";
+export { ReLU, Tanh, Sigmoid, Softmax, LogSoftmax } from "./activations.js";
+export { Dropout } from "./dropout.js";
+export { Flatten } from "./flatten.js";
+export { Identity } from "./identity.js";
+export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss } from "./loss.js";
+export * as functional from "./functional/index.js";
+export * as init from "./init.js";
+export type { InitOptions } from "./init.js";
+export type { Reduction, LossOptions, ClassTarget } from "./functional/index.js";

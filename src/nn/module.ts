@@ -1,0 +1,178 @@
+import { noGrad } from "../autograd/grad-mode.js";
+import type { DType } from "../tensor/dtype.js";
+import { formatShape, shapesEqual } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { isParameter, Parameter } from "./parameter.js";
+
+export interface LoadStateDictOptions {
+  /** Require the keys to match the module's parameters exactly (default true). */
+  strict?: boolean;
+}
+
+export interface LoadStateDictResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/**
+ * Base class of every layer and model, with PyTorch's semantics. A subclass assigns its
+ * parameters ({@link Parameter}s or leaf tensors with `requiresGrad`) and submodules as plain
+ * fields and implements `forward`; `parameters()`, `namedParameters()`, `stateDict()`,
+ * `train()`/`eval()` and `zeroGrad()` find them by walking the fields in declaration order,
+ * with no registration.
+ *
+ * Run a module with `module.forward(x)` or its alias `module.call(x)` (there are no hooks, so
+ * the two are the same).
+ *
+ * @example
+ * ```ts
+ * import { nn, tensor, type Tensor } from "nabla";
+ * class TwoLayer extends nn.Module {
+ *   hidden = new nn.Linear(2, 4);
+ *   out = new nn.Linear(4, 1);
+ *   forward(x: Tensor): Tensor {
+ *     return this.out.call(this.hidden.call(x).relu());
+ *   }
+ * }
+ * const model = new TwoLayer();
+ * console.log([...model.namedParameters()].map(([name]) => name));
+ * // ["hidden.weight", "hidden.bias", "out.weight", "out.bias"]
+ * console.log(model.call(tensor([[1, 2]])).shape); // [1, 1]
+ * ```
+ */
+export abstract class Module<Input extends unknown[] = [Tensor], Output = Tensor> {
+  /** Whether the module is in training mode (dropout active); set by `train()` and `eval()`. */
+  training = true;
+
+  /** The computation; call it directly or through {@link Module.call}. */
+  abstract forward(...inputs: Input): Output;
+
+  /** Runs `forward` (PyTorch's `module(x)`). */
+  call(...inputs: Input): Output {
+    return this.forward(...inputs);
+  }
+
+  /** Direct submodules with their field names, in declaration order. */
+  namedChildren(): [string, Module<unknown[], unknown>][] {
+    const out: [string, Module<unknown[], unknown>][] = [];
+    for (const [name, value] of Object.entries(this)) if (value instanceof Module) out.push([name, value]);
+    return out;
+  }
+
+  /** Direct submodules in declaration order. */
+  children(): Module<unknown[], unknown>[] {
+    return this.namedChildren().map(([, child]) => child);
+  }
+
+  /** This module and every descendant with dotted names ("" for this one), each once. */
+  namedModules(prefix = "", seen = new Set<Module<unknown[], unknown>>()): [string, Module<unknown[], unknown>][] {
+    if (seen.has(this)) return [];
+    seen.add(this);
+    const out: [string, Module<unknown[], unknown>][] = [[prefix, this]];
+    for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix === "" ? name : `${prefix}.${name}`, seen));
+    return out;
+  }
+
+  /** This module and every descendant. */
+  modules(): Module<unknown[], unknown>[] {
+    return this.namedModules().map(([, module]) => module);
+  }
+
+  /** Parameters with dotted names ("0.weight", "encoder.fc.bias" …) in declaration order, each once. */
+  namedParameters(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    for (const [path, module] of this.namedModules()) {
+      for (const [name, value] of Object.entries(module)) {
+        if (!isParameter(value) || seen.has(value)) continue;
+        seen.add(value);
+        out.push([path === "" ? name : `${path}.${name}`, value]);
+      }
+    }
+    return out;
+  }
+
+  /** Every parameter, in the order of {@link Module.namedParameters} (hand them to an optimizer). */
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, parameter]) => parameter);
+  }
+
+  /** Sets training mode on this module and every descendant; returns this. */
+  train(mode = true): this {
+    for (const module of this.modules()) module.training = mode;
+    return this;
+  }
+
+  /** Evaluation mode (`train(false)`): dropout becomes the identity. Returns this. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears every parameter's gradient (to null, or to zeros with `setToNone: false`). */
+  zeroGrad(setToNone = true): void {
+    for (const parameter of this.parameters()) {
+      parameter.grad = setToNone || parameter.grad === null ? null : noGrad(() => parameter.grad!.mul(0));
+    }
+  }
+
+  /** The parameters by dotted name, detached but sharing storage with the module. */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [name, parameter] of this.namedParameters()) out[name] = parameter.detach();
+    return out;
+  }
+
+  /**
+   * Copies values from `stateDict` into the parameters of the same names. A shape mismatch is
+   * always an error; with `strict` (the default) so is a missing or unexpected key.
+   */
+  loadStateDict(stateDict: Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    const strict = options.strict ?? true;
+    const own = new Map(this.namedParameters());
+    const missingKeys = [...own.keys()].filter((key) => !(key in stateDict));
+    const unexpectedKeys = Object.keys(stateDict).filter((key) => !own.has(key));
+    const problems: string[] = [];
+    for (const [key, parameter] of own) {
+      const value = stateDict[key];
+      if (value === undefined) continue;
+      if (!(value instanceof Tensor)) problems.push(`value for ${key} is not a Tensor`);
+      else if (!shapesEqual(value.shape, parameter.shape)) {
+        problems.push(`size mismatch for ${key}: copying a param with shape ${formatShape(value.shape)} from the state dict, the shape in the current model is ${formatShape(parameter.shape)}`);
+      }
+    }
+    if (strict) {
+      for (const key of missingKeys) problems.push(`missing key ${key} (shape ${formatShape(own.get(key)!.shape)} in the model)`);
+      for (const key of unexpectedKeys) problems.push(`unexpected key ${key} (shape ${formatShape(stateDict[key]?.shape ?? [])} in the state dict)`);
+    }
+    if (problems.length > 0) throw new Error(`loadStateDict: error(s) in loading the state dict for ${this.constructor.name}:\n  ${problems.join("\n  ")}`);
+    noGrad(() => {
+      for (const [key, parameter] of own) if (stateDict[key] !== undefined) parameter.copy_(stateDict[key]!);
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /** Converts every parameter to `dtype` (replacing the tensors; build optimizers after). Returns this. */
+  to(dtype: DType): this {
+    for (const module of this.modules()) {
+      const fields = module as unknown as Record<string, unknown>;
+      for (const [name, value] of Object.entries(module)) {
+        if (isParameter(value) && value.dtype !== dtype) fields[name] = new Parameter(value.detach().to(dtype), value.requiresGrad);
+      }
+    }
+    return this;
+  }
+
+  /** A one-line description of this module's settings, shown by `toString()`. */
+  extraRepr(): string {
+    return "";
+  }
+
+  /** A PyTorch-style tree of the modules. */
+  toString(): string {
+    const children = this.namedChildren();
+    const head = `${this.constructor.name}(${this.extraRepr()}`;
+    if (children.length === 0) return `${head})`;
+    const lines = children.map(([name, child]) => `  (${name}): ${child.toString().split("\n").join("\n  ")}`);
+    return `${head}\n${lines.join("\n")}\n)`;
+  }
+}
