@@ -38,8 +38,16 @@ function accumulateLeaf(leaf: Tensor, grad: Tensor): void {
   if (!shapesEqual(leaf.shape, grad.shape)) {
     throw new Error(`backward: gradient of shape ${formatShape(grad.shape)} does not match its tensor ${formatShape(leaf.shape)}`);
   }
-  const owned = grad.dtype === leaf.dtype ? grad.contiguous() : grad.to(leaf.dtype);
-  leaf.grad = leaf.grad === null ? owned : leaf.grad.add(owned);
+  leaf.grad = leaf.grad === null ? ownedCopy(grad, leaf.dtype) : leaf.grad.add(grad.to(leaf.dtype));
+}
+
+/**
+ * A fresh buffer for a `.grad`: the incoming gradient may be the caller's `gradient` or shared
+ * with other inputs (add passes one dy to both), and an in-place update of one `.grad`
+ * (clipping, zeroing) must not change another.
+ */
+function ownedCopy(grad: Tensor, dtype: Tensor["dtype"]): Tensor {
+  return grad.dtype === dtype ? grad.clone() : grad.to(dtype);
 }
 
 /**
@@ -66,7 +74,7 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
       if (node.rule === null) {
         throw new Error(`backward: trying to go through the graph a second time at ${node.name}; its saved tensors were freed after the first backward (pass { retainGraph: true } to the first call)`);
       }
-      if (node.retained !== null) node.retained.grad = node.retained.grad === null ? dy : node.retained.grad.add(dy);
+      if (node.retained !== null) node.retained.grad = node.retained.grad === null ? ownedCopy(dy, dy.dtype) : node.retained.grad.add(dy);
       const grads = node.rule(dy);
       if (!options.retainGraph) node.rule = null;
       for (let i = 0; i < node.inputs.length; i++) {

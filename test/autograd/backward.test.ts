@@ -1,0 +1,115 @@
+import "../helpers.js";
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { assertClose } from "../helpers.js";
+import { isGradEnabled, noGrad, ones, tensor } from "../../src/index.js";
+
+test("gradients accumulate into .grad of leaves across backward() calls", () => {
+  const x = tensor([1, 2, 3], { requiresGrad: true });
+  x.mul(x).sum().backward(); // 2x
+  assertClose(x.grad!, [2, 4, 6]);
+  x.mul(3).sum().backward(); // + 3
+  assertClose(x.grad!, [5, 7, 9]);
+  x.grad = null;
+  x.mul(3).sum().backward();
+  assertClose(x.grad!, [3, 3, 3]);
+});
+
+test("a tensor used twice in one graph gets the sum of both paths", () => {
+  const x = tensor([2], { requiresGrad: true });
+  const y = x.mul(x).add(x.exp()); // dy/dx = 2x + eˣ
+  y.sum().backward();
+  assertClose(x.grad!, [4 + Math.exp(2)], 1e-5, 1e-6);
+});
+
+test("backward() on a non-scalar without a gradient throws a clear error", () => {
+  const y = tensor([1, 2], { requiresGrad: true }).mul(2);
+  assert.throws(() => y.backward(), /backward: grad can be implicitly created only for scalar outputs; this tensor has shape \[2\]/);
+  assert.throws(() => y.backward(tensor([1, 1, 1])), /backward: gradient shape \[3\] does not match the tensor's shape \[2\]/);
+  y.backward(tensor([1, -1]));
+});
+
+test("backward() on a tensor without a graph throws", () => {
+  assert.throws(() => tensor([1, 2]).sum().backward(), /backward: the tensor does not require grad/);
+});
+
+test("a second backward through a freed graph throws; retainGraph allows it", () => {
+  const x = tensor([1, 2], { requiresGrad: true });
+  const loss = x.mul(x).sum();
+  loss.backward();
+  assert.throws(() => loss.backward(), /backward: trying to go through the graph a second time at sum.*retainGraph/);
+
+  const w = tensor([1, 2], { requiresGrad: true });
+  const kept = w.mul(w).sum();
+  kept.backward(undefined, { retainGraph: true });
+  kept.backward();
+  assertClose(w.grad!, [4, 8]);
+  assert.throws(() => kept.backward(), /second time/);
+});
+
+test("backward through a chain of 100,000 ops does not overflow the stack", () => {
+  const x = tensor(1, { dtype: "float64", requiresGrad: true });
+  let y = x;
+  for (let i = 0; i < 100_000; i++) y = y.mul(1.00001);
+  y.backward();
+  assertClose(x.grad!.item(), Math.pow(1.00001, 100_000), 0, 1e-9);
+});
+
+test("each leaf gets its own .grad buffer, even when one gradient flows to several", () => {
+  const a = tensor([1, 2], { requiresGrad: true });
+  const b = tensor([3, 4], { requiresGrad: true });
+  const gradient = tensor([1, 1]);
+  a.add(b).backward(gradient); // add passes the same dy to both inputs
+  assert.notEqual(a.grad, b.grad);
+  noGrad(() => a.grad!.copy_(tensor([10, 10])));
+  assertClose(b.grad!, [1, 1]);
+  assertClose(gradient, [1, 1]);
+
+  const leaf = tensor([5, 6], { requiresGrad: true });
+  leaf.backward(gradient);
+  noGrad(() => leaf.grad!.copy_(tensor([0, 0])));
+  assertClose(gradient, [1, 1]);
+});
+
+test("retainGrad keeps the gradient of an intermediate tensor", () => {
+  const x = tensor([1, 2], { requiresGrad: true });
+  const h = x.mul(3).retainGrad();
+  h.mul(h).sum().backward(); // dL/dh = 2h
+  assertClose(h.grad!, [6, 12]);
+  assertClose(x.grad!, [18, 36]);
+});
+
+test("gradients keep the leaf's dtype when the graph promoted it", () => {
+  const x = tensor([1, 2], { requiresGrad: true });
+  const y = x.mul(tensor([0.5, 0.25], { dtype: "float64" })).sum();
+  assert.equal(y.dtype, "float64");
+  y.backward();
+  assert.equal(x.grad!.dtype, "float32");
+  assertClose(x.grad!, [0.5, 0.25]);
+});
+
+test("noGrad records no graph, restores the mode after (even on throw), and returns fn's result", () => {
+  const w = tensor([1, 2], { requiresGrad: true });
+  assert.equal(isGradEnabled(), true);
+  const y = noGrad(() => {
+    assert.equal(isGradEnabled(), false);
+    return w.mul(2);
+  });
+  assert.equal(y.requiresGrad, false);
+  assert.equal(y.gradFn, null);
+  assert.equal(isGradEnabled(), true);
+  assert.throws(() => noGrad(() => { throw new Error("inner"); }), /inner/);
+  assert.equal(isGradEnabled(), true);
+  assert.equal(noGrad(() => noGrad(() => isGradEnabled())), false);
+  assert.equal(w.mul(2).requiresGrad, true);
+});
+
+test("detach cuts the graph; ops on tensors without requiresGrad record nothing", () => {
+  const x = tensor([1, 2], { requiresGrad: true });
+  const d = x.mul(2).detach();
+  assert.equal(d.requiresGrad, false);
+  assert.equal(ones([2]).add(1).requiresGrad, false);
+  const z = d.mul(x).sum();
+  z.backward();
+  assertClose(x.grad!, [2, 4]); // d is a constant: no path through it
+});
