@@ -1,0 +1,61 @@
+import { defaultGenerator, Generator } from "../tensor/random.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { Dataset } from "./tensor-dataset.js";
+
+export interface DataLoaderOptions {
+  /** Items per batch (default 1). */
+  batchSize?: number;
+  /** Draw a new random order at the start of every pass (default false). */
+  shuffle?: boolean;
+  /** Seed of the loader's own shuffling generator; without it the default one (`manualSeed`) is used. */
+  seed?: number;
+  /** Leave out a last batch smaller than `batchSize` (default false). */
+  dropLast?: boolean;
+}
+
+/**
+ * Iterates over a dataset in batches (PyTorch's `DataLoader`): each pass yields one array per
+ * batch holding a tensor per field, e.g. `[x, y]` for a `TensorDataset(x, y)`.
+ *
+ * @example
+ * ```ts
+ * import { data, arange } from "nabla";
+ * const loader = new data.DataLoader(new data.TensorDataset(arange(5)), { batchSize: 2 });
+ * for (const [x] of loader) console.log(x!.toArray()); // [0, 1] then [2, 3] then [4]
+ * console.log(loader.length); // 3
+ * ```
+ */
+export class DataLoader implements Iterable<Tensor[]> {
+  readonly dataset: Dataset;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  private readonly generator: Generator;
+
+  constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
+    const batchSize = options.batchSize ?? 1;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`DataLoader: batchSize must be an integer ≥ 1, got ${batchSize}`);
+    if (options.seed !== undefined && !Number.isFinite(options.seed)) throw new Error(`DataLoader: seed must be a finite number, got ${options.seed}`);
+    this.dataset = dataset;
+    this.batchSize = batchSize;
+    this.shuffle = options.shuffle ?? false;
+    this.dropLast = options.dropLast ?? false;
+    this.generator = options.seed === undefined ? defaultGenerator : new Generator(options.seed);
+  }
+
+  /** Number of batches in one pass. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  *[Symbol.iterator](): Iterator<Tensor[]> {
+    const n = this.dataset.length;
+    const order = this.shuffle ? this.generator.permutation(n) : Array.from({ length: n }, (_, i) => i);
+    for (let start = 0; start < n; start += this.batchSize) {
+      const indices = order.slice(start, start + this.batchSize);
+      if (this.dropLast && indices.length < this.batchSize) return;
+      yield this.dataset.getBatch(indices);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+/** Data sets and loading: synthetic problems, datasets and loaders, CSV and IDX files. */
+export type { LabelledData, SyntheticOptions } from "./labelled-data.js";
+export { makeBlobs } from "./make-blobs.js";
+export type { MakeBlobsOptions } from "./make-blobs.js";
+export { makeMoons } from "./make-moons.js";
+export type { MakeMoonsOptions } from "./make-moons.js";
+export { makeCircles } from "./make-circles.js";
+export type { MakeCirclesOptions } from "./make-circles.js";
+export { makeXor } from "./make-xor.js";
+export type { MakeXorOptions } from "./make-xor.js";
+export { makeSpiral } from "./make-spiral.js";
+export type { MakeSpiralOptions } from "./make-spiral.js";
+export { TensorDataset } from "./tensor-dataset.js";
+export type { Dataset } from "./tensor-dataset.js";
+export { DataLoader } from "./data-loader.js";
+export type { DataLoaderOptions } from "./data-loader.js";
+export { trainTestSplit } from "./train-test-split.js";
+export type { TrainTestSplit, TrainTestSplitOptions } from "./train-test-split.js";
+export { standardize } from "./standardize.js";
+export type { Standardized } from "./standardize.js";
+export { loadCsv } from "./load-csv.js";
+export type { CsvData, LoadCsvOptions } from "./load-csv.js";
+export { loadIdx, parseIdx } from "./load-idx.js";

@@ -1,0 +1,27 @@
+/**
+ * @internal Node's built-in modules, reached at call time through `process.getBuiltinModule`
+ * so that importing nabla in a browser never pulls in `node:fs` (only calling a file loader
+ * there fails, with a clear message).
+ */
+import type * as fs from "node:fs";
+import type * as zlib from "node:zlib";
+
+interface BuiltinModules {
+  fs: typeof fs;
+  zlib: typeof zlib;
+}
+
+export function nodeModule<K extends keyof BuiltinModules>(op: string, name: K): BuiltinModules[K] {
+  const lookup = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  if (typeof lookup !== "function") throw new Error(`${op}: reading files needs Node.js ≥ 20.16 (no node:${name} here); pass the contents instead`);
+  return lookup(`node:${name}`) as BuiltinModules[K];
+}
+
+/** @internal Reads a whole file, turning Node's error into one that names the operation and path. */
+export function readFileBytes(op: string, path: string): Uint8Array {
+  try {
+    return nodeModule(op, "fs").readFileSync(path);
+  } catch (error) {
+    throw new Error(`${op}: cannot read ${JSON.stringify(path)}: ${(error as Error).message}`);
+  }
+}

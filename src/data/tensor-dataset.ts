@@ -1,0 +1,67 @@
+import { tensor } from "../tensor/creation.js";
+import { formatShape } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+
+/** What a {@link DataLoader} batches: `length` items, fetched many at a time. */
+export interface Dataset {
+  readonly length: number;
+  /** One tensor per field (e.g. `[x, y]`), each holding the items at `indices` along dim 0. */
+  getBatch(indices: readonly number[]): Tensor[];
+}
+
+/**
+ * Tensors that share their first dimension, seen as a list of items: item `i` is row `i` of
+ * each (PyTorch's `TensorDataset`). The rows are read from the tensors once, on the first
+ * fetch, and copied from there, so later in-place changes to the tensors are not seen.
+ *
+ * @example
+ * ```ts
+ * import { data, tensor } from "nabla";
+ * const dataset = new data.TensorDataset(tensor([[1, 2], [3, 4], [5, 6]]), tensor([0, 1, 0]));
+ * const [x, y] = dataset.getBatch([2, 0]);
+ * console.log(dataset.length, x!.toArray(), y!.toArray()); // 3 [[5, 6], [1, 2]] [0, 0]
+ * ```
+ */
+export class TensorDataset implements Dataset {
+  readonly tensors: readonly Tensor[];
+  private rows: (Float32Array | Float64Array)[] | null = null;
+
+  constructor(...tensors: Tensor[]) {
+    if (tensors.length === 0) throw new Error("TensorDataset: needs at least one tensor");
+    tensors.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new Error(`TensorDataset: argument ${i} is not a Tensor`);
+      if (t.ndim === 0) throw new Error(`TensorDataset: tensor ${i} is 0-d; every tensor needs a first (item) dimension`);
+    });
+    const length = tensors[0]!.shape[0]!;
+    if (tensors.some((t) => t.shape[0] !== length)) {
+      throw new Error(`TensorDataset: tensors must share their first dimension, got shapes ${tensors.map((t) => formatShape(t.shape)).join(", ")}`);
+    }
+    this.tensors = tensors;
+  }
+
+  get length(): number {
+    return this.tensors[0]!.shape[0]!;
+  }
+
+  /** Item `index`: one row of every tensor. */
+  get(index: number): Tensor[] {
+    return this.getBatch([index]).map((batch) => batch.reshape(batch.shape.slice(1)));
+  }
+
+  getBatch(indices: readonly number[]): Tensor[] {
+    for (const index of indices) {
+      if (!Number.isInteger(index) || index < 0 || index >= this.length) {
+        throw new Error(`TensorDataset: index ${index} is out of range [0, ${this.length})`);
+      }
+    }
+    this.rows ??= this.tensors.map((t) => t.toTypedArray());
+    return this.tensors.map((t, field) => copyRows(this.rows![field]!, t, indices));
+  }
+}
+
+function copyRows(source: Float32Array | Float64Array, like: Tensor, indices: readonly number[]): Tensor {
+  const rowSize = like.shape.slice(1).reduce((a, b) => a * b, 1);
+  const out = source instanceof Float64Array ? new Float64Array(indices.length * rowSize) : new Float32Array(indices.length * rowSize);
+  indices.forEach((row, i) => out.set(source.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize));
+  return tensor(out, { shape: [indices.length, ...like.shape.slice(1)], dtype: like.dtype });
+}
