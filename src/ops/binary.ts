@@ -56,10 +56,12 @@ export function div(a: Tensor, b: Operand): Tensor {
 export function pow(a: Tensor, b: Operand): Tensor {
   const [x, y] = align("pow", a, b);
   const out = apply("pow", x, y);
-  // d(x^y)/dx = y·x^(y−1), d(x^y)/dy = x^y·ln x
+  // d(x^y)/dx = y·x^(y−1), d(x^y)/dy = x^y·ln x. At x = 0 both forms hit 0·∞ = NaN; as in
+  // PyTorch, d/dx is 0 where y = 0 (x^(y−1) is replaced by x^0) and d/dy is 0 where x = 0
+  // and y ≥ 0 (ln x is replaced by ln 1).
   return record(out, "pow", [x, y], (dy) => [
-    x.requiresGrad ? dy.mul(y).mul(pow(x, y.sub(1))) : null,
-    y.requiresGrad ? dy.mul(out).mul(x.log()) : null,
+    x.requiresGrad ? dy.mul(y).mul(pow(x, y.sub(1).add(y.eq(0)))) : null,
+    y.requiresGrad ? dy.mul(out).mul(x.add(x.eq(0).mul(y.ge(0))).log()) : null,
   ]);
 }
 
