@@ -1,0 +1,114 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { checkNonNegative, Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
+
+export interface AdamOptions {
+  /** Learning rate η (default 1e-3). */
+  lr?: number;
+  /** Decay rates (β1, β2) of the first and second moment estimates (default [0.9, 0.999]). */
+  betas?: readonly [number, number];
+  /** Added to the denominator for stability (default 1e-8). */
+  eps?: number;
+  /** L2 penalty λ (Adam: added to the gradient; AdamW: decoupled, default 1e-2 there). */
+  weightDecay?: number;
+  /** Use the maximum of past second moments (AMSGrad; default false). */
+  amsgrad?: boolean;
+  /** Ascend instead of descend (default false). */
+  maximize?: boolean;
+}
+
+export interface AdamState {
+  step: number;
+  expAvg: Tensor;
+  expAvgSq: Tensor;
+  maxExpAvgSq: Tensor | null;
+}
+
+/** @internal PyTorch's hyper-parameter checks for Adam and AdamW. */
+export function validateAdam(options: Required<AdamOptions>): void {
+  checkNonNegative("learning rate", options.lr);
+  checkNonNegative("epsilon value", options.eps);
+  options.betas.forEach((beta, i) => {
+    if (!(beta >= 0 && beta < 1)) throw new Error(`Invalid beta parameter at index ${i}: ${beta}`);
+  });
+  checkNonNegative("weightDecay value", options.weightDecay);
+}
+
+/**
+ * One Adam (or, with `decoupled`, AdamW) update of `param` in place, exactly PyTorch 1.13's:
+ * m ← β1·m + (1 − β1)g, v ← β2·v + (1 − β2)g², θ ← θ − η/(1 − β1ᵗ) · m / (√v/√(1 − β2ᵗ) + ε),
+ * with v replaced by its running maximum under AMSGrad. Adam adds λθ to g; AdamW instead
+ * shrinks θ ← θ(1 − ηλ) first. Returns the new state.
+ */
+export function adamUpdate(param: Tensor, grad: Tensor, state: AdamState | undefined, options: Required<AdamOptions>, decoupled: boolean): AdamState {
+  const [beta1, beta2] = options.betas;
+  let g = options.maximize ? grad.neg() : grad;
+  const step = (state?.step ?? 0) + 1;
+  if (options.weightDecay !== 0) {
+    if (decoupled) param.copy_(param.mul(1 - options.lr * options.weightDecay));
+    else g = g.add(param.mul(options.weightDecay));
+  }
+  const expAvg = state === undefined ? g.mul(1 - beta1) : state.expAvg.mul(beta1).add(g.mul(1 - beta1));
+  const expAvgSq = state === undefined ? g.mul(1 - beta2).mul(g) : state.expAvgSq.mul(beta2).add(g.mul(1 - beta2).mul(g));
+  let maxExpAvgSq: Tensor | null = null;
+  if (options.amsgrad) maxExpAvgSq = state?.maxExpAvgSq == null ? expAvgSq : state.maxExpAvgSq.maximum(expAvgSq);
+  const stepSize = options.lr / (1 - beta1 ** step);
+  const denominator = (maxExpAvgSq ?? expAvgSq).sqrt().div(Math.sqrt(1 - beta2 ** step)).add(options.eps);
+  param.copy_(param.sub(expAvg.div(denominator).mul(stepSize)));
+  return { step, expAvg, expAvgSq, maxExpAvgSq };
+}
+
+function adamDefaults(options: AdamOptions, weightDecay: number): Required<AdamOptions> {
+  return { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, amsgrad: false, maximize: false, ...options };
+}
+
+/**
+ * Adam (Kingma & Ba), with PyTorch's update rule and defaults (lr 1e-3, betas [0.9, 0.999],
+ * eps 1e-8); `weightDecay` is an L2 penalty added to the gradient.
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "nabla";
+ * const w = tensor([1, -1], { requiresGrad: true });
+ * const opt = new optim.Adam([w], { lr: 0.1 });
+ * w.square().sum().backward();
+ * opt.step();
+ * console.log(w.toArray()); // ≈ [0.9, -0.9]: Adam's first step moves each weight by lr
+ * ```
+ */
+export class Adam extends Optimizer<Required<AdamOptions>, AdamState> {
+  constructor(params: ParamsInput<Required<AdamOptions>>, options: AdamOptions = {}) {
+    super(params, adamDefaults(options, 0));
+  }
+  protected validate(options: Required<AdamOptions>): void {
+    validateAdam(options);
+  }
+  protected update(param: Tensor, grad: Tensor, group: ParamGroup<Required<AdamOptions>>): void {
+    this.state.set(param, adamUpdate(param, grad, this.state.get(param), group, false));
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter): Adam with decoupled weight decay θ ← θ(1 − ηλ), PyTorch's
+ * rule and defaults (weightDecay 1e-2).
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "nabla";
+ * const w = tensor([1, -1], { requiresGrad: true });
+ * const opt = new optim.AdamW([w], { lr: 0.1 });
+ * w.square().sum().backward();
+ * opt.step();
+ * console.log(w.toArray()); // ≈ [0.899, -0.899]
+ * ```
+ */
+export class AdamW extends Optimizer<Required<AdamOptions>, AdamState> {
+  constructor(params: ParamsInput<Required<AdamOptions>>, options: AdamOptions = {}) {
+    super(params, adamDefaults(options, 1e-2));
+  }
+  protected validate(options: Required<AdamOptions>): void {
+    validateAdam(options);
+  }
+  protected update(param: Tensor, grad: Tensor, group: ParamGroup<Required<AdamOptions>>): void {
+    this.state.set(param, adamUpdate(param, grad, this.state.get(param), group, true));
+  }
+}

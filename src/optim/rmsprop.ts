@@ -1,0 +1,85 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { checkNonNegative, Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
+
+export interface RMSpropOptions {
+  /** Learning rate η (default 1e-2). */
+  lr?: number;
+  /** Smoothing constant α of the squared-gradient average (default 0.99). */
+  alpha?: number;
+  /** Added to the denominator for stability (default 1e-8). */
+  eps?: number;
+  /** L2 penalty λ added to the gradient (default 0). */
+  weightDecay?: number;
+  /** Momentum factor μ (default 0). */
+  momentum?: number;
+  /** Normalise by the estimated variance instead of the second moment (default false). */
+  centered?: boolean;
+  /** Ascend instead of descend (default false). */
+  maximize?: boolean;
+}
+
+export interface RMSpropState {
+  step: number;
+  squareAvg: Tensor;
+  gradAvg: Tensor | null;
+  momentumBuffer: Tensor | null;
+}
+
+/**
+ * One RMSprop update of `param` in place, exactly PyTorch 1.13's: v ← αv + (1 − α)g²,
+ * centred: ḡ ← αḡ + (1 − α)g and v̂ = v − ḡ²; d = √v̂ + ε; with momentum b ← μb + g/d and
+ * θ ← θ − ηb, else θ ← θ − η·g/d. Returns the new state.
+ */
+export function rmspropUpdate(param: Tensor, grad: Tensor, state: RMSpropState | undefined, options: Required<RMSpropOptions>): RMSpropState {
+  const { alpha, momentum, lr } = options;
+  let g = options.maximize ? grad.neg() : grad;
+  if (options.weightDecay !== 0) g = g.add(param.mul(options.weightDecay));
+  const squared = g.mul(1 - alpha).mul(g);
+  const squareAvg = state === undefined ? squared : state.squareAvg.mul(alpha).add(squared);
+  let gradAvg: Tensor | null = null;
+  let average: Tensor;
+  if (options.centered) {
+    gradAvg = state?.gradAvg == null ? g.mul(1 - alpha) : state.gradAvg.mul(alpha).add(g.mul(1 - alpha));
+    average = squareAvg.sub(gradAvg.mul(gradAvg)).sqrt();
+  } else {
+    average = squareAvg.sqrt();
+  }
+  average = average.add(options.eps);
+  let momentumBuffer: Tensor | null = null;
+  if (momentum > 0) {
+    momentumBuffer = state?.momentumBuffer == null ? g.div(average) : state.momentumBuffer.mul(momentum).add(g.div(average));
+    param.copy_(param.sub(momentumBuffer.mul(lr)));
+  } else {
+    param.copy_(param.sub(g.div(average).mul(lr)));
+  }
+  return { step: (state?.step ?? 0) + 1, squareAvg, gradAvg, momentumBuffer };
+}
+
+/**
+ * RMSprop (Hinton), with PyTorch's update rule and defaults (lr 1e-2, alpha 0.99, eps 1e-8).
+ *
+ * @example
+ * ```ts
+ * import { optim, tensor } from "nabla";
+ * const w = tensor([1, -1], { requiresGrad: true });
+ * const opt = new optim.RMSprop([w], { lr: 0.01 });
+ * w.square().sum().backward();
+ * opt.step();
+ * console.log(w.toArray()); // ≈ [0.9, -0.9]: the first step is lr/√(1 − α) in size
+ * ```
+ */
+export class RMSprop extends Optimizer<Required<RMSpropOptions>, RMSpropState> {
+  constructor(params: ParamsInput<Required<RMSpropOptions>>, options: RMSpropOptions = {}) {
+    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options });
+  }
+  protected validate(options: Required<RMSpropOptions>): void {
+    checkNonNegative("learning rate", options.lr);
+    checkNonNegative("epsilon value", options.eps);
+    checkNonNegative("momentum value", options.momentum);
+    checkNonNegative("weightDecay value", options.weightDecay);
+    checkNonNegative("alpha value", options.alpha);
+  }
+  protected update(param: Tensor, grad: Tensor, group: ParamGroup<Required<RMSpropOptions>>): void {
+    this.state.set(param, rmspropUpdate(param, grad, this.state.get(param), group));
+  }
+}
