@@ -9,13 +9,18 @@ import { broadcastShapes, shapesEqual } from "../tensor/shape.js";
 import { emptyLike, toOperand } from "./operand.js";
 import { expand } from "./movement.js";
 
-/** Brings both operands to one dtype (PyTorch promotion) and one broadcast shape. */
+/**
+ * Brings both operands to one dtype and one broadcast shape. Promotion follows PyTorch: a 0-d
+ * tensor, like a number, does not widen a tensor with dimensions (float32 [3] + float64 0-d
+ * stays float32); otherwise float32 with float64 computes in float64.
+ */
 function align(op: string, a: Tensor, other: Operand): [Tensor, Tensor] {
   let x = a;
   let y = toOperand(op, other, a);
   if (x.dtype !== y.dtype) {
-    if (x.dtype === "float32") x = x.to("float64");
-    else y = y.to("float64");
+    const dtype = (x.ndim === 0) !== (y.ndim === 0) ? (x.ndim === 0 ? y.dtype : x.dtype) : "float64";
+    x = x.to(dtype);
+    y = y.to(dtype);
   }
   if (shapesEqual(x.shape, y.shape)) return [x, y];
   const shape = broadcastShapes(op, x.shape, y.shape);
