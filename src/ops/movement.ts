@@ -39,6 +39,9 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const lead = shape.length - x.ndim;
   if (lead < 0) throw new Error(`expand: cannot expand ${formatShape(x.shape)} to fewer dimensions ${formatShape(shape)}`);
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead]! : d));
+  if (!target.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new Error(`expand: invalid shape ${formatShape(shape)} for ${formatShape(x.shape)} (sizes must be non-negative integers; -1 keeps an existing dim)`);
+  }
   const strides = target.map((d, i) => {
     if (i < lead) return 0;
     const size = x.shape[i - lead]!;
