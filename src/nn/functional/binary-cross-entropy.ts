@@ -12,8 +12,8 @@ import { checkProbabilities, checkSameShape } from "./targets.js";
 
 /** PyTorch clamps log at −100 so that p = 0 costs 100, not infinity. */
 const LOG_FLOOR = -100;
-/** PyTorch's floor on p(1 − p) in the gradient. */
-const GRAD_EPS = 1e-12;
+/** PyTorch's floor on p(1 − p) in the gradient: 1e-12 as a float32 constant, as PyTorch stores it. */
+const GRAD_EPS = Math.fround(1e-12);
 
 /**
  * −[y·log p + (1 − y)·log(1 − p)] for probabilities `input` and targets in [0, 1] of the same
@@ -33,7 +33,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: LossO
   const y = target.to(p.dtype);
   const [logP, logNotP] = noGrad(() => [p.log().clamp(LOG_FLOOR), p.neg().add(1).log().clamp(LOG_FLOOR)] as const);
   const losses = noGrad(() => y.mul(logP).add(y.neg().add(1).mul(logNotP)).neg());
-  // dL/dp = (p − y) / max(p(1 − p), ε); dL/dy = log(1 − p) − log p (both logs clamped)
+  // dL/dp = (p − y) / max(p(1 − p), ε); dL/dy = log(1 − p) − log p, both logs clamped (PyTorch gives ±∞ at p ∈ {0, 1})
   const recorded = record(losses, "binaryCrossEntropy", [p, y], (dy) => [
     p.requiresGrad ? dy.mul(p.sub(y)).div(p.mul(p.neg().add(1)).clamp(GRAD_EPS)) : null,
     y.requiresGrad ? dy.mul(logNotP.sub(logP)) : null,
