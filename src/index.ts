@@ -19,4 +19,5 @@ export * as io from "./io/index.js";
 export * as data from "./data/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export * as viz from "./viz/index.js";
 export * from "./train/index.js";

@@ -1,0 +1,12 @@
+/** Pictures of graphs and training, as DOT and SVG strings (no DOM), plus PNG in Node. */
+export { graph } from "./graph.js";
+export type { GraphOptions } from "./graph.js";
+export { graphTensors, retainGrads } from "./retain-grads.js";
+export { formatNumber, formatTensor } from "./format.js";
+export { renderDot } from "./render-dot.js";
+export { toPng } from "./to-png.js";
+export type { ToPngOptions } from "./to-png.js";
+export { decisionBoundary, classify } from "./decision-boundary.js";
+export type { Classifier, DecisionBoundaryOptions } from "./decision-boundary.js";
+export { lossCurve } from "./loss-curve.js";
+export type { History, EpochMetrics, LossCurveOptions } from "./loss-curve.js";
