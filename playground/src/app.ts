@@ -1,0 +1,229 @@
+/**
+ * The page's model: the state, the data it implies, the trainer, and the animation loop that
+ * trains for a slice of each frame and then redraws.
+ */
+import { noGrad, tensor, type Tensor } from "nabla";
+import { Curves } from "./curves.js";
+import { makeDataset, splitTrainTest } from "./datasets.js";
+import { FEATURE_LABELS, featureMatrix } from "./features.js";
+import { formatNumber } from "./format.js";
+import { NetworkView, type NeuronId } from "./network-view.js";
+import { outputSize } from "./network.js";
+import { boundaryImage, gridCoordinates, neuronImage, Plane } from "./plane.js";
+import { classCount, decodeState, encodeState, type Point, type State } from "./state.js";
+import { labelledSet, probabilities, Trainer, type LabelledSet, type Metrics } from "./trainer.js";
+import { byId } from "./dom.js";
+
+const MAIN_RESOLUTION = 64;
+const NEURON_RESOLUTION = 24;
+/** Milliseconds of each animation frame spent training; the rest is left for drawing. */
+const TRAINING_SLICE_MS = 12;
+
+/** What a change of state invalidates. */
+export type Change = "view" | "model" | "data";
+
+export class App {
+  state: State;
+  points: Point[] = [];
+  train!: LabelledSet;
+  test!: LabelledSet;
+  trainer!: Trainer;
+  running = false;
+  trainMetrics: Metrics = { loss: NaN, accuracy: NaN };
+  testMetrics: Metrics = { loss: NaN, accuracy: NaN };
+  readonly plane = new Plane(byId<HTMLCanvasElement>("plane"));
+  readonly curves = new Curves(byId<HTMLCanvasElement>("curves"));
+  readonly networkView: NetworkView;
+  /** Listeners run after every redraw (the lecture panels). */
+  readonly afterRender: (() => void)[] = [];
+  /** Listeners run after every state change (the controls). */
+  readonly afterChange: ((change: Change) => void)[] = [];
+  private mainGrid!: Tensor;
+  private neuronGrid!: Tensor;
+  private hovered: NeuronId | null = null;
+  private dirty = true;
+  private frames: number[] = [];
+  private stepTimes: number[] = [];
+
+  constructor() {
+    this.state = decodeState(location.hash);
+    this.networkView = new NetworkView(
+      byId("network"),
+      (neuron) => {
+        this.hovered = neuron;
+        this.dirty = true;
+      },
+      (layer, delta) => this.resizeLayer(layer, delta),
+    );
+    this.rebuild("data");
+    window.addEventListener("hashchange", () => {
+      if (location.hash.replace(/^#/, "") === encodeState(this.state)) return;
+      this.state = decodeState(location.hash);
+      this.rebuild("data");
+    });
+    window.addEventListener("resize", () => this.rebuild("model"));
+    requestAnimationFrame((time) => this.frame(time));
+  }
+
+  get classes(): number {
+    return classCount(this.state);
+  }
+
+  /** Applies a change of state, rebuilds what it invalidates and records it in the URL. */
+  update(patch: Partial<State>, change: Change): void {
+    this.state = { ...this.state, ...patch };
+    this.rebuild(change);
+  }
+
+  private rebuild(change: Change): void {
+    history.replaceState(null, "", `#${encodeState(this.state)}`);
+    if (change === "data") this.buildData();
+    if (change !== "view") this.buildModel();
+    for (const listener of this.afterChange) listener(change);
+    this.dirty = true;
+  }
+
+  private buildData(): void {
+    const { state } = this;
+    const generated = makeDataset({ name: state.data, points: state.points, noise: state.noise, classes: state.classes, seed: state.seed });
+    this.points = [...generated, ...state.extra.filter((p) => p.label < this.classes)];
+    const split = splitTrainTest(this.points, state.trainRatio, state.seed);
+    this.train = labelledSet(split.train, state.features);
+    this.test = labelledSet(split.test, state.features);
+  }
+
+  private buildModel(): void {
+    const { state } = this;
+    this.train = labelledSet(this.train.points, state.features);
+    this.test = labelledSet(this.test.points, state.features);
+    this.trainer = new Trainer(
+      {
+        features: state.features,
+        hidden: state.layers,
+        activation: state.activation,
+        classes: this.classes,
+        optimizer: state.optimizer,
+        learningRate: state.learningRate,
+        batchSize: state.batchSize,
+        regularization: state.regularization,
+        regularizationRate: state.regularizationRate,
+        seed: state.seed,
+      },
+      this.train,
+    );
+    this.mainGrid = tensor(featureMatrix(state.features, gridCoordinates(MAIN_RESOLUTION)), { shape: [MAIN_RESOLUTION ** 2, state.features.length] });
+    this.neuronGrid = tensor(featureMatrix(state.features, gridCoordinates(NEURON_RESOLUTION)), { shape: [NEURON_RESOLUTION ** 2, state.features.length] });
+    this.curves.clear();
+    this.networkView.build({ inputs: state.features.map((f) => FEATURE_LABELS[f]), hidden: state.layers, outputs: outputSize(this.classes) });
+    this.paintInputs();
+    this.measure();
+  }
+
+  /** Adds a clicked point to the training data without resetting the network. */
+  addPoint(point: Point): void {
+    this.state = { ...this.state, extra: [...this.state.extra, point] };
+    history.replaceState(null, "", `#${encodeState(this.state)}`);
+    this.points.push(point);
+    this.train = labelledSet([...this.train.points, point], this.state.features);
+    this.trainer.setTrainingData(this.train);
+    this.measure();
+    this.dirty = true;
+  }
+
+  private resizeLayer(layer: number, delta: number): void {
+    const layers = [...this.state.layers];
+    layers[layer] = Math.min(16, Math.max(1, layers[layer]! + delta));
+    this.update({ layers }, "model");
+  }
+
+  setRunning(running: boolean): void {
+    this.running = running;
+    for (const listener of this.afterChange) listener("view");
+  }
+
+  /** One training step (the "step" button), then a redraw. */
+  stepOnce(): void {
+    this.trainer.step();
+    this.measure();
+    this.dirty = true;
+  }
+
+  private frame(time: number): void {
+    this.frames.push(time);
+    while (this.frames.length > 0 && this.frames[0]! < time - 1000) this.frames.shift();
+    if (this.running) {
+      const start = performance.now();
+      do {
+        this.trainer.step();
+        this.stepTimes.push(performance.now());
+      } while (performance.now() - start < TRAINING_SLICE_MS);
+      this.measure();
+      this.dirty = true;
+    }
+    while (this.stepTimes.length > 0 && this.stepTimes[0]! < performance.now() - 1000) this.stepTimes.shift();
+    if (this.dirty) this.render();
+    byId("fps").textContent = String(this.running ? this.frames.length : 0);
+    byId("steps-per-second").textContent = String(this.stepTimes.length);
+    requestAnimationFrame((next) => this.frame(next));
+  }
+
+  private measure(): void {
+    this.trainMetrics = this.trainer.evaluate(this.train);
+    this.testMetrics = this.trainer.evaluate(this.test);
+    const { trainMetrics: tr, testMetrics: te } = this;
+    this.curves.add({ epoch: this.trainer.epoch, trainLoss: tr.loss, testLoss: te.loss, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy });
+  }
+
+  render(): void {
+    this.dirty = false;
+    noGrad(() => {
+      this.renderPlane();
+      this.renderNeurons();
+    });
+    byId("epoch").textContent = formatNumber(this.trainer.epoch, 4);
+    byId("train-loss").textContent = this.trainMetrics.loss.toFixed(3);
+    byId("test-loss").textContent = this.testMetrics.loss.toFixed(3);
+    byId("train-accuracy").textContent = this.trainMetrics.accuracy.toFixed(3);
+    byId("test-accuracy").textContent = this.testMetrics.accuracy.toFixed(3);
+    this.curves.draw();
+    for (const listener of this.afterRender) listener();
+  }
+
+  private renderPlane(): void {
+    const { network } = this.trainer;
+    const { logits, hidden } = network.forwardWithHidden(this.mainGrid);
+    const neuron = this.hovered;
+    if (neuron !== null && neuron.column > 0) {
+      const values = neuron.column <= hidden.length ? hidden[neuron.column - 1]! : logits;
+      this.plane.drawImage(neuronImage(values.toTypedArray(), values.shape[1]!, neuron.index, MAIN_RESOLUTION));
+    } else if (neuron !== null) {
+      this.plane.drawImage(neuronImage(this.mainGrid.toTypedArray(), this.state.features.length, neuron.index, MAIN_RESOLUTION));
+    } else {
+      this.plane.drawImage(boundaryImage(probabilities(logits, this.classes), this.classes, MAIN_RESOLUTION, this.state.discretize));
+    }
+    this.plane.drawAxes();
+    this.plane.drawPoints(this.train.points, false);
+    this.plane.drawPoints(this.test.points, true);
+  }
+
+  /** The feature maps of the input column, which change only with the features. */
+  private paintInputs(): void {
+    const values = this.neuronGrid.toTypedArray();
+    this.state.features.forEach((_, f) => this.paintNeuron(0, f, values, this.state.features.length));
+  }
+
+  private renderNeurons(): void {
+    const { network } = this.trainer;
+    const { logits, hidden } = network.forwardWithHidden(this.neuronGrid);
+    [...hidden, logits].forEach((values, l) => {
+      const flat = values.toTypedArray();
+      for (let i = 0; i < values.shape[1]!; i++) this.paintNeuron(l + 1, i, flat, values.shape[1]!);
+    });
+    this.networkView.updateWeights(network.linears.map((linear) => linear.weight.toTypedArray()));
+  }
+
+  private paintNeuron(column: number, index: number, values: Float32Array | Float64Array, stride: number): void {
+    const canvas = this.networkView.neuronCanvas(column, index);
+    canvas?.getContext("2d")!.putImageData(neuronImage(values, stride, index, NEURON_RESOLUTION), 0, 0);
+  }
+}

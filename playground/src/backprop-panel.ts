@@ -1,0 +1,101 @@
+/**
+ * The backprop view: the graph of a typed expression, or of the current network on one
+ * training point, with forward values and gradients revealed one node at a time.
+ */
+import { nn, tensor, type Tensor } from "nabla";
+import type { App } from "./app.js";
+import { byId } from "./dom.js";
+import { parseExpression, parseVariables } from "./expression.js";
+import { expressionGraph, GraphRecorder, type Graph } from "./graph.js";
+import { backwardOrder, describeStep, renderGraph, type GraphProgress } from "./graph-view.js";
+
+/** The network's loss on one training point as a graph of layer-sized operations. */
+export function networkGraph(app: App, pointIndex: number): Graph {
+  const { network } = app.trainer;
+  const set = app.train;
+  const index = Math.min(Math.max(0, pointIndex), set.points.length - 1);
+  if (index < 0) throw new Error("the network graph needs at least one training point");
+  const width = app.state.features.length;
+  const recorder = new GraphRecorder();
+  const row = tensor(set.x.toTypedArray().slice(index * width, (index + 1) * width), { shape: [1, width], dtype: "float64" });
+  let h = recorder.constant("x", row);
+  network.linears.forEach((linear, l) => {
+    const weight = recorder.input(`W${l + 1}`, linear.weight.to("float64"));
+    const bias = recorder.input(`b${l + 1}`, linear.bias!.to("float64"));
+    const product = recorder.operation(`x·W${l + 1}ᵀ`, [h, weight], ([x, w]) => x!.matmul(w!.t()));
+    h = recorder.operation(`+b${l + 1}`, [product, bias], ([a, b]) => a!.add(b!));
+    if (l + 1 < network.linears.length && app.state.activation !== "linear") {
+      const activation = app.state.activation;
+      h = recorder.operation(activation, [h], ([a]) => a![activation]());
+    }
+  });
+  const label = set.labels[index]!;
+  const target = recorder.constant(`y=${label}`, tensor([label], { dtype: "float64" }));
+  const loss = app.classes === 2
+    ? recorder.operation("BCE", [h, target], ([z, y]) => nn.functional.binaryCrossEntropyWithLogits(z!.reshape([1]), y!))
+    : recorder.operation("cross-entropy", [h, target], ([z, y]) => nn.functional.crossEntropy(z!, y as Tensor));
+  return recorder.finish(loss);
+}
+
+export function bindBackpropPanel(app: App): void {
+  const expression = byId<HTMLInputElement>("expression");
+  const variables = byId<HTMLInputElement>("variables");
+  const source = byId<HTMLSelectElement>("graph-source");
+  const point = byId<HTMLInputElement>("graph-point");
+  let graph: Graph | null = null;
+  let progress: GraphProgress = { forward: 0, backward: 0 };
+  const draw = (): void => {
+    if (graph === null) return;
+    renderGraph(byId("graph"), graph, progress);
+    byId("graph-caption").textContent = describeStep(graph, progress);
+  };
+  const build = (): void => {
+    const fromNetwork = source.value === "network";
+    byId("expression-label").hidden = fromNetwork;
+    byId("variables-label").hidden = fromNetwork;
+    byId("point-label").hidden = !fromNetwork;
+    try {
+      graph = fromNetwork ? networkGraph(app, Number(point.value)) : expressionGraph(parseExpression(expression.value), parseVariables(variables.value));
+      byId("graph-error").textContent = "";
+      progress = { forward: graph.nodes.length, backward: backwardOrder(graph).length };
+    } catch (error) {
+      graph = null;
+      byId("graph").replaceChildren();
+      byId("graph-error").textContent = (error as Error).message;
+    }
+    draw();
+  };
+  expression.value = app.state.expression;
+  variables.value = app.state.variables;
+  const save = (): void => {
+    app.update({ expression: expression.value, variables: variables.value }, "view");
+    build();
+  };
+  expression.addEventListener("change", save);
+  variables.addEventListener("change", save);
+  source.addEventListener("change", build);
+  point.addEventListener("change", build);
+  byId("graph-reset").addEventListener("click", () => {
+    progress = { forward: 0, backward: 0 };
+    draw();
+  });
+  byId("graph-forward").addEventListener("click", () => {
+    if (graph !== null && progress.forward < graph.nodes.length) progress = { forward: progress.forward + 1, backward: 0 };
+    draw();
+  });
+  byId("graph-backward").addEventListener("click", () => {
+    if (graph === null) return;
+    if (progress.forward < graph.nodes.length) progress = { forward: graph.nodes.length, backward: 0 };
+    else if (progress.backward < backwardOrder(graph).length) progress = { ...progress, backward: progress.backward + 1 };
+    draw();
+  });
+  byId("graph-all").addEventListener("click", build);
+  app.afterChange.push((change) => {
+    if (app.state.view !== "backprop") return;
+    if (expression.value !== app.state.expression || variables.value !== app.state.variables || change !== "view" || graph === null) {
+      expression.value = app.state.expression;
+      variables.value = app.state.variables;
+      build();
+    }
+  });
+}

@@ -1,0 +1,27 @@
+/** Entry point: builds the app and wires every pane to it. */
+import "./style.css";
+import { App } from "./app.js";
+import { bindBackpropPanel } from "./backprop-panel.js";
+import { bindControls } from "./controls.js";
+import { byId } from "./dom.js";
+import { exportConfig, exportModel, exportPng } from "./export.js";
+import { bindJacobianPanel } from "./jacobian-panel.js";
+import { bindLecturePanels } from "./lecture-panels.js";
+
+const app = new App();
+bindControls(app);
+bindLecturePanels(app);
+bindBackpropPanel(app);
+bindJacobianPanel(app);
+byId("export-model").addEventListener("click", () => exportModel(app));
+byId("export-config").addEventListener("click", () => exportConfig(app));
+byId("export-png").addEventListener("click", () => exportPng(app));
+app.update({}, "view");
+
+/** A handle for the browser tests and the benchmark (the page works without it). */
+declare global {
+  interface Window {
+    playground: App;
+  }
+}
+window.playground = app;
