@@ -3,3 +3,8 @@ export { encodeSafetensors, decodeSafetensors } from "./safetensors.js";
 export type { SafetensorsContents } from "./safetensors.js";
 export { saveSafetensors, loadSafetensors } from "./safetensors-file.js";
 export { writeFileAtomic } from "./atomic-write.js";
+export { save, load, CONFIG_FILE, WEIGHTS_FILE } from "./model-dir.js";
+export { checkModelConfig, MODEL_FORMAT, MODEL_FORMAT_VERSION } from "./model-config.js";
+export type { ModelConfig, ModelConfigInput, Normalization } from "./model-config.js";
+export { mlpLayers, describeSequential, buildSequential, ACTIVATIONS } from "./layer-spec.js";
+export type { LayerSpec, Activation } from "./layer-spec.js";
