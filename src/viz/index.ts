@@ -10,3 +10,5 @@ export { decisionBoundary, classify } from "./decision-boundary.js";
 export type { Classifier, DecisionBoundaryOptions } from "./decision-boundary.js";
 export { lossCurve } from "./loss-curve.js";
 export type { History, EpochMetrics, LossCurveOptions } from "./loss-curve.js";
+export { moduleGraph } from "./module-graph.js";
+export type { ModuleGraphOptions, LayeredModel } from "./module-graph.js";

@@ -30,7 +30,8 @@ function toSeries(history: History): Series[] {
       if (key !== "epoch" && Array.isArray(values)) names.set(key, values.map(finiteOrNull));
     }
   }
-  return [...names].map(([name, values]) => ({ name, values }));
+  // Empty series (e.g. valLoss without validation data) would only add a legend entry.
+  return [...names].map(([name, values]) => ({ name, values })).filter((series) => series.values.some((v) => v !== null));
 }
 
 function finiteOrNull(value: number | null | undefined): number | null {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import "../helpers.js";
-import { tensor, viz, type Tensor } from "../../src/index.js";
+import { nn, tensor, viz, type Tensor } from "../../src/index.js";
 import { assertRenders } from "./svg-check.js";
 
 interface ParsedDot {
@@ -99,4 +99,15 @@ test("renderDot lays out the graph as SVG with the labels, and toPng rasterises 
 
 test("renderDot reports a DOT syntax error with Graphviz's message", async () => {
   await assert.rejects(viz.renderDot("digraph { a -> }"), /renderDot: Graphviz could not lay out the graph: .*syntax error/);
+});
+
+test("moduleGraph draws input → layers (with parameter shapes) → output, edges carrying each layer's output size", async () => {
+  const model = new nn.Sequential(new nn.Linear(2, 16), new nn.ReLU(), new nn.Linear(16, 3));
+  const dot = viz.moduleGraph(model, { inputShape: [2], classNames: ["a", "b", "c"] });
+  assert.equal(model.training, true);
+  assert.match(dot, /layer0 \[label=<<b>0: Linear<\/b><br\/><font point-size="9">weight \[16×2\]<\/font><br\/><font point-size="9">bias \[16\]<\/font>>\];/);
+  assert.match(dot, /layer1 \[label=<<b>1: ReLU<\/b>>\];/);
+  const edges = [...dot.matchAll(/(\w+) -> (\w+) \[label=" ([\d×]+)"\]/g)].map((m) => `${m[1]}->${m[2]}:${m[3]}`);
+  assert.deepEqual(edges, ["input->layer0:2", "layer0->layer1:16", "layer1->layer2:16", "layer2->output:3"]);
+  await assertRenders(await viz.renderDot(dot));
 });
