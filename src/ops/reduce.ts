@@ -54,16 +54,30 @@ export function mean(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
 }
 
 export function max(x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
-  const axes = dim === null || dim === undefined ? x.shape.map((_, i) => i) : [normalizeDim("max", dim, x.ndim)].filter((d) => d < x.ndim);
+  const overAll = dim === null || dim === undefined;
+  const axes = overAll ? x.shape.map((_, i) => i) : [normalizeDim("max", dim, x.ndim)].filter((d) => d < x.ndim);
   if (x.size === 0) throw new Error(`max: cannot take the maximum of an empty tensor ${formatShape(x.shape)}`);
   const kept = reduceAxes("max", x, axes);
   const out = new Tensor(kept.storage, finalShape(x, axes, keepdim));
-  // d max/dx_i = 1 for the elements equal to the max, shared evenly among ties
+  // d max/dx_i = 1 for the maximum. Ties as in PyTorch: max() shares the gradient evenly among
+  // them, max(dim) gives it all to the index it would return (the first maximum).
+  if (!overAll && axes.length === 1) return record(out, "max", [x], (dy) => [toFirstMax(x, axes[0]!, reshape(dy, kept.shape))]);
   return record(out, "max", [x], (dy) => {
     const winners = x.eq(expand(kept, x.shape));
     const count = sum(winners, axes, true);
     return [expand(reshape(dy, kept.shape), x.shape).mul(winners).div(count)];
   });
+}
+
+/** Scatters `dy` (x's shape with `axis` kept as 1) to the first maximum of x along `axis`. */
+function toFirstMax(x: Tensor, axis: number, dy: Tensor): Tensor {
+  const outer = sizeOf(x.shape.slice(0, axis));
+  const inner = sizeOf(x.shape.slice(axis + 1));
+  const index = argmax(x, axis, true).to(x.dtype);
+  const dx = emptyLike(x);
+  x.backend.fill(dx.storage.ref, 0);
+  x.backend.scatterAdd(dy.dataRef(), index.dataRef(), outer, x.shape[axis]!, 1, inner, dx.storage.ref);
+  return dx;
 }
 
 export function argmax(x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {

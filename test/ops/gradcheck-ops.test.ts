@@ -7,7 +7,7 @@ import { CASES, NABLA_OPS, NOT_DIFFERENTIABLE, inputsOf } from "./op-table.js";
 // Every fixture case (at least three shapes per op, a broadcast one for every binary op):
 // autograd against central finite differences in float64.
 describe("gradcheck, float64", () => {
-  for (const c of CASES.filter((k) => !NOT_DIFFERENTIABLE.has(k.op))) {
+  for (const c of CASES.filter((k) => !NOT_DIFFERENTIABLE.has(k.op) && k.smooth !== false)) {
     test(c.name, () => {
       const { leaves, args } = inputsOf(c, "float64");
       const extra = args.slice(leaves.length);

@@ -34,6 +34,8 @@ export interface OpCase {
   /** The weights of the loss sum(out * weight) whose gradients `grads` holds. */
   weight?: FixtureTensor;
   grads?: FixtureTensor[];
+  /** false: the inputs sit on a kink (ties of max), where finite differences do not apply. */
+  smooth?: false;
 }
 
 type OpFn = (t: Tensor[], a: OpArgs) => Tensor;
