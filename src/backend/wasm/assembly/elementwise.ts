@@ -1,0 +1,145 @@
+// Element-wise kernels, generic over the element type T (f32 or f64). Pointers are byte
+// addresses in the module's memory; counts are elements. The cheap ops run four (f32) or two
+// (f64) lanes at a time; transcendental ones go through the f64 Math library, which keeps
+// float32 results within one rounding of the pure-TS backend's.
+
+export const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, SIGN = 5, RELU = 6, SIGMOID = 7, TANH = 8, STEP = 9;
+export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6, GT = 7, GE = 8, LT = 9, LE = 10, EQ = 11;
+
+@inline function lanes<T>(): i32 {
+  return 16 / sizeof<T>();
+}
+
+@inline function at<T>(base: usize, i: i32): usize {
+  return base + ((<usize>i) << alignof<T>());
+}
+
+function scalarUnary<T>(op: i32, v: T): T {
+  switch (op) {
+    case NEG: return -v;
+    case EXP: return <T>Math.exp(<f64>v);
+    case LOG: return <T>Math.log(<f64>v);
+    case SQRT: return <T>Math.sqrt(<f64>v);
+    case ABS: return <T>Math.abs(<f64>v);
+    case SIGN: return v > 0 ? <T>1 : v < 0 ? <T>-1 : v; // keeps NaN and ±0
+    case RELU: return v > 0 ? v : <T>0;
+    case SIGMOID: {
+      // two branches so exp never overflows
+      const d = <f64>v;
+      if (d >= 0) return <T>(1 / (1 + Math.exp(-d)));
+      const e = Math.exp(d);
+      return <T>(e / (1 + e));
+    }
+    case TANH: return <T>Math.tanh(<f64>v);
+    default: return v > 0 ? <T>1 : <T>0; // STEP
+  }
+}
+
+/** Number of leading elements the vector loop of `op` handles (0 when it has no vector form). */
+@inline function vectorCount<T>(op: i32, n: i32): i32 {
+  const vectorizable = op == NEG || op == SQRT || op == ABS || op == RELU || op == STEP;
+  return vectorizable ? n & ~(lanes<T>() - 1) : 0;
+}
+
+export function unary<T>(op: i32, x: usize, y: usize, n: i32): void {
+  const step = lanes<T>();
+  const vn = vectorCount<T>(op, n);
+  const zero = v128.splat<T>(<T>0);
+  const one = v128.splat<T>(<T>1);
+  let i = 0;
+  switch (op) {
+    case NEG: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.neg<T>(v128.load(at<T>(x, i)))); break;
+    case SQRT: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.sqrt<T>(v128.load(at<T>(x, i)))); break;
+    case ABS: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.abs<T>(v128.load(at<T>(x, i)))); break;
+    case RELU:
+      for (; i < vn; i += step) {
+        const v = v128.load(at<T>(x, i));
+        v128.store(at<T>(y, i), v128.and(v, v128.gt<T>(v, zero))); // NaN > 0 is false: 0, like the TS backend
+      }
+      break;
+    case STEP: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.and(one, v128.gt<T>(v128.load(at<T>(x, i)), zero))); break;
+  }
+  for (; i < n; i++) store<T>(at<T>(y, i), scalarUnary<T>(op, load<T>(at<T>(x, i))));
+}
+
+export function clamp<T>(x: usize, lo: T, hi: T, y: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const v = load<T>(at<T>(x, i));
+    store<T>(at<T>(y, i), v < lo ? lo : v > hi ? hi : v);
+  }
+}
+
+export function fill<T>(out: usize, value: T, n: i32): void {
+  const step = lanes<T>();
+  const vn = n & ~(step - 1);
+  const v = v128.splat<T>(value);
+  let i = 0;
+  for (; i < vn; i += step) v128.store(at<T>(out, i), v);
+  for (; i < n; i++) store<T>(at<T>(out, i), value);
+}
+
+export function cast<S, D>(x: usize, y: usize, n: i32): void {
+  if (sizeof<S>() == sizeof<D>()) {
+    memory.copy(y, x, (<usize>n) << alignof<S>());
+    return;
+  }
+  for (let i = 0; i < n; i++) store<D>(at<D>(y, i), <D>load<S>(at<S>(x, i)));
+}
+
+function scalarBinary<T>(op: i32, u: T, v: T): T {
+  switch (op) {
+    case ADD: return u + v;
+    case SUB: return u - v;
+    case MUL: return u * v;
+    case DIV: return u / v;
+    case POW: return <T>Math.pow(<f64>u, <f64>v);
+    case MAXIMUM: return u > v || u != u ? u : v;
+    case MINIMUM: return u < v || u != u ? u : v;
+    case GT: return u > v ? <T>1 : <T>0;
+    case GE: return u >= v ? <T>1 : <T>0;
+    case LT: return u < v ? <T>1 : <T>0;
+    case LE: return u <= v ? <T>1 : <T>0;
+    default: return u == v ? <T>1 : <T>0; // EQ
+  }
+}
+
+@inline function vectorBinary<T>(op: i32, u: v128, v: v128, one: v128): v128 {
+  switch (op) {
+    case ADD: return v128.add<T>(u, v);
+    case SUB: return v128.sub<T>(u, v);
+    case MUL: return v128.mul<T>(u, v);
+    case DIV: return v128.div<T>(u, v);
+    case MAXIMUM: return v128.max<T>(u, v);
+    case MINIMUM: return v128.min<T>(u, v);
+    case GT: return v128.and(one, v128.gt<T>(u, v));
+    case GE: return v128.and(one, v128.ge<T>(u, v));
+    case LT: return v128.and(one, v128.lt<T>(u, v));
+    case LE: return v128.and(one, v128.le<T>(u, v));
+    default: return v128.and(one, v128.eq<T>(u, v)); // EQ
+  }
+}
+
+/** out[i] = a[i·sa] op b[i·sb] for i < n; sa, sb are element strides (0 repeats one value). */
+function binaryRow<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
+  const step = lanes<T>();
+  const vn = op == POW ? 0 : n & ~(step - 1);
+  const one = v128.splat<T>(<T>1);
+  let i = 0;
+  if (sa == 1 && sb == 1) {
+    for (; i < vn; i += step) v128.store(at<T>(out, i), vectorBinary<T>(op, v128.load(at<T>(a, i)), v128.load(at<T>(b, i)), one));
+  } else if (sa == 1 && sb == 0) {
+    const v = v128.splat<T>(load<T>(b));
+    for (; i < vn; i += step) v128.store(at<T>(out, i), vectorBinary<T>(op, v128.load(at<T>(a, i)), v, one));
+  } else if (sa == 0 && sb == 1) {
+    const u = v128.splat<T>(load<T>(a));
+    for (; i < vn; i += step) v128.store(at<T>(out, i), vectorBinary<T>(op, u, v128.load(at<T>(b, i)), one));
+  }
+  for (; i < n; i++) store<T>(at<T>(out, i), scalarBinary<T>(op, load<T>(at<T>(a, i * sa)), load<T>(at<T>(b, i * sb))));
+}
+
+/** A two-axis strided binary op over [n0, n1] into contiguous `out`. */
+export function binary<T>(op: i32, a: usize, sa0: i32, sa1: i32, b: usize, sb0: i32, sb1: i32, out: usize, n0: i32, n1: i32): void {
+  for (let o = 0; o < n0; o++) {
+    binaryRow<T>(op, at<T>(a, o * sa0), sa1, at<T>(b, o * sb0), sb1, at<T>(out, o * n1), n1);
+  }
+}

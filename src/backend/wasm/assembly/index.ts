@@ -1,0 +1,39 @@
+// The module's exports: every kernel instantiated for f32 and f64. The JS side owns the memory
+// (imported as env.memory) and hands out every buffer, so nothing here allocates.
+import { unary, clamp, fill, cast, binary } from "./elementwise";
+import { reduce, argmax, gather, scatterAdd, copyStrided } from "./reduce";
+import { matmul, MC, KC, NC, MR } from "./matmul";
+
+/** First byte past the module's static data: the JS allocator starts here. */
+export function heapBase(): usize { return __heap_base; }
+/** Scratch the matmul needs, in elements: packed A, packed B, one tile. */
+export function matmulScratchA(): i32 { return MC * KC; }
+export function matmulScratchB(): i32 { return KC * NC; }
+export function matmulTile(): i32 { return MR * 8; }
+
+export function unaryF32(op: i32, x: usize, y: usize, n: i32): void { unary<f32>(op, x, y, n); }
+export function unaryF64(op: i32, x: usize, y: usize, n: i32): void { unary<f64>(op, x, y, n); }
+export function clampF32(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clamp<f32>(x, <f32>lo, <f32>hi, y, n); }
+export function clampF64(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clamp<f64>(x, lo, hi, y, n); }
+export function fillF32(out: usize, value: f64, n: i32): void { fill<f32>(out, <f32>value, n); }
+export function fillF64(out: usize, value: f64, n: i32): void { fill<f64>(out, value, n); }
+export function castF32F32(x: usize, y: usize, n: i32): void { cast<f32, f32>(x, y, n); }
+export function castF32F64(x: usize, y: usize, n: i32): void { cast<f32, f64>(x, y, n); }
+export function castF64F32(x: usize, y: usize, n: i32): void { cast<f64, f32>(x, y, n); }
+export function castF64F64(x: usize, y: usize, n: i32): void { cast<f64, f64>(x, y, n); }
+export function binaryF32(op: i32, a: usize, sa0: i32, sa1: i32, b: usize, sb0: i32, sb1: i32, out: usize, n0: i32, n1: i32): void { binary<f32>(op, a, sa0, sa1, b, sb0, sb1, out, n0, n1); }
+export function binaryF64(op: i32, a: usize, sa0: i32, sa1: i32, b: usize, sb0: i32, sb1: i32, out: usize, n0: i32, n1: i32): void { binary<f64>(op, a, sa0, sa1, b, sb0, sb1, out, n0, n1); }
+export function reduceF32(op: i32, x: usize, outer: i32, axisSize: i32, inner: i32, out: usize, row: usize): void { reduce<f32>(op, x, outer, axisSize, inner, out, row); }
+export function reduceF64(op: i32, x: usize, outer: i32, axisSize: i32, inner: i32, out: usize, row: usize): void { reduce<f64>(op, x, outer, axisSize, inner, out, row); }
+export function argmaxF32F32(x: usize, outer: i32, axisSize: i32, inner: i32, out: usize): void { argmax<f32, f32>(x, outer, axisSize, inner, out); }
+export function argmaxF32F64(x: usize, outer: i32, axisSize: i32, inner: i32, out: usize): void { argmax<f32, f64>(x, outer, axisSize, inner, out); }
+export function argmaxF64F32(x: usize, outer: i32, axisSize: i32, inner: i32, out: usize): void { argmax<f64, f32>(x, outer, axisSize, inner, out); }
+export function argmaxF64F64(x: usize, outer: i32, axisSize: i32, inner: i32, out: usize): void { argmax<f64, f64>(x, outer, axisSize, inner, out); }
+export function gatherF32(x: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): void { gather<f32>(x, index, outer, axisSize, indexAxis, inner, out); }
+export function gatherF64(x: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): void { gather<f64>(x, index, outer, axisSize, indexAxis, inner, out); }
+export function scatterAddF32(dy: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): void { scatterAdd<f32>(dy, index, outer, axisSize, indexAxis, inner, out); }
+export function scatterAddF64(dy: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): void { scatterAdd<f64>(dy, index, outer, axisSize, indexAxis, inner, out); }
+export function copyStridedF32(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, size: i32): void { copyStrided<f32>(x, offset, meta, ndim, out, size); }
+export function copyStridedF64(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, size: i32): void { copyStrided<f64>(x, offset, meta, ndim, out, size); }
+export function matmulF32(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32, ap: usize, bp: usize, tile: usize): void { matmul<f32>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB, ap, bp, tile); }
+export function matmulF64(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32, ap: usize, bp: usize, tile: usize): void { matmul<f64>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB, ap, bp, tile); }

@@ -1,0 +1,145 @@
+// Reductions over the middle axis of [outer, axisSize, inner], argmax, gather/scatter and the
+// strided copy behind expand/permute. Sums accumulate in f64 so a float32 sum of many terms
+// does not drift (the pure-TS backend does the same).
+
+@inline function at<T>(base: usize, i: i32): usize {
+  return base + ((<usize>i) << alignof<T>());
+}
+
+function sumRow<T>(x: usize, n: i32): f64 {
+  let s0: f64 = 0, s1: f64 = 0;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    s0 += <f64>load<T>(at<T>(x, i));
+    s1 += <f64>load<T>(at<T>(x, i + 1));
+  }
+  if (i < n) s0 += <f64>load<T>(at<T>(x, i));
+  return s0 + s1;
+}
+
+function maxRow<T>(x: usize, n: i32): T {
+  let best = <T>-Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = load<T>(at<T>(x, i));
+    if (v > best || v != v) best = v;
+    if (best != best) break;
+  }
+  return best;
+}
+
+/** op 0 = sum, 1 = max. `row` is f64 scratch of `inner` elements. */
+export function reduce<T>(op: i32, x: usize, outer: i32, axisSize: i32, inner: i32, out: usize, row: usize): void {
+  if (inner == 1) {
+    for (let o = 0; o < outer; o++) {
+      const base = at<T>(x, o * axisSize);
+      store<T>(at<T>(out, o), op == 0 ? <T>sumRow<T>(base, axisSize) : maxRow<T>(base, axisSize));
+    }
+    return;
+  }
+  for (let o = 0; o < outer; o++) {
+    const dst = at<T>(out, o * inner);
+    const base = o * axisSize * inner;
+    if (op == 0) {
+      for (let i = 0; i < inner; i++) store<f64>(at<f64>(row, i), 0);
+      for (let r = 0; r < axisSize; r++) {
+        const src = at<T>(x, base + r * inner);
+        for (let i = 0; i < inner; i++) store<f64>(at<f64>(row, i), load<f64>(at<f64>(row, i)) + <f64>load<T>(at<T>(src, i)));
+      }
+      for (let i = 0; i < inner; i++) store<T>(at<T>(dst, i), <T>load<f64>(at<f64>(row, i)));
+    } else {
+      for (let i = 0; i < inner; i++) store<T>(at<T>(dst, i), <T>-Infinity);
+      for (let r = 0; r < axisSize; r++) {
+        const src = at<T>(x, base + r * inner);
+        for (let i = 0; i < inner; i++) {
+          const v = load<T>(at<T>(src, i));
+          const best = load<T>(at<T>(dst, i));
+          if (v > best || v != v) store<T>(at<T>(dst, i), v);
+        }
+      }
+    }
+  }
+}
+
+/** Indices are written as O (the tensor layer asks for float32 whatever the input). */
+export function argmax<T, O>(x: usize, outer: i32, axisSize: i32, inner: i32, out: usize): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * axisSize * inner + i;
+      let best = <T>-Infinity;
+      let found = 0;
+      for (let r = 0; r < axisSize; r++) {
+        const v = load<T>(at<T>(x, base + r * inner));
+        if (v > best || (v != v && best == best)) {
+          best = v;
+          found = r;
+        }
+      }
+      store<O>(at<O>(out, o * inner + i), <O>found);
+    }
+  }
+}
+
+export function gather<T>(x: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): void {
+  for (let o = 0; o < outer; o++)
+    for (let j = 0; j < indexAxis; j++)
+      for (let i = 0; i < inner; i++) {
+        const k = (o * indexAxis + j) * inner + i;
+        const src = (o * axisSize + <i32>load<T>(at<T>(index, k))) * inner + i;
+        store<T>(at<T>(out, k), load<T>(at<T>(x, src)));
+      }
+}
+
+export function scatterAdd<T>(dy: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): void {
+  for (let o = 0; o < outer; o++)
+    for (let j = 0; j < indexAxis; j++)
+      for (let i = 0; i < inner; i++) {
+        const k = (o * indexAxis + j) * inner + i;
+        const dst = at<T>(out, (o * axisSize + <i32>load<T>(at<T>(index, k))) * inner + i);
+        store<T>(dst, load<T>(dst) + load<T>(at<T>(dy, k)));
+      }
+}
+
+/**
+ * Gathers a strided view into contiguous `out`. `meta` holds i32 shape[ndim], strides[ndim]
+ * and ndim counters of scratch; the innermost axis runs in the tight loop, the outer ones
+ * advance like an odometer.
+ */
+export function copyStrided<T>(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, size: i32): void {
+  if (size == 0) return;
+  if (ndim == 0) {
+    store<T>(out, load<T>(at<T>(x, offset)));
+    return;
+  }
+  const shape = meta;
+  const strides = meta + ((<usize>ndim) << 2);
+  const counter = strides + ((<usize>ndim) << 2);
+  for (let d = 0; d < ndim; d++) store<i32>(counter + ((<usize>d) << 2), 0);
+  const last = ndim - 1;
+  const innerSize = load<i32>(shape + ((<usize>last) << 2));
+  const innerStride = load<i32>(strides + ((<usize>last) << 2));
+  let base = offset;
+  for (let o = 0; o < size; o += innerSize) {
+    const dst = at<T>(out, o);
+    if (innerStride == 1) memory.copy(dst, at<T>(x, base), (<usize>innerSize) << alignof<T>());
+    else if (innerStride == 0) {
+      const v = load<T>(at<T>(x, base));
+      for (let i = 0; i < innerSize; i++) store<T>(at<T>(dst, i), v);
+    } else {
+      let src = base;
+      for (let i = 0; i < innerSize; i++, src += innerStride) store<T>(at<T>(dst, i), load<T>(at<T>(x, src)));
+    }
+    for (let d = last - 1; d >= 0; d--) {
+      const c = counter + ((<usize>d) << 2);
+      const stride = load<i32>(strides + ((<usize>d) << 2));
+      const extent = load<i32>(shape + ((<usize>d) << 2));
+      const next = load<i32>(c) + 1;
+      base += stride;
+      if (next < extent) {
+        store<i32>(c, next);
+        break;
+      }
+      base -= stride * extent;
+      store<i32>(c, 0);
+    }
+  }
+}

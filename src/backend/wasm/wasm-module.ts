@@ -1,0 +1,65 @@
+import { RELAXED_SIMD_KERNELS, SIMD_KERNELS } from "./generated/kernels.js";
+
+/** The kernel module's exports (see assembly/index.ts); pointers are byte addresses. */
+export interface Kernels {
+  heapBase(): number;
+  matmulScratchA(): number;
+  matmulScratchB(): number;
+  matmulTile(): number;
+  unaryF32(op: number, x: number, y: number, n: number): void;
+  unaryF64(op: number, x: number, y: number, n: number): void;
+  clampF32(x: number, lo: number, hi: number, y: number, n: number): void;
+  clampF64(x: number, lo: number, hi: number, y: number, n: number): void;
+  fillF32(out: number, value: number, n: number): void;
+  fillF64(out: number, value: number, n: number): void;
+  castF32F32(x: number, y: number, n: number): void;
+  castF32F64(x: number, y: number, n: number): void;
+  castF64F32(x: number, y: number, n: number): void;
+  castF64F64(x: number, y: number, n: number): void;
+  binaryF32(op: number, a: number, sa0: number, sa1: number, b: number, sb0: number, sb1: number, out: number, n0: number, n1: number): void;
+  binaryF64(op: number, a: number, sa0: number, sa1: number, b: number, sb0: number, sb1: number, out: number, n0: number, n1: number): void;
+  reduceF32(op: number, x: number, outer: number, axisSize: number, inner: number, out: number, row: number): void;
+  reduceF64(op: number, x: number, outer: number, axisSize: number, inner: number, out: number, row: number): void;
+  argmaxF32F32(x: number, outer: number, axisSize: number, inner: number, out: number): void;
+  argmaxF32F64(x: number, outer: number, axisSize: number, inner: number, out: number): void;
+  argmaxF64F32(x: number, outer: number, axisSize: number, inner: number, out: number): void;
+  argmaxF64F64(x: number, outer: number, axisSize: number, inner: number, out: number): void;
+  gatherF32(x: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): void;
+  gatherF64(x: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): void;
+  scatterAddF32(dy: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): void;
+  scatterAddF64(dy: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): void;
+  copyStridedF32(x: number, offset: number, meta: number, ndim: number, out: number, size: number): void;
+  copyStridedF64(x: number, offset: number, meta: number, ndim: number, out: number, size: number): void;
+  matmulF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
+  matmulF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
+}
+
+export interface KernelInstance {
+  readonly kernels: Kernels;
+  readonly memory: WebAssembly.Memory;
+  /** Which build was chosen: "relaxed-simd" where the engine validates it, else "simd". */
+  readonly variant: "relaxed-simd" | "simd";
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(new ArrayBuffer(text.length));
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Compiles and instantiates the kernels synchronously (tensor creation is synchronous). Throws
+ * when the engine lacks WebAssembly SIMD, so the registry can fall back to the TS backend.
+ */
+export function instantiateKernels(): KernelInstance {
+  if (typeof WebAssembly !== "object") throw new Error("wasm backend: this engine has no WebAssembly");
+  const relaxed = decode(RELAXED_SIMD_KERNELS);
+  const useRelaxed = WebAssembly.validate(relaxed);
+  const bytes = useRelaxed ? relaxed : decode(SIMD_KERNELS);
+  if (!useRelaxed && !WebAssembly.validate(bytes)) throw new Error("wasm backend: this engine lacks WebAssembly SIMD");
+  const memory = new WebAssembly.Memory({ initial: 32 });
+  const module = new WebAssembly.Module(bytes);
+  const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("wasm backend: kernel aborted"); } } });
+  return { kernels: instance.exports as unknown as Kernels, memory, variant: useRelaxed ? "relaxed-simd" : "simd" };
+}

@@ -1,0 +1,32 @@
+import "../helpers.js";
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { assertClose } from "../helpers.js";
+import { collapseAxes } from "../../src/backend/wasm/wasm-strided.js";
+import { arange, tensor } from "../../src/index.js";
+
+test("collapseAxes merges axes every operand walks through as one", () => {
+  assert.deepEqual(collapseAxes([2, 3, 4], [[12, 4, 1]]), { shape: [24], strides: [[1]] });
+  // a bias row broadcast over a batch: two loops
+  assert.deepEqual(collapseAxes([5, 3], [[3, 1], [0, 1]]), { shape: [5, 3], strides: [[3, 1], [0, 1]] });
+  // a repeated scalar against a contiguous block: one loop
+  assert.deepEqual(collapseAxes([2, 3, 4], [[12, 4, 1], [0, 0, 0]]), { shape: [24], strides: [[1], [0]] });
+  // axes of extent 1 vanish; a transpose does not merge
+  assert.deepEqual(collapseAxes([1, 3, 1, 2], [[6, 1, 6, 3]]), { shape: [3, 2], strides: [[1, 3]] });
+});
+
+test("binary ops on views with three irregular axes (permuted, broadcast) match the element-wise definition", () => {
+  const x = arange(24).reshape([2, 3, 4]).permute([2, 0, 1]); // [4, 2, 3], no two axes merge
+  const y = tensor([[1], [10]]).reshape([1, 2, 1]); // broadcast over axes 0 and 2
+  const got = x.add(y).mul(x);
+  const xs = x.toArray() as number[][][];
+  const expected = xs.map((plane) => plane.map((row, j) => row.map((v) => (v + (j === 0 ? 1 : 10)) * v)));
+  assertClose(got, expected, 0, 0);
+});
+
+test("contiguous copies of permuted and expanded views", () => {
+  const x = arange(6).reshape([2, 3]);
+  assertClose(x.t().contiguous(), [[0, 3], [1, 4], [2, 5]], 0, 0);
+  assertClose(tensor([1, 2]).expand([3, 2]).contiguous(), [[1, 2], [1, 2], [1, 2]], 0, 0);
+  assertClose(arange(24).reshape([2, 3, 4]).permute([1, 2, 0]).contiguous().flatten().sum(), 276, 0, 0);
+});
