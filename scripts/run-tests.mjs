@@ -17,7 +17,7 @@ function findTests(dir) {
 const filter = process.argv.slice(2);
 let files = ["src", "test"].flatMap((d) => findTests(d)).sort();
 if (filter.length > 0) files = files.filter((f) => filter.some((p) => f.includes(p)));
-const backends = (process.env.NABLA_TEST_BACKENDS ?? "js").split(",");
+const backends = (process.env.NABLA_TEST_BACKENDS ?? "js,wasm").split(",");
 let failed = false;
 for (const backend of backends) {
   console.log(`\n# backend: ${backend} (${files.length} test files)`);

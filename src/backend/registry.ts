@@ -1,9 +1,15 @@
 import type { Backend } from "./backend.js";
 import { JsBackend } from "./js-backend.js";
+import { WasmBackend } from "./wasm/wasm-backend.js";
 
 export type BackendName = "js" | "wasm";
 
-const factories = new Map<BackendName, () => Backend>([["js", () => new JsBackend()]]);
+const factories = new Map<BackendName, () => Backend>([
+  ["js", () => new JsBackend()],
+  ["wasm", () => new WasmBackend()],
+]);
+/** Tried in order when nothing was chosen: the fastest backend this engine can run. */
+const preferred: readonly BackendName[] = ["wasm", "js"];
 const instances = new Map<BackendName, Backend>();
 let current: Backend | null = null;
 
@@ -42,6 +48,15 @@ export function getBackend(): BackendName {
 
 /** @internal The backend instance ops run on. */
 export function activeBackend(): Backend {
-  if (current === null) setBackend("js");
+  if (current === null) {
+    for (const name of preferred) {
+      try {
+        setBackend(name);
+        break;
+      } catch {
+        // e.g. no WebAssembly SIMD in this engine: fall back to the next backend
+      }
+    }
+  }
   return current!;
 }
