@@ -21,8 +21,10 @@ export interface LoadStateDictResult {
  * `train()`/`eval()` and `zeroGrad()` find them by walking the fields in declaration order,
  * with no registration.
  *
+ * Fields holding arrays of modules are found too (named `field.0`, `field.1` …).
+ *
  * Run a module with `module.forward(x)` or its alias `module.call(x)` (there are no hooks, so
- * the two are the same).
+ * the two are the same). `zeroGrad()` sets gradients to null (PyTorch 2's default).
  *
  * @example
  * ```ts
@@ -52,10 +54,18 @@ export abstract class Module<Input extends unknown[] = [Tensor], Output = Tensor
     return this.forward(...inputs);
   }
 
-  /** Direct submodules with their field names, in declaration order. */
+  /**
+   * Direct submodules with their field names, in declaration order. A field holding an array of
+   * modules contributes each as `field.i` (PyTorch's `ModuleList` naming).
+   */
   namedChildren(): [string, Module<unknown[], unknown>][] {
     const out: [string, Module<unknown[], unknown>][] = [];
-    for (const [name, value] of Object.entries(this)) if (value instanceof Module) out.push([name, value]);
+    for (const [name, value] of Object.entries(this)) {
+      if (value instanceof Module) out.push([name, value]);
+      else if (Array.isArray(value) && value.length > 0 && value.every((item) => item instanceof Module)) {
+        value.forEach((item: Module<unknown[], unknown>, i) => out.push([`${name}.${i}`, item]));
+      }
+    }
     return out;
   }
 

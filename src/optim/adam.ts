@@ -38,6 +38,15 @@ export function validateAdam(options: Required<AdamOptions>): void {
  * m ← β1·m + (1 − β1)g, v ← β2·v + (1 − β2)g², θ ← θ − η/(1 − β1ᵗ) · m / (√v/√(1 − β2ᵗ) + ε),
  * with v replaced by its running maximum under AMSGrad. Adam adds λθ to g; AdamW instead
  * shrinks θ ← θ(1 − ηλ) first. Returns the new state.
+ *
+ * @example
+ * ```ts
+ * import { noGrad, optim, tensor } from "nabla";
+ * const param = tensor([1, 2]);
+ * const options = { lr: 0.1, betas: [0.9, 0.999] as const, eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false };
+ * const state = noGrad(() => optim.adamUpdate(param, tensor([3, -3]), undefined, options, false));
+ * console.log(param.toArray(), state.step); // ≈ [0.9, 2.1] 1
+ * ```
  */
 export function adamUpdate(param: Tensor, grad: Tensor, state: AdamState | undefined, options: Required<AdamOptions>, decoupled: boolean): AdamState {
   const [beta1, beta2] = options.betas;

@@ -19,7 +19,18 @@ function isGroupList<Options extends BaseOptions>(params: ParamsInput<Options>):
 /**
  * Base of the optimizers: holds parameter groups and per-parameter state (a `Map` from parameter
  * to its buffers), and applies a subclass's update rule to every parameter that has a gradient,
- * in place and outside the graph.
+ * in place and outside the graph. Subclass it with `validate` and `update` for a new rule.
+ *
+ * @example
+ * ```ts
+ * import { nn, optim, tensor } from "nabla";
+ * const model = new nn.Linear(2, 1);
+ * const optimizer: optim.Optimizer<optim.BaseOptions, unknown> = new optim.SGD(model.parameters(), { lr: 0.1 });
+ * optimizer.zeroGrad();
+ * model.call(tensor([[1, 2]])).sum().backward();
+ * optimizer.step();
+ * console.log(optimizer.paramGroups[0]!.lr); // 0.1
+ * ```
  */
 export abstract class Optimizer<Options extends BaseOptions, State> {
   readonly paramGroups: ParamGroup<Options>[];

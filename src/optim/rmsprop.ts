@@ -29,6 +29,15 @@ export interface RMSpropState {
  * One RMSprop update of `param` in place, exactly PyTorch 1.13's: v ← αv + (1 − α)g²,
  * centred: ḡ ← αḡ + (1 − α)g and v̂ = v − ḡ²; d = √v̂ + ε; with momentum b ← μb + g/d and
  * θ ← θ − ηb, else θ ← θ − η·g/d. Returns the new state.
+ *
+ * @example
+ * ```ts
+ * import { noGrad, optim, tensor } from "nabla";
+ * const param = tensor([1]);
+ * const options = { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false };
+ * noGrad(() => optim.rmspropUpdate(param, tensor([2]), undefined, options));
+ * console.log(param.toArray()); // ≈ [0.9]
+ * ```
  */
 export function rmspropUpdate(param: Tensor, grad: Tensor, state: RMSpropState | undefined, options: Required<RMSpropOptions>): RMSpropState {
   const { alpha, momentum, lr } = options;

@@ -23,6 +23,15 @@ export interface SGDState {
  * One SGD update of `param` in place, exactly PyTorch 1.13's: g ← ∇ + λθ; with momentum
  * b ← μb + (1 − τ)g (b = g on the first step) and g ← g + μb (Nesterov) or g ← b; θ ← θ − ηg.
  * Returns the new state.
+ *
+ * @example
+ * ```ts
+ * import { noGrad, optim, tensor } from "nabla";
+ * const param = tensor([1, 2]);
+ * const options = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, maximize: false };
+ * const state = noGrad(() => optim.sgdUpdate(param, tensor([1, 1]), undefined, options));
+ * console.log(param.toArray(), state!.momentumBuffer.toArray()); // [0.9, 1.9] [1, 1]
+ * ```
  */
 export function sgdUpdate(param: Tensor, grad: Tensor, state: SGDState | undefined, options: Required<SGDOptions>): SGDState | undefined {
   let g = options.maximize ? grad.neg() : grad;

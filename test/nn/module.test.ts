@@ -172,3 +172,17 @@ test("toString prints the module tree", () => {
     "Sequential(\n  (0): Linear(inFeatures=2, outFeatures=3, bias=true)\n  (1): ReLU()\n)",
   );
 });
+
+test("a field holding an array of modules contributes children field.0, field.1 …", () => {
+  class Stack extends nn.Module {
+    layers = [new nn.Linear(2, 3), new nn.Linear(3, 1)];
+    forward(x: Tensor): Tensor {
+      return this.layers.reduce((h, layer) => layer.call(h).tanh(), x);
+    }
+  }
+  const stack = new Stack();
+  assert.deepEqual(Object.keys(stack.stateDict()), ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"]);
+  stack.eval();
+  assert.ok(stack.layers.every((layer) => !layer.training));
+  assert.deepEqual(stack.call(zeros([4, 2])).shape, [4, 1]);
+});

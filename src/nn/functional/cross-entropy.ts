@@ -43,7 +43,7 @@ export function nllLoss(input: Tensor, target: ClassTarget | number, options: Lo
  * ```ts
  * import { nn, tensor } from "nabla";
  * const logits = tensor([[2, 0, -1], [0, 3, 0]]);
- * console.log(nn.functional.crossEntropy(logits, [0, 1]).item()); // ≈ 0.1328
+ * console.log(nn.functional.crossEntropy(logits, [0, 1]).item()); // ≈ 0.1324
  * ```
  */
 export function crossEntropy(input: Tensor, target: ClassTarget | number, options: LossOptions = {}): Tensor {
