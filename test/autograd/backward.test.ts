@@ -113,3 +113,31 @@ test("detach cuts the graph; ops on tensors without requiresGrad record nothing"
   z.backward();
   assertClose(x.grad!, [2, 4]); // d is a constant: no path through it
 });
+
+test("a diamond with branches of different depth: each node runs after all its consumers", () => {
+  const x = tensor([0.5, -1.5], { dtype: "float64", requiresGrad: true });
+  const y = x.mul(2);
+  let long = y;
+  for (let i = 0; i < 5; i++) long = long.add(1).mul(0.5); // long = y/32 + 31/32
+  const z = y.exp().add(long).add(y.mul(y)).sum();
+  z.backward();
+  // dz/dy = e^y + 1/32 + 2y, dy/dx = 2
+  const expected = [0.5, -1.5].map((v) => 2 * (Math.exp(2 * v) + 1 / 32 + 4 * v));
+  assertClose(x.grad!, expected, 1e-12, 1e-12);
+});
+
+test("gradients are plain tensors: no graph, and .grad of a leaf is never recorded", () => {
+  const x = tensor([1, 2], { requiresGrad: true });
+  x.mul(x).sum().backward();
+  assert.equal(x.grad!.requiresGrad, false);
+  assert.equal(x.grad!.gradFn, null);
+});
+
+test("two losses sharing a subgraph: the second backward needs retainGraph on the first", () => {
+  const x = tensor([1, 2], { requiresGrad: true });
+  const h = x.mul(x);
+  h.sum().backward(undefined, { retainGraph: true });
+  h.mean().backward();
+  assertClose(x.grad!, [2 + 1, 4 + 2]);
+  assert.throws(() => h.max().backward(), /second time at mul/);
+});
