@@ -17,7 +17,7 @@ import { byId } from "./dom.js";
 const MAIN_RESOLUTION = 64;
 const NEURON_RESOLUTION = 24;
 /** Milliseconds of each animation frame spent training; the rest is left for drawing. */
-const TRAINING_SLICE_MS = 12;
+const TRAINING_SLICE_MS = 8;
 
 /** What a change of state invalidates. */
 export type Change = "view" | "model" | "data";
@@ -59,9 +59,10 @@ export class App {
     window.addEventListener("hashchange", () => {
       if (location.hash.replace(/^#/, "") === encodeState(this.state)) return;
       this.state = decodeState(location.hash);
+      this.running = false;
       this.rebuild("data");
     });
-    window.addEventListener("resize", () => this.rebuild("model"));
+    window.addEventListener("resize", () => this.layoutNetwork());
     requestAnimationFrame((time) => this.frame(time));
   }
 
@@ -80,6 +81,8 @@ export class App {
     if (change === "data") this.buildData();
     if (change !== "view") this.buildModel();
     for (const listener of this.afterChange) listener(change);
+    // the diagram measures its pane, which may just have been shown
+    if (change === "view") this.layoutNetwork();
     this.dirty = true;
   }
 
@@ -114,9 +117,16 @@ export class App {
     this.mainGrid = tensor(featureMatrix(state.features, gridCoordinates(MAIN_RESOLUTION)), { shape: [MAIN_RESOLUTION ** 2, state.features.length] });
     this.neuronGrid = tensor(featureMatrix(state.features, gridCoordinates(NEURON_RESOLUTION)), { shape: [NEURON_RESOLUTION ** 2, state.features.length] });
     this.curves.clear();
+    this.layoutNetwork();
+    this.measure();
+  }
+
+  /** Rebuilds the network diagram (after a change of architecture or of the page's size). */
+  layoutNetwork(): void {
+    const { state } = this;
     this.networkView.build({ inputs: state.features.map((f) => FEATURE_LABELS[f]), hidden: state.layers, outputs: outputSize(this.classes) });
     this.paintInputs();
-    this.measure();
+    this.dirty = true;
   }
 
   /** Adds a clicked point to the training data without resetting the network. */

@@ -68,7 +68,7 @@ export function backwardOrder(graph: Graph): GraphNode[] {
 export function renderGraph(container: Element, graph: Graph, progress: GraphProgress): void {
   const { x, y, width, height } = layout(graph);
   const gradKnown = new Set(backwardOrder(graph).slice(0, progress.backward).map((n) => n.id));
-  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "graph", role: "img", "aria-label": "computational graph" });
+  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, width, height, class: "graph", role: "img", "aria-label": "computational graph" });
   for (const edge of graph.edges) {
     const x1 = x[edge.from]! + NODE_WIDTH;
     const y1 = y[edge.from]! + NODE_HEIGHT / 2;

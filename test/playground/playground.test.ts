@@ -1,0 +1,213 @@
+import "../helpers.js";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { BrowserContext, Page } from "playwright-core";
+import { io, nn, type Tensor } from "../../src/index.js";
+import { backendUnderTest } from "../helpers.js";
+import { buildPlayground, DIST, launchBrowser, OUTPUT, serve, skipReason } from "./browser.js";
+
+// The browser runs the page on its own backend; running these once (with the js suite) is enough.
+const skip = backendUnderTest !== "js" ? "browser tests run once, with the js backend" : skipReason();
+if (skip !== null) console.log(`# ${skip}`);
+
+describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, () => {
+  let server: Server;
+  let url: string;
+  let context: BrowserContext;
+  let close: () => Promise<void>;
+
+  before(async () => {
+    mkdirSync(OUTPUT, { recursive: true });
+    await buildPlayground();
+    ({ url, server } = await serve(DIST));
+    ({ context, close } = await launchBrowser());
+  });
+
+  after(async () => {
+    await close?.();
+    server?.close();
+  });
+
+  /** Opens the page at `hash` and records console errors, page errors and off-site requests. */
+  async function open(hash = ""): Promise<{ page: Page; problems: string[] }> {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("request", (request) => {
+      if (!request.url().startsWith(url) && !request.url().startsWith("blob:") && !request.url().startsWith("data:")) problems.push(`network request: ${request.url()}`);
+    });
+    await page.goto(`${url}#${hash}`);
+    await page.waitForSelector("#network canvas.neuron", { state: "attached" });
+    return { page, problems };
+  }
+
+  const number = async (page: Page, id: string): Promise<number> => Number(await page.textContent(`#${id}`));
+
+  async function finish(page: Page, problems: string[], screenshot: string): Promise<void> {
+    await page.screenshot({ path: join(OUTPUT, `${screenshot}.png`), fullPage: true });
+    await page.close();
+    assert.deepEqual(problems, []);
+  }
+
+  test("loads with no console errors or network requests and shows every view", async () => {
+    const { page, problems } = await open();
+    assert.equal(await page.textContent("#problem"), "2 classes: sigmoid + binary cross-entropy");
+    assert.equal(await page.locator("#network canvas.neuron").count(), 2 + 4 + 2 + 1);
+    await page.screenshot({ path: join(OUTPUT, "train.png"), fullPage: true });
+    for (const view of ["logistic", "softmax", "jacobian", "backprop"]) {
+      await page.click(`#views button[data-view="${view}"]`);
+      assert.match(page.url(), new RegExp(`view=${view}`));
+    }
+    await finish(page, problems, "views-visited");
+  });
+
+  test("training on two clouds lowers the loss and reaches accuracy ≥ 0.95 within seconds", async () => {
+    const { page, problems } = await open("data=clouds&noise=0.2&layers=4,2&act=tanh&opt=adam&lr=0.03");
+    const startLoss = await number(page, "train-loss");
+    await page.click("#run");
+    await page.waitForFunction(() => Number(document.querySelector("#train-accuracy")!.textContent) >= 0.95, null, { timeout: 10_000 });
+    await page.click("#run");
+    assert.ok((await number(page, "test-accuracy")) >= 0.9);
+    assert.ok((await number(page, "train-loss")) < startLoss / 2, `loss ${await number(page, "train-loss")} vs ${startLoss} at the start`);
+    assert.ok((await number(page, "epoch")) > 0);
+    await finish(page, problems, "two-clouds-trained");
+  });
+
+  test("a spiral defeats a network without hidden layers; two hidden layers learn it", async () => {
+    const linear = await open("data=spiral&noise=0&features=x1,x2&layers=&act=tanh&opt=adam&lr=0.01&batch=32");
+    await linear.page.click("#run");
+    await linear.page.waitForFunction(() => Number(document.querySelector("#epoch")!.textContent) >= 100, null, { timeout: 15_000 });
+    const linearAccuracy = await number(linear.page, "train-accuracy");
+    assert.ok(linearAccuracy < 0.7, `no hidden layer reached ${linearAccuracy}`);
+    await finish(linear.page, linear.problems, "spiral-no-hidden");
+
+    const deep = await open("data=spiral&noise=0&features=x1,x2&layers=8,8&act=tanh&opt=adam&lr=0.01&batch=32");
+    await deep.page.click("#run");
+    await deep.page.waitForFunction(() => Number(document.querySelector("#train-accuracy")!.textContent) >= 0.85, null, { timeout: 30_000 });
+    await deep.page.click("#run");
+    await finish(deep.page, deep.problems, "spiral-two-hidden");
+  });
+
+  test("the backprop view shows −4, −4 and 3 for (x + y) * z at −2, 5, −4, and steps through it", async () => {
+    const { page, problems } = await open("view=backprop");
+    const grad = (label: string): Promise<string | null> => page.textContent(`#graph g.node[data-label="${label}"] .node-grad`);
+    const value = (label: string): Promise<string | null> => page.textContent(`#graph g.node[data-label="${label}"] .node-value`);
+    assert.equal(await page.inputValue("#expression"), "(x + y) * z");
+    assert.deepEqual([await grad("x"), await grad("y"), await grad("z")], ["∂=−4", "∂=−4", "∂=3"]);
+    assert.deepEqual([await value("+"), await value("×")], ["3", "−12"]);
+    await page.screenshot({ path: join(OUTPUT, "backprop.png"), fullPage: true });
+
+    await page.click("#graph-reset");
+    assert.equal(await value("×"), "");
+    for (let i = 0; i < 5; i++) await page.click("#graph-forward");
+    assert.equal(await value("×"), "−12");
+    assert.equal(await grad("z"), "");
+    await page.click("#graph-backward");
+    assert.equal(await grad("×"), "∂=1");
+    await page.click("#graph-backward");
+    assert.equal(await grad("z"), "∂=3");
+    assert.equal(await grad("+"), "");
+    await page.click("#graph-backward");
+    assert.equal(await grad("+"), "∂=−4");
+
+    await page.fill("#expression", "x * x + 1");
+    await page.press("#expression", "Enter");
+    assert.equal(await grad("x"), "∂=−4", "d(x² + 1)/dx at −2 adds both uses of x");
+    assert.match(page.url(), /expr=x\+\*\+x\+%2B\+1/);
+
+    await page.selectOption("#graph-source", "network");
+    assert.ok((await page.locator('#graph g.node[data-label="W1"]').count()) === 1);
+    await finish(page, problems, "backprop-network");
+  });
+
+  test("a URL with state restores it, and changes go back into the URL", async () => {
+    const hash = "view=softmax&data=kclouds&classes=4&noise=0.35&seed=7&layers=5,3&act=relu&opt=sgd&lr=0.1&features=x1,x2,x1x2&batch=16&reg=l2&regRate=0.01&discretize=1";
+    const { page, problems } = await open(hash);
+    const values = await Promise.all(["dataset", "classes", "seed", "activation", "optimizer", "lr", "batch", "regularization", "regularization-rate"].map((id) => page.inputValue(`#${id}`)));
+    assert.deepEqual(values, ["kclouds", "4", "7", "relu", "sgd", "0.1", "16", "l2", "0.01"]);
+    assert.equal(await page.textContent("#layer-count"), "2");
+    assert.equal(await page.locator("#network canvas.neuron").count(), 3 + 5 + 3 + 4);
+    assert.equal(await page.isChecked("#feature-x1x2"), true);
+    assert.equal(await page.isChecked("#discretize"), true);
+    assert.equal(await page.getAttribute('#views button[data-view="softmax"]', "class"), "active");
+    assert.equal(await page.textContent("#problem"), "4 classes: softmax + cross-entropy");
+    assert.equal(await page.locator("#softmax-weights tr").count(), 1 + 4);
+
+    await page.selectOption("#activation", "sigmoid");
+    await page.click("#add-layer");
+    assert.match(page.url(), /act=sigmoid/);
+    assert.match(page.url(), /layers=5%2C3%2C4/);
+    await page.reload();
+    await page.waitForSelector("#network canvas.neuron", { state: "attached" });
+    assert.equal(await page.inputValue("#activation"), "sigmoid");
+    assert.equal(await page.textContent("#layer-count"), "3");
+    await finish(page, problems, "softmax");
+  });
+
+  test("the softmax demo overflows naively and not when stable; the Jacobian of Wx is W", async () => {
+    const { page, problems } = await open("view=softmax&data=kclouds&classes=3&layers=");
+    assert.match((await page.textContent("#softmax-naive"))!, /NaN/);
+    assert.match((await page.textContent("#softmax-stable"))!, /\[1, 0, 0\]/);
+    await page.hover("#plane", { position: { x: 100, y: 100 } });
+    assert.match((await page.textContent("#softmax-hover"))!, /softmax\(z\) = \[/);
+
+    await page.click('#views button[data-view="jacobian"]');
+    const cells = (id: string): Promise<string[]> => page.locator(`#${id} td`).allTextContents();
+    assert.deepEqual(await cells("jacobian-weights"), ["1", "2", "3", "4", "5", "6"]);
+    assert.deepEqual(await cells("jacobian-result"), await cells("jacobian-weights"));
+    assert.deepEqual(await cells("jacobian-output"), ["3", "7", "11"]);
+    await page.fill("#jacobian-w", "2, 0; 1, -3");
+    assert.deepEqual(await cells("jacobian-result"), ["2", "0", "1", "−3"]);
+    await page.screenshot({ path: join(OUTPUT, "jacobian.png"), fullPage: true });
+    await finish(page, problems, "jacobian-edited");
+  });
+
+  test("logistic regression shows w1, w2, b converging on two clouds", async () => {
+    const { page, problems } = await open("view=logistic&data=clouds&layers=&features=x1,x2");
+    const before = await page.textContent("#logistic-parameters");
+    await page.click("#run");
+    await page.waitForFunction(() => Number(document.querySelector("#train-accuracy")!.textContent) >= 0.95, null, { timeout: 10_000 });
+    await page.click("#run");
+    assert.notEqual(await page.textContent("#logistic-parameters"), before);
+    // the clouds sit at (2.2, 2.2) (class 0) and (−2.2, −2.2) (class 1): the line's normal points to class 1
+    const w1 = Number((await page.textContent("#w1"))!.replace("−", "-"));
+    const w2 = Number((await page.textContent("#w2"))!.replace("−", "-"));
+    assert.ok(w1 < 0 && w2 < 0, `w = (${w1}, ${w2})`);
+    await finish(page, problems, "logistic");
+  });
+
+  test("export downloads a model that nabla's loader reads back, and a PNG", async () => {
+    const { page, problems } = await open("data=moons&layers=6&act=relu");
+    await page.click("#step");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-model")]);
+    const path = join(OUTPUT, download.suggestedFilename());
+    await download.saveAs(path);
+    const { tensors, metadata } = await io.loadSafetensors(path);
+    const config = JSON.parse(metadata.config!) as { sizes: number[]; layers: string[]; features: string[]; classes: number };
+    assert.deepEqual(config.sizes, [2, 6, 1]);
+    assert.deepEqual(config.layers, ["linear", "relu", "linear"]);
+    const model = new nn.Sequential(new nn.Linear(2, 6), new nn.ReLU(), new nn.Linear(6, 1));
+    model.loadStateDict(tensors);
+    const inPage = (await page.evaluate(`(() => {
+      const state = window.playground.trainer.network.model.stateDict();
+      return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, Array.from(v.toTypedArray())]));
+    })()`)) as Record<string, number[]>;
+    for (const [name, tensor] of Object.entries(model.stateDict())) {
+      assert.deepEqual(Array.from((tensor as Tensor).toTypedArray()), inPage[name], name);
+    }
+
+    const [png] = await Promise.all([page.waitForEvent("download"), page.click("#export-png")]);
+    const pngPath = join(OUTPUT, png.suggestedFilename());
+    await png.saveAs(pngPath);
+    const bytes = readFileSync(pngPath);
+    assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], "PNG signature");
+    assert.equal(bytes.readUInt32BE(16), 480, "PNG width");
+    await finish(page, problems, "export");
+  });
+});
