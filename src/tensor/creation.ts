@@ -70,10 +70,9 @@ export function tensor(data: NestedArray | Float32Array | Float64Array, options:
   }
   if (typeof data !== "number" && !Array.isArray(data)) throw new Error(`tensor: unsupported data ${String(data)} (expected a number, nested arrays or a Float32Array/Float64Array)`);
   const { values, shape } = flattenNested(data);
-  if (options.shape !== undefined && sizeOf(options.shape) !== values.length) {
-    throw new Error(`tensor: ${values.length} values cannot fill shape ${formatShape(options.shape)}`);
-  }
-  return fromFlat(values, options.shape === undefined ? shape : [...options.shape], options);
+  const target = options.shape === undefined ? shape : checkShape("tensor", options.shape);
+  if (sizeOf(target) !== values.length) throw new Error(`tensor: ${values.length} values cannot fill shape ${formatShape(target)}`);
+  return fromFlat(values, target, options);
 }
 
 /**

@@ -57,6 +57,9 @@ test("bad data is rejected with the position of the problem", () => {
   assertThrowsMessage(() => tensor([[1, 2], [3, "x"]] as unknown as NestedArray), /^tensor: expected a number at \[1\]\[1\], got "x"$/);
   assertThrowsMessage(() => tensor(new Float32Array(5), { shape: [2, 2] }), /^tensor: 5 values cannot fill shape \[2,2\]$/);
   assertThrowsMessage(() => tensor([1, 2, 3], { shape: [2, 2] }), /^tensor: 3 values cannot fill shape \[2,2\]$/);
+  assertThrowsMessage(() => tensor([1, 2, 3, 4], { shape: [-2, -2] }), /^tensor: invalid shape \[-2,-2\] \(expected an array of non-negative integers\)$/);
+  assertThrowsMessage(() => tensor([1, 2], { shape: [0.5, 4] }), /^tensor: invalid shape \[0.5,4\]/);
+  assertThrowsMessage(() => tensor(new Float64Array(4), { shape: [-1, -4] }), /^tensor: invalid shape \[-1,-4\]/);
   assertThrowsMessage(() => tensor("12" as unknown as NestedArray), /^tensor: unsupported data 12/);
   assertThrowsMessage(() => tensor(new Int32Array(2) as unknown as Float32Array), /^tensor: unsupported data/);
 });
