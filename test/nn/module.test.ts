@@ -1,7 +1,7 @@
 import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { manualSeed, nn, ones, tensor, zeros, type Tensor } from "../../src/index.js";
+import { manualSeed, nn, ones, optim, tensor, zeros, type Tensor } from "../../src/index.js";
 import { assertClose } from "../helpers.js";
 
 const mlp = (): nn.Sequential => new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU(), new nn.Linear(3, 4), new nn.Dropout(0.5), new nn.Linear(4, 1, { bias: false }));
@@ -185,4 +185,18 @@ test("a field holding an array of modules contributes children field.0, field.1 
   stack.eval();
   assert.ok(stack.layers.every((layer) => !layer.training));
   assert.deepEqual(stack.call(zeros([4, 2])).shape, [4, 1]);
+});
+
+test("a frozen Parameter stays a parameter and the optimizer skips it (no gradient)", () => {
+  const layer = new nn.Linear(2, 1);
+  layer.weight.requiresGrad_(false);
+  assert.deepEqual(layer.namedParameters().map(([name]) => name), ["weight", "bias"]);
+  const before = layer.weight.toArray();
+  const biasBefore = layer.bias!.item();
+  const optimizer = new optim.SGD(layer.parameters(), { lr: 1 });
+  layer.call(tensor([[1, 2]])).sum().backward();
+  optimizer.step();
+  assert.deepEqual(layer.weight.toArray(), before);
+  assertClose(layer.bias!, [biasBefore - 1], 1e-6); // dΣy/db = 1
+  assert.equal(layer.weight.grad, null);
 });

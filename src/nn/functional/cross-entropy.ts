@@ -35,9 +35,17 @@ export function nllLoss(input: Tensor, target: ClassTarget | number, options: Lo
   return reduce("nllLoss", picked.neg(), options.reduction);
 }
 
+/** −Σ_c p_c·logSoftmax(x)_c per sample, for class probabilities `target` of the input's shape. */
+function softTargetLosses(input: Tensor, target: Tensor): Tensor {
+  const classAxis = input.ndim - 1;
+  return input.logSoftmax(classAxis).mul(target.detach().to(input.dtype)).sum(classAxis).neg();
+}
+
 /**
  * Cross-entropy of logits `input` [N, C] (or [C]) against class indices: the negative
  * log-likelihood of logSoftmax(input), which stays finite for any logits, unlike log(softmax).
+ * A float `target` of the input's own shape is read as class probabilities (soft labels), as
+ * in PyTorch.
  *
  * @example
  * ```ts
@@ -48,6 +56,9 @@ export function nllLoss(input: Tensor, target: ClassTarget | number, options: Lo
  */
 export function crossEntropy(input: Tensor, target: ClassTarget | number, options: LossOptions = {}): Tensor {
   const batch = asBatch("crossEntropy", input);
+  if (target instanceof Tensor && target.ndim === input.ndim && target.shape.every((d, i) => d === input.shape[i])) {
+    return reduce("crossEntropy", softTargetLosses(input, target), options.reduction);
+  }
   const [n, classes] = batch.shape as [number, number];
   const indices = classIndices("crossEntropy", asTargetBatch(target), n, classes, batch);
   const picked = batch.logSoftmax(1).gather(1, indices.reshape([n, 1])).reshape(input.ndim === 1 ? [] : [n]);
