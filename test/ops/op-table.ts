@@ -21,6 +21,8 @@ export interface OpArgs {
   dims?: number[];
   min?: number;
   max?: number;
+  startDim?: number;
+  endDim?: number;
 }
 
 export interface OpCase {
@@ -77,10 +79,20 @@ export const NABLA_OPS: Record<string, OpFn> = {
   squeeze: (t, a) => t[0]!.squeeze(a.dim === undefined ? undefined : single(a.dim)),
   clamp: (t, a) => t[0]!.clamp(a.min, a.max),
   gather: (t, a) => t[0]!.gather(single(a.dim), t[1]!),
+  min: (t, a) => t[0]!.min(a.dim === undefined ? undefined : single(a.dim), a.keepdim),
+  square: (t) => t[0]!.square(),
+  t: (t) => t[0]!.t(),
+  expand: (t, a) => t[0]!.expand(a.shape!),
+  flatten: (t, a) => t[0]!.flatten(a.startDim, a.endDim),
+  gt: (t, a) => t[0]!.gt(second(t, a)),
+  ge: (t, a) => t[0]!.ge(second(t, a)),
+  lt: (t, a) => t[0]!.lt(second(t, a)),
+  le: (t, a) => t[0]!.le(second(t, a)),
+  eq: (t, a) => t[0]!.eq(second(t, a)),
 };
 
 /** Ops whose output carries no gradient. */
-export const NOT_DIFFERENTIABLE = new Set(["argmax"]);
+export const NOT_DIFFERENTIABLE = new Set(["argmax", "gt", "ge", "lt", "le", "eq"]);
 
 export const CASES: OpCase[] = (JSON.parse(readFileSync(new URL("../fixtures/ops.json", import.meta.url), "utf8")) as { cases: OpCase[] }).cases;
 
