@@ -140,6 +140,11 @@ export class App {
     this.dirty = true;
   }
 
+  /** The network's logits for rows of feature values (how the tests compare an exported model). */
+  logitsFor(rows: number[][]): number[] {
+    return noGrad(() => Array.from(this.trainer.network.forward(tensor(rows)).toTypedArray()));
+  }
+
   private resizeLayer(layer: number, delta: number): void {
     const layers = [...this.state.layers];
     layers[layer] = Math.min(16, Math.max(1, layers[layer]! + delta));

@@ -34,7 +34,7 @@ export function networkGraph(app: App, pointIndex: number): Graph {
   const loss = app.classes === 2
     ? recorder.operation("BCE", [h, target], ([z, y]) => nn.functional.binaryCrossEntropyWithLogits(z!.reshape([1]), y!))
     : recorder.operation("cross-entropy", [h, target], ([z, y]) => nn.functional.crossEntropy(z!, y as Tensor));
-  return recorder.finish(loss);
+  return { ...recorder.finish(loss), leavesNearUse: true };
 }
 
 export function bindBackpropPanel(app: App): void {

@@ -1,8 +1,9 @@
 /**
- * The 2-D toy problems of the lecture, on the plane [−6, 6]², drawn from nabla's seeded
- * `Generator` so a seed in the URL always gives the same points.
+ * The 2-D toy problems of the lecture on the plane [−6, 6]²: nabla's `data.make*` generators
+ * (rescaled to the plane) and a TensorFlow-Playground spiral, all seeded so a seed in the URL
+ * always gives the same points.
  */
-import { Generator } from "nabla";
+import { data, Generator, type Tensor } from "nabla";
 import type { DatasetName, Point } from "./state.js";
 
 /** Half the width of the square the plane shows. */
@@ -16,50 +17,31 @@ export interface DatasetOptions {
   seed: number;
 }
 
-type Maker = (count: number, noise: number, classes: number, random: Generator) => Point[];
+type Maker = (count: number, noise: number, classes: number, seed: number) => Point[];
 
-function clouds(count: number, noise: number, classes: number, random: Generator): Point[] {
-  const spread = 0.4 + 2.2 * noise;
+/** Points from one of nabla's generators, moved by `shift` and scaled by `scale` onto the plane. */
+function toPoints({ x, y }: { x: Tensor; y: Tensor }, shift: [number, number], scale: number): Point[] {
+  const coordinates = x.toTypedArray();
+  return Array.from(y.toTypedArray(), (label, i) => ({
+    x: (coordinates[2 * i]! - shift[0]) * scale,
+    y: (coordinates[2 * i + 1]! - shift[1]) * scale,
+    label,
+  }));
+}
+
+function clouds(count: number, noise: number, classes: number, seed: number): Point[] {
   const centers = classes === 2
     ? [[2.2, 2.2], [-2.2, -2.2]]
     : Array.from({ length: classes }, (_, k) => [3.2 * Math.cos((2 * Math.PI * k) / classes + 0.3), 3.2 * Math.sin((2 * Math.PI * k) / classes + 0.3)]);
-  return Array.from({ length: count }, (_, i) => {
-    const label = i % classes;
-    const [cx, cy] = centers[label]!;
-    return { x: cx! + spread * random.normal(), y: cy! + spread * random.normal(), label };
-  });
+  return toPoints(data.makeBlobs({ nSamples: count, centers, clusterStd: 0.4 + 2.2 * noise, seed }), [0, 0], 1);
 }
 
-function circle(count: number, noise: number, _classes: number, random: Generator): Point[] {
-  return Array.from({ length: count }, (_, i) => {
-    const label = i % 2;
-    const radius = label === 1 ? 2.2 * random.uniform() : 3.3 + 1.7 * random.uniform();
-    const angle = 2 * Math.PI * random.uniform();
-    const jitter = 1.5 * noise;
-    return { x: radius * Math.cos(angle) + jitter * random.normal(), y: radius * Math.sin(angle) + jitter * random.normal(), label };
-  });
-}
-
-function xor(count: number, noise: number, _classes: number, random: Generator): Point[] {
-  return Array.from({ length: count }, () => {
-    const away = (value: number): number => value + (value > 0 ? 0.3 : -0.3);
-    const x = away(10 * random.uniform() - 5);
-    const y = away(10 * random.uniform() - 5);
-    const jitter = 1.5 * noise;
-    return { x: x + jitter * random.normal(), y: y + jitter * random.normal(), label: x * y > 0 ? 1 : 0 };
-  });
-}
-
-function moons(count: number, noise: number, _classes: number, random: Generator): Point[] {
-  return Array.from({ length: count }, (_, i) => {
-    const label = i % 2;
-    const t = Math.PI * random.uniform();
-    const [mx, my] = label === 0 ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)];
-    return { x: 3.2 * (mx - 0.5 + 0.6 * noise * random.normal()), y: 3.2 * (my - 0.25 + 0.6 * noise * random.normal()), label };
-  });
-}
-
-function spiral(count: number, noise: number, _classes: number, random: Generator): Point[] {
+/**
+ * TensorFlow Playground's two-arm spiral (1.75 turns per arm), harder than `data.makeSpiral`'s
+ * CS231n arms: a linear model cannot get far on it, which is the point of the demo.
+ */
+function spiral(count: number, noise: number, _classes: number, seed: number): Point[] {
+  const random = new Generator(seed);
   return Array.from({ length: count }, (_, i) => {
     const label = i % 2;
     const step = Math.floor(i / 2) / Math.ceil(count / 2);
@@ -71,18 +53,18 @@ function spiral(count: number, noise: number, _classes: number, random: Generato
 }
 
 const MAKERS: Record<Exclude<DatasetName, "custom">, Maker> = {
-  clouds: (count, noise, _classes, random) => clouds(count, noise, 2, random),
+  clouds: (count, noise, _classes, seed) => clouds(count, noise, 2, seed),
   kclouds: clouds,
-  circle,
-  xor,
-  moons,
+  circle: (count, noise, _classes, seed) => toPoints(data.makeCircles({ nSamples: count, noise: 0.15 * noise, factor: 0.45, seed }), [0, 0], 5),
+  xor: (count, noise, _classes, seed) => toPoints(data.makeXor({ nSamples: count, noise: 0.15 * noise, seed }), [0, 0], 5),
+  moons: (count, noise, _classes, seed) => toPoints(data.makeMoons({ nSamples: count, noise: 0.25 * noise, seed }), [0.5, 0.25], 3.2),
   spiral,
 };
 
 /** The generated points of a built-in problem (none for `custom`, whose points are all added). */
 export function makeDataset(options: DatasetOptions): Point[] {
   if (options.name === "custom") return [];
-  return MAKERS[options.name](options.points, options.noise, options.classes, new Generator(options.seed));
+  return MAKERS[options.name](options.points, options.noise, options.classes, options.seed);
 }
 
 /** Splits points into train and test sets by a seeded shuffle. */
@@ -96,27 +78,23 @@ export function splitTrainTest(points: readonly Point[], trainRatio: number, see
 }
 
 /**
- * Parses a CSV of two features and a class label per row (`x1,x2,label`; a header row is
- * allowed) and rescales the features to fit the plane.
+ * Reads a CSV with a header line and three columns, two features and a class label (0–4) last,
+ * through `data.loadCsv`, and rescales the features to fit the plane.
  */
 export function parseCsv(text: string): Point[] {
-  const rows = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "");
-  const points: Point[] = [];
-  rows.forEach((line, index) => {
-    const cells = line.split(/[,;\t]/).map((cell) => cell.trim());
-    const values = cells.map(Number);
-    if (index === 0 && values.some((v) => !Number.isFinite(v))) return;
-    if (cells.length !== 3 || values.some((v) => !Number.isFinite(v))) {
-      throw new Error(`CSV line ${index + 1}: expected three numbers "x1,x2,label", got "${line}"`);
-    }
-    const label = values[2]!;
-    if (!Number.isInteger(label) || label < 0 || label > 4) {
-      throw new Error(`CSV line ${index + 1}: the label must be a class number 0–4, got ${cells[2]}`);
-    }
-    points.push({ x: values[0]!, y: values[1]!, label });
+  const withBreak = text.includes("\n") ? text : `${text}\n`;
+  const { x, y, columns } = data.loadCsv(withBreak, { labelColumn: columnCount(withBreak) - 1 });
+  if (columns.length !== 2) throw new Error(`CSV: expected two feature columns and a label column, got columns ${columns.join(", ")} besides the label`);
+  const points = toPoints({ x, y }, [0, 0], 1);
+  if (points.length === 0) throw new Error("CSV: no data rows after the header line");
+  points.forEach((p, i) => {
+    if (!Number.isInteger(p.label) || p.label < 0 || p.label > 4) throw new Error(`CSV: row ${i + 1}: the label must be a class number 0–4, got ${p.label}`);
   });
-  if (points.length === 0) throw new Error("CSV: no data rows found (expected lines \"x1,x2,label\")");
   return fitToPlane(points);
+}
+
+function columnCount(text: string): number {
+  return text.split(/\r?\n/, 1)[0]!.split(",").length;
 }
 
 function fitToPlane(points: Point[]): Point[] {

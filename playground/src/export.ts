@@ -1,37 +1,38 @@
 /**
- * Downloads: the trained model as safetensors (the `nn.Sequential` state dict, with the
- * config in the file's metadata), the config alone as JSON, and the boundary picture as PNG.
+ * Downloads: the trained model as a nabla model directory's two files — `config.json` and
+ * `model.safetensors`, built with the same io functions `io.save` (and so the CLI) uses, so
+ * `io.load(dir)` reads them back — and the boundary picture as PNG.
  */
 import { io } from "nabla";
 import type { App } from "./app.js";
-import { outputSize } from "./network.js";
 
-/** What it takes to rebuild the network: sizes, activation, features and classes. */
-export interface ModelConfig {
-  format: "nabla-mlp";
-  /** Layer sizes from the input features to the logits, e.g. [2, 8, 8, 1]. */
-  sizes: number[];
-  activation: string;
-  /** Keys of the `nn.Sequential` the state dict belongs to, in order ("linear"/activation). */
-  layers: string[];
-  features: string[];
-  classes: number;
-  loss: "bce-with-logits" | "cross-entropy";
-}
-
-export function modelConfig(app: App): ModelConfig {
+/** The model's config.json, as `io.save` writes it, with the playground's settings as `training`. */
+export function modelConfig(app: App): io.ModelConfig {
   const { state } = app;
-  const sizes = [state.features.length, ...state.layers, outputSize(app.classes)];
-  const layers = sizes.slice(1).flatMap((_, l) => (l + 2 < sizes.length ? ["linear", state.activation] : ["linear"]));
-  return {
-    format: "nabla-mlp",
-    sizes,
-    activation: state.activation,
-    layers,
-    features: [...state.features],
-    classes: app.classes,
-    loss: app.classes === 2 ? "bce-with-logits" : "cross-entropy",
-  };
+  return io.checkModelConfig(
+    {
+      format: io.MODEL_FORMAT,
+      version: io.MODEL_FORMAT_VERSION,
+      architecture: io.describeSequential(app.trainer.network.model),
+      inputShape: [state.features.length],
+      classNames: Array.from({ length: app.classes }, (_, k) => `class ${k}`),
+      featureNames: [...state.features],
+      training: {
+        source: "nabla playground",
+        output: app.classes === 2 ? "one logit: p(class 1) = sigmoid(z), binary cross-entropy" : "softmax over the logits, cross-entropy",
+        features: "computed from the point (x1, x2): x1, x2, x1sq = x1², x2sq = x2², x1x2 = x1·x2, sinx1, sinx2",
+        data: state.data,
+        optimizer: state.optimizer,
+        learningRate: state.learningRate,
+        batchSize: state.batchSize,
+        regularization: state.regularization,
+        regularizationRate: state.regularizationRate,
+        epochs: app.trainer.epoch,
+        url: location.href,
+      },
+    },
+    "playground export",
+  );
 }
 
 function download(name: string, blob: Blob): void {
@@ -46,13 +47,12 @@ function download(name: string, blob: Blob): void {
 }
 
 export function exportModel(app: App): void {
-  const config = modelConfig(app);
-  const bytes = io.encodeSafetensors(app.trainer.network.model.stateDict(), { metadata: { format: "pt", config: JSON.stringify(config) } });
-  download("nabla-playground.safetensors", new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }));
+  const bytes = io.encodeSafetensors(app.trainer.network.model.stateDict(), { metadata: { format: "pt" } });
+  download(io.WEIGHTS_FILE, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }));
 }
 
 export function exportConfig(app: App): void {
-  download("nabla-playground.config.json", new Blob([JSON.stringify(modelConfig(app), null, 2)], { type: "application/json" }));
+  download(io.CONFIG_FILE, new Blob([`${JSON.stringify(modelConfig(app), null, 2)}\n`], { type: "application/json" }));
 }
 
 export function exportPng(app: App): void {

@@ -29,8 +29,9 @@ function layout(graph: Graph): Layout {
   const { nodes } = graph;
   const column = nodes.map(() => 0);
   for (const node of nodes) for (const input of node.inputs) column[node.id] = Math.max(column[node.id]!, column[input]! + 1);
-  // constants sit right next to the operation that uses them, not in the first column
-  for (const node of nodes) for (const input of node.inputs) if (nodes[input]!.kind === "constant") column[input] = column[node.id]! - 1;
+  // constants (and a network's parameters) sit right before the operation that uses them
+  const nearUse = (id: number): boolean => nodes[id]!.kind === "constant" || (graph.leavesNearUse === true && nodes[id]!.inputs.length === 0);
+  for (const node of nodes) for (const input of node.inputs) if (nearUse(input)) column[input] = Math.max(0, column[node.id]! - 1);
   const row = nodes.map(() => 0);
   let nextLeaf = 0;
   const placed = new Set<number>();
@@ -75,7 +76,8 @@ export function renderGraph(container: Element, graph: Graph, progress: GraphPro
     const x2 = x[edge.to]!;
     const y2 = y[edge.to]! + NODE_HEIGHT / 2;
     root.append(svg("line", { x1, y1, x2, y2, class: "edge" }));
-    const shown = gradKnown.has(edge.to) && edge.grad !== null;
+    // a matrix on every edge would bury the picture: its share is in the node's tooltip
+    const shown = gradKnown.has(edge.to) && edge.grad !== null && edge.grad.size <= 2;
     const label = svg("text", { x: (x1 + x2) / 2, y: (y1 + y2) / 2 + 14, class: "edge-grad", "data-from": graph.nodes[edge.from]!.label });
     label.textContent = shown ? formatTensor(edge.grad!) : "";
     root.append(label);
@@ -86,9 +88,9 @@ export function renderGraph(container: Element, graph: Graph, progress: GraphPro
     const name = svg("text", { x: NODE_WIDTH / 2, y: NODE_HEIGHT / 2 + 5, class: "node-label" });
     name.textContent = node.label;
     const value = svg("text", { x: NODE_WIDTH / 2, y: -6, class: "node-value" });
-    value.textContent = node.id < progress.forward ? formatTensor(node.value) : "";
+    value.textContent = node.id < progress.forward ? formatTensor(node.value, 2) : "";
     const grad = svg("text", { x: NODE_WIDTH / 2, y: NODE_HEIGHT + 16, class: "node-grad" });
-    grad.textContent = gradKnown.has(node.id) && node.grad !== null ? `∂=${formatTensor(node.grad)}` : "";
+    grad.textContent = gradKnown.has(node.id) && node.grad !== null ? `∂=${formatTensor(node.grad, 2)}` : "";
     const title = svg("title", {});
     title.textContent = `${node.label}: value ${formatTensor(node.value, 8)}${node.grad ? `, gradient ${formatTensor(node.grad, 8)}` : ""}`;
     group.append(title, name, value, grad);

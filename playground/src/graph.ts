@@ -28,6 +28,8 @@ export interface Graph {
   nodes: GraphNode[];
   edges: GraphEdge[];
   output: number;
+  /** Draw every leaf right before its first use (parameters of a network) instead of first. */
+  leavesNearUse?: boolean;
 }
 
 type Apply = (inputs: Tensor[]) => Tensor;

@@ -5,7 +5,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { BrowserContext, Page } from "playwright-core";
-import { io, nn, type Tensor } from "../../src/index.js";
+import { io, tensor } from "../../src/index.js";
 import { backendUnderTest } from "../helpers.js";
 import { buildPlayground, DIST, launchBrowser, OUTPUT, serve, skipReason } from "./browser.js";
 
@@ -150,6 +150,33 @@ describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, ()
     await finish(page, problems, "softmax");
   });
 
+  test("clicking the plane adds a point of the chosen class; a CSV replaces the data", async () => {
+    const { page, problems } = await open("data=xor&points=100&train=0.5");
+    const trainCount = (): Promise<number> => page.evaluate("window.playground.train.points.length") as Promise<number>;
+    assert.equal(await trainCount(), 50);
+    await page.selectOption("#paint-class", "1");
+    await page.click("#plane", { position: { x: 60, y: 60 } });
+    assert.equal(await trainCount(), 51);
+    const width = (await page.locator("#plane").boundingBox())!.width;
+    const [x, y, label] = /pts=([^&]+)/.exec(decodeURIComponent(page.url()))![1]!.split(",").map(Number);
+    const expected = -6 + (12 * 60) / width;
+    assert.ok(Math.abs(x! - expected) < 0.05 && Math.abs(y! + expected) < 0.05 && label === 1, `point (${x}, ${y}) of class ${label}; expected (${expected}, ${-expected}) of class 1`);
+    await page.reload();
+    await page.waitForSelector("#network canvas.neuron", { state: "attached" });
+    assert.equal(await trainCount(), 51, "the added point is restored from the URL");
+
+    const csv = "a,b,label\n" + Array.from({ length: 30 }, (_, i) => `${i % 10},${Math.floor(i / 10)},${i % 3}`).join("\n") + "\n";
+    await page.setInputFiles("#csv", { name: "three.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.waitForFunction(() => document.querySelector("#problem")!.textContent!.startsWith("3 classes"));
+    assert.equal(await page.inputValue("#dataset"), "custom");
+    assert.equal(await page.evaluate("window.playground.points.length"), 30);
+
+    await page.setInputFiles("#csv", { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("a,b,label\n1,x,0\n") });
+    await page.waitForFunction(() => document.querySelector("#data-error")!.textContent !== "");
+    assert.match((await page.textContent("#data-error"))!, /line 2, column 2/);
+    await finish(page, problems, "custom-data");
+  });
+
   test("the softmax demo overflows naively and not when stable; the Jacobian of Wx is W", async () => {
     const { page, problems } = await open("view=softmax&data=kclouds&classes=3&layers=");
     assert.match((await page.textContent("#softmax-naive"))!, /NaN/);
@@ -182,25 +209,25 @@ describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, ()
     await finish(page, problems, "logistic");
   });
 
-  test("export downloads a model that nabla's loader reads back, and a PNG", async () => {
-    const { page, problems } = await open("data=moons&layers=6&act=relu");
-    await page.click("#step");
-    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-model")]);
-    const path = join(OUTPUT, download.suggestedFilename());
-    await download.saveAs(path);
-    const { tensors, metadata } = await io.loadSafetensors(path);
-    const config = JSON.parse(metadata.config!) as { sizes: number[]; layers: string[]; features: string[]; classes: number };
-    assert.deepEqual(config.sizes, [2, 6, 1]);
-    assert.deepEqual(config.layers, ["linear", "relu", "linear"]);
-    const model = new nn.Sequential(new nn.Linear(2, 6), new nn.ReLU(), new nn.Linear(6, 1));
-    model.loadStateDict(tensors);
-    const inPage = (await page.evaluate(`(() => {
-      const state = window.playground.trainer.network.model.stateDict();
-      return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, Array.from(v.toTypedArray())]));
-    })()`)) as Record<string, number[]>;
-    for (const [name, tensor] of Object.entries(model.stateDict())) {
-      assert.deepEqual(Array.from((tensor as Tensor).toTypedArray()), inPage[name], name);
+  test("export downloads config.json + model.safetensors that io.load reads back, and a PNG", async () => {
+    const { page, problems } = await open("data=moons&layers=6&act=relu&features=x1,x2,x1x2");
+    for (let i = 0; i < 3; i++) await page.click("#step");
+    const directory = join(OUTPUT, "exported-model");
+    mkdirSync(directory, { recursive: true });
+    for (const button of ["#export-model", "#export-config"]) {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
+      await download.saveAs(join(directory, download.suggestedFilename()));
     }
+    const { model, config } = await io.load(directory);
+    assert.deepEqual(config.inputShape, [3]);
+    assert.deepEqual(config.featureNames, ["x1", "x2", "x1x2"]);
+    assert.deepEqual(config.architecture.map((layer) => layer.type), ["linear", "relu", "linear"]);
+    // the page's own prediction for three points must match the reloaded model's
+    const rows = [[1, 2, 2], [-3, 0.5, -1.5], [0, -4, 0]];
+    const inPage = (await page.evaluate(`window.playground.logitsFor(${JSON.stringify(rows)})`)) as number[];
+    const reloaded = Array.from(model.call(tensor(rows)).toTypedArray());
+    assert.equal(reloaded.length, 3);
+    reloaded.forEach((value, i) => assert.ok(Math.abs(value - inPage[i]!) < 1e-5, `row ${i}: ${value} vs ${inPage[i]} in the page`));
 
     const [png] = await Promise.all([page.waitForEvent("download"), page.click("#export-png")]);
     const pngPath = join(OUTPUT, png.suggestedFilename());
