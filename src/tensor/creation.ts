@@ -115,9 +115,13 @@ function random(op: string, shape: readonly number[], options: RandomOptions, dr
   return fromFlat(values, dims, options);
 }
 
+// The largest float32 below 1: a draw within 2^-25 of 1 would round up to 1.0 in float32.
+const BELOW_ONE_FLOAT32 = 1 - 2 ** -24;
+
 /** Uniform samples in [0, 1). @example `rand([2, 2]).shape // [2, 2]` */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  return random("rand", shape, options, (g) => g.uniform());
+  const ceiling = options.dtype === "float64" ? 1 : BELOW_ONE_FLOAT32;
+  return random("rand", shape, options, (g) => Math.min(g.uniform(), ceiling));
 }
 
 /** Standard normal samples. @example `randn([3]).shape // [3]` */

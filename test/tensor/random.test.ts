@@ -59,3 +59,15 @@ test("Generator.permutation is a reproducible shuffle of 0…n−1", () => {
     assert.ok(Number.isInteger(k) && k >= 0 && k < 7);
   }
 });
+
+test("rand stays below 1 in float32 even for the largest draw (which rounds up to 1.0)", () => {
+  class Extreme extends Generator {
+    override uniform(): number {
+      return 1 - 2 ** -32; // the largest value nextUint32() / 2^32 can give
+    }
+  }
+  assert.equal(Math.fround(1 - 2 ** -32), 1, "float32 rounding alone would give 1");
+  const x = rand([3], { generator: new Extreme() }).toTypedArray();
+  assert.ok(x.every((v) => v < 1), `got ${[...x]}`);
+  assert.ok(rand([1], { generator: new Extreme(), dtype: "float64" }).item() < 1);
+});
