@@ -2,7 +2,7 @@
 import { noGrad } from "../autograd/grad-mode.js";
 import { tensor } from "../tensor/creation.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { axes, escapeXml, legend, linearScale, paletteColour, px, svgDocument, text } from "./svg.js";
+import { axes, escapeXml, legend, legendWidth, linearScale, paletteColour, px, svgDocument, text } from "./svg.js";
 
 /** Anything that maps a batch of points [n, 2] to class scores: a function or an `nn.Module`. */
 export type Classifier = ((x: Tensor) => Tensor) | { forward(x: Tensor): Tensor; training?: boolean; train?(mode?: boolean): unknown };
@@ -132,7 +132,7 @@ export function decisionBoundary(model: Classifier, points: { x: Tensor; y?: Ten
   for (const c of classes) classCount = Math.max(classCount, c + 1);
   for (const label of labels ?? []) classCount = Math.max(classCount, Math.round(label) + 1);
   const names = Array.from({ length: classCount }, (_, k) => options.classNames?.[k] ?? `class ${k}`);
-  body.push(...legend(width - 30 - 7 * Math.max(...names.map((s) => s.length)) - 24, yScale(y1) + 8, names.map((label, k) => ({ label, colour: paletteColour(k), dot: true }))));
+  body.push(...legend(xScale(x1) - legendWidth(names) - 8, yScale(y1) + 8, names.map((label, k) => ({ label, colour: paletteColour(k), dot: true }))));
   if (options.title !== undefined) body.push(text(width / 2, 22, options.title, `font-size="14" text-anchor="middle" font-weight="bold"`));
   return svgDocument(width, height, [`<title>${escapeXml(options.title ?? "decision boundary")}</title>`, ...body]);
 }

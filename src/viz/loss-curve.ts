@@ -1,8 +1,8 @@
 /** Training curves (loss and accuracy per epoch, training and validation) as SVG. */
-import { axes, escapeXml, legend, linearScale, niceTicks, paletteColour, px, svgDocument, text, type Scale } from "./svg.js";
+import { axes, escapeXml, legend, legendWidth, linearScale, niceTicks, paletteColour, px, svgDocument, text, type Scale } from "./svg.js";
 
-/** One epoch's metrics, e.g. `{ epoch: 1, loss: 0.6, accuracy: 0.7, valLoss: 0.62, valAccuracy: 0.68 }`. */
-export type EpochMetrics = Readonly<Record<string, number | null | undefined>>;
+/** One epoch's metrics, e.g. `{ epoch: 1, loss: 0.6, accuracy: 0.7, valLoss: 0.62, valAccuracy: 0.68 }` (numeric fields are read). */
+export type EpochMetrics = object;
 
 /** Per-epoch records, or one array per metric (`{ loss: [...], valLoss: [...] }`). */
 export type History = readonly EpochMetrics[] | Readonly<Record<string, readonly (number | null | undefined)[]>>;
@@ -22,7 +22,7 @@ interface Series {
 function toSeries(history: History): Series[] {
   const names = new Map<string, (number | null)[]>();
   if (Array.isArray(history)) {
-    const records = history as readonly EpochMetrics[];
+    const records = history as readonly Record<string, unknown>[];
     for (const record of records) for (const key of Object.keys(record)) if (key !== "epoch" && !names.has(key)) names.set(key, []);
     for (const [key, values] of names) for (const record of records) values.push(finiteOrNull(record[key]));
   } else {
@@ -34,7 +34,7 @@ function toSeries(history: History): Series[] {
   return [...names].map(([name, values]) => ({ name, values })).filter((series) => series.values.some((v) => v !== null));
 }
 
-function finiteOrNull(value: number | null | undefined): number | null {
+function finiteOrNull(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
@@ -64,7 +64,7 @@ function panel(series: Series[], left: number, right: number, top: number, botto
     out.push(...polyline(s, xScale, yScale, colour, validation));
     entries.push({ label: validation ? `validation` : `training`, colour, dashed: validation });
   }
-  if (entries.length > 0) out.push(...legend(right - 112, isAccuracy ? bottom - 12 - 16 * entries.length : top + 6, entries));
+  if (entries.length > 0) out.push(...legend(right - legendWidth(entries.map((e) => e.label)) - 8, isAccuracy ? bottom - 12 - 16 * entries.length : top + 6, entries));
   return out;
 }
 

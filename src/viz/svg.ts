@@ -75,9 +75,14 @@ export function axes(xScale: Scale, yScale: Scale, options: { xLabel: string; yL
   return out;
 }
 
+/** Width of a legend box for these labels (text width estimated at 6.5 px per character). */
+export function legendWidth(labels: readonly string[]): number {
+  return 42 + 6.5 * Math.max(...labels.map((label) => label.length));
+}
+
 /** A legend box: one coloured marker and label per entry. */
 export function legend(x: number, y: number, entries: { label: string; colour: string; dashed?: boolean; dot?: boolean }[]): string[] {
-  const out = [`<rect x="${px(x)}" y="${px(y)}" width="${px(18 + 6.5 * Math.max(...entries.map((e) => e.label.length)) + 24)}" height="${px(8 + 16 * entries.length)}" fill="white" fill-opacity="0.85" stroke="#bbb"/>`];
+  const out = [`<rect x="${px(x)}" y="${px(y)}" width="${px(legendWidth(entries.map((e) => e.label)))}" height="${px(8 + 16 * entries.length)}" fill="white" fill-opacity="0.85" stroke="#bbb"/>`];
   entries.forEach((entry, i) => {
     const cy = y + 12 + 16 * i;
     out.push(

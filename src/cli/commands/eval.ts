@@ -1,0 +1,4 @@
+import { Command } from "commander";
+export function evalCommand(): Command {
+  return new Command("eval");
+}

@@ -1,0 +1,4 @@
+import { Command } from "commander";
+export function infoCommand(): Command {
+  return new Command("info");
+}

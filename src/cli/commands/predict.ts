@@ -1,0 +1,4 @@
+import { Command } from "commander";
+export function predictCommand(): Command {
+  return new Command("predict");
+}

@@ -1,0 +1,142 @@
+/** Where `train` and `eval` get their data: a built-in generator, a CSV file or an IDX directory. */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { data, tensor, type Tensor } from "../index.js";
+import { fail } from "./user-error.js";
+
+export const BUILT_IN = ["moons", "circles", "xor", "spiral", "blobs"] as const;
+export type BuiltIn = (typeof BUILT_IN)[number];
+
+export interface DataRequest {
+  /** A built-in name, a CSV file or an IDX directory. */
+  data: string;
+  samples?: number;
+  noise?: number;
+  classes?: number;
+  seed: number;
+  /** CSV label column (name or 0-based index). */
+  label?: string;
+  /** For IDX directories: the training files or the t10k test files. */
+  split: "train" | "test";
+}
+
+export interface LoadedData {
+  x: Tensor;
+  /** Class indices [n]. */
+  y: Tensor;
+  classNames: string[];
+  featureNames?: string[];
+  inputShape: number[];
+  labelColumn?: string;
+  /** One line for the user: "moons (500 samples, noise 0.2, seed 0)". */
+  description: string;
+  /** What to record in config.json so `eval` can make the same kind of data again. */
+  record: Record<string, string | number>;
+}
+
+const FASHION_MNIST = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+function builtIn(name: BuiltIn, request: DataRequest): LoadedData {
+  const nSamples = request.samples ?? 500;
+  const seed = request.seed;
+  const classes = request.classes ?? 3;
+  if ((name === "moons" || name === "circles" || name === "xor") && request.classes !== undefined && request.classes !== 2) {
+    fail(`--classes ${request.classes}: ${name} always has 2 classes (spiral and blobs take --classes)`);
+  }
+  const generated = {
+    moons: () => ({ ...data.makeMoons({ nSamples, noise: request.noise ?? 0.2, seed }), names: ["upper", "lower"], noise: request.noise ?? 0.2 }),
+    circles: () => ({ ...data.makeCircles({ nSamples, noise: request.noise ?? 0.1, factor: 0.5, seed }), names: ["outer", "inner"], noise: request.noise ?? 0.1 }),
+    xor: () => ({ ...data.makeXor({ nSamples, noise: request.noise ?? 0.05, seed }), names: ["same sign", "opposite sign"], noise: request.noise ?? 0.05 }),
+    spiral: () => ({ ...data.makeSpiral({ nSamples, nClasses: classes, noise: request.noise ?? 0.2, seed }), names: Array.from({ length: classes }, (_, k) => `arm ${k}`), noise: request.noise ?? 0.2 }),
+    blobs: () => ({ ...data.makeBlobs({ nSamples, centers: classes, clusterStd: request.noise ?? 1, seed }), names: Array.from({ length: classes }, (_, k) => `cloud ${k}`), noise: request.noise ?? 1 }),
+  }[name]();
+  if (nSamples < generated.names.length) fail(`--samples ${nSamples} is fewer than the ${generated.names.length} classes of ${name}`);
+  const extra = name === "spiral" || name === "blobs" ? `, ${classes} classes` : "";
+  return {
+    x: generated.x,
+    y: generated.y,
+    classNames: generated.names,
+    featureNames: ["x1", "x2"],
+    inputShape: [2],
+    description: `${name} (${nSamples} samples${extra}, noise ${generated.noise}, seed ${seed})`,
+    record: { data: name, samples: nSamples, noise: generated.noise, ...(extra === "" ? {} : { classes }), seed },
+  };
+}
+
+/** Checks labels are class indices 0…K−1 and returns K. */
+function classCount(y: Tensor, source: string, column: string): number {
+  let max = -1;
+  y.toTypedArray().forEach((label, row) => {
+    if (!Number.isInteger(label) || label < 0) fail(`${source}: label column "${column}" holds ${label} on data row ${row + 1}; labels must be class indices 0, 1, 2 …`);
+    max = Math.max(max, label);
+  });
+  if (max < 1) fail(`${source}: label column "${column}" holds only one class (${max}); classification needs at least two`);
+  return max + 1;
+}
+
+function csvFile(path: string, request: DataRequest): LoadedData {
+  const label = request.label ?? "label";
+  const labelColumn = /^\d+$/.test(label) ? Number(label) : label;
+  const { x, y, columns } = data.loadCsv(path, { labelColumn });
+  if (x.shape[0] === 0) fail(`${path}: no data rows after the header`);
+  const rows = request.samples === undefined ? x.shape[0]! : Math.min(request.samples, x.shape[0]!);
+  const [xs, ys] = rows === x.shape[0] ? [x, y] : [firstRows(x, rows), firstRows(y, rows)];
+  const labelName = typeof labelColumn === "number" ? `column ${labelColumn}` : labelColumn;
+  const k = classCount(ys, path, labelName);
+  return {
+    x: xs,
+    y: ys,
+    classNames: Array.from({ length: k }, (_, c) => String(c)),
+    featureNames: columns,
+    inputShape: [columns.length],
+    labelColumn: String(label),
+    description: `${basename(path)} (${rows} rows, ${columns.length} features, label "${labelName}")`,
+    record: { data: path, label: String(label) },
+  };
+}
+
+function firstRows(t: Tensor, rows: number): Tensor {
+  const width = t.size / t.shape[0]!;
+  return tensor(t.toTypedArray().slice(0, rows * width), { shape: [rows, ...t.shape.slice(1)] });
+}
+
+function findIdx(dir: string, prefix: string, kind: "images" | "labels"): string | null {
+  const pattern = new RegExp(`^${prefix}-${kind}-idx[13]-ubyte(\\.gz)?$`);
+  const name = readdirSync(dir).find((file) => pattern.test(file));
+  return name === undefined ? null : join(dir, name);
+}
+
+function idxDirectory(dir: string, request: DataRequest): LoadedData {
+  const prefix = request.split === "test" && findIdx(dir, "t10k", "images") !== null ? "t10k" : "train";
+  const imagesPath = findIdx(dir, prefix, "images");
+  const labelsPath = findIdx(dir, prefix, "labels");
+  if (imagesPath === null || labelsPath === null) fail(`${dir} is a directory but holds no IDX data (expected ${prefix}-images-idx3-ubyte[.gz] and ${prefix}-labels-idx1-ubyte[.gz])`);
+  let images = data.loadIdx(imagesPath);
+  let labels = data.loadIdx(labelsPath);
+  if (images.shape[0] !== labels.shape[0]) fail(`${dir}: ${images.shape[0]} images but ${labels.shape[0]} labels`);
+  if (request.samples !== undefined && request.samples < images.shape[0]!) [images, labels] = [firstRows(images, request.samples), firstRows(labels, request.samples)];
+  const n = images.shape[0]!;
+  const features = images.size / n;
+  const k = classCount(labels, labelsPath, "labels");
+  const fashion = /fashion/i.test(dir) && k === 10;
+  return {
+    x: images.reshape([n, features]).div(255),
+    y: labels,
+    classNames: fashion ? FASHION_MNIST : Array.from({ length: k }, (_, c) => String(c)),
+    inputShape: [features],
+    description: `${basename(imagesPath)} (${n} images of ${images.shape.slice(1).join("×")}, ${k} classes)`,
+    record: { data: dir },
+  };
+}
+
+/**
+ * Loads the data `request.data` names. Not a built-in name, a file or a directory → one-line
+ * error listing what it could be.
+ */
+export function loadData(request: DataRequest): LoadedData {
+  if ((BUILT_IN as readonly string[]).includes(request.data)) return builtIn(request.data as BuiltIn, request);
+  if (!existsSync(request.data)) {
+    fail(`unknown data ${JSON.stringify(request.data)}: not a built-in dataset (${BUILT_IN.join(", ")}) nor an existing CSV file or IDX directory`);
+  }
+  return statSync(request.data).isDirectory() ? idxDirectory(request.data, request) : csvFile(request.data, request);
+}

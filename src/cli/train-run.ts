@@ -1,0 +1,159 @@
+/** The training loop behind `nabla train`: PyTorch-style, with progress after every batch. */
+import { data, io, manualSeed, nn, noGrad, optim, type Tensor } from "../index.js";
+import type { LoadedData } from "./data-source.js";
+import { objectiveFor, predictClasses, type LossName, type Objective } from "./objective.js";
+import type { EpochLine, Progress } from "./progress.js";
+import { fail } from "./user-error.js";
+
+export const OPTIMIZERS = ["sgd", "adam", "adamw", "rmsprop"] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export interface TrainSettings {
+  /** Full layer sizes (--layers) or hidden sizes only (--hidden). */
+  layers?: number[];
+  hidden: number[];
+  activation: io.Activation;
+  dropout: number;
+  loss: LossName;
+  optimizer: OptimizerName;
+  lr?: number;
+  momentum?: number;
+  weightDecay?: number;
+  epochs: number;
+  batchSize: number;
+  valSplit: number;
+  seed: number;
+  standardize: boolean;
+}
+
+export interface SetMetrics {
+  loss: number;
+  accuracy: number;
+}
+
+export interface TrainResult {
+  model: nn.Sequential;
+  objective: Objective;
+  sizes: number[];
+  history: EpochLine[];
+  train: SetMetrics;
+  validation?: SetMetrics;
+  normalization?: io.Normalization;
+  seconds: number;
+  parameters: number;
+  /** The resolved optimizer settings, for config.json. */
+  optimizer: Record<string, string | number>;
+}
+
+function layerSizes(dataset: LoadedData, settings: TrainSettings, outputs: number): number[] {
+  const features = dataset.inputShape.reduce((a, b) => a * b, 1);
+  if (settings.layers === undefined) return [features, ...settings.hidden, outputs];
+  const sizes = settings.layers;
+  if (sizes.length < 2) fail(`--layers needs at least an input and an output size, got ${sizes.join("-")}`);
+  if (sizes[0] !== features) fail(`--layers starts with ${sizes[0]} inputs but the data has ${features} features`);
+  if (sizes.at(-1) !== outputs) fail(`--layers ends with ${sizes.at(-1)} outputs but --loss ${settings.loss} on ${dataset.classNames.length} classes needs ${outputs}`);
+  return sizes;
+}
+
+function createOptimizer(parameters: Tensor[], settings: TrainSettings): { optimizer: { zeroGrad(): void; step(): void }; resolved: Record<string, string | number> } {
+  const name = settings.optimizer;
+  if (settings.momentum !== undefined && name !== "sgd" && name !== "rmsprop") fail(`--momentum applies to sgd and rmsprop, not ${name}`);
+  const lr = settings.lr ?? (name === "sgd" ? 0.1 : 0.01);
+  const weightDecay = settings.weightDecay ?? (name === "adamw" ? 0.01 : 0);
+  const momentum = settings.momentum ?? (name === "sgd" ? 0.9 : 0);
+  const optimizer =
+    name === "sgd" ? new optim.SGD(parameters, { lr, momentum, weightDecay })
+    : name === "adam" ? new optim.Adam(parameters, { lr, weightDecay })
+    : name === "adamw" ? new optim.AdamW(parameters, { lr, weightDecay })
+    : new optim.RMSprop(parameters, { lr, momentum, weightDecay });
+  const resolved: Record<string, string | number> = { name, lr, weightDecay };
+  if (name === "sgd" || name === "rmsprop") resolved.momentum = momentum;
+  return { optimizer, resolved };
+}
+
+/** Loss and accuracy of `model` on a whole set, in eval mode without a graph. */
+export function measure(model: nn.Sequential, objective: Objective, x: Tensor, labels: Tensor): SetMetrics {
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return noGrad(() => {
+      const outputs = model.call(x);
+      const loss = objective.lossOf(outputs, objective.target(labels)).item();
+      const { classes } = predictClasses(objective, outputs);
+      const truth = labels.toTypedArray();
+      const correct = classes.filter((c, i) => c === truth[i]).length;
+      return { loss, accuracy: correct / classes.length };
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+}
+
+function countCorrect(objective: Objective, outputs: Tensor, labels: Tensor): number {
+  const { classes } = predictClasses(objective, outputs.detach());
+  const truth = labels.toTypedArray();
+  return classes.filter((c, i) => c === truth[i]).length;
+}
+
+function split(dataset: LoadedData, settings: TrainSettings): { xTrain: Tensor; yTrain: Tensor; xVal?: Tensor; yVal?: Tensor } {
+  if (settings.valSplit === 0) return { xTrain: dataset.x, yTrain: dataset.y };
+  const n = dataset.x.shape[0]!;
+  if (Math.ceil(settings.valSplit * n) >= n) fail(`--val-split ${settings.valSplit} of ${n} samples leaves nothing to train on`);
+  const parts = data.trainTestSplit(dataset.x, dataset.y, { testSize: settings.valSplit, seed: settings.seed });
+  return { xTrain: parts.xTrain, yTrain: parts.yTrain, xVal: parts.xTest, yVal: parts.yTest };
+}
+
+/** Trains an MLP on `dataset` as `settings` say, reporting to `progress`. */
+export function trainModel(dataset: LoadedData, settings: TrainSettings, progress: (batches: number) => Progress): TrainResult {
+  manualSeed(settings.seed);
+  const objective = objectiveFor(settings.loss, dataset.classNames.length);
+  const sizes = layerSizes(dataset, settings, objective.outputs);
+  let { xTrain, yTrain, xVal, yVal } = split(dataset, settings);
+  let normalization: io.Normalization | undefined;
+  if (settings.standardize) {
+    const standardized = data.standardize(xTrain);
+    normalization = { mean: Array.from(standardized.mean.toTypedArray()), std: Array.from(standardized.std.toTypedArray()) };
+    xTrain = standardized.x;
+    if (xVal !== undefined) xVal = data.standardize(xVal, { mean: standardized.mean, std: standardized.std }).x;
+  }
+  const model = io.buildSequential(io.mlpLayers({ sizes, activation: settings.activation, dropout: settings.dropout }));
+  const { optimizer, resolved } = createOptimizer(model.parameters(), settings);
+  const loader = new data.DataLoader(new data.TensorDataset(xTrain, objective.target(yTrain), yTrain), { batchSize: settings.batchSize, shuffle: true, seed: settings.seed });
+  const batches = Math.ceil(xTrain.shape[0]! / settings.batchSize);
+  const display = progress(batches);
+  const history: EpochLine[] = [];
+  const started = performance.now();
+  try {
+    for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+      model.train();
+      let [lossSum, correct, seen, batch] = [0, 0, 0, 0];
+      for (const [x, target, labels] of loader) {
+        optimizer.zeroGrad();
+        const outputs = model.call(x!);
+        const loss = objective.lossOf(outputs, target!);
+        loss.backward();
+        optimizer.step();
+        const n = x!.shape[0]!;
+        const value = loss.item();
+        if (!Number.isFinite(value)) fail(`training diverged: the loss is ${value} in epoch ${epoch}, batch ${batch + 1}; try a smaller --lr`);
+        [lossSum, correct, seen, batch] = [lossSum + value * n, correct + countCorrect(objective, outputs, labels!), seen + n, batch + 1];
+        display.batch(epoch, batch, lossSum / seen, correct / seen);
+      }
+      const line: EpochLine = { epoch, loss: lossSum / seen, accuracy: correct / seen };
+      if (xVal !== undefined) ({ loss: line.valLoss, accuracy: line.valAccuracy } = measure(model, objective, xVal, yVal!));
+      history.push(line);
+      display.epochEnd(line);
+    }
+  } finally {
+    display.stop();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const result: TrainResult = {
+    model: model.eval(), objective, sizes, history, seconds, optimizer: resolved,
+    train: measure(model, objective, xTrain, yTrain),
+    parameters: model.parameters().reduce((total, p) => total + p.size, 0),
+  };
+  if (xVal !== undefined) result.validation = measure(model, objective, xVal, yVal!);
+  if (normalization !== undefined) result.normalization = normalization;
+  return result;
+}
