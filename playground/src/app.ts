@@ -168,10 +168,12 @@ export class App {
     while (this.frames.length > 0 && this.frames[0]! < time - 1000) this.frames.shift();
     if (this.running) {
       const start = performance.now();
+      let steps = 0;
       do {
         this.trainer.step();
         this.stepTimes.push(performance.now());
-      } while (performance.now() - start < TRAINING_SLICE_MS);
+        steps++;
+      } while (this.state.speed > 0 ? steps < this.state.speed : performance.now() - start < TRAINING_SLICE_MS);
       this.measure();
       this.dirty = true;
     }

@@ -14,6 +14,7 @@ type Field = {
 };
 
 const FIELDS: Field[] = [
+  { id: "speed", key: "speed", parse: Number, change: "view" },
   { id: "lr", key: "learningRate", parse: Number, change: "model" },
   { id: "activation", key: "activation", parse: String, change: "model" },
   { id: "optimizer", key: "optimizer", parse: String, change: "model" },

@@ -52,10 +52,12 @@ function layout(graph: Graph): Layout {
     }
   }
   const columns = Math.max(...column) + 1;
+  // a network's nodes hold vectors, whose values need more room than scalars
+  const columnWidth = graph.leavesNearUse === true ? COLUMN_WIDTH + 30 : COLUMN_WIDTH;
   return {
-    x: column.map((c) => 30 + c * COLUMN_WIDTH),
+    x: column.map((c) => 30 + c * columnWidth),
     y: row.map((r) => 40 + r * ROW_HEIGHT),
-    width: 60 + (columns - 1) * COLUMN_WIDTH + NODE_WIDTH,
+    width: 60 + (columns - 1) * columnWidth + NODE_WIDTH,
     height: 80 + Math.max(0, nextLeaf - 1) * ROW_HEIGHT + NODE_HEIGHT,
   };
 }

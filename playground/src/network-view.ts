@@ -40,7 +40,7 @@ export class NetworkView {
   build(shape: NetworkShape): void {
     this.shape = shape;
     const sizes = [shape.inputs.length, ...shape.hidden, shape.outputs];
-    const width = Math.max(this.container.clientWidth, 120 * sizes.length);
+    const width = Math.max(this.container.clientWidth, 84 * sizes.length);
     const height = TOP + Math.max(...sizes) * ROW + 10;
     const x = sizes.map((_, c) => 12 + (c * (width - NODE - 60)) / Math.max(1, sizes.length - 1));
     const y = (count: number, i: number): number => TOP + (Math.max(...sizes) - count) * (ROW / 2) + i * ROW;

@@ -37,6 +37,8 @@ export interface State {
   regularization: RegularizationName;
   regularizationRate: number;
   discretize: boolean;
+  /** Training steps per animation frame; 0 trains for a fixed slice of each frame (fastest). */
+  speed: number;
   /** The class a click on the plane adds. */
   paintClass: number;
   expression: string;
@@ -62,6 +64,7 @@ export const DEFAULT_STATE: Readonly<State> = {
   regularization: "none",
   regularizationRate: 0.001,
   discretize: false,
+  speed: 0,
   paintClass: 0,
   expression: "(x + y) * z",
   variables: "x=-2, y=5, z=-4",
@@ -128,6 +131,7 @@ export function encodeState(state: State): string {
   params.set("reg", state.regularization);
   params.set("regRate", String(state.regularizationRate));
   params.set("discretize", state.discretize ? "1" : "0");
+  params.set("speed", String(state.speed));
   params.set("paint", String(state.paintClass));
   params.set("expr", state.expression);
   params.set("vars", state.variables);
@@ -163,6 +167,7 @@ export function decodeState(hash: string): State {
     regularization: pick(params.get("reg"), REGULARIZATIONS, d.regularization),
     regularizationRate: number(params.get("regRate"), d.regularizationRate, 0, 1),
     discretize: params.get("discretize") === "1",
+    speed: number(params.get("speed"), d.speed, 0, 100, true),
     paintClass: number(params.get("paint"), d.paintClass, 0, 4, true),
     expression: params.get("expr") ?? d.expression,
     variables: params.get("vars") ?? d.variables,

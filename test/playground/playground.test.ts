@@ -60,6 +60,12 @@ describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, ()
     assert.equal(await page.textContent("#problem"), "2 classes: sigmoid + binary cross-entropy");
     assert.equal(await page.locator("#network canvas.neuron").count(), 2 + 4 + 2 + 1);
     await page.screenshot({ path: join(OUTPUT, "train.png"), fullPage: true });
+    const picture = (): Promise<string> => page.evaluate("document.querySelector('#plane').toDataURL()") as Promise<string>;
+    const boundary = await picture();
+    await page.hover("#network canvas.neuron >> nth=3");
+    await page.waitForFunction((before) => (document.querySelector("#plane") as HTMLCanvasElement).toDataURL() !== before, boundary);
+    await page.mouse.move(0, 0);
+    await page.waitForFunction((before) => (document.querySelector("#plane") as HTMLCanvasElement).toDataURL() === before, boundary);
     for (const view of ["logistic", "softmax", "jacobian", "backprop"]) {
       await page.click(`#views button[data-view="${view}"]`);
       assert.match(page.url(), new RegExp(`view=${view}`));
