@@ -64,6 +64,12 @@ export interface Backend {
   read(ref: DataRef): Float32Array | Float64Array;
   /** Releases a buffer; called by the tensor layer's finalizer, never by users. */
   free(ref: DataRef): void;
+  /**
+   * Whether buffers hold memory the garbage collector cannot see, so the tensor layer must
+   * call {@link Backend.free}. Backends whose buffers are typed arrays leave it unset: a
+   * finalizer's held value would keep their data alive until the event loop next turns.
+   */
+  readonly needsFree?: boolean;
 
   fill(out: DataRef, value: number): void;
   /** out = x converted to out's dtype. */

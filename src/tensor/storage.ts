@@ -10,6 +10,6 @@ export class Storage {
     readonly backend: Backend,
     readonly ref: DataRef,
   ) {
-    if (backend.name !== "js") registry.register(this, { backend, ref });
+    if (backend.needsFree === true) registry.register(this, { backend, ref });
   }
 }
