@@ -1,0 +1,75 @@
+// Per-call scratch space in the kernel module's memory. Tensor data stays in ordinary typed
+// arrays that the garbage collector frees (see WasmBackend for why); a kernel call copies its
+// operands in, runs, and copies its result out, then the next call starts over at the base.
+// The memory grows to the largest call's working set and is reused from then on.
+import type { FloatArray } from "../js-buffer.js";
+
+const PAGE = 65536;
+const ALIGN = 64; // a cache line, so SIMD loads never straddle one needlessly
+
+function align(bytes: number): number {
+  return Math.ceil(bytes / ALIGN) * ALIGN;
+}
+
+export class WasmArena {
+  private readonly base: number;
+  private top: number;
+
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    heapBase: number,
+  ) {
+    this.base = align(heapBase);
+    this.top = this.base;
+  }
+
+  /** Bytes of WebAssembly memory reserved so far. */
+  get capacity(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** Forgets every earlier allocation; call at the start of each kernel call. */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  allocate(bytes: number): number {
+    const ptr = this.top;
+    const end = ptr + align(Math.max(bytes, 1));
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const needed = Math.ceil((end - have) / PAGE);
+      // grow by at least half again, so a growing workload pays few grows
+      if (!this.grow(Math.max(needed, Math.ceil(have / PAGE / 2))) && !this.grow(needed)) {
+        throw new Error(`wasm backend: out of memory: a kernel call needs ${end - this.base} bytes of scratch (have ${have})`);
+      }
+    }
+    this.top = end;
+    return ptr;
+  }
+
+  /** Copies `values` into fresh scratch and returns its address. */
+  put(values: FloatArray): number {
+    const ptr = this.allocate(values.byteLength);
+    this.view(ptr, values.length, values instanceof Float64Array).set(values);
+    return ptr;
+  }
+
+  /** Copies scratch at `ptr` into `out`. */
+  take(ptr: number, out: FloatArray): void {
+    out.set(this.view(ptr, out.length, out instanceof Float64Array));
+  }
+
+  view(ptr: number, length: number, f64: boolean): FloatArray {
+    return f64 ? new Float64Array(this.memory.buffer, ptr, length) : new Float32Array(this.memory.buffer, ptr, length);
+  }
+
+  private grow(pages: number): boolean {
+    try {
+      this.memory.grow(pages);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
