@@ -144,6 +144,8 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   if (!Number.isFinite(from) || !Number.isFinite(to) || !Number.isFinite(step) || step === 0) {
     throw new Error(`arange: invalid range start=${from}, end=${to}, step=${step}`);
   }
+  // as PyTorch: a step pointing away from end is a mistake, not an empty range
+  if ((to - from) * step < 0) throw new Error(`arange: step=${step} never reaches end=${to} from start=${from}`);
   const count = Math.max(0, Math.ceil((to - from) / step));
   const values = Array.from({ length: count }, (_, i) => from + i * step);
   return fromFlat(values, [count], options);

@@ -96,7 +96,9 @@ test("arange(start, end?, step?) follows PyTorch: [start, end) by step, ceil((en
   assert.deepEqual(arange(5, 0, -2).toArray(), [5, 3, 1]);
   assert.deepEqual(arange(0, 1, 0.3, { dtype: "float64" }).toArray(), [0, 0.3, 0.6, 0.8999999999999999]);
   assert.deepEqual(arange(0).shape, [0]);
-  assert.deepEqual(arange(3, 1).shape, [0]);
+  assert.deepEqual(arange(2, 2).shape, [0]);
+  assertThrowsMessage(() => arange(3, 1), /^arange: step=1 never reaches end=1 from start=3$/);
+  assertThrowsMessage(() => arange(0, 10, -1), /^arange: step=-1 never reaches end=10 from start=0$/);
   assertThrowsMessage(() => arange(0, 1, 0), /^arange: invalid range start=0, end=1, step=0$/);
   assertThrowsMessage(() => arange(0, Infinity), /^arange: invalid range/);
 });
