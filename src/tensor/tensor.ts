@@ -187,7 +187,11 @@ export class Tensor {
   sigmoid(): Tensor { return unary.sigmoid(this); }
   tanh(): Tensor { return unary.tanh(this); }
   square(): Tensor { return binary.mul(this, this); }
-  clamp(min?: number | null, max?: number | null): Tensor { return unary.clamp(this, min ?? -Infinity, max ?? Infinity); }
+  /** Limits values to [min, max]; either bound may be left out (not both, as in PyTorch). */
+  clamp(min?: number | null, max?: number | null): Tensor {
+    if ((min ?? null) === null && (max ?? null) === null) throw new Error("clamp: at least one of min and max must be given");
+    return unary.clamp(this, min ?? -Infinity, max ?? Infinity);
+  }
   softmax(dim: number): Tensor { return softmax(this, dim); }
   logSoftmax(dim: number): Tensor { return logSoftmax(this, dim); }
   matmul(other: Tensor): Tensor { return matmul(this, other); }
