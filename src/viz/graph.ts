@@ -16,7 +16,8 @@ const SYMBOLS: Record<string, string> = { add: "+", sub: "−", mul: "×", div: 
 // The lecture's colours: forward values green, gradients red.
 const VALUE_COLOUR = "#1e7b34";
 const GRAD_COLOUR = "#c0392b";
-const FONT = "DejaVu Sans,Helvetica,Arial,sans-serif";
+// Graphviz measures text with its built-in Helvetica metrics; the SVG falls back to sans-serif.
+const FONT = "Helvetica";
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");

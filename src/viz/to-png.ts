@@ -13,15 +13,18 @@ export interface ToPngOptions {
 }
 
 // resvg-wasm cannot see system fonts, so text needs a font handed over as bytes.
+// Liberation Sans and Arial first: Graphviz sizes its boxes with Helvetica/Arial metrics, which
+// they match; DejaVu Sans is wider and would overflow the boxes slightly.
 const FONT_CANDIDATES = [
-  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-  "/usr/share/fonts/TTF/DejaVuSans.ttf",
-  "/usr/share/fonts/dejavu/DejaVuSans.ttf",
   "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
   "/usr/share/fonts/liberation-sans/LiberationSans-Regular.ttf",
+  "/usr/share/fonts/liberation/LiberationSans-Regular.ttf",
   "/Library/Fonts/Arial.ttf",
   "/System/Library/Fonts/Supplemental/Arial.ttf",
   "C:\\Windows\\Fonts\\arial.ttf",
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+  "/usr/share/fonts/TTF/DejaVuSans.ttf",
+  "/usr/share/fonts/dejavu/DejaVuSans.ttf",
 ];
 
 let ready: Promise<typeof import("@resvg/resvg-wasm")> | null = null;

@@ -1,6 +1,6 @@
 /** `nabla graph`: an expression's computational graph with values and gradients, or a model's layers. */
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { Command } from "commander";
 import { Generator, io, randn, tensor, viz, type NestedArray, type Tensor } from "../../index.js";
 import { evaluateStatements, type Evaluation, type NamedValue } from "../expression/evaluate-expression.js";
@@ -120,7 +120,7 @@ async function drawExpression(expression: string, variables: Map<string, string>
 
 async function drawModel(dir: string, flags: GraphFlags): Promise<void> {
   const { model, config } = await io.load(dir);
-  const options: viz.ModuleGraphOptions = { inputShape: config.inputShape, title: `${dir}` };
+  const options: viz.ModuleGraphOptions = { inputShape: config.inputShape, title: basename(resolve(dir)) };
   if (config.classNames !== undefined) options.classNames = config.classNames;
   const dot = viz.moduleGraph(model, options);
   const out = flags.out ?? dir;

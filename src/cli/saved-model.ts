@@ -1,0 +1,43 @@
+/** A model directory as the CLI uses it: the network, its config, and how to feed and read it. */
+import { io, tensor, type nn, type Tensor } from "../index.js";
+import { LOSSES, objectiveFor, type LossName, type Objective } from "./objective.js";
+import { fail } from "./user-error.js";
+
+export interface SavedModel {
+  dir: string;
+  model: nn.Sequential;
+  config: io.ModelConfig;
+  objective: Objective;
+  classNames: string[];
+  /** Number of input features (the product of the input shape). */
+  features: number;
+  /** Applies the training standardisation (identity when there was none). */
+  prepare(x: Tensor): Tensor;
+  /** "2-16-16-2 relu" or the layer types. */
+  summary: string;
+}
+
+export async function loadSavedModel(dir: string): Promise<SavedModel> {
+  const { model, config } = await io.load(dir);
+  const linear = config.architecture.filter((layer) => layer.type === "linear");
+  const outputs = linear.at(-1)?.type === "linear" ? linear.at(-1)!.outFeatures : 0;
+  const recorded = config.training?.loss;
+  const loss: LossName = typeof recorded === "string" && (LOSSES as readonly string[]).includes(recorded) ? (recorded as LossName) : "cross-entropy";
+  const classCount = config.classNames?.length ?? (loss === "bce" ? 2 : outputs);
+  if (classCount < 2) fail(`${dir}: the model has ${outputs} output(s) and no class names; eval and predict need a classifier`);
+  const classNames = config.classNames ?? Array.from({ length: classCount }, (_, k) => String(k));
+  const mean = config.normalization === undefined ? null : tensor(config.normalization.mean);
+  const std = config.normalization === undefined ? null : tensor(config.normalization.std);
+  const sizes = linear.length > 0 ? [linear[0]!.type === "linear" ? linear[0]!.inFeatures : 0, ...linear.map((layer) => (layer.type === "linear" ? layer.outFeatures : 0))] : [];
+  const activation = config.architecture.find((layer) => layer.type === "relu" || layer.type === "tanh" || layer.type === "sigmoid")?.type ?? "";
+  return {
+    dir,
+    model,
+    config,
+    objective: objectiveFor(loss, classCount),
+    classNames,
+    features: config.inputShape.reduce((a, b) => a * b, 1),
+    prepare: (x) => (mean === null || std === null ? x : x.sub(mean).div(std)),
+    summary: `${sizes.join("-")} ${activation}`.trim(),
+  };
+}
