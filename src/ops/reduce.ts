@@ -8,13 +8,20 @@ import { expand, reshape } from "./movement.js";
 
 type Dims = number | readonly number[] | null | undefined;
 
+/** The axes to reduce; no dim, or an empty list (as in PyTorch), means every axis. */
 function resolveDims(op: string, x: Tensor, dim: Dims): number[] {
-  if (dim === null || dim === undefined) return x.shape.map((_, i) => i);
+  if (dim === null || dim === undefined || (typeof dim !== "number" && dim.length === 0)) return x.shape.map((_, i) => i);
   return normalizeDims(op, dim, x.ndim).filter((d) => d < x.ndim);
 }
 
 /** Reduces `axes` one at a time (last first) with the backend's single-axis kernel; keeps dims. */
 function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
+  if (axes.length === 0) {
+    // nothing to reduce (a 0-d input): still a fresh buffer, so the result never aliases x
+    const copy = emptyLike(x);
+    x.backend.copyStrided(x.view(), x.shape, copy.storage.ref);
+    return copy;
+  }
   let current = x.contiguous();
   const shape = [...x.shape];
   for (let i = axes.length - 1; i >= 0; i--) {

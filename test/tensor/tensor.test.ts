@@ -78,3 +78,20 @@ test("argmax returns the first maximum; max shares its gradient among ties", () 
 test("toString shows values, shape and dtype", () => {
   assert.equal(tensor([1, 2], { requiresGrad: true }).toString(), "tensor([1,2], shape=[2], dtype=float32, requiresGrad)");
 });
+
+test("reductions return fresh tensors, even of a 0-d input", () => {
+  const scalar = tensor(3);
+  for (const reduced of [scalar.sum(), scalar.max(), scalar.sum(0), scalar.max(0)]) {
+    noGrad(() => reduced.copy_(tensor(5)));
+    assert.equal(scalar.item(), 3);
+  }
+});
+
+test("sum and mean over an empty dim list reduce every dim, as in PyTorch", () => {
+  const x = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+  assert.equal(x.sum([]).item(), 21);
+  assert.deepEqual(x.sum([], true).toArray(), [[21]]);
+  assert.equal(x.mean([]).item(), 3.5);
+  x.mean([]).backward();
+  assertClose(x.grad!, [[1 / 6, 1 / 6, 1 / 6], [1 / 6, 1 / 6, 1 / 6]]);
+});
