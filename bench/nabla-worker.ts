@@ -1,0 +1,123 @@
+// Runs one workload through nabla on one backend and prints its results as JSON lines.
+// Usage: tsx bench/nabla-worker.ts <js|wasm> <W1|W2|W3|W4>
+import { nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
+import { blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, type Layer, type WorkerResult } from "./data.js";
+import { sgemmSizes, sgemmCheck, timeReps } from "./sgemm.js";
+
+const [backend, workload] = process.argv.slice(2) as [BackendName, string];
+setBackend(backend);
+const framework = `nabla-${backend}`;
+const peakRssMB = (): number => process.resourceUsage().maxRSS / 1024;
+
+function emit(result: Omit<WorkerResult, "framework" | "peakRssMB">): void {
+  console.log(JSON.stringify({ framework, peakRssMB: peakRssMB(), ...result }));
+}
+
+/** An nn.Linear holding the bench's [in][out] weights (its own layout is [out][in]). */
+function linear(layer: Layer): nn.Linear {
+  const module = new nn.Linear(layer.inFeatures, layer.outFeatures);
+  noGrad(() => {
+    module.weight.copy_(tensor(layer.w, { shape: [layer.inFeatures, layer.outFeatures] }).t());
+    module.bias!.copy_(tensor(layer.b));
+  });
+  return module;
+}
+
+function accuracyOf(logits: Tensor, labels: ArrayLike<number>): number {
+  const predicted = logits.argmax(1).toTypedArray();
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) correct++;
+  return correct / labels.length;
+}
+
+function w1(): void {
+  const data = moons();
+  const [l1, l2, l3] = initW1().map(linear) as [nn.Linear, nn.Linear, nn.Linear];
+  const model = new nn.Sequential(l1, new nn.ReLU(), l2, new nn.ReLU(), l3);
+  const x = tensor(data.x, { shape: [data.n, 2] });
+  const target = tensor(data.y);
+  const lossFn = new nn.CrossEntropyLoss();
+  const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
+  const step = (): void => {
+    optimizer.zeroGrad();
+    lossFn.call(model.call(x), target).backward();
+    optimizer.step();
+  };
+  for (let s = 0; s < 200; s++) step();
+  const start = performance.now();
+  for (let s = 200; s < 2000; s++) step();
+  const seconds = (performance.now() - start) / 1000;
+  const logits = noGrad(() => model.call(x));
+  emit({ workload: "W1", value: 1800 / seconds, unit: "steps/s", finalLoss: noGrad(() => lossFn.call(logits, target).item()), accuracy: accuracyOf(logits, data.y) });
+}
+
+function w2(): void {
+  const data = blobs();
+  const model = new nn.Linear(2, 1);
+  noGrad(() => {
+    model.weight.copy_(tensor([[0, 0]]));
+    model.bias!.copy_(tensor([0]));
+  });
+  const x = tensor(data.x, { shape: [data.n, 2] });
+  const target = tensor(data.y, { shape: [data.n, 1] });
+  const lossFn = new nn.BCELoss();
+  const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
+  const step = (): void => {
+    optimizer.zeroGrad();
+    lossFn.call(model.call(x).sigmoid(), target).backward();
+    optimizer.step();
+  };
+  for (let s = 0; s < 100; s++) step();
+  const start = performance.now();
+  for (let s = 100; s < 1000; s++) step();
+  const seconds = (performance.now() - start) / 1000;
+  const p = noGrad(() => model.call(x).sigmoid());
+  const predicted = p.toTypedArray();
+  let correct = 0;
+  for (let i = 0; i < data.n; i++) if ((predicted[i]! > 0.5 ? 1 : 0) === data.y[i]) correct++;
+  emit({ workload: "W2", value: 900 / seconds, unit: "steps/s", finalLoss: noGrad(() => lossFn.call(p, target).item()), accuracy: correct / data.n });
+}
+
+function w3(): void {
+  const train = fashionMnist("train");
+  const test = fashionMnist("t10k");
+  const order = permW3();
+  const [l1, l2, l3] = initW3().map(linear) as [nn.Linear, nn.Linear, nn.Linear];
+  const model = new nn.Sequential(l1, new nn.ReLU(), l2, new nn.ReLU(), l3);
+  const lossFn = new nn.CrossEntropyLoss();
+  const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+  const batchSize = 128;
+  const images = new Float32Array(batchSize * 784);
+  let loss20 = Number.NaN;
+  const start = performance.now();
+  for (let at = 0, batch = 0; at < train.n; at += batchSize, batch++) {
+    const end = Math.min(at + batchSize, train.n);
+    const x = tensor(gatherRows(train.x, 784, order, at, end, images).subarray(0, (end - at) * 784), { shape: [end - at, 784] });
+    const labels = new Float32Array(end - at);
+    for (let r = at; r < end; r++) labels[r - at] = train.y[order[r]!]!;
+    optimizer.zeroGrad();
+    const loss = lossFn.call(model.call(x), tensor(labels));
+    loss.backward();
+    optimizer.step();
+    if (batch === 19) loss20 = loss.item();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const logits = noGrad(() => model.call(tensor(test.x, { shape: [test.n, 784] })));
+  emit({ workload: "W3", value: seconds, unit: "s/epoch", accuracy: accuracyOf(logits, test.y), checks: { loss20 } });
+}
+
+function w4(): void {
+  for (const n of sgemmSizes()) {
+    const { a, b } = sgemmCheck.inputs(n);
+    const ta = tensor(a, { shape: [n, n] });
+    const tb = tensor(b, { shape: [n, n] });
+    let product = ta.matmul(tb);
+    const seconds = timeReps(() => {
+      product = ta.matmul(tb);
+    });
+    emit({ workload: `W4-${n}`, value: (2 * n ** 3) / seconds / 1e9, unit: "GFLOP/s", checks: { maxRelError: sgemmCheck.error(a, b, n, product.toTypedArray()) } });
+  }
+}
+
+const workloads: Record<string, () => void> = { W1: w1, W2: w2, W3: w3, W4: w4 };
+workloads[workload]!();

@@ -1,0 +1,103 @@
+// `npm run bench`: runs W1–W4 (../shared/bench/WORKLOADS.md) through nabla on each backend and
+// through the peers (TF.js cpu and wasm, PyTorch when /usr/bin/python3 can import torch), each
+// run in its own process; checks every framework reached the same losses; prints medians and
+// the ratios nabla ÷ peer; writes the JSON to bench/results/.
+//
+// Options: --reps N (processes per framework and workload, default 3), --slow-reps N (for W3 on
+// nabla-js and tfjs-cpu, default 1), --only W1,W3, --frameworks nabla-wasm,pytorch.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { benchDataDir, fashionMnistAvailable, type WorkerResult } from "./data.js";
+import { formatTable, summarize, type Summary } from "./report.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string): string => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 && args[at + 1] !== undefined ? args[at + 1]! : fallback;
+};
+const reps = Number(option("reps", "3"));
+const slowReps = Number(option("slow-reps", "1"));
+const workloads = option("only", "W1,W2,W3,W4").split(",");
+const dataDir = benchDataDir();
+
+interface Framework {
+  name: string;
+  command: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+const node = (script: string, backend: string): string[] => [process.execPath, "--import", "tsx", join(here, script), backend];
+const torchEnv = (): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+  delete env.OPENBLAS_CORETYPE; // these force an older OpenBLAS kernel (see WORKLOADS.md)
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
+};
+const hasTorch = spawnSync("/usr/bin/python3", ["-c", "import torch"], { env: torchEnv() }).status === 0;
+
+const all: Framework[] = [
+  { name: "nabla-wasm", command: node("nabla-worker.ts", "wasm") },
+  { name: "nabla-js", command: node("nabla-worker.ts", "js") },
+  { name: "tfjs-wasm", command: node("tfjs-worker.ts", "wasm") },
+  { name: "tfjs-cpu", command: node("tfjs-worker.ts", "cpu") },
+];
+if (hasTorch) all.push({ name: "pytorch", command: ["/usr/bin/python3", join(here, "torch_worker.py")], env: torchEnv() });
+else console.log("bench: PyTorch skipped (/usr/bin/python3 cannot import torch)");
+const chosen = option("frameworks", all.map((f) => f.name).join(",")).split(",");
+const frameworks = all.filter((f) => chosen.includes(f.name));
+
+function runOnce(framework: Framework, workload: string): WorkerResult[] {
+  const command = framework.name === "pytorch" ? [...framework.command, workload, "1", dataDir] : [...framework.command, workload];
+  const result = spawnSync(command[0]!, command.slice(1), { env: { ...(framework.env ?? process.env), NABLA_BENCH_DATA: dataDir }, encoding: "utf8", maxBuffer: 1 << 26 });
+  const lines = (result.stdout ?? "").split("\n").filter((line) => line.startsWith("{"));
+  if (result.status !== 0 || lines.length === 0) {
+    console.log(`bench: ${framework.name} ${workload} failed (exit ${result.status}): ${(result.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`);
+    return [];
+  }
+  return lines.map((line) => JSON.parse(line) as WorkerResult);
+}
+
+const results: WorkerResult[] = [];
+for (const workload of workloads) {
+  if (workload === "W3" && !fashionMnistAvailable()) {
+    console.log("bench: W3 skipped: Fashion-MNIST not found in /usr/share/datasets/fashion-mnist (Debian package dataset-fashion-mnist)");
+    continue;
+  }
+  for (const framework of frameworks) {
+    const slow = workload === "W3" && (framework.name === "nabla-js" || framework.name === "tfjs-cpu");
+    const count = slow ? slowReps : reps;
+    for (let r = 0; r < count; r++) {
+      const started = performance.now();
+      const got = runOnce(framework, workload);
+      results.push(...got);
+      const shown = got.map((g) => `${g.workload} ${g.value.toPrecision(4)} ${g.unit}`).join(", ");
+      console.log(`  ${framework.name.padEnd(10)} ${workload} run ${r + 1}/${count}: ${shown} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    }
+  }
+}
+
+const summary: Summary = summarize(results, frameworks.map((f) => f.name));
+console.log("\n" + formatTable(summary));
+const record = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown", node: process.version, loadAverage: (await import("node:os")).loadavg() },
+  pytorch: hasTorch ? "/usr/bin/python3, torch.set_num_threads(1), OPENBLAS_NUM_THREADS=1, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset" : "not available",
+  reps,
+  slowReps,
+  summary,
+  runs: results,
+};
+const out = join(here, "results");
+mkdirSync(out, { recursive: true });
+const file = join(out, `bench-${record.date.replace(/[:.]/g, "-")}.json`);
+writeFileSync(file, JSON.stringify(record, null, 1));
+writeFileSync(join(out, "latest.json"), JSON.stringify(record, null, 1));
+console.log(`\nbench: wrote ${file}`);
+if (summary.mismatches.length > 0) {
+  console.log(`bench: losses disagree:\n  ${summary.mismatches.join("\n  ")}`);
+  process.exitCode = 1;
+}
