@@ -2,7 +2,7 @@
  * The page's model: the state, the data it implies, the trainer, and the animation loop that
  * trains for a slice of each frame and then redraws.
  */
-import { noGrad, tensor, type Tensor } from "nabla";
+import { getBackend, noGrad, setBackend, tensor, type Tensor } from "nabla";
 import { Curves } from "./curves.js";
 import { makeDataset, splitTrainTest } from "./datasets.js";
 import { FEATURE_LABELS, featureMatrix } from "./features.js";
@@ -16,8 +16,12 @@ import { byId } from "./dom.js";
 
 const MAIN_RESOLUTION = 64;
 const NEURON_RESOLUTION = 24;
-/** Milliseconds of each animation frame spent training; the rest is left for drawing. */
-const TRAINING_SLICE_MS = 8;
+/**
+ * Milliseconds of work per animation frame: training gets what drawing leaves of it (at least
+ * MIN_TRAINING_MS), so a frame fits in one 60 Hz refresh when the machine allows.
+ */
+const FRAME_BUDGET_MS = 10;
+const MIN_TRAINING_MS = 2;
 
 /** What a change of state invalidates. */
 export type Change = "view" | "model" | "data";
@@ -29,6 +33,10 @@ export class App {
   test!: LabelledSet;
   trainer!: Trainer;
   running = false;
+  /** The backend the page computes on now (what "auto" resolved to). */
+  backendName = "";
+  /** Why the chosen backend could not be used, if it could not. */
+  backendError = "";
   trainMetrics: Metrics = { loss: NaN, accuracy: NaN };
   testMetrics: Metrics = { loss: NaN, accuracy: NaN };
   readonly plane = new Plane(byId<HTMLCanvasElement>("plane"));
@@ -43,6 +51,8 @@ export class App {
   private hovered: NeuronId | null = null;
   private dirty = true;
   private frames: number[] = [];
+  /** Recent drawing time per frame (moving average), which the training slice leaves room for. */
+  private renderMs = 5;
   private stepTimes: number[] = [];
 
   constructor() {
@@ -86,7 +96,22 @@ export class App {
     this.dirty = true;
   }
 
+  private selectBackend(): void {
+    this.backendError = "";
+    if (this.state.backend !== "auto") {
+      try {
+        setBackend(this.state.backend);
+      } catch (error) {
+        this.backendError = (error as Error).message;
+        setBackend("js");
+      }
+    }
+    this.backendName = getBackend();
+  }
+
   private buildData(): void {
+    // every tensor is rebuilt below, so they all live on the newly chosen backend
+    this.selectBackend();
     const { state } = this;
     const generated = makeDataset({ name: state.data, points: state.points, noise: state.noise, classes: state.classes, seed: state.seed });
     this.points = [...generated, ...state.extra.filter((p) => p.label < this.classes)];
@@ -166,22 +191,30 @@ export class App {
   private frame(time: number): void {
     this.frames.push(time);
     while (this.frames.length > 0 && this.frames[0]! < time - 1000) this.frames.shift();
-    if (this.running) {
-      const start = performance.now();
-      let steps = 0;
-      do {
-        this.trainer.step();
-        this.stepTimes.push(performance.now());
-        steps++;
-      } while (this.state.speed > 0 ? steps < this.state.speed : performance.now() - start < TRAINING_SLICE_MS);
-      this.measure();
-      this.dirty = true;
-    }
+    if (this.running) this.trainSlice();
     while (this.stepTimes.length > 0 && this.stepTimes[0]! < performance.now() - 1000) this.stepTimes.shift();
-    if (this.dirty) this.render();
+    if (this.dirty) {
+      const start = performance.now();
+      if (this.running) this.measure();
+      this.render();
+      this.renderMs = 0.8 * this.renderMs + 0.2 * (performance.now() - start);
+    }
     byId("fps").textContent = String(this.running ? this.frames.length : 0);
     byId("steps-per-second").textContent = String(this.stepTimes.length);
     requestAnimationFrame((next) => this.frame(next));
+  }
+
+  /** Trains for this frame: `speed` steps, or as long as drawing leaves room for. */
+  private trainSlice(): void {
+    const start = performance.now();
+    const slice = Math.max(MIN_TRAINING_MS, FRAME_BUDGET_MS - this.renderMs);
+    let steps = 0;
+    do {
+      this.trainer.step();
+      this.stepTimes.push(performance.now());
+      steps++;
+    } while (this.state.speed > 0 ? steps < this.state.speed : performance.now() - start < slice);
+    this.dirty = true;
   }
 
   private measure(): void {
@@ -219,8 +252,7 @@ export class App {
       this.plane.drawImage(boundaryImage(probabilities(logits, this.classes), this.classes, MAIN_RESOLUTION, this.state.discretize));
     }
     this.plane.drawAxes();
-    this.plane.drawPoints(this.train.points, false);
-    this.plane.drawPoints(this.test.points, true);
+    this.plane.drawPoints(this.train.points, this.test.points);
   }
 
   /** The feature maps of the input column, which change only with the features. */

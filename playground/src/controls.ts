@@ -15,6 +15,7 @@ type Field = {
 
 const FIELDS: Field[] = [
   { id: "speed", key: "speed", parse: Number, change: "view" },
+  { id: "backend", key: "backend", parse: String, change: "data" },
   { id: "lr", key: "learningRate", parse: Number, change: "model" },
   { id: "activation", key: "activation", parse: String, change: "model" },
   { id: "optimizer", key: "optimizer", parse: String, change: "model" },
@@ -51,6 +52,7 @@ function showState(app: App): void {
   byId<HTMLButtonElement>("add-layer").disabled = state.layers.length >= 6;
   byId<HTMLButtonElement>("remove-layer").disabled = state.layers.length === 0;
   byId("run").textContent = app.running ? "❚❚ pause" : "▶ run";
+  byId("backend-active").textContent = app.backendError === "" ? `(${app.backendName})` : `(${app.backendName}: ${app.backendError})`;
   byId("problem").textContent = app.classes === 2 ? "2 classes: sigmoid + binary cross-entropy" : `${app.classes} classes: softmax + cross-entropy`;
   const paint = byId<HTMLSelectElement>("paint-class");
   const wanted = state.data === "custom" ? 5 : app.classes;

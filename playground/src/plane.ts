@@ -67,6 +67,8 @@ function paint(data: Uint8ClampedArray, i: number, color: readonly [number, numb
 export class Plane {
   readonly context: CanvasRenderingContext2D;
   private readonly scratch = document.createElement("canvas");
+  private readonly pointsLayer = document.createElement("canvas");
+  private pointsDrawn: { train: readonly Point[] | null; test: readonly Point[] | null } = { train: null, test: null };
 
   constructor(readonly canvas: HTMLCanvasElement) {
     this.context = canvas.getContext("2d")!;
@@ -93,14 +95,35 @@ export class Plane {
     this.context.drawImage(this.scratch, 0, 0, this.canvas.width, this.canvas.height);
   }
 
-  drawPoints(points: readonly Point[], test: boolean): void {
-    const context = this.context;
+  /**
+   * Draws the train points (white rim) and test points (dark rim). The dots are drawn once into
+   * a layer that is reused while the points stay the same: hundreds of anti-aliased arcs per
+   * frame would cost more than the whole forward pass over the grid.
+   */
+  drawPoints(train: readonly Point[], test: readonly Point[]): void {
+    const { width, height } = this.canvas;
+    if (this.pointsDrawn.train !== train || this.pointsDrawn.test !== test || this.pointsLayer.width !== width) {
+      this.pointsLayer.width = width;
+      this.pointsLayer.height = height;
+      const context = this.pointsLayer.getContext("2d")!;
+      this.drawDots(context, train, false);
+      this.drawDots(context, test, true);
+      this.pointsDrawn = { train, test };
+    }
+    this.context.drawImage(this.pointsLayer, 0, 0);
+  }
+
+  private drawDots(context: CanvasRenderingContext2D, points: readonly Point[], test: boolean): void {
     const radius = Math.max(2.5, this.canvas.width / 130);
-    for (const point of points) {
-      const [px, py] = this.toPixel(point.x, point.y);
+    for (let label = 0; label < CLASS_COLORS.length; label++) {
       context.beginPath();
-      context.arc(px, py, radius, 0, 2 * Math.PI);
-      context.fillStyle = cssColor(point.label);
+      for (const point of points) {
+        if (point.label !== label) continue;
+        const [px, py] = this.toPixel(point.x, point.y);
+        context.moveTo(px + radius, py);
+        context.arc(px, py, radius, 0, 2 * Math.PI);
+      }
+      context.fillStyle = cssColor(label);
       context.fill();
       context.lineWidth = test ? 1.6 : 1;
       context.strokeStyle = test ? "#111" : "#fff";

@@ -8,6 +8,8 @@ export type DatasetName = "clouds" | "kclouds" | "circle" | "xor" | "moons" | "s
 export type ActivationName = "relu" | "tanh" | "sigmoid" | "linear";
 export type OptimizerName = "sgd" | "momentum" | "adam";
 export type RegularizationName = "none" | "l1" | "l2";
+/** nabla backend the page computes on; "auto" lets nabla pick (WASM where the engine runs it). */
+export type BackendChoice = "auto" | "wasm" | "js";
 export const FEATURE_NAMES = ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -37,6 +39,7 @@ export interface State {
   regularization: RegularizationName;
   regularizationRate: number;
   discretize: boolean;
+  backend: BackendChoice;
   /** Training steps per animation frame; 0 trains for a fixed slice of each frame (fastest). */
   speed: number;
   /** The class a click on the plane adds. */
@@ -65,6 +68,7 @@ export const DEFAULT_STATE: Readonly<State> = {
   regularizationRate: 0.001,
   discretize: false,
   speed: 0,
+  backend: "auto",
   paintClass: 0,
   expression: "(x + y) * z",
   variables: "x=-2, y=5, z=-4",
@@ -76,6 +80,7 @@ const DATASETS: readonly DatasetName[] = ["clouds", "kclouds", "circle", "xor", 
 const ACTIVATIONS: readonly ActivationName[] = ["relu", "tanh", "sigmoid", "linear"];
 const OPTIMIZERS: readonly OptimizerName[] = ["sgd", "momentum", "adam"];
 const REGULARIZATIONS: readonly RegularizationName[] = ["none", "l1", "l2"];
+const BACKENDS: readonly BackendChoice[] = ["auto", "wasm", "js"];
 
 /** The number of classes the current data has (K clouds may have 2–5; the rest have 2). */
 export function classCount(state: State): number {
@@ -132,6 +137,7 @@ export function encodeState(state: State): string {
   params.set("regRate", String(state.regularizationRate));
   params.set("discretize", state.discretize ? "1" : "0");
   params.set("speed", String(state.speed));
+  params.set("backend", state.backend);
   params.set("paint", String(state.paintClass));
   params.set("expr", state.expression);
   params.set("vars", state.variables);
@@ -168,6 +174,7 @@ export function decodeState(hash: string): State {
     regularizationRate: number(params.get("regRate"), d.regularizationRate, 0, 1),
     discretize: params.get("discretize") === "1",
     speed: number(params.get("speed"), d.speed, 0, 100, true),
+    backend: pick(params.get("backend"), BACKENDS, d.backend),
     paintClass: number(params.get("paint"), d.paintClass, 0, 4, true),
     expression: params.get("expr") ?? d.expression,
     variables: params.get("vars") ?? d.variables,

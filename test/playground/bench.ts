@@ -1,6 +1,7 @@
 /**
  * Browser benchmark of the playground: frames per second and training steps per second while
- * training 500 points with a 2-8-8-(1|3) network, measured in Chromium over a few seconds.
+ * training 500 points with a 2-8-8-(1|3) network, on the WASM and the pure-TS backend,
+ * measured in Chromium over a few seconds.
  * Run: `node --import tsx test/playground/bench.ts` (writes test-output/playground/bench.json).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
   const { context, close } = await launchBrowser();
   const results: Record<string, unknown>[] = [];
   try {
-    for (const { name, hash } of CASES) {
+    for (const { name: problem, hash: setup } of CASES.flatMap((c) => ["wasm", "js"].map((backend) => ({ name: `${c.name}, ${backend}`, hash: `${c.hash}&backend=${backend}` })))) {
+      const [name, hash] = [problem, setup];
       const page = await context.newPage();
       await page.goto(`${url}#${hash}`);
       await page.waitForSelector("#network canvas.neuron");

@@ -58,6 +58,7 @@ describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, ()
   test("loads with no console errors or network requests and shows every view", async () => {
     const { page, problems } = await open();
     assert.equal(await page.textContent("#problem"), "2 classes: sigmoid + binary cross-entropy");
+    assert.equal(await page.textContent("#backend-active"), "(wasm)", "nabla picks its WASM backend in Chromium");
     assert.equal(await page.locator("#network canvas.neuron").count(), 2 + 4 + 2 + 1);
     await page.screenshot({ path: join(OUTPUT, "train.png"), fullPage: true });
     const picture = (): Promise<string> => page.evaluate("document.querySelector('#plane').toDataURL()") as Promise<string>;
@@ -83,6 +84,18 @@ describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, ()
     assert.ok((await number(page, "train-loss")) < startLoss / 2, `loss ${await number(page, "train-loss")} vs ${startLoss} at the start`);
     assert.ok((await number(page, "epoch")) > 0);
     await finish(page, problems, "two-clouds-trained");
+  });
+
+  test("training also works on the pure-TypeScript backend", async () => {
+    const { page, problems } = await open("data=clouds&backend=js&layers=4&act=relu");
+    assert.equal(await page.textContent("#backend-active"), "(js)");
+    await page.click("#run");
+    await page.waitForFunction(() => Number(document.querySelector("#train-accuracy")!.textContent) >= 0.95, null, { timeout: 10_000 });
+    await page.click("#run");
+    await page.selectOption("#backend", "wasm");
+    assert.equal(await page.textContent("#backend-active"), "(wasm)");
+    assert.equal(await number(page, "epoch"), 0, "switching backend rebuilds data and network on it");
+    await finish(page, problems, "backend-js");
   });
 
   test("a spiral defeats a network without hidden layers; two hidden layers learn it", async () => {

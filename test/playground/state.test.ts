@@ -24,6 +24,7 @@ test("playground state: every field survives the URL hash round trip", () => {
     regularizationRate: 0.01,
     discretize: true,
     speed: 10,
+    backend: "js",
     paintClass: 2,
     expression: "exp(a) / (1 + b^2) & c",
     variables: "a=1, b=-2.5",
