@@ -65,9 +65,14 @@ export class Curves {
     plot(this.history.map((h) => h.trainAccuracy), 1, "#2e9e43", false);
     plot(this.history.map((h) => h.testAccuracy), 1, "#2e9e43", true);
     context.setLineDash([]);
+    const line = Math.round(height / 12) + 4;
+    const lossLabel = `loss (top ${formatNumber(maxLoss, 3)}): — train, - - test`;
+    const accuracyLabel = `accuracy (top 1) · epoch ${formatNumber(this.history[this.history.length - 1]!.epoch, 4)}`;
+    context.fillStyle = "rgba(255, 255, 255, 0.85)";
+    context.fillRect(2, 2, Math.max(context.measureText(lossLabel).width, context.measureText(accuracyLabel).width) + 10, 2 * line + 6);
     context.fillStyle = "#333";
-    context.fillText(`loss (max ${formatNumber(maxLoss, 3)})  — train  ‐‐ test`, 6, height / 10 + 2);
+    context.fillText(lossLabel, 6, line);
     context.fillStyle = "#2e9e43";
-    context.fillText("accuracy (0–1)", 6, (2 * height) / 10 + 4);
+    context.fillText(accuracyLabel, 6, 2 * line);
   }
 }
