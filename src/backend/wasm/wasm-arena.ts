@@ -14,6 +14,8 @@ function align(bytes: number): number {
 export class WasmArena {
   private readonly base: number;
   private top: number;
+  private f32 = new Float32Array(0);
+  private f64 = new Float64Array(0);
 
   constructor(
     readonly memory: WebAssembly.Memory,
@@ -51,17 +53,36 @@ export class WasmArena {
   /** Copies `values` into fresh scratch and returns its address. */
   put(values: FloatArray): number {
     const ptr = this.allocate(values.byteLength);
-    this.view(ptr, values.length, values instanceof Float64Array).set(values);
+    this.refreshViews();
+    if (values instanceof Float64Array) this.f64.set(values, ptr >> 3);
+    else this.f32.set(values, ptr >> 2);
     return ptr;
   }
 
   /** Copies scratch at `ptr` into `out`. */
   take(ptr: number, out: FloatArray): void {
-    out.set(this.view(ptr, out.length, out instanceof Float64Array));
+    this.refreshViews();
+    const n = out.length;
+    if (n <= 16) {
+      // a view object costs more than copying a handful of values
+      const source = out instanceof Float64Array ? this.f64 : this.f32;
+      const start = out instanceof Float64Array ? ptr >> 3 : ptr >> 2;
+      for (let i = 0; i < n; i++) out[i] = source[start + i]!;
+      return;
+    }
+    out.set(this.view(ptr, n, out instanceof Float64Array));
   }
 
   view(ptr: number, length: number, f64: boolean): FloatArray {
     return f64 ? new Float64Array(this.memory.buffer, ptr, length) : new Float32Array(this.memory.buffer, ptr, length);
+  }
+
+  /** Whole-memory views, remade when growing the memory has detached the old buffer. */
+  private refreshViews(): void {
+    if (this.f32.buffer !== this.memory.buffer) {
+      this.f32 = new Float32Array(this.memory.buffer);
+      this.f64 = new Float64Array(this.memory.buffer);
+    }
   }
 
   private grow(pages: number): boolean {
