@@ -44,6 +44,7 @@ function showState(app: App): void {
     if (input instanceof HTMLSelectElement) ensureOption(input, value);
     if (document.activeElement !== input) input.value = value;
   }
+  byId("classes").parentElement!.hidden = state.data !== "kclouds";
   byId("noise-value").textContent = state.noise.toFixed(2);
   byId("points-value").textContent = String(state.points);
   byId("train-ratio-value").textContent = `${Math.round(state.trainRatio * 100)}%`;

@@ -67,6 +67,10 @@ describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, ()
     await page.waitForFunction((before) => (document.querySelector("#plane") as HTMLCanvasElement).toDataURL() !== before, boundary);
     await page.mouse.move(0, 0);
     await page.waitForFunction((before) => (document.querySelector("#plane") as HTMLCanvasElement).toDataURL() === before, boundary);
+    const weights = await page.locator("#network svg.links line").evaluateAll((lines) => lines.map((line) => line.getAttribute("data-weight")));
+    assert.equal(weights.length, 2 * 4 + 4 * 2 + 2 * 1, "a link per weight");
+    const firstLayer = (await page.evaluate("Array.from(window.playground.trainer.network.linears[0].weight.toTypedArray())")) as number[];
+    assert.deepEqual(weights.slice(0, 8).map((w) => Number(w!.replace("−", "-"))), firstLayer.map((w) => Number(w.toPrecision(4))));
     for (const view of ["logistic", "softmax", "jacobian", "backprop"]) {
       await page.click(`#views button[data-view="${view}"]`);
       assert.match(page.url(), new RegExp(`view=${view}`));
@@ -96,6 +100,46 @@ describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, ()
     assert.equal(await page.textContent("#backend-active"), "(wasm)");
     assert.equal(await number(page, "epoch"), 0, "switching backend rebuilds data and network on it");
     await finish(page, problems, "backend-js");
+  });
+
+  test("every optimizer trains; L1 and L2 regularisation shrink the weights", async () => {
+    const { page, problems } = await open("data=clouds&layers=6&act=tanh");
+    // deterministic: the same seed and steps for each setting, run inside the page
+    const run = async (hash: string): Promise<{ accuracy: number; size: number; optimizer: string; regularization: string }> => {
+      const full = `data=clouds&layers=6&act=tanh&seed=3&${hash}`;
+      await page.evaluate(`new Promise((resolve) => {
+        window.addEventListener("hashchange", () => setTimeout(resolve, 0), { once: true });
+        location.hash = ${JSON.stringify(full)};
+      })`);
+      return (await page.evaluate(`(() => {
+        const app = window.playground;
+        for (let i = 0; i < 300; i++) app.trainer.step();
+        const size = app.trainer.network.weights().reduce((sum, w) => sum + w.abs().sum().item(), 0);
+        const { optimizer, regularization } = app.trainer.config;
+        return { accuracy: app.trainer.evaluate(app.train).accuracy, size, optimizer, regularization };
+      })()`)) as { accuracy: number; size: number; optimizer: string; regularization: string };
+    };
+    for (const optimizer of ["sgd", "momentum", "adam"]) {
+      const result = await run(`opt=${optimizer}&lr=0.03`);
+      assert.equal(result.optimizer, optimizer);
+      assert.ok(result.accuracy >= 0.95, `${optimizer}: accuracy ${result.accuracy}`);
+    }
+    const plain = await run("opt=sgd&lr=0.1&reg=none");
+    const l1 = await run("opt=sgd&lr=0.1&reg=l1&regRate=0.03");
+    const l2 = await run("opt=sgd&lr=0.1&reg=l2&regRate=0.03");
+    assert.deepEqual([plain.regularization, l1.regularization, l2.regularization], ["none", "l1", "l2"]);
+    assert.ok(l1.size < 0.8 * plain.size && l2.size < 0.8 * plain.size, `Σ|w|: none ${plain.size}, L1 ${l1.size}, L2 ${l2.size}`);
+    await finish(page, problems, "optimizers");
+  });
+
+  test("fits a phone screen", async () => {
+    const { page, problems } = await open("data=moons&layers=8,8");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(100);
+    assert.ok((await page.evaluate("document.documentElement.scrollWidth")) as number <= 390, "no sideways scrolling of the page");
+    await page.tap("#run").catch(() => page.click("#run"));
+    await page.waitForFunction(() => Number(document.querySelector("#epoch")!.textContent) > 1);
+    await finish(page, problems, "phone");
   });
 
   test("a spiral defeats a network without hidden layers; two hidden layers learn it", async () => {
