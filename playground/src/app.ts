@@ -245,7 +245,7 @@ export class App {
     const neuron = this.hovered;
     if (neuron !== null && neuron.column > 0) {
       const values = neuron.column <= hidden.length ? hidden[neuron.column - 1]! : logits;
-      this.plane.drawImage(neuronImage(values.toTypedArray(), values.shape[1]!, neuron.index, MAIN_RESOLUTION));
+      this.plane.drawImage(neuronImage(values.toTypedArray(), values.shape[1]!, neuron.index, MAIN_RESOLUTION, this.neutralValue(neuron.column)));
     } else if (neuron !== null) {
       this.plane.drawImage(neuronImage(this.mainGrid.toTypedArray(), this.state.features.length, neuron.index, MAIN_RESOLUTION));
     } else {
@@ -266,13 +266,18 @@ export class App {
     const { logits, hidden } = network.forwardWithHidden(this.neuronGrid);
     [...hidden, logits].forEach((values, l) => {
       const flat = values.toTypedArray();
-      for (let i = 0; i < values.shape[1]!; i++) this.paintNeuron(l + 1, i, flat, values.shape[1]!);
+      for (let i = 0; i < values.shape[1]!; i++) this.paintNeuron(l + 1, i, flat, values.shape[1]!, this.neutralValue(l + 1));
     });
     this.networkView.updateWeights(network.linears.map((linear) => linear.weight.toTypedArray()));
   }
 
-  private paintNeuron(column: number, index: number, values: Float32Array | Float64Array, stride: number): void {
+  /** The output a neuron in `column` has when it is "off": ½ for sigmoid units, else 0. */
+  private neutralValue(column: number): number {
+    return column <= this.state.layers.length && this.state.activation === "sigmoid" ? 0.5 : 0;
+  }
+
+  private paintNeuron(column: number, index: number, values: Float32Array | Float64Array, stride: number, neutral = 0): void {
     const canvas = this.networkView.neuronCanvas(column, index);
-    canvas?.getContext("2d")!.putImageData(neuronImage(values, stride, index, NEURON_RESOLUTION), 0, 0);
+    canvas?.getContext("2d")!.putImageData(neuronImage(values, stride, index, NEURON_RESOLUTION, neutral), 0, 0);
   }
 }

@@ -65,16 +65,19 @@ export function bindBackpropPanel(app: App): void {
     }
     draw();
   };
-  expression.value = app.state.expression;
-  variables.value = app.state.variables;
+  const showState = (): void => {
+    expression.value = app.state.expression;
+    variables.value = app.state.variables;
+    source.value = app.state.graphSource;
+    point.value = String(app.state.graphPoint);
+  };
+  showState();
   const save = (): void => {
-    app.update({ expression: expression.value, variables: variables.value }, "view");
+    const graphSource = source.value === "network" ? "network" : "expression";
+    app.update({ expression: expression.value, variables: variables.value, graphSource, graphPoint: Math.max(0, Math.round(Number(point.value) || 0)) }, "view");
     build();
   };
-  expression.addEventListener("change", save);
-  variables.addEventListener("change", save);
-  source.addEventListener("change", build);
-  point.addEventListener("change", build);
+  for (const input of [expression, variables, source, point]) input.addEventListener("change", save);
   byId("graph-reset").addEventListener("click", () => {
     progress = { forward: 0, backward: 0 };
     draw();
@@ -92,9 +95,9 @@ export function bindBackpropPanel(app: App): void {
   byId("graph-all").addEventListener("click", build);
   app.afterChange.push((change) => {
     if (app.state.view !== "backprop") return;
-    if (expression.value !== app.state.expression || variables.value !== app.state.variables || change !== "view" || graph === null) {
-      expression.value = app.state.expression;
-      variables.value = app.state.variables;
+    const stale = expression.value !== app.state.expression || variables.value !== app.state.variables || source.value !== app.state.graphSource || point.value !== String(app.state.graphPoint);
+    if (stale || change !== "view" || graph === null) {
+      showState();
       build();
     }
   });

@@ -44,13 +44,16 @@ export function boundaryImage(probabilities: Float32Array, classes: number, reso
   return image;
 }
 
-/** Paints one neuron's values: blue where positive, orange where negative, scaled to its range. */
-export function neuronImage(values: Float32Array | Float64Array, stride: number, offset: number, resolution: number): ImageData {
+/**
+ * Paints one neuron's values: blue above `neutral` (its "off" value: 0, or ½ for a sigmoid),
+ * orange below, scaled to the largest deviation so every map shows its shape.
+ */
+export function neuronImage(values: Float32Array | Float64Array, stride: number, offset: number, resolution: number, neutral = 0): ImageData {
   const image = new ImageData(resolution, resolution);
   let largest = 1e-6;
-  for (let i = 0; i < resolution * resolution; i++) largest = Math.max(largest, Math.abs(values[i * stride + offset]!));
+  for (let i = 0; i < resolution * resolution; i++) largest = Math.max(largest, Math.abs(values[i * stride + offset]! - neutral));
   for (let i = 0; i < resolution * resolution; i++) {
-    const v = values[i * stride + offset]! / largest;
+    const v = (values[i * stride + offset]! - neutral) / largest;
     paint(image.data, i, CLASS_COLORS[v >= 0 ? 1 : 0]!, 0.85 * Math.abs(v));
   }
   return image;

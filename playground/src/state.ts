@@ -44,6 +44,9 @@ export interface State {
   speed: number;
   /** The class a click on the plane adds. */
   paintClass: number;
+  /** What the backprop view draws: the typed expression or the network on one training point. */
+  graphSource: "expression" | "network";
+  graphPoint: number;
   expression: string;
   variables: string;
   logits: string;
@@ -70,6 +73,8 @@ export const DEFAULT_STATE: Readonly<State> = {
   speed: 0,
   backend: "auto",
   paintClass: 0,
+  graphSource: "expression",
+  graphPoint: 0,
   expression: "(x + y) * z",
   variables: "x=-2, y=5, z=-4",
   logits: "1000, 0, -1000",
@@ -139,6 +144,8 @@ export function encodeState(state: State): string {
   params.set("speed", String(state.speed));
   params.set("backend", state.backend);
   params.set("paint", String(state.paintClass));
+  params.set("graph", state.graphSource);
+  params.set("graphPoint", String(state.graphPoint));
   params.set("expr", state.expression);
   params.set("vars", state.variables);
   params.set("logits", state.logits);
@@ -176,6 +183,8 @@ export function decodeState(hash: string): State {
     speed: number(params.get("speed"), d.speed, 0, 100, true),
     backend: pick(params.get("backend"), BACKENDS, d.backend),
     paintClass: number(params.get("paint"), d.paintClass, 0, 4, true),
+    graphSource: pick(params.get("graph"), ["expression", "network"] as const, d.graphSource),
+    graphPoint: number(params.get("graphPoint"), d.graphPoint, 0, 100_000, true),
     expression: params.get("expr") ?? d.expression,
     variables: params.get("vars") ?? d.variables,
     logits: params.get("logits") ?? d.logits,

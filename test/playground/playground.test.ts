@@ -186,6 +186,16 @@ describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, ()
 
     await page.selectOption("#graph-source", "network");
     assert.ok((await page.locator('#graph g.node[data-label="W1"]').count()) === 1);
+    assert.match(page.url(), /graph=network/);
+    // the graph's gradient for the last bias is the network's own: dLoss/db = σ(z) − y for BCE
+    const check = (await page.evaluate(`(() => {
+      const app = window.playground;
+      const x = app.train.x.toTypedArray().slice(0, 2);
+      const z = app.logitsFor([Array.from(x)])[0];
+      return { expected: 1 / (1 + Math.exp(-z)) - app.train.labels[0] };
+    })()`)) as { expected: number };
+    const shown = Number((await grad("b3"))!.replace("∂=", "").replace("−", "-"));
+    assert.ok(Math.abs(shown - check.expected) < 1e-3, `∂loss/∂b3 shown ${shown}, expected σ(z) − y = ${check.expected}`);
     await finish(page, problems, "backprop-network");
   });
 

@@ -26,6 +26,8 @@ test("playground state: every field survives the URL hash round trip", () => {
     speed: 10,
     backend: "js",
     paintClass: 2,
+    graphSource: "network",
+    graphPoint: 17,
     expression: "exp(a) / (1 + b^2) & c",
     variables: "a=1, b=-2.5",
     logits: "3, 1, -2",
