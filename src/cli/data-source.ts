@@ -32,6 +32,8 @@ export interface LoadedData {
   description: string;
   /** What to record in config.json so `eval` can make the same kind of data again. */
   record: Record<string, string | number>;
+  /** Whether per-feature standardisation helps (not for images already scaled to [0, 1]). */
+  standardize: boolean;
 }
 
 const FASHION_MNIST = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
@@ -60,6 +62,7 @@ function builtIn(name: BuiltIn, request: DataRequest): LoadedData {
     inputShape: [2],
     description: `${name} (${nSamples} samples${extra}, noise ${generated.noise}, seed ${seed})`,
     record: { data: name, samples: nSamples, noise: generated.noise, ...(extra === "" ? {} : { classes }), seed },
+    standardize: true,
   };
 }
 
@@ -92,6 +95,7 @@ function csvFile(path: string, request: DataRequest): LoadedData {
     labelColumn: String(label),
     description: `${basename(path)} (${rows} rows, ${columns.length} features, label "${labelName}")`,
     record: { data: path, label: String(label) },
+    standardize: true,
   };
 }
 
@@ -126,6 +130,8 @@ function idxDirectory(dir: string, request: DataRequest): LoadedData {
     inputShape: [features],
     description: `${basename(imagesPath)} (${n} images of ${images.shape.slice(1).join("×")}, ${k} classes)`,
     record: { data: dir },
+    // Pixels scaled to [0, 1] are fine as they are; border pixels with std ≈ 0 would blow up.
+    standardize: false,
   };
 }
 

@@ -6,7 +6,7 @@ export { formatNumber, formatTensor } from "./format.js";
 export { renderDot } from "./render-dot.js";
 export { toPng } from "./to-png.js";
 export type { ToPngOptions } from "./to-png.js";
-export { decisionBoundary, classify } from "./decision-boundary.js";
+export { decisionBoundary } from "./decision-boundary.js";
 export type { Classifier, DecisionBoundaryOptions } from "./decision-boundary.js";
 export { lossCurve } from "./loss-curve.js";
 export type { History, EpochMetrics, LossCurveOptions } from "./loss-curve.js";

@@ -68,6 +68,12 @@ test("lossCurve accepts one array per metric, skips missing values, and rejects 
   assert.throws(() => viz.lossCurve([{ epoch: 1, lr: 0.1 }]), /lossCurve: the history has no "loss" or "accuracy" metrics \(keys: lr\)/);
 });
 
+test("lossCurve draws fit()'s History (arrays per metric, empty validation arrays left out)", () => {
+  const svg = viz.lossCurve({ loss: [0.7, 0.4, 0.3], accuracy: [0.6, 0.8, 0.9], valLoss: [], valAccuracy: [] });
+  assert.equal([...svg.matchAll(/<polyline /g)].length, 2);
+  assert.ok(!svg.includes(">validation<"));
+});
+
 test("formatNumber keeps four significant digits", () => {
   assert.equal(viz.formatNumber(0.731058578), "0.7311");
   assert.equal(viz.formatNumber(-12), "-12");

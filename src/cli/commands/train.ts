@@ -79,7 +79,7 @@ async function run(flags: TrainFlags): Promise<void> {
   const dataset = loadData({ ...flags, split: "train" });
   const quiet = flags.json === true || flags.quiet === true;
   if (!quiet) process.stderr.write(`data: ${dataset.description}\n`);
-  const result = trainModel(dataset, { ...flags }, (batches) => createProgress(flags.epochs, batches, { quiet }));
+  const result = trainModel(dataset, { ...flags, standardize: flags.standardize && dataset.standardize }, (batches) => createProgress(flags.epochs, batches, { quiet }));
   const out = flags.out ?? defaultRunDir();
   const written = await writeRun(out, dataset, flags, result);
   if (flags.json) {
@@ -108,7 +108,7 @@ export function trainCommand(): Command {
     .addOption(new Option("--batch-size <n>", "samples per gradient step").argParser(integerAtLeast("--batch-size", 1)).default(32))
     .addOption(new Option("--val-split <fraction>", "share of the data held out for validation").argParser(fraction("--val-split")).default(0.2))
     .addOption(new Option("--seed <n>", "seed for data, initial weights, shuffling and dropout").argParser(integerAtLeast("--seed", 0)).default(0))
-    .option("--no-standardize", "feed the raw features (default: standardise with the training set's mean and std)")
+    .option("--no-standardize", "feed the raw features (default: standardise with the training set's mean and std, except IDX images)")
     .option("--out <dir>", "run directory (default runs/<date>_<time>)")
     .option("--json", "print the summary as JSON (no progress output)")
     .option("-q, --quiet", "no progress output");
