@@ -1,5 +1,7 @@
+import { tensor } from "../tensor/creation.js";
 import { defaultGenerator, Generator } from "../tensor/random.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { formatShape, shapesEqual } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
 import type { Dataset } from "./tensor-dataset.js";
 
 export interface DataLoaderOptions {
@@ -15,7 +17,8 @@ export interface DataLoaderOptions {
 
 /**
  * Iterates over a dataset in batches (PyTorch's `DataLoader`): each pass yields one array per
- * batch holding a tensor per field, e.g. `[x, y]` for a `TensorDataset(x, y)`.
+ * batch holding a tensor per field, e.g. `[x, y]` for a `TensorDataset(x, y)`. Any object with
+ * `length` and `get(index)` is a dataset; its items are stacked along a new first dimension.
  *
  * @example
  * ```ts
@@ -55,7 +58,28 @@ export class DataLoader implements Iterable<Tensor[]> {
     for (let start = 0; start < n; start += this.batchSize) {
       const indices = order.slice(start, start + this.batchSize);
       if (this.dropLast && indices.length < this.batchSize) return;
-      yield this.dataset.getBatch(indices);
+      yield this.dataset.getBatch?.(indices) ?? collate(indices.map((index) => this.dataset.get(index)), indices);
     }
   }
+}
+
+/** Stacks items (each one tensor per field) into one batch tensor per field, checking they agree. */
+function collate(items: Tensor[][], indices: readonly number[]): Tensor[] {
+  const first = items[0]!;
+  items.forEach((item, i) => {
+    if (!Array.isArray(item) || item.length !== first.length || item.some((t) => !(t instanceof Tensor))) {
+      throw new Error(`DataLoader: item ${indices[i]} is not an array of ${first.length} tensors like item ${indices[0]}`);
+    }
+  });
+  return first.map((like, field) => {
+    const values = like.dtype === "float64" ? new Float64Array(items.length * like.size) : new Float32Array(items.length * like.size);
+    items.forEach((item, i) => {
+      const t = item[field]!;
+      if (!shapesEqual(t.shape, like.shape)) {
+        throw new Error(`DataLoader: cannot stack field ${field}: item ${indices[i]} has shape ${formatShape(t.shape)}, item ${indices[0]} has ${formatShape(like.shape)}`);
+      }
+      values.set(t.toTypedArray(), i * like.size);
+    });
+    return tensor(values, { shape: [items.length, ...like.shape], dtype: like.dtype });
+  });
 }

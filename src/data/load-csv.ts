@@ -55,7 +55,8 @@ function parseRows(lines: string[], header: string[], source: string): number[] 
 /**
  * Reads a numeric CSV file with a header line — from a path, or from the text itself (anything
  * containing a line break is taken as the text). A row that is short, long or holds a
- * non-number is an error naming its line and column.
+ * non-number is an error naming its line and column. Cells are split at every comma: quotes
+ * around a name or number are dropped, but a quoted cell containing a comma is not supported.
  *
  * @example
  * ```ts

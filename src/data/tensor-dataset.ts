@@ -2,11 +2,17 @@ import { tensor } from "../tensor/creation.js";
 import { formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
-/** What a {@link DataLoader} batches: `length` items, fetched many at a time. */
+/**
+ * What a {@link DataLoader} batches: `length` items, each fetched with `get(index)` as one tensor
+ * per field (e.g. `[x, y]`), like a PyTorch map-style dataset. A dataset that can fetch many
+ * items at once more cheaply also implements `getBatch`.
+ */
 export interface Dataset {
   readonly length: number;
-  /** One tensor per field (e.g. `[x, y]`), each holding the items at `indices` along dim 0. */
-  getBatch(indices: readonly number[]): Tensor[];
+  /** Item `index`: one tensor per field. */
+  get(index: number): Tensor[];
+  /** One tensor per field, each holding the items at `indices` stacked along a new first dim. */
+  getBatch?(indices: readonly number[]): Tensor[];
 }
 
 /**

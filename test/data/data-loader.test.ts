@@ -1,7 +1,7 @@
 import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { data, arange, manualSeed } from "../../src/index.js";
+import { data, arange, manualSeed, tensor, type Tensor } from "../../src/index.js";
 
 function epoch(loader: data.DataLoader): number[][] {
   return [...loader].map(([x]) => x!.toArray() as number[]);
@@ -44,4 +44,20 @@ test("DataLoader: bad batchSize or seed is an error", () => {
   assert.throws(() => new data.DataLoader(dataset, { batchSize: 0 }), /DataLoader: batchSize must be an integer ≥ 1, got 0/);
   assert.throws(() => new data.DataLoader(dataset, { batchSize: 2.5 }), /DataLoader: batchSize must be an integer ≥ 1, got 2.5/);
   assert.throws(() => new data.DataLoader(dataset, { seed: Number.NaN }), /DataLoader: seed must be a finite number, got NaN/);
+});
+
+test("DataLoader over a dataset with only length and get(index): items stacked along a new first dim", () => {
+  const squares = {
+    length: 5,
+    get: (index: number): Tensor[] => [tensor([[index, index * index]], { dtype: "float64" }), tensor(index % 2)],
+  };
+  const [x, y] = [...new data.DataLoader(squares, { batchSize: 3 })][1]!;
+  assert.deepEqual(x!.shape, [2, 1, 2]);
+  assert.equal(x!.dtype, "float64");
+  assert.deepEqual(x!.toArray(), [[[3, 9]], [[4, 16]]]);
+  assert.deepEqual(y!.toArray(), [1, 0]);
+  const ragged = { length: 2, get: (index: number): Tensor[] => [arange(index + 1)] };
+  assert.throws(() => [...new data.DataLoader(ragged, { batchSize: 2 })], /DataLoader: cannot stack field 0: item 1 has shape \[2\], item 0 has \[1\]/);
+  const uneven = { length: 2, get: (index: number): Tensor[] => (index === 0 ? [arange(1), arange(1)] : [arange(1)]) };
+  assert.throws(() => [...new data.DataLoader(uneven, { batchSize: 2 })], /DataLoader: item 1 is not an array of 2 tensors like item 0/);
 });
