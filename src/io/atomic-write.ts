@@ -1,3 +1,5 @@
+import { nodeBuiltin } from "./node-builtin.js";
+
 /**
  * Writes a file so that readers see either the old contents or the complete new ones, never a
  * half-written file: the bytes go to a temporary file in the same directory (same filesystem,
@@ -10,8 +12,8 @@
  * ```
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const { open, rename, rm } = await import("node:fs/promises");
-  const { randomBytes } = await import("node:crypto");
+  const { open, rename, rm } = nodeBuiltin("writeFileAtomic", "node:fs/promises");
+  const { randomBytes } = nodeBuiltin("writeFileAtomic", "node:crypto");
   const temporary = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
     const handle = await open(temporary, "wx");

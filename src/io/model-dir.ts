@@ -8,6 +8,7 @@ import { formatShape, shapesEqual } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { buildSequential, describeSequential } from "./layer-spec.js";
+import { nodeBuiltin } from "./node-builtin.js";
 import { checkModelConfig, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelConfig, type ModelConfigInput } from "./model-config.js";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
 
@@ -49,8 +50,8 @@ export async function save(model: Module<[Tensor], Tensor>, dir: string, config:
   if (inputShape === null) throw new Error(`io.save: pass config.inputShape (the shape of one input sample)`);
   const full = checkModelConfig({ ...config, format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, architecture, inputShape }, "io.save: config");
   checkMatchesArchitecture(model, full);
-  const { mkdir } = await import("node:fs/promises");
-  const { join } = await import("node:path");
+  const { mkdir } = nodeBuiltin("io.save", "node:fs/promises");
+  const { join } = nodeBuiltin("io.save", "node:path");
   await mkdir(dir, { recursive: true });
   // Weights first: config.json is what marks a directory as a model, so it is written last.
   await writeFileAtomic(join(dir, WEIGHTS_FILE), encodeSafetensors(model.stateDict(), { metadata: { format: "pt" } }));
@@ -59,7 +60,7 @@ export async function save(model: Module<[Tensor], Tensor>, dir: string, config:
 }
 
 async function readOrExplain(path: string, dir: string, what: string): Promise<Uint8Array> {
-  const { readFile, stat } = await import("node:fs/promises");
+  const { readFile, stat } = nodeBuiltin("io.load", "node:fs/promises");
   try {
     return await readFile(path);
   } catch (error) {
@@ -85,7 +86,7 @@ async function readOrExplain(path: string, dir: string, what: string): Promise<U
  * ```
  */
 export async function load(dir: string): Promise<{ model: Sequential; config: ModelConfig }> {
-  const { join } = await import("node:path");
+  const { join } = nodeBuiltin("io.load", "node:path");
   const configPath = join(dir, CONFIG_FILE);
   const configText = new TextDecoder().decode(await readOrExplain(configPath, dir, CONFIG_FILE));
   let parsed: unknown;

@@ -1,6 +1,7 @@
 /** Reading and writing safetensors files in Node (the codec itself is in `safetensors.ts`). */
 import type { Tensor } from "../tensor/tensor.js";
 import { writeFileAtomic } from "./atomic-write.js";
+import { nodeBuiltin } from "./node-builtin.js";
 import { decodeSafetensors, encodeSafetensors, type SafetensorsContents } from "./safetensors.js";
 
 /**
@@ -28,7 +29,7 @@ export async function saveSafetensors(path: string, tensors: Record<string, Tens
  * ```
  */
 export async function loadSafetensors(path: string): Promise<SafetensorsContents> {
-  const { readFile } = await import("node:fs/promises");
+  const { readFile } = nodeBuiltin("loadSafetensors", "node:fs/promises");
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);

@@ -1,5 +1,6 @@
 /** SVG → PNG in Node with resvg compiled to WebAssembly (shipped inside its npm package). */
 import type { ResvgRenderOptions } from "@resvg/resvg-wasm";
+import { nodeBuiltin } from "../io/node-builtin.js";
 
 export interface ToPngOptions {
   /** Output width in pixels (height follows the aspect ratio); default: the SVG's own size. */
@@ -32,15 +33,15 @@ let systemFonts: Uint8Array[] | null = null;
 
 async function loadResvg(): Promise<typeof import("@resvg/resvg-wasm")> {
   const resvg = await import("@resvg/resvg-wasm");
-  const { readFile } = await import("node:fs/promises");
-  const { createRequire } = await import("node:module");
+  const { readFile } = nodeBuiltin("toPng", "node:fs/promises");
+  const { createRequire } = nodeBuiltin("toPng", "node:module");
   const wasm = await readFile(createRequire(import.meta.url).resolve("@resvg/resvg-wasm/index_bg.wasm"));
   await resvg.initWasm(wasm);
   return resvg;
 }
 
 async function findSystemFonts(): Promise<Uint8Array[]> {
-  const { readFile } = await import("node:fs/promises");
+  const { readFile } = nodeBuiltin("toPng", "node:fs/promises");
   for (const path of FONT_CANDIDATES) {
     try {
       return [await readFile(path)];
