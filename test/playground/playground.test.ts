@@ -81,11 +81,13 @@ describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, ()
   test("training on two clouds lowers the loss and reaches accuracy ≥ 0.95 within seconds", async () => {
     const { page, problems } = await open("data=clouds&noise=0.2&layers=4,2&act=tanh&opt=adam&lr=0.03");
     const startLoss = await number(page, "train-loss");
+    const started = Date.now();
     await page.click("#run");
     await page.waitForFunction(() => Number(document.querySelector("#train-accuracy")!.textContent) >= 0.95, null, { timeout: 10_000 });
+    await page.waitForFunction((start) => Number(document.querySelector("#train-loss")!.textContent) < start / 2, startLoss, { timeout: 10_000 });
+    await page.waitForFunction(() => Number(document.querySelector("#test-accuracy")!.textContent) >= 0.9, null, { timeout: 10_000 });
     await page.click("#run");
-    assert.ok((await number(page, "test-accuracy")) >= 0.9);
-    assert.ok((await number(page, "train-loss")) < startLoss / 2, `loss ${await number(page, "train-loss")} vs ${startLoss} at the start`);
+    console.log(`# two clouds: accuracy ≥ 0.95 and loss below half of ${startLoss} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     assert.ok((await number(page, "epoch")) > 0);
     await finish(page, problems, "two-clouds-trained");
   });
@@ -275,10 +277,11 @@ describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, ()
     await page.waitForFunction(() => Number(document.querySelector("#train-accuracy")!.textContent) >= 0.95, null, { timeout: 10_000 });
     await page.click("#run");
     assert.notEqual(await page.textContent("#logistic-parameters"), before);
-    // the clouds sit at (2.2, 2.2) (class 0) and (−2.2, −2.2) (class 1): the line's normal points to class 1
-    const w1 = Number((await page.textContent("#w1"))!.replace("−", "-"));
-    const w2 = Number((await page.textContent("#w2"))!.replace("−", "-"));
-    assert.ok(w1 < 0 && w2 < 0, `w = (${w1}, ${w2})`);
+    // the clouds sit around (2.2, 2.2) (class 0) and (−2.2, −2.2) (class 1): the line must put
+    // them on its negative and positive side
+    const read = async (id: string): Promise<number> => Number((await page.textContent(`#${id}`))!.replace("−", "-"));
+    const [w1, w2, b] = [await read("w1"), await read("w2"), await read("bias")];
+    assert.ok(2.2 * w1 + 2.2 * w2 + b < 0 && -2.2 * w1 - 2.2 * w2 + b > 0, `w = (${w1}, ${w2}), b = ${b}`);
     await finish(page, problems, "logistic");
   });
 
@@ -295,6 +298,8 @@ describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, ()
     assert.deepEqual(config.inputShape, [3]);
     assert.deepEqual(config.featureNames, ["x1", "x2", "x1x2"]);
     assert.deepEqual(config.architecture.map((layer) => layer.type), ["linear", "relu", "linear"]);
+    assert.equal(config.training!.loss, "bce", "one logit for two classes, as the CLI records it");
+    assert.equal(config.training!.layers, "3-6-1");
     // the page's own prediction for three points must match the reloaded model's
     const rows = [[1, 2, 2], [-3, 0.5, -1.5], [0, -4, 0]];
     const inPage = (await page.evaluate(`window.playground.logitsFor(${JSON.stringify(rows)})`)) as number[];
