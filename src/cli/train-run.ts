@@ -95,12 +95,56 @@ function countCorrect(objective: Objective, outputs: Tensor, labels: Tensor): nu
   return classes.filter((c, i) => c === truth[i]).length;
 }
 
-function split(dataset: LoadedData, settings: TrainSettings): { xTrain: Tensor; yTrain: Tensor; xVal?: Tensor; yVal?: Tensor } {
-  if (settings.valSplit === 0) return { xTrain: dataset.x, yTrain: dataset.y };
-  const n = dataset.x.shape[0]!;
-  if (Math.ceil(settings.valSplit * n) >= n) fail(`--val-split ${settings.valSplit} of ${n} samples leaves nothing to train on`);
-  const parts = data.trainTestSplit(dataset.x, dataset.y, { testSize: settings.valSplit, seed: settings.seed });
-  return { xTrain: parts.xTrain, yTrain: parts.yTrain, xVal: parts.xTest, yVal: parts.yTest };
+interface PreparedData {
+  xTrain: Tensor;
+  yTrain: Tensor;
+  xVal?: Tensor;
+  yVal?: Tensor;
+  normalization?: io.Normalization;
+}
+
+/** Holds out the validation share, then standardises both parts with the training statistics. */
+function prepareData(dataset: LoadedData, settings: TrainSettings): PreparedData {
+  let prepared: PreparedData = { xTrain: dataset.x, yTrain: dataset.y };
+  if (settings.valSplit > 0) {
+    const n = dataset.x.shape[0]!;
+    if (Math.ceil(settings.valSplit * n) >= n) fail(`--val-split ${settings.valSplit} of ${n} samples leaves nothing to train on`);
+    const parts = data.trainTestSplit(dataset.x, dataset.y, { testSize: settings.valSplit, seed: settings.seed });
+    prepared = { xTrain: parts.xTrain, yTrain: parts.yTrain, xVal: parts.xTest, yVal: parts.yTest };
+  }
+  if (!settings.standardize) return prepared;
+  const { x, mean, std } = data.standardize(prepared.xTrain);
+  prepared.xTrain = x;
+  if (prepared.xVal !== undefined) prepared.xVal = data.standardize(prepared.xVal, { mean, std }).x;
+  prepared.normalization = { mean: Array.from(mean.toTypedArray()), std: Array.from(std.toTypedArray()) };
+  return prepared;
+}
+
+interface EpochContext {
+  model: nn.Sequential;
+  objective: Objective;
+  optimizer: { zeroGrad(): void; step(): void };
+  loader: Iterable<Tensor[]>;
+  display: Progress;
+}
+
+/** One pass over the batches: zeroGrad, forward, loss, backward, step; returns mean loss and accuracy. */
+function trainEpoch(epoch: number, { model, objective, optimizer, loader, display }: EpochContext): EpochLine {
+  model.train();
+  let [lossSum, correct, seen, batch] = [0, 0, 0, 0];
+  for (const [x, target, labels] of loader) {
+    optimizer.zeroGrad();
+    const outputs = model.call(x!);
+    const loss = objective.lossOf(outputs, target!);
+    loss.backward();
+    optimizer.step();
+    const value = loss.item();
+    if (!Number.isFinite(value)) fail(`training diverged: the loss is ${value} in epoch ${epoch}, batch ${batch + 1}; try a smaller --lr`);
+    const n = x!.shape[0]!;
+    [lossSum, correct, seen, batch] = [lossSum + value * n, correct + countCorrect(objective, outputs, labels!), seen + n, batch + 1];
+    display.batch(epoch, batch, lossSum / seen, correct / seen);
+  }
+  return { epoch, loss: lossSum / seen, accuracy: correct / seen };
 }
 
 /** Trains an MLP on `dataset` as `settings` say, reporting to `progress`. */
@@ -108,38 +152,16 @@ export function trainModel(dataset: LoadedData, settings: TrainSettings, progres
   manualSeed(settings.seed);
   const objective = objectiveFor(settings.loss, dataset.classNames.length);
   const sizes = layerSizes(dataset, settings, objective.outputs);
-  let { xTrain, yTrain, xVal, yVal } = split(dataset, settings);
-  let normalization: io.Normalization | undefined;
-  if (settings.standardize) {
-    const standardized = data.standardize(xTrain);
-    normalization = { mean: Array.from(standardized.mean.toTypedArray()), std: Array.from(standardized.std.toTypedArray()) };
-    xTrain = standardized.x;
-    if (xVal !== undefined) xVal = data.standardize(xVal, { mean: standardized.mean, std: standardized.std }).x;
-  }
+  const { xTrain, yTrain, xVal, yVal, normalization } = prepareData(dataset, settings);
   const model = io.buildSequential(io.mlpLayers({ sizes, activation: settings.activation, dropout: settings.dropout }));
   const { optimizer, resolved } = createOptimizer(model.parameters(), settings);
   const loader = new data.DataLoader(new data.TensorDataset(xTrain, objective.target(yTrain), yTrain), { batchSize: settings.batchSize, shuffle: true, seed: settings.seed });
-  const batches = Math.ceil(xTrain.shape[0]! / settings.batchSize);
-  const display = progress(batches);
+  const display = progress(Math.ceil(xTrain.shape[0]! / settings.batchSize));
   const history: EpochLine[] = [];
   const started = performance.now();
   try {
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
-      model.train();
-      let [lossSum, correct, seen, batch] = [0, 0, 0, 0];
-      for (const [x, target, labels] of loader) {
-        optimizer.zeroGrad();
-        const outputs = model.call(x!);
-        const loss = objective.lossOf(outputs, target!);
-        loss.backward();
-        optimizer.step();
-        const n = x!.shape[0]!;
-        const value = loss.item();
-        if (!Number.isFinite(value)) fail(`training diverged: the loss is ${value} in epoch ${epoch}, batch ${batch + 1}; try a smaller --lr`);
-        [lossSum, correct, seen, batch] = [lossSum + value * n, correct + countCorrect(objective, outputs, labels!), seen + n, batch + 1];
-        display.batch(epoch, batch, lossSum / seen, correct / seen);
-      }
-      const line: EpochLine = { epoch, loss: lossSum / seen, accuracy: correct / seen };
+      const line = trainEpoch(epoch, { model, objective, optimizer, loader, display });
       if (xVal !== undefined) ({ loss: line.valLoss, accuracy: line.valAccuracy } = measure(model, objective, xVal, yVal!));
       history.push(line);
       display.epochEnd(line);
@@ -147,9 +169,8 @@ export function trainModel(dataset: LoadedData, settings: TrainSettings, progres
   } finally {
     display.stop();
   }
-  const seconds = (performance.now() - started) / 1000;
   const result: TrainResult = {
-    model: model.eval(), objective, sizes, history, seconds, optimizer: resolved,
+    model: model.eval(), objective, sizes, history, seconds: (performance.now() - started) / 1000, optimizer: resolved,
     train: measure(model, objective, xTrain, yTrain),
     parameters: model.parameters().reduce((total, p) => total + p.size, 0),
   };

@@ -15,6 +15,8 @@ export interface DecisionBoundaryOptions {
   height?: number;
   title?: string;
   classNames?: readonly string[];
+  /** Names of the two input features, for the axes (default "x1", "x2"). */
+  axisLabels?: readonly [string, string];
   /** Applied to grid points and data before the model sees them (e.g. the training standardisation). */
   preprocess?: (x: Tensor) => Tensor;
   /** What the model returns: "logits" (default; softmax, or sigmoid for one column) or "probabilities". */
@@ -127,7 +129,9 @@ export function decisionBoundary(model: Classifier, points: { x: Tensor; y?: Ten
     const colour = labels === null ? "#333" : paletteColour(Math.round(labels[n]!));
     body.push(`<circle cx="${px(xScale(coords[2 * n]!))}" cy="${px(yScale(coords[2 * n + 1]!))}" r="3.2" fill="${colour}" stroke="white" stroke-width="0.8"/>`);
   }
-  body.push(...axes(xScale, yScale, { xLabel: "x₁", yLabel: "x₂" }));
+  // Plain "x1": subscript digits are missing from common fonts and would render as boxes.
+  const [xLabel, yLabel] = options.axisLabels ?? ["x1", "x2"];
+  body.push(...axes(xScale, yScale, { xLabel, yLabel }));
   let classCount = 0;
   for (const c of classes) classCount = Math.max(classCount, c + 1);
   for (const label of labels ?? []) classCount = Math.max(classCount, Math.round(label) + 1);

@@ -58,6 +58,7 @@ async function writeRun(out: string, dataset: LoadedData, flags: TrainFlags, res
     const preprocess = preprocessWith(result.normalization);
     const options: viz.DecisionBoundaryOptions = { title: `decision boundary — validation accuracy ${(100 * (result.validation ?? result.train).accuracy).toFixed(1)}%`, classNames: dataset.classNames };
     if (preprocess !== undefined) options.preprocess = preprocess;
+    if (dataset.featureNames?.length === 2) options.axisLabels = [dataset.featureNames[0]!, dataset.featureNames[1]!];
     const pictures = await writePicture(out, "decision-boundary", viz.decisionBoundary(result.model, dataset, options));
     files.push(...pictures);
     boundary = pictures[1]!;
