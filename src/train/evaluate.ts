@@ -13,7 +13,7 @@ export type FitData = LabelledData | Iterable<Tensor[]>;
 export interface EvaluateOptions {
   /** Loss to average over the data (omit to measure accuracy only). */
   loss?: LossFunction;
-  /** Batch size for `{ x, y }` data (default: all at once). */
+  /** Batch size for `{ x, y }` data (default: all at once); batches passed in are used as they are. */
   batchSize?: number;
   /** Report accuracy (default true, except for `MSELoss`), or a function computing it per batch. */
   accuracy?: boolean | ((output: Tensor, target: Tensor) => number);
@@ -37,7 +37,8 @@ export function batchesOf(op: string, data: FitData, batchSize?: number, shuffle
   return new DataLoader(new TensorDataset(data.x, data.y), { batchSize, shuffle, ...(seed === undefined ? {} : { seed }) });
 }
 
-function isLabelled(data: FitData): data is LabelledData {
+/** @internal Whether `data` is `{ x, y }` tensors rather than batches. */
+export function isLabelled(data: FitData): data is LabelledData {
   return (data as LabelledData).x instanceof Tensor && (data as LabelledData).y instanceof Tensor;
 }
 
@@ -108,7 +109,7 @@ export class EpochMeter {
   }
 
   result(op: string): Evaluation {
-    if (this.samples === 0) throw new Error(`${op}: the data yielded no batches`);
+    if (this.samples === 0) throw new Error(`${op}: the data yielded no batches (an iterator or generator is used up after one pass; pass a DataLoader or an array of batches)`);
     const out: Evaluation = {};
     if (this.options.loss !== undefined) out.loss = this.lossSum / this.samples;
     if (this.accuracyFunction !== null) out.accuracy = this.correct / this.samples;

@@ -1,6 +1,6 @@
 import type { Module } from "../nn/module.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { batchesOf, EpochMeter, evaluate, unpackBatch, type Evaluation, type FitData } from "./evaluate.js";
+import { batchesOf, EpochMeter, evaluate, isLabelled, unpackBatch, type Evaluation, type FitData } from "./evaluate.js";
 import type { LossFunction } from "./loss-function.js";
 
 /** What `fit` needs of an optimizer (every `optim` class has it). */
@@ -48,12 +48,16 @@ export interface History {
   valAccuracy: number[];
 }
 
-function checkEpochs(epochs: number): void {
-  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be an integer ≥ 0, got ${epochs}`);
+function checkOptions(data: FitData, options: FitOptions): void {
+  if (!Number.isInteger(options.epochs) || options.epochs < 0) throw new Error(`fit: epochs must be an integer ≥ 0, got ${options.epochs}`);
+  const batching = (["batchSize", "shuffle", "seed"] as const).filter((key) => options[key] !== undefined);
+  if (!isLabelled(data) && batching.length > 0) {
+    throw new Error(`fit: ${batching.join(", ")} apply to { x, y } data; these batches come ready-made (set them on the DataLoader instead)`);
+  }
 }
 
 /** One pass over the batches: zeroGrad, forward, loss, backward, step. */
-function trainEpoch(model: Module<[Tensor], Tensor>, batches: Iterable<Tensor[]>, options: FitOptions): Evaluation {
+function trainEpoch(model: Module<[Tensor], Tensor>, batches: Iterable<Tensor[]>, options: FitOptions, epoch: number): Evaluation {
   const meter = new EpochMeter(options);
   model.train();
   for (const batch of batches) {
@@ -63,7 +67,7 @@ function trainEpoch(model: Module<[Tensor], Tensor>, batches: Iterable<Tensor[]>
     meter.add("fit", output, y)!.backward();
     options.optimizer.step();
   }
-  return meter.result("fit");
+  return meter.result(`fit (epoch ${epoch})`);
 }
 
 /**
@@ -82,12 +86,12 @@ function trainEpoch(model: Module<[Tensor], Tensor>, batches: Iterable<Tensor[]>
  * ```
  */
 export function fit(model: Module<[Tensor], Tensor>, data: FitData, options: FitOptions): History {
-  checkEpochs(options.epochs);
+  checkOptions(data, options);
   const history: History = { loss: [], accuracy: [], valLoss: [], valAccuracy: [] };
   const shuffle = options.shuffle ?? options.batchSize !== undefined;
   const batches = batchesOf("fit", data, options.batchSize, shuffle, options.seed);
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const train = trainEpoch(model, batches, options);
+    const train = trainEpoch(model, batches, options, epoch);
     const record: EpochRecord = { epoch, loss: train.loss! };
     history.loss.push(train.loss!);
     if (train.accuracy !== undefined) history.accuracy.push((record.accuracy = train.accuracy));

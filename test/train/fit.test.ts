@@ -50,7 +50,7 @@ test("fit mini-batches: reshuffled each epoch from the seed, equal to a loop ove
   assert.deepEqual(fit(byFit, blobs, options).loss, expected);
   // a DataLoader can be passed directly as well
   const again = model(4);
-  const fromLoader = fit(again, new data.DataLoader(new data.TensorDataset(blobs.x, blobs.y), { batchSize: 16, shuffle: true, seed: 9 }), { ...options, optimizer: new optim.SGD(again.parameters(), { lr: 0.05 }) });
+  const fromLoader = fit(again, new data.DataLoader(new data.TensorDataset(blobs.x, blobs.y), { batchSize: 16, shuffle: true, seed: 9 }), { epochs: 3, loss: options.loss, optimizer: new optim.SGD(again.parameters(), { lr: 0.05 }) });
   assert.deepEqual(fromLoader.loss, expected);
 });
 
@@ -99,7 +99,7 @@ test("fit: onEpoch returning false stops; MSE has no accuracy; BCE-with-logits t
   assert.equal(logits.accuracy.at(-1), 1);
 });
 
-test("fit: bad epochs, a non-scalar loss, a diverging loss and malformed batches are clear errors", () => {
+test("fit: bad epochs, a non-scalar or non-finite loss, misplaced batching options and used-up or malformed batches are clear errors", () => {
   const blobs = data.makeBlobs({ nSamples: 10, seed: 1 });
   const net = new nn.Linear(2, 2);
   const optimizer = new optim.SGD(net.parameters(), { lr: 0.1 });
@@ -108,6 +108,14 @@ test("fit: bad epochs, a non-scalar loss, a diverging loss and malformed batches
   assert.throws(() => fit(net, blobs, { epochs: 1, batchSize: 0, loss, optimizer }), /fit: batchSize must be an integer ≥ 1, got 0/);
   assert.throws(() => fit(net, blobs, { epochs: 1, loss: new nn.CrossEntropyLoss({ reduction: "none" }), optimizer }), /fit: the loss must be one number \(reduction "mean" or "sum"\), got shape \[10\]/);
   assert.throws(() => fit(net, [[blobs.x]], { epochs: 1, loss, optimizer }), /fit: each batch must be \[input, target\] tensors/);
-  const huge = new optim.SGD(net.parameters(), { lr: 1e30 });
-  assert.throws(() => fit(net, { x: blobs.x.mul(1e10), y: blobs.y }, { epochs: 5, loss, optimizer: huge }), /fit: the loss is (NaN|Infinity) on batch of 10 samples/);
+  const loader = new data.DataLoader(new data.TensorDataset(blobs.x, blobs.y), { batchSize: 5 });
+  assert.throws(() => fit(net, loader, { epochs: 1, batchSize: 5, seed: 1, loss, optimizer }), /fit: batchSize, seed apply to \{ x, y \} data; these batches come ready-made/);
+  function* once() {
+    yield [blobs.x, blobs.y];
+  }
+  assert.throws(() => fit(net, once(), { epochs: 2, loss, optimizer }), /fit \(epoch 2\): the data yielded no batches \(an iterator or generator is used up after one pass/);
+  const nanLoss = (output: Tensor) => output.sum().mul(0).sub(1).log(); // log(−1)
+  assert.throws(() => fit(net, blobs, { epochs: 1, loss: nanLoss, optimizer }), /fit: the loss is NaN on batch of 10 samples \(after 0 samples\); a smaller learning rate/);
+  const infiniteLoss = (output: Tensor) => output.sum().mul(0).add(1).div(0); // 1/0
+  assert.throws(() => fit(net, blobs, { epochs: 1, batchSize: 4, loss: infiniteLoss, optimizer }), /fit: the loss is Infinity on batch of 4 samples/);
 });
