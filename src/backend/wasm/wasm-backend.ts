@@ -5,6 +5,7 @@ import { arrayOf, newArray, type FloatArray } from "../js-buffer.js";
 import { copyStridedKernel } from "../js-elementwise.js";
 import { instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
+import { SLOT_INTS, ThreadPool, defaultWorkerCount, type MatmulArgs } from "./wasm-threads.js";
 import { collapseAxes, isDense } from "./wasm-strided.js";
 
 // Operation codes shared with assembly/elementwise.ts.
@@ -34,14 +35,27 @@ export class WasmBackend implements Backend {
   /** Which build runs: "relaxed-simd" where the engine validates it, else "simd". */
   readonly variant: "relaxed-simd" | "simd";
   readonly arena: WasmArena;
+  /** Worker threads for large products; null when single-threaded. */
+  readonly pool: ThreadPool | null;
   private readonly k: Kernels;
   private readonly js = new JsBackend();
 
-  constructor() {
-    const { kernels, memory, variant } = instantiateKernels();
+  /** `workers`: threads besides the caller (default: one per further core, or $NABLA_THREADS − 1). */
+  constructor(workers = defaultWorkerCount()) {
+    const threaded = workers > 0 && typeof SharedArrayBuffer !== "undefined";
+    const { kernels, memory, module, variant } = instantiateKernels(threaded);
     this.k = kernels;
     this.variant = variant;
-    this.arena = new WasmArena(memory, kernels.heapBase());
+    // the workers' control blocks sit below the arena, which starts over on every call
+    const control = Math.ceil(kernels.heapBase() / 64) * 64;
+    const controlBytes = threaded ? workers * SLOT_INTS * 4 : 0;
+    this.arena = new WasmArena(memory, control + controlBytes);
+    this.pool = threaded ? ThreadPool.create(kernels, memory, module, control, workers) : null;
+  }
+
+  /** Threads a large matmul runs on (1 when single-threaded). */
+  get threads(): number {
+    return this.pool === null ? 1 : this.pool.workers + 1;
   }
 
   allocate(size: number, dtype: DType): DataRef {
@@ -126,12 +140,38 @@ export class WasmBackend implements Backend {
     const ptrA = arena.put(arrayOf(a));
     const ptrB = arrayOf(b) === arrayOf(a) ? ptrA : arena.put(arrayOf(b));
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
-    // packing scratch is sized for f64, which covers f32
-    const packA = arena.allocate(this.k.matmulScratchA() * 8);
-    const packB = arena.allocate(this.k.matmulScratchB() * 8);
-    const tile = arena.allocate(this.k.matmulTile() * 8);
-    (out.dtype === "float64" ? this.k.matmulF64 : this.k.matmulF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile);
+    const f64 = out.dtype === "float64";
+    const bands = this.rowBands(batch, m, k, n);
+    const jobs = bands.map(([rowStart, rowEnd]): MatmulArgs => {
+      // each thread packs into its own scratch, sized for f64 (which covers f32)
+      const packA = arena.allocate(this.k.matmulScratchA() * 8);
+      const packB = arena.allocate(this.k.matmulScratchB() * 8);
+      const tile = arena.allocate(this.k.matmulTile() * 8);
+      return [ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile, rowStart, rowEnd];
+    });
+    if (jobs.length === 1 || !this.pool!.matmul(f64, jobs)) {
+      const whole = jobs[0]!;
+      whole[15] = m;
+      (f64 ? this.k.matmulF64 : this.k.matmulF32)(...whole);
+    }
     arena.take(ptrOut, arrayOf(out));
+  }
+  /**
+   * Row ranges for the threads: one band unless the product is big enough (≥ 2²²
+   * multiply-adds) to pay for waking workers; bands are whole 64-row blocks where m allows.
+   */
+  private rowBands(batch: number, m: number, k: number, n: number): [number, number][] {
+    const threads = this.threads;
+    if (threads === 1 || batch * m * n * k < 2 ** 22 || m < 8) return [[0, m]];
+    const unit = m >= 64 * threads ? 64 : 4;
+    const units = Math.ceil(m / unit);
+    const bands: [number, number][] = [];
+    for (let t = 0, start = 0; t < threads && start < m; t++) {
+      const end = Math.min(m, Math.round((units * (t + 1)) / threads) * unit);
+      if (end > start) bands.push([start, end]);
+      start = end;
+    }
+    return bands;
   }
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     const arena = this.begin();

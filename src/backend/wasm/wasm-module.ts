@@ -1,4 +1,4 @@
-import { RELAXED_SIMD_KERNELS, SIMD_KERNELS } from "./generated/kernels.js";
+import { RELAXED_SIMD_KERNELS, RELAXED_SIMD_SHARED_KERNELS, SIMD_KERNELS, SIMD_SHARED_KERNELS } from "./generated/kernels.js";
 
 /** The kernel module's exports (see assembly/index.ts); pointers are byte addresses. */
 export interface Kernels {
@@ -30,16 +30,22 @@ export interface Kernels {
   scatterAddF64(dy: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): void;
   copyStridedF32(x: number, offset: number, meta: number, ndim: number, out: number, size: number): void;
   copyStridedF64(x: number, offset: number, meta: number, ndim: number, out: number, size: number): void;
-  matmulF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
-  matmulF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
+  matmulF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number, rowStart: number, rowEnd: number): void;
+  matmulF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number, rowStart: number, rowEnd: number): void;
 }
 
 export interface KernelInstance {
   readonly kernels: Kernels;
   readonly memory: WebAssembly.Memory;
+  /** The compiled module, for worker threads to instantiate over the same (shared) memory. */
+  readonly module: WebAssembly.Module;
   /** Which build was chosen: "relaxed-simd" where the engine validates it, else "simd". */
   readonly variant: "relaxed-simd" | "simd";
+  readonly shared: boolean;
 }
+
+/** Maximum pages of the shared memory; must match --maximumMemory in scripts/build-wasm.mjs. */
+const SHARED_MAXIMUM_PAGES = 32768;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -48,18 +54,31 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** Imports every build of the kernels expects. */
+export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
+  return {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error("wasm backend: kernel aborted");
+      },
+    },
+  };
+}
+
 /**
  * Compiles and instantiates the kernels synchronously (tensor creation is synchronous). Throws
  * when the engine lacks WebAssembly SIMD, so the registry can fall back to the TS backend.
+ * `shared` asks for the build over a shared memory, which worker threads can run on too.
  */
-export function instantiateKernels(): KernelInstance {
+export function instantiateKernels(shared = false): KernelInstance {
   if (typeof WebAssembly !== "object") throw new Error("wasm backend: this engine has no WebAssembly");
-  const relaxed = decode(RELAXED_SIMD_KERNELS);
+  const relaxed = decode(shared ? RELAXED_SIMD_SHARED_KERNELS : RELAXED_SIMD_KERNELS);
   const useRelaxed = WebAssembly.validate(relaxed);
-  const bytes = useRelaxed ? relaxed : decode(SIMD_KERNELS);
+  const bytes = useRelaxed ? relaxed : decode(shared ? SIMD_SHARED_KERNELS : SIMD_KERNELS);
   if (!useRelaxed && !WebAssembly.validate(bytes)) throw new Error("wasm backend: this engine lacks WebAssembly SIMD");
-  const memory = new WebAssembly.Memory({ initial: 32 });
+  const memory = shared ? new WebAssembly.Memory({ initial: 32, maximum: SHARED_MAXIMUM_PAGES, shared: true }) : new WebAssembly.Memory({ initial: 32 });
   const module = new WebAssembly.Module(bytes);
-  const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error("wasm backend: kernel aborted"); } } });
-  return { kernels: instance.exports as unknown as Kernels, memory, variant: useRelaxed ? "relaxed-simd" : "simd" };
+  const instance = new WebAssembly.Instance(module, kernelImports(memory));
+  return { kernels: instance.exports as unknown as Kernels, memory, module, variant: useRelaxed ? "relaxed-simd" : "simd", shared };
 }

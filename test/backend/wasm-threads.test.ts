@@ -1,0 +1,58 @@
+import "../helpers.js";
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { WasmBackend } from "../../src/backend/wasm/wasm-backend.js";
+import { JsBackend } from "../../src/backend/js-backend.js";
+import type { MatmulSpec } from "../../src/backend/backend.js";
+
+// Large products split their rows over worker threads; the bands must tile the output exactly
+// (row counts that are not multiples of the 64-row block or the 4-row strip included).
+
+const threaded = new WasmBackend(2);
+const reference = new JsBackend();
+
+function values(size: number, seed: number): Float64Array {
+  return Float64Array.from({ length: size }, (_, i) => Math.sin(seed * 7.1 + i * 0.37));
+}
+
+for (const [m, k, n, transA, transB] of [
+  [131, 300, 130, false, false],
+  [257, 129, 133, true, false],
+  [70, 300, 260, false, true],
+  [203, 203, 203, true, true],
+] as const) {
+  test(`threaded matmul [${m}×${k}]${transA ? "ᵀ" : ""}·[${k}×${n}]${transB ? "ᵀ" : ""} matches the TS backend`, () => {
+    assert.equal(threaded.threads, 3);
+    for (const dtype of ["float32", "float64"] as const) {
+      const spec: MatmulSpec = { batch: 1, m, k, n, transA, transB, batchStrideA: m * k, batchStrideB: k * n };
+      const a = values(m * k, m);
+      const b = values(k * n, n);
+      const got = threaded.allocate(m * n, dtype);
+      threaded.fill(got, Number.NaN);
+      threaded.matmul(threaded.fromValues(a, dtype), threaded.fromValues(b, dtype), spec, got);
+      const want = reference.allocate(m * n, dtype);
+      reference.matmul(reference.fromValues(a, dtype), reference.fromValues(b, dtype), spec, want);
+      const [x, y] = [threaded.read(got), reference.read(want)];
+      const tolerance = dtype === "float32" ? 1e-4 : 1e-11;
+      for (let i = 0; i < x.length; i++) assert.ok(Math.abs(x[i]! - y[i]!) <= tolerance * (1 + Math.abs(y[i]!)), `${dtype} element ${i}: ${x[i]} vs ${y[i]}`);
+    }
+  });
+}
+
+test("a process that used worker threads exits by itself", () => {
+  const script = `
+    import { WasmBackend } from "./src/backend/wasm/wasm-backend.ts";
+    const backend = new WasmBackend(1);
+    const a = backend.fromValues(new Float32Array(256 * 256).fill(1), "float32");
+    const out = backend.allocate(256 * 256, "float32");
+    backend.matmul(a, a, { batch: 1, m: 256, k: 256, n: 256, transA: false, transB: false, batchStrideA: 0, batchStrideB: 0 }, out);
+    console.log(backend.threads, backend.read(out)[0]);
+  `;
+  const env = { ...process.env };
+  delete env.NODE_TEST_CONTEXT; // else the child reports to the test runner instead of exiting
+  const result = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000, env });
+  assert.equal(result.signal, null, "the process had to be killed: it did not exit");
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stdout.trim(), "2 256");
+});
