@@ -77,6 +77,12 @@ export class WasmBackend implements Backend {
     this.js.cast(x, out);
   }
   copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void {
+    const { shape: dims, strides } = collapseAxes(shape, [x.strides]);
+    if (dims.length === 1 && strides[0]![0] === 1) {
+      // a dense run (copy_ of a whole tensor, contiguous()): one block copy
+      arrayOf(out).set(arrayOf(x.ref).subarray(x.offset, x.offset + out.size));
+      return;
+    }
     this.js.copyStrided(x, shape, out);
   }
 
