@@ -1,5 +1,6 @@
 /** The `nabla` command tree. */
-import { Command } from "commander";
+import { Command, Option } from "commander";
+import { setBackend, type BackendName } from "../index.js";
 import { evalCommand } from "./commands/eval.js";
 import { graphCommand } from "./commands/graph.js";
 import { infoCommand } from "./commands/info.js";
@@ -21,6 +22,11 @@ export function createProgram(): Command {
     .description("deep learning from first principles: train, evaluate, predict and draw")
     .version("0.1.0")
     .showSuggestionAfterError(true)
+    .addOption(new Option("--backend <name>", "compute backend (default: wasm where WebAssembly SIMD runs, else js)").choices(["wasm", "js"]))
+    .hook("preAction", (command) => {
+      const backend = command.opts<{ backend?: BackendName }>().backend;
+      if (backend !== undefined) setBackend(backend);
+    })
     .addHelpText("after", EXAMPLES);
   for (const command of [trainCommand(), evalCommand(), predictCommand(), graphCommand(), infoCommand()]) program.addCommand(command);
   return program;

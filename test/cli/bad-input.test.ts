@@ -29,6 +29,7 @@ const cases: [string, () => string[], RegExp][] = [
   ["--layers that do not fit the data", () => ["train", "--layers", "3-8-2"], /^nabla train: --layers starts with 3 inputs but the data has 2 features$/],
   ["--momentum with adam", () => ["train", "--momentum", "0.9"], /^nabla train: --momentum applies to sgd and rmsprop, not adam$/],
   ["--loss bce on three classes", () => ["train", "--data", "spiral", "--loss", "bce"], /--loss bce is for two classes/],
+  ["unknown backend", () => ["train", "--backend", "gpu"], /^error: option '--backend <name>' argument 'gpu' is invalid\. Allowed choices are wasm, js\.$/],
   ["unknown option", () => ["train", "--learning-rate", "0.1"], /^error: unknown option '--learning-rate'/],
   ["expression syntax error", () => ["graph", "(x + y * z", "--x", "1", "--y", "2", "--z", "3"], /^nabla graph: expected "\)" but found the end at column 11 of "\(x \+ y \* z"$/],
   ["expression variable without a value", () => ["graph", "x * y", "--x", "1"], /^nabla graph: y has no value: pass --y <number or JSON array>/],
