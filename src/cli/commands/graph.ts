@@ -136,7 +136,7 @@ export function graphCommand(): Command {
     .description("draw the computational graph of an expression (values on nodes, gradients on edges), or a model's layers")
     .usage('"<expression>" [--name value ...] [options] | --model <dir>')
     .option("--model <dir>", "draw this model directory's network instead of an expression")
-    .option("--shape <name=dims>", "a variable of random values with this shape, e.g. W=2,3 (repeatable)")
+    .option("--shape <name=dims>", "a variable of random values with this shape, e.g. W=2,3 (repeatable)", (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option("--seed <n>", "seed for --shape values", "0")
     .option("--out <dir>", "where to write graph.dot/.svg/.png (default runs/graph-<date>_<time>; with --model, the model directory)")
     .option("--json", "print values and gradients as JSON")
@@ -144,8 +144,8 @@ export function graphCommand(): Command {
     .allowExcessArguments()
     .addHelpText("after", EXAMPLES)
     .action(async function (this: Command) {
-      const parsed = this.opts<{ model?: string; shape?: string; seed: string; out?: string; json?: boolean }>();
-      const flags: GraphFlags = { seed: integerAtLeast("--seed", 0)(parsed.seed), shape: parsed.shape === undefined ? [] : [parsed.shape] };
+      const parsed = this.opts<{ model?: string; shape: string[]; seed: string; out?: string; json?: boolean }>();
+      const flags: GraphFlags = { seed: integerAtLeast("--seed", 0)(parsed.seed), shape: [...parsed.shape] };
       if (parsed.model !== undefined) flags.model = parsed.model;
       if (parsed.out !== undefined) flags.out = parsed.out;
       if (parsed.json) flags.json = true;

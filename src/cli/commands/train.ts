@@ -56,7 +56,8 @@ async function writeRun(out: string, dataset: LoadedData, flags: TrainFlags, res
   let boundary: string | null = null;
   if (dataset.inputShape.length === 1 && dataset.inputShape[0] === 2) {
     const preprocess = preprocessWith(result.normalization);
-    const options: viz.DecisionBoundaryOptions = { title: `decision boundary — validation accuracy ${(100 * (result.validation ?? result.train).accuracy).toFixed(1)}%`, classNames: dataset.classNames };
+    const [set, metrics] = result.validation === undefined ? ["training", result.train] : ["validation", result.validation];
+    const options: viz.DecisionBoundaryOptions = { title: `decision boundary — ${set} accuracy ${(100 * metrics.accuracy).toFixed(1)}%`, classNames: dataset.classNames };
     if (preprocess !== undefined) options.preprocess = preprocess;
     if (dataset.featureNames?.length === 2) options.axisLabels = [dataset.featureNames[0]!, dataset.featureNames[1]!];
     const pictures = await writePicture(out, "decision-boundary", viz.decisionBoundary(result.model, dataset, options));
