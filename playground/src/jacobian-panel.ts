@@ -30,6 +30,21 @@ function matrixBox(title: string, value: Tensor, id: string): HTMLElement {
   return box;
 }
 
+/** The trained network's Jacobian at x, which, unlike Wx's, changes from point to point. */
+function networkJacobian(app: App, xValues: number[]): HTMLElement {
+  const features = app.state.features.length;
+  const box = html("div", { class: "matrices", id: "jacobian-network" });
+  if (xValues.length !== features) {
+    box.append(html("p", { class: "hint" }, `Give x ${features} numbers (the network's inputs: ${app.state.features.join(", ")}) to see the trained network's Jacobian there too.`));
+    return box;
+  }
+  const x = tensor(xValues, { dtype: "float32" });
+  const network = app.trainer.network;
+  const J = jacobian((input) => network.forward(input.reshape([1, features])).reshape([-1]), x);
+  box.append(matrixBox(`the trained network at x: ∂logits/∂x (${J.shape.join("×")}), different at every x`, J, "jacobian-network-result"));
+  return box;
+}
+
 export function bindJacobianPanel(app: App): void {
   const wInput = byId<HTMLInputElement>("jacobian-w");
   const xInput = byId<HTMLInputElement>("jacobian-x");
@@ -50,6 +65,7 @@ export function bindJacobianPanel(app: App): void {
         matrixBox("z = Wx", z, "jacobian-output"),
         matrixBox(`jacobian(x ↦ Wx, x): ∂zᵢ/∂xⱼ (${J.shape.join("×")})`, J, "jacobian-result"),
         html("p", { class: "hint" }, "Each row i of the Jacobian is the gradient of zᵢ, found by one backward pass seeded with the i-th unit vector; for a linear map it is W itself, wherever x is."),
+        networkJacobian(app, xValues),
       );
     } catch (error) {
       byId("jacobian-error").textContent = (error as Error).message;
@@ -62,6 +78,10 @@ export function bindJacobianPanel(app: App): void {
     wInput.value = (weight.toArray() as number[][]).map((row) => row.map((v) => +v.toFixed(3)).join(", ")).join("; ");
     xInput.value = Array.from({ length: weight.shape[1]! }, () => "1").join(", ");
     show();
+  });
+  // the network's part follows the network: recompute whenever the view is (re)entered
+  app.afterChange.push(() => {
+    if (app.state.view === "jacobian") show();
   });
   show();
 }

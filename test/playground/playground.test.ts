@@ -264,6 +264,7 @@ describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, ()
     assert.deepEqual(await cells("jacobian-weights"), ["1", "2", "3", "4", "5", "6"]);
     assert.deepEqual(await cells("jacobian-result"), await cells("jacobian-weights"));
     assert.deepEqual(await cells("jacobian-output"), ["3", "7", "11"]);
+    assert.equal(await page.locator("#jacobian-network-result td").count(), 3 * 2, "the network's 3 logits by 2 inputs");
     await page.fill("#jacobian-w", "2, 0; 1, -3");
     assert.deepEqual(await cells("jacobian-result"), ["2", "0", "1", "−3"]);
     await page.screenshot({ path: join(OUTPUT, "jacobian.png"), fullPage: true });
