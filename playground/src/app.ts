@@ -53,7 +53,8 @@ export class App {
   private frames: number[] = [];
   /** Recent drawing time per frame (moving average), which the training slice leaves room for. */
   private renderMs = 5;
-  private stepTimes: number[] = [];
+  /** Training steps taken in each recent frame, for the steps-per-second readout. */
+  private stepLog: { time: number; steps: number }[] = [];
 
   constructor() {
     this.state = decodeState(location.hash);
@@ -156,7 +157,13 @@ export class App {
 
   /** Adds a clicked point to the training data without resetting the network. */
   addPoint(point: Point): void {
-    this.state = { ...this.state, extra: [...this.state.extra, point] };
+    const extra = [...this.state.extra, point];
+    if (classCount({ ...this.state, extra }) !== this.classes) {
+      // a new class changes the output layer: rebuild the network for it
+      this.update({ extra }, "data");
+      return;
+    }
+    this.state = { ...this.state, extra };
     history.replaceState(null, "", `#${encodeState(this.state)}`);
     this.points.push(point);
     this.train = labelledSet([...this.train.points, point], this.state.features);
@@ -192,7 +199,7 @@ export class App {
     this.frames.push(time);
     while (this.frames.length > 0 && this.frames[0]! < time - 1000) this.frames.shift();
     if (this.running) this.trainSlice();
-    while (this.stepTimes.length > 0 && this.stepTimes[0]! < performance.now() - 1000) this.stepTimes.shift();
+    while (this.stepLog.length > 0 && this.stepLog[0]!.time < performance.now() - 1000) this.stepLog.shift();
     if (this.dirty) {
       const start = performance.now();
       if (this.running) this.measure();
@@ -200,7 +207,7 @@ export class App {
       this.renderMs = 0.8 * this.renderMs + 0.2 * (performance.now() - start);
     }
     byId("fps").textContent = String(this.running ? this.frames.length : 0);
-    byId("steps-per-second").textContent = String(this.stepTimes.length);
+    byId("steps-per-second").textContent = String(this.stepLog.reduce((sum, entry) => sum + entry.steps, 0));
     requestAnimationFrame((next) => this.frame(next));
   }
 
@@ -210,10 +217,10 @@ export class App {
     const slice = Math.max(MIN_TRAINING_MS, FRAME_BUDGET_MS - this.renderMs);
     let steps = 0;
     do {
-      this.trainer.step();
-      this.stepTimes.push(performance.now());
+      if (Number.isNaN(this.trainer.step())) break; // no training points (yet)
       steps++;
     } while (this.state.speed > 0 ? steps < this.state.speed : performance.now() - start < slice);
+    this.stepLog.push({ time: performance.now(), steps });
     this.dirty = true;
   }
 

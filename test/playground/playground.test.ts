@@ -246,6 +246,18 @@ describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, ()
     assert.equal(await page.inputValue("#dataset"), "custom");
     assert.equal(await page.evaluate("window.playground.points.length"), 30);
 
+    // painting on an empty custom plane while running: a new class rebuilds the output layer
+    await page.evaluate("location.hash = 'data=custom'");
+    await page.waitForFunction(() => (window as unknown as { playground: { points: unknown[] } }).playground.points.length === 0);
+    await page.click("#run");
+    for (const [label, x, y] of [[0, 80, 80], [1, 300, 300], [2, 80, 300], [2, 90, 290]] as const) {
+      await page.selectOption("#paint-class", String(label));
+      await page.click("#plane", { position: { x, y } });
+    }
+    await page.waitForFunction(() => document.querySelector("#problem")!.textContent!.startsWith("3 classes"));
+    await page.waitForFunction(() => Number(document.querySelector("#steps-per-second")!.textContent) > 0);
+    await page.click("#run");
+
     await page.setInputFiles("#csv", { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("a,b,label\n1,x,0\n") });
     await page.waitForFunction(() => document.querySelector("#data-error")!.textContent !== "");
     assert.match((await page.textContent("#data-error"))!, /line 2, column 2/);
