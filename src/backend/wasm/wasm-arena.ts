@@ -23,6 +23,7 @@ export class WasmArena {
   ) {
     this.base = align(heapBase);
     this.top = this.base;
+    this.refreshViews();
   }
 
   /** Bytes of WebAssembly memory reserved so far. */
@@ -53,7 +54,6 @@ export class WasmArena {
   /** Copies `values` into fresh scratch and returns its address. */
   put(values: FloatArray): number {
     const ptr = this.allocate(values.byteLength);
-    this.refreshViews();
     if (values instanceof Float64Array) this.f64.set(values, ptr >> 3);
     else this.f32.set(values, ptr >> 2);
     return ptr;
@@ -61,7 +61,6 @@ export class WasmArena {
 
   /** Copies scratch at `ptr` into `out`. */
   take(ptr: number, out: FloatArray): void {
-    this.refreshViews();
     const n = out.length;
     if (n <= 16) {
       // a view object costs more than copying a handful of values
@@ -74,20 +73,19 @@ export class WasmArena {
   }
 
   view(ptr: number, length: number, f64: boolean): FloatArray {
-    return f64 ? new Float64Array(this.memory.buffer, ptr, length) : new Float32Array(this.memory.buffer, ptr, length);
+    return f64 ? this.f64.subarray(ptr >> 3, (ptr >> 3) + length) : this.f32.subarray(ptr >> 2, (ptr >> 2) + length);
   }
 
-  /** Whole-memory views, remade when growing the memory has detached the old buffer. */
+  /** Whole-memory views, remade after each grow (which detaches or outgrows the old buffer). */
   private refreshViews(): void {
-    if (this.f32.buffer !== this.memory.buffer) {
-      this.f32 = new Float32Array(this.memory.buffer);
-      this.f64 = new Float64Array(this.memory.buffer);
-    }
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.f64 = new Float64Array(this.memory.buffer);
   }
 
   private grow(pages: number): boolean {
     try {
       this.memory.grow(pages);
+      this.refreshViews();
       return true;
     } catch {
       return false;
