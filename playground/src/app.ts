@@ -97,15 +97,14 @@ export class App {
     this.dirty = true;
   }
 
+  /** Switches nabla to the chosen backend; "auto" is nabla's own order: WASM, else pure TS. */
   private selectBackend(): void {
     this.backendError = "";
-    if (this.state.backend !== "auto") {
-      try {
-        setBackend(this.state.backend);
-      } catch (error) {
-        this.backendError = (error as Error).message;
-        setBackend("js");
-      }
+    try {
+      setBackend(this.state.backend === "auto" ? "wasm" : this.state.backend);
+    } catch (error) {
+      if (this.state.backend !== "auto") this.backendError = (error as Error).message;
+      setBackend("js");
     }
     this.backendName = getBackend();
   }

@@ -54,7 +54,7 @@ export class Network {
         modules.push(activation);
       }
     }
-    this.model = new nn.Sequential(...(modules as nn.TensorModule[]));
+    this.model = new nn.Sequential(...modules);
   }
 
   /** The logits for a batch of feature rows [n, inputs] → [n, 1] or [n, K]. */
@@ -67,9 +67,9 @@ export class Network {
     const hidden: Tensor[] = [];
     let h = x;
     for (let l = 0; l < this.linears.length; l++) {
-      h = (this.linears[l] as nn.TensorModule).call(h);
+      h = this.linears[l]!.call(h);
       if (l < this.activations.length) {
-        h = (this.activations[l] as nn.TensorModule).call(h);
+        h = this.activations[l]!.call(h);
         hidden.push(h);
       }
     }

@@ -98,8 +98,8 @@ describe("playground in Chromium", { skip: skip ?? false, timeout: 120_000 }, ()
     await page.click("#run");
     await page.waitForFunction(() => Number(document.querySelector("#train-accuracy")!.textContent) >= 0.95, null, { timeout: 10_000 });
     await page.click("#run");
-    await page.selectOption("#backend", "wasm");
-    assert.equal(await page.textContent("#backend-active"), "(wasm)");
+    await page.selectOption("#backend", "auto");
+    assert.equal(await page.textContent("#backend-active"), "(wasm)", "auto goes back to nabla's first choice");
     assert.equal(await number(page, "epoch"), 0, "switching backend rebuilds data and network on it");
     await finish(page, problems, "backend-js");
   });
