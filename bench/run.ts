@@ -7,7 +7,7 @@
 // nabla-js and tfjs-cpu, default 1), --only W1,W3, --frameworks nabla-wasm,pytorch.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchDataDir, fashionMnistAvailable, type WorkerResult } from "./data.js";
@@ -38,6 +38,10 @@ const torchEnv = (): NodeJS.ProcessEnv => {
   return env;
 };
 const hasTorch = spawnSync("/usr/bin/python3", ["-c", "import torch"], { env: torchEnv() }).status === 0;
+// which BLAS PyTorch's libblas.so.3 resolves to decides its W3/W4 speed: say so next to the numbers
+const torchBlas = hasTorch
+  ? spawnSync("/usr/bin/python3", ["-c", "import ctypes.util, os; name = ctypes.util.find_library('blas'); print(os.path.realpath('/usr/lib/x86_64-linux-gnu/' + name) if name else 'unknown')"], { encoding: "utf8" }).stdout.trim()
+  : "";
 
 const all: Framework[] = [
   { name: "nabla-wasm", command: node("nabla-worker.ts", "wasm") },
@@ -82,10 +86,12 @@ for (const workload of workloads) {
 
 const summary: Summary = summarize(results, frameworks.map((f) => f.name));
 console.log("\n" + formatTable(summary));
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown"}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at the end; medians of ${reps} processes (${slowReps} for W3 on nabla-js and tfjs-cpu)`);
+if (hasTorch) console.log(`PyTorch: 1 thread (torch.set_num_threads(1), OPENBLAS_NUM_THREADS=1), OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset; libblas.so.3 is ${torchBlas}`);
 const record = {
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown", node: process.version, loadAverage: (await import("node:os")).loadavg() },
-  pytorch: hasTorch ? "/usr/bin/python3, torch.set_num_threads(1), OPENBLAS_NUM_THREADS=1, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset" : "not available",
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown", node: process.version, loadAverage: loadavg() },
+  pytorch: hasTorch ? `/usr/bin/python3, torch.set_num_threads(1), OPENBLAS_NUM_THREADS=1, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; libblas.so.3 -> ${torchBlas}` : "not available",
   reps,
   slowReps,
   summary,
