@@ -77,10 +77,26 @@ function classCount(y: Tensor, source: string, column: string): number {
   return max + 1;
 }
 
+/** Without a header the first row would silently become column names: refuse a numeric header. */
+export function checkHeader(columns: readonly string[], source: string): void {
+  if (columns.every((name) => name.trim() !== "" && Number.isFinite(Number(name)))) {
+    fail(`${source}: the first line (${columns.join(",")}) looks like data; the CSV needs a header line naming the columns`);
+  }
+}
+
 function csvFile(path: string, request: DataRequest): LoadedData {
   const label = request.label ?? "label";
   const labelColumn = /^\d+$/.test(label) ? Number(label) : label;
-  const { x, y, columns } = data.loadCsv(path, { labelColumn });
+  let loaded: ReturnType<typeof data.loadCsv> & { y: Tensor };
+  try {
+    loaded = data.loadCsv(path, { labelColumn });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (request.label === undefined && message.includes("unknown label column")) fail(`${message} (name the label column with --label)`);
+    throw error;
+  }
+  const { x, y, columns } = loaded;
+  checkHeader([...columns, String(label)], path);
   if (x.shape[0] === 0) fail(`${path}: no data rows after the header`);
   const rows = request.samples === undefined ? x.shape[0]! : Math.min(request.samples, x.shape[0]!);
   const [xs, ys] = rows === x.shape[0] ? [x, y] : [firstRows(x, rows), firstRows(y, rows)];

@@ -1,9 +1,10 @@
-import { after, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { backendUnderTest } from "../helpers.js";
+import { io, nn } from "../../src/index.js";
 import { createProgram } from "../../src/cli/program.js";
 import { nabla } from "./run-nabla.js";
 
@@ -15,11 +16,16 @@ const file = (name: string, text: string) => {
 };
 const notAModel = join(work, "empty-dir");
 mkdirSync(notAModel);
+const model = join(work, "model");
+before(() => io.save(new nn.Sequential(new nn.Linear(2, 2)), model, { classNames: ["a", "b"], featureNames: ["x1", "x2"] }));
 
 const cases: [string, () => string[], RegExp][] = [
   ["unknown dataset", () => ["train", "--data", "nosuch"], /^nabla train: unknown data "nosuch": not a built-in dataset \(moons, circles, xor, spiral, blobs\) nor an existing CSV file or IDX directory$/],
   ["CSV row with a non-number", () => ["train", "--data", file("bad.csv", "a,b,label\n1,2,0\n3,oops,1\n")], /^nabla train: loadCsv: .*bad\.csv: line 3, column 2 \("b"\): "oops" is not a number$/],
   ["label column that does not exist", () => ["train", "--data", file("ok.csv", "a,b,label\n1,2,0\n3,4,1\n"), "--label", "species"], /^nabla train: loadCsv: .*ok\.csv: unknown label column "species"; the columns are "a", "b", "label"$/],
+  ["CSV without a label column and no --label", () => ["train", "--data", file("nolabel.csv", "a,b,y\n1,2,0\n3,4,1\n")], /unknown label column "label"; the columns are "a", "b", "y" \(name the label column with --label\)$/],
+  ["predict input without a header", () => ["predict", "--model", model, "--input", file("noheader.csv", "0.5,0.25\n1,2\n")], /^nabla predict: .*noheader\.csv: the first line \(0\.5,0\.25\) looks like data; the CSV needs a header line naming the columns$/],
+  ["predict input with the wrong columns", () => ["predict", "--model", model, "--input", file("wrong.csv", "a,b,c\n1,2,3\n")], /^nabla predict: .*wrong\.csv has columns a, b, c; the model expects 2 features \(x1, x2\)$/],
   ["labels that are not class indices", () => ["train", "--data", file("frac.csv", "a,label\n1,0.5\n3,1\n")], /label column "label" holds 0\.5 on data row 1; labels must be class indices/],
   ["a model directory that is not one (eval)", () => ["eval", "--model", notAModel, "--data", "moons"], /^nabla eval: io\.load: .*empty-dir is not a nabla model directory \(config\.json not found\)$/],
   ["a model directory that does not exist (predict)", () => ["predict", "--model", join(work, "missing"), "--input", "-"], /^nabla predict: io\.load: model directory .*missing does not exist$/],

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { data, noGrad, tensor, type Tensor } from "../../index.js";
+import { checkHeader } from "../data-source.js";
 import { predictClasses } from "../objective.js";
 import { loadSavedModel, type SavedModel } from "../saved-model.js";
 import { fail } from "../user-error.js";
@@ -44,6 +45,7 @@ function loadFeatures(saved: SavedModel, input: string): Tensor {
   const { text, source } = readInput(input);
   if (input === "-" && text.trim() === "") fail("stdin is empty: expected CSV with a header line");
   const { x, columns } = data.loadCsv(text, {});
+  checkHeader(columns, source);
   if (x.shape[0] === 0) fail(`${source} has a header but no rows`);
   const picked = featureColumns(saved, columns, source);
   if (picked.length === columns.length && picked.every((c, i) => c === i)) return x;
