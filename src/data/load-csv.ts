@@ -71,7 +71,7 @@ export function loadCsv(pathOrText: string, options: LoadCsvOptions = {}): CsvDa
   const isText = /[\r\n]/.test(pathOrText);
   const source = isText ? "CSV text" : pathOrText;
   const text = isText ? pathOrText : new TextDecoder().decode(readFileBytes("loadCsv", pathOrText));
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/); // spreadsheets often start files with a byte-order mark
   if (lines[0]!.trim() === "") throw new Error(`loadCsv: ${source}: line 1 must be a header naming the columns, found an empty line`);
   const header = splitLine(lines[0]!);
   const label = resolveLabel(options.labelColumn, header, source);

@@ -21,12 +21,13 @@ test("loadCsv from text: label column by name or index, the rest are features in
   assert.equal(noLabel.y, undefined);
 });
 
-test("loadCsv from a file; a missing file names the path", () => {
+test("loadCsv from a file (with a byte-order mark); a missing file names the path", () => {
   const dir = mkdtempSync(join(tmpdir(), "nabla-csv-"));
   try {
     const path = join(dir, "points.csv");
-    writeFileSync(path, "a,b,label\n0,1,1\n2,3,0\n");
-    const { x, y } = data.loadCsv(path, { labelColumn: "label" });
+    writeFileSync(path, "\uFEFFa,b,label\n0,1,1\n2,3,0\n");
+    const { x, y, columns } = data.loadCsv(path, { labelColumn: "label" });
+    assert.deepEqual(columns, ["a", "b"]); // the byte-order mark is not part of the first name
     assert.deepEqual(x.toArray(), [[0, 1], [2, 3]]);
     assert.deepEqual(y.toArray(), [1, 0]);
     assert.throws(() => data.loadCsv(join(dir, "missing.csv")), /loadCsv: cannot read ".*missing\.csv": ENOENT/);
