@@ -50,6 +50,7 @@ function showState(app: App): void {
   byId("train-ratio-value").textContent = `${Math.round(state.trainRatio * 100)}%`;
   byId<HTMLInputElement>("discretize").checked = state.discretize;
   byId("layer-count").textContent = String(state.layers.length);
+  byId("layer-word").textContent = state.layers.length === 1 ? "hidden layer" : "hidden layers";
   byId<HTMLButtonElement>("add-layer").disabled = state.layers.length >= 6;
   byId<HTMLButtonElement>("remove-layer").disabled = state.layers.length === 0;
   byId("run").textContent = app.running ? "❚❚ pause" : "▶ run";
