@@ -1,4 +1,5 @@
 /** The computational graph behind a tensor as Graphviz DOT: values on nodes, gradients on edges. */
+import { noGrad } from "../autograd/grad-mode.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { formatNumber, formatTensor } from "./format.js";
 import { graphTensors } from "./retain-grads.js";
@@ -49,16 +50,31 @@ function nodeStyle(t: Tensor): string {
   return t.requiresGrad ? `shape=box, style="rounded,filled", fillcolor="#fdf6e3"` : `shape=box, style="rounded,dashed"`;
 }
 
-function gradLabel(t: Tensor, digits: number): string {
-  return t.grad === null ? "" : `, label=<<font color="${GRAD_COLOUR}">${escapeHtml(formatTensor(t.grad, { digits }))}</font>>`;
+function gradLabel(grad: Tensor | null, digits: number): string {
+  return grad === null ? "" : `, label=<<font color="${GRAD_COLOUR}">${escapeHtml(formatTensor(grad, { digits }))}</font>>`;
+}
+
+/**
+ * The gradient each input of `t`'s op received through that op: its backward rule applied to
+ * dL/dt again — possible while the graph is kept (`backward({ retainGraph: true })`). Null
+ * when the rule is gone or dL/dt unknown: the edges then show each input's total gradient.
+ */
+function edgeGradients(t: Tensor): readonly (Tensor | null)[] | null {
+  const node = t.gradFn;
+  if (node === null || node.rule === null || t.grad === null) return null;
+  const rule = node.rule;
+  const grad = t.grad;
+  return noGrad(() => rule(grad));
 }
 
 /**
  * Graphviz DOT of the graph that produced `root`: one node per tensor (inputs as boxes, op
  * results as ellipses with the op and its forward value), and an edge from each input to the
- * op that used it, labelled with the input's gradient dL/d(input) when it is known. Leaves get
- * `.grad` from `backward()`; call {@link retainGrads} before `backward()` to keep the gradients
- * of intermediate results as well. Render with `viz.renderDot`.
+ * op that used it, labelled with the gradient that flowed back along that edge. Call
+ * {@link retainGrads} before `backward({ retainGraph: true })` for the full picture: every edge
+ * then carries its own share (a value used twice gets two edges whose gradients add up to its
+ * `.grad`). Without `retainGraph` the edges show each input's total gradient, and without
+ * `retainGrads` only leaves have one. Render with `viz.renderDot`.
  *
  * @example
  * ```ts
@@ -68,7 +84,7 @@ function gradLabel(t: Tensor, digits: number): string {
  * const z = tensor(-4, { requiresGrad: true });
  * const q = x.add(y);
  * const f = viz.retainGrads(q.mul(z));
- * f.backward();
+ * f.backward(undefined, { retainGraph: true });
  * const dot = viz.graph(f, { names: { x, y, z, q, f } });
  * console.log(dot.startsWith("digraph")); // true
  * ```
@@ -87,11 +103,15 @@ export function graph(root: Tensor, options: GraphOptions = {}): string {
   // Inputs first, so Graphviz places them in reading order.
   for (const t of [...tensors].reverse()) lines.push(`  ${ids.get(t)} [${nodeStyle(t)}, label=${nodeLabel(t, names.get(t), digits)}];`);
   for (const t of [...tensors].reverse()) {
-    for (const input of t.gradFn?.inputs ?? []) lines.push(`  ${ids.get(input)} -> ${ids.get(t)} [${input.requiresGrad ? "" : "style=dashed"}${gradLabel(input, digits)}];`.replace("[, ", "["));
+    const perEdge = edgeGradients(t);
+    (t.gradFn?.inputs ?? []).forEach((input, i) => {
+      const grad = input.requiresGrad ? (perEdge === null ? input.grad : (perEdge[i] ?? null)) : null;
+      lines.push(`  ${ids.get(input)} -> ${ids.get(t)} [${input.requiresGrad ? "" : "style=dashed"}${gradLabel(grad, digits)}];`.replace("[, ", "["));
+    });
   }
   if (root.grad !== null) {
     lines.push(`  output [shape=point, width=0.05];`);
-    lines.push(`  ${ids.get(root)} -> output [${gradLabel(root, digits).slice(2)}];`);
+    lines.push(`  ${ids.get(root)} -> output [${gradLabel(root.grad, digits).slice(2)}];`);
   }
   lines.push("}");
   return lines.join("\n") + "\n";

@@ -39,7 +39,7 @@ function lectureExample() {
 test("lecture example: values on the nodes, gradients on the edges (q = 3, f = −12, −4, −4, 3)", () => {
   const { x, y, z, q, f } = lectureExample();
   viz.retainGrads(f);
-  f.backward();
+  f.backward(undefined, { retainGraph: true });
   const { labels, edges } = parseDot(viz.graph(f, { names: { x, y, z, q, f } }));
   const id = (text: string) => [...labels].find(([, label]) => label === text)?.[0];
   const [ix, iy, iz, iq, iff] = [id("x -2"), id("y 5"), id("z -4"), id("+ → q 3"), id("× → f -12")];
@@ -61,7 +61,28 @@ test("before backward the graph has values but no gradient labels", () => {
   assert.ok(edges.every((e) => e.label === null));
 });
 
-test("a tensor used twice is one node with two edges, carrying its total gradient", () => {
+test("with retainGraph each edge carries its own share: x·x at x = 3 sends 3 along each edge (6 in all)", () => {
+  const x = tensor(3, { requiresGrad: true });
+  const f = viz.retainGrads(x.mul(x));
+  f.backward(undefined, { retainGraph: true });
+  const { labels, edges } = parseDot(viz.graph(f, { names: { x } }));
+  const fromX = edges.filter((e) => labels.get(e.from) === "x 3");
+  assert.deepEqual(fromX.map((e) => e.label), ["3", "3"]);
+  assert.equal(x.grad!.item(), 6);
+});
+
+test("fan-out into different ops: each edge its own gradient, summing to the leaf's", () => {
+  // f = (x + 1) · (2x) at x = 2: through + the gradient is 2x = 4, through ×2 it is (x + 1) · 2 = 6.
+  const x = tensor(2, { requiresGrad: true, dtype: "float64" });
+  const f = viz.retainGrads(x.add(1).mul(x.mul(2)));
+  f.backward(undefined, { retainGraph: true });
+  const { labels, edges } = parseDot(viz.graph(f, { names: { x } }));
+  const fromX = edges.filter((e) => labels.get(e.from) === "x 2").map((e) => `${labels.get(e.to)!.split(" ")[0]}:${e.label}`).sort();
+  assert.deepEqual(fromX, ["+:4", "×:6"]);
+  assert.equal(x.grad!.item(), 10);
+});
+
+test("without retainGraph, a tensor used twice is one node with two edges, carrying its total gradient", () => {
   const x = tensor(3, { requiresGrad: true });
   const f = x.mul(x);
   f.backward();

@@ -106,7 +106,8 @@ function asJson(value: NamedValue): Record<string, unknown> {
 async function drawExpression(expression: string, variables: Map<string, string>, flags: GraphFlags): Promise<void> {
   const evaluation = evaluateStatements(parseExpression(expression), variableTensors(variables, flags.shape, flags.seed));
   const { output } = evaluation;
-  output.tensor.backward(output.tensor.size === 1 ? undefined : output.tensor.mul(0).add(1));
+  // retainGraph: viz.graph re-applies each op's rule to show the gradient on every edge.
+  output.tensor.backward(output.tensor.size === 1 ? undefined : output.tensor.mul(0).add(1), { retainGraph: true });
   const names = new Map<Tensor, string>([...evaluation.variables, ...evaluation.intermediates].map((v) => [v.tensor, v.name]));
   const dot = viz.graph(output.tensor, { names });
   const out = flags.out ?? defaultRunDir("graph-");
