@@ -22,10 +22,10 @@ export function skipReason(): string | null {
   return null;
 }
 
-/** Builds the page into playground/dist (Vite, with the nabla alias to src/index.ts). */
-export async function buildPlayground(): Promise<void> {
+/** Builds the page (Vite, with the nabla alias to src/index.ts) into `outDir`, by default playground/dist. */
+export async function buildPlayground(outDir = DIST): Promise<void> {
   const { build } = await import("vite");
-  await build({ root: join(REPO, "playground"), configFile: join(REPO, "playground", "vite.config.ts"), logLevel: "error" });
+  await build({ root: join(REPO, "playground"), configFile: join(REPO, "playground", "vite.config.ts"), logLevel: "error", build: { outDir, emptyOutDir: true } });
 }
 
 const TYPES: Record<string, string> = {
