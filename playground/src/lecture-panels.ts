@@ -28,12 +28,6 @@ function rowsOf(values: Float32Array | Float64Array, columns: number): number[][
   return Array.from({ length: values.length / columns }, (_, i) => Array.from(values.subarray(i * columns, (i + 1) * columns)));
 }
 
-function makeLogisticButton(app: App): HTMLButtonElement {
-  const button = html("button", { id: "make-logistic" }, "make it logistic regression (0 hidden layers, x₁ x₂)");
-  button.addEventListener("click", () => app.update({ layers: [], features: ["x1", "x2"] }, "model"));
-  return button;
-}
-
 /** True when the network is a single linear layer on x1, x2. */
 function isLinearOnXY(app: App): boolean {
   return app.state.layers.length === 0 && app.state.features.join() === "x1,x2";
@@ -41,7 +35,7 @@ function isLinearOnXY(app: App): boolean {
 
 function renderLogistic(app: App, panel: HTMLElement): void {
   if (!isLinearOnXY(app) || app.classes !== 2) {
-    panel.replaceChildren(html("p", {}, "Logistic regression is a network with no hidden layer on x₁, x₂ and two classes: p = σ(w₁x₁ + w₂x₂ + b)."), makeLogisticButton(app));
+    panel.replaceChildren(html("p", {}, "Logistic regression is a network with no hidden layer on x₁, x₂ and two classes: p = σ(w₁x₁ + w₂x₂ + b)."));
     return;
   }
   const linear = app.trainer.network.linears[0]!;
@@ -109,8 +103,28 @@ function describePoint(app: App, x: number, y: number): string {
   });
 }
 
+/**
+ * The button that sets the network up for the view's lecture: no hidden layer on x₁, x₂ (and,
+ * for softmax, K clouds). It lives outside the panels redrawn every frame, so a click lands.
+ */
+function setupButton(app: App): HTMLElement | null {
+  if (app.state.view === "logistic" && !(isLinearOnXY(app) && app.classes === 2)) {
+    const button = html("button", { id: "make-logistic" }, "make it logistic regression (0 hidden layers, x₁ x₂)");
+    button.addEventListener("click", () => app.update({ layers: [], features: ["x1", "x2"], data: app.classes === 2 ? app.state.data : "clouds", extra: [] }, "data"));
+    return button;
+  }
+  if (app.state.view === "softmax" && !(isLinearOnXY(app) && app.classes > 2)) {
+    const button = html("button", { id: "make-softmax" }, "make it softmax regression (K clouds, 0 hidden layers, x₁ x₂)");
+    button.addEventListener("click", () => app.update({ layers: [], features: ["x1", "x2"], data: "kclouds", extra: [] }, "data"));
+    return button;
+  }
+  return null;
+}
+
 export function bindLecturePanels(app: App): void {
   const panel = byId("lecture-panel");
+  const actions = html("div", { class: "row" });
+  panel.append(actions);
   const main = html("div");
   const hover = html("p", { id: "softmax-hover", class: "equation" }, "hover the plane to see z and softmax(z) there");
   const demo = html("div", { class: "demo" });
@@ -124,6 +138,8 @@ export function bindLecturePanels(app: App): void {
   });
   app.afterChange.push(() => {
     panel.hidden = app.state.view !== "logistic" && app.state.view !== "softmax";
+    const button = setupButton(app);
+    actions.replaceChildren(...(button === null ? [] : [button]));
     if (app.state.view === "softmax") renderSoftmaxDemo(app, demo);
     else demo.replaceChildren();
   });

@@ -113,7 +113,11 @@ describe("playground in Chromium: training", { skip: browserSkip(), timeout: 120
   });
 
   test("logistic regression shows w1, w2, b converging on two clouds", async () => {
-    const { page, problems } = await open("view=logistic&data=clouds&layers=&features=x1,x2");
+    const { page, problems } = await open("view=logistic&data=moons&layers=4&features=x1,x2,x1sq");
+    await page.click("#make-logistic");
+    assert.equal(await page.textContent("#layer-count"), "0");
+    assert.equal(await page.locator("#make-logistic").count(), 0);
+    await page.selectOption("#dataset", "clouds");
     const before = await page.textContent("#logistic-parameters");
     await page.click("#run");
     await page.waitForFunction(() => Number(document.querySelector("#train-accuracy")!.textContent) >= 0.95, null, { timeout: 10_000 });

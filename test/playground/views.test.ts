@@ -116,7 +116,10 @@ describe("playground in Chromium: lecture views, URL state, data, export", { ski
   });
 
   test("the softmax demo overflows naively and not when stable; the Jacobian of Wx is W", async () => {
-    const { page, problems } = await open("view=softmax&data=kclouds&classes=3&layers=");
+    const { page, problems } = await open("view=softmax&data=circle&layers=3");
+    await page.click("#make-softmax");
+    assert.equal(await page.inputValue("#dataset"), "kclouds");
+    assert.equal(await page.textContent("#layer-count"), "0");
     assert.match((await page.textContent("#softmax-naive"))!, /NaN/);
     assert.match((await page.textContent("#softmax-stable"))!, /\[1, 0, 0\]/);
     await page.hover("#plane", { position: { x: 100, y: 100 } });
