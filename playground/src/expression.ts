@@ -26,77 +26,97 @@ function tokenize(source: string): Token[] {
   return tokens;
 }
 
-/** Parses `source`; throws an error naming the position of the first thing it cannot read. */
-export function parseExpression(source: string): Expression {
-  const tokens = tokenize(source);
-  let index = 0;
-  const peek = (): string | undefined => tokens[index]?.text;
-  const fail = (expected: string): never => {
-    const token = tokens[index];
+/** Recursive descent over the tokens, one method per precedence level. */
+class Parser {
+  private index = 0;
+
+  constructor(private readonly tokens: Token[]) {}
+
+  parse(): Expression {
+    const expression = this.sum();
+    if (this.index < this.tokens.length) this.fail("an operator");
+    return expression;
+  }
+
+  private peek(): string | undefined {
+    return this.tokens[this.index]?.text;
+  }
+
+  private fail(expected: string): never {
+    const token = this.tokens[this.index];
     throw new Error(token === undefined ? `expression: expected ${expected} at the end` : `expression: expected ${expected} at position ${token.position + 1}, found "${token.text}"`);
-  };
-  const expect = (text: string): void => {
-    if (peek() !== text) fail(`"${text}"`);
-    index++;
-  };
-  const sum = (): Expression => {
-    let left = product();
-    while (peek() === "+" || peek() === "-") {
-      const op = tokens[index++]!.text as "+" | "-";
-      left = { kind: "binary", op, left, right: product() };
+  }
+
+  private expect(text: string): void {
+    if (this.peek() !== text) this.fail(`"${text}"`);
+    this.index++;
+  }
+
+  private sum(): Expression {
+    let left = this.product();
+    while (this.peek() === "+" || this.peek() === "-") {
+      const op = this.tokens[this.index++]!.text as "+" | "-";
+      left = { kind: "binary", op, left, right: this.product() };
     }
     return left;
-  };
-  const product = (): Expression => {
-    let left = power();
-    while (peek() === "*" || peek() === "/") {
-      const op = tokens[index++]!.text as "*" | "/";
-      left = { kind: "binary", op, left, right: power() };
+  }
+
+  private product(): Expression {
+    let left = this.power();
+    while (this.peek() === "*" || this.peek() === "/") {
+      const op = this.tokens[this.index++]!.text as "*" | "/";
+      left = { kind: "binary", op, left, right: this.power() };
     }
     return left;
-  };
-  const power = (): Expression => {
-    const base = unary();
-    if (peek() !== "^") return base;
-    index++;
-    return { kind: "binary", op: "^", left: base, right: power() };
-  };
-  const unary = (): Expression => {
-    if (peek() === "-") {
-      index++;
-      return { kind: "negate", argument: unary() };
-    }
-    return primary();
-  };
-  const primary = (): Expression => {
-    const token = peek();
-    if (token === undefined) return fail("a number, a variable or \"(\"");
+  }
+
+  /** `^` binds tighter than unary minus on its left and is right-associative: 2^3^x = 2^(3^x). */
+  private power(): Expression {
+    const base = this.unary();
+    if (this.peek() !== "^") return base;
+    this.index++;
+    return { kind: "binary", op: "^", left: base, right: this.power() };
+  }
+
+  private unary(): Expression {
+    if (this.peek() !== "-") return this.primary();
+    this.index++;
+    return { kind: "negate", argument: this.unary() };
+  }
+
+  private primary(): Expression {
+    const token = this.peek();
     if (token === "(") {
-      index++;
-      const inner = sum();
-      expect(")");
+      this.index++;
+      const inner = this.sum();
+      this.expect(")");
       return inner;
     }
-    if (/^[\d.]/.test(token)) {
-      index++;
+    if (token !== undefined && /^[\d.]/.test(token)) {
+      this.index++;
       return { kind: "number", value: Number(token) };
     }
-    if (/^[A-Za-z_]/.test(token)) {
-      index++;
-      if (peek() !== "(") return { kind: "variable", name: token };
-      if (!(FUNCTION_NAMES as readonly string[]).includes(token)) {
-        throw new Error(`expression: unknown function "${token}" (known: ${FUNCTION_NAMES.join(", ")})`);
-      }
-      index++;
-      const argument = sum();
-      expect(")");
-      return { kind: "call", name: token as FunctionName, argument };
+    if (token !== undefined && /^[A-Za-z_]/.test(token)) return this.name(token);
+    return this.fail('a number, a variable or "("');
+  }
+
+  /** A variable, or a call when a "(" follows. */
+  private name(token: string): Expression {
+    this.index++;
+    if (this.peek() !== "(") return { kind: "variable", name: token };
+    if (!(FUNCTION_NAMES as readonly string[]).includes(token)) {
+      throw new Error(`expression: unknown function "${token}" (known: ${FUNCTION_NAMES.join(", ")})`);
     }
-    return fail("a number, a variable or \"(\"");
-  };
-  const expression = sum();
-  if (index < tokens.length) fail("an operator");
-  return expression;
+    this.index++;
+    const argument = this.sum();
+    this.expect(")");
+    return { kind: "call", name: token as FunctionName, argument };
+  }
+}
+
+/** Parses `source`; throws an error naming the position of the first thing it cannot read. */
+export function parseExpression(source: string): Expression {
+  return new Parser(tokenize(source)).parse();
 }
 
 /** Parses `x=-2, y=5` into a map; throws on a malformed entry. */
