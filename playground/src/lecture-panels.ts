@@ -129,7 +129,7 @@ export function bindLecturePanels(app: App): void {
   const hover = html("p", { id: "softmax-hover", class: "equation" }, "hover the plane to see z and softmax(z) there");
   const demo = html("div", { class: "demo" });
   panel.append(main, demo);
-  byId("plane").addEventListener("mousemove", (event) => {
+  byId("plane").addEventListener("pointermove", (event) => {
     if (app.state.view === "softmax") hover.textContent = describePoint(app, ...app.plane.fromEvent(event));
   });
   app.afterRender.push(() => {
