@@ -46,11 +46,12 @@ export function boundaryImage(probabilities: Float32Array, classes: number, reso
 
 /**
  * Paints one neuron's values: blue above `neutral` (its "off" value: 0, or ½ for a sigmoid),
- * orange below, scaled to the largest deviation so every map shows its shape.
+ * orange below, scaled to the largest deviation (at least 0.1) so every map shows its shape.
  */
 export function neuronImage(values: Float32Array | Float64Array, stride: number, offset: number, resolution: number, neutral = 0): ImageData {
   const image = new ImageData(resolution, resolution);
-  let largest = 1e-6;
+  // the floor keeps a nearly constant neuron pale instead of blowing its tiny wiggles up
+  let largest = 0.1;
   for (let i = 0; i < resolution * resolution; i++) largest = Math.max(largest, Math.abs(values[i * stride + offset]! - neutral));
   for (let i = 0; i < resolution * resolution; i++) {
     const v = (values[i * stride + offset]! - neutral) / largest;
