@@ -71,10 +71,12 @@ for (const workload of workloads) {
     console.log("bench: W3 skipped: Fashion-MNIST not found in /usr/share/datasets/fashion-mnist (Debian package dataset-fashion-mnist)");
     continue;
   }
-  for (const framework of frameworks) {
-    const slow = workload === "W3" && (framework.name === "nabla-js" || framework.name === "tfjs-cpu");
-    const count = slow ? slowReps : reps;
-    for (let r = 0; r < count; r++) {
+  // rounds interleave the frameworks, so a burst of load from elsewhere hits all of them alike
+  for (let r = 0; r < Math.max(reps, slowReps); r++) {
+    for (const framework of frameworks) {
+      const slow = workload === "W3" && (framework.name === "nabla-js" || framework.name === "tfjs-cpu");
+      const count = slow ? slowReps : reps;
+      if (r >= count) continue;
       const started = performance.now();
       const got = runOnce(framework, workload);
       results.push(...got);
