@@ -1,7 +1,7 @@
-// Worker threads that run slices of a matmul on the calling thread's shared WebAssembly
-// memory. Each worker owns a small control block in that memory: the caller writes the
-// job's arguments and bumps a sequence number; the worker spins briefly (so back-to-back small
-// jobs skip the ~30 µs wake-up), then sleeps in Atomics.wait. Workers are unref'd and block
+// Worker threads that run row bands of a matmul on the calling thread's shared WebAssembly
+// memory. Each worker owns a small control block in that memory: the caller writes the job's
+// arguments and posts it; the worker spins briefly (so back-to-back jobs skip the ~30 µs
+// wake-up), then sleeps in Atomics.wait. Workers are unref'd and block
 // only in Atomics.wait, so the process exits by itself when the main thread is done.
 import type { Kernels } from "./wasm-module.js";
 
@@ -9,9 +9,12 @@ import type { Kernels } from "./wasm-module.js";
 export const SLOT_INTS = 32;
 const SPINS = 20_000;
 
-// Control block fields (Int32 indices): the caller bumps SEQUENCE, the worker answers in DONE,
-// FAILED flags a kernel that threw, READY says the worker has instantiated the module.
-const SEQUENCE = 0, DONE = 1, DTYPE = 2, ARGS = 3, FAILED = 20, READY = 21;
+// Control block fields (Int32 indices). STATE walks IDLE → POSTED (caller) → RUNNING (worker
+// claims it) → DONE (worker) → IDLE (caller). A caller that finishes its own band while a job
+// is still POSTED takes it back (POSTED → IDLE) and runs it itself: on a busy machine a worker
+// that the scheduler has not woken costs nothing but its share of the work.
+const STATE = 0, DTYPE = 1, ARGS = 2, FAILED = 20, READY = 21;
+const IDLE = 0, POSTED = 1, RUNNING = 2, DONE = 3;
 
 // Runs in each worker, evaluated from this string so it loads the same way under tsx and from
 // dist/, and written to run as a script or as a module (workers may inherit --input-type).
@@ -23,21 +26,20 @@ const k = instance.exports;
 const c = new Int32Array(memory.buffer, slot, ${SLOT_INTS});
 Atomics.store(c, ${READY}, 1);
 Atomics.notify(c, ${READY});
-let seen = 0;
 for (;;) {
   let spin = 0;
-  while (Atomics.load(c, ${SEQUENCE}) === seen) {
-    if (++spin > spins) { Atomics.wait(c, ${SEQUENCE}, seen); spin = 0; }
+  for (let state = Atomics.load(c, ${STATE}); state !== ${POSTED}; state = Atomics.load(c, ${STATE})) {
+    if (++spin > spins) { Atomics.wait(c, ${STATE}, state); spin = 0; }
   }
-  seen = Atomics.load(c, ${SEQUENCE});
+  if (Atomics.compareExchange(c, ${STATE}, ${POSTED}, ${RUNNING}) !== ${POSTED}) continue; // taken back
   const a = ${ARGS};
   try {
     (c[${DTYPE}] === 1 ? k.matmulF64 : k.matmulF32)(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], c[a + 10], c[a + 11], c[a + 12], c[a + 13], c[a + 14], c[a + 15]);
   } catch {
     Atomics.store(c, ${FAILED}, 1);
   }
-  Atomics.store(c, ${DONE}, seen);
-  Atomics.notify(c, ${DONE});
+  Atomics.store(c, ${STATE}, ${DONE});
+  Atomics.notify(c, ${STATE});
 }
 `;
 
@@ -69,7 +71,6 @@ export function defaultWorkerCount(): number {
 
 export class ThreadPool {
   private readonly control: Int32Array;
-  private readonly sequence: number[];
   private started: boolean | null = null;
 
   private constructor(
@@ -81,7 +82,6 @@ export class ThreadPool {
     module: WebAssembly.Module,
   ) {
     this.control = new Int32Array(memory.buffer, slots, workers * SLOT_INTS);
-    this.sequence = new Array<number>(workers).fill(0);
     for (let w = 0; w < workers; w++) {
       createWorker(WORKER_SOURCE, { module, memory, slot: slots + w * SLOT_INTS * 4, spins: SPINS }).unref();
     }
@@ -106,28 +106,32 @@ export class ThreadPool {
   matmul(f64: boolean, jobs: MatmulArgs[]): boolean {
     if (!this.ready()) return false;
     const c = this.control;
+    const kernel = f64 ? this.kernels.matmulF64 : this.kernels.matmulF32;
     for (let j = 1; j < jobs.length; j++) {
       const base = (j - 1) * SLOT_INTS;
       const args = jobs[j]!;
       c[base + DTYPE] = f64 ? 1 : 0;
       for (let i = 0; i < args.length; i++) c[base + ARGS + i] = Number(args[i]);
-      const next = ++this.sequence[j - 1]!;
-      Atomics.store(c, base + SEQUENCE, next);
-      Atomics.notify(c, base + SEQUENCE);
+      Atomics.store(c, base + STATE, POSTED);
+      Atomics.notify(c, base + STATE);
     }
-    (f64 ? this.kernels.matmulF64 : this.kernels.matmulF32)(...jobs[0]!);
+    kernel(...jobs[0]!);
     let failed = false;
     for (let j = 1; j < jobs.length; j++) {
       const base = (j - 1) * SLOT_INTS;
-      const expected = this.sequence[j - 1]!;
+      if (Atomics.compareExchange(c, base + STATE, POSTED, IDLE) === POSTED) {
+        kernel(...jobs[j]!); // the worker never woke up: do its share here
+        continue;
+      }
       let spin = 0;
-      for (let seen = Atomics.load(c, base + DONE); seen !== expected; seen = Atomics.load(c, base + DONE)) {
+      for (let state = Atomics.load(c, base + STATE); state !== DONE; state = Atomics.load(c, base + STATE)) {
         if (++spin > SPINS) {
-          Atomics.wait(c, base + DONE, seen, 1);
+          Atomics.wait(c, base + STATE, state, 1);
           spin = 0;
         }
       }
       if (Atomics.exchange(c, base + FAILED, 0) !== 0) failed = true;
+      Atomics.store(c, base + STATE, IDLE);
     }
     if (failed) throw new Error("wasm backend: a matmul kernel failed on a worker thread");
     return true;

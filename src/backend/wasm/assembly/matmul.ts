@@ -155,10 +155,13 @@ export function matmul<T>(a: usize, b: usize, out: usize, batch: i32, m: i32, k:
     const bt = at<T>(b, t * strideB);
     const ct = at<T>(out, t * m * n);
     if (k == 0) memory.fill(at<T>(ct, rowStart * n), 0, (<usize>((rowEnd - rowStart) * n)) << alignof<T>());
+    // equal k blocks (784 = 4 × 196, not 3 × 256 + 16): no thin last block to pack and run
+    const kBlocks = (k + KC - 1) / KC;
+    const kStep = kBlocks > 0 ? (k + kBlocks - 1) / kBlocks : KC;
     for (let jc = 0; jc < n; jc += NC) {
       const nc = min(NC, n - jc);
-      for (let pc = 0; pc < k; pc += KC) {
-        const kc = min(KC, k - pc);
+      for (let pc = 0; pc < k; pc += kStep) {
+        const kc = min(kStep, k - pc);
         packB<T>(bt, k, n, transB, pc, kc, jc, nc, bp);
         for (let ic = rowStart; ic < rowEnd; ic += MC) {
           const mc = min(MC, rowEnd - ic);
