@@ -39,8 +39,11 @@ export class WasmBackend implements Backend {
   /** Which build runs: "relaxed-simd" where the engine validates it, else "simd". */
   readonly variant: "relaxed-simd" | "simd";
   readonly arena: WasmArena;
-  /** Worker threads for large products; null when single-threaded. */
-  readonly pool: ThreadPool | null;
+  /** Threads a large matmul runs on, the caller included (1 when single-threaded). */
+  readonly threads: number;
+  /** Starts the worker threads on the first product big enough to use them. */
+  private readonly startPool: () => ThreadPool | null;
+  private pool: ThreadPool | null | undefined;
   private readonly k: Kernels;
   private readonly js = new JsBackend();
 
@@ -54,12 +57,8 @@ export class WasmBackend implements Backend {
     const control = Math.ceil(kernels.heapBase() / 64) * 64;
     const controlBytes = threaded ? workers * SLOT_INTS * 4 : 0;
     this.arena = new WasmArena(memory, control + controlBytes);
-    this.pool = threaded ? ThreadPool.create(kernels, memory, module, control, workers) : null;
-  }
-
-  /** Threads a large matmul runs on (1 when single-threaded). */
-  get threads(): number {
-    return this.pool === null ? 1 : this.pool.workers + 1;
+    this.threads = threaded ? workers + 1 : 1;
+    this.startPool = () => (threaded ? ThreadPool.create(kernels, memory, module, control, workers) : null);
   }
 
   allocate(size: number, dtype: DType): DataRef {
@@ -163,7 +162,8 @@ export class WasmBackend implements Backend {
       const tile = arena.allocate(this.k.matmulTile() * 8);
       return [ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile, rowStart, rowEnd];
     });
-    if (jobs.length === 1 || !this.pool!.matmul(f64, jobs)) {
+    if (jobs.length > 1 && this.pool === undefined) this.pool = this.startPool();
+    if (jobs.length === 1 || this.pool === null || !this.pool!.matmul(f64, jobs)) {
       const whole = jobs[0]!;
       whole[15] = m;
       (f64 ? this.k.matmulF64 : this.k.matmulF32)(...whole);
