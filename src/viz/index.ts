@@ -12,3 +12,7 @@ export { lossCurve } from "./loss-curve.js";
 export type { History, EpochMetrics, LossCurveOptions } from "./loss-curve.js";
 export { moduleGraph } from "./module-graph.js";
 export type { ModuleGraphOptions, LayeredModel } from "./module-graph.js";
+export { parseExpression, EXPRESSION_FUNCTIONS } from "./expression/parse-expression.js";
+export type { ParsedExpression, ExpressionStatement, ExpressionNode, ExpressionOperator, ExpressionFunction } from "./expression/parse-expression.js";
+export { evaluateExpression, applyExpressionOperation } from "./expression/evaluate-expression.js";
+export type { ExpressionEvaluation, ExpressionValue, ExpressionOperation } from "./expression/evaluate-expression.js";
