@@ -41,6 +41,8 @@ const cases: [string, () => string[], RegExp][] = [
   ["expression variable without a value", () => ["graph", "x * y", "--x", "1"], /^nabla graph: y has no value: pass --y <number or JSON array>/],
   ["unknown function", () => ["graph", "gelu(x)", "--x", "1"], /^nabla graph: unknown function gelu\(\) at column 1/],
   ["shapes that do not broadcast", () => ["graph", "x + y", "--x", "[1,2]", "--y", "[1,2,3]"], /^nabla graph: x \+ y: add: cannot broadcast \[2\] with \[3\]$/],
+  ["expression variable given but unused", () => ["graph", "x * 2", "--x", "1", "--y", "2"], /^nabla graph: --y is given but y does not appear in the expression$/],
+  ["expression variable given but assigned first", () => ["graph", "x = 2; f = x * y", "--x", "1", "--y", "2"], /^nabla graph: --x is given but the expression assigns x before reading it$/],
 ];
 
 describe("bad input: non-zero exit, one line naming the problem, no stack trace", { concurrency: 4, skip: backendUnderTest !== "js" && "the CLI runs on the default backend; tested in the js pass" }, () => {

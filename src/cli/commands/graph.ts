@@ -3,8 +3,6 @@ import { writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { Command } from "commander";
 import { Generator, io, randn, tensor, viz, type NestedArray, type Tensor } from "../../index.js";
-import { evaluateStatements, type Evaluation, type NamedValue } from "../expression/evaluate-expression.js";
-import { parseExpression } from "../expression/parse-expression.js";
 import { integerAtLeast } from "../option-parsers.js";
 import { defaultRunDir, writePicture } from "../run-files.js";
 import { fail } from "../user-error.js";
@@ -12,7 +10,7 @@ import { fail } from "../user-error.js";
 const EXAMPLES = `
 Variables are given as options: --x -2 (a number), --W "[[1,2],[3,4]]" (a JSON array),
 or --shape W=2,3 (standard normal values from --seed). Functions: exp log tanh sigmoid relu
-softmax sum mean sqrt abs. Operators: + - * / @ ** and parentheses; "name = …; …" names steps.
+softmax sum mean sqrt abs. Operators: + - * / @ ** (or ^) and parentheses; "name = …; …" names steps.
 
 Examples:
   $ nabla graph "(x + y) * z" --x -2 --y 5 --z -4       # the lecture: q = 3, f = -12; df/dx = -4, df/dy = -4, df/dz = 3
@@ -88,7 +86,26 @@ function variableTensors(values: Map<string, string>, shapes: readonly string[],
 
 const show = (t: Tensor | null) => (t === null ? "—" : viz.formatTensor(t, { maxElements: 12 }));
 
-function report(evaluation: Evaluation, files: string[]): string {
+/** The library's expression errors, as one-line user errors without the function's name. */
+function asUserError<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    return fail((error as Error).message.replace(/^(parseExpression|evaluateExpression): /, ""));
+  }
+}
+
+/** Refuses a variable the expression needs but was not given, or one given but never read. */
+function checkVariables(parsed: viz.ParsedExpression, given: ReadonlyMap<string, unknown>): void {
+  const missing = parsed.variables.find((name) => !given.has(name));
+  if (missing !== undefined) fail(`${missing} has no value: pass --${missing} <number or JSON array>, or --shape ${missing}=2,3 for random values`);
+  const unused = [...given.keys()].find((name) => !parsed.variables.includes(name));
+  if (unused === undefined) return;
+  const assigned = parsed.statements.some((s) => s.name === unused);
+  fail(`--${unused} is given but ${assigned ? `the expression assigns ${unused} before reading it` : `${unused} does not appear in the expression`}`);
+}
+
+function report(evaluation: viz.ExpressionEvaluation, files: string[]): string {
   const { variables, intermediates, output } = evaluation;
   const lines = ["forward"];
   for (const v of variables) lines.push(`  ${v.name} = ${show(v.tensor)}`);
@@ -99,12 +116,15 @@ function report(evaluation: Evaluation, files: string[]): string {
   return lines.join("\n") + "\n";
 }
 
-function asJson(value: NamedValue): Record<string, unknown> {
+function asJson(value: viz.ExpressionValue): Record<string, unknown> {
   return { name: value.name, ...(value.formula === undefined ? {} : { formula: value.formula }), value: value.tensor.toArray(), grad: value.tensor.grad?.toArray() ?? null };
 }
 
 async function drawExpression(expression: string, variables: Map<string, string>, flags: GraphFlags): Promise<void> {
-  const evaluation = evaluateStatements(parseExpression(expression), variableTensors(variables, flags.shape, flags.seed));
+  const parsed = asUserError(() => viz.parseExpression(expression));
+  const given = variableTensors(variables, flags.shape, flags.seed);
+  checkVariables(parsed, given);
+  const evaluation = asUserError(() => viz.evaluateExpression(parsed, given));
   const { output } = evaluation;
   // retainGraph: viz.graph re-applies each op's rule to show the gradient on every edge.
   output.tensor.backward(output.tensor.size === 1 ? undefined : output.tensor.mul(0).add(1), { retainGraph: true });
