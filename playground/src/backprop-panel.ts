@@ -5,9 +5,9 @@
 import { nn, tensor, type Tensor } from "nabla";
 import type { App } from "./app.js";
 import { byId } from "./dom.js";
-import { parseExpression, parseVariables } from "./expression.js";
 import { expressionGraph, GraphRecorder, type Graph } from "./graph.js";
 import { backwardOrder, describeStep, renderGraph, type GraphProgress } from "./graph-view.js";
+import { parseVariables } from "./variables.js";
 
 /** The network's loss on one training point as a graph of layer-sized operations. */
 export function networkGraph(app: App, pointIndex: number): Graph {
@@ -55,7 +55,7 @@ export function bindBackpropPanel(app: App): void {
     byId("variables-label").hidden = fromNetwork;
     byId("point-label").hidden = !fromNetwork;
     try {
-      graph = fromNetwork ? networkGraph(app, Number(point.value)) : expressionGraph(parseExpression(expression.value), parseVariables(variables.value));
+      graph = fromNetwork ? networkGraph(app, Number(point.value)) : expressionGraph(expression.value, parseVariables(variables.value));
       byId("graph-error").textContent = "";
       progress = { forward: graph.nodes.length, backward: backwardOrder(graph).length };
     } catch (error) {

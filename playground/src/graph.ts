@@ -1,10 +1,10 @@
 /**
  * Builds the computational graph the backprop view draws, computing every number with nabla:
- * forward values come from the tensors, gradients from `backward()` with `retainGrad()` on
- * each intermediate, and each edge's share of a gradient from a second, local backward.
+ * an expression is parsed and evaluated by `viz.evaluateExpression` (the same language as
+ * `nabla graph`), gradients come from `backward()` with `retainGrad()` on each intermediate,
+ * and each edge's share of a gradient from a second, local backward.
  */
-import { tensor, type Tensor } from "nabla";
-import type { Expression } from "./expression.js";
+import { tensor, viz, type Tensor } from "nabla";
 
 export interface GraphNode {
   id: number;
@@ -49,9 +49,19 @@ export class GraphRecorder {
     return this.push({ label, kind: "constant", inputs: [], value: value.detach() });
   }
 
+  /** A leaf the caller made with `requiresGrad`, used as is: its gradient lands in its own `.grad`. */
+  leaf(label: string, value: Tensor): number {
+    return this.push({ label, kind: "input", inputs: [], value });
+  }
+
   operation(label: string, inputs: number[], apply: Apply): number {
     const value = apply(inputs.map((i) => this.nodes[i]!.value));
     if (value.requiresGrad) value.retainGrad();
+    return this.computed(label, inputs, value, apply);
+  }
+
+  /** An operation whose value was computed elsewhere; `apply` re-runs it for the edge shares. */
+  computed(label: string, inputs: number[], value: Tensor, apply: Apply): number {
     const id = this.push({ label, kind: "operation", inputs, value });
     this.applies.set(id, apply);
     return id;
@@ -91,37 +101,33 @@ export class GraphRecorder {
   }
 }
 
-const OPERATION_LABELS = { "+": "+", "-": "−", "*": "×", "/": "÷", "^": "^" } as const;
+const OPERATION_LABELS: Partial<Record<viz.ExpressionOperation, string>> = { "+": "+", "-": "−", "*": "×", "/": "÷", "@": "@", "**": "^", neg: "−x" };
 
-/** Evaluates an expression with float64 tensors and returns its graph with gradients. */
-export function expressionGraph(expression: Expression, variables: ReadonlyMap<string, number>): Graph {
-  const recorder = new GraphRecorder();
-  const known = new Map<string, number>();
-  const scalar = (value: number): Tensor => tensor(value, { dtype: "float64" });
-  const visit = (node: Expression): number => {
-    switch (node.kind) {
-      case "number":
-        return recorder.constant(String(node.value), scalar(node.value));
-      case "variable": {
-        const value = variables.get(node.name);
-        if (value === undefined) throw new Error(`expression: the variable "${node.name}" has no value (add "${node.name}=…" to the values)`);
-        if (!known.has(node.name)) known.set(node.name, recorder.input(node.name, scalar(value)));
-        return known.get(node.name)!;
-      }
-      case "negate":
-        return recorder.operation("−x", [visit(node.argument)], ([a]) => a!.neg());
-      case "call": {
-        const name = node.name;
-        return recorder.operation(name, [visit(node.argument)], ([a]) => a![name]());
-      }
-      case "binary": {
-        const left = visit(node.left);
-        const right = visit(node.right);
-        const apply: Apply = ([a, b]) =>
-          node.op === "+" ? a!.add(b!) : node.op === "-" ? a!.sub(b!) : node.op === "*" ? a!.mul(b!) : node.op === "/" ? a!.div(b!) : a!.pow(b!);
-        return recorder.operation(OPERATION_LABELS[node.op], [left, right], apply);
-      }
+/** Adds one value of an evaluated expression; an alias (`f = x`) is the node it names. */
+function addValue(recorder: GraphRecorder, value: viz.ExpressionValue, ids: ReadonlyMap<viz.ExpressionValue, number>): number {
+  const inputs = value.operands.map((operand) => ids.get(operand)!);
+  switch (value.kind) {
+    case "variable":
+      return recorder.leaf(value.name, value.tensor);
+    case "constant":
+      return recorder.constant(String(value.tensor.item()), value.tensor);
+    case "alias":
+      return inputs[0]!;
+    case "operation": {
+      const operation = value.operation!;
+      return recorder.computed(OPERATION_LABELS[operation] ?? operation, inputs, value.tensor, (tensors) => viz.applyExpressionOperation(operation, tensors));
     }
-  };
-  return recorder.finish(visit(expression));
+  }
+}
+
+/** Evaluates expression text on float64 scalars and returns its graph with gradients. */
+export function expressionGraph(source: string, variables: ReadonlyMap<string, number>): Graph {
+  const parsed = viz.parseExpression(source);
+  const missing = parsed.variables.find((name) => !variables.has(name));
+  if (missing !== undefined) throw new Error(`expression: the variable "${missing}" has no value (add "${missing}=…" to the values)`);
+  const evaluation = viz.evaluateExpression(parsed, variables);
+  const recorder = new GraphRecorder();
+  const ids = new Map<viz.ExpressionValue, number>();
+  for (const value of evaluation.values) ids.set(value, addValue(recorder, value, ids));
+  return recorder.finish(ids.get(evaluation.output)!);
 }

@@ -36,6 +36,13 @@ describe("playground in Chromium: lecture views, URL state, data, export", { ski
     await page.press("#expression", "Enter");
     assert.equal(await grad("x"), "∂=−4", "d(x² + 1)/dx at −2 adds both uses of x");
     assert.match(page.url(), /expr=x\+\*\+x\+%2B\+1/);
+    // nabla's expression language: ^ is **, and -x^2 is -(x²) as in Python.
+    await page.fill("#expression", "-x^2 / 2");
+    await page.press("#expression", "Enter");
+    assert.deepEqual([await value("^"), await value("−x"), await grad("x")], ["4", "−4", "∂=2"]);
+    await page.fill("#expression", "x * w");
+    await page.press("#expression", "Enter");
+    assert.match((await page.textContent("#graph-error"))!, /the variable "w" has no value/);
 
     await page.selectOption("#graph-source", "network");
     assert.ok((await page.locator('#graph g.node[data-label="W1"]').count()) === 1);
