@@ -12,6 +12,7 @@ import * as movement from "../ops/movement.js";
 import { matmul } from "../ops/matmul.js";
 import { gather } from "../ops/gather.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
+import * as inPlace from "../ops/in-place.js";
 
 /** A number, or a tensor; the other operand of arithmetic methods. */
 export type Operand = Tensor | number;
@@ -152,6 +153,25 @@ export class Tensor {
     movement.copyInto(this, source);
     return this;
   }
+  // In-place updates outside the graph (src/ops/in-place.ts documents each); they return this.
+  /** this ← this + alpha·other, in place. */
+  add_(other: Operand, alpha = 1): this { inPlace.addInPlace(this, other, alpha); return this; }
+  /** this ← this − alpha·other, in place. */
+  sub_(other: Operand, alpha = 1): this { inPlace.subInPlace(this, other, alpha); return this; }
+  /** this ← this · other, in place. */
+  mul_(other: Operand): this { inPlace.mulInPlace(this, other); return this; }
+  /** this ← this / other, in place. */
+  div_(other: Operand): this { inPlace.divInPlace(this, other); return this; }
+  /** this ← this + value·a·b, in place. */
+  addcmul_(a: Operand, b: Operand, value = 1): this { inPlace.addcmulInPlace(this, a, b, value); return this; }
+  /** this ← this + value·a/b, in place. */
+  addcdiv_(a: Operand, b: Operand, value = 1): this { inPlace.addcdivInPlace(this, a, b, value); return this; }
+  /** this ← √this, in place. */
+  sqrt_(): this { inPlace.sqrtInPlace(this); return this; }
+  /** Sets every element to `value`, in place. */
+  fill_(value: number): this { inPlace.fillInPlace(this, value); return this; }
+  /** Sets every element to 0, in place. */
+  zero_(): this { inPlace.zeroInPlace(this); return this; }
   /** A contiguous copy with its own storage (differentiable). */
   clone(): Tensor {
     return movement.clone(this);

@@ -1,0 +1,242 @@
+/**
+ * In-place element-wise updates (PyTorch's `add_`, `mul_`, `addcmul_` …), outside the graph. The
+ * backend's element-wise kernels write straight into the target's own buffer, so an optimizer
+ * step or a running average allocates nothing (or one temporary) instead of a tensor per op.
+ *
+ * That is safe because both backends' element-wise kernels read element i of every input before
+ * writing element i of `out` (the WebAssembly one even copies its inputs first): the target may
+ * be an input and the output at once. An operand that reads the target's buffer at other indices
+ * (a transposed or broadcast view of the same storage) is copied first.
+ *
+ * No op here is recorded for autograd. A target that requires grad is refused while grad mode is
+ * on; as there are no version counters, changing a tensor that a recorded op saved for its
+ * backward (an input of `mul`, say) silently changes that gradient — update such tensors only
+ * after `backward()`, as optimizers do.
+ */
+import type { BinaryOp } from "../backend/backend.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import type { Operand, Tensor } from "../tensor/tensor.js";
+import { formatShape, shapesEqual } from "../tensor/shape.js";
+import { emptyLike, toOperand } from "./operand.js";
+import { cast, contiguous, expand } from "./movement.js";
+
+function checkTarget(op: string, target: Tensor): void {
+  if (isGradEnabled() && target.requiresGrad) {
+    throw new Error(`${op}: a tensor that requires grad cannot be modified in place while recording (the change would not be in the graph); wrap the update in noGrad()`);
+  }
+  if (!target.isContiguous) {
+    throw new Error(`${op}: the target ${formatShape(target.shape)} is a non-contiguous view (expanded, permuted or transposed) and cannot be written in place`);
+  }
+}
+
+function checkScalar(op: string, name: string, value: number): void {
+  if (typeof value !== "number") throw new Error(`${op}: ${name} must be a number, got ${typeof value}`);
+}
+
+/** `other` detached, on the target's backend and dtype, and broadcast to the target's shape. */
+function broadcastInto(op: string, target: Tensor, other: Operand): Tensor {
+  let y = toOperand(op, other, target).detach();
+  if (y.dtype !== target.dtype) y = cast(y, target.dtype);
+  if (shapesEqual(y.shape, target.shape)) return y;
+  try {
+    return expand(y, target.shape);
+  } catch {
+    throw new Error(`${op}: cannot broadcast ${formatShape(y.shape)} into ${formatShape(target.shape)}`);
+  }
+}
+
+/** Whether `y` (of the target's shape) reads each element of its storage at the target's index. */
+function sameLayout(y: Tensor, target: Tensor): boolean {
+  if (y.offset !== target.offset) return false;
+  return target.shape.every((size, d) => size === 1 || y.strides[d] === target.strides[d]);
+}
+
+/** An operand read while the target is written: a copy if it would see half-updated values. */
+function readWhileWriting(op: string, target: Tensor, other: Operand): Tensor {
+  const y = broadcastInto(op, target, other);
+  return y.storage === target.storage && !sameLayout(y, target) ? contiguous(y) : y;
+}
+
+/** target ← target op y, in the target's buffer. */
+function writeBinary(op: BinaryOp, target: Tensor, y: Tensor): void {
+  target.backend.binary(op, target.view(), y.view(), target.shape, target.storage.ref);
+}
+
+/** A new contiguous tensor of the target's shape: x op y (`y` a tensor view or a number). */
+function temporary(op: BinaryOp, target: Tensor, x: Tensor, y: Tensor | number): Tensor {
+  const out = emptyLike(target);
+  const right = typeof y === "number" ? broadcastInto(op, target, y) : y;
+  target.backend.binary(op, x.view(), right.view(), target.shape, out.storage.ref);
+  return out;
+}
+
+function addOrSub(name: string, op: "add" | "sub", target: Tensor, other: Operand, alpha: number): void {
+  checkTarget(name, target);
+  checkScalar(name, "alpha", alpha);
+  if (typeof other === "number") return writeBinary(op, target, broadcastInto(name, target, other * alpha));
+  const y = readWhileWriting(name, target, other);
+  // PyTorch computes other·alpha in the target's dtype, then adds: the same two roundings
+  writeBinary(op, target, alpha === 1 ? y : temporary("mul", target, y, alpha));
+}
+
+/**
+ * `target ← target + alpha·other` in place (PyTorch's `add_`); `other` broadcasts to the
+ * target's shape and is converted to its dtype. Backs {@link Tensor.add_}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "nabla";
+ * const x = tensor([1, 2]);
+ * x.add_(tensor([10, 20]), 0.5).add_(1);
+ * console.log(x.toArray()); // [7, 13]
+ * ```
+ */
+export function addInPlace(target: Tensor, other: Operand, alpha = 1): void {
+  addOrSub("add_", "add", target, other, alpha);
+}
+
+/**
+ * `target ← target − alpha·other` in place (PyTorch's `sub_`). Backs {@link Tensor.sub_}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "nabla";
+ * const x = tensor([[1, 2], [3, 4]]);
+ * x.sub_(tensor([1, 2]), 2); // the row broadcasts over both rows
+ * console.log(x.toArray()); // [[-1, -2], [1, 0]]
+ * ```
+ */
+export function subInPlace(target: Tensor, other: Operand, alpha = 1): void {
+  addOrSub("sub_", "sub", target, other, alpha);
+}
+
+/**
+ * `target ← target · other` in place (PyTorch's `mul_`). Backs {@link Tensor.mul_}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "nabla";
+ * const x = tensor([1, 2, 3]);
+ * x.mul_(0.5).mul_(tensor([2, 4, 6]));
+ * console.log(x.toArray()); // [1, 4, 9]
+ * ```
+ */
+export function mulInPlace(target: Tensor, other: Operand): void {
+  checkTarget("mul_", target);
+  writeBinary("mul", target, readWhileWriting("mul_", target, other));
+}
+
+/**
+ * `target ← target / other` in place (PyTorch's `div_`). Backs {@link Tensor.div_}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "nabla";
+ * const x = tensor([2, 9]);
+ * x.div_(tensor([2, 3]));
+ * console.log(x.toArray()); // [1, 3]
+ * ```
+ */
+export function divInPlace(target: Tensor, other: Operand): void {
+  checkTarget("div_", target);
+  writeBinary("div", target, readWhileWriting("div_", target, other));
+}
+
+/** (value·a) op b in one temporary, in PyTorch's order (value·a first); a and b are read before any write. */
+function scaledTemporary(name: string, op: "mul" | "div", target: Tensor, a: Operand, b: Operand, value: number): Tensor {
+  checkTarget(name, target);
+  checkScalar(name, "value", value);
+  const x = broadcastInto(name, target, a);
+  const y = broadcastInto(name, target, b);
+  if (value === 1) return temporary(op, target, x, y);
+  const out = temporary("mul", target, x, value);
+  writeBinary(op, out, y);
+  return out;
+}
+
+/**
+ * `target ← target + value·a·b` in place (PyTorch's `addcmul_`), e.g. Adam's second moment
+ * v ← β2·v + (1 − β2)·g². One temporary holds value·a·b. Backs {@link Tensor.addcmul_}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "nabla";
+ * const v = tensor([1, 1]);
+ * const g = tensor([2, 3]);
+ * v.mul_(0.5).addcmul_(g, g, 0.5);
+ * console.log(v.toArray()); // [2.5, 5]
+ * ```
+ */
+export function addcmulInPlace(target: Tensor, a: Operand, b: Operand, value = 1): void {
+  writeBinary("add", target, scaledTemporary("addcmul_", "mul", target, a, b, value));
+}
+
+/**
+ * `target ← target + value·a/b` in place (PyTorch's `addcdiv_`), e.g. Adam's step
+ * θ ← θ − η·m/d. One temporary holds value·a/b. Backs {@link Tensor.addcdiv_}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "nabla";
+ * const theta = tensor([1, 1]);
+ * theta.addcdiv_(tensor([1, 3]), tensor([2, 2]), -0.5);
+ * console.log(theta.toArray()); // [0.75, 0.25]
+ * ```
+ */
+export function addcdivInPlace(target: Tensor, a: Operand, b: Operand, value = 1): void {
+  writeBinary("add", target, scaledTemporary("addcdiv_", "div", target, a, b, value));
+}
+
+/**
+ * `target ← √target` in place (PyTorch's `sqrt_`). Backs {@link Tensor.sqrt_}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "nabla";
+ * const x = tensor([4, 9]);
+ * x.sqrt_();
+ * console.log(x.toArray()); // [2, 3]
+ * ```
+ */
+export function sqrtInPlace(target: Tensor): void {
+  checkTarget("sqrt_", target);
+  // contiguous, so the storage holds exactly the target's elements
+  target.backend.unary("sqrt", target.storage.ref, target.storage.ref);
+}
+
+function fill(op: string, target: Tensor, value: number): void {
+  checkTarget(op, target);
+  checkScalar(op, "value", value);
+  target.backend.fill(target.storage.ref, value);
+}
+
+/**
+ * Sets every element to `value` in place (PyTorch's `fill_`). Backs {@link Tensor.fill_}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "nabla";
+ * const x = tensor([1, 2, 3]);
+ * x.fill_(7);
+ * console.log(x.toArray()); // [7, 7, 7]
+ * ```
+ */
+export function fillInPlace(target: Tensor, value: number): void {
+  fill("fill_", target, value);
+}
+
+/**
+ * Sets every element to 0 in place (PyTorch's `zero_`; unlike `mul_(0)` it also clears NaN
+ * and ±Infinity). Backs {@link Tensor.zero_}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "nabla";
+ * const x = tensor([1, NaN]);
+ * x.zero_();
+ * console.log(x.toArray()); // [0, 0]
+ * ```
+ */
+export function zeroInPlace(target: Tensor): void {
+  fill("zero_", target, 0);
+}
