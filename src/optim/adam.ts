@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
+import { zerosLike } from "../tensor/creation.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
 export interface AdamOptions {
@@ -37,7 +38,8 @@ export function validateAdam(options: Required<AdamOptions>): void {
  * One Adam (or, with `decoupled`, AdamW) update of `param` in place, exactly PyTorch 1.13's:
  * m ← β1·m + (1 − β1)g, v ← β2·v + (1 − β2)g², θ ← θ − η/(1 − β1ᵗ) · m / (√v/√(1 − β2ᵗ) + ε),
  * with v replaced by its running maximum under AMSGrad. Adam adds λθ to g; AdamW instead
- * shrinks θ ← θ(1 − ηλ) first. Returns the new state.
+ * shrinks θ ← θ(1 − ηλ) first. The moment buffers are created (zeroed, as PyTorch does) on the
+ * first step and updated in place; returns the state (the same object as `state` once it exists).
  *
  * @example
  * ```ts
@@ -51,19 +53,23 @@ export function validateAdam(options: Required<AdamOptions>): void {
 export function adamUpdate(param: Tensor, grad: Tensor, state: AdamState | undefined, options: Required<AdamOptions>, decoupled: boolean): AdamState {
   const [beta1, beta2] = options.betas;
   let g = options.maximize ? grad.neg() : grad;
-  const step = (state?.step ?? 0) + 1;
+  const current = state ?? { step: 0, expAvg: zerosLike(param), expAvgSq: zerosLike(param), maxExpAvgSq: null };
+  const step = ++current.step;
   if (options.weightDecay !== 0) {
-    if (decoupled) param.copy_(param.mul(1 - options.lr * options.weightDecay));
+    if (decoupled) param.mul_(1 - options.lr * options.weightDecay);
     else g = g.add(param.mul(options.weightDecay));
   }
-  const expAvg = state === undefined ? g.mul(1 - beta1) : state.expAvg.mul(beta1).add(g.mul(1 - beta1));
-  const expAvgSq = state === undefined ? g.mul(1 - beta2).mul(g) : state.expAvgSq.mul(beta2).add(g.mul(1 - beta2).mul(g));
-  let maxExpAvgSq: Tensor | null = null;
-  if (options.amsgrad) maxExpAvgSq = state?.maxExpAvgSq == null ? expAvgSq : state.maxExpAvgSq.maximum(expAvgSq);
+  current.expAvg.mul_(beta1).add_(g, 1 - beta1);
+  current.expAvgSq.mul_(beta2).addcmul_(g, g, 1 - beta2);
+  let second = current.expAvgSq;
+  if (options.amsgrad) {
+    current.maxExpAvgSq ??= zerosLike(param);
+    second = current.maxExpAvgSq.copy_(current.maxExpAvgSq.maximum(current.expAvgSq));
+  }
   const stepSize = options.lr / (1 - beta1 ** step);
-  const denominator = (maxExpAvgSq ?? expAvgSq).sqrt().div(Math.sqrt(1 - beta2 ** step)).add(options.eps);
-  param.copy_(param.sub(expAvg.div(denominator).mul(stepSize)));
-  return { step, expAvg, expAvgSq, maxExpAvgSq };
+  const denominator = second.sqrt().div_(Math.sqrt(1 - beta2 ** step)).add_(options.eps);
+  param.addcdiv_(current.expAvg, denominator, -stepSize);
+  return current;
 }
 
 function adamDefaults(options: AdamOptions, weightDecay: number): Required<AdamOptions> {

@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
+import { zerosLike } from "../tensor/creation.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
 export interface RMSpropOptions {
@@ -28,7 +29,8 @@ export interface RMSpropState {
 /**
  * One RMSprop update of `param` in place, exactly PyTorch 1.13's: v ← αv + (1 − α)g²,
  * centred: ḡ ← αḡ + (1 − α)g and v̂ = v − ḡ²; d = √v̂ + ε; with momentum b ← μb + g/d and
- * θ ← θ − ηb, else θ ← θ − η·g/d. Returns the new state.
+ * θ ← θ − ηb, else θ ← θ − η·g/d. The buffers are created (zeroed, as PyTorch does) on the first
+ * step and updated in place; returns the state (the same object as `state` once it exists).
  *
  * @example
  * ```ts
@@ -43,25 +45,26 @@ export function rmspropUpdate(param: Tensor, grad: Tensor, state: RMSpropState |
   const { alpha, momentum, lr } = options;
   let g = options.maximize ? grad.neg() : grad;
   if (options.weightDecay !== 0) g = g.add(param.mul(options.weightDecay));
-  const squared = g.mul(1 - alpha).mul(g);
-  const squareAvg = state === undefined ? squared : state.squareAvg.mul(alpha).add(squared);
-  let gradAvg: Tensor | null = null;
+  const current = state ?? { step: 0, squareAvg: zerosLike(param), gradAvg: null, momentumBuffer: null };
+  current.step += 1;
+  current.squareAvg.mul_(alpha).addcmul_(g, g, 1 - alpha);
   let average: Tensor;
   if (options.centered) {
-    gradAvg = state?.gradAvg == null ? g.mul(1 - alpha) : state.gradAvg.mul(alpha).add(g.mul(1 - alpha));
-    average = squareAvg.sub(gradAvg.mul(gradAvg)).sqrt();
+    const gradAvg = (current.gradAvg ??= zerosLike(param));
+    gradAvg.mul_(alpha).add_(g, 1 - alpha);
+    average = current.squareAvg.clone().addcmul_(gradAvg, gradAvg, -1).sqrt_();
   } else {
-    average = squareAvg.sqrt();
+    average = current.squareAvg.sqrt();
   }
-  average = average.add(options.eps);
-  let momentumBuffer: Tensor | null = null;
+  average.add_(options.eps);
   if (momentum > 0) {
-    momentumBuffer = state?.momentumBuffer == null ? g.div(average) : state.momentumBuffer.mul(momentum).add(g.div(average));
-    param.copy_(param.sub(momentumBuffer.mul(lr)));
+    const buffer = (current.momentumBuffer ??= zerosLike(param));
+    buffer.mul_(momentum).addcdiv_(g, average);
+    param.add_(buffer, -lr);
   } else {
-    param.copy_(param.sub(g.div(average).mul(lr)));
+    param.addcdiv_(g, average, -lr);
   }
-  return { step: (state?.step ?? 0) + 1, squareAvg, gradAvg, momentumBuffer };
+  return current;
 }
 
 /**

@@ -22,7 +22,8 @@ export interface SGDState {
 /**
  * One SGD update of `param` in place, exactly PyTorch 1.13's: g ← ∇ + λθ; with momentum
  * b ← μb + (1 − τ)g (b = g on the first step) and g ← g + μb (Nesterov) or g ← b; θ ← θ − ηg.
- * Returns the new state.
+ * The momentum buffer is created on the first step and updated in place after that; returns
+ * the state (the same object as `state` once it exists).
  *
  * @example
  * ```ts
@@ -38,11 +39,12 @@ export function sgdUpdate(param: Tensor, grad: Tensor, state: SGDState | undefin
   if (options.weightDecay !== 0) g = g.add(param.mul(options.weightDecay));
   let next = state;
   if (options.momentum !== 0) {
-    const buffer = state === undefined ? g.clone() : state.momentumBuffer.mul(options.momentum).add(g.mul(1 - options.dampening));
-    next = { momentumBuffer: buffer };
+    if (next === undefined) next = { momentumBuffer: g.clone() };
+    else next.momentumBuffer.mul_(options.momentum).add_(g, 1 - options.dampening);
+    const buffer = next.momentumBuffer;
     g = options.nesterov ? g.add(buffer.mul(options.momentum)) : buffer;
   }
-  param.copy_(param.sub(g.mul(options.lr)));
+  param.add_(g, -options.lr);
   return next;
 }
 

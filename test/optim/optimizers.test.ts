@@ -97,3 +97,34 @@ test("invalid hyper-parameters are errors with PyTorch's messages", () => {
   const nonLeaf = tensor([1], { requiresGrad: true }).mul(2);
   assert.throws(() => new optim.SGD([nonLeaf], { lr: 0.1 }), /non-leaf/);
 });
+
+test("state buffers are created on the first step and then updated in place", () => {
+  // 40 elements: large enough that the wasm backend runs its own element-wise kernels
+  const start = Array.from({ length: 40 }, (_, i) => Math.sin(i));
+  const slopes = tensor(Array.from({ length: 40 }, (_, i) => (i % 3) - 1.2));
+  const cases: [optim.Optimizer<optim.BaseOptions, unknown>, Tensor][] = [];
+  for (const make of [
+    (w: Tensor) => new optim.SGD([w], { lr: 0.1, momentum: 0.9 }),
+    (w: Tensor) => new optim.Adam([w], { lr: 0.1, amsgrad: true }),
+    (w: Tensor) => new optim.RMSprop([w], { lr: 0.01, centered: true, momentum: 0.5 }),
+  ]) {
+    const w = tensor(start, { requiresGrad: true });
+    cases.push([make(w), w]);
+  }
+  for (const [optimizer, w] of cases) {
+    const buffersAfter = (): unknown[] => {
+      optimizer.zeroGrad();
+      w.mul(slopes).sum().backward();
+      optimizer.step();
+      const state = optimizer.state.get(w) as Record<string, unknown>;
+      return Object.values(state).filter((value) => typeof value === "object" && value !== null);
+    };
+    const first = buffersAfter();
+    const second = buffersAfter();
+    assert.ok(first.length > 0);
+    second.forEach((buffer, i) => assert.equal(buffer, first[i], `${optimizer.constructor.name} buffer ${i} is the same tensor`));
+  }
+  // Adam on a constant gradient c moves each weight by lr·sign(c) per step (m̂ = c, v̂ = c²)
+  const adamWeight = cases[1]![1];
+  assertClose(adamWeight, start.map((s, i) => s - 2 * 0.1 * Math.sign((i % 3) - 1.2)), 1e-6, 1e-6);
+});
