@@ -13,12 +13,12 @@
  * backward (an input of `mul`, say) silently changes that gradient — update such tensors only
  * after `backward()`, as optimizers do.
  */
-import type { BinaryOp } from "../backend/backend.js";
+import type { BinaryOp, StridedRef } from "../backend/backend.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import type { Operand, Tensor } from "../tensor/tensor.js";
 import { formatShape, shapesEqual } from "../tensor/shape.js";
 import { emptyLike, toOperand } from "./operand.js";
-import { cast, contiguous, expand } from "./movement.js";
+import { cast, expand } from "./movement.js";
 
 function checkTarget(op: string, target: Tensor): void {
   if (isGradEnabled() && target.requiresGrad) {
@@ -33,40 +33,44 @@ function checkScalar(op: string, name: string, value: number): void {
   if (typeof value !== "number") throw new Error(`${op}: ${name} must be a number, got ${typeof value}`);
 }
 
-/** `other` detached, on the target's backend and dtype, and broadcast to the target's shape. */
-function broadcastInto(op: string, target: Tensor, other: Operand): Tensor {
-  let y = toOperand(op, other, target).detach();
-  if (y.dtype !== target.dtype) y = cast(y, target.dtype);
-  if (shapesEqual(y.shape, target.shape)) return y;
+/** `other` as a read view over the target's shape, in its dtype and on its backend. */
+function broadcastInto(op: string, target: Tensor, other: Operand): StridedRef {
+  // a number needs no tensor around it: one value read through zero strides
+  if (typeof other === "number") return { ref: target.backend.fromValues([other], target.dtype), offset: 0, strides: target.shape.map(() => 0) };
+  let y = toOperand(op, other, target);
+  if (y.dtype !== target.dtype) y = cast(y.detach(), target.dtype);
+  if (shapesEqual(y.shape, target.shape)) return y.view();
   try {
-    return expand(y, target.shape);
+    return expand(y.detach(), target.shape).view();
   } catch {
     throw new Error(`${op}: cannot broadcast ${formatShape(y.shape)} into ${formatShape(target.shape)}`);
   }
 }
 
-/** Whether `y` (of the target's shape) reads each element of its storage at the target's index. */
-function sameLayout(y: Tensor, target: Tensor): boolean {
-  if (y.offset !== target.offset) return false;
-  return target.shape.every((size, d) => size === 1 || y.strides[d] === target.strides[d]);
+/** Whether `view` (over the target's shape) reads each element of its buffer at the target's index. */
+function sameLayout(view: StridedRef, target: Tensor): boolean {
+  if (view.offset !== target.offset) return false;
+  return target.shape.every((size, d) => size === 1 || view.strides[d] === target.strides[d]);
 }
 
 /** An operand read while the target is written: a copy if it would see half-updated values. */
-function readWhileWriting(op: string, target: Tensor, other: Operand): Tensor {
-  const y = broadcastInto(op, target, other);
-  return y.storage === target.storage && !sameLayout(y, target) ? contiguous(y) : y;
+function readWhileWriting(op: string, target: Tensor, other: Operand): StridedRef {
+  const view = broadcastInto(op, target, other);
+  if (view.ref !== target.storage.ref || sameLayout(view, target)) return view;
+  const copy = emptyLike(target);
+  target.backend.copyStrided(view, target.shape, copy.storage.ref);
+  return copy.view();
 }
 
 /** target ← target op y, in the target's buffer. */
-function writeBinary(op: BinaryOp, target: Tensor, y: Tensor): void {
-  target.backend.binary(op, target.view(), y.view(), target.shape, target.storage.ref);
+function writeBinary(op: BinaryOp, target: Tensor, y: StridedRef): void {
+  target.backend.binary(op, target.view(), y, target.shape, target.storage.ref);
 }
 
-/** A new contiguous tensor of the target's shape: x op y (`y` a tensor view or a number). */
-function temporary(op: BinaryOp, target: Tensor, x: Tensor, y: Tensor | number): Tensor {
+/** A new contiguous tensor of the target's shape: x op y. */
+function temporary(op: BinaryOp, target: Tensor, x: StridedRef, y: StridedRef): Tensor {
   const out = emptyLike(target);
-  const right = typeof y === "number" ? broadcastInto(op, target, y) : y;
-  target.backend.binary(op, x.view(), right.view(), target.shape, out.storage.ref);
+  target.backend.binary(op, x, y, target.shape, out.storage.ref);
   return out;
 }
 
@@ -74,9 +78,10 @@ function addOrSub(name: string, op: "add" | "sub", target: Tensor, other: Operan
   checkTarget(name, target);
   checkScalar(name, "alpha", alpha);
   if (typeof other === "number") return writeBinary(op, target, broadcastInto(name, target, other * alpha));
-  const y = readWhileWriting(name, target, other);
+  if (alpha === 1) return writeBinary(op, target, readWhileWriting(name, target, other));
   // PyTorch computes other·alpha in the target's dtype, then adds: the same two roundings
-  writeBinary(op, target, alpha === 1 ? y : temporary("mul", target, y, alpha));
+  const scaled = temporary("mul", target, broadcastInto(name, target, other), broadcastInto(name, target, alpha));
+  writeBinary(op, target, scaled.view());
 }
 
 /**
@@ -149,7 +154,7 @@ function scaledTemporary(name: string, op: "mul" | "div", target: Tensor, a: Ope
   const x = broadcastInto(name, target, a);
   const y = broadcastInto(name, target, b);
   if (value === 1) return temporary(op, target, x, y);
-  const out = temporary("mul", target, x, value);
+  const out = temporary("mul", target, x, broadcastInto(name, target, value));
   writeBinary(op, out, y);
   return out;
 }
@@ -168,7 +173,7 @@ function scaledTemporary(name: string, op: "mul" | "div", target: Tensor, a: Ope
  * ```
  */
 export function addcmulInPlace(target: Tensor, a: Operand, b: Operand, value = 1): void {
-  writeBinary("add", target, scaledTemporary("addcmul_", "mul", target, a, b, value));
+  writeBinary("add", target, scaledTemporary("addcmul_", "mul", target, a, b, value).view());
 }
 
 /**
@@ -184,7 +189,7 @@ export function addcmulInPlace(target: Tensor, a: Operand, b: Operand, value = 1
  * ```
  */
 export function addcdivInPlace(target: Tensor, a: Operand, b: Operand, value = 1): void {
-  writeBinary("add", target, scaledTemporary("addcdiv_", "div", target, a, b, value));
+  writeBinary("add", target, scaledTemporary("addcdiv_", "div", target, a, b, value).view());
 }
 
 /**
