@@ -21,7 +21,8 @@ export type NestedArray = number | NestedArray[];
 /**
  * An n-dimensional array of float32 or float64 values that records the operations applied to
  * it, so {@link Tensor.backward} can compute gradients by reverse-mode automatic differentiation.
- * Create tensors with `tensor`, `zeros`, `randn` …; every method returns a new tensor.
+ * Create tensors with `tensor`, `zeros`, `randn` …; every method returns a new tensor, except the
+ * in-place ones whose names end in `_` (`copy_`, `add_` …), which change this tensor outside the graph.
  *
  * @example
  * ```ts
