@@ -1,5 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { formatShape, shapesEqual } from "../tensor/shape.js";
+import { Storage } from "../tensor/storage.js";
 import type { GradFn } from "./grad-fn.js";
 import { withGradMode } from "./grad-mode.js";
 
@@ -34,11 +35,13 @@ function topologicalOrder(root: GradFn): GradFn[] {
   return postOrder.reverse();
 }
 
-function accumulateLeaf(leaf: Tensor, grad: Tensor): void {
+/** `fresh`: the gradient's buffer belongs to it alone, so `.grad` may take it without a copy. */
+function accumulateLeaf(leaf: Tensor, grad: Tensor, fresh = false): void {
   if (!shapesEqual(leaf.shape, grad.shape)) {
     throw new Error(`backward: gradient of shape ${formatShape(grad.shape)} does not match its tensor ${formatShape(leaf.shape)}`);
   }
-  leaf.grad = leaf.grad === null ? ownedCopy(grad, leaf.dtype) : leaf.grad.add(grad.to(leaf.dtype));
+  if (leaf.grad !== null) leaf.grad = leaf.grad.add(grad.to(leaf.dtype));
+  else leaf.grad = fresh && grad.dtype === leaf.dtype ? grad : ownedCopy(grad, leaf.dtype);
 }
 
 /**
@@ -48,6 +51,17 @@ function accumulateLeaf(leaf: Tensor, grad: Tensor): void {
  */
 function ownedCopy(grad: Tensor, dtype: Tensor["dtype"]): Tensor {
   return grad.dtype === dtype ? grad.clone() : grad.to(dtype);
+}
+
+/**
+ * Whether `grads[i]` sits in a contiguous buffer that the rule just made (serial ≥ `mark`) and
+ * gave to no other input: then nothing else can see it, and copying it into `.grad` — a full
+ * copy of every parameter's gradient each step — can be skipped.
+ */
+function madeForOneInput(grads: readonly (Tensor | null)[], i: number, mark: number): boolean {
+  const grad = grads[i]!;
+  if (grad.storage.serial < mark || !grad.isContiguous) return false;
+  return grads.every((other, j) => j === i || other === null || other.storage !== grad.storage);
 }
 
 /**
@@ -75,13 +89,14 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
         throw new Error(`backward: trying to go through the graph a second time at ${node.name}; its saved tensors were freed after the first backward (pass { retainGraph: true } to the first call)`);
       }
       if (node.retained !== null) node.retained.grad = node.retained.grad === null ? ownedCopy(dy, dy.dtype) : node.retained.grad.add(dy);
+      const mark = Storage.nextSerial;
       const grads = node.rule(dy);
       if (!options.retainGraph) node.rule = null;
       for (let i = 0; i < node.inputs.length; i++) {
         const input = node.inputs[i]!;
         const grad = grads[i];
         if (grad === null || grad === undefined || !input.requiresGrad) continue;
-        if (input.gradFn === null) accumulateLeaf(input, grad);
+        if (input.gradFn === null) accumulateLeaf(input, grad, madeForOneInput(grads, i, mark));
         else {
           const previous = pending.get(input.gradFn);
           pending.set(input.gradFn, previous === undefined ? grad : previous.add(grad));

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { assertClose } from "../helpers.js";
 import { isGradEnabled, noGrad, ones, tensor } from "../../src/index.js";
+import { record } from "../../src/autograd/grad-fn.js";
 
 test("gradients accumulate into .grad of leaves across backward() calls", () => {
   const x = tensor([1, 2, 3], { requiresGrad: true });
@@ -69,6 +70,25 @@ test("each leaf gets its own .grad buffer, even when one gradient flows to sever
   leaf.backward(gradient);
   noGrad(() => leaf.grad!.copy_(tensor([0, 0])));
   assertClose(gradient, [1, 1]);
+});
+
+test("a rule's fresh gradient becomes .grad without a copy, unless two inputs receive it", () => {
+  const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+  const x = tensor([[1], [1]]);
+  const y = w.matmul(x).sum(); // matmul's rule makes dW in a buffer of its own
+  y.backward();
+  assertClose(w.grad!, [[1, 1], [1, 1]]);
+
+  const a = tensor([1, 2], { requiresGrad: true });
+  const b = tensor([3, 4], { requiresGrad: true });
+  // a rule that hands one freshly made gradient to both of its inputs
+  const twice = record(a.detach().add(b.detach()), "twice", [a, b], (dy) => {
+    const g = dy.mul(2);
+    return [g, g];
+  });
+  twice.sum().backward();
+  noGrad(() => a.grad!.copy_(tensor([0, 0])));
+  assertClose(b.grad!, [2, 2]);
 });
 
 test("retainGrad keeps the gradient of an intermediate tensor", () => {
