@@ -1,13 +1,10 @@
-/** Number and tensor formatting shared by the views. */
-import type { Tensor } from "nabla";
+/** Number and tensor formatting shared by the views: the library's, set with real minus signs for the page. */
+import { viz, type Tensor } from "nabla";
 
-/** A number in at most `digits` significant digits, with a real minus sign. */
+/** A number in at most `digits` significant digits (as `viz.formatNumber`), with a real minus sign. */
 export function formatNumber(value: number, digits = 4): string {
-  if (Number.isNaN(value)) return "NaN";
-  if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
-  if (value === 0) return "0";
-  const text = Math.abs(value) >= 1e5 || Math.abs(value) < 1e-3 ? value.toExponential(digits - 1) : String(+value.toPrecision(digits));
-  return text.replace("-", "−");
+  if (value === Infinity || value === -Infinity) return value > 0 ? "∞" : "−∞";
+  return viz.formatNumber(value, digits).replace(/-/g, "−");
 }
 
 /** A tensor as a short text: its number when it has one value, else its first few values. */
