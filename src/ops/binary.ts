@@ -45,6 +45,11 @@ export function sub(a: Tensor, b: Operand): Tensor {
   return record(apply("sub", x, y), "sub", [x, y], (dy) => [dy, y.requiresGrad ? dy.neg() : null]);
 }
 
+/** `value − x`: one op where `x.neg().add(value)` takes two (backward rules use 1 − y often). */
+export function rsub(value: number, x: Tensor): Tensor {
+  return sub(toOperand("sub", value, x), x);
+}
+
 export function mul(a: Tensor, b: Operand): Tensor {
   const [x, y] = align("mul", a, b);
   // d(xy)/dx = y, d(xy)/dy = x
@@ -80,7 +85,7 @@ export function maximum(a: Tensor, b: Operand): Tensor {
   // d max(x,y)/dx = 1[x > y] (½ on ties), d/dy the rest
   return record(apply("maximum", x, y), "maximum", [x, y], (dy) => {
     const share = winnerShare("gt", x, y);
-    return [dy.mul(share), dy.mul(share.neg().add(1))];
+    return [dy.mul(share), dy.mul(rsub(1, share))];
   });
 }
 
@@ -89,7 +94,7 @@ export function minimum(a: Tensor, b: Operand): Tensor {
   // d min(x,y)/dx = 1[x < y] (½ on ties), d/dy the rest
   return record(apply("minimum", x, y), "minimum", [x, y], (dy) => {
     const share = winnerShare("lt", x, y);
-    return [dy.mul(share), dy.mul(share.neg().add(1))];
+    return [dy.mul(share), dy.mul(rsub(1, share))];
   });
 }
 

@@ -6,6 +6,7 @@ import type { UnaryOp } from "../backend/backend.js";
 import { record } from "../autograd/grad-fn.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { emptyLike } from "./operand.js";
+import { rsub } from "./binary.js";
 
 function apply(op: UnaryOp, x: Tensor): Tensor {
   const y = emptyLike(x);
@@ -57,13 +58,13 @@ export function relu(x: Tensor): Tensor {
 export function sigmoid(x: Tensor): Tensor {
   const y = apply("sigmoid", x);
   // dσ(x)/dx = σ(x)(1 − σ(x)); computed from σ itself, so it stays finite for |x| = 1000
-  return record(y, "sigmoid", [x], (dy) => [dy.mul(y.mul(y.neg().add(1)))]);
+  return record(y, "sigmoid", [x], (dy) => [dy.mul(y.mul(rsub(1, y)))]);
 }
 
 export function tanh(x: Tensor): Tensor {
   const y = apply("tanh", x);
   // d tanh(x)/dx = 1 − tanh²(x)
-  return record(y, "tanh", [x], (dy) => [dy.mul(y.mul(y).neg().add(1))]);
+  return record(y, "tanh", [x], (dy) => [dy.mul(rsub(1, y.mul(y)))]);
 }
 
 export function clamp(x: Tensor, lo: number, hi: number): Tensor {

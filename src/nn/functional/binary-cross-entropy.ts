@@ -7,6 +7,7 @@
 import { record } from "../../autograd/grad-fn.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import type { Tensor } from "../../tensor/tensor.js";
+import { rsub } from "../../ops/binary.js";
 import { reduce, type LossOptions } from "./reduction.js";
 import { checkProbabilities, checkSameShape } from "./targets.js";
 
@@ -31,11 +32,15 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: LossO
   checkProbabilities("binaryCrossEntropy", "target", target);
   const p = input;
   const y = target.to(p.dtype);
-  const [logP, logNotP] = noGrad(() => [p.log().clamp(LOG_FLOOR), p.neg().add(1).log().clamp(LOG_FLOOR)] as const);
-  const losses = noGrad(() => y.mul(logP).add(y.neg().add(1).mul(logNotP)).neg());
+  const [notP, logP, logNotP, losses] = noGrad(() => {
+    const notP = rsub(1, p);
+    const logP = p.log().clamp(LOG_FLOOR);
+    const logNotP = notP.log().clamp(LOG_FLOOR);
+    return [notP, logP, logNotP, y.mul(logP).add(rsub(1, y).mul(logNotP)).neg()] as const;
+  });
   // dL/dp = (p − y) / max(p(1 − p), ε); dL/dy = log(1 − p) − log p, both logs clamped (PyTorch gives ±∞ at p ∈ {0, 1})
   const recorded = record(losses, "binaryCrossEntropy", [p, y], (dy) => [
-    p.requiresGrad ? dy.mul(p.sub(y)).div(p.mul(p.neg().add(1)).clamp(GRAD_EPS)) : null,
+    p.requiresGrad ? dy.mul(p.sub(y)).div(p.mul(notP).clamp(GRAD_EPS)) : null,
     y.requiresGrad ? dy.mul(logNotP.sub(logP)) : null,
   ]);
   return reduce("binaryCrossEntropy", recorded, options.reduction);
