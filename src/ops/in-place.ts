@@ -85,6 +85,32 @@ function addOrSub(name: string, op: "add" | "sub", target: Tensor, other: Operan
 }
 
 /**
+ * `target ← source` in place (PyTorch's `copy_`): `source` broadcasts to the target's shape and is
+ * converted to its dtype and backend. Backs {@link Tensor.copy_}.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "nabla";
+ * const x = tensor([[1, 2], [3, 4]]);
+ * x.copy_(tensor([5, 6]));
+ * console.log(x.toArray()); // [[5, 6], [5, 6]]
+ * ```
+ */
+export function copyInPlace(target: Tensor, source: Tensor): void {
+  if (isGradEnabled() && target.requiresGrad && target.isLeaf) {
+    throw new Error("copy_: a leaf tensor that requires grad cannot be modified in place while recording; wrap the update in noGrad()");
+  }
+  if (!target.isContiguous) throw new Error(`copy_: the target ${formatShape(target.shape)} is a broadcast view and cannot be written`);
+  let view: StridedRef;
+  try {
+    view = readWhileWriting("copy_", target, source.detach());
+  } catch {
+    throw new Error(`copy_: cannot copy ${formatShape(source.shape)} into ${formatShape(target.shape)}`);
+  }
+  target.backend.copyStrided(view, target.shape, target.storage.ref);
+}
+
+/**
  * `target ← target + alpha·other` in place (PyTorch's `add_`); `other` broadcasts to the
  * target's shape and is converted to its dtype. Backs {@link Tensor.add_}.
  *

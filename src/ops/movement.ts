@@ -3,11 +3,10 @@
  * expand are views over the same storage; permute copies into a contiguous layout.
  */
 import { record } from "../autograd/grad-fn.js";
-import { isGradEnabled } from "../autograd/grad-mode.js";
 import type { DType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { formatShape, normalizeDim, shapesEqual, sizeOf } from "../tensor/shape.js";
-import { emptyLike, onBackend } from "./operand.js";
+import { emptyLike } from "./operand.js";
 import { sum } from "./reduce.js";
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -126,23 +125,4 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   x.backend.cast(x.dataRef(), out.storage.ref);
   // a conversion: the gradient is converted back
   return record(out, "cast", [x], (dy) => [cast(dy, x.dtype)]);
-}
-
-/** In-place `target ← source` (broadcast to target's shape), outside the graph. */
-export function copyInto(target: Tensor, source: Tensor): void {
-  if (isGradEnabled() && target.requiresGrad && target.isLeaf) {
-    throw new Error("copy_: a leaf tensor that requires grad cannot be modified in place while recording; wrap the update in noGrad()");
-  }
-  if (!target.isContiguous) throw new Error(`copy_: the target ${formatShape(target.shape)} is a broadcast view and cannot be written`);
-  let value = source.detach();
-  value = onBackend(value, target.backend);
-  if (value.dtype !== target.dtype) value = cast(value, target.dtype);
-  if (!shapesEqual(value.shape, target.shape)) {
-    try {
-      value = expand(value, target.shape);
-    } catch {
-      throw new Error(`copy_: cannot copy ${formatShape(source.shape)} into ${formatShape(target.shape)}`);
-    }
-  }
-  target.backend.copyStrided(value.view(), target.shape, target.storage.ref);
 }

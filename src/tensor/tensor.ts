@@ -151,7 +151,7 @@ export class Tensor {
 
   /** Overwrites this tensor's values with `source` (same shape), outside the graph; returns this. */
   copy_(source: Tensor): this {
-    movement.copyInto(this, source);
+    inPlace.copyInPlace(this, source);
     return this;
   }
   // In-place updates outside the graph (src/ops/in-place.ts documents each); they return this.
