@@ -2,11 +2,13 @@
  * Finds the ```ts blocks of a Markdown document and the "Output:" block after each, and runs a
  * block in this process (with `from "nabla"` pointing at the source tree) capturing what it prints.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { format } from "node:util";
+import { test } from "node:test";
+import assert from "node:assert/strict";
 
 export interface CodeBlock {
   /** 1-based line of the opening fence. */
@@ -58,4 +60,22 @@ export async function runBlock(code: string): Promise<string> {
     rmSync(dir, { recursive: true });
   }
   return printed.join("\n");
+}
+
+/**
+ * Registers the tests of a Markdown document: it has at least `minimumBlocks` ts blocks, each
+ * followed by its "Output:", and each prints exactly that output when run.
+ */
+export function testDocument(path: string, minimumBlocks: number): void {
+  const blocks = extractBlocks(readFileSync(path, "utf8"));
+  test(`${path} has code blocks, each followed by its "Output:"`, () => {
+    assert.ok(blocks.length >= minimumBlocks, `only ${blocks.length} ts blocks`);
+    for (const block of blocks) assert.notEqual(block.output, null, `${path}:${block.line}: a ts block without an "Output:" text block after it`);
+  });
+  for (const block of blocks) {
+    test(`${path}:${block.line} prints its documented output`, async () => {
+      const printed = await runBlock(block.code);
+      assert.equal(printed.trimEnd(), (block.output ?? "").trimEnd(), `${path}:${block.line}`);
+    });
+  }
 }
