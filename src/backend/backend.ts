@@ -82,6 +82,13 @@ export interface Backend {
   clamp(x: DataRef, lo: number, hi: number, out: DataRef): void;
   /** out[shape] = a op b, both read through strides over `shape`. */
   binary(op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void;
+  /**
+   * out = alpha·x + beta·y over dense buffers of one size and dtype (BLAS's axpby), each
+   * product rounded to the dtype before the sum, so `alpha = 1` gives exactly `x + beta·y`
+   * as a multiply then an add would. `out` may be `x` or `y`. Optimizers' updates run on it:
+   * one pass instead of a scale, a temporary and an add.
+   */
+  axpby(alpha: number, x: DataRef, beta: number, y: DataRef, out: DataRef): void;
   /** Reduces one axis of a contiguous [outer, axisSize, inner] buffer into [outer, inner]. */
   reduce(op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void;
   /** Index of the first maximum along the middle axis of [outer, axisSize, inner]. */

@@ -1,6 +1,6 @@
 import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, StridedRef, UnaryOp } from "./backend.js";
 import { JsBuffer, arrayOf, newArray, type FloatArray } from "./js-buffer.js";
-import { binaryKernel, clampKernel, copyStridedKernel, unaryKernel } from "./js-elementwise.js";
+import { axpbyKernel, binaryKernel, clampKernel, copyStridedKernel, unaryKernel } from "./js-elementwise.js";
 import { matmulKernel } from "./js-matmul.js";
 import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel } from "./js-reduce.js";
 import type { DType } from "../tensor/dtype.js";
@@ -55,6 +55,9 @@ export class JsBackend implements Backend {
     const [da, oa, sa] = this.flatOperand(a, shape);
     const [db, ob, sb] = this.flatOperand(b, shape);
     binaryKernel(op, da, oa, sa, db, ob, sb, arrayOf(out));
+  }
+  axpby(alpha: number, x: DataRef, beta: number, y: DataRef, out: DataRef): void {
+    axpbyKernel(alpha, arrayOf(x), beta, arrayOf(y), arrayOf(out));
   }
   reduce(op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
     reduceKernel(op, arrayOf(x), outer, axisSize, inner, arrayOf(out));

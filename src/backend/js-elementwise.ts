@@ -54,6 +54,18 @@ export function unaryKernel(op: UnaryOp, x: FloatArray, y: FloatArray): void {
   }
 }
 
+/** out = alpha·x + beta·y; each product is rounded to out's precision before the sum. */
+export function axpbyKernel(alpha: number, x: FloatArray, beta: number, y: FloatArray, out: FloatArray): void {
+  const n = out.length;
+  if (out instanceof Float32Array) {
+    const a = Math.fround(alpha);
+    const b = Math.fround(beta);
+    for (let i = 0; i < n; i++) out[i] = Math.fround(a * x[i]!) + Math.fround(b * y[i]!);
+    return;
+  }
+  for (let i = 0; i < n; i++) out[i] = alpha * x[i]! + beta * y[i]!;
+}
+
 export function clampKernel(x: FloatArray, lo: number, hi: number, y: FloatArray): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;

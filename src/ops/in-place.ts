@@ -74,14 +74,43 @@ function temporary(op: BinaryOp, target: Tensor, x: StridedRef, y: StridedRef): 
   return out;
 }
 
+/** Whether `other` can go to the one-pass axpby kernel with the (already checked, dense) target. */
+function denseLike(target: Tensor, other: Operand): other is Tensor {
+  return typeof other !== "number" && other.backend === target.backend && other.dtype === target.dtype && other.isContiguous && shapesEqual(other.shape, target.shape);
+}
+
 function addOrSub(name: string, op: "add" | "sub", target: Tensor, other: Operand, alpha: number): void {
   checkTarget(name, target);
   checkScalar(name, "alpha", alpha);
   if (typeof other === "number") return writeBinary(op, target, broadcastInto(name, target, other * alpha));
+  // one pass: target + (±alpha)·other, with other·alpha rounded first as below
+  if (alpha !== 1 && denseLike(target, other)) return target.backend.axpby(1, target.storage.ref, op === "add" ? alpha : -alpha, other.storage.ref, target.storage.ref);
   if (alpha === 1) return writeBinary(op, target, readWhileWriting(name, target, other));
   // PyTorch computes other·alpha in the target's dtype, then adds: the same two roundings
   const scaled = temporary("mul", target, broadcastInto(name, target, other), broadcastInto(name, target, alpha));
   writeBinary(op, target, scaled.view());
+}
+
+/**
+ * `target ← scale·target + alpha·other` in place: `target.mul_(scale).add_(other, alpha)` in one
+ * pass where `other` is a dense tensor of the target's shape, dtype and backend (as gradients
+ * and optimizer state are), with the same roundings; the two ops otherwise. The momentum and
+ * moving-average updates of the optimizers run on it.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "nabla";
+ * import { scaleAddInPlace } from "nabla/internal";
+ * ```
+ */
+export function scaleAddInPlace(target: Tensor, scale: number, other: Operand, alpha: number): void {
+  checkTarget("add_", target);
+  checkScalar("add_", "alpha", alpha);
+  checkScalar("mul_", "value", scale);
+  // other aliasing the target must see it scaled, as in the two-op form
+  if (denseLike(target, other) && other.storage !== target.storage) return target.backend.axpby(scale, target.storage.ref, alpha, other.storage.ref, target.storage.ref);
+  mulInPlace(target, scale);
+  addInPlace(target, other, alpha);
 }
 
 /**

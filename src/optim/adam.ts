@@ -1,5 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { zerosLike } from "../tensor/creation.js";
+import { scaleAddInPlace } from "../ops/in-place.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
 export interface AdamOptions {
@@ -59,7 +60,7 @@ export function adamUpdate(param: Tensor, grad: Tensor, state: AdamState | undef
     if (decoupled) param.mul_(1 - options.lr * options.weightDecay);
     else g = g.add(param.mul(options.weightDecay));
   }
-  current.expAvg.mul_(beta1).add_(g, 1 - beta1);
+  scaleAddInPlace(current.expAvg, beta1, g, 1 - beta1);
   current.expAvgSq.mul_(beta2).addcmul_(g, g, 1 - beta2);
   let second = current.expAvgSq;
   if (options.amsgrad) {

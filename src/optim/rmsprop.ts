@@ -1,5 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { zerosLike } from "../tensor/creation.js";
+import { scaleAddInPlace } from "../ops/in-place.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
 export interface RMSpropOptions {
@@ -51,7 +52,7 @@ export function rmspropUpdate(param: Tensor, grad: Tensor, state: RMSpropState |
   let average: Tensor;
   if (options.centered) {
     const gradAvg = (current.gradAvg ??= zerosLike(param));
-    gradAvg.mul_(alpha).add_(g, 1 - alpha);
+    scaleAddInPlace(gradAvg, alpha, g, 1 - alpha);
     average = current.squareAvg.clone().addcmul_(gradAvg, gradAvg, -1).sqrt_();
   } else {
     average = current.squareAvg.sqrt();

@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
+import { scaleAddInPlace } from "../ops/in-place.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
 export interface SGDOptions {
@@ -40,7 +41,7 @@ export function sgdUpdate(param: Tensor, grad: Tensor, state: SGDState | undefin
   let next = state;
   if (options.momentum !== 0) {
     if (next === undefined) next = { momentumBuffer: g.clone() };
-    else next.momentumBuffer.mul_(options.momentum).add_(g, 1 - options.dampening);
+    else scaleAddInPlace(next.momentumBuffer, options.momentum, g, 1 - options.dampening);
     const buffer = next.momentumBuffer;
     g = options.nesterov ? g.add(buffer.mul(options.momentum)) : buffer;
   }

@@ -88,6 +88,27 @@ for (const dtype of ["float32", "float64"] as const) {
     }
   });
 
+  test(`wasm axpby matches the TS backend and rounds each product like a multiply then an add (${dtype})`, () => {
+    const [x, xj] = both(values(N, 6), dtype);
+    const [y, yj] = both(values(N, 7), dtype);
+    for (const [alpha, beta] of [[0.9, 1], [1, -0.05], [0.3, 0.7]] as const) {
+      const [out, outj] = [wasm.allocate(N, dtype), js.allocate(N, dtype)];
+      wasm.axpby(alpha, x, beta, y, out);
+      js.axpby(alpha, xj, beta, yj, outj);
+      const got = wasm.read(out);
+      same(got, js.read(outj), `axpby ${alpha} ${beta} ${dtype}`);
+      // the reference: alpha·x and beta·y rounded to the dtype, then added and rounded
+      const [vx, vy] = [wasm.read(x), wasm.read(y)];
+      const round = dtype === "float32" ? Math.fround : (v: number) => v;
+      same(got, Array.from(vx, (v, i) => round(round(round(alpha) * v) + round(round(beta) * vy[i]!))), `axpby reference ${alpha} ${beta} ${dtype}`);
+    }
+    // in place, as optimizers call it (out is x)
+    const [z, zj] = both(values(N, 8), dtype);
+    wasm.axpby(0.5, z, 2, y, z);
+    js.axpby(0.5, zj, 2, yj, zj);
+    same(wasm.read(z), js.read(zj), `axpby in place ${dtype}`);
+  });
+
   test(`wasm reductions, argmax, gather and scatterAdd match the TS backend (${dtype})`, () => {
     const finite = values(N + 1, 5).map((v) => (Number.isFinite(v) ? v : 1));
     const [x, xj] = both(finite.slice(0, 4 * 251), dtype);

@@ -2,6 +2,7 @@ import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { noGrad, tensor, Tensor, type DType } from "../../src/index.js";
+import { scaleAddInPlace } from "../../src/ops/in-place.js";
 
 // 6×7 = 42 elements: above the size where the wasm backend hands element-wise ops to the TS
 // kernels, so its own kernels (which copy inputs first) are the ones tested; 2×3 covers the other path.
@@ -45,6 +46,31 @@ for (const dtype of ["float32", "float64"] as const) {
     });
   }
 }
+
+for (const dtype of ["float32", "float64"] as const) {
+  for (const shape of SHAPES) {
+    test(`${dtype} ${JSON.stringify(shape)}: scaleAddInPlace equals mul_ then add_ bit for bit, dense (one kernel) or broadcast`, () => {
+      const x = values(shape, 7, dtype);
+      const dense = values(shape, 8, dtype);
+      const row = values([shape[1]!], 9, dtype);
+      for (const [name, other] of [["dense", dense], ["row", row], ["transposed", values([shape[1]!, shape[0]!], 10, dtype).t()], ["number", 0.25]] as const) {
+        const got = x.clone();
+        scaleAddInPlace(got, 0.9, other, 0.1);
+        assert.deepEqual(got.toArray(), x.clone().mul_(0.9).add_(other, 0.1).toArray(), name);
+      }
+      const self = x.clone();
+      scaleAddInPlace(self, 0.5, self, 2); // the target as its own operand
+      assert.deepEqual(self.toArray(), x.mul(0.5).add(x.mul(0.5).mul(2)).toArray());
+    });
+  }
+}
+
+test("scaleAddInPlace refuses what add_ refuses, naming the op", () => {
+  const w = tensor([1, 2], { requiresGrad: true });
+  assert.throws(() => scaleAddInPlace(w, 0.9, tensor([1, 1]), 0.1), /add_: a tensor that requires grad/);
+  assert.throws(() => scaleAddInPlace(tensor([1, 2]), 0.9, tensor([1, 2, 3]), 0.1), /add_: cannot broadcast \[3\] into \[2\]/);
+  assert.throws(() => scaleAddInPlace(tensor([1, 2]), Number("x") as unknown as number & string, tensor([1, 2]), "a" as unknown as number), /add_: alpha must be a number/);
+});
 
 test("in-place methods return the target itself, so calls chain", () => {
   const x = tensor([1, 2]);

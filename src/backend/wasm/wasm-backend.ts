@@ -129,6 +129,14 @@ export class WasmBackend implements Backend {
     );
     arena.take(ptrOut, arrayOf(out));
   }
+  axpby(alpha: number, x: DataRef, beta: number, y: DataRef, out: DataRef): void {
+    if (out.size <= SMALL) return this.js.axpby(alpha, x, beta, y, out);
+    const arena = this.begin();
+    const ptrX = arena.put(arrayOf(x));
+    const ptrY = arrayOf(y) === arrayOf(x) ? ptrX : arena.put(arrayOf(y));
+    (out.dtype === "float64" ? this.k.axpbyF64 : this.k.axpbyF32)(alpha, ptrX, beta, ptrY, ptrX, out.size);
+    arena.take(ptrX, arrayOf(out));
+  }
   reduce(op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
     if (x.size <= SMALL) return this.js.reduce(op, x, outer, axisSize, inner, out);
     const arena = this.begin();

@@ -18,6 +18,8 @@ export interface Kernels {
   castF64F64(x: number, y: number, n: number): void;
   binaryF32(op: number, a: number, sa0: number, sa1: number, b: number, sb0: number, sb1: number, out: number, n0: number, n1: number): void;
   binaryF64(op: number, a: number, sa0: number, sa1: number, b: number, sb0: number, sb1: number, out: number, n0: number, n1: number): void;
+  axpbyF32(alpha: number, x: number, beta: number, y: number, out: number, n: number): void;
+  axpbyF64(alpha: number, x: number, beta: number, y: number, out: number, n: number): void;
   reduceF32(op: number, x: number, outer: number, axisSize: number, inner: number, out: number, row: number): void;
   reduceF64(op: number, x: number, outer: number, axisSize: number, inner: number, out: number, row: number): void;
   argmaxF32F32(x: number, outer: number, axisSize: number, inner: number, out: number): void;

@@ -86,6 +86,19 @@ export function cast<S, D>(x: usize, y: usize, n: i32): void {
   for (let i = 0; i < n; i++) store<D>(at<D>(y, i), <D>load<S>(at<S>(x, i)));
 }
 
+/** out = alpha·x + beta·y, each product rounded to T before the sum (no fused multiply-add). */
+export function axpby<T>(alpha: T, x: usize, beta: T, y: usize, out: usize, n: i32): void {
+  const step = lanes<T>();
+  const vn = n & ~(step - 1);
+  const a = v128.splat<T>(alpha);
+  const b = v128.splat<T>(beta);
+  let i = 0;
+  for (; i < vn; i += step) {
+    v128.store(at<T>(out, i), v128.add<T>(v128.mul<T>(a, v128.load(at<T>(x, i))), v128.mul<T>(b, v128.load(at<T>(y, i)))));
+  }
+  for (; i < n; i++) store<T>(at<T>(out, i), alpha * load<T>(at<T>(x, i)) + beta * load<T>(at<T>(y, i)));
+}
+
 function scalarBinary<T>(op: i32, u: T, v: T): T {
   switch (op) {
     case ADD: return u + v;

@@ -1,6 +1,6 @@
 // The module's exports: every kernel instantiated for f32 and f64. The JS side owns the memory
 // (imported as env.memory) and hands out every buffer, so nothing here allocates.
-import { unary, clamp, fill, cast, binary } from "./elementwise";
+import { unary, clamp, fill, cast, binary, axpby } from "./elementwise";
 import { reduce, argmax, gather, scatterAdd, copyStrided } from "./reduce";
 import { matmul, MC, KC, NC, MR } from "./matmul";
 
@@ -23,6 +23,8 @@ export function castF64F32(x: usize, y: usize, n: i32): void { cast<f64, f32>(x,
 export function castF64F64(x: usize, y: usize, n: i32): void { cast<f64, f64>(x, y, n); }
 export function binaryF32(op: i32, a: usize, sa0: i32, sa1: i32, b: usize, sb0: i32, sb1: i32, out: usize, n0: i32, n1: i32): void { binary<f32>(op, a, sa0, sa1, b, sb0, sb1, out, n0, n1); }
 export function binaryF64(op: i32, a: usize, sa0: i32, sa1: i32, b: usize, sb0: i32, sb1: i32, out: usize, n0: i32, n1: i32): void { binary<f64>(op, a, sa0, sa1, b, sb0, sb1, out, n0, n1); }
+export function axpbyF32(alpha: f64, x: usize, beta: f64, y: usize, out: usize, n: i32): void { axpby<f32>(<f32>alpha, x, <f32>beta, y, out, n); }
+export function axpbyF64(alpha: f64, x: usize, beta: f64, y: usize, out: usize, n: i32): void { axpby<f64>(alpha, x, beta, y, out, n); }
 export function reduceF32(op: i32, x: usize, outer: i32, axisSize: i32, inner: i32, out: usize, row: usize): void { reduce<f32>(op, x, outer, axisSize, inner, out, row); }
 export function reduceF64(op: i32, x: usize, outer: i32, axisSize: i32, inner: i32, out: usize, row: usize): void { reduce<f64>(op, x, outer, axisSize, inner, out, row); }
 export function argmaxF32F32(x: usize, outer: i32, axisSize: i32, inner: i32, out: usize): void { argmax<f32, f32>(x, outer, axisSize, inner, out); }
