@@ -6,8 +6,9 @@ import { WasmBackend } from "../../src/backend/wasm/wasm-backend.js";
 import { JsBackend } from "../../src/backend/js-backend.js";
 import type { MatmulSpec } from "../../src/backend/backend.js";
 
-// Large products split their rows over worker threads; the bands must tile the output exactly
-// (row counts that are not multiples of the 64-row block or the 4-row strip included).
+// Large products are split into tasks that the caller and the workers claim: panels of op(B),
+// packed once into shared scratch, then row chunks of C. The tasks must tile the output exactly
+// (row counts that are not multiples of the 4-row strip, column blocks of a wide op(B)).
 
 const threaded = new WasmBackend(2);
 const reference = new JsBackend();
@@ -21,6 +22,7 @@ for (const [m, k, n, transA, transB] of [
   [257, 129, 133, true, false],
   [70, 300, 260, false, true],
   [203, 203, 203, true, true],
+  [8, 2100, 1100, false, true], // op(B) packed in column blocks (k·n above 2²¹), 8 rows in 4-row chunks
 ] as const) {
   test(`threaded matmul [${m}×${k}]${transA ? "ᵀ" : ""}·[${k}×${n}]${transB ? "ᵀ" : ""} matches the TS backend`, () => {
     assert.equal(threaded.threads, 3);

@@ -5,7 +5,7 @@ import { arrayOf, newArray, type FloatArray } from "../js-buffer.js";
 import { copyStridedKernel } from "../js-elementwise.js";
 import { instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
-import { SLOT_INTS, ThreadPool, defaultWorkerCount, type MatmulArgs } from "./wasm-threads.js";
+import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
 import { collapseAxes, isDense } from "./wasm-strided.js";
 
 // Operation codes shared with assembly/elementwise.ts.
@@ -49,13 +49,14 @@ export class WasmBackend implements Backend {
 
   /** `workers`: threads besides the caller (default: one per further core, or $NABLA_THREADS − 1). */
   constructor(workers = defaultWorkerCount()) {
+    workers = Math.min(workers, MAX_THREADS - 1);
     const threaded = workers > 0 && typeof SharedArrayBuffer !== "undefined";
     const { kernels, memory, module, variant } = instantiateKernels(threaded);
     this.k = kernels;
     this.variant = variant;
     // the workers' control blocks sit below the arena, which starts over on every call
     const control = Math.ceil(kernels.heapBase() / 64) * 64;
-    const controlBytes = threaded ? workers * SLOT_INTS * 4 : 0;
+    const controlBytes = threaded ? CONTROL_BYTES : 0;
     this.arena = new WasmArena(memory, control + controlBytes);
     this.threads = threaded ? workers + 1 : 1;
     this.startPool = () => (threaded ? ThreadPool.create(kernels, memory, module, control, workers) : null);
@@ -162,38 +163,43 @@ export class WasmBackend implements Backend {
     const ptrB = arrayOf(b) === arrayOf(a) ? ptrA : arena.put(arrayOf(b));
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     const f64 = out.dtype === "float64";
-    const bands = this.rowBands(batch, m, k, n);
-    const jobs = bands.map(([rowStart, rowEnd]): MatmulArgs => {
-      // each thread packs into its own scratch, sized for f64 (which covers f32)
+    if (!this.matmulThreaded(f64, ptrA, ptrB, ptrOut, spec)) {
+      // each buffer sized for f64, which covers f32
       const packA = arena.allocate(this.k.matmulScratchA() * 8);
       const packB = arena.allocate(this.k.matmulScratchB() * 8);
       const tile = arena.allocate(this.k.matmulTile() * 8);
-      return [ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile, rowStart, rowEnd];
-    });
-    if (jobs.length > 1 && this.pool === undefined) this.pool = this.startPool();
-    if (jobs.length === 1 || this.pool === null || !this.pool!.matmul(f64, jobs)) {
-      const whole = jobs[0]!;
-      whole[15] = m;
-      (f64 ? this.k.matmulF64 : this.k.matmulF32)(...whole);
+      (f64 ? this.k.matmulF64 : this.k.matmulF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile, 0, m);
     }
     arena.take(ptrOut, arrayOf(out));
   }
   /**
-   * Row ranges for the threads: one band unless the product is big enough (≥ 2²²
-   * multiply-adds) to pay for waking workers; bands are whole 64-row blocks where m allows.
+   * Runs a product on the worker threads where it is big enough (≥ 2²² multiply-adds) to pay
+   * for them; false when it is not, or the threads are unavailable, and nothing ran.
    */
-  private rowBands(batch: number, m: number, k: number, n: number): [number, number][] {
-    const threads = this.threads;
-    if (threads === 1 || batch * m * n * k < 2 ** 22 || m < 8) return [[0, m]];
-    const unit = m >= 64 * threads ? 64 : 4;
-    const units = Math.ceil(m / unit);
-    const bands: [number, number][] = [];
-    for (let t = 0, start = 0; t < threads && start < m; t++) {
-      const end = Math.min(m, Math.round((units * (t + 1)) / threads) * unit);
-      if (end > start) bands.push([start, end]);
-      start = end;
+  private matmulThreaded(f64: boolean, a: number, b: number, out: number, spec: MatmulSpec): boolean {
+    const { batch, m, k, n, transA, transB } = spec;
+    if (this.threads === 1 || batch !== 1 || k === 0 || m * n * k < 2 ** 22 || m < 8) return false;
+    if (this.pool === undefined) this.pool = this.startPool();
+    if (this.pool === null) return false;
+    const width = f64 ? 4 : 8; // the micro-kernel's panel width
+    const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
+    // op(B) packed once for all threads, in column blocks of at most 2²¹ elements
+    const nc = Math.min(roundUp(n, width), Math.max(width, Math.floor(2 ** 21 / k / width) * width));
+    const arena = this.arena;
+    const bp = arena.allocate(k * nc * 8);
+    const scratch: [number, number][] = [];
+    for (let t = 0; t < this.threads; t++) scratch.push([arena.allocate(this.k.matmulScratchA() * 8), arena.allocate(this.k.matmulTile() * 8)]);
+    // about four chunks per thread, whole strips of 4 rows, at most one 64-row block
+    const rowChunk = Math.min(64, roundUp(Math.ceil(m / (4 * this.threads)), 4));
+    for (let jc = 0; jc < n; jc += nc) {
+      const columns = Math.min(nc, n - jc);
+      const job = { a, b, out, m, k, n, transA, transB, jc, nc: columns, bp, scratch, panels: Math.ceil(columns / width), rowChunk };
+      if (!this.pool.matmul(f64, job)) {
+        if (jc === 0) return false;
+        throw new Error("wasm backend: worker threads stopped during a matmul");
+      }
     }
-    return bands;
+    return true;
   }
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     const arena = this.begin();

@@ -1,50 +1,108 @@
-// Worker threads that run row bands of a matmul on the calling thread's shared WebAssembly
-// memory. Each worker owns a small control block in that memory: the caller writes the job's
-// arguments and posts it; the worker spins briefly (so back-to-back jobs skip the ~30 µs
-// wake-up), then sleeps in Atomics.wait. Workers are unref'd and block
-// only in Atomics.wait, so the process exits by itself when the main thread is done.
+// Worker threads that share a matmul with the calling thread over its shared WebAssembly
+// memory. A product is one job in a control block in that memory, split into small tasks that
+// every thread claims with an atomic counter: first the panels of op(B), packed once into
+// shared scratch; then, once all are packed, chunks of C's rows. The caller works from the
+// start, and workers join when they wake, so a worker the scheduler is slow to run (on two
+// cores V8's own GC and compiler threads compete for the second one) costs a share of the
+// work, not a wait. Workers spin briefly after a job (so back-to-back products skip the ~30 µs
+// wake-up), then sleep in Atomics.wait. They are unref'd and block only in Atomics.wait, so the
+// process exits by itself when the main thread is done.
 import type { Kernels } from "./wasm-module.js";
 
-/** Int32 slots per worker (fields below). */
-export const SLOT_INTS = 32;
 const SPINS = 20_000;
 
-// Control block fields (Int32 indices). STATE walks IDLE → POSTED (caller) → RUNNING (worker
-// claims it) → DONE (worker) → IDLE (caller). A caller that finishes its own band while a job
-// is still POSTED takes it back (POSTED → IDLE) and runs it itself: on a busy machine a worker
-// that the scheduler has not woken costs nothing but its share of the work.
-const STATE = 0, DTYPE = 1, ARGS = 2, FAILED = 20, READY = 21;
-const IDLE = 0, POSTED = 1, RUNNING = 2, DONE = 3;
+/** Int32 fields of the control block. */
+const STATE = 0, GEN = 1, ACTIVE = 2, DTYPE = 3, FAILED = 4;
+const PACK_NEXT = 5, PACK_DONE = 6, PACK_TASKS = 7, PANELS_PER_TASK = 8;
+const ROW_NEXT = 9, ROW_DONE = 10, ROW_TASKS = 11, ROW_CHUNK = 12;
+const ARGS = 16; // a, b, out, m, k, n, transA, transB, jc, nc, bp
+const SCRATCH = 32; // per thread: ap, tile
+const READY = 96; // per worker: 1 once started
+const IDLE = 0, POSTED = 1;
+/** Threads a control block has room for (the caller included). */
+export const MAX_THREADS = 32;
+/** Bytes of the control block. */
+export const CONTROL_BYTES = (READY + MAX_THREADS) * 4;
 
-// Runs in each worker, evaluated from this string so it loads the same way under tsx and from
-// dist/, and written to run as a script or as a module (workers may inherit --input-type).
+/** One product for the pool: out[:, jc : jc+nc] = op(A)·op(B), with every pointer in shared memory. */
+export interface SharedProduct {
+  a: number;
+  b: number;
+  out: number;
+  m: number;
+  k: number;
+  n: number;
+  transA: boolean;
+  transB: boolean;
+  jc: number;
+  nc: number;
+  /** Shared scratch for the packed op(B)[:, jc : jc+nc]. */
+  bp: number;
+  /** Per thread (caller first): scratch for a packed A block and one tile. */
+  scratch: readonly (readonly [ap: number, tile: number])[];
+  /** Panels of op(B) and row chunks of C to split the work into. */
+  panels: number;
+  rowChunk: number;
+}
+
+/**
+ * A thread's part of the posted job: claim panel tasks until none are left, wait until every
+ * panel is packed, then claim row chunks. Plain JavaScript with no outside references: workers
+ * run it from its source text.
+ */
+function work(kernels: Kernels, c: Int32Array, thread: number): void {
+  const f64 = c[3] === 1;
+  const pack = f64 ? kernels.packPanelsF64 : kernels.packPanelsF32;
+  const rows = f64 ? kernels.productRowsF64 : kernels.productRowsF32;
+  const [a, b, out, m, k, n, transA, transB, jc, nc, bp] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22] === 1, c[23] === 1, c[24]!, c[25]!, c[26]!];
+  const panelTasks = c[7]!, perTask = c[8]!, rowTasks = c[11]!, chunk = c[12]!;
+  for (let task = Atomics.add(c, 5, 1); task < panelTasks; task = Atomics.add(c, 5, 1)) {
+    try {
+      pack(b, k, n, transB, jc, nc, task * perTask, (task + 1) * perTask, bp);
+    } catch {
+      Atomics.store(c, 4, 1);
+    }
+    Atomics.add(c, 6, 1);
+  }
+  while (Atomics.load(c, 6) < panelTasks); // every panel packed (tasks are short)
+  const ap = c[32 + 2 * thread]!, tile = c[33 + 2 * thread]!;
+  for (let task = Atomics.add(c, 9, 1); task < rowTasks; task = Atomics.add(c, 9, 1)) {
+    try {
+      if (Atomics.load(c, 4) === 0) rows(a, bp, out, m, k, n, transA, jc, nc, ap, tile, task * chunk, Math.min(m, (task + 1) * chunk));
+    } catch {
+      Atomics.store(c, 4, 1);
+    }
+    Atomics.add(c, 10, 1);
+  }
+}
+
+// Each worker: wait for a new job, join it (ACTIVE counts who is inside), work, leave.
 const WORKER_SOURCE = `
 const { workerData } = process.getBuiltinModule("node:worker_threads");
-const { module, memory, slot, spins } = workerData;
+const { module, memory, control, thread, spins } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("kernel aborted"); } } });
-const k = instance.exports;
-const c = new Int32Array(memory.buffer, slot, ${SLOT_INTS});
-Atomics.store(c, ${READY}, 1);
-Atomics.notify(c, ${READY});
+const kernels = instance.exports;
+const c = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
+const work = ${work.toString()};
+Atomics.store(c, ${READY} + thread - 1, 1);
+Atomics.notify(c, ${READY} + thread - 1);
+let done = 0;
 for (;;) {
   let spin = 0;
-  for (let state = Atomics.load(c, ${STATE}); state !== ${POSTED}; state = Atomics.load(c, ${STATE})) {
+  for (;;) {
+    const state = Atomics.load(c, ${STATE});
+    if (state === ${POSTED} && Atomics.load(c, ${GEN}) !== done) break;
     if (++spin > spins) { Atomics.wait(c, ${STATE}, state); spin = 0; }
   }
-  if (Atomics.compareExchange(c, ${STATE}, ${POSTED}, ${RUNNING}) !== ${POSTED}) continue; // taken back
-  const a = ${ARGS};
-  try {
-    (c[${DTYPE}] === 1 ? k.matmulF64 : k.matmulF32)(c[a], c[a + 1], c[a + 2], c[a + 3], c[a + 4], c[a + 5], c[a + 6], c[a + 7], c[a + 8], c[a + 9], c[a + 10], c[a + 11], c[a + 12], c[a + 13], c[a + 14], c[a + 15]);
-  } catch {
-    Atomics.store(c, ${FAILED}, 1);
+  Atomics.add(c, ${ACTIVE}, 1);
+  const gen = Atomics.load(c, ${GEN});
+  if (Atomics.load(c, ${STATE}) === ${POSTED} && gen !== done) {
+    done = gen;
+    work(kernels, c, thread);
   }
-  Atomics.store(c, ${STATE}, ${DONE});
-  Atomics.notify(c, ${STATE});
+  Atomics.sub(c, ${ACTIVE}, 1);
 }
 `;
-
-/** The matmul arguments after the kernel's name, as the kernel takes them. */
-export type MatmulArgs = [a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number, rowStart: number, rowEnd: number];
 
 interface NodeWorker {
   unref(): void;
@@ -64,26 +122,27 @@ function workerThreads(): WorkerThreads | null {
 export function defaultWorkerCount(): number {
   const node = (globalThis as { process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown } }).process;
   const requested = Number(node?.env?.NABLA_THREADS);
-  if (Number.isInteger(requested) && requested >= 1) return requested - 1;
+  if (Number.isInteger(requested) && requested >= 1) return Math.min(requested, MAX_THREADS) - 1;
   const os = node?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number } | undefined;
-  return Math.max(0, (os?.availableParallelism?.() ?? 1) - 1);
+  return Math.min(MAX_THREADS, Math.max(1, os?.availableParallelism?.() ?? 1)) - 1;
 }
 
 export class ThreadPool {
   private readonly control: Int32Array;
   private started: boolean | null = null;
+  private generation = 0;
 
   private constructor(
     private readonly kernels: Kernels,
     memory: WebAssembly.Memory,
-    slots: number,
+    control: number,
     readonly workers: number,
     createWorker: (source: string, data: unknown) => NodeWorker,
     module: WebAssembly.Module,
   ) {
-    this.control = new Int32Array(memory.buffer, slots, workers * SLOT_INTS);
+    this.control = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
     for (let w = 0; w < workers; w++) {
-      createWorker(WORKER_SOURCE, { module, memory, slot: slots + w * SLOT_INTS * 4, spins: SPINS }).unref();
+      createWorker(WORKER_SOURCE, { module, memory, control, thread: w + 1, spins: SPINS }).unref();
     }
   }
 
@@ -91,49 +150,44 @@ export class ThreadPool {
    * Starts `workers` threads where the engine has Node's worker_threads and shared memory;
    * null elsewhere (a browser page, for one: it runs single-threaded).
    */
-  static create(kernels: Kernels, memory: WebAssembly.Memory, module: WebAssembly.Module, slots: number, workers: number): ThreadPool | null {
+  static create(kernels: Kernels, memory: WebAssembly.Memory, module: WebAssembly.Module, control: number, workers: number): ThreadPool | null {
     if (workers < 1 || typeof SharedArrayBuffer === "undefined" || !(memory.buffer instanceof SharedArrayBuffer)) return null;
     const threads = workerThreads();
     if (threads === null) return null;
-    return new ThreadPool(kernels, memory, slots, workers, (source, data) => new threads.Worker(source, { eval: true, workerData: data, execArgv: [] }), module);
+    return new ThreadPool(kernels, memory, control, Math.min(workers, MAX_THREADS - 1), (source, data) => new threads.Worker(source, { eval: true, workerData: data, execArgv: [] }), module);
   }
 
   /**
-   * Runs `jobs[0]` on this thread and the rest on workers 0…, returning when all are done.
-   * Returns false, having run nothing, if the workers never started (the caller then runs the
-   * whole product itself).
+   * Computes `job` with the workers, returning when it is done. Returns false, having run
+   * nothing, if the workers never started (the caller then runs the product itself).
    */
-  matmul(f64: boolean, jobs: MatmulArgs[]): boolean {
+  matmul(f64: boolean, job: SharedProduct): boolean {
     if (!this.ready()) return false;
     const c = this.control;
-    const kernel = f64 ? this.kernels.matmulF64 : this.kernels.matmulF32;
-    for (let j = 1; j < jobs.length; j++) {
-      const base = (j - 1) * SLOT_INTS;
-      const args = jobs[j]!;
-      c[base + DTYPE] = f64 ? 1 : 0;
-      for (let i = 0; i < args.length; i++) c[base + ARGS + i] = Number(args[i]);
-      Atomics.store(c, base + STATE, POSTED);
-      Atomics.notify(c, base + STATE);
-    }
-    kernel(...jobs[0]!);
-    let failed = false;
-    for (let j = 1; j < jobs.length; j++) {
-      const base = (j - 1) * SLOT_INTS;
-      if (Atomics.compareExchange(c, base + STATE, POSTED, IDLE) === POSTED) {
-        kernel(...jobs[j]!); // the worker never woke up: do its share here
-        continue;
-      }
-      let spin = 0;
-      for (let state = Atomics.load(c, base + STATE); state !== DONE; state = Atomics.load(c, base + STATE)) {
-        if (++spin > SPINS) {
-          Atomics.wait(c, base + STATE, state, 1);
-          spin = 0;
-        }
-      }
-      if (Atomics.exchange(c, base + FAILED, 0) !== 0) failed = true;
-      Atomics.store(c, base + STATE, IDLE);
-    }
-    if (failed) throw new Error("wasm backend: a matmul kernel failed on a worker thread");
+    c[DTYPE] = f64 ? 1 : 0;
+    c[FAILED] = 0;
+    const perTask = Math.max(1, Math.ceil(job.panels / (4 * (this.workers + 1))));
+    c[PACK_NEXT] = 0;
+    c[PACK_DONE] = 0;
+    c[PACK_TASKS] = Math.ceil(job.panels / perTask);
+    c[PANELS_PER_TASK] = perTask;
+    c[ROW_NEXT] = 0;
+    c[ROW_DONE] = 0;
+    c[ROW_TASKS] = Math.ceil(job.m / job.rowChunk);
+    c[ROW_CHUNK] = job.rowChunk;
+    const args = [job.a, job.b, job.out, job.m, job.k, job.n, job.transA ? 1 : 0, job.transB ? 1 : 0, job.jc, job.nc, job.bp];
+    for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
+    for (let t = 0; t < job.scratch.length; t++) [c[SCRATCH + 2 * t], c[SCRATCH + 2 * t + 1]] = job.scratch[t]!;
+    // a new generation, so a worker still inside the previous job's loop cannot rejoin it
+    this.generation = (this.generation % 0x7fffffff) + 1;
+    Atomics.store(c, GEN, this.generation);
+    Atomics.store(c, STATE, POSTED);
+    Atomics.notify(c, STATE);
+    work(this.kernels, c, 0);
+    while (Atomics.load(c, ROW_DONE) < c[ROW_TASKS]!); // chunks that workers are still finishing
+    Atomics.store(c, STATE, IDLE);
+    while (Atomics.load(c, ACTIVE) !== 0); // a worker that joined late reads the job's fields
+    if (c[FAILED] !== 0) throw new Error("wasm backend: a matmul kernel failed on a worker thread");
     return true;
   }
 
@@ -142,11 +196,10 @@ export class ThreadPool {
     if (this.started !== null) return this.started;
     const deadline = performance.now() + 10_000;
     for (let w = 0; w < this.workers; w++) {
-      const at = w * SLOT_INTS + READY;
-      while (Atomics.load(this.control, at) !== 1) {
+      while (Atomics.load(this.control, READY + w) !== 1) {
         const left = deadline - performance.now();
         if (left <= 0) return (this.started = false);
-        Atomics.wait(this.control, at, 0, Math.min(left, 50));
+        Atomics.wait(this.control, READY + w, 0, Math.min(left, 50));
       }
     }
     return (this.started = true);

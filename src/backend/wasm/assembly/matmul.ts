@@ -222,3 +222,46 @@ export function matmul<T>(a: usize, b: usize, out: usize, batch: i32, m: i32, k:
     }
   }
 }
+
+// The threaded product shares one packing of op(B) among the threads: they first pack its
+// panels together (a task is a run of panels, over every k block), then, once all are packed,
+// take row chunks of C, each packing only its own rows of op(A). A thread that arrives late
+// just finds fewer tasks left, so nobody waits for it.
+
+/** Rows of each k block (equal blocks: 784 = 4 × 196, not 3 × 256 + 16). */
+export function kStepOf(k: i32): i32 {
+  const kBlocks = (k + KC - 1) / KC;
+  return kBlocks > 0 ? (k + kBlocks - 1) / kBlocks : KC;
+}
+
+/**
+ * Packs panels [panelStart, panelEnd) of op(B)[:, jc : jc+nc] for every k block into the shared
+ * `bp`, where k block at row pc starts at element pc·ncPad (ncPad = nc rounded up to NR).
+ */
+export function packPanels<T>(b: usize, k: i32, n: i32, transB: bool, jc: i32, nc: i32, panelStart: i32, panelEnd: i32, bp: usize): void {
+  const width = nr<T>();
+  const ncPad = (nc + width - 1) / width * width;
+  const first = panelStart * width;
+  const cols = min(panelEnd * width, nc) - first;
+  if (cols <= 0) return;
+  const kStep = kStepOf(k);
+  for (let pc = 0; pc < k; pc += kStep) {
+    const kc = min(kStep, k - pc);
+    packB<T>(b, k, n, transB, pc, kc, jc + first, cols, at<T>(bp, pc * ncPad + first * kc));
+  }
+}
+
+/** Rows [rowStart, rowEnd) of out[:, jc : jc+nc] = op(A) · (the shared packed B). */
+export function productRows<T>(a: usize, bp: usize, out: usize, m: i32, k: i32, n: i32, transA: bool, jc: i32, nc: i32, ap: usize, tile: usize, rowStart: i32, rowEnd: i32): void {
+  const width = nr<T>();
+  const ncPad = (nc + width - 1) / width * width;
+  const kStep = kStepOf(k);
+  for (let ic = rowStart; ic < rowEnd; ic += MC) {
+    const mc = min(MC, rowEnd - ic);
+    for (let pc = 0; pc < k; pc += kStep) {
+      const kc = min(kStep, k - pc);
+      packA<T>(a, m, k, transA, ic, mc, pc, kc, ap);
+      macro<T>(ap, at<T>(bp, pc * ncPad), mc, nc, kc, at<T>(out, ic * n + jc), n, pc > 0, tile);
+    }
+  }
+}
