@@ -39,7 +39,7 @@ export class WasmArena {
   allocate(bytes: number): number {
     const ptr = this.top;
     const end = ptr + align(Math.max(bytes, 1));
-    const have = this.memory.buffer.byteLength;
+    const have = this.f32.byteLength; // the views span the whole memory (reading memory.buffer costs more)
     if (end > have) {
       const needed = Math.ceil((end - have) / PAGE);
       // grow by at least half again, so a growing workload pays few grows

@@ -41,25 +41,33 @@ export class WasmBackend implements Backend {
   readonly arena: WasmArena;
   /** Threads a large matmul runs on, the caller included (1 when single-threaded). */
   readonly threads: number;
-  /** Starts the worker threads on the first product big enough to use them. */
-  private readonly startPool: () => ThreadPool | null;
-  private pool: ThreadPool | null | undefined;
+  /**
+   * The kernels over a shared memory, with their scratch and the worker threads: made for the
+   * first product big enough to split (null where threads are unavailable). Everything else
+   * runs on a module with ordinary memory, since V8 copies into and out of shared memory
+   * word by word (relaxed atomics), not with memcpy: 15–25% of a tiny MLP's step.
+   */
+  private parallel: { kernels: Kernels; arena: WasmArena; pool: ThreadPool } | null | undefined;
   private readonly k: Kernels;
   private readonly js = new JsBackend();
 
   /** `workers`: threads besides the caller (default: one per further core, or $NABLA_THREADS − 1). */
   constructor(workers = defaultWorkerCount()) {
-    workers = Math.min(workers, MAX_THREADS - 1);
-    const threaded = workers > 0 && typeof SharedArrayBuffer !== "undefined";
-    const { kernels, memory, module, variant } = instantiateKernels(threaded);
+    const { kernels, memory, variant } = instantiateKernels(false);
     this.k = kernels;
     this.variant = variant;
-    // the workers' control blocks sit below the arena, which starts over on every call
+    this.arena = new WasmArena(memory, kernels.heapBase());
+    this.threads = workers > 0 && typeof SharedArrayBuffer !== "undefined" ? Math.min(workers, MAX_THREADS - 1) + 1 : 1;
+    if (this.threads === 1) this.parallel = null;
+  }
+
+  /** The shared-memory kernels and worker threads, started on first use; null if unavailable. */
+  private startParallel(): { kernels: Kernels; arena: WasmArena; pool: ThreadPool } | null {
+    const { kernels, memory, module } = instantiateKernels(true);
+    // the workers' control block sits below the arena, which starts over on every call
     const control = Math.ceil(kernels.heapBase() / 64) * 64;
-    const controlBytes = threaded ? CONTROL_BYTES : 0;
-    this.arena = new WasmArena(memory, control + controlBytes);
-    this.threads = threaded ? workers + 1 : 1;
-    this.startPool = () => (threaded ? ThreadPool.create(kernels, memory, module, control, workers) : null);
+    const pool = ThreadPool.create(kernels, memory, module, control, this.threads - 1);
+    return pool === null ? null : { kernels, arena: new WasmArena(memory, control + CONTROL_BYTES), pool };
   }
 
   allocate(size: number, dtype: DType): DataRef {
@@ -158,47 +166,52 @@ export class WasmBackend implements Backend {
   }
   matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
     const { batch, m, k, n, transA, transB, batchStrideA, batchStrideB } = spec;
+    if (this.matmulThreaded(a, b, spec, out)) return;
     const arena = this.begin();
     const ptrA = arena.put(arrayOf(a));
     const ptrB = arrayOf(b) === arrayOf(a) ? ptrA : arena.put(arrayOf(b));
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
-    const f64 = out.dtype === "float64";
-    if (!this.matmulThreaded(f64, ptrA, ptrB, ptrOut, spec)) {
-      // each buffer sized for f64, which covers f32
-      const packA = arena.allocate(this.k.matmulScratchA() * 8);
-      const packB = arena.allocate(this.k.matmulScratchB() * 8);
-      const tile = arena.allocate(this.k.matmulTile() * 8);
-      (f64 ? this.k.matmulF64 : this.k.matmulF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile, 0, m);
-    }
+    // each buffer sized for f64, which covers f32
+    const packA = arena.allocate(this.k.matmulScratchA() * 8);
+    const packB = arena.allocate(this.k.matmulScratchB() * 8);
+    const tile = arena.allocate(this.k.matmulTile() * 8);
+    (out.dtype === "float64" ? this.k.matmulF64 : this.k.matmulF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile, 0, m);
     arena.take(ptrOut, arrayOf(out));
   }
   /**
    * Runs a product on the worker threads where it is big enough (≥ 2²² multiply-adds) to pay
-   * for them; false when it is not, or the threads are unavailable, and nothing ran.
+   * for them; false, having done nothing, when it is not or threads are unavailable.
    */
-  private matmulThreaded(f64: boolean, a: number, b: number, out: number, spec: MatmulSpec): boolean {
+  private matmulThreaded(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): boolean {
     const { batch, m, k, n, transA, transB } = spec;
-    if (this.threads === 1 || batch !== 1 || k === 0 || m * n * k < 2 ** 22 || m < 8) return false;
-    if (this.pool === undefined) this.pool = this.startPool();
-    if (this.pool === null) return false;
+    if (this.parallel === null || batch !== 1 || k === 0 || m * n * k < 2 ** 22 || m < 8) return false;
+    if (this.parallel === undefined) this.parallel = this.startParallel();
+    if (this.parallel === null) return false;
+    const { kernels, arena, pool } = this.parallel;
+    arena.reset();
+    const pa = arena.put(arrayOf(a));
+    const pb = arrayOf(b) === arrayOf(a) ? pa : arena.put(arrayOf(b));
+    const po = arena.allocate(out.size * elementBytes(out.dtype));
+    const f64 = out.dtype === "float64";
     const width = f64 ? 4 : 8; // the micro-kernel's panel width
     const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
     // op(B) packed once for all threads, in column blocks of at most 2²¹ elements
     const nc = Math.min(roundUp(n, width), Math.max(width, Math.floor(2 ** 21 / k / width) * width));
-    const arena = this.arena;
     const bp = arena.allocate(k * nc * 8);
     const scratch: [number, number][] = [];
-    for (let t = 0; t < this.threads; t++) scratch.push([arena.allocate(this.k.matmulScratchA() * 8), arena.allocate(this.k.matmulTile() * 8)]);
+    for (let t = 0; t < this.threads; t++) scratch.push([arena.allocate(kernels.matmulScratchA() * 8), arena.allocate(kernels.matmulTile() * 8)]);
     // about four chunks per thread, whole strips of 4 rows, at most one 64-row block
     const rowChunk = Math.min(64, roundUp(Math.ceil(m / (4 * this.threads)), 4));
     for (let jc = 0; jc < n; jc += nc) {
       const columns = Math.min(nc, n - jc);
-      const job = { a, b, out, m, k, n, transA, transB, jc, nc: columns, bp, scratch, panels: Math.ceil(columns / width), rowChunk };
-      if (!this.pool.matmul(f64, job)) {
-        if (jc === 0) return false;
-        throw new Error("wasm backend: worker threads stopped during a matmul");
+      const job = { a: pa, b: pb, out: po, m, k, n, transA, transB, jc, nc: columns, bp, scratch, panels: Math.ceil(columns / width), rowChunk };
+      if (!pool.matmul(f64, job)) {
+        if (jc > 0) throw new Error("wasm backend: worker threads stopped during a matmul");
+        this.parallel = null; // they never started: run single-threaded from now on
+        return false;
       }
     }
+    arena.take(po, arrayOf(out));
     return true;
   }
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
