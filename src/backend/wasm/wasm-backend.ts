@@ -171,6 +171,11 @@ export class WasmBackend implements Backend {
     const ptrA = arena.put(arrayOf(a));
     const ptrB = arrayOf(b) === arrayOf(a) ? ptrA : arena.put(arrayOf(b));
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
+    if ((m < 4 || n === 1) && batch * m * n * k <= 2 ** 20) {
+      // too thin for the 4×8 micro-kernel's tiles: plain loops, no packing
+      (out.dtype === "float64" ? this.k.matmulThinF64 : this.k.matmulThinF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB);
+      return arena.take(ptrOut, arrayOf(out));
+    }
     // each buffer sized for f64, which covers f32
     const packA = arena.allocate(this.k.matmulScratchA() * 8);
     const packB = arena.allocate(this.k.matmulScratchB() * 8);

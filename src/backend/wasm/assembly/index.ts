@@ -2,7 +2,7 @@
 // (imported as env.memory) and hands out every buffer, so nothing here allocates.
 import { unary, clamp, fill, cast, binary, axpby } from "./elementwise";
 import { reduce, argmax, gather, scatterAdd, copyStrided } from "./reduce";
-import { matmul, packPanels, productRows, MC, KC, NC, MR } from "./matmul";
+import { matmul, matmulThin, packPanels, productRows, MC, KC, NC, MR } from "./matmul";
 
 /** First byte past the module's static data: the JS allocator starts here. */
 export function heapBase(): usize { return __heap_base; }
@@ -43,3 +43,5 @@ export function packPanelsF32(b: usize, k: i32, n: i32, transB: bool, jc: i32, n
 export function packPanelsF64(b: usize, k: i32, n: i32, transB: bool, jc: i32, nc: i32, panelStart: i32, panelEnd: i32, bp: usize): void { packPanels<f64>(b, k, n, transB, jc, nc, panelStart, panelEnd, bp); }
 export function productRowsF32(a: usize, bp: usize, out: usize, m: i32, k: i32, n: i32, transA: bool, jc: i32, nc: i32, ap: usize, tile: usize, rowStart: i32, rowEnd: i32): void { productRows<f32>(a, bp, out, m, k, n, transA, jc, nc, ap, tile, rowStart, rowEnd); }
 export function productRowsF64(a: usize, bp: usize, out: usize, m: i32, k: i32, n: i32, transA: bool, jc: i32, nc: i32, ap: usize, tile: usize, rowStart: i32, rowEnd: i32): void { productRows<f64>(a, bp, out, m, k, n, transA, jc, nc, ap, tile, rowStart, rowEnd); }
+export function matmulThinF32(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void { matmulThin<f32>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB); }
+export function matmulThinF64(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void { matmulThin<f64>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB); }
