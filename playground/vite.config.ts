@@ -7,12 +7,14 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
+/** Cross-origin isolation: the page gets SharedArrayBuffer, so nabla's WASM backend can use Web Workers. */
+const headers = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
 
 export default defineConfig({
   root,
   base: "./",
   resolve: { alias: { nabla: fileURLToPath(new URL("../src/index.ts", import.meta.url)) } },
   build: { outDir: "dist", emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 2000 },
-  server: { host: "127.0.0.1" },
-  preview: { host: "127.0.0.1" },
+  server: { host: "127.0.0.1", headers },
+  preview: { host: "127.0.0.1", headers },
 });

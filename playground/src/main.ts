@@ -1,5 +1,6 @@
 /** Entry point: builds the app and wires every pane to it. */
 import "./style.css";
+import * as nabla from "nabla";
 import { App } from "./app.js";
 import { bindBackpropPanel } from "./backprop-panel.js";
 import { bindControls } from "./controls.js";
@@ -18,10 +19,15 @@ byId("export-config").addEventListener("click", () => exportConfig(app));
 byId("export-png").addEventListener("click", () => exportPng(app));
 app.update({}, "view");
 
-/** A handle for the browser tests and the benchmark (the page works without it). */
+/**
+ * Handles for the browser tests and the benchmark (the page works without them), and nabla
+ * itself, so the browser console can experiment with the library the page runs on.
+ */
 declare global {
   interface Window {
     playground: App;
+    nabla: typeof nabla;
   }
 }
 window.playground = app;
+window.nabla = nabla;

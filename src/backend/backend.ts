@@ -70,6 +70,8 @@ export interface Backend {
    * finalizer's held value would keep their data alive until the event loop next turns.
    */
   readonly needsFree?: boolean;
+  /** Threads computing large products now, the caller included (1 when unset). */
+  readonly threadsRunning?: number;
 
   fill(out: DataRef, value: number): void;
   /** out = x converted to out's dtype. */

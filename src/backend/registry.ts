@@ -46,6 +46,32 @@ export function getBackend(): BackendName {
   return activeBackend().name as BackendName;
 }
 
+/** What {@link backendInfo} reports. */
+export interface BackendInfo {
+  name: BackendName;
+  /**
+   * Threads computing large matrix products now, the caller included: 1 on the js backend, and
+   * on wasm until its worker threads have started (with the first product big enough to split;
+   * in a browser only on a cross-origin isolated page, where SharedArrayBuffer exists).
+   */
+  threads: number;
+}
+
+/**
+ * The backend new tensors are created on, and how many threads it computes with.
+ *
+ * @example
+ * ```ts
+ * import { backendInfo, setBackend } from "nabla";
+ * setBackend("js");
+ * console.log(backendInfo()); // { name: "js", threads: 1 }
+ * ```
+ */
+export function backendInfo(): BackendInfo {
+  const backend = activeBackend();
+  return { name: backend.name as BackendName, threads: backend.threadsRunning ?? 1 };
+}
+
 /** @internal The backend instance ops run on. */
 export function activeBackend(): Backend {
   if (current === null) {

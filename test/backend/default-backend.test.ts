@@ -27,3 +27,20 @@ test("without setBackend the WebAssembly backend is the default where the engine
 test("the TS backend is the fallback when the WebAssembly backend cannot start", () => {
   assert.equal(firstBackend(`registerBackend("wasm", () => { throw new Error("wasm backend: this engine lacks WebAssembly SIMD"); });`), "js 6");
 });
+
+test("backendInfo reports the backend and its threads: one until the first big product starts the workers", () => {
+  const script = `
+    import { backendInfo, setBackend, tensor } from "./src/index.ts";
+    const before = backendInfo();
+    const a = tensor(new Float32Array(256 * 256).fill(1), { shape: [256, 256] });
+    a.matmul(a);
+    const after = backendInfo();
+    setBackend("js");
+    console.log(JSON.stringify([before, after, backendInfo()]));
+  `;
+  const env: NodeJS.ProcessEnv = { ...process.env, NABLA_THREADS: "2" };
+  delete env.NODE_TEST_CONTEXT;
+  const result = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000, env });
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(JSON.parse(result.stdout), [{ name: "wasm", threads: 1 }, { name: "wasm", threads: 2 }, { name: "js", threads: 1 }]);
+});

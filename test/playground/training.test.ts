@@ -130,4 +130,33 @@ describe("playground in Chromium: training", { skip: browserSkip(), timeout: 120
     assert.ok(2.2 * w1 + 2.2 * w2 + b < 0 && -2.2 * w1 - 2.2 * w2 + b > 0, `w = (${w1}, ${w2}), b = ${b}`);
     await finish(page, problems, "logistic");
   });
+
+  test("the page is cross-origin isolated, so the WASM backend multiplies on Web Workers too", async () => {
+    const { page, problems } = await open();
+    assert.equal(await page.evaluate("crossOriginIsolated"), true, "served with COOP/COEP, the page has SharedArrayBuffer");
+    const result = (await page.evaluate(`(async () => {
+      const { tensor, backendInfo } = window.nabla;
+      const n = 256; // 2²⁴ multiply-adds: big enough to split
+      const a = Float32Array.from({ length: n * n }, (_, i) => Math.sin(i));
+      const b = Float32Array.from({ length: n * n }, (_, i) => Math.cos(i));
+      const [ta, tb] = [tensor(a, { shape: [n, n] }), tensor(b, { shape: [n, n] })];
+      ta.matmul(tb); // starts the workers, which run once the event loop turns
+      for (let i = 0; i < 200 && backendInfo().threads < navigator.hardwareConcurrency; i++) await new Promise((r) => setTimeout(r, 25));
+      const threads = backendInfo().threads;
+      const c = ta.matmul(tb).toTypedArray();
+      let worst = 0;
+      for (let i = 0; i < n; i += 5) for (let j = 0; j < n; j += 7) {
+        let s = 0;
+        for (let p = 0; p < n; p++) s += a[i * n + p] * b[p * n + j];
+        worst = Math.max(worst, Math.abs(c[i * n + j] - s));
+      }
+      return { threads, cores: navigator.hardwareConcurrency, name: backendInfo().name, worst };
+    })()`)) as { threads: number; cores: number; name: string; worst: number };
+    console.log(`# browser: ${result.threads} threads on ${result.cores} cores, largest error ${result.worst}`);
+    assert.equal(result.name, "wasm");
+    assert.equal(result.threads, Math.min(result.cores, 32), "one Web Worker per further core has started");
+    assert.ok(result.threads >= 2 || result.cores === 1, "this machine has more than one core");
+    assert.ok(result.worst < 1e-3, `product error ${result.worst}`);
+    await finish(page, problems, "web-workers");
+  });
 });

@@ -61,6 +61,11 @@ export class WasmBackend implements Backend {
     if (this.threads === 1) this.parallel = null;
   }
 
+  /** Threads computing large products now: 1 until the workers have started (on the first such product). */
+  get threadsRunning(): number {
+    return 1 + (this.parallel?.pool.started ?? 0);
+  }
+
   /** The shared-memory kernels and worker threads, started on first use; null if unavailable. */
   private startParallel(): { kernels: Kernels; arena: WasmArena; pool: ThreadPool } | null {
     const { kernels, memory, module } = instantiateKernels(true);

@@ -1,12 +1,12 @@
-// Worker threads that share a matmul with the calling thread over its shared WebAssembly
-// memory. A product is one job in a control block in that memory, split into small tasks that
+// Worker threads (Node's worker_threads, or Web Workers in a cross-origin isolated page) that
+// share a matmul with the calling thread over its shared WebAssembly memory. A product is one job in a control block in that memory, split into small tasks that
 // every thread claims with an atomic counter: first the panels of op(B), packed once into
 // shared scratch; then, once all are packed, chunks of C's rows. The caller works from the
 // start, and workers join when they wake, so a worker the scheduler is slow to run (on two
 // cores V8's own GC and compiler threads compete for the second one) costs a share of the
 // work, not a wait. Workers spin briefly after a job (so back-to-back products skip the ~30 µs
-// wake-up), then sleep in Atomics.wait. They are unref'd and block only in Atomics.wait, so the
-// process exits by itself when the main thread is done.
+// wake-up), then sleep in Atomics.wait. In Node they are unref'd and block only in Atomics.wait,
+// so the process exits by itself when the main thread is done.
 import type { Kernels } from "./wasm-module.js";
 
 const SPINS = 20_000;
@@ -76,10 +76,9 @@ function work(kernels: Kernels, c: Int32Array, thread: number): void {
   }
 }
 
-// Each worker: wait for a new job, join it (ACTIVE counts who is inside), work, leave.
-const WORKER_SOURCE = `
-const { workerData } = process.getBuiltinModule("node:worker_threads");
-const { module, memory, control, thread, spins } = workerData;
+// Each worker: wait for a new job, join it (ACTIVE counts who is inside), work, leave. The loop
+// is the same in Node and in a browser; only how a worker receives its start-up data differs.
+const WORKER_LOOP = `
 const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("kernel aborted"); } } });
 const kernels = instance.exports;
 const c = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
@@ -104,12 +103,34 @@ for (;;) {
 }
 `;
 
+/** A Node worker_threads worker: its data arrives as workerData. */
+const NODE_WORKER_SOURCE = `
+const { workerData } = process.getBuiltinModule("node:worker_threads");
+const { module, memory, control, thread, spins } = workerData;
+${WORKER_LOOP}`;
+
+/** A Web Worker: its data (the module and the shared memory) arrives as the first message. */
+const BROWSER_WORKER_SOURCE = `
+self.onmessage = (event) => {
+  self.onmessage = null;
+  const { module, memory, control, thread, spins } = event.data;
+  ${WORKER_LOOP}
+};`;
+
 interface NodeWorker {
   unref(): void;
 }
 
 interface WorkerThreads {
   Worker: new (source: string, options: { eval: true; workerData: unknown; execArgv: string[] }) => NodeWorker;
+}
+
+/** The parts of a browser's Web Worker API the pool uses. */
+interface BrowserGlobals {
+  Worker?: new (url: string) => { postMessage(data: unknown): void };
+  Blob?: new (parts: string[], options: { type: string }) => unknown;
+  URL?: { createObjectURL(blob: unknown): string };
+  crossOriginIsolated?: boolean;
 }
 
 /** Node's worker_threads, loaded synchronously (the backend is created synchronously). */
@@ -124,12 +145,13 @@ export function defaultWorkerCount(): number {
   const requested = Number(node?.env?.NABLA_THREADS);
   if (Number.isInteger(requested) && requested >= 1) return Math.min(requested, MAX_THREADS) - 1;
   const os = node?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number } | undefined;
-  return Math.min(MAX_THREADS, Math.max(1, os?.availableParallelism?.() ?? 1)) - 1;
+  const cores = os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  return Math.min(MAX_THREADS, Math.max(1, cores)) - 1;
 }
 
 export class ThreadPool {
   private readonly control: Int32Array;
-  private started: boolean | null = null;
+  private waited = false;
   private generation = 0;
 
   private constructor(
@@ -137,24 +159,41 @@ export class ThreadPool {
     memory: WebAssembly.Memory,
     control: number,
     readonly workers: number,
-    createWorker: (source: string, data: unknown) => NodeWorker,
+    /** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
+    private readonly canBlock: boolean,
+    startWorker: (data: unknown) => void,
     module: WebAssembly.Module,
   ) {
     this.control = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
-    for (let w = 0; w < workers; w++) {
-      createWorker(WORKER_SOURCE, { module, memory, control, thread: w + 1, spins: SPINS }).unref();
-    }
+    for (let w = 0; w < workers; w++) startWorker({ module, memory, control, thread: w + 1, spins: SPINS });
   }
 
   /**
-   * Starts `workers` threads where the engine has Node's worker_threads and shared memory;
-   * null elsewhere (a browser page, for one: it runs single-threaded).
+   * Starts `workers` threads: Node's worker_threads, or Web Workers in a browser page that is
+   * cross-origin isolated (served with `Cross-Origin-Opener-Policy: same-origin` and
+   * `Cross-Origin-Embedder-Policy: require-corp`, without which there is no SharedArrayBuffer).
+   * Null where neither is available: the backend then runs on one thread.
    */
   static create(kernels: Kernels, memory: WebAssembly.Memory, module: WebAssembly.Module, control: number, workers: number): ThreadPool | null {
     if (workers < 1 || typeof SharedArrayBuffer === "undefined" || !(memory.buffer instanceof SharedArrayBuffer)) return null;
+    const count = Math.min(workers, MAX_THREADS - 1);
     const threads = workerThreads();
-    if (threads === null) return null;
-    return new ThreadPool(kernels, memory, control, Math.min(workers, MAX_THREADS - 1), (source, data) => new threads.Worker(source, { eval: true, workerData: data, execArgv: [] }), module);
+    if (threads !== null) {
+      return new ThreadPool(kernels, memory, control, count, true, (data) => new threads.Worker(NODE_WORKER_SOURCE, { eval: true, workerData: data, execArgv: [] }).unref(), module);
+    }
+    const page = globalThis as BrowserGlobals;
+    if (page.Worker === undefined || page.Blob === undefined || page.URL === undefined || page.crossOriginIsolated !== true) return null;
+    const url = page.URL.createObjectURL(new page.Blob([BROWSER_WORKER_SOURCE], { type: "text/javascript" }));
+    const BrowserWorker = page.Worker;
+    // a Web Worker starts when the page's event loop next turns: products run without it until then
+    return new ThreadPool(kernels, memory, control, count, false, (data) => new BrowserWorker(url).postMessage(data), module);
+  }
+
+  /** Workers that have started and take tasks. */
+  get started(): number {
+    let count = 0;
+    for (let w = 0; w < this.workers; w++) if (Atomics.load(this.control, READY + w) === 1) count++;
+    return count;
   }
 
   /**
@@ -191,17 +230,22 @@ export class ThreadPool {
     return true;
   }
 
-  /** Whether every worker has started; waits up to 10 s the first time. */
+  /**
+   * Whether to post jobs: in Node, after waiting (up to 10 s, once) for the workers to start;
+   * false if none did. A browser's main thread cannot wait, and need not: the caller does every
+   * task that no worker takes, and workers join jobs as soon as they run.
+   */
   private ready(): boolean {
-    if (this.started !== null) return this.started;
+    if (!this.canBlock || this.waited) return !this.canBlock || this.started > 0;
+    this.waited = true;
     const deadline = performance.now() + 10_000;
     for (let w = 0; w < this.workers; w++) {
       while (Atomics.load(this.control, READY + w) !== 1) {
         const left = deadline - performance.now();
-        if (left <= 0) return (this.started = false);
+        if (left <= 0) return this.started > 0;
         Atomics.wait(this.control, READY + w, 0, Math.min(left, 50));
       }
     }
-    return (this.started = true);
+    return true;
   }
 }
