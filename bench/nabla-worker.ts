@@ -49,6 +49,15 @@ function w1(): void {
   const seconds = (performance.now() - start) / 1000;
   const logits = noGrad(() => model.call(x));
   emit({ workload: "W1", value: 1800 / seconds, unit: "steps/s", finalLoss: noGrad(() => lossFn.call(logits, target).item()), accuracy: accuracyOf(logits, data.y) });
+  emitSteady("W1", step, 2000);
+}
+
+/** Informational: steps/s over steps 5,001–10,000 of the same run, once the JIT has warmed up. */
+function emitSteady(workload: string, step: () => void, done: number): void {
+  for (let s = done; s < 5000; s++) step();
+  const start = performance.now();
+  for (let s = 5000; s < 10_000; s++) step();
+  emit({ workload: `${workload}-steady`, value: 5000 / ((performance.now() - start) / 1000), unit: "steps/s" });
 }
 
 function w2(): void {
@@ -76,6 +85,7 @@ function w2(): void {
   let correct = 0;
   for (let i = 0; i < data.n; i++) if ((predicted[i]! > 0.5 ? 1 : 0) === data.y[i]) correct++;
   emit({ workload: "W2", value: 900 / seconds, unit: "steps/s", finalLoss: noGrad(() => lossFn.call(p, target).item()), accuracy: correct / data.n });
+  emitSteady("W2", step, 1000);
 }
 
 function w3(): void {

@@ -69,6 +69,8 @@ export function summarize(results: WorkerResult[], frameworks: string[]): Summar
 const LABEL: Record<string, string> = {
   W1: "W1 tiny MLP, steps/s",
   W2: "W2 logreg, steps/s",
+  "W1-steady": "W1 steps 5,001–10,000, steps/s",
+  "W2-steady": "W2 steps 5,001–10,000, steps/s",
   W3: "W3 MNIST MLP epoch, s",
 };
 

@@ -64,6 +64,17 @@ def w1():
         logits = model(x)
         emit(workload="W1", value=1800 / seconds, unit="steps/s", finalLoss=loss_fn(logits, y).item(),
              accuracy=(logits.argmax(1) == y).float().mean().item())
+    emit_steady("W1", step, 2000)
+
+
+def emit_steady(workload, step, done):
+    """Informational: steps/s over steps 5,001-10,000 of the same run (as for the JIT-compiled peers)."""
+    for _ in range(done, 5000):
+        step()
+    start = time.perf_counter()
+    for _ in range(5000, 10000):
+        step()
+    emit(workload=f"{workload}-steady", value=5000 / (time.perf_counter() - start), unit="steps/s")
 
 
 def w2():
@@ -91,6 +102,7 @@ def w2():
         p = torch.sigmoid(model(x))
         emit(workload="W2", value=900 / seconds, unit="steps/s", finalLoss=loss_fn(p, y).item(),
              accuracy=((p > 0.5).float() == y).float().mean().item())
+    emit_steady("W2", step, 1000)
 
 
 def idx(path):
