@@ -71,8 +71,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const shape = axes.map((a) => x.shape[a]!);
   const out = emptyLike(x, shape);
   x.backend.copyStrided({ ref: x.storage.ref, offset: x.offset, strides: axes.map((a) => x.strides[a]!) }, shape, out.storage.ref);
-  const inverse = new Array<number>(axes.length);
-  axes.forEach((a, i) => (inverse[a] = i));
+  const inverse = axes.map((_, d) => axes.indexOf(d)); // packed, not holey (see shape.ts)
   // permuting moves values: the gradient is permuted back
   return record(out, "permute", [x], (dy) => [permute(dy, inverse)]);
 }

@@ -12,8 +12,13 @@ export function sizeOf(shape: Shape): number {
   return size;
 }
 
+// Shape and stride arrays are built with push, never `new Array(n)`: V8 gives those a holey
+// element kind, and functions that see both kinds deoptimize ("wrong map") and wait to be
+// compiled again, which stretches a training loop's warm-up.
+
 export function contiguousStrides(shape: Shape): number[] {
-  const strides = new Array<number>(shape.length);
+  const strides: number[] = [];
+  for (let d = 0; d < shape.length; d++) strides.push(0);
   let stride = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
     strides[d] = stride;
@@ -31,12 +36,12 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 /** NumPy/PyTorch broadcasting: align from the right; sizes must match or be 1. */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   const ndim = Math.max(a.length, b.length);
-  const out = new Array<number>(ndim);
+  const out: number[] = [];
   for (let i = 0; i < ndim; i++) {
     const da = a[a.length - ndim + i] ?? 1;
     const db = b[b.length - ndim + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) throw new Error(`${op}: cannot broadcast ${formatShape(a)} with ${formatShape(b)}`);
-    out[i] = da === 1 ? db : da;
+    out.push(da === 1 ? db : da);
   }
   return out;
 }

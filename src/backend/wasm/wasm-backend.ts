@@ -263,7 +263,7 @@ export class WasmBackend implements Backend {
 }
 
 function contiguousStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
+  const strides = shape.map(() => 0); // packed, not holey: see tensor/shape.ts
   let step = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
     strides[d] = step;
