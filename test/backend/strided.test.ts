@@ -2,7 +2,7 @@ import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { assertClose } from "../helpers.js";
-import { collapseAxes } from "../../src/backend/wasm/wasm-strided.js";
+import { collapseAxes, twoLoops } from "../../src/backend/wasm/wasm-strided.js";
 import { arange, tensor } from "../../src/index.js";
 
 test("collapseAxes merges axes every operand walks through as one", () => {
@@ -13,6 +13,35 @@ test("collapseAxes merges axes every operand walks through as one", () => {
   assert.deepEqual(collapseAxes([2, 3, 4], [[12, 4, 1], [0, 0, 0]]), { shape: [24], strides: [[1], [0]] });
   // axes of extent 1 vanish; a transpose does not merge
   assert.deepEqual(collapseAxes([1, 3, 1, 2], [[6, 1, 6, 3]]), { shape: [3, 2], strides: [[1, 3]] });
+});
+
+test("twoLoops is collapseAxes for two operands: the same loops, or null beyond two", () => {
+  const cases: [number[], number[], number[]][] = [
+    [[2, 3, 4], [12, 4, 1], [12, 4, 1]],
+    [[5, 3], [3, 1], [0, 1]],
+    [[5, 3], [3, 1], [1, 0]],
+    [[2, 3, 4], [12, 4, 1], [0, 0, 0]],
+    [[1, 3, 1, 2], [6, 1, 6, 3], [6, 2, 6, 1]],
+    [[1, 1], [1, 1], [0, 0]],
+    [[4, 2, 3], [1, 12, 4], [0, 1, 0]],
+    [[6, 5, 4], [20, 4, 1], [0, 4, 1]],
+  ];
+  for (const [shape, sa, sb] of cases) {
+    const plan = collapseAxes(shape, [sa, sb]);
+    const loops = twoLoops(shape, sa, sb);
+    if (plan.shape.length > 2) {
+      assert.equal(loops, null, JSON.stringify(shape));
+      continue;
+    }
+    const inner = plan.shape.length - 1;
+    const [a, b] = plan.strides as [number[], number[]];
+    const expected = {
+      n0: inner >= 1 ? plan.shape[0] : 1, n1: inner >= 0 ? plan.shape[inner] : 1,
+      sa0: inner >= 1 ? a[0] : 0, sa1: inner >= 0 ? a[inner] : 0,
+      sb0: inner >= 1 ? b[0] : 0, sb1: inner >= 0 ? b[inner] : 0,
+    };
+    assert.deepEqual(loops, expected, JSON.stringify([shape, sa, sb]));
+  }
 });
 
 test("binary ops on views with three irregular axes (permuted, broadcast) match the element-wise definition", () => {

@@ -6,7 +6,7 @@ import { copyStridedKernel } from "../js-elementwise.js";
 import { instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
-import { collapseAxes, isDense } from "./wasm-strided.js";
+import { collapseAxes, isDense, twoLoops } from "./wasm-strided.js";
 
 // Operation codes shared with assembly/elementwise.ts.
 const UNARY: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, relu: 6, sigmoid: 7, tanh: 8, step: 9 };
@@ -119,15 +119,13 @@ export class WasmBackend implements Backend {
   }
   binary(op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void {
     if (out.size <= SMALL) return this.js.binary(op, a, b, shape, out);
-    let plan = collapseAxes(shape, [a.strides, b.strides]);
     let [left, right] = [a, b];
-    if (plan.shape.length > 2) {
+    let loops = twoLoops(shape, a.strides, b.strides);
+    if (loops === null) {
       // three or more axes that do not merge: make the irregular operands dense, then it is one loop
       [left, right] = [this.dense(a, shape), this.dense(b, shape)];
-      plan = collapseAxes(shape, [left.strides, right.strides]);
+      loops = twoLoops(shape, left.strides, right.strides)!;
     }
-    const [sa, sb] = plan.strides as [number[], number[]];
-    const inner = plan.shape.length - 1;
     const arena = this.begin();
     const dataA = arrayOf(left.ref);
     const dataB = arrayOf(right.ref);
@@ -135,12 +133,7 @@ export class WasmBackend implements Backend {
     const ptrB = dataB === dataA ? ptrA : arena.put(dataB);
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     const bytes = elementBytes(out.dtype);
-    (out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32)(
-      BINARY[op],
-      ptrA + left.offset * bytes, inner >= 1 ? sa[0]! : 0, inner >= 0 ? sa[inner]! : 0,
-      ptrB + right.offset * bytes, inner >= 1 ? sb[0]! : 0, inner >= 0 ? sb[inner]! : 0,
-      ptrOut, inner >= 1 ? plan.shape[0]! : 1, inner >= 0 ? plan.shape[inner]! : 1,
-    );
+    (out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32)(BINARY[op], ptrA + left.offset * bytes, loops.sa0, loops.sa1, ptrB + right.offset * bytes, loops.sb0, loops.sb1, ptrOut, loops.n0, loops.n1);
     arena.take(ptrOut, arrayOf(out));
   }
   axpby(alpha: number, x: DataRef, beta: number, y: DataRef, out: DataRef): void {
