@@ -32,16 +32,17 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: LossO
   checkProbabilities("binaryCrossEntropy", "target", target);
   const p = input;
   const y = target.to(p.dtype);
-  const [notP, logP, logNotP, losses] = noGrad(() => {
+  const [notP, logRatio, losses] = noGrad(() => {
     const notP = rsub(1, p);
-    const logP = p.log().clamp(LOG_FLOOR);
     const logNotP = notP.log().clamp(LOG_FLOOR);
-    return [notP, logP, logNotP, y.mul(logP).add(rsub(1, y).mul(logNotP)).neg()] as const;
+    // −[y·log p + (1 − y)·log(1 − p)] = y·(log(1 − p) − log p) − log(1 − p): three ops, not five
+    const logRatio = logNotP.sub(p.log().clamp(LOG_FLOOR));
+    return [notP, logRatio, y.mul(logRatio).sub(logNotP)] as const;
   });
   // dL/dp = (p − y) / max(p(1 − p), ε); dL/dy = log(1 − p) − log p, both logs clamped (PyTorch gives ±∞ at p ∈ {0, 1})
   const recorded = record(losses, "binaryCrossEntropy", [p, y], (dy) => [
     p.requiresGrad ? dy.mul(p.sub(y)).div(p.mul(notP).clamp(GRAD_EPS)) : null,
-    y.requiresGrad ? dy.mul(logNotP.sub(logP)) : null,
+    y.requiresGrad ? dy.mul(logRatio) : null,
   ]);
   return reduce("binaryCrossEntropy", recorded, options.reduction);
 }
