@@ -30,7 +30,9 @@ function elementBytes(dtype: DType): number {
  * (the usual kind) never yields to them, so every intermediate of every step stays allocated
  * until the loop ends (measured: +110 KB per step on a 2→1 logistic regression, gigabytes over
  * an MNIST epoch). Typed arrays are reclaimed by the garbage collector inside the loop, so
- * memory stays flat without `dispose`. Pure data movement (fill, cast, strided copies) runs on
+ * memory stays flat without `dispose`. (A write-back cache of tensors in WebAssembly memory,
+ * evicting the least recently used, was tried and measured slower: not knowing which tensors
+ * died, it cycled through cold memory where the per-call scratch stays in cache.) Pure data movement (fill, cast, strided copies) runs on
  * the TS kernels directly, since copying into WebAssembly would only add work, and so do
  * element-wise ops on a handful of values (a loss, a scalar), where the call costs more.
  */
@@ -178,7 +180,7 @@ export class WasmBackend implements Backend {
     const packA = arena.allocate(this.k.matmulScratchA() * 8);
     const packB = arena.allocate(this.k.matmulScratchB() * 8);
     const tile = arena.allocate(this.k.matmulTile() * 8);
-    (out.dtype === "float64" ? this.k.matmulF64 : this.k.matmulF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile, 0, m);
+    (out.dtype === "float64" ? this.k.matmulF64 : this.k.matmulF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile);
     arena.take(ptrOut, arrayOf(out));
   }
   /**

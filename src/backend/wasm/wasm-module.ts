@@ -38,8 +38,8 @@ export interface Kernels {
   productRowsF64(a: number, bp: number, out: number, m: number, k: number, n: number, transA: boolean, jc: number, nc: number, ap: number, tile: number, rowStart: number, rowEnd: number): void;
   matmulThinF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number): void;
   matmulThinF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number): void;
-  matmulF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number, rowStart: number, rowEnd: number): void;
-  matmulF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number, rowStart: number, rowEnd: number): void;
+  matmulF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
+  matmulF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
 }
 
 export interface KernelInstance {

@@ -196,15 +196,16 @@ function macro<T>(ap: usize, bp: usize, mc: i32, nc: i32, kc: i32, c: usize, n: 
 }
 
 /**
- * Rows [rowStart, rowEnd) of out[t] = op(A[t]) · op(B[t]) for t < batch (threads split the
- * rows). `ap`, `bp`, `tile` are this caller's scratch of MC·KC, KC·NC and MR·NR elements.
+ * out[t] = op(A[t]) · op(B[t]) for t < batch on one thread (larger products go through
+ * packPanels and productRows below). `ap`, `bp`, `tile` are scratch of MC·KC, KC·NC and MR·NR
+ * elements.
  */
-export function matmul<T>(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32, ap: usize, bp: usize, tile: usize, rowStart: i32, rowEnd: i32): void {
+export function matmul<T>(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32, ap: usize, bp: usize, tile: usize): void {
   for (let t = 0; t < batch; t++) {
     const at_ = at<T>(a, t * strideA);
     const bt = at<T>(b, t * strideB);
     const ct = at<T>(out, t * m * n);
-    if (k == 0) memory.fill(at<T>(ct, rowStart * n), 0, (<usize>((rowEnd - rowStart) * n)) << alignof<T>());
+    if (k == 0) memory.fill(ct, 0, (<usize>(m * n)) << alignof<T>());
     // equal k blocks (784 = 4 × 196, not 3 × 256 + 16): no thin last block to pack and run
     const kBlocks = (k + KC - 1) / KC;
     const kStep = kBlocks > 0 ? (k + kBlocks - 1) / kBlocks : KC;
@@ -213,8 +214,8 @@ export function matmul<T>(a: usize, b: usize, out: usize, batch: i32, m: i32, k:
       for (let pc = 0; pc < k; pc += kStep) {
         const kc = min(kStep, k - pc);
         packB<T>(bt, k, n, transB, pc, kc, jc, nc, bp);
-        for (let ic = rowStart; ic < rowEnd; ic += MC) {
-          const mc = min(MC, rowEnd - ic);
+        for (let ic = 0; ic < m; ic += MC) {
+          const mc = min(MC, m - ic);
           packA<T>(at_, m, k, transA, ic, mc, pc, kc, ap);
           macro<T>(ap, bp, mc, nc, kc, at<T>(ct, ic * n + jc), n, pc > 0, tile);
         }
