@@ -1,7 +1,8 @@
 // Worker threads (Node's worker_threads, or Web Workers in a cross-origin isolated page) that
-// share a matmul with the calling thread over its shared WebAssembly memory. A product is one job in a control block in that memory, split into small tasks that
-// every thread claims with an atomic counter: first the panels of op(B), packed once into
-// shared scratch; then, once all are packed, chunks of C's rows. The caller works from the
+// share a matmul with the calling thread over its shared WebAssembly memory. A product is one
+// job in a control block in that memory, split into small tasks that every thread claims with
+// an atomic counter: first the panels of op(B), packed once into shared scratch; then, once all
+// are packed, chunks of C's rows. The caller works from the
 // start, and workers join when they wake, so a worker the scheduler is slow to run (on two
 // cores V8's own GC and compiler threads compete for the second one) costs a share of the
 // work, not a wait. Workers spin briefly after a job (so back-to-back products skip the ~30 µs
@@ -48,7 +49,8 @@ export interface SharedProduct {
 /**
  * A thread's part of the posted job: claim panel tasks until none are left, wait until every
  * panel is packed, then claim row chunks. Plain JavaScript with no outside references: workers
- * run it from its source text.
+ * run it from its source text, so the field numbers are written out (they are the constants
+ * above: 3 DTYPE, 4 FAILED, 5–8 the panel tasks, 9–12 the row tasks, 16 ARGS, 32 SCRATCH).
  */
 function work(kernels: Kernels, c: Int32Array, thread: number): void {
   const f64 = c[3] === 1;
