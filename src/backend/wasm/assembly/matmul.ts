@@ -43,6 +43,22 @@ export const NC = 512;
   v128.store(dst + 3 * pitch, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
 
+/**
+ * Four f32 rows (from `src`, `rowBytes` apart), columns [0, kc), written p-major into `dst` with
+ * `width` values per p: dst[p·width + r] = row r, column p. Used where packing transposes.
+ */
+@inline function packFourRows(src: usize, rowBytes: usize, kc: i32, dst: usize, width: i32): void {
+  const pitch = (<usize>width) << 2;
+  const kc4 = kc & ~3;
+  for (let p = 0; p < kc4; p += 4) {
+    const s = src + ((<usize>p) << 2);
+    transpose4x4(s, s + rowBytes, s + 2 * rowBytes, s + 3 * rowBytes, dst + <usize>p * pitch, pitch);
+  }
+  for (let r = 0; r < 4; r++) {
+    for (let p = kc4; p < kc; p++) store<f32>(dst + <usize>p * pitch + ((<usize>r) << 2), load<f32>(src + <usize>r * rowBytes + ((<usize>p) << 2)));
+  }
+}
+
 /** Packs op(B)[p0 : p0+kc, j0 : j0+nc] into panels of NR columns, p-major, zero-padded. */
 function packB<T>(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32, bp: usize): void {
   const width = nr<T>();
@@ -60,21 +76,8 @@ function packB<T>(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32, j0: 
       continue;
     }
     if (transB && cols == width && sizeof<T>() == 4) {
-      // B is [n, k]: each panel column is a row of B; transpose 4 columns × 4 p at a time
-      const pitch = <usize>width << 2;
-      const kc4 = kc & ~3;
-      for (let half = 0; half < width; half += 4) {
-        const r0 = at<T>(b, (j + half) * k + p0);
-        const stride = (<usize>k) << 2;
-        for (let p = 0; p < kc4; p += 4) {
-          const src = r0 + ((<usize>p) << 2);
-          transpose4x4(src, src + stride, src + 2 * stride, src + 3 * stride, at<T>(panel, p * width + half), pitch);
-        }
-        for (let c = half; c < half + 4; c++) {
-          const row = at<T>(b, (j + c) * k + p0);
-          for (let p = kc4; p < kc; p++) store<T>(at<T>(panel, p * width + c), load<T>(at<T>(row, p)));
-        }
-      }
+      // B is [n, k]: each panel column is a row of B
+      for (let half = 0; half < width; half += 4) packFourRows(at<T>(b, (j + half) * k + p0), (<usize>k) << 2, kc, at<T>(panel, half), width);
       continue;
     }
     for (let c = 0; c < width; c++) {
@@ -106,18 +109,8 @@ function packA<T>(a: usize, m: i32, k: i32, transA: bool, i0: i32, mc: i32, p0: 
       continue;
     }
     if (!transA && rows == MR && sizeof<T>() == 4) {
-      // A is [m, k]: the strip's rows are rows of A; transpose 4 rows × 4 p at a time
-      const stride = (<usize>k) << 2;
-      const r0 = at<T>(a, i * k + p0);
-      const kc4 = kc & ~3;
-      for (let p = 0; p < kc4; p += 4) {
-        const src = r0 + ((<usize>p) << 2);
-        transpose4x4(src, src + stride, src + 2 * stride, src + 3 * stride, at<T>(strip, p * MR), MR << 2);
-      }
-      for (let r = 0; r < MR; r++) {
-        const row = at<T>(a, (i + r) * k + p0);
-        for (let p = kc4; p < kc; p++) store<T>(at<T>(strip, p * MR + r), load<T>(at<T>(row, p)));
-      }
+      // A is [m, k]: the strip's rows are rows of A
+      packFourRows(at<T>(a, i * k + p0), (<usize>k) << 2, kc, strip, MR);
       continue;
     }
     for (let r = 0; r < MR; r++) {
