@@ -110,3 +110,16 @@ export interface WorkerResult {
   checks?: Record<string, number>;
   peakRssMB: number;
 }
+
+/**
+ * Informational W1/W2 row: continues a run that has done `done` steps to step 10,000 and returns
+ * steps/s over steps 5,001–10,000, once a JIT has warmed up. `sync` waits for queued work.
+ */
+export function steadyStepsPerSecond(step: () => void, done: number, sync: () => void = () => {}): number {
+  for (let s = done; s < 5000; s++) step();
+  sync();
+  const start = performance.now();
+  for (let s = 5000; s < 10_000; s++) step();
+  sync();
+  return 5000 / ((performance.now() - start) / 1000);
+}

@@ -1,7 +1,7 @@
 // Runs one workload through nabla on one backend and prints its results as JSON lines.
 // Usage: tsx bench/nabla-worker.ts <js|wasm> <W1|W2|W3|W4>
 import { nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
-import { blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, type Layer, type WorkerResult } from "./data.js";
+import { blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, steadyStepsPerSecond, type Layer, type WorkerResult } from "./data.js";
 import { sgemmSizes, sgemmCheck, timeReps } from "./sgemm.js";
 
 const [backend, workload] = process.argv.slice(2) as [BackendName, string];
@@ -49,15 +49,7 @@ function w1(): void {
   const seconds = (performance.now() - start) / 1000;
   const logits = noGrad(() => model.call(x));
   emit({ workload: "W1", value: 1800 / seconds, unit: "steps/s", finalLoss: noGrad(() => lossFn.call(logits, target).item()), accuracy: accuracyOf(logits, data.y) });
-  emitSteady("W1", step, 2000);
-}
-
-/** Informational: steps/s over steps 5,001–10,000 of the same run, once the JIT has warmed up. */
-function emitSteady(workload: string, step: () => void, done: number): void {
-  for (let s = done; s < 5000; s++) step();
-  const start = performance.now();
-  for (let s = 5000; s < 10_000; s++) step();
-  emit({ workload: `${workload}-steady`, value: 5000 / ((performance.now() - start) / 1000), unit: "steps/s" });
+  emit({ workload: "W1-steady", value: steadyStepsPerSecond(step, 2000), unit: "steps/s" });
 }
 
 function w2(): void {
@@ -85,7 +77,7 @@ function w2(): void {
   let correct = 0;
   for (let i = 0; i < data.n; i++) if ((predicted[i]! > 0.5 ? 1 : 0) === data.y[i]) correct++;
   emit({ workload: "W2", value: 900 / seconds, unit: "steps/s", finalLoss: noGrad(() => lossFn.call(p, target).item()), accuracy: correct / data.n });
-  emitSteady("W2", step, 1000);
+  emit({ workload: "W2-steady", value: steadyStepsPerSecond(step, 1000), unit: "steps/s" });
 }
 
 function w3(): void {

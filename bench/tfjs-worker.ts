@@ -2,7 +2,7 @@
 // Usage: tsx bench/tfjs-worker.ts <cpu|wasm> <W1|W2|W3|W4>
 import * as tf from "@tensorflow/tfjs"; // the full bundle: it registers the gradients
 import "@tensorflow/tfjs-backend-wasm";
-import { blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, type Layer, type WorkerResult } from "./data.js";
+import { blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, steadyStepsPerSecond, type Layer, type WorkerResult } from "./data.js";
 import { sgemmCheck, sgemmSizes, timeReps } from "./sgemm.js";
 
 const [backend, workload] = process.argv.slice(2) as [string, string];
@@ -53,17 +53,7 @@ function w1(): void {
   const seconds = (performance.now() - start) / 1000;
   const logits = tf.tidy(() => mlp(params, x));
   emit({ workload: "W1", value: 1800 / seconds, unit: "steps/s", finalLoss: tf.tidy(() => crossEntropy(logits, oneHot).dataSync()[0]!), accuracy: accuracy(logits, data.y) });
-  emitSteady("W1", step, 2000, () => params[0]!.w.dataSync());
-}
-
-/** Informational: steps/s over steps 5,001–10,000 of the same run, once the JIT has warmed up. */
-function emitSteady(workload: string, step: () => void, done: number, sync: () => void): void {
-  for (let s = done; s < 5000; s++) step();
-  sync();
-  const start = performance.now();
-  for (let s = 5000; s < 10_000; s++) step();
-  sync();
-  emit({ workload: `${workload}-steady`, value: 5000 / ((performance.now() - start) / 1000), unit: "steps/s" });
+  emit({ workload: "W1-steady", value: steadyStepsPerSecond(step, 2000, () => params[0]!.w.dataSync()), unit: "steps/s" });
 }
 
 function w2(): void {
@@ -89,7 +79,7 @@ function w2(): void {
   let correct = 0;
   for (let i = 0; i < data.n; i++) if ((values[i]! > 0.5 ? 1 : 0) === data.y[i]) correct++;
   emit({ workload: "W2", value: 900 / seconds, unit: "steps/s", finalLoss: tf.tidy(() => bce(p).dataSync()[0]!), accuracy: correct / data.n });
-  emitSteady("W2", step, 1000, () => w.dataSync());
+  emit({ workload: "W2-steady", value: steadyStepsPerSecond(step, 1000, () => w.dataSync()), unit: "steps/s" });
 }
 
 function w3(): void {
