@@ -80,8 +80,14 @@ export class Tensor {
   /** @internal */
   get isContiguous(): boolean {
     if (this.offset !== 0 || this.storage.ref.size !== this.size) return false;
-    const expected = contiguousStrides(this.shape);
-    return this.strides.every((s, d) => s === expected[d] || this.shape[d] === 1);
+    // the strides contiguousStrides would give, checked innermost first without building them
+    let expected = 1;
+    for (let d = this.shape.length - 1; d >= 0; d--) {
+      const extent = this.shape[d]!;
+      if (extent !== 1 && this.strides[d] !== expected) return false;
+      expected *= extent;
+    }
+    return true;
   }
   /** @internal */
   view(): StridedRef {
