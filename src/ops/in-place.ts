@@ -96,12 +96,7 @@ function addOrSub(name: string, op: "add" | "sub", target: Tensor, other: Operan
  * pass where `other` is a dense tensor of the target's shape, dtype and backend (as gradients
  * and optimizer state are), with the same roundings; the two ops otherwise. The momentum and
  * moving-average updates of the optimizers run on it.
- *
- * @example
- * ```ts
- * import { tensor } from "nabla";
- * import { scaleAddInPlace } from "nabla/internal";
- * ```
+ * @internal
  */
 export function scaleAddInPlace(target: Tensor, scale: number, other: Operand, alpha: number): void {
   checkTarget("add_", target);
