@@ -102,11 +102,12 @@ const importAdd: OpImporter = (node, context) => {
   node.attributes({});
   const dataIndex = node.isData(0) ? 0 : 1;
   node.data(dataIndex);
+  const biasName = node.inputName(1 - dataIndex)!;
+  const constant = floatConstant(node, node.constant(1 - dataIndex, "the bias"), biasName);
   const previous = context.layers.at(-1);
   const draft = previous !== undefined && "weight" in previous && previous.output === context.current ? previous : null;
   if (draft === null || draft.bias !== null) return node.fail(`only an Add of a constant bias right after a MatMul or Gemm without one is supported`);
-  const biasName = node.inputName(1 - dataIndex)!;
-  const bias = biasValues(node, floatConstant(node, node.constant(1 - dataIndex, "the bias"), biasName), draft.weight.shape[0]!, biasName);
+  const bias = biasValues(node, constant, draft.weight.shape[0]!, biasName);
   draft.bias = constantTensor(bias, node.where);
   draft.output = node.output();
   context.current = draft.output;
