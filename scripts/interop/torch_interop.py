@@ -16,6 +16,10 @@ Subcommands, each printing one JSON object on stdout:
       torch.onnx.export of a seeded Sequential (KIND: "mlp" 2-D input, Gemm; "mlp3d", a 3-D
       input, which PyTorch writes as MatMul + Add; "flatten", Flatten then Linear on [1, 4, 3]
       samples; "logsoftmax") with a dynamic batch dim, opset 17, and prints {"outputs": ...}.
+  batch JOBS.json
+      Runs a list of the commands above ([["check-onnx", "a.onnx"], ...]) in this one process
+      (importing torch takes seconds) and prints the list of their results; a failing job gives
+      {"error": "..."} in its place.
 
 The safetensors files are read and written by hand because this Python has no safetensors
 package; the layout is the one in src/io/safetensors.ts (8-byte header length, JSON, data).
@@ -135,10 +139,22 @@ def export_onnx(kind, path, inputs_path):
         return {"outputs": model(x).tolist()}
 
 
+HANDLERS = {"run-model-dir": run_model_dir, "write-model-dir": write_model_dir, "check-onnx": check_onnx, "export-onnx": export_onnx}
+
+
+def batch(jobs_path):
+    results = []
+    for command, *args in json.loads(Path(jobs_path).read_text()):
+        try:
+            results.append(HANDLERS[command](*args))
+        except Exception as error:  # reported per job, so the test names the one that failed
+            results.append({"error": f"{type(error).__name__}: {error}"})
+    return results
+
+
 def main():
     command, *args = sys.argv[1:]
-    handlers = {"run-model-dir": run_model_dir, "write-model-dir": write_model_dir, "check-onnx": check_onnx, "export-onnx": export_onnx}
-    print(json.dumps(handlers[command](*args)))
+    print(json.dumps({**HANDLERS, "batch": batch}[command](*args)))
 
 
 if __name__ == "__main__":
