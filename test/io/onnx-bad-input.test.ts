@@ -62,6 +62,24 @@ test("import: every truncation of a file is an error, never a smaller model", ()
   assert.throws(() => io.importOnnx(new Uint8Array(0)), /the data is empty/);
 });
 
+test("import: randomly corrupted files import or fail with an importOnnx error, never another exception", () => {
+  manualSeed(1);
+  const model = new nn.Sequential(new nn.Flatten(), new nn.Linear(6, 4), new nn.ReLU(), new nn.Dropout(0.1), new nn.Linear(4, 3), new nn.LogSoftmax(1));
+  const bytes = io.exportOnnx(model, { inputShape: [2, 3] });
+  let state = 12345;
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 1500; i++) {
+    const copy = bytes.slice();
+    for (let flips = 1 + Math.floor(random() * 4); flips > 0; flips--) copy[Math.floor(random() * copy.length)] = Math.floor(random() * 256);
+    try {
+      io.importOnnx(copy);
+    } catch (error) {
+      // ONNX has no checksum: a flipped weight byte is a valid file; anything else must be our error
+      assert.ok(error instanceof Error && error.constructor === Error && error.message.startsWith("importOnnx: "), `mutation ${i}: ${String(error)}`);
+    }
+  }
+});
+
 test("import: files that are not ONNX are errors", () => {
   const safetensors = io.encodeSafetensors({ w: tensor([1, 2]) });
   assert.throws(() => io.importOnnx(safetensors), /^Error: importOnnx: not (a valid ONNX file|an ONNX model)/);

@@ -67,7 +67,7 @@ export class NodeReader {
     readonly node: NodeProto,
     readonly context: ImportContext,
   ) {
-    this.where = `importOnnx: node "${node.name || "(unnamed)"}" (${node.op_type})`;
+    this.where = `importOnnx: node "${node.name || "(unnamed)"}" (${node.op_type || "no op_type"})`;
   }
 
   fail(why: string): never {

@@ -165,7 +165,7 @@ export function importOnnx(bytes: Uint8Array): ImportedOnnx {
     if (node.domain !== undefined && node.domain !== "" && node.domain !== "ai.onnx") reader.fail(`ops of the domain "${node.domain}" are not supported`);
     if (!foldConstant(node, context)) {
       const importer = OP_IMPORTERS[node.op_type ?? ""];
-      if (importer === undefined) reader.fail(`the op ${node.op_type} is not supported (nabla imports ${[...Object.keys(OP_IMPORTERS), "Constant", "Transpose of a constant"].join(", ")})`);
+      if (importer === undefined) reader.fail(`the op ${node.op_type || "(none)"} is not supported (nabla imports ${[...Object.keys(OP_IMPORTERS), "Constant", "Transpose of a constant"].join(", ")})`);
       importer(reader, context);
     }
     for (const output of node.output ?? []) if (output !== "") context.producers.set(output, node.name || node.op_type || "(unnamed)");
