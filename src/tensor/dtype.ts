@@ -9,7 +9,15 @@ export type DType = "float32" | "float64" | "int32" | "bool";
 
 export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
 
-/** Whether `dtype` holds real numbers (only such tensors can require gradients). */
+/**
+ * Whether `dtype` holds real numbers (only such tensors can require gradients).
+ *
+ * @example
+ * ```ts
+ * import { isFloatingPoint } from "nabla";
+ * console.log(isFloatingPoint("float64"), isFloatingPoint("int32")); // true false
+ * ```
+ */
 export function isFloatingPoint(dtype: DType): boolean {
   return dtype === "float32" || dtype === "float64";
 }
@@ -17,7 +25,16 @@ export function isFloatingPoint(dtype: DType): boolean {
 // bool < int32 < float32 < float64: promotion takes the wider of two types.
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
 
-/** The narrowest dtype both `a` and `b` convert to without losing their kind (PyTorch's promote_types). */
+/**
+ * The narrowest dtype both `a` and `b` convert to without losing their kind (PyTorch's
+ * promote_types): bool < int32 < float32 < float64.
+ *
+ * @example
+ * ```ts
+ * import { promoteTypes } from "nabla";
+ * console.log(promoteTypes("int32", "float32"), promoteTypes("bool", "int32")); // float32 int32
+ * ```
+ */
 export function promoteTypes(a: DType, b: DType): DType {
   return RANK[a] >= RANK[b] ? a : b;
 }
