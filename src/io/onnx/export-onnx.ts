@@ -1,12 +1,11 @@
 /** ONNX export: a nabla model as the bytes of an `.onnx` file (no Node APIs, so it runs in browsers too). */
 import { Module } from "../../nn/module.js";
 import { Linear } from "../../nn/linear.js";
-import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { MODULE_EXPORTERS } from "./module-exporters.js";
 import { describePath, GraphBuilder, type AnyModule, type Dim, type Value } from "./onnx-graph-builder.js";
 import { encodeModelProto, type ModelProto, type ValueInfoProto } from "./onnx-proto.js";
-import { elementType } from "./onnx-tensor.js";
+import { elementType, type FloatDType } from "./onnx-tensor.js";
 
 /** Options of {@link exportOnnx} and `saveOnnx`. */
 export interface OnnxExportOptions {
@@ -33,10 +32,12 @@ export const DEFAULT_OPSET = 17;
 /** What `producer_version` records. */
 const NABLA_VERSION = "0.1.0";
 
-function modelDtype(model: AnyModule): DType {
+function modelDtype(model: AnyModule): FloatDType {
   const dtypes = new Set(model.parameters().map((p) => p.dtype));
   if (dtypes.size > 1) throw new Error(`exportOnnx: the model mixes ${[...dtypes].join(" and ")} parameters; convert it with model.to(dtype) first`);
-  return [...dtypes][0] ?? "float32";
+  const dtype = [...dtypes][0] ?? "float32";
+  if (dtype !== "float32" && dtype !== "float64") throw new Error(`exportOnnx: the model's parameters are ${dtype}; ONNX export writes float32 or float64 models`);
+  return dtype;
 }
 
 function oneName(option: readonly string[] | undefined, fallback: string, what: string): string {
@@ -57,7 +58,7 @@ function checkInputShape(model: AnyModule, shape: readonly number[] | undefined)
   return [...shape];
 }
 
-function valueInfo(name: string, dtype: DType, shape: readonly Dim[]): ValueInfoProto {
+function valueInfo(name: string, dtype: FloatDType, shape: readonly Dim[]): ValueInfoProto {
   const dim = shape.map((d) => (typeof d === "number" ? { dim_value: d } : { dim_param: d }));
   return { name, type: { tensor_type: { elem_type: elementType(dtype), shape: { dim } } } };
 }

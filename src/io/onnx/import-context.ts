@@ -5,10 +5,9 @@
  * attributes, with errors that name the node.
  */
 import type { TensorModule } from "../../nn/sequential.js";
-import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { AttributeType, toSafeInteger, type AttributeProto, type NodeProto } from "./onnx-proto.js";
-import { readConstant, type Constant } from "./onnx-tensor.js";
+import { readConstant, type Constant, type FloatDType } from "./onnx-tensor.js";
 
 /** A Linear layer still open to an Add that supplies its bias (PyTorch's MatMul + Add). */
 export interface LinearDraft {
@@ -31,7 +30,7 @@ export class ImportContext {
 
   constructor(
     readonly opset: number,
-    readonly dtype: DType,
+    readonly dtype: FloatDType,
     /** The value the chain has reached (the graph input at first). */
     public current: string,
     /** Its shape, or null when the file does not say. */

@@ -2,11 +2,10 @@
 import { noGrad } from "../../autograd/grad-mode.js";
 import { Linear } from "../../nn/linear.js";
 import { Sequential } from "../../nn/sequential.js";
-import type { DType } from "../../tensor/dtype.js";
 import { ImportContext, NodeReader, type Layer, type LinearDraft, type ShapeDims } from "./import-context.js";
 import { OP_IMPORTERS } from "./op-importers.js";
 import { DataType, decodeModelProto, toSafeInteger, type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from "./onnx-proto.js";
-import { readConstant, transpose2d, type Constant } from "./onnx-tensor.js";
+import { readConstant, transpose2d, type Constant, type FloatDType } from "./onnx-tensor.js";
 
 /** What {@link importOnnx} returns. */
 export interface ImportedOnnx {
@@ -44,7 +43,7 @@ function defaultOpset(model: ModelProto): number {
   return opset;
 }
 
-function inputInfo(info: ValueInfoProto): { dtype: DType; shape: ShapeDims | null } {
+function inputInfo(info: ValueInfoProto): { dtype: FloatDType; shape: ShapeDims | null } {
   const tensorType = info.type?.tensor_type;
   if (tensorType === undefined) throw new Error(`${SOURCE}: the graph input "${info.name}" is not a tensor`);
   const elem = tensorType.elem_type ?? 0;
@@ -94,7 +93,7 @@ function isDraft(layer: Layer): layer is LinearDraft {
 }
 
 /** The layers as modules, Linear drafts loaded with their weights, in `dtype` and eval mode. */
-function buildModel(layers: Layer[], dtype: DType): Sequential {
+function buildModel(layers: Layer[], dtype: FloatDType): Sequential {
   const modules = layers.map((layer) => {
     if (!isDraft(layer)) return layer;
     const [outFeatures, inFeatures] = layer.weight.shape as [number, number];

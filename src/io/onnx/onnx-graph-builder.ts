@@ -4,10 +4,9 @@
  * export leaves it dynamic).
  */
 import type { Module } from "../../nn/module.js";
-import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { AttributeType, type AttributeProto, type NodeProto, type TensorProto } from "./onnx-proto.js";
-import { tensorProto } from "./onnx-tensor.js";
+import { tensorProto, type FloatDType } from "./onnx-tensor.js";
 
 /** A dim of a value in the graph: a size, or the name of a dynamic dim. */
 export type Dim = number | string;
@@ -46,7 +45,7 @@ export class GraphBuilder {
 
   constructor(
     /** The dtype of the model's parameters, and so of every float value in the graph. */
-    readonly dtype: DType,
+    readonly dtype: FloatDType,
     /** Exports a module (the table lookup), so container exporters can recurse. */
     readonly exportModule: (module: AnyModule, input: Value, path: string) => Value,
   ) {}

@@ -3,31 +3,33 @@
  * read from a file are checked (element type, dims, data length) before anything is allocated.
  */
 import { tensor } from "../../tensor/creation.js";
-import type { DType } from "../../tensor/dtype.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { DataType, toSafeInteger, type TensorProto } from "./onnx-proto.js";
+
+/** The dtypes of an ONNX model's values in nabla (parameters are floating point). */
+export type FloatDType = "float32" | "float64";
 
 /** A constant from the file: an initializer or a Constant node's value. */
 export interface Constant {
   dims: number[];
-  type: DType | "int64";
+  type: FloatDType | "int64";
   values: Float32Array | Float64Array | number[];
 }
 
 /** The ONNX element type of a nabla dtype. */
-export function elementType(dtype: DType): number {
+export function elementType(dtype: FloatDType): number {
   return dtype === "float64" ? DataType.DOUBLE : DataType.FLOAT;
 }
 
 /** A nabla tensor as an initializer named `name` (raw little-endian data, as PyTorch writes it). */
 export function tensorProto(name: string, t: Tensor): TensorProto {
   const values = t.toTypedArray();
-  const size = values instanceof Float64Array ? 8 : 4;
+  const size = t.dtype === "float64" ? 8 : 4;
   const raw = new Uint8Array(values.length * size);
   const view = new DataView(raw.buffer);
-  if (values instanceof Float64Array) values.forEach((v, i) => view.setFloat64(8 * i, v, true));
-  else values.forEach((v, i) => view.setFloat32(4 * i, v, true));
-  return { name, dims: [...t.shape], data_type: elementType(t.dtype), raw_data: raw };
+  if (t.dtype === "float64") values.forEach((v, i) => view.setFloat64(8 * i, Number(v), true));
+  else values.forEach((v, i) => view.setFloat32(4 * i, Number(v), true));
+  return { name, dims: [...t.shape], data_type: elementType(t.dtype === "float64" ? "float64" : "float32"), raw_data: raw };
 }
 
 /** A 1-D int64 initializer (Reshape's target shape). */
