@@ -12,12 +12,14 @@ export { tensor, zeros, ones, full, rand, randn, arange, eye, zerosLike, onesLik
 export type { TensorOptions, TensorDataOptions, RandomOptions } from "./tensor/creation.js";
 export { manualSeed, Generator } from "./tensor/random.js";
 export { noGrad, isGradEnabled } from "./autograd/grad-mode.js";
+export type { GradFn, BackwardRule } from "./autograd/grad-fn.js";
 export { jacobian } from "./autograd/jacobian.js";
 export { gradcheck } from "./autograd/gradcheck.js";
 export type { GradcheckOptions } from "./autograd/gradcheck.js";
 export type { BackwardOptions } from "./autograd/backward.js";
 export { setBackend, getBackend, backendInfo } from "./backend/registry.js";
 export type { BackendName, BackendInfo } from "./backend/registry.js";
+export type { DataArray } from "./backend/backend.js";
 /** Models on disk: safetensors, model directories (config.json + weights), ONNX export and import. */
 export * as io from "./io/index.js";
 /** Data sets and loading: synthetic problems, datasets and loaders, CSV and IDX files. */

@@ -10,8 +10,11 @@ export class GradFn {
   /** Set by `retainGrad()`: the output tensor whose `.grad` the engine fills in. */
   retained: Tensor | null = null;
   constructor(
+    /** The op that produced the tensor, e.g. "matmul" (PyTorch names the node `MmBackward0`). */
     readonly name: string,
+    /** The op's tensor inputs, in order: the edges `backward` follows. */
     readonly inputs: readonly Tensor[],
+    /** The op's backward rule; null once `backward` has used it (unless `retainGraph`). */
     public rule: BackwardRule | null,
   ) {}
 }

@@ -3,6 +3,7 @@ import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { readFileBytes } from "./node-modules.js";
 
+/** Options of `loadCsv`. */
 export interface LoadCsvOptions {
   /** The column holding the labels, by header name or 0-based index; the others become `x`. */
   labelColumn?: string | number;
@@ -10,6 +11,7 @@ export interface LoadCsvOptions {
   dtype?: DType;
 }
 
+/** A CSV file as tensors: numeric feature columns, and labels when a label column was named. */
 export interface CsvData {
   /** Feature columns, shape [rows, features]. */
   x: Tensor;
