@@ -4,13 +4,17 @@ import { formatShape, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { isParameter, Parameter } from "./parameter.js";
 
+/** Options of {@link Module.loadStateDict}, as PyTorch's `strict` argument. */
 export interface LoadStateDictOptions {
   /** Require the keys to match the module's parameters exactly (default true). */
   strict?: boolean;
 }
 
+/** What {@link Module.loadStateDict} did not match (both empty after a strict load), as PyTorch's `missing_keys` and `unexpected_keys`. */
 export interface LoadStateDictResult {
+  /** The module's parameter names the state dict had no entry for. */
   missingKeys: string[];
+  /** The state dict's keys that name no parameter of the module. */
   unexpectedKeys: string[];
 }
 
