@@ -5,7 +5,13 @@ import type { Tensor } from "../tensor/tensor.js";
 import { axes, escapeXml, legend, legendWidth, linearScale, paletteColour, px, svgDocument, text } from "./svg.js";
 
 /** Anything that maps a batch of points [n, 2] to class scores: a function or an `nn.Module`. */
-export type Classifier = ((x: Tensor) => Tensor) | { /** Class scores [n, K] for points [n, 2]. */ forward(x: Tensor): Tensor; training?: boolean; /** Switches training mode (the picture is drawn in eval mode, then the mode restored). */ train?(mode?: boolean): unknown };
+export type Classifier = ((x: Tensor) => Tensor) | {
+  /** Class scores [n, K] for points [n, 2]. */
+  forward(x: Tensor): Tensor;
+  training?: boolean;
+  /** Switches training mode (the picture is drawn in eval mode, then the mode restored). */
+  train?(mode?: boolean): unknown;
+};
 
 /** Options of {@link decisionBoundary}. */
 export interface DecisionBoundaryOptions {
