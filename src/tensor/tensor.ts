@@ -35,7 +35,6 @@ export type NestedArray = number | boolean | NestedArray[];
  * ```
  */
 export class Tensor {
-  /** The size of each dimension, outermost first (PyTorch's `shape`); `[]` for a scalar. */
   readonly shape: readonly number[];
   /** The element type: "float32", "float64", "int32" or "bool". */
   readonly dtype: DType;
@@ -170,7 +169,6 @@ export class Tensor {
     };
     return build(0, 0);
   }
-  /** A one-line description: values, shape, dtype and whether it requires gradients. */
   toString(): string {
     return `tensor(${JSON.stringify(this.toArray())}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ", requiresGrad" : ""})`;
   }
@@ -287,7 +285,6 @@ export class Tensor {
   mean(dim?: number | readonly number[] | null, keepdim = false): Tensor { return reduce.mean(this, dim, keepdim); }
   /** Maximum values (over everything, or along `dim`). */
   max(dim?: number | null, keepdim = false): Tensor { return reduce.max(this, dim, keepdim); }
-  /** Minimum values (over everything, or along `dim`). */
   min(dim?: number | null, keepdim = false): Tensor { return reduce.max(this.neg(), dim, keepdim).neg(); }
   /** Index of the first maximum (over the flattened tensor, or along `dim`); no gradient. */
   argmax(dim?: number | null, keepdim = false): Tensor { return reduce.argmax(this, dim, keepdim); }
