@@ -303,8 +303,6 @@ export class Tensor {
   t(): Tensor { return this.ndim < 2 ? this : movement.transpose(this, 0, 1); }
   /** A new size-1 dim inserted at position `dim`. */
   unsqueeze(dim: number): Tensor { return movement.unsqueeze(this, dim); }
-  /** Size-1 dims removed: all of them, or only `dim` (left alone if its size is not 1). */
   squeeze(dim?: number): Tensor { return movement.squeeze(this, dim); }
-  /** Values picked along `dim` at `index` (same rank as this tensor): out[i][j] = this[index[i][j]][j] for dim 0, as PyTorch's `gather`. */
   gather(dim: number, index: Tensor | NestedArray): Tensor { return gather(this, dim, index); }
 }
