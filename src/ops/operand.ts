@@ -16,10 +16,11 @@ export function emptyLike(like: Tensor, shape: Shape = like.shape, dtype: DType 
   return Tensor.empty(shape, dtype, like.backend);
 }
 
-/** @internal A number becomes a 0-d tensor of `like`'s dtype (a Python scalar does not promote). */
+/**
+ * @internal `value` as a tensor on `like`'s backend. Numbers never come here: every op sends a
+ * number operand to the kernels as a number (Backend.binaryScalar), with no buffer around it.
+ */
 export function toOperand(op: string, value: Operand, like: Tensor): Tensor {
   if (value instanceof Tensor) return onBackend(value, like.backend);
-  if (typeof value !== "number") throw new Error(`${op}: expected a Tensor or a number, got ${typeof value}`);
-  const ref = like.backend.fromValues([value], like.dtype);
-  return new Tensor(new Storage(like.backend, ref), []);
+  throw new Error(`${op}: expected a Tensor${typeof value === "number" ? " here, not a number" : ` or a number, got ${typeof value}`}`);
 }
