@@ -27,14 +27,15 @@ function align(op: string, a: Tensor, other: Operand): [Tensor, Tensor] {
   return [expand(x, shape), expand(y, shape)];
 }
 
-function apply(op: BinaryOp, x: Tensor, y: Tensor): Tensor {
+/** @internal x op y for operands of one dtype and shape, into a new tensor of that dtype (1/0 for predicates). */
+export function apply(op: BinaryOp, x: Tensor, y: Tensor): Tensor {
   const out = emptyLike(x);
   x.backend.binary(op, x.view(), y.view(), x.shape, out.storage.ref);
   return out;
 }
 
-/** x op s (s op x when `scalarFirst`): the number reaches the kernel as a number, in x's dtype. */
-function applyScalar(op: BinaryOp, x: Tensor, s: number, scalarFirst = false): Tensor {
+/** @internal x op s (s op x when `scalarFirst`): the number reaches the kernel as a number, in x's dtype. */
+export function applyScalar(op: BinaryOp, x: Tensor, s: number, scalarFirst = false): Tensor {
   const out = emptyLike(x);
   x.backend.binaryScalar(op, x.view(), s, scalarFirst, x.shape, out.storage.ref);
   return out;
@@ -133,17 +134,7 @@ export function compare(op: "gt" | "ge" | "lt" | "le" | "eq" | "logicalAnd" | "l
   return apply(op, x, y);
 }
 
-/**
- * Python's `a % b` (PyTorch's `remainder`): a − ⌊a/b⌋·b, which takes the sign of the divisor.
- * Backs {@link Tensor.remainder}.
- *
- * @example
- * ```ts
- * import { tensor } from "nabla";
- * console.log(tensor([-3, -1, 1, 3]).remainder(2).toArray()); // [1, 1, 1, 1]
- * console.log(tensor([5, -5]).remainder(tensor([-3, 3])).toArray()); // [-1, 1]
- * ```
- */
+/** Python's `a % b` (PyTorch's `remainder`): a − ⌊a/b⌋·b, with the sign of the divisor. Backs {@link Tensor.remainder}. */
 export function remainder(a: Tensor, b: Operand): Tensor {
   // d rem(x,s)/dx = 1
   if (typeof b === "number") return record(applyScalar("remainder", a, b), "remainder", [a], (dy) => [dy]);
@@ -152,16 +143,7 @@ export function remainder(a: Tensor, b: Operand): Tensor {
   return record(apply("remainder", x, y), "remainder", [x, y], (dy) => [dy, y.requiresGrad ? dy.mul(apply("floorDivide", x, y)).neg() : null]);
 }
 
-/**
- * The angle of the point (b, a) from the x-axis, in (−π, π] (PyTorch's `atan2(input, other)`,
- * input the y-coordinate). Backs {@link Tensor.atan2}.
- *
- * @example
- * ```ts
- * import { tensor } from "nabla";
- * console.log(tensor([1, -1]).atan2(tensor([0, 0])).toArray()); // [1.5707963705062866, -1.5707963705062866]
- * ```
- */
+/** The angle of the point (b, a), in (−π, π] (PyTorch's `atan2`). Backs {@link Tensor.atan2}. */
 export function atan2(a: Tensor, b: Operand): Tensor {
   if (typeof b === "number") {
     // d atan2(x,s)/dx = s/(x² + s²)
