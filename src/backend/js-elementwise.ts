@@ -28,7 +28,7 @@ export function unaryKernel(op: UnaryOp, x: FloatArray, y: FloatArray, alpha = 0
     case "sign":
       for (let i = 0; i < n; i++) {
         const v = x[i]!;
-        y[i] = v > 0 ? 1 : v < 0 ? -1 : v; // keeps NaN and ±0 as PyTorch does
+        y[i] = v > 0 ? 1 : v < 0 ? -1 : 0; // 0 at NaN and ±0, as PyTorch's (0 < x) − (x < 0)
       }
       return;
     case "relu":

@@ -42,7 +42,7 @@ export const UNARY_OPS = [
   "leakyRelu",
   "leakyReluGrad", // 1 where x > 0, else the negative slope
   "elu",
-  "eluGrad", // 1 where x > 0, else alpha·e^x
+  "eluGrad", // 1 where x > 0, else alpha·e^x (NaN at NaN)
   "gelu", // x·Φ(x), Φ the standard normal CDF
   "geluGrad",
   "geluTanh", // ½x(1 + tanh(√(2/π)(x + 0.044715x³)))

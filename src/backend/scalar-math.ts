@@ -133,9 +133,9 @@ export function elu(x: number, alpha: number): number {
   return x <= 0 ? (Math.exp(x) - 1) * alpha : x; // e^x − 1, not expm1: PyTorch's kernel
 }
 
-/** d/dx elu = α·e^x for x ≤ 0 (α at 0, as PyTorch), else 1. */
+/** d/dx elu = α·e^x for x ≤ 0 (α at 0, and NaN at NaN, as PyTorch's vectorized kernel), else 1. */
 export function eluGrad(x: number, alpha: number): number {
-  return x <= 0 ? alpha * Math.exp(x) : 1;
+  return x > 0 ? 1 : alpha * Math.exp(x);
 }
 
 export function logSigmoid(x: number): number {

@@ -59,11 +59,9 @@ export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
   const hi = checkNumber("hardtanh", "maxVal", maxVal);
   const y = emptyLike(x);
   x.backend.clamp(x.dataRef(), Math.min(lo, hi), hi, y.storage.ref);
-  // d/dx = 1 strictly inside (minVal, maxVal), 0 at and beyond the bounds (1 at NaN), as PyTorch
-  return record(y, "hardtanh", [x], (dy) => {
-    const outside = applyBinary("logicalOr", applyScalar("le", x, lo), applyScalar("ge", x, hi));
-    return [dy.mul(apply("logicalNot", outside))];
-  });
+  // d/dx = 1 strictly inside (minVal, maxVal), 0 at and beyond the bounds and at NaN (PyTorch's
+  // vectorized kernel; its scalar tail gives 1 at NaN)
+  return record(y, "hardtanh", [x], (dy) => [dy.mul(applyBinary("mul", applyScalar("gt", x, lo), applyScalar("lt", x, hi)))]);
 }
 
 /** logSigmoid(x) = log σ(x) = min(x, 0) − log(1 + e^−|x|) (PyTorch's `F.logsigmoid`). Backs {@link Tensor.logSigmoid}. */

@@ -45,7 +45,7 @@ export function abs(x: Tensor): Tensor {
   return record(y, "abs", [x], (dy) => [dy.mul(apply("sign", x))]);
 }
 
-/** sign(x) ∈ {-1, 0, 1} (NaN stays NaN). */
+/** sign(x) ∈ {-1, 0, 1}; 0 at NaN, as PyTorch 1.13's (0 < x) − (x < 0). */
 export function sign(x: Tensor): Tensor {
   // d sign(x)/dx = 0 (piecewise constant; recorded, as PyTorch does, so backward runs through it)
   return record(apply("sign", x), "sign", [x], (dy) => [zerosLike(dy)]);

@@ -27,7 +27,7 @@ function scalarUnary<T>(op: i32, v: T, alpha: f64, beta: f64): T {
     case LOG: return <T>Math.log(d);
     case SQRT: return <T>Math.sqrt(d);
     case ABS: return <T>Math.abs(d);
-    case SIGN: return v > 0 ? <T>1 : v < 0 ? <T>-1 : v; // keeps NaN and ±0
+    case SIGN: return v > 0 ? <T>1 : v < 0 ? <T>-1 : <T>0; // 0 at NaN and ±0, as PyTorch
     case RELU: return v > 0 ? v : <T>0;
     case SIGMOID: {
       // two branches so exp never overflows

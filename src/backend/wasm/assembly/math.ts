@@ -100,7 +100,7 @@ export function elu(x: f64, alpha: f64): f64 {
 }
 
 export function eluGrad(x: f64, alpha: f64): f64 {
-  return x <= 0 ? alpha * Math.exp(x) : 1;
+  return x > 0 ? 1 : alpha * Math.exp(x);
 }
 
 export function logSigmoid(x: f64): f64 {
