@@ -18,21 +18,29 @@ function isScalar(view: StridedRef): boolean {
   return view.strides.every((s) => s === 0);
 }
 
+/** out[i] = 1 where values[i] is non-zero or NaN, else 0 (PyTorch's conversion to bool). */
+function toBool(values: ArrayLike<number>, out: FloatArray): void {
+  for (let i = 0; i < values.length; i++) out[i] = values[i] === 0 ? 0 : 1;
+}
+
 // One cell per dtype that binaryScalar writes its number into: no buffer per call.
 const SCALAR_F32 = new Float32Array(1);
 const SCALAR_F64 = new Float64Array(1);
+const SCALAR_I32 = new Int32Array(1);
+const SCALAR_BOOL = new Uint8Array(1);
 
 /** The pure-TypeScript backend: runs everywhere, the reference for every other backend. */
 export class JsBackend implements Backend {
   readonly name = "js";
 
   allocate(size: number, dtype: DType): DataRef {
-    return new JsBuffer(newArray(size, dtype));
+    return new JsBuffer(newArray(size, dtype), dtype);
   }
   fromValues(values: ArrayLike<number>, dtype: DType): DataRef {
     const data = newArray(values.length, dtype);
-    data.set(values);
-    return new JsBuffer(data);
+    if (dtype === "bool") toBool(values, data);
+    else data.set(values);
+    return new JsBuffer(data, dtype);
   }
   read(ref: DataRef): FloatArray {
     return arrayOf(ref).slice();
@@ -41,10 +49,13 @@ export class JsBackend implements Backend {
     // typed arrays are reclaimed by the garbage collector
   }
   fill(out: DataRef, value: number): void {
-    arrayOf(out).fill(value);
+    arrayOf(out).fill(out.dtype === "bool" ? Number(value !== 0) : value);
   }
   cast(x: DataRef, out: DataRef): void {
-    arrayOf(out).set(arrayOf(x));
+    // typed-array conversion truncates toward zero and wraps into int32, as C casts; a bool is
+    // whether the value is non-zero (NaN included), not the low byte
+    if (out.dtype === "bool" && x.dtype !== "bool") toBool(arrayOf(x), arrayOf(out));
+    else arrayOf(out).set(arrayOf(x));
   }
   copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void {
     copyStridedKernel(arrayOf(x.ref), x.offset, x.strides, shape, arrayOf(out));
@@ -62,9 +73,11 @@ export class JsBackend implements Backend {
   }
   binaryScalar(op: BinaryOp, a: StridedRef, s: number, scalarFirst: boolean, shape: readonly number[], out: DataRef): void {
     const [da, oa, sa] = this.flatOperand(a, shape);
-    // the number, rounded to out's dtype, read through a stride of 0 from a reused cell
-    const cell = out.dtype === "float64" ? SCALAR_F64 : SCALAR_F32;
-    cell[0] = s;
+    // the number in the operand's dtype (rounded, as a tensor of it would be), read through a
+    // stride of 0 from a reused cell
+    const dtype = a.ref.dtype;
+    const cell = dtype === "float64" ? SCALAR_F64 : dtype === "int32" ? SCALAR_I32 : dtype === "bool" ? SCALAR_BOOL : SCALAR_F32;
+    cell[0] = dtype === "bool" ? Number(s !== 0) : s;
     if (scalarFirst) binaryKernel(op, cell, 0, 0, da, oa, sa, arrayOf(out));
     else binaryKernel(op, da, oa, sa, cell, 0, 0, arrayOf(out));
   }

@@ -6,7 +6,8 @@ import type { UnaryOp } from "../backend/backend.js";
 import { record } from "../autograd/grad-fn.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { emptyLike } from "./operand.js";
-import { rsub, zerosLike } from "./binary.js";
+import { isFloatingPoint } from "../tensor/dtype.js";
+import { indicator, rsub, zerosLike } from "./binary.js";
 
 /** @internal op(x) into a new tensor; `alpha`, `beta`: the op's parameters (op-table.ts). */
 export function apply(op: UnaryOp, x: Tensor, alpha = 0, beta = 0): Tensor {
@@ -15,25 +16,34 @@ export function apply(op: UnaryOp, x: Tensor, alpha = 0, beta = 0): Tensor {
   return y;
 }
 
+/** Integer and bool inputs of a real function (exp, log, …) compute in float32, as PyTorch's do. */
+function real(x: Tensor): Tensor {
+  return isFloatingPoint(x.dtype) ? x : x.to("float32");
+}
+
 export function neg(x: Tensor): Tensor {
+  if (x.dtype === "bool") throw new Error("neg: negating a bool tensor is not supported (PyTorch neither); use logicalNot");
   const y = apply("neg", x);
   // d(-x)/dx = -1
   return record(y, "neg", [x], (dy) => [dy.neg()]);
 }
 
-export function exp(x: Tensor): Tensor {
+export function exp(input: Tensor): Tensor {
+  const x = real(input);
   const y = apply("exp", x);
   // d(e^x)/dx = e^x
   return record(y, "exp", [x], (dy) => [dy.mul(y)]);
 }
 
-export function log(x: Tensor): Tensor {
+export function log(input: Tensor): Tensor {
+  const x = real(input);
   const y = apply("log", x);
   // d(ln x)/dx = 1/x
   return record(y, "log", [x], (dy) => [dy.div(x)]);
 }
 
-export function sqrt(x: Tensor): Tensor {
+export function sqrt(input: Tensor): Tensor {
+  const x = real(input);
   const y = apply("sqrt", x);
   // d(√x)/dx = 1/(2√x)
   return record(y, "sqrt", [x], (dy) => [dy.div(y.mul(2))]);
@@ -57,13 +67,15 @@ export function relu(x: Tensor): Tensor {
   return record(y, "relu", [x], (dy) => [dy.mul(apply("step", x))]);
 }
 
-export function sigmoid(x: Tensor): Tensor {
+export function sigmoid(input: Tensor): Tensor {
+  const x = real(input);
   const y = apply("sigmoid", x);
   // dσ(x)/dx = σ(x)(1 − σ(x)); computed from σ itself, so it stays finite for |x| = 1000
   return record(y, "sigmoid", [x], (dy) => [dy.mul(y.mul(rsub(1, y)))]);
 }
 
-export function tanh(x: Tensor): Tensor {
+export function tanh(input: Tensor): Tensor {
+  const x = real(input);
   const y = apply("tanh", x);
   // d tanh(x)/dx = 1 − tanh²(x)
   return record(y, "tanh", [x], (dy) => [dy.mul(rsub(1, y.mul(y)))]);
@@ -74,62 +86,71 @@ export function clamp(x: Tensor, lo: number, hi: number): Tensor {
   const y = emptyLike(x);
   x.backend.clamp(x.dataRef(), lo, hi, y.storage.ref);
   // d clamp(x)/dx = 1 where x was kept (bounds included, as PyTorch), 0 where it was cut
-  return record(y, "clamp", [x], (dy) => [dy.mul(x.eq(y))]);
+  return record(y, "clamp", [x], (dy) => [dy.mul(indicator("eq", x, y))]);
 }
 
 /** Sine (radians), element-wise. Backs {@link Tensor.sin}. */
-export function sin(x: Tensor): Tensor {
+export function sin(input: Tensor): Tensor {
+  const x = real(input);
   // d sin x/dx = cos x
   return record(apply("sin", x), "sin", [x], (dy) => [dy.mul(apply("cos", x))]);
 }
 
 /** Cosine (radians), element-wise. Backs {@link Tensor.cos}. */
-export function cos(x: Tensor): Tensor {
+export function cos(input: Tensor): Tensor {
+  const x = real(input);
   // d cos x/dx = −sin x
   return record(apply("cos", x), "cos", [x], (dy) => [dy.mul(apply("sin", x)).neg()]);
 }
 
 /** Tangent (radians), element-wise. Backs {@link Tensor.tan}. */
-export function tan(x: Tensor): Tensor {
+export function tan(input: Tensor): Tensor {
+  const x = real(input);
   const y = apply("tan", x);
   // d tan x/dx = 1 + tan²x
   return record(y, "tan", [x], (dy) => [dy.mul(y.mul(y).add(1))]);
 }
 
 /** The error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt, element-wise. Backs {@link Tensor.erf}. */
-export function erf(x: Tensor): Tensor {
+export function erf(input: Tensor): Tensor {
+  const x = real(input);
   // d erf x/dx = 2/√π · e^(−x²)
   return record(apply("erf", x), "erf", [x], (dy) => [dy.mul(apply("exp", x.mul(x).neg()).mul(2 / Math.sqrt(Math.PI)))]);
 }
 
 /** ln(1 + x), accurate for small x. Backs {@link Tensor.log1p}. */
-export function log1p(x: Tensor): Tensor {
+export function log1p(input: Tensor): Tensor {
+  const x = real(input);
   // d ln(1 + x)/dx = 1/(1 + x)
   return record(apply("log1p", x), "log1p", [x], (dy) => [dy.div(x.add(1))]);
 }
 
 /** e^x − 1, accurate for small x. Backs {@link Tensor.expm1}. */
-export function expm1(x: Tensor): Tensor {
+export function expm1(input: Tensor): Tensor {
+  const x = real(input);
   const y = apply("expm1", x);
   // d(e^x − 1)/dx = e^x = y + 1
   return record(y, "expm1", [x], (dy) => [dy.mul(y.add(1))]);
 }
 
 /** Base-2 logarithm. Backs {@link Tensor.log2}. */
-export function log2(x: Tensor): Tensor {
+export function log2(input: Tensor): Tensor {
+  const x = real(input);
   // d log₂x/dx = 1/(x ln 2)
   return record(apply("log2", x), "log2", [x], (dy) => [dy.div(x.mul(Math.LN2))]);
 }
 
 /** 1/x, element-wise. Backs {@link Tensor.reciprocal}. */
-export function reciprocal(x: Tensor): Tensor {
+export function reciprocal(input: Tensor): Tensor {
+  const x = real(input);
   const y = apply("reciprocal", x);
   // d(1/x)/dx = −1/x² = −y²
   return record(y, "reciprocal", [x], (dy) => [dy.mul(y.mul(y)).neg()]);
 }
 
 /** 1/√x, element-wise. Backs {@link Tensor.rsqrt}. */
-export function rsqrt(x: Tensor): Tensor {
+export function rsqrt(input: Tensor): Tensor {
+  const x = real(input);
   const y = apply("rsqrt", x);
   // d x^(−½)/dx = −½ x^(−3/2) = −½ y³
   return record(y, "rsqrt", [x], (dy) => [dy.mul(y.mul(y).mul(y)).mul(-0.5)]);
@@ -161,7 +182,9 @@ export function trunc(x: Tensor): Tensor {
   return rounding("trunc", x);
 }
 
-/** 1 where x is 0, else 0 (NaN counts as true). Not differentiable. Backs {@link Tensor.logicalNot}. */
+/** A bool tensor: true where x is 0 (NaN counts as true). Not differentiable. Backs {@link Tensor.logicalNot}. */
 export function logicalNot(x: Tensor): Tensor {
-  return apply("logicalNot", x);
+  const y = emptyLike(x, x.shape, "bool");
+  x.backend.unary("logicalNot", x.dataRef(), y.storage.ref);
+  return y;
 }

@@ -2,7 +2,7 @@ import "../helpers.js";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { assertClose } from "../helpers.js";
-import { gradcheck, type DType, type NestedArray, type Tensor } from "../../src/index.js";
+import { gradcheck, type NestedArray, type Tensor } from "../../src/index.js";
 import { MATH_CASES, MATH_OPS, NOT_DIFFERENTIABLE, decode, rebuildMath, type MathFixtureTensor } from "./math-op-table.js";
 import { UNARY_OPS, BINARY_OPS } from "../../src/backend/op-table.js";
 
@@ -18,7 +18,7 @@ function numeric(t: Tensor): NestedArray {
 
 // float64 matches PyTorch to the fixture's 12 significant digits; float32 inputs round to
 // 24-bit mantissas, so outputs and gradients agree to about 1e-6 relative.
-const TOLERANCE: Record<DType, { atol: number; rtol: number }> = {
+const TOLERANCE: Record<"float32" | "float64", { atol: number; rtol: number }> = {
   float64: { atol: 1e-10, rtol: 1e-9 },
   float32: { atol: 2e-5, rtol: 2e-5 },
 };
