@@ -168,11 +168,11 @@ export abstract class TensorMath {
   }
 
   /**
-   * 1 where x is 0, else 0 (NaN counts as true). Not differentiable.
+   * A bool tensor: true where x is 0 (NaN counts as true; PyTorch's `logical_not`).
    * @example
    * ```ts
    * import { tensor } from "nabla";
-   * console.log(tensor([0, 2, NaN]).logicalNot().toArray()); // [1, 0, 0]
+   * console.log(tensor([0, 2, NaN]).logicalNot().toArray()); // [true, false, false]
    * ```
    */
   logicalNot(this: Tensor): Tensor {
@@ -299,11 +299,11 @@ export abstract class TensorMath {
   }
 
   /**
-   * 1 where both are nonzero (NaN counts as true), else 0 (PyTorch's `logical_and`). Not differentiable.
+   * A bool tensor: true where both are nonzero (NaN counts as true; PyTorch's `logical_and`).
    * @example
    * ```ts
    * import { tensor } from "nabla";
-   * console.log(tensor([0, 1, 2]).logicalAnd(tensor([1, 1, 0])).toArray()); // [0, 1, 0]
+   * console.log(tensor([0, 1, 2]).logicalAnd(tensor([true, true, false])).toArray()); // [false, true, false]
    * ```
    */
   logicalAnd(this: Tensor, other: Operand): Tensor {
@@ -311,11 +311,11 @@ export abstract class TensorMath {
   }
 
   /**
-   * 1 where either is nonzero (NaN counts as true), else 0 (PyTorch's `logical_or`). Not differentiable.
+   * A bool tensor: true where either is nonzero (NaN counts as true; PyTorch's `logical_or`).
    * @example
    * ```ts
    * import { tensor } from "nabla";
-   * console.log(tensor([0, 1, 0]).logicalOr(tensor([0, 0, 3])).toArray()); // [0, 1, 1]
+   * console.log(tensor([false, true, false]).logicalOr(tensor([0, 0, 3])).toArray()); // [false, true, true]
    * ```
    */
   logicalOr(this: Tensor, other: Operand): Tensor {
@@ -323,11 +323,11 @@ export abstract class TensorMath {
   }
 
   /**
-   * 1 where exactly one is nonzero (NaN counts as true), else 0 (PyTorch's `logical_xor`). Not differentiable.
+   * A bool tensor: true where exactly one is nonzero (NaN counts as true; PyTorch's `logical_xor`).
    * @example
    * ```ts
    * import { tensor } from "nabla";
-   * console.log(tensor([0, 1, 1]).logicalXor(tensor([0, 0, 5])).toArray()); // [0, 1, 0]
+   * console.log(tensor([0, 1, 1]).logicalXor(tensor([0, 0, 5])).toArray()); // [false, true, false]
    * ```
    */
   logicalXor(this: Tensor, other: Operand): Tensor {
