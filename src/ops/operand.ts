@@ -17,10 +17,14 @@ export function emptyLike(like: Tensor, shape: Shape = like.shape, dtype: DType 
 }
 
 /**
- * @internal `value` as a tensor on `like`'s backend. Numbers never come here: every op sends a
- * number operand to the kernels as a number (Backend.binaryScalar), with no buffer around it.
+ * @internal `value` as a tensor on `like`'s backend; a number becomes a 0-d tensor of `like`'s
+ * dtype. The element-wise ops never send a number here: theirs reaches the kernels as a number
+ * (Backend.binaryScalar), with no buffer around it; this path is for ops whose kernels take
+ * tensors only.
  */
 export function toOperand(op: string, value: Operand, like: Tensor): Tensor {
   if (value instanceof Tensor) return onBackend(value, like.backend);
-  throw new Error(`${op}: expected a Tensor${typeof value === "number" ? " here, not a number" : ` or a number, got ${typeof value}`}`);
+  if (typeof value !== "number") throw new Error(`${op}: expected a Tensor or a number, got ${typeof value}`);
+  const ref = like.backend.fromValues([value], like.dtype);
+  return new Tensor(new Storage(like.backend, ref), []);
 }
