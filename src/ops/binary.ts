@@ -59,7 +59,7 @@ export function add(a: Tensor, b: Operand): Tensor {
   if (typeof b === "number") {
     const x = scalarAlign(a, b);
     // d(x+s)/dx = 1
-    return record(applyScalar("add", x, b), "add", [x], (dy) => [dy]);
+    return record(applyScalar("add", x, b), "add", [x], (dy) => [dy], b);
   }
   const [x, y] = align("add", a, b);
   if (x.dtype === "bool") return apply("maximum", x, y); // true + true stays true: a logical or, as PyTorch
@@ -71,7 +71,7 @@ export function sub(a: Tensor, b: Operand): Tensor {
   if (typeof b === "number") {
     const x = scalarAlign(a, b);
     // d(x−s)/dx = 1
-    return record(applyScalar("sub", x, b), "sub", [x], (dy) => [dy]);
+    return record(applyScalar("sub", x, b), "sub", [x], (dy) => [dy], b);
   }
   const [x, y] = align("sub", a, b);
   if (x.dtype === "bool") throw new Error("sub: subtracting two bool tensors is not supported (PyTorch neither); use logicalXor, or convert with .int()");
@@ -83,14 +83,14 @@ export function sub(a: Tensor, b: Operand): Tensor {
 export function rsub(value: number, a: Tensor): Tensor {
   const x = scalarAlign(a, value);
   // d(s−x)/dx = −1
-  return record(applyScalar("sub", x, value, true), "rsub", [x], (dy) => [dy.neg()]);
+  return record(applyScalar("sub", x, value, true), "rsub", [x], (dy) => [dy.neg()], value);
 }
 
 export function mul(a: Tensor, b: Operand): Tensor {
   if (typeof b === "number") {
     const x = scalarAlign(a, b);
     // d(xs)/dx = s
-    return record(applyScalar("mul", x, b), "mul", [x], (dy) => [dy.mul(b)]);
+    return record(applyScalar("mul", x, b), "mul", [x], (dy) => [dy.mul(b)], b);
   }
   const [x, y] = align("mul", a, b);
   if (x.dtype === "bool") return apply("minimum", x, y); // a logical and, as PyTorch
@@ -103,7 +103,7 @@ export function div(a: Tensor, b: Operand): Tensor {
   if (typeof b === "number") {
     // d(x/s)/dx = 1/s
     const x = scalarAlign(a, b, "float32");
-    return record(applyScalar("div", x, b), "div", [x], (dy) => [dy.div(b)]);
+    return record(applyScalar("div", x, b), "div", [x], (dy) => [dy.div(b)], b);
   }
   const [x, y] = align("div", a, b, "float32");
   const out = apply("div", x, y);
@@ -115,7 +115,7 @@ export function pow(a: Tensor, b: Operand): Tensor {
   if (typeof b === "number") {
     const x = scalarAlign(a, b);
     // d(x^s)/dx = s·x^(s−1); 0 for s = 0 (as PyTorch, also at x = 0)
-    return record(applyScalar("pow", x, b), "pow", [x], (dy) => [b === 0 ? zerosLike(dy) : dy.mul(pow(x, b - 1).mul(b))]);
+    return record(applyScalar("pow", x, b), "pow", [x], (dy) => [b === 0 ? zerosLike(dy) : dy.mul(pow(x, b - 1).mul(b))], b);
   }
   const [x, y] = noBool("pow", a, b);
   const out = apply("pow", x, y);
@@ -138,7 +138,7 @@ export function maximum(a: Tensor, b: Operand): Tensor {
   if (typeof b === "number") {
     const x = scalarAlign(a, b);
     // d max(x,s)/dx = 1[x > s] (½ on a tie)
-    return record(applyScalar("maximum", x, b), "maximum", [x], (dy) => [dy.mul(winnerShare("gt", x, b))]);
+    return record(applyScalar("maximum", x, b), "maximum", [x], (dy) => [dy.mul(winnerShare("gt", x, b))], b);
   }
   const [x, y] = align("maximum", a, b);
   // d max(x,y)/dx = 1[x > y] (½ on ties), d/dy the rest
@@ -152,7 +152,7 @@ export function minimum(a: Tensor, b: Operand): Tensor {
   if (typeof b === "number") {
     const x = scalarAlign(a, b);
     // d min(x,s)/dx = 1[x < s] (½ on a tie)
-    return record(applyScalar("minimum", x, b), "minimum", [x], (dy) => [dy.mul(winnerShare("lt", x, b))]);
+    return record(applyScalar("minimum", x, b), "minimum", [x], (dy) => [dy.mul(winnerShare("lt", x, b))], b);
   }
   const [x, y] = align("minimum", a, b);
   // d min(x,y)/dx = 1[x < y] (½ on ties), d/dy the rest
@@ -187,7 +187,7 @@ export function remainder(a: Tensor, b: Operand): Tensor {
   if (typeof b === "number") {
     const x = scalarAlign(a, b);
     // d rem(x,s)/dx = 1
-    return record(applyScalar("remainder", x, b), "remainder", [x], (dy) => [dy]);
+    return record(applyScalar("remainder", x, b), "remainder", [x], (dy) => [dy], b);
   }
   const [x, y] = noBool("remainder", a, b);
   // d rem(x,y)/dx = 1, d rem(x,y)/dy = −⌊x/y⌋ (rounded as the remainder was, as PyTorch)
@@ -199,7 +199,7 @@ export function atan2(a: Tensor, b: Operand): Tensor {
   if (typeof b === "number") {
     const x = scalarAlign(a, b, "float32");
     // d atan2(x,s)/dx = s/(x² + s²)
-    return record(applyScalar("atan2", x, b), "atan2", [x], (dy) => [dy.mul(b).div(x.mul(x).add(b * b))]);
+    return record(applyScalar("atan2", x, b), "atan2", [x], (dy) => [dy.mul(b).div(x.mul(x).add(b * b))], b);
   }
   const [x, y] = align("atan2", a, b, "float32");
   // d atan2(x,y)/dx = y/(x² + y²), d atan2(x,y)/dy = −x/(x² + y²)
