@@ -16,3 +16,5 @@ export { parseExpression, EXPRESSION_FUNCTIONS } from "./expression/parse-expres
 export type { ParsedExpression, ExpressionStatement, ExpressionNode, ExpressionOperator, ExpressionFunction } from "./expression/parse-expression.js";
 export { evaluateExpression, applyExpressionOperation } from "./expression/evaluate-expression.js";
 export type { ExpressionEvaluation, ExpressionValue, ExpressionOperation } from "./expression/evaluate-expression.js";
+export { expressionGraph } from "./expression/expression-graph.js";
+export type { ExpressionGraphOptions } from "./expression/expression-graph.js";
