@@ -8,8 +8,10 @@ import { tensor, viz, type Tensor } from "nabla";
 
 export interface GraphNode {
   id: number;
-  /** What the node is: a variable's name, a constant, or the operation. */
+  /** What the node is: a variable's name, a constant, or the operation's symbol. */
   label: string;
+  /** What the lecture calls the value: x, q, f, … (the label for variables and constants). */
+  name: string;
   kind: "input" | "constant" | "operation";
   inputs: number[];
   value: Tensor;
@@ -42,27 +44,28 @@ export class GraphRecorder {
   /** A leaf the output is differentiated with respect to. */
   input(label: string, value: Tensor): number {
     const leaf = value.detach().requiresGrad_();
-    return this.push({ label, kind: "input", inputs: [], value: leaf });
+    return this.push({ label, name: label, kind: "input", inputs: [], value: leaf });
   }
 
   constant(label: string, value: Tensor): number {
-    return this.push({ label, kind: "constant", inputs: [], value: value.detach() });
+    return this.push({ label, name: label, kind: "constant", inputs: [], value: value.detach() });
   }
 
   /** A leaf the caller made with `requiresGrad`, used as is: its gradient lands in its own `.grad`. */
   leaf(label: string, value: Tensor): number {
-    return this.push({ label, kind: "input", inputs: [], value });
+    return this.push({ label, name: label, kind: "input", inputs: [], value });
   }
 
-  operation(label: string, inputs: number[], apply: Apply): number {
+  /** An operation `label` (its symbol) whose result the lecture calls `name`. */
+  operation(label: string, name: string, inputs: number[], apply: Apply): number {
     const value = apply(inputs.map((i) => this.nodes[i]!.value));
     if (value.requiresGrad) value.retainGrad();
-    return this.computed(label, inputs, value, apply);
+    return this.computed(label, name, inputs, value, apply);
   }
 
   /** An operation whose value was computed elsewhere; `apply` re-runs it for the edge shares. */
-  computed(label: string, inputs: number[], value: Tensor, apply: Apply): number {
-    const id = this.push({ label, kind: "operation", inputs, value });
+  computed(label: string, name: string, inputs: number[], value: Tensor, apply: Apply): number {
+    const id = this.push({ label, name, kind: "operation", inputs, value });
     this.applies.set(id, apply);
     return id;
   }
@@ -111,11 +114,15 @@ function addValue(recorder: GraphRecorder, value: viz.ExpressionValue, ids: Read
       return recorder.leaf(value.name, value.tensor);
     case "constant":
       return recorder.constant(String(value.tensor.item()), value.tensor);
-    case "alias":
+    case "alias": {
+      // `f = q`: the node q, called by both names
+      const node = recorder.nodes[inputs[0]!]!;
+      node.name = `${node.name} = ${value.name}`;
       return inputs[0]!;
+    }
     case "operation": {
       const operation = value.operation!;
-      return recorder.computed(OPERATION_LABELS[operation] ?? operation, inputs, value.tensor, (tensors) => viz.applyExpressionOperation(operation, tensors));
+      return recorder.computed(OPERATION_LABELS[operation] ?? operation, value.name, inputs, value.tensor, (tensors) => viz.applyExpressionOperation(operation, tensors));
     }
   }
 }
