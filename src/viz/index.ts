@@ -9,7 +9,9 @@ export type { ToPngOptions } from "./to-png.js";
 export { decisionBoundary } from "./decision-boundary.js";
 export type { Classifier, DecisionBoundaryOptions } from "./decision-boundary.js";
 export { lossCurve } from "./loss-curve.js";
-export type { History, EpochMetrics, LossCurveOptions } from "./loss-curve.js";
+export type { LossCurveInput, EpochMetrics, LossCurveOptions } from "./loss-curve.js";
+/** `fit`'s result, the same type as the top-level `History` (one type, exported in both places). */
+export type { History } from "../train/fit.js";
 export { moduleGraph } from "./module-graph.js";
 export type { ModuleGraphOptions, LayeredModel } from "./module-graph.js";
 export { parseExpression, EXPRESSION_FUNCTIONS } from "./expression/parse-expression.js";
