@@ -3,6 +3,7 @@ export { graph } from "./graph.js";
 export type { GraphOptions } from "./graph.js";
 export { graphTensors, retainGrads } from "./retain-grads.js";
 export { formatNumber, formatTensor } from "./format.js";
+export { PALETTE, paletteColour } from "./svg.js";
 export { renderDot } from "./render-dot.js";
 export { toPng } from "./to-png.js";
 export type { ToPngOptions } from "./to-png.js";
