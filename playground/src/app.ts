@@ -16,12 +16,21 @@ import { byId } from "./dom.js";
 
 const MAIN_RESOLUTION = 64;
 const NEURON_RESOLUTION = 24;
+/** Coarser planes for large networks while training; full resolution whenever training stops. */
+const PLANE_RESOLUTIONS = [64, 48, 32, 24, 16] as const;
 /**
- * Milliseconds of work per animation frame: training gets what drawing leaves of it (at least
- * MIN_TRAINING_MS), so a frame fits in one 60 Hz refresh when the machine allows.
+ * Milliseconds of training per animation frame while running "fastest": fixed, so the training
+ * speed does not depend on how much the picture costs to draw.
  */
-const FRAME_BUDGET_MS = 10;
-const MIN_TRAINING_MS = 2;
+const TRAINING_MS = 10;
+/** While training, one part of the picture is redrawn per frame, each within about this budget. */
+const DRAWING_PART_MS = 5;
+
+/** What one frame of a running animation redraws, in turn. */
+type DrawingPart = "plane" | "neurons" | "metrics";
+const DRAWING_PARTS: readonly DrawingPart[] = ["plane", "neurons", "metrics", "neurons"];
+/** Thumbnails painted per "neurons" part: a large network's are spread over several frames. */
+const NEURONS_PER_PART = 32;
 
 /** What a change of state invalidates. */
 export type Change = "view" | "model" | "data";
@@ -48,11 +57,17 @@ export class App {
   readonly afterChange: ((change: Change) => void)[] = [];
   private mainGrid!: Tensor;
   private neuronGrid!: Tensor;
+  /** The plane's grid at each coarser resolution, made when first needed. */
+  private coarseGrids = new Map<number, Tensor>();
+  /** Milliseconds per grid cell of the plane's forward pass and painting (moving average). */
+  private planeMsPerCell = 0;
+  /** The part of the picture the next running frame redraws. */
+  private nextPart = 0;
+  /** The thumbnails' values being painted a few per frame, and the next neuron to paint (flat index). */
+  private thumbnails: { values: Float32Array[]; widths: number[]; next: number } | null = null;
   private hovered: NeuronId | null = null;
   private dirty = true;
   private frames: number[] = [];
-  /** Recent drawing time per frame (moving average), which the training slice leaves room for. */
-  private renderMs = 5;
   /** Training steps taken in each recent frame, for the steps-per-second readout. */
   private stepLog: { time: number; steps: number }[] = [];
 
@@ -141,6 +156,8 @@ export class App {
     );
     this.mainGrid = tensor(featureMatrix(state.features, gridCoordinates(MAIN_RESOLUTION)), { shape: [MAIN_RESOLUTION ** 2, state.features.length] });
     this.neuronGrid = tensor(featureMatrix(state.features, gridCoordinates(NEURON_RESOLUTION)), { shape: [NEURON_RESOLUTION ** 2, state.features.length] });
+    this.coarseGrids = new Map([[MAIN_RESOLUTION, this.mainGrid]]);
+    this.planeMsPerCell = 0;
     this.curves.clear();
     this.layoutNetwork();
     this.measure();
@@ -200,25 +217,23 @@ export class App {
     if (this.running) this.trainSlice();
     while (this.stepLog.length > 0 && this.stepLog[0]!.time < performance.now() - 1000) this.stepLog.shift();
     if (this.dirty) {
-      const start = performance.now();
-      if (this.running) this.measure();
-      this.render();
-      this.renderMs = 0.8 * this.renderMs + 0.2 * (performance.now() - start);
+      // while training, one part of the picture per frame, so no frame waits for all of it
+      if (this.running) this.renderPart(DRAWING_PARTS[this.nextPart++ % DRAWING_PARTS.length]!);
+      else this.render();
     }
     byId("fps").textContent = String(this.running ? this.frames.length : 0);
     byId("steps-per-second").textContent = String(this.stepLog.reduce((sum, entry) => sum + entry.steps, 0));
     requestAnimationFrame((next) => this.frame(next));
   }
 
-  /** Trains for this frame: `speed` steps, or as long as drawing leaves room for. */
+  /** Trains for this frame: `speed` steps, or ("fastest") for TRAINING_MS whatever drawing costs. */
   private trainSlice(): void {
     const start = performance.now();
-    const slice = Math.max(MIN_TRAINING_MS, FRAME_BUDGET_MS - this.renderMs);
     let steps = 0;
     do {
       if (Number.isNaN(this.trainer.step())) break; // no training points (yet)
       steps++;
-    } while (this.state.speed > 0 ? steps < this.state.speed : performance.now() - start < slice);
+    } while (this.state.speed > 0 ? steps < this.state.speed : performance.now() - start < TRAINING_MS);
     this.stepLog.push({ time: performance.now(), steps });
     this.dirty = true;
   }
@@ -230,33 +245,69 @@ export class App {
     this.curves.add({ epoch: this.trainer.epoch, trainLoss: tr.loss, testLoss: te.loss, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy });
   }
 
+  /** Redraws everything at full resolution (when paused, or after a change). */
   render(): void {
     this.dirty = false;
     noGrad(() => {
-      this.renderPlane();
+      this.renderPlane(MAIN_RESOLUTION);
       this.renderNeurons();
     });
+    this.renderNumbers();
+    for (const listener of this.afterRender) listener();
+  }
+
+  /** Redraws one part while training; the plane at the resolution its time budget allows. */
+  private renderPart(part: DrawingPart): void {
+    if (part === "plane") {
+      noGrad(() => this.renderPlane(this.planeResolution()));
+      for (const listener of this.afterRender) listener();
+    } else if (part === "neurons") noGrad(() => this.renderSomeNeurons());
+    else {
+      this.measure();
+      this.renderNumbers();
+    }
+  }
+
+  /** The finest plane resolution whose forward pass and painting fit DRAWING_PART_MS. */
+  private planeResolution(): number {
+    if (this.planeMsPerCell === 0) return MAIN_RESOLUTION;
+    return PLANE_RESOLUTIONS.find((r) => r * r * this.planeMsPerCell <= DRAWING_PART_MS) ?? PLANE_RESOLUTIONS.at(-1)!;
+  }
+
+  private gridAt(resolution: number): Tensor {
+    let grid = this.coarseGrids.get(resolution);
+    if (grid === undefined) {
+      grid = tensor(featureMatrix(this.state.features, gridCoordinates(resolution)), { shape: [resolution ** 2, this.state.features.length] });
+      this.coarseGrids.set(resolution, grid);
+    }
+    return grid;
+  }
+
+  private renderNumbers(): void {
     byId("epoch").textContent = formatNumber(this.trainer.epoch, 4);
     byId("train-loss").textContent = this.trainMetrics.loss.toFixed(3);
     byId("test-loss").textContent = this.testMetrics.loss.toFixed(3);
     byId("train-accuracy").textContent = this.trainMetrics.accuracy.toFixed(3);
     byId("test-accuracy").textContent = this.testMetrics.accuracy.toFixed(3);
     this.curves.draw();
-    for (const listener of this.afterRender) listener();
   }
 
-  private renderPlane(): void {
+  private renderPlane(resolution: number): void {
+    const start = performance.now();
     const { network } = this.trainer;
-    const { logits, hidden } = network.forwardWithHidden(this.mainGrid);
+    const grid = this.gridAt(resolution);
+    const { logits, hidden } = network.forwardWithHidden(grid);
     const neuron = this.hovered;
     if (neuron !== null && neuron.column > 0) {
       const values = neuron.column <= hidden.length ? hidden[neuron.column - 1]! : logits;
-      this.plane.drawImage(neuronImage(values.toTypedArray(), values.shape[1]!, neuron.index, MAIN_RESOLUTION, this.neutralValue(neuron.column)));
+      this.plane.drawImage(neuronImage(values.toTypedArray(), values.shape[1]!, neuron.index, resolution, this.neutralValue(neuron.column)));
     } else if (neuron !== null) {
-      this.plane.drawImage(neuronImage(this.mainGrid.toTypedArray(), this.state.features.length, neuron.index, MAIN_RESOLUTION));
+      this.plane.drawImage(neuronImage(grid.toTypedArray(), this.state.features.length, neuron.index, resolution));
     } else {
-      this.plane.drawImage(boundaryImage(probabilities(logits, this.classes), this.classes, MAIN_RESOLUTION, this.state.discretize));
+      this.plane.drawImage(boundaryImage(probabilities(logits, this.classes), this.classes, resolution, this.state.discretize));
     }
+    const perCell = (performance.now() - start) / resolution ** 2;
+    this.planeMsPerCell = this.planeMsPerCell === 0 ? perCell : 0.7 * this.planeMsPerCell + 0.3 * perCell;
     this.plane.drawAxes();
     this.plane.drawPoints(this.train.points, this.test.points);
   }
@@ -267,7 +318,34 @@ export class App {
     this.state.features.forEach((_, f) => this.paintNeuron(0, f, values, this.state.features.length));
   }
 
+  /** Paints the next NEURONS_PER_PART thumbnails; a new pass over the network after the last. */
+  private renderSomeNeurons(): void {
+    if (this.thumbnails === null) {
+      const { logits, hidden } = this.trainer.network.forwardWithHidden(this.neuronGrid);
+      const layers = [...hidden, logits];
+      this.thumbnails = { values: layers.map((t) => t.toTypedArray() as Float32Array), widths: layers.map((t) => t.shape[1]!), next: 0 };
+    }
+    const pass = this.thumbnails;
+    // walk the flat order (layer by layer) from `next`, painting up to NEURONS_PER_PART
+    let flat = 0;
+    let painted = 0;
+    for (let l = 0; l < pass.widths.length && painted < NEURONS_PER_PART; l++) {
+      const width = pass.widths[l]!;
+      for (let i = 0; i < width && painted < NEURONS_PER_PART; i++, flat++) {
+        if (flat < pass.next) continue;
+        this.paintNeuron(l + 1, i, pass.values[l]!, width, this.neutralValue(l + 1));
+        painted++;
+      }
+    }
+    pass.next += painted;
+    if (pass.next >= pass.widths.reduce((a, b) => a + b, 0)) {
+      this.networkView.updateWeights(this.trainer.network.linears.map((linear) => linear.weight.toTypedArray()));
+      this.thumbnails = null;
+    }
+  }
+
   private renderNeurons(): void {
+    this.thumbnails = null;
     const { network } = this.trainer;
     const { logits, hidden } = network.forwardWithHidden(this.neuronGrid);
     [...hidden, logits].forEach((values, l) => {
