@@ -5,7 +5,7 @@
 import { nn, tensor, type Tensor } from "nabla";
 import type { App } from "./app.js";
 import { byId } from "./dom.js";
-import { expressionGraph, GraphRecorder, type Graph } from "./graph.js";
+import { expressionGraph, GraphRecorder, primitiveGraph, type Graph } from "./graph.js";
 import { backwardOrder, describeStep, layoutGraph, showProgress, type GraphProgress } from "./graph-view.js";
 import { parseVariables } from "./variables.js";
 
@@ -43,6 +43,7 @@ export function bindBackpropPanel(app: App): void {
   const variables = byId<HTMLInputElement>("variables");
   const source = byId<HTMLSelectElement>("graph-source");
   const point = byId<HTMLInputElement>("graph-point");
+  const expand = byId<HTMLInputElement>("graph-expand");
   let graph: Graph | null = null;
   // the graph whose layout is in the page; null while Graphviz lays out a new one
   let laidOut: Graph | null = null;
@@ -71,9 +72,11 @@ export function bindBackpropPanel(app: App): void {
     const fromNetwork = source.value === "network";
     byId("expression-label").hidden = fromNetwork;
     byId("variables-label").hidden = fromNetwork;
+    byId("expand-label").hidden = fromNetwork;
     byId("point-label").hidden = !fromNetwork;
     try {
-      graph = fromNetwork ? networkGraph(app, Number(point.value)) : expressionGraph(expression.value, parseVariables(variables.value));
+      const draw = expand.checked ? primitiveGraph : expressionGraph;
+      graph = fromNetwork ? networkGraph(app, Number(point.value)) : draw(expression.value, parseVariables(variables.value));
       byId("graph-error").textContent = "";
       progress = { forward: graph.nodes.length, backward: backwardOrder(graph).length };
       layout(graph);
@@ -98,6 +101,7 @@ export function bindBackpropPanel(app: App): void {
     build();
   };
   for (const input of [expression, variables, source, point]) input.addEventListener("change", save);
+  expand.addEventListener("change", build);
   byId("graph-reset").addEventListener("click", () => {
     progress = { forward: 0, backward: 0 };
     draw();

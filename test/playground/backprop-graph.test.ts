@@ -101,6 +101,17 @@ describe("playground in Chromium: the backprop graph", { skip: browserSkip(), ti
     assert.equal(await page.textContent("#graph-caption"), "backward: ∂f/∂z = 3");
     await page.click("#graph-backward");
     assert.equal(await page.textContent("#graph-caption"), "backward: ∂f/∂q = −4");
+    // one node per operation of the expression; "expand composites" shows softmax's primitives
+    await show(page, "softmax(x) * y", "x=0.5, y=2");
+    const ops = (): Promise<string[]> => page.$$eval("#graph g.node-operation", (gs) => gs.map((g) => g.getAttribute("data-label") ?? ""));
+    assert.deepEqual(await ops(), ["softmax", "×"]);
+    const before = await page.getAttribute("#graph", "data-ready");
+    await page.check("#graph-expand");
+    await page.waitForFunction((previous) => document.querySelector("#graph")!.getAttribute("data-ready") !== previous, before);
+    assert.deepEqual((await ops()).sort(), ["exp", "sum", "×", "÷", "−"].sort());
+    assertReadable(await picture(page), "softmax(x) * y, expanded");
+    // ∂f/∂x through the primitives: softmax of one number is 1 whatever x, so 0
+    assert.equal(await page.textContent('#graph g.node[data-name="x"] .node-grad'), "∂=0");
     await finish(page, problems, "backprop-graph");
   });
 
