@@ -64,7 +64,7 @@ export class App {
   /** The part of the picture the next running frame redraws. */
   private nextPart = 0;
   /** The thumbnails' values being painted a few per frame, and the next neuron to paint (flat index). */
-  private thumbnails: { values: Float32Array[]; widths: number[]; next: number } | null = null;
+  private thumbnails: { values: ArrayLike<number>[]; widths: number[]; next: number } | null = null;
   private hovered: NeuronId | null = null;
   private dirty = true;
   private frames: number[] = [];
@@ -323,7 +323,7 @@ export class App {
     if (this.thumbnails === null) {
       const { logits, hidden } = this.trainer.network.forwardWithHidden(this.neuronGrid);
       const layers = [...hidden, logits];
-      this.thumbnails = { values: layers.map((t) => t.toTypedArray() as Float32Array), widths: layers.map((t) => t.shape[1]!), next: 0 };
+      this.thumbnails = { values: layers.map((t) => t.toTypedArray()), widths: layers.map((t) => t.shape[1]!), next: 0 };
     }
     const pass = this.thumbnails;
     // walk the flat order (layer by layer) from `next`, painting up to NEURONS_PER_PART
@@ -360,7 +360,7 @@ export class App {
     return column <= this.state.layers.length && this.state.activation === "sigmoid" ? 0.5 : 0;
   }
 
-  private paintNeuron(column: number, index: number, values: Float32Array | Float64Array, stride: number, neutral = 0): void {
+  private paintNeuron(column: number, index: number, values: ArrayLike<number>, stride: number, neutral = 0): void {
     const canvas = this.networkView.neuronCanvas(column, index);
     canvas?.getContext("2d")!.putImageData(neuronImage(values, stride, index, NEURON_RESOLUTION, neutral), 0, 0);
   }

@@ -25,8 +25,8 @@ function matrixTable(rows: number[][], rowLabel: (i: number) => string, columns:
   return table;
 }
 
-function rowsOf(values: Float32Array | Float64Array, columns: number): number[][] {
-  return Array.from({ length: values.length / columns }, (_, i) => Array.from(values.subarray(i * columns, (i + 1) * columns)));
+function rowsOf(values: ArrayLike<number>, columns: number): number[][] {
+  return Array.from({ length: values.length / columns }, (_, i) => Array.from({ length: columns }, (_, j) => values[i * columns + j]!));
 }
 
 /** True when the network is a single linear layer on x1, x2. */
@@ -64,7 +64,7 @@ function renderSoftmaxDemo(app: App, box: HTMLElement): void {
     const logits = tensor(z);
     const naive = logits.exp().div(logits.exp().sum());
     const stable = logits.softmax(0);
-    const format = (values: Float32Array | Float64Array): string => `[${Array.from(values, (v) => formatNumber(v)).join(", ")}]`;
+    const format = (values: ArrayLike<number>): string => `[${Array.from(values, (v) => formatNumber(v)).join(", ")}]`;
     output.innerHTML = "";
     output.append(
       html("div", { id: "softmax-naive" }, `naive exp(z)/Σexp(z): ${format(naive.toTypedArray())}`),

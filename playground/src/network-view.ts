@@ -104,12 +104,12 @@ export class NetworkView {
   }
 
   /** Colours and widths every link by its weight; weights[l] is layer l's [out, in] matrix. */
-  updateWeights(weights: (Float32Array | Float64Array)[]): void {
+  updateWeights(weights: ArrayLike<number>[]): void {
     weights.forEach((matrix, l) => {
       const lines = this.links[l];
       if (lines === undefined) return;
       let largest = 1e-6;
-      for (const w of matrix) largest = Math.max(largest, Math.abs(w));
+      for (let i = 0; i < matrix.length; i++) largest = Math.max(largest, Math.abs(matrix[i]!));
       for (let i = 0; i < lines.length; i++) {
         const w = matrix[i]!;
         const [r, g, b] = CLASS_COLORS[w >= 0 ? 1 : 0]!;

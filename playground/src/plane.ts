@@ -47,7 +47,7 @@ export function boundaryImage(probabilities: Float32Array, classes: number, reso
  * Paints one neuron's values: class 1's colour above `neutral` (its "off" value: 0, or ½ for a
  * sigmoid), class 0's below, scaled to the largest deviation (at least 0.1) so every map shows its shape.
  */
-export function neuronImage(values: Float32Array | Float64Array, stride: number, offset: number, resolution: number, neutral = 0): ImageData {
+export function neuronImage(values: ArrayLike<number>, stride: number, offset: number, resolution: number, neutral = 0): ImageData {
   const image = new ImageData(resolution, resolution);
   // the floor keeps a nearly constant neuron pale instead of blowing its tiny wiggles up
   let largest = 0.1;

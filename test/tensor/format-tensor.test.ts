@@ -38,6 +38,9 @@ for (const c of fixtures.values) {
   test(`values of a ${c.dtype} tensor print like PyTorch's: ${c.name}`, () => {
     const flat = [c.values].flat(2).map(Number);
     assert.equal(formatValues(flat, c.shape, c.dtype, "tensor(".length), c.printed);
+    // and through a real tensor: PyTorch's int32 shows its dtype, bool does not (True/False say it)
+    const t = tensor(flat, { dtype: c.dtype as DType }).reshape(c.shape);
+    assert.equal(String(t), `tensor(${c.printed}${c.dtype === "bool" ? "" : `, dtype=${c.dtype}`})`);
   });
 }
 
