@@ -28,9 +28,9 @@ const DRAWING_PART_MS = 5;
 
 /** What one frame of a running animation redraws, in turn. */
 type DrawingPart = "plane" | "neurons" | "metrics";
-const DRAWING_PARTS: readonly DrawingPart[] = ["plane", "neurons", "metrics", "neurons"];
+const DRAWING_PARTS: readonly DrawingPart[] = ["plane", "neurons", "plane", "neurons", "metrics"];
 /** Thumbnails painted per "neurons" part: a large network's are spread over several frames. */
-const NEURONS_PER_PART = 32;
+const NEURONS_PER_PART = 16;
 
 /** What a change of state invalidates. */
 export type Change = "view" | "model" | "data";
@@ -339,7 +339,7 @@ export class App {
     }
     pass.next += painted;
     if (pass.next >= pass.widths.reduce((a, b) => a + b, 0)) {
-      this.networkView.updateWeights(this.trainer.network.linears.map((linear) => linear.weight.toTypedArray()));
+      this.networkView.updateWeights(this.trainer.network.linears.map((linear) => linear.weight.toTypedArray()), { labels: false });
       this.thumbnails = null;
     }
   }
