@@ -10,14 +10,13 @@ import { formatNumber } from "./format.js";
 import { NetworkView, type NeuronId } from "./network-view.js";
 import { outputSize } from "./network.js";
 import { boundaryImage, gridCoordinates, neuronImage, Plane } from "./plane.js";
+import { MAIN_RESOLUTION, PlaneGrids } from "./plane-grids.js";
+import { ThumbnailPass } from "./thumbnail-pass.js";
 import { classCount, decodeState, encodeState, type Point, type State } from "./state.js";
 import { labelledSet, probabilities, Trainer, type LabelledSet, type Metrics } from "./trainer.js";
 import { byId } from "./dom.js";
 
-const MAIN_RESOLUTION = 64;
 const NEURON_RESOLUTION = 24;
-/** Coarser planes for large networks while training; full resolution whenever training stops. */
-const PLANE_RESOLUTIONS = [64, 48, 32, 24, 16] as const;
 /**
  * Milliseconds of training per animation frame while running "fastest": fixed, so the training
  * speed does not depend on how much the picture costs to draw.
@@ -55,16 +54,13 @@ export class App {
   readonly afterRender: (() => void)[] = [];
   /** Listeners run after every state change (the controls). */
   readonly afterChange: ((change: Change) => void)[] = [];
-  private mainGrid!: Tensor;
   private neuronGrid!: Tensor;
-  /** The plane's grid at each coarser resolution, made when first needed. */
-  private coarseGrids = new Map<number, Tensor>();
-  /** Milliseconds per grid cell of the plane's forward pass and painting (moving average). */
-  private planeMsPerCell = 0;
+  /** The plane's grid at each resolution (coarser for large networks while training). */
+  private planeGrids!: PlaneGrids;
   /** The part of the picture the next running frame redraws. */
   private nextPart = 0;
-  /** The thumbnails' values being painted a few per frame, and the next neuron to paint (flat index). */
-  private thumbnails: { values: ArrayLike<number>[]; widths: number[]; next: number } | null = null;
+  /** The thumbnails being painted a few per frame while training. */
+  private thumbnails: ThumbnailPass | null = null;
   private hovered: NeuronId | null = null;
   private dirty = true;
   private frames: number[] = [];
@@ -154,10 +150,8 @@ export class App {
       },
       this.train,
     );
-    this.mainGrid = tensor(featureMatrix(state.features, gridCoordinates(MAIN_RESOLUTION)), { shape: [MAIN_RESOLUTION ** 2, state.features.length] });
     this.neuronGrid = tensor(featureMatrix(state.features, gridCoordinates(NEURON_RESOLUTION)), { shape: [NEURON_RESOLUTION ** 2, state.features.length] });
-    this.coarseGrids = new Map([[MAIN_RESOLUTION, this.mainGrid]]);
-    this.planeMsPerCell = 0;
+    this.planeGrids = new PlaneGrids(state.features);
     this.curves.clear();
     this.layoutNetwork();
     this.measure();
@@ -259,28 +253,13 @@ export class App {
   /** Redraws one part while training; the plane at the resolution its time budget allows. */
   private renderPart(part: DrawingPart): void {
     if (part === "plane") {
-      noGrad(() => this.renderPlane(this.planeResolution()));
+      noGrad(() => this.renderPlane(this.planeGrids.resolutionWithin(DRAWING_PART_MS)));
       for (const listener of this.afterRender) listener();
     } else if (part === "neurons") noGrad(() => this.renderSomeNeurons());
     else {
       this.measure();
       this.renderNumbers();
     }
-  }
-
-  /** The finest plane resolution whose forward pass and painting fit DRAWING_PART_MS. */
-  private planeResolution(): number {
-    if (this.planeMsPerCell === 0) return MAIN_RESOLUTION;
-    return PLANE_RESOLUTIONS.find((r) => r * r * this.planeMsPerCell <= DRAWING_PART_MS) ?? PLANE_RESOLUTIONS.at(-1)!;
-  }
-
-  private gridAt(resolution: number): Tensor {
-    let grid = this.coarseGrids.get(resolution);
-    if (grid === undefined) {
-      grid = tensor(featureMatrix(this.state.features, gridCoordinates(resolution)), { shape: [resolution ** 2, this.state.features.length] });
-      this.coarseGrids.set(resolution, grid);
-    }
-    return grid;
   }
 
   private renderNumbers(): void {
@@ -295,7 +274,7 @@ export class App {
   private renderPlane(resolution: number): void {
     const start = performance.now();
     const { network } = this.trainer;
-    const grid = this.gridAt(resolution);
+    const grid = this.planeGrids.at(resolution);
     const { logits, hidden } = network.forwardWithHidden(grid);
     const neuron = this.hovered;
     if (neuron !== null && neuron.column > 0) {
@@ -306,8 +285,7 @@ export class App {
     } else {
       this.plane.drawImage(boundaryImage(probabilities(logits, this.classes), this.classes, resolution, this.state.discretize));
     }
-    const perCell = (performance.now() - start) / resolution ** 2;
-    this.planeMsPerCell = this.planeMsPerCell === 0 ? perCell : 0.7 * this.planeMsPerCell + 0.3 * perCell;
+    this.planeGrids.record(resolution, performance.now() - start);
     this.plane.drawAxes();
     this.plane.drawPoints(this.train.points, this.test.points);
   }
@@ -322,23 +300,10 @@ export class App {
   private renderSomeNeurons(): void {
     if (this.thumbnails === null) {
       const { logits, hidden } = this.trainer.network.forwardWithHidden(this.neuronGrid);
-      const layers = [...hidden, logits];
-      this.thumbnails = { values: layers.map((t) => t.toTypedArray()), widths: layers.map((t) => t.shape[1]!), next: 0 };
+      this.thumbnails = new ThumbnailPass([...hidden, logits]);
     }
-    const pass = this.thumbnails;
-    // walk the flat order (layer by layer) from `next`, painting up to NEURONS_PER_PART
-    let flat = 0;
-    let painted = 0;
-    for (let l = 0; l < pass.widths.length && painted < NEURONS_PER_PART; l++) {
-      const width = pass.widths[l]!;
-      for (let i = 0; i < width && painted < NEURONS_PER_PART; i++, flat++) {
-        if (flat < pass.next) continue;
-        this.paintNeuron(l + 1, i, pass.values[l]!, width, this.neutralValue(l + 1));
-        painted++;
-      }
-    }
-    pass.next += painted;
-    if (pass.next >= pass.widths.reduce((a, b) => a + b, 0)) {
+    const done = this.thumbnails.paintNext(NEURONS_PER_PART, (column, index, values, width) => this.paintNeuron(column, index, values, width, this.neutralValue(column)));
+    if (done) {
       this.networkView.updateWeights(this.trainer.network.linears.map((linear) => linear.weight.toTypedArray()), { labels: false });
       this.thumbnails = null;
     }
