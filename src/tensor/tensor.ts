@@ -49,7 +49,10 @@ export class Tensor {
   /** @internal */
   readonly offset: number;
 
-  /** @internal Use the creation functions (`tensor`, `zeros`, …). */
+  /**
+   * Not for users: create tensors with `tensor`, `zeros`, `randn` … The constructor stays in the
+   * published types (stripping it would declare a no-argument `new Tensor()`).
+   */
   constructor(storage: Storage, shape: Shape, strides?: readonly number[], offset = 0) {
     this.storage = storage;
     this.shape = shape;
