@@ -35,9 +35,9 @@ function checkScalar(op: string, name: string, value: number): void {
 
 /** `other` as a read view over the target's shape, in its dtype and on its backend. */
 function broadcastInto(op: string, target: Tensor, other: Operand): StridedRef {
-  // a number needs no tensor around it: one value read through zero strides
-  if (typeof other === "number") return { ref: target.backend.fromValues([other], target.dtype), offset: 0, strides: target.shape.map(() => 0) };
   let y = toOperand(op, other, target);
+  // a number (the one number-to-scalar path, toOperand): its one value read through zero strides
+  if (typeof other === "number") return { ref: y.storage.ref, offset: 0, strides: target.shape.map(() => 0) };
   if (y.dtype !== target.dtype) y = cast(y.detach(), target.dtype);
   if (shapesEqual(y.shape, target.shape)) return y.stridedRef();
   try {

@@ -1,5 +1,6 @@
 import type { Backend, DataRef, StridedRef } from "../backend/backend.js";
 import { activeBackend } from "../backend/registry.js";
+import { isContiguous } from "../backend/strides.js";
 import { runBackward, type BackwardOptions } from "../autograd/backward.js";
 import type { GradFn } from "../autograd/grad-fn.js";
 import type { DType } from "./dtype.js";
@@ -82,15 +83,7 @@ export class Tensor {
   }
   /** @internal */
   get isContiguous(): boolean {
-    if (this.offset !== 0 || this.storage.ref.size !== this.size) return false;
-    // the strides contiguousStrides would give, checked innermost first without building them
-    let expected = 1;
-    for (let d = this.shape.length - 1; d >= 0; d--) {
-      const extent = this.shape[d]!;
-      if (extent !== 1 && this.strides[d] !== expected) return false;
-      expected *= extent;
-    }
-    return true;
+    return this.offset === 0 && this.storage.ref.size === this.size && isContiguous(this.shape, this.strides);
   }
   /** @internal This tensor's buffer, offset and strides, as kernels read it (not PyTorch's `view`, which reshapes). */
   stridedRef(): StridedRef {

@@ -6,7 +6,8 @@ import { copyStridedKernel } from "../js-elementwise.js";
 import { instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
-import { collapseAxes, isDense, twoLoops } from "./wasm-strided.js";
+import { collapseAxes, twoLoops } from "./wasm-strided.js";
+import { contiguousStrides, isContiguous } from "../strides.js";
 
 // Operation codes shared with assembly/elementwise.ts.
 const UNARY: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, relu: 6, sigmoid: 7, tanh: 8, step: 9 };
@@ -250,19 +251,9 @@ export class WasmBackend implements Backend {
   }
   /** `view` unchanged if it is dense or one repeated value, else a dense copy. */
   private dense(view: StridedRef, shape: readonly number[]): StridedRef {
-    if (isDense(shape, view.strides) || view.strides.every((s) => s === 0)) return view;
+    if (isContiguous(shape, view.strides) || view.strides.every((s) => s === 0)) return view;
     const copy = this.js.allocate(shape.reduce((p, d) => p * d, 1), view.ref.dtype);
     copyStridedKernel(arrayOf(view.ref), view.offset, view.strides, shape, arrayOf(copy));
     return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
   }
-}
-
-function contiguousStrides(shape: readonly number[]): number[] {
-  const strides = shape.map(() => 0); // packed, not holey: see tensor/shape.ts
-  let step = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = step;
-    step *= shape[d]!;
-  }
-  return strides;
 }
