@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
+import type { Storage } from "../tensor/storage.js";
 import { isGradEnabled } from "./grad-mode.js";
 
 /** Maps the gradient of an op's output to the gradients of its inputs (null: not needed). */
@@ -8,23 +9,65 @@ export type BackwardRule = (dy: Tensor) => readonly (Tensor | null)[];
 export class GradFn {
   /** Set by `retainGrad()`: the output tensor whose `.grad` the engine fills in. */
   retained: Tensor | null = null;
+  /**
+   * The buffers the rule may read (its inputs', its output's and any other tensor it saved),
+   * and their versions when the op ran: see {@link runRule}.
+   */
+  private readonly saved: readonly Storage[];
+  private readonly versions: readonly number[];
   constructor(
     readonly name: string,
     readonly inputs: readonly Tensor[],
     public rule: BackwardRule | null,
-  ) {}
+    saved: readonly Tensor[] = inputs,
+  ) {
+    const storages: Storage[] = [];
+    const versions: number[] = [];
+    for (const t of saved) {
+      if (storages.includes(t.storage)) continue;
+      storages.push(t.storage);
+      versions.push(t.storage.version);
+    }
+    this.saved = storages;
+    this.versions = versions;
+  }
+
+  /**
+   * Runs the rule on `dy`. PyTorch's version check: a buffer the op saved may have been
+   * changed in place since (an `add_`, an optimizer's step); the rule would then compute a
+   * wrong gradient from the new values. Such buffers are marked for the rule's duration, and
+   * the tensor layer throws if a kernel reads one (Tensor.dataRef/stridedRef), so only what a
+   * rule actually reads is checked — `add` never reads its inputs, `mul` reads the other
+   * operand, `exp` its output — as PyTorch checks only what an op saved. No version moved (the
+   * usual case): one comparison per saved buffer, nothing marked.
+   */
+  runRule(rule: BackwardRule, dy: Tensor): readonly (Tensor | null)[] {
+    let stale: Storage[] | null = null;
+    for (let i = 0; i < this.saved.length; i++) {
+      if (this.saved[i]!.version !== this.versions[i]) (stale ??= []).push(this.saved[i]!);
+    }
+    if (stale === null) return rule(dy);
+    stale.forEach((storage) => (storage.staleFor = { op: this.name, expected: this.versions[this.saved.indexOf(storage)]! }));
+    try {
+      return rule(dy);
+    } finally {
+      for (const storage of stale) storage.staleFor = null;
+    }
+  }
 }
 
 /**
  * @internal Attaches `rule` to `out` when grad mode is on and some input needs a gradient.
- * Returns `out` so an op can end with `return record(...)`.
+ * Returns `out` so an op can end with `return record(...)`. The inputs' and the output's
+ * versions are noted for backward's check; a rule that reads another tensor (gather's index)
+ * lists it in `alsoSaved`.
  */
-export function record(out: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule): Tensor {
+export function record(out: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule, alsoSaved: readonly Tensor[] = []): Tensor {
   if (!isGradEnabled()) return out;
   let needed = false;
   for (const input of inputs) if (input.requiresGrad) needed = true;
   if (!needed) return out;
   out.requiresGrad = true;
-  out.gradFn = new GradFn(name, inputs, rule);
+  out.gradFn = new GradFn(name, inputs, rule, [...inputs, out, ...alsoSaved]);
   return out;
 }

@@ -2,18 +2,22 @@
 import { record } from "../autograd/grad-fn.js";
 import { Tensor, type NestedArray } from "../tensor/tensor.js";
 import { formatShape, normalizeDim, sizeOf } from "../tensor/shape.js";
-import { emptyLike, onBackend } from "./operand.js";
+import { checkValuesOnHost, emptyLike, onBackend } from "./operand.js";
 import { tensor } from "../tensor/creation.js";
 
-/** @internal Reads `index` (a tensor or nested arrays), checking every value is an integer in [0, limit). */
+/**
+ * @internal `index` (a tensor or nested arrays) as a tensor, having checked that every value is
+ * an integer in [0, limit) where the values are at hand (see checkValuesOnHost).
+ */
 export function integerIndex(op: string, index: Tensor | NestedArray, limit: number, like: Tensor): Tensor {
   const t = index instanceof Tensor ? index : tensor(index, { dtype: like.dtype });
-  const values = t.toTypedArray();
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isInteger(v)) throw new Error(`${op}: index ${v} at position ${i} is not an integer`);
-    if (v < 0 || v >= limit) throw new Error(`${op}: index ${v} at position ${i} is out of range [0, ${limit})`);
-  }
+  checkValuesOnHost(index, (values) => {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!Number.isInteger(v)) throw new Error(`${op}: index ${v} at position ${i} is not an integer`);
+      if (v < 0 || v >= limit) throw new Error(`${op}: index ${v} at position ${i} is out of range [0, ${limit})`);
+    }
+  });
   return onBackend(t.detach(), like.backend).to(like.dtype);
 }
 
@@ -35,5 +39,5 @@ export function gather(x: Tensor, dim: number, index: Tensor | NestedArray): Ten
     x.backend.fill(dx.storage.ref, 0);
     x.backend.scatterAdd(dy.dataRef(), idx.dataRef(), outer, axisSize, indexAxis, inner, dx.storage.ref);
     return [dx];
-  });
+  }, [idx]);
 }

@@ -9,9 +9,10 @@
  * (a transposed or broadcast view of the same storage) is copied first.
  *
  * No op here is recorded for autograd. A target that requires grad is refused while grad mode is
- * on; as there are no version counters, changing a tensor that a recorded op saved for its
- * backward (an input of `mul`, say) silently changes that gradient — update such tensors only
- * after `backward()`, as optimizers do.
+ * on. Every write bumps the target storage's version (PyTorch's version counter), so changing a
+ * tensor that a recorded op saved for its backward (an input of `mul`, say) makes that
+ * `backward()` throw instead of computing a wrong gradient; optimizers update parameters after
+ * `backward()`, when the graph is gone.
  */
 import type { BinaryOp, StridedRef } from "../backend/backend.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
@@ -27,6 +28,7 @@ function checkTarget(op: string, target: Tensor): void {
   if (!target.isContiguous) {
     throw new Error(`${op}: the target ${formatShape(target.shape)} is a non-contiguous view (expanded, permuted or transposed) and cannot be written in place`);
   }
+  target.storage.written(op);
 }
 
 function checkScalar(op: string, name: string, value: number): void {
@@ -125,6 +127,7 @@ export function copyInPlace(target: Tensor, source: Tensor): void {
     throw new Error("copy_: a leaf tensor that requires grad cannot be modified in place while recording; wrap the update in noGrad()");
   }
   if (!target.isContiguous) throw new Error(`copy_: the target ${formatShape(target.shape)} is a broadcast view and cannot be written`);
+  target.storage.written("copy_");
   let view: StridedRef;
   try {
     view = readWhileWriting("copy_", target, source.detach());

@@ -5,7 +5,7 @@ import { runBackward, type BackwardOptions } from "../autograd/backward.js";
 import type { GradFn } from "../autograd/grad-fn.js";
 import type { DType } from "./dtype.js";
 import { contiguousStrides, formatShape, sizeOf, type Shape } from "./shape.js";
-import { Storage } from "./storage.js";
+import { Storage, checkCurrent } from "./storage.js";
 import * as unary from "../ops/unary.js";
 import * as binary from "../ops/binary.js";
 import * as reduce from "../ops/reduce.js";
@@ -87,10 +87,12 @@ export class Tensor {
   }
   /** @internal This tensor's buffer, offset and strides, as kernels read it (not PyTorch's `view`, which reshapes). */
   stridedRef(): StridedRef {
+    if (this.storage.staleFor !== null) checkCurrent(this.storage, this.describe());
     return { ref: this.storage.ref, offset: this.offset, strides: this.strides };
   }
   /** @internal The data as a contiguous buffer (a copy only when this is a strided view). */
   dataRef(): DataRef {
+    if (this.storage.staleFor !== null) checkCurrent(this.storage, this.describe());
     return this.isContiguous ? this.storage.ref : movement.contiguous(this).storage.ref;
   }
 
@@ -126,29 +128,66 @@ export class Tensor {
   detach(): Tensor {
     return new Tensor(this.storage, this.shape, this.strides, this.offset);
   }
-  /** The single value of a one-element tensor. */
+  /**
+   * The single value of a one-element tensor. Synchronous: on a backend that reads
+   * asynchronously (a GPU) it throws; use `(await t.data())[0]` there.
+   */
   item(): number {
     if (this.size !== 1) throw new Error(`item: only one-element tensors can be converted to a number; this tensor has shape ${formatShape(this.shape)}`);
-    return this.backend.read(this.dataRef())[0]!;
+    return this.readNow("item", "(await t.data())[0]")[0]!;
   }
-  /** A flat copy of the data in row-major order. */
+  /** A flat copy of the data in row-major order (synchronous; `await t.data()` works on every backend). */
   toTypedArray(): Float32Array | Float64Array {
-    return this.backend.read(this.dataRef());
+    return this.readNow("toTypedArray", "await t.data()");
   }
-  /** The values as nested arrays (a number for a 0-d tensor). */
+  /** The values as nested arrays, a number for a 0-d tensor (synchronous; `await t.array()` works on every backend). */
   toArray(): NestedArray {
-    const flat = this.toTypedArray();
-    const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.ndim) return flat[offset]!;
-      const stride = sizeOf(this.shape.slice(dim + 1));
-      const out: NestedArray[] = [];
-      for (let i = 0; i < this.shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));
-      return out;
-    };
-    return build(0, 0);
+    return nest(this.readNow("toArray", "await t.array()"), this.shape);
+  }
+  /**
+   * A flat copy of the data in row-major order, once every op before this call has computed
+   * it: works on every backend, including those that cannot read synchronously (a GPU).
+   *
+   * @example
+   * ```ts
+   * import { tensor } from "nabla";
+   * const x = tensor([[1, 2], [3, 4]]);
+   * const values = await x.mul(2).data(); // a Float32Array
+   * console.log(Array.from(values)); // [2, 4, 6, 8]
+   * ```
+   */
+  async data(): Promise<Float32Array | Float64Array> {
+    return this.backend.readAsync(this.dataRef());
+  }
+  /**
+   * The values as nested arrays (a number for a 0-d tensor), read as {@link Tensor.data} reads
+   * them: works on every backend.
+   *
+   * @example
+   * ```ts
+   * import { tensor } from "nabla";
+   * const x = tensor([[1, 2], [3, 4]]);
+   * console.log(await x.t().array()); // [[1, 3], [2, 4]]
+   * ```
+   */
+  async array(): Promise<NestedArray> {
+    return nest(await this.data(), this.shape);
+  }
+  /** "a float32 [2,3] tensor", for errors. */
+  private describe(): string {
+    return `a ${this.dtype} ${formatShape(this.shape)} tensor`;
+  }
+  /** The data, synchronously, or an error naming `method` and the async call to use instead. */
+  private readNow(method: string, instead: string): Float32Array | Float64Array {
+    const backend = this.backend;
+    if (!backend.readsSynchronously) {
+      throw new Error(`${method}: the ${backend.name} backend reads tensor data asynchronously; use ${instead} instead`);
+    }
+    return backend.read(this.dataRef());
   }
   toString(): string {
-    return `tensor(${JSON.stringify(this.toArray())}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ", requiresGrad" : ""})`;
+    const values = this.backend.readsSynchronously ? JSON.stringify(this.toArray()) : `<on ${this.backend.name}: await t.array()>`;
+    return `tensor(${values}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ", requiresGrad" : ""})`;
   }
 
   /** Overwrites this tensor's values with `source` (same shape), outside the graph; returns this. */
@@ -210,7 +249,10 @@ export class Tensor {
   sigmoid(): Tensor { return unary.sigmoid(this); }
   tanh(): Tensor { return unary.tanh(this); }
   square(): Tensor { return binary.mul(this, this); }
-  /** Limits values to [min, max]; either bound may be left out (not both, as in PyTorch). */
+  /**
+   * Limits values to [min, max]; either bound may be left out (not both, as in PyTorch). As in
+   * PyTorch, min > max sets every element to max (NaN stays NaN).
+   */
   clamp(min?: number | null, max?: number | null): Tensor {
     if ((min ?? null) === null && (max ?? null) === null) throw new Error("clamp: at least one of min and max must be given");
     return unary.clamp(this, min ?? -Infinity, max ?? Infinity);
@@ -237,4 +279,16 @@ export class Tensor {
   unsqueeze(dim: number): Tensor { return movement.unsqueeze(this, dim); }
   squeeze(dim?: number): Tensor { return movement.squeeze(this, dim); }
   gather(dim: number, index: Tensor | NestedArray): Tensor { return gather(this, dim, index); }
+}
+
+/** Row-major `flat` values as nested arrays of `shape` (a number for a 0-d shape). */
+function nest(flat: Float32Array | Float64Array, shape: readonly number[]): NestedArray {
+  const build = (dim: number, offset: number): NestedArray => {
+    if (dim === shape.length) return flat[offset]!;
+    const stride = sizeOf(shape.slice(dim + 1));
+    const out: NestedArray[] = [];
+    for (let i = 0; i < shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));
+    return out;
+  };
+  return build(0, 0);
 }

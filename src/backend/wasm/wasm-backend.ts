@@ -84,8 +84,12 @@ export class WasmBackend implements Backend {
   fromValues(values: ArrayLike<number>, dtype: DType): DataRef {
     return this.js.fromValues(values, dtype);
   }
+  readonly readsSynchronously = true;
   read(ref: DataRef): FloatArray {
     return this.js.read(ref);
+  }
+  readAsync(ref: DataRef): Promise<FloatArray> {
+    return this.js.readAsync(ref);
   }
   free(): void {
     // typed arrays are reclaimed by the garbage collector
