@@ -15,19 +15,24 @@ export class GradFn {
    */
   private readonly saved: readonly Storage[];
   private readonly versions: readonly number[];
+  /** `output` and `alsoSaved` join the inputs as tensors the rule may read. */
   constructor(
     readonly name: string,
     readonly inputs: readonly Tensor[],
     public rule: BackwardRule | null,
-    saved: readonly Tensor[] = inputs,
+    output?: Tensor,
+    alsoSaved: readonly Tensor[] = [],
   ) {
     const storages: Storage[] = [];
     const versions: number[] = [];
-    for (const t of saved) {
-      if (storages.includes(t.storage)) continue;
+    const save = (t: Tensor): void => {
+      if (storages.includes(t.storage)) return;
       storages.push(t.storage);
       versions.push(t.storage.version);
-    }
+    };
+    for (const t of inputs) save(t);
+    if (output !== undefined) save(output);
+    for (const t of alsoSaved) save(t);
     this.saved = storages;
     this.versions = versions;
   }
@@ -68,6 +73,6 @@ export function record(out: Tensor, name: string, inputs: readonly Tensor[], rul
   for (const input of inputs) if (input.requiresGrad) needed = true;
   if (!needed) return out;
   out.requiresGrad = true;
-  out.gradFn = new GradFn(name, inputs, rule, [...inputs, out, ...alsoSaved]);
+  out.gradFn = new GradFn(name, inputs, rule, out, alsoSaved);
   return out;
 }
