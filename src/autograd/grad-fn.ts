@@ -23,16 +23,21 @@ export class GradFn {
     output?: Tensor,
     alsoSaved: readonly Tensor[] = [],
   ) {
+    // runs for every recorded op: plain loops, no closure (a repeated storage is harmless)
     const storages: Storage[] = [];
     const versions: number[] = [];
-    const save = (t: Tensor): void => {
-      if (storages.includes(t.storage)) return;
-      storages.push(t.storage);
-      versions.push(t.storage.version);
-    };
-    for (const t of inputs) save(t);
-    if (output !== undefined) save(output);
-    for (const t of alsoSaved) save(t);
+    for (let i = 0; i < inputs.length; i++) {
+      storages.push(inputs[i]!.storage);
+      versions.push(inputs[i]!.storage.version);
+    }
+    if (output !== undefined) {
+      storages.push(output.storage);
+      versions.push(output.storage.version);
+    }
+    for (let i = 0; i < alsoSaved.length; i++) {
+      storages.push(alsoSaved[i]!.storage);
+      versions.push(alsoSaved[i]!.storage.version);
+    }
     this.saved = storages;
     this.versions = versions;
   }
@@ -49,10 +54,11 @@ export class GradFn {
   runRule(rule: BackwardRule, dy: Tensor): readonly (Tensor | null)[] {
     let stale: Storage[] | null = null;
     for (let i = 0; i < this.saved.length; i++) {
-      if (this.saved[i]!.version !== this.versions[i]) (stale ??= []).push(this.saved[i]!);
+      const storage = this.saved[i]!;
+      if (storage.version !== this.versions[i] && !(stale ??= []).includes(storage)) stale.push(storage);
     }
     if (stale === null) return rule(dy);
-    stale.forEach((storage) => (storage.staleFor = { op: this.name, expected: this.versions[this.saved.indexOf(storage)]! }));
+    for (const storage of stale) storage.staleFor = { op: this.name, expected: this.versions[this.saved.indexOf(storage)]! };
     try {
       return rule(dy);
     } finally {
