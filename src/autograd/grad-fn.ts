@@ -1,6 +1,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import type { Storage } from "../tensor/storage.js";
 import { isGradEnabled } from "./grad-mode.js";
+import { isFloatingPoint } from "../tensor/dtype.js";
 
 /** Maps the gradient of an op's output to the gradients of its inputs (null: not needed). */
 export type BackwardRule = (dy: Tensor) => readonly (Tensor | null)[];
@@ -74,7 +75,8 @@ export class GradFn {
  * lists it in `alsoSaved`.
  */
 export function record(out: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule, alsoSaved: readonly Tensor[] = []): Tensor {
-  if (!isGradEnabled()) return out;
+  // integer and bool results (comparisons, argmax, casts to int) carry no gradient, as in PyTorch
+  if (!isGradEnabled() || !isFloatingPoint(out.dtype)) return out;
   let needed = false;
   for (const input of inputs) if (input.requiresGrad) needed = true;
   if (!needed) return out;

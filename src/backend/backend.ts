@@ -54,6 +54,9 @@
  */
 import type { DType } from "../tensor/dtype.js";
 
+/** The typed array holding each dtype on the host: float32, float64, int32, bool (0 or 1 bytes). */
+export type DataArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
 /** Opaque handle to a backend-owned buffer. Each backend narrows it to its own class. */
 export interface DataRef {
   readonly size: number;
@@ -113,9 +116,9 @@ export interface Backend {
    */
   readonly readsSynchronously: boolean;
   /** Copies the buffer out (only where {@link Backend.readsSynchronously}). */
-  read(ref: DataRef): Float32Array | Float64Array;
+  read(ref: DataRef): DataArray;
   /** Copies the buffer out once every kernel issued before this call has run; every backend answers it. */
-  readAsync(ref: DataRef): Promise<Float32Array | Float64Array>;
+  readAsync(ref: DataRef): Promise<DataArray>;
   /** Releases a buffer; called by the tensor layer's finalizer, never by users. */
   free(ref: DataRef): void;
   /**

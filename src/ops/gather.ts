@@ -6,11 +6,13 @@ import { checkValuesOnHost, emptyLike, onBackend } from "./operand.js";
 import { tensor } from "../tensor/creation.js";
 
 /**
- * @internal `index` (a tensor or nested arrays) as a tensor, having checked that every value is
- * an integer in [0, limit) where the values are at hand (see checkValuesOnHost).
+ * @internal `index` (an int32 tensor, a float tensor holding integers, or nested arrays) as int32
+ * on `like`'s backend, having checked that every value is an integer in [0, limit) where the
+ * values are at hand (see checkValuesOnHost).
  */
 export function integerIndex(op: string, index: Tensor | NestedArray, limit: number, like: Tensor): Tensor {
-  const t = index instanceof Tensor ? index : tensor(index, { dtype: like.dtype });
+  const t = index instanceof Tensor ? index : tensor(index, { dtype: "float64" });
+  if (t.dtype === "bool") throw new Error(`${op}: index must be an int32 tensor (or integers), got a bool tensor`);
   checkValuesOnHost(index, (values) => {
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
@@ -18,7 +20,7 @@ export function integerIndex(op: string, index: Tensor | NestedArray, limit: num
       if (v < 0 || v >= limit) throw new Error(`${op}: index ${v} at position ${i} is out of range [0, ${limit})`);
     }
   });
-  return onBackend(t.detach(), like.backend).to(like.dtype);
+  return onBackend(t.detach(), like.backend).to("int32");
 }
 
 export function gather(x: Tensor, dim: number, index: Tensor | NestedArray): Tensor {

@@ -40,12 +40,11 @@ export function checkValuesOnHost(source: Tensor | NestedArray | readonly number
   else if (source.backend.readsSynchronously) check(source.toTypedArray());
 }
 
-/** Nested arrays' numbers in row-major order. */
+/** Nested arrays' values in row-major order (a boolean as 1 or 0). */
 function hostNumbers(source: NestedArray | readonly number[]): number[] {
-  if (typeof source === "number") return [source];
   const out: number[] = [];
   const visit = (node: NestedArray | readonly number[]): void => {
-    if (typeof node === "number") out.push(node);
+    if (typeof node === "number" || typeof node === "boolean") out.push(Number(node));
     else for (const child of node) visit(child);
   };
   visit(source);

@@ -1,9 +1,9 @@
-import type { Backend, DataRef, StridedRef } from "../backend/backend.js";
+import type { Backend, DataArray, DataRef, StridedRef } from "../backend/backend.js";
 import { activeBackend } from "../backend/registry.js";
 import { isContiguous } from "../backend/strides.js";
 import { runBackward, type BackwardOptions } from "../autograd/backward.js";
 import type { GradFn } from "../autograd/grad-fn.js";
-import type { DType } from "./dtype.js";
+import { isFloatingPoint, type DType } from "./dtype.js";
 import { contiguousStrides, formatShape, sizeOf, type Shape } from "./shape.js";
 import { Storage, checkCurrent } from "./storage.js";
 import * as unary from "../ops/unary.js";
@@ -17,7 +17,8 @@ import * as inPlace from "../ops/in-place.js";
 
 /** A number, or a tensor; the other operand of arithmetic methods. */
 export type Operand = Tensor | number;
-export type NestedArray = number | NestedArray[];
+/** Nested arrays of values: numbers, or booleans for bool tensors. */
+export type NestedArray = number | boolean | NestedArray[];
 
 /**
  * An n-dimensional array of float32 or float64 values that records the operations applied to
@@ -37,8 +38,7 @@ export type NestedArray = number | NestedArray[];
 export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
-  /** Whether gradients flow to (and accumulate in `.grad` of) this tensor. */
-  requiresGrad = false;
+  private requiresGradFlag = false;
   /** dL/d(this), accumulated by `backward()` on leaves (and on tensors that `retainGrad()`). */
   grad: Tensor | null = null;
   /** The recorded op that produced this tensor; null for leaves. */
@@ -65,6 +65,20 @@ export class Tensor {
   /** @internal A fresh, uninitialised tensor on `backend`. */
   static empty(shape: Shape, dtype: DType, backend: Backend = activeBackend()): Tensor {
     return new Tensor(new Storage(backend, backend.allocate(sizeOf(shape), dtype)), shape);
+  }
+
+  /**
+   * Whether gradients flow to (and accumulate in `.grad` of) this tensor. Only floating-point
+   * tensors can require gradients, as in PyTorch.
+   */
+  get requiresGrad(): boolean {
+    return this.requiresGradFlag;
+  }
+  set requiresGrad(value: boolean) {
+    if (value && !isFloatingPoint(this.dtype)) {
+      throw new Error(`requiresGrad: only floating-point tensors can require gradients, this one is ${this.dtype} (convert it with .float() first)`);
+    }
+    this.requiresGradFlag = value;
   }
 
   get ndim(): number {
@@ -129,20 +143,23 @@ export class Tensor {
     return new Tensor(this.storage, this.shape, this.strides, this.offset);
   }
   /**
-   * The single value of a one-element tensor. Synchronous: on a backend that reads
-   * asynchronously (a GPU) it throws; use `(await t.data())[0]` there.
+   * The single value of a one-element tensor (a bool as 1 or 0). Synchronous: on a backend that
+   * reads asynchronously (a GPU) it throws; use `(await t.data())[0]` there.
    */
   item(): number {
     if (this.size !== 1) throw new Error(`item: only one-element tensors can be converted to a number; this tensor has shape ${formatShape(this.shape)}`);
     return this.readNow("item", "(await t.data())[0]")[0]!;
   }
   /** A flat copy of the data in row-major order (synchronous; `await t.data()` works on every backend). */
-  toTypedArray(): Float32Array | Float64Array {
+  toTypedArray(): DataArray {
     return this.readNow("toTypedArray", "await t.data()");
   }
-  /** The values as nested arrays, a number for a 0-d tensor (synchronous; `await t.array()` works on every backend). */
+  /**
+   * The values as nested arrays, a number for a 0-d tensor, booleans for a bool tensor
+   * (synchronous; `await t.array()` works on every backend).
+   */
   toArray(): NestedArray {
-    return nest(this.readNow("toArray", "await t.array()"), this.shape);
+    return nest(this.readNow("toArray", "await t.array()"), this.shape, this.dtype === "bool");
   }
   /**
    * A flat copy of the data in row-major order, once every op before this call has computed
@@ -156,12 +173,12 @@ export class Tensor {
    * console.log(Array.from(values)); // [2, 4, 6, 8]
    * ```
    */
-  async data(): Promise<Float32Array | Float64Array> {
+  async data(): Promise<DataArray> {
     return this.backend.readAsync(this.dataRef());
   }
   /**
-   * The values as nested arrays (a number for a 0-d tensor), read as {@link Tensor.data} reads
-   * them: works on every backend.
+   * The values as nested arrays (a number for a 0-d tensor; booleans for a bool tensor), read
+   * as {@link Tensor.data} reads them: works on every backend.
    *
    * @example
    * ```ts
@@ -171,14 +188,14 @@ export class Tensor {
    * ```
    */
   async array(): Promise<NestedArray> {
-    return nest(await this.data(), this.shape);
+    return nest(await this.data(), this.shape, this.dtype === "bool");
   }
-  /** "a float32 [2,3] tensor", for errors. */
+  /** "a float32 [2,3] tensor", "an int32 [4] tensor", for errors. */
   private describe(): string {
-    return `a ${this.dtype} ${formatShape(this.shape)} tensor`;
+    return `${this.dtype.startsWith("int") ? "an" : "a"} ${this.dtype} ${formatShape(this.shape)} tensor`;
   }
   /** The data, synchronously, or an error naming `method` and the async call to use instead. */
-  private readNow(method: string, instead: string): Float32Array | Float64Array {
+  private readNow(method: string, instead: string): DataArray {
     const backend = this.backend;
     if (!backend.readsSynchronously) {
       throw new Error(`${method}: the ${backend.name} backend reads tensor data asynchronously; use ${instead} instead`);
@@ -222,10 +239,23 @@ export class Tensor {
   contiguous(): Tensor {
     return this.isContiguous ? this : movement.contiguous(this);
   }
-  /** Converts to `dtype` (differentiable). */
+  /**
+   * Converts to `dtype` (differentiable between floating-point dtypes). Floats become int32 by
+   * truncation toward zero; any non-zero value (NaN too) becomes `true`.
+   */
   to(dtype: DType): Tensor {
     return dtype === this.dtype ? this : movement.cast(this, dtype);
   }
+  /** `to("float32")`. */
+  float(): Tensor { return this.to("float32"); }
+  /** `to("float64")`. */
+  double(): Tensor { return this.to("float64"); }
+  /** `to("int32")` (PyTorch's `.int()`). */
+  int(): Tensor { return this.to("int32"); }
+  /** `to("bool")`. */
+  bool(): Tensor { return this.to("bool"); }
+  /** Whether the dtype is float32 or float64. */
+  get isFloatingPoint(): boolean { return isFloatingPoint(this.dtype); }
 
   add(other: Operand): Tensor { return binary.add(this, other); }
   sub(other: Operand): Tensor { return binary.sub(this, other); }
@@ -281,10 +311,10 @@ export class Tensor {
   gather(dim: number, index: Tensor | NestedArray): Tensor { return gather(this, dim, index); }
 }
 
-/** Row-major `flat` values as nested arrays of `shape` (a number for a 0-d shape). */
-function nest(flat: Float32Array | Float64Array, shape: readonly number[]): NestedArray {
+/** Row-major `flat` values as nested arrays of `shape` (a number, or a boolean, for a 0-d shape). */
+function nest(flat: DataArray, shape: readonly number[], bool: boolean): NestedArray {
   const build = (dim: number, offset: number): NestedArray => {
-    if (dim === shape.length) return flat[offset]!;
+    if (dim === shape.length) return bool ? flat[offset] === 1 : flat[offset]!;
     const stride = sizeOf(shape.slice(dim + 1));
     const out: NestedArray[] = [];
     for (let i = 0; i < shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));

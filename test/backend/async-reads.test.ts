@@ -85,7 +85,7 @@ async function train(targets: (n: number) => Tensor | number[]): Promise<NestedA
 }
 
 test("training (losses that validate targets, gather, Adam) runs without a synchronous read and gives the synchronous backend's weights", async () => {
-  const classes = (n: number): Tensor => tensor(Array.from({ length: n }, (_, i) => i % 3));
+  const classes = (n: number): Tensor => tensor(Array.from({ length: n }, (_, i) => i % 3), { dtype: "int32" });
   const expected = await train(classes);
   const onTensorTargets = await onAsyncOnlyBackend(() => train(classes));
   const onNumberTargets = await onAsyncOnlyBackend(() => train((n) => Array.from({ length: n }, (_, i) => i % 3)));
