@@ -12,7 +12,7 @@ export class GradFn {
   retained: Tensor | null = null;
   /**
    * The buffers the rule may read (its inputs', its output's and any other tensor it saved),
-   * and their versions when the op ran: see {@link runRule}.
+   * and their versions when the op ran: see {@link GradFn.runRule}.
    */
   private readonly saved: readonly Storage[];
   private readonly versions: readonly number[];
@@ -44,7 +44,7 @@ export class GradFn {
   }
 
   /**
-   * Runs the rule on `dy`. PyTorch's version check: a buffer the op saved may have been
+   * @internal Runs the rule on `dy`. PyTorch's version check: a buffer the op saved may have been
    * changed in place since (an `add_`, an optimizer's step); the rule would then compute a
    * wrong gradient from the new values. Such buffers are marked for the rule's duration, and
    * the tensor layer throws if a kernel reads one (Tensor.dataRef/stridedRef), so only what a
