@@ -45,7 +45,7 @@
  *   submit n may be handed out for commands submitted after n).
  * - Document the loop shape that lets finalizers run: one `await` per step (an `await
  *   t.data()` of the loss, or `await nextFrame()`), which a GPU loop has anyway since reads
- *   are asynchronous; a compiled step (issue 13) that owns its buffers needs none.
+ *   are asynchronous; a compiled step (issue 14) that owns its buffers needs none.
  * - Bound what a loop without awaits can hold: when the pool's live bytes pass a limit, say
  *   so in an error naming the limit and the fix (an `await` per step), never fail silently or
  *   grow until the device is lost.
