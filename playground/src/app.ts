@@ -282,7 +282,7 @@ export class App {
     return column <= this.state.layers.length && this.state.activation === "sigmoid" ? 0.5 : 0;
   }
 
-  private paintNeuron(column: number, index: number, values: Float32Array | Float64Array, stride: number, neutral = 0): void {
+  private paintNeuron(column: number, index: number, values: Float32Array | Float64Array | Int32Array | Uint8Array, stride: number, neutral = 0): void {
     const canvas = this.networkView.neuronCanvas(column, index);
     canvas?.getContext("2d")!.putImageData(neuronImage(values, stride, index, NEURON_RESOLUTION, neutral), 0, 0);
   }

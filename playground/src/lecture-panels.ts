@@ -24,7 +24,7 @@ function matrixTable(rows: number[][], rowLabel: (i: number) => string, columns:
   return table;
 }
 
-function rowsOf(values: Float32Array | Float64Array, columns: number): number[][] {
+function rowsOf(values: Float32Array | Float64Array | Int32Array | Uint8Array, columns: number): number[][] {
   return Array.from({ length: values.length / columns }, (_, i) => Array.from(values.subarray(i * columns, (i + 1) * columns)));
 }
 
@@ -63,7 +63,7 @@ function renderSoftmaxDemo(app: App, box: HTMLElement): void {
     const logits = tensor(z);
     const naive = logits.exp().div(logits.exp().sum());
     const stable = logits.softmax(0);
-    const format = (values: Float32Array | Float64Array): string => `[${Array.from(values, (v) => formatNumber(v)).join(", ")}]`;
+    const format = (values: Float32Array | Float64Array | Int32Array | Uint8Array): string => `[${Array.from(values, (v) => formatNumber(v)).join(", ")}]`;
     output.innerHTML = "";
     output.append(
       html("div", { id: "softmax-naive" }, `naive exp(z)/Σexp(z): ${format(naive.toTypedArray())}`),

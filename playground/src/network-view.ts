@@ -104,7 +104,7 @@ export class NetworkView {
   }
 
   /** Colours and widths every link by its weight; weights[l] is layer l's [out, in] matrix. */
-  updateWeights(weights: (Float32Array | Float64Array)[]): void {
+  updateWeights(weights: (Float32Array | Float64Array | Int32Array | Uint8Array)[]): void {
     weights.forEach((matrix, l) => {
       const lines = this.links[l];
       if (lines === undefined) return;

@@ -48,7 +48,7 @@ export function boundaryImage(probabilities: Float32Array, classes: number, reso
  * Paints one neuron's values: blue above `neutral` (its "off" value: 0, or ½ for a sigmoid),
  * orange below, scaled to the largest deviation (at least 0.1) so every map shows its shape.
  */
-export function neuronImage(values: Float32Array | Float64Array, stride: number, offset: number, resolution: number, neutral = 0): ImageData {
+export function neuronImage(values: Float32Array | Float64Array | Int32Array | Uint8Array, stride: number, offset: number, resolution: number, neutral = 0): ImageData {
   const image = new ImageData(resolution, resolution);
   // the floor keeps a nearly constant neuron pale instead of blowing its tiny wiggles up
   let largest = 0.1;
