@@ -55,7 +55,10 @@ export class Tensor extends TensorMath {
 
   /**
    * Not for users: create tensors with `tensor`, `zeros`, `randn` … The constructor stays in the
-   * published types (stripping it would declare a no-argument `new Tensor()`).
+   * published types (stripping it would declare a no-argument `new Tensor()`); `@hidden` keeps it,
+   * and the internal `Storage` it takes, out of the API reference.
+   *
+   * @hidden
    */
   constructor(storage: Storage, shape: Shape, strides?: readonly number[], offset = 0) {
     super();
