@@ -29,7 +29,7 @@ function align(op: string, a: Tensor, other: Operand): [Tensor, Tensor] {
 
 function apply(op: BinaryOp, x: Tensor, y: Tensor): Tensor {
   const out = emptyLike(x);
-  x.backend.binary(op, x.view(), y.view(), x.shape, out.storage.ref);
+  x.backend.binary(op, x.stridedRef(), y.stridedRef(), x.shape, out.storage.ref);
   return out;
 }
 

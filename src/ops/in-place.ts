@@ -39,9 +39,9 @@ function broadcastInto(op: string, target: Tensor, other: Operand): StridedRef {
   if (typeof other === "number") return { ref: target.backend.fromValues([other], target.dtype), offset: 0, strides: target.shape.map(() => 0) };
   let y = toOperand(op, other, target);
   if (y.dtype !== target.dtype) y = cast(y.detach(), target.dtype);
-  if (shapesEqual(y.shape, target.shape)) return y.view();
+  if (shapesEqual(y.shape, target.shape)) return y.stridedRef();
   try {
-    return expand(y.detach(), target.shape).view();
+    return expand(y.detach(), target.shape).stridedRef();
   } catch {
     throw new Error(`${op}: cannot broadcast ${formatShape(y.shape)} into ${formatShape(target.shape)}`);
   }
@@ -59,12 +59,12 @@ function readWhileWriting(op: string, target: Tensor, other: Operand): StridedRe
   if (view.ref !== target.storage.ref || sameLayout(view, target)) return view;
   const copy = emptyLike(target);
   target.backend.copyStrided(view, target.shape, copy.storage.ref);
-  return copy.view();
+  return copy.stridedRef();
 }
 
 /** target ← target op y, in the target's buffer. */
 function writeBinary(op: BinaryOp, target: Tensor, y: StridedRef): void {
-  target.backend.binary(op, target.view(), y, target.shape, target.storage.ref);
+  target.backend.binary(op, target.stridedRef(), y, target.shape, target.storage.ref);
 }
 
 /** A new contiguous tensor of the target's shape: x op y. */
@@ -88,7 +88,7 @@ function addOrSub(name: string, op: "add" | "sub", target: Tensor, other: Operan
   if (alpha === 1) return writeBinary(op, target, readWhileWriting(name, target, other));
   // PyTorch computes other·alpha in the target's dtype, then adds: the same two roundings
   const scaled = temporary("mul", target, broadcastInto(name, target, other), broadcastInto(name, target, alpha));
-  writeBinary(op, target, scaled.view());
+  writeBinary(op, target, scaled.stridedRef());
 }
 
 /**
@@ -223,7 +223,7 @@ function scaledTemporary(name: string, op: "mul" | "div", target: Tensor, a: Ope
  * ```
  */
 export function addcmulInPlace(target: Tensor, a: Operand, b: Operand, value = 1): void {
-  writeBinary("add", target, scaledTemporary("addcmul_", "mul", target, a, b, value).view());
+  writeBinary("add", target, scaledTemporary("addcmul_", "mul", target, a, b, value).stridedRef());
 }
 
 /**
@@ -239,7 +239,7 @@ export function addcmulInPlace(target: Tensor, a: Operand, b: Operand, value = 1
  * ```
  */
 export function addcdivInPlace(target: Tensor, a: Operand, b: Operand, value = 1): void {
-  writeBinary("add", target, scaledTemporary("addcdiv_", "div", target, a, b, value).view());
+  writeBinary("add", target, scaledTemporary("addcdiv_", "div", target, a, b, value).stridedRef());
 }
 
 /**

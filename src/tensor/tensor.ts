@@ -89,8 +89,8 @@ export class Tensor {
     }
     return true;
   }
-  /** @internal */
-  view(): StridedRef {
+  /** @internal This tensor's buffer, offset and strides, as kernels read it (not PyTorch's `view`, which reshapes). */
+  stridedRef(): StridedRef {
     return { ref: this.storage.ref, offset: this.offset, strides: this.strides };
   }
   /** @internal The data as a contiguous buffer (a copy only when this is a strided view). */
