@@ -78,6 +78,15 @@ export interface Backend {
   cast(x: DataRef, out: DataRef): void;
   /** Gathers a strided view of `shape` into contiguous `out`: expand, permute and copies. */
   copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void;
+  /**
+   * Writes a strided view of `shape` into a strided region of `out` (strides may be negative;
+   * `out`'s view must not repeat an element): cat and pad place their parts with it, a slice's
+   * gradient lands in its region, and in-place ops write through views. `x` must not overlap
+   * the written region unless it reads each element at the place it writes it.
+   */
+  copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void;
+  /** out[shape] = cond ≠ 0 ? a : b, all three read through strides over `shape`. */
+  where(cond: StridedRef, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void;
 
   unary(op: UnaryOp, x: DataRef, out: DataRef): void;
   /** out = clamp(x, lo, hi) (either bound may be ±Infinity). */
@@ -101,6 +110,11 @@ export interface Backend {
    * values are already validated integers in [0, axisSize).
    */
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void;
+  /**
+   * out[outer, index[outer, j, inner], inner] = src[outer, j, inner] for j < indexAxis, in
+   * order (a repeated index keeps the last value); the rest of `out` is left as it is.
+   */
+  scatter(src: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void;
   /** Reverse of gather: out (zeroed by the caller) [outer, axisSize, inner] += dy at index. */
   scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void;
 }

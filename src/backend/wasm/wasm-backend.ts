@@ -104,6 +104,13 @@ export class WasmBackend implements Backend {
     }
     this.js.copyStrided(x, shape, out);
   }
+  // strided writes and selections only move values: the TS kernels, as for copyStrided
+  copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void {
+    this.js.copyInto(x, shape, out);
+  }
+  where(cond: StridedRef, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void {
+    this.js.where(cond, a, b, shape, out);
+  }
 
   unary(op: UnaryOp, x: DataRef, out: DataRef): void {
     if (out.size <= SMALL) return this.js.unary(op, x, out);
@@ -226,6 +233,9 @@ export class WasmBackend implements Backend {
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     (x.dtype === "float64" ? this.k.gatherF64 : this.k.gatherF32)(ptrX, ptrIndex, outer, axisSize, indexAxis, inner, ptrOut);
     arena.take(ptrOut, arrayOf(out));
+  }
+  scatter(src: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
+    this.js.scatter(src, index, outer, axisSize, indexAxis, inner, out);
   }
   scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     const arena = this.begin();

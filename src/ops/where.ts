@@ -1,0 +1,93 @@
+/** `where` (the select primitive) and `maskedFill`, which composes from it. */
+import { record } from "../autograd/grad-fn.js";
+import { Tensor, type Operand } from "../tensor/tensor.js";
+import type { DType } from "../tensor/dtype.js";
+import { formatShape, shapesEqual } from "../tensor/shape.js";
+import { Storage } from "../tensor/storage.js";
+import { emptyLike, onBackend } from "./operand.js";
+import { expand } from "./movement.js";
+
+/** A number as a 0-d tensor of `dtype` on `like`'s backend. */
+function scalar(value: number, dtype: DType, like: Tensor): Tensor {
+  return new Tensor(new Storage(like.backend, like.backend.fromValues([value], dtype)), []);
+}
+
+/** The dtype `a` and `b` compute in: PyTorch's promotion, where a 0-d tensor does not widen one with dims. */
+function resultType(a: Operand, b: Operand): DType {
+  if (typeof a === "number" && typeof b === "number") return "float32";
+  if (typeof a === "number") return (b as Tensor).dtype;
+  if (typeof b === "number") return a.dtype;
+  if (a.dtype === b.dtype) return a.dtype;
+  if ((a.ndim === 0) !== (b.ndim === 0)) return a.ndim === 0 ? b.dtype : a.dtype;
+  return "float64";
+}
+
+function broadcastThree(cond: readonly number[], a: readonly number[], b: readonly number[]): number[] | null {
+  const ndim = Math.max(cond.length, a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < ndim; i++) {
+    const sizes = [cond, a, b].map((s) => s[s.length - ndim + i] ?? 1);
+    const size = Math.max(...sizes);
+    if (sizes.some((s) => s !== 1 && s !== size)) return null;
+    out.push(sizes.some((s) => s === 0) ? 0 : size);
+  }
+  return out;
+}
+
+/**
+ * Element-wise selection: `a` where `condition` holds (is nonzero), else `b` (PyTorch's
+ * `torch.where(condition, a, b)`). The three broadcast together; `a` and `b` may be numbers.
+ * Differentiable in `a` and `b`: each gets the gradient where it was chosen.
+ *
+ * @example
+ * ```ts
+ * import { tensor, where } from "nabla";
+ * const x = tensor([-1, 2, -3]);
+ * console.log(where(x.gt(0), x, 0).toArray()); // [0, 2, 0]
+ * ```
+ */
+export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
+  if (!(condition instanceof Tensor)) throw new Error(`where: condition must be a Tensor, got ${typeof condition}`);
+  for (const [name, v] of [["input", a], ["other", b]] as const) {
+    if (!(v instanceof Tensor) && typeof v !== "number") throw new Error(`where: ${name} must be a Tensor or a number, got ${typeof v}`);
+  }
+  const like = a instanceof Tensor ? a : b instanceof Tensor ? b : condition;
+  const dtype = resultType(a, b);
+  const operand = (v: Operand): Tensor => (typeof v === "number" ? scalar(v, dtype, like) : onBackend(v, like.backend).to(dtype));
+  let x = operand(a);
+  let y = operand(b);
+  const shape = broadcastThree(condition.shape, x.shape, y.shape);
+  if (shape === null) {
+    throw new Error(`where: cannot broadcast condition ${formatShape(condition.shape)}, input ${formatShape(x.shape)} and other ${formatShape(y.shape)} to one shape`);
+  }
+  const mask = expand(onBackend(condition.detach(), like.backend), shape);
+  if (!shapesEqual(x.shape, shape)) x = expand(x, shape);
+  if (!shapesEqual(y.shape, shape)) y = expand(y, shape);
+  const out = emptyLike(x, shape, dtype);
+  x.backend.where(mask.stridedRef(), x.stridedRef(), y.stridedRef(), shape, out.storage.ref);
+  // d/da = 1 where the condition holds, d/db = 1 where it does not
+  return record(out, "where", [x, y], (dy) => [x.requiresGrad ? where(mask, dy, 0) : null, y.requiresGrad ? where(mask, 0, dy) : null]);
+}
+
+/**
+ * `x` with `value` wherever `mask` holds (PyTorch's `masked_fill`); `mask` broadcasts to `x`'s
+ * shape, which the result keeps. `value` is a number or a 0-d tensor (which gets a gradient).
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "nabla";
+ * const scores = tensor([[1, 2, 3], [4, 5, 6]]);
+ * const future = tensor([[0, 1, 1], [0, 0, 1]]);
+ * console.log(scores.maskedFill(future, -Infinity).toArray()); // [[1, -Infinity, -Infinity], [4, 5, -Infinity]]
+ * ```
+ */
+export function maskedFill(x: Tensor, mask: Tensor, value: Operand): Tensor {
+  if (!(mask instanceof Tensor)) throw new Error(`maskedFill: mask must be a Tensor, got ${typeof mask}`);
+  if (value instanceof Tensor && value.ndim !== 0) throw new Error(`maskedFill: value must be a number or a 0-d tensor, got a tensor of shape ${formatShape(value.shape)}`);
+  const shape = broadcastThree(mask.shape, x.shape, []);
+  if (shape === null || !shapesEqual(shape, x.shape)) {
+    throw new Error(`maskedFill: mask ${formatShape(mask.shape)} does not broadcast to the input's shape ${formatShape(x.shape)}`);
+  }
+  // the result keeps x's dtype, as in PyTorch
+  return where(mask, typeof value === "number" ? value : value.to(x.dtype), x);
+}
