@@ -84,7 +84,9 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
   // [s0, s1] → [1, s0, 1, s1] → expand to [r0, s0, r1, s1] (a view) → [r0·s0, r1·s1] (the copy)
   const interleaved = shape.flatMap((s) => [1, s]);
   const expanded = sizes.flatMap((r, i) => [r, shape[i]!]);
-  return reshape(expand(reshape(x, interleaved), expanded), sizes.map((r, i) => r * shape[i]!));
+  const out = reshape(expand(reshape(x, interleaved), expanded), sizes.map((r, i) => r * shape[i]!));
+  // repeating once everywhere is still a copy in PyTorch
+  return out.storage === x.storage ? out.clone() : out;
 }
 
 /**
