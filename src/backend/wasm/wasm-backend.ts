@@ -138,11 +138,18 @@ export class WasmBackend implements Backend {
     const arena = this.begin();
     const dataA = arrayOf(left.ref);
     const dataB = arrayOf(right.ref);
-    const ptrA = arena.put(dataA);
-    const ptrB = dataB === dataA ? ptrA : arena.put(dataB);
+    // only the elements each view reaches: a slice of a large tensor must not copy all of it
+    const [loA, hiA] = span(left, shape);
+    const [loB, hiB] = span(right, shape);
+    const shared = dataB === dataA;
+    const lo = shared ? Math.min(loA, loB) : loA;
+    const ptrA = arena.put(range(dataA, lo, shared ? Math.max(hiA, hiB) : hiA));
+    const ptrB = shared ? ptrA : arena.put(range(dataB, loB, hiB));
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     const bytes = elementBytes(out.dtype);
-    (out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32)(BINARY[op], ptrA + left.offset * bytes, loops.sa0, loops.sa1, ptrB + right.offset * bytes, loops.sb0, loops.sb1, ptrOut, loops.n0, loops.n1);
+    const offsetA = left.offset - lo;
+    const offsetB = right.offset - (shared ? lo : loB);
+    (out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32)(BINARY[op], ptrA + offsetA * bytes, loops.sa0, loops.sa1, ptrB + offsetB * bytes, loops.sb0, loops.sb1, ptrOut, loops.n0, loops.n1);
     arena.take(ptrOut, arrayOf(out));
   }
   axpby(alpha: number, x: DataRef, beta: number, y: DataRef, out: DataRef): void {
@@ -265,6 +272,23 @@ export class WasmBackend implements Backend {
     copyStridedKernel(arrayOf(view.ref), view.offset, view.strides, shape, arrayOf(copy));
     return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
   }
+}
+
+/** data[lo, hi), without a new view object when that is all of it (the usual case). */
+function range(data: FloatArray, lo: number, hi: number): FloatArray {
+  return lo === 0 && hi === data.length ? data : data.subarray(lo, hi);
+}
+
+/** The range [lo, hi) of buffer indices a strided view of `shape` reads. */
+function span(view: StridedRef, shape: readonly number[]): [number, number] {
+  let lo = view.offset;
+  let hi = view.offset;
+  for (let d = 0; d < shape.length; d++) {
+    const reach = (shape[d]! - 1) * view.strides[d]!;
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  }
+  return [lo, hi + 1];
 }
 
 function contiguousStrides(shape: readonly number[]): number[] {
