@@ -187,3 +187,15 @@ for (const [name, run, message] of errors) {
     });
   });
 }
+
+test("index takes slices as Python text or as objects, and the defaults of slice() are the whole axis", () => {
+  const x = arange(24).reshape([2, 3, 4]);
+  assert.deepEqual(x.index(":", { start: 1, step: 2 }).toArray(), x.index(":", "1::2").toArray());
+  assert.deepEqual(x.index({ end: -1 }, "...", { start: -2 }).toArray(), x.index(":-1", "...", "-2:").toArray());
+  assert.deepEqual(x.slice(2).toArray(), x.toArray());
+  assert.deepEqual(x.index().toArray(), x.toArray());
+  assert.deepEqual(x.index("...").shape, [2, 3, 4]);
+  assert.deepEqual(x.index(null, "...", null).shape, [1, 2, 3, 4, 1]);
+  assert.deepEqual(x.index(1, 2, 3).shape, []);
+  assert.equal(x.index(1, 2, 3).item(), 23);
+});
