@@ -21,7 +21,7 @@ import { where } from "./where.js";
  * ```
  */
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
-  const axes = normalizeDims("flip", dims, x.ndim);
+  const axes = normalizeDims("flip", dims, x.ndim).filter((a) => a < x.ndim); // a 0-d tensor has none
   const strides = [...x.strides];
   let offset = x.offset;
   for (const a of axes) {

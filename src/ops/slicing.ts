@@ -23,6 +23,7 @@ function replaced(values: readonly number[], at: number, value: number): number[
  */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normalizeDim("narrow", dim, x.ndim);
+  if (x.ndim === 0) throw new Error("narrow: cannot narrow a 0-d tensor");
   const size = x.shape[d]!;
   if (!Number.isInteger(start) || start < -size || start > size) {
     throw new Error(`narrow: start ${start} is out of range for dim ${dim} of size ${size} (expected an integer in [${-size}, ${size}])`);
