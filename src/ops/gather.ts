@@ -58,7 +58,7 @@ function gatherChecked(x: Tensor, axis: number, idx: Tensor): Tensor {
   const out = emptyLike(x, idx.shape);
   if (out.size > 0) x.backend.gather(source, idx.dataRef(), outer, x.shape[axis] ?? 1, indexAxis, inner, out.storage.ref);
   // d out_j / d x_i = 1 where index_j = i: the gradient is added back at the gathered places
-  return record(out, "gather", [x], (dy) => [scatterChecked("scatterAdd", zerosOf(x), axis, idx, dy)]);
+  return record(out, "gather", [x], (dy) => [scatterChecked("scatterAdd", zerosOf(x), axis, idx, dy, true)]);
 }
 
 function zerosOf(x: Tensor): Tensor {
@@ -87,10 +87,16 @@ export function gather(x: Tensor, dim: number, index: Tensor | NestedArray): Ten
   return gatherChecked(x, axis, idx);
 }
 
-/** scatter or scatterAdd with a validated index and a tensor `src` (both differentiable). */
-function scatterChecked(op: "scatter" | "scatterAdd", x: Tensor, axis: number, idx: Tensor, src: Tensor): Tensor {
-  const out = emptyLike(x);
-  x.backend.copyStrided(x.stridedRef(), x.shape, out.storage.ref);
+/**
+ * scatter or scatterAdd with a validated index and a tensor `src` (both differentiable).
+ * `owned`: `x` is a fresh contiguous buffer nothing else sees, so it is written in place.
+ */
+function scatterChecked(op: "scatter" | "scatterAdd", x: Tensor, axis: number, idx: Tensor, src: Tensor, owned = false): Tensor {
+  let out = x;
+  if (!owned) {
+    out = emptyLike(x);
+    x.backend.copyStrided(x.stridedRef(), x.shape, out.storage.ref);
+  }
   const targetShape = idx.shape.map((s, d) => (d === axis ? x.shape[d]! : s));
   const values = region(src, idx.shape).dataRef();
   const [outer, indexAxis, inner] = blocks(idx.shape, axis);
@@ -104,7 +110,9 @@ function scatterChecked(op: "scatter" | "scatterAdd", x: Tensor, axis: number, i
     write(part);
     x.backend.copyInto(part.stridedRef(), targetShape, { ref: out.storage.ref, offset: 0, strides: contiguousStrides(x.shape) });
   }
-  // scatter: dx = dy where nothing was written; scatterAdd: dx = dy. d out / d src = dy at the index
+  // d out / d src = dy at the index (an owned x is a constant: zeros made for a gradient)
+  if (owned) return record(out, op, [src], (dy) => [padTo(gatherChecked(dy, axis, idx), src.shape)]);
+  // scatter: dx = dy where nothing was written; scatterAdd: dx = dy
   return record(out, op, [x, src], (dy) => [
     x.requiresGrad ? (op === "scatter" ? scatterChecked("scatter", dy, axis, idx, zerosOf(src)) : dy) : null,
     src.requiresGrad ? padTo(gatherChecked(dy, axis, idx), src.shape) : null,
