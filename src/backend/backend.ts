@@ -85,8 +85,8 @@ export interface Backend {
    * the written region unless it reads each element at the place it writes it.
    */
   copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void;
-  /** out[shape] = cond ≠ 0 ? a : b, all three read through strides over `shape`. */
-  where(cond: StridedRef, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void;
+  /** out[shape] = cond ≠ 0 ? a : b, read through strides over `shape`; a number is a scalar operand. */
+  where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void;
 
   unary(op: UnaryOp, x: DataRef, out: DataRef): void;
   /** out = clamp(x, lo, hi) (either bound may be ±Infinity). */

@@ -49,8 +49,10 @@ export class JsBackend implements Backend {
   copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void {
     copyIntoKernel(arrayOf(x.ref), x.offset, x.strides, shape, arrayOf(out.ref), out.offset, out.strides);
   }
-  where(cond: StridedRef, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void {
-    const strided = (v: StridedRef) => ({ data: arrayOf(v.ref), offset: v.offset, strides: v.strides });
+  where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void {
+    // a number becomes one value read through zero strides (a plain typed array, no backend buffer)
+    const strided = (v: StridedRef | number) =>
+      typeof v === "number" ? { data: Float64Array.of(v), offset: 0, strides: shape.map(() => 0) } : { data: arrayOf(v.ref), offset: v.offset, strides: v.strides };
     whereKernel(strided(cond), strided(a), strided(b), shape, arrayOf(out));
   }
   unary(op: UnaryOp, x: DataRef, out: DataRef): void {

@@ -3,14 +3,8 @@ import { record } from "../autograd/grad-fn.js";
 import { Tensor, type Operand } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { formatShape, shapesEqual } from "../tensor/shape.js";
-import { Storage } from "../tensor/storage.js";
 import { emptyLike, onBackend } from "./operand.js";
 import { expand } from "./movement.js";
-
-/** A number as a 0-d tensor of `dtype` on `like`'s backend. */
-function scalar(value: number, dtype: DType, like: Tensor): Tensor {
-  return new Tensor(new Storage(like.backend, like.backend.fromValues([value], dtype)), []);
-}
 
 /** The dtype `a` and `b` compute in: PyTorch's promotion, where a 0-d tensor does not widen one with dims. */
 function resultType(a: Operand, b: Operand): DType {
@@ -53,20 +47,29 @@ export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
   }
   const like = a instanceof Tensor ? a : b instanceof Tensor ? b : condition;
   const dtype = resultType(a, b);
-  const operand = (v: Operand): Tensor => (typeof v === "number" ? scalar(v, dtype, like) : onBackend(v, like.backend).to(dtype));
+  // numbers stay numbers: the kernel reads them as scalars
+  const operand = (v: Operand): Tensor | number => (typeof v === "number" ? v : onBackend(v, like.backend).to(dtype));
   let x = operand(a);
   let y = operand(b);
-  const shape = broadcastThree(condition.shape, x.shape, y.shape);
+  const shapeOf = (v: Tensor | number): readonly number[] => (typeof v === "number" ? [] : v.shape);
+  const shape = broadcastThree(condition.shape, shapeOf(x), shapeOf(y));
   if (shape === null) {
-    throw new Error(`where: cannot broadcast condition ${formatShape(condition.shape)}, input ${formatShape(x.shape)} and other ${formatShape(y.shape)} to one shape`);
+    throw new Error(`where: cannot broadcast condition ${formatShape(condition.shape)}, input ${formatShape(shapeOf(x))} and other ${formatShape(shapeOf(y))} to one shape`);
   }
   const mask = expand(onBackend(condition.detach(), like.backend), shape);
-  if (!shapesEqual(x.shape, shape)) x = expand(x, shape);
-  if (!shapesEqual(y.shape, shape)) y = expand(y, shape);
-  const out = emptyLike(x, shape, dtype);
-  x.backend.where(mask.stridedRef(), x.stridedRef(), y.stridedRef(), shape, out.storage.ref);
+  if (typeof x !== "number" && !shapesEqual(x.shape, shape)) x = expand(x, shape);
+  if (typeof y !== "number" && !shapesEqual(y.shape, shape)) y = expand(y, shape);
+  const out = emptyLike(like, shape, dtype);
+  const read = (v: Tensor | number) => (typeof v === "number" ? v : v.stridedRef());
+  out.backend.where(mask.stridedRef(), read(x), read(y), shape, out.storage.ref);
+  const inputs = [x, y].filter((v): v is Tensor => typeof v !== "number");
   // d/da = 1 where the condition holds, d/db = 1 where it does not
-  return record(out, "where", [x, y], (dy) => [x.requiresGrad ? where(mask, dy, 0) : null, y.requiresGrad ? where(mask, 0, dy) : null]);
+  return record(out, "where", inputs, (dy) => {
+    const grads: (Tensor | null)[] = [];
+    if (typeof x !== "number") grads.push(x.requiresGrad ? where(mask, dy, 0) : null);
+    if (typeof y !== "number") grads.push(y.requiresGrad ? where(mask, 0, dy) : null);
+    return grads;
+  });
 }
 
 /**

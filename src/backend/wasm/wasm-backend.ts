@@ -108,7 +108,7 @@ export class WasmBackend implements Backend {
   copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void {
     this.js.copyInto(x, shape, out);
   }
-  where(cond: StridedRef, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void {
+  where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void {
     this.js.where(cond, a, b, shape, out);
   }
 
