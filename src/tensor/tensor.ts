@@ -28,6 +28,8 @@ export type NestedArray = number | NestedArray[];
  * it, so {@link Tensor.backward} can compute gradients by reverse-mode automatic differentiation.
  * Create tensors with `tensor`, `zeros`, `randn` …; every method returns a new tensor, except the
  * in-place ones whose names end in `_` (`copy_`, `add_` …), which change this tensor outside the graph.
+ * Views (`view`, `transpose`, `narrow`, `index` …) are new tensors sharing this one's storage, as
+ * in PyTorch: an in-place change through a view shows here.
  *
  * @example
  * ```ts
