@@ -12,7 +12,7 @@ function nested(value: FixtureTensor): NestedArray {
 
 // These ops only move, select or add values, so float32 differs from PyTorch's float64 only by
 // the inputs' rounding to float32 (and scatterAdd's few additions).
-const TOLERANCE: Record<DType, { atol: number; rtol: number }> = {
+const TOLERANCE: Record<Extract<DType, "float32" | "float64">, { atol: number; rtol: number }> = {
   float64: { atol: 1e-12, rtol: 1e-12 },
   float32: { atol: 1e-6, rtol: 1e-6 },
 };

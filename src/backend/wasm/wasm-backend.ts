@@ -275,7 +275,7 @@ export class WasmBackend implements Backend {
 }
 
 /** data[lo, hi), without a new view object when that is all of it (the usual case). */
-function range(data: FloatArray, lo: number, hi: number): FloatArray {
+function range(data: Float32Array | Float64Array, lo: number, hi: number): Float32Array | Float64Array {
   return lo === 0 && hi === data.length ? data : data.subarray(lo, hi);
 }
 
