@@ -1,7 +1,7 @@
 /** Joining and splitting along an axis: `cat`, `stack`, `split`, `chunk`, `unbind`. */
 import { record } from "../autograd/grad-fn.js";
 import { Tensor } from "../tensor/tensor.js";
-import type { DType } from "../tensor/dtype.js";
+import { promoteTypes, type DType } from "../tensor/dtype.js";
 import { contiguousStrides, formatShape, normalizeDim, sizeOf } from "../tensor/shape.js";
 import { emptyLike, onBackend } from "./operand.js";
 import { unsqueeze } from "./movement.js";
@@ -40,7 +40,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       throw new Error(`cat: sizes of tensors must match except in dim ${dim}: tensor ${tensors.indexOf(t)} has shape ${formatShape(t.shape)}, tensor ${tensors.indexOf(first)} has ${formatShape(first.shape)}`);
     }
   });
-  const dtype: DType = kept.some((t) => t.dtype === "float64") ? "float64" : first.dtype;
+  const dtype: DType = (kept.length > 0 ? kept : tensors).map((t) => t.dtype).reduce(promoteTypes);
   const parts = kept.map((t) => onBackend(t, first.backend).to(dtype));
   const shape = first.shape.map((s, k) => (k === d ? parts.reduce((n, p) => n + p.shape[d]!, 0) : s));
   const out = emptyLike(first, shape, dtype);
