@@ -12,16 +12,20 @@ import { tensor } from "../tensor/creation.js";
 import { expand, reshape } from "./movement.js";
 import { placeInView } from "./strided-view.js";
 
-/** @internal Reads `index` (a tensor or nested arrays), checking every value is an integer in [0, limit). */
+/**
+ * @internal Reads `index` (an int32 tensor, a float tensor holding integers, or nested arrays),
+ * checking every value is an integer in [0, limit); returns it as int32 on `like`'s backend.
+ */
 export function integerIndex(op: string, index: Tensor | NestedArray, limit: number, like: Tensor): Tensor {
-  const t = index instanceof Tensor ? index : tensor(index, { dtype: like.dtype });
+  const t = index instanceof Tensor ? index : tensor(index, { dtype: "float64" });
+  if (t.dtype === "bool") throw new Error(`${op}: index must be an int32 tensor (or integers), got a bool tensor`);
   const values = t.toTypedArray();
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!Number.isInteger(v)) throw new Error(`${op}: index ${v} at position ${i} is not an integer`);
     if (v < 0 || v >= limit) throw new Error(`${op}: index ${v} at position ${i} is out of range [0, ${limit})`);
   }
-  return onBackend(t.detach(), like.backend).to(like.dtype);
+  return onBackend(t.detach(), like.backend).to("int32");
 }
 
 /** `x`'s region of `shape` at its origin: a view outside the graph (the ops below record their own rule). */
