@@ -9,7 +9,7 @@ import { unsqueeze } from "./movement.js";
 /**
  * One-hot encoding (PyTorch's `nn.functional.one_hot`): an index tensor of shape [...] becomes
  * [..., numClasses] with a 1 at each index and 0 elsewhere. `numClasses` defaults to the
- * largest index + 1. The result is float32 (PyTorch returns int64).
+ * largest index + 1. The result is int32 (PyTorch returns int64).
  *
  * @example
  * ```ts
@@ -29,7 +29,7 @@ export function oneHot(index: Tensor | NestedArray, numClasses = -1): Tensor {
   if (!Number.isInteger(classes) || classes < 0) throw new Error(`oneHot: numClasses ${numClasses} must be a non-negative integer or -1`);
   if (values.length === 0 && numClasses === -1) throw new Error("oneHot: cannot infer the number of classes from an empty index; pass numClasses");
   const backend = index instanceof Tensor ? index.backend : activeBackend();
-  const zeros = new Tensor(new Storage(backend, backend.allocate(idx.size * classes, "float32")), [...idx.shape, classes]);
+  const zeros = new Tensor(new Storage(backend, backend.allocate(idx.size * classes, "int32")), [...idx.shape, classes]);
   backend.fill(zeros.storage.ref, 0);
   return scatter(zeros, -1, unsqueeze(idx.detach(), -1), 1);
 }

@@ -103,7 +103,7 @@ export function tile(x: Tensor, dims: readonly number[]): Tensor {
   return repeat(x, [...x.shape.slice(0, Math.max(x.ndim - dims.length, 0)).map(() => 1), ...dims]);
 }
 
-/** 1 where (column − row) keeps the element, else 0, as a [rows, cols] tensor of x's dtype. */
+/** True where (column − row) keeps the element, as a bool [rows, cols] tensor. */
 function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tensor {
   if (x.ndim < 2) throw new Error(`${op}: input must have at least 2 dims, got ${formatShape(x.shape)}`);
   if (!Number.isInteger(diagonal)) throw new Error(`${op}: diagonal ${diagonal} must be an integer`);
@@ -111,7 +111,7 @@ function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tens
   const cols = x.shape[x.ndim - 1]!;
   const values: number[] = [];
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) values.push((lower ? j - i <= diagonal : j - i >= diagonal) ? 1 : 0);
-  return new TensorClass(new Storage(x.backend, x.backend.fromValues(values, x.dtype)), [rows, cols]);
+  return new TensorClass(new Storage(x.backend, x.backend.fromValues(values, "bool")), [rows, cols]);
 }
 
 /**

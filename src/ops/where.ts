@@ -1,19 +1,19 @@
 /** `where` (the select primitive) and `maskedFill`, which composes from it. */
 import { record } from "../autograd/grad-fn.js";
 import { Tensor, type Operand } from "../tensor/tensor.js";
-import type { DType } from "../tensor/dtype.js";
+import { numberDType, resultType, type DType, type PromotionOperand } from "../tensor/dtype.js";
 import { formatShape, shapesEqual } from "../tensor/shape.js";
 import { emptyLike, onBackend } from "./operand.js";
 import { expand } from "./movement.js";
 
-/** The dtype `a` and `b` compute in: PyTorch's promotion, where a 0-d tensor does not widen one with dims. */
-function resultType(a: Operand, b: Operand): DType {
-  if (typeof a === "number" && typeof b === "number") return "float32";
-  if (typeof a === "number") return (b as Tensor).dtype;
-  if (typeof b === "number") return a.dtype;
-  if (a.dtype === b.dtype) return a.dtype;
-  if ((a.ndim === 0) !== (b.ndim === 0)) return a.ndim === 0 ? b.dtype : a.dtype;
-  return "float64";
+/** The dtype `a` and `b` compute in: PyTorch's result_type (numbers and 0-d tensors widen only across kinds). */
+function whereType(a: Operand, b: Operand): DType {
+  const operand = (v: Operand): PromotionOperand => (typeof v === "number" ? { dtype: numberDType(v), ndim: 0, isNumber: true } : v);
+  return resultType(operand(a), operand(b));
+}
+
+function checkBool(op: string, name: string, t: Tensor): void {
+  if (t.dtype !== "bool") throw new Error(`${op}: ${name} must be a bool tensor, got ${t.dtype} (a comparison such as x.gt(0) makes one, or convert with .bool())`);
 }
 
 function broadcastThree(cond: readonly number[], a: readonly number[], b: readonly number[]): number[] | null {
@@ -29,8 +29,9 @@ function broadcastThree(cond: readonly number[], a: readonly number[], b: readon
 }
 
 /**
- * Element-wise selection: `a` where `condition` holds (is nonzero), else `b` (PyTorch's
- * `torch.where(condition, a, b)`). The three broadcast together; `a` and `b` may be numbers.
+ * Element-wise selection: `a` where the bool `condition` holds, else `b` (PyTorch's
+ * `torch.where(condition, a, b)`). The three broadcast together; `a` and `b` may be numbers,
+ * and their dtypes promote as in arithmetic.
  * Differentiable in `a` and `b`: each gets the gradient where it was chosen.
  *
  * @example
@@ -41,12 +42,18 @@ function broadcastThree(cond: readonly number[], a: readonly number[], b: readon
  * ```
  */
 export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
-  if (!(condition instanceof Tensor)) throw new Error(`where: condition must be a Tensor, got ${typeof condition}`);
+  return select("where", condition, a, b, null);
+}
+
+/** `where` computing in `dtype` (maskedFill keeps the input's), or in the promoted type. */
+function select(op: string, condition: Tensor, a: Operand, b: Operand, resultDType: DType | null): Tensor {
+  if (!(condition instanceof Tensor)) throw new Error(`${op}: condition must be a Tensor, got ${typeof condition}`);
+  checkBool(op, op === "where" ? "condition" : "mask", condition);
   for (const [name, v] of [["input", a], ["other", b]] as const) {
-    if (!(v instanceof Tensor) && typeof v !== "number") throw new Error(`where: ${name} must be a Tensor or a number, got ${typeof v}`);
+    if (!(v instanceof Tensor) && typeof v !== "number") throw new Error(`${op}: ${name} must be a Tensor or a number, got ${typeof v}`);
   }
   const like = a instanceof Tensor ? a : b instanceof Tensor ? b : condition;
-  const dtype = resultType(a, b);
+  const dtype = resultDType ?? whereType(a, b);
   // numbers stay numbers: the kernel reads them as scalars
   const operand = (v: Operand): Tensor | number => (typeof v === "number" ? v : onBackend(v, like.backend).to(dtype));
   let x = operand(a);
@@ -54,7 +61,7 @@ export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
   const shapeOf = (v: Tensor | number): readonly number[] => (typeof v === "number" ? [] : v.shape);
   const shape = broadcastThree(condition.shape, shapeOf(x), shapeOf(y));
   if (shape === null) {
-    throw new Error(`where: cannot broadcast condition ${formatShape(condition.shape)}, input ${formatShape(shapeOf(x))} and other ${formatShape(shapeOf(y))} to one shape`);
+    throw new Error(`${op}: cannot broadcast condition ${formatShape(condition.shape)}, input ${formatShape(shapeOf(x))} and other ${formatShape(shapeOf(y))} to one shape`);
   }
   const mask = expand(onBackend(condition.detach(), like.backend), shape);
   if (typeof x !== "number" && !shapesEqual(x.shape, shape)) x = expand(x, shape);
@@ -80,7 +87,7 @@ export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
  * ```ts
  * import { tensor } from "nabla";
  * const scores = tensor([[1, 2, 3], [4, 5, 6]]);
- * const future = tensor([[0, 1, 1], [0, 0, 1]]);
+ * const future = tensor([[false, true, true], [false, false, true]]);
  * console.log(scores.maskedFill(future, -Infinity).toArray()); // [[1, -Infinity, -Infinity], [4, 5, -Infinity]]
  * ```
  */
@@ -91,6 +98,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: Operand): Tensor {
   if (shape === null || !shapesEqual(shape, x.shape)) {
     throw new Error(`maskedFill: mask ${formatShape(mask.shape)} does not broadcast to the input's shape ${formatShape(x.shape)}`);
   }
+  checkBool("maskedFill", "mask", mask);
   // the result keeps x's dtype, as in PyTorch
-  return where(mask, typeof value === "number" ? value : value.to(x.dtype), x);
+  return select("maskedFill", mask, typeof value === "number" ? value : value.to(x.dtype), x, x.dtype);
 }

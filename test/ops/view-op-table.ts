@@ -84,7 +84,8 @@ export const VIEW_CASES: ViewCase[] = (JSON.parse(readFileSync(new URL("../fixtu
 /** Runs `c` in nabla: the differentiable inputs and the output. */
 export function runViewCase(c: ViewCase, dtype: DType): { leaves: Tensor[]; extras: Tensor[]; out: Tensor } {
   const leaves = c.inputs.map((x) => rebuild(x, dtype, true));
-  const extras = c.extras.map((x) => rebuild(x, dtype));
+  // conditions and masks are bool, indices int32 (float indices are covered by ops.json's gather)
+  const extras = c.extras.map((x) => rebuild(x, c.op === "where" || c.op === "maskedFill" ? "bool" : "int32"));
   const run = VIEW_OPS[c.op];
   if (run === undefined) throw new Error(`no nabla op for fixture op ${c.op}`);
   return { leaves, extras, out: run(leaves, extras, c.args) };

@@ -97,7 +97,7 @@ test("scatter and scatterAdd with src larger than the index: src's gradient is z
 
 test("where and maskedFill keep infinities and NaN of the unselected side out of the result and its gradient", () => {
   const scores = tensor([[1, 2], [3, 4]], { requiresGrad: true });
-  const mask = tensor([[0, 1], [0, 0]]);
+  const mask = tensor([[false, true], [false, false]]);
   const masked = scores.maskedFill(mask, -Infinity);
   assert.deepEqual(masked.toArray(), [[1, -Infinity], [3, 4]]);
   masked.softmax(-1).sum().backward();
@@ -107,10 +107,16 @@ test("where and maskedFill keep infinities and NaN of the unselected side out of
   assert.deepEqual(safe.toArray(), [0, 0, Math.fround(Math.log(4))]);
   safe.sum().backward();
   assert.deepEqual(x.grad!.toArray(), [0, 0, 0.25]);
-  // a number and a 0-d tensor take the dimensioned tensor's dtype; float64 tensors promote
-  assert.equal(where(tensor([1, 0]), tensor([1, 2], { dtype: "float64" }), 0).dtype, "float64");
-  assert.equal(where(tensor([1, 0]), tensor([1, 2]), tensor(0, { dtype: "float64" })).dtype, "float32");
-  assert.equal(where(tensor([1, 0]), 1, 0).dtype, "float32");
+  // a number and a 0-d tensor widen the dimensioned tensor's dtype only across kinds, as in PyTorch
+  const c = tensor([true, false]);
+  assert.equal(where(c, tensor([1, 2], { dtype: "float64" }), 0).dtype, "float64");
+  assert.equal(where(c, tensor([1, 2]), tensor(0, { dtype: "float64" })).dtype, "float32");
+  assert.equal(where(c, 1, 0).dtype, "int32");
+  assert.equal(where(c, 1.5, 0).dtype, "float32");
+  assert.equal(where(c, tensor([1, 2], { dtype: "int32" }), 0.5).dtype, "float32");
+  assert.deepEqual(where(c, tensor([1, 2], { dtype: "int32" }), tensor([7, 8], { dtype: "int32" })).toArray(), [1, 8]);
+  // maskedFill keeps the input's dtype
+  assert.equal(tensor([1, 2], { dtype: "int32" }).maskedFill(c, 0.5).dtype, "int32");
 });
 
 test("pad: constant padding crops with negative amounts; reflect/replicate/circular are differentiable", () => {
@@ -161,9 +167,11 @@ const errors: [string, () => unknown, RegExp][] = [
   ["stack shapes", () => stack([zeros([2]), zeros([3])]), /^stack: expects each tensor to be equal size, but got \[2\] at entry 0 and \[3\] at entry 1$/],
   ["split sizes", () => zeros([5]).split([2, 2]), /^split: split sizes \[2,2\] must be non-negative integers adding up to the size 5 of dim 0 of \[5\]$/],
   ["chunk count", () => zeros([5]).chunk(0), /^chunk: number of chunks 0 must be a positive integer$/],
-  ["where shapes", () => where(zeros([2, 3]), zeros([4]), 1), /^where: cannot broadcast condition \[2,3\], input \[4\] and other \[\] to one shape$/],
-  ["maskedFill mask", () => zeros([3]).maskedFill(zeros([2, 3]), 1), /^maskedFill: mask \[2,3\] does not broadcast to the input's shape \[3\]$/],
-  ["maskedFill value", () => zeros([3]).maskedFill(zeros([3]), zeros([3])), /^maskedFill: value must be a number or a 0-d tensor, got a tensor of shape \[3\]$/],
+  ["where condition dtype", () => where(zeros([2]), zeros([2]), 1), /^where: condition must be a bool tensor, got float32 \(a comparison such as x\.gt\(0\) makes one, or convert with \.bool\(\)\)$/],
+  ["maskedFill mask dtype", () => zeros([2]).maskedFill(tensor([1, 0], { dtype: "int32" }), 1), /^maskedFill: mask must be a bool tensor, got int32/],
+  ["where shapes", () => where(zeros([2, 3]).gt(0), zeros([4]), 1), /^where: cannot broadcast condition \[2,3\], input \[4\] and other \[\] to one shape$/],
+  ["maskedFill mask", () => zeros([3]).maskedFill(zeros([2, 3]).gt(0), 1), /^maskedFill: mask \[2,3\] does not broadcast to the input's shape \[3\]$/],
+  ["maskedFill value", () => zeros([3]).maskedFill(zeros([3]).gt(0), zeros([3])), /^maskedFill: value must be a number or a 0-d tensor, got a tensor of shape \[3\]$/],
   ["indexSelect range", () => matrix().indexSelect(1, [0, 4]), /^indexSelect: index 4 at position 1 is out of range \[0, 4\)$/],
   ["indexSelect 2-d", () => matrix().indexSelect(0, tensor([[0]])), /^indexSelect: index must be 1-d \(or 0-d\), got shape \[1,1\]$/],
   ["scatter src smaller", () => zeros([2, 3]).scatter(1, [[0, 1]], zeros([1, 1])), /^scatter: index \[1,2\] is larger than src \[1,1\] in dim 1$/],
