@@ -2,7 +2,7 @@ import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { assertClose } from "../helpers.js";
-import { arange, cat, gradcheck, noGrad, ones, pad, stack, tensor, where, zeros, type Tensor } from "../../src/index.js";
+import { arange, cat, gradcheck, noGrad, oneHot, ones, pad, stack, tensor, where, zeros, type Tensor } from "../../src/index.js";
 
 const matrix = (): Tensor => arange(12).reshape([3, 4]);
 
@@ -206,4 +206,17 @@ test("index takes slices as Python text or as objects, and the defaults of slice
   assert.deepEqual(x.index(null, "...", null).shape, [1, 2, 3, 4, 1]);
   assert.deepEqual(x.index(1, 2, 3).shape, []);
   assert.equal(x.index(1, 2, 3).item(), 23);
+});
+
+test("indices may be int32 tensors, float tensors holding integers or arrays; a bool index is an error", () => {
+  const x = tensor([[1, 2, 3], [4, 5, 6]]);
+  const forms = [tensor([2, 0], { dtype: "int32" }), tensor([2, 0]), [2, 0]] as const;
+  for (const index of forms) {
+    assert.deepEqual(x.indexSelect(1, index).toArray(), [[3, 1], [6, 4]]);
+    const rows = index instanceof Array ? [index] : index.reshape([1, 2]);
+    assert.deepEqual(x.gather(1, rows).toArray(), [[3, 1]]);
+    assert.deepEqual(x.scatter(1, rows, 0).toArray(), [[0, 2, 0], [4, 5, 6]]);
+  }
+  assert.throws(() => x.indexSelect(1, tensor([true, false])), /^Error: indexSelect: index must be an int32 tensor \(or integers\), got a bool tensor$/);
+  assert.deepEqual(oneHot(tensor([1, 0], { dtype: "int32" })).dtype, "int32");
 });
