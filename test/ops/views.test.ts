@@ -210,10 +210,10 @@ test("index takes slices as Python text or as objects, and the defaults of slice
 
 test("indices may be int32 tensors, float tensors holding integers or arrays; a bool index is an error", () => {
   const x = tensor([[1, 2, 3], [4, 5, 6]]);
-  const forms = [tensor([2, 0], { dtype: "int32" }), tensor([2, 0]), [2, 0]] as const;
+  const forms: (Tensor | number[])[] = [tensor([2, 0], { dtype: "int32" }), tensor([2, 0]), [2, 0]];
   for (const index of forms) {
     assert.deepEqual(x.indexSelect(1, index).toArray(), [[3, 1], [6, 4]]);
-    const rows = index instanceof Array ? [index] : index.reshape([1, 2]);
+    const rows = Array.isArray(index) ? [index] : index.reshape([1, 2]);
     assert.deepEqual(x.gather(1, rows).toArray(), [[3, 1]]);
     assert.deepEqual(x.scatter(1, rows, 0).toArray(), [[0, 2, 0], [4, 5, 6]]);
   }
