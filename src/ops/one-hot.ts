@@ -19,15 +19,18 @@ import { unsqueeze } from "./movement.js";
  */
 export function oneHot(index: Tensor | NestedArray, numClasses = -1): Tensor {
   const idx = index instanceof Tensor ? index : tensor(index);
+  if (idx.dtype === "bool") throw new Error("oneHot: index must be an int32 tensor (or integers), got a bool tensor");
   const values = idx.toTypedArray();
+  let largest = -1;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (!Number.isInteger(v) || v < 0) throw new Error(`oneHot: index ${v} at position ${i} is not a non-negative integer`);
+    if (v > largest) largest = v;
   }
-  let classes = numClasses;
-  if (classes === -1) classes = values.length === 0 ? 0 : Math.max(...values) + 1;
-  if (!Number.isInteger(classes) || classes < 0) throw new Error(`oneHot: numClasses ${numClasses} must be a non-negative integer or -1`);
   if (values.length === 0 && numClasses === -1) throw new Error("oneHot: cannot infer the number of classes from an empty index; pass numClasses");
+  const classes = numClasses === -1 ? largest + 1 : numClasses;
+  if (!Number.isInteger(classes) || classes < 0) throw new Error(`oneHot: numClasses ${numClasses} must be a non-negative integer or -1`);
+  if (largest >= classes) throw new Error(`oneHot: index ${largest} is out of range for ${classes} classes`);
   const backend = index instanceof Tensor ? index.backend : activeBackend();
   const zeros = new Tensor(new Storage(backend, backend.allocate(idx.size * classes, "int32")), [...idx.shape, classes]);
   backend.fill(zeros.storage.ref, 0);

@@ -183,6 +183,8 @@ const errors: [string, () => unknown, RegExp][] = [
   ["pad reflect too wide", () => pad(zeros([1, 3]), [3, 0], "reflect"), /^pad: reflect padding \(3, 0\) of dim 1 must be less than its size 3$/],
   ["pad odd length", () => pad(zeros([3]), [1]), /^pad: padding \[1\] must hold an even number of integers, at most 2 per dim of \[3\]$/],
   ["pad crop too much", () => pad(zeros([3]), [-2, -2]), /^pad: padding \(-2, -2\) of dim 0 would make its size 3 negative$/],
+  ["oneHot range", () => oneHot([0, 3], 3), /^oneHot: index 3 is out of range for 3 classes$/],
+  ["oneHot negative", () => oneHot([1, -1]), /^oneHot: index -1 at position 1 is not a non-negative integer$/],
   ["unflatten sizes", () => zeros([2, 6]).unflatten(1, [4, -1]), /^unflatten: sizes \[4,-1\] do not multiply to the size 6 of dim 1 of \[2,6\]$/],
 ];
 
