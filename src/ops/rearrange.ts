@@ -109,8 +109,8 @@ function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tens
   if (!Number.isInteger(diagonal)) throw new Error(`${op}: diagonal ${diagonal} must be an integer`);
   const rows = x.shape[x.ndim - 2]!;
   const cols = x.shape[x.ndim - 1]!;
-  const values: number[] = [];
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) values.push((lower ? j - i <= diagonal : j - i >= diagonal) ? 1 : 0);
+  const values = new Uint8Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) values[i * cols + j] = (lower ? j - i <= diagonal : j - i >= diagonal) ? 1 : 0;
   return new TensorClass(new Storage(x.backend, x.backend.fromValues(values, "bool")), [rows, cols]);
 }
 
