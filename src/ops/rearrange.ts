@@ -1,7 +1,6 @@
 /** Ops that rearrange or repeat values: `flip`, `roll`, `repeat`, `tile`, `tril`, `triu`. */
 import { record } from "../autograd/grad-fn.js";
-import type { Tensor } from "../tensor/tensor.js";
-import { Tensor as TensorClass } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import { Storage } from "../tensor/storage.js";
 import { formatShape, normalizeDims } from "../tensor/shape.js";
 import { emptyLike } from "./operand.js";
@@ -111,7 +110,7 @@ function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tens
   const cols = x.shape[x.ndim - 1]!;
   const values = new Uint8Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) values[i * cols + j] = (lower ? j - i <= diagonal : j - i >= diagonal) ? 1 : 0;
-  return new TensorClass(new Storage(x.backend, x.backend.fromValues(values, "bool")), [rows, cols]);
+  return new Tensor(new Storage(x.backend, x.backend.fromValues(values, "bool")), [rows, cols]);
 }
 
 /**
