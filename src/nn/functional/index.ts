@@ -4,7 +4,7 @@ export { dropout } from "./dropout.js";
 // PyTorch's F.pad and F.one_hot; also exported at the top level
 export { pad } from "../../ops/pad.js";
 export { oneHot } from "../../ops/one-hot.js";
-export { relu, sigmoid, tanh, softmax, logSoftmax } from "./activations.js";
+export { relu, sigmoid, tanh, softmax, logSoftmax, leakyRelu, elu, gelu, silu, softplus, hardtanh, logSigmoid } from "./activations.js";
 export { crossEntropy, nllLoss } from "./cross-entropy.js";
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits } from "./binary-cross-entropy.js";
 export { mseLoss } from "./mse-loss.js";
