@@ -121,6 +121,15 @@ export interface Backend {
   cast(x: DataRef, out: DataRef): void;
   /** Gathers a strided view of `shape` into contiguous `out`: expand, permute and copies. */
   copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void;
+  /**
+   * Writes a strided view of `shape` into a strided region of `out` (strides may be negative;
+   * `out`'s view must not repeat an element): cat and pad place their parts with it, a slice's
+   * gradient lands in its region, and in-place ops write through views. `x` must not overlap
+   * the written region unless it reads each element at the place it writes it.
+   */
+  copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void;
+  /** out[shape] = cond ≠ 0 ? a : b, read through strides over `shape`; a number is a scalar operand. */
+  where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void;
 
   /**
    * out = op(x). `alpha` and `beta` are the parameters of the ops that take some (op-table.ts
@@ -153,6 +162,11 @@ export interface Backend {
    * values are already validated integers in [0, axisSize).
    */
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void;
+  /**
+   * out[outer, index[outer, j, inner], inner] = src[outer, j, inner] for j < indexAxis, in
+   * order (a repeated index keeps the last value); the rest of `out` is left as it is.
+   */
+  scatter(src: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void;
   /** Reverse of gather: out (zeroed by the caller) [outer, axisSize, inner] += dy at index. */
   scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void;
 }

@@ -2,7 +2,8 @@ import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, StridedRef, Unar
 import { JsBuffer, arrayOf, newArray, type FloatArray } from "./js-buffer.js";
 import { axpbyKernel, binaryKernel, clampKernel, copyStridedKernel, unaryKernel } from "./js-elementwise.js";
 import { matmulKernel } from "./js-matmul.js";
-import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel } from "./js-reduce.js";
+import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel, scatterKernel } from "./js-reduce.js";
+import { copyIntoKernel, whereKernel } from "./js-movement.js";
 import { isContiguous } from "./strides.js";
 import type { DType } from "../tensor/dtype.js";
 
@@ -56,6 +57,15 @@ export class JsBackend implements Backend {
   copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void {
     copyStridedKernel(arrayOf(x.ref), x.offset, x.strides, shape, arrayOf(out));
   }
+  copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void {
+    copyIntoKernel(arrayOf(x.ref), x.offset, x.strides, shape, arrayOf(out.ref), out.offset, out.strides);
+  }
+  where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void {
+    // a number becomes one value read through zero strides (a plain typed array, no backend buffer)
+    const strided = (v: StridedRef | number) =>
+      typeof v === "number" ? { data: Float64Array.of(v), offset: 0, strides: shape.map(() => 0) } : { data: arrayOf(v.ref), offset: v.offset, strides: v.strides };
+    whereKernel(strided(cond), strided(a), strided(b), shape, arrayOf(out));
+  }
   unary(op: UnaryOp, x: DataRef, out: DataRef, alpha = 0, beta = 0): void {
     unaryKernel(op, arrayOf(x), arrayOf(out), alpha, beta);
   }
@@ -91,6 +101,9 @@ export class JsBackend implements Backend {
   }
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     gatherKernel(arrayOf(x), arrayOf(index), outer, axisSize, indexAxis, inner, arrayOf(out));
+  }
+  scatter(src: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
+    scatterKernel(arrayOf(src), arrayOf(index), outer, axisSize, indexAxis, inner, arrayOf(out));
   }
   scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     scatterAddKernel(arrayOf(dy), arrayOf(index), outer, axisSize, indexAxis, inner, arrayOf(out));

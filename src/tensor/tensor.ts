@@ -15,6 +15,11 @@ import { matmul } from "../ops/matmul.js";
 import { gather } from "../ops/gather.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
 import * as inPlace from "../ops/in-place.js";
+import * as slicing from "../ops/slicing.js";
+import * as join from "../ops/join.js";
+import * as rearrange from "../ops/rearrange.js";
+import * as indexed from "../ops/gather.js";
+import { maskedFill, where } from "../ops/where.js";
 import { TensorMath } from "./tensor-math.js";
 
 /** A number, or a tensor; the other operand of arithmetic methods. */
@@ -27,6 +32,8 @@ export type NestedArray = number | boolean | NestedArray[];
  * it, so {@link Tensor.backward} can compute gradients by reverse-mode automatic differentiation.
  * Create tensors with `tensor`, `zeros`, `randn` …; every method returns a new tensor, except the
  * in-place ones whose names end in `_` (`copy_`, `add_` …), which change this tensor outside the graph.
+ * Views (`view`, `transpose`, `narrow`, `index` …) are new tensors sharing this one's storage, as
+ * in PyTorch: an in-place change through a view shows here.
  *
  * @example
  * ```ts
@@ -258,7 +265,7 @@ export class Tensor extends TensorMath {
   clone(): Tensor {
     return movement.clone(this);
   }
-  /** @internal A tensor whose data is laid out contiguously (this one if it already is). */
+  /** This tensor if its elements are laid out contiguously, else a contiguous copy (differentiable). */
   contiguous(): Tensor {
     return this.isContiguous ? this : movement.contiguous(this);
   }
@@ -363,8 +370,52 @@ export class Tensor extends TensorMath {
   t(): Tensor { return this.ndim < 2 ? this : movement.transpose(this, 0, 1); }
   /** A new size-1 dim inserted at position `dim`. */
   unsqueeze(dim: number): Tensor { return movement.unsqueeze(this, dim); }
-  squeeze(dim?: number): Tensor { return movement.squeeze(this, dim); }
+  squeeze(dim?: number | readonly number[]): Tensor { return movement.squeeze(this, dim); }
   gather(dim: number, index: Tensor | NestedArray): Tensor { return gather(this, dim, index); }
+
+  // Views and shape ops, PyTorch's semantics; the functions behind them (src/ops/movement.ts,
+  // slicing.ts, join.ts, rearrange.ts, gather.ts, where.ts) document each with an example.
+  // Views share this tensor's storage: an in-place write through one shows here.
+  /** The same data in `shape` as a view, never a copy; data whose strides cannot express `shape` is an error (use `reshape`). */
+  view(shape: readonly number[]): Tensor { return movement.view(this, shape); }
+  /** Splits axis `dim` into `sizes` (one may be -1), a view. */
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return movement.unflatten(this, dim, sizes); }
+  /** `length` elements of axis `dim` from `start`, a view. */
+  narrow(dim: number, start: number, length: number): Tensor { return slicing.narrow(this, dim, start, length); }
+  /** Position `index` of axis `dim`, that axis removed, a view. */
+  select(dim: number, index: number): Tensor { return slicing.select(this, dim, index); }
+  /** Python's `start:end:step` along `dim` (step > 0), a view. */
+  slice(dim: number, start: number | null = null, end: number | null = null, step = 1): Tensor { return slicing.slice(this, dim, start, end, step); }
+  /** Basic indexing as a view: Python's `x[1, 1:3, ..., None]` is `x.index(1, "1:3", "...", null)`. */
+  index(...items: slicing.IndexItem[]): Tensor { return slicing.index(this, items); }
+  /** Views of consecutive parts along `dim`: each `splitSize` long, or the listed sizes. */
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] { return join.split(this, splitSize, dim); }
+  /** At most `chunks` views of ⌈size / chunks⌉ along `dim`. */
+  chunk(chunks: number, dim = 0): Tensor[] { return join.chunk(this, chunks, dim); }
+  /** The slices along `dim`, that axis removed (views). */
+  unbind(dim = 0): Tensor[] { return join.unbind(this, dim); }
+  /** The order of elements reversed along `dims` (a copy). */
+  flip(dims: number | readonly number[]): Tensor { return rearrange.flip(this, dims); }
+  /** Elements shifted by `shifts` along `dims`, wrapping around (the flattened tensor without `dims`). */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor { return rearrange.roll(this, shifts, dims); }
+  /** This tensor tiled `sizes[i]` times along each axis (PyTorch's `repeat`). */
+  repeat(sizes: readonly number[]): Tensor { return rearrange.repeat(this, sizes); }
+  /** `repeat` with `dims` padded by leading 1s (PyTorch's `tile`). */
+  tile(dims: readonly number[]): Tensor { return rearrange.tile(this, dims); }
+  /** The lower triangle of the last two axes (column − row ≤ `diagonal`), zeros above. */
+  tril(diagonal = 0): Tensor { return rearrange.tril(this, diagonal); }
+  /** The upper triangle of the last two axes (column − row ≥ `diagonal`), zeros below. */
+  triu(diagonal = 0): Tensor { return rearrange.triu(this, diagonal); }
+  /** This tensor where `condition` holds, else `other` (PyTorch's `x.where(condition, y)`). */
+  where(condition: Tensor, other: Operand): Tensor { return where(condition, this, other); }
+  /** This tensor with `value` where `mask` holds (PyTorch's `masked_fill`). */
+  maskedFill(mask: Tensor, value: Operand): Tensor { return maskedFill(this, mask, value); }
+  /** The entries of axis `dim` at the positions of a 1-d `index` (PyTorch's `index_select`). */
+  indexSelect(dim: number, index: Tensor | readonly number[]): Tensor { return indexed.indexSelect(this, dim, index); }
+  /** A copy with `src` written at `index` along `dim` (PyTorch's out-of-place `scatter`). */
+  scatter(dim: number, index: Tensor | NestedArray, src: Tensor | number): Tensor { return indexed.scatter(this, dim, index, src); }
+  /** A copy with `src` added at `index` along `dim` (PyTorch's `scatter_add`). */
+  scatterAdd(dim: number, index: Tensor | NestedArray, src: Tensor): Tensor { return indexed.scatterAdd(this, dim, index, src); }
 }
 
 /** Row-major `flat` values as nested arrays of `shape` (a number, or a boolean, for a 0-d shape). */
