@@ -370,7 +370,9 @@ export class Tensor extends TensorMath {
   t(): Tensor { return this.ndim < 2 ? this : movement.transpose(this, 0, 1); }
   /** A new size-1 dim inserted at position `dim`. */
   unsqueeze(dim: number): Tensor { return movement.unsqueeze(this, dim); }
+  /** Size-1 dims removed: all of them, or those among `dim` (other dims are left alone, as in PyTorch). */
   squeeze(dim?: number | readonly number[]): Tensor { return movement.squeeze(this, dim); }
+  /** Values picked along `dim` at `index` (same rank as this tensor): for dim 1, out[i][j] = this[i][index[i][j]], as PyTorch's `gather`. */
   gather(dim: number, index: Tensor | NestedArray): Tensor { return gather(this, dim, index); }
 
   // Views and shape ops, PyTorch's semantics; the functions behind them (src/ops/movement.ts,
