@@ -29,12 +29,13 @@ export function im2colKernel(x: FloatArray, spec: WindowSpec, out: FloatArray): 
           for (let oh = 0; oh < outH; oh++, at += outW) {
             const ih = oh * strideH - padH + i * dilationH;
             if (ih < 0 || ih >= height) {
-              out.fill(0, at, at + outW);
+              for (let ow = 0; ow < outW; ow++) out[at + ow] = 0;
               continue;
             }
+            // plain loops: rows are short (tens of values), where subarray/set cost more than they save
             const base = source + ih * width + offsetW;
             for (let ow = 0; ow < lo; ow++) out[at + ow] = 0;
-            if (strideW === 1) out.set(x.subarray(base + lo, base + hi), at + lo);
+            if (strideW === 1) for (let ow = lo; ow < hi; ow++) out[at + ow] = x[base + ow]!;
             else for (let ow = lo; ow < hi; ow++) out[at + ow] = x[base + ow * strideW]!;
             for (let ow = hi; ow < outW; ow++) out[at + ow] = 0;
           }

@@ -1,0 +1,149 @@
+import { formatShape } from "../tensor/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { conv2d } from "./functional/conv.js";
+import { padPlanes, type PaddingMode } from "./functional/pad-planes.js";
+import { expandSize, type Size2 } from "./functional/window-args.js";
+import { uniform, type InitOptions } from "./init.js";
+import { Module } from "./module.js";
+import { Parameter } from "./parameter.js";
+
+export type { PaddingMode };
+
+export interface Conv2dModuleOptions extends InitOptions {
+  /** Step between windows (default 1). */
+  stride?: Size2;
+  /** Padding on both sides, or "valid" (none) or "same" (output as large as the input; stride 1). Default 0. */
+  padding?: Size2 | "same" | "valid";
+  /** Spacing between kernel taps (default 1). */
+  dilation?: Size2;
+  /** Independent channel groups; both channel counts must divide by it (default 1). */
+  groups?: number;
+  /** Learn an additive bias per output channel (default true). */
+  bias?: boolean;
+  /** What the padding holds: zeros (default) or a reflected, replicated or wrapped-around copy of the edge. */
+  paddingMode?: PaddingMode;
+}
+
+export interface Conv1dModuleOptions extends InitOptions {
+  stride?: number;
+  padding?: number | "same" | "valid";
+  dilation?: number;
+  groups?: number;
+  bias?: boolean;
+  paddingMode?: PaddingMode;
+}
+
+/** The shared body of Conv1d and Conv2d: a 2-D convolution, height 1 for the 1-D case. */
+abstract class ConvNd extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[] | "same" | "valid";
+  readonly dilation: number[];
+  readonly groups: number;
+  readonly paddingMode: PaddingMode;
+
+  constructor(
+    private readonly spatial: 1 | 2,
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Size2,
+    options: Conv2dModuleOptions,
+  ) {
+    super();
+    const name = `Conv${spatial}d`;
+    for (const [field, value] of [["inChannels", inChannels], ["outChannels", outChannels]] as const) {
+      if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: ${field} must be a positive integer, got ${value}`);
+    }
+    this.groups = options.groups ?? 1;
+    if (!Number.isInteger(this.groups) || this.groups < 1) throw new Error(`${name}: groups must be a positive integer, got ${this.groups}`);
+    if (inChannels % this.groups !== 0) throw new Error(`${name}: inChannels (${inChannels}) must be divisible by groups (${this.groups})`);
+    if (outChannels % this.groups !== 0) throw new Error(`${name}: outChannels (${outChannels}) must be divisible by groups (${this.groups})`);
+    this.kernelSize = expandSize(name, "kernelSize", kernelSize, spatial, 1);
+    this.stride = expandSize(name, "stride", options.stride ?? 1, spatial, 1);
+    this.dilation = expandSize(name, "dilation", options.dilation ?? 1, spatial, 1);
+    const padding = options.padding ?? 0;
+    this.padding = typeof padding === "string" ? padding : expandSize(name, "padding", padding, spatial, 0);
+    if (padding !== "same" && padding !== "valid" && typeof padding === "string") throw new Error(`${name}: padding must be a size, "same" or "valid", got "${padding as string}"`);
+    if (padding === "same" && this.stride.some((s) => s !== 1)) throw new Error(`${name}: padding "same" is not supported for strided convolutions (stride ${JSON.stringify(options.stride)})`);
+    this.paddingMode = options.paddingMode ?? "zeros";
+    if (!["zeros", "reflect", "replicate", "circular"].includes(this.paddingMode)) {
+      throw new Error(`${name}: paddingMode must be "zeros", "reflect", "replicate" or "circular", got "${this.paddingMode}"`);
+    }
+    // PyTorch's default: kaiming_uniform_(a=√5), which is U(−1/√fanIn, 1/√fanIn), and the same bound for the bias
+    const fanIn = (inChannels / this.groups) * this.kernelSize.reduce((a, b) => a * b, 1);
+    const bound = 1 / Math.sqrt(fanIn);
+    this.weight = new Parameter(uniform([outChannels, inChannels / this.groups, ...this.kernelSize], -bound, bound, options));
+    this.bias = options.bias === false ? null : new Parameter(uniform([outChannels], -bound, bound, options));
+  }
+
+  forward(input: Tensor): Tensor {
+    const name = `Conv${this.spatial}d`;
+    const channelAxis = input.ndim - this.spatial - 1;
+    if ((input.ndim !== this.spatial + 1 && input.ndim !== this.spatial + 2) || input.shape[channelAxis] !== this.inChannels) {
+      const expected = this.spatial === 2 ? `[N, ${this.inChannels}, H, W] or [${this.inChannels}, H, W]` : `[N, ${this.inChannels}, L] or [${this.inChannels}, L]`;
+      throw new Error(`${name}(${this.inChannels}, ${this.outChannels}): expected input ${expected}, got ${formatShape(input.shape)} (weight ${formatShape(this.weight.shape)})`);
+    }
+    const lift = (v: number[]): [number, number] => (this.spatial === 2 ? [v[0]!, v[1]!] : [1, v[0]!]);
+    let x = this.spatial === 1 ? input.unsqueeze(-2) : input;
+    let padding: Size2 | "same" | "valid" = typeof this.padding === "string" ? this.padding : lift(this.padding);
+    if (this.paddingMode !== "zeros" && padding !== "valid") {
+      // the edge copy is made first, then the convolution runs unpadded (PyTorch's order)
+      const kernel = lift(this.kernelSize);
+      const dilation = lift(this.dilation);
+      const pads = padding === "same"
+        ? kernel.map((k, i) => dilation[i]! * (k - 1)).map((t) => [Math.floor(t / 2), t - Math.floor(t / 2)] as [number, number])
+        : (padding as [number, number]).map((p) => [p, p] as [number, number]);
+      x = padPlanes(name, x, pads[0]!, pads[1]!, this.paddingMode);
+      padding = 0;
+    }
+    const w = this.spatial === 1 ? this.weight.unsqueeze(-2) : this.weight;
+    const y = conv2d(x, w, this.bias, { stride: lift(this.stride), padding, dilation: lift(this.dilation), groups: this.groups });
+    return this.spatial === 1 ? y.squeeze(-2) : y;
+  }
+
+  override extraRepr(): string {
+    const parts = [`${this.inChannels}, ${this.outChannels}, kernelSize=${JSON.stringify(this.kernelSize)}`, `stride=${JSON.stringify(this.stride)}`];
+    if (this.padding === "same" || this.padding === "valid" || this.padding.some((p) => p !== 0)) parts.push(`padding=${JSON.stringify(this.padding)}`);
+    if (this.dilation.some((d) => d !== 1)) parts.push(`dilation=${JSON.stringify(this.dilation)}`);
+    if (this.groups !== 1) parts.push(`groups=${this.groups}`);
+    if (this.bias === null) parts.push("bias=false");
+    if (this.paddingMode !== "zeros") parts.push(`paddingMode=${this.paddingMode}`);
+    return parts.join(", ");
+  }
+}
+
+/**
+ * 2-D convolution layer over [N, C, H, W] with PyTorch's parameters: `weight` [out, in / groups,
+ * kh, kw] and `bias` [out], both drawn from U(−1/√fanIn, 1/√fanIn) (PyTorch's kaiming-uniform
+ * default, fanIn = in / groups · kh · kw).
+ *
+ * @example
+ * ```ts
+ * import { nn, zeros } from "nabla";
+ * const conv = new nn.Conv2d(1, 16, 5, { padding: 2 });
+ * console.log(conv.weight.shape, conv.call(zeros([8, 1, 28, 28])).shape); // [16, 1, 5, 5] [8, 16, 28, 28]
+ * ```
+ */
+export class Conv2d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: Conv2dModuleOptions = {}) {
+    super(2, inChannels, outChannels, kernelSize, options);
+  }
+}
+
+/**
+ * 1-D convolution layer over [N, C, L]: `weight` [out, in / groups, k], `bias` [out].
+ *
+ * @example
+ * ```ts
+ * import { nn, zeros } from "nabla";
+ * const conv = new nn.Conv1d(4, 8, 3, { padding: "same" });
+ * console.log(conv.weight.shape, conv.call(zeros([2, 4, 10])).shape); // [8, 4, 3] [2, 8, 10]
+ * ```
+ */
+export class Conv1d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: number, options: Conv1dModuleOptions = {}) {
+    super(1, inChannels, outChannels, kernelSize, options);
+  }
+}
