@@ -1,6 +1,6 @@
 import { formatShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { conv2d } from "./functional/conv.js";
+import { conv1d, conv2d } from "./functional/conv.js";
 import { padPlanes, type PaddingMode } from "./functional/pad-planes.js";
 import { expandSize, type Size2 } from "./functional/window-args.js";
 import { uniform, type InitOptions } from "./init.js";
@@ -86,21 +86,24 @@ abstract class ConvNd extends Module {
       throw new Error(`${name}(${this.inChannels}, ${this.outChannels}): expected input ${expected}, got ${formatShape(input.shape)} (weight ${formatShape(this.weight.shape)})`);
     }
     const lift = (v: number[]): [number, number] => (this.spatial === 2 ? [v[0]!, v[1]!] : [1, v[0]!]);
-    let x = this.spatial === 1 ? input.unsqueeze(-2) : input;
-    let padding: Size2 | "same" | "valid" = typeof this.padding === "string" ? this.padding : lift(this.padding);
+    let x = input;
+    let padding: number[] | "same" | "valid" = this.padding;
     if (this.paddingMode !== "zeros" && padding !== "valid") {
       // the edge copy is made first, then the convolution runs unpadded (PyTorch's order)
       const kernel = lift(this.kernelSize);
       const dilation = lift(this.dilation);
       const pads = padding === "same"
         ? kernel.map((k, i) => dilation[i]! * (k - 1)).map((t) => [Math.floor(t / 2), t - Math.floor(t / 2)] as [number, number])
-        : (padding as [number, number]).map((p) => [p, p] as [number, number]);
-      x = padPlanes(name, x, pads[0]!, pads[1]!, this.paddingMode);
-      padding = 0;
+        : lift(padding).map((p) => [p, p] as [number, number]);
+      x = this.spatial === 1 ? padPlanes(name, x.unsqueeze(-2), pads[0]!, pads[1]!, this.paddingMode).squeeze(-2) : padPlanes(name, x, pads[0]!, pads[1]!, this.paddingMode);
+      padding = this.spatial === 2 ? [0, 0] : [0];
     }
-    const w = this.spatial === 1 ? this.weight.unsqueeze(-2) : this.weight;
-    const y = conv2d(x, w, this.bias, { stride: lift(this.stride), padding, dilation: lift(this.dilation), groups: this.groups });
-    return this.spatial === 1 ? y.squeeze(-2) : y;
+    const { groups } = this;
+    if (this.spatial === 1) {
+      const pad1 = typeof padding === "string" ? padding : padding[0]!;
+      return conv1d(x, this.weight, this.bias, { stride: this.stride[0]!, padding: pad1, dilation: this.dilation[0]!, groups });
+    }
+    return conv2d(x, this.weight, this.bias, { stride: lift(this.stride), padding: typeof padding === "string" ? padding : lift(padding), dilation: lift(this.dilation), groups });
   }
 
   override extraRepr(): string {
