@@ -49,8 +49,8 @@ function loadSplit(op: string, dir: string, prefix: "train" | "t10k"): ImageSpli
  * @example
  * ```ts
  * import { data } from "nabla";
- * // with the files in ./mnist: train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-…
- * const { train, test } = data.loadMnist("./mnist");
+ * // any directory of the four MNIST-format files (train-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz …)
+ * const { train, test } = data.loadMnist("/usr/share/datasets/fashion-mnist");
  * console.log(train.images.shape, test.labels.dtype); // [60000, 1, 28, 28] int32
  * ```
  */
