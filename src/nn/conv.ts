@@ -1,6 +1,6 @@
 import { formatShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { conv1d, conv2d } from "./functional/conv.js";
+import { conv1d, conv2d, convTranspose2d } from "./functional/conv.js";
 import { padPlanes, type PaddingMode } from "./functional/pad-planes.js";
 import { expandSize, type Size2 } from "./functional/window-args.js";
 import { uniform, type InitOptions } from "./init.js";
@@ -148,5 +148,79 @@ export class Conv2d extends ConvNd {
 export class Conv1d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: number, options: Conv1dModuleOptions = {}) {
     super(1, inChannels, outChannels, kernelSize, options);
+  }
+}
+
+export interface ConvTranspose2dModuleOptions extends InitOptions {
+  stride?: Size2;
+  padding?: Size2;
+  /** Extra output rows/columns on one side (smaller than stride or dilation; default 0). */
+  outputPadding?: Size2;
+  groups?: number;
+  bias?: boolean;
+  dilation?: Size2;
+}
+
+/**
+ * 2-D transposed convolution layer (PyTorch's `ConvTranspose2d`, zero padding): `weight`
+ * [in, out / groups, kh, kw] and `bias` [out], drawn from U(−1/√fanIn, 1/√fanIn) with PyTorch's
+ * fanIn = out / groups · kh · kw.
+ *
+ * @example
+ * ```ts
+ * import { nn, zeros } from "nabla";
+ * const up = new nn.ConvTranspose2d(16, 8, 2, { stride: 2 });
+ * console.log(up.weight.shape, up.call(zeros([1, 16, 7, 7])).shape); // [16, 8, 2, 2] [1, 8, 14, 14]
+ * ```
+ */
+export class ConvTranspose2d extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[];
+  readonly outputPadding: number[];
+  readonly dilation: number[];
+  readonly groups: number;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Size2,
+    options: ConvTranspose2dModuleOptions = {},
+  ) {
+    super();
+    const name = "ConvTranspose2d";
+    for (const [field, value] of [["inChannels", inChannels], ["outChannels", outChannels]] as const) {
+      if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: ${field} must be a positive integer, got ${value}`);
+    }
+    this.groups = options.groups ?? 1;
+    if (!Number.isInteger(this.groups) || this.groups < 1) throw new Error(`${name}: groups must be a positive integer, got ${this.groups}`);
+    if (inChannels % this.groups !== 0) throw new Error(`${name}: inChannels (${inChannels}) must be divisible by groups (${this.groups})`);
+    if (outChannels % this.groups !== 0) throw new Error(`${name}: outChannels (${outChannels}) must be divisible by groups (${this.groups})`);
+    this.kernelSize = expandSize(name, "kernelSize", kernelSize, 2, 1);
+    this.stride = expandSize(name, "stride", options.stride ?? 1, 2, 1);
+    this.padding = expandSize(name, "padding", options.padding ?? 0, 2, 0);
+    this.outputPadding = expandSize(name, "outputPadding", options.outputPadding ?? 0, 2, 0);
+    this.dilation = expandSize(name, "dilation", options.dilation ?? 1, 2, 1);
+    const fanIn = (outChannels / this.groups) * this.kernelSize[0]! * this.kernelSize[1]!;
+    const bound = 1 / Math.sqrt(fanIn);
+    this.weight = new Parameter(uniform([inChannels, outChannels / this.groups, ...this.kernelSize], -bound, bound, options));
+    this.bias = options.bias === false ? null : new Parameter(uniform([outChannels], -bound, bound, options));
+  }
+
+  forward(input: Tensor): Tensor {
+    const channelAxis = input.ndim - 3;
+    if ((input.ndim !== 3 && input.ndim !== 4) || input.shape[channelAxis] !== this.inChannels) {
+      throw new Error(`ConvTranspose2d(${this.inChannels}, ${this.outChannels}): expected input [N, ${this.inChannels}, H, W] or [${this.inChannels}, H, W], got ${formatShape(input.shape)} (weight ${formatShape(this.weight.shape)})`);
+    }
+    const pair = (v: number[]): [number, number] => [v[0]!, v[1]!];
+    return convTranspose2d(input, this.weight, this.bias, {
+      stride: pair(this.stride), padding: pair(this.padding), outputPadding: pair(this.outputPadding), groups: this.groups, dilation: pair(this.dilation),
+    });
+  }
+
+  override extraRepr(): string {
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=${JSON.stringify(this.kernelSize)}, stride=${JSON.stringify(this.stride)}`;
   }
 }

@@ -45,6 +45,8 @@ function run(c: Case, x: Inputs, state: Inputs): Tensor {
       return F.conv2d(x.x!, x.weight!, x.bias ?? null, a as nn.functional.Conv2dOptions);
     case "conv1d":
       return F.conv1d(x.x!, x.weight!, x.bias ?? null, a as nn.functional.Conv1dOptions);
+    case "convTranspose2d":
+      return F.convTranspose2d(x.x!, x.weight!, x.bias ?? null, { stride: size2(a.stride ?? 1), padding: size2(a.padding ?? 0), outputPadding: size2(a.output_padding ?? 0), groups: a.groups as number | undefined, dilation: size2(a.dilation ?? 1) });
     case "maxPool2d":
       return F.maxPool2d(x.x!, size2(a.kernel_size), poolOptions(a));
     case "avgPool2d":

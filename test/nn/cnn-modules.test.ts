@@ -22,6 +22,7 @@ interface BatchNormRun {
 }
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/cnn-modules.json", import.meta.url), "utf8")) as {
   keys: Record<string, [string, number[]][]>;
+  outShapes: Record<string, number[]>;
   batchNormRuns: BatchNormRun[];
 };
 const rebuild = (t: FixtureTensor): Tensor => tensor(t.data, { shape: t.shape });
@@ -38,12 +39,14 @@ describe("CNN modules: PyTorch's parameters, buffers and state-dict keys", () =>
   test("state-dict keys, order and shapes match PyTorch", () => {
     const models: Record<string, nn.Module> = {
       conv_bn: convBn(),
+      deconv: new nn.Sequential(new nn.ConvTranspose2d(4, 6, 3, { stride: 2, groups: 2, outputPadding: 1 }), new nn.AdaptiveAvgPool2d([2, 3]), new nn.AvgPool2d(2, { ceilMode: true })),
       conv1d_bn1d: new nn.Sequential(new nn.Conv1d(2, 6, 3, { stride: 2 }), new nn.BatchNorm1d(6, { affine: false }), new nn.AvgPool1d(2), new nn.MaxPool1d(2)),
     };
     for (const [name, model] of Object.entries(models)) {
       const keys = Object.entries(model.stateDict()).map(([k, v]) => [k, [...v.shape]]);
       assert.deepEqual(keys, fixture.keys[name], name);
     }
+    assert.deepEqual(models.deconv!.call(zeros([2, 4, 5, 5])).shape, fixture.outShapes.deconv);
     const model = models.conv_bn!;
     assert.deepEqual(model.namedBuffers().map(([k]) => k), ["1.running_mean", "1.running_var", "1.num_batches_tracked"]);
     assert.ok(!model.parameters().some((p) => model.buffers().includes(p)), "buffers are never parameters");

@@ -1,7 +1,7 @@
 /** Convolutions as matrix products: im2col gathers the windows, the packed matmul does the work. */
 import type { WindowSpec } from "../../backend/backend.js";
 import { mm } from "../../ops/matmul.js";
-import { im2col } from "../../ops/sliding-window.js";
+import { col2im, im2col } from "../../ops/sliding-window.js";
 import { formatShape } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { checkRank, expandSize, type Size2 } from "./window-args.js";
@@ -129,4 +129,70 @@ function conv2dBatched(op: string, x: Tensor, weight: Tensor, bias: Tensor | nul
   // [out, batch, oh, ow] → [batch, out, oh, ow]: the bias add (or a copy) lays it out densely
   const y = product.reshape([outChannels, batch, outH, outW]).permute([1, 0, 2, 3]);
   return bias === null ? y.contiguous() : y.add(bias.reshape([1, outChannels, 1, 1]));
+}
+
+export interface ConvTranspose2dOptions {
+  /** Step of the convolution this one transposes (default 1). */
+  stride?: Size2;
+  /** Rows and columns trimmed from each side of the output (default 0). */
+  padding?: Size2;
+  /** Extra rows and columns added on one side of the output, to pick among the sizes a stride allows (default 0). */
+  outputPadding?: Size2;
+  groups?: number;
+  dilation?: Size2;
+}
+
+/**
+ * 2-D transposed convolution (the gradient of conv2d with respect to its input): `input`
+ * [N, C, H, W] (or [C, H, W]), `weight` [C, out / groups, kh, kw], `bias` [out]. Each input
+ * pixel's weighted kernel is one column (a matrix product) and col2im adds the columns up
+ * into the output of size (H − 1)·stride − 2·padding + dilation·(k − 1) + outputPadding + 1.
+ *
+ * @example
+ * ```ts
+ * import { nn, ones } from "nabla";
+ * const y = nn.functional.convTranspose2d(ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), null, { stride: 2 });
+ * console.log(y.shape, y.sum().item()); // [1, 1, 4, 4] 16
+ * ```
+ */
+export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTranspose2dOptions = {}): Tensor {
+  const op = "convTranspose2d";
+  checkRank(op, input.shape, 2);
+  if (weight.ndim !== 4) throw new Error(`${op}: weight must be [in, out / groups, kh, kw], got ${formatShape(weight.shape)}`);
+  const batched = input.ndim === 4;
+  const x = batched ? input : input.unsqueeze(0);
+  const stride = expandSize(op, "stride", options.stride ?? 1, 2, 1);
+  const padding = expandSize(op, "padding", options.padding ?? 0, 2, 0);
+  const outputPadding = expandSize(op, "outputPadding", options.outputPadding ?? 0, 2, 0);
+  const dilation = expandSize(op, "dilation", options.dilation ?? 1, 2, 1);
+  const groups = options.groups ?? 1;
+  const [batch, channels, height, width] = x.shape as [number, number, number, number];
+  const [weightIn, groupOut, kernelH, kernelW] = weight.shape as [number, number, number, number];
+  const shapes = `input ${formatShape(x.shape)}, weight ${formatShape(weight.shape)}`;
+  if (!Number.isInteger(groups) || groups < 1 || weightIn % groups !== 0) throw new Error(`${op}: groups=${groups} must divide the weight's ${weightIn} input channels; ${shapes}`);
+  if (channels !== weightIn) throw new Error(`${op}: expected input with ${weightIn} channels, got ${channels}; ${shapes}`);
+  if (x.dtype !== weight.dtype) throw new Error(`${op}: input (${x.dtype}) and weight (${weight.dtype}) must have the same dtype`);
+  if (outputPadding.some((p, i) => p >= Math.max(stride[i]!, dilation[i]!))) {
+    throw new Error(`${op}: outputPadding ${JSON.stringify(options.outputPadding)} must be smaller than stride or dilation`);
+  }
+  const outChannels = groupOut * groups;
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== outChannels)) throw new Error(`${op}: bias ${formatShape(bias.shape)} does not match ${outChannels} output channels`);
+  const outH = (height - 1) * stride[0]! - 2 * padding[0]! + dilation[0]! * (kernelH - 1) + outputPadding[0]! + 1;
+  const outW = (width - 1) * stride[1]! - 2 * padding[1]! + dilation[1]! * (kernelW - 1) + outputPadding[1]! + 1;
+  if (outH < 1 || outW < 1) throw new Error(`${op}: the output would be ${outH}×${outW}; ${shapes}`);
+  // the convolution this transposes maps [out, outH, outW] to [in, H, W]: its col2im is our output
+  const spec: WindowSpec = {
+    batch, channels: outChannels, height: outH, width: outW, kernelH, kernelW,
+    strideH: stride[0]!, strideW: stride[1]!, padH: padding[0]!, padW: padding[1]!,
+    dilationH: dilation[0]!, dilationW: dilation[1]!, outH: height, outW: width,
+  };
+  const positions = batch * height * width;
+  const rows = x.reshape([batch, channels, height * width]).permute([1, 0, 2]).reshape([channels, positions]); // [in, N·H·W]
+  const patch = groupOut * kernelH * kernelW;
+  const columns = groups === 1
+    ? mm(weight.reshape([channels, patch]), rows, true, false)
+    : mm(weight.reshape([groups, channels / groups, patch]), rows.reshape([groups, channels / groups, positions]), true, false).reshape([outChannels * kernelH * kernelW, positions]);
+  let y = col2im(columns, spec);
+  if (bias !== null) y = y.add(bias.reshape([1, outChannels, 1, 1]));
+  return batched ? y : y.squeeze(0);
 }
