@@ -126,9 +126,10 @@ function conv2dBatched(op: string, x: Tensor, weight: Tensor, bias: Tensor | nul
   const product = groups === 1
     ? mm(weight.reshape([outChannels, patch]), columns)
     : mm(weight.reshape([groups, outChannels / groups, patch]), columns.reshape([groups, patch, positions]));
-  // [out, batch, oh, ow] → [batch, out, oh, ow]: the bias add (or a copy) lays it out densely
-  const y = product.reshape([outChannels, batch, outH, outW]).permute([1, 0, 2, 3]);
-  return bias === null ? y.contiguous() : y.add(bias.reshape([1, outChannels, 1, 1]));
+  // the bias added while the product is [out, batch·oh·ow] (a dense row broadcast, one pass),
+  // then one strided copy lays [out, batch, oh, ow] out as [batch, out, oh, ow]
+  const biased = bias === null ? product.reshape([outChannels, positions]) : product.reshape([outChannels, positions]).add(bias.reshape([outChannels, 1]));
+  return biased.reshape([outChannels, batch, outH, outW]).permute([1, 0, 2, 3]).contiguous();
 }
 
 export interface ConvTranspose2dOptions {
