@@ -109,6 +109,29 @@ describe("CNN modules: PyTorch's parameters, buffers and state-dict keys", () =>
   });
 });
 
+describe("CNN modules: other input forms", () => {
+  test("unbatched inputs give the batched result without the batch axis", () => {
+    const conv = new nn.Conv2d(2, 3, 3, { padding: 1 });
+    const x = randn([2, 5, 4]);
+    assertClose(conv.call(x), (conv.call(x.unsqueeze(0)).squeeze(0).toArray()), 1e-6, 1e-6);
+    const conv1 = new nn.Conv1d(2, 3, 3, { stride: 2 });
+    const s = randn([2, 9]);
+    assertClose(conv1.call(s), conv1.call(s.unsqueeze(0)).squeeze(0).toArray(), 1e-6, 1e-6);
+    assert.deepEqual(new nn.MaxPool2d(2).call(randn([3, 4, 6])).shape, [3, 2, 3]);
+  });
+  test("BatchNorm without running statistics uses the batch's in eval too and saves no buffers", () => {
+    const bn = new nn.BatchNorm1d(2, { trackRunningStats: false, affine: false });
+    assert.deepEqual(Object.keys(bn.stateDict()), []);
+    bn.eval();
+    const y = bn.call(tensor([[1, 10], [3, 30]]));
+    assertClose(y, [[-1, -1], [1, 1]], 1e-4, 1e-4);
+  });
+  test("float64 modules compute in float64", () => {
+    const model = new nn.Sequential(new nn.Conv2d(1, 2, 3, { dtype: "float64" }), new nn.BatchNorm2d(2, { dtype: "float64" }), new nn.AvgPool2d(2));
+    assert.equal(model.call(randn([2, 1, 6, 6], { dtype: "float64" })).dtype, "float64");
+  });
+});
+
 describe("BatchNorm2d train/eval vs PyTorch", () => {
   for (const run of fixture.batchNormRuns) {
     test(`momentum ${run.momentum}`, () => {
