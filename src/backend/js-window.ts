@@ -74,6 +74,8 @@ export function col2imKernel(cols: FloatArray, spec: WindowSpec, out: FloatArray
 export function maxPool2dKernel(x: FloatArray, spec: WindowSpec, out: FloatArray, indices: FloatArray): void {
   const { batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW } = spec;
   const plane = height * width;
+  const inside = padH === 0 && padW === 0 && dilationH === 1 && dilationW === 1 && (outH - 1) * strideH + kernelH <= height && (outW - 1) * strideW + kernelW <= width;
+  if (inside) return maxPoolInside(x, spec, out, indices);
   let at = 0;
   for (let p = 0; p < batch * channels; p++) {
     const source = p * plane;
@@ -97,6 +99,38 @@ export function maxPool2dKernel(x: FloatArray, spec: WindowSpec, out: FloatArray
               if (v !== v) {
                 i = kernelH;
                 break;
+              }
+            }
+          }
+        }
+        out[at] = best;
+        indices[at] = where;
+      }
+    }
+  }
+}
+
+/** Max pooling where every window lies inside the input (no padding, dilation 1): no bounds tests. */
+function maxPoolInside(x: FloatArray, spec: WindowSpec, out: FloatArray, indices: FloatArray): void {
+  const { batch, channels, height, width, kernelH, kernelW, strideH, strideW, outH, outW } = spec;
+  const plane = height * width;
+  let at = 0;
+  for (let p = 0; p < batch * channels; p++) {
+    const source = p * plane;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++, at++) {
+        const first = oh * strideH * width + ow * strideW;
+        let best = x[source + first]!;
+        let where = first;
+        if (best === best) {
+          search: for (let i = 0; i < kernelH; i++) {
+            const row = first + i * width;
+            for (let j = 0; j < kernelW; j++) {
+              const v = x[source + row + j]!;
+              if (v > best || v !== v) {
+                best = v;
+                where = row + j;
+                if (v !== v) break search;
               }
             }
           }

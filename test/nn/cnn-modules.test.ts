@@ -126,6 +126,16 @@ describe("CNN modules: other input forms", () => {
     const y = bn.call(tensor([[1, 10], [3, 30]]));
     assertClose(y, [[-1, -1], [1, 1]], 1e-4, 1e-4);
   });
+  test("max pooling propagates NaN and reports its index, with and without padding (PyTorch's rule)", () => {
+    const x = tensor([[[[1, NaN, 0], [3, 2, 0], [0, 0, 0]]]]);
+    const [plain, plainIndex] = nn.functional.maxPool2dWithIndices(x, 2);
+    assert.ok(Number.isNaN(plain.item()));
+    assert.equal(plainIndex.item(), 1);
+    const [padded, paddedIndex] = nn.functional.maxPool2dWithIndices(x, 2, { padding: 1 });
+    const values = padded.toArray() as number[][][][];
+    assert.deepEqual(values[0]![0]!.map((row) => row.map((v) => (Number.isNaN(v) ? "NaN" : v))), [[1, "NaN"], [3, 2]]);
+    assert.deepEqual(paddedIndex.toArray(), [[[[0, 1], [3, 4]]]]);
+  });
   test("float64 modules compute in float64", () => {
     const model = new nn.Sequential(new nn.Conv2d(1, 2, 3, { dtype: "float64" }), new nn.BatchNorm2d(2, { dtype: "float64" }), new nn.AvgPool2d(2));
     assert.equal(model.call(randn([2, 1, 6, 6], { dtype: "float64" })).dtype, "float64");
