@@ -5,6 +5,7 @@ import type { GradFn } from "../autograd/grad-fn.js";
 import { isFloatingPoint, type DType } from "./dtype.js";
 import { contiguousStrides, formatShape, sizeOf, type Shape } from "./shape.js";
 import { Storage } from "./storage.js";
+import { formatTensorText, inspectCustom } from "./format-tensor.js";
 import * as unary from "../ops/unary.js";
 import * as binary from "../ops/binary.js";
 import * as reduce from "../ops/reduce.js";
@@ -13,6 +14,7 @@ import { matmul } from "../ops/matmul.js";
 import { gather } from "../ops/gather.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
 import * as inPlace from "../ops/in-place.js";
+import { TensorMath } from "./tensor-math.js";
 
 /** A number, or a tensor; the other operand of arithmetic methods. */
 export type Operand = Tensor | number;
@@ -34,7 +36,7 @@ export type NestedArray = number | boolean | NestedArray[];
  * console.log(x.grad!.toArray()); // [[2, 4], [6, 8]]
  * ```
  */
-export class Tensor {
+export class Tensor extends TensorMath {
   readonly shape: readonly number[];
   readonly dtype: DType;
   private requiresGradFlag = false;
@@ -51,6 +53,7 @@ export class Tensor {
 
   /** @internal Use the creation functions (`tensor`, `zeros`, …). */
   constructor(storage: Storage, shape: Shape, strides?: readonly number[], offset = 0) {
+    super();
     this.storage = storage;
     this.shape = shape;
     this.dtype = storage.ref.dtype;
@@ -114,9 +117,14 @@ export class Tensor {
 
   /**
    * Computes gradients of this tensor with respect to every leaf that requires them.
-   * A scalar needs no `gradient`; otherwise pass dL/d(this) of the same shape.
+   * A scalar needs no `gradient`; otherwise pass dL/d(this) of the same shape. Options may
+   * come first when there is no gradient: `loss.backward({ retainGraph: true })`.
    */
-  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
+  backward(gradient?: Tensor | BackwardOptions, options: BackwardOptions = {}): void {
+    if (gradient !== undefined && !(gradient instanceof Tensor)) {
+      if (gradient === null || typeof gradient !== "object") throw new Error(`backward: the first argument must be a gradient tensor or options like { retainGraph: true }, got ${String(gradient)}`);
+      return this.backward(undefined, gradient);
+    }
     let seed = gradient;
     if (seed === undefined) {
       if (this.size !== 1) {
@@ -166,8 +174,13 @@ export class Tensor {
     };
     return build(0, 0);
   }
-  toString(): string {
-    return `tensor(${JSON.stringify(this.toArray())}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ", requiresGrad" : ""})`;
+  /** The values as PyTorch prints them (`tensor([1.5000, 2.0000], requiresGrad=true)`); see `setPrintOptions`. */
+  override toString(): string {
+    return formatTensorText(this);
+  }
+  /** What `console.log(t)` shows in Node: the same as `toString()`. */
+  [inspectCustom](): string {
+    return formatTensorText(this);
   }
 
   /** Overwrites this tensor's values with `source` (same shape), outside the graph; returns this. */
