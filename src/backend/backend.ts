@@ -89,6 +89,28 @@ export interface MatmulSpec {
   readonly batchStrideB: number;
 }
 
+/**
+ * Geometry of a 2-D sliding window over a contiguous [batch, channels, height, width] input:
+ * output position (oh, ow) with kernel tap (i, j) reads input row oh·strideH − padH + i·dilationH
+ * and column ow·strideW − padW + j·dilationW (outside the input: padding).
+ */
+export interface WindowSpec {
+  readonly batch: number;
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly kernelH: number;
+  readonly kernelW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly padH: number;
+  readonly padW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly outH: number;
+  readonly outW: number;
+}
+
 export interface Backend {
   readonly name: string;
 
@@ -169,4 +191,17 @@ export interface Backend {
   scatter(src: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void;
   /** Reverse of gather: out (zeroed by the caller) [outer, axisSize, inner] += dy at index. */
   scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void;
+  /**
+   * Unfolds windows into columns: out [channels·kernelH·kernelW, batch·outH·outW] (row
+   * (c, i, j), column (b, oh, ow)) holds the input value each tap sees, 0 in the padding. A
+   * convolution is then one matrix product with the weight [out, channels·kernelH·kernelW].
+   */
+  im2col(x: DataRef, spec: WindowSpec, out: DataRef): void;
+  /** The adjoint of im2col: out [batch, channels, height, width] = Σ of the columns at each input place. */
+  col2im(cols: DataRef, spec: WindowSpec, out: DataRef): void;
+  /**
+   * Max pooling in one pass: out [batch, channels, outH, outW] the window maxima (padding never
+   * wins; NaN does), indices (int32, same shape) the flat position h·width + w of each in its plane.
+   */
+  maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void;
 }

@@ -1,10 +1,11 @@
-import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, StridedRef, UnaryOp } from "./backend.js";
+import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
 import { JsBuffer, arrayOf, newArray, type FloatArray } from "./js-buffer.js";
 import { axpbyKernel, binaryKernel, clampKernel, copyStridedKernel, unaryKernel } from "./js-elementwise.js";
 import { matmulKernel } from "./js-matmul.js";
 import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel, scatterKernel } from "./js-reduce.js";
 import { copyIntoKernel, whereKernel } from "./js-movement.js";
 import { isContiguous } from "./strides.js";
+import { col2imKernel, im2colKernel, maxPool2dKernel } from "./js-window.js";
 import type { DType } from "../tensor/dtype.js";
 
 function isScalar(view: StridedRef): boolean {
@@ -107,6 +108,15 @@ export class JsBackend implements Backend {
   }
   scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     scatterAddKernel(arrayOf(dy), arrayOf(index), outer, axisSize, indexAxis, inner, arrayOf(out));
+  }
+  im2col(x: DataRef, spec: WindowSpec, out: DataRef): void {
+    im2colKernel(arrayOf(x), spec, arrayOf(out));
+  }
+  col2im(cols: DataRef, spec: WindowSpec, out: DataRef): void {
+    col2imKernel(arrayOf(cols), spec, arrayOf(out));
+  }
+  maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
+    maxPool2dKernel(arrayOf(x), spec, arrayOf(out), arrayOf(indices));
   }
 
   /** A binary operand as (array, offset, step 1 or 0); other broadcasts are materialised. */

@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, StridedRef, UnaryOp } from "../backend.js";
+import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
 import { arrayOf, newArray, realArrayOf as arrayOfReal, type FloatArray, type RealArray } from "../js-buffer.js";
@@ -313,6 +313,17 @@ export class WasmBackend implements Backend {
     const ptrOut = arena.put(arrayOfReal(out)); // accumulates into what the caller put there
     (dy.dtype === "float64" ? this.k.scatterAddF64 : this.k.scatterAddF32)(ptrDy, ptrIndex, outer, axisSize, indexAxis, inner, ptrOut);
     arena.take(ptrOut, arrayOfReal(out));
+  }
+  // Sliding-window data movement runs on the TS kernels, as strided copies do: copying the input
+  // into WebAssembly memory and the columns back would cost more than the gather itself.
+  im2col(x: DataRef, spec: WindowSpec, out: DataRef): void {
+    this.js.im2col(x, spec, out);
+  }
+  col2im(cols: DataRef, spec: WindowSpec, out: DataRef): void {
+    this.js.col2im(cols, spec, out);
+  }
+  maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
+    this.js.maxPool2d(x, spec, out, indices);
   }
 
   private begin(): WasmArena {

@@ -10,3 +10,10 @@ export { binaryCrossEntropy, binaryCrossEntropyWithLogits } from "./binary-cross
 export { mseLoss } from "./mse-loss.js";
 export type { Reduction, LossOptions } from "./reduction.js";
 export type { ClassTarget } from "./targets.js";
+export { conv1d, conv2d, convTranspose2d } from "./conv.js";
+export type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from "./conv.js";
+export { maxPool2d, maxPool2dWithIndices, maxPool1d, avgPool2d, avgPool1d, adaptiveAvgPool2d } from "./pooling.js";
+export type { MaxPool2dOptions, MaxPool1dOptions, AvgPool2dOptions, AvgPool1dOptions } from "./pooling.js";
+export { batchNorm, layerNorm, groupNorm } from "./normalization.js";
+export type { BatchNormOptions, LayerNormOptions, GroupNormOptions } from "./normalization.js";
+export type { Size2 } from "./window-args.js";
