@@ -7,13 +7,13 @@ import { normalizeDim } from "../tensor/shape.js";
 
 export function softmax(x: Tensor, dim: number): Tensor {
   const axis = normalizeDim("softmax", dim, x.ndim);
-  const e = x.sub(x.max(axis, true).detach()).exp();
+  const e = x.sub(x.amax(axis, true).detach()).exp();
   return e.div(e.sum(axis, true));
 }
 
 /** log softmax(x) = (x − m) − log Σ exp(x − m): the log-sum-exp form, finite for any logits. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   const axis = normalizeDim("logSoftmax", dim, x.ndim);
-  const shifted = x.sub(x.max(axis, true).detach());
+  const shifted = x.sub(x.amax(axis, true).detach());
   return shifted.sub(shifted.exp().sum(axis, true).log());
 }

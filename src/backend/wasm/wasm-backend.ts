@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, StridedRef, UnaryOp } from "../backend.js";
+import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
 import { arrayOf, newArray, type FloatArray } from "../js-buffer.js";
@@ -147,12 +147,14 @@ export class WasmBackend implements Backend {
     arena.take(ptrX, arrayOf(out));
   }
   reduce(op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
-    if (x.size <= SMALL) return this.js.reduce(op, x, outer, axisSize, inner, out);
+    // the WebAssembly kernel knows sum (0) and max (1); min and prod run in TypeScript
+    const code = op === "sum" ? 0 : op === "max" ? 1 : -1;
+    if (x.size <= SMALL || code < 0) return this.js.reduce(op, x, outer, axisSize, inner, out);
     const arena = this.begin();
     const ptrX = arena.put(arrayOf(x));
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     const row = arena.allocate(inner * 8);
-    (out.dtype === "float64" ? this.k.reduceF64 : this.k.reduceF32)(op === "sum" ? 0 : 1, ptrX, outer, axisSize, inner, ptrOut, row);
+    (out.dtype === "float64" ? this.k.reduceF64 : this.k.reduceF32)(code, ptrX, outer, axisSize, inner, ptrOut, row);
     arena.take(ptrOut, arrayOf(out));
   }
   argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
@@ -163,6 +165,24 @@ export class WasmBackend implements Backend {
     const kernel = x.dtype === "float64" ? (f64Out ? this.k.argmaxF64F64 : this.k.argmaxF64F32) : f64Out ? this.k.argmaxF32F64 : this.k.argmaxF32F32;
     kernel(ptrX, outer, axisSize, inner, ptrOut);
     arena.take(ptrOut, arrayOf(out));
+  }
+  // Reductions with indices, scans, variance, log-sum-exp and sorting run on the TypeScript
+  // kernels over this backend's (shared) typed arrays: a copy into the arena and back would
+  // cost about what these single passes do.
+  reduceWithIndex(op: "max" | "min", x: DataRef, outer: number, axisSize: number, inner: number, values: DataRef, indices: DataRef): void {
+    this.js.reduceWithIndex(op, x, outer, axisSize, inner, values, indices);
+  }
+  scan(op: ScanOp, x: DataRef, outer: number, axisSize: number, inner: number, reverse: boolean, exclusive: boolean, out: DataRef): void {
+    this.js.scan(op, x, outer, axisSize, inner, reverse, exclusive, out);
+  }
+  variance(x: DataRef, outer: number, axisSize: number, inner: number, correction: number, out: DataRef): void {
+    this.js.variance(x, outer, axisSize, inner, correction, out);
+  }
+  logsumexp(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
+    this.js.logsumexp(x, outer, axisSize, inner, out);
+  }
+  sort(x: DataRef, outer: number, axisSize: number, inner: number, k: number, descending: boolean, values: DataRef, indices: DataRef): void {
+    this.js.sort(x, outer, axisSize, inner, k, descending, values, indices);
   }
   matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
     const { batch, m, k, n, transA, transB, batchStrideA, batchStrideB } = spec;
