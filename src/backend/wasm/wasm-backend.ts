@@ -178,8 +178,27 @@ export class WasmBackend implements Backend {
   variance(x: DataRef, outer: number, axisSize: number, inner: number, correction: number, out: DataRef): void {
     this.js.variance(x, outer, axisSize, inner, correction, out);
   }
+  /**
+   * log-sum-exp as four WebAssembly passes (max, x − max, exp, sum): the SIMD exp here is several
+   * times faster than Math.exp, which dominates the one-pass TypeScript kernel.
+   */
   logsumexp(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
-    this.js.logsumexp(x, outer, axisSize, inner, out);
+    if (x.size <= SMALL || axisSize === 0) return this.js.logsumexp(x, outer, axisSize, inner, out);
+    const max = this.js.allocate(outer * inner, x.dtype);
+    this.reduce("max", x, outer, axisSize, inner, max);
+    const shifted = this.js.allocate(x.size, x.dtype);
+    const view = { ref: x, offset: 0, strides: [axisSize * inner, inner, 1] };
+    const maxView = { ref: max, offset: 0, strides: [inner, 0, 1] }; // the maximum repeated along the axis
+    this.binary("sub", view, maxView, [outer, axisSize, inner], shifted);
+    this.unary("exp", shifted, shifted);
+    this.reduce("sum", shifted, outer, axisSize, inner, out);
+    const m = arrayOf(max);
+    const result = arrayOf(out);
+    for (let i = 0; i < result.length; i++) {
+      const mi = m[i]!;
+      // all −∞: the answer is −∞; a +∞ or NaN maximum is the answer (x − m is NaN there)
+      result[i] = mi === -Infinity || mi === Infinity || mi !== mi ? mi : mi + Math.log(result[i]!);
+    }
   }
   sort(x: DataRef, outer: number, axisSize: number, inner: number, k: number, descending: boolean, values: DataRef, indices: DataRef): void {
     this.js.sort(x, outer, axisSize, inner, k, descending, values, indices);
