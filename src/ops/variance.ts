@@ -13,18 +13,22 @@ export interface VarianceOptions {
   keepdim?: boolean;
 }
 
-/** `keepdim` given alone (`x.var(1, true)`, as `sum`) or inside the options. */
-export function varianceOptions(op: string, options: boolean | VarianceOptions | undefined): { correction: number; keepdim: boolean } {
-  const { correction = 1, keepdim = false } = typeof options === "boolean" ? { keepdim: options } : options ?? {};
+/**
+ * The second argument as in PyTorch: `x.var(dim, unbiased, keepdim)` (a boolean: correction 1 or
+ * 0, then `keepdim` positionally), or `x.var(dim, { correction, keepdim })`.
+ */
+export function varianceOptions(op: string, options: boolean | VarianceOptions | undefined, keepdimArg: boolean | undefined): { correction: number; keepdim: boolean } {
+  if (typeof options === "boolean") return { correction: options ? 1 : 0, keepdim: keepdimArg ?? false };
+  const { correction = 1, keepdim = keepdimArg ?? false } = options ?? {};
   if (typeof correction !== "number" || !Number.isFinite(correction) || correction < 0) {
     throw new Error(`${op}: correction must be a finite number ≥ 0, got ${String(correction)}`);
   }
   return { correction, keepdim };
 }
 
-export function variance(x: Tensor, dim: Dims, options: boolean | VarianceOptions | undefined): Tensor {
-  const { correction, keepdim } = varianceOptions("var", options);
-  const axes = resolveDims("var", x, dim);
+export function variance(x: Tensor, dim: Dims, options: boolean | VarianceOptions | undefined, keepdimArg?: boolean, op = "var"): Tensor {
+  const { correction, keepdim } = varianceOptions(op, options, keepdimArg);
+  const axes = resolveDims(op, x, dim);
   const { data, outer, axisSize, inner } = axisLayout(x, axes);
   const kept = emptyLike(x, keptShape(x, axes));
   x.backend.variance(data.dataRef(), outer, axisSize, inner, correction, kept.storage.ref);
@@ -38,7 +42,6 @@ export function variance(x: Tensor, dim: Dims, options: boolean | VarianceOption
 }
 
 /** std = √var; its gradient comes from sqrt's rule times var's: (x_i − m) / ((N − c)·std). */
-export function std(x: Tensor, dim: Dims, options: boolean | VarianceOptions | undefined): Tensor {
-  varianceOptions("std", options);
-  return variance(x, dim, options).sqrt();
+export function std(x: Tensor, dim: Dims, options: boolean | VarianceOptions | undefined, keepdimArg?: boolean): Tensor {
+  return variance(x, dim, options, keepdimArg, "std").sqrt();
 }

@@ -322,18 +322,20 @@ export class Tensor {
   prod(dim?: Dims, keepdim = false): Tensor { return prod(this, dim, keepdim); }
   /**
    * Variance over a dim, a list of dims or everything: Σ(x − mean)² / (N − correction), with
-   * `correction` 1 by default (unbiased). Pass `keepdim` alone or `{ correction, keepdim }`.
+   * `correction` 1 by default (unbiased). As in PyTorch, pass `{ correction, keepdim }`, or
+   * positionally `unbiased` (true: correction 1, false: 0) then `keepdim`.
    *
    * @example
    * ```ts
    * import { tensor } from "nabla";
    * const x = tensor([1, 2, 3, 4]);
    * console.log(x.var().item(), x.var(0, { correction: 0 }).item()); // 1.6666666269302368 1.25
+   * console.log(x.var(0, false, true).toArray()); // [1.25]
    * ```
    */
-  var(dim?: Dims, options?: boolean | VarianceOptions): Tensor { return variance(this, dim, options); }
+  var(dim?: Dims, options?: boolean | VarianceOptions, keepdim?: boolean): Tensor { return variance(this, dim, options, keepdim); }
   /**
-   * Standard deviation, √{@link Tensor.var}, with the same `correction` (1 by default).
+   * Standard deviation, √{@link Tensor.var}, with the same arguments (`correction` 1 by default).
    *
    * @example
    * ```ts
@@ -341,7 +343,7 @@ export class Tensor {
    * console.log(tensor([[1, 3], [2, 2]]).std(1, { correction: 0 }).toArray()); // [1, 0]
    * ```
    */
-  std(dim?: Dims, options?: boolean | VarianceOptions): Tensor { return std(this, dim, options); }
+  std(dim?: Dims, options?: boolean | VarianceOptions, keepdim?: boolean): Tensor { return std(this, dim, options, keepdim); }
   /**
    * log Σ exp(x) over a dim, a list of dims or everything, computed without overflow.
    *

@@ -78,11 +78,15 @@ test("reductions over empty dims give PyTorch's identities; a non-empty dim of a
   assert.ok(Number.isNaN(tensor([1]).var().item()));
 });
 
-test("var and std take keepdim alone or in options; correction 0 is the population variance", () => {
+test("var and std take PyTorch's positional (unbiased, keepdim) or { correction, keepdim }", () => {
   const x = tensor([[1, 2, 3, 4], [2, 2, 2, 2]]);
-  assert.deepEqual(x.var(1, true).shape, [2, 1]);
   assertClose(x.var(1), [5 / 3, 0]);
+  assertClose(x.var(1, true), [5 / 3, 0]);
+  assertClose(x.var(1, false), [1.25, 0]);
   assertClose(x.var(1, { correction: 0 }), [1.25, 0]);
+  assertClose(x.var(1, false, true), [[1.25], [0]]);
+  assertClose(x.std(1, true, true), [[Math.sqrt(5 / 3)], [0]]);
+  assertClose(x.var(1, { keepdim: true }), [[5 / 3], [0]]);
   // mean 2.25; squared deviations 1.5625 + 0.0625 + 0.5625 + 3.0625 + 4 · 0.0625 = 5.5 over 8 − 1
   assertClose(x.std(null, { keepdim: true }), [[Math.sqrt(5.5 / 7)]], 1e-6, 1e-6);
 });
