@@ -2,7 +2,7 @@ import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { assertClose } from "../helpers.js";
-import { manualSeed, noGrad, rand, randn, tensor, zeros } from "../../src/index.js";
+import { manualSeed, noGrad, rand, randn, tensor, zeros, type Tensor } from "../../src/index.js";
 
 // What the PyTorch fixture cannot show: errors, result types, empty tensors, sizes past the
 // WebAssembly backend's small-tensor cut-off, and agreement with plain loops on larger data.
@@ -152,5 +152,32 @@ test("results are fresh tensors: writing into one leaves the input alone", () =>
   for (const reduced of [x.amax(), x.prod([]), x.cumsum(0), x.sort(1).values, x.var([]), x.logsumexp([])]) {
     noGrad(() => reduced.fill_(9));
     assert.deepEqual(x.toArray(), [[3, 1], [2, 4]]);
+  }
+});
+
+test("strided (expanded, transposed) inputs reduce and backpropagate like their contiguous copies", () => {
+  const base = tensor([[3, -1, 2], [0.5, 4, -2]], { dtype: "float64" });
+  const ops: [string, (t: Tensor) => Tensor][] = [
+    ["max(dim)", (t) => t.max(0).values],
+    ["amin", (t) => t.amin([0, 2])],
+    ["prod", (t) => t.prod([0, 2])],
+    ["var", (t) => t.var([0, 2])],
+    ["logsumexp", (t) => t.logsumexp(1)],
+    ["norm", (t) => t.norm(2, [0, 1])],
+    ["cumsum", (t) => t.cumsum(0)],
+    ["sort", (t) => t.sort(1).values],
+    ["topk", (t) => t.topk(2, 0).values],
+  ];
+  for (const [name, op] of ops) {
+    const a = base.clone().requiresGrad_();
+    const b = base.clone().requiresGrad_();
+    // a strided view: [2, 3] → expand to [4, 2, 3] → transpose to [2, 4, 3]
+    const strided = a.expand([4, 2, 3]).transpose(0, 1);
+    const dense = b.expand([4, 2, 3]).transpose(0, 1).contiguous().clone();
+    const [outA, outB] = [op(strided), op(dense)];
+    assertClose(outA, outB.toArray() as number[], 1e-12, 1e-12, `${name} forward`);
+    outA.mul(outA.detach().add(1)).sum().backward();
+    outB.mul(outB.detach().add(1)).sum().backward();
+    assertClose(a.grad!, b.grad!.toArray(), 1e-12, 1e-12, `${name} grad`);
   }
 });
