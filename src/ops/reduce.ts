@@ -5,6 +5,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { formatShape, normalizeDim, normalizeDims, sizeOf } from "../tensor/shape.js";
 import { emptyLike } from "./operand.js";
 import { expand, reshape } from "./movement.js";
+import { requireFloatingPoint } from "../tensor/dtype.js";
 
 /** Dims to reduce: one, a list, or none (null, undefined or []) for every axis. */
 export type Dims = number | readonly number[] | null | undefined;
@@ -47,7 +48,9 @@ export function finalShape(x: Tensor, axes: readonly number[], keepdim: boolean)
   return keepdim ? keptShape(x, axes) : x.shape.filter((_, i) => !axes.includes(i));
 }
 
-export function sum(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+/** Sums over `dim`; bool and int32 tensors sum to int32 (PyTorch: int64), wrapping on overflow. */
+export function sum(input: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  const x = input.dtype === "bool" ? input.to("int32") : input;
   const axes = resolveDims("sum", x, dim);
   const kept = reduceAxes("sum", x, axes);
   const out = new Tensor(kept.storage, finalShape(x, axes, keepdim));
@@ -56,6 +59,7 @@ export function sum(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
 }
 
 export function mean(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  requireFloatingPoint("mean", x.dtype, "convert it with .float() first (PyTorch refuses it too)");
   const axes = resolveDims("mean", x, dim);
   const count = sizeOf(axes.map((a) => x.shape[a]!));
   return sum(x, axes, keepdim).div(count);
@@ -65,19 +69,19 @@ export function argmax(x: Tensor, dim: number | null | undefined, keepdim: boole
   if (x.size === 0) throw new Error(`argmax: cannot take the argmax of an empty tensor ${formatShape(x.shape)}`);
   if (dim === null || dim === undefined) {
     const flat = reshape(x.detach(), [x.size]);
-    const out = emptyLike(x, keepdim ? x.shape.map(() => 1) : [], "float32");
+    const out = emptyLike(x, keepdim ? x.shape.map(() => 1) : [], "int32");
     x.backend.argmax(flat.dataRef(), 1, x.size, 1, out.storage.ref);
     return out;
   }
   const axis = normalizeDim("argmax", dim, x.ndim);
   if (x.ndim === 0) return emptyLikeZero(x);
-  const out = emptyLike(x, finalShape(x, [axis], keepdim), "float32");
+  const out = emptyLike(x, finalShape(x, [axis], keepdim), "int32");
   x.backend.argmax(x.dataRef(), sizeOf(x.shape.slice(0, axis)), x.shape[axis]!, sizeOf(x.shape.slice(axis + 1)), out.storage.ref);
   return out;
 }
 
 function emptyLikeZero(x: Tensor): Tensor {
-  const out = emptyLike(x, [], "float32");
+  const out = emptyLike(x, [], "int32");
   x.backend.fill(out.storage.ref, 0);
   return out;
 }
