@@ -4,7 +4,7 @@ import { reshape } from "./movement.js";
 import { finalShape, keptShape, reduceAxes, resolveDims, type Dims } from "./reduce.js";
 import { emptyLike } from "./operand.js";
 
-/** all: the minimum of [x ≠ 0] (NaN counts as non-zero, as in PyTorch); true over an empty set. */
+/** all: the minimum of the bool [x ≠ 0] (NaN counts as non-zero, as in PyTorch); true over an empty set. */
 export function all(x: Tensor, dim: Dims, keepdim: boolean, op = "all"): Tensor {
   const axes = resolveDims(op, x, dim);
   const nonZero = x.detach().eq(0).eq(0);

@@ -3,6 +3,7 @@ import { defaultGenerator, type Generator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../tensor/creation.js";
 import { onBackend } from "./operand.js";
+import { requireFloatingPoint } from "../tensor/dtype.js";
 
 /** Options of random sampling ops. */
 export interface SamplingOptions {
@@ -23,6 +24,7 @@ export interface SamplingOptions {
  * ```
  */
 export function bernoulli(probs: Tensor, options: SamplingOptions = {}): Tensor {
+  requireFloatingPoint("bernoulli", probs.dtype);
   const generator = options.generator ?? defaultGenerator;
   const p = probs.toTypedArray();
   for (let i = 0; i < p.length; i++) {

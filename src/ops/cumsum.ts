@@ -4,9 +4,10 @@ import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim, sizeOf } from "../tensor/shape.js";
 import { emptyLike } from "./operand.js";
 
+/** bool tensors add up as int32 (PyTorch: int64), as `sum`. */
 export function cumsum(x: Tensor, dim: number): Tensor {
   const axis = normalizeDim("cumsum", dim, x.ndim);
-  return runningSum(x, axis, false);
+  return runningSum(x.dtype === "bool" ? x.to("int32") : x, axis, false);
 }
 
 function runningSum(x: Tensor, axis: number, reverse: boolean): Tensor {

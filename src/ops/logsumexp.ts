@@ -5,8 +5,10 @@ import { emptyLike } from "./operand.js";
 import { expand, reshape } from "./movement.js";
 import { finalShape, keptShape, resolveDims, type Dims } from "./reduce.js";
 import { axisLayout } from "./reduce-layout.js";
+import { requireFloatingPoint } from "../tensor/dtype.js";
 
 export function logsumexp(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  requireFloatingPoint("logsumexp", x.dtype);
   const axes = resolveDims("logsumexp", x, dim);
   const { data, outer, axisSize, inner } = axisLayout(x, axes);
   const kept = emptyLike(x, keptShape(x, axes));

@@ -8,6 +8,7 @@ import { record } from "../autograd/grad-fn.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { formatShape, normalizeDim, sizeOf } from "../tensor/shape.js";
 import { emptyLike } from "./operand.js";
+import { indicator } from "./binary.js";
 import { expand, reshape } from "./movement.js";
 import { finalShape, keptShape, reduceAxes, resolveDims, sum, type Dims } from "./reduce.js";
 import { INDEX_DTYPE, scatterToIndices, valuesAndIndices, type ValuesAndIndices } from "./values-and-indices.js";
@@ -27,7 +28,7 @@ export function extremeOverDims(op: Extreme, name: string, x: Tensor, dim: Dims,
   const out = reshape(kept.detach(), finalShape(x, axes, keepdim));
   // d max/dx_i = 1 at the maximum; on ties PyTorch splits it evenly: dy · [x_i = max] / #ties
   return record(out, name, [x], (dy) => {
-    const winners = x.detach().eq(expand(kept, x.shape));
+    const winners = indicator("eq", x.detach(), expand(kept, x.shape)); // 1 or 0 in x's dtype
     const count = sum(winners, axes, true);
     return [expand(reshape(dy, kept.shape), x.shape).mul(winners).div(count)];
   });

@@ -6,14 +6,15 @@ import { onBackend } from "./operand.js";
 import { formatShape } from "../tensor/shape.js";
 import type { SamplingOptions } from "./bernoulli.js";
 import { INDEX_DTYPE } from "./values-and-indices.js";
+import { requireFloatingPoint } from "../tensor/dtype.js";
 
 /**
  * Draws `numSamples` category indices from each row of `probs` (a vector of `n` weights, or a
  * [m, n] batch of them). Weights need not sum to 1 but must be finite and non-negative with a
  * positive sum. With `replacement` each draw is independent; without it (the default, as in
  * PyTorch) a category once drawn is left out of the later draws of its row, so a row has
- * distinct indices and needs at least `numSamples` non-zero weights. The indices are float32
- * holding whole numbers (PyTorch returns int64); no gradient.
+ * distinct indices and needs at least `numSamples` non-zero weights. The indices are int32
+ * (PyTorch returns int64); no gradient.
  *
  * @example
  * ```ts
@@ -26,6 +27,7 @@ import { INDEX_DTYPE } from "./values-and-indices.js";
  * ```
  */
 export function multinomial(probs: Tensor, numSamples: number, replacement = false, options: SamplingOptions = {}): Tensor {
+  requireFloatingPoint("multinomial", probs.dtype);
   if (probs.ndim !== 1 && probs.ndim !== 2) throw new Error(`multinomial: probs must be 1-d or 2-d, got shape ${formatShape(probs.shape)}`);
   const n = probs.shape[probs.ndim - 1]!;
   const rows = probs.ndim === 2 ? probs.shape[0]! : 1;

@@ -2,9 +2,12 @@
 import { record } from "../autograd/grad-fn.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { expand, reshape } from "./movement.js";
+import { indicator } from "./binary.js";
+import { requireFloatingPoint } from "../tensor/dtype.js";
 import { finalShape, reduceAxes, resolveDims, sum, type Dims } from "./reduce.js";
 
 export function norm(x: Tensor, p: number, dim: Dims, keepdim: boolean): Tensor {
+  requireFloatingPoint("norm", x.dtype);
   if (p !== 1 && p !== 2 && p !== Infinity) throw new Error(`norm: p=${p} is not supported (use 1, 2 or Infinity)`);
   const axes = resolveDims("norm", x, dim);
   const magnitude = x.detach().abs();
@@ -17,9 +20,9 @@ export function norm(x: Tensor, p: number, dim: Dims, keepdim: boolean): Tensor 
     // ‖x‖₁ = Σ|x_i|: d/dx_i = sign(x_i) (0 at 0, as PyTorch)
     if (p === 1) return [grad.mul(xd.sign())];
     // ‖x‖₂ = √Σx_i²: d/dx_i = x_i / ‖x‖₂, taken as 0 where the norm is 0 (PyTorch's subgradient)
-    if (p === 2) return [grad.mul(xd).div(value.add(value.eq(0)))]; // x_i = 0 wherever the norm is: 0/1
+    if (p === 2) return [grad.mul(xd).div(value.add(indicator("eq", value, 0)))]; // x_i = 0 wherever the norm is: 0/1
     // ‖x‖∞ = max|x_i|: d/dx_i = sign(x_i) at the maxima, shared evenly among ties (as PyTorch)
-    const winners = magnitude.eq(value);
+    const winners = indicator("eq", magnitude, value);
     return [grad.mul(xd.sign()).mul(winners).div(sum(winners, axes, true))];
   });
 }

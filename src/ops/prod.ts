@@ -6,7 +6,9 @@ import { expand, reshape } from "./movement.js";
 import { finalShape, keptShape, reduceAxes, resolveDims, type Dims } from "./reduce.js";
 import { axisLayout, fromLayout } from "./reduce-layout.js";
 
-export function prod(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+/** bool tensors multiply as int32 (PyTorch: int64), as `sum`; int32 products wrap on overflow. */
+export function prod(input: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  const x = input.dtype === "bool" ? input.to("int32") : input;
   const axes = resolveDims("prod", x, dim);
   const kept = reduceAxes("prod", x, axes);
   const out = reshape(kept.detach(), finalShape(x, axes, keepdim));

@@ -4,8 +4,10 @@ import { defaultGenerator, type Generator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../tensor/creation.js";
 import { copyInPlace } from "./in-place.js";
+import { requireFloatingPoint } from "../tensor/dtype.js";
 
 function checkTarget(op: string, target: Tensor): void {
+  requireFloatingPoint(op, target.dtype);
   if (isGradEnabled() && target.requiresGrad) {
     throw new Error(`${op}: a tensor that requires grad cannot be filled in place while recording; wrap the call in noGrad()`);
   }

@@ -5,11 +5,10 @@ import { sizeOf } from "../tensor/shape.js";
 import { emptyLike } from "./operand.js";
 
 /**
- * The dtype of indices that reductions and sorts return. PyTorch returns int64; nabla will
- * return int32 once integer tensors exist, and float32 holding whole numbers until then (exact
- * up to 2^24, as `argmax` does).
+ * The dtype of indices that reductions, sorts and `multinomial` return: int32, where PyTorch
+ * returns int64 (as `argmax`; int32 reaches every element of a tensor under 2³¹ elements).
  */
-export const INDEX_DTYPE: DType = "float32";
+export const INDEX_DTYPE: DType = "int32";
 
 /**
  * PyTorch's `(values, indices)` named tuple as a TypeScript object: read `.values` and

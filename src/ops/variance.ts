@@ -5,6 +5,7 @@ import { emptyLike } from "./operand.js";
 import { expand, reshape } from "./movement.js";
 import { finalShape, keptShape, resolveDims, type Dims } from "./reduce.js";
 import { axisLayout } from "./reduce-layout.js";
+import { requireFloatingPoint } from "../tensor/dtype.js";
 
 /** Options of `var` and `std`. */
 export interface VarianceOptions {
@@ -27,6 +28,7 @@ export function varianceOptions(op: string, options: boolean | VarianceOptions |
 }
 
 export function variance(x: Tensor, dim: Dims, options: boolean | VarianceOptions | undefined, keepdimArg?: boolean, op = "var"): Tensor {
+  requireFloatingPoint(op, x.dtype, "convert it with .float() first (PyTorch refuses it too)");
   const { correction, keepdim } = varianceOptions(op, options, keepdimArg);
   const axes = resolveDims(op, x, dim);
   const { data, outer, axisSize, inner } = axisLayout(x, axes);

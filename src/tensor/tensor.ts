@@ -272,7 +272,7 @@ export class Tensor {
   /**
    * The maximum of every element (a 0-d tensor; the gradient is shared evenly among ties), or
    * along `dim` the maximum values and the indices of their first occurrence (the gradient goes
-   * to those indices), as PyTorch's `max(dim)` named tuple; indices are float32 (PyTorch: int64).
+   * to those indices), as PyTorch's `max(dim)` named tuple; indices are int32 (PyTorch: int64).
    * For maxima over several dims as one tensor use {@link Tensor.amax}.
    *
    * @example
@@ -327,8 +327,8 @@ export class Tensor {
    */
   amin(dim?: Dims, keepdim = false): Tensor { return extremeOverDims("min", "amin", this, dim, keepdim); }
   /**
-   * Index of the first minimum, over the flattened tensor or along `dim`; float32 holding whole
-   * numbers (PyTorch: int64), no gradient.
+   * Index of the first minimum, over the flattened tensor or along `dim`; int32 (PyTorch: int64),
+   * no gradient.
    *
    * @example
    * ```ts
@@ -404,13 +404,13 @@ export class Tensor {
    */
   cumsum(dim: number): Tensor { return cumsum(this, dim); }
   /**
-   * Whether every element is non-zero, over a dim, a list of dims or everything (1 or 0, in the
-   * dtype comparisons return; no gradient).
+   * Whether every element is non-zero (NaN counts), over a dim, a list of dims or everything; a
+   * bool tensor, true over an empty set.
    *
    * @example
    * ```ts
    * import { tensor } from "nabla";
-   * console.log(tensor([[1, 0], [2, 3]]).all(1).toArray()); // [0, 1]
+   * console.log(tensor([[1, 0], [2, 3]]).all(1).toArray()); // [false, true]
    * ```
    */
   all(dim?: Dims, keepdim = false): Tensor { return all(this, dim, keepdim); }
@@ -420,14 +420,14 @@ export class Tensor {
    * @example
    * ```ts
    * import { tensor } from "nabla";
-   * console.log(tensor([[0, 0], [0, 3]]).any(1).toArray()); // [0, 1]
+   * console.log(tensor([[0, 0], [0, 3]]).any(1).toArray()); // [false, true]
    * ```
    */
   any(dim?: Dims, keepdim = false): Tensor { return any(this, dim, keepdim); }
   /**
    * Sorts along `dim` (the last by default), ascending unless `descending`, stably (equal
    * elements keep their order, as PyTorch's `stable=True`; NaN sorts above everything). Returns
-   * the values (differentiable) and the indices (float32; PyTorch: int64).
+   * the values (differentiable) and the indices (int32; PyTorch: int64).
    *
    * @example
    * ```ts
@@ -449,7 +449,7 @@ export class Tensor {
   argsort(dim = -1, descending = false): Tensor { return argsort(this, dim, descending); }
   /**
    * The `k` largest elements along `dim` (the smallest with `largest = false`), in sorted order,
-   * with their indices (float32; PyTorch: int64); the gradient goes back to the picked elements.
+   * with their indices (int32; PyTorch: int64); the gradient goes back to the picked elements.
    *
    * @example
    * ```ts

@@ -46,9 +46,12 @@ test("max(dim) and min(dim) read as { values, indices } and destructure like PyT
   assert.equal(indices, result.indices);
   assert.deepEqual(values!.toArray(), [5, 7]);
   assert.deepEqual(indices!.toArray(), [1, 0]);
-  // indices are float32 whole numbers until int32 tensors exist (PyTorch: int64), whatever x's dtype
-  assert.equal(tensor([1, 2], { dtype: "float64" }).min(0).indices.dtype, "float32");
-  assert.equal(tensor([1, 2], { dtype: "float64" }).sort().indices.dtype, "float32");
+  // indices are int32 (PyTorch: int64), whatever x's dtype
+  assert.equal(tensor([1, 2], { dtype: "float64" }).min(0).indices.dtype, "int32");
+  assert.equal(tensor([1, 2], { dtype: "float64" }).sort().indices.dtype, "int32");
+  assert.equal(tensor([1, 2]).topk(1).indices.dtype, "int32");
+  assert.equal(tensor([1, 2]).argsort().dtype, "int32");
+  assert.equal(tensor([1, 2]).argmin().dtype, "int32");
   assert.equal(tensor([1, 2], { dtype: "float64" }).sort().values.dtype, "float64");
   assert.deepEqual(x.max(0, true).values.shape, [1, 3]);
   assert.deepEqual(tensor(4).max(0).values.toArray(), 4);
@@ -66,8 +69,8 @@ test("max(dim) sends the gradient to the returned index, amax shares it among ti
 
 test("reductions over empty dims give PyTorch's identities; a non-empty dim of an empty tensor is fine", () => {
   assert.deepEqual(zeros([2, 0]).prod(1).toArray(), [1, 1]);
-  assert.deepEqual(zeros([2, 0]).all(1).toArray(), [1, 1]);
-  assert.deepEqual(zeros([2, 0]).any(1).toArray(), [0, 0]);
+  assert.deepEqual(zeros([2, 0]).all(1).toArray(), [true, true]);
+  assert.deepEqual(zeros([2, 0]).any(1).toArray(), [false, false]);
   assert.deepEqual(zeros([2, 0]).logsumexp(1).toArray(), [-Infinity, -Infinity]);
   assert.deepEqual(zeros([2, 0]).norm(Infinity, 1).toArray(), [0, 0]);
   assert.deepEqual(zeros([2, 0]).cumsum(1).shape, [2, 0]);
@@ -179,5 +182,28 @@ test("strided (expanded, transposed) inputs reduce and backpropagate like their 
     outA.mul(outA.detach().add(1)).sum().backward();
     outB.mul(outB.detach().add(1)).sum().backward();
     assertClose(a.grad!, b.grad!.toArray(), 1e-12, 1e-12, `${name} grad`);
+  }
+});
+
+test("integer and bool tensors: sorts and extremes keep the dtype, prod and cumsum of bool are int32, all/any give bool", () => {
+  const ints = tensor([[3, -1, 7], [2, 2, -5]], { dtype: "int32" });
+  const { values, indices } = ints.max(1);
+  assert.equal(values.dtype, "int32");
+  assert.deepEqual(values.toArray(), [7, 2]);
+  assert.deepEqual(indices.toArray(), [2, 0]);
+  assert.deepEqual(ints.sort(1, true).values.toArray(), [[7, 3, -1], [2, 2, -5]]);
+  assert.deepEqual(ints.amin().toArray(), -5);
+  assert.equal(ints.prod(1).dtype, "int32");
+  assert.deepEqual(ints.prod(1).toArray(), [-21, -20]);
+  assert.deepEqual(ints.cumsum(1).toArray(), [[3, 2, 9], [2, 4, -1]]);
+  const flags = tensor([[true, false, true], [true, true, true]]);
+  assert.equal(flags.cumsum(1).dtype, "int32");
+  assert.deepEqual(flags.cumsum(1).toArray(), [[1, 1, 2], [1, 2, 3]]);
+  assert.deepEqual(flags.prod(1).toArray(), [0, 1]);
+  assert.deepEqual(flags.all(1).toArray(), [false, true]);
+  assert.equal(ints.any().dtype, "bool");
+  assert.equal(ints.any().item(), 1);
+  for (const [name, run] of [["var", () => ints.var()], ["std", () => ints.std(0)], ["logsumexp", () => ints.logsumexp(1)], ["norm", () => ints.norm()]] as const) {
+    assert.throws(run, new RegExp(`^Error: ${name}: expected a floating-point tensor \\(float32 or float64\\), got int32`));
   }
 });

@@ -27,7 +27,9 @@ for (const dtype of ["float64", "float32"] as const) {
           assert.ok(result.indices !== undefined, `${c.name}: no indices`);
           assert.deepEqual(result.indices.toArray(), rebuild(c.indices, "float64").toArray(), `${c.name} indices`);
           assert.equal(result.indices.requiresGrad, false);
+          assert.equal(result.indices.dtype, "int32"); // PyTorch: int64
         }
+        if (c.op === "all" || c.op === "any") assert.equal(result.values!.dtype, "bool");
         if (c.grad === undefined) {
           if (result.values !== undefined) assert.equal(result.values.requiresGrad, false, `${c.name} has no gradient`);
           return;

@@ -79,7 +79,7 @@ test("multinomial with replacement draws each category with frequency weight / t
   manualSeed(0);
   const draws = multinomial(tensor([1, 0, 3, 6]), 20_000, true);
   assert.deepEqual(draws.shape, [20_000]);
-  assert.equal(draws.dtype, "float32"); // PyTorch: int64
+  assert.equal(draws.dtype, "int32"); // PyTorch: int64
   const counts = [0, 0, 0, 0];
   for (const v of draws.toTypedArray()) counts[v]!++;
   assert.equal(counts[1], 0, "a zero weight is never drawn");
@@ -118,6 +118,10 @@ const errors: [string, () => unknown, RegExp][] = [
   ["multinomial numSamples", () => multinomial(tensor([1, 1]), 0), /^multinomial: numSamples must be a positive integer, got 0$/],
   ["multinomial 3-d", () => multinomial(zeros([1, 1, 2]), 1), /^multinomial: probs must be 1-d or 2-d, got shape \[1,1,2\]$/],
   ["multinomial no categories", () => multinomial(zeros([0]), 1, true), /^multinomial: probs \[0\] has no categories$/],
+  ["bernoulli of int32", () => bernoulli(tensor([0, 1], { dtype: "int32" })), /^bernoulli: expected a floating-point tensor \(float32 or float64\), got int32/],
+  ["multinomial of bool", () => multinomial(tensor([true, true]), 1), /^multinomial: expected a floating-point tensor \(float32 or float64\), got bool/],
+  ["uniform_ of int32", () => zeros([2], { dtype: "int32" }).uniform_(), /^uniform_: expected a floating-point tensor \(float32 or float64\), got int32/],
+  ["normal_ of bool", () => tensor([true]).normal_(), /^normal_: expected a floating-point tensor \(float32 or float64\), got bool/],
   ["uniform_ range", () => zeros([2]).uniform_(1, 0), /^uniform_: expects a range from ≤ to of finite numbers, got from=1, to=0$/],
   ["normal_ std", () => zeros([2]).normal_(0, -1), /^normal_: expects a finite mean and std ≥ 0, got mean=0, std=-1$/],
 ];
