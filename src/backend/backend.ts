@@ -40,11 +40,7 @@ export type UnaryOp =
 /** Element-wise functions of two arguments (comparisons return 1 or 0). */
 export type BinaryOp = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "gt" | "ge" | "lt" | "le" | "eq";
 
-/** Single-axis reductions; an empty axis gives 0 (sum), 1 (prod), −∞ (max) or +∞ (min). */
-export type ReduceOp = "sum" | "max" | "min" | "prod";
-
-/** Running (inclusive or exclusive) sums and products along an axis: cumsum, and prod's backward. */
-export type ScanOp = "sum" | "prod";
+export type ReduceOp = "sum" | "max";
 
 /** Shape of a batched matrix product: out[b] = op(a[b]) · op(b[b]), op = optional transpose. */
 export interface MatmulSpec {
@@ -60,6 +56,9 @@ export interface MatmulSpec {
   readonly batchStrideA: number;
   readonly batchStrideB: number;
 }
+
+/** Running (inclusive or exclusive) sums and products along an axis: cumsum, prod and prod's backward. */
+export type ScanOp = "sum" | "prod";
 
 export interface Backend {
   readonly name: string;

@@ -1,22 +1,18 @@
 /** `all` and `any`: whether every (some) element over a dim, a list of dims or everything is non-zero. */
 import type { Tensor } from "../tensor/tensor.js";
-import { reshape } from "./movement.js";
-import { finalShape, keptShape, reduceAxes, resolveDims, type Dims } from "./reduce.js";
-import { emptyLike } from "./operand.js";
+import { resolveDims, sum, type Dims } from "./reduce.js";
 
-/** all: the minimum of the bool [x ≠ 0] (NaN counts as non-zero, as in PyTorch); true over an empty set. */
-export function all(x: Tensor, dim: Dims, keepdim: boolean, op = "all"): Tensor {
-  const axes = resolveDims(op, x, dim);
-  const nonZero = x.detach().eq(0).eq(0);
-  let kept: Tensor;
-  if (axes.some((a) => x.shape[a] === 0)) {
-    kept = emptyLike(nonZero, keptShape(x, axes));
-    x.backend.fill(kept.storage.ref, 1);
-  } else kept = reduceAxes("min", nonZero, axes);
-  return reshape(kept, finalShape(x, axes, keepdim));
+/**
+ * all: no element is zero, counted with `sum` over the bool [x = 0] (NaN counts as non-zero, as
+ * in PyTorch); true over an empty set, where the count is 0.
+ */
+export function all(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  const axes = resolveDims("all", x, dim);
+  return sum(x.detach().eq(0), axes, keepdim).eq(0);
 }
 
-/** any = not all(x = 0); false over an empty set. */
+/** any: some element is non-zero, counted over the bool [x ≠ 0]; false over an empty set. */
 export function any(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
-  return all(x.detach().eq(0), dim, keepdim, "any").eq(0);
+  const axes = resolveDims("any", x, dim);
+  return sum(x.detach().eq(0).eq(0), axes, keepdim).gt(0);
 }

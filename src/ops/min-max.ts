@@ -11,6 +11,7 @@ import { emptyLike } from "./operand.js";
 import { indicator } from "./binary.js";
 import { expand, reshape } from "./movement.js";
 import { finalShape, keptShape, reduceAxes, resolveDims, sum, type Dims } from "./reduce.js";
+import { axisLayout } from "./reduce-layout.js";
 import { INDEX_DTYPE, scatterToIndices, valuesAndIndices, type ValuesAndIndices } from "./values-and-indices.js";
 
 type Extreme = "max" | "min";
@@ -20,11 +21,24 @@ function checkNotEmpty(op: string, x: Tensor, axes: readonly number[]): void {
   for (const a of axes) if (x.shape[a] === 0) throw new Error(`${op}: cannot reduce dim ${a} of ${formatShape(x.shape)}: it is empty`);
 }
 
+/**
+ * The maxima (the backend's max reduction, one axis at a time) or minima (the values of its
+ * min-with-index kernel over the axes laid out as one) over `axes`, in x's shape with them kept as 1.
+ */
+function extremeValues(op: Extreme, x: Tensor, axes: readonly number[]): Tensor {
+  if (op === "max") return reduceAxes("max", x, axes);
+  const { data, outer, axisSize, inner } = axisLayout(x, axes);
+  const values = emptyLike(x, keptShape(x, axes));
+  const scratch = emptyLike(x, values.shape, INDEX_DTYPE);
+  x.backend.reduceWithIndex("min", data.dataRef(), outer, axisSize, inner, values.storage.ref, scratch.storage.ref);
+  return values;
+}
+
 /** `amax`/`amin` over `dim` (one, a list or all); also `max()`/`min()` with no dim. */
 export function extremeOverDims(op: Extreme, name: string, x: Tensor, dim: Dims, keepdim: boolean): Tensor {
   const axes = resolveDims(name, x, dim);
   checkNotEmpty(name, x, axes);
-  const kept = reduceAxes(op, x, axes);
+  const kept = extremeValues(op, x, axes);
   const out = reshape(kept.detach(), finalShape(x, axes, keepdim));
   // d max/dx_i = 1 at the maximum; on ties PyTorch splits it evenly: dy · [x_i = max] / #ties
   return record(out, name, [x], (dy) => {

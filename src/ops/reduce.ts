@@ -31,7 +31,7 @@ export function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[]): Te
     const outer = sizeOf(shape.slice(0, axis));
     const axisSize = shape[axis]!;
     const inner = sizeOf(shape.slice(axis + 1));
-    if ((op === "max" || op === "min") && axisSize === 0) throw new Error(`${op}: cannot reduce an empty dimension ${axis} of ${formatShape(x.shape)}`);
+    if (op === "max" && axisSize === 0) throw new Error(`max: cannot reduce an empty dimension ${axis} of ${formatShape(x.shape)}`);
     shape[axis] = 1;
     const out = emptyLike(x, [...shape]);
     x.backend.reduce(op, current.dataRef(), outer, axisSize, inner, out.storage.ref);

@@ -167,17 +167,11 @@ for (const dtype of ["float32", "float64"] as const) {
 }
 
 for (const dtype of ["float32", "float64"] as const) {
-  test(`wasm min/prod reductions and logsumexp (composed of SIMD passes) match the TS backend, NaN and ±Infinity included (${dtype})`, () => {
+  test(`wasm logsumexp (composed of SIMD max, sub, exp and sum passes) matches the TS backend, NaN and ±Infinity included (${dtype})`, () => {
     const mixed = values(4 * 251, 7);
-    mixed.fill(Number.NEGATIVE_INFINITY, 251, 502); // a whole row of −∞ for logsumexp
+    mixed.fill(Number.NEGATIVE_INFINITY, 251, 502); // a whole row of −∞
     const [x, xj] = both(mixed, dtype);
     for (const [outer, axis, inner] of [[4, 251, 1], [1, 4, 251], [2, 2, 251]] as const) {
-      for (const op of ["min", "prod"] as const) {
-        const [out, outj] = [wasm.allocate(outer * inner, dtype), js.allocate(outer * inner, dtype)];
-        wasm.reduce(op, x, outer, axis, inner, out);
-        js.reduce(op, xj, outer, axis, inner, outj);
-        same(wasm.read(out), js.read(outj), `${op} [${outer}, ${axis}, ${inner}] ${dtype}`);
-      }
       const [out, outj] = [wasm.allocate(outer * inner, dtype), js.allocate(outer * inner, dtype)];
       wasm.logsumexp(x, outer, axis, inner, out);
       js.logsumexp(xj, outer, axis, inner, outj);

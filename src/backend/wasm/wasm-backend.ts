@@ -153,14 +153,12 @@ export class WasmBackend implements Backend {
     arena.take(ptrX, arrayOfReal(out));
   }
   reduce(op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
-    // the WebAssembly kernel knows sum (0) and max (1) of floats; min, prod and integers run in TypeScript
-    const code = op === "sum" ? 0 : op === "max" ? 1 : -1;
-    if (x.size <= SMALL || code < 0 || !isReal(x)) return this.js.reduce(op, x, outer, axisSize, inner, out);
+    if (x.size <= SMALL || !isReal(x)) return this.js.reduce(op, x, outer, axisSize, inner, out);
     const arena = this.begin();
     const ptrX = arena.put(arrayOfReal(x));
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     const row = arena.allocate(inner * 8);
-    (out.dtype === "float64" ? this.k.reduceF64 : this.k.reduceF32)(code, ptrX, outer, axisSize, inner, ptrOut, row);
+    (out.dtype === "float64" ? this.k.reduceF64 : this.k.reduceF32)(op === "sum" ? 0 : 1, ptrX, outer, axisSize, inner, ptrOut, row);
     arena.take(ptrOut, arrayOfReal(out));
   }
   argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
