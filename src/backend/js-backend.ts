@@ -1,12 +1,12 @@
 import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp } from "./backend.js";
 import { JsBuffer, arrayOf, newArray, type FloatArray } from "./js-buffer.js";
-import { axpbyKernel, binaryKernel, clampKernel, copyStridedKernel, unaryKernel } from "./js-elementwise.js";
-import { matmulKernel } from "./js-matmul.js";
-import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel } from "./js-reduce.js";
 import { reduceWithIndexKernel } from "./js-reduce-with-index.js";
 import { scanKernel } from "./js-scan.js";
 import { sortKernel } from "./js-sort.js";
 import { logsumexpKernel, varianceKernel } from "./js-statistics.js";
+import { axpbyKernel, binaryKernel, clampKernel, copyStridedKernel, unaryKernel } from "./js-elementwise.js";
+import { matmulKernel } from "./js-matmul.js";
+import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel } from "./js-reduce.js";
 import type { DType } from "../tensor/dtype.js";
 
 function isContiguous(view: StridedRef, shape: readonly number[]): boolean {

@@ -8,11 +8,6 @@ import { Storage } from "./storage.js";
 import * as unary from "../ops/unary.js";
 import * as binary from "../ops/binary.js";
 import * as reduce from "../ops/reduce.js";
-import * as movement from "../ops/movement.js";
-import { matmul } from "../ops/matmul.js";
-import { gather } from "../ops/gather.js";
-import { logSoftmax, softmax } from "../ops/softmax.js";
-import * as inPlace from "../ops/in-place.js";
 import type { Dims } from "../ops/reduce.js";
 import { argmin, extremeAlongDim, extremeOverDims } from "../ops/min-max.js";
 import type { ValuesAndIndices } from "../ops/values-and-indices.js";
@@ -26,6 +21,11 @@ import { argsort, sort, topk } from "../ops/sort.js";
 import { bernoulli, type SamplingOptions } from "../ops/bernoulli.js";
 import { multinomial } from "../ops/multinomial.js";
 import { normalInPlace, uniformInPlace } from "../ops/random-fill.js";
+import * as movement from "../ops/movement.js";
+import { matmul } from "../ops/matmul.js";
+import { gather } from "../ops/gather.js";
+import { logSoftmax, softmax } from "../ops/softmax.js";
+import * as inPlace from "../ops/in-place.js";
 
 /** A number, or a tensor; the other operand of arithmetic methods. */
 export type Operand = Tensor | number;
