@@ -8,7 +8,7 @@ import { record } from "../autograd/grad-fn.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { formatShape, normalizeDim, sizeOf } from "../tensor/shape.js";
 import { emptyLike } from "./operand.js";
-import { indicator } from "./binary.js";
+import { indicator, rsub } from "./binary.js";
 import { expand, reshape } from "./movement.js";
 import { finalShape, keptShape, reduceAxes, resolveDims, sum, type Dims } from "./reduce.js";
 import { axisLayout } from "./reduce-layout.js";
@@ -34,15 +34,23 @@ function extremeValues(op: Extreme, x: Tensor, axes: readonly number[]): Tensor 
   return values;
 }
 
-/** `amax`/`amin` over `dim` (one, a list or all); also `max()`/`min()` with no dim. */
+/**
+ * `amax`/`amin` over `dim` (one, a list or all); also `max()`/`min()` with no dim (`name` "max"
+ * or "min"), whose gradient goes to the NaN elements when the result is NaN, as PyTorch's max();
+ * PyTorch's amax compares plainly, so no element wins and its gradient is NaN (0/0) there.
+ */
 export function extremeOverDims(op: Extreme, name: string, x: Tensor, dim: Dims, keepdim: boolean): Tensor {
   const axes = resolveDims(name, x, dim);
   checkNotEmpty(name, x, axes);
   const kept = extremeValues(op, x, axes);
   const out = reshape(kept.detach(), finalShape(x, axes, keepdim));
   // d max/dx_i = 1 at the maximum; on ties PyTorch splits it evenly: dy · [x_i = max] / #ties
+  const nanWins = name === "max" || name === "min";
   return record(out, name, [x], (dy) => {
-    const winners = indicator("eq", x.detach(), expand(kept, x.shape)); // 1 or 0 in x's dtype
+    const xd = x.detach();
+    const best = expand(kept, x.shape);
+    let winners = indicator("eq", xd, best); // 1 or 0 in x's dtype
+    if (nanWins) winners = winners.add(rsub(1, indicator("eq", xd, xd)).mul(rsub(1, indicator("eq", best, best))));
     const count = sum(winners, axes, true);
     return [expand(reshape(dy, kept.shape), x.shape).mul(winners).div(count)];
   });

@@ -21,9 +21,12 @@ export function norm(x: Tensor, p: number, dim: Dims, keepdim: boolean): Tensor 
     if (p === 1) return [grad.mul(xd.sign())];
     // ‖x‖₂ = √Σx_i²: d/dx_i = x_i / ‖x‖₂, taken as 0 where the norm is 0 (PyTorch's subgradient)
     if (p === 2) return [grad.mul(xd).div(value.add(indicator("eq", value, 0)))]; // x_i = 0 wherever the norm is: 0/1
-    // ‖x‖∞ = max|x_i|: d/dx_i = sign(x_i) at the maxima, shared evenly among ties (as PyTorch)
+    // ‖x‖∞ = max|x_i|: d/dx_i = sign(x_i) at the maxima, shared evenly among ties (as PyTorch);
+    // a NaN norm equals no element, and PyTorch's gradient is then 0: the count is at least 1,
+    // and the sign is taken as [x > 0] − [x < 0], 0 at NaN (sign() keeps NaN)
     const winners = indicator("eq", magnitude, value);
-    return [grad.mul(xd.sign()).mul(winners).div(sum(winners, axes, true))];
+    const direction = indicator("gt", xd, 0).sub(indicator("lt", xd, 0));
+    return [grad.mul(direction).mul(winners).div(sum(winners, axes, true).clamp(1))];
   });
 }
 
