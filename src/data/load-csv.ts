@@ -17,6 +17,8 @@ export interface CsvData {
   y?: Tensor;
   /** Header names of the columns in `x`. */
   columns: string[];
+  /** When the label column holds names (setosa, versicolor, …): the names in sorted order; `y` holds indices into it. */
+  classNames?: string[];
 }
 
 function splitLine(line: string): string[] {
@@ -32,8 +34,20 @@ function resolveLabel(labelColumn: string | number | undefined, header: string[]
   return index;
 }
 
-/** Parses the rows after the header into one flat array, checking every cell is a number. */
-function parseRows(lines: string[], header: string[], source: string): number[] {
+/** A label column holding any non-number: its distinct names, sorted (sklearn's LabelEncoder order); else null. */
+function labelNames(lines: string[], label: number): string[] | null {
+  if (label < 0) return null;
+  const names = new Set<string>();
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i]!.trim() === "") continue;
+    const cell = splitLine(lines[i]!)[label];
+    if (cell !== undefined && cell !== "") names.add(cell);
+  }
+  return [...names].some((name) => !Number.isFinite(Number(name))) ? [...names].sort() : null;
+}
+
+/** Parses the rows after the header into one flat array, checking every cell is a number (or a label name). */
+function parseRows(lines: string[], header: string[], source: string, label = -1, classNames: readonly string[] | null = null): number[] {
   const values: number[] = [];
   for (let i = 1; i < lines.length; i++) {
     if (lines[i]!.trim() === "") continue;
@@ -42,7 +56,7 @@ function parseRows(lines: string[], header: string[], source: string): number[] 
       throw new Error(`loadCsv: ${source}: line ${i + 1} has ${cells.length} fields, expected ${header.length} (${header.join(",")})`);
     }
     cells.forEach((cell, column) => {
-      const value = cell === "" ? NaN : Number(cell);
+      const value = cell === "" ? NaN : column === label && classNames !== null ? classNames.indexOf(cell) : Number(cell);
       if (!Number.isFinite(value)) {
         throw new Error(`loadCsv: ${source}: line ${i + 1}, column ${column + 1} (${JSON.stringify(header[column])}): ${JSON.stringify(cell)} is not a number`);
       }
@@ -55,7 +69,9 @@ function parseRows(lines: string[], header: string[], source: string): number[] 
 /**
  * Reads a numeric CSV file with a header line — from a path, or from the text itself (anything
  * containing a line break is taken as the text). A row that is short, long or holds a
- * non-number is an error naming its line and column. Cells are split at every comma: quotes
+ * non-number is an error naming its line and column — except in a label column of names
+ * (`setosa`, `versicolor`, …), whose sorted distinct names become `classNames` and `y` their
+ * indices. Cells are split at every comma: quotes
  * around a name or number are dropped, but a quoted cell containing a comma is not supported.
  *
  * @example
@@ -63,6 +79,8 @@ function parseRows(lines: string[], header: string[], source: string): number[] 
  * import { data } from "nabla";
  * const { x, y, columns } = data.loadCsv("a,b,label\n1,2,0\n3,4,1\n", { labelColumn: "label" });
  * console.log(x.toArray(), y.toArray(), columns); // [[1, 2], [3, 4]] [0, 1] ["a", "b"]
+ * const iris = data.loadCsv("petal,species\n1.4,setosa\n4.7,versicolor\n1.3,setosa\n", { labelColumn: "species" });
+ * console.log(iris.y.toArray(), iris.classNames); // [0, 1, 0] ["setosa", "versicolor"]
  * ```
  */
 export function loadCsv(pathOrText: string, options: LoadCsvOptions & { labelColumn: string | number }): CsvData & { y: Tensor };
@@ -75,7 +93,8 @@ export function loadCsv(pathOrText: string, options: LoadCsvOptions = {}): CsvDa
   if (lines[0]!.trim() === "") throw new Error(`loadCsv: ${source}: line 1 must be a header naming the columns, found an empty line`);
   const header = splitLine(lines[0]!);
   const label = resolveLabel(options.labelColumn, header, source);
-  const values = parseRows(lines, header, source);
+  const classNames = labelNames(lines, label);
+  const values = parseRows(lines, header, source, label, classNames);
   const rows = values.length / header.length;
   const width = header.length - (label >= 0 ? 1 : 0);
   const features = new Float64Array(rows * width);
@@ -89,5 +108,6 @@ export function loadCsv(pathOrText: string, options: LoadCsvOptions = {}): CsvDa
   const dtype = options.dtype ?? "float32";
   const result: CsvData = { x: tensor(features, { shape: [rows, width], dtype }), columns: header.filter((_, c) => c !== label) };
   if (label >= 0) result.y = tensor(labels, { dtype });
+  if (classNames !== null) result.classNames = classNames;
   return result;
 }

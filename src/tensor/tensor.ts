@@ -5,6 +5,7 @@ import type { GradFn } from "../autograd/grad-fn.js";
 import { isFloatingPoint, type DType } from "./dtype.js";
 import { contiguousStrides, formatShape, sizeOf, type Shape } from "./shape.js";
 import { Storage } from "./storage.js";
+import { formatTensorText, inspectCustom } from "./format-tensor.js";
 import * as unary from "../ops/unary.js";
 import * as binary from "../ops/binary.js";
 import * as reduce from "../ops/reduce.js";
@@ -129,9 +130,14 @@ export class Tensor extends TensorMath {
 
   /**
    * Computes gradients of this tensor with respect to every leaf that requires them.
-   * A scalar needs no `gradient`; otherwise pass dL/d(this) of the same shape.
+   * A scalar needs no `gradient`; otherwise pass dL/d(this) of the same shape. Options may
+   * come first when there is no gradient: `loss.backward({ retainGraph: true })`.
    */
-  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
+  backward(gradient?: Tensor | BackwardOptions, options: BackwardOptions = {}): void {
+    if (gradient !== undefined && !(gradient instanceof Tensor)) {
+      if (gradient === null || typeof gradient !== "object") throw new Error(`backward: the first argument must be a gradient tensor or options like { retainGraph: true }, got ${String(gradient)}`);
+      return this.backward(undefined, gradient);
+    }
     let seed = gradient;
     if (seed === undefined) {
       if (this.size !== 1) {
@@ -181,8 +187,13 @@ export class Tensor extends TensorMath {
     };
     return build(0, 0);
   }
+  /** The values as PyTorch prints them (`tensor([1.5000, 2.0000], requiresGrad=true)`); see `setPrintOptions`. */
   override toString(): string {
-    return `tensor(${JSON.stringify(this.toArray())}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ", requiresGrad" : ""})`;
+    return formatTensorText(this);
+  }
+  /** What `console.log(t)` shows in Node: the same as `toString()`. */
+  [inspectCustom](): string {
+    return formatTensorText(this);
   }
 
   /** Overwrites this tensor's values with `source` (same shape), outside the graph; returns this. */
