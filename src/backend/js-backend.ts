@@ -6,17 +6,10 @@ import { sortKernel } from "./js-sort.js";
 import { logsumexpKernel, varianceKernel } from "./js-statistics.js";
 import { axpbyKernel, binaryKernel, clampKernel, copyStridedKernel, unaryKernel } from "./js-elementwise.js";
 import { matmulKernel } from "./js-matmul.js";
-import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel } from "./js-reduce.js";
+import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel, scatterKernel } from "./js-reduce.js";
+import { copyIntoKernel, whereKernel } from "./js-movement.js";
+import { isContiguous } from "./strides.js";
 import type { DType } from "../tensor/dtype.js";
-
-function isContiguous(view: StridedRef, shape: readonly number[]): boolean {
-  let expected = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d] !== 1 && view.strides[d] !== expected) return false;
-    expected *= shape[d]!;
-  }
-  return true;
-}
 
 function isScalar(view: StridedRef): boolean {
   return view.strides.every((s) => s === 0);
@@ -46,8 +39,12 @@ export class JsBackend implements Backend {
     else data.set(values);
     return new JsBuffer(data, dtype);
   }
+  readonly readsSynchronously = true;
   read(ref: DataRef): FloatArray {
     return arrayOf(ref).slice();
+  }
+  readAsync(ref: DataRef): Promise<FloatArray> {
+    return Promise.resolve(this.read(ref));
   }
   free(): void {
     // typed arrays are reclaimed by the garbage collector
@@ -63,6 +60,15 @@ export class JsBackend implements Backend {
   }
   copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void {
     copyStridedKernel(arrayOf(x.ref), x.offset, x.strides, shape, arrayOf(out));
+  }
+  copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void {
+    copyIntoKernel(arrayOf(x.ref), x.offset, x.strides, shape, arrayOf(out.ref), out.offset, out.strides);
+  }
+  where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void {
+    // a number becomes one value read through zero strides (a plain typed array, no backend buffer)
+    const strided = (v: StridedRef | number) =>
+      typeof v === "number" ? { data: Float64Array.of(v), offset: 0, strides: shape.map(() => 0) } : { data: arrayOf(v.ref), offset: v.offset, strides: v.strides };
+    whereKernel(strided(cond), strided(a), strided(b), shape, arrayOf(out));
   }
   unary(op: UnaryOp, x: DataRef, out: DataRef, alpha = 0, beta = 0): void {
     unaryKernel(op, arrayOf(x), arrayOf(out), alpha, beta);
@@ -115,6 +121,9 @@ export class JsBackend implements Backend {
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     gatherKernel(arrayOf(x), arrayOf(index), outer, axisSize, indexAxis, inner, arrayOf(out));
   }
+  scatter(src: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
+    scatterKernel(arrayOf(src), arrayOf(index), outer, axisSize, indexAxis, inner, arrayOf(out));
+  }
   scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     scatterAddKernel(arrayOf(dy), arrayOf(index), outer, axisSize, indexAxis, inner, arrayOf(out));
   }
@@ -123,7 +132,7 @@ export class JsBackend implements Backend {
   private flatOperand(view: StridedRef, shape: readonly number[]): [FloatArray, number, number] {
     const data = arrayOf(view.ref);
     if (isScalar(view)) return [data, view.offset, 0];
-    if (isContiguous(view, shape)) return [data, view.offset, 1];
+    if (isContiguous(shape, view.strides)) return [data, view.offset, 1];
     let size = 1;
     for (const s of shape) size *= s;
     const dense = newArray(size, view.ref.dtype);

@@ -1,10 +1,11 @@
 import type { Backend, DataArray, DataRef, StridedRef } from "../backend/backend.js";
 import { activeBackend } from "../backend/registry.js";
+import { isContiguous } from "../backend/strides.js";
 import { runBackward, type BackwardOptions } from "../autograd/backward.js";
 import type { GradFn } from "../autograd/grad-fn.js";
 import { isFloatingPoint, type DType } from "./dtype.js";
 import { contiguousStrides, formatShape, sizeOf, type Shape } from "./shape.js";
-import { Storage } from "./storage.js";
+import { Storage, checkCurrent } from "./storage.js";
 import { formatTensorText, inspectCustom } from "./format-tensor.js";
 import * as unary from "../ops/unary.js";
 import * as binary from "../ops/binary.js";
@@ -27,6 +28,11 @@ import { matmul } from "../ops/matmul.js";
 import { gather } from "../ops/gather.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
 import * as inPlace from "../ops/in-place.js";
+import * as slicing from "../ops/slicing.js";
+import * as join from "../ops/join.js";
+import * as rearrange from "../ops/rearrange.js";
+import * as indexed from "../ops/gather.js";
+import { maskedFill, where } from "../ops/where.js";
 import { TensorMath } from "./tensor-math.js";
 
 /** A number, or a tensor; the other operand of arithmetic methods. */
@@ -39,6 +45,8 @@ export type NestedArray = number | boolean | NestedArray[];
  * it, so {@link Tensor.backward} can compute gradients by reverse-mode automatic differentiation.
  * Create tensors with `tensor`, `zeros`, `randn` …; every method returns a new tensor, except the
  * in-place ones whose names end in `_` (`copy_`, `add_` …), which change this tensor outside the graph.
+ * Views (`view`, `transpose`, `narrow`, `index` …) are new tensors sharing this one's storage, as
+ * in PyTorch: an in-place change through a view shows here.
  *
  * @example
  * ```ts
@@ -64,7 +72,10 @@ export class Tensor extends TensorMath {
   /** @internal */
   readonly offset: number;
 
-  /** @internal Use the creation functions (`tensor`, `zeros`, …). */
+  /**
+   * Not for users: create tensors with `tensor`, `zeros`, `randn` … The constructor stays in the
+   * published types (stripping it would declare a no-argument `new Tensor()`).
+   */
   constructor(storage: Storage, shape: Shape, strides?: readonly number[], offset = 0) {
     super();
     this.storage = storage;
@@ -109,22 +120,16 @@ export class Tensor extends TensorMath {
   }
   /** @internal */
   get isContiguous(): boolean {
-    if (this.offset !== 0 || this.storage.ref.size !== this.size) return false;
-    // the strides contiguousStrides would give, checked innermost first without building them
-    let expected = 1;
-    for (let d = this.shape.length - 1; d >= 0; d--) {
-      const extent = this.shape[d]!;
-      if (extent !== 1 && this.strides[d] !== expected) return false;
-      expected *= extent;
-    }
-    return true;
+    return this.offset === 0 && this.storage.ref.size === this.size && isContiguous(this.shape, this.strides);
   }
-  /** @internal */
-  view(): StridedRef {
+  /** @internal This tensor's buffer, offset and strides, as kernels read it (not PyTorch's `view`, which reshapes). */
+  stridedRef(): StridedRef {
+    if (this.storage.staleFor !== null) checkCurrent(this.storage, this.describe());
     return { ref: this.storage.ref, offset: this.offset, strides: this.strides };
   }
   /** @internal The data as a contiguous buffer (a copy only when this is a strided view). */
   dataRef(): DataRef {
+    if (this.storage.staleFor !== null) checkCurrent(this.storage, this.describe());
     return this.isContiguous ? this.storage.ref : movement.contiguous(this).storage.ref;
   }
 
@@ -165,35 +170,78 @@ export class Tensor extends TensorMath {
   detach(): Tensor {
     return new Tensor(this.storage, this.shape, this.strides, this.offset);
   }
-  /** The single value of a one-element tensor (a bool as 1 or 0). */
+  /**
+   * The single value of a one-element tensor (a bool as 1 or 0). Synchronous: on a backend that
+   * reads asynchronously (a GPU) it throws; use `(await t.data())[0]` there.
+   */
   item(): number {
     if (this.size !== 1) throw new Error(`item: only one-element tensors can be converted to a number; this tensor has shape ${formatShape(this.shape)}`);
-    return this.backend.read(this.dataRef())[0]!;
+    return this.readNow("item", "(await t.data())[0]")[0]!;
   }
-  /** A flat copy of the data in row-major order. */
+  /** A flat copy of the data in row-major order (synchronous; `await t.data()` works on every backend). */
   toTypedArray(): DataArray {
-    return this.backend.read(this.dataRef());
+    return this.readNow("toTypedArray", "await t.data()");
   }
-  /** The values as nested arrays (a number for a 0-d tensor; booleans for a bool tensor). */
+  /**
+   * The values as nested arrays, a number for a 0-d tensor, booleans for a bool tensor
+   * (synchronous; `await t.array()` works on every backend).
+   */
   toArray(): NestedArray {
-    const flat = this.toTypedArray();
-    const bool = this.dtype === "bool";
-    const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.ndim) return bool ? flat[offset] === 1 : flat[offset]!;
-      const stride = sizeOf(this.shape.slice(dim + 1));
-      const out: NestedArray[] = [];
-      for (let i = 0; i < this.shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));
-      return out;
-    };
-    return build(0, 0);
+    return nest(this.readNow("toArray", "await t.array()"), this.shape, this.dtype === "bool");
+  }
+  /**
+   * A flat copy of the data in row-major order, once every op before this call has computed
+   * it: works on every backend, including those that cannot read synchronously (a GPU).
+   *
+   * @example
+   * ```ts
+   * import { tensor } from "nabla";
+   * const x = tensor([[1, 2], [3, 4]]);
+   * const values = await x.mul(2).data(); // a Float32Array
+   * console.log(Array.from(values)); // [2, 4, 6, 8]
+   * ```
+   */
+  async data(): Promise<DataArray> {
+    return this.backend.readAsync(this.dataRef());
+  }
+  /**
+   * The values as nested arrays (a number for a 0-d tensor; booleans for a bool tensor), read
+   * as {@link Tensor.data} reads them: works on every backend.
+   *
+   * @example
+   * ```ts
+   * import { tensor } from "nabla";
+   * const x = tensor([[1, 2], [3, 4]]);
+   * console.log(await x.t().array()); // [[1, 3], [2, 4]]
+   * ```
+   */
+  async array(): Promise<NestedArray> {
+    return nest(await this.data(), this.shape, this.dtype === "bool");
+  }
+  /** "a float32 [2,3] tensor", "an int32 [4] tensor", for errors. */
+  private describe(): string {
+    return `${this.dtype.startsWith("int") ? "an" : "a"} ${this.dtype} ${formatShape(this.shape)} tensor`;
+  }
+  /** The data, synchronously, or an error naming `method` and the async call to use instead. */
+  private readNow(method: string, instead: string): DataArray {
+    const backend = this.backend;
+    if (!backend.readsSynchronously) {
+      throw new Error(`${method}: the ${backend.name} backend reads tensor data asynchronously; use ${instead} instead`);
+    }
+    return backend.read(this.dataRef());
   }
   /** The values as PyTorch prints them (`tensor([1.5000, 2.0000], requiresGrad=true)`); see `setPrintOptions`. */
   override toString(): string {
-    return formatTensorText(this);
+    return this.printed();
   }
   /** What `console.log(t)` shows in Node: the same as `toString()`. */
   [inspectCustom](): string {
-    return formatTensorText(this);
+    return this.printed();
+  }
+  /** The formatted values, or a placeholder where reading them would have to wait for a device. */
+  private printed(): string {
+    if (this.backend.readsSynchronously) return formatTensorText(this);
+    return `tensor(<on ${this.backend.name}: await t.array()>, shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ", requiresGrad=true" : ""})`;
   }
 
   /** Overwrites this tensor's values with `source` (same shape), outside the graph; returns this. */
@@ -224,7 +272,7 @@ export class Tensor extends TensorMath {
   clone(): Tensor {
     return movement.clone(this);
   }
-  /** @internal A tensor whose data is laid out contiguously (this one if it already is). */
+  /** This tensor if its elements are laid out contiguously, else a contiguous copy (differentiable). */
   contiguous(): Tensor {
     return this.isContiguous ? this : movement.contiguous(this);
   }
@@ -268,7 +316,10 @@ export class Tensor extends TensorMath {
   sigmoid(): Tensor { return unary.sigmoid(this); }
   tanh(): Tensor { return unary.tanh(this); }
   square(): Tensor { return binary.mul(this, this); }
-  /** Limits values to [min, max]; either bound may be left out (not both, as in PyTorch). */
+  /**
+   * Limits values to [min, max]; either bound may be left out (not both, as in PyTorch). As in
+   * PyTorch, min > max sets every element to max (NaN stays NaN).
+   */
   clamp(min?: number | null, max?: number | null): Tensor {
     if ((min ?? null) === null && (max ?? null) === null) throw new Error("clamp: at least one of min and max must be given");
     return unary.clamp(this, min ?? -Infinity, max ?? Infinity);
@@ -524,6 +575,62 @@ export class Tensor extends TensorMath {
   /** Transpose of a matrix (a 0-d or 1-d tensor is returned as is). */
   t(): Tensor { return this.ndim < 2 ? this : movement.transpose(this, 0, 1); }
   unsqueeze(dim: number): Tensor { return movement.unsqueeze(this, dim); }
-  squeeze(dim?: number): Tensor { return movement.squeeze(this, dim); }
+  squeeze(dim?: number | readonly number[]): Tensor { return movement.squeeze(this, dim); }
   gather(dim: number, index: Tensor | NestedArray): Tensor { return gather(this, dim, index); }
+
+  // Views and shape ops, PyTorch's semantics; the functions behind them (src/ops/movement.ts,
+  // slicing.ts, join.ts, rearrange.ts, gather.ts, where.ts) document each with an example.
+  // Views share this tensor's storage: an in-place write through one shows here.
+  /** The same data in `shape` as a view, never a copy; data whose strides cannot express `shape` is an error (use `reshape`). */
+  view(shape: readonly number[]): Tensor { return movement.view(this, shape); }
+  /** Splits axis `dim` into `sizes` (one may be -1), a view. */
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return movement.unflatten(this, dim, sizes); }
+  /** `length` elements of axis `dim` from `start`, a view. */
+  narrow(dim: number, start: number, length: number): Tensor { return slicing.narrow(this, dim, start, length); }
+  /** Position `index` of axis `dim`, that axis removed, a view. */
+  select(dim: number, index: number): Tensor { return slicing.select(this, dim, index); }
+  /** Python's `start:end:step` along `dim` (step > 0), a view. */
+  slice(dim: number, start: number | null = null, end: number | null = null, step = 1): Tensor { return slicing.slice(this, dim, start, end, step); }
+  /** Basic indexing as a view: Python's `x[1, 1:3, ..., None]` is `x.index(1, "1:3", "...", null)`. */
+  index(...items: slicing.IndexItem[]): Tensor { return slicing.index(this, items); }
+  /** Views of consecutive parts along `dim`: each `splitSize` long, or the listed sizes. */
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] { return join.split(this, splitSize, dim); }
+  /** At most `chunks` views of ⌈size / chunks⌉ along `dim`. */
+  chunk(chunks: number, dim = 0): Tensor[] { return join.chunk(this, chunks, dim); }
+  /** The slices along `dim`, that axis removed (views). */
+  unbind(dim = 0): Tensor[] { return join.unbind(this, dim); }
+  /** The order of elements reversed along `dims` (a copy). */
+  flip(dims: number | readonly number[]): Tensor { return rearrange.flip(this, dims); }
+  /** Elements shifted by `shifts` along `dims`, wrapping around (the flattened tensor without `dims`). */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor { return rearrange.roll(this, shifts, dims); }
+  /** This tensor tiled `sizes[i]` times along each axis (PyTorch's `repeat`). */
+  repeat(sizes: readonly number[]): Tensor { return rearrange.repeat(this, sizes); }
+  /** `repeat` with `dims` padded by leading 1s (PyTorch's `tile`). */
+  tile(dims: readonly number[]): Tensor { return rearrange.tile(this, dims); }
+  /** The lower triangle of the last two axes (column − row ≤ `diagonal`), zeros above. */
+  tril(diagonal = 0): Tensor { return rearrange.tril(this, diagonal); }
+  /** The upper triangle of the last two axes (column − row ≥ `diagonal`), zeros below. */
+  triu(diagonal = 0): Tensor { return rearrange.triu(this, diagonal); }
+  /** This tensor where `condition` holds, else `other` (PyTorch's `x.where(condition, y)`). */
+  where(condition: Tensor, other: Operand): Tensor { return where(condition, this, other); }
+  /** This tensor with `value` where `mask` holds (PyTorch's `masked_fill`). */
+  maskedFill(mask: Tensor, value: Operand): Tensor { return maskedFill(this, mask, value); }
+  /** The entries of axis `dim` at the positions of a 1-d `index` (PyTorch's `index_select`). */
+  indexSelect(dim: number, index: Tensor | readonly number[]): Tensor { return indexed.indexSelect(this, dim, index); }
+  /** A copy with `src` written at `index` along `dim` (PyTorch's out-of-place `scatter`). */
+  scatter(dim: number, index: Tensor | NestedArray, src: Tensor | number): Tensor { return indexed.scatter(this, dim, index, src); }
+  /** A copy with `src` added at `index` along `dim` (PyTorch's `scatter_add`). */
+  scatterAdd(dim: number, index: Tensor | NestedArray, src: Tensor): Tensor { return indexed.scatterAdd(this, dim, index, src); }
+}
+
+/** Row-major `flat` values as nested arrays of `shape` (a number, or a boolean, for a 0-d shape). */
+function nest(flat: DataArray, shape: readonly number[], bool: boolean): NestedArray {
+  const build = (dim: number, offset: number): NestedArray => {
+    if (dim === shape.length) return bool ? flat[offset] === 1 : flat[offset]!;
+    const stride = sizeOf(shape.slice(dim + 1));
+    const out: NestedArray[] = [];
+    for (let i = 0; i < shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));
+    return out;
+  };
+  return build(0, 0);
 }

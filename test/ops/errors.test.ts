@@ -36,9 +36,10 @@ const cases: [string, () => unknown, RegExp][] = [
   ["gather NaN", () => zeros([2, 3]).gather(1, tensor([[0], [NaN]])), /^gather: index NaN at position 1 is not an integer$/],
   ["gather range", () => zeros([2, 3]).gather(1, [[3], [0]]), /^gather: index 3 at position 0 is out of range \[0, 3\)$/],
   ["gather negative", () => zeros([2, 3]).gather(0, [[-1, 0, 0]]), /^gather: index -1 at position 0 is out of range \[0, 2\)$/],
-  ["gather index shape", () => zeros([2, 3]).gather(1, [[1]]), /^gather: index of shape \[1,1\] must match input \[2,3\] in every dim but 1$/],
+  ["gather index larger", () => zeros([2, 3]).gather(1, [[1], [1], [0]]), /^gather: index \[3,1\] is larger than the input \[2,3\] in dim 0 \(it may only be smaller, except in dim 1\)$/],
+  ["gather index dims", () => zeros([2, 3]).gather(1, [1]), /^gather: index \[1\] must have as many dims as the input \[2,3\]$/],
   ["gather dim", () => zeros([2, 3]).gather(2, [[1], [0]]), /^gather: dim 2 is out of range/],
-  ["clamp bounds", () => zeros([2]).clamp(1, 0), /^clamp: invalid bounds min=1, max=0$/],
+  ["clamp with a NaN bound", () => zeros([2]).clamp(Number.NaN, 0), /^clamp: invalid bounds min=NaN, max=0 \(a bound is NaN\)$/],
   ["clamp without bounds", () => zeros([2]).clamp(), /^clamp: at least one of min and max must be given$/],
   ["clamp with null bounds", () => zeros([2]).clamp(null, null), /^clamp: at least one of min and max must be given$/],
 ];

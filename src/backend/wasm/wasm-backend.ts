@@ -6,7 +6,8 @@ import { copyStridedKernel } from "../js-elementwise.js";
 import { instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
-import { collapseAxes, isDense, twoLoops } from "./wasm-strided.js";
+import { collapseAxes, twoLoops } from "./wasm-strided.js";
+import { contiguousStrides, isContiguous } from "../strides.js";
 import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
 
 // Opcodes from the table of ops, as scripts/build-wasm.mjs numbers them for assembly/opcodes.ts.
@@ -111,8 +112,12 @@ export class WasmBackend implements Backend {
   fromValues(values: ArrayLike<number>, dtype: DType): DataRef {
     return this.js.fromValues(values, dtype);
   }
+  readonly readsSynchronously = true;
   read(ref: DataRef): FloatArray {
     return this.js.read(ref);
+  }
+  readAsync(ref: DataRef): Promise<FloatArray> {
+    return this.js.readAsync(ref);
   }
   free(): void {
     // typed arrays are reclaimed by the garbage collector
@@ -131,6 +136,13 @@ export class WasmBackend implements Backend {
       return;
     }
     this.js.copyStrided(x, shape, out);
+  }
+  // strided writes and selections only move values: the TS kernels, as for copyStrided
+  copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void {
+    this.js.copyInto(x, shape, out);
+  }
+  where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void {
+    this.js.where(cond, a, b, shape, out);
   }
 
   unary(op: UnaryOp, x: DataRef, out: DataRef, alpha = 0, beta = 0): void {
@@ -162,11 +174,18 @@ export class WasmBackend implements Backend {
     const arena = this.begin();
     const dataA = arrayOfReal(left.ref);
     const dataB = arrayOfReal(right.ref);
-    const ptrA = arena.put(dataA);
-    const ptrB = dataB === dataA ? ptrA : arena.put(dataB);
+    // only the elements each view reaches: a slice of a large tensor must not copy all of it
+    const [loA, hiA] = span(left, shape);
+    const [loB, hiB] = span(right, shape);
+    const shared = dataB === dataA;
+    const lo = shared ? Math.min(loA, loB) : loA;
+    const ptrA = arena.put(range(dataA, lo, shared ? Math.max(hiA, hiB) : hiA));
+    const ptrB = shared ? ptrA : arena.put(range(dataB, loB, hiB));
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     const bytes = elementBytes(out.dtype);
-    (out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32)(code, ptrA + left.offset * bytes, loops.sa0, loops.sa1, ptrB + right.offset * bytes, loops.sb0, loops.sb1, ptrOut, loops.n0, loops.n1);
+    const offsetA = left.offset - lo;
+    const offsetB = right.offset - (shared ? lo : loB);
+    (out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32)(code, ptrA + offsetA * bytes, loops.sa0, loops.sa1, ptrB + offsetB * bytes, loops.sb0, loops.sb1, ptrOut, loops.n0, loops.n1);
     arena.take(ptrOut, arrayOfReal(out));
   }
   binaryScalar(op: BinaryOp, a: StridedRef, s: number, scalarFirst: boolean, shape: readonly number[], out: DataRef): void {
@@ -320,6 +339,9 @@ export class WasmBackend implements Backend {
     (x.dtype === "float64" ? this.k.gatherF64 : this.k.gatherF32)(ptrX, ptrIndex, outer, axisSize, indexAxis, inner, ptrOut);
     arena.take(ptrOut, arrayOfReal(out));
   }
+  scatter(src: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
+    this.js.scatter(src, index, outer, axisSize, indexAxis, inner, out);
+  }
   scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     if (!isReal(dy)) return this.js.scatterAdd(dy, index, outer, axisSize, indexAxis, inner, out);
     const arena = this.begin();
@@ -344,19 +366,27 @@ export class WasmBackend implements Backend {
   }
   /** `view` unchanged if it is dense or one repeated value, else a dense copy. */
   private dense(view: StridedRef, shape: readonly number[]): StridedRef {
-    if (isDense(shape, view.strides) || view.strides.every((s) => s === 0)) return view;
+    if (isContiguous(shape, view.strides) || view.strides.every((s) => s === 0)) return view;
     const copy = this.js.allocate(shape.reduce((p, d) => p * d, 1), view.ref.dtype);
     copyStridedKernel(arrayOf(view.ref), view.offset, view.strides, shape, arrayOf(copy));
     return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
   }
 }
 
-function contiguousStrides(shape: readonly number[]): number[] {
-  const strides = shape.map(() => 0); // packed, not holey: see tensor/shape.ts
-  let step = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = step;
-    step *= shape[d]!;
-  }
-  return strides;
+/** data[lo, hi), without a new view object when that is all of it (the usual case). */
+function range(data: Float32Array | Float64Array, lo: number, hi: number): Float32Array | Float64Array {
+  return lo === 0 && hi === data.length ? data : data.subarray(lo, hi);
 }
+
+/** The range [lo, hi) of buffer indices a strided view of `shape` reads. */
+function span(view: StridedRef, shape: readonly number[]): [number, number] {
+  let lo = view.offset;
+  let hi = view.offset;
+  for (let d = 0; d < shape.length; d++) {
+    const reach = (shape[d]! - 1) * view.strides[d]!;
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  }
+  return [lo, hi + 1];
+}
+

@@ -1,6 +1,9 @@
 /** nabla.nn.functional: the stateless functions behind the layers and losses. */
 export { linear } from "./linear.js";
 export { dropout } from "./dropout.js";
+// PyTorch's F.pad and F.one_hot; also exported at the top level
+export { pad } from "../../ops/pad.js";
+export { oneHot } from "../../ops/one-hot.js";
 export { relu, sigmoid, tanh, softmax, logSoftmax, leakyRelu, elu, gelu, silu, softplus, hardtanh, logSigmoid } from "./activations.js";
 export { crossEntropy, nllLoss } from "./cross-entropy.js";
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits } from "./binary-cross-entropy.js";
