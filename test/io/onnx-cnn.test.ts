@@ -82,6 +82,9 @@ test("pooling: MaxPool2d (padding, dilation, ceilMode), AvgPool2d (countIncludeP
   await roundTrip(new nn.Sequential(new nn.MaxPool2d(2, { ceilMode: true })), [3, 7, 5]);
   await roundTrip(new nn.Sequential(new nn.AvgPool2d(3, { stride: 2, padding: 1 }), new nn.AvgPool2d(2, { padding: 1, countIncludePad: false })), [2, 8, 9]);
   await roundTrip(new nn.Sequential(new nn.AvgPool2d(2, { ceilMode: true })), [2, 5, 7]);
+  // ceilMode with padding, where PyTorch drops a last window that would start in the right padding
+  await roundTrip(new nn.Sequential(new nn.MaxPool2d(2, { padding: 1, ceilMode: true }), new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true })), [1, 5, 6]);
+  await roundTrip(new nn.Sequential(new nn.AvgPool2d(2, { padding: 1, ceilMode: true, countIncludePad: false })), [1, 5, 6]);
   await roundTrip(new nn.Sequential(new nn.Conv2d(3, 5, 3), new nn.ReLU(), new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(5, 2)), [3, 6, 6]);
   await roundTrip(new nn.Sequential(new nn.AdaptiveAvgPool2d([1, 1])), [3, 4, 2]);
 });
