@@ -4,14 +4,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 import "../helpers.js";
 import { assertClose } from "../helpers.js";
-import { io, tensor, type NestedArray } from "../../src/index.js";
+import { io, nn, tensor, manualSeed, type NestedArray } from "../../src/index.js";
 
 const PYTHON = "/usr/bin/python3";
 const SCRIPT = fileURLToPath(new URL("./torch_cnn_onnx.py", import.meta.url));
@@ -25,11 +25,25 @@ function skipReason(): string | false {
 const skip = skipReason();
 if (skip !== false) console.log(`# ${skip}`);
 
-test("torch.onnx.export's CNNs (Conv, BatchNormalization, MaxPool, AveragePool, GlobalAveragePool, Conv1d) and LayerNormalization import with PyTorch's outputs", { skip }, async () => {
+test("nabla's CNN files pass onnx.checker; torch.onnx.export's CNNs (Conv, BatchNormalization, MaxPool, AveragePool, GlobalAveragePool, Conv1d) and LayerNormalization import with PyTorch's outputs", { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "nabla-torch-cnn-"));
-  const result = spawnSync(PYTHON, [SCRIPT, dir], { encoding: "utf8", timeout: 120_000 });
+  // nabla's CNN and normalization exports, for onnx.checker
+  manualSeed(41);
+  const ours: [nn.Sequential, number[]][] = [
+    [new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: "same" }), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.MaxPool2d(2, { padding: 1, ceilMode: true }), new nn.AvgPool2d(2, { ceilMode: true }), new nn.Flatten(), new nn.LayerNorm(16), new nn.Linear(16, 2)), [1, 7, 7]],
+    [new nn.Sequential(new nn.Conv1d(2, 3, 4, { padding: "same" }), new nn.BatchNorm1d(3, { affine: false }), new nn.ReLU()), [2, 7]],
+    [new nn.Sequential(new nn.Conv2d(2, 4, 3, { stride: 2, dilation: 2, groups: 2, bias: false }), new nn.AdaptiveAvgPool2d(1), new nn.Flatten()), [2, 9, 9]],
+  ];
+  const files = ours.map(([model, inputShape], i) => {
+    const path = join(dir, `nabla-${i}.onnx`);
+    writeFileSync(path, io.exportOnnx(model, { inputShape }));
+    return path;
+  });
+  const result = spawnSync(PYTHON, [SCRIPT, dir, ...files], { encoding: "utf8", timeout: 120_000 });
   assert.equal(result.status, 0, `torch_cnn_onnx.py failed:\n${result.stderr}`);
-  const outputs = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as Record<string, { input: NestedArray; output: NestedArray }>;
+  const report = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as { torch: Record<string, { input: NestedArray; output: NestedArray }>; checked: string[] };
+  assert.deepEqual(report.checked, files, "nabla's CNN files pass onnx.checker");
+  const outputs = report.torch;
   const layers: Record<string, string[]> = {
     cnn: ["Conv2d", "ReLU", "BatchNorm2d", "MaxPool2d", "Conv2d", "ReLU", "AvgPool2d", "Flatten", "Linear"],
     gap: ["Conv2d", "Tanh", "AdaptiveAvgPool2d", "Flatten", "Linear"],

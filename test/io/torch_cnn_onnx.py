@@ -1,7 +1,9 @@
 """PyTorch's side of test/io/pytorch-cnn-onnx.test.ts: torch.onnx.export (opset 17, eval mode) of
 seeded CNNs and a normalization model, with PyTorch's outputs on fixed inputs.
 
-Usage: torch_cnn_onnx.py DIR   writes DIR/<name>.onnx and prints {name: {"input": ..., "output": ...}} as JSON.
+Usage: torch_cnn_onnx.py DIR [FILE.onnx ...]
+  writes DIR/<name>.onnx, runs onnx.checker (full check, with shape inference) on each FILE, and
+  prints {"torch": {name: {"input": ..., "output": ...}}, "checked": [FILE, ...]} as JSON.
 """
 import json
 import sys
@@ -48,7 +50,13 @@ def main():
                           dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, opset_version=17)
         with torch.no_grad():
             results[name] = {"input": x.tolist(), "output": model(x).tolist()}
-    print(json.dumps(results))
+    import onnx
+
+    checked = []
+    for path in sys.argv[2:]:
+        onnx.checker.check_model(onnx.load(path), full_check=True)
+        checked.append(path)
+    print(json.dumps({"torch": results, "checked": checked}))
 
 
 if __name__ == "__main__":

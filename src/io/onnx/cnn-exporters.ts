@@ -63,6 +63,16 @@ const exportConv: ModuleExporter = (module, input, graph, path) => {
   return { name: graph.node("Conv", path, inputs, attributes), shape: [input.shape[0]!, conv.outChannels, ...out] };
 };
 
+/**
+ * The ceil_mode to write. Where rounding up adds no window on any axis (PyTorch drops a last window
+ * that would start in the right padding), ceil_mode=0 is written: the same windows, and a shape
+ * that ONNX's older shape inference (before onnx 1.16 it did not drop that window) agrees with.
+ */
+function ceilAttribute(ceilMode: boolean, dims: number[], kernel: number[], stride: number[], padding: number[], dilation: number[]): 0 | 1 {
+  if (!ceilMode) return 0;
+  return dims.some((size, i) => windowCount(size, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, true) !== windowCount(size, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, false)) ? 1 : 0;
+}
+
 const exportMaxPool2d: ModuleExporter = (module, input, graph, path) => {
   const pool = module as MaxPool2d;
   const dims = spatialDims(module, path, input, 2, null);
@@ -72,7 +82,7 @@ const exportMaxPool2d: ModuleExporter = (module, input, graph, path) => {
   const dilation = pair(pool.dilation);
   const out = dims.map((size, i) => windowCount(size, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, pool.ceilMode));
   if (out.some((d) => d < 1)) fail(module, path, input, `the window is larger than the padded input`);
-  const attributes: Record<string, number | number[]> = { ceil_mode: pool.ceilMode ? 1 : 0, kernel_shape: kernel, pads: [...padding, ...padding], strides: stride };
+  const attributes: Record<string, number | number[]> = { ceil_mode: ceilAttribute(pool.ceilMode, dims, kernel, stride, padding, dilation), kernel_shape: kernel, pads: [...padding, ...padding], strides: stride };
   if (dilation.some((d) => d !== 1)) attributes.dilations = dilation;
   return { name: graph.node("MaxPool", path, [input.name], attributes), shape: [input.shape[0]!, input.shape[1]!, ...out] };
 };
@@ -86,7 +96,7 @@ const exportAvgPool2d: ModuleExporter = (module, input, graph, path) => {
   const padding = pair(pool.padding);
   const out = dims.map((size, i) => windowCount(size, kernel[i]!, stride[i]!, padding[i]!, 1, pool.ceilMode));
   if (out.some((d) => d < 1)) fail(module, path, input, `the window is larger than the padded input`);
-  const attributes = { ceil_mode: pool.ceilMode ? 1 : 0, count_include_pad: pool.countIncludePad ? 1 : 0, kernel_shape: kernel, pads: [...padding, ...padding], strides: stride };
+  const attributes = { ceil_mode: ceilAttribute(pool.ceilMode, dims, kernel, stride, padding, [1, 1]), count_include_pad: pool.countIncludePad ? 1 : 0, kernel_shape: kernel, pads: [...padding, ...padding], strides: stride };
   return { name: graph.node("AveragePool", path, [input.name], attributes), shape: [input.shape[0]!, input.shape[1]!, ...out] };
 };
 
