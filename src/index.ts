@@ -24,6 +24,12 @@ export { jacobian } from "./autograd/jacobian.js";
 export { gradcheck } from "./autograd/gradcheck.js";
 export type { GradcheckOptions } from "./autograd/gradcheck.js";
 export type { BackwardOptions } from "./autograd/backward.js";
+export { bernoulli } from "./ops/bernoulli.js";
+export type { SamplingOptions } from "./ops/bernoulli.js";
+export { multinomial } from "./ops/multinomial.js";
+export type { ValuesAndIndices } from "./ops/values-and-indices.js";
+export type { VarianceOptions } from "./ops/variance.js";
+export type { Dims } from "./ops/reduce.js";
 export { setBackend, getBackend, backendInfo } from "./backend/registry.js";
 export type { BackendName, BackendInfo } from "./backend/registry.js";
 /** Models on disk: safetensors, model directories (config.json + weights), ONNX export and import. */

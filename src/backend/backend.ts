@@ -111,6 +111,9 @@ export interface WindowSpec {
   readonly outW: number;
 }
 
+/** Running (inclusive or exclusive) sums and products along an axis: cumsum, prod and prod's backward. */
+export type ScanOp = "sum" | "prod";
+
 export interface Backend {
   readonly name: string;
 
@@ -178,6 +181,26 @@ export interface Backend {
   reduce(op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void;
   /** Index of the first maximum along the middle axis of [outer, axisSize, inner]. */
   argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void;
+  /**
+   * Maximum or minimum along the middle axis of [outer, axisSize, inner] (axisSize ≥ 1) into
+   * `values`, and into `indices` the index of its first occurrence, as PyTorch's CPU kernels;
+   * a NaN wins (PyTorch propagates it), the first NaN's index is returned.
+   */
+  reduceWithIndex(op: "max" | "min", x: DataRef, outer: number, axisSize: number, inner: number, values: DataRef, indices: DataRef): void;
+  /**
+   * Running sums or products along the middle axis of [outer, axisSize, inner], accumulated in
+   * doubles; `reverse` runs from the end, `exclusive` leaves each element out of its own value.
+   */
+  scan(op: ScanOp, x: DataRef, outer: number, axisSize: number, inner: number, reverse: boolean, exclusive: boolean, out: DataRef): void;
+  /** Σ(x − mean)² / (axisSize − correction) along the middle axis, two passes over each slice in doubles. */
+  variance(x: DataRef, outer: number, axisSize: number, inner: number, correction: number, out: DataRef): void;
+  /** log Σ exp(x) along the middle axis, shifted by the slice's maximum so it neither overflows nor underflows. */
+  logsumexp(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void;
+  /**
+   * The first `k` of a stable sort along the middle axis of [outer, axisSize, inner] into
+   * `values` and `indices` ([outer, k, inner]); NaN sorts above +∞, as in PyTorch.
+   */
+  sort(x: DataRef, outer: number, axisSize: number, inner: number, k: number, descending: boolean, values: DataRef, indices: DataRef): void;
   matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void;
   /**
    * out[outer, j, inner] = x[outer, index[outer, j, inner], inner] for j < indexAxis; index

@@ -1,5 +1,9 @@
-import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
+import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
 import { JsBuffer, arrayOf, newArray, type FloatArray } from "./js-buffer.js";
+import { reduceWithIndexKernel } from "./js-reduce-with-index.js";
+import { scanKernel } from "./js-scan.js";
+import { sortKernel } from "./js-sort.js";
+import { logsumexpKernel, varianceKernel } from "./js-statistics.js";
 import { axpbyKernel, binaryKernel, clampKernel, copyStridedKernel, unaryKernel } from "./js-elementwise.js";
 import { matmulKernel } from "./js-matmul.js";
 import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel, scatterKernel } from "./js-reduce.js";
@@ -96,6 +100,21 @@ export class JsBackend implements Backend {
   }
   argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
     argmaxKernel(arrayOf(x), outer, axisSize, inner, arrayOf(out));
+  }
+  reduceWithIndex(op: "max" | "min", x: DataRef, outer: number, axisSize: number, inner: number, values: DataRef, indices: DataRef): void {
+    reduceWithIndexKernel(op, arrayOf(x), outer, axisSize, inner, arrayOf(values), arrayOf(indices));
+  }
+  scan(op: ScanOp, x: DataRef, outer: number, axisSize: number, inner: number, reverse: boolean, exclusive: boolean, out: DataRef): void {
+    scanKernel(op, arrayOf(x), outer, axisSize, inner, reverse, exclusive, arrayOf(out));
+  }
+  variance(x: DataRef, outer: number, axisSize: number, inner: number, correction: number, out: DataRef): void {
+    varianceKernel(arrayOf(x), outer, axisSize, inner, correction, arrayOf(out));
+  }
+  logsumexp(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
+    logsumexpKernel(arrayOf(x), outer, axisSize, inner, arrayOf(out));
+  }
+  sort(x: DataRef, outer: number, axisSize: number, inner: number, k: number, descending: boolean, values: DataRef, indices: DataRef): void {
+    sortKernel(arrayOf(x), outer, axisSize, inner, k, descending, arrayOf(values), arrayOf(indices));
   }
   matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
     matmulKernel(arrayOf(a), arrayOf(b), spec, arrayOf(out));

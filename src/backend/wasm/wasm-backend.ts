@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
+import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
 import { arrayOf, newArray, realArrayOf as arrayOfReal, type FloatArray, type RealArray } from "../js-buffer.js";
@@ -236,6 +236,43 @@ export class WasmBackend implements Backend {
     const kernel = x.dtype === "float64" ? (f64Out ? this.k.argmaxF64F64 : this.k.argmaxF64F32) : f64Out ? this.k.argmaxF32F64 : this.k.argmaxF32F32;
     kernel(ptrX, outer, axisSize, inner, ptrOut);
     arena.take(ptrOut, arrayOfReal(out));
+  }
+  // Reductions with indices, scans, variance, log-sum-exp and sorting run on the TypeScript
+  // kernels over this backend's (shared) typed arrays: a copy into the arena and back would
+  // cost about what these single passes do.
+  reduceWithIndex(op: "max" | "min", x: DataRef, outer: number, axisSize: number, inner: number, values: DataRef, indices: DataRef): void {
+    this.js.reduceWithIndex(op, x, outer, axisSize, inner, values, indices);
+  }
+  scan(op: ScanOp, x: DataRef, outer: number, axisSize: number, inner: number, reverse: boolean, exclusive: boolean, out: DataRef): void {
+    this.js.scan(op, x, outer, axisSize, inner, reverse, exclusive, out);
+  }
+  variance(x: DataRef, outer: number, axisSize: number, inner: number, correction: number, out: DataRef): void {
+    this.js.variance(x, outer, axisSize, inner, correction, out);
+  }
+  /**
+   * log-sum-exp as four WebAssembly passes (max, x − max, exp, sum): the SIMD exp here is several
+   * times faster than Math.exp, which dominates the one-pass TypeScript kernel.
+   */
+  logsumexp(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
+    if (x.size <= SMALL || axisSize === 0 || !isReal(x)) return this.js.logsumexp(x, outer, axisSize, inner, out);
+    const max = this.js.allocate(outer * inner, x.dtype);
+    this.reduce("max", x, outer, axisSize, inner, max);
+    const shifted = this.js.allocate(x.size, x.dtype);
+    const view = { ref: x, offset: 0, strides: [axisSize * inner, inner, 1] };
+    const maxView = { ref: max, offset: 0, strides: [inner, 0, 1] }; // the maximum repeated along the axis
+    this.binary("sub", view, maxView, [outer, axisSize, inner], shifted);
+    this.unary("exp", shifted, shifted);
+    this.reduce("sum", shifted, outer, axisSize, inner, out);
+    const m = arrayOf(max);
+    const result = arrayOf(out);
+    for (let i = 0; i < result.length; i++) {
+      const mi = m[i]!;
+      // all −∞: the answer is −∞; a +∞ or NaN maximum is the answer (x − m is NaN there)
+      result[i] = mi === -Infinity || mi === Infinity || mi !== mi ? mi : mi + Math.log(result[i]!);
+    }
+  }
+  sort(x: DataRef, outer: number, axisSize: number, inner: number, k: number, descending: boolean, values: DataRef, indices: DataRef): void {
+    this.js.sort(x, outer, axisSize, inner, k, descending, values, indices);
   }
   matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
     const { batch, m, k, n, transA, transB, batchStrideA, batchStrideB } = spec;
