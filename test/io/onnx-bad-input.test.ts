@@ -202,3 +202,33 @@ test("loadOnnx and saveOnnx: errors name the path; saveOnnx writes atomically", 
   await assert.rejects(io.saveOnnx(model, path, { inputShape: [3] }), /does not fit/);
   assert.equal((await io.loadOnnx(path)).inputShape![0], 2);
 });
+
+test("import: convolution, pooling and normalization nodes nabla cannot express are errors naming the node", () => {
+  const image = { inputDims: [-1, 2, 5, 5] };
+  const ints = (name: string, values: number[]) => ({ name, type: 7, ints: values });
+  const conv = (attribute: NodeProto["attribute"], input = ["x", "W", "b"]): NodeProto => ({ name: "c", op_type: "Conv", input, output: ["y"], attribute });
+  const weights = [floats("W", [3, 2, 3, 3]), floats("b", [3])];
+  assert.equal(io.importOnnx(modelBytes([conv([ints("pads", [1, 1, 1, 1])])], weights, image)).model.toString(), "Sequential(\n  (0): Conv2d(2, 3, kernelSize=[3,3], stride=[1,1], padding=[1,1])\n)");
+  assert.throws(() => io.importOnnx(modelBytes([conv([ints("pads", [0, 0, 1, 0])])], weights, image)), /node "c" \(Conv\): asymmetric pads \[0, 0, 1, 0\] are not supported/);
+  assert.throws(() => io.importOnnx(modelBytes([conv([{ name: "auto_pad", type: 3, s: new TextEncoder().encode("SAME_UPPER") }])], weights, image)), /node "c" \(Conv\): auto_pad="SAME_UPPER" is not supported/);
+  assert.throws(() => io.importOnnx(modelBytes([conv([])], weights, { inputDims: [-1, 4, 5, 5] })), /node "c" \(Conv\): the weights expect 2 input channels, but the input has shape \[batch, 4, 5, 5\] \(mismatched initializer shapes\)/);
+  assert.throws(() => io.importOnnx(modelBytes([conv([])], [floats("W", [3, 2, 3, 3]), floats("b", [2])], image)), /the bias "b" has shape \[2\], expected \[3\]/);
+  assert.throws(() => io.importOnnx(modelBytes([conv([])], [floats("W", [3, 2, 3, 3, 3]), floats("b", [3])], image)), /only 1-D and 2-D convolutions/);
+  assert.throws(() => io.importOnnx(modelBytes([conv([ints("kernel_shape", [2, 2])])], weights, image)), /kernel_shape \[2, 2\] does not match the weight's \[3, 3\]/);
+  const pool = (opType: string, attribute: NodeProto["attribute"], output = ["y"]): NodeProto => ({ name: "p", op_type: opType, input: ["x"], output, attribute });
+  assert.throws(() => io.importOnnx(modelBytes([pool("MaxPool", [ints("kernel_shape", [2, 2])], ["y", "indices"])], [], image)), /node "p" \(MaxPool\): only the first output is supported/);
+  assert.throws(() => io.importOnnx(modelBytes([pool("MaxPool", [ints("kernel_shape", [2])])], [], { inputDims: [-1, 2, 5] })), /only 2-D pooling is supported/);
+  assert.throws(() => io.importOnnx(modelBytes([pool("MaxPool", [])], [], image)), /node "p" \(MaxPool\): kernel_shape is required/);
+  assert.throws(() => io.importOnnx(modelBytes([pool("AveragePool", [ints("kernel_shape", [2, 2]), ints("dilations", [2, 2])])], [], image)), /node "p" \(AveragePool\): dilations \[2, 2\] are not supported/);
+  assert.throws(() => io.importOnnx(modelBytes([pool("GlobalAveragePool", [])], [], { inputDims: [-1, 2] })), /node "p" \(GlobalAveragePool\): expected a 4-D input/);
+  const stats = [floats("s", [2]), floats("b", [2]), floats("m", [2]), floats("v", [2], [1, 2])];
+  const bn = (attribute: NodeProto["attribute"]): NodeProto => ({ name: "bn", op_type: "BatchNormalization", input: ["x", "s", "b", "m", "v"], output: ["y"], attribute });
+  assert.equal(io.importOnnx(modelBytes([bn([])], stats, image)).model[0]!.constructor.name, "BatchNorm2d");
+  assert.throws(() => io.importOnnx(modelBytes([bn([{ name: "training_mode", type: 2, i: 1 }])], stats, image)), /node "bn" \(BatchNormalization\): training_mode=1 .* is not supported/);
+  assert.throws(() => io.importOnnx(modelBytes([bn([])], [...stats.slice(0, 2), floats("m", [3]), stats[3]!], image)), /the mean "m" has shape \[3\], expected \[2\] \(mismatched initializer shapes\)/);
+  assert.throws(() => io.importOnnx(modelBytes([bn([])], stats, { inputDims: [-1, 3, 4] })), /the scale "s" has 2 channels, but the input has shape \[batch, 3, 4\]/);
+  const ln = (axis: number): NodeProto => ({ name: "ln", op_type: "LayerNormalization", input: ["x", "s"], output: ["y"], attribute: [{ name: "axis", type: 2, i: axis }] });
+  assert.equal((io.importOnnx(modelBytes([ln(2)], [floats("s", [4])], { inputDims: [-1, 3, 4] })).model[0] as nn.LayerNorm).bias, null);
+  assert.throws(() => io.importOnnx(modelBytes([ln(1)], [floats("s", [4])], { inputDims: [-1, 3, 4] })), /node "ln" \(LayerNormalization\): axis=1 does not normalize over the scale's 1 trailing dims \[4\]/);
+  assert.throws(() => io.importOnnx(modelBytes([ln(-1)], [floats("s", [5])], { inputDims: [-1, 3, 4] })), /the scale "s" has shape \[5\], but the input has shape \[batch, 3, 4\] \(mismatched initializer shapes\)/);
+});

@@ -122,7 +122,8 @@ function sampleShape(shape: ShapeDims | null, first: Layer | undefined): number[
  * Builds a nabla `Sequential` from an ONNX file's bytes, to evaluate or fine-tune it: the graphs
  * nabla's {@link exportOnnx} writes and those PyTorch's `torch.onnx.export` writes for
  * `Sequential` MLPs (Gemm, or MatMul + Add, as Linear; Relu, Sigmoid, Tanh, Softmax, LogSoftmax,
- * Flatten, Reshape as a flatten, Dropout, Identity). The graph must be one chain from its one
+ * Flatten, Reshape as a flatten, Dropout, Identity) and CNNs (Conv, MaxPool, AveragePool,
+ * GlobalAveragePool, BatchNormalization, LayerNormalization). The graph must be one chain from its one
  * input to its one output. An op nabla does not support is an error naming the op and the node;
  * so is an unsupported attribute or an initializer whose shape does not fit; a truncated or
  * corrupted file is an error saying so, never a different model.

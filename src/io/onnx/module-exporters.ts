@@ -9,6 +9,7 @@ import { Linear } from "../../nn/linear.js";
 import { LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from "../../nn/activations.js";
 import { Sequential } from "../../nn/sequential.js";
 import { describePath, formatDims, type AnyModule, type Dim, type ModuleExporter, type Value } from "./onnx-graph-builder.js";
+import { CNN_EXPORTERS } from "./cnn-exporters.js";
 import { floatScalarProto, int64Proto } from "./onnx-tensor.js";
 
 function fail(module: AnyModule, path: string, input: Value, why: string): never {
@@ -102,4 +103,5 @@ export const MODULE_EXPORTERS = new Map<Function, ModuleExporter>([
   [Dropout, exportDropout],
   [Flatten, exportFlatten],
   [Identity, elementwise("Identity")],
+  ...CNN_EXPORTERS,
 ]);

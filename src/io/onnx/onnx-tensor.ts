@@ -104,3 +104,13 @@ export function transpose2d(constant: Constant): Constant {
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = source[r * cols + c]!;
   return { dims: [cols, rows], type: constant.type, values: out };
 }
+
+/** The shortest decimal that is the same float32 (0.2, not 0.20000000298…: the ratio is float32 in the file). */
+export function shortestFloat32(value: number): number {
+  if (Math.fround(value) !== value) return value;
+  for (let digits = 1; digits < 9; digits++) {
+    const candidate = Number(value.toPrecision(digits));
+    if (Math.fround(candidate) === value) return candidate;
+  }
+  return value;
+}

@@ -6,7 +6,8 @@ import { Flatten } from "../../nn/flatten.js";
 import { Identity } from "../../nn/identity.js";
 import { LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from "../../nn/activations.js";
 import type { TensorModule } from "../../nn/sequential.js";
-import { constantTensor, transpose2d, type Constant } from "./onnx-tensor.js";
+import { constantTensor, shortestFloat32, transpose2d, type Constant } from "./onnx-tensor.js";
+import { CNN_IMPORTERS } from "./cnn-importers.js";
 import type { ImportContext, LinearDraft, NodeReader, ShapeDims } from "./import-context.js";
 
 export type OpImporter = (node: NodeReader, context: ImportContext) => void;
@@ -175,16 +176,6 @@ const importReshape: OpImporter = (node, context) => {
   node.fail(`reshaping ${formatDims(input)} to [${requested.join(", ")}] is not a flatten of consecutive dims; only those are supported`);
 };
 
-/** The shortest decimal that is the same float32 (0.2, not 0.20000000298…: the ratio is float32 in the file). */
-function shortestFloat32(value: number): number {
-  if (Math.fround(value) !== value) return value;
-  for (let digits = 1; digits < 9; digits++) {
-    const candidate = Number(value.toPrecision(digits));
-    if (Math.fround(candidate) === value) return candidate;
-  }
-  return value;
-}
-
 // Inference-mode Dropout is the identity; the ratio is kept as nn.Dropout's p for fine-tuning.
 const importDropout: OpImporter = (node, context) => {
   node.inputCount(1, 3);
@@ -218,4 +209,5 @@ export const OP_IMPORTERS: Record<string, OpImporter> = {
   Flatten: importFlatten,
   Reshape: importReshape,
   Dropout: importDropout,
+  ...CNN_IMPORTERS,
 };

@@ -1,0 +1,64 @@
+// torch.onnx.export's CNNs and normalization models import into nabla with PyTorch's outputs and
+// re-export to onnxruntime, where /usr/bin/python3 has torch (skipped otherwise).
+// test/io/torch_cnn_onnx.py is the PyTorch side.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as ort from "onnxruntime-node";
+import "../helpers.js";
+import { assertClose } from "../helpers.js";
+import { io, nn, tensor, manualSeed, type NestedArray } from "../../src/index.js";
+
+const PYTHON = "/usr/bin/python3";
+const SCRIPT = fileURLToPath(new URL("./torch_cnn_onnx.py", import.meta.url));
+
+function skipReason(): string | false {
+  const probe = spawnSync(PYTHON, ["-c", "import torch, onnx"], { encoding: "utf8" });
+  if (probe.error !== undefined || probe.status !== 0) return `PyTorch CNN ONNX import skipped: ${PYTHON} -c "import torch, onnx" failed`;
+  return false;
+}
+
+const skip = skipReason();
+if (skip !== false) console.log(`# ${skip}`);
+
+test("nabla's CNN files pass onnx.checker; torch.onnx.export's CNNs (Conv, BatchNormalization, MaxPool, AveragePool, GlobalAveragePool, Conv1d) and LayerNormalization import with PyTorch's outputs", { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nabla-torch-cnn-"));
+  // nabla's CNN and normalization exports, for onnx.checker
+  manualSeed(41);
+  const ours: [nn.Sequential, number[]][] = [
+    [new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: "same" }), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.MaxPool2d(2, { padding: 1, ceilMode: true }), new nn.AvgPool2d(2, { ceilMode: true }), new nn.Flatten(), new nn.LayerNorm(16), new nn.Linear(16, 2)), [1, 7, 7]],
+    [new nn.Sequential(new nn.Conv1d(2, 3, 4, { padding: "same" }), new nn.BatchNorm1d(3, { affine: false }), new nn.ReLU()), [2, 7]],
+    [new nn.Sequential(new nn.Conv2d(2, 4, 3, { stride: 2, dilation: 2, groups: 2, bias: false }), new nn.AdaptiveAvgPool2d(1), new nn.Flatten()), [2, 9, 9]],
+  ];
+  const files = ours.map(([model, inputShape], i) => {
+    const path = join(dir, `nabla-${i}.onnx`);
+    writeFileSync(path, io.exportOnnx(model, { inputShape }));
+    return path;
+  });
+  const result = spawnSync(PYTHON, [SCRIPT, dir, ...files], { encoding: "utf8", timeout: 120_000 });
+  assert.equal(result.status, 0, `torch_cnn_onnx.py failed:\n${result.stderr}`);
+  const report = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as { torch: Record<string, { input: NestedArray; output: NestedArray }>; checked: string[] };
+  assert.deepEqual(report.checked, files, "nabla's CNN files pass onnx.checker");
+  const outputs = report.torch;
+  const layers: Record<string, string[]> = {
+    cnn: ["Conv2d", "ReLU", "BatchNorm2d", "MaxPool2d", "Conv2d", "ReLU", "AvgPool2d", "Flatten", "Linear"],
+    gap: ["Conv2d", "Tanh", "AdaptiveAvgPool2d", "Flatten", "Linear"],
+    norm: ["Linear", "LayerNorm", "ReLU", "Linear", "BatchNorm1d", "Sigmoid"],
+    conv1d: ["Conv1d", "ReLU", "Conv1d", "Flatten", "Linear"],
+  };
+  for (const [name, classes] of Object.entries(layers)) {
+    const imported = await io.loadOnnx(join(dir, `${name}.onnx`));
+    assert.deepEqual(imported.model.children().map((m) => m.constructor.name), classes, name);
+    assert.match(imported.producer, /^pytorch/);
+    const x = tensor(outputs[name]!.input);
+    const ours = imported.model.call(x);
+    assertClose(ours, outputs[name]!.output, 1e-5, 1e-5, `${name} in nabla`);
+    const session = await ort.InferenceSession.create(io.exportOnnx(imported.model, { inputShape: [...x.shape.slice(1)] }));
+    const again = await session.run({ input: new ort.Tensor("float32", x.toTypedArray() as Float32Array, [...x.shape]) });
+    assertClose(Array.from(again.output!.data as Float32Array), Array.from(ours.toTypedArray()), 1e-5, 1e-5, `${name} re-exported`);
+  }
+});
