@@ -58,6 +58,7 @@ export type NestedArray = number | boolean | NestedArray[];
  * ```
  */
 export class Tensor extends TensorMath {
+  /** The size of each dimension, outermost first (PyTorch's `shape`); `[]` for a scalar. */
   readonly shape: readonly number[];
   /** The element type: "float32", "float64", "int32" or "bool". */
   readonly dtype: DType;
