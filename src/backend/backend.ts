@@ -32,7 +32,7 @@ export type UnaryOp =
   | "relu"
   | "sigmoid"
   | "tanh"
-  | "step"; // 1 where x > 0, else 0: the derivative of relu
+  | "step"; // 0 where x <= 0, else 1 (NaN included, as PyTorch): the derivative of relu
 
 /** Element-wise functions of two arguments (comparisons return 1 or 0). */
 export type BinaryOp = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "gt" | "ge" | "lt" | "le" | "eq";

@@ -21,8 +21,8 @@ function scalarUnary<T>(op: i32, v: T): T {
     case LOG: return <T>Math.log(<f64>v);
     case SQRT: return <T>Math.sqrt(<f64>v);
     case ABS: return <T>Math.abs(<f64>v);
-    case SIGN: return v > 0 ? <T>1 : v < 0 ? <T>-1 : v; // keeps NaN and ±0
-    case RELU: return v > 0 ? v : <T>0;
+    case SIGN: return v > 0 ? <T>1 : v < 0 ? <T>-1 : <T>0; // NaN and ±0 give 0, as PyTorch 1.13
+    case RELU: return v < 0 ? <T>0 : v; // NaN stays NaN, as PyTorch
     case SIGMOID: {
       // two branches so exp never overflows
       const d = <f64>v;
@@ -31,7 +31,7 @@ function scalarUnary<T>(op: i32, v: T): T {
       return <T>(e / (1 + e));
     }
     case TANH: return <T>Math.tanh(<f64>v);
-    default: return v > 0 ? <T>1 : <T>0; // STEP
+    default: return v <= 0 ? <T>0 : <T>1; // STEP: 1 at NaN, as PyTorch's relu backward
   }
 }
 
@@ -120,10 +120,10 @@ export function unary<T>(op: i32, x: usize, y: usize, n: i32): void {
     case RELU:
       for (; i < vn; i += step) {
         const v = v128.load(at<T>(x, i));
-        v128.store(at<T>(y, i), v128.and(v, v128.gt<T>(v, zero))); // NaN > 0 is false: 0, like the TS backend
+        v128.store(at<T>(y, i), v128.andnot(v, v128.lt<T>(v, zero))); // NaN < 0 is false: NaN stays, as the TS backend
       }
       break;
-    case STEP: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.and(one, v128.gt<T>(v128.load(at<T>(x, i)), zero))); break;
+    case STEP: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.andnot(one, v128.le<T>(v128.load(at<T>(x, i)), zero))); break;
     case EXP:
     case LOG:
     case SIGMOID:
@@ -185,7 +185,8 @@ function scalarBinary<T>(op: i32, u: T, v: T): T {
     case SUB: return u - v;
     case MUL: return u * v;
     case DIV: return u / v;
-    case POW: return <T>Math.pow(<f64>u, <f64>v);
+    // C's pow (PyTorch's): 1 ** NaN = 1 and (−1) ** ±∞ = 1
+    case POW: return u == 1 || (u == -1 && (v == <T>Infinity || v == <T>-Infinity)) ? <T>1 : <T>Math.pow(<f64>u, <f64>v);
     case MAXIMUM: return u > v || u != u ? u : v;
     case MINIMUM: return u < v || u != u ? u : v;
     case GT: return u > v ? <T>1 : <T>0;
