@@ -82,20 +82,15 @@ function winnerShare(op: "gt" | "lt", x: Tensor, y: Tensor): Tensor {
 
 export function maximum(a: Tensor, b: Operand): Tensor {
   const [x, y] = align("maximum", a, b);
-  // d max(x,y)/dx = 1[x > y] (½ on ties), d/dy the rest
-  return record(apply("maximum", x, y), "maximum", [x, y], (dy) => {
-    const share = winnerShare("gt", x, y);
-    return [dy.mul(share), dy.mul(rsub(1, share))];
-  });
+  // d max(x,y)/dx = 1[x > y] (½ on ties), d/dy = 1[y > x]; where either is NaN (no order)
+  // both get the whole gradient, as PyTorch's 1 − 1[x < y] − ½·1[x = y]
+  return record(apply("maximum", x, y), "maximum", [x, y], (dy) => [dy.mul(rsub(1, winnerShare("lt", x, y))), dy.mul(rsub(1, winnerShare("gt", x, y)))]);
 }
 
 export function minimum(a: Tensor, b: Operand): Tensor {
   const [x, y] = align("minimum", a, b);
-  // d min(x,y)/dx = 1[x < y] (½ on ties), d/dy the rest
-  return record(apply("minimum", x, y), "minimum", [x, y], (dy) => {
-    const share = winnerShare("lt", x, y);
-    return [dy.mul(share), dy.mul(rsub(1, share))];
-  });
+  // d min(x,y)/dx = 1[x < y] (½ on ties), d/dy = 1[y < x]; both get it all where either is NaN
+  return record(apply("minimum", x, y), "minimum", [x, y], (dy) => [dy.mul(rsub(1, winnerShare("gt", x, y))), dy.mul(rsub(1, winnerShare("lt", x, y)))]);
 }
 
 /** 1 where the comparison holds, else 0; no gradient flows through a comparison. */

@@ -70,7 +70,9 @@ export function max(x: Tensor, dim: number | null | undefined, keepdim: boolean)
   // them, max(dim) gives it all to the index it would return (the first maximum).
   if (!overAll && axes.length === 1) return record(out, "max", [x], (dy) => [toFirstMax(x, axes[0]!, reshape(dy, kept.shape))]);
   return record(out, "max", [x], (dy) => {
-    const winners = x.eq(expand(kept, x.shape));
+    const best = expand(kept, x.shape);
+    // a NaN maximum equals no element: then the NaN elements are the winners, as in PyTorch
+    const winners = x.eq(best).add(x.eq(x).neg().add(1).mul(best.eq(best).neg().add(1)));
     const count = sum(winners, axes, true);
     return [expand(reshape(dy, kept.shape), x.shape).mul(winners).div(count)];
   });
