@@ -1,6 +1,7 @@
 import { tensor } from "../tensor/creation.js";
 import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { checkElementCount } from "../tensor/size-limit.js";
 import { nodeModule, readFileBytes } from "./node-modules.js";
 
 /** IDX element types: code → bytes per element and how to read one (big-endian). */
@@ -65,12 +66,64 @@ export function parseIdx(bytes: Uint8Array, options: { dtype?: DType; source?: s
  */
 export function loadIdx(path: string, options: { dtype?: DType } = {}): Tensor {
   let bytes = readFileBytes("loadIdx", path);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipBounded(bytes, path);
+  return parseIdx(bytes, { ...options, source: path });
+}
+
+/** The size an IDX header declares (header + data bytes), or null while `head` is too short to say. */
+function declaredSize(head: Uint8Array, path: string): number | null {
+  if (head.length < 4) return null;
+  const type = ELEMENT_TYPES[head[2]!];
+  if (head[0] !== 0 || head[1] !== 0 || type === undefined) {
+    parseIdx(head, { source: path }); // throws, explaining the bad magic number
+    return null;
+  }
+  const headerBytes = 4 + 4 * head[3]!;
+  if (head.length < headerBytes) return null;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const shape = Array.from({ length: head[3]! }, (_, i) => view.getUint32(4 + 4 * i));
+  checkElementCount(`loadIdx: ${path}`, shape);
+  return headerBytes + shape.reduce((a, b) => a * b, 1) * type.bytes;
+}
+
+/**
+ * Gunzips an IDX file without trusting it: the header is inflated first (from growing prefixes
+ * of the compressed bytes), and the whole file then inflates with a ceiling of the size that
+ * header declares, so a small "gzip bomb" stops at that size instead of inflating gigabytes.
+ */
+function gunzipBounded(bytes: Uint8Array, path: string): Uint8Array {
+  const zlib = nodeModule("loadIdx", "zlib");
+  const inflate = (input: Uint8Array, limit: number, partial: boolean): Uint8Array => {
     try {
-      bytes = nodeModule("loadIdx", "zlib").gunzipSync(bytes);
+      return zlib.gunzipSync(input, { maxOutputLength: limit, ...(partial ? { finishFlush: zlib.constants.Z_SYNC_FLUSH } : {}) });
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+        throw new Error(`loadIdx: ${path}: the gzip data inflates beyond the ${limit - 1} bytes its IDX header declares (a corrupted file or a decompression bomb); stopped there`);
+      }
       throw new Error(`loadIdx: ${path}: cannot decompress the gzip data (${(error as Error).message})`);
     }
+  };
+  let expected: number | null = null;
+  // deflate expands at most about 1032-fold: a 1 KB prefix inflates to at most ~1 MB
+  for (let prefix = 1024; expected === null; prefix *= 16) {
+    const head = inflateHead(() => inflate(bytes.subarray(0, prefix), HEAD_LIMIT, true));
+    expected = declaredSize(head, path);
+    if (expected === null && prefix >= bytes.length) return inflate(bytes, HEAD_LIMIT, false); // shorter than a header: parseIdx explains
   }
-  return parseIdx(bytes, { ...options, source: path });
+  // more than deflate's ~1032-fold could ever give: the file cannot hold what its header says
+  if (expected > bytes.length * 1100) throw new Error(`loadIdx: ${path}: the IDX header declares ${expected} bytes, more than ${bytes.length} bytes of gzip data can hold (truncated or corrupted)`);
+  return inflate(bytes, expected + 1, false);
+}
+
+/** Inflated bytes kept when looking for the header (the largest header is 4 + 4·255 bytes). */
+const HEAD_LIMIT = 2 ** 20;
+
+/** A prefix's inflation may exceed HEAD_LIMIT (highly compressible data): the header is in the first bytes anyway. */
+function inflateHead(run: () => Uint8Array): Uint8Array {
+  try {
+    return run();
+  } catch (error) {
+    if (/inflates beyond/.test((error as Error).message)) return new Uint8Array(0);
+    throw error;
+  }
 }

@@ -25,6 +25,16 @@ function fromFlat(values: ArrayLike<number>, shape: readonly number[], options: 
   return t;
 }
 
+/** A value for an error message: JSON.stringify throws on a BigInt (and says nothing useful about it). */
+function describeValue(value: unknown): string {
+  if (typeof value === "bigint") return `the BigInt ${value}n (convert it with Number())`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
 /** Flattens nested arrays, checking they are rectangular and hold only numbers. */
 function flattenNested(data: NestedArray): { values: number[]; shape: number[] } {
   const shape: number[] = [];
@@ -37,7 +47,7 @@ function flattenNested(data: NestedArray): { values: number[]; shape: number[] }
   while (stack.length > 0) {
     const [node, depth, path] = stack.pop()!;
     if (depth === shape.length) {
-      if (typeof node !== "number") throw new Error(`tensor: expected a number at ${path || "top level"}, got ${Array.isArray(node) ? "an array" : JSON.stringify(node)}`);
+      if (typeof node !== "number") throw new Error(`tensor: expected a number at ${path || "top level"}, got ${Array.isArray(node) ? "an array" : describeValue(node)}`);
       values.push(node);
       continue;
     }
@@ -68,7 +78,7 @@ export function tensor(data: NestedArray | Float32Array | Float64Array, options:
     const dtype = options.dtype ?? (data instanceof Float64Array ? "float64" : "float32");
     return fromFlat(data, shape, { ...options, dtype });
   }
-  if (typeof data !== "number" && !Array.isArray(data)) throw new Error(`tensor: unsupported data ${String(data)} (expected a number, nested arrays or a Float32Array/Float64Array)`);
+  if (typeof data !== "number" && !Array.isArray(data)) throw new Error(`tensor: unsupported data ${describeValue(data)} (expected a number, nested arrays or a Float32Array/Float64Array)`);
   const { values, shape } = flattenNested(data);
   const target = options.shape === undefined ? shape : checkShape("tensor", options.shape);
   if (sizeOf(target) !== values.length) throw new Error(`tensor: ${values.length} values cannot fill shape ${formatShape(target)}`);
