@@ -69,7 +69,7 @@ const isBlank = (record: readonly string[]): boolean => record.length === 1 && r
 function parseRecords(text: string, source: string, withLines = false): string[][] {
   try {
     if (!withLines) return (splitPlain(text) ?? (parse(text, PARSE_OPTIONS) as string[][])).filter((record) => !isBlank(record));
-    const records = parse(text, { ...PARSE_OPTIONS, info: true }) as { record: string[]; info: { lines: number } }[];
+    const records = parse(text, { ...PARSE_OPTIONS, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
     return records.filter(({ record }) => !isBlank(record)).map(({ record, info }) => Object.assign(record, { line: info.lines }));
   } catch (error) {
     // csv-parse's message names the line; the record text it may hold is not echoed
