@@ -107,6 +107,18 @@ export async function removeStaleTemporaries(op: string, dir: string): Promise<v
   }
 }
 
+/** Removes the `<file>.tmp-<pid>-*` siblings of `file` whose writer is dead (see removeStaleTemporaries). */
+export async function removeStaleTemporariesOf(op: string, file: string): Promise<void> {
+  const { readdir, rm } = fs(op);
+  const { basename, dirname, join } = path(op);
+  const dir = dirname(file);
+  const prefix = `${basename(file)}.tmp-`;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const match = name.startsWith(prefix) ? TEMPORARY_NAME.exec(name) : null;
+    if (match !== null && !processAlive(Number(match[1]))) await rm(join(dir, name), { force: true });
+  }
+}
+
 /** Points link `at` to `target` with one rename (a new link renamed over the old one). */
 async function replaceLink(op: string, target: string, at: string): Promise<void> {
   const { symlink, rename, rm } = fs(op);

@@ -135,3 +135,12 @@ test("io.load reads a model directory only inside itself: links leading out are 
     return true;
   });
 });
+
+test("writeFileAtomic (saveSafetensors) removes the temporaries dead writers left beside the file, not a live one's", async () => {
+  const dir = tempDir();
+  const file = join(dir, "weights.safetensors");
+  const dead = deadPid();
+  for (const name of [`weights.safetensors.tmp-${dead}-0badc0de`, `weights.safetensors.tmp-${process.pid}-0badc0de`, `other.bin.tmp-${dead}-0badc0de`]) writeFileSync(join(dir, name), "partial");
+  await io.saveSafetensors(file, modelPair()[0].model.stateDict());
+  assert.deepEqual(readdirSync(dir).sort(), [`other.bin.tmp-${dead}-0badc0de`, "weights.safetensors", `weights.safetensors.tmp-${process.pid}-0badc0de`]);
+});
