@@ -3,7 +3,7 @@
 import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ones, randn, zeros, tensor } from "../../src/index.js";
+import { arange, eye, ones, randn, zeros, tensor } from "../../src/index.js";
 
 const TOO_LARGE = /a tensor of shape \[[\d,]+\] would have [\d,]+ elements; the limit is 2,147,483,647 \(2\^31 − 1\)/;
 
@@ -16,6 +16,8 @@ test("creating or computing a tensor beyond 2^31 − 1 elements is refused befor
     ["expand then contiguous", () => ones([1, 1]).expand([65536, 65536]).contiguous()],
     ["a broadcast sum", () => ones([65536, 1]).add(ones([1, 65536]))],
     ["tensor(data, { shape })", () => tensor([1], { shape: [2 ** 16, 2 ** 16] })],
+    ["arange(3e9)", () => arange(3e9)],
+    ["eye(65536)", () => eye(65536)],
   ];
   for (const [what, run] of cases) {
     const started = performance.now();
