@@ -79,7 +79,7 @@ export function tensor(data: NestedArray | Float32Array | Float64Array, options:
     const dtype = options.dtype ?? (data instanceof Float64Array ? "float64" : "float32");
     return fromFlat(data, shape, { ...options, dtype });
   }
-  if (typeof data !== "number" && !Array.isArray(data)) throw new Error(`tensor: unsupported data ${describeValue(data)} (expected a number, nested arrays or a Float32Array/Float64Array)`);
+  if (typeof data !== "number" && !Array.isArray(data)) throw new Error(`tensor: unsupported data ${typeof data === "bigint" ? describeValue(data) : String(data)} (expected a number, nested arrays or a Float32Array/Float64Array)`);
   const { values, shape } = flattenNested(data);
   const target = options.shape === undefined ? shape : checkShape("tensor", options.shape);
   if (sizeOf(target) !== values.length) throw new Error(`tensor: ${values.length} values cannot fill shape ${formatShape(target)}`);
