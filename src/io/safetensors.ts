@@ -108,7 +108,9 @@ function checkMetadataValue(key: string, value: unknown): string {
 export function decodeSafetensors(bytes: Uint8Array, options: { source?: string } = {}): SafetensorsContents {
   const source = options.source ?? "safetensors data";
   const fail = (why: string): never => {
-    throw new Error(`${source}: not a valid safetensors file: ${why}`);
+    // a stranger's names and values are quoted in the reason: enough of them to identify the
+    // problem, never a whole (possibly 100 MB) header
+    throw new Error(`${source}: not a valid safetensors file: ${why.length > 400 ? `${why.slice(0, 400)}… (${why.length} characters)` : why}`);
   };
   if (bytes.length < 8) fail(`${bytes.length} bytes is too short to hold the 8-byte header length (truncated?)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

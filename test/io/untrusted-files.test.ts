@@ -73,3 +73,9 @@ test("a config implying Linear(30000, 30000) fails before allocating, naming the
   writeFileSync(join(dir, "model.safetensors"), io.encodeSafetensors({}));
   await assert.rejects(io.load(dir), /missing 0\.weight, but layer 0 .* is Linear\(30000, 30000\)/);
 });
+
+test("an error quotes a stranger's names and values only as far as they identify the problem", () => {
+  const name = "n".repeat(1_000_000);
+  const header = `{"${name}":{"dtype":"F32","shape":[1],"data_offsets":[0,8]}}`;
+  assert.throws(() => io.decodeSafetensors(withHeader(header, 8)), (error: Error) => error.message.length < 600 && /… \(\d+ characters\)$/.test(error.message));
+});
