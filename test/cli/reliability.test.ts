@@ -16,8 +16,8 @@ const file = (name: string, text: string) => {
   writeFileSync(join(work, name), text);
   return join(work, name);
 };
-const moonsLike = (rows: number, label: (i: number) => string, cell = (i: number) => String((i % 7) / 3)) =>
-  "a,b,label\n" + Array.from({ length: rows }, (_, i) => `${cell(i)},${(i % 5) / 2},${label(i)}`).join("\n") + "\n";
+const moonsLike = (rows: number, label: (i: number) => string) =>
+  "a,b,label\n" + Array.from({ length: rows }, (_, i) => `${(i % 7) / 3},${(i % 5) / 2},${label(i)}`).join("\n") + "\n";
 
 describe("nabla on untrusted directories, bad data and diverging runs", { concurrency: 4, skip: backendUnderTest !== "js" && "the CLI runs on the default backend; tested in the js pass" }, () => {
   const secretDir = join(work, "elsewhere");
@@ -35,12 +35,23 @@ describe("nabla on untrusted directories, bad data and diverging runs", { concur
     assert.doesNotMatch(result.stderr + result.stdout, /the-secret-first-line/);
   });
 
-  test("a NaN in the data is an error naming the sample and feature; nothing is saved", async () => {
+  test("a NaN pixel in the data is an error naming the sample and feature; nothing is saved", async () => {
+    // float32 IDX images (type 0x0d), 40 images of 2×2, one NaN pixel in image 7
+    const images = new DataView(new ArrayBuffer(16 + 40 * 4 * 4));
+    [0, 0, 0x0d, 3].forEach((b, i) => images.setUint8(i, b));
+    [40, 2, 2].forEach((d, i) => images.setUint32(4 + 4 * i, d));
+    for (let i = 0; i < 160; i++) images.setFloat32(16 + 4 * i, i === 6 * 4 + 2 ? NaN : (i * 37) % 255);
+    const labels = new Uint8Array(8 + 40);
+    labels.set([0, 0, 0x08, 1, 0, 0, 0, 40]);
+    for (let i = 0; i < 40; i++) labels[8 + i] = i % 2;
+    const idx = join(work, "nan-idx");
+    mkdirSync(idx);
+    writeFileSync(join(idx, "train-images-idx3-ubyte"), new Uint8Array(images.buffer));
+    writeFileSync(join(idx, "train-labels-idx1-ubyte"), labels);
     const out = join(work, "nan-run");
-    const data = file("nan.csv", moonsLike(40, (i) => String(i % 2), (i) => (i === 6 ? "NaN" : String((i % 7) / 3))));
-    const result = await nabla(["train", "--data", data, "--epochs", "2", "--out", out, "--quiet"]);
+    const result = await nabla(["train", "--data", idx, "--epochs", "2", "--out", out, "--quiet"]);
     assert.notEqual(result.code, 0);
-    assert.match(result.stderr, /sample 7, feature "a" is NaN; data with NaN or infinite values cannot be trained on/);
+    assert.match(result.stderr, /sample 7, feature 3 is NaN; data with NaN or infinite values cannot be trained on/);
     assert.equal(existsSync(join(out, "model.safetensors")), false);
   });
 
