@@ -79,3 +79,10 @@ test("an error quotes a stranger's names and values only as far as they identify
   const header = `{"${name}":{"dtype":"F32","shape":[1],"data_offsets":[0,8]}}`;
   assert.throws(() => io.decodeSafetensors(withHeader(header, 8)), (error: Error) => error.message.length < 600 && /… \(\d+ characters\)$/.test(error.message));
 });
+
+test("a config's normalization must fit the input and divide by positive numbers", () => {
+  const base = { format: "nabla-model", version: 1, architecture: io.mlpLayers({ sizes: [2, 2] }), inputShape: [2] };
+  assert.throws(() => io.checkModelConfig({ ...base, normalization: { mean: [0, 0], std: [1, 0] } }, "config.json"), /^Error: config\.json: "normalization\.std" must be positive, got 0 at index 1$/);
+  assert.throws(() => io.checkModelConfig({ ...base, normalization: { mean: [0, 0, 0], std: [1, 1, 1] } }, "config.json"), /"normalization" has 3 means and stds, but "inputShape" \[2\] has 2 features/);
+  assert.doesNotThrow(() => io.checkModelConfig({ ...base, normalization: { mean: [0, 0], std: [1, 1e-30] } }, "config.json"));
+});
