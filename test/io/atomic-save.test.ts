@@ -46,7 +46,7 @@ function deadPid(): number {
 }
 
 // File handling does not depend on the backend: the kills run once, under the js backend.
-test(`SIGKILL at random moments during saves: the directory always loads as the previous or the new model (${RUNS} kills)`, { skip: backendUnderTest !== "js" && "file handling is the same on every backend" }, async () => {
+test(`SIGKILL at random moments during saves: the directory always loads as the previous or the new model (${RUNS} kills)`, { skip: backendUnderTest !== "js" && "file handling is the same on every backend" }, async (t) => {
   const pair = modelPair();
   const dir = join(tempDir(), "model");
   // the first kills hit a directory of the old layout (two plain files), which a save converts
@@ -64,6 +64,7 @@ test(`SIGKILL at random moments during saves: the directory always loads as the 
     outcomes.push(identify(pair, loaded));
     assert.ok(outcomes.at(-1) === "A" || outcomes.at(-1) === "B", `kill ${run}: the directory holds ${outcomes.at(-1)}`);
   }
+  t.diagnostic(`outcomes: ${outcomes.filter((o) => o === "A").length} × A, ${outcomes.filter((o) => o === "B").length} × B`);
   // the next save removes whatever the killed writers left (their pids are dead)
   await io.save(pair[1].model, dir, pair[1].config);
   assert.equal(identify(pair, await io.load(dir)), "B");
