@@ -82,7 +82,10 @@ export async function save(model: Module<[Tensor], Tensor>, dir: string, config:
   return full;
 }
 
-async function readOrExplain(path: string, display: string, dir: string, what: string): Promise<Uint8Array> {
+/** A config.json larger than this is not one nabla wrote (they are a few KB): not read. */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+async function readOrExplain(path: string, display: string, dir: string, what: string, maxBytes = Infinity): Promise<Uint8Array> {
   const { readFile, realpath, stat } = nodeBuiltin("io.load", "node:fs/promises");
   const { sep } = nodeBuiltin("io.load", "node:path");
   try {
@@ -90,6 +93,8 @@ async function readOrExplain(path: string, display: string, dir: string, what: s
     // report on) a file elsewhere on this machine.
     const [real, root] = await Promise.all([realpath(path), realpath(dir)]);
     if (!real.startsWith(root + sep)) throw new Error(`io.load: ${display} is a link to a file outside the model directory ${dir}; refusing to read it`);
+    const size = (await stat(real)).size;
+    if (size > maxBytes) throw new Error(`io.load: ${display} is ${size} bytes; a model's ${what} is at most ${maxBytes} (not a nabla model directory?)`);
     return await readFile(real);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -113,7 +118,7 @@ async function readModelFiles<C>(dir: string, parseConfig: (bytes: Uint8Array) =
     const version = await currentVersion("io.load", dir);
     const base = version === null ? dir : join(dir, version);
     try {
-      const config = parseConfig(await readOrExplain(join(base, CONFIG_FILE), join(dir, CONFIG_FILE), dir, CONFIG_FILE));
+      const config = parseConfig(await readOrExplain(join(base, CONFIG_FILE), join(dir, CONFIG_FILE), dir, CONFIG_FILE, MAX_CONFIG_BYTES));
       const weights = await readOrExplain(join(base, WEIGHTS_FILE), join(dir, WEIGHTS_FILE), dir, WEIGHTS_FILE);
       return { config, weights };
     } catch (error) {

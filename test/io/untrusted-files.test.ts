@@ -86,3 +86,10 @@ test("a config's normalization must fit the input and divide by positive numbers
   assert.throws(() => io.checkModelConfig({ ...base, normalization: { mean: [0, 0, 0], std: [1, 1, 1] } }, "config.json"), /"normalization" has 3 means and stds, but "inputShape" \[2\] has 2 features/);
   assert.doesNotThrow(() => io.checkModelConfig({ ...base, normalization: { mean: [0, 0], std: [1, 1e-30] } }, "config.json"));
 });
+
+test("a config.json far larger than any model config is not read", async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, "config.json"), Buffer.alloc(17 * 1024 * 1024, 0x20));
+  writeFileSync(join(dir, "model.safetensors"), io.encodeSafetensors({}));
+  await assert.rejects(io.load(dir), /config\.json is 17825792 bytes; a model's config\.json is at most 16777216/);
+});
