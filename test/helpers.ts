@@ -6,7 +6,7 @@ export const backendUnderTest = (process.env.NABLA_BACKEND ?? "js") as BackendNa
 setBackend(backendUnderTest);
 
 function flatten(value: NestedArray): number[] {
-  return Array.isArray(value) ? value.flatMap(flatten) : [value];
+  return Array.isArray(value) ? value.flatMap(flatten) : [Number(value)];
 }
 
 function shapeOf(value: NestedArray): number[] {
@@ -17,7 +17,7 @@ function shapeOf(value: NestedArray): number[] {
 
 /** Asserts `actual` has `expected`'s shape and values within atol + rtol·|expected|. */
 export function assertClose(actual: Tensor | NestedArray, expected: NestedArray, atol = 1e-5, rtol = 1e-5, message = ""): void {
-  const got = typeof actual === "number" || Array.isArray(actual) ? actual : actual.toArray();
+  const got = typeof actual === "number" || typeof actual === "boolean" || Array.isArray(actual) ? actual : actual.toArray();
   assert.deepEqual(shapeOf(got), shapeOf(expected), `${message} shape`);
   const a = flatten(got);
   const e = flatten(expected);

@@ -1,5 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { isGradEnabled } from "./grad-mode.js";
+import { isFloatingPoint } from "../tensor/dtype.js";
 
 /** Maps the gradient of an op's output to the gradients of its inputs (null: not needed). */
 export type BackwardRule = (dy: Tensor) => readonly (Tensor | null)[];
@@ -20,7 +21,8 @@ export class GradFn {
  * Returns `out` so an op can end with `return record(...)`.
  */
 export function record(out: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule): Tensor {
-  if (!isGradEnabled()) return out;
+  // integer and bool results (comparisons, argmax, casts to int) carry no gradient, as in PyTorch
+  if (!isGradEnabled() || !isFloatingPoint(out.dtype)) return out;
   let needed = false;
   for (const input of inputs) if (input.requiresGrad) needed = true;
   if (!needed) return out;

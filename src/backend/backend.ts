@@ -8,6 +8,9 @@
  */
 import type { DType } from "../tensor/dtype.js";
 
+/** The typed array holding each dtype on the host: float32, float64, int32, bool (0 or 1 bytes). */
+export type DataArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
 /** Opaque handle to a backend-owned buffer. Each backend narrows it to its own class. */
 export interface DataRef {
   readonly size: number;
@@ -61,7 +64,7 @@ export interface Backend {
   /** Copies `values` into a new buffer of `dtype`. */
   fromValues(values: ArrayLike<number>, dtype: DType): DataRef;
   /** Copies the buffer out. */
-  read(ref: DataRef): Float32Array | Float64Array;
+  read(ref: DataRef): DataArray;
   /** Releases a buffer; called by the tensor layer's finalizer, never by users. */
   free(ref: DataRef): void;
   /**

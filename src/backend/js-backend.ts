@@ -18,17 +18,23 @@ function isScalar(view: StridedRef): boolean {
   return view.strides.every((s) => s === 0);
 }
 
+/** out[i] = 1 where values[i] is non-zero or NaN, else 0 (PyTorch's conversion to bool). */
+function toBool(values: ArrayLike<number>, out: FloatArray): void {
+  for (let i = 0; i < values.length; i++) out[i] = values[i] === 0 ? 0 : 1;
+}
+
 /** The pure-TypeScript backend: runs everywhere, the reference for every other backend. */
 export class JsBackend implements Backend {
   readonly name = "js";
 
   allocate(size: number, dtype: DType): DataRef {
-    return new JsBuffer(newArray(size, dtype));
+    return new JsBuffer(newArray(size, dtype), dtype);
   }
   fromValues(values: ArrayLike<number>, dtype: DType): DataRef {
     const data = newArray(values.length, dtype);
-    data.set(values);
-    return new JsBuffer(data);
+    if (dtype === "bool") toBool(values, data);
+    else data.set(values);
+    return new JsBuffer(data, dtype);
   }
   read(ref: DataRef): FloatArray {
     return arrayOf(ref).slice();
@@ -37,10 +43,13 @@ export class JsBackend implements Backend {
     // typed arrays are reclaimed by the garbage collector
   }
   fill(out: DataRef, value: number): void {
-    arrayOf(out).fill(value);
+    arrayOf(out).fill(out.dtype === "bool" ? Number(value !== 0) : value);
   }
   cast(x: DataRef, out: DataRef): void {
-    arrayOf(out).set(arrayOf(x));
+    // typed-array conversion truncates toward zero and wraps into int32, as C casts; a bool is
+    // whether the value is non-zero (NaN included), not the low byte
+    if (out.dtype === "bool" && x.dtype !== "bool") toBool(arrayOf(x), arrayOf(out));
+    else arrayOf(out).set(arrayOf(x));
   }
   copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void {
     copyStridedKernel(arrayOf(x.ref), x.offset, x.strides, shape, arrayOf(out));

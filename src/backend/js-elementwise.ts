@@ -90,7 +90,9 @@ export function binaryKernel(op: BinaryOp, a: FloatArray, offA: number, strideA:
       for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = a[ia]! - b[ib]!;
       return;
     case "mul":
-      for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = a[ia]! * b[ib]!;
+      // an int32 product can pass 2⁵³, where doubles round before the store wraps: Math.imul wraps exactly
+      if (out instanceof Int32Array) for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = Math.imul(a[ia]!, b[ib]!);
+      else for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = a[ia]! * b[ib]!;
       return;
     case "div":
       for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = a[ia]! / b[ib]!;

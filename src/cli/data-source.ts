@@ -124,7 +124,7 @@ function csvFile(path: string, request: DataRequest): LoadedData {
 
 function firstRows(t: Tensor, rows: number): Tensor {
   const width = t.size / t.shape[0]!;
-  return tensor(t.toTypedArray().slice(0, rows * width), { shape: [rows, ...t.shape.slice(1)] });
+  return tensor(t.to("float64").toTypedArray().slice(0, rows * width) as Float64Array, { shape: [rows, ...t.shape.slice(1)], dtype: t.dtype });
 }
 
 function findIdx(dir: string, prefix: string, kind: "images" | "labels"): string | null {

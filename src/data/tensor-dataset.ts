@@ -30,7 +30,7 @@ export interface Dataset {
  */
 export class TensorDataset implements Dataset {
   readonly tensors: readonly Tensor[];
-  private rows: (Float32Array | Float64Array)[] | null = null;
+  private rows: ReturnType<Tensor["toTypedArray"]>[] | null = null;
 
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new Error("TensorDataset: needs at least one tensor");
@@ -65,9 +65,10 @@ export class TensorDataset implements Dataset {
   }
 }
 
-function copyRows(source: Float32Array | Float64Array, like: Tensor, indices: readonly number[]): Tensor {
+function copyRows(source: ReturnType<Tensor["toTypedArray"]>, like: Tensor, indices: readonly number[]): Tensor {
   const rowSize = like.shape.slice(1).reduce((a, b) => a * b, 1);
-  const out = source instanceof Float64Array ? new Float64Array(indices.length * rowSize) : new Float32Array(indices.length * rowSize);
+  // float32 rows stay float32 (the common case, copied as is); others go through float64, exact for every dtype
+  const out = source instanceof Float32Array ? new Float32Array(indices.length * rowSize) : new Float64Array(indices.length * rowSize);
   indices.forEach((row, i) => out.set(source.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize));
   return tensor(out, { shape: [indices.length, ...like.shape.slice(1)], dtype: like.dtype });
 }

@@ -10,12 +10,21 @@ import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { parseJsonBounded } from "./bounded-json.js";
 
-/** The dtype codes nabla reads and writes, with their element sizes. */
-const CODES = { F64: { dtype: "float64", bytes: 8 }, F32: { dtype: "float32", bytes: 4 } } as const;
+/**
+ * The dtype codes nabla reads and writes, with their element sizes. I64 (PyTorch's integer
+ * default, e.g. BatchNorm's `num_batches_tracked`) is read into int32, refusing values beyond it.
+ */
+const CODES = {
+  I64: { dtype: "int32", bytes: 8 },
+  F64: { dtype: "float64", bytes: 8 },
+  F32: { dtype: "float32", bytes: 4 },
+  I32: { dtype: "int32", bytes: 4 },
+  BOOL: { dtype: "bool", bytes: 1 },
+} as const;
 type Code = keyof typeof CODES;
-const CODE_OF: Record<DType, Code> = { float64: "F64", float32: "F32" };
-// The reference sorts by descending dtype (its enum puts F64 after F32), then by name.
-const CODE_RANK: Record<Code, number> = { F64: 0, F32: 1 };
+const CODE_OF: Record<DType, Code> = { float64: "F64", float32: "F32", int32: "I32", bool: "BOOL" };
+// The reference sorts by descending dtype (its enum order: BOOL … I32, U32, F32, F64, I64), then by name.
+const CODE_RANK: Record<Code, number> = { I64: 0, F64: 1, F32: 2, I32: 3, BOOL: 4 };
 // The reference refuses headers above 100 MB: a wild length must not allocate gigabytes.
 const MAX_HEADER_BYTES = 100_000_000;
 
@@ -83,7 +92,9 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, options: { me
   for (const name of names) {
     const values = tensors[name]!.toTypedArray();
     if (values instanceof Float64Array) for (const v of values) (view.setFloat64(position, v, true), (position += 8));
-    else for (const v of values) (view.setFloat32(position, v, true), (position += 4));
+    else if (values instanceof Float32Array) for (const v of values) (view.setFloat32(position, v, true), (position += 4));
+    else if (values instanceof Int32Array) for (const v of values) (view.setInt32(position, v, true), (position += 4));
+    else for (const v of values) view.setUint8(position++, v);
   }
   return bytes;
 }
@@ -128,7 +139,7 @@ export function decodeSafetensors(bytes: Uint8Array, options: { source?: string 
     const [begin, end] = entry.data_offsets;
     if (begin !== expectedStart) fail(`tensor "${name}" starts at byte ${begin} of the data, expected ${expectedStart} (overlapping or gapped offsets)`);
     if (dataStart + end > bytes.length) fail(`tensor "${name}" needs data bytes ${begin}..${end} but the file holds only ${bytes.length - dataStart} (truncated?)`);
-    setData(tensors, name, readTensor(view, dataStart + begin, entry));
+    setData(tensors, name, readTensor(view, dataStart + begin, entry, name));
     expectedStart = end;
   }
   if (dataStart + expectedStart !== bytes.length) fail(`${bytes.length - dataStart - expectedStart} bytes after the last tensor that the header does not describe`);
@@ -165,7 +176,7 @@ function checkEntry(name: string, raw: unknown, fail: (why: string) => never): H
   if (typeof entry !== "object" || entry === null) return fail(`tensor "${name}": entry is not an object`);
   const { dtype, shape, data_offsets: offsets } = entry;
   // Object.hasOwn, not `in`: "toString" or "__proto__" are not dtypes
-  if (typeof dtype !== "string" || !Object.hasOwn(CODES, dtype)) return fail(`tensor "${name}" has dtype ${JSON.stringify(dtype)}; nabla reads F32 and F64`);
+  if (typeof dtype !== "string" || !Object.hasOwn(CODES, dtype)) return fail(`tensor "${name}" has dtype ${JSON.stringify(dtype)}; nabla reads F32, F64, I32, I64 and BOOL`);
   const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
   if (!Array.isArray(shape) || !shape.every(isCount)) return fail(`tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[1] < offsets[0]) {
@@ -179,11 +190,25 @@ function checkEntry(name: string, raw: unknown, fail: (why: string) => never): H
   return { dtype: dtype as Code, shape, data_offsets: [offsets[0], offsets[1]] };
 }
 
-function readTensor(view: DataView, start: number, entry: HeaderEntry): Tensor {
+function readTensor(view: DataView, start: number, entry: HeaderEntry, name: string): Tensor {
   const { dtype, bytes } = CODES[entry.dtype];
   const count = (entry.data_offsets[1] - entry.data_offsets[0]) / bytes;
   // DataView: the data may be unaligned inside the buffer, and must be read little-endian.
-  const values = dtype === "float64" ? new Float64Array(count) : new Float32Array(count);
-  for (let i = 0; i < count; i++) values[i] = dtype === "float64" ? view.getFloat64(start + 8 * i, true) : view.getFloat32(start + 4 * i, true);
+  const values = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const at = start + bytes * i;
+    switch (entry.dtype) {
+      case "F64": values[i] = view.getFloat64(at, true); break;
+      case "F32": values[i] = view.getFloat32(at, true); break;
+      case "I32": values[i] = view.getInt32(at, true); break;
+      case "BOOL": values[i] = view.getUint8(at); break;
+      case "I64": {
+        const v = view.getBigInt64(at, true);
+        if (v < -(2n ** 31n) || v >= 2n ** 31n) throw new Error(`safetensors: tensor "${name}" (I64) holds ${v} at element ${i}, beyond int32, nabla's integer dtype`);
+        values[i] = Number(v);
+        break;
+      }
+    }
+  }
   return tensor(values, { shape: entry.shape, dtype });
 }

@@ -8,39 +8,47 @@ import type { Operand, Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, shapesEqual } from "../tensor/shape.js";
 import { emptyLike, toOperand } from "./operand.js";
 import { expand } from "./movement.js";
+import { isFloatingPoint, operandDType, type DType } from "../tensor/dtype.js";
 
 /**
- * Brings both operands to one dtype and one broadcast shape. Promotion follows PyTorch: a 0-d
- * tensor, like a number, does not widen a tensor with dimensions (float32 [3] + float64 0-d
- * stays float32); otherwise float32 with float64 computes in float64.
+ * Brings both operands to one dtype and one broadcast shape. Promotion follows PyTorch's
+ * result_type (src/tensor/dtype.ts): a 0-d tensor or a number widens a tensor with dimensions
+ * only across kinds (int32 [3] · 2.5 computes in float32, float32 [3] + float64 0-d stays
+ * float32). `atLeast` raises the common dtype further (true division computes in floats).
  */
-function align(op: string, a: Tensor, other: Operand): [Tensor, Tensor] {
-  let x = a;
-  let y = toOperand(op, other, a);
-  if (x.dtype !== y.dtype) {
-    const dtype = (x.ndim === 0) !== (y.ndim === 0) ? (x.ndim === 0 ? y.dtype : x.dtype) : "float64";
-    x = x.to(dtype);
-    y = y.to(dtype);
-  }
+function align(op: string, a: Tensor, other: Operand, atLeast?: DType): [Tensor, Tensor] {
+  const operand = typeof other === "number" ? other : toOperand(op, other, a); // checks it is a tensor
+  const dtype = operandDType(a, operand, atLeast);
+  const x = a.dtype === dtype ? a : a.to(dtype);
+  let y = toOperand(op, operand, x); // a number becomes a 0-d tensor of the common dtype
+  if (y.dtype !== dtype) y = y.to(dtype);
   if (shapesEqual(x.shape, y.shape)) return [x, y];
   const shape = broadcastShapes(op, x.shape, y.shape);
   return [expand(x, shape), expand(y, shape)];
 }
 
-function apply(op: BinaryOp, x: Tensor, y: Tensor): Tensor {
-  const out = emptyLike(x);
+function apply(op: BinaryOp, x: Tensor, y: Tensor, dtype: DType = x.dtype): Tensor {
+  const out = emptyLike(x, x.shape, dtype);
   x.backend.binary(op, x.view(), y.view(), x.shape, out.storage.ref);
   return out;
 }
 
+/** Operands of an op with no bool meaning: bool tensors compute as int32, as PyTorch's add/mul of a bool and a number do. */
+function noBool(op: string, a: Tensor, b: Operand): [Tensor, Tensor] {
+  const [x, y] = align(op, a, b);
+  return x.dtype === "bool" ? [x.to("int32"), y.to("int32")] : [x, y];
+}
+
 export function add(a: Tensor, b: Operand): Tensor {
   const [x, y] = align("add", a, b);
+  if (x.dtype === "bool") return apply("maximum", x, y); // true + true stays true: a logical or, as PyTorch
   // d(x+y)/dx = 1, d(x+y)/dy = 1
   return record(apply("add", x, y), "add", [x, y], (dy) => [dy, dy]);
 }
 
 export function sub(a: Tensor, b: Operand): Tensor {
   const [x, y] = align("sub", a, b);
+  if (x.dtype === "bool") throw new Error("sub: subtracting two bool tensors is not supported (PyTorch neither); use logicalXor, or convert with .int()");
   // d(x−y)/dx = 1, d(x−y)/dy = −1
   return record(apply("sub", x, y), "sub", [x, y], (dy) => [dy, y.requiresGrad ? dy.neg() : null]);
 }
@@ -52,19 +60,21 @@ export function rsub(value: number, x: Tensor): Tensor {
 
 export function mul(a: Tensor, b: Operand): Tensor {
   const [x, y] = align("mul", a, b);
+  if (x.dtype === "bool") return apply("minimum", x, y); // a logical and, as PyTorch
   // d(xy)/dx = y, d(xy)/dy = x
   return record(apply("mul", x, y), "mul", [x, y], (dy) => [x.requiresGrad ? dy.mul(y) : null, y.requiresGrad ? dy.mul(x) : null]);
 }
 
+/** True division: integer and bool operands divide as float32 (PyTorch's `/`). */
 export function div(a: Tensor, b: Operand): Tensor {
-  const [x, y] = align("div", a, b);
+  const [x, y] = align("div", a, b, "float32");
   const out = apply("div", x, y);
   // d(x/y)/dx = 1/y, d(x/y)/dy = −x/y² = −(x/y)/y
   return record(out, "div", [x, y], (dy) => [x.requiresGrad ? dy.div(y) : null, y.requiresGrad ? dy.mul(out).div(y).neg() : null]);
 }
 
 export function pow(a: Tensor, b: Operand): Tensor {
-  const [x, y] = align("pow", a, b);
+  const [x, y] = noBool("pow", a, b);
   const out = apply("pow", x, y);
   // d(x^y)/dx = y·x^(y−1), d(x^y)/dy = x^y·ln x. At x = 0 both forms hit 0·∞ = NaN; as in
   // PyTorch, d/dx is 0 where y = 0 (x^(y−1) is replaced by x^0) and d/dy is 0 where x = 0
@@ -93,8 +103,14 @@ export function minimum(a: Tensor, b: Operand): Tensor {
   return record(apply("minimum", x, y), "minimum", [x, y], (dy) => [dy.mul(rsub(1, winnerShare("gt", x, y))), dy.mul(rsub(1, winnerShare("lt", x, y)))]);
 }
 
-/** 1 where the comparison holds, else 0; no gradient flows through a comparison. */
+/** A bool tensor: true where the comparison holds (in the operands' common dtype); no gradient flows through it. */
 export function compare(op: "gt" | "ge" | "lt" | "le" | "eq", a: Tensor, b: Operand): Tensor {
   const [x, y] = align(op, a, b);
-  return apply(op, x, y);
+  return apply(op, x, y, "bool");
+}
+
+/** @internal A comparison as 1 or 0 in the operands' float dtype, for backward rules that multiply by it. */
+export function indicator(op: "gt" | "ge" | "lt" | "le" | "eq", a: Tensor, b: Operand): Tensor {
+  const [x, y] = align(op, a, b);
+  return apply(op, x, y, isFloatingPoint(x.dtype) ? x.dtype : "float32");
 }

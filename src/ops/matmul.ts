@@ -3,6 +3,7 @@ import { record } from "../autograd/grad-fn.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, formatShape, sizeOf } from "../tensor/shape.js";
 import { emptyLike, toOperand } from "./operand.js";
+import { promoteTypes } from "../tensor/dtype.js";
 import { expand, reshape } from "./movement.js";
 
 /**
@@ -41,7 +42,12 @@ export function matmul(a: Tensor, other: Tensor): Tensor {
   const fail = (): never => {
     throw new Error(`matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}`);
   };
-  if (a.dtype !== b.dtype) return a.dtype === "float32" ? matmul(a.to("float64"), b) : matmul(a, b.to("float64"));
+  if (a.dtype !== b.dtype) {
+    // both in their common dtype (PyTorch refuses mixed dtypes here; promoting is what users mean)
+    const dtype = promoteTypes(a.dtype, b.dtype);
+    return matmul(a.to(dtype), b.to(dtype));
+  }
+  if (a.dtype === "bool") throw new Error("matmul: bool tensors cannot be multiplied; convert them with .int() or .float()");
   const x = a.ndim === 1 ? reshape(a, [1, a.shape[0]!]) : a;
   const y = b.ndim === 1 ? reshape(b, [b.shape[0]!, 1]) : b;
   const k = x.shape[x.ndim - 1]!;

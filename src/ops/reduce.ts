@@ -5,6 +5,8 @@ import { Tensor } from "../tensor/tensor.js";
 import { formatShape, normalizeDim, normalizeDims, sizeOf } from "../tensor/shape.js";
 import { emptyLike } from "./operand.js";
 import { expand, reshape } from "./movement.js";
+import { indicator, rsub } from "./binary.js";
+import { requireFloatingPoint } from "../tensor/dtype.js";
 
 type Dims = number | readonly number[] | null | undefined;
 
@@ -46,7 +48,9 @@ function finalShape(x: Tensor, axes: readonly number[], keepdim: boolean): numbe
   return keepdim ? keptShape(x, axes) : x.shape.filter((_, i) => !axes.includes(i));
 }
 
-export function sum(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+/** Sums over `dim`; bool and int32 tensors sum to int32 (PyTorch: int64), wrapping on overflow. */
+export function sum(input: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  const x = input.dtype === "bool" ? input.to("int32") : input;
   const axes = resolveDims("sum", x, dim);
   const kept = reduceAxes("sum", x, axes);
   const out = new Tensor(kept.storage, finalShape(x, axes, keepdim));
@@ -55,6 +59,7 @@ export function sum(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
 }
 
 export function mean(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  requireFloatingPoint("mean", x.dtype, "convert it with .float() first (PyTorch refuses it too)");
   const axes = resolveDims("mean", x, dim);
   const count = sizeOf(axes.map((a) => x.shape[a]!));
   return sum(x, axes, keepdim).div(count);
@@ -72,7 +77,7 @@ export function max(x: Tensor, dim: number | null | undefined, keepdim: boolean)
   return record(out, "max", [x], (dy) => {
     const best = expand(kept, x.shape);
     // a NaN maximum equals no element: then the NaN elements are the winners, as in PyTorch
-    const winners = x.eq(best).add(x.eq(x).neg().add(1).mul(best.eq(best).neg().add(1)));
+    const winners = indicator("eq", x, best).add(rsub(1, indicator("eq", x, x)).mul(rsub(1, indicator("eq", best, best))));
     const count = sum(winners, axes, true);
     return [expand(reshape(dy, kept.shape), x.shape).mul(winners).div(count)];
   });
@@ -82,7 +87,7 @@ export function max(x: Tensor, dim: number | null | undefined, keepdim: boolean)
 function toFirstMax(x: Tensor, axis: number, dy: Tensor): Tensor {
   const outer = sizeOf(x.shape.slice(0, axis));
   const inner = sizeOf(x.shape.slice(axis + 1));
-  const index = argmax(x, axis, true).to(x.dtype);
+  const index = argmax(x, axis, true);
   const dx = emptyLike(x);
   x.backend.fill(dx.storage.ref, 0);
   x.backend.scatterAdd(dy.dataRef(), index.dataRef(), outer, x.shape[axis]!, 1, inner, dx.storage.ref);
@@ -93,19 +98,19 @@ export function argmax(x: Tensor, dim: number | null | undefined, keepdim: boole
   if (x.size === 0) throw new Error(`argmax: cannot take the argmax of an empty tensor ${formatShape(x.shape)}`);
   if (dim === null || dim === undefined) {
     const flat = reshape(x.detach(), [x.size]);
-    const out = emptyLike(x, keepdim ? x.shape.map(() => 1) : [], "float32");
+    const out = emptyLike(x, keepdim ? x.shape.map(() => 1) : [], "int32");
     x.backend.argmax(flat.dataRef(), 1, x.size, 1, out.storage.ref);
     return out;
   }
   const axis = normalizeDim("argmax", dim, x.ndim);
   if (x.ndim === 0) return emptyLikeZero(x);
-  const out = emptyLike(x, finalShape(x, [axis], keepdim), "float32");
+  const out = emptyLike(x, finalShape(x, [axis], keepdim), "int32");
   x.backend.argmax(x.dataRef(), sizeOf(x.shape.slice(0, axis)), x.shape[axis]!, sizeOf(x.shape.slice(axis + 1)), out.storage.ref);
   return out;
 }
 
 function emptyLikeZero(x: Tensor): Tensor {
-  const out = emptyLike(x, [], "float32");
+  const out = emptyLike(x, [], "int32");
   x.backend.fill(out.storage.ref, 0);
   return out;
 }

@@ -4,8 +4,10 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import { normalizeDim } from "../tensor/shape.js";
+import { requireFloatingPoint } from "../tensor/dtype.js";
 
 export function softmax(x: Tensor, dim: number): Tensor {
+  requireFloatingPoint("softmax", x.dtype);
   const axis = normalizeDim("softmax", dim, x.ndim);
   const e = x.sub(x.max(axis, true).detach()).exp();
   return e.div(e.sum(axis, true));
@@ -13,6 +15,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
 
 /** log softmax(x) = (x − m) − log Σ exp(x − m): the log-sum-exp form, finite for any logits. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
+  requireFloatingPoint("logSoftmax", x.dtype);
   const axis = normalizeDim("logSoftmax", dim, x.ndim);
   const shifted = x.sub(x.max(axis, true).detach());
   return shifted.sub(shifted.exp().sum(axis, true).log());

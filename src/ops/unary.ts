@@ -6,7 +6,8 @@ import type { UnaryOp } from "../backend/backend.js";
 import { record } from "../autograd/grad-fn.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { emptyLike } from "./operand.js";
-import { rsub } from "./binary.js";
+import { isFloatingPoint } from "../tensor/dtype.js";
+import { indicator, rsub } from "./binary.js";
 
 function apply(op: UnaryOp, x: Tensor): Tensor {
   const y = emptyLike(x);
@@ -14,25 +15,34 @@ function apply(op: UnaryOp, x: Tensor): Tensor {
   return y;
 }
 
+/** Integer and bool inputs of a real function (exp, log, …) compute in float32, as PyTorch's do. */
+function real(x: Tensor): Tensor {
+  return isFloatingPoint(x.dtype) ? x : x.to("float32");
+}
+
 export function neg(x: Tensor): Tensor {
+  if (x.dtype === "bool") throw new Error("neg: negating a bool tensor is not supported (PyTorch neither); use logicalNot");
   const y = apply("neg", x);
   // d(-x)/dx = -1
   return record(y, "neg", [x], (dy) => [dy.neg()]);
 }
 
-export function exp(x: Tensor): Tensor {
+export function exp(input: Tensor): Tensor {
+  const x = real(input);
   const y = apply("exp", x);
   // d(e^x)/dx = e^x
   return record(y, "exp", [x], (dy) => [dy.mul(y)]);
 }
 
-export function log(x: Tensor): Tensor {
+export function log(input: Tensor): Tensor {
+  const x = real(input);
   const y = apply("log", x);
   // d(ln x)/dx = 1/x
   return record(y, "log", [x], (dy) => [dy.div(x)]);
 }
 
-export function sqrt(x: Tensor): Tensor {
+export function sqrt(input: Tensor): Tensor {
+  const x = real(input);
   const y = apply("sqrt", x);
   // d(√x)/dx = 1/(2√x)
   return record(y, "sqrt", [x], (dy) => [dy.div(y.mul(2))]);
@@ -55,13 +65,15 @@ export function relu(x: Tensor): Tensor {
   return record(y, "relu", [x], (dy) => [dy.mul(apply("step", x))]);
 }
 
-export function sigmoid(x: Tensor): Tensor {
+export function sigmoid(input: Tensor): Tensor {
+  const x = real(input);
   const y = apply("sigmoid", x);
   // dσ(x)/dx = σ(x)(1 − σ(x)); computed from σ itself, so it stays finite for |x| = 1000
   return record(y, "sigmoid", [x], (dy) => [dy.mul(y.mul(rsub(1, y)))]);
 }
 
-export function tanh(x: Tensor): Tensor {
+export function tanh(input: Tensor): Tensor {
+  const x = real(input);
   const y = apply("tanh", x);
   // d tanh(x)/dx = 1 − tanh²(x)
   return record(y, "tanh", [x], (dy) => [dy.mul(rsub(1, y.mul(y)))]);
@@ -72,5 +84,5 @@ export function clamp(x: Tensor, lo: number, hi: number): Tensor {
   const y = emptyLike(x);
   x.backend.clamp(x.dataRef(), lo, hi, y.storage.ref);
   // d clamp(x)/dx = 1 where x was kept (bounds included, as PyTorch), 0 where it was cut
-  return record(y, "clamp", [x], (dy) => [dy.mul(x.eq(y))]);
+  return record(y, "clamp", [x], (dy) => [dy.mul(indicator("eq", x, y))]);
 }

@@ -1,6 +1,6 @@
 /** Functions that create leaf tensors. */
 import { activeBackend } from "../backend/registry.js";
-import { checkDType, type DType } from "./dtype.js";
+import { checkDType, isFloatingPoint, type DType } from "./dtype.js";
 import { defaultGenerator, type Generator } from "./random.js";
 import { checkShape, formatShape, sizeOf } from "./shape.js";
 import { Storage } from "./storage.js";
@@ -8,7 +8,7 @@ import { Tensor, type NestedArray } from "./tensor.js";
 import { checkElementCount } from "./size-limit.js";
 
 export interface TensorOptions {
-  /** "float32" (default) or "float64". */
+  /** "float32" (the default for numbers), "float64", "int32" or "bool". */
   dtype?: DType;
   requiresGrad?: boolean;
 }
@@ -20,36 +20,38 @@ export interface TensorDataOptions extends TensorOptions {
 
 function fromFlat(values: ArrayLike<number>, shape: readonly number[], options: TensorOptions): Tensor {
   const dtype = checkDType("tensor", options.dtype ?? "float32");
+  checkRequiresGrad("tensor", dtype, options);
   const backend = activeBackend();
   const t = new Tensor(new Storage(backend, backend.fromValues(values, dtype)), shape);
   if (options.requiresGrad) t.requiresGrad = true;
   return t;
 }
 
-/** A value for an error message: JSON.stringify throws on a BigInt (and says nothing useful about it). */
-function describeValue(value: unknown): string {
-  if (typeof value === "bigint") return `the BigInt ${value}n (convert it with Number())`;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
+function checkRequiresGrad(op: string, dtype: DType, options: TensorOptions): void {
+  if (options.requiresGrad === true && !isFloatingPoint(dtype)) {
+    throw new Error(`${op}: only floating-point tensors can require gradients, got dtype ${dtype}`);
   }
 }
 
-/** Flattens nested arrays, checking they are rectangular and hold only numbers. */
-function flattenNested(data: NestedArray): { values: number[]; shape: number[] } {
+/** Flattens nested arrays, checking they are rectangular and hold only numbers or only booleans. */
+function flattenNested(data: NestedArray): { values: number[]; shape: number[]; booleans: boolean } {
   const shape: number[] = [];
   for (let level: NestedArray = data; Array.isArray(level); level = level[0]!) {
     shape.push(level.length);
     if (level.length === 0) break;
   }
   const values: number[] = [];
+  let numbers = 0;
+  let booleans = 0;
   const stack: [NestedArray, number, string][] = [[data, 0, ""]];
   while (stack.length > 0) {
     const [node, depth, path] = stack.pop()!;
     if (depth === shape.length) {
-      if (typeof node !== "number") throw new Error(`tensor: expected a number at ${path || "top level"}, got ${Array.isArray(node) ? "an array" : describeValue(node)}`);
-      values.push(node);
+      if (typeof node === "boolean") booleans++;
+      else if (typeof node === "number") numbers++;
+      else throw new Error(`tensor: expected a number at ${path || "top level"}, got ${Array.isArray(node) ? "an array" : typeof node === "bigint" ? `the bigint ${node}n (use a number)` : JSON.stringify(node)}`);
+      if (numbers > 0 && booleans > 0) throw new Error(`tensor: the data mixes numbers and booleans (at ${path || "top level"}); use one kind`);
+      values.push(Number(node));
       continue;
     }
     if (!Array.isArray(node) || node.length !== shape[depth]) {
@@ -57,11 +59,18 @@ function flattenNested(data: NestedArray): { values: number[]; shape: number[] }
     }
     for (let i = node.length - 1; i >= 0; i--) stack.push([node[i]!, depth + 1, `${path}[${i}]`]);
   }
-  return { values, shape };
+  return { values, shape, booleans: booleans > 0 };
+}
+
+/** The dtype a typed array's values are read as, unless the options name one. */
+function typedArrayDType(data: Float32Array | Float64Array | Int32Array | Uint8Array): DType {
+  return data instanceof Float64Array ? "float64" : data instanceof Float32Array ? "float32" : "int32";
 }
 
 /**
- * Creates a tensor from a number, nested arrays of numbers, or a typed array (with `shape`).
+ * Creates a tensor from a number, a boolean, nested arrays of them, or a typed array (with
+ * `shape`). Numbers make float32 tensors and booleans bool ones unless `dtype` says otherwise;
+ * a Float64Array makes float64, an Int32Array or a Uint8Array int32.
  *
  * @example
  * ```ts
@@ -70,20 +79,22 @@ function flattenNested(data: NestedArray): { values: number[]; shape: number[] }
  * console.log(x.shape); // [2, 3]
  * const y = tensor(new Float64Array([1, 2, 3, 4]), { shape: [2, 2] });
  * console.log(y.dtype); // "float64"
+ * console.log(tensor([true, false]).dtype, tensor([0, 2, 1], { dtype: "int32" }).dtype); // "bool" "int32"
  * ```
  */
-export function tensor(data: NestedArray | Float32Array | Float64Array, options: TensorDataOptions = {}): Tensor {
-  if (data instanceof Float32Array || data instanceof Float64Array) {
+export function tensor(data: NestedArray | Float32Array | Float64Array | Int32Array | Uint8Array, options: TensorDataOptions = {}): Tensor {
+  if (data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array || data instanceof Uint8Array) {
     const shape = options.shape === undefined ? [data.length] : checkShape("tensor", options.shape);
     if (sizeOf(shape) !== data.length) throw new Error(`tensor: ${data.length} values cannot fill shape ${formatShape(shape)}`);
-    const dtype = options.dtype ?? (data instanceof Float64Array ? "float64" : "float32");
-    return fromFlat(data, shape, { ...options, dtype });
+    return fromFlat(data, shape, { ...options, dtype: options.dtype ?? typedArrayDType(data) });
   }
-  if (typeof data !== "number" && !Array.isArray(data)) throw new Error(`tensor: unsupported data ${typeof data === "bigint" ? describeValue(data) : String(data)} (expected a number, nested arrays or a Float32Array/Float64Array)`);
-  const { values, shape } = flattenNested(data);
+  if (typeof data !== "number" && typeof data !== "boolean" && !Array.isArray(data)) {
+    throw new Error(`tensor: unsupported data ${typeof data === "bigint" ? `${data}n (a bigint; use a number)` : String(data)} (expected a number, a boolean, nested arrays or a typed array)`);
+  }
+  const { values, shape, booleans } = flattenNested(data);
   const target = options.shape === undefined ? shape : checkShape("tensor", options.shape);
   if (sizeOf(target) !== values.length) throw new Error(`tensor: ${values.length} values cannot fill shape ${formatShape(target)}`);
-  return fromFlat(values, target, options);
+  return fromFlat(values, target, { ...options, dtype: options.dtype ?? (booleans ? "bool" : "float32") });
 }
 
 /**
@@ -95,10 +106,12 @@ export function tensor(data: NestedArray | Float32Array | Float64Array, options:
  * console.log(full([2], 7).toArray()); // [7, 7]
  * ```
  */
-export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
+export function full(shape: readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
   const dims = checkShape("full", shape);
-  const t = Tensor.empty(dims, checkDType("full", options.dtype ?? "float32"));
-  t.backend.fill(t.storage.ref, value);
+  const dtype = checkDType("full", options.dtype ?? (typeof value === "boolean" ? "bool" : "float32"));
+  checkRequiresGrad("full", dtype, options);
+  const t = Tensor.empty(dims, dtype);
+  t.backend.fill(t.storage.ref, Number(value));
   if (options.requiresGrad) t.requiresGrad = true;
   return t;
 }
@@ -120,6 +133,9 @@ export interface RandomOptions extends TensorOptions {
 
 function random(op: string, shape: readonly number[], options: RandomOptions, draw: (g: Generator) => number): Tensor {
   const dims = checkShape(op, shape);
+  if (options.dtype !== undefined && !isFloatingPoint(checkDType(op, options.dtype))) {
+    throw new Error(`${op}: draws real numbers, so dtype must be float32 or float64, got ${options.dtype} (randint draws integers)`);
+  }
   const generator = options.generator ?? defaultGenerator;
   const values = new Float64Array(sizeOf(dims));
   for (let i = 0; i < values.length; i++) values[i] = draw(generator);
@@ -142,11 +158,13 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
 
 /**
  * Values from `start` (inclusive) to `end` (exclusive) by `step`; with one argument, 0…start.
+ * Integer arguments give an int32 tensor (PyTorch gives int64), others float32, unless
+ * `dtype` says otherwise.
  *
  * @example
  * ```ts
  * import { arange } from "nabla";
- * console.log(arange(5).toArray()); // [0, 1, 2, 3, 4]
+ * console.log(arange(5).toArray(), arange(5).dtype); // [0, 1, 2, 3, 4] "int32"
  * console.log(arange(1, 2, 0.25).toArray()); // [1, 1.25, 1.5, 1.75]
  * ```
  */
@@ -160,7 +178,8 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   const count = Math.max(0, Math.ceil((to - from) / step));
   checkElementCount("arange", [count]);
   const values = Array.from({ length: count }, (_, i) => from + i * step);
-  return fromFlat(values, [count], options);
+  const integral = Number.isInteger(from) && Number.isInteger(to) && Number.isInteger(step);
+  return fromFlat(values, [count], { ...options, dtype: options.dtype ?? (integral ? "int32" : "float32") });
 }
 
 /** The n×n identity matrix. @example `eye(2).toArray() // [[1, 0], [0, 1]]` */

@@ -1,8 +1,8 @@
-import type { Backend, DataRef, StridedRef } from "../backend/backend.js";
+import type { Backend, DataArray, DataRef, StridedRef } from "../backend/backend.js";
 import { activeBackend } from "../backend/registry.js";
 import { runBackward, type BackwardOptions } from "../autograd/backward.js";
 import type { GradFn } from "../autograd/grad-fn.js";
-import type { DType } from "./dtype.js";
+import { isFloatingPoint, type DType } from "./dtype.js";
 import { contiguousStrides, formatShape, sizeOf, type Shape } from "./shape.js";
 import { Storage } from "./storage.js";
 import * as unary from "../ops/unary.js";
@@ -17,7 +17,8 @@ import { checkElementCount, MAX_ELEMENTS } from "./size-limit.js";
 
 /** A number, or a tensor; the other operand of arithmetic methods. */
 export type Operand = Tensor | number;
-export type NestedArray = number | NestedArray[];
+/** Nested arrays of values: numbers, or booleans for bool tensors. */
+export type NestedArray = number | boolean | NestedArray[];
 
 /**
  * An n-dimensional array of float32 or float64 values that records the operations applied to
@@ -37,8 +38,7 @@ export type NestedArray = number | NestedArray[];
 export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
-  /** Whether gradients flow to (and accumulate in `.grad` of) this tensor. */
-  requiresGrad = false;
+  private requiresGradFlag = false;
   /** dL/d(this), accumulated by `backward()` on leaves (and on tensors that `retainGrad()`). */
   grad: Tensor | null = null;
   /** The recorded op that produced this tensor; null for leaves. */
@@ -64,6 +64,20 @@ export class Tensor {
     const size = sizeOf(shape);
     if (size > MAX_ELEMENTS) checkElementCount("allocate", shape); // throws, naming shape and limit
     return new Tensor(new Storage(backend, backend.allocate(size, dtype)), shape);
+  }
+
+  /**
+   * Whether gradients flow to (and accumulate in `.grad` of) this tensor. Only floating-point
+   * tensors can require gradients, as in PyTorch.
+   */
+  get requiresGrad(): boolean {
+    return this.requiresGradFlag;
+  }
+  set requiresGrad(value: boolean) {
+    if (value && !isFloatingPoint(this.dtype)) {
+      throw new Error(`requiresGrad: only floating-point tensors can require gradients, this one is ${this.dtype} (convert it with .float() first)`);
+    }
+    this.requiresGradFlag = value;
   }
 
   get ndim(): number {
@@ -133,20 +147,21 @@ export class Tensor {
   detach(): Tensor {
     return new Tensor(this.storage, this.shape, this.strides, this.offset);
   }
-  /** The single value of a one-element tensor. */
+  /** The single value of a one-element tensor (a bool as 1 or 0). */
   item(): number {
     if (this.size !== 1) throw new Error(`item: only one-element tensors can be converted to a number; this tensor has shape ${formatShape(this.shape)}`);
     return this.backend.read(this.dataRef())[0]!;
   }
   /** A flat copy of the data in row-major order. */
-  toTypedArray(): Float32Array | Float64Array {
+  toTypedArray(): DataArray {
     return this.backend.read(this.dataRef());
   }
-  /** The values as nested arrays (a number for a 0-d tensor). */
+  /** The values as nested arrays (a number for a 0-d tensor; booleans for a bool tensor). */
   toArray(): NestedArray {
     const flat = this.toTypedArray();
+    const bool = this.dtype === "bool";
     const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.ndim) return flat[offset]!;
+      if (dim === this.ndim) return bool ? flat[offset] === 1 : flat[offset]!;
       const stride = sizeOf(this.shape.slice(dim + 1));
       const out: NestedArray[] = [];
       for (let i = 0; i < this.shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));
@@ -190,10 +205,23 @@ export class Tensor {
   contiguous(): Tensor {
     return this.isContiguous ? this : movement.contiguous(this);
   }
-  /** Converts to `dtype` (differentiable). */
+  /**
+   * Converts to `dtype` (differentiable between floating-point dtypes). Floats become int32 by
+   * truncation toward zero; any non-zero value (NaN too) becomes `true`.
+   */
   to(dtype: DType): Tensor {
     return dtype === this.dtype ? this : movement.cast(this, dtype);
   }
+  /** `to("float32")`. */
+  float(): Tensor { return this.to("float32"); }
+  /** `to("float64")`. */
+  double(): Tensor { return this.to("float64"); }
+  /** `to("int32")` (PyTorch's `.int()`). */
+  int(): Tensor { return this.to("int32"); }
+  /** `to("bool")`. */
+  bool(): Tensor { return this.to("bool"); }
+  /** Whether the dtype is float32 or float64. */
+  get isFloatingPoint(): boolean { return isFloatingPoint(this.dtype); }
 
   add(other: Operand): Tensor { return binary.add(this, other); }
   sub(other: Operand): Tensor { return binary.sub(this, other); }

@@ -104,7 +104,7 @@ export function decisionBoundary(model: Classifier, points: { x: Tensor; y?: Ten
   if (points.x.ndim !== 2 || points.x.shape[1] !== 2) throw new Error(`decisionBoundary: x must have shape [n,2] (points in the plane), got [${points.x.shape.join(",")}]`);
   const resolution = options.resolution ?? 120;
   const [width, height] = [options.width ?? 520, options.height ?? 460];
-  const coords = points.x.to("float64").toTypedArray();
+  const coords = points.x.to("float64").toTypedArray() as Float64Array;
   const xScale = linearScale(range(coords, 0), [70, width - 20]);
   const yScale = linearScale(range(coords, 1), [height - 55, options.title === undefined ? 15 : 35]);
   const [[x0, x1], [y0, y1]] = [xScale.domain, yScale.domain];

@@ -20,7 +20,7 @@ export function formatNumber(value: number, digits = 4): string {
 }
 
 function formatNested(value: NestedArray, digits: number): string {
-  return Array.isArray(value) ? `[${value.map((v) => formatNested(v, digits)).join(", ")}]` : formatNumber(value, digits);
+  return Array.isArray(value) ? `[${value.map((v) => formatNested(v, digits)).join(", ")}]` : typeof value === "boolean" ? String(value) : formatNumber(value, digits);
 }
 
 /**

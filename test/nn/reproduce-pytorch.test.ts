@@ -48,7 +48,7 @@ test("W1: MLP 2-16-16-2 on moons200 from init_w1, 2,000 SGD steps → PyTorch's 
   const lastStepLoss = trainFullBatch(model, expected.w1MoonsMlp.steps, () => lossFunction.call(model.call(x), data.y));
   const { finalLoss, accuracy } = noGrad(() => {
     const logits = model.call(x);
-    const hits = logits.argmax(1).eq(tensor(data.y)).mean().item();
+    const hits = logits.argmax(1).eq(tensor(data.y)).float().mean().item();
     return { finalLoss: lossFunction.call(logits, data.y).item(), accuracy: hits };
   });
   assert.ok(Math.abs(finalLoss - 0.0084) <= 1e-4, `final loss ${finalLoss}`);
@@ -67,7 +67,7 @@ test("W2: logistic regression on blobs1000 from zeros, 1,000 SGD steps → PyTor
   const lastStepLoss = trainFullBatch(model, expected.w2BlobsLogreg.steps, () => lossFunction.call(model.call(x).sigmoid(), y));
   const { finalLoss, accuracy } = noGrad(() => {
     const p = model.call(x).sigmoid();
-    return { finalLoss: lossFunction.call(p, y).item(), accuracy: p.gt(0.5).eq(y).mean().item() };
+    return { finalLoss: lossFunction.call(p, y).item(), accuracy: p.gt(0.5).eq(y).float().mean().item() };
   });
   assert.ok(Math.abs(finalLoss - 0.13254) <= 1e-4, `final loss ${finalLoss}`);
   assert.ok(Math.abs(finalLoss - expected.w2BlobsLogreg.finalLoss) <= 2e-6, `final loss ${finalLoss} vs PyTorch ${expected.w2BlobsLogreg.finalLoss}`);

@@ -2,7 +2,7 @@ import "../helpers.js";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { assertClose } from "../helpers.js";
-import type { DType, NestedArray } from "../../src/index.js";
+import type { NestedArray } from "../../src/index.js";
 import { CASES, NABLA_OPS, inputsOf, rebuild, type FixtureTensor } from "./op-table.js";
 
 function nested(value: FixtureTensor): NestedArray {
@@ -11,7 +11,7 @@ function nested(value: FixtureTensor): NestedArray {
 
 // float64 matches PyTorch to the fixture's 12 significant digits; float32 inputs round to
 // 24-bit mantissas, so outputs and gradients agree to about 1e-6 relative.
-const TOLERANCE: Record<DType, { atol: number; rtol: number }> = {
+const TOLERANCE: Record<"float32" | "float64", { atol: number; rtol: number }> = {
   float64: { atol: 1e-10, rtol: 1e-9 },
   float32: { atol: 2e-5, rtol: 2e-5 },
 };

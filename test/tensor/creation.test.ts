@@ -61,7 +61,7 @@ test("bad data is rejected with the position of the problem", () => {
   assertThrowsMessage(() => tensor([1, 2], { shape: [0.5, 4] }), /^tensor: invalid shape \[0.5,4\]/);
   assertThrowsMessage(() => tensor(new Float64Array(4), { shape: [-1, -4] }), /^tensor: invalid shape \[-1,-4\]/);
   assertThrowsMessage(() => tensor("12" as unknown as NestedArray), /^tensor: unsupported data 12/);
-  assertThrowsMessage(() => tensor(new Int32Array(2) as unknown as Float32Array), /^tensor: unsupported data/);
+  assertThrowsMessage(() => tensor(new Uint16Array(2) as unknown as Float32Array), /^tensor: unsupported data/);
 });
 
 test("requiresGrad on creation makes a leaf that collects gradients", () => {

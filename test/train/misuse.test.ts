@@ -28,9 +28,9 @@ test("new optim.SGD([[1, 2]]) and tensor([1n]) say what is wrong", () => {
   // @ts-expect-error: the mistake under test
   assert.throws(() => new optim.Adam([{ lr: 1 }]), /^Error: Adam: parameter 0 is an object without a params list, not a Tensor/);
   // @ts-expect-error: the mistake under test
-  assert.throws(() => tensor([1n]), /^Error: tensor: expected a number at \[0\], got the BigInt 1n \(convert it with Number\(\)\)$/);
+  assert.throws(() => tensor([1n]), /^Error: tensor: expected a number at \[0\], got the bigint 1n \(use a number\)$/);
   // @ts-expect-error: the mistake under test
-  assert.throws(() => tensor(5n), /^Error: tensor: unsupported data the BigInt 5n/);
+  assert.throws(() => tensor(5n), /^Error: tensor: unsupported data 5n \(a bigint; use a number\)/);
 });
 
 test("fit on data holding NaN says the data is at fault (not the learning rate)", () => {

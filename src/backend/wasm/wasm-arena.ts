@@ -2,7 +2,7 @@
 // arrays that the garbage collector frees (see WasmBackend for why); a kernel call copies its
 // operands in, runs, and copies its result out, then the next call starts over at the base.
 // The memory grows to the largest call's working set and is reused from then on.
-import type { FloatArray } from "../js-buffer.js";
+import type { RealArray } from "../js-buffer.js";
 
 const PAGE = 65536;
 const ALIGN = 64; // a cache line, so SIMD loads never straddle one needlessly
@@ -52,7 +52,7 @@ export class WasmArena {
   }
 
   /** Copies `values` into fresh scratch and returns its address. */
-  put(values: FloatArray): number {
+  put(values: RealArray): number {
     const ptr = this.allocate(values.byteLength);
     if (values instanceof Float64Array) this.f64.set(values, ptr >> 3);
     else this.f32.set(values, ptr >> 2);
@@ -60,7 +60,7 @@ export class WasmArena {
   }
 
   /** Copies scratch at `ptr` into `out`. */
-  take(ptr: number, out: FloatArray): void {
+  take(ptr: number, out: RealArray): void {
     const n = out.length;
     if (n <= 16) {
       // a view object costs more than copying a handful of values
@@ -72,7 +72,7 @@ export class WasmArena {
     out.set(this.view(ptr, n, out instanceof Float64Array));
   }
 
-  view(ptr: number, length: number, f64: boolean): FloatArray {
+  view(ptr: number, length: number, f64: boolean): RealArray {
     return f64 ? this.f64.subarray(ptr >> 3, (ptr >> 3) + length) : this.f32.subarray(ptr >> 2, (ptr >> 2) + length);
   }
 

@@ -1,7 +1,7 @@
 import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, StridedRef, UnaryOp } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
-import { arrayOf, newArray, type FloatArray } from "../js-buffer.js";
+import { arrayOf, newArray, realArrayOf as arrayOfReal, type FloatArray, type RealArray } from "../js-buffer.js";
 import { copyStridedKernel } from "../js-elementwise.js";
 import { instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
@@ -14,6 +14,11 @@ const BINARY: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, pow: 
 
 /** Below this many elements a call into WebAssembly costs more than the TS loop it replaces. */
 const SMALL = 32;
+
+/** Whether a buffer is float32 or float64: the WebAssembly kernels compute on those alone. */
+function isReal(ref: DataRef): boolean {
+  return ref.dtype === "float32" || ref.dtype === "float64";
+}
 
 function elementBytes(dtype: DType): number {
   return dtype === "float64" ? 8 : 4;
@@ -106,21 +111,22 @@ export class WasmBackend implements Backend {
   }
 
   unary(op: UnaryOp, x: DataRef, out: DataRef): void {
-    if (out.size <= SMALL) return this.js.unary(op, x, out);
+    if (out.size <= SMALL || !isReal(out) || !isReal(x)) return this.js.unary(op, x, out);
     const arena = this.begin();
-    const ptr = arena.put(arrayOf(x)); // element-wise in order, so the result may overwrite x
+    const ptr = arena.put(arrayOfReal(x)); // element-wise in order, so the result may overwrite x
     (out.dtype === "float64" ? this.k.unaryF64 : this.k.unaryF32)(UNARY[op], ptr, ptr, out.size);
-    arena.take(ptr, arrayOf(out));
+    arena.take(ptr, arrayOfReal(out));
   }
   clamp(x: DataRef, lo: number, hi: number, out: DataRef): void {
-    if (out.size <= SMALL) return this.js.clamp(x, lo, hi, out);
+    if (out.size <= SMALL || !isReal(out)) return this.js.clamp(x, lo, hi, out);
     const arena = this.begin();
-    const ptr = arena.put(arrayOf(x));
+    const ptr = arena.put(arrayOfReal(x));
     (out.dtype === "float64" ? this.k.clampF64 : this.k.clampF32)(ptr, lo, hi, ptr, out.size);
-    arena.take(ptr, arrayOf(out));
+    arena.take(ptr, arrayOfReal(out));
   }
   binary(op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void {
-    if (out.size <= SMALL) return this.js.binary(op, a, b, shape, out);
+    // integer and bool tensors, and comparisons (a bool result), run on the TypeScript kernels
+    if (out.size <= SMALL || !isReal(out) || out.dtype !== a.ref.dtype) return this.js.binary(op, a, b, shape, out);
     let [left, right] = [a, b];
     let loops = twoLoops(shape, a.strides, b.strides);
     if (loops === null) {
@@ -129,59 +135,61 @@ export class WasmBackend implements Backend {
       loops = twoLoops(shape, left.strides, right.strides)!;
     }
     const arena = this.begin();
-    const dataA = arrayOf(left.ref);
-    const dataB = arrayOf(right.ref);
+    const dataA = arrayOfReal(left.ref);
+    const dataB = arrayOfReal(right.ref);
     const ptrA = arena.put(dataA);
     const ptrB = dataB === dataA ? ptrA : arena.put(dataB);
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     const bytes = elementBytes(out.dtype);
     (out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32)(BINARY[op], ptrA + left.offset * bytes, loops.sa0, loops.sa1, ptrB + right.offset * bytes, loops.sb0, loops.sb1, ptrOut, loops.n0, loops.n1);
-    arena.take(ptrOut, arrayOf(out));
+    arena.take(ptrOut, arrayOfReal(out));
   }
   axpby(alpha: number, x: DataRef, beta: number, y: DataRef, out: DataRef): void {
-    if (out.size <= SMALL) return this.js.axpby(alpha, x, beta, y, out);
+    if (out.size <= SMALL || !isReal(out)) return this.js.axpby(alpha, x, beta, y, out);
     const arena = this.begin();
-    const ptrX = arena.put(arrayOf(x));
-    const ptrY = arrayOf(y) === arrayOf(x) ? ptrX : arena.put(arrayOf(y));
+    const ptrX = arena.put(arrayOfReal(x));
+    const ptrY = arrayOfReal(y) === arrayOfReal(x) ? ptrX : arena.put(arrayOfReal(y));
     (out.dtype === "float64" ? this.k.axpbyF64 : this.k.axpbyF32)(alpha, ptrX, beta, ptrY, ptrX, out.size);
-    arena.take(ptrX, arrayOf(out));
+    arena.take(ptrX, arrayOfReal(out));
   }
   reduce(op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
-    if (x.size <= SMALL) return this.js.reduce(op, x, outer, axisSize, inner, out);
+    if (x.size <= SMALL || !isReal(x)) return this.js.reduce(op, x, outer, axisSize, inner, out);
     const arena = this.begin();
-    const ptrX = arena.put(arrayOf(x));
+    const ptrX = arena.put(arrayOfReal(x));
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     const row = arena.allocate(inner * 8);
     (out.dtype === "float64" ? this.k.reduceF64 : this.k.reduceF32)(op === "sum" ? 0 : 1, ptrX, outer, axisSize, inner, ptrOut, row);
-    arena.take(ptrOut, arrayOf(out));
+    arena.take(ptrOut, arrayOfReal(out));
   }
   argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
+    if (!isReal(x) || !isReal(out)) return this.js.argmax(x, outer, axisSize, inner, out);
     const arena = this.begin();
-    const ptrX = arena.put(arrayOf(x));
+    const ptrX = arena.put(arrayOfReal(x));
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     const f64Out = out.dtype === "float64";
     const kernel = x.dtype === "float64" ? (f64Out ? this.k.argmaxF64F64 : this.k.argmaxF64F32) : f64Out ? this.k.argmaxF32F64 : this.k.argmaxF32F32;
     kernel(ptrX, outer, axisSize, inner, ptrOut);
-    arena.take(ptrOut, arrayOf(out));
+    arena.take(ptrOut, arrayOfReal(out));
   }
   matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
     const { batch, m, k, n, transA, transB, batchStrideA, batchStrideB } = spec;
+    if (!isReal(out)) return this.js.matmul(a, b, spec, out);
     if (this.matmulThreaded(a, b, spec, out)) return;
     const arena = this.begin();
-    const ptrA = arena.put(arrayOf(a));
-    const ptrB = arrayOf(b) === arrayOf(a) ? ptrA : arena.put(arrayOf(b));
+    const ptrA = arena.put(arrayOfReal(a));
+    const ptrB = arrayOfReal(b) === arrayOfReal(a) ? ptrA : arena.put(arrayOfReal(b));
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     if ((m < 4 || n === 1) && batch * m * n * k <= 2 ** 20) {
       // too thin for the 4×8 micro-kernel's tiles: plain loops, no packing
       (out.dtype === "float64" ? this.k.matmulThinF64 : this.k.matmulThinF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB);
-      return arena.take(ptrOut, arrayOf(out));
+      return arena.take(ptrOut, arrayOfReal(out));
     }
     // each buffer sized for f64, which covers f32
     const packA = arena.allocate(this.k.matmulScratchA() * 8);
     const packB = arena.allocate(this.k.matmulScratchB() * 8);
     const tile = arena.allocate(this.k.matmulTile() * 8);
     (out.dtype === "float64" ? this.k.matmulF64 : this.k.matmulF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile);
-    arena.take(ptrOut, arrayOf(out));
+    arena.take(ptrOut, arrayOfReal(out));
   }
   /**
    * Runs a product on the worker threads where it is big enough (≥ 2²² multiply-adds) to pay
@@ -194,8 +202,8 @@ export class WasmBackend implements Backend {
     if (this.parallel === null) return false;
     const { kernels, arena, pool } = this.parallel;
     arena.reset();
-    const pa = arena.put(arrayOf(a));
-    const pb = arrayOf(b) === arrayOf(a) ? pa : arena.put(arrayOf(b));
+    const pa = arena.put(arrayOfReal(a));
+    const pb = arrayOfReal(b) === arrayOfReal(a) ? pa : arena.put(arrayOfReal(b));
     const po = arena.allocate(out.size * elementBytes(out.dtype));
     const f64 = out.dtype === "float64";
     const width = f64 ? 4 : 8; // the micro-kernel's panel width
@@ -216,24 +224,26 @@ export class WasmBackend implements Backend {
         return false;
       }
     }
-    arena.take(po, arrayOf(out));
+    arena.take(po, arrayOfReal(out));
     return true;
   }
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
+    if (!isReal(x)) return this.js.gather(x, index, outer, axisSize, indexAxis, inner, out);
     const arena = this.begin();
-    const ptrX = arena.put(arrayOf(x));
+    const ptrX = arena.put(arrayOfReal(x));
     const ptrIndex = arena.put(this.sameType(index, x.dtype));
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     (x.dtype === "float64" ? this.k.gatherF64 : this.k.gatherF32)(ptrX, ptrIndex, outer, axisSize, indexAxis, inner, ptrOut);
-    arena.take(ptrOut, arrayOf(out));
+    arena.take(ptrOut, arrayOfReal(out));
   }
   scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
+    if (!isReal(dy)) return this.js.scatterAdd(dy, index, outer, axisSize, indexAxis, inner, out);
     const arena = this.begin();
-    const ptrDy = arena.put(arrayOf(dy));
+    const ptrDy = arena.put(arrayOfReal(dy));
     const ptrIndex = arena.put(this.sameType(index, dy.dtype));
-    const ptrOut = arena.put(arrayOf(out)); // accumulates into what the caller put there
+    const ptrOut = arena.put(arrayOfReal(out)); // accumulates into what the caller put there
     (dy.dtype === "float64" ? this.k.scatterAddF64 : this.k.scatterAddF32)(ptrDy, ptrIndex, outer, axisSize, indexAxis, inner, ptrOut);
-    arena.take(ptrOut, arrayOf(out));
+    arena.take(ptrOut, arrayOfReal(out));
   }
 
   private begin(): WasmArena {
@@ -241,10 +251,10 @@ export class WasmBackend implements Backend {
     return this.arena;
   }
   /** The index values in the data's dtype (the kernels read both with one element type). */
-  private sameType(index: DataRef, dtype: DType): FloatArray {
+  private sameType(index: DataRef, dtype: DType): RealArray {
+    if (index.dtype === dtype) return arrayOfReal(index);
     const values = arrayOf(index);
-    if (index.dtype === dtype) return values;
-    const converted = newArray(values.length, dtype);
+    const converted = newArray(values.length, dtype) as RealArray;
     converted.set(values);
     return converted;
   }

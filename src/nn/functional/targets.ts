@@ -1,16 +1,18 @@
 import { tensor } from "../../tensor/creation.js";
 import { formatShape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
+import { onBackend } from "../../ops/operand.js";
 
-/** Class indices: a tensor of integral values or plain numbers, one per sample. */
+/** Class indices: an int32 tensor (or a float tensor of integral values), or plain numbers, one per sample. */
 export type ClassTarget = Tensor | readonly number[];
 
 /**
  * @internal Checks `target` holds one integer class index in [0, classes) per sample and returns
- * it as a detached [batch] tensor of `like`'s dtype.
+ * it as a detached int32 [batch] tensor.
  */
 export function classIndices(op: string, target: ClassTarget, batch: number, classes: number, like: Tensor): Tensor {
-  const indices = target instanceof Tensor ? target.detach() : tensor([...target], { dtype: like.dtype });
+  const indices = target instanceof Tensor ? target.detach() : tensor([...target], { dtype: "float64" });
+  if (indices.dtype === "bool") throw new Error(`${op}: class indices must be int32 (or integral numbers), got a bool tensor`);
   if (indices.ndim !== 1 || indices.shape[0] !== batch) {
     throw new Error(`${op}: expected target of shape [${batch}] (one class index per sample of the input), got ${formatShape(indices.shape)}`);
   }
@@ -20,7 +22,7 @@ export function classIndices(op: string, target: ClassTarget, batch: number, cla
     if (!Number.isInteger(v)) throw new Error(`${op}: target ${v} at position ${i} is not an integer class index`);
     if (v < 0 || v >= classes) throw new Error(`${op}: target ${v} at position ${i} is out of bounds: class indices must be in [0, ${classes})`);
   }
-  return indices.to(like.dtype);
+  return onBackend(indices, like.backend).to("int32");
 }
 
 /** @internal Checks that every value of a binary target lies in [0, 1] (NaN included as bad). */
