@@ -48,8 +48,9 @@ function checkMatchesArchitecture(model: Module<[Tensor], Tensor>, config: Model
 }
 
 /**
- * Saves `model` to `dir` (created if needed) as `config.json` + `model.safetensors`, each
- * written atomically. The architecture is read from the model when it is an `nn.Sequential`
+ * Saves `model` to `dir` (created if needed) as `config.json` + `model.safetensors`, switched
+ * in together: a reader, or a process killed mid-save, sees the previous model or this one,
+ * never a mix (the files are links into `dir/.versions/`; see directory-swap.ts). The architecture is read from the model when it is an `nn.Sequential`
  * of supported layers; otherwise pass `config.architecture`. Returns the config written.
  *
  * @example

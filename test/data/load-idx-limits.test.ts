@@ -48,3 +48,11 @@ test("gzipped IDX files still load, whatever the compression ratio of their star
   writeFileSync(zerosPath, gzipSync(Buffer.concat([header([100, 100, 100]), new Uint8Array(1e6)]), { level: 9 }));
   assert.deepEqual(data.loadIdx(zerosPath).shape, [100, 100, 100]);
 });
+
+test("a gzipped IDX file of zeros (the highest compression ratio) loads", () => {
+  const path = join(dir, "all-zeros-idx3-ubyte.gz");
+  writeFileSync(path, gzipSync(Buffer.concat([header([2000, 28, 28]), new Uint8Array(2000 * 784)]), { level: 9 }));
+  const t = data.loadIdx(path);
+  assert.deepEqual(t.shape, [2000, 28, 28]);
+  assert.equal(t.sum().item(), 0);
+});
