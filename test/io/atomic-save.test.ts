@@ -8,7 +8,7 @@ import { backendUnderTest } from "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { io } from "../../src/index.js";
@@ -108,16 +108,15 @@ test("io.load reads a model directory only inside itself: links leading out are 
   const pair = modelPair();
   const outside = tempDir();
   writeFileSync(join(outside, "secret.txt"), "the secret first line\n");
-  const dir = tempDir();
-  await io.save(pair[0].model, dir, pair[0].config);
-  // .current pointing out of the directory
+  // .current pointing out of the directory, directly or through ".."
   const hostile = tempDir();
   await io.save(pair[0].model, hostile, pair[0].config);
   const current = join(hostile, ".current");
-  writeFileSync(`${current}.x`, "");
-  symlinkSync(outside, `${current}.y`);
-  await import("node:fs/promises").then((fs) => fs.rename(`${current}.y`, current));
-  await assert.rejects(io.load(hostile), /\.current must point to \.versions\/<version> inside the model directory/);
+  for (const target of [outside, `.versions/${readlinkSync(current).split("/")[1]}/../../..`]) {
+    symlinkSync(target, `${current}.new`);
+    renameSync(`${current}.new`, current);
+    await assert.rejects(io.load(hostile), /\.current must point to \.versions\/<version> inside the model directory/);
+  }
   // a plain-layout config.json that is a link to a file elsewhere
   const linked = tempDir();
   symlinkSync(join(outside, "secret.txt"), join(linked, "config.json"));
@@ -127,7 +126,6 @@ test("io.load reads a model directory only inside itself: links leading out are 
     return true;
   });
   // a config.json that is not JSON: the error gives the position, not the text
-  writeFileSync(join(dir, ".versions", readlinkSync(join(dir, ".current")).split("/")[1]!, "config.json.bad"), "");
   const text = tempDir();
   writeFileSync(join(text, "config.json"), "the secret first line\nmore");
   await assert.rejects(io.load(text), (error: Error) => {
