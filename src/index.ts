@@ -18,9 +18,14 @@ export type { GradcheckOptions } from "./autograd/gradcheck.js";
 export type { BackwardOptions } from "./autograd/backward.js";
 export { setBackend, getBackend, backendInfo } from "./backend/registry.js";
 export type { BackendName, BackendInfo } from "./backend/registry.js";
+/** Models on disk: safetensors, model directories (config.json + weights), ONNX export and import. */
 export * as io from "./io/index.js";
+/** Data sets and loading: synthetic problems, datasets and loaders, CSV and IDX files. */
 export * as data from "./data/index.js";
+/** Modules, layers, losses and their functional forms, with PyTorch's semantics. */
 export * as nn from "./nn/index.js";
+/** Optimizers and learning-rate schedulers with PyTorch's update rules. */
 export * as optim from "./optim/index.js";
+/** Pictures of graphs and training, as DOT and SVG strings (no DOM), plus PNG in Node. */
 export * as viz from "./viz/index.js";
 export * from "./train/index.js";

@@ -22,7 +22,7 @@ export function assertClose(actual: Tensor | NestedArray, expected: NestedArray,
   const a = flatten(got);
   const e = flatten(expected);
   for (let i = 0; i < e.length; i++) {
-    const ok = Number.isNaN(e[i]!) ? Number.isNaN(a[i]!) : Math.abs(a[i]! - e[i]!) <= atol + rtol * Math.abs(e[i]!);
+    const ok = Number.isNaN(e[i]!) ? Number.isNaN(a[i]!) : a[i] === e[i] || Math.abs(a[i]! - e[i]!) <= atol + rtol * Math.abs(e[i]!);
     assert.ok(ok, `${message} element ${i}: got ${a[i]}, expected ${e[i]} (atol ${atol}, rtol ${rtol})`);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Downloads: the trained model as a nabla model directory's two files — `config.json` and
  * `model.safetensors`, built with the same io functions `io.save` (and so the CLI) uses, so
- * `io.load(dir)` reads them back — and the boundary picture as PNG.
+ * `io.load(dir)` reads them back — the network as ONNX (`io.exportOnnx`), and the boundary
+ * picture as PNG.
  */
 import { io } from "nabla";
 import type { App } from "./app.js";
@@ -57,6 +58,12 @@ export function exportModel(app: App): void {
 
 export function exportConfig(app: App): void {
   download(io.CONFIG_FILE, new Blob([`${JSON.stringify(modelConfig(app), null, 2)}\n`], { type: "application/json" }));
+}
+
+/** The network as `model.onnx`: rows of the selected features in ("features"), logits out ("logits"). */
+export function exportOnnxModel(app: App): void {
+  const bytes = io.exportOnnx(app.trainer.network.model, { inputShape: [app.state.features.length], inputNames: ["features"], outputNames: ["logits"] });
+  download("model.onnx", new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }));
 }
 
 export function exportPng(app: App): void {

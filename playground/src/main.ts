@@ -5,7 +5,7 @@ import { App } from "./app.js";
 import { bindBackpropPanel } from "./backprop-panel.js";
 import { bindControls } from "./controls.js";
 import { byId } from "./dom.js";
-import { exportConfig, exportModel, exportPng } from "./export.js";
+import { exportConfig, exportModel, exportOnnxModel, exportPng } from "./export.js";
 import { bindJacobianPanel } from "./jacobian-panel.js";
 import { bindLecturePanels } from "./lecture-panels.js";
 
@@ -16,6 +16,7 @@ bindBackpropPanel(app);
 bindJacobianPanel(app);
 byId("export-model").addEventListener("click", () => exportModel(app));
 byId("export-config").addEventListener("click", () => exportConfig(app));
+byId("export-onnx").addEventListener("click", () => exportOnnxModel(app));
 byId("export-png").addEventListener("click", () => exportPng(app));
 app.update({}, "view");
 

@@ -13,20 +13,25 @@ export class GradFn {
     readonly name: string,
     readonly inputs: readonly Tensor[],
     public rule: BackwardRule | null,
+    /** Numbers the op took as operands (they reach the kernels as numbers, not tensors): for drawing the graph. */
+    readonly constants: readonly number[] = NO_CONSTANTS,
   ) {}
 }
 
+const NO_CONSTANTS: readonly number[] = [];
+
 /**
  * @internal Attaches `rule` to `out` when grad mode is on and some input needs a gradient.
- * Returns `out` so an op can end with `return record(...)`.
+ * Returns `out` so an op can end with `return record(...)`. `constant`: the number operand of
+ * an op with one (`x.mul(2)`), kept for `viz.graph`.
  */
-export function record(out: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule): Tensor {
+export function record(out: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule, constant?: number): Tensor {
   // integer and bool results (comparisons, argmax, casts to int) carry no gradient, as in PyTorch
   if (!isGradEnabled() || !isFloatingPoint(out.dtype)) return out;
   let needed = false;
   for (const input of inputs) if (input.requiresGrad) needed = true;
   if (!needed) return out;
   out.requiresGrad = true;
-  out.gradFn = new GradFn(name, inputs, rule);
+  out.gradFn = new GradFn(name, inputs, rule, constant === undefined ? NO_CONSTANTS : [constant]);
   return out;
 }

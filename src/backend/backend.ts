@@ -7,6 +7,7 @@
  * Inputs are contiguous unless a parameter is a {@link StridedRef}.
  */
 import type { DType } from "../tensor/dtype.js";
+import type { BinaryOp, ReduceOp, UnaryOp } from "./op-table.js";
 
 /** The typed array holding each dtype on the host: float32, float64, int32, bool (0 or 1 bytes). */
 export type DataArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -24,23 +25,8 @@ export interface StridedRef {
   readonly strides: readonly number[];
 }
 
-/** Element-wise functions of one argument. */
-export type UnaryOp =
-  | "neg"
-  | "exp"
-  | "log"
-  | "sqrt"
-  | "abs"
-  | "sign"
-  | "relu"
-  | "sigmoid"
-  | "tanh"
-  | "step"; // 0 where x <= 0, else 1 (NaN included, as PyTorch): the derivative of relu
-
-/** Element-wise functions of two arguments (comparisons return 1 or 0). */
-export type BinaryOp = "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "gt" | "ge" | "lt" | "le" | "eq";
-
-export type ReduceOp = "sum" | "max";
+// The op names come from the table of ops (op-table.ts), the single source of every backend's dispatch.
+export type { UnaryOp, BinaryOp, ReduceOp } from "./op-table.js";
 
 /** Shape of a batched matrix product: out[b] = op(a[b]) · op(b[b]), op = optional transpose. */
 export interface MatmulSpec {
@@ -82,11 +68,20 @@ export interface Backend {
   /** Gathers a strided view of `shape` into contiguous `out`: expand, permute and copies. */
   copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void;
 
-  unary(op: UnaryOp, x: DataRef, out: DataRef): void;
+  /**
+   * out = op(x). `alpha` and `beta` are the parameters of the ops that take some (op-table.ts
+   * lists them: leakyRelu's negative slope, softplus's beta and threshold …); others ignore them.
+   */
+  unary(op: UnaryOp, x: DataRef, out: DataRef, alpha?: number, beta?: number): void;
   /** out = clamp(x, lo, hi) (either bound may be ±Infinity). */
   clamp(x: DataRef, lo: number, hi: number, out: DataRef): void;
   /** out[shape] = a op b, both read through strides over `shape`. */
   binary(op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void;
+  /**
+   * out[shape] = a op s, or s op a when `scalarFirst`: a number operand reaches the kernel as a
+   * number, read in out's dtype (no buffer is made for it).
+   */
+  binaryScalar(op: BinaryOp, a: StridedRef, s: number, scalarFirst: boolean, shape: readonly number[], out: DataRef): void;
   /**
    * out = alpha·x + beta·y over dense buffers of one size and dtype (BLAS's axpby), each
    * product rounded to the dtype before the sum, so `alpha = 1` gives exactly `x + beta·y`

@@ -23,6 +23,12 @@ function toBool(values: ArrayLike<number>, out: FloatArray): void {
   for (let i = 0; i < values.length; i++) out[i] = values[i] === 0 ? 0 : 1;
 }
 
+// One cell per dtype that binaryScalar writes its number into: no buffer per call.
+const SCALAR_F32 = new Float32Array(1);
+const SCALAR_F64 = new Float64Array(1);
+const SCALAR_I32 = new Int32Array(1);
+const SCALAR_BOOL = new Uint8Array(1);
+
 /** The pure-TypeScript backend: runs everywhere, the reference for every other backend. */
 export class JsBackend implements Backend {
   readonly name = "js";
@@ -54,8 +60,8 @@ export class JsBackend implements Backend {
   copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void {
     copyStridedKernel(arrayOf(x.ref), x.offset, x.strides, shape, arrayOf(out));
   }
-  unary(op: UnaryOp, x: DataRef, out: DataRef): void {
-    unaryKernel(op, arrayOf(x), arrayOf(out));
+  unary(op: UnaryOp, x: DataRef, out: DataRef, alpha = 0, beta = 0): void {
+    unaryKernel(op, arrayOf(x), arrayOf(out), alpha, beta);
   }
   clamp(x: DataRef, lo: number, hi: number, out: DataRef): void {
     clampKernel(arrayOf(x), lo, hi, arrayOf(out));
@@ -64,6 +70,16 @@ export class JsBackend implements Backend {
     const [da, oa, sa] = this.flatOperand(a, shape);
     const [db, ob, sb] = this.flatOperand(b, shape);
     binaryKernel(op, da, oa, sa, db, ob, sb, arrayOf(out));
+  }
+  binaryScalar(op: BinaryOp, a: StridedRef, s: number, scalarFirst: boolean, shape: readonly number[], out: DataRef): void {
+    const [da, oa, sa] = this.flatOperand(a, shape);
+    // the number in the operand's dtype (rounded, as a tensor of it would be), read through a
+    // stride of 0 from a reused cell
+    const dtype = a.ref.dtype;
+    const cell = dtype === "float64" ? SCALAR_F64 : dtype === "int32" ? SCALAR_I32 : dtype === "bool" ? SCALAR_BOOL : SCALAR_F32;
+    cell[0] = dtype === "bool" ? Number(s !== 0) : s;
+    if (scalarFirst) binaryKernel(op, cell, 0, 0, da, oa, sa, arrayOf(out));
+    else binaryKernel(op, da, oa, sa, cell, 0, 0, arrayOf(out));
   }
   axpby(alpha: number, x: DataRef, beta: number, y: DataRef, out: DataRef): void {
     axpbyKernel(alpha, arrayOf(x), beta, arrayOf(y), arrayOf(out));

@@ -1,10 +1,13 @@
 import type { BinaryOp, UnaryOp } from "./backend.js";
 import type { FloatArray } from "./js-buffer.js";
+import { unknownOp } from "./op-table.js";
+import * as m from "./scalar-math.js";
 
 // One loop per op, with the switch outside the loop: V8 keeps each loop monomorphic and free of
 // closure calls.
 
-export function unaryKernel(op: UnaryOp, x: FloatArray, y: FloatArray): void {
+/** y = op(x); `alpha` and `beta` are the parameters of the ops that take some (op-table.ts). */
+export function unaryKernel(op: UnaryOp, x: FloatArray, y: FloatArray, alpha = 0, beta = 0): void {
   const n = x.length;
   switch (op) {
     case "neg":
@@ -25,7 +28,7 @@ export function unaryKernel(op: UnaryOp, x: FloatArray, y: FloatArray): void {
     case "sign":
       for (let i = 0; i < n; i++) {
         const v = x[i]!;
-        y[i] = v > 0 ? 1 : v < 0 ? -1 : 0; // NaN and ±0 give 0, as PyTorch 1.13's sign
+        y[i] = v > 0 ? 1 : v < 0 ? -1 : 0; // 0 at NaN and ±0, as PyTorch's (0 < x) − (x < 0)
       }
       return;
     case "relu":
@@ -52,6 +55,40 @@ export function unaryKernel(op: UnaryOp, x: FloatArray, y: FloatArray): void {
     case "tanh":
       for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]!);
       return;
+    case "sin": for (let i = 0; i < n; i++) y[i] = Math.sin(x[i]!); return;
+    case "cos": for (let i = 0; i < n; i++) y[i] = Math.cos(x[i]!); return;
+    case "tan": for (let i = 0; i < n; i++) y[i] = Math.tan(x[i]!); return;
+    case "erf": for (let i = 0; i < n; i++) y[i] = m.erf(x[i]!); return;
+    case "log1p": for (let i = 0; i < n; i++) y[i] = Math.log1p(x[i]!); return;
+    case "expm1": for (let i = 0; i < n; i++) y[i] = Math.expm1(x[i]!); return;
+    case "log2": for (let i = 0; i < n; i++) y[i] = Math.log2(x[i]!); return;
+    case "reciprocal": for (let i = 0; i < n; i++) y[i] = 1 / x[i]!; return;
+    case "rsqrt": for (let i = 0; i < n; i++) y[i] = 1 / Math.sqrt(x[i]!); return;
+    case "floor": for (let i = 0; i < n; i++) y[i] = Math.floor(x[i]!); return;
+    case "ceil": for (let i = 0; i < n; i++) y[i] = Math.ceil(x[i]!); return;
+    case "round": for (let i = 0; i < n; i++) y[i] = m.roundHalfEven(x[i]!); return;
+    case "trunc": for (let i = 0; i < n; i++) y[i] = Math.trunc(x[i]!); return;
+    case "logicalNot": for (let i = 0; i < n; i++) y[i] = x[i]! === 0 ? 1 : 0; return;
+    case "leakyRelu":
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        y[i] = v > 0 ? v : v * alpha;
+      }
+      return;
+    case "leakyReluGrad": for (let i = 0; i < n; i++) y[i] = x[i]! > 0 ? 1 : alpha; return;
+    case "elu": for (let i = 0; i < n; i++) y[i] = m.elu(x[i]!, alpha); return;
+    case "eluGrad": for (let i = 0; i < n; i++) y[i] = m.eluGrad(x[i]!, alpha); return;
+    case "gelu": for (let i = 0; i < n; i++) y[i] = m.gelu(x[i]!); return;
+    case "geluGrad": for (let i = 0; i < n; i++) y[i] = m.geluGrad(x[i]!); return;
+    case "geluTanh": for (let i = 0; i < n; i++) y[i] = m.geluTanh(x[i]!); return;
+    case "geluTanhGrad": for (let i = 0; i < n; i++) y[i] = m.geluTanhGrad(x[i]!); return;
+    case "silu": for (let i = 0; i < n; i++) y[i] = m.silu(x[i]!); return;
+    case "siluGrad": for (let i = 0; i < n; i++) y[i] = m.siluGrad(x[i]!); return;
+    case "softplus": for (let i = 0; i < n; i++) y[i] = m.softplus(x[i]!, alpha, beta); return;
+    case "softplusGrad": for (let i = 0; i < n; i++) y[i] = m.softplusGrad(x[i]!, alpha, beta); return;
+    case "logSigmoid": for (let i = 0; i < n; i++) y[i] = m.logSigmoid(x[i]!); return;
+    default:
+      throw unknownOp("unary kernel", op satisfies never);
   }
 }
 
@@ -129,6 +166,27 @@ export function binaryKernel(op: BinaryOp, a: FloatArray, offA: number, strideA:
     case "eq":
       for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = a[ia]! === b[ib]! ? 1 : 0;
       return;
+    case "remainder":
+      for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = m.remainder(a[ia]!, b[ib]!);
+      return;
+    case "floorDivide":
+      for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = m.floorDivide(a[ia]!, b[ib]!);
+      return;
+    case "atan2":
+      for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = Math.atan2(a[ia]!, b[ib]!);
+      return;
+    // nonzero is true, NaN included, as in PyTorch
+    case "logicalAnd":
+      for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = a[ia]! !== 0 && b[ib]! !== 0 ? 1 : 0;
+      return;
+    case "logicalOr":
+      for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = a[ia]! !== 0 || b[ib]! !== 0 ? 1 : 0;
+      return;
+    case "logicalXor":
+      for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = (a[ia]! !== 0) !== (b[ib]! !== 0) ? 1 : 0;
+      return;
+    default:
+      throw unknownOp("binary kernel", op satisfies never);
   }
 }
 

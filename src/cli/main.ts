@@ -8,7 +8,7 @@ import { createProgram } from "./program.js";
 
 function commandName(argv: readonly string[]): string {
   const name = argv.find((arg) => !arg.startsWith("-"));
-  return name !== undefined && ["train", "eval", "predict", "graph", "info"].includes(name) ? `nabla ${name}` : "nabla";
+  return name !== undefined && ["train", "eval", "predict", "graph", "info", "export"].includes(name) ? `nabla ${name}` : "nabla";
 }
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -2,6 +2,7 @@
 import { Command, Option } from "commander";
 import { setBackend, type BackendName } from "../index.js";
 import { evalCommand } from "./commands/eval.js";
+import { exportCommand } from "./commands/export.js";
 import { graphCommand } from "./commands/graph.js";
 import { infoCommand } from "./commands/info.js";
 import { predictCommand } from "./commands/predict.js";
@@ -14,6 +15,7 @@ Examples:
   $ nabla predict --model runs/<run> --input points.csv
   $ nabla graph "(x + y) * z" --x -2 --y 5 --z -4  # the lecture's example: f = -12, gradients -4, -4, 3
   $ nabla info --model runs/<run>
+  $ nabla export --model runs/<run> --format onnx --out model.onnx
 
 Set NABLA_DEBUG=1 to see stack traces.`;
 
@@ -28,6 +30,6 @@ export function createProgram(): Command {
       if (backend !== undefined) setBackend(backend);
     })
     .addHelpText("after", EXAMPLES);
-  for (const command of [trainCommand(), evalCommand(), predictCommand(), graphCommand(), infoCommand()]) program.addCommand(command);
+  for (const command of [trainCommand(), evalCommand(), predictCommand(), graphCommand(), infoCommand(), exportCommand()]) program.addCommand(command);
   return program;
 }

@@ -8,3 +8,8 @@ export { checkModelConfig, MODEL_FORMAT, MODEL_FORMAT_VERSION } from "./model-co
 export type { ModelConfig, ModelConfigInput, Normalization } from "./model-config.js";
 export { mlpLayers, describeSequential, buildSequential, ACTIVATIONS } from "./layer-spec.js";
 export type { LayerSpec, Activation } from "./layer-spec.js";
+export { exportOnnx } from "./onnx/export-onnx.js";
+export type { OnnxExportOptions } from "./onnx/export-onnx.js";
+export { importOnnx } from "./onnx/import-onnx.js";
+export type { ImportedOnnx } from "./onnx/import-onnx.js";
+export { saveOnnx, loadOnnx } from "./onnx/onnx-file.js";

@@ -21,7 +21,9 @@ export type LayerSpec =
   | { type: "softmax"; dim: number }
   | { type: "logSoftmax"; dim: number };
 
+/** The activations {@link mlpLayers} puts between Linear layers. */
 export type Activation = "relu" | "tanh" | "sigmoid";
+/** Every {@link Activation}, for validating user input. */
 export const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid"];
 
 /**

@@ -1,7 +1,9 @@
 /** What `config.json` of a model directory holds, and its validation on load. */
 import type { LayerSpec } from "./layer-spec.js";
 
+/** The `format` field of every nabla config.json. */
 export const MODEL_FORMAT = "nabla-model";
+/** The config.json version this nabla writes (and the newest it reads). */
 export const MODEL_FORMAT_VERSION = 1;
 
 /** Per-feature standardisation applied to inputs before the model: (x − mean) / std. */

@@ -14,7 +14,9 @@ import { nodeBuiltin } from "./node-builtin.js";
 import { checkModelConfig, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelConfig, type ModelConfigInput } from "./model-config.js";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
 
+/** The name of a model directory's architecture and settings file. */
 export const CONFIG_FILE = "config.json";
+/** The name of a model directory's weights file. */
 export const WEIGHTS_FILE = "model.safetensors";
 
 /**

@@ -33,10 +33,12 @@ function checkScalar(op: string, name: string, value: number): void {
   if (typeof value !== "number") throw new Error(`${op}: ${name} must be a number, got ${typeof value}`);
 }
 
-/** `other` as a read view over the target's shape, in its dtype and on its backend. */
-function broadcastInto(op: string, target: Tensor, other: Operand): StridedRef {
-  // a number needs no tensor around it: one value read through zero strides
-  if (typeof other === "number") return { ref: target.backend.fromValues([other], target.dtype), offset: 0, strides: target.shape.map(() => 0) };
+/** A kernel operand: a read view over the target's shape, or a number (which reaches the kernel as one). */
+type ReadOperand = StridedRef | number;
+
+/** `other` as a read view over the target's shape, in its dtype and on its backend (a number stays one). */
+function broadcastInto(op: string, target: Tensor, other: Operand): ReadOperand {
+  if (typeof other === "number") return other;
   let y = toOperand(op, other, target);
   if (y.dtype !== target.dtype) y = cast(y.detach(), target.dtype);
   if (shapesEqual(y.shape, target.shape)) return y.view();
@@ -54,23 +56,32 @@ function sameLayout(view: StridedRef, target: Tensor): boolean {
 }
 
 /** An operand read while the target is written: a copy if it would see half-updated values. */
-function readWhileWriting(op: string, target: Tensor, other: Operand): StridedRef {
+function readWhileWriting(op: string, target: Tensor, other: Operand): ReadOperand {
   const view = broadcastInto(op, target, other);
-  if (view.ref !== target.storage.ref || sameLayout(view, target)) return view;
+  if (typeof view === "number" || view.ref !== target.storage.ref || sameLayout(view, target)) return view;
   const copy = emptyLike(target);
   target.backend.copyStrided(view, target.shape, copy.storage.ref);
   return copy.view();
 }
 
 /** target ← target op y, in the target's buffer. */
-function writeBinary(op: BinaryOp, target: Tensor, y: StridedRef): void {
-  target.backend.binary(op, target.view(), y, target.shape, target.storage.ref);
+function writeBinary(op: BinaryOp, target: Tensor, y: ReadOperand): void {
+  if (typeof y === "number") target.backend.binaryScalar(op, target.view(), y, false, target.shape, target.storage.ref);
+  else target.backend.binary(op, target.view(), y, target.shape, target.storage.ref);
 }
 
 /** A new contiguous tensor of the target's shape: x op y. */
-function temporary(op: BinaryOp, target: Tensor, x: StridedRef, y: StridedRef): Tensor {
+function temporary(op: BinaryOp, target: Tensor, x: ReadOperand, y: ReadOperand): Tensor {
   const out = emptyLike(target);
-  target.backend.binary(op, x, y, target.shape, out.storage.ref);
+  const backend = target.backend;
+  if (typeof x !== "number" && typeof y !== "number") backend.binary(op, x, y, target.shape, out.storage.ref);
+  else if (typeof y === "number" && typeof x !== "number") backend.binaryScalar(op, x, y, false, target.shape, out.storage.ref);
+  else if (typeof x === "number" && typeof y !== "number") backend.binaryScalar(op, y, x, true, target.shape, out.storage.ref);
+  else {
+    // two numbers: x in every element, then op y in place, so the result rounds as the dtype does
+    backend.fill(out.storage.ref, x as number);
+    writeBinary(op, out, y);
+  }
   return out;
 }
 
@@ -127,7 +138,7 @@ export function copyInPlace(target: Tensor, source: Tensor): void {
   if (!target.isContiguous) throw new Error(`copy_: the target ${formatShape(target.shape)} is a broadcast view and cannot be written`);
   let view: StridedRef;
   try {
-    view = readWhileWriting("copy_", target, source.detach());
+    view = readWhileWriting("copy_", target, source.detach()) as StridedRef; // a tensor gives a view
   } catch {
     throw new Error(`copy_: cannot copy ${formatShape(source.shape)} into ${formatShape(target.shape)}`);
   }

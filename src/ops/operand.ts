@@ -16,7 +16,12 @@ export function emptyLike(like: Tensor, shape: Shape = like.shape, dtype: DType 
   return Tensor.empty(shape, dtype, like.backend);
 }
 
-/** @internal A number becomes a 0-d tensor of `like`'s dtype (a Python scalar does not promote). */
+/**
+ * @internal `value` as a tensor on `like`'s backend; a number becomes a 0-d tensor of `like`'s
+ * dtype. The element-wise ops never send a number here: theirs reaches the kernels as a number
+ * (Backend.binaryScalar), with no buffer around it; this path is for ops whose kernels take
+ * tensors only.
+ */
 export function toOperand(op: string, value: Operand, like: Tensor): Tensor {
   if (value instanceof Tensor) return onBackend(value, like.backend);
   if (typeof value !== "number") throw new Error(`${op}: expected a Tensor or a number, got ${typeof value}`);

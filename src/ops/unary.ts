@@ -7,11 +7,12 @@ import { record } from "../autograd/grad-fn.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { emptyLike } from "./operand.js";
 import { isFloatingPoint } from "../tensor/dtype.js";
-import { indicator, rsub } from "./binary.js";
+import { indicator, rsub, zerosLike } from "./binary.js";
 
-function apply(op: UnaryOp, x: Tensor): Tensor {
+/** @internal op(x) into a new tensor; `alpha`, `beta`: the op's parameters (op-table.ts). */
+export function apply(op: UnaryOp, x: Tensor, alpha = 0, beta = 0): Tensor {
   const y = emptyLike(x);
-  x.backend.unary(op, x.dataRef(), y.storage.ref);
+  x.backend.unary(op, x.dataRef(), y.storage.ref, alpha, beta);
   return y;
 }
 
@@ -54,9 +55,10 @@ export function abs(x: Tensor): Tensor {
   return record(y, "abs", [x], (dy) => [dy.mul(apply("sign", x))]);
 }
 
-/** sign(x) ∈ {-1, 0, 1}; piecewise constant, so it carries no gradient. */
+/** sign(x) ∈ {-1, 0, 1}; 0 at NaN, as PyTorch 1.13's (0 < x) − (x < 0). */
 export function sign(x: Tensor): Tensor {
-  return apply("sign", x);
+  // d sign(x)/dx = 0 (piecewise constant; recorded, as PyTorch does, so backward runs through it)
+  return record(apply("sign", x), "sign", [x], (dy) => [zerosLike(dy)]);
 }
 
 export function relu(x: Tensor): Tensor {
@@ -85,4 +87,104 @@ export function clamp(x: Tensor, lo: number, hi: number): Tensor {
   x.backend.clamp(x.dataRef(), lo, hi, y.storage.ref);
   // d clamp(x)/dx = 1 where x was kept (bounds included, as PyTorch), 0 where it was cut
   return record(y, "clamp", [x], (dy) => [dy.mul(indicator("eq", x, y))]);
+}
+
+/** Sine (radians), element-wise. Backs {@link Tensor.sin}. */
+export function sin(input: Tensor): Tensor {
+  const x = real(input);
+  // d sin x/dx = cos x
+  return record(apply("sin", x), "sin", [x], (dy) => [dy.mul(apply("cos", x))]);
+}
+
+/** Cosine (radians), element-wise. Backs {@link Tensor.cos}. */
+export function cos(input: Tensor): Tensor {
+  const x = real(input);
+  // d cos x/dx = −sin x
+  return record(apply("cos", x), "cos", [x], (dy) => [dy.mul(apply("sin", x)).neg()]);
+}
+
+/** Tangent (radians), element-wise. Backs {@link Tensor.tan}. */
+export function tan(input: Tensor): Tensor {
+  const x = real(input);
+  const y = apply("tan", x);
+  // d tan x/dx = 1 + tan²x
+  return record(y, "tan", [x], (dy) => [dy.mul(y.mul(y).add(1))]);
+}
+
+/** The error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt, element-wise. Backs {@link Tensor.erf}. */
+export function erf(input: Tensor): Tensor {
+  const x = real(input);
+  // d erf x/dx = 2/√π · e^(−x²)
+  return record(apply("erf", x), "erf", [x], (dy) => [dy.mul(apply("exp", x.mul(x).neg()).mul(2 / Math.sqrt(Math.PI)))]);
+}
+
+/** ln(1 + x), accurate for small x. Backs {@link Tensor.log1p}. */
+export function log1p(input: Tensor): Tensor {
+  const x = real(input);
+  // d ln(1 + x)/dx = 1/(1 + x)
+  return record(apply("log1p", x), "log1p", [x], (dy) => [dy.div(x.add(1))]);
+}
+
+/** e^x − 1, accurate for small x. Backs {@link Tensor.expm1}. */
+export function expm1(input: Tensor): Tensor {
+  const x = real(input);
+  const y = apply("expm1", x);
+  // d(e^x − 1)/dx = e^x = y + 1
+  return record(y, "expm1", [x], (dy) => [dy.mul(y.add(1))]);
+}
+
+/** Base-2 logarithm. Backs {@link Tensor.log2}. */
+export function log2(input: Tensor): Tensor {
+  const x = real(input);
+  // d log₂x/dx = 1/(x ln 2)
+  return record(apply("log2", x), "log2", [x], (dy) => [dy.div(x.mul(Math.LN2))]);
+}
+
+/** 1/x, element-wise. Backs {@link Tensor.reciprocal}. */
+export function reciprocal(input: Tensor): Tensor {
+  const x = real(input);
+  const y = apply("reciprocal", x);
+  // d(1/x)/dx = −1/x² = −y²
+  return record(y, "reciprocal", [x], (dy) => [dy.mul(y.mul(y)).neg()]);
+}
+
+/** 1/√x, element-wise. Backs {@link Tensor.rsqrt}. */
+export function rsqrt(input: Tensor): Tensor {
+  const x = real(input);
+  const y = apply("rsqrt", x);
+  // d x^(−½)/dx = −½ x^(−3/2) = −½ y³
+  return record(y, "rsqrt", [x], (dy) => [dy.mul(y.mul(y).mul(y)).mul(-0.5)]);
+}
+
+/** A rounding op: piecewise constant, so its gradient is 0 (recorded, as PyTorch does). */
+function rounding(op: "floor" | "ceil" | "round" | "trunc", x: Tensor): Tensor {
+  // d⌊x⌋/dx = 0 (and the same for ceil, round and trunc)
+  return record(apply(op, x), op, [x], (dy) => [zerosLike(dy)]);
+}
+
+/** The largest integer ≤ x. Backs {@link Tensor.floor}. */
+export function floor(x: Tensor): Tensor {
+  return rounding("floor", x);
+}
+
+/** The smallest integer ≥ x. Backs {@link Tensor.ceil}. */
+export function ceil(x: Tensor): Tensor {
+  return rounding("ceil", x);
+}
+
+/** The nearest integer, halves to the even one (as PyTorch and NumPy; unlike `Math.round`). Backs {@link Tensor.round}. */
+export function round(x: Tensor): Tensor {
+  return rounding("round", x);
+}
+
+/** x rounded toward zero. Backs {@link Tensor.trunc}. */
+export function trunc(x: Tensor): Tensor {
+  return rounding("trunc", x);
+}
+
+/** A bool tensor: true where x is 0 (NaN counts as true). Not differentiable. Backs {@link Tensor.logicalNot}. */
+export function logicalNot(x: Tensor): Tensor {
+  const y = emptyLike(x, x.shape, "bool");
+  x.backend.unary("logicalNot", x.dataRef(), y.storage.ref);
+  return y;
 }

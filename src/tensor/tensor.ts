@@ -14,6 +14,7 @@ import { gather } from "../ops/gather.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
 import * as inPlace from "../ops/in-place.js";
 import { checkElementCount, MAX_ELEMENTS } from "./size-limit.js";
+import { TensorMath } from "./tensor-math.js";
 
 /** A number, or a tensor; the other operand of arithmetic methods. */
 export type Operand = Tensor | number;
@@ -35,7 +36,7 @@ export type NestedArray = number | boolean | NestedArray[];
  * console.log(x.grad!.toArray()); // [[2, 4], [6, 8]]
  * ```
  */
-export class Tensor {
+export class Tensor extends TensorMath {
   readonly shape: readonly number[];
   readonly dtype: DType;
   private requiresGradFlag = false;
@@ -52,6 +53,7 @@ export class Tensor {
 
   /** @internal Use the creation functions (`tensor`, `zeros`, …). */
   constructor(storage: Storage, shape: Shape, strides?: readonly number[], offset = 0) {
+    super();
     this.storage = storage;
     this.shape = shape;
     this.dtype = storage.ref.dtype;
@@ -169,7 +171,7 @@ export class Tensor {
     };
     return build(0, 0);
   }
-  toString(): string {
+  override toString(): string {
     return `tensor(${JSON.stringify(this.toArray())}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ", requiresGrad" : ""})`;
   }
 

@@ -108,6 +108,12 @@ export function graph(root: Tensor, options: GraphOptions = {}): string {
       const grad = input.requiresGrad ? (perEdge === null ? input.grad : (perEdge[i] ?? null)) : null;
       lines.push(`  ${ids.get(input)} -> ${ids.get(t)} [${input.requiresGrad ? "" : "style=dashed"}${gradLabel(grad, digits)}];`.replace("[, ", "["));
     });
+    // a number operand (x.mul(2)) is no tensor, but the lecture's graphs show it: a dashed input
+    (t.gradFn?.constants ?? []).forEach((value, k) => {
+      const id = `${ids.get(t)}c${k}`;
+      lines.push(`  ${id} [shape=box, style="rounded,dashed", label=<<font color="${VALUE_COLOUR}">${escapeHtml(formatNumber(value, digits))}</font>>];`);
+      lines.push(`  ${id} -> ${ids.get(t)} [style=dashed];`);
+    });
   }
   if (root.grad !== null) {
     lines.push(`  output [shape=point, width=0.05];`);

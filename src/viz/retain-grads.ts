@@ -8,7 +8,7 @@ import type { Tensor } from "../tensor/tensor.js";
  * ```ts
  * import { tensor, viz } from "nabla";
  * const x = tensor(2, { requiresGrad: true });
- * console.log(viz.graphTensors(x.mul(3).exp()).length); // 4: exp, mul, x and the constant 3
+ * console.log(viz.graphTensors(x.mul(3).exp()).length); // 3: exp, mul and x (the number 3 is no tensor)
  * ```
  */
 export function graphTensors(root: Tensor): Tensor[] {

@@ -62,3 +62,20 @@ test("the non-finite fixture covers every op of the table", () => {
   const covered = new Set(raw.cases.map((c) => c.op));
   for (const op of Object.keys(NABLA_OPS)) assert.ok(covered.has(op), `no NaN/inf case for ${op}`);
 });
+
+test("maximum and minimum with a number operand treat NaN as with a tensor operand (PyTorch takes only tensors)", async () => {
+  const { tensor } = await import("../../src/index.js");
+  const values = [NaN, Infinity, -Infinity, 0, 1, -1.5];
+  for (const op of ["maximum", "minimum"] as const) {
+    for (const s of [NaN, Infinity, 0, 1]) {
+      const a = tensor(values, { requiresGrad: true });
+      const b = tensor(values, { requiresGrad: true });
+      const byNumber = a[op](s);
+      const byTensor = b[op](tensor(s));
+      byNumber.sum().backward();
+      byTensor.sum().backward();
+      assert.deepEqual(byNumber.toArray(), byTensor.toArray(), `${op}(x, ${s})`);
+      assert.deepEqual(a.grad!.toArray(), b.grad!.toArray(), `${op}(x, ${s}) gradient`);
+    }
+  }
+});

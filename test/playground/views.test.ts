@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import * as ort from "onnxruntime-node";
 import { io, tensor } from "../../src/index.js";
 import { OUTPUT } from "./browser.js";
 import { browserSkip, usePlayground } from "./page-fixture.js";
@@ -144,7 +145,7 @@ describe("playground in Chromium: lecture views, URL state, data, export", { ski
     await finish(page, problems, "jacobian-edited");
   });
 
-  test("export downloads config.json + model.safetensors that io.load reads back, and a PNG", async () => {
+  test("export downloads config.json + model.safetensors that io.load reads back, model.onnx that onnxruntime runs, and a PNG", async () => {
     const { page, problems } = await open("data=moons&layers=6&act=relu&features=x1,x2,x1x2");
     for (let i = 0; i < 3; i++) await page.click("#step");
     const directory = join(OUTPUT, "exported-model");
@@ -165,6 +166,13 @@ describe("playground in Chromium: lecture views, URL state, data, export", { ski
     const reloaded = Array.from(model.call(tensor(rows)).toTypedArray());
     assert.equal(reloaded.length, 3);
     reloaded.forEach((value, i) => assert.ok(Math.abs(value - inPage[i]!) < 1e-5, `row ${i}: ${value} vs ${inPage[i]} in the page`));
+    // model.onnx: the same logits in onnxruntime, from the features the page computes
+    const [onnx] = await Promise.all([page.waitForEvent("download"), page.click("#export-onnx")]);
+    assert.equal(onnx.suggestedFilename(), "model.onnx");
+    await onnx.saveAs(join(directory, "model.onnx"));
+    const session = await ort.InferenceSession.create(readFileSync(join(directory, "model.onnx")));
+    const served = await session.run({ features: new ort.Tensor("float32", Float32Array.from(rows.flat()), [3, 3]) });
+    Array.from(served.logits!.data as Float32Array).forEach((value, i) => assert.ok(Math.abs(value - inPage[i]!) < 1e-5, `row ${i}: ${value} in onnxruntime vs ${inPage[i]} in the page`));
 
     const [png] = await Promise.all([page.waitForEvent("download"), page.click("#export-png")]);
     const pngPath = join(OUTPUT, png.suggestedFilename());

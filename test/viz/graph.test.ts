@@ -104,7 +104,7 @@ test("constants are dashed inputs; large tensors print shape and mean", () => {
 test("graphTensors walks a 20,000-op chain without recursion", () => {
   let t: Tensor = tensor(0, { requiresGrad: true });
   for (let i = 0; i < 20_000; i++) t = t.add(1);
-  assert.equal(viz.graphTensors(t).length, 40_001);
+  assert.equal(viz.graphTensors(t).length, 20_001); // the numbers added are no tensors
 });
 
 test("renderDot lays out the graph as SVG with the labels, and toPng rasterises it", async () => {

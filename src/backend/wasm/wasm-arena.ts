@@ -59,6 +59,14 @@ export class WasmArena {
     return ptr;
   }
 
+  /** Writes one number into fresh scratch (as f64 or f32) and returns its address. */
+  putScalar(value: number, f64: boolean): number {
+    const ptr = this.allocate(8);
+    if (f64) this.f64[ptr >> 3] = value;
+    else this.f32[ptr >> 2] = value;
+    return ptr;
+  }
+
   /** Copies scratch at `ptr` into `out`. */
   take(ptr: number, out: RealArray): void {
     const n = out.length;

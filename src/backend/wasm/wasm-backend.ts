@@ -7,10 +7,32 @@ import { instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
 import { collapseAxes, isDense, twoLoops } from "./wasm-strided.js";
+import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
 
-// Operation codes shared with assembly/elementwise.ts.
-const UNARY: Record<UnaryOp, number> = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5, relu: 6, sigmoid: 7, tanh: 8, step: 9 };
-const BINARY: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, gt: 7, ge: 8, lt: 9, le: 10, eq: 11 };
+// Opcodes from the table of ops, as scripts/build-wasm.mjs numbers them for assembly/opcodes.ts.
+const UNARY = opcodes(UNARY_OPS);
+const BINARY = opcodes(BINARY_OPS);
+const REDUCE = opcodes(REDUCE_OPS);
+
+/** The opcode of `op`, or a thrown error: an unknown name must not reach the kernels as 0 (neg, add). */
+function opcode<Op extends string>(codes: Readonly<Record<Op, number>>, op: Op, kernel: string): number {
+  const code = codes[op];
+  if (code === undefined) throw unknownOp(`wasm backend ${kernel}`, op);
+  return code;
+}
+
+/** Fails on a generated/kernels.ts built from another table (a stale build). */
+function checkOpCounts(kernels: Kernels): void {
+  const counts = kernels.opCounts();
+  const built = [counts & 1023, (counts >> 10) & 1023, counts >> 20];
+  const table = [UNARY_OPS.length, BINARY_OPS.length, REDUCE_OPS.length];
+  if (built.join() !== table.join()) {
+    throw new Error(`wasm backend: the kernels were built for ${built.join("/")} unary/binary/reduce ops, the op table has ${table.join("/")}; run npm run build:wasm`);
+  }
+}
+
+/** Strides of a number operand: 0 on every axis (shared, so a call allocates none). */
+const NO_STRIDES: readonly number[] = new Array<number>(32).fill(0);
 
 /** Below this many elements a call into WebAssembly costs more than the TS loop it replaces. */
 const SMALL = 32;
@@ -61,6 +83,7 @@ export class WasmBackend implements Backend {
   /** `workers`: threads besides the caller (default: one per further core, or $NABLA_THREADS − 1). */
   constructor(workers = defaultWorkerCount()) {
     const { kernels, memory, variant } = instantiateKernels(false);
+    checkOpCounts(kernels);
     this.k = kernels;
     this.variant = variant;
     this.arena = new WasmArena(memory, kernels.heapBase());
@@ -110,11 +133,12 @@ export class WasmBackend implements Backend {
     this.js.copyStrided(x, shape, out);
   }
 
-  unary(op: UnaryOp, x: DataRef, out: DataRef): void {
-    if (out.size <= SMALL || !isReal(out) || !isReal(x)) return this.js.unary(op, x, out);
+  unary(op: UnaryOp, x: DataRef, out: DataRef, alpha = 0, beta = 0): void {
+    if (out.size <= SMALL || !isReal(out) || !isReal(x)) return this.js.unary(op, x, out, alpha, beta);
+    const code = opcode(UNARY, op, "unary");
     const arena = this.begin();
     const ptr = arena.put(arrayOfReal(x)); // element-wise in order, so the result may overwrite x
-    (out.dtype === "float64" ? this.k.unaryF64 : this.k.unaryF32)(UNARY[op], ptr, ptr, out.size);
+    (out.dtype === "float64" ? this.k.unaryF64 : this.k.unaryF32)(code, ptr, ptr, out.size, alpha, beta);
     arena.take(ptr, arrayOfReal(out));
   }
   clamp(x: DataRef, lo: number, hi: number, out: DataRef): void {
@@ -127,6 +151,7 @@ export class WasmBackend implements Backend {
   binary(op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void {
     // integer and bool tensors, and comparisons (a bool result), run on the TypeScript kernels
     if (out.size <= SMALL || !isReal(out) || out.dtype !== a.ref.dtype) return this.js.binary(op, a, b, shape, out);
+    const code = opcode(BINARY, op, "binary");
     let [left, right] = [a, b];
     let loops = twoLoops(shape, a.strides, b.strides);
     if (loops === null) {
@@ -141,7 +166,29 @@ export class WasmBackend implements Backend {
     const ptrB = dataB === dataA ? ptrA : arena.put(dataB);
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     const bytes = elementBytes(out.dtype);
-    (out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32)(BINARY[op], ptrA + left.offset * bytes, loops.sa0, loops.sa1, ptrB + right.offset * bytes, loops.sb0, loops.sb1, ptrOut, loops.n0, loops.n1);
+    (out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32)(code, ptrA + left.offset * bytes, loops.sa0, loops.sa1, ptrB + right.offset * bytes, loops.sb0, loops.sb1, ptrOut, loops.n0, loops.n1);
+    arena.take(ptrOut, arrayOfReal(out));
+  }
+  binaryScalar(op: BinaryOp, a: StridedRef, s: number, scalarFirst: boolean, shape: readonly number[], out: DataRef): void {
+    // integer and bool tensors, and comparisons (a bool result), run on the TypeScript kernels
+    if (out.size <= SMALL || !isReal(out) || out.dtype !== a.ref.dtype) return this.js.binaryScalar(op, a, s, scalarFirst, shape, out);
+    const code = opcode(BINARY, op, "binary");
+    // the number is read with stride 0 on every axis, as a broadcast operand is
+    const zeros = shape.length <= NO_STRIDES.length ? NO_STRIDES : shape.map(() => 0);
+    let left = a;
+    let loops = twoLoops(shape, a.strides, zeros);
+    if (loops === null) {
+      left = this.dense(a, shape);
+      loops = twoLoops(shape, left.strides, zeros)!;
+    }
+    const arena = this.begin();
+    const bytes = elementBytes(out.dtype);
+    const ptrA = arena.put(arrayOfReal(left.ref)) + left.offset * bytes;
+    const ptrS = arena.putScalar(s, out.dtype === "float64");
+    const ptrOut = arena.allocate(out.size * bytes);
+    const kernel = out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32;
+    if (scalarFirst) kernel(code, ptrS, 0, 0, ptrA, loops.sa0, loops.sa1, ptrOut, loops.n0, loops.n1);
+    else kernel(code, ptrA, loops.sa0, loops.sa1, ptrS, 0, 0, ptrOut, loops.n0, loops.n1);
     arena.take(ptrOut, arrayOfReal(out));
   }
   axpby(alpha: number, x: DataRef, beta: number, y: DataRef, out: DataRef): void {
@@ -158,7 +205,7 @@ export class WasmBackend implements Backend {
     const ptrX = arena.put(arrayOfReal(x));
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     const row = arena.allocate(inner * 8);
-    (out.dtype === "float64" ? this.k.reduceF64 : this.k.reduceF32)(op === "sum" ? 0 : 1, ptrX, outer, axisSize, inner, ptrOut, row);
+    (out.dtype === "float64" ? this.k.reduceF64 : this.k.reduceF32)(opcode(REDUCE, op, "reduce"), ptrX, outer, axisSize, inner, ptrOut, row);
     arena.take(ptrOut, arrayOfReal(out));
   }
   argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {

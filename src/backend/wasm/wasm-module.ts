@@ -6,8 +6,10 @@ export interface Kernels {
   matmulScratchA(): number;
   matmulScratchB(): number;
   matmulTile(): number;
-  unaryF32(op: number, x: number, y: number, n: number): void;
-  unaryF64(op: number, x: number, y: number, n: number): void;
+  /** Packed op counts of the build's table: unary | binary << 10 | reduce << 20. */
+  opCounts(): number;
+  unaryF32(op: number, x: number, y: number, n: number, alpha: number, beta: number): void;
+  unaryF64(op: number, x: number, y: number, n: number, alpha: number, beta: number): void;
   clampF32(x: number, lo: number, hi: number, y: number, n: number): void;
   clampF64(x: number, lo: number, hi: number, y: number, n: number): void;
   fillF32(out: number, value: number, n: number): void;

@@ -3,8 +3,12 @@
 // (f64) lanes at a time, and so do float32 exp, log and sigmoid (polynomials, below); the other
 // transcendental ones go through the f64 Math library, one rounding from the TS backend's.
 
-export const NEG = 0, EXP = 1, LOG = 2, SQRT = 3, ABS = 4, SIGN = 5, RELU = 6, SIGMOID = 7, TANH = 8, STEP = 9;
-export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM = 6, GT = 7, GE = 8, LT = 9, LE = 10, EQ = 11;
+import { NEG, EXP, LOG, SQRT, ABS, SIGN, RELU, SIGMOID, TANH, STEP, SIN, COS, TAN, ERF, LOG1P, EXPM1, LOG2, RECIPROCAL, RSQRT, FLOOR, CEIL, ROUND, TRUNC, LOGICAL_NOT, LEAKY_RELU, LEAKY_RELU_GRAD, ELU, ELU_GRAD, GELU, GELU_GRAD, GELU_TANH, GELU_TANH_GRAD, SILU, SILU_GRAD, SOFTPLUS, SOFTPLUS_GRAD, LOG_SIGMOID, UNARY_OP_COUNT } from "./opcodes";
+import { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, GT, GE, LT, LE, EQ, REMAINDER, FLOOR_DIVIDE, ATAN2, LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR, BINARY_OP_COUNT } from "./opcodes";
+import * as m from "./math";
+
+// Every switch on an opcode lists each op it serves and ends in `unreachable()`: an opcode
+// without a case traps (the JS side sees a RuntimeError) instead of computing another op.
 
 @inline function lanes<T>(): i32 {
   return 16 / sizeof<T>();
@@ -14,31 +18,62 @@ export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, POW = 4, MAXIMUM = 5, MINIMUM =
   return base + ((<usize>i) << alignof<T>());
 }
 
-function scalarUnary<T>(op: i32, v: T): T {
+/** op(v) for one value; alpha and beta are the op's parameters (op-table.ts). */
+function scalarUnary<T>(op: i32, v: T, alpha: f64, beta: f64): T {
+  const d = <f64>v;
   switch (op) {
     case NEG: return -v;
-    case EXP: return <T>Math.exp(<f64>v);
-    case LOG: return <T>Math.log(<f64>v);
-    case SQRT: return <T>Math.sqrt(<f64>v);
-    case ABS: return <T>Math.abs(<f64>v);
-    case SIGN: return v > 0 ? <T>1 : v < 0 ? <T>-1 : <T>0; // NaN and ±0 give 0, as PyTorch 1.13
+    case EXP: return <T>Math.exp(d);
+    case LOG: return <T>Math.log(d);
+    case SQRT: return <T>Math.sqrt(d);
+    case ABS: return <T>Math.abs(d);
+    case SIGN: return v > 0 ? <T>1 : v < 0 ? <T>-1 : <T>0; // 0 at NaN and ±0, as PyTorch
     case RELU: return v < 0 ? <T>0 : v; // NaN stays NaN, as PyTorch
     case SIGMOID: {
       // two branches so exp never overflows
-      const d = <f64>v;
       if (d >= 0) return <T>(1 / (1 + Math.exp(-d)));
       const e = Math.exp(d);
       return <T>(e / (1 + e));
     }
-    case TANH: return <T>Math.tanh(<f64>v);
-    default: return v <= 0 ? <T>0 : <T>1; // STEP: 1 at NaN, as PyTorch's relu backward
+    case TANH: return <T>Math.tanh(d);
+    case STEP: return v <= 0 ? <T>0 : <T>1; // 1 at NaN, as PyTorch's relu backward
+    case SIN: return <T>Math.sin(d);
+    case COS: return <T>Math.cos(d);
+    case TAN: return <T>Math.tan(d);
+    case ERF: return <T>m.erf(d);
+    case LOG1P: return <T>Math.log1p(d);
+    case EXPM1: return <T>Math.expm1(d);
+    case LOG2: return <T>Math.log2(d);
+    case RECIPROCAL: return <T>(1 / d);
+    case RSQRT: return <T>(1 / Math.sqrt(d));
+    case FLOOR: return floor<T>(v);
+    case CEIL: return ceil<T>(v);
+    case ROUND: return nearest<T>(v); // ties to even
+    case TRUNC: return trunc<T>(v);
+    case LOGICAL_NOT: return v == 0 ? <T>1 : <T>0;
+    case LEAKY_RELU: return v > 0 ? v : <T>(d * alpha);
+    case LEAKY_RELU_GRAD: return v > 0 ? <T>1 : <T>alpha;
+    case ELU: return <T>m.elu(d, alpha);
+    case ELU_GRAD: return <T>m.eluGrad(d, alpha);
+    case GELU: return <T>m.gelu(d);
+    case GELU_GRAD: return <T>m.geluGrad(d);
+    case GELU_TANH: return <T>m.geluTanh(d);
+    case GELU_TANH_GRAD: return <T>m.geluTanhGrad(d);
+    case SILU: return <T>m.silu(d);
+    case SILU_GRAD: return <T>m.siluGrad(d);
+    case SOFTPLUS: return <T>m.softplus(d, alpha, beta);
+    case SOFTPLUS_GRAD: return <T>m.softplusGrad(d, alpha, beta);
+    case LOG_SIGMOID: return <T>m.logSigmoid(d);
+    default: unreachable();
   }
+  return v;
 }
 
 /** Number of leading elements the vector loop of `op` handles (0 when it has no vector form). */
 @inline function vectorCount<T>(op: i32, n: i32): i32 {
   const transcendental = sizeof<T>() == 4 && (op == EXP || op == LOG || op == SIGMOID);
-  const vectorizable = op == NEG || op == SQRT || op == ABS || op == RELU || op == STEP || transcendental;
+  const rounding = op == FLOOR || op == CEIL || op == ROUND || op == TRUNC;
+  const vectorizable = op == NEG || op == SQRT || op == ABS || op == RELU || op == STEP || op == RECIPROCAL || op == LOGICAL_NOT || rounding || transcendental;
   return vectorizable ? n & ~(lanes<T>() - 1) : 0;
 }
 
@@ -107,7 +142,8 @@ const EXP_LIMIT: f32 = 87;
   return sigmoidLanes(v);
 }
 
-export function unary<T>(op: i32, x: usize, y: usize, n: i32): void {
+export function unary<T>(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: f64): void {
+  if (<u32>op >= <u32>UNARY_OP_COUNT) unreachable();
   const step = lanes<T>();
   const vn = vectorCount<T>(op, n);
   const zero = v128.splat<T>(<T>0);
@@ -124,6 +160,12 @@ export function unary<T>(op: i32, x: usize, y: usize, n: i32): void {
       }
       break;
     case STEP: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.andnot(one, v128.le<T>(v128.load(at<T>(x, i)), zero))); break;
+    case RECIPROCAL: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.div<T>(one, v128.load(at<T>(x, i)))); break;
+    case LOGICAL_NOT: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.and(one, v128.eq<T>(v128.load(at<T>(x, i)), zero))); break;
+    case FLOOR: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.floor<T>(v128.load(at<T>(x, i)))); break;
+    case CEIL: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.ceil<T>(v128.load(at<T>(x, i)))); break;
+    case ROUND: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.nearest<T>(v128.load(at<T>(x, i)))); break;
+    case TRUNC: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.trunc<T>(v128.load(at<T>(x, i)))); break;
     case EXP:
     case LOG:
     case SIGMOID:
@@ -133,13 +175,13 @@ export function unary<T>(op: i32, x: usize, y: usize, n: i32): void {
           if (inRange(op, v)) {
             v128.store(at<T>(y, i), transcendental4(op, v));
           } else {
-            for (let l = i; l < i + step; l++) store<T>(at<T>(y, l), scalarUnary<T>(op, load<T>(at<T>(x, l))));
+            for (let l = i; l < i + step; l++) store<T>(at<T>(y, l), scalarUnary<T>(op, load<T>(at<T>(x, l)), alpha, beta));
           }
         }
       }
       break;
   }
-  for (; i < n; i++) store<T>(at<T>(y, i), scalarUnary<T>(op, load<T>(at<T>(x, i))));
+  for (; i < n; i++) store<T>(at<T>(y, i), scalarUnary<T>(op, load<T>(at<T>(x, i)), alpha, beta));
 }
 
 export function clamp<T>(x: usize, lo: T, hi: T, y: usize, n: i32): void {
@@ -193,11 +235,20 @@ function scalarBinary<T>(op: i32, u: T, v: T): T {
     case GE: return u >= v ? <T>1 : <T>0;
     case LT: return u < v ? <T>1 : <T>0;
     case LE: return u <= v ? <T>1 : <T>0;
-    default: return u == v ? <T>1 : <T>0; // EQ
+    case EQ: return u == v ? <T>1 : <T>0;
+    case REMAINDER: return <T>m.remainder(<f64>u, <f64>v);
+    case FLOOR_DIVIDE: return <T>m.floorDivide(<f64>u, <f64>v);
+    case ATAN2: return <T>Math.atan2(<f64>u, <f64>v);
+    // nonzero is true, NaN included, as in PyTorch
+    case LOGICAL_AND: return u != 0 && v != 0 ? <T>1 : <T>0;
+    case LOGICAL_OR: return u != 0 || v != 0 ? <T>1 : <T>0;
+    case LOGICAL_XOR: return (u != 0) != (v != 0) ? <T>1 : <T>0;
+    default: unreachable();
   }
+  return u;
 }
 
-@inline function vectorBinary<T>(op: i32, u: v128, v: v128, one: v128): v128 {
+@inline function vectorBinary<T>(op: i32, u: v128, v: v128, one: v128, zero: v128): v128 {
   switch (op) {
     case ADD: return v128.add<T>(u, v);
     case SUB: return v128.sub<T>(u, v);
@@ -209,30 +260,42 @@ function scalarBinary<T>(op: i32, u: T, v: T): T {
     case GE: return v128.and(one, v128.ge<T>(u, v));
     case LT: return v128.and(one, v128.lt<T>(u, v));
     case LE: return v128.and(one, v128.le<T>(u, v));
-    default: return v128.and(one, v128.eq<T>(u, v)); // EQ
+    case EQ: return v128.and(one, v128.eq<T>(u, v));
+    case LOGICAL_AND: return v128.and(one, v128.and(v128.ne<T>(u, zero), v128.ne<T>(v, zero)));
+    case LOGICAL_OR: return v128.and(one, v128.or(v128.ne<T>(u, zero), v128.ne<T>(v, zero)));
+    case LOGICAL_XOR: return v128.and(one, v128.xor(v128.ne<T>(u, zero), v128.ne<T>(v, zero)));
+    default: unreachable(); // no vector form: binaryRow never calls it for such an op
   }
+  return u;
+}
+
+/** Whether `op` has a vector form in vectorBinary. */
+@inline function vectorizableBinary(op: i32): bool {
+  return op != POW && op != REMAINDER && op != FLOOR_DIVIDE && op != ATAN2;
 }
 
 /** out[i] = a[i·sa] op b[i·sb] for i < n; sa, sb are element strides (0 repeats one value). */
 function binaryRow<T>(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
   const step = lanes<T>();
-  const vn = op == POW ? 0 : n & ~(step - 1);
+  const vn = vectorizableBinary(op) ? n & ~(step - 1) : 0;
   const one = v128.splat<T>(<T>1);
+  const zero = v128.splat<T>(<T>0);
   let i = 0;
   if (sa == 1 && sb == 1) {
-    for (; i < vn; i += step) v128.store(at<T>(out, i), vectorBinary<T>(op, v128.load(at<T>(a, i)), v128.load(at<T>(b, i)), one));
+    for (; i < vn; i += step) v128.store(at<T>(out, i), vectorBinary<T>(op, v128.load(at<T>(a, i)), v128.load(at<T>(b, i)), one, zero));
   } else if (sa == 1 && sb == 0) {
     const v = v128.splat<T>(load<T>(b));
-    for (; i < vn; i += step) v128.store(at<T>(out, i), vectorBinary<T>(op, v128.load(at<T>(a, i)), v, one));
+    for (; i < vn; i += step) v128.store(at<T>(out, i), vectorBinary<T>(op, v128.load(at<T>(a, i)), v, one, zero));
   } else if (sa == 0 && sb == 1) {
     const u = v128.splat<T>(load<T>(a));
-    for (; i < vn; i += step) v128.store(at<T>(out, i), vectorBinary<T>(op, u, v128.load(at<T>(b, i)), one));
+    for (; i < vn; i += step) v128.store(at<T>(out, i), vectorBinary<T>(op, u, v128.load(at<T>(b, i)), one, zero));
   }
   for (; i < n; i++) store<T>(at<T>(out, i), scalarBinary<T>(op, load<T>(at<T>(a, i * sa)), load<T>(at<T>(b, i * sb))));
 }
 
 /** A two-axis strided binary op over [n0, n1] into contiguous `out`. */
 export function binary<T>(op: i32, a: usize, sa0: i32, sa1: i32, b: usize, sb0: i32, sb1: i32, out: usize, n0: i32, n1: i32): void {
+  if (<u32>op >= <u32>BINARY_OP_COUNT) unreachable();
   for (let o = 0; o < n0; o++) {
     binaryRow<T>(op, at<T>(a, o * sa0), sa1, at<T>(b, o * sb0), sb1, at<T>(out, o * n1), n1);
   }

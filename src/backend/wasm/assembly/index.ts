@@ -2,6 +2,7 @@
 // (imported as env.memory) and hands out every buffer, so nothing here allocates.
 import { unary, clamp, fill, cast, binary, axpby } from "./elementwise";
 import { reduce, argmax, gather, scatterAdd, copyStrided } from "./reduce";
+import { UNARY_OP_COUNT, BINARY_OP_COUNT, REDUCE_OP_COUNT } from "./opcodes";
 import { matmul, matmulThin, packPanels, productRows, MC, KC, NC, MR } from "./matmul";
 
 /** First byte past the module's static data: the JS allocator starts here. */
@@ -10,9 +11,11 @@ export function heapBase(): usize { return __heap_base; }
 export function matmulScratchA(): i32 { return MC * KC; }
 export function matmulScratchB(): i32 { return KC * NC; }
 export function matmulTile(): i32 { return MR * 8; }
+/** How many ops of each kind this build knows, for the JS side to check against its table. */
+export function opCounts(): i32 { return UNARY_OP_COUNT | (BINARY_OP_COUNT << 10) | (REDUCE_OP_COUNT << 20); }
 
-export function unaryF32(op: i32, x: usize, y: usize, n: i32): void { unary<f32>(op, x, y, n); }
-export function unaryF64(op: i32, x: usize, y: usize, n: i32): void { unary<f64>(op, x, y, n); }
+export function unaryF32(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: f64): void { unary<f32>(op, x, y, n, alpha, beta); }
+export function unaryF64(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: f64): void { unary<f64>(op, x, y, n, alpha, beta); }
 export function clampF32(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clamp<f32>(x, <f32>lo, <f32>hi, y, n); }
 export function clampF64(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clamp<f64>(x, lo, hi, y, n); }
 export function fillF32(out: usize, value: f64, n: i32): void { fill<f32>(out, <f32>value, n); }

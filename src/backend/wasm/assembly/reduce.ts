@@ -1,6 +1,7 @@
 // Reductions over the middle axis of [outer, axisSize, inner], argmax, gather/scatter and the
 // strided copy behind expand/permute. Sums accumulate in f64 so a float32 sum of many terms
 // does not drift (the pure-TS backend does the same).
+import { SUM, MAX } from "./opcodes";
 
 @inline function at<T>(base: usize, i: i32): usize {
   return base + ((<usize>i) << alignof<T>());
@@ -27,19 +28,20 @@ function maxRow<T>(x: usize, n: i32): T {
   return best;
 }
 
-/** op 0 = sum, 1 = max. `row` is f64 scratch of `inner` elements. */
+/** op SUM or MAX (opcodes.ts); any other traps. `row` is f64 scratch of `inner` elements. */
 export function reduce<T>(op: i32, x: usize, outer: i32, axisSize: i32, inner: i32, out: usize, row: usize): void {
+  if (op != SUM && op != MAX) unreachable();
   if (inner == 1) {
     for (let o = 0; o < outer; o++) {
       const base = at<T>(x, o * axisSize);
-      store<T>(at<T>(out, o), op == 0 ? <T>sumRow<T>(base, axisSize) : maxRow<T>(base, axisSize));
+      store<T>(at<T>(out, o), op == SUM ? <T>sumRow<T>(base, axisSize) : maxRow<T>(base, axisSize));
     }
     return;
   }
   for (let o = 0; o < outer; o++) {
     const dst = at<T>(out, o * inner);
     const base = o * axisSize * inner;
-    if (op == 0) {
+    if (op == SUM) {
       for (let i = 0; i < inner; i++) store<f64>(at<f64>(row, i), 0);
       for (let r = 0; r < axisSize; r++) {
         const src = at<T>(x, base + r * inner);

@@ -1,0 +1,96 @@
+/**
+ * The table of element-wise ops: the single source of every backend's dispatch. The TypeScript
+ * op types are derived from it, the WebAssembly kernels' opcodes are generated from it
+ * (scripts/build-wasm.mjs writes assembly/opcodes.ts: an op's opcode is its index here), and
+ * test/backend/op-table.test.ts runs every op listed here on every backend against the
+ * reference (TS) backend. Adding an op here without a kernel case is a compile error in the
+ * TS kernels (their switches end in a `never` check) and a trap in the WebAssembly ones.
+ *
+ * Append new ops at the end of a list or anywhere: opcodes are regenerated, never hand-written.
+ */
+
+/**
+ * Element-wise functions of one argument. Two take parameters, passed to `Backend.unary` as
+ * `alpha` and `beta`: leakyRelu (alpha = negative slope), elu (alpha), softplus (alpha = beta,
+ * beta = threshold) and their derivatives; the others ignore them.
+ */
+export const UNARY_OPS = [
+  "neg",
+  "exp",
+  "log",
+  "sqrt",
+  "abs",
+  "sign",
+  "relu",
+  "sigmoid",
+  "tanh",
+  "step", // 0 where x <= 0, else 1 (NaN included, as PyTorch): the derivative of relu
+  "sin",
+  "cos",
+  "tan",
+  "erf",
+  "log1p",
+  "expm1",
+  "log2",
+  "reciprocal",
+  "rsqrt",
+  "floor",
+  "ceil",
+  "round", // half to even, as PyTorch
+  "trunc",
+  "logicalNot", // 1 where x = 0, else 0 (NaN is true, as in PyTorch)
+  "leakyRelu",
+  "leakyReluGrad", // 1 where x > 0, else the negative slope
+  "elu",
+  "eluGrad", // 1 where x > 0, else alpha·e^x (NaN at NaN)
+  "gelu", // x·Φ(x), Φ the standard normal CDF
+  "geluGrad",
+  "geluTanh", // ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
+  "geluTanhGrad",
+  "silu", // x·σ(x)
+  "siluGrad",
+  "softplus", // log(1 + e^(βx))/β, or x where βx > threshold
+  "softplusGrad", // σ(βx), or 1 where βx > threshold
+  "logSigmoid", // log σ(x) = min(x, 0) − log1p(e^−|x|)
+] as const;
+
+/** Element-wise functions of two arguments (comparisons and logical ops return 1 or 0). */
+export const BINARY_OPS = [
+  "add",
+  "sub",
+  "mul",
+  "div",
+  "pow",
+  "maximum",
+  "minimum",
+  "gt",
+  "ge",
+  "lt",
+  "le",
+  "eq",
+  "remainder", // Python's %: the sign of the divisor, as PyTorch
+  "floorDivide", // ⌊a/b⌋ as PyTorch's div(rounding_mode="floor") rounds it: the derivative of remainder
+  "atan2",
+  "logicalAnd",
+  "logicalOr",
+  "logicalXor",
+] as const;
+
+/** Reductions of one axis. */
+export const REDUCE_OPS = ["sum", "max"] as const;
+
+export type UnaryOp = (typeof UNARY_OPS)[number];
+export type BinaryOp = (typeof BINARY_OPS)[number];
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+/** Each op's opcode: its index in `ops`, as the generated assembly/opcodes.ts numbers it. */
+export function opcodes<Op extends string>(ops: readonly Op[]): Readonly<Record<Op, number>> {
+  const codes = {} as Record<Op, number>;
+  ops.forEach((op, code) => (codes[op] = code));
+  return Object.freeze(codes);
+}
+
+/** The error for an op name no kernel knows (a kernel switch's fall-through). */
+export function unknownOp(kernel: string, op: unknown): Error {
+  return new Error(`${kernel}: unknown op ${JSON.stringify(op)}`);
+}

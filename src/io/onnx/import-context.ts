@@ -1,0 +1,148 @@
+/**
+ * @internal What an ONNX import knows while it walks the graph: the constants (initializers and
+ * Constant nodes), the one value the chain of layers has reached and its shape, and the layers
+ * built so far. `NodeReader` gives an op importer checked access to one node's inputs and
+ * attributes, with errors that name the node.
+ */
+import type { TensorModule } from "../../nn/sequential.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { AttributeType, toSafeInteger, type AttributeProto, type NodeProto } from "./onnx-proto.js";
+import { readConstant, type Constant, type FloatDType } from "./onnx-tensor.js";
+
+/** A Linear layer still open to an Add that supplies its bias (PyTorch's MatMul + Add). */
+export interface LinearDraft {
+  weight: Tensor;
+  bias: Tensor | null;
+  /** The value the layer produces, so a following Add knows it adds to this layer. */
+  output: string;
+}
+
+export type Layer = TensorModule | LinearDraft;
+
+/** A dim: a size, or null for the (dynamic) batch or an unknown size. */
+export type ShapeDims = (number | null)[];
+
+export class ImportContext {
+  readonly constants = new Map<string, Constant>();
+  readonly layers: Layer[] = [];
+  /** Which node produced each value (for errors about values read out of turn). */
+  readonly producers = new Map<string, string>();
+
+  constructor(
+    readonly opset: number,
+    readonly dtype: FloatDType,
+    /** The value the chain has reached (the graph input at first). */
+    public current: string,
+    /** Its shape, or null when the file does not say. */
+    public shape: ShapeDims | null,
+  ) {}
+
+  /** Appends a layer: `output` becomes the chain's value, with `shape`. */
+  push(layer: Layer, output: string, shape: ShapeDims | null): void {
+    this.layers.push(layer);
+    this.current = output;
+    this.shape = shape;
+  }
+}
+
+type AttributeKind = "int" | "float" | "ints" | "tensor" | "string";
+const KIND_CODES: Record<AttributeKind, number> = { int: AttributeType.INT, float: AttributeType.FLOAT, ints: AttributeType.INTS, tensor: AttributeType.TENSOR, string: AttributeType.STRING };
+
+/** The attributes an op accepts, each with its kind. */
+export type AttributeSpec = Record<string, AttributeKind>;
+
+export interface AttributeValues {
+  int(name: string, fallback: number): number;
+  float(name: string, fallback: number): number;
+  ints(name: string): number[] | undefined;
+  tensor(name: string): Constant | undefined;
+  has(name: string): boolean;
+}
+
+export class NodeReader {
+  readonly where: string;
+
+  constructor(
+    readonly node: NodeProto,
+    readonly context: ImportContext,
+  ) {
+    this.where = `importOnnx: node "${node.name || "(unnamed)"}" (${node.op_type || "no op_type"})`;
+  }
+
+  fail(why: string): never {
+    throw new Error(`${this.where}: ${why}`);
+  }
+
+  /** Input `index` by name, or undefined when absent (ONNX leaves optional inputs empty). */
+  inputName(index: number): string | undefined {
+    const name = this.node.input?.[index];
+    return name === undefined || name === "" ? undefined : name;
+  }
+
+  /** Throws unless the node has between `min` and `max` inputs. */
+  inputCount(min: number, max: number): void {
+    const count = this.node.input?.length ?? 0;
+    if (count < min || count > max) this.fail(`expected ${min === max ? min : `${min} to ${max}`} inputs, got ${count}`);
+  }
+
+  /** Whether input `index` is the chain's current value. */
+  isData(index: number): boolean {
+    return this.inputName(index) === this.context.current;
+  }
+
+  /** Input `index`, which must be the value the chain has reached (the layer before). */
+  data(index = 0): string {
+    const name = this.inputName(index);
+    if (name !== this.context.current) this.notInChain(name, index);
+    return name!;
+  }
+
+  /** Input `index` as a constant (an initializer or a Constant node's value). */
+  constant(index: number, what: string): Constant {
+    const name = this.inputName(index);
+    const value = name === undefined ? undefined : this.context.constants.get(name);
+    if (value === undefined) {
+      if (name === this.context.current) this.fail(`${what} (input ${index}) must be a constant (an initializer), but it is the layer's data`);
+      this.notInChain(name, index);
+    }
+    return value;
+  }
+
+  /** The one output the chain continues with. */
+  output(): string {
+    const name = this.node.output?.[0];
+    if (name === undefined || name === "") this.fail("has no output");
+    return name;
+  }
+
+  /** Reads the attributes, failing on one the op does not accept or of the wrong type. */
+  attributes(spec: AttributeSpec): AttributeValues {
+    const found = new Map<string, AttributeProto>();
+    for (const attribute of this.node.attribute ?? []) {
+      const name = attribute.name ?? "";
+      const kind = spec[name];
+      if (kind === undefined) this.fail(`attribute "${name}" is not supported${Object.keys(spec).length > 0 ? ` (nabla reads ${Object.keys(spec).join(", ")})` : ""}`);
+      if (attribute.ref_attr_name) this.fail(`attribute "${name}" refers to a function attribute, which is not supported`);
+      if (attribute.type !== undefined && attribute.type !== 0 && attribute.type !== KIND_CODES[kind]) this.fail(`attribute "${name}" has type ${attribute.type}, expected ${kind}`);
+      found.set(name, attribute);
+    }
+    const where = (name: string) => `${this.where}: attribute "${name}"`;
+    return {
+      has: (name) => found.has(name),
+      int: (name, fallback) => (found.has(name) ? toSafeInteger(found.get(name)!.i, where(name)) : fallback),
+      float: (name, fallback) => (found.has(name) ? (found.get(name)!.f ?? 0) : fallback),
+      ints: (name) => found.get(name)?.ints?.map((v, i) => toSafeInteger(v, `${where(name)} value ${i}`)),
+      tensor: (name) => {
+        const t = found.get(name)?.t;
+        return t === undefined ? undefined : readConstant(t, where(name));
+      },
+    };
+  }
+
+  private notInChain(name: string | undefined, index: number): never {
+    if (name === undefined) this.fail(`input ${index} is missing`);
+    const producer = this.context.producers.get(name);
+    const origin = producer === undefined ? "is not produced by any earlier node, nor an initializer" : `comes from node "${producer}", not from the layer just before`;
+    return this.fail(`input ${index} "${name}" ${origin}: importOnnx reads graphs that are one chain of layers (a Sequential)`);
+  }
+}
