@@ -11,10 +11,10 @@ const indent = (line: string) => console.log(`    ${line}`);
 
 /** Draws the plane: each cell's predicted class as a faint letter, the training points as bold ones. */
 function drawRegions(predict: (points: Tensor) => Tensor, x: Tensor, y: Tensor, width = 64, height = 20): void {
-  const points = x.toArray() as number[][];
+  const coordinates = x.toArray() as number[][];
   const labels = y.toArray() as number[];
-  const xs = points.map((p) => p[0]!);
-  const ys = points.map((p) => p[1]!);
+  const xs = coordinates.map((p) => p[0]!);
+  const ys = coordinates.map((p) => p[1]!);
   const [left, right, bottom, top] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   const cells: number[][] = [];
   for (let row = 0; row < height; row++) {
@@ -24,13 +24,16 @@ function drawRegions(predict: (points: Tensor) => Tensor, x: Tensor, y: Tensor, 
   }
   const regions = noGrad(() => predict(tensor(cells))).toArray() as number[];
   const grid = regions.map((k) => ".-:"[k] ?? "?");
-  points.forEach(([px, py], i) => {
+  coordinates.forEach(([px, py], i) => {
     const column = Math.min(width - 1, Math.floor(((px! - left) / (right - left)) * width));
     const row = Math.min(height - 1, Math.floor(((top - py!) / (top - bottom)) * height));
     grid[row * width + column] = "ox+"[labels[i]!] ?? "?";
   });
   for (let row = 0; row < height; row++) indent(`|${grid.slice(row * width, (row + 1) * width).join("")}|`);
-  indent(`points: o = class 0, x = class 1, + = class 2; background: the class the model predicts there (. - :)`);
+  // the legend names only the classes this plot has (two-class plots have no "+")
+  const classes = Math.max(2, ...labels.map((label) => label + 1));
+  const points = Array.from({ length: classes }, (_, k) => `${"ox+"[k] ?? "?"} = class ${k}`).join(", ");
+  indent(`points: ${points}; background: the class the model predicts there (${".-:".slice(0, classes).split("").join(" ")})`);
 }
 
 function section(title: string, lines: string[]): void {

@@ -3,6 +3,8 @@
  * the lecture builds on them.
  */
 export { Tensor } from "./tensor/tensor.js";
+export { setPrintOptions } from "./tensor/format-tensor.js";
+export type { PrintOptions } from "./tensor/format-tensor.js";
 export type { Operand, NestedArray } from "./tensor/tensor.js";
 export type { DType, PromotionOperand } from "./tensor/dtype.js";
 export { DTYPES, isFloatingPoint, promoteTypes, resultType } from "./tensor/dtype.js";

@@ -10,18 +10,26 @@ import { formatNumber } from "./format.js";
 import { NetworkView, type NeuronId } from "./network-view.js";
 import { outputSize } from "./network.js";
 import { boundaryImage, gridCoordinates, neuronImage, Plane } from "./plane.js";
+import { MAIN_RESOLUTION, PlaneGrids } from "./plane-grids.js";
+import { ThumbnailPass } from "./thumbnail-pass.js";
 import { classCount, decodeState, encodeState, type Point, type State } from "./state.js";
 import { labelledSet, probabilities, Trainer, type LabelledSet, type Metrics } from "./trainer.js";
 import { byId } from "./dom.js";
 
-const MAIN_RESOLUTION = 64;
 const NEURON_RESOLUTION = 24;
 /**
- * Milliseconds of work per animation frame: training gets what drawing leaves of it (at least
- * MIN_TRAINING_MS), so a frame fits in one 60 Hz refresh when the machine allows.
+ * Milliseconds of training per animation frame while running "fastest": fixed, so the training
+ * speed does not depend on how much the picture costs to draw.
  */
-const FRAME_BUDGET_MS = 10;
-const MIN_TRAINING_MS = 2;
+const TRAINING_MS = 10;
+/** While training, one part of the picture is redrawn per frame, each within about this budget. */
+const DRAWING_PART_MS = 5;
+
+/** What one frame of a running animation redraws, in turn. */
+type DrawingPart = "plane" | "neurons" | "metrics";
+const DRAWING_PARTS: readonly DrawingPart[] = ["plane", "neurons", "plane", "neurons", "metrics"];
+/** Thumbnails painted per "neurons" part: a large network's are spread over several frames. */
+const NEURONS_PER_PART = 16;
 
 /** What a change of state invalidates. */
 export type Change = "view" | "model" | "data";
@@ -46,13 +54,16 @@ export class App {
   readonly afterRender: (() => void)[] = [];
   /** Listeners run after every state change (the controls). */
   readonly afterChange: ((change: Change) => void)[] = [];
-  private mainGrid!: Tensor;
   private neuronGrid!: Tensor;
+  /** The plane's grid at each resolution (coarser for large networks while training). */
+  private planeGrids!: PlaneGrids;
+  /** The part of the picture the next running frame redraws. */
+  private nextPart = 0;
+  /** The thumbnails being painted a few per frame while training. */
+  private thumbnails: ThumbnailPass | null = null;
   private hovered: NeuronId | null = null;
   private dirty = true;
   private frames: number[] = [];
-  /** Recent drawing time per frame (moving average), which the training slice leaves room for. */
-  private renderMs = 5;
   /** Training steps taken in each recent frame, for the steps-per-second readout. */
   private stepLog: { time: number; steps: number }[] = [];
 
@@ -139,8 +150,8 @@ export class App {
       },
       this.train,
     );
-    this.mainGrid = tensor(featureMatrix(state.features, gridCoordinates(MAIN_RESOLUTION)), { shape: [MAIN_RESOLUTION ** 2, state.features.length] });
     this.neuronGrid = tensor(featureMatrix(state.features, gridCoordinates(NEURON_RESOLUTION)), { shape: [NEURON_RESOLUTION ** 2, state.features.length] });
+    this.planeGrids = new PlaneGrids(state.features);
     this.curves.clear();
     this.layoutNetwork();
     this.measure();
@@ -200,25 +211,23 @@ export class App {
     if (this.running) this.trainSlice();
     while (this.stepLog.length > 0 && this.stepLog[0]!.time < performance.now() - 1000) this.stepLog.shift();
     if (this.dirty) {
-      const start = performance.now();
-      if (this.running) this.measure();
-      this.render();
-      this.renderMs = 0.8 * this.renderMs + 0.2 * (performance.now() - start);
+      // while training, one part of the picture per frame, so no frame waits for all of it
+      if (this.running) this.renderPart(DRAWING_PARTS[this.nextPart++ % DRAWING_PARTS.length]!);
+      else this.render();
     }
     byId("fps").textContent = String(this.running ? this.frames.length : 0);
     byId("steps-per-second").textContent = String(this.stepLog.reduce((sum, entry) => sum + entry.steps, 0));
     requestAnimationFrame((next) => this.frame(next));
   }
 
-  /** Trains for this frame: `speed` steps, or as long as drawing leaves room for. */
+  /** Trains for this frame: `speed` steps, or ("fastest") for TRAINING_MS whatever drawing costs. */
   private trainSlice(): void {
     const start = performance.now();
-    const slice = Math.max(MIN_TRAINING_MS, FRAME_BUDGET_MS - this.renderMs);
     let steps = 0;
     do {
       if (Number.isNaN(this.trainer.step())) break; // no training points (yet)
       steps++;
-    } while (this.state.speed > 0 ? steps < this.state.speed : performance.now() - start < slice);
+    } while (this.state.speed > 0 ? steps < this.state.speed : performance.now() - start < TRAINING_MS);
     this.stepLog.push({ time: performance.now(), steps });
     this.dirty = true;
   }
@@ -230,33 +239,53 @@ export class App {
     this.curves.add({ epoch: this.trainer.epoch, trainLoss: tr.loss, testLoss: te.loss, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy });
   }
 
+  /** Redraws everything at full resolution (when paused, or after a change). */
   render(): void {
     this.dirty = false;
     noGrad(() => {
-      this.renderPlane();
+      this.renderPlane(MAIN_RESOLUTION);
       this.renderNeurons();
     });
+    this.renderNumbers();
+    for (const listener of this.afterRender) listener();
+  }
+
+  /** Redraws one part while training; the plane at the resolution its time budget allows. */
+  private renderPart(part: DrawingPart): void {
+    if (part === "plane") {
+      noGrad(() => this.renderPlane(this.planeGrids.resolutionWithin(DRAWING_PART_MS)));
+      for (const listener of this.afterRender) listener();
+    } else if (part === "neurons") noGrad(() => this.renderSomeNeurons());
+    else {
+      this.measure();
+      this.renderNumbers();
+    }
+  }
+
+  private renderNumbers(): void {
     byId("epoch").textContent = formatNumber(this.trainer.epoch, 4);
     byId("train-loss").textContent = this.trainMetrics.loss.toFixed(3);
     byId("test-loss").textContent = this.testMetrics.loss.toFixed(3);
     byId("train-accuracy").textContent = this.trainMetrics.accuracy.toFixed(3);
     byId("test-accuracy").textContent = this.testMetrics.accuracy.toFixed(3);
     this.curves.draw();
-    for (const listener of this.afterRender) listener();
   }
 
-  private renderPlane(): void {
+  private renderPlane(resolution: number): void {
+    const start = performance.now();
     const { network } = this.trainer;
-    const { logits, hidden } = network.forwardWithHidden(this.mainGrid);
+    const grid = this.planeGrids.at(resolution);
+    const { logits, hidden } = network.forwardWithHidden(grid);
     const neuron = this.hovered;
     if (neuron !== null && neuron.column > 0) {
       const values = neuron.column <= hidden.length ? hidden[neuron.column - 1]! : logits;
-      this.plane.drawImage(neuronImage(values.toTypedArray(), values.shape[1]!, neuron.index, MAIN_RESOLUTION, this.neutralValue(neuron.column)));
+      this.plane.drawImage(neuronImage(values.toTypedArray(), values.shape[1]!, neuron.index, resolution, this.neutralValue(neuron.column)));
     } else if (neuron !== null) {
-      this.plane.drawImage(neuronImage(this.mainGrid.toTypedArray(), this.state.features.length, neuron.index, MAIN_RESOLUTION));
+      this.plane.drawImage(neuronImage(grid.toTypedArray(), this.state.features.length, neuron.index, resolution));
     } else {
-      this.plane.drawImage(boundaryImage(probabilities(logits, this.classes), this.classes, MAIN_RESOLUTION, this.state.discretize));
+      this.plane.drawImage(boundaryImage(probabilities(logits, this.classes), this.classes, resolution, this.state.discretize));
     }
+    this.planeGrids.record(resolution, performance.now() - start);
     this.plane.drawAxes();
     this.plane.drawPoints(this.train.points, this.test.points);
   }
@@ -267,7 +296,21 @@ export class App {
     this.state.features.forEach((_, f) => this.paintNeuron(0, f, values, this.state.features.length));
   }
 
+  /** Paints the next NEURONS_PER_PART thumbnails; a new pass over the network after the last. */
+  private renderSomeNeurons(): void {
+    if (this.thumbnails === null) {
+      const { logits, hidden } = this.trainer.network.forwardWithHidden(this.neuronGrid);
+      this.thumbnails = new ThumbnailPass([...hidden, logits]);
+    }
+    const done = this.thumbnails.paintNext(NEURONS_PER_PART, (column, index, values, width) => this.paintNeuron(column, index, values, width, this.neutralValue(column)));
+    if (done) {
+      this.networkView.updateWeights(this.trainer.network.linears.map((linear) => linear.weight.toTypedArray()), { labels: false });
+      this.thumbnails = null;
+    }
+  }
+
   private renderNeurons(): void {
+    this.thumbnails = null;
     const { network } = this.trainer;
     const { logits, hidden } = network.forwardWithHidden(this.neuronGrid);
     [...hidden, logits].forEach((values, l) => {
@@ -282,7 +325,7 @@ export class App {
     return column <= this.state.layers.length && this.state.activation === "sigmoid" ? 0.5 : 0;
   }
 
-  private paintNeuron(column: number, index: number, values: Float32Array | Float64Array, stride: number, neutral = 0): void {
+  private paintNeuron(column: number, index: number, values: ArrayLike<number>, stride: number, neutral = 0): void {
     const canvas = this.networkView.neuronCanvas(column, index);
     canvas?.getContext("2d")!.putImageData(neuronImage(values, stride, index, NEURON_RESOLUTION, neutral), 0, 0);
   }

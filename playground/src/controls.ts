@@ -1,6 +1,7 @@
 /** Binds the toolbar, the data pane and the layer buttons to the app's state. */
 import type { App, Change } from "./app.js";
 import { parseCsv } from "./datasets.js";
+import { lectureSetup } from "./lecture-panels.js";
 import { byId, html } from "./dom.js";
 import { FEATURE_LABELS } from "./features.js";
 import { cssColor } from "./plane.js";
@@ -125,7 +126,17 @@ export function bindControls(app: App): void {
   byId("step").addEventListener("click", () => app.stepOnce());
   byId("reset").addEventListener("click", () => app.update({}, "model"));
   for (const button of document.querySelectorAll<HTMLButtonElement>("#views button")) {
-    button.addEventListener("click", () => app.update({ view: button.dataset.view as State["view"] }, "view"));
+    button.addEventListener("click", () => {
+      const view = button.dataset.view as State["view"];
+      const setup = lectureSetup(app, view);
+      if (setup === null) {
+        app.update({ view }, "view");
+        return;
+      }
+      // a lecture tab shows its lecture at once: its model, training at a speed one can follow
+      app.update(setup, "data");
+      app.setRunning(true);
+    });
   }
   app.afterChange.push(() => showState(app));
   showState(app);

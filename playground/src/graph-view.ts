@@ -1,16 +1,12 @@
 /**
- * Draws a computational graph as SVG: forward values above each node, gradients on the edges
- * and under each node, revealed one node at a time when stepping (forward in topological
- * order, then backward in reverse).
+ * Draws a computational graph laid out by Graphviz (nabla's `viz.renderDot`, WebAssembly in the
+ * page): forward values above each node's name, gradients under it and on the edges, revealed
+ * one node at a time when stepping (forward in topological order, then backward in reverse).
+ * Graphviz sizes every box for its full text, so revealing a value never moves anything.
  */
+import { viz } from "nabla";
 import type { Graph, GraphNode } from "./graph.js";
 import { formatNumber, formatTensor } from "./format.js";
-import { svg } from "./dom.js";
-
-const COLUMN_WIDTH = 150;
-const ROW_HEIGHT = 78;
-const NODE_WIDTH = 92;
-const NODE_HEIGHT = 34;
 
 /** How far the animation has got: forward values for `forward` nodes, then `backward` gradients. */
 export interface GraphProgress {
@@ -18,48 +14,57 @@ export interface GraphProgress {
   backward: number;
 }
 
-interface Layout {
-  x: number[];
-  y: number[];
-  width: number;
-  height: number;
+// Graphviz colours each kind of text; the drawn SVG is read back by these colours.
+const VALUE_COLOUR = "#1e7b34";
+const GRAD_COLOUR = "#c0392b";
+const FILL: Record<GraphNode["kind"], string> = { input: "#eef6ff", constant: "#f3f3f3", operation: "#ffffff" };
+
+const escapeHtml = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** What a node's lines say once revealed. */
+export function nodeTexts(node: GraphNode): { value: string; name: string; grad: string | null } {
+  const name = node.kind === "operation" && node.name !== node.label ? `${node.label} → ${node.name}` : node.name;
+  return { value: formatTensor(node.value, 2), name, grad: node.grad === null ? null : `∂=${formatTensor(node.grad, 2)}` };
 }
 
-function layout(graph: Graph): Layout {
-  const { nodes } = graph;
-  const column = nodes.map(() => 0);
-  for (const node of nodes) for (const input of node.inputs) column[node.id] = Math.max(column[node.id]!, column[input]! + 1);
-  // constants (and a network's parameters) sit right before the operation that uses them
-  const nearUse = (id: number): boolean => nodes[id]!.kind === "constant" || (graph.leavesNearUse === true && nodes[id]!.inputs.length === 0);
-  for (const node of nodes) for (const input of node.inputs) if (nearUse(input)) column[input] = Math.max(0, column[node.id]! - 1);
-  const row = nodes.map(() => 0);
-  let nextLeaf = 0;
-  const placed = new Set<number>();
-  const stack: [number, boolean][] = [[graph.output, false]];
-  while (stack.length > 0) {
-    const [id, expanded] = stack.pop()!;
-    const node = nodes[id]!;
-    if (expanded) {
-      if (node.inputs.length > 0) row[id] = node.inputs.reduce((s, i) => s + row[i]!, 0) / node.inputs.length;
-      continue;
-    }
-    if (placed.has(id)) continue;
-    placed.add(id);
-    if (node.inputs.length === 0) row[id] = nextLeaf++;
-    else {
-      stack.push([id, true]);
-      for (let i = node.inputs.length - 1; i >= 0; i--) stack.push([node.inputs[i]!, false]);
-    }
+/** A matrix on every edge would bury the picture: its share is in the node's tooltip. */
+function edgeText(graph: Graph, index: number): string {
+  const grad = graph.edges[index]!.grad;
+  return grad !== null && grad.size <= 2 ? formatTensor(grad) : "";
+}
+
+/** How many operations the longest path passes through. */
+function depth(graph: Graph): number {
+  const level = graph.nodes.map(() => 0);
+  for (const node of graph.nodes) for (const input of node.inputs) level[node.id] = Math.max(level[node.id]!, level[input]! + 1);
+  return Math.max(0, ...level);
+}
+
+/** The graph as Graphviz DOT, every text at its full length. */
+export function graphDot(graph: Graph): string {
+  // left to right like the lecture's circuits; a long chain (a network) top to bottom, so it fits the page's width
+  const rankdir = depth(graph) > 6 ? "TB" : "LR";
+  const lines = [
+    "digraph backprop {",
+    `  rankdir=${rankdir}; nodesep=0.3; ranksep=0.45;`,
+    `  node [fontname="Helvetica", fontsize=11, margin="0.12,0.05"];`,
+    `  edge [fontname="Helvetica", fontsize=10, color="#888888", arrowsize=0.7];`,
+  ];
+  for (const node of graph.nodes) {
+    const text = nodeTexts(node);
+    const rows = [`<font color="${VALUE_COLOUR}">${escapeHtml(text.value)}</font>`, `<b>${escapeHtml(text.name)}</b>`];
+    if (text.grad !== null) rows.push(`<font color="${GRAD_COLOUR}">${escapeHtml(text.grad)}</font>`);
+    const shape = node.kind === "operation" ? "ellipse" : "box";
+    const style = node.kind === "constant" ? `"rounded,dashed,filled"` : node.kind === "input" ? `"rounded,filled"` : "filled";
+    lines.push(`  n${node.id} [id="n${node.id}", shape=${shape}, style=${style}, fillcolor="${FILL[node.kind]}", label=<${rows.join("<br/>")}>];`);
   }
-  const columns = Math.max(...column) + 1;
-  // a network's nodes hold vectors, whose values need more room than scalars
-  const columnWidth = graph.leavesNearUse === true ? COLUMN_WIDTH + 30 : COLUMN_WIDTH;
-  return {
-    x: column.map((c) => 30 + c * columnWidth),
-    y: row.map((r) => 40 + r * ROW_HEIGHT),
-    width: 60 + (columns - 1) * columnWidth + NODE_WIDTH,
-    height: 80 + Math.max(0, nextLeaf - 1) * ROW_HEIGHT + NODE_HEIGHT,
-  };
+  graph.edges.forEach((edge, i) => {
+    const label = edgeText(graph, i);
+    const dashed = graph.nodes[edge.from]!.kind === "constant" ? ", style=dashed" : "";
+    lines.push(`  n${edge.from} -> n${edge.to} [id="e${i}"${dashed}${label === "" ? "" : `, label=<<font color="${GRAD_COLOUR}">${escapeHtml(label)}</font>>`}];`);
+  });
+  lines.push("}");
+  return lines.join("\n") + "\n";
 }
 
 /** The order in which backward reveals gradients: reverse topological, constants skipped. */
@@ -67,50 +72,76 @@ export function backwardOrder(graph: Graph): GraphNode[] {
   return graph.nodes.filter((n) => n.kind !== "constant").reverse();
 }
 
-/** Renders `graph` into `container`, showing as much as `progress` has reached. */
-export function renderGraph(container: Element, graph: Graph, progress: GraphProgress): void {
-  const { x, y, width, height } = layout(graph);
-  const gradKnown = new Set(backwardOrder(graph).slice(0, progress.backward).map((n) => n.id));
-  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, width, height, class: "graph", role: "img", "aria-label": "computational graph" });
-  for (const edge of graph.edges) {
-    const x1 = x[edge.from]! + NODE_WIDTH;
-    const y1 = y[edge.from]! + NODE_HEIGHT / 2;
-    const x2 = x[edge.to]!;
-    const y2 = y[edge.to]! + NODE_HEIGHT / 2;
-    root.append(svg("line", { x1, y1, x2, y2, class: "edge" }));
-    // a matrix on every edge would bury the picture: its share is in the node's tooltip
-    const shown = gradKnown.has(edge.to) && edge.grad !== null && edge.grad.size <= 2;
-    const label = svg("text", { x: (x1 + x2) / 2, y: (y1 + y2) / 2 + 14, class: "edge-grad", "data-from": graph.nodes[edge.from]!.label });
-    label.textContent = shown ? formatTensor(edge.grad!) : "";
-    root.append(label);
-  }
+/**
+ * Lays `graph` out with Graphviz and puts the picture into `container`; each node's texts get
+ * the classes node-value, node-label and node-grad, and each edge label edge-grad, and keep
+ * their full text in data-text for {@link showProgress}.
+ */
+export async function layoutGraph(container: Element, graph: Graph): Promise<SVGSVGElement> {
+  const markup = await viz.renderDot(graphDot(graph));
+  const parsed = new DOMParser().parseFromString(markup, "image/svg+xml").documentElement;
+  const root = container.ownerDocument.importNode(parsed, true) as unknown as SVGSVGElement;
+  root.classList.add("graph");
+  root.setAttribute("role", "img");
+  root.setAttribute("aria-label", "computational graph");
+  for (const title of Array.from(root.querySelectorAll("g.node > title, g.edge > title, g.graph > title"))) title.remove();
   for (const node of graph.nodes) {
-    const group = svg("g", { class: `node node-${node.kind}`, "data-label": node.label, transform: `translate(${x[node.id]}, ${y[node.id]})` });
-    group.append(svg("rect", { width: NODE_WIDTH, height: NODE_HEIGHT, rx: 8 }));
-    const name = svg("text", { x: NODE_WIDTH / 2, y: NODE_HEIGHT / 2 + 5, class: "node-label" });
-    name.textContent = node.label;
-    const value = svg("text", { x: NODE_WIDTH / 2, y: -6, class: "node-value" });
-    value.textContent = node.id < progress.forward ? formatTensor(node.value, 2) : "";
-    const grad = svg("text", { x: NODE_WIDTH / 2, y: NODE_HEIGHT + 16, class: "node-grad" });
-    grad.textContent = gradKnown.has(node.id) && node.grad !== null ? `∂=${formatTensor(node.grad, 2)}` : "";
-    const title = svg("title", {});
-    title.textContent = `${node.label}: value ${formatTensor(node.value, 8)}${node.grad ? `, gradient ${formatTensor(node.grad, 8)}` : ""}`;
-    group.append(title, name, value, grad);
-    root.append(group);
+    const group = root.querySelector(`g#n${node.id}`);
+    if (group === null) continue;
+    group.classList.add(`node-${node.kind}`);
+    group.setAttribute("data-label", node.label);
+    group.setAttribute("data-name", node.name);
+    for (const text of Array.from(group.querySelectorAll("text"))) {
+      const fill = (text.getAttribute("fill") ?? "").toLowerCase();
+      text.classList.add(fill === VALUE_COLOUR ? "node-value" : fill === GRAD_COLOUR ? "node-grad" : "node-label");
+      text.setAttribute("data-text", text.textContent ?? "");
+    }
+    const title = container.ownerDocument.createElementNS("http://www.w3.org/2000/svg", "title");
+    title.textContent = `${nodeTexts(node).name}: value ${formatTensor(node.value, 8)}${node.grad ? `, gradient ${formatTensor(node.grad, 8)}` : ""}`;
+    group.prepend(title);
   }
+  graph.edges.forEach((edge, i) => {
+    const group = root.querySelector(`g#e${i}`);
+    group?.setAttribute("data-from", graph.nodes[edge.from]!.name);
+    group?.setAttribute("data-to", graph.nodes[edge.to]!.name);
+    for (const text of Array.from(group?.querySelectorAll("text") ?? [])) {
+      text.classList.add("edge-grad");
+      text.setAttribute("data-text", text.textContent ?? "");
+    }
+  });
   container.replaceChildren(root);
+  return root;
+}
+
+/** Shows the texts `progress` has reached in a picture made by {@link layoutGraph}. */
+export function showProgress(container: Element, graph: Graph, progress: GraphProgress): void {
+  const gradKnown = new Set(backwardOrder(graph).slice(0, progress.backward).map((n) => n.id));
+  const reveal = (text: Element, shown: boolean): void => {
+    text.textContent = shown ? (text.getAttribute("data-text") ?? "") : "";
+  };
+  for (const node of graph.nodes) {
+    const group = container.querySelector(`g#n${node.id}`);
+    if (group === null) continue;
+    for (const text of Array.from(group.querySelectorAll(".node-value"))) reveal(text, node.id < progress.forward);
+    for (const text of Array.from(group.querySelectorAll(".node-grad"))) reveal(text, gradKnown.has(node.id));
+  }
+  graph.edges.forEach((edge, i) => {
+    for (const text of Array.from(container.querySelectorAll(`g#e${i} .edge-grad`))) reveal(text, gradKnown.has(edge.to));
+  });
 }
 
 /** A one-line description of the step just taken, for the caption under the graph. */
 export function describeStep(graph: Graph, progress: GraphProgress): string {
   const total = graph.nodes.length;
+  const output = graph.nodes[graph.output]!;
   if (progress.backward > 0) {
     const node = backwardOrder(graph)[progress.backward - 1]!;
-    return `backward: ∂out/∂${node.label} = ${node.grad ? formatTensor(node.grad) : "—"}`;
+    return `backward: ∂${output.name}/∂${node.name} = ${node.grad ? formatTensor(node.grad) : "—"}`;
   }
+  if (progress.forward >= total) return `forward pass done: ${output.name} = ${formatTensor(output.value)}; press "backward step" for ∂${output.name}/∂${output.name} = 1`;
   if (progress.forward > 0) {
     const node = graph.nodes[progress.forward - 1]!;
-    return `forward ${progress.forward}/${total}: ${node.label} = ${formatTensor(node.value)}`;
+    return `forward ${progress.forward}/${total}: ${node.name} = ${formatTensor(node.value)}`;
   }
   return `press "forward step" to evaluate the ${total} nodes one at a time`;
 }

@@ -4,12 +4,14 @@
  * `nabla graph`), gradients come from `backward()` with `retainGrad()` on each intermediate,
  * and each edge's share of a gradient from a second, local backward.
  */
-import { tensor, viz, type Tensor } from "nabla";
+import { noGrad, tensor, viz, type Tensor } from "nabla";
 
 export interface GraphNode {
   id: number;
-  /** What the node is: a variable's name, a constant, or the operation. */
+  /** What the node is: a variable's name, a constant, or the operation's symbol. */
   label: string;
+  /** What the lecture calls the value: x, q, f, … (the label for variables and constants). */
+  name: string;
   kind: "input" | "constant" | "operation";
   inputs: number[];
   value: Tensor;
@@ -42,27 +44,28 @@ export class GraphRecorder {
   /** A leaf the output is differentiated with respect to. */
   input(label: string, value: Tensor): number {
     const leaf = value.detach().requiresGrad_();
-    return this.push({ label, kind: "input", inputs: [], value: leaf });
+    return this.push({ label, name: label, kind: "input", inputs: [], value: leaf });
   }
 
   constant(label: string, value: Tensor): number {
-    return this.push({ label, kind: "constant", inputs: [], value: value.detach() });
+    return this.push({ label, name: label, kind: "constant", inputs: [], value: value.detach() });
   }
 
   /** A leaf the caller made with `requiresGrad`, used as is: its gradient lands in its own `.grad`. */
   leaf(label: string, value: Tensor): number {
-    return this.push({ label, kind: "input", inputs: [], value });
+    return this.push({ label, name: label, kind: "input", inputs: [], value });
   }
 
-  operation(label: string, inputs: number[], apply: Apply): number {
+  /** An operation `label` (its symbol) whose result the lecture calls `name`. */
+  operation(label: string, name: string, inputs: number[], apply: Apply): number {
     const value = apply(inputs.map((i) => this.nodes[i]!.value));
     if (value.requiresGrad) value.retainGrad();
-    return this.computed(label, inputs, value, apply);
+    return this.computed(label, name, inputs, value, apply);
   }
 
   /** An operation whose value was computed elsewhere; `apply` re-runs it for the edge shares. */
-  computed(label: string, inputs: number[], value: Tensor, apply: Apply): number {
-    const id = this.push({ label, kind: "operation", inputs, value });
+  computed(label: string, name: string, inputs: number[], value: Tensor, apply: Apply): number {
+    const id = this.push({ label, name, kind: "operation", inputs, value });
     this.applies.set(id, apply);
     return id;
   }
@@ -111,11 +114,15 @@ function addValue(recorder: GraphRecorder, value: viz.ExpressionValue, ids: Read
       return recorder.leaf(value.name, value.tensor);
     case "constant":
       return recorder.constant(String(value.tensor.item()), value.tensor);
-    case "alias":
+    case "alias": {
+      // `f = q`: the node q, called by both names
+      const node = recorder.nodes[inputs[0]!]!;
+      node.name = `${node.name} = ${value.name}`;
       return inputs[0]!;
+    }
     case "operation": {
       const operation = value.operation!;
-      return recorder.computed(OPERATION_LABELS[operation] ?? operation, inputs, value.tensor, (tensors) => viz.applyExpressionOperation(operation, tensors));
+      return recorder.computed(OPERATION_LABELS[operation] ?? operation, value.name, inputs, value.tensor, (tensors) => viz.applyExpressionOperation(operation, tensors));
     }
   }
 }
@@ -130,4 +137,50 @@ export function expressionGraph(source: string, variables: ReadonlyMap<string, n
   const ids = new Map<viz.ExpressionValue, number>();
   for (const value of evaluation.values) ids.set(value, addValue(recorder, value, ids));
   return recorder.finish(ids.get(evaluation.output)!);
+}
+
+const PRIMITIVE_LABELS: Record<string, string> = { add: "+", sub: "−", mul: "×", div: "÷", matmul: "@", pow: "^", neg: "−x" };
+
+/**
+ * The same expression drawn as the library's primitive ops (how softmax is built from exp, sum,
+ * …): nodes from the autograd graph, each edge's share from its op's backward rule, kept by
+ * `backward({ retainGraph: true })`.
+ */
+export function primitiveGraph(source: string, variables: ReadonlyMap<string, number>): Graph {
+  const parsed = viz.parseExpression(source);
+  const missing = parsed.variables.find((name) => !variables.has(name));
+  if (missing !== undefined) throw new Error(`expression: the variable "${missing}" has no value (add "${missing}=…" to the values)`);
+  const evaluation = viz.evaluateExpression(parsed, variables);
+  const root = viz.retainGrads(evaluation.output.tensor);
+  const names = new Map<Tensor, string>([...evaluation.variables, ...evaluation.intermediates].map((v) => [v.tensor, v.name]));
+  // inputs before the ops that use them
+  const order: Tensor[] = [];
+  const placed = new Set<Tensor>();
+  const stack: [Tensor, boolean][] = [[root, false]];
+  while (stack.length > 0) {
+    const [t, done] = stack.pop()!;
+    if (done) order.push(t);
+    else if (!placed.has(t)) {
+      placed.add(t);
+      stack.push([t, true]);
+      for (const input of [...(t.gradFn?.inputs ?? [])].reverse()) stack.push([input, false]);
+    }
+  }
+  if (root.requiresGrad) root.backward({ retainGraph: true });
+  const ids = new Map(order.map((t, i) => [t, i]));
+  const nodes: GraphNode[] = order.map((t, id) => {
+    const op = t.gradFn;
+    const kind = op !== null ? "operation" : t.requiresGrad ? "input" : "constant";
+    const label = op !== null ? (PRIMITIVE_LABELS[op.name] ?? op.name) : (names.get(t) ?? String(t.size === 1 ? t.item() : `[${t.shape.join("×")}]`));
+    const name = names.get(t) ?? (op !== null ? op.name : label);
+    return { id, label, name, kind, inputs: (op?.inputs ?? []).map((input) => ids.get(input)!), value: t, grad: kind === "constant" ? null : (t === root && t.grad === null ? null : t.grad) };
+  });
+  const edges: GraphEdge[] = [];
+  for (const t of order) {
+    const op = t.gradFn;
+    if (op === null) continue;
+    const shares = op.rule !== null && t.grad !== null ? noGrad(() => op.rule!(t.grad!)) : [];
+    op.inputs.forEach((input, i) => edges.push({ from: ids.get(input)!, to: ids.get(t)!, grad: input.requiresGrad ? (shares[i] ?? null) : null }));
+  }
+  return { nodes, edges, output: ids.get(root)! };
 }

@@ -4,12 +4,13 @@
  */
 import { noGrad, tensor } from "nabla";
 import type { App } from "./app.js";
+import type { State } from "./state.js";
 import { byId, html } from "./dom.js";
 import { featureMatrix } from "./features.js";
 import { formatNumber } from "./format.js";
 import { cssColor } from "./plane.js";
 
-function matrixTable(rows: number[][], rowLabel: (i: number) => string, columns: string[]): HTMLTableElement {
+function matrixTable(rows: number[][], rowLabel: (i: number) => string, columns: string[], rowClass: (i: number) => number = (i) => i): HTMLTableElement {
   const table = html("table", { class: "matrix" });
   const head = html("tr");
   head.append(html("th"), ...columns.map((c) => html("th", {}, c)));
@@ -17,15 +18,15 @@ function matrixTable(rows: number[][], rowLabel: (i: number) => string, columns:
   rows.forEach((row, i) => {
     const tr = html("tr");
     const label = html("th", {}, rowLabel(i));
-    label.style.color = cssColor(i);
+    label.style.color = cssColor(rowClass(i));
     tr.append(label, ...row.map((v) => html("td", {}, formatNumber(v))));
     table.append(tr);
   });
   return table;
 }
 
-function rowsOf(values: Float32Array | Float64Array, columns: number): number[][] {
-  return Array.from({ length: values.length / columns }, (_, i) => Array.from(values.subarray(i * columns, (i + 1) * columns)));
+function rowsOf(values: ArrayLike<number>, columns: number): number[][] {
+  return Array.from({ length: values.length / columns }, (_, i) => Array.from({ length: columns }, (_, j) => values[i * columns + j]!));
 }
 
 /** True when the network is a single linear layer on x1, x2. */
@@ -63,7 +64,7 @@ function renderSoftmaxDemo(app: App, box: HTMLElement): void {
     const logits = tensor(z);
     const naive = logits.exp().div(logits.exp().sum());
     const stable = logits.softmax(0);
-    const format = (values: Float32Array | Float64Array): string => `[${Array.from(values, (v) => formatNumber(v)).join(", ")}]`;
+    const format = (values: ArrayLike<number>): string => `[${Array.from(values, (v) => formatNumber(v)).join(", ")}]`;
     output.innerHTML = "";
     output.append(
       html("div", { id: "softmax-naive" }, `naive exp(z)/Σexp(z): ${format(naive.toTypedArray())}`),
@@ -87,7 +88,8 @@ function renderSoftmax(app: App, panel: HTMLElement, hover: HTMLElement): void {
   const inputs = app.state.layers.length === 0 ? app.state.features : Array.from({ length: columns }, (_, i) => `h${i + 1}`);
   const outputs = linear.weight.shape[0]!;
   const label = (i: number): string => (outputs === 1 ? "z (class 1)" : `z${i} (class ${i})`);
-  const table = matrixTable(rowsOf(linear.weight.toTypedArray(), columns).map((row, i) => [...row, linear.bias!.toTypedArray()[i]!]), label, [...inputs.map((n) => `W·${n}`), "b"]);
+  // one logit is class 1's score (class 0's is fixed at 0): it takes class 1's colour
+  const table = matrixTable(rowsOf(linear.weight.toTypedArray(), columns).map((row, i) => [...row, linear.bias!.toTypedArray()[i]!]), label, [...inputs.map((n) => `W·${n}`), "b"], (i) => (outputs === 1 ? 1 : i));
   table.id = "softmax-weights";
   panel.replaceChildren(html("h3", {}, outputs === 1 ? "Output layer (one logit; σ(z) is softmax over [0, z])" : `Output layer: W (${outputs}×${columns}) and b`), table, hover);
 }
@@ -101,6 +103,17 @@ function describePoint(app: App, x: number, y: number): string {
     const p = tensor(z).softmax(0).toTypedArray();
     return `at (${formatNumber(x, 3)}, ${formatNumber(y, 3)}): z = [${z.map((v) => formatNumber(v)).join(", ")}], softmax(z) = [${Array.from(p, (v) => formatNumber(v, 3)).join(", ")}]`;
   });
+}
+
+/**
+ * What opening a lecture tab changes so the lecture shows at once: its model (no hidden layer
+ * on x₁, x₂; two clouds for logistic regression, K clouds for softmax) and a speed of one step
+ * a frame, at which the boundary visibly turns. Null when the page already shows that model.
+ */
+export function lectureSetup(app: App, view: State["view"]): Partial<State> | null {
+  if (view === "logistic" && !(isLinearOnXY(app) && app.classes === 2)) return { view, layers: [], features: ["x1", "x2"], data: "clouds", extra: [], speed: 1 };
+  if (view === "softmax" && !(isLinearOnXY(app) && app.classes > 2)) return { view, layers: [], features: ["x1", "x2"], data: "kclouds", extra: [], speed: 1 };
+  return null;
 }
 
 /**

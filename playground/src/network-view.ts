@@ -103,19 +103,33 @@ export class NetworkView {
     return this.canvases[column]?.[index];
   }
 
-  /** Colours and widths every link by its weight; weights[l] is layer l's [out, in] matrix. */
-  updateWeights(weights: (Float32Array | Float64Array)[]): void {
+  /**
+   * Colours and widths every link by its weight; weights[l] is layer l's [out, in] matrix. Only
+   * what changes visibly is written (widths in quarter pixels): restyling a thousand links every
+   * frame costs the browser more than the training. `labels: false` (while training) leaves the
+   * exact values in data-weight for the next full redraw.
+   */
+  updateWeights(weights: ArrayLike<number>[], options: { labels?: boolean } = {}): void {
     weights.forEach((matrix, l) => {
       const lines = this.links[l];
       if (lines === undefined) return;
       let largest = 1e-6;
-      for (const w of matrix) largest = Math.max(largest, Math.abs(w));
+      for (let i = 0; i < matrix.length; i++) largest = Math.max(largest, Math.abs(matrix[i]!));
       for (let i = 0; i < lines.length; i++) {
         const w = matrix[i]!;
+        const line = lines[i]!;
         const [r, g, b] = CLASS_COLORS[w >= 0 ? 1 : 0]!;
-        lines[i]!.style.stroke = `rgb(${r},${g},${b})`;
-        lines[i]!.style.strokeWidth = String(0.4 + 4 * Math.min(1, Math.abs(w) / Math.max(1, largest)));
-        lines[i]!.setAttribute("data-weight", formatNumber(w));
+        const stroke = `rgb(${r},${g},${b})`;
+        const width = String(Math.round(4 * (0.4 + 4 * Math.min(1, Math.abs(w) / Math.max(1, largest)))) / 4);
+        if (line.dataset.stroke !== stroke) {
+          line.style.stroke = stroke;
+          line.dataset.stroke = stroke;
+        }
+        if (line.dataset.width !== width) {
+          line.style.strokeWidth = width;
+          line.dataset.width = width;
+        }
+        if (options.labels !== false) line.setAttribute("data-weight", formatNumber(w));
       }
     });
   }

@@ -2,17 +2,16 @@
  * The data plane: a canvas showing the decision-boundary heatmap (class colour, confidence as
  * intensity) under the train and test points, in data coordinates [−6, 6]².
  */
+import { viz } from "nabla";
 import { DOMAIN } from "./datasets.js";
 import type { Point } from "./state.js";
 
-/** Class colours (TensorFlow Playground's orange and blue first, so two classes look familiar). */
-export const CLASS_COLORS: readonly (readonly [number, number, number])[] = [
-  [245, 147, 34],
-  [8, 119, 189],
-  [46, 160, 67],
-  [148, 103, 189],
-  [214, 39, 40],
-];
+/**
+ * Class colours: nabla's palette, so class k has the same colour here as in the CLI's pictures
+ * (class 0 blue, class 1 orange, …). A sign uses class 0's colour for negative, class 1's for
+ * positive, so a single logit z > 0 (class 1) is drawn in class 1's colour.
+ */
+export const CLASS_COLORS: readonly (readonly [number, number, number])[] = viz.PALETTE.slice(0, 5).map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as unknown as readonly [number, number, number]);
 
 export function cssColor(label: number, alpha = 1): string {
   const [r, g, b] = CLASS_COLORS[label % CLASS_COLORS.length]!;
@@ -45,10 +44,10 @@ export function boundaryImage(probabilities: Float32Array, classes: number, reso
 }
 
 /**
- * Paints one neuron's values: blue above `neutral` (its "off" value: 0, or ½ for a sigmoid),
- * orange below, scaled to the largest deviation (at least 0.1) so every map shows its shape.
+ * Paints one neuron's values: class 1's colour above `neutral` (its "off" value: 0, or ½ for a
+ * sigmoid), class 0's below, scaled to the largest deviation (at least 0.1) so every map shows its shape.
  */
-export function neuronImage(values: Float32Array | Float64Array, stride: number, offset: number, resolution: number, neutral = 0): ImageData {
+export function neuronImage(values: ArrayLike<number>, stride: number, offset: number, resolution: number, neutral = 0): ImageData {
   const image = new ImageData(resolution, resolution);
   // the floor keeps a nearly constant neuron pale instead of blowing its tiny wiggles up
   let largest = 0.1;

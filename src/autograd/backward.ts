@@ -90,7 +90,7 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
       }
       if (node.retained !== null) node.retained.grad = node.retained.grad === null ? ownedCopy(dy, dy.dtype) : node.retained.grad.add(dy);
       const mark = Storage.nextSerial;
-      const grads = node.rule(dy);
+      const grads = node.runRule(node.rule, dy);
       if (!options.retainGraph) node.rule = null;
       for (let i = 0; i < node.inputs.length; i++) {
         const input = node.inputs[i]!;

@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
+import type { Storage } from "../tensor/storage.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { isFloatingPoint } from "../tensor/dtype.js";
 
@@ -9,13 +10,64 @@ export type BackwardRule = (dy: Tensor) => readonly (Tensor | null)[];
 export class GradFn {
   /** Set by `retainGrad()`: the output tensor whose `.grad` the engine fills in. */
   retained: Tensor | null = null;
+  /**
+   * The buffers the rule may read (its inputs', its output's and any other tensor it saved),
+   * and their versions when the op ran: see {@link GradFn.runRule}.
+   */
+  private readonly saved: readonly Storage[];
+  private readonly versions: readonly number[];
+  /** `output` and `alsoSaved` join the inputs as tensors the rule may read. */
   constructor(
     readonly name: string,
     readonly inputs: readonly Tensor[],
     public rule: BackwardRule | null,
     /** Numbers the op took as operands (they reach the kernels as numbers, not tensors): for drawing the graph. */
     readonly constants: readonly number[] = NO_CONSTANTS,
-  ) {}
+    output?: Tensor,
+    alsoSaved: readonly Tensor[] = [],
+  ) {
+    // runs for every recorded op: plain loops, no closure (a repeated storage is harmless)
+    const storages: Storage[] = [];
+    const versions: number[] = [];
+    for (let i = 0; i < inputs.length; i++) {
+      storages.push(inputs[i]!.storage);
+      versions.push(inputs[i]!.storage.version);
+    }
+    if (output !== undefined) {
+      storages.push(output.storage);
+      versions.push(output.storage.version);
+    }
+    for (let i = 0; i < alsoSaved.length; i++) {
+      storages.push(alsoSaved[i]!.storage);
+      versions.push(alsoSaved[i]!.storage.version);
+    }
+    this.saved = storages;
+    this.versions = versions;
+  }
+
+  /**
+   * @internal Runs the rule on `dy`. PyTorch's version check: a buffer the op saved may have been
+   * changed in place since (an `add_`, an optimizer's step); the rule would then compute a
+   * wrong gradient from the new values. Such buffers are marked for the rule's duration, and
+   * the tensor layer throws if a kernel reads one (Tensor.dataRef/stridedRef), so only what a
+   * rule actually reads is checked — `add` never reads its inputs, `mul` reads the other
+   * operand, `exp` its output — as PyTorch checks only what an op saved. No version moved (the
+   * usual case): one comparison per saved buffer, nothing marked.
+   */
+  runRule(rule: BackwardRule, dy: Tensor): readonly (Tensor | null)[] {
+    let stale: Storage[] | null = null;
+    for (let i = 0; i < this.saved.length; i++) {
+      const storage = this.saved[i]!;
+      if (storage.version !== this.versions[i] && !(stale ??= []).includes(storage)) stale.push(storage);
+    }
+    if (stale === null) return rule(dy);
+    for (const storage of stale) storage.staleFor = { op: this.name, expected: this.versions[this.saved.indexOf(storage)]! };
+    try {
+      return rule(dy);
+    } finally {
+      for (const storage of stale) storage.staleFor = null;
+    }
+  }
 }
 
 const NO_CONSTANTS: readonly number[] = [];
@@ -23,15 +75,17 @@ const NO_CONSTANTS: readonly number[] = [];
 /**
  * @internal Attaches `rule` to `out` when grad mode is on and some input needs a gradient.
  * Returns `out` so an op can end with `return record(...)`. `constant`: the number operand of
- * an op with one (`x.mul(2)`), kept for `viz.graph`.
+ * an op with one (`x.mul(2)`), kept for `viz.graph`. The inputs' and the output's versions are
+ * noted for backward's check; a rule that reads another tensor (gather's index) lists it in
+ * `alsoSaved`.
  */
-export function record(out: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule, constant?: number): Tensor {
+export function record(out: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule, constant?: number, alsoSaved: readonly Tensor[] = []): Tensor {
   // integer and bool results (comparisons, argmax, casts to int) carry no gradient, as in PyTorch
   if (!isGradEnabled() || !isFloatingPoint(out.dtype)) return out;
   let needed = false;
   for (const input of inputs) if (input.requiresGrad) needed = true;
   if (!needed) return out;
   out.requiresGrad = true;
-  out.gradFn = new GradFn(name, inputs, rule, constant === undefined ? NO_CONSTANTS : [constant]);
+  out.gradFn = new GradFn(name, inputs, rule, constant === undefined ? NO_CONSTANTS : [constant], out, alsoSaved);
   return out;
 }

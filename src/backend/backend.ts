@@ -1,10 +1,56 @@
 /**
  * The kernel interface every backend implements. Tensors never touch typed arrays: they hold a
  * {@link DataRef} owned by a backend and ask the backend's kernels for every computation, so a
- * WebAssembly backend can keep all tensor data inside its own memory.
+ * WebAssembly backend can keep all tensor data inside its own memory, and a GPU backend on
+ * its device.
  *
  * Every kernel writes into an `out` buffer allocated by the caller with {@link Backend.allocate}.
  * Inputs are contiguous unless a parameter is a {@link StridedRef}.
+ *
+ * ## Reading data back: synchronous or not
+ *
+ * A CPU backend answers {@link Backend.read} at once. A GPU backend cannot: kernels are queued
+ * and a buffer's contents arrive after the queue has run (WebGPU's `mapAsync`). Such a backend
+ * sets {@link Backend.readsSynchronously} to false and answers only {@link Backend.readAsync};
+ * the tensor layer then serves `await t.data()` / `await t.array()` and makes `item()`,
+ * `toArray()` and `toTypedArray()` throw an error naming the async method to use.
+ *
+ * Kernels are issued in program order and each reads what the ones before it wrote, so
+ * forward and backward never wait for the device: **no op reads tensor data back to the host**
+ * on a backend that cannot read synchronously. Where an op checks values (class targets of
+ * `crossEntropy`/`nllLoss`, indices of `gather`, targets of `binaryCrossEntropy` in [0, 1]),
+ * the CPU backends check them on the host and throw an error naming the op, the position and
+ * the value (see `checkValuesOnHost` in src/ops/operand.ts). A device backend checks them on
+ * the device instead, as CUDA's device-side asserts do: a gather/scatter kernel compares each
+ * index with the axis size and, for one out of range, writes nothing there and records the op,
+ * the position and the value in a small status buffer; the next `readAsync` reads that buffer
+ * with the data and rejects with the same message the CPU backends throw. Numbers given on the
+ * host (a `number[]` of class targets) are checked on the host on every backend.
+ *
+ * ## Memory the garbage collector cannot see
+ *
+ * Users never call `dispose`. Typed-array backends need nothing more: a tensor's typed array
+ * is garbage like any object, and the collector frees it even inside a synchronous training
+ * loop. A backend whose buffers live elsewhere (WebAssembly memory, GPU buffers) sets
+ * {@link Backend.needsFree}; src/tensor/storage.ts then registers every Storage with a
+ * FinalizationRegistry whose callback calls {@link Backend.free} once the Storage is
+ * collected. Finalizer callbacks run as separate tasks, never inside a synchronous loop (see
+ * src/backend/wasm/wasm-backend.ts: resident WebAssembly tensors grew +110 KB a step until the
+ * loop ended), so such a backend must:
+ *
+ * - Keep a pool of buffers bucketed by size (powers of two, or the sizes a model asks for
+ *   again and again); `allocate` takes from the bucket and `free` returns to it, so a steady
+ *   loop stops creating buffers after its first step. Freed buffers are reused only after the
+ *   commands queued before the `free` have run (a GPU queue is in order, so a buffer freed at
+ *   submit n may be handed out for commands submitted after n).
+ * - Document the loop shape that lets finalizers run: one `await` per step (an `await
+ *   t.data()` of the loss, or `await nextFrame()`), which a GPU loop has anyway since reads
+ *   are asynchronous; a compiled step (issue 14) that owns its buffers needs none.
+ * - Bound what a loop without awaits can hold: when the pool's live bytes pass a limit, say
+ *   so in an error naming the limit and the fix (an `await` per step), never fail silently or
+ *   grow until the device is lost.
+ *
+ * The WebGPU issue (16) builds this; `needsFree` and `free` are the hooks it uses.
  */
 import type { DType } from "../tensor/dtype.js";
 import type { BinaryOp, ReduceOp, UnaryOp } from "./op-table.js";
@@ -49,8 +95,16 @@ export interface Backend {
   allocate(size: number, dtype: DType): DataRef;
   /** Copies `values` into a new buffer of `dtype`. */
   fromValues(values: ArrayLike<number>, dtype: DType): DataRef;
-  /** Copies the buffer out. */
+  /**
+   * Whether {@link Backend.read} answers synchronously (the CPU backends). A backend that
+   * queues work on a device sets false: its `read` throws, and data comes back through
+   * {@link Backend.readAsync}.
+   */
+  readonly readsSynchronously: boolean;
+  /** Copies the buffer out (only where {@link Backend.readsSynchronously}). */
   read(ref: DataRef): DataArray;
+  /** Copies the buffer out once every kernel issued before this call has run; every backend answers it. */
+  readAsync(ref: DataRef): Promise<DataArray>;
   /** Releases a buffer; called by the tensor layer's finalizer, never by users. */
   free(ref: DataRef): void;
   /**

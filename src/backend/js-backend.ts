@@ -3,16 +3,8 @@ import { JsBuffer, arrayOf, newArray, type FloatArray } from "./js-buffer.js";
 import { axpbyKernel, binaryKernel, clampKernel, copyStridedKernel, unaryKernel } from "./js-elementwise.js";
 import { matmulKernel } from "./js-matmul.js";
 import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel } from "./js-reduce.js";
+import { isContiguous } from "./strides.js";
 import type { DType } from "../tensor/dtype.js";
-
-function isContiguous(view: StridedRef, shape: readonly number[]): boolean {
-  let expected = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d] !== 1 && view.strides[d] !== expected) return false;
-    expected *= shape[d]!;
-  }
-  return true;
-}
 
 function isScalar(view: StridedRef): boolean {
   return view.strides.every((s) => s === 0);
@@ -42,8 +34,12 @@ export class JsBackend implements Backend {
     else data.set(values);
     return new JsBuffer(data, dtype);
   }
+  readonly readsSynchronously = true;
   read(ref: DataRef): FloatArray {
     return arrayOf(ref).slice();
+  }
+  readAsync(ref: DataRef): Promise<FloatArray> {
+    return Promise.resolve(this.read(ref));
   }
   free(): void {
     // typed arrays are reclaimed by the garbage collector
@@ -104,7 +100,7 @@ export class JsBackend implements Backend {
   private flatOperand(view: StridedRef, shape: readonly number[]): [FloatArray, number, number] {
     const data = arrayOf(view.ref);
     if (isScalar(view)) return [data, view.offset, 0];
-    if (isContiguous(view, shape)) return [data, view.offset, 1];
+    if (isContiguous(shape, view.strides)) return [data, view.offset, 1];
     let size = 1;
     for (const s of shape) size *= s;
     const dense = newArray(size, view.ref.dtype);

@@ -18,6 +18,8 @@ export interface DataRequest {
   label?: string;
   /** For IDX directories: the training files or the t10k test files. */
   split: "train" | "test";
+  /** A saved model's classes (eval): a CSV's label names are matched to these, not sorted afresh. */
+  classNames?: readonly string[];
 }
 
 export interface LoadedData {
@@ -108,11 +110,12 @@ function csvFile(path: string, request: DataRequest): LoadedData {
   const rows = request.samples === undefined ? x.shape[0]! : Math.min(request.samples, x.shape[0]!);
   const [xs, ys] = rows === x.shape[0] ? [x, y] : [firstRows(x, rows), firstRows(y, rows)];
   const labelName = typeof labelColumn === "number" ? `column ${labelColumn}` : labelColumn;
-  const k = classCount(ys, path, labelName);
+  const named = loaded.classNames === undefined ? null : namedLabels(ys, loaded.classNames, request.classNames, path, labelName);
+  const k = named === null ? classCount(ys, path, labelName) : named.classNames.length;
   return {
     x: xs,
-    y: ys,
-    classNames: Array.from({ length: k }, (_, c) => String(c)),
+    y: named === null ? ys : named.y,
+    classNames: named === null ? Array.from({ length: k }, (_, c) => String(c)) : named.classNames,
     featureNames: columns,
     inputShape: [columns.length],
     labelColumn: String(label),
@@ -120,6 +123,21 @@ function csvFile(path: string, request: DataRequest): LoadedData {
     record: { data: path, label: String(label) },
     standardize: true,
   };
+}
+
+/**
+ * Text labels: the file's sorted names are the classes, or, for a saved model (eval), the
+ * model's own classes, so a test file lacking one class still maps each name to its output.
+ */
+function namedLabels(y: Tensor, names: readonly string[], modelNames: readonly string[] | undefined, source: string, column: string): { y: Tensor; classNames: string[] } {
+  if (modelNames === undefined) {
+    if (names.length < 2) fail(`${source}: label column "${column}" holds only one class (${names[0]}); classification needs at least two`);
+    return { y, classNames: [...names] };
+  }
+  const unknown = names.filter((name) => !modelNames.includes(name));
+  if (unknown.length > 0) fail(`${source}: label column "${column}" holds ${unknown.map((n) => JSON.stringify(n)).join(", ")}, not among the model's classes (${modelNames.join(", ")})`);
+  const indices = Array.from(y.toTypedArray(), (i) => modelNames.indexOf(names[i]!));
+  return { y: tensor(indices, { dtype: y.dtype }), classNames: [...modelNames] };
 }
 
 function firstRows(t: Tensor, rows: number): Tensor {

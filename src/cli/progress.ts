@@ -23,11 +23,36 @@ export function formatEpochLine(line: EpochLine, epochs: number): string {
   return parts.join("  ");
 }
 
+const NUMBERS = "{percentage}% | batch {batch}/{batches} | loss {loss} | acc {acc} | ETA {eta_formatted}";
+const MIN_BAR = 10;
+
+/**
+ * The bar's format for a terminal `columns` wide: the numbers always fit (a longer run shortens
+ * the bar, a narrow terminal drops it, then the ETA); the bar takes what is left, up to 40.
+ */
+export function barLayout(columns: number, epochs: number, batches: number): { format: string; barsize: number } {
+  // the widest each field gets: loss up to 9999.9999, ETA like "12h05m" (or "NaNhNaNm" before it knows)
+  const widest = (format: string) =>
+    format.replace("{epoch}/{epochs}", `${epochs}/${epochs}`).replace("{batch}/{batches}", `${batches}/${batches}`).replace("{percentage}", "100")
+      .replace("{loss}", "9999.9999").replace("{acc}", "0.0000").replace("{eta_formatted}", "NaNhNaNm").length;
+  const width = Math.max(20, columns) - 1; // a character spare: writing the last column wraps some terminals
+  const withBar = `epoch {epoch}/{epochs} {bar} ${NUMBERS}`;
+  const room = width - widest(withBar.replace("{bar}", ""));
+  if (room >= MIN_BAR) return { format: withBar, barsize: Math.min(40, room) };
+  const numbers = `epoch {epoch}/{epochs} ${NUMBERS}`;
+  if (widest(numbers) <= width) return { format: numbers, barsize: 0 };
+  const short = numbers.replace(" | ETA {eta_formatted}", "");
+  if (widest(short) <= width) return { format: short, barsize: 0 };
+  return { format: "epoch {epoch}/{epochs} {percentage}% | loss {loss}", barsize: 0 };
+}
+
 /** A progress bar over all batches of all epochs (ETA for the whole run), on stderr. */
 function barProgress(epochs: number, batches: number): Progress {
+  const { format, barsize } = barLayout(process.stderr.columns ?? 80, epochs, batches);
   const bar = new cliProgress.SingleBar(
     {
-      format: "epoch {epoch}/{epochs} {bar} {percentage}% | batch {batch}/{batches} | loss {loss} | acc {acc} | ETA {eta_formatted}",
+      format,
+      barsize: Math.max(1, barsize),
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: false,

@@ -41,3 +41,8 @@ export async function loadSavedModel(dir: string): Promise<SavedModel> {
     summary: `${sizes.join("-")} ${activation}`.trim(),
   };
 }
+
+/** eval and predict refuse a CSV whose feature columns are not the ones the model was trained on, in the same words. */
+export function refuseColumns(columns: readonly string[], trainedOn: readonly string[]): never {
+  return fail(`the data's columns are ${columns.join(", ")} but the model was trained on ${trainedOn.join(", ")}`);
+}

@@ -25,6 +25,8 @@ export interface CsvData {
   y?: Tensor;
   /** Header names of the columns in `x`. */
   columns: string[];
+  /** When the label column holds names (setosa, versicolor, …): the names in sorted order; `y` holds indices into it. */
+  classNames?: string[];
 }
 
 function resolveLabel(labelColumn: string | number | undefined, header: string[], source: string): number {
@@ -90,8 +92,19 @@ function lineOf(text: string, source: string, index: number): number {
   return (parseRecords(text, source, true)[index] as string[] & { line: number }).line;
 }
 
-/** The rows after the header (records `first`…) as one flat array, checking every cell is a number. */
-function parseRows(records: string[][], first: number, header: string[], text: string, source: string): number[] {
+/** A label column holding any non-number: its distinct names, sorted (sklearn's LabelEncoder order); else null. */
+function labelNames(records: string[][], first: number, label: number): string[] | null {
+  if (label < 0) return null;
+  const names = new Set<string>();
+  for (let r = first; r < records.length; r++) {
+    const cell = records[r]![label]?.trim();
+    if (cell !== undefined && cell !== "") names.add(cell);
+  }
+  return [...names].some((name) => !DECIMAL.test(name)) ? [...names].sort() : null;
+}
+
+/** The rows after the header (records `first`…) as one flat array, checking every cell is a number (or a label name). */
+function parseRows(records: string[][], first: number, header: string[], text: string, source: string, label = -1, classNames: readonly string[] | null = null): number[] {
   const values: number[] = [];
   for (let r = first; r < records.length; r++) {
     const record = records[r]!;
@@ -100,7 +113,8 @@ function parseRows(records: string[][], first: number, header: string[], text: s
     }
     for (let column = 0; column < record.length; column++) {
       const cell = record[column]!;
-      const value = DECIMAL.test(cell) ? Number(cell) : NaN;
+      // a label name is its index in classNames (every non-empty label cell is one of them)
+      const value = column === label && classNames !== null && cell.trim() !== "" ? classNames.indexOf(cell.trim()) : DECIMAL.test(cell) ? Number(cell) : NaN;
       if (!Number.isFinite(value)) {
         throw new Error(`loadCsv: ${source}: line ${lineOf(text, source, r)}, column ${column + 1} (${JSON.stringify(header[column])}): ${JSON.stringify(cell.trim().slice(0, 40))} is not a number`);
       }
@@ -114,15 +128,19 @@ function parseRows(records: string[][], first: number, header: string[], text: s
  * Reads a numeric CSV file with a header line — from a path, or from the text itself (anything
  * containing a line break is taken as the text). The CSV rules are RFC 4180's, by `csv-parse`:
  * quoted cells may hold commas, line breaks and doubled quotes; lines end in \n, \r\n or \r.
- * Cells are decimal numbers ("0x10", "Infinity" and empty cells are not). A row that is short,
- * long or holds a non-number is an error naming its line and column; a first line of numbers
- * is an error too (pass `header: false` for a file without a header line).
+ * Cells are decimal numbers ("0x10", "Infinity" and empty cells are not), except in a label
+ * column of names (`setosa`, `versicolor`, …), whose sorted distinct names become `classNames`
+ * and `y` their indices. A row that is short, long or holds a non-number is an error naming its
+ * line and column; a first line of numbers is an error too (pass `header: false` for a file
+ * without a header line).
  *
  * @example
  * ```ts
  * import { data } from "nabla";
  * const { x, y, columns } = data.loadCsv("a,b,label\n1,2,0\n3,4,1\n", { labelColumn: "label" });
  * console.log(x.toArray(), y.toArray(), columns); // [[1, 2], [3, 4]] [0, 1] ["a", "b"]
+ * const iris = data.loadCsv("petal,species\n1.4,setosa\n4.7,versicolor\n1.3,setosa\n", { labelColumn: "species" });
+ * console.log(iris.y.toArray(), iris.classNames); // [0, 1, 0] ["setosa", "versicolor"]
  * ```
  */
 export function loadCsv(pathOrText: string, options: LoadCsvOptions & { labelColumn: string | number }): CsvData & { y: Tensor };
@@ -135,15 +153,17 @@ export function loadCsv(pathOrText: string, options: LoadCsvOptions = {}): CsvDa
   if (records.length === 0 || (options.header !== false && /^\uFEFF?[ \t]*[\r\n]/.test(text))) {
     throw new Error(`loadCsv: ${source}: line 1 must be a header naming the columns, found ${records.length === 0 ? "no lines" : "an empty line"}`);
   }
-  const first = records[0]!.map((cell) => cell.trim());
+  const firstLine = records[0]!.map((cell) => cell.trim());
   const hasHeader = options.header !== false;
   // a header of numbers is a data row: taking it as names would lose a sample silently
-  if (hasHeader && first.every((cell) => DECIMAL.test(cell))) {
-    throw new Error(`loadCsv: ${source}: the first line (${first.join(",")}) looks like data; the CSV needs a header line naming the columns`);
+  if (hasHeader && firstLine.every((cell) => DECIMAL.test(cell))) {
+    throw new Error(`loadCsv: ${source}: the first line (${firstLine.join(",")}) looks like data; the CSV needs a header line naming the columns`);
   }
-  const header = hasHeader ? first : first.map((_, c) => String(c));
+  const header = hasHeader ? firstLine : firstLine.map((_, c) => String(c));
   const label = resolveLabel(options.labelColumn, header, source);
-  const values = parseRows(records, hasHeader ? 1 : 0, header, text, source);
+  const first = hasHeader ? 1 : 0;
+  const classNames = labelNames(records, first, label);
+  const values = parseRows(records, first, header, text, source, label, classNames);
   const rows = values.length / header.length;
   const width = header.length - (label >= 0 ? 1 : 0);
   const features = new Float64Array(rows * width);
@@ -157,5 +177,6 @@ export function loadCsv(pathOrText: string, options: LoadCsvOptions = {}): CsvDa
   const dtype = options.dtype ?? "float32";
   const result: CsvData = { x: tensor(features, { shape: [rows, width], dtype }), columns: header.filter((_, c) => c !== label) };
   if (label >= 0) result.y = tensor(labels, { dtype });
+  if (classNames !== null) result.classNames = classNames;
   return result;
 }

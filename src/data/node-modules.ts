@@ -1,8 +1,7 @@
-/**
- * @internal Node's built-in modules, reached at call time through `process.getBuiltinModule`
- * so that importing nabla in a browser never pulls in `node:fs` (only calling a file loader
- * there fails, with a clear message).
- */
+// Node's built-in modules, reached at call time through `process.getBuiltinModule` so that
+// importing nabla in a browser never pulls in `node:fs` (only calling a file loader there fails,
+// with a clear message). A line comment, not TSDoc: an `@internal` tag here would attach to the
+// first import and stripInternal would drop it from the declarations.
 import type * as fs from "node:fs";
 import type * as zlib from "node:zlib";
 
@@ -11,6 +10,7 @@ interface BuiltinModules {
   zlib: typeof zlib;
 }
 
+/** @internal Node's built-in module `name`, or an error naming `op` where there is none. */
 export function nodeModule<K extends keyof BuiltinModules>(op: string, name: K): BuiltinModules[K] {
   const lookup = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
   if (typeof lookup !== "function") throw new Error(`${op}: reading files needs Node.js ≥ 20.16 (no node:${name} here); pass the contents instead`);

@@ -1,8 +1,6 @@
-/**
- * @internal Node's built-in modules, fetched when a file function runs (`process.getBuiltinModule`),
- * so a browser bundle of nabla never references `node:fs`: only calling a file function there
- * fails, with a message saying so.
- */
+// Node's built-in modules, fetched when a file function runs (`process.getBuiltinModule`), so a
+// browser bundle of nabla never references `node:fs`: only calling a file function there fails,
+// with a message saying so.
 import type * as crypto from "node:crypto";
 import type * as fs from "node:fs/promises";
 import type * as nodeModule from "node:module";

@@ -29,7 +29,7 @@ function align(op: string, a: Tensor, other: Tensor, atLeast?: DType): [Tensor, 
 /** @internal x op y for operands of one dtype and shape, into a new tensor of `dtype` (1/0 for predicates). */
 export function apply(op: BinaryOp, x: Tensor, y: Tensor, dtype: DType = x.dtype): Tensor {
   const out = emptyLike(x, x.shape, dtype);
-  x.backend.binary(op, x.view(), y.view(), x.shape, out.storage.ref);
+  x.backend.binary(op, x.stridedRef(), y.stridedRef(), x.shape, out.storage.ref);
   return out;
 }
 
@@ -45,7 +45,7 @@ function scalarAlign(a: Tensor, s: number, atLeast?: DType): Tensor {
 /** @internal x op s (s op x when `scalarFirst`) into a new tensor of `dtype`: the number reaches the kernel as a number, in x's dtype. */
 export function applyScalar(op: BinaryOp, x: Tensor, s: number, scalarFirst = false, dtype: DType = x.dtype): Tensor {
   const out = emptyLike(x, x.shape, dtype);
-  x.backend.binaryScalar(op, x.view(), s, scalarFirst, x.shape, out.storage.ref);
+  x.backend.binaryScalar(op, x.stridedRef(), s, scalarFirst, x.shape, out.storage.ref);
   return out;
 }
 

@@ -2,22 +2,24 @@
 import { record } from "../autograd/grad-fn.js";
 import { Tensor, type NestedArray } from "../tensor/tensor.js";
 import { formatShape, normalizeDim, sizeOf } from "../tensor/shape.js";
-import { emptyLike, onBackend } from "./operand.js";
+import { checkValuesOnHost, emptyLike, onBackend } from "./operand.js";
 import { tensor } from "../tensor/creation.js";
 
 /**
- * @internal Reads `index` (an int32 tensor, a float tensor holding integers, or nested arrays),
- * checking every value is an integer in [0, limit); returns it as int32 on `like`'s backend.
+ * @internal `index` (an int32 tensor, a float tensor holding integers, or nested arrays) as int32
+ * on `like`'s backend, having checked that every value is an integer in [0, limit) where the
+ * values are at hand (see checkValuesOnHost).
  */
 export function integerIndex(op: string, index: Tensor | NestedArray, limit: number, like: Tensor): Tensor {
   const t = index instanceof Tensor ? index : tensor(index, { dtype: "float64" });
   if (t.dtype === "bool") throw new Error(`${op}: index must be an int32 tensor (or integers), got a bool tensor`);
-  const values = t.toTypedArray();
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isInteger(v)) throw new Error(`${op}: index ${v} at position ${i} is not an integer`);
-    if (v < 0 || v >= limit) throw new Error(`${op}: index ${v} at position ${i} is out of range [0, ${limit})`);
-  }
+  checkValuesOnHost(index, (values) => {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!Number.isInteger(v)) throw new Error(`${op}: index ${v} at position ${i} is not an integer`);
+      if (v < 0 || v >= limit) throw new Error(`${op}: index ${v} at position ${i} is out of range [0, ${limit})`);
+    }
+  });
   return onBackend(t.detach(), like.backend).to("int32");
 }
 
@@ -39,5 +41,5 @@ export function gather(x: Tensor, dim: number, index: Tensor | NestedArray): Ten
     x.backend.fill(dx.storage.ref, 0);
     x.backend.scatterAdd(dy.dataRef(), idx.dataRef(), outer, axisSize, indexAxis, inner, dx.storage.ref);
     return [dx];
-  });
+  }, undefined, [idx]);
 }

@@ -9,9 +9,10 @@
  * (a transposed or broadcast view of the same storage) is copied first.
  *
  * No op here is recorded for autograd. A target that requires grad is refused while grad mode is
- * on; as there are no version counters, changing a tensor that a recorded op saved for its
- * backward (an input of `mul`, say) silently changes that gradient — update such tensors only
- * after `backward()`, as optimizers do.
+ * on. Every write bumps the target storage's version (PyTorch's version counter), so changing a
+ * tensor that a recorded op saved for its backward (an input of `mul`, say) makes that
+ * `backward()` throw instead of computing a wrong gradient; optimizers update parameters after
+ * `backward()`, when the graph is gone.
  */
 import type { BinaryOp, StridedRef } from "../backend/backend.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
@@ -27,6 +28,7 @@ function checkTarget(op: string, target: Tensor): void {
   if (!target.isContiguous) {
     throw new Error(`${op}: the target ${formatShape(target.shape)} is a non-contiguous view (expanded, permuted or transposed) and cannot be written in place`);
   }
+  target.storage.written(op);
 }
 
 function checkScalar(op: string, name: string, value: number): void {
@@ -41,9 +43,9 @@ function broadcastInto(op: string, target: Tensor, other: Operand): ReadOperand 
   if (typeof other === "number") return other;
   let y = toOperand(op, other, target);
   if (y.dtype !== target.dtype) y = cast(y.detach(), target.dtype);
-  if (shapesEqual(y.shape, target.shape)) return y.view();
+  if (shapesEqual(y.shape, target.shape)) return y.stridedRef();
   try {
-    return expand(y.detach(), target.shape).view();
+    return expand(y.detach(), target.shape).stridedRef();
   } catch {
     throw new Error(`${op}: cannot broadcast ${formatShape(y.shape)} into ${formatShape(target.shape)}`);
   }
@@ -61,13 +63,13 @@ function readWhileWriting(op: string, target: Tensor, other: Operand): ReadOpera
   if (typeof view === "number" || view.ref !== target.storage.ref || sameLayout(view, target)) return view;
   const copy = emptyLike(target);
   target.backend.copyStrided(view, target.shape, copy.storage.ref);
-  return copy.view();
+  return copy.stridedRef();
 }
 
 /** target ← target op y, in the target's buffer. */
 function writeBinary(op: BinaryOp, target: Tensor, y: ReadOperand): void {
-  if (typeof y === "number") target.backend.binaryScalar(op, target.view(), y, false, target.shape, target.storage.ref);
-  else target.backend.binary(op, target.view(), y, target.shape, target.storage.ref);
+  if (typeof y === "number") target.backend.binaryScalar(op, target.stridedRef(), y, false, target.shape, target.storage.ref);
+  else target.backend.binary(op, target.stridedRef(), y, target.shape, target.storage.ref);
 }
 
 /** A new contiguous tensor of the target's shape: x op y. */
@@ -99,7 +101,7 @@ function addOrSub(name: string, op: "add" | "sub", target: Tensor, other: Operan
   if (alpha === 1) return writeBinary(op, target, readWhileWriting(name, target, other));
   // PyTorch computes other·alpha in the target's dtype, then adds: the same two roundings
   const scaled = temporary("mul", target, broadcastInto(name, target, other), broadcastInto(name, target, alpha));
-  writeBinary(op, target, scaled.view());
+  writeBinary(op, target, scaled.stridedRef());
 }
 
 /**
@@ -136,6 +138,7 @@ export function copyInPlace(target: Tensor, source: Tensor): void {
     throw new Error("copy_: a leaf tensor that requires grad cannot be modified in place while recording; wrap the update in noGrad()");
   }
   if (!target.isContiguous) throw new Error(`copy_: the target ${formatShape(target.shape)} is a broadcast view and cannot be written`);
+  target.storage.written("copy_");
   let view: StridedRef;
   try {
     view = readWhileWriting("copy_", target, source.detach()) as StridedRef; // a tensor gives a view
@@ -234,7 +237,7 @@ function scaledTemporary(name: string, op: "mul" | "div", target: Tensor, a: Ope
  * ```
  */
 export function addcmulInPlace(target: Tensor, a: Operand, b: Operand, value = 1): void {
-  writeBinary("add", target, scaledTemporary("addcmul_", "mul", target, a, b, value).view());
+  writeBinary("add", target, scaledTemporary("addcmul_", "mul", target, a, b, value).stridedRef());
 }
 
 /**
@@ -250,7 +253,7 @@ export function addcmulInPlace(target: Tensor, a: Operand, b: Operand, value = 1
  * ```
  */
 export function addcdivInPlace(target: Tensor, a: Operand, b: Operand, value = 1): void {
-  writeBinary("add", target, scaledTemporary("addcdiv_", "div", target, a, b, value).view());
+  writeBinary("add", target, scaledTemporary("addcdiv_", "div", target, a, b, value).stridedRef());
 }
 
 /**

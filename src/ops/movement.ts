@@ -111,7 +111,7 @@ export function flatten(x: Tensor, startDim: number, endDim: number): Tensor {
 /** Copies a strided view into fresh contiguous storage; an identity for gradients. */
 export function contiguous(x: Tensor): Tensor {
   const out = emptyLike(x);
-  x.backend.copyStrided(x.view(), x.shape, out.storage.ref);
+  x.backend.copyStrided(x.stridedRef(), x.shape, out.storage.ref);
   return record(out, "contiguous", [x], (dy) => [dy]);
 }
 

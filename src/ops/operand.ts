@@ -1,4 +1,4 @@
-import type { Operand } from "../tensor/tensor.js";
+import type { NestedArray, Operand } from "../tensor/tensor.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { Storage } from "../tensor/storage.js";
@@ -8,6 +8,9 @@ import type { Backend } from "../backend/backend.js";
 /** @internal `x` itself, or a copy of its values on `backend` (outside the graph). */
 export function onBackend(x: Tensor, backend: Backend): Tensor {
   if (x.backend === backend) return x;
+  if (!x.backend.readsSynchronously) {
+    throw new Error(`a tensor on the ${x.backend.name} backend cannot be used with tensors on ${backend.name}: its data is read asynchronously; bring it over with tensor(await t.data(), { shape: t.shape })`);
+  }
   return new Tensor(new Storage(backend, backend.fromValues(x.toTypedArray(), x.dtype)), x.shape);
 }
 
@@ -27,4 +30,28 @@ export function toOperand(op: string, value: Operand, like: Tensor): Tensor {
   if (typeof value !== "number") throw new Error(`${op}: expected a Tensor or a number, got ${typeof value}`);
   const ref = like.backend.fromValues([value], like.dtype);
   return new Tensor(new Storage(like.backend, ref), []);
+}
+
+/**
+ * @internal Runs `check` over values an op validates (class targets, indices, probabilities)
+ * where they are at hand without waiting for a device: numbers given on the host, and a
+ * tensor's data on a backend that reads synchronously (the CPU backends), which keep their
+ * clear errors. A backend that cannot read synchronously checks them on the device instead
+ * and reports at the next read (see "Reading data back" in src/backend/backend.ts): no op
+ * reads back in forward or backward.
+ */
+export function checkValuesOnHost(source: Tensor | NestedArray | readonly number[], check: (values: ArrayLike<number>) => void): void {
+  if (!(source instanceof Tensor)) check(hostNumbers(source));
+  else if (source.backend.readsSynchronously) check(source.toTypedArray());
+}
+
+/** Nested arrays' values in row-major order (a boolean as 1 or 0). */
+function hostNumbers(source: NestedArray | readonly number[]): number[] {
+  const out: number[] = [];
+  const visit = (node: NestedArray | readonly number[]): void => {
+    if (typeof node === "number" || typeof node === "boolean") out.push(Number(node));
+    else for (const child of node) visit(child);
+  };
+  visit(source);
+  return out;
 }

@@ -21,7 +21,7 @@ function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
   if (axes.length === 0) {
     // nothing to reduce (a 0-d input): still a fresh buffer, so the result never aliases x
     const copy = emptyLike(x);
-    x.backend.copyStrided(x.view(), x.shape, copy.storage.ref);
+    x.backend.copyStrided(x.stridedRef(), x.shape, copy.storage.ref);
     return copy;
   }
   let current = x.contiguous();

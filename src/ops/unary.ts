@@ -81,10 +81,19 @@ export function tanh(input: Tensor): Tensor {
   return record(y, "tanh", [x], (dy) => [dy.mul(rsub(1, y.mul(y)))]);
 }
 
+/** min(max(x, lo), hi), as PyTorch: with lo > hi every element (but NaN) becomes hi. */
 export function clamp(x: Tensor, lo: number, hi: number): Tensor {
-  if (Number.isNaN(lo) || Number.isNaN(hi) || lo > hi) throw new Error(`clamp: invalid bounds min=${lo}, max=${hi}`);
+  if (Number.isNaN(lo) || Number.isNaN(hi)) throw new Error(`clamp: invalid bounds min=${lo}, max=${hi} (a bound is NaN)`);
   const y = emptyLike(x);
-  x.backend.clamp(x.dataRef(), lo, hi, y.storage.ref);
+  x.backend.clamp(x.dataRef(), Math.min(lo, hi), hi, y.storage.ref);
+  if (lo > hi) {
+    // lo ≤ x ≤ hi holds nowhere: d clamp(x)/dx = 0 everywhere (PyTorch's mask, not dy·0, so NaN in dy stays out)
+    return record(y, "clamp", [x], () => {
+      const dx = emptyLike(x);
+      x.backend.fill(dx.storage.ref, 0);
+      return [dx];
+    });
+  }
   // d clamp(x)/dx = 1 where x was kept (bounds included, as PyTorch), 0 where it was cut
   return record(y, "clamp", [x], (dy) => [dy.mul(indicator("eq", x, y))]);
 }

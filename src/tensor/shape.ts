@@ -13,20 +13,9 @@ export function sizeOf(shape: Shape): number {
   return size;
 }
 
-// Shape and stride arrays are built with push, never `new Array(n)`: V8 gives those a holey
-// element kind, and functions that see both kinds deoptimize ("wrong map") and wait to be
-// compiled again, which stretches a training loop's warm-up.
-
-export function contiguousStrides(shape: Shape): number[] {
-  const strides: number[] = [];
-  for (let d = 0; d < shape.length; d++) strides.push(0);
-  let stride = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = stride;
-    stride *= shape[d]!;
-  }
-  return strides;
-}
+// Shape arrays are built with push, never `new Array(n)`: see backend/strides.ts, where the
+// stride helpers live (one copy for the tensor layer and every backend).
+export { contiguousStrides } from "../backend/strides.js";
 
 export function shapesEqual(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;

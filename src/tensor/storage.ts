@@ -10,6 +10,19 @@ let created = 0;
 export class Storage {
   /** @internal How many storages existed before this one: lets autograd tell a buffer made by a backward rule from an older one. */
   readonly serial = created++;
+  /**
+   * @internal PyTorch's version counter: every in-place write to the buffer (add_, copy_, an
+   * optimizer's step …) bumps it, through any tensor or view sharing it. A recorded op notes
+   * the versions of what it saved; backward compares them before reading (autograd/grad-fn.ts).
+   */
+  version = 0;
+  /** @internal The in-place op that bumped {@link Storage.version} last (for the error). */
+  lastWrite = "";
+  /**
+   * @internal Set while a backward rule runs that saved this buffer at an older version: the
+   * op and the version it expected. A kernel reading the buffer then throws ({@link checkCurrent}).
+   */
+  staleFor: { readonly op: string; readonly expected: number } | null = null;
 
   /** @internal The serial the next storage will get. */
   static get nextSerial(): number {
@@ -22,4 +35,23 @@ export class Storage {
   ) {
     if (backend.needsFree === true) registry.register(this, { backend, ref });
   }
+
+  /** @internal Records an in-place write by `op` (bumps the version). */
+  written(op: string): void {
+    this.version++;
+    this.lastWrite = op;
+  }
+}
+
+/**
+ * @internal Throws PyTorch's error if a backward rule is about to read `storage` after an
+ * in-place write changed what the rule saved; `what` describes the tensor read ("a float32
+ * [2,3] tensor"). Called by the tensor layer wherever a kernel is handed a tensor's data.
+ */
+export function checkCurrent(storage: Storage, what: string): void {
+  const stale = storage.staleFor;
+  if (stale === null) return;
+  throw new Error(
+    `backward: one of the variables needed for gradient computation has been modified by an inplace operation: ${what} saved by ${stale.op} is at version ${storage.version}; expected version ${stale.expected} instead (changed by ${storage.lastWrite || "an in-place op"} after ${stale.op} used it; clone() it before changing it, or change it after backward())`,
+  );
 }

@@ -1,10 +1,12 @@
 import type { Backend, DataArray, DataRef, StridedRef } from "../backend/backend.js";
 import { activeBackend } from "../backend/registry.js";
+import { isContiguous } from "../backend/strides.js";
 import { runBackward, type BackwardOptions } from "../autograd/backward.js";
 import type { GradFn } from "../autograd/grad-fn.js";
 import { isFloatingPoint, type DType } from "./dtype.js";
 import { contiguousStrides, formatShape, sizeOf, type Shape } from "./shape.js";
-import { Storage } from "./storage.js";
+import { Storage, checkCurrent } from "./storage.js";
+import { formatTensorText, inspectCustom } from "./format-tensor.js";
 import * as unary from "../ops/unary.js";
 import * as binary from "../ops/binary.js";
 import * as reduce from "../ops/reduce.js";
@@ -51,7 +53,10 @@ export class Tensor extends TensorMath {
   /** @internal */
   readonly offset: number;
 
-  /** @internal Use the creation functions (`tensor`, `zeros`, …). */
+  /**
+   * Not for users: create tensors with `tensor`, `zeros`, `randn` … The constructor stays in the
+   * published types (stripping it would declare a no-argument `new Tensor()`).
+   */
   constructor(storage: Storage, shape: Shape, strides?: readonly number[], offset = 0) {
     super();
     this.storage = storage;
@@ -98,30 +103,29 @@ export class Tensor extends TensorMath {
   }
   /** @internal */
   get isContiguous(): boolean {
-    if (this.offset !== 0 || this.storage.ref.size !== this.size) return false;
-    // the strides contiguousStrides would give, checked innermost first without building them
-    let expected = 1;
-    for (let d = this.shape.length - 1; d >= 0; d--) {
-      const extent = this.shape[d]!;
-      if (extent !== 1 && this.strides[d] !== expected) return false;
-      expected *= extent;
-    }
-    return true;
+    return this.offset === 0 && this.storage.ref.size === this.size && isContiguous(this.shape, this.strides);
   }
-  /** @internal */
-  view(): StridedRef {
+  /** @internal This tensor's buffer, offset and strides, as kernels read it (not PyTorch's `view`, which reshapes). */
+  stridedRef(): StridedRef {
+    if (this.storage.staleFor !== null) checkCurrent(this.storage, this.describe());
     return { ref: this.storage.ref, offset: this.offset, strides: this.strides };
   }
   /** @internal The data as a contiguous buffer (a copy only when this is a strided view). */
   dataRef(): DataRef {
+    if (this.storage.staleFor !== null) checkCurrent(this.storage, this.describe());
     return this.isContiguous ? this.storage.ref : movement.contiguous(this).storage.ref;
   }
 
   /**
    * Computes gradients of this tensor with respect to every leaf that requires them.
-   * A scalar needs no `gradient`; otherwise pass dL/d(this) of the same shape.
+   * A scalar needs no `gradient`; otherwise pass dL/d(this) of the same shape. Options may
+   * come first when there is no gradient: `loss.backward({ retainGraph: true })`.
    */
-  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
+  backward(gradient?: Tensor | BackwardOptions, options: BackwardOptions = {}): void {
+    if (gradient !== undefined && !(gradient instanceof Tensor)) {
+      if (gradient === null || typeof gradient !== "object") throw new Error(`backward: the first argument must be a gradient tensor or options like { retainGraph: true }, got ${String(gradient)}`);
+      return this.backward(undefined, gradient);
+    }
     let seed = gradient;
     if (seed === undefined) {
       if (this.size !== 1) {
@@ -149,30 +153,78 @@ export class Tensor extends TensorMath {
   detach(): Tensor {
     return new Tensor(this.storage, this.shape, this.strides, this.offset);
   }
-  /** The single value of a one-element tensor (a bool as 1 or 0). */
+  /**
+   * The single value of a one-element tensor (a bool as 1 or 0). Synchronous: on a backend that
+   * reads asynchronously (a GPU) it throws; use `(await t.data())[0]` there.
+   */
   item(): number {
     if (this.size !== 1) throw new Error(`item: only one-element tensors can be converted to a number; this tensor has shape ${formatShape(this.shape)}`);
-    return this.backend.read(this.dataRef())[0]!;
+    return this.readNow("item", "(await t.data())[0]")[0]!;
   }
-  /** A flat copy of the data in row-major order. */
+  /** A flat copy of the data in row-major order (synchronous; `await t.data()` works on every backend). */
   toTypedArray(): DataArray {
-    return this.backend.read(this.dataRef());
+    return this.readNow("toTypedArray", "await t.data()");
   }
-  /** The values as nested arrays (a number for a 0-d tensor; booleans for a bool tensor). */
+  /**
+   * The values as nested arrays, a number for a 0-d tensor, booleans for a bool tensor
+   * (synchronous; `await t.array()` works on every backend).
+   */
   toArray(): NestedArray {
-    const flat = this.toTypedArray();
-    const bool = this.dtype === "bool";
-    const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.ndim) return bool ? flat[offset] === 1 : flat[offset]!;
-      const stride = sizeOf(this.shape.slice(dim + 1));
-      const out: NestedArray[] = [];
-      for (let i = 0; i < this.shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));
-      return out;
-    };
-    return build(0, 0);
+    return nest(this.readNow("toArray", "await t.array()"), this.shape, this.dtype === "bool");
   }
+  /**
+   * A flat copy of the data in row-major order, once every op before this call has computed
+   * it: works on every backend, including those that cannot read synchronously (a GPU).
+   *
+   * @example
+   * ```ts
+   * import { tensor } from "nabla";
+   * const x = tensor([[1, 2], [3, 4]]);
+   * const values = await x.mul(2).data(); // a Float32Array
+   * console.log(Array.from(values)); // [2, 4, 6, 8]
+   * ```
+   */
+  async data(): Promise<DataArray> {
+    return this.backend.readAsync(this.dataRef());
+  }
+  /**
+   * The values as nested arrays (a number for a 0-d tensor; booleans for a bool tensor), read
+   * as {@link Tensor.data} reads them: works on every backend.
+   *
+   * @example
+   * ```ts
+   * import { tensor } from "nabla";
+   * const x = tensor([[1, 2], [3, 4]]);
+   * console.log(await x.t().array()); // [[1, 3], [2, 4]]
+   * ```
+   */
+  async array(): Promise<NestedArray> {
+    return nest(await this.data(), this.shape, this.dtype === "bool");
+  }
+  /** "a float32 [2,3] tensor", "an int32 [4] tensor", for errors. */
+  private describe(): string {
+    return `${this.dtype.startsWith("int") ? "an" : "a"} ${this.dtype} ${formatShape(this.shape)} tensor`;
+  }
+  /** The data, synchronously, or an error naming `method` and the async call to use instead. */
+  private readNow(method: string, instead: string): DataArray {
+    const backend = this.backend;
+    if (!backend.readsSynchronously) {
+      throw new Error(`${method}: the ${backend.name} backend reads tensor data asynchronously; use ${instead} instead`);
+    }
+    return backend.read(this.dataRef());
+  }
+  /** The values as PyTorch prints them (`tensor([1.5000, 2.0000], requiresGrad=true)`); see `setPrintOptions`. */
   override toString(): string {
-    return `tensor(${JSON.stringify(this.toArray())}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ", requiresGrad" : ""})`;
+    return this.printed();
+  }
+  /** What `console.log(t)` shows in Node: the same as `toString()`. */
+  [inspectCustom](): string {
+    return this.printed();
+  }
+  /** The formatted values, or a placeholder where reading them would have to wait for a device. */
+  private printed(): string {
+    if (this.backend.readsSynchronously) return formatTensorText(this);
+    return `tensor(<on ${this.backend.name}: await t.array()>, shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ", requiresGrad=true" : ""})`;
   }
 
   /** Overwrites this tensor's values with `source` (same shape), outside the graph; returns this. */
@@ -247,7 +299,10 @@ export class Tensor extends TensorMath {
   sigmoid(): Tensor { return unary.sigmoid(this); }
   tanh(): Tensor { return unary.tanh(this); }
   square(): Tensor { return binary.mul(this, this); }
-  /** Limits values to [min, max]; either bound may be left out (not both, as in PyTorch). */
+  /**
+   * Limits values to [min, max]; either bound may be left out (not both, as in PyTorch). As in
+   * PyTorch, min > max sets every element to max (NaN stays NaN).
+   */
   clamp(min?: number | null, max?: number | null): Tensor {
     if ((min ?? null) === null && (max ?? null) === null) throw new Error("clamp: at least one of min and max must be given");
     return unary.clamp(this, min ?? -Infinity, max ?? Infinity);
@@ -274,4 +329,16 @@ export class Tensor extends TensorMath {
   unsqueeze(dim: number): Tensor { return movement.unsqueeze(this, dim); }
   squeeze(dim?: number): Tensor { return movement.squeeze(this, dim); }
   gather(dim: number, index: Tensor | NestedArray): Tensor { return gather(this, dim, index); }
+}
+
+/** Row-major `flat` values as nested arrays of `shape` (a number, or a boolean, for a 0-d shape). */
+function nest(flat: DataArray, shape: readonly number[], bool: boolean): NestedArray {
+  const build = (dim: number, offset: number): NestedArray => {
+    if (dim === shape.length) return bool ? flat[offset] === 1 : flat[offset]!;
+    const stride = sizeOf(shape.slice(dim + 1));
+    const out: NestedArray[] = [];
+    for (let i = 0; i < shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));
+    return out;
+  };
+  return build(0, 0);
 }

@@ -1,11 +1,15 @@
 /** Training curves (loss and accuracy per epoch, training and validation) as SVG. */
+import type { History } from "../train/fit.js";
 import { axes, escapeXml, legend, legendWidth, linearScale, niceTicks, paletteColour, px, svgDocument, text, type Scale } from "./svg.js";
 
 /** One epoch's metrics, e.g. `{ epoch: 1, loss: 0.6, accuracy: 0.7, valLoss: 0.62, valAccuracy: 0.68 }` (numeric fields are read). */
 export type EpochMetrics = object;
 
-/** Per-epoch records, or one array per metric (`{ loss: [...], valLoss: [...] }`). */
-export type History = readonly EpochMetrics[] | Readonly<Record<string, readonly (number | null | undefined)[]>>;
+/**
+ * What {@link lossCurve} draws: `fit`'s {@link History}, per-epoch records, or one array per
+ * metric (`{ loss: [...], valLoss: [...] }`).
+ */
+export type LossCurveInput = History | readonly EpochMetrics[] | Readonly<Record<string, readonly (number | null | undefined)[]>>;
 
 export interface LossCurveOptions {
   title?: string;
@@ -19,7 +23,7 @@ interface Series {
   values: (number | null)[];
 }
 
-function toSeries(history: History): Series[] {
+function toSeries(history: LossCurveInput): Series[] {
   const names = new Map<string, (number | null)[]>();
   if (Array.isArray(history)) {
     const records = history as readonly Record<string, unknown>[];
@@ -83,7 +87,7 @@ function panel(series: Series[], left: number, right: number, top: number, botto
  * console.log(svg.includes("polyline")); // true
  * ```
  */
-export function lossCurve(history: History, options: LossCurveOptions = {}): string {
+export function lossCurve(history: LossCurveInput, options: LossCurveOptions = {}): string {
   const series = toSeries(history);
   const losses = series.filter((s) => /loss/i.test(s.name));
   const accuracies = series.filter((s) => /acc/i.test(s.name));

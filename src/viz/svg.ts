@@ -1,10 +1,22 @@
 /** Small shared pieces of hand-written SVG: document, text, axes with "nice" ticks, palette. */
 import { formatNumber } from "./format.js";
 
-/** Colours of classes and series (matplotlib's tab10, readable on white and in print). */
-export const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+/**
+ * Colours of classes and series (matplotlib's tab10, readable on white and in print): class k
+ * is `PALETTE[k]` in every picture nabla draws — the CLI's, `viz`'s and the playground's.
+ */
+export const PALETTE: readonly string[] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 export const FONT = "DejaVu Sans, Helvetica, Arial, sans-serif";
 
+/**
+ * The colour of class (or series) `index`, repeating after ten.
+ *
+ * @example
+ * ```ts
+ * import { viz } from "nabla";
+ * console.log(viz.paletteColour(0), viz.paletteColour(1)); // #1f77b4 #ff7f0e
+ * ```
+ */
 export function paletteColour(index: number): string {
   return PALETTE[index % PALETTE.length]!;
 }

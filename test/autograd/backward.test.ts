@@ -48,6 +48,20 @@ test("a second backward through a freed graph throws; retainGraph allows it", ()
   assert.throws(() => kept.backward(), /second time/);
 });
 
+test("backward takes its options first when there is no gradient, as the retainGraph error suggests", () => {
+  const w = tensor([1, 2], { requiresGrad: true });
+  const kept = w.mul(w).sum();
+  kept.backward({ retainGraph: true });
+  kept.backward();
+  assertClose(w.grad!, [4, 8]);
+  assert.throws(() => kept.backward(), /pass \{ retainGraph: true \}/);
+  const y = w.mul(2);
+  y.backward(tensor([1, 1]), { retainGraph: true });
+  y.backward(tensor([1, 1]));
+  // from plain JavaScript: a number or string is neither a gradient nor options
+  assert.throws(() => w.sum().backward(1 as never), /backward: the first argument must be a gradient tensor or options like \{ retainGraph: true \}, got 1/);
+});
+
 test("backward through a chain of 100,000 ops does not overflow the stack", () => {
   const x = tensor(1, { dtype: "float64", requiresGrad: true });
   let y = x;

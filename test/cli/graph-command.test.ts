@@ -49,4 +49,27 @@ describe("nabla graph", { concurrency: 4, skip: backendUnderTest !== "js" && "th
     assert.equal(report.output.value, -9 + 1);
     assert.equal(report.variables.find((v: { name: string }) => v.name === "x").grad, -6 + 1);
   });
+
+  test("softmax and W @ x are one node each, --expand shows the primitives, and the PNG fits a page", async () => {
+    const args = (out: string, ...more: string[]) => ["graph", "z = W @ x + b; f = sum(softmax(z))", "--shape", "W=3,2", "--x", "[1,-1]", "--b", "[0.1,0.2,0.3]", "--out", out, ...more];
+    const user = join(work, "user-ops");
+    assert.equal((await nabla(args(user))).code, 0);
+    const dot = readFileSync(join(user, "graph.dot"), "utf8");
+    assert.deepEqual([...dot.matchAll(/<b>([^<]+)<\/b> →/g)].map((m) => m[1]), ["@", "+", "softmax", "sum"]);
+    const expanded = join(work, "expanded");
+    const result = await nabla(args(expanded, "--expand"));
+    assert.equal(result.code, 0, result.stderr);
+    const primitives = readFileSync(join(expanded, "graph.dot"), "utf8");
+    assert.match(primitives, /<b>exp<\/b>/);
+    assert.doesNotMatch(primitives, /softmax/);
+    for (const dir of [user, expanded]) {
+      const png = pngSize(readFileSync(join(dir, "graph.png")));
+      assert.ok(png.width <= 2400, `${dir}: PNG ${png.width} px wide`);
+    }
+  });
+
+  test("--help shows the seed's default as a number", async () => {
+    const result = await nabla(["graph", "--help"]);
+    assert.match(result.stdout, /--seed <n> +seed for --shape values \(default: 0\)/);
+  });
 });

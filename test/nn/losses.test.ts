@@ -57,6 +57,9 @@ const soft = (): Tensor => tensor([0.9, 0.1, 0.25, 0.7], { dtype: "float64", req
 const gradchecks: [string, () => true][] = [
   ["crossEntropy", () => gradcheck((a) => F.crossEntropy(a, [2, 0, 1, 1]), [x43()])],
   ["crossEntropy sum", () => gradcheck((a) => F.crossEntropy(a, [2, 0, 1, 1], { reduction: "sum" }), [x43()])],
+  // PyTorch differentiates soft targets too: dL/dp = −logSoftmax(x), reduced
+  ["crossEntropy soft targets, both arguments", () => gradcheck((a, p) => F.crossEntropy(a, p), [x43(), x43().detach().mul(0.7).softmax(1).requiresGrad_()])],
+  ["crossEntropy soft targets none, both arguments", () => gradcheck((a, p) => F.crossEntropy(a, p, { reduction: "none" }), [x43(), x43().detach().softmax(1).requiresGrad_()])],
   ["nllLoss none", () => gradcheck((a) => F.nllLoss(a, [0, 1, 2, 0], { reduction: "none" }), [x43()])],
   ["binaryCrossEntropy", () => gradcheck((p, y) => F.binaryCrossEntropy(p, y), [probabilities(), soft()])],
   ["binaryCrossEntropyWithLogits", () => gradcheck((z, y) => F.binaryCrossEntropyWithLogits(z, y, { reduction: "none" }), [tensor([0, -2.5, 3, 0.4], { dtype: "float64", requiresGrad: true }), soft()])],

@@ -38,7 +38,7 @@ const cases: [string, () => unknown, RegExp][] = [
   ["gather negative", () => zeros([2, 3]).gather(0, [[-1, 0, 0]]), /^gather: index -1 at position 0 is out of range \[0, 2\)$/],
   ["gather index shape", () => zeros([2, 3]).gather(1, [[1]]), /^gather: index of shape \[1,1\] must match input \[2,3\] in every dim but 1$/],
   ["gather dim", () => zeros([2, 3]).gather(2, [[1], [0]]), /^gather: dim 2 is out of range/],
-  ["clamp bounds", () => zeros([2]).clamp(1, 0), /^clamp: invalid bounds min=1, max=0$/],
+  ["clamp with a NaN bound", () => zeros([2]).clamp(Number.NaN, 0), /^clamp: invalid bounds min=NaN, max=0 \(a bound is NaN\)$/],
   ["clamp without bounds", () => zeros([2]).clamp(), /^clamp: at least one of min and max must be given$/],
   ["clamp with null bounds", () => zeros([2]).clamp(null, null), /^clamp: at least one of min and max must be given$/],
 ];

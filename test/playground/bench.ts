@@ -14,7 +14,12 @@ const CASES = [
   { name: "2 clouds, 2-8-8-1 (sigmoid), batch 10", hash: "data=clouds&points=500&features=x1,x2&layers=8,8&act=tanh&opt=adam&batch=10" },
   { name: "3 clouds, 2-8-8-3 (softmax), batch 10", hash: "data=kclouds&classes=3&points=500&features=x1,x2&layers=8,8&act=tanh&opt=adam&batch=10" },
   { name: "spiral, 2-8-8-1 (sigmoid), batch 32", hash: "data=spiral&points=500&features=x1,x2&layers=8,8&act=tanh&opt=adam&batch=32" },
+  // issue 12: drawing must not slow training as the network grows (targets for the largest: ≥ 30 fps, ≥ 1,000 steps/s on WASM)
+  { name: "spiral, 2-16-16-1 (sigmoid), batch 32", hash: "data=spiral&points=500&features=x1,x2&layers=16,16&act=tanh&opt=adam&batch=32" },
+  { name: "spiral, largest: 6 hidden layers of 16, batch 32", hash: "data=spiral&points=500&features=x1,x2&layers=16,16,16,16,16,16&act=tanh&opt=adam&batch=32" },
 ];
+/** BENCH_FILTER="largest|2-8-8-1" runs only the cases whose name contains one of the |-separated parts. */
+const FILTER = (process.env.BENCH_FILTER ?? "").split("|");
 
 // counts animation frames and training steps in the page over SECONDS (a string: no bundler helpers)
 const MEASURE = `new Promise((resolve) => {
@@ -43,7 +48,7 @@ async function main(): Promise<void> {
   const { context, close } = await launchBrowser();
   const results: Record<string, unknown>[] = [];
   try {
-    for (const { name: problem, hash: setup } of CASES.flatMap((c) => ["wasm", "js"].map((backend) => ({ name: `${c.name}, ${backend}`, hash: `${c.hash}&backend=${backend}` })))) {
+    for (const { name: problem, hash: setup } of CASES.flatMap((c) => ["wasm", "js"].map((backend) => ({ name: `${c.name}, ${backend}`, hash: `${c.hash}&backend=${backend}` }))).filter((c) => FILTER.some((part) => c.name.includes(part)))) {
       const [name, hash] = [problem, setup];
       const page = await context.newPage();
       await page.goto(`${url}#${hash}`);

@@ -46,6 +46,7 @@ describe("playground in Chromium: lecture views, URL state, data, export", { ski
     assert.match((await page.textContent("#graph-error"))!, /the variable "w" has no value/);
 
     await page.selectOption("#graph-source", "network");
+    await page.waitForSelector('#graph g.node[data-label="W1"]');
     assert.ok((await page.locator('#graph g.node[data-label="W1"]').count()) === 1);
     assert.match(page.url(), /graph=network/);
     // the graph's gradient for the last bias is the network's own: dLoss/db = σ(z) − y for BCE

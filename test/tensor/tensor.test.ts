@@ -75,8 +75,9 @@ test("argmax returns the first maximum; max shares its gradient among ties", () 
   assertClose(x.grad!, [0.5, 0, 0.5]);
 });
 
-test("toString shows values, shape and dtype", () => {
-  assert.equal(tensor([1, 2], { requiresGrad: true }).toString(), "tensor([1,2], shape=[2], dtype=float32, requiresGrad)");
+test("toString prints like PyTorch: values, then a dtype other than float32, then requiresGrad", () => {
+  assert.equal(tensor([1, 2], { requiresGrad: true }).toString(), "tensor([1., 2.], requiresGrad=true)");
+  assert.equal(tensor([0.5, 2], { dtype: "float64" }).toString(), "tensor([0.5000, 2.0000], dtype=float64)");
 });
 
 test("reductions return fresh tensors, even of a 0-d input", () => {

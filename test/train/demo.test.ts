@@ -15,4 +15,7 @@ test("npm run demo (scripts/demo.ts) trains the three lecture models and the spi
   assert.equal(accuracies.length, 4, run.stdout);
   for (const value of accuracies) assert.ok(value >= 0.95, `accuracy ${value}`);
   assert.match(run.stdout, /== 3\. A one-hidden-layer MLP on two moons/);
+  // each plot's legend lists its own classes: no "+ = class 2" under a two-class plot
+  const legends = [...run.stdout.matchAll(/points: (.*);/g)].map((match) => match[1]);
+  assert.deepEqual(legends, ["o = class 0, x = class 1", "o = class 0, x = class 1, + = class 2", "o = class 0, x = class 1", "o = class 0, x = class 1, + = class 2"]);
 });

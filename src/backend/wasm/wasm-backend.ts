@@ -6,7 +6,8 @@ import { copyStridedKernel } from "../js-elementwise.js";
 import { instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
-import { collapseAxes, isDense, twoLoops } from "./wasm-strided.js";
+import { collapseAxes, twoLoops } from "./wasm-strided.js";
+import { contiguousStrides, isContiguous } from "../strides.js";
 import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
 
 // Opcodes from the table of ops, as scripts/build-wasm.mjs numbers them for assembly/opcodes.ts.
@@ -111,8 +112,12 @@ export class WasmBackend implements Backend {
   fromValues(values: ArrayLike<number>, dtype: DType): DataRef {
     return this.js.fromValues(values, dtype);
   }
+  readonly readsSynchronously = true;
   read(ref: DataRef): FloatArray {
     return this.js.read(ref);
+  }
+  readAsync(ref: DataRef): Promise<FloatArray> {
+    return this.js.readAsync(ref);
   }
   free(): void {
     // typed arrays are reclaimed by the garbage collector
@@ -307,19 +312,9 @@ export class WasmBackend implements Backend {
   }
   /** `view` unchanged if it is dense or one repeated value, else a dense copy. */
   private dense(view: StridedRef, shape: readonly number[]): StridedRef {
-    if (isDense(shape, view.strides) || view.strides.every((s) => s === 0)) return view;
+    if (isContiguous(shape, view.strides) || view.strides.every((s) => s === 0)) return view;
     const copy = this.js.allocate(shape.reduce((p, d) => p * d, 1), view.ref.dtype);
     copyStridedKernel(arrayOf(view.ref), view.offset, view.strides, shape, arrayOf(copy));
     return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
   }
-}
-
-function contiguousStrides(shape: readonly number[]): number[] {
-  const strides = shape.map(() => 0); // packed, not holey: see tensor/shape.ts
-  let step = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = step;
-    step *= shape[d]!;
-  }
-  return strides;
 }

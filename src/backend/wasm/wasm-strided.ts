@@ -70,13 +70,3 @@ export function twoLoops(shape: readonly number[], sa: readonly number[], sb: re
   }
   return { n0, n1, sa0, sa1, sb0, sb1 };
 }
-
-/** Whether a view's strides read `shape` in row-major order with no gaps. */
-export function isDense(shape: readonly number[], strides: readonly number[]): boolean {
-  let expected = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d] !== 1 && strides[d] !== expected) return false;
-    expected *= shape[d]!;
-  }
-  return true;
-}

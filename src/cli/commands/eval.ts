@@ -1,11 +1,12 @@
 /** `nabla eval`: loss, accuracy, per-class precision/recall and the confusion matrix of a saved model. */
+import { resolve } from "node:path";
 import { Command } from "commander";
 import { noGrad } from "../../index.js";
 import { classificationReport, type ClassificationReport } from "../classification-report.js";
 import { BUILT_IN, loadData, type DataRequest, type LoadedData } from "../data-source.js";
 import { predictClasses } from "../objective.js";
 import { integerAtLeast } from "../option-parsers.js";
-import { loadSavedModel, type SavedModel } from "../saved-model.js";
+import { loadSavedModel, refuseColumns, type SavedModel } from "../saved-model.js";
 import { textTable } from "../text-table.js";
 import { fail } from "../user-error.js";
 import { dataOptions, type DataFlags } from "./data-flags.js";
@@ -46,6 +47,7 @@ function evaluationData(saved: SavedModel, flags: EvalFlags): LoadedData {
   if (builtIn && classes !== undefined) request.classes = classes;
   const label = flags.label ?? saved.config.labelColumn;
   if (label !== undefined) request.label = label;
+  request.classNames = saved.classNames;
   return loadData(request);
 }
 
@@ -56,7 +58,7 @@ function checkCompatible(saved: SavedModel, dataset: LoadedData): void {
   // CSV columns are matched by name; built-in data has no names worth matching.
   const fromCsv = dataset.labelColumn !== undefined;
   if (fromCsv && expected !== undefined && dataset.featureNames !== undefined && expected.join() !== dataset.featureNames.join()) {
-    fail(`the data's columns are ${dataset.featureNames.join(", ")} but the model was trained on ${expected.join(", ")}`);
+    refuseColumns(dataset.featureNames, expected);
   }
   if (dataset.classNames.length > saved.classNames.length) fail(`the data has ${dataset.classNames.length} classes but the model predicts ${saved.classNames.length}`);
 }
@@ -75,13 +77,21 @@ export function evaluateSaved(saved: SavedModel, dataset: LoadedData): EvalResul
   });
 }
 
-function report(saved: SavedModel, dataset: LoadedData, result: EvalResult): string {
+/** Whether eval reads the very file the model was trained on (by path: nothing is opened to compare). */
+function rescoresTrainingFile(saved: SavedModel, flags: EvalFlags): boolean {
+  const recorded = saved.config.training?.data;
+  if (typeof recorded !== "string" || (BUILT_IN as readonly string[]).includes(recorded)) return false;
+  return resolve(flags.data ?? recorded) === resolve(recorded);
+}
+
+function report(saved: SavedModel, dataset: LoadedData, result: EvalResult, trainingFile: boolean): string {
   const f = (v: number | null) => (v === null ? "—" : v.toFixed(4));
   const perClass = [["class", "precision", "recall", "support"], ...result.classes.map((c) => [c.name, f(c.precision), f(c.recall), String(c.support)])];
   const confusion = [["true \\ predicted", ...saved.classNames], ...result.confusion.map((row, t) => [saved.classNames[t]!, ...row.map(String)])];
   return [
     `model: ${saved.dir} (${saved.summary})`,
     `data:  ${dataset.description}`,
+    ...(trainingFile ? ["note:  the file the model was trained on (its training and validation rows): not a held-out score; pass --data <held-out rows>.csv for one"] : []),
     "",
     `loss ${result.loss.toFixed(4)} · accuracy ${result.accuracy.toFixed(4)} (${result.correct}/${result.total})`,
     "",
@@ -97,8 +107,9 @@ async function run(flags: EvalFlags): Promise<void> {
   const saved = await loadSavedModel(flags.model);
   const dataset = evaluationData(saved, flags);
   const result = evaluateSaved(saved, dataset);
-  if (flags.json) process.stdout.write(JSON.stringify({ model: flags.model, data: dataset.record, ...result }, null, 2) + "\n");
-  else process.stdout.write(report(saved, dataset, result));
+  const trainingFile = rescoresTrainingFile(saved, flags);
+  if (flags.json) process.stdout.write(JSON.stringify({ model: flags.model, data: dataset.record, trainingData: trainingFile, ...result }, null, 2) + "\n");
+  else process.stdout.write(report(saved, dataset, result, trainingFile));
 }
 
 export function evalCommand(): Command {

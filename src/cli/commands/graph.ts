@@ -4,7 +4,7 @@ import { basename, join, resolve } from "node:path";
 import { Command } from "commander";
 import { Generator, io, randn, tensor, viz, type NestedArray, type Tensor } from "../../index.js";
 import { integerAtLeast } from "../option-parsers.js";
-import { defaultRunDir, writePicture } from "../run-files.js";
+import { defaultRunDir, svgWidthPx, writePicture } from "../run-files.js";
 import { fail } from "../user-error.js";
 
 const EXAMPLES = `
@@ -16,6 +16,7 @@ Examples:
   $ nabla graph "(x + y) * z" --x -2 --y 5 --z -4       # the lecture: q = 3, f = -12; df/dx = -4, df/dy = -4, df/dz = 3
   $ nabla graph "q = x + y; f = q * z" --x -2 --y 5 --z -4
   $ nabla graph "sum(relu(W @ x + b))" --shape W=3,2 --x "[1,-1]" --b "[0.1,0.2,0.3]"
+  $ nabla graph "f = sum(softmax(W @ x))" --shape W=3,2 --x "[1,-1]" --expand   # softmax's primitives
   $ nabla graph "sigmoid(w0 * x0 + w1 * x1 + w2)" --w0 2 --x0 -1 --w1 -3 --x1 -2 --w2 -3 --json
   $ nabla graph --model runs/<run>                       # a trained network's layers`;
 
@@ -23,11 +24,15 @@ interface GraphFlags {
   model?: string;
   out?: string;
   json?: boolean;
+  expand?: boolean;
   seed: number;
   shape: string[];
 }
 
-const KNOWN = new Set(["model", "out", "json", "seed", "shape", "help"]);
+// Wider than this (points, about an A4 page's text width at 1.5×) and the graph is drawn top to bottom.
+const PAGE_WIDTH_PT = 800;
+
+const KNOWN = new Set(["model", "out", "json", "expand", "seed", "shape", "help"]);
 
 /** Splits the raw arguments (after commander) into the expression, known flags and variables. */
 function splitArguments(raw: readonly string[], flags: GraphFlags): { expression?: string; variables: Map<string, string> } {
@@ -41,8 +46,8 @@ function splitArguments(raw: readonly string[], flags: GraphFlags): { expression
       continue;
     }
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (name === "json") {
-      flags.json = true;
+    if (name === "json" || name === "expand") {
+      flags[name] = true;
       continue;
     }
     const value = inline ?? raw[++i];
@@ -126,12 +131,18 @@ async function drawExpression(expression: string, variables: Map<string, string>
   checkVariables(parsed, given);
   const evaluation = asUserError(() => viz.evaluateExpression(parsed, given));
   const { output } = evaluation;
-  // retainGraph: viz.graph re-applies each op's rule to show the gradient on every edge.
-  output.tensor.backward(output.tensor.size === 1 ? undefined : output.tensor.mul(0).add(1), { retainGraph: true });
-  const names = new Map<Tensor, string>([...evaluation.variables, ...evaluation.intermediates].map((v) => [v.tensor, v.name]));
-  const dot = viz.graph(output.tensor, { names });
+  // retainGraph: the expanded graph re-applies each primitive's rule to show the gradient on every edge.
+  output.tensor.backward(output.tensor.size === 1 ? undefined : output.tensor.mul(0).add(1), { retainGraph: flags.expand === true });
+  let dot = viz.expressionGraph(evaluation, { expand: flags.expand === true });
+  let svg = await viz.renderDot(dot);
+  // a long chain drawn left to right outgrows a page: top to bottom fits it better
+  if (svgWidthPx(svg) > PAGE_WIDTH_PT * 4 / 3) {
+    const tall = viz.expressionGraph(evaluation, { expand: flags.expand === true, rankdir: "TB" });
+    const tallSvg = await viz.renderDot(tall);
+    if (svgWidthPx(tallSvg) < svgWidthPx(svg)) [dot, svg] = [tall, tallSvg];
+  }
   const out = flags.out ?? defaultRunDir("graph-");
-  const files = await writePicture(out, "graph", await viz.renderDot(dot));
+  const files = await writePicture(out, "graph", svg);
   writeFileSync(join(out, "graph.dot"), dot);
   files.push(join(out, "graph.dot"));
   if (flags.json) {
@@ -158,18 +169,20 @@ export function graphCommand(): Command {
     .usage('"<expression>" [--name value ...] [options] | --model <dir>')
     .option("--model <dir>", "draw this model directory's network instead of an expression")
     .option("--shape <name=dims>", "a variable of random values with this shape, e.g. W=2,3 (repeatable)", (value: string, previous: string[]) => [...previous, value], [] as string[])
-    .option("--seed <n>", "seed for --shape values", "0")
+    .option("--seed <n>", "seed for --shape values", integerAtLeast("--seed", 0), 0)
     .option("--out <dir>", "where to write graph.dot/.svg/.png (default runs/graph-<date>_<time>; with --model, the model directory)")
     .option("--json", "print values and gradients as JSON")
+    .option("--expand", "draw the library's primitive ops (how softmax is built from exp, sum, …) instead of one node per operation of the expression")
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText("after", EXAMPLES)
     .action(async function (this: Command) {
-      const parsed = this.opts<{ model?: string; shape: string[]; seed: string; out?: string; json?: boolean }>();
-      const flags: GraphFlags = { seed: integerAtLeast("--seed", 0)(parsed.seed), shape: [...parsed.shape] };
+      const parsed = this.opts<{ model?: string; shape: string[]; seed: number; out?: string; json?: boolean; expand?: boolean }>();
+      const flags: GraphFlags = { seed: parsed.seed, shape: [...parsed.shape] };
       if (parsed.model !== undefined) flags.model = parsed.model;
       if (parsed.out !== undefined) flags.out = parsed.out;
       if (parsed.json) flags.json = true;
+      if (parsed.expand) flags.expand = true;
       const { expression, variables } = splitArguments(this.args, flags);
       if (flags.model !== undefined) {
         if (expression !== undefined || variables.size > 0) fail("give either an expression or --model, not both");

@@ -4,7 +4,7 @@ import { Command, Option } from "commander";
 import { data, noGrad, tensor, type Tensor } from "../../index.js";
 import { checkHeader } from "../data-source.js";
 import { predictClasses } from "../objective.js";
-import { loadSavedModel, type SavedModel } from "../saved-model.js";
+import { loadSavedModel, refuseColumns, type SavedModel } from "../saved-model.js";
 import { fail } from "../user-error.js";
 
 const EXAMPLES = `
@@ -23,11 +23,16 @@ interface PredictFlags {
   json?: boolean;
 }
 
-/** The model's features from the CSV: by name when the model knows them, else every column. */
+/**
+ * The model's features from the CSV: by name when the model knows them, else every column. A
+ * model trained on a CSV refuses other column names, as eval does; built-in data's x1, x2 are
+ * no names worth matching, so there the columns count by position.
+ */
 function featureColumns(saved: SavedModel, columns: string[], source: string): number[] {
   const names = saved.config.featureNames;
   if (names !== undefined && names.every((name) => columns.includes(name))) return names.map((name) => columns.indexOf(name));
   const label = saved.config.labelColumn;
+  if (names !== undefined && label !== undefined) refuseColumns(columns.filter((column) => column !== label), names);
   const candidates = columns.map((_, i) => i).filter((i) => columns[i] !== label);
   if (candidates.length === saved.features) return candidates;
   const expected = names === undefined ? `${saved.features} feature columns` : `${saved.features} features (${names.join(", ")})`;

@@ -91,7 +91,22 @@ async function run(flags: TrainFlags): Promise<void> {
   }
   process.stdout.write(`\n${summary(result, flags)}\n\nmodel saved to ${out}/ (config.json, model.safetensors, metrics.json)\n`);
   process.stdout.write(`pictures: ${written.curves}${written.boundary === null ? "" : `, ${written.boundary}`} (SVG beside each)\n`);
-  process.stdout.write(`next: nabla eval --model ${out} · nabla predict --model ${out} --input points.csv · nabla graph --model ${out}\n`);
+  process.stdout.write(`${nextHint(out, dataset)}\n`);
+}
+
+/** What to run next, on the kind of data the model was trained on. */
+export function nextHint(out: string, dataset: LoadedData): string {
+  const source = String(dataset.record.data);
+  const graph = `nabla graph --model ${out}`;
+  if (dataset.labelColumn !== undefined) {
+    // a CSV: predict reads the same columns; eval wants rows the model has not seen
+    return `next: nabla eval --model ${out} --data <held-out rows>.csv · nabla predict --model ${out} --input ${source} · ${graph}`;
+  }
+  if (dataset.featureNames === undefined) {
+    // IDX images: eval takes the directory (its t10k test files); predict reads CSV rows only
+    return `next: nabla eval --model ${out} --data ${source} · ${graph}`;
+  }
+  return `next: nabla eval --model ${out} · nabla predict --model ${out} --input points.csv (columns ${dataset.featureNames.join(",")}) · ${graph}`;
 }
 
 export function trainCommand(): Command {

@@ -1,9 +1,7 @@
-/**
- * @internal What an ONNX import knows while it walks the graph: the constants (initializers and
- * Constant nodes), the one value the chain of layers has reached and its shape, and the layers
- * built so far. `NodeReader` gives an op importer checked access to one node's inputs and
- * attributes, with errors that name the node.
- */
+// What an ONNX import knows while it walks the graph: the constants (initializers and Constant
+// nodes), the one value the chain of layers has reached and its shape, and the layers built so far.
+// `NodeReader` gives an op importer checked access to one node's inputs and attributes, with errors
+// that name the node.
 import type { TensorModule } from "../../nn/sequential.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { AttributeType, toSafeInteger, type AttributeProto, type NodeProto } from "./onnx-proto.js";

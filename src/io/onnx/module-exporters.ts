@@ -1,9 +1,7 @@
-/**
- * @internal How each nn module is written as ONNX: one entry per module class. A new layer
- * becomes exportable by adding its entry here (and its op to `op-importers.ts` to read it back).
- * Entries check that their input fits (an `inputShape` that does not fit the model is an error
- * naming the module), and return the value they produce with its shape.
- */
+// How each nn module is written as ONNX: one entry per module class. A new layer becomes exportable
+// by adding its entry here (and its op to `op-importers.ts` to read it back). Entries check that
+// their input fits (an `inputShape` that does not fit the model is an error naming the module), and
+// return the value they produce with its shape.
 import { Dropout } from "../../nn/dropout.js";
 import { Flatten } from "../../nn/flatten.js";
 import { Identity } from "../../nn/identity.js";

@@ -1,8 +1,6 @@
-/**
- * @internal The graph an export writes: nodes, initializers and unique names, plus the symbolic
- * shapes the module exporters pass along (a dim is a number, or a name such as "batch" when the
- * export leaves it dynamic).
- */
+// The graph an export writes: nodes, initializers and unique names, plus the symbolic shapes the
+// module exporters pass along (a dim is a number, or a name such as "batch" when the export leaves
+// it dynamic).
 import type { Module } from "../../nn/module.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { AttributeType, type AttributeProto, type NodeProto, type TensorProto } from "./onnx-proto.js";

@@ -1,8 +1,6 @@
-/**
- * @internal ONNX's protobuf messages, encoded and decoded by protobufjs from ONNX's published
- * schema (onnx.proto, as the JSON descriptor in `onnx-schema.ts`), with the plain TypeScript
- * shapes of the part of the schema nabla reads and writes.
- */
+// ONNX's protobuf messages, encoded and decoded by protobufjs from ONNX's published schema
+// (onnx.proto, as the JSON descriptor in `onnx-schema.ts`), with the plain TypeScript shapes of the
+// part of the schema nabla reads and writes.
 import protobuf from "protobufjs/light.js";
 import { ONNX_SCHEMA } from "./onnx-schema.js";
 

@@ -1,7 +1,5 @@
-/**
- * @internal TensorProto ↔ values: nabla's tensors become little-endian `raw_data`; constants
- * read from a file are checked (element type, dims, data length) before anything is allocated.
- */
+// TensorProto ↔ values: nabla's tensors become little-endian `raw_data`; constants read from a file
+// are checked (element type, dims, data length) before anything is allocated.
 import { tensor } from "../../tensor/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { DataType, toSafeInteger, type TensorProto } from "./onnx-proto.js";

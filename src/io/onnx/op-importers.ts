@@ -1,8 +1,6 @@
-/**
- * @internal How each ONNX op becomes a nabla layer: one entry per op. The graphs are the ones
- * nabla exports and the ones PyTorch's exporter writes for Sequential models (Gemm, or MatMul
- * and Add, for a Linear; Constant and Transpose nodes folded into the weights).
- */
+// How each ONNX op becomes a nabla layer: one entry per op. The graphs are the ones nabla exports
+// and the ones PyTorch's exporter writes for Sequential models (Gemm, or MatMul and Add, for a
+// Linear; Constant and Transpose nodes folded into the weights).
 import { Dropout } from "../../nn/dropout.js";
 import { Flatten } from "../../nn/flatten.js";
 import { Identity } from "../../nn/identity.js";

@@ -35,17 +35,20 @@ export function nllLoss(input: Tensor, target: ClassTarget | number, options: Lo
   return reduce("nllLoss", picked.neg(), options.reduction);
 }
 
-/** −Σ_c p_c·logSoftmax(x)_c per sample, for class probabilities `target` of the input's shape. */
+/**
+ * −Σ_c p_c·logSoftmax(x)_c per sample, for class probabilities `target` of the input's shape.
+ * The target keeps its graph, as in PyTorch: dL/dp_c = −logSoftmax(x)_c (scaled by the reduction).
+ */
 function softTargetLosses(input: Tensor, target: Tensor): Tensor {
   const classAxis = input.ndim - 1;
-  return input.logSoftmax(classAxis).mul(target.detach().to(input.dtype)).sum(classAxis).neg();
+  return input.logSoftmax(classAxis).mul(target.to(input.dtype)).sum(classAxis).neg();
 }
 
 /**
  * Cross-entropy of logits `input` [N, C] (or [C]) against class indices: the negative
  * log-likelihood of logSoftmax(input), which stays finite for any logits, unlike log(softmax).
  * A float `target` of the input's own shape is read as class probabilities (soft labels), as
- * in PyTorch.
+ * in PyTorch, and gets a gradient too if it requires one (−logSoftmax(input), reduced).
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 import { tensor } from "../../tensor/creation.js";
 import { formatShape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
-import { onBackend } from "../../ops/operand.js";
+import { checkValuesOnHost, onBackend } from "../../ops/operand.js";
 
 /** Class indices: an int32 tensor (or a float tensor of integral values), or plain numbers, one per sample. */
 export type ClassTarget = Tensor | readonly number[];
@@ -16,22 +16,28 @@ export function classIndices(op: string, target: ClassTarget, batch: number, cla
   if (indices.ndim !== 1 || indices.shape[0] !== batch) {
     throw new Error(`${op}: expected target of shape [${batch}] (one class index per sample of the input), got ${formatShape(indices.shape)}`);
   }
-  const values = indices.toTypedArray();
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isInteger(v)) throw new Error(`${op}: target ${v} at position ${i} is not an integer class index`);
-    if (v < 0 || v >= classes) throw new Error(`${op}: target ${v} at position ${i} is out of bounds: class indices must be in [0, ${classes})`);
-  }
+  // on the host where the values are at hand; a device backend checks on the device (backend.ts)
+  checkValuesOnHost(target, (values) => {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!Number.isInteger(v)) throw new Error(`${op}: target ${v} at position ${i} is not an integer class index`);
+      if (v < 0 || v >= classes) throw new Error(`${op}: target ${v} at position ${i} is out of bounds: class indices must be in [0, ${classes})`);
+    }
+  });
   return onBackend(indices, like.backend).to("int32");
 }
 
-/** @internal Checks that every value of a binary target lies in [0, 1] (NaN included as bad). */
+/**
+ * @internal Checks that every value of a binary target lies in [0, 1] (NaN included as bad), on
+ * a backend that reads synchronously; a device backend checks on the device (backend.ts).
+ */
 export function checkProbabilities(op: string, what: string, values: Tensor): void {
-  const data = values.toTypedArray();
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (!(v >= 0 && v <= 1)) throw new Error(`${op}: all elements of ${what} should be between 0 and 1, got ${v} at position ${i}`);
-  }
+  checkValuesOnHost(values, (data) => {
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      if (!(v >= 0 && v <= 1)) throw new Error(`${op}: all elements of ${what} should be between 0 and 1, got ${v} at position ${i}`);
+    }
+  });
 }
 
 /** @internal Requires `target` to have exactly `input`'s shape (no silent broadcasting). */

@@ -1,0 +1,36 @@
+/**
+ * Row-major stride arithmetic, shared by the tensor layer and every backend (the lowest layer
+ * holds it so that imports keep flowing one way: backend ← tensor).
+ */
+
+// Stride arrays are built with push, never `new Array(n)`: V8 gives those a holey element kind,
+// and functions that see both kinds deoptimize ("wrong map") and wait to be compiled again,
+// which stretches a training loop's warm-up.
+
+/** The strides of a dense row-major layout of `shape` (the last axis has stride 1). */
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const strides: number[] = [];
+  for (let d = 0; d < shape.length; d++) strides.push(0);
+  let stride = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    strides[d] = stride;
+    stride *= shape[d]!;
+  }
+  return strides;
+}
+
+/**
+ * Whether `strides` read `shape` in row-major order with no gaps, i.e. equal
+ * {@link contiguousStrides} on every axis longer than 1 (an axis of extent 1 is never stepped
+ * through, so its stride does not matter). Checked innermost first without building the array:
+ * it runs for every op input.
+ */
+export function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const extent = shape[d]!;
+    if (extent !== 1 && strides[d] !== expected) return false;
+    expected *= extent;
+  }
+  return true;
+}
