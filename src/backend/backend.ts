@@ -89,6 +89,31 @@ export interface MatmulSpec {
   readonly batchStrideB: number;
 }
 
+/**
+ * Geometry of a 2-D sliding window over a contiguous [batch, channels, height, width] input:
+ * output position (oh, ow) with kernel tap (i, j) reads input row oh·strideH − padH + i·dilationH
+ * and column ow·strideW − padW + j·dilationW (outside the input: padding).
+ */
+export interface WindowSpec {
+  readonly batch: number;
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly kernelH: number;
+  readonly kernelW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly padH: number;
+  readonly padW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly outH: number;
+  readonly outW: number;
+}
+
+/** Running (inclusive or exclusive) sums and products along an axis: cumsum, prod and prod's backward. */
+export type ScanOp = "sum" | "prod";
+
 export interface Backend {
   readonly name: string;
 
@@ -121,6 +146,15 @@ export interface Backend {
   cast(x: DataRef, out: DataRef): void;
   /** Gathers a strided view of `shape` into contiguous `out`: expand, permute and copies. */
   copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void;
+  /**
+   * Writes a strided view of `shape` into a strided region of `out` (strides may be negative;
+   * `out`'s view must not repeat an element): cat and pad place their parts with it, a slice's
+   * gradient lands in its region, and in-place ops write through views. `x` must not overlap
+   * the written region unless it reads each element at the place it writes it.
+   */
+  copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void;
+  /** out[shape] = cond ≠ 0 ? a : b, read through strides over `shape`; a number is a scalar operand. */
+  where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void;
 
   /**
    * out = op(x). `alpha` and `beta` are the parameters of the ops that take some (op-table.ts
@@ -147,12 +181,50 @@ export interface Backend {
   reduce(op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void;
   /** Index of the first maximum along the middle axis of [outer, axisSize, inner]. */
   argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void;
+  /**
+   * Maximum or minimum along the middle axis of [outer, axisSize, inner] (axisSize ≥ 1) into
+   * `values`, and into `indices` the index of its first occurrence, as PyTorch's CPU kernels;
+   * a NaN wins (PyTorch propagates it), the first NaN's index is returned.
+   */
+  reduceWithIndex(op: "max" | "min", x: DataRef, outer: number, axisSize: number, inner: number, values: DataRef, indices: DataRef): void;
+  /**
+   * Running sums or products along the middle axis of [outer, axisSize, inner], accumulated in
+   * doubles; `reverse` runs from the end, `exclusive` leaves each element out of its own value.
+   */
+  scan(op: ScanOp, x: DataRef, outer: number, axisSize: number, inner: number, reverse: boolean, exclusive: boolean, out: DataRef): void;
+  /** Σ(x − mean)² / (axisSize − correction) along the middle axis, two passes over each slice in doubles. */
+  variance(x: DataRef, outer: number, axisSize: number, inner: number, correction: number, out: DataRef): void;
+  /** log Σ exp(x) along the middle axis, shifted by the slice's maximum so it neither overflows nor underflows. */
+  logsumexp(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void;
+  /**
+   * The first `k` of a stable sort along the middle axis of [outer, axisSize, inner] into
+   * `values` and `indices` ([outer, k, inner]); NaN sorts above +∞, as in PyTorch.
+   */
+  sort(x: DataRef, outer: number, axisSize: number, inner: number, k: number, descending: boolean, values: DataRef, indices: DataRef): void;
   matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void;
   /**
    * out[outer, j, inner] = x[outer, index[outer, j, inner], inner] for j < indexAxis; index
    * values are already validated integers in [0, axisSize).
    */
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void;
+  /**
+   * out[outer, index[outer, j, inner], inner] = src[outer, j, inner] for j < indexAxis, in
+   * order (a repeated index keeps the last value); the rest of `out` is left as it is.
+   */
+  scatter(src: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void;
   /** Reverse of gather: out (zeroed by the caller) [outer, axisSize, inner] += dy at index. */
   scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void;
+  /**
+   * Unfolds windows into columns: out [channels·kernelH·kernelW, batch·outH·outW] (row
+   * (c, i, j), column (b, oh, ow)) holds the input value each tap sees, 0 in the padding. A
+   * convolution is then one matrix product with the weight [out, channels·kernelH·kernelW].
+   */
+  im2col(x: DataRef, spec: WindowSpec, out: DataRef): void;
+  /** The adjoint of im2col: out [batch, channels, height, width] = Σ of the columns at each input place. */
+  col2im(cols: DataRef, spec: WindowSpec, out: DataRef): void;
+  /**
+   * Max pooling in one pass: out [batch, channels, outH, outW] the window maxima (padding never
+   * wins; NaN does), indices (int32, same shape) the flat position h·width + w of each in its plane.
+   */
+  maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void;
 }

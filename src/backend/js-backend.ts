@@ -1,9 +1,15 @@
-import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, StridedRef, UnaryOp } from "./backend.js";
+import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
 import { JsBuffer, arrayOf, newArray, type FloatArray } from "./js-buffer.js";
+import { reduceWithIndexKernel } from "./js-reduce-with-index.js";
+import { scanKernel } from "./js-scan.js";
+import { sortKernel } from "./js-sort.js";
+import { logsumexpKernel, varianceKernel } from "./js-statistics.js";
 import { axpbyKernel, binaryKernel, clampKernel, copyStridedKernel, unaryKernel } from "./js-elementwise.js";
 import { matmulKernel } from "./js-matmul.js";
-import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel } from "./js-reduce.js";
+import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel, scatterKernel } from "./js-reduce.js";
+import { copyIntoKernel, whereKernel } from "./js-movement.js";
 import { isContiguous } from "./strides.js";
+import { col2imKernel, im2colKernel, maxPool2dKernel } from "./js-window.js";
 import type { DType } from "../tensor/dtype.js";
 
 function isScalar(view: StridedRef): boolean {
@@ -56,6 +62,15 @@ export class JsBackend implements Backend {
   copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void {
     copyStridedKernel(arrayOf(x.ref), x.offset, x.strides, shape, arrayOf(out));
   }
+  copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void {
+    copyIntoKernel(arrayOf(x.ref), x.offset, x.strides, shape, arrayOf(out.ref), out.offset, out.strides);
+  }
+  where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void {
+    // a number becomes one value read through zero strides (a plain typed array, no backend buffer)
+    const strided = (v: StridedRef | number) =>
+      typeof v === "number" ? { data: Float64Array.of(v), offset: 0, strides: shape.map(() => 0) } : { data: arrayOf(v.ref), offset: v.offset, strides: v.strides };
+    whereKernel(strided(cond), strided(a), strided(b), shape, arrayOf(out));
+  }
   unary(op: UnaryOp, x: DataRef, out: DataRef, alpha = 0, beta = 0): void {
     unaryKernel(op, arrayOf(x), arrayOf(out), alpha, beta);
   }
@@ -86,14 +101,41 @@ export class JsBackend implements Backend {
   argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
     argmaxKernel(arrayOf(x), outer, axisSize, inner, arrayOf(out));
   }
+  reduceWithIndex(op: "max" | "min", x: DataRef, outer: number, axisSize: number, inner: number, values: DataRef, indices: DataRef): void {
+    reduceWithIndexKernel(op, arrayOf(x), outer, axisSize, inner, arrayOf(values), arrayOf(indices));
+  }
+  scan(op: ScanOp, x: DataRef, outer: number, axisSize: number, inner: number, reverse: boolean, exclusive: boolean, out: DataRef): void {
+    scanKernel(op, arrayOf(x), outer, axisSize, inner, reverse, exclusive, arrayOf(out));
+  }
+  variance(x: DataRef, outer: number, axisSize: number, inner: number, correction: number, out: DataRef): void {
+    varianceKernel(arrayOf(x), outer, axisSize, inner, correction, arrayOf(out));
+  }
+  logsumexp(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
+    logsumexpKernel(arrayOf(x), outer, axisSize, inner, arrayOf(out));
+  }
+  sort(x: DataRef, outer: number, axisSize: number, inner: number, k: number, descending: boolean, values: DataRef, indices: DataRef): void {
+    sortKernel(arrayOf(x), outer, axisSize, inner, k, descending, arrayOf(values), arrayOf(indices));
+  }
   matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
     matmulKernel(arrayOf(a), arrayOf(b), spec, arrayOf(out));
   }
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     gatherKernel(arrayOf(x), arrayOf(index), outer, axisSize, indexAxis, inner, arrayOf(out));
   }
+  scatter(src: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
+    scatterKernel(arrayOf(src), arrayOf(index), outer, axisSize, indexAxis, inner, arrayOf(out));
+  }
   scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     scatterAddKernel(arrayOf(dy), arrayOf(index), outer, axisSize, indexAxis, inner, arrayOf(out));
+  }
+  im2col(x: DataRef, spec: WindowSpec, out: DataRef): void {
+    im2colKernel(arrayOf(x), spec, arrayOf(out));
+  }
+  col2im(cols: DataRef, spec: WindowSpec, out: DataRef): void {
+    col2imKernel(arrayOf(cols), spec, arrayOf(out));
+  }
+  maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
+    maxPool2dKernel(arrayOf(x), spec, arrayOf(out), arrayOf(indices));
   }
 
   /** A binary operand as (array, offset, step 1 or 0); other broadcasts are materialised. */

@@ -68,6 +68,15 @@ export function gatherKernel(x: FloatArray, index: FloatArray, outer: number, ax
       }
 }
 
+export function scatterKernel(src: FloatArray, index: FloatArray, outer: number, axisSize: number, indexAxis: number, inner: number, out: FloatArray): void {
+  for (let o = 0; o < outer; o++)
+    for (let j = 0; j < indexAxis; j++)
+      for (let i = 0; i < inner; i++) {
+        const at = (o * indexAxis + j) * inner + i;
+        out[(o * axisSize + index[at]!) * inner + i] = src[at]!;
+      }
+}
+
 export function scatterAddKernel(dy: FloatArray, index: FloatArray, outer: number, axisSize: number, indexAxis: number, inner: number, out: FloatArray): void {
   for (let o = 0; o < outer; o++)
     for (let j = 0; j < indexAxis; j++)

@@ -21,3 +21,5 @@ export type { Standardized } from "./standardize.js";
 export { loadCsv } from "./load-csv.js";
 export type { CsvData, LoadCsvOptions } from "./load-csv.js";
 export { loadIdx, parseIdx } from "./load-idx.js";
+export { loadMnist, loadFashionMnist } from "./load-mnist.js";
+export type { ImageSplit, MnistData } from "./load-mnist.js";

@@ -1,6 +1,6 @@
 /** nabla.nn: modules, layers, losses and their functional forms, with PyTorch's semantics. */
 export { Module } from "./module.js";
-export type { LoadStateDictOptions, LoadStateDictResult } from "./module.js";
+export type { LoadStateDictOptions, LoadStateDictResult, RegisterBufferOptions } from "./module.js";
 export { Parameter } from "./parameter.js";
 export { Linear } from "./linear.js";
 export type { LinearOptions } from "./linear.js";
@@ -10,6 +10,14 @@ export { ReLU, Tanh, Sigmoid, Softmax, LogSoftmax } from "./activations.js";
 export { Dropout } from "./dropout.js";
 export { Flatten } from "./flatten.js";
 export { Identity } from "./identity.js";
+export { Conv1d, Conv2d, ConvTranspose2d } from "./conv.js";
+export type { Conv1dModuleOptions, Conv2dModuleOptions, ConvTranspose2dModuleOptions, PaddingMode } from "./conv.js";
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, MaxPool1d, AvgPool1d } from "./pooling.js";
+export type { MaxPool2dModuleOptions, AvgPool2dModuleOptions } from "./pooling.js";
+export { BatchNorm1d, BatchNorm2d } from "./batch-norm.js";
+export type { BatchNormModuleOptions } from "./batch-norm.js";
+export { LayerNorm, GroupNorm } from "./layer-norm.js";
+export type { LayerNormModuleOptions } from "./layer-norm.js";
 export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss } from "./loss.js";
 export * as functional from "./functional/index.js";
 export * as init from "./init.js";

@@ -9,6 +9,19 @@ export interface LoadStateDictOptions {
   strict?: boolean;
 }
 
+export interface RegisterBufferOptions {
+  /** Save and load it with the state dict (default true); a non-persistent buffer is only moved. */
+  persistent?: boolean;
+  /**
+   * Its name in `stateDict()` and `namedBuffers()` when it differs from the field name: the
+   * PyTorch spelling, such as "running_mean" for the field `runningMean` (default: the field name).
+   */
+  stateKey?: string;
+}
+
+/** A module's own buffers: field name → how it is saved. Kept off the instance so no field walk sees it. */
+const BUFFERS = new WeakMap<object, Map<string, { persistent: boolean; stateKey: string }>>();
+
 export interface LoadStateDictResult {
   missingKeys: string[];
   unexpectedKeys: string[];
@@ -107,6 +120,71 @@ export abstract class Module<Input extends unknown[] = [Tensor], Output = Tensor
     return this.namedParameters().map(([, parameter]) => parameter);
   }
 
+  /**
+   * Registers a buffer: a tensor of state that is not trained (batch norm's running
+   * statistics), stored in the field `name`. Buffers are saved and loaded by `stateDict()` /
+   * `loadStateDict()` (under `options.stateKey`, PyTorch's spelling, if given) and converted by
+   * `to()`, but `parameters()` never lists them. `tensor` may be null (no buffer yet).
+   *
+   * @example
+   * ```ts
+   * import { nn, zeros, type Tensor } from "nabla";
+   * class Counter extends nn.Module {
+   *   declare total: Tensor;
+   *   constructor() {
+   *     super();
+   *     this.registerBuffer("total", zeros([1]));
+   *   }
+   *   forward(x: Tensor): Tensor {
+   *     this.total.add_(x.sum());
+   *     return x;
+   *   }
+   * }
+   * const counter = new Counter();
+   * console.log(Object.keys(counter.stateDict()), counter.parameters().length); // ["total"] 0
+   * ```
+   */
+  registerBuffer(name: string, tensor: Tensor | null, options: RegisterBufferOptions = {}): void {
+    const owner = this.constructor.name;
+    if (name === "" || name.includes(".")) throw new Error(`registerBuffer: ${owner}: buffer name "${name}" must be non-empty and contain no "."`);
+    if (tensor !== null && !(tensor instanceof Tensor)) throw new Error(`registerBuffer: ${owner}.${name} must be a Tensor or null`);
+    const fields = this as unknown as Record<string, unknown>;
+    const current = fields[name];
+    const buffers = BUFFERS.get(this) ?? new Map<string, { persistent: boolean; stateKey: string }>();
+    if (!buffers.has(name) && (current instanceof Module || isParameter(current))) {
+      throw new Error(`registerBuffer: ${owner}.${name} already holds a ${current instanceof Module ? "submodule" : "parameter"}`);
+    }
+    if (tensor !== null && tensor.requiresGrad) throw new Error(`registerBuffer: ${owner}.${name}: a buffer is not trained; pass a tensor without requiresGrad`);
+    buffers.set(name, { persistent: options.persistent ?? true, stateKey: options.stateKey ?? name });
+    BUFFERS.set(this, buffers);
+    fields[name] = tensor;
+  }
+
+  /** This module's own buffers as [field, state key, tensor or null, persistent]. */
+  private ownBuffers(): [string, string, Tensor | null, boolean][] {
+    const fields = this as unknown as Record<string, unknown>;
+    return [...(BUFFERS.get(this) ?? [])].map(([field, { stateKey, persistent }]) => [field, stateKey, (fields[field] as Tensor | null) ?? null, persistent]);
+  }
+
+  /** Buffers (non-null) with dotted state-dict names ("1.running_mean" …), in module order, each once. */
+  namedBuffers(): [string, Tensor][] {
+    return this.namedBufferSlots().filter(([, , tensor]) => tensor !== null).map(([name, , tensor]) => [name, tensor!]);
+  }
+
+  /** Every buffer, in the order of {@link Module.namedBuffers}. */
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, tensor]) => tensor);
+  }
+
+  /** Every buffer slot: dotted state name, owning module and field, tensor (or null), persistent. */
+  private namedBufferSlots(): [string, { module: Module<unknown[], unknown>; field: string }, Tensor | null, boolean][] {
+    const out: [string, { module: Module<unknown[], unknown>; field: string }, Tensor | null, boolean][] = [];
+    for (const [path, module] of this.namedModules()) {
+      for (const [field, key, tensor, persistent] of module.ownBuffers()) out.push([path === "" ? key : `${path}.${key}`, { module, field }, tensor, persistent]);
+    }
+    return out;
+  }
+
   /** Sets training mode on this module and every descendant; returns this. */
   train(mode = true): this {
     for (const module of this.modules()) module.training = mode;
@@ -125,11 +203,33 @@ export abstract class Module<Input extends unknown[] = [Tensor], Output = Tensor
     }
   }
 
-  /** The parameters by dotted name, detached but sharing storage with the module. */
+  /**
+   * The parameters and persistent buffers by dotted name (PyTorch's keys and order: each
+   * module's parameters, then its buffers), detached but sharing storage with the module.
+   */
   stateDict(): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
-    for (const [name, parameter] of this.namedParameters()) out[name] = parameter.detach();
+    for (const [name, tensor] of this.stateEntries()) out[name] = tensor.detach();
     return out;
+  }
+
+  /** Parameters and persistent, non-null buffers, module by module. */
+  private stateEntries(): [string, Tensor][] {
+    const parameters = this.namedParameters();
+    const buffers = this.namedBufferSlots().filter(([, , tensor, persistent]) => persistent && tensor !== null);
+    if (buffers.length === 0) return parameters;
+    const owners = new Map(this.namedModules().map(([path], i) => [path, i]));
+    const moduleOf = (name: string): number => {
+      // the longest dotted prefix that names a module (parameter names have no dots of their own)
+      const cut = name.lastIndexOf(".");
+      return owners.get(cut < 0 ? "" : name.slice(0, cut)) ?? 0;
+    };
+    const entries = [
+      ...parameters.map(([name, t], i) => ({ name, t, order: [moduleOf(name), 0, i] })),
+      ...buffers.map(([name, , t], i) => ({ name, t: t!, order: [moduleOf(name), 1, i] })),
+    ];
+    entries.sort((a, b) => a.order[0]! - b.order[0]! || a.order[1]! - b.order[1]! || a.order[2]! - b.order[2]!);
+    return entries.map(({ name, t }) => [name, t]);
   }
 
   /**
@@ -138,7 +238,7 @@ export abstract class Module<Input extends unknown[] = [Tensor], Output = Tensor
    */
   loadStateDict(stateDict: Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = options.strict ?? true;
-    const own = new Map(this.namedParameters());
+    const own = new Map(this.stateEntries());
     const missingKeys = [...own.keys()].filter((key) => !(key in stateDict));
     const unexpectedKeys = Object.keys(stateDict).filter((key) => !own.has(key));
     const problems: string[] = [];
@@ -147,7 +247,7 @@ export abstract class Module<Input extends unknown[] = [Tensor], Output = Tensor
       if (value === undefined) continue;
       if (!(value instanceof Tensor)) problems.push(`value for ${key} is not a Tensor`);
       else if (!shapesEqual(value.shape, parameter.shape)) {
-        problems.push(`size mismatch for ${key}: copying a param with shape ${formatShape(value.shape)} from the state dict, the shape in the current model is ${formatShape(parameter.shape)}`);
+        problems.push(`size mismatch for ${key}: copying a ${isParameter(parameter) ? "param" : "buffer"} with shape ${formatShape(value.shape)} from the state dict, the shape in the current model is ${formatShape(parameter.shape)}`);
       }
     }
     if (strict) {
@@ -156,17 +256,23 @@ export abstract class Module<Input extends unknown[] = [Tensor], Output = Tensor
     }
     if (problems.length > 0) throw new Error(`loadStateDict: error(s) in loading the state dict for ${this.constructor.name}:\n  ${problems.join("\n  ")}`);
     noGrad(() => {
-      for (const [key, parameter] of own) if (stateDict[key] !== undefined) parameter.copy_(stateDict[key]!);
+      for (const [key, target] of own) if (stateDict[key] !== undefined) target.copy_(stateDict[key]!.to(target.dtype));
     });
     return { missingKeys, unexpectedKeys };
   }
 
-  /** Converts every parameter to `dtype` (replacing the tensors; build optimizers after). Returns this. */
+  /**
+   * Converts every parameter and floating-point buffer to `dtype` (replacing the tensors;
+   * build optimizers after). Integer buffers (a step count) keep their dtype, as in PyTorch. Returns this.
+   */
   to(dtype: DType): this {
     for (const module of this.modules()) {
       const fields = module as unknown as Record<string, unknown>;
       for (const [name, value] of Object.entries(module)) {
         if (isParameter(value) && value.dtype !== dtype) fields[name] = new Parameter(value.detach().to(dtype), value.requiresGrad);
+      }
+      for (const [field, , tensor] of module.ownBuffers()) {
+        if (tensor !== null && tensor.isFloatingPoint && tensor.dtype !== dtype) fields[field] = tensor.to(dtype);
       }
     }
     return this;

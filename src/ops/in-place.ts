@@ -8,6 +8,10 @@
  * be an input and the output at once. An operand that reads the target's buffer at other indices
  * (a transposed or broadcast view of the same storage) is copied first.
  *
+ * A target may be a view (a slice, a transpose, a selected row): the result is computed into a
+ * temporary and written back through the view's strides, so the change shows in the tensor it
+ * views, as in PyTorch. An expanded view (one element at several places) is refused.
+ *
  * No op here is recorded for autograd. A target that requires grad is refused while grad mode is
  * on. Every write bumps the target storage's version (PyTorch's version counter), so changing a
  * tensor that a recorded op saved for its backward (an input of `mul`, say) makes that
@@ -25,10 +29,20 @@ function checkTarget(op: string, target: Tensor): void {
   if (isGradEnabled() && target.requiresGrad) {
     throw new Error(`${op}: a tensor that requires grad cannot be modified in place while recording (the change would not be in the graph); wrap the update in noGrad()`);
   }
-  if (!target.isContiguous) {
-    throw new Error(`${op}: the target ${formatShape(target.shape)} is a non-contiguous view (expanded, permuted or transposed) and cannot be written in place`);
+  checkWritable(op, target);
+}
+
+/** Refuses a target that repeats an element (an expanded view): PyTorch's "more than one element" error. */
+function checkWritable(op: string, target: Tensor): void {
+  if (target.shape.some((size, d) => size > 1 && target.strides[d] === 0)) {
+    throw new Error(`${op}: the target ${formatShape(target.shape)} is an expanded view where more than one element refers to a single memory location; clone() it before writing in place`);
   }
   target.storage.written(op);
+}
+
+/** Writes the contiguous `result` through the target's (non-contiguous) view. */
+function writeBack(target: Tensor, result: Tensor): void {
+  target.backend.copyInto(result.stridedRef(), target.shape, target.stridedRef());
 }
 
 function checkScalar(op: string, name: string, value: number): void {
@@ -66,8 +80,9 @@ function readWhileWriting(op: string, target: Tensor, other: Operand): ReadOpera
   return copy.stridedRef();
 }
 
-/** target ← target op y, in the target's buffer. */
+/** target ← target op y, in the target's buffer (through a temporary when the target is a strided view). */
 function writeBinary(op: BinaryOp, target: Tensor, y: ReadOperand): void {
+  if (!target.isContiguous) return writeBack(target, temporary(op, target, target.stridedRef(), y));
   if (typeof y === "number") target.backend.binaryScalar(op, target.stridedRef(), y, false, target.shape, target.storage.ref);
   else target.backend.binary(op, target.stridedRef(), y, target.shape, target.storage.ref);
 }
@@ -87,9 +102,9 @@ function temporary(op: BinaryOp, target: Tensor, x: ReadOperand, y: ReadOperand)
   return out;
 }
 
-/** Whether `other` can go to the one-pass axpby kernel with the (already checked, dense) target. */
+/** Whether `other` can go to the one-pass axpby kernel with the target (both dense). */
 function denseLike(target: Tensor, other: Operand): other is Tensor {
-  return typeof other !== "number" && other.backend === target.backend && other.dtype === target.dtype && other.isContiguous && shapesEqual(other.shape, target.shape);
+  return typeof other !== "number" && target.isContiguous && other.backend === target.backend && other.dtype === target.dtype && other.isContiguous && shapesEqual(other.shape, target.shape);
 }
 
 function addOrSub(name: string, op: "add" | "sub", target: Tensor, other: Operand, alpha: number): void {
@@ -137,15 +152,15 @@ export function copyInPlace(target: Tensor, source: Tensor): void {
   if (isGradEnabled() && target.requiresGrad && target.isLeaf) {
     throw new Error("copy_: a leaf tensor that requires grad cannot be modified in place while recording; wrap the update in noGrad()");
   }
-  if (!target.isContiguous) throw new Error(`copy_: the target ${formatShape(target.shape)} is a broadcast view and cannot be written`);
-  target.storage.written("copy_");
+  checkWritable("copy_", target);
   let view: StridedRef;
   try {
     view = readWhileWriting("copy_", target, source.detach()) as StridedRef; // a tensor gives a view
   } catch {
     throw new Error(`copy_: cannot copy ${formatShape(source.shape)} into ${formatShape(target.shape)}`);
   }
-  target.backend.copyStrided(view, target.shape, target.storage.ref);
+  if (target.isContiguous) target.backend.copyStrided(view, target.shape, target.storage.ref);
+  else target.backend.copyInto(view, target.shape, target.stridedRef());
 }
 
 /**
@@ -269,14 +284,19 @@ export function addcdivInPlace(target: Tensor, a: Operand, b: Operand, value = 1
  */
 export function sqrtInPlace(target: Tensor): void {
   checkTarget("sqrt_", target);
-  // contiguous, so the storage holds exactly the target's elements
-  target.backend.unary("sqrt", target.storage.ref, target.storage.ref);
+  // contiguous: the storage holds exactly the target's elements
+  if (target.isContiguous) return target.backend.unary("sqrt", target.storage.ref, target.storage.ref);
+  const result = emptyLike(target);
+  target.backend.unary("sqrt", target.dataRef(), result.storage.ref);
+  writeBack(target, result);
 }
 
 function fill(op: string, target: Tensor, value: number): void {
   checkTarget(op, target);
   checkScalar(op, "value", value);
-  target.backend.fill(target.storage.ref, value);
+  if (target.isContiguous) return target.backend.fill(target.storage.ref, value);
+  const repeated = { ref: target.backend.fromValues([value], target.dtype), offset: 0, strides: target.shape.map(() => 0) };
+  target.backend.copyInto(repeated, target.shape, target.stridedRef());
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { broadcastShapes, formatShape, sizeOf } from "../tensor/shape.js";
 import { emptyLike, toOperand } from "./operand.js";
 import { promoteTypes } from "../tensor/dtype.js";
-import { expand, reshape } from "./movement.js";
+import { expand, reshape, transpose } from "./movement.js";
 
 /**
  * @internal Batched product of op(a)·op(b) on 2-D or 3-D tensors of equal rank, where op
@@ -32,6 +32,16 @@ export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor
 }
 
 /**
+ * A transposed view of a dense matrix (`w.t()`, now a view) as that matrix and the kernel's
+ * transpose flag, so the product reads it in place instead of copying it.
+ */
+function stored(t: Tensor): [Tensor, boolean] {
+  const [rows, cols] = t.shape as [number, number];
+  const transposed = !t.isContiguous && t.offset === 0 && t.storage.ref.size === t.size && t.strides[0] === 1 && t.strides[1] === rows && cols > 1;
+  return transposed ? [transpose(t, 0, 1), true] : [t, false];
+}
+
+/**
  * Matrix product with PyTorch's rules: 1-D·1-D is a dot product, a 1-D operand is treated as
  * a row (left) or column (right) vector and that axis removed after, and leading batch axes
  * broadcast.
@@ -55,7 +65,11 @@ export function matmul(a: Tensor, other: Tensor): Tensor {
   const m = x.shape[x.ndim - 2]!;
   const n = y.shape[y.ndim - 1]!;
   let out: Tensor;
-  if (x.ndim === 2 && y.ndim === 2) out = mm(x, y);
+  if (x.ndim === 2 && y.ndim === 2) {
+    const [left, transA] = stored(x);
+    const [right, transB] = stored(y);
+    out = mm(left, right, transA, transB);
+  }
   else {
     let batchShape: number[] = [];
     try {

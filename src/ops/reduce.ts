@@ -1,23 +1,23 @@
-/** Reduction primitives (sum, max) and what composes from them (mean, argmax). */
+/** Reduction primitives (sum) and what composes from them (mean, argmax); the helpers every reduction shares. */
 import type { ReduceOp } from "../backend/backend.js";
 import { record } from "../autograd/grad-fn.js";
 import { Tensor } from "../tensor/tensor.js";
 import { formatShape, normalizeDim, normalizeDims, sizeOf } from "../tensor/shape.js";
 import { emptyLike } from "./operand.js";
 import { expand, reshape } from "./movement.js";
-import { indicator, rsub } from "./binary.js";
 import { requireFloatingPoint } from "../tensor/dtype.js";
 
-type Dims = number | readonly number[] | null | undefined;
+/** Dims to reduce: one, a list, or none (null, undefined or []) for every axis. */
+export type Dims = number | readonly number[] | null | undefined;
 
 /** The axes to reduce; no dim, or an empty list (as in PyTorch), means every axis. */
-function resolveDims(op: string, x: Tensor, dim: Dims): number[] {
+export function resolveDims(op: string, x: Tensor, dim: Dims): number[] {
   if (dim === null || dim === undefined || (typeof dim !== "number" && dim.length === 0)) return x.shape.map((_, i) => i);
   return normalizeDims(op, dim, x.ndim).filter((d) => d < x.ndim);
 }
 
 /** Reduces `axes` one at a time (last first) with the backend's single-axis kernel; keeps dims. */
-function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
+export function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
   if (axes.length === 0) {
     // nothing to reduce (a 0-d input): still a fresh buffer, so the result never aliases x
     const copy = emptyLike(x);
@@ -40,11 +40,11 @@ function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[]): Tensor {
   return current;
 }
 
-function keptShape(x: Tensor, axes: readonly number[]): number[] {
+export function keptShape(x: Tensor, axes: readonly number[]): number[] {
   return x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
 }
 
-function finalShape(x: Tensor, axes: readonly number[], keepdim: boolean): number[] {
+export function finalShape(x: Tensor, axes: readonly number[], keepdim: boolean): number[] {
   return keepdim ? keptShape(x, axes) : x.shape.filter((_, i) => !axes.includes(i));
 }
 
@@ -63,35 +63,6 @@ export function mean(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
   const axes = resolveDims("mean", x, dim);
   const count = sizeOf(axes.map((a) => x.shape[a]!));
   return sum(x, axes, keepdim).div(count);
-}
-
-export function max(x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {
-  const overAll = dim === null || dim === undefined;
-  const axes = overAll ? x.shape.map((_, i) => i) : [normalizeDim("max", dim, x.ndim)].filter((d) => d < x.ndim);
-  if (x.size === 0) throw new Error(`max: cannot take the maximum of an empty tensor ${formatShape(x.shape)}`);
-  const kept = reduceAxes("max", x, axes);
-  const out = new Tensor(kept.storage, finalShape(x, axes, keepdim));
-  // d max/dx_i = 1 for the maximum. Ties as in PyTorch: max() shares the gradient evenly among
-  // them, max(dim) gives it all to the index it would return (the first maximum).
-  if (!overAll && axes.length === 1) return record(out, "max", [x], (dy) => [toFirstMax(x, axes[0]!, reshape(dy, kept.shape))]);
-  return record(out, "max", [x], (dy) => {
-    const best = expand(kept, x.shape);
-    // a NaN maximum equals no element: then the NaN elements are the winners, as in PyTorch
-    const winners = indicator("eq", x, best).add(rsub(1, indicator("eq", x, x)).mul(rsub(1, indicator("eq", best, best))));
-    const count = sum(winners, axes, true);
-    return [expand(reshape(dy, kept.shape), x.shape).mul(winners).div(count)];
-  });
-}
-
-/** Scatters `dy` (x's shape with `axis` kept as 1) to the first maximum of x along `axis`. */
-function toFirstMax(x: Tensor, axis: number, dy: Tensor): Tensor {
-  const outer = sizeOf(x.shape.slice(0, axis));
-  const inner = sizeOf(x.shape.slice(axis + 1));
-  const index = argmax(x, axis, true);
-  const dx = emptyLike(x);
-  x.backend.fill(dx.storage.ref, 0);
-  x.backend.scatterAdd(dy.dataRef(), index.dataRef(), outer, x.shape[axis]!, 1, inner, dx.storage.ref);
-  return dx;
 }
 
 export function argmax(x: Tensor, dim: number | null | undefined, keepdim: boolean): Tensor {

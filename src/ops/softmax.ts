@@ -9,7 +9,7 @@ import { requireFloatingPoint } from "../tensor/dtype.js";
 export function softmax(x: Tensor, dim: number): Tensor {
   requireFloatingPoint("softmax", x.dtype);
   const axis = normalizeDim("softmax", dim, x.ndim);
-  const e = x.sub(x.max(axis, true).detach()).exp();
+  const e = x.sub(x.amax(axis, true).detach()).exp();
   return e.div(e.sum(axis, true));
 }
 
@@ -17,6 +17,6 @@ export function softmax(x: Tensor, dim: number): Tensor {
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   requireFloatingPoint("logSoftmax", x.dtype);
   const axis = normalizeDim("logSoftmax", dim, x.ndim);
-  const shifted = x.sub(x.max(axis, true).detach());
+  const shifted = x.sub(x.amax(axis, true).detach());
   return shifted.sub(shifted.exp().sum(axis, true).log());
 }

@@ -165,3 +165,18 @@ for (const dtype of ["float32", "float64"] as const) {
     same(wasm.read(dx), js.read(dxj), `scatterAdd ${dtype}`);
   });
 }
+
+for (const dtype of ["float32", "float64"] as const) {
+  test(`wasm logsumexp (composed of SIMD max, sub, exp and sum passes) matches the TS backend, NaN and ±Infinity included (${dtype})`, () => {
+    const mixed = values(4 * 251, 7);
+    mixed.fill(Number.NEGATIVE_INFINITY, 251, 502); // a whole row of −∞
+    const [x, xj] = both(mixed, dtype);
+    for (const [outer, axis, inner] of [[4, 251, 1], [1, 4, 251], [2, 2, 251]] as const) {
+      const [out, outj] = [wasm.allocate(outer * inner, dtype), js.allocate(outer * inner, dtype)];
+      wasm.logsumexp(x, outer, axis, inner, out);
+      js.logsumexp(xj, outer, axis, inner, outj);
+      // SIMD exp is within an ulp or two of Math.exp; the sums then agree to about that
+      same(wasm.read(out), js.read(outj), `logsumexp [${outer}, ${axis}, ${inner}] ${dtype}`, dtype === "float64" ? 1e-13 : 1e-6);
+    }
+  });
+}

@@ -69,7 +69,7 @@ describe("--help", { concurrency: 2, skip: backendUnderTest !== "js" && "tested 
 
   test("every command's help has examples (in-process, the same program the binary builds)", () => {
     const program = createProgram();
-    assert.deepEqual(program.commands.map((c) => c.name()), ["train", "eval", "predict", "graph", "info"]);
+    assert.deepEqual(program.commands.map((c) => c.name()), ["train", "eval", "predict", "graph", "info", "export"]);
     for (const command of program.commands) {
       let help = "";
       command.configureOutput({ writeOut: (text) => (help += text) });

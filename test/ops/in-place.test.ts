@@ -126,22 +126,30 @@ test("a tensor that requires grad is refused while recording, and updated under 
   assert.equal(w.gradFn, null);
 });
 
-/** The transpose of a square matrix as a strided view of its storage (`t()` copies here). */
-function transposedView(m: Tensor): Tensor {
-  return new Tensor(m.storage, [m.shape[1]!, m.shape[0]!], [m.strides[1]!, m.strides[0]!], m.offset);
-}
-
-test("non-contiguous targets are refused", () => {
+test("in-place ops write through strided views into the tensor they view", () => {
   const m = tensor([
     [1, 2],
     [3, 4],
   ]);
-  assert.throws(() => transposedView(m).add_(1), /add_: the target \[2,2\] is a non-contiguous view/);
-  assert.throws(() => tensor([1]).expand([3]).zero_(), /zero_: the target \[3\] is a non-contiguous view/);
-  assert.deepEqual(m.toArray(), [
-    [1, 2],
-    [3, 4],
-  ]);
+  m.t().add_(tensor([10, 20])); // column j of the transpose is row j of m
+  assert.deepEqual(m.toArray(), [[11, 12], [23, 24]]);
+  m.select(1, 0).zero_();
+  m.t().select(1, 1).mul_(2).sqrt_(); // row 1 of m
+  assert.deepEqual(m.toArray(), [[0, 12], [0, Math.fround(Math.sqrt(48))]]);
+  const x = tensor([1, 2, 3, 4, 5, 6]);
+  x.slice(0, 1, null, 2).copy_(tensor([7, 8, 9]));
+  x.narrow(0, 0, 2).addcmul_(tensor([1, 1]), tensor([2, 3]), 1).fill_(0);
+  assert.deepEqual(x.toArray(), [0, 0, 3, 8, 5, 9]);
+  // an operand aliasing the target through another layout reads the values from before the write
+  const y = tensor([[1, 2], [3, 4]]);
+  y.t().copy_(y);
+  assert.deepEqual(y.toArray(), [[1, 3], [2, 4]]);
+});
+
+test("an expanded target (one element at several places) is refused, naming the op", () => {
+  assert.throws(() => tensor([1]).expand([3]).zero_(), /^Error: zero_: the target \[3\] is an expanded view where more than one element refers to a single memory location; clone\(\) it before writing in place$/);
+  assert.throws(() => tensor([[1, 2]]).expand([2, 2]).add_(1), /add_: the target \[2,2\] is an expanded view/);
+  assert.throws(() => tensor([1]).expand([2]).copy_(tensor([1, 2])), /copy_: the target \[2\] is an expanded view/);
 });
 
 for (const shape of SHAPES) {
@@ -156,10 +164,10 @@ for (const shape of SHAPES) {
     const square = values([shape[0]!, shape[0]!], 8);
     // a transposed view reads elements the update has already overwritten, unless copied first
     const sum = square.clone();
-    sum.add_(transposedView(sum));
+    sum.add_(sum.t());
     assert.deepEqual(sum.toArray(), square.add(square.t()).toArray());
     const difference = square.clone();
-    difference.sub_(transposedView(difference), 0.5);
+    difference.sub_(difference.t(), 0.5);
     assert.deepEqual(difference.toArray(), square.sub(square.t().mul(0.5)).toArray());
     // one element of the target, broadcast (like PyTorch's x.div_(x[5])): read after it changed, unless copied
     const scaled = values(shape, 9);

@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, StridedRef, UnaryOp } from "../backend.js";
+import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
 import { arrayOf, newArray, realArrayOf as arrayOfReal, type FloatArray, type RealArray } from "../js-buffer.js";
@@ -137,6 +137,13 @@ export class WasmBackend implements Backend {
     }
     this.js.copyStrided(x, shape, out);
   }
+  // strided writes and selections only move values: the TS kernels, as for copyStrided
+  copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void {
+    this.js.copyInto(x, shape, out);
+  }
+  where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void {
+    this.js.where(cond, a, b, shape, out);
+  }
 
   unary(op: UnaryOp, x: DataRef, out: DataRef, alpha = 0, beta = 0): void {
     if (out.size <= SMALL || !isReal(out) || !isReal(x)) return this.js.unary(op, x, out, alpha, beta);
@@ -167,11 +174,18 @@ export class WasmBackend implements Backend {
     const arena = this.begin();
     const dataA = arrayOfReal(left.ref);
     const dataB = arrayOfReal(right.ref);
-    const ptrA = arena.put(dataA);
-    const ptrB = dataB === dataA ? ptrA : arena.put(dataB);
+    // only the elements each view reaches: a slice of a large tensor must not copy all of it
+    const [loA, hiA] = span(left, shape);
+    const [loB, hiB] = span(right, shape);
+    const shared = dataB === dataA;
+    const lo = shared ? Math.min(loA, loB) : loA;
+    const ptrA = arena.put(range(dataA, lo, shared ? Math.max(hiA, hiB) : hiA));
+    const ptrB = shared ? ptrA : arena.put(range(dataB, loB, hiB));
     const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
     const bytes = elementBytes(out.dtype);
-    (out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32)(code, ptrA + left.offset * bytes, loops.sa0, loops.sa1, ptrB + right.offset * bytes, loops.sb0, loops.sb1, ptrOut, loops.n0, loops.n1);
+    const offsetA = left.offset - lo;
+    const offsetB = right.offset - (shared ? lo : loB);
+    (out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32)(code, ptrA + offsetA * bytes, loops.sa0, loops.sa1, ptrB + offsetB * bytes, loops.sb0, loops.sb1, ptrOut, loops.n0, loops.n1);
     arena.take(ptrOut, arrayOfReal(out));
   }
   binaryScalar(op: BinaryOp, a: StridedRef, s: number, scalarFirst: boolean, shape: readonly number[], out: DataRef): void {
@@ -222,6 +236,43 @@ export class WasmBackend implements Backend {
     const kernel = x.dtype === "float64" ? (f64Out ? this.k.argmaxF64F64 : this.k.argmaxF64F32) : f64Out ? this.k.argmaxF32F64 : this.k.argmaxF32F32;
     kernel(ptrX, outer, axisSize, inner, ptrOut);
     arena.take(ptrOut, arrayOfReal(out));
+  }
+  // Reductions with indices, scans, variance, log-sum-exp and sorting run on the TypeScript
+  // kernels over this backend's (shared) typed arrays: a copy into the arena and back would
+  // cost about what these single passes do.
+  reduceWithIndex(op: "max" | "min", x: DataRef, outer: number, axisSize: number, inner: number, values: DataRef, indices: DataRef): void {
+    this.js.reduceWithIndex(op, x, outer, axisSize, inner, values, indices);
+  }
+  scan(op: ScanOp, x: DataRef, outer: number, axisSize: number, inner: number, reverse: boolean, exclusive: boolean, out: DataRef): void {
+    this.js.scan(op, x, outer, axisSize, inner, reverse, exclusive, out);
+  }
+  variance(x: DataRef, outer: number, axisSize: number, inner: number, correction: number, out: DataRef): void {
+    this.js.variance(x, outer, axisSize, inner, correction, out);
+  }
+  /**
+   * log-sum-exp as four WebAssembly passes (max, x − max, exp, sum): the SIMD exp here is several
+   * times faster than Math.exp, which dominates the one-pass TypeScript kernel.
+   */
+  logsumexp(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
+    if (x.size <= SMALL || axisSize === 0 || !isReal(x)) return this.js.logsumexp(x, outer, axisSize, inner, out);
+    const max = this.js.allocate(outer * inner, x.dtype);
+    this.reduce("max", x, outer, axisSize, inner, max);
+    const shifted = this.js.allocate(x.size, x.dtype);
+    const view = { ref: x, offset: 0, strides: [axisSize * inner, inner, 1] };
+    const maxView = { ref: max, offset: 0, strides: [inner, 0, 1] }; // the maximum repeated along the axis
+    this.binary("sub", view, maxView, [outer, axisSize, inner], shifted);
+    this.unary("exp", shifted, shifted);
+    this.reduce("sum", shifted, outer, axisSize, inner, out);
+    const m = arrayOf(max);
+    const result = arrayOf(out);
+    for (let i = 0; i < result.length; i++) {
+      const mi = m[i]!;
+      // all −∞: the answer is −∞; a +∞ or NaN maximum is the answer (x − m is NaN there)
+      result[i] = mi === -Infinity || mi === Infinity || mi !== mi ? mi : mi + Math.log(result[i]!);
+    }
+  }
+  sort(x: DataRef, outer: number, axisSize: number, inner: number, k: number, descending: boolean, values: DataRef, indices: DataRef): void {
+    this.js.sort(x, outer, axisSize, inner, k, descending, values, indices);
   }
   matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
     const { batch, m, k, n, transA, transB, batchStrideA, batchStrideB } = spec;
@@ -288,6 +339,9 @@ export class WasmBackend implements Backend {
     (x.dtype === "float64" ? this.k.gatherF64 : this.k.gatherF32)(ptrX, ptrIndex, outer, axisSize, indexAxis, inner, ptrOut);
     arena.take(ptrOut, arrayOfReal(out));
   }
+  scatter(src: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
+    this.js.scatter(src, index, outer, axisSize, indexAxis, inner, out);
+  }
   scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     if (!isReal(dy)) return this.js.scatterAdd(dy, index, outer, axisSize, indexAxis, inner, out);
     const arena = this.begin();
@@ -296,6 +350,17 @@ export class WasmBackend implements Backend {
     const ptrOut = arena.put(arrayOfReal(out)); // accumulates into what the caller put there
     (dy.dtype === "float64" ? this.k.scatterAddF64 : this.k.scatterAddF32)(ptrDy, ptrIndex, outer, axisSize, indexAxis, inner, ptrOut);
     arena.take(ptrOut, arrayOfReal(out));
+  }
+  // Sliding-window data movement runs on the TS kernels, as strided copies do: copying the input
+  // into WebAssembly memory and the columns back would cost more than the gather itself.
+  im2col(x: DataRef, spec: WindowSpec, out: DataRef): void {
+    this.js.im2col(x, spec, out);
+  }
+  col2im(cols: DataRef, spec: WindowSpec, out: DataRef): void {
+    this.js.col2im(cols, spec, out);
+  }
+  maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
+    this.js.maxPool2d(x, spec, out, indices);
   }
 
   private begin(): WasmArena {
@@ -318,3 +383,21 @@ export class WasmBackend implements Backend {
     return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
   }
 }
+
+/** data[lo, hi), without a new view object when that is all of it (the usual case). */
+function range(data: Float32Array | Float64Array, lo: number, hi: number): Float32Array | Float64Array {
+  return lo === 0 && hi === data.length ? data : data.subarray(lo, hi);
+}
+
+/** The range [lo, hi) of buffer indices a strided view of `shape` reads. */
+function span(view: StridedRef, shape: readonly number[]): [number, number] {
+  let lo = view.offset;
+  let hi = view.offset;
+  for (let d = 0; d < shape.length; d++) {
+    const reach = (shape[d]! - 1) * view.strides[d]!;
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  }
+  return [lo, hi + 1];
+}
+

@@ -1,0 +1,55 @@
+/**
+ * Sliding-window primitives: im2col (with col2im, its adjoint, as backward) and max pooling
+ * with argmax. Convolution and average pooling compose from these and the matmul primitive.
+ */
+import type { WindowSpec } from "../backend/backend.js";
+import { record } from "../autograd/grad-fn.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { emptyLike } from "./operand.js";
+
+export type { WindowSpec };
+
+/** @internal Rows × columns of im2col's result: [channels·kh·kw, batch·outH·outW]. */
+function columnsShape(spec: WindowSpec): [number, number] {
+  return [spec.channels * spec.kernelH * spec.kernelW, spec.batch * spec.outH * spec.outW];
+}
+
+/**
+ * @internal Unfolds the windows of x [batch, channels, height, width] into columns
+ * [channels·kh·kw, batch·outH·outW]. Linear in x: its backward is the adjoint, col2im.
+ */
+export function im2col(x: Tensor, spec: WindowSpec): Tensor {
+  const out = emptyLike(x, columnsShape(spec));
+  x.backend.im2col(x.dataRef(), spec, out.storage.ref);
+  // cols = U·x for the 0/1 selection matrix U: dx = Uᵀ·dcols, which is col2im
+  return record(out, "im2col", [x], (dy) => [col2im(dy, spec)]);
+}
+
+/** @internal Sums columns back onto their input places: [batch, channels, height, width]. */
+export function col2im(cols: Tensor, spec: WindowSpec): Tensor {
+  const out = emptyLike(cols, [spec.batch, spec.channels, spec.height, spec.width]);
+  cols.backend.col2im(cols.dataRef(), spec, out.storage.ref);
+  // x = Uᵀ·cols: dcols = U·dx, which is im2col
+  return record(out, "col2im", [cols], (dy) => [im2col(dy, spec)]);
+}
+
+/**
+ * @internal Max pooling of x [batch, channels, height, width] in one pass; returns the maxima
+ * and int32 indices (flat h·width + w in each plane, PyTorch's `return_indices` layout).
+ */
+export function maxPool2dWithIndices(x: Tensor, spec: WindowSpec): [Tensor, Tensor] {
+  const shape = [spec.batch, spec.channels, spec.outH, spec.outW];
+  const out = emptyLike(x, shape);
+  const indices = emptyLike(x, shape, "int32");
+  x.backend.maxPool2d(x.dataRef(), spec, out.storage.ref, indices.storage.ref);
+  const planes = spec.batch * spec.channels;
+  const plane = spec.height * spec.width;
+  // y = x[argmax]: dx[argmax] += dy, zero elsewhere (windows that overlap add up)
+  record(out, "maxPool2d", [x], (dy) => {
+    const dx = emptyLike(x, [spec.batch, spec.channels, spec.height, spec.width]);
+    x.backend.fill(dx.storage.ref, 0);
+    x.backend.scatterAdd(dy.dataRef(), indices.storage.ref, planes, plane, spec.outH * spec.outW, 1, dx.storage.ref);
+    return [dx];
+  });
+  return [out, indices];
+}
