@@ -34,11 +34,12 @@ export function unaryKernel(op: UnaryOp, x: FloatArray, y: FloatArray, alpha = 0
     case "relu":
       for (let i = 0; i < n; i++) {
         const v = x[i]!;
-        y[i] = v > 0 ? v : 0;
+        y[i] = v < 0 ? 0 : v; // NaN stays NaN (and −0 stays −0), as PyTorch
       }
       return;
     case "step":
-      for (let i = 0; i < n; i++) y[i] = x[i]! > 0 ? 1 : 0;
+      // 1 at NaN too: PyTorch's relu backward passes the gradient wherever relu(x) <= 0 is false
+      for (let i = 0; i < n; i++) y[i] = x[i]! <= 0 ? 0 : 1;
       return;
     case "sigmoid":
       // Two branches so exp never overflows: for v < 0 use e^v / (1 + e^v).
@@ -134,7 +135,7 @@ export function binaryKernel(op: BinaryOp, a: FloatArray, offA: number, strideA:
       for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = a[ia]! / b[ib]!;
       return;
     case "pow":
-      for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = Math.pow(a[ia]!, b[ib]!);
+      for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = powC(a[ia]!, b[ib]!);
       return;
     case "maximum":
       for (let i = 0; i < n; i++, ia += strideA, ib += strideB) {
@@ -187,6 +188,14 @@ export function binaryKernel(op: BinaryOp, a: FloatArray, offA: number, strideA:
     default:
       throw unknownOp("binary kernel", op satisfies never);
   }
+}
+
+/**
+ * C's pow, which PyTorch uses: 1 ** y = 1 for every y (NaN too) and (−1) ** ±∞ = 1, where
+ * JavaScript's Math.pow gives NaN; everything else agrees.
+ */
+function powC(u: number, v: number): number {
+  return u === 1 || (u === -1 && (v === Infinity || v === -Infinity)) ? 1 : Math.pow(u, v);
 }
 
 /** Gathers a strided view into a contiguous array (innermost axis in the tight loop). */

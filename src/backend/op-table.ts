@@ -24,7 +24,7 @@ export const UNARY_OPS = [
   "relu",
   "sigmoid",
   "tanh",
-  "step", // 1 where x > 0, else 0: the derivative of relu
+  "step", // 0 where x <= 0, else 1 (NaN included, as PyTorch): the derivative of relu
   "sin",
   "cos",
   "tan",

@@ -76,6 +76,13 @@ function classCount(y: Tensor, source: string, column: string): number {
     max = Math.max(max, label);
   });
   if (max < 1) fail(`${source}: label column "${column}" holds only one class (${max}); classification needs at least two`);
+  const present = new Set(y.toTypedArray());
+  if (present.size < max + 1) {
+    // e.g. 255 among 0/1 (a missing-value code) would silently make a 256-class model
+    const shown = [...present].sort((a, b) => a - b);
+    const list = shown.length <= 12 ? shown.join(", ") : `${shown.slice(0, 10).join(", ")} … ${shown.at(-1)}`;
+    process.stderr.write(`warning: ${source}: label column "${column}" holds the classes ${list}; ${max + 1 - present.size} of the classes 0…${max} have no samples, but the model gets ${max + 1} outputs\n`);
+  }
   return max + 1;
 }
 

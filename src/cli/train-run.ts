@@ -147,8 +147,30 @@ function trainEpoch(epoch: number, { model, objective, optimizer, loader, displa
   return { epoch, loss: lossSum / seen, accuracy: correct / seen };
 }
 
+/** Refuses data with NaN or infinite features: training on it cannot be right (issue 11). */
+function checkFinite(dataset: LoadedData): void {
+  const values = dataset.x.toTypedArray();
+  const width = values.length / Math.max(1, dataset.x.shape[0]!);
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i]!)) continue;
+    const feature = i % width;
+    const name = dataset.featureNames?.[feature];
+    fail(`${dataset.description}: sample ${Math.floor(i / width) + 1}, feature ${name === undefined ? feature + 1 : `"${name}"`} is ${values[i]}; data with NaN or infinite values cannot be trained on`);
+  }
+}
+
+/** A training loss this many times the untrained model's means training diverged (any optimizer). */
+const DIVERGENCE_FACTOR = 10;
+
+/** Names the first parameter holding NaN or ±inf, or null: such weights are never saved. */
+function nonFiniteParameter(model: nn.Sequential): string | null {
+  for (const [name, p] of Object.entries(model.stateDict())) if (!p.toTypedArray().every(Number.isFinite)) return name;
+  return null;
+}
+
 /** Trains an MLP on `dataset` as `settings` say, reporting to `progress`. */
 export function trainModel(dataset: LoadedData, settings: TrainSettings, progress: (batches: number) => Progress): TrainResult {
+  checkFinite(dataset);
   manualSeed(settings.seed);
   const objective = objectiveFor(settings.loss, dataset.classNames.length);
   const sizes = layerSizes(dataset, settings, objective.outputs);
@@ -158,10 +180,14 @@ export function trainModel(dataset: LoadedData, settings: TrainSettings, progres
   const loader = new data.DataLoader(new data.TensorDataset(xTrain, objective.target(yTrain), yTrain), { batchSize: settings.batchSize, shuffle: true, seed: settings.seed });
   const display = progress(Math.ceil(xTrain.shape[0]! / settings.batchSize));
   const history: EpochLine[] = [];
+  const untrained = measure(model, objective, xTrain, yTrain).loss;
   const started = performance.now();
   try {
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
       const line = trainEpoch(epoch, { model, objective, optimizer, loader, display });
+      if (line.loss > DIVERGENCE_FACTOR * Math.max(untrained, 0.01)) {
+        fail(`training diverged: the loss rose from ${untrained.toPrecision(4)} (untrained) to ${line.loss.toPrecision(4)} in epoch ${epoch}; try a smaller --lr`);
+      }
       if (xVal !== undefined) ({ loss: line.valLoss, accuracy: line.valAccuracy } = measure(model, objective, xVal, yVal!));
       history.push(line);
       display.epochEnd(line);
@@ -174,6 +200,8 @@ export function trainModel(dataset: LoadedData, settings: TrainSettings, progres
     train: measure(model, objective, xTrain, yTrain),
     parameters: model.parameters().reduce((total, p) => total + p.size, 0),
   };
+  const broken = nonFiniteParameter(model);
+  if (broken !== null) fail(`training diverged: parameter ${broken} holds NaN or infinite values; nothing is saved (try a smaller --lr)`);
   if (xVal !== undefined) result.validation = measure(model, objective, xVal, yVal!);
   if (normalization !== undefined) result.normalization = normalization;
   return result;

@@ -1,6 +1,7 @@
 import { tensor } from "../tensor/creation.js";
 import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { checkElementCount } from "../tensor/size-limit.js";
 import { nodeModule, readFileBytes } from "./node-modules.js";
 
 /** IDX element types: code → bytes per element and how to read one (big-endian). */
@@ -65,12 +66,53 @@ export function parseIdx(bytes: Uint8Array, options: { dtype?: DType; source?: s
  */
 export function loadIdx(path: string, options: { dtype?: DType } = {}): Tensor {
   let bytes = readFileBytes("loadIdx", path);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = nodeModule("loadIdx", "zlib").gunzipSync(bytes);
-    } catch (error) {
-      throw new Error(`loadIdx: ${path}: cannot decompress the gzip data (${(error as Error).message})`);
-    }
-  }
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipBounded(bytes, path);
   return parseIdx(bytes, { ...options, source: path });
 }
+
+/** The size an IDX header declares (header + data bytes), or null while `head` is too short to say. */
+function declaredSize(head: Uint8Array, path: string): number | null {
+  if (head.length < 4) return null;
+  const type = ELEMENT_TYPES[head[2]!];
+  if (head[0] !== 0 || head[1] !== 0 || type === undefined) {
+    parseIdx(head, { source: path }); // throws, explaining the bad magic number
+    return null;
+  }
+  const headerBytes = 4 + 4 * head[3]!;
+  if (head.length < headerBytes) return null;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const shape = Array.from({ length: head[3]! }, (_, i) => view.getUint32(4 + 4 * i));
+  checkElementCount(`loadIdx: ${path}`, shape);
+  return headerBytes + shape.reduce((a, b) => a * b, 1) * type.bytes;
+}
+
+/**
+ * Gunzips an IDX file without trusting it: the header is inflated first (from growing prefixes
+ * of the compressed bytes), and the whole file then inflates with a ceiling of the size that
+ * header declares, so a small "gzip bomb" stops at that size instead of inflating gigabytes.
+ */
+function gunzipBounded(bytes: Uint8Array, path: string): Uint8Array {
+  const zlib = nodeModule("loadIdx", "zlib");
+  const inflate = (input: Uint8Array, limit: number, partial: boolean): Uint8Array => {
+    try {
+      return zlib.gunzipSync(input, { maxOutputLength: limit, ...(partial ? { finishFlush: zlib.constants.Z_SYNC_FLUSH } : {}) });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+        throw new Error(`loadIdx: ${path}: the gzip data inflates beyond the ${limit - 1} bytes its IDX header declares (a corrupted file or a decompression bomb); stopped there`);
+      }
+      throw new Error(`loadIdx: ${path}: cannot decompress the gzip data (${(error as Error).message})`);
+    }
+  };
+  let expected: number | null = null;
+  // a prefix of the gzip bytes inflates to at most MAX_RATIO times its size: 1 KB first (which
+  // holds the header unless the data barely compresses), then 16 times more while it does not
+  for (let prefix = 1024; expected === null; prefix *= 16) {
+    expected = declaredSize(inflate(bytes.subarray(0, prefix), prefix * MAX_RATIO, true), path);
+    if (expected === null && prefix >= bytes.length) return inflate(bytes, bytes.length * MAX_RATIO, false); // shorter than a header: parseIdx explains
+  }
+  if (expected > bytes.length * MAX_RATIO) throw new Error(`loadIdx: ${path}: the IDX header declares ${expected} bytes, more than ${bytes.length} bytes of gzip data can hold (truncated or corrupted)`);
+  return inflate(bytes, expected + 1, false);
+}
+
+/** Deflate expands at most about 1032-fold (258-byte matches coded in 2 bits): more is impossible. */
+const MAX_RATIO = 1100;

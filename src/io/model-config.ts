@@ -71,6 +71,12 @@ export function checkModelConfig(value: unknown, source: string): ModelConfig {
     if (typeof n !== "object" || n === null || !isNumberArray(n.mean) || !isNumberArray(n.std) || n.mean.length !== n.std.length) {
       fail(`"normalization" must be { "mean": [...], "std": [...] } of equal lengths`);
     }
+    // a stranger's config: a std of 0 or a length that is not the feature count would turn
+    // every prediction into ±inf/NaN or a broadcasting error far from the cause
+    const features = (config.inputShape as number[]).reduce((a, b) => a * b, 1);
+    if (n!.mean!.length !== features) fail(`"normalization" has ${n!.mean!.length} means and stds, but "inputShape" [${(config.inputShape as number[]).join(", ")}] has ${features} features`);
+    const bad = n!.std!.findIndex((v) => !(v > 0));
+    if (bad >= 0) fail(`"normalization.std" must be positive, got ${n!.std![bad]} at index ${bad}`);
   }
   return config as unknown as ModelConfig;
 }

@@ -7,6 +7,8 @@ import { Sequential } from "../nn/sequential.js";
 import { formatShape, shapesEqual } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { writeFileAtomic } from "./atomic-write.js";
+import { parseJsonBounded } from "./bounded-json.js";
+import { currentVersion, writeDirectoryAtomic } from "./directory-swap.js";
 import { buildSequential, describeSequential } from "./layer-spec.js";
 import { nodeBuiltin } from "./node-builtin.js";
 import { checkModelConfig, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelConfig, type ModelConfigInput } from "./model-config.js";
@@ -16,6 +18,23 @@ import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
 export const CONFIG_FILE = "config.json";
 /** The name of a model directory's weights file. */
 export const WEIGHTS_FILE = "model.safetensors";
+
+/**
+ * Throws, naming the layer and its size, when a linear layer of the config asks for weights
+ * that model.safetensors does not hold with that shape.
+ */
+function checkImpliedSizes(config: ModelConfig, tensors: Record<string, Tensor>, configPath: string, weightsPath: string): void {
+  config.architecture.forEach((layer, index) => {
+    if (layer?.type !== "linear") return;
+    const { inFeatures, outFeatures } = layer;
+    if (!Number.isSafeInteger(inFeatures) || !Number.isSafeInteger(outFeatures) || inFeatures < 1 || outFeatures < 1) return; // buildSequential names it
+    const weight = Object.hasOwn(tensors, `${index}.weight`) ? tensors[`${index}.weight`]! : undefined;
+    if (weight === undefined || !shapesEqual(weight.shape, [outFeatures, inFeatures])) {
+      const found = weight === undefined ? `missing ${index}.weight` : `size mismatch for ${index}.weight: the file holds ${formatShape(weight.shape)}`;
+      throw new Error(`io.load: ${weightsPath} does not fit the architecture in ${CONFIG_FILE}: ${found}, but layer ${index} of ${configPath} is Linear(${inFeatures}, ${outFeatures}) with ${(inFeatures * outFeatures).toLocaleString("en-US")} weights`);
+    }
+  });
+}
 
 /** Throws unless `model` has exactly the parameter names and shapes `architecture` builds. */
 function checkMatchesArchitecture(model: Module<[Tensor], Tensor>, config: ModelConfig): void {
@@ -31,8 +50,9 @@ function checkMatchesArchitecture(model: Module<[Tensor], Tensor>, config: Model
 }
 
 /**
- * Saves `model` to `dir` (created if needed) as `config.json` + `model.safetensors`, each
- * written atomically. The architecture is read from the model when it is an `nn.Sequential`
+ * Saves `model` to `dir` (created if needed) as `config.json` + `model.safetensors`, switched
+ * in together: a reader, or a process killed mid-save, sees the previous model or this one,
+ * never a mix (the files are links into `dir/.versions/`; see directory-swap.ts). The architecture is read from the model when it is an `nn.Sequential`
  * of supported layers; otherwise pass `config.architecture`. Returns the config written.
  *
  * @example
@@ -52,26 +72,61 @@ export async function save(model: Module<[Tensor], Tensor>, dir: string, config:
   if (inputShape === null) throw new Error(`io.save: pass config.inputShape (the shape of one input sample)`);
   const full = checkModelConfig({ ...config, format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, architecture, inputShape }, "io.save: config");
   checkMatchesArchitecture(model, full);
-  const { mkdir } = nodeBuiltin("io.save", "node:fs/promises");
   const { join } = nodeBuiltin("io.save", "node:path");
-  await mkdir(dir, { recursive: true });
-  // Weights first: config.json is what marks a directory as a model, so it is written last.
-  await writeFileAtomic(join(dir, WEIGHTS_FILE), encodeSafetensors(model.stateDict(), { metadata: { format: "pt" } }));
-  await writeFileAtomic(join(dir, CONFIG_FILE), JSON.stringify(full, null, 2) + "\n");
+  const weights = encodeSafetensors(model.stateDict(), { metadata: { format: "pt" } });
+  const configText = JSON.stringify(full, null, 2) + "\n";
+  // Both files switch together (see directory-swap.ts): a reader or a killed save sees the
+  // previous model or this one, never a mix.
+  if (await writeDirectoryAtomic("io.save", dir, { [WEIGHTS_FILE]: weights, [CONFIG_FILE]: configText })) return full;
+  // No symbolic links here (Windows without the privilege): each file atomically, weights first,
+  // since config.json is what marks a directory as a model.
+  await writeFileAtomic(join(dir, WEIGHTS_FILE), weights);
+  await writeFileAtomic(join(dir, CONFIG_FILE), configText);
   return full;
 }
 
-async function readOrExplain(path: string, dir: string, what: string): Promise<Uint8Array> {
-  const { readFile, stat } = nodeBuiltin("io.load", "node:fs/promises");
+/** A config.json larger than this is not one nabla wrote (they are a few KB): not read. */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+async function readOrExplain(path: string, display: string, dir: string, what: string, maxBytes = Infinity): Promise<Uint8Array> {
+  const { readFile, realpath, stat } = nodeBuiltin("io.load", "node:fs/promises");
+  const { sep } = nodeBuiltin("io.load", "node:path");
   try {
-    return await readFile(path);
+    // A model directory may come from a stranger: a link in it must not make us read (and
+    // report on) a file elsewhere on this machine.
+    const [real, root] = await Promise.all([realpath(path), realpath(dir)]);
+    if (!real.startsWith(root + sep)) throw new Error(`io.load: ${display} is a link to a file outside the model directory ${dir}; refusing to read it`);
+    const size = (await stat(real)).size;
+    if (size > maxBytes) throw new Error(`io.load: ${display} is ${size} bytes; a model's ${what} is at most ${maxBytes} (not a nabla model directory?)`);
+    return await readFile(real);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT" && code !== "ENOTDIR") throw new Error(`io.load: cannot read ${path}: ${(error as Error).message}`);
+    if (code === undefined) throw error;
+    if (code !== "ENOENT" && code !== "ENOTDIR") throw new Error(`io.load: cannot read ${display}: ${(error as Error).message}`);
     const exists = await stat(dir).then((s) => s.isDirectory(), () => null);
     if (exists === null) throw new Error(`io.load: model directory ${dir} does not exist`);
     if (exists === false) throw new Error(`io.load: ${dir} is a file, not a model directory`);
     throw new Error(`io.load: ${dir} is not a nabla model directory (${what} not found)`);
+  }
+}
+
+/**
+ * The bytes of config.json and model.safetensors, both from the same version: `.current` is
+ * resolved once (a save switching it between the two reads cannot mix them); a version removed
+ * by a save finishing meanwhile is resolved again.
+ */
+async function readModelFiles<C>(dir: string, parseConfig: (bytes: Uint8Array) => C): Promise<{ config: C; weights: Uint8Array }> {
+  const { join } = nodeBuiltin("io.load", "node:path");
+  for (let attempt = 0; ; attempt++) {
+    const version = await currentVersion("io.load", dir);
+    const base = version === null ? dir : join(dir, version);
+    try {
+      const config = parseConfig(await readOrExplain(join(base, CONFIG_FILE), join(dir, CONFIG_FILE), dir, CONFIG_FILE, MAX_CONFIG_BYTES));
+      const weights = await readOrExplain(join(base, WEIGHTS_FILE), join(dir, WEIGHTS_FILE), dir, WEIGHTS_FILE);
+      return { config, weights };
+    } catch (error) {
+      if (version === null || attempt >= 2 || (await currentVersion("io.load", dir)) === version) throw error;
+    }
   }
 }
 
@@ -90,16 +145,13 @@ async function readOrExplain(path: string, dir: string, what: string): Promise<U
 export async function load(dir: string): Promise<{ model: Sequential; config: ModelConfig }> {
   const { join } = nodeBuiltin("io.load", "node:path");
   const configPath = join(dir, CONFIG_FILE);
-  const configText = new TextDecoder().decode(await readOrExplain(configPath, dir, CONFIG_FILE));
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(configText);
-  } catch (error) {
-    throw new Error(`io.load: ${configPath} is not valid JSON (${(error as Error).message})`);
-  }
-  const config = checkModelConfig(parsed, `io.load: ${configPath}`);
+  const files = await readModelFiles(dir, (bytes) => checkModelConfig(parseJsonBounded(new TextDecoder().decode(bytes), `io.load: ${configPath}`), `io.load: ${configPath}`));
+  const config = files.config;
   const weightsPath = join(dir, WEIGHTS_FILE);
-  const { tensors } = decodeSafetensors(await readOrExplain(weightsPath, dir, WEIGHTS_FILE), { source: `io.load: ${weightsPath}` });
+  const { tensors } = decodeSafetensors(files.weights, { source: `io.load: ${weightsPath}` });
+  // before building (which allocates every parameter): the sizes the config implies must be the
+  // ones in the weights file, so a 1 KB config cannot ask for gigabytes
+  checkImpliedSizes(config, tensors, configPath, weightsPath);
   let model: Sequential;
   try {
     model = buildSequential(config.architecture);

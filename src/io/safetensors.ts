@@ -8,6 +8,7 @@
 import { tensor } from "../tensor/creation.js";
 import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { parseJsonBounded } from "./bounded-json.js";
 
 /**
  * The dtype codes nabla reads and writes, with their element sizes. I64 (PyTorch's integer
@@ -37,6 +38,14 @@ interface HeaderEntry {
   dtype: Code;
   shape: number[];
   data_offsets: [number, number];
+}
+
+/**
+ * `record[name] = value` as data: assignment to a name such as `__proto__` would replace the
+ * object's prototype instead (and the tensor would vanish); a defined property never does.
+ */
+function setData<T>(record: Record<string, T>, name: string, value: T): void {
+  Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function compareUtf8(a: string, b: string): number {
@@ -69,7 +78,7 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, options: { me
     if (name === "__metadata__") throw new Error(`encodeSafetensors: "__metadata__" is reserved and cannot name a tensor`);
     const t = tensors[name]!;
     const length = t.size * CODES[CODE_OF[t.dtype]].bytes;
-    header[name] = { dtype: CODE_OF[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + length] };
+    setData(header, name, { dtype: CODE_OF[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + length] });
     offset += length;
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
@@ -110,7 +119,9 @@ function checkMetadataValue(key: string, value: unknown): string {
 export function decodeSafetensors(bytes: Uint8Array, options: { source?: string } = {}): SafetensorsContents {
   const source = options.source ?? "safetensors data";
   const fail = (why: string): never => {
-    throw new Error(`${source}: not a valid safetensors file: ${why}`);
+    // a stranger's names and values are quoted in the reason: enough of them to identify the
+    // problem, never a whole (possibly 100 MB) header
+    throw new Error(`${source}: not a valid safetensors file: ${why.length > 400 ? `${why.slice(0, 400)}… (${why.length} characters)` : why}`);
   };
   if (bytes.length < 8) fail(`${bytes.length} bytes is too short to hold the 8-byte header length (truncated?)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -128,7 +139,7 @@ export function decodeSafetensors(bytes: Uint8Array, options: { source?: string 
     const [begin, end] = entry.data_offsets;
     if (begin !== expectedStart) fail(`tensor "${name}" starts at byte ${begin} of the data, expected ${expectedStart} (overlapping or gapped offsets)`);
     if (dataStart + end > bytes.length) fail(`tensor "${name}" needs data bytes ${begin}..${end} but the file holds only ${bytes.length - dataStart} (truncated?)`);
-    tensors[name] = readTensor(view, dataStart + begin, entry, name);
+    setData(tensors, name, readTensor(view, dataStart + begin, entry, name));
     expectedStart = end;
   }
   if (dataStart + expectedStart !== bytes.length) fail(`${bytes.length - dataStart - expectedStart} bytes after the last tensor that the header does not describe`);
@@ -144,9 +155,10 @@ function parseHeader(headerBytes: Uint8Array, fail: (why: string) => never): Rec
   }
   let header: unknown;
   try {
-    header = JSON.parse(text);
+    // a duplicated tensor name is refused (JSON.parse would keep the last), nesting is bounded
+    header = parseJsonBounded(text, "the header");
   } catch (error) {
-    return fail(`the header is not JSON (${(error as Error).message})`);
+    return fail((error as Error).message);
   }
   if (typeof header !== "object" || header === null || Array.isArray(header)) return fail("the header is not a JSON object");
   return header as Record<string, unknown>;
@@ -163,13 +175,15 @@ function checkEntry(name: string, raw: unknown, fail: (why: string) => never): H
   const entry = raw as Partial<Record<string, unknown>> | null;
   if (typeof entry !== "object" || entry === null) return fail(`tensor "${name}": entry is not an object`);
   const { dtype, shape, data_offsets: offsets } = entry;
-  if (typeof dtype !== "string" || !(dtype in CODES)) return fail(`tensor "${name}" has dtype ${JSON.stringify(dtype)}; nabla reads F32, F64, I32, I64 and BOOL`);
+  // Object.hasOwn, not `in`: "toString" or "__proto__" are not dtypes
+  if (typeof dtype !== "string" || !Object.hasOwn(CODES, dtype)) return fail(`tensor "${name}" has dtype ${JSON.stringify(dtype)}; nabla reads F32, F64, I32, I64 and BOOL`);
   const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
   if (!Array.isArray(shape) || !shape.every(isCount)) return fail(`tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[1] < offsets[0]) {
     return fail(`tensor "${name}" has invalid data_offsets ${JSON.stringify(offsets)}`);
   }
   const expected = shape.reduce((a: number, b: number) => a * b, 1) * CODES[dtype as Code].bytes;
+  if (!Number.isSafeInteger(expected)) return fail(`tensor "${name}" of shape [${shape.join(",")}] is too large to address`);
   if (offsets[1] - offsets[0] !== expected) {
     fail(`tensor "${name}" of shape [${shape.join(",")}] ${dtype} needs ${expected} bytes but data_offsets [${offsets.join(",")}] span ${offsets[1] - offsets[0]}`);
   }

@@ -137,29 +137,24 @@ function winnerShare(op: "gt" | "lt", x: Tensor, y: Tensor | number): Tensor {
 export function maximum(a: Tensor, b: Operand): Tensor {
   if (typeof b === "number") {
     const x = scalarAlign(a, b);
-    // d max(x,s)/dx = 1[x > s] (½ on a tie)
-    return record(applyScalar("maximum", x, b), "maximum", [x], (dy) => [dy.mul(winnerShare("gt", x, b))], b);
+    // d max(x,s)/dx = 1[x > s] (½ on a tie); 1 where x or s is NaN, as the tensor form below
+    return record(applyScalar("maximum", x, b), "maximum", [x], (dy) => [dy.mul(rsub(1, winnerShare("lt", x, b)))], b);
   }
   const [x, y] = align("maximum", a, b);
-  // d max(x,y)/dx = 1[x > y] (½ on ties), d/dy the rest
-  return record(apply("maximum", x, y), "maximum", [x, y], (dy) => {
-    const share = winnerShare("gt", x, y);
-    return [dy.mul(share), dy.mul(rsub(1, share))];
-  });
+  // d max(x,y)/dx = 1[x > y] (½ on ties), d/dy = 1[y > x]; where either is NaN (no order)
+  // both get the whole gradient, as PyTorch's 1 − 1[x < y] − ½·1[x = y]
+  return record(apply("maximum", x, y), "maximum", [x, y], (dy) => [dy.mul(rsub(1, winnerShare("lt", x, y))), dy.mul(rsub(1, winnerShare("gt", x, y)))]);
 }
 
 export function minimum(a: Tensor, b: Operand): Tensor {
   if (typeof b === "number") {
     const x = scalarAlign(a, b);
-    // d min(x,s)/dx = 1[x < s] (½ on a tie)
-    return record(applyScalar("minimum", x, b), "minimum", [x], (dy) => [dy.mul(winnerShare("lt", x, b))], b);
+    // d min(x,s)/dx = 1[x < s] (½ on a tie); 1 where x or s is NaN, as the tensor form below
+    return record(applyScalar("minimum", x, b), "minimum", [x], (dy) => [dy.mul(rsub(1, winnerShare("gt", x, b)))], b);
   }
   const [x, y] = align("minimum", a, b);
-  // d min(x,y)/dx = 1[x < y] (½ on ties), d/dy the rest
-  return record(apply("minimum", x, y), "minimum", [x, y], (dy) => {
-    const share = winnerShare("lt", x, y);
-    return [dy.mul(share), dy.mul(rsub(1, share))];
-  });
+  // d min(x,y)/dx = 1[x < y] (½ on ties), d/dy = 1[y < x]; both get it all where either is NaN
+  return record(apply("minimum", x, y), "minimum", [x, y], (dy) => [dy.mul(rsub(1, winnerShare("gt", x, y))), dy.mul(rsub(1, winnerShare("lt", x, y)))]);
 }
 
 /**

@@ -44,6 +44,11 @@ export abstract class Optimizer<Options extends BaseOptions, State> {
     const name = this.constructor.name;
     const groups = isGroupList(params) ? params : [{ params }];
     this.paramGroups = groups.map((group, g) => {
+      const inner = (group as { params?: unknown } | null)?.params;
+      if (typeof inner !== "object" || inner === null || typeof (inner as Iterable<unknown>)[Symbol.iterator] !== "function") {
+        const what = Array.isArray(group) ? `the array [${String(group).slice(0, 60)}]` : typeof group === "object" && group !== null ? "an object without a params list" : String(group);
+        throw new Error(`${name}: parameter ${g} is ${what}, not a Tensor: pass model.parameters(), a list of tensors, or a list of { params: [...] } groups`);
+      }
       const list = [...group.params];
       list.forEach((p, i) => {
         if (!(p instanceof Tensor)) throw new Error(`${name}: parameter ${i} of group ${g} is not a Tensor`);

@@ -5,6 +5,7 @@ import { defaultGenerator, type Generator } from "./random.js";
 import { checkShape, formatShape, sizeOf } from "./shape.js";
 import { Storage } from "./storage.js";
 import { Tensor, type NestedArray } from "./tensor.js";
+import { checkElementCount } from "./size-limit.js";
 
 /** Options of the creation functions (`tensor`, `zeros`, `full` …). */
 export interface TensorOptions {
@@ -179,6 +180,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   // as PyTorch: a step pointing away from end is a mistake, not an empty range
   if ((to - from) * step < 0) throw new Error(`arange: step=${step} never reaches end=${to} from start=${from}`);
   const count = Math.max(0, Math.ceil((to - from) / step));
+  checkElementCount("arange", [count]);
   const values = Array.from({ length: count }, (_, i) => from + i * step);
   const integral = Number.isInteger(from) && Number.isInteger(to) && Number.isInteger(step);
   return fromFlat(values, [count], { ...options, dtype: options.dtype ?? (integral ? "int32" : "float32") });
@@ -187,6 +189,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
 /** The n×n identity matrix. @example `eye(2).toArray() // [[1, 0], [0, 1]]` */
 export function eye(n: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new Error(`eye: n must be a non-negative integer, got ${n}`);
+  checkElementCount("eye", [n, n]);
   const values = new Float64Array(n * n);
   for (let i = 0; i < n; i++) values[i * n + i] = 1;
   return fromFlat(values, [n, n], options);

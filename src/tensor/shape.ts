@@ -1,4 +1,5 @@
 /** Shape arithmetic shared by every op. */
+import { checkElementCount } from "./size-limit.js";
 
 export type Shape = readonly number[];
 
@@ -56,5 +57,6 @@ export function checkShape(op: string, shape: unknown): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new Error(`${op}: invalid shape ${JSON.stringify(shape)} (expected an array of non-negative integers)`);
   }
+  checkElementCount(op, shape as number[]);
   return [...(shape as number[])];
 }

@@ -28,6 +28,7 @@ import { matmul } from "../ops/matmul.js";
 import { gather } from "../ops/gather.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
 import * as inPlace from "../ops/in-place.js";
+import { checkElementCount, MAX_ELEMENTS } from "./size-limit.js";
 import * as slicing from "../ops/slicing.js";
 import * as join from "../ops/join.js";
 import * as rearrange from "../ops/rearrange.js";
@@ -92,7 +93,9 @@ export class Tensor extends TensorMath {
 
   /** @internal A fresh, uninitialised tensor on `backend`. */
   static empty(shape: Shape, dtype: DType, backend: Backend = activeBackend()): Tensor {
-    return new Tensor(new Storage(backend, backend.allocate(sizeOf(shape), dtype)), shape);
+    const size = sizeOf(shape);
+    if (size > MAX_ELEMENTS) checkElementCount("allocate", shape); // throws, naming shape and limit
+    return new Tensor(new Storage(backend, backend.allocate(size, dtype)), shape);
   }
 
   /**

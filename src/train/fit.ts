@@ -53,6 +53,16 @@ export interface History {
 }
 
 function checkOptions(data: FitData, options: FitOptions): void {
+  if (typeof options !== "object" || options === null) throw new Error(`fit: pass options { epochs, optimizer, loss }`);
+  const optimizer = options.optimizer as Partial<Steppable> | undefined;
+  if (typeof optimizer?.step !== "function" || typeof optimizer.zeroGrad !== "function") {
+    throw new Error(`fit: options.optimizer is ${optimizer === undefined ? "missing" : "not an optimizer (it needs step() and zeroGrad())"}; pass e.g. new optim.SGD(model.parameters(), { lr: 0.1 })`);
+  }
+  const loss = options.loss as unknown;
+  if (typeof loss !== "function" && typeof (loss as { call?: unknown } | undefined)?.call !== "function") {
+    throw new Error(`fit: options.loss is ${loss === undefined ? "missing" : "not a loss (a function or a module with call())"}; pass e.g. new nn.CrossEntropyLoss()`);
+  }
+  if (isLabelled(data) && (data.x.shape[0] ?? 1) === 0) throw new Error(`fit: the data has no samples (x has shape [${data.x.shape.join(", ")}])`);
   if (!Number.isInteger(options.epochs) || options.epochs < 0) throw new Error(`fit: epochs must be an integer ≥ 0, got ${options.epochs}`);
   const batching = (["batchSize", "shuffle", "seed"] as const).filter((key) => options[key] !== undefined);
   if (!isLabelled(data) && batching.length > 0) {
@@ -60,18 +70,51 @@ function checkOptions(data: FitData, options: FitOptions): void {
   }
 }
 
-/** One pass over the batches: zeroGrad, forward, loss, backward, step. */
-function trainEpoch(model: Module<[Tensor], Tensor>, batches: Iterable<Tensor[]>, options: FitOptions, epoch: number): Evaluation {
+/** The first non-finite element of `x` as "NaN at [i, j]", or null: data that cannot be right. */
+function firstNonFinite(x: Tensor): string | null {
+  const values = x.toTypedArray();
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i]!)) continue;
+    const index: number[] = [];
+    for (let rest = i, d = x.ndim - 1; d >= 0; d--) (index.unshift(rest % x.shape[d]!), (rest = Math.floor(rest / x.shape[d]!)));
+    return `${values[i]} at [${index.join(", ")}]`;
+  }
+  return null;
+}
+
+/**
+ * A loss this many times the first batch's (the untrained model's) means training diverged:
+ * every optimizer is reported alike (a non-finite loss already was), not only the ones whose
+ * loss overflows.
+ */
+const DIVERGENCE_FACTOR = 10;
+
+/** One pass over the batches: zeroGrad, forward, loss, backward, step. Sets `start.loss` from the very first batch. */
+function trainEpoch(model: Module<[Tensor], Tensor>, batches: Iterable<Tensor[]>, options: FitOptions, epoch: number, start: { loss?: number }): Evaluation {
   const meter = new EpochMeter(options);
   model.train();
   for (const batch of batches) {
     const [x, y] = unpackBatch("fit", batch);
     options.optimizer.zeroGrad();
     const output = model.call(x);
-    meter.add("fit", output, y)!.backward();
+    let loss: Tensor;
+    try {
+      loss = meter.add("fit", output, y)!;
+    } catch (error) {
+      // a NaN in the data is not a learning-rate problem: say so
+      const bad = firstNonFinite(x) ?? firstNonFinite(y);
+      if (bad !== null) throw new Error(`fit: the ${firstNonFinite(x) !== null ? "input" : "target"} batch holds ${bad}; data with NaN or infinite values cannot be trained on`);
+      throw error;
+    }
+    start.loss ??= loss.item();
+    loss.backward();
     options.optimizer.step();
   }
-  return meter.result(`fit (epoch ${epoch})`);
+  const result = meter.result(`fit (epoch ${epoch})`);
+  if (result.loss !== undefined && start.loss !== undefined && result.loss > DIVERGENCE_FACTOR * Math.max(start.loss, 0.01)) {
+    throw new Error(`fit: training diverged: the loss rose from ${start.loss.toPrecision(4)} (first batch) to ${result.loss.toPrecision(4)} in epoch ${epoch}; a smaller learning rate, or standardized inputs, usually help`);
+  }
+  return result;
 }
 
 /**
@@ -94,8 +137,9 @@ export function fit(model: Module<[Tensor], Tensor>, data: FitData, options: Fit
   const history: History = { loss: [], accuracy: [], valLoss: [], valAccuracy: [] };
   const shuffle = options.shuffle ?? options.batchSize !== undefined;
   const batches = batchesOf("fit", data, options.batchSize, shuffle, options.seed);
+  const start: { loss?: number } = {};
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const train = trainEpoch(model, batches, options, epoch);
+    const train = trainEpoch(model, batches, options, epoch, start);
     const record: EpochRecord = { epoch, loss: train.loss! };
     history.loss.push(train.loss!);
     if (train.accuracy !== undefined) history.accuracy.push((record.accuracy = train.accuracy));

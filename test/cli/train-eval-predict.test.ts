@@ -40,7 +40,8 @@ describe("nabla train → eval → predict on built-in data", once, () => {
   });
 
   test("the run directory holds the model, metrics and valid SVG and PNG pictures", () => {
-    assert.deepEqual(readdirSync(run).sort(), ["config.json", "curves.png", "curves.svg", "decision-boundary.png", "decision-boundary.svg", "metrics.json", "model.safetensors"]);
+    // (hidden: .current and .versions/, behind config.json and model.safetensors; see src/io/directory-swap.ts)
+    assert.deepEqual(readdirSync(run).filter((name) => !name.startsWith(".")).sort(), ["config.json", "curves.png", "curves.svg", "decision-boundary.png", "decision-boundary.svg", "metrics.json", "model.safetensors"]);
     const metrics = JSON.parse(readFileSync(join(run, "metrics.json"), "utf8"));
     assert.equal(metrics.history.length, 8);
     assert.equal(metrics.parameters, 42);

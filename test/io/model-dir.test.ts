@@ -10,12 +10,15 @@ import { io, nn, tensor, randn, manualSeed } from "../../src/index.js";
 const tempDir = () => mkdtempSync(join(tmpdir(), "nabla-model-"));
 const FIXTURES = new URL("../fixtures/io/", import.meta.url);
 
-test("save then load gives the same outputs, config and PyTorch key names; only the two files are left", async () => {
+test("save then load gives the same outputs, config and PyTorch key names; only the two files are visible", async () => {
   manualSeed(3);
   const model = new nn.Sequential(new nn.Linear(2, 5), new nn.Tanh(), new nn.Dropout(0.2), new nn.Linear(5, 3));
   const dir = join(tempDir(), "nested", "model");
   const written = await io.save(model, dir, { classNames: ["a", "b", "c"], normalization: { mean: [1, 2], std: [3, 4] }, training: { lr: 0.1 } });
-  assert.deepEqual(readdirSync(dir).sort(), ["config.json", "model.safetensors"]);
+  // the two files users read, and the hidden versions behind them (see src/io/directory-swap.ts)
+  assert.deepEqual(readdirSync(dir).filter((name) => !name.startsWith(".")).sort(), ["config.json", "model.safetensors"]);
+  assert.deepEqual(readdirSync(join(dir, ".versions")).length, 1);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, "config.json"), "utf8")).classNames, ["a", "b", "c"]);
   const { model: loaded, config } = await io.load(dir);
   assert.deepEqual(config, written);
   assert.deepEqual(config.inputShape, [2]);

@@ -86,7 +86,7 @@ function withHeader(header: string, data = new Uint8Array(0), declaredLength?: n
 
 const corrupted: [string, Uint8Array, RegExp][] = [
   ["huge header length", withHeader("{}", new Uint8Array(0), 2 ** 40), /exceeds the 100 MB limit/],
-  ["header not JSON", withHeader("{not json}"), /header is not JSON/],
+  ["header not JSON", withHeader("{not json}"), /header is not valid JSON/],
   ["header an array", withHeader("[1,2]"), /not a JSON object/],
   ["unsupported dtype", withHeader(`{"a":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}}`, new Uint8Array(2)), /dtype "BF16"; nabla reads F32, F64, I32, I64 and BOOL/],
   ["negative shape", withHeader(`{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}`, new Uint8Array(4)), /invalid shape/],

@@ -30,6 +30,11 @@ interface EvalFlags extends Partial<DataFlags> {
 function evaluationData(saved: SavedModel, flags: EvalFlags): LoadedData {
   const training = saved.config.training ?? {};
   const recorded = typeof training.data === "string" ? training.data : undefined;
+  if (flags.data === undefined && recorded !== undefined && !(BUILT_IN as readonly string[]).includes(recorded)) {
+    // a model directory may come from a stranger: a path in its config.json is never read
+    // unless the user names it
+    fail(`give --data: ${saved.dir} was trained on a file (${JSON.stringify(recorded.slice(0, 200))}); eval reads a data file only when you name it with --data`);
+  }
   const data = flags.data ?? recorded;
   if (data === undefined) fail(`give --data: ${saved.dir} does not record its training data`);
   const builtIn = (BUILT_IN as readonly string[]).includes(data);

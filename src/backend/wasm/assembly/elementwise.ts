@@ -28,7 +28,7 @@ function scalarUnary<T>(op: i32, v: T, alpha: f64, beta: f64): T {
     case SQRT: return <T>Math.sqrt(d);
     case ABS: return <T>Math.abs(d);
     case SIGN: return v > 0 ? <T>1 : v < 0 ? <T>-1 : <T>0; // 0 at NaN and ±0, as PyTorch
-    case RELU: return v > 0 ? v : <T>0;
+    case RELU: return v < 0 ? <T>0 : v; // NaN stays NaN, as PyTorch
     case SIGMOID: {
       // two branches so exp never overflows
       if (d >= 0) return <T>(1 / (1 + Math.exp(-d)));
@@ -36,7 +36,7 @@ function scalarUnary<T>(op: i32, v: T, alpha: f64, beta: f64): T {
       return <T>(e / (1 + e));
     }
     case TANH: return <T>Math.tanh(d);
-    case STEP: return v > 0 ? <T>1 : <T>0;
+    case STEP: return v <= 0 ? <T>0 : <T>1; // 1 at NaN, as PyTorch's relu backward
     case SIN: return <T>Math.sin(d);
     case COS: return <T>Math.cos(d);
     case TAN: return <T>Math.tan(d);
@@ -156,10 +156,10 @@ export function unary<T>(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: 
     case RELU:
       for (; i < vn; i += step) {
         const v = v128.load(at<T>(x, i));
-        v128.store(at<T>(y, i), v128.and(v, v128.gt<T>(v, zero))); // NaN > 0 is false: 0, like the TS backend
+        v128.store(at<T>(y, i), v128.andnot(v, v128.lt<T>(v, zero))); // NaN < 0 is false: NaN stays, as the TS backend
       }
       break;
-    case STEP: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.and(one, v128.gt<T>(v128.load(at<T>(x, i)), zero))); break;
+    case STEP: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.andnot(one, v128.le<T>(v128.load(at<T>(x, i)), zero))); break;
     case RECIPROCAL: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.div<T>(one, v128.load(at<T>(x, i)))); break;
     case LOGICAL_NOT: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.and(one, v128.eq<T>(v128.load(at<T>(x, i)), zero))); break;
     case FLOOR: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.floor<T>(v128.load(at<T>(x, i)))); break;
@@ -227,7 +227,8 @@ function scalarBinary<T>(op: i32, u: T, v: T): T {
     case SUB: return u - v;
     case MUL: return u * v;
     case DIV: return u / v;
-    case POW: return <T>Math.pow(<f64>u, <f64>v);
+    // C's pow (PyTorch's): 1 ** NaN = 1 and (−1) ** ±∞ = 1
+    case POW: return u == 1 || (u == -1 && (v == <T>Infinity || v == <T>-Infinity)) ? <T>1 : <T>Math.pow(<f64>u, <f64>v);
     case MAXIMUM: return u > v || u != u ? u : v;
     case MINIMUM: return u < v || u != u ? u : v;
     case GT: return u > v ? <T>1 : <T>0;
