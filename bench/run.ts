@@ -4,11 +4,14 @@
 // the ratios nabla ÷ peer; writes the JSON to bench/results/.
 //
 // Options: --reps N (processes per framework and workload, default 3), --slow-reps N (for W3 on
-// nabla-js and tfjs-cpu, default 1), --only W1,W3, --frameworks nabla-wasm,pytorch.
+// nabla-js and tfjs-cpu, default 1), --only W1,W3, --frameworks nabla-wasm,pytorch, and
+// --baseline DIR: another checkout of nabla (a git worktree of an older commit, with its
+// node_modules) raced on wasm as the peer "baseline-wasm", so a change is measured against the
+// code before it side by side in one run.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchDataDir, fashionMnistAvailable, type WorkerResult } from "./data.js";
 import { formatTable, summarize, type Summary } from "./report.js";
@@ -49,6 +52,8 @@ const all: Framework[] = [
   { name: "tfjs-wasm", command: node("tfjs-worker.ts", "wasm") },
   { name: "tfjs-cpu", command: node("tfjs-worker.ts", "cpu") },
 ];
+const baseline = option("baseline", "");
+if (baseline !== "") all.push({ name: "baseline-wasm", command: [process.execPath, "--import", "tsx", join(resolve(baseline), "bench", "nabla-worker.ts"), "wasm"] });
 if (hasTorch) all.push({ name: "pytorch", command: ["/usr/bin/python3", join(here, "torch_worker.py")], env: torchEnv() });
 else console.log("bench: PyTorch skipped (/usr/bin/python3 cannot import torch)");
 const chosen = option("frameworks", all.map((f) => f.name).join(",")).split(",");
