@@ -20,6 +20,7 @@ export type { PadMode } from "./ops/pad.js";
 export { oneHot } from "./ops/one-hot.js";
 export type { IndexItem, SliceSpec } from "./ops/slicing.js";
 export { noGrad, isGradEnabled } from "./autograd/grad-mode.js";
+export type { GradFn, BackwardRule } from "./autograd/grad-fn.js";
 export { jacobian } from "./autograd/jacobian.js";
 export { gradcheck } from "./autograd/gradcheck.js";
 export type { GradcheckOptions } from "./autograd/gradcheck.js";
@@ -32,6 +33,7 @@ export type { VarianceOptions } from "./ops/variance.js";
 export type { Dims } from "./ops/reduce.js";
 export { setBackend, getBackend, backendInfo } from "./backend/registry.js";
 export type { BackendName, BackendInfo } from "./backend/registry.js";
+export type { DataArray } from "./backend/backend.js";
 /** Models on disk: safetensors, model directories (config.json + weights), ONNX export and import. */
 export * as io from "./io/index.js";
 /** Data sets and loading: synthetic problems, datasets and loaders, CSV and IDX files. */

@@ -4,6 +4,7 @@ import { Storage } from "../tensor/storage.js";
 import type { GradFn } from "./grad-fn.js";
 import { withGradMode } from "./grad-mode.js";
 
+/** Options of {@link Tensor.backward} (PyTorch's `retain_graph`). */
 export interface BackwardOptions {
   /** Keep the graph's saved tensors so `backward` can run through it again. */
   retainGraph?: boolean;

@@ -18,8 +18,11 @@ export class GradFn {
   private readonly versions: readonly number[];
   /** `output` and `alsoSaved` join the inputs as tensors the rule may read. */
   constructor(
+    /** The op that produced the tensor, e.g. "matmul" (PyTorch names the node `MmBackward0`). */
     readonly name: string,
+    /** The op's tensor inputs, in order: the edges `backward` follows. */
     readonly inputs: readonly Tensor[],
+    /** The op's backward rule; null once `backward` has used it (unless `retainGraph`). */
     public rule: BackwardRule | null,
     /** Numbers the op took as operands (they reach the kernels as numbers, not tensors): for drawing the graph. */
     readonly constants: readonly number[] = NO_CONSTANTS,

@@ -3,6 +3,7 @@ import { formatShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { withGradMode } from "./grad-mode.js";
 
+/** Tolerances of `gradcheck` (PyTorch's `torch.autograd.gradcheck` defaults). */
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
   eps?: number;

@@ -2,6 +2,7 @@ import type { Backend } from "./backend.js";
 import { JsBackend } from "./js-backend.js";
 import { WasmBackend } from "./wasm/wasm-backend.js";
 
+/** A backend `setBackend` can select: "js" (plain JavaScript, runs anywhere) or "wasm" (WebAssembly kernels, faster). */
 export type BackendName = "js" | "wasm";
 
 const factories = new Map<BackendName, () => Backend>([

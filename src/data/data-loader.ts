@@ -4,6 +4,7 @@ import { formatShape, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { Dataset } from "./tensor-dataset.js";
 
+/** Options of {@link DataLoader}, as PyTorch's `DataLoader(batch_size, shuffle, drop_last)`. */
 export interface DataLoaderOptions {
   /** Items per batch (default 1). */
   batchSize?: number;
@@ -52,6 +53,7 @@ export class DataLoader implements Iterable<Tensor[]> {
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
+  /** One pass over the dataset: a batch (one tensor per field) at a time, in a new order per pass when shuffling. */
   *[Symbol.iterator](): Iterator<Tensor[]> {
     const n = this.dataset.length;
     const order = this.shuffle ? this.generator.permutation(n) : Array.from({ length: n }, (_, i) => i);

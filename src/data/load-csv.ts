@@ -5,6 +5,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { parse } from "csv-parse/browser/esm/sync";
 import { readFileBytes } from "./node-modules.js";
 
+/** Options of `loadCsv`. */
 export interface LoadCsvOptions {
   /** The column holding the labels, by header name or 0-based index; the others become `x`. */
   labelColumn?: string | number;
@@ -18,6 +19,7 @@ export interface LoadCsvOptions {
   header?: boolean;
 }
 
+/** A CSV file as tensors: numeric feature columns, and labels when a label column was named. */
 export interface CsvData {
   /** Feature columns, shape [rows, features]. */
   x: Tensor;

@@ -2,6 +2,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { formatShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 
+/** What `standardize` returns: the transformed data and the statistics to transform other data the same way. */
 export interface Standardized {
   /** The standardized data: every column with mean 0 and standard deviation 1. */
   x: Tensor;

@@ -2,6 +2,7 @@ import { Generator } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { TensorDataset } from "./tensor-dataset.js";
 
+/** Options of `trainTestSplit`, as scikit-learn's `test_size`, `random_state` and `shuffle`. */
 export interface TrainTestSplitOptions {
   /** Fraction in (0, 1) of the items held out for testing, or their count (default 0.25). */
   testSize?: number;
@@ -11,10 +12,15 @@ export interface TrainTestSplitOptions {
   shuffle?: boolean;
 }
 
+/** The two sets `trainTestSplit` returns; row i of `x…` and of `y…` belong together. */
 export interface TrainTestSplit {
+  /** Inputs of the training set. */
   xTrain: Tensor;
+  /** Inputs of the test set. */
   xTest: Tensor;
+  /** Targets of the training set. */
   yTrain: Tensor;
+  /** Targets of the test set. */
   yTest: Tensor;
 }
 

@@ -1,10 +1,8 @@
-/**
- * @internal JSON from files a stranger may have written (a safetensors header, a model's
- * config.json): one linear scan before `JSON.parse` refuses nesting deeper than a bound (deep
- * nesting overflowed the stack when an error message stringified it) and an object key given
- * twice (JSON.parse keeps the last, so a duplicated tensor silently replaced the first). Errors
- * name the position, never echo the text: the file may not be what it claims to be.
- */
+// JSON from files a stranger may have written (a safetensors header, a model's
+// config.json): one linear scan before `JSON.parse` refuses nesting deeper than a bound (deep
+// nesting overflowed the stack when an error message stringified it) and an object key given
+// twice (JSON.parse keeps the last, so a duplicated tensor silently replaced the first). Errors
+// name the position, never echo the text: the file may not be what it claims to be.
 
 /** Deeper than any config or header nabla writes (a config nests 4 levels). */
 export const MAX_JSON_DEPTH = 64;

@@ -7,6 +7,7 @@ import { batchNorm } from "./functional/normalization.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 
+/** Options of {@link BatchNorm1d} and {@link BatchNorm2d}, as PyTorch's. */
 export interface BatchNormModuleOptions {
   /** Added to the variance before the square root (default 1e-5). */
   eps?: number;

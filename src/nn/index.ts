@@ -19,7 +19,9 @@ export type { BatchNormModuleOptions } from "./batch-norm.js";
 export { LayerNorm, GroupNorm } from "./layer-norm.js";
 export type { LayerNormModuleOptions } from "./layer-norm.js";
 export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss } from "./loss.js";
+/** The stateless functions behind the layers and losses (PyTorch's `torch.nn.functional`). */
 export * as functional from "./functional/index.js";
+/** Weight initialisation (PyTorch's `torch.nn.init`), drawing from the seeded default generator unless given another. */
 export * as init from "./init.js";
 export type { InitOptions } from "./init.js";
 export type { Reduction, LossOptions, ClassTarget } from "./functional/index.js";

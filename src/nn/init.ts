@@ -5,8 +5,11 @@ import { defaultGenerator, type Generator } from "../tensor/random.js";
 import { checkShape, sizeOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 
+/** Options of the initialisers (and of the layers that use them). */
 export interface InitOptions {
+  /** Element type of the weights (default "float32"). */
   dtype?: DType;
+  /** Draw from this generator instead of the default one seeded by `manualSeed`. */
   generator?: Generator;
 }
 

@@ -5,6 +5,7 @@ import { groupNorm, layerNorm } from "./functional/normalization.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 
+/** Options of {@link LayerNorm}, as PyTorch's. */
 export interface LayerNormModuleOptions {
   /** Added to the variance before the square root (default 1e-5). */
   eps?: number;

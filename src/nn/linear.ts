@@ -4,6 +4,7 @@ import { uniform, type InitOptions } from "./init.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 
+/** Options of {@link Linear}: whether it has a bias, and the dtype and generator of its initial weights. */
 export interface LinearOptions extends InitOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;

@@ -4,11 +4,13 @@ import { formatShape, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { isParameter, Parameter } from "./parameter.js";
 
+/** Options of {@link Module.loadStateDict}, as PyTorch's `strict` argument. */
 export interface LoadStateDictOptions {
-  /** Require the keys to match the module's parameters exactly (default true). */
+  /** Require the keys to match the module's `stateDict()` keys exactly (default true). */
   strict?: boolean;
 }
 
+/** Options of {@link Module.registerBuffer}. */
 export interface RegisterBufferOptions {
   /** Save and load it with the state dict (default true); a non-persistent buffer is only moved. */
   persistent?: boolean;
@@ -22,8 +24,11 @@ export interface RegisterBufferOptions {
 /** A module's own buffers: field name → how it is saved. Kept off the instance so no field walk sees it. */
 const BUFFERS = new WeakMap<object, Map<string, { persistent: boolean; stateKey: string }>>();
 
+/** What {@link Module.loadStateDict} did not match (both empty after a strict load), as PyTorch's `missing_keys` and `unexpected_keys`. */
 export interface LoadStateDictResult {
+  /** The module's `stateDict()` keys (parameters and persistent buffers) the state dict had no entry for. */
   missingKeys: string[];
+  /** The state dict's keys that name no parameter or persistent buffer of the module. */
   unexpectedKeys: string[];
 }
 

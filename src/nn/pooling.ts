@@ -3,6 +3,7 @@ import { adaptiveAvgPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d } from ".
 import type { Size2 } from "./functional/window-args.js";
 import { Module } from "./module.js";
 
+/** Options of {@link MaxPool2d} (PyTorch's `stride`, `padding`, `dilation`, `ceil_mode`). */
 export interface MaxPool2dModuleOptions {
   /** Step between windows (default: kernelSize). */
   stride?: Size2 | null;
@@ -13,6 +14,7 @@ export interface MaxPool2dModuleOptions {
   ceilMode?: boolean;
 }
 
+/** Options of {@link AvgPool2d} (PyTorch's `stride`, `padding`, `ceil_mode`, `count_include_pad`, `divisor_override`). */
 export interface AvgPool2dModuleOptions {
   stride?: Size2 | null;
   padding?: Size2;

@@ -7,6 +7,7 @@ import { indexSelect } from "./gather.js";
 import { narrow } from "./slicing.js";
 import { stridedView } from "./strided-view.js";
 
+/** How {@link pad} fills: a constant value, the mirror image without the edge ("reflect"), the edge repeated ("replicate"), or wrapping around ("circular"), as PyTorch's `F.pad` modes. */
 export type PadMode = "constant" | "reflect" | "replicate" | "circular";
 
 /**

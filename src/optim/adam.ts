@@ -3,6 +3,7 @@ import { zerosLike } from "../tensor/creation.js";
 import { scaleAddInPlace } from "../ops/in-place.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
+/** Hyper-parameters of {@link Adam} and {@link AdamW} (PyTorch's names in camelCase). */
 export interface AdamOptions {
   /** Learning rate η (default 1e-3). */
   lr?: number;
@@ -18,10 +19,15 @@ export interface AdamOptions {
   maximize?: boolean;
 }
 
+/** Per-parameter state of {@link Adam} and {@link AdamW}, as PyTorch's `exp_avg`, `exp_avg_sq` … */
 export interface AdamState {
+  /** Updates taken so far (for the bias corrections). */
   step: number;
+  /** First moment estimate m (running mean of the gradient). */
   expAvg: Tensor;
+  /** Second moment estimate v (running mean of the squared gradient). */
   expAvgSq: Tensor;
+  /** Maximum of the second moment estimates so far (AMSGrad only, else null). */
   maxExpAvgSq: Tensor | null;
 }
 

@@ -1,6 +1,7 @@
 import { LRScheduler } from "./lr-scheduler.js";
 import type { BaseOptions, Optimizer } from "./optimizer.js";
 
+/** Options of {@link CosineAnnealingLR} (PyTorch's `eta_min`). */
 export interface CosineAnnealingLROptions {
   /** Minimum learning rate (default 0). */
   etaMin?: number;

@@ -3,6 +3,7 @@ import { zerosLike } from "../tensor/creation.js";
 import { scaleAddInPlace } from "../ops/in-place.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
+/** Hyper-parameters of {@link RMSprop} (PyTorch's names in camelCase). */
 export interface RMSpropOptions {
   /** Learning rate η (default 1e-2). */
   lr?: number;
@@ -20,10 +21,15 @@ export interface RMSpropOptions {
   maximize?: boolean;
 }
 
+/** Per-parameter state of {@link RMSprop}, as PyTorch's `square_avg`, `grad_avg`, `momentum_buffer`. */
 export interface RMSpropState {
+  /** Updates taken so far. */
   step: number;
+  /** Running average v of the squared gradient. */
   squareAvg: Tensor;
+  /** Running average ḡ of the gradient (centered only, else null). */
   gradAvg: Tensor | null;
+  /** Momentum buffer b (momentum > 0 only, else null). */
   momentumBuffer: Tensor | null;
 }
 

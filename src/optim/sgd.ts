@@ -2,7 +2,9 @@ import type { Tensor } from "../tensor/tensor.js";
 import { scaleAddInPlace } from "../ops/in-place.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
+/** Hyper-parameters of {@link SGD} (PyTorch's names in camelCase; `lr` is required, as there). */
 export interface SGDOptions {
+  /** Learning rate η. */
   lr: number;
   /** Momentum factor μ (default 0). */
   momentum?: number;
@@ -16,7 +18,9 @@ export interface SGDOptions {
   maximize?: boolean;
 }
 
+/** Per-parameter state of {@link SGD} (only kept with momentum). */
 export interface SGDState {
+  /** The momentum buffer b, shaped like the parameter (PyTorch's `momentum_buffer`). */
   momentumBuffer: Tensor;
 }
 

@@ -1,6 +1,7 @@
 import { LRScheduler } from "./lr-scheduler.js";
 import type { BaseOptions, Optimizer } from "./optimizer.js";
 
+/** Options of {@link StepLR}. */
 export interface StepLROptions {
   /** Multiplicative factor of the decay (default 0.1). */
   gamma?: number;

@@ -7,12 +7,15 @@ import { Storage } from "./storage.js";
 import { Tensor, type NestedArray } from "./tensor.js";
 import { checkElementCount } from "./size-limit.js";
 
+/** Options of the creation functions (`tensor`, `zeros`, `full` …). */
 export interface TensorOptions {
   /** "float32" (the default for numbers), "float64", "int32" or "bool". */
   dtype?: DType;
+  /** Whether the new tensor is a leaf that records gradients (default false; floating-point dtypes only). */
   requiresGrad?: boolean;
 }
 
+/** Options of `tensor`: the creation options plus a shape for flat typed-array data. */
 export interface TensorDataOptions extends TensorOptions {
   /** Shape for flat typed-array data (default: one dimension). */
   shape?: readonly number[];
@@ -126,6 +129,7 @@ export function ones(shape: readonly number[], options: TensorOptions = {}): Ten
   return full(shape, 1, options);
 }
 
+/** Options of `rand` and `randn`: a floating-point dtype, `requiresGrad` and the generator to draw from. */
 export interface RandomOptions extends TensorOptions {
   /** Draw from this generator instead of the default one seeded by `manualSeed`. */
   generator?: Generator;

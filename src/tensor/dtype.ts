@@ -7,6 +7,7 @@
  */
 export type DType = "float32" | "float64" | "int32" | "bool";
 
+/** Every dtype nabla supports, in promotion order: float32, float64, int32, bool. */
 export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
 
 /**
@@ -52,7 +53,7 @@ export function numberDType(value: number): DType {
 /** An operand as the promotion rules see it: its dtype and whether it has dimensions. */
 export interface PromotionOperand {
   readonly dtype: DType;
-  /** 0 for a 0-d tensor; a plain number is passed as its {@link numberDType} with `isNumber`. */
+  /** 0 for a 0-d tensor; a plain number is passed with `isNumber` and the dtype it behaves as (int32 if integer-valued, else float32). */
   readonly ndim: number;
   readonly isNumber?: boolean;
 }

@@ -6,6 +6,7 @@ import { checkShape, sizeOf } from "./shape.js";
 import { Storage } from "./storage.js";
 import { Tensor } from "./tensor.js";
 
+/** Options of `randint` and `randperm`: the dtype of the result and the generator to draw from. */
 export interface RandomIntegerOptions {
   /** "int32" (the default; PyTorch uses int64), or a float dtype to hold the integers. */
   dtype?: "int32" | "float32" | "float64";

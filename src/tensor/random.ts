@@ -13,6 +13,20 @@ export class Generator {
     this.seed(seed);
   }
 
+  /**
+   * Restarts the sequence from `seed` (taken as an unsigned 32-bit integer), as PyTorch's
+   * `Generator.manual_seed`: the same seed gives the same draws.
+   *
+   * @example
+   * ```ts
+   * import { Generator, rand } from "nabla";
+   * const g = new Generator();
+   * g.seed(7);
+   * const a = rand([2], { generator: g }).toArray();
+   * g.seed(7);
+   * console.log(JSON.stringify(rand([2], { generator: g }).toArray()) === JSON.stringify(a)); // true
+   * ```
+   */
   seed(seed: number): void {
     // splitmix32 spreads one seed over the four state words
     let x = seed >>> 0;

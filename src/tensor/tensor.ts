@@ -59,7 +59,9 @@ export type NestedArray = number | boolean | NestedArray[];
  * ```
  */
 export class Tensor extends TensorMath {
+  /** The size of each dimension, outermost first (PyTorch's `shape`); `[]` for a scalar. */
   readonly shape: readonly number[];
+  /** The element type: "float32", "float64", "int32" or "bool". */
   readonly dtype: DType;
   private requiresGradFlag = false;
   /** dL/d(this), accumulated by `backward()` on leaves (and on tensors that `retainGrad()`). */
@@ -75,7 +77,10 @@ export class Tensor extends TensorMath {
 
   /**
    * Not for users: create tensors with `tensor`, `zeros`, `randn` … The constructor stays in the
-   * published types (stripping it would declare a no-argument `new Tensor()`).
+   * published types (stripping it would declare a no-argument `new Tensor()`); `@hidden` keeps it,
+   * and the internal `Storage` it takes, out of the API reference.
+   *
+   * @hidden
    */
   constructor(storage: Storage, shape: Shape, strides?: readonly number[], offset = 0) {
     super();
@@ -107,9 +112,11 @@ export class Tensor extends TensorMath {
     this.requiresGradFlag = value;
   }
 
+  /** The number of dimensions (PyTorch's `dim()`); 0 for a scalar. */
   get ndim(): number {
     return this.shape.length;
   }
+  /** The number of elements (PyTorch's `numel()`); the shape is {@link Tensor.shape}. */
   get size(): number {
     return sizeOf(this.shape);
   }
@@ -297,27 +304,49 @@ export class Tensor extends TensorMath {
   /** Whether the dtype is float32 or float64. */
   get isFloatingPoint(): boolean { return isFloatingPoint(this.dtype); }
 
+  /** this + other, elementwise with broadcasting (a logical or for bool tensors). */
   add(other: Operand): Tensor { return binary.add(this, other); }
+  /** this − other, elementwise with broadcasting. */
   sub(other: Operand): Tensor { return binary.sub(this, other); }
+  /** this · other, elementwise with broadcasting (a logical and for bool tensors). */
   mul(other: Operand): Tensor { return binary.mul(this, other); }
+  /** this / other, elementwise with broadcasting; true division (integers give float32), as PyTorch's `div`. */
   div(other: Operand): Tensor { return binary.div(this, other); }
+  /** this raised to `exponent` (a number or a tensor), elementwise with broadcasting. */
   pow(exponent: Operand): Tensor { return binary.pow(this, exponent); }
+  /** The larger of this and `other`, elementwise with broadcasting (the gradient is split evenly on ties). */
   maximum(other: Operand): Tensor { return binary.maximum(this, other); }
+  /** The smaller of this and `other`, elementwise with broadcasting (the gradient is split evenly on ties). */
   minimum(other: Operand): Tensor { return binary.minimum(this, other); }
+  /** A bool tensor: true where this > other (broadcasting); no gradient. */
   gt(other: Operand): Tensor { return binary.compare("gt", this, other); }
+  /** A bool tensor: true where this ≥ other (broadcasting); no gradient. */
   ge(other: Operand): Tensor { return binary.compare("ge", this, other); }
+  /** A bool tensor: true where this < other (broadcasting); no gradient. */
   lt(other: Operand): Tensor { return binary.compare("lt", this, other); }
+  /** A bool tensor: true where this ≤ other (broadcasting); no gradient. */
   le(other: Operand): Tensor { return binary.compare("le", this, other); }
+  /** A bool tensor: true where this = other (broadcasting); no gradient. */
   eq(other: Operand): Tensor { return binary.compare("eq", this, other); }
+  /** −this, elementwise. */
   neg(): Tensor { return unary.neg(this); }
+  /** eˣ, elementwise. */
   exp(): Tensor { return unary.exp(this); }
+  /** The natural logarithm, elementwise. */
   log(): Tensor { return unary.log(this); }
+  /** √x, elementwise. */
   sqrt(): Tensor { return unary.sqrt(this); }
+  /** |x|, elementwise. */
   abs(): Tensor { return unary.abs(this); }
+  /** −1, 0 or 1 by the sign of each element; piecewise constant, so no gradient flows through it. */
   sign(): Tensor { return unary.sign(this); }
+  /** max(x, 0), elementwise. */
   relu(): Tensor { return unary.relu(this); }
+  /** 1 / (1 + e⁻ˣ), elementwise. */
   sigmoid(): Tensor { return unary.sigmoid(this); }
+  /** The hyperbolic tangent, elementwise. */
   tanh(): Tensor { return unary.tanh(this); }
+  /** x², elementwise. */
   square(): Tensor { return binary.mul(this, this); }
   /**
    * Limits values to [min, max]; either bound may be left out (not both, as in PyTorch). As in
@@ -327,11 +356,16 @@ export class Tensor extends TensorMath {
     if ((min ?? null) === null && (max ?? null) === null) throw new Error("clamp: at least one of min and max must be given");
     return unary.clamp(this, min ?? -Infinity, max ?? Infinity);
   }
+  /** exp(x) / Σ exp(x) along `dim`, computed stably (PyTorch's `softmax(dim)`). */
   softmax(dim: number): Tensor { return softmax(this, dim); }
+  /** log(softmax(x)) along `dim`, computed stably (PyTorch's `log_softmax`). */
   logSoftmax(dim: number): Tensor { return logSoftmax(this, dim); }
+  /** Matrix product with PyTorch's `matmul` rules: 1-d operands are vectors, leading batch dims broadcast. */
   matmul(other: Tensor): Tensor { return matmul(this, other); }
 
+  /** Sum over everything, a dim or a list of dims; `keepdim` keeps reduced dims as size 1. Bool and int32 sum to int32 (PyTorch: int64). */
   sum(dim?: number | readonly number[] | null, keepdim = false): Tensor { return reduce.sum(this, dim, keepdim); }
+  /** Mean over everything, a dim or a list of dims; `keepdim` keeps reduced dims as size 1. Floating-point tensors only. */
   mean(dim?: number | readonly number[] | null, keepdim = false): Tensor { return reduce.mean(this, dim, keepdim); }
 
   // Reductions, sorting and sampling (src/ops/min-max.ts, prod.ts, variance.ts, logsumexp.ts,
@@ -570,15 +604,23 @@ export class Tensor extends TensorMath {
   /** Index of the first maximum (over the flattened tensor, or along `dim`); no gradient. */
   argmax(dim?: number | null, keepdim = false): Tensor { return reduce.argmax(this, dim, keepdim); }
 
+  /** The same elements in `shape` (one size may be -1, inferred), as PyTorch's `reshape`. */
   reshape(shape: readonly number[]): Tensor { return movement.reshape(this, shape); }
+  /** Dims `startDim`…`endDim` (inclusive, default all) merged into one. */
   flatten(startDim = 0, endDim = -1): Tensor { return movement.flatten(this, startDim, endDim); }
+  /** Broadcasts size-1 dims (and new leading dims) to `shape` without copying; -1 keeps a dim's size. */
   expand(shape: readonly number[]): Tensor { return movement.expand(this, shape); }
+  /** The dims reordered: axis i of the result is axis `dims[i]` of this tensor. */
   permute(dims: readonly number[]): Tensor { return movement.permute(this, dims); }
+  /** Dims `dim0` and `dim1` swapped. */
   transpose(dim0: number, dim1: number): Tensor { return movement.transpose(this, dim0, dim1); }
   /** Transpose of a matrix (a 0-d or 1-d tensor is returned as is). */
   t(): Tensor { return this.ndim < 2 ? this : movement.transpose(this, 0, 1); }
+  /** A new size-1 dim inserted at position `dim`. */
   unsqueeze(dim: number): Tensor { return movement.unsqueeze(this, dim); }
+  /** Size-1 dims removed: all of them, or those among `dim` (other dims are left alone, as in PyTorch). */
   squeeze(dim?: number | readonly number[]): Tensor { return movement.squeeze(this, dim); }
+  /** Values picked along `dim` at `index` (same rank as this tensor): for dim 1, out[i][j] = this[i][index[i][j]], as PyTorch's `gather`. */
   gather(dim: number, index: Tensor | NestedArray): Tensor { return gather(this, dim, index); }
 
   // Views and shape ops, PyTorch's semantics; the functions behind them (src/ops/movement.ts,

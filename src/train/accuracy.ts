@@ -3,6 +3,7 @@ import { tensor } from "../tensor/creation.js";
 import { formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 
+/** Options of `accuracy`. */
 export interface AccuracyOptions {
   /** For a single output per sample: the value above which it counts as class 1 (default 0.5, for probabilities; use 0 for logits). */
   threshold?: number;

@@ -10,6 +10,7 @@ import { accuracyDefaults, computeLoss, type LossFunction } from "./loss-functio
 /** Training or evaluation data: `{ x, y }` tensors, or batches `[x, y]` (e.g. a `data.DataLoader`). */
 export type FitData = LabelledData | Iterable<Tensor[]>;
 
+/** Options of `evaluate`: the loss to average and how to batch and score the data. */
 export interface EvaluateOptions {
   /** Loss to average over the data (omit to measure accuracy only). */
   loss?: LossFunction;
@@ -21,6 +22,7 @@ export interface EvaluateOptions {
   threshold?: number;
 }
 
+/** What `evaluate` measured (and one epoch of `fit`): mean loss and accuracy over the data. */
 export interface Evaluation {
   /** Mean loss per sample (when a loss was given). */
   loss?: number;

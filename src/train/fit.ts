@@ -5,13 +5,17 @@ import type { LossFunction } from "./loss-function.js";
 
 /** What `fit` needs of an optimizer (every `optim` class has it). */
 export interface Steppable {
+  /** Clears the gradients of the parameters it updates. */
   zeroGrad(): void;
+  /** Updates the parameters from their gradients. */
   step(): void;
 }
 
+/** Options of `fit`: what to train with (epochs, optimizer, loss) and how to batch, validate and report. */
 export interface FitOptions {
   /** Passes over the training data. */
   epochs: number;
+  /** Updates the model's parameters after every batch, e.g. `new optim.SGD(model.parameters(), { lr: 0.1 })`. */
   optimizer: Steppable;
   /** Loss with "mean" reduction, e.g. `new nn.CrossEntropyLoss()` or `nn.functional.crossEntropy`. */
   loss: LossFunction;

@@ -5,7 +5,10 @@ import { formatShape } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 /** A loss: a module such as `new nn.CrossEntropyLoss()` or a function such as `nn.functional.crossEntropy`. */
-export type LossFunction = ((output: Tensor, target: Tensor) => Tensor) | { call(output: Tensor, target: Tensor): Tensor };
+export type LossFunction = ((output: Tensor, target: Tensor) => Tensor) | {
+  /** The loss of `output` against `target`: one number, as a 0-d tensor. */
+  call(output: Tensor, target: Tensor): Tensor;
+};
 
 /** @internal Applies `loss`, requiring one number out (a reduced loss). */
 export function computeLoss(op: string, loss: LossFunction, output: Tensor, target: Tensor): Tensor {

@@ -5,15 +5,25 @@ import type { Tensor } from "../tensor/tensor.js";
 import { axes, escapeXml, legend, legendWidth, linearScale, paletteColour, px, svgDocument, text } from "./svg.js";
 
 /** Anything that maps a batch of points [n, 2] to class scores: a function or an `nn.Module`. */
-export type Classifier = ((x: Tensor) => Tensor) | { forward(x: Tensor): Tensor; training?: boolean; train?(mode?: boolean): unknown };
+export type Classifier = ((x: Tensor) => Tensor) | {
+  /** Class scores [n, K] for points [n, 2]. */
+  forward(x: Tensor): Tensor;
+  training?: boolean;
+  /** Switches training mode (the picture is drawn in eval mode, then the mode restored). */
+  train?(mode?: boolean): unknown;
+};
 
+/** Options of {@link decisionBoundary}. */
 export interface DecisionBoundaryOptions {
   /** Grid cells along each axis (default 120). */
   resolution?: number;
   /** Picture size in pixels (default 520 × 460). */
   width?: number;
+  /** Picture height in pixels (default 460). */
   height?: number;
+  /** Caption above the plot (default none). */
   title?: string;
+  /** Legend names of the classes, by class index (default "class 0", "class 1" …). */
   classNames?: readonly string[];
   /** Names of the two input features, for the axes (default "x1", "x2"). */
   axisLabels?: readonly [string, string];

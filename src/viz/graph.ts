@@ -4,6 +4,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { formatNumber, formatTensor } from "./format.js";
 import { graphTensors } from "./retain-grads.js";
 
+/** Options of {@link graph}. */
 export interface GraphOptions {
   /** Labels for tensors (inputs, named intermediates, the result): `{ x, y, q, f }`. */
   names?: Record<string, Tensor> | Map<Tensor, string>;

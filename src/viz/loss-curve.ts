@@ -11,10 +11,13 @@ export type EpochMetrics = object;
  */
 export type LossCurveInput = History | readonly EpochMetrics[] | Readonly<Record<string, readonly (number | null | undefined)[]>>;
 
+/** Options of {@link lossCurve}. */
 export interface LossCurveOptions {
+  /** Caption above the plots (default none). */
   title?: string;
-  /** Picture size in pixels (default 760 × 320). */
+  /** Picture width in pixels (default 760 with both loss and accuracy panels, 420 with one). */
   width?: number;
+  /** Picture height in pixels (default 320). */
   height?: number;
 }
 

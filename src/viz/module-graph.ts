@@ -6,16 +6,28 @@ import { escapeXml } from "./svg.js";
 
 /** What moduleGraph needs of a model: its children in order (an `nn.Sequential`). */
 export interface LayeredModel {
-  namedChildren(): [string, { forward(x: Tensor): unknown; extraRepr(): string; namedParameters(): [string, Tensor][] }][];
+  /** The layers in order, with their names: each runs forward, describes its settings and lists its parameters. */
+  namedChildren(): [string, {
+    /** Runs the layer. */
+    forward(x: Tensor): unknown;
+    /** The layer's settings as text, e.g. "inFeatures=2, outFeatures=8, bias=true". */
+    extraRepr(): string;
+    /** The layer's parameters by name. */
+    namedParameters(): [string, Tensor][];
+  }][];
+  /** Whether the model is in training mode (restored after the shape-finding run). */
   training: boolean;
+  /** Switches training mode (the shape-finding run is in eval mode). */
   train(mode?: boolean): unknown;
 }
 
+/** Options of {@link moduleGraph}. */
 export interface ModuleGraphOptions {
   /** Shape of one input sample, e.g. [2]; a zero batch of one runs through to find each layer's output shape. */
   inputShape: readonly number[];
   /** Shown at the output node. */
   classNames?: readonly string[];
+  /** Caption above the graph (default none). */
   title?: string;
 }
 

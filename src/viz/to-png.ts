@@ -2,6 +2,7 @@
 import type { ResvgRenderOptions } from "@resvg/resvg-wasm";
 import { nodeBuiltin } from "../io/node-builtin.js";
 
+/** Options of {@link toPng}. */
 export interface ToPngOptions {
   /** Output width in pixels (height follows the aspect ratio); default: the SVG's own size. */
   width?: number;

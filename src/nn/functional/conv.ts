@@ -6,6 +6,7 @@ import { formatShape } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { checkRank, expandSize, type Size2 } from "./window-args.js";
 
+/** Options of {@link conv2d}, as PyTorch's `F.conv2d`: a number applies to both spatial dims, a pair is [height, width]. */
 export interface Conv2dOptions {
   /** Step between windows (default 1). */
   stride?: Size2;
@@ -17,6 +18,7 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
+/** Options of {@link conv1d}, as {@link Conv2dOptions} for one spatial dim. */
 export interface Conv1dOptions {
   stride?: number;
   padding?: number | "same" | "valid";
@@ -132,6 +134,7 @@ function conv2dBatched(op: string, x: Tensor, weight: Tensor, bias: Tensor | nul
   return biased.reshape([outChannels, batch, outH, outW]).permute([1, 0, 2, 3]).contiguous();
 }
 
+/** Options of {@link convTranspose2d}, as PyTorch's `F.conv_transpose2d`. */
 export interface ConvTranspose2dOptions {
   /** Step of the convolution this one transposes (default 1). */
   stride?: Size2;

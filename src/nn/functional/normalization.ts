@@ -3,6 +3,7 @@ import { noGrad } from "../../autograd/grad-mode.js";
 import { formatShape, shapesEqual } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 
+/** Options of {@link batchNorm}, as PyTorch's `F.batch_norm`. */
 export interface BatchNormOptions {
   /** Per-channel scale γ [C] (default none). */
   weight?: Tensor | null;
@@ -73,6 +74,7 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   return y;
 }
 
+/** Options of {@link layerNorm}, as PyTorch's `F.layer_norm`. */
 export interface LayerNormOptions {
   /** Scale of shape `normalizedShape` (default none). */
   weight?: Tensor | null;
@@ -109,6 +111,7 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
   return y;
 }
 
+/** Options of {@link groupNorm}, as PyTorch's `F.group_norm`. */
 export interface GroupNormOptions {
   /** Per-channel scale [C] (default none). */
   weight?: Tensor | null;

@@ -8,6 +8,7 @@ import { formatShape } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { checkRank, expandSize, windowCount, type Size2 } from "./window-args.js";
 
+/** Options of {@link maxPool2d}, as PyTorch's `F.max_pool2d`: a number applies to both spatial dims, a pair is [height, width]. */
 export interface MaxPool2dOptions {
   /** Step between windows (default: the kernel size). */
   stride?: Size2 | null;
@@ -19,6 +20,7 @@ export interface MaxPool2dOptions {
   ceilMode?: boolean;
 }
 
+/** Options of {@link avgPool2d}, as PyTorch's `F.avg_pool2d`. */
 export interface AvgPool2dOptions {
   stride?: Size2 | null;
   /** Implicit zero padding on both sides, at most half the kernel (default 0). */
@@ -30,6 +32,7 @@ export interface AvgPool2dOptions {
   divisorOverride?: number | null;
 }
 
+/** Options of {@link maxPool1d}, as {@link MaxPool2dOptions} for one spatial dim. */
 export interface MaxPool1dOptions {
   stride?: number | null;
   padding?: number;
@@ -37,6 +40,7 @@ export interface MaxPool1dOptions {
   ceilMode?: boolean;
 }
 
+/** Options of {@link avgPool1d}, as {@link AvgPool2dOptions} for one spatial dim. */
 export interface AvgPool1dOptions {
   stride?: number | null;
   padding?: number;

@@ -3,7 +3,9 @@ import type { Tensor } from "../../tensor/tensor.js";
 /** How a loss combines its per-element values: average (default), total, or none (kept as is). */
 export type Reduction = "mean" | "sum" | "none";
 
+/** Options of the losses, as PyTorch's `reduction` argument. */
 export interface LossOptions {
+  /** How per-element losses combine: "mean" (the default), "sum" or "none". */
   reduction?: Reduction;
 }
 

@@ -7,6 +7,7 @@ import { formatNumber, formatTensor } from "../format.js";
 import { graph } from "../graph.js";
 import { applyExpressionOperation, type ExpressionEvaluation, type ExpressionOperation, type ExpressionValue } from "./evaluate-expression.js";
 
+/** Options of {@link expressionGraph}. */
 export interface ExpressionGraphOptions {
   /** Significant digits of printed values (default 4). */
   digits?: number;

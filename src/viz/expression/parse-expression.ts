@@ -8,7 +8,9 @@
 
 /** The functions an expression may call, each on one argument. */
 export const EXPRESSION_FUNCTIONS = ["exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "softmax", "sum", "mean"] as const;
+/** The name of a function an expression may call (one of {@link EXPRESSION_FUNCTIONS}). */
 export type ExpressionFunction = (typeof EXPRESSION_FUNCTIONS)[number];
+/** A binary operator: + − × ÷, `@` for the matrix product, `**` for the power. */
 export type ExpressionOperator = "+" | "-" | "*" | "/" | "@" | "**";
 
 /** The syntax tree of one expression. */
@@ -19,9 +21,11 @@ export type ExpressionNode =
   | { kind: "binary"; operator: ExpressionOperator; left: ExpressionNode; right: ExpressionNode }
   | { kind: "call"; name: ExpressionFunction; argument: ExpressionNode };
 
+/** One statement of an expression: `name = expression`, or an expression alone. */
 export interface ExpressionStatement {
   /** The name given with `name = …`, if any. */
   name?: string;
+  /** The syntax tree of the right-hand side. */
   expression: ExpressionNode;
 }
 
