@@ -67,7 +67,8 @@ function runOnce(framework: Framework, workload: string): WorkerResult[] {
     console.log(`bench: ${framework.name} ${workload} failed (exit ${result.status}): ${(result.stderr ?? "").trim().split("\n").slice(-3).join(" | ")}`);
     return [];
   }
-  return lines.map((line) => JSON.parse(line) as WorkerResult);
+  // labelled by the runner: a baseline checkout's worker calls itself nabla-wasm too
+  return lines.map((line) => ({ ...(JSON.parse(line) as WorkerResult), framework: framework.name }));
 }
 
 const results: WorkerResult[] = [];
