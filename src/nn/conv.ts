@@ -53,13 +53,7 @@ abstract class ConvNd extends Module {
   ) {
     super();
     const name = `Conv${spatial}d`;
-    for (const [field, value] of [["inChannels", inChannels], ["outChannels", outChannels]] as const) {
-      if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: ${field} must be a positive integer, got ${value}`);
-    }
-    this.groups = options.groups ?? 1;
-    if (!Number.isInteger(this.groups) || this.groups < 1) throw new Error(`${name}: groups must be a positive integer, got ${this.groups}`);
-    if (inChannels % this.groups !== 0) throw new Error(`${name}: inChannels (${inChannels}) must be divisible by groups (${this.groups})`);
-    if (outChannels % this.groups !== 0) throw new Error(`${name}: outChannels (${outChannels}) must be divisible by groups (${this.groups})`);
+    this.groups = checkChannels(name, inChannels, outChannels, options.groups ?? 1);
     this.kernelSize = expandSize(name, "kernelSize", kernelSize, spatial, 1);
     this.stride = expandSize(name, "stride", options.stride ?? 1, spatial, 1);
     this.dilation = expandSize(name, "dilation", options.dilation ?? 1, spatial, 1);
@@ -129,6 +123,16 @@ abstract class ConvNd extends Module {
  * console.log(conv.weight.shape, conv.call(zeros([8, 1, 28, 28])).shape); // [16, 1, 5, 5] [8, 16, 28, 28]
  * ```
  */
+/** Checks a convolution's channel counts and groups (positive, channels divisible by groups); returns groups. */
+function checkChannels(name: string, inChannels: number, outChannels: number, groups: number): number {
+  for (const [field, value] of [["inChannels", inChannels], ["outChannels", outChannels], ["groups", groups]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: ${field} must be a positive integer, got ${value}`);
+  }
+  if (inChannels % groups !== 0) throw new Error(`${name}: inChannels (${inChannels}) must be divisible by groups (${groups})`);
+  if (outChannels % groups !== 0) throw new Error(`${name}: outChannels (${outChannels}) must be divisible by groups (${groups})`);
+  return groups;
+}
+
 export class Conv2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: Conv2dModuleOptions = {}) {
     super(2, inChannels, outChannels, kernelSize, options);
@@ -191,13 +195,7 @@ export class ConvTranspose2d extends Module {
   ) {
     super();
     const name = "ConvTranspose2d";
-    for (const [field, value] of [["inChannels", inChannels], ["outChannels", outChannels]] as const) {
-      if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: ${field} must be a positive integer, got ${value}`);
-    }
-    this.groups = options.groups ?? 1;
-    if (!Number.isInteger(this.groups) || this.groups < 1) throw new Error(`${name}: groups must be a positive integer, got ${this.groups}`);
-    if (inChannels % this.groups !== 0) throw new Error(`${name}: inChannels (${inChannels}) must be divisible by groups (${this.groups})`);
-    if (outChannels % this.groups !== 0) throw new Error(`${name}: outChannels (${outChannels}) must be divisible by groups (${this.groups})`);
+    this.groups = checkChannels(name, inChannels, outChannels, options.groups ?? 1);
     this.kernelSize = expandSize(name, "kernelSize", kernelSize, 2, 1);
     this.stride = expandSize(name, "stride", options.stride ?? 1, 2, 1);
     this.padding = expandSize(name, "padding", options.padding ?? 0, 2, 0);
