@@ -1,10 +1,10 @@
 import "../helpers.js";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { assertClose } from "../helpers.js";
 import { gradcheck, type NestedArray, type Tensor } from "../../src/index.js";
 import { MATH_CASES, MATH_OPS, NOT_DIFFERENTIABLE, decode, rebuildMath, type MathFixtureTensor } from "./math-op-table.js";
 import { UNARY_OPS, BINARY_OPS } from "../../src/backend/op-table.js";
+import { checkAgainstTorch } from "./check-against-torch.js";
 
 function nested(value: MathFixtureTensor): NestedArray {
   return rebuildMath(value, "float64").toArray();
@@ -32,18 +32,7 @@ for (const dtype of ["float64", "float32"] as const) {
         const differentiable = !NOT_DIFFERENTIABLE.has(c.op);
         const leaves = c.inputs.map((x) => rebuildMath(x, dtype, differentiable));
         const out = run(leaves, c.args);
-        const { atol, rtol } = TOLERANCE[dtype];
-        assertClose(numeric(out), nested(c.out), atol, rtol, `${c.name} forward`);
-        if (c.weight === undefined || c.grads === undefined) {
-          assert.equal(out.requiresGrad, false, `${c.name} has no gradient`);
-          return;
-        }
-        assert.equal(out.dtype, dtype);
-        out.mul(rebuildMath(c.weight, dtype)).sum().backward();
-        c.grads.forEach((grad, i) => {
-          assert.ok(leaves[i]!.grad !== null, `${c.name}: input ${i} got no gradient`);
-          assertClose(leaves[i]!.grad!, nested(grad), atol, rtol, `${c.name} grad of input ${i}`);
-        });
+        checkAgainstTorch(c, out, leaves, dtype, TOLERANCE[dtype], { nested, rebuild: (value, as) => rebuildMath(value, as), forward: numeric });
       });
     }
   });

@@ -1,9 +1,9 @@
 import "../helpers.js";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { assertClose } from "../helpers.js";
 import type { NestedArray } from "../../src/index.js";
 import { CASES, NABLA_OPS, inputsOf, rebuild, type FixtureTensor } from "./op-table.js";
+import { checkAgainstTorch } from "./check-against-torch.js";
 
 function nested(value: FixtureTensor): NestedArray {
   return rebuild(value, "float64").toArray();
@@ -24,19 +24,7 @@ for (const dtype of ["float64", "float32"] as const) {
         assert.ok(run !== undefined, `no nabla op for fixture op ${c.op}`);
         const { leaves, args } = inputsOf(c, dtype);
         const out = run(args, c.args);
-        const { atol, rtol } = TOLERANCE[dtype];
-        assertClose(out, nested(c.out), atol, rtol, `${c.name} forward`);
-        if (c.weight === undefined || c.grads === undefined) {
-          assert.equal(out.requiresGrad, false, `${c.name} has no gradient`);
-          return;
-        }
-        assert.equal(out.dtype, dtype);
-        out.mul(rebuild(c.weight, dtype)).sum().backward();
-        c.grads.forEach((grad, i) => {
-          assert.ok(leaves[i]!.grad !== null, `${c.name}: input ${i} got no gradient`);
-          assert.equal(leaves[i]!.grad!.dtype, dtype);
-          assertClose(leaves[i]!.grad!, nested(grad), atol, rtol, `${c.name} grad of input ${i}`);
-        });
+        checkAgainstTorch(c, out, leaves, dtype, TOLERANCE[dtype], { nested, rebuild: (value, as) => rebuild(value, as) });
       });
     }
   });

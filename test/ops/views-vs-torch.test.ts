@@ -1,10 +1,10 @@
 import "../helpers.js";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { assertClose } from "../helpers.js";
 import { gradcheck, type DType, type NestedArray } from "../../src/index.js";
 import { rebuild, type FixtureTensor } from "./op-table.js";
 import { VIEW_CASES, VIEW_OPS, runViewCase } from "./view-op-table.js";
+import { checkAgainstTorch } from "./check-against-torch.js";
 
 function nested(value: FixtureTensor): NestedArray {
   return rebuild(value, "float64").toArray();
@@ -22,18 +22,7 @@ for (const dtype of ["float64", "float32"] as const) {
     for (const c of VIEW_CASES) {
       test(c.name, () => {
         const { leaves, out } = runViewCase(c, dtype);
-        const { atol, rtol } = TOLERANCE[dtype];
-        assertClose(out, nested(c.out), atol, rtol, `${c.name} forward`);
-        if (c.weight === undefined || c.grads === undefined) {
-          assert.equal(out.requiresGrad, false, `${c.name} has no gradient`);
-          return;
-        }
-        assert.equal(out.dtype, dtype);
-        out.mul(rebuild(c.weight, dtype)).sum().backward();
-        c.grads.forEach((grad, i) => {
-          assert.ok(leaves[i]!.grad !== null, `${c.name}: input ${i} got no gradient`);
-          assertClose(leaves[i]!.grad!, nested(grad), atol, rtol, `${c.name} grad of input ${i}`);
-        });
+        checkAgainstTorch(c, out, leaves, dtype, TOLERANCE[dtype], { nested, rebuild });
       });
     }
   });
