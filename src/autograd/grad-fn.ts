@@ -11,11 +11,13 @@ export class GradFn {
   /** Set by `retainGrad()`: the output tensor whose `.grad` the engine fills in. */
   retained: Tensor | null = null;
   /**
-   * The buffers the rule may read (its inputs', its output's and any other tensor it saved),
-   * and their versions when the op ran: see {@link GradFn.runRule}.
+   * The versions, when the op ran, of the buffers the rule may read: its inputs', its output's
+   * and any other tensor it saved, in that order (see {@link GradFn.savedStorage} and
+   * {@link GradFn.runRule}).
    */
-  private readonly saved: readonly Storage[];
   private readonly versions: readonly number[];
+  private readonly output: Tensor | undefined;
+  private readonly alsoSaved: readonly Tensor[];
   /** `output` and `alsoSaved` join the inputs as tensors the rule may read. */
   constructor(
     /** The op that produced the tensor, e.g. "matmul" (PyTorch names the node `MmBackward0`). */
@@ -29,23 +31,26 @@ export class GradFn {
     output?: Tensor,
     alsoSaved: readonly Tensor[] = [],
   ) {
-    // runs for every recorded op: plain loops, no closure (a repeated storage is harmless)
-    const storages: Storage[] = [];
+    // runs for every recorded op: plain loops, no closure, one array (the storages are read
+    // back from the tensors when needed; a repeated storage is harmless)
     const versions: number[] = [];
-    for (let i = 0; i < inputs.length; i++) {
-      storages.push(inputs[i]!.storage);
-      versions.push(inputs[i]!.storage.version);
-    }
-    if (output !== undefined) {
-      storages.push(output.storage);
-      versions.push(output.storage.version);
-    }
-    for (let i = 0; i < alsoSaved.length; i++) {
-      storages.push(alsoSaved[i]!.storage);
-      versions.push(alsoSaved[i]!.storage.version);
-    }
-    this.saved = storages;
+    for (let i = 0; i < inputs.length; i++) versions.push(inputs[i]!.storage.version);
+    if (output !== undefined) versions.push(output.storage.version);
+    for (let i = 0; i < alsoSaved.length; i++) versions.push(alsoSaved[i]!.storage.version);
     this.versions = versions;
+    this.output = output;
+    this.alsoSaved = alsoSaved;
+  }
+
+  /** The buffer whose version is `versions[i]`. */
+  private savedStorage(i: number): Storage {
+    const inputs = this.inputs.length;
+    if (i < inputs) return this.inputs[i]!.storage;
+    if (this.output !== undefined) {
+      if (i === inputs) return this.output.storage;
+      return this.alsoSaved[i - inputs - 1]!.storage;
+    }
+    return this.alsoSaved[i - inputs]!.storage;
   }
 
   /**
@@ -59,12 +64,15 @@ export class GradFn {
    */
   runRule(rule: BackwardRule, dy: Tensor): readonly (Tensor | null)[] {
     let stale: Storage[] | null = null;
-    for (let i = 0; i < this.saved.length; i++) {
-      const storage = this.saved[i]!;
-      if (storage.version !== this.versions[i] && !(stale ??= []).includes(storage)) stale.push(storage);
+    let expected: number[] | null = null;
+    for (let i = 0; i < this.versions.length; i++) {
+      const storage = this.savedStorage(i);
+      if (storage.version === this.versions[i] || (stale ??= []).includes(storage)) continue;
+      stale.push(storage);
+      (expected ??= []).push(this.versions[i]!);
     }
     if (stale === null) return rule(dy);
-    for (const storage of stale) storage.staleFor = { op: this.name, expected: this.versions[this.saved.indexOf(storage)]! };
+    stale.forEach((storage, k) => (storage.staleFor = { op: this.name, expected: expected![k]! }));
     try {
       return rule(dy);
     } finally {
