@@ -53,7 +53,7 @@
  * The WebGPU issue (16) builds this; `needsFree` and `free` are the hooks it uses.
  */
 import type { DType } from "../tensor/dtype.js";
-import type { BinaryOp, ReduceOp, UnaryOp } from "./op-table.js";
+import type { BinaryOp, ConvOp, ReduceOp, UnaryOp } from "./op-table.js";
 
 /** The typed array holding each dtype on the host: float32, float64, int32, bool (0 or 1 bytes). */
 export type DataArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -72,7 +72,7 @@ export interface StridedRef {
 }
 
 // The op names come from the table of ops (op-table.ts), the single source of every backend's dispatch.
-export type { UnaryOp, BinaryOp, ReduceOp } from "./op-table.js";
+export type { UnaryOp, BinaryOp, ReduceOp, ConvOp } from "./op-table.js";
 
 /** Shape of a batched matrix product: out[b] = op(a[b]) · op(b[b]), op = optional transpose. */
 export interface MatmulSpec {
@@ -227,4 +227,15 @@ export interface Backend {
    * wins; NaN does), indices (int32, same shape) the flat position h·width + w of each in its plane.
    */
   maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void;
+  /**
+   * One-group 2-D convolution and its gradients (op-table.ts's CONV_OPS), W the weight
+   * [outChannels, channels·kernelH·kernelW] and U(x_b) image b's im2col columns:
+   * - `conv2d`: a = x [batch, channels, height, width], b = W; out [batch, outChannels, outH, outW]
+   *   = W·U(x_b) for each b, plus `bias` [outChannels] when given.
+   * - `conv2dInputGrad`: a = dy [batch, outChannels, outH, outW], b = W; out = x's shape, the
+   *   adjoint Uᵀ(Wᵀ·dy_b) (col2im).
+   * - `conv2dWeightGrad`: a = x, b = dy; out [outChannels, channels·kh·kw] = Σ_b dy_b·U(x_b)ᵀ.
+   * `bias` is read by `conv2d` only (null for the others).
+   */
+  conv2d(op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void;
 }

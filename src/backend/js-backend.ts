@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
+import type { Backend, BinaryOp, ConvOp, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
 import { JsBuffer, arrayOf, newArray, type FloatArray } from "./js-buffer.js";
 import { reduceWithIndexKernel } from "./js-reduce-with-index.js";
 import { scanKernel } from "./js-scan.js";
@@ -10,6 +10,7 @@ import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel, scatterKern
 import { copyIntoKernel, whereKernel } from "./js-movement.js";
 import { isContiguous } from "./strides.js";
 import { col2imKernel, im2colKernel, maxPool2dKernel } from "./js-window.js";
+import { conv2dKernel } from "./js-conv.js";
 import type { DType } from "../tensor/dtype.js";
 
 function isScalar(view: StridedRef): boolean {
@@ -136,6 +137,9 @@ export class JsBackend implements Backend {
   }
   maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
     maxPool2dKernel(arrayOf(x), spec, arrayOf(out), arrayOf(indices));
+  }
+  conv2d(op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
+    conv2dKernel(op, arrayOf(a), arrayOf(b), bias === null ? null : arrayOf(bias), spec, outChannels, arrayOf(out));
   }
 
   /** A binary operand as (array, offset, step 1 or 0); other broadcasts are materialised. */

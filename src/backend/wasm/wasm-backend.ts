@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
+import type { Backend, BinaryOp, ConvOp, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
 import { arrayOf, newArray, realArrayOf as arrayOfReal, type FloatArray, type RealArray } from "../js-buffer.js";
@@ -8,12 +8,13 @@ import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
 import { collapseAxes, twoLoops } from "./wasm-strided.js";
 import { contiguousStrides, isContiguous } from "../strides.js";
-import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
+import { BINARY_OPS, CONV_OPS, REDUCE_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
 
 // Opcodes from the table of ops, as scripts/build-wasm.mjs numbers them for assembly/opcodes.ts.
 const UNARY = opcodes(UNARY_OPS);
 const BINARY = opcodes(BINARY_OPS);
 const REDUCE = opcodes(REDUCE_OPS);
+const CONV = opcodes(CONV_OPS);
 
 /** The opcode of `op`, or a thrown error: an unknown name must not reach the kernels as 0 (neg, add). */
 function opcode<Op extends string>(codes: Readonly<Record<Op, number>>, op: Op, kernel: string): number {
@@ -27,8 +28,10 @@ function checkOpCounts(kernels: Kernels): void {
   const counts = kernels.opCounts();
   const built = [counts & 1023, (counts >> 10) & 1023, counts >> 20];
   const table = [UNARY_OPS.length, BINARY_OPS.length, REDUCE_OPS.length];
+  built.push(kernels.convOpCount());
+  table.push(CONV_OPS.length);
   if (built.join() !== table.join()) {
-    throw new Error(`wasm backend: the kernels were built for ${built.join("/")} unary/binary/reduce ops, the op table has ${table.join("/")}; run npm run build:wasm`);
+    throw new Error(`wasm backend: the kernels were built for ${built.join("/")} unary/binary/reduce/conv ops, the op table has ${table.join("/")}; run npm run build:wasm`);
   }
 }
 
@@ -361,6 +364,29 @@ export class WasmBackend implements Backend {
   }
   maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
     this.js.maxPool2d(x, spec, out, indices);
+  }
+  /**
+   * Convolution in one call: the operands are copied in once, each image's windows are
+   * unfolded into scratch here (a few hundred KB, it stays in cache) and fed to the packed
+   * matmul, and the result, already [batch, out, outH, outW], is copied out once.
+   */
+  conv2d(op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
+    if (!isReal(out) || a.dtype !== out.dtype || b.dtype !== out.dtype) return this.js.conv2d(op, a, b, bias, spec, outChannels, out);
+    const code = opcode(CONV, op, "conv2d");
+    const arena = this.begin();
+    const bytes = elementBytes(out.dtype);
+    const ptrA = arena.put(arrayOfReal(a));
+    const ptrB = arena.put(arrayOfReal(b));
+    const ptrBias = bias === null ? 0 : arena.put(this.sameType(bias, out.dtype));
+    const { batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW } = spec;
+    const ptrSpec = arena.put(Float64Array.of(batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW));
+    const ptrOut = arena.allocate(out.size * bytes);
+    const cols = arena.allocate(channels * kernelH * kernelW * outH * outW * bytes);
+    const packA = arena.allocate(this.k.matmulScratchA() * 8);
+    const packB = arena.allocate(this.k.matmulScratchB() * 8);
+    const tile = arena.allocate(this.k.matmulTile() * 8);
+    (out.dtype === "float64" ? this.k.conv2dF64 : this.k.conv2dF32)(code, ptrA, ptrB, ptrBias, ptrSpec, outChannels, ptrOut, cols, packA, packB, tile);
+    arena.take(ptrOut, arrayOfReal(out));
   }
 
   private begin(): WasmArena {

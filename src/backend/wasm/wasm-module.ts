@@ -8,6 +8,8 @@ export interface Kernels {
   matmulTile(): number;
   /** Packed op counts of the build's table: unary | binary << 10 | reduce << 20. */
   opCounts(): number;
+  /** The build's count of CONV_OPS. */
+  convOpCount(): number;
   unaryF32(op: number, x: number, y: number, n: number, alpha: number, beta: number): void;
   unaryF64(op: number, x: number, y: number, n: number, alpha: number, beta: number): void;
   clampF32(x: number, lo: number, hi: number, y: number, n: number): void;
@@ -42,6 +44,8 @@ export interface Kernels {
   matmulThinF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number): void;
   matmulF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
   matmulF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
+  conv2dF32(op: number, a: number, b: number, bias: number, spec: number, outChannels: number, out: number, cols: number, ap: number, bp: number, tile: number): void;
+  conv2dF64(op: number, a: number, b: number, bias: number, spec: number, outChannels: number, out: number, cols: number, ap: number, bp: number, tile: number): void;
 }
 
 export interface KernelInstance {

@@ -66,3 +66,9 @@ export const BINARY_OP_COUNT: i32 = 18;
 export const SUM: i32 = 0;
 export const MAX: i32 = 1;
 export const REDUCE_OP_COUNT: i32 = 2;
+
+// conv
+export const CONV2D: i32 = 0;
+export const CONV2D_INPUT_GRAD: i32 = 1;
+export const CONV2D_WEIGHT_GRAD: i32 = 2;
+export const CONV_OP_COUNT: i32 = 3;

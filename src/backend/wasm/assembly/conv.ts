@@ -1,0 +1,166 @@
+// One-group 2-D convolution and its gradients (op-table.ts's CONV_OPS), image by image: the
+// windows of one image are unfolded into `cols` [C·kh·kw, outH·outW] here in this memory (it
+// stays in cache, a few hundred KB) and the packed matmul runs on them. The reference is
+// src/backend/js-conv.ts.
+import { matmul } from "./matmul";
+import { CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD } from "./opcodes";
+
+@inline function at<T>(base: usize, i: i32): usize {
+  return base + ((<usize>i) << alignof<T>());
+}
+
+// The window geometry of the current call (backend.ts's WindowSpec), read from 14 f64 at the
+// `spec` argument. Globals, not an object: nothing here allocates (the JS side owns the memory).
+let batch: i32 = 0, channels: i32 = 0, height: i32 = 0, width: i32 = 0, kernelH: i32 = 0, kernelW: i32 = 0;
+let strideH: i32 = 0, strideW: i32 = 0, padH: i32 = 0, padW: i32 = 0, dilationH: i32 = 0, dilationW: i32 = 0, outH: i32 = 0, outW: i32 = 0;
+
+function readSpec(spec: usize): void {
+  batch = <i32>load<f64>(spec); channels = <i32>load<f64>(spec, 8); height = <i32>load<f64>(spec, 16); width = <i32>load<f64>(spec, 24);
+  kernelH = <i32>load<f64>(spec, 32); kernelW = <i32>load<f64>(spec, 40); strideH = <i32>load<f64>(spec, 48); strideW = <i32>load<f64>(spec, 56);
+  padH = <i32>load<f64>(spec, 64); padW = <i32>load<f64>(spec, 72); dilationH = <i32>load<f64>(spec, 80); dilationW = <i32>load<f64>(spec, 88);
+  outH = <i32>load<f64>(spec, 96); outW = <i32>load<f64>(spec, 104);
+}
+
+// Rows here are short (tens of values): memory.copy and memory.fill call out of the module for
+// each, which cost more than these inline SIMD loops (12% of a W5 step in im2col alone).
+
+/** dst[0, n) = src[0, n). */
+@inline function copyRow<T>(dst: usize, src: usize, n: i32): void {
+  const bytes = (<usize>n) << alignof<T>();
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) v128.store(dst + i, v128.load(src + i));
+  for (; i < bytes; i += sizeof<T>()) store<T>(dst + i, load<T>(src + i));
+}
+
+/** dst[0, n) = 0. */
+@inline function zeroRow<T>(dst: usize, n: i32): void {
+  const bytes = (<usize>n) << alignof<T>();
+  const zero = i64x2.splat(0);
+  let i: usize = 0;
+  for (; i + 16 <= bytes; i += 16) v128.store(dst + i, zero);
+  for (; i < bytes; i += sizeof<T>()) store<T>(dst + i, <T>0);
+}
+
+/** First output column ow whose input column ow·stride + offset is ≥ 0. */
+@inline function lowColumn(offset: i32, stride: i32, outW: i32): i32 {
+  return offset >= 0 ? 0 : min(outW, (-offset + stride - 1) / stride);
+}
+
+/** One past the last output column whose input column ow·stride + offset is < width. */
+@inline function highColumn(offset: i32, stride: i32, width: i32, outW: i32): i32 {
+  return width - offset <= 0 ? 0 : min(outW, (width - offset + stride - 1) / stride);
+}
+
+/** Unfolds image x [C, H, W] into cols [C·kh·kw, outH·outW], zeros where a tap reads padding. */
+function im2col<T>(x: usize, cols: usize): void {
+  const plane = height * width;
+  const positions = outH * outW;
+  let row = 0;
+  for (let c = 0; c < channels; c++) {
+    const source = at<T>(x, c * plane);
+    for (let i = 0; i < kernelH; i++) {
+      for (let j = 0; j < kernelW; j++, row++) {
+        const offsetW = j * dilationW - padW;
+        const lo = lowColumn(offsetW, strideW, outW);
+        const hi = max(lo, highColumn(offsetW, strideW, width, outW));
+        let dst = at<T>(cols, row * positions);
+        for (let oh = 0; oh < outH; oh++, dst += (<usize>outW) << alignof<T>()) {
+          const ih = oh * strideH - padH + i * dilationH;
+          if (ih < 0 || ih >= height) {
+            zeroRow<T>(dst, outW);
+            continue;
+          }
+          const base = at<T>(source, ih * width + offsetW);
+          if (lo > 0) zeroRow<T>(dst, lo);
+          if (strideW == 1) copyRow<T>(at<T>(dst, lo), at<T>(base, lo), hi - lo);
+          else for (let ow = lo; ow < hi; ow++) store<T>(at<T>(dst, ow), load<T>(at<T>(base, ow * strideW)));
+          if (hi < outW) zeroRow<T>(at<T>(dst, hi), outW - hi);
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: image x [C, H, W] = Σ of the columns at each input place. */
+function col2im<T>(cols: usize, x: usize): void {
+  const plane = height * width;
+  const positions = outH * outW;
+  memory.fill(x, 0, (<usize>(channels * plane)) << alignof<T>());
+  let row = 0;
+  for (let c = 0; c < channels; c++) {
+    const target = at<T>(x, c * plane);
+    for (let i = 0; i < kernelH; i++) {
+      for (let j = 0; j < kernelW; j++, row++) {
+        const offsetW = j * dilationW - padW;
+        const lo = lowColumn(offsetW, strideW, outW);
+        const hi = max(lo, highColumn(offsetW, strideW, width, outW));
+        let src = at<T>(cols, row * positions);
+        for (let oh = 0; oh < outH; oh++, src += (<usize>outW) << alignof<T>()) {
+          const ih = oh * strideH - padH + i * dilationH;
+          if (ih < 0 || ih >= height) continue;
+          const base = at<T>(target, ih * width + offsetW);
+          if (strideW == 1) {
+            let ow = lo;
+            const step = 16 / sizeof<T>();
+            for (; ow + step <= hi; ow += step) {
+              const p = at<T>(base, ow);
+              v128.store(p, v128.add<T>(v128.load(p), v128.load(at<T>(src, ow))));
+            }
+            for (; ow < hi; ow++) store<T>(at<T>(base, ow), load<T>(at<T>(base, ow)) + load<T>(at<T>(src, ow)));
+          } else {
+            for (let ow = lo; ow < hi; ow++) {
+              const p = at<T>(base, ow * strideW);
+              store<T>(p, load<T>(p) + load<T>(at<T>(src, ow)));
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * `op` over a batch: conv2d (a = x, b = W, bias or 0), conv2dInputGrad (a = dy, b = W),
+ * conv2dWeightGrad (a = x, b = dy). `cols` holds one image's columns; `ap`, `bp`, `tile` are
+ * the matmul's scratch.
+ */
+export function conv2d<T>(op: i32, a: usize, b: usize, bias: usize, spec: usize, outChannels: i32, out: usize, cols: usize, ap: usize, bp: usize, tile: usize): void {
+  readSpec(spec);
+  const patch = channels * kernelH * kernelW;
+  const positions = outH * outW;
+  const image = channels * height * width;
+  const plane = outChannels * positions;
+  if (op == CONV2D) {
+    for (let n = 0; n < batch; n++) {
+      im2col<T>(at<T>(a, n * image), cols);
+      const y = at<T>(out, n * plane);
+      matmul<T>(b, cols, y, 1, outChannels, patch, positions, false, false, 0, 0, ap, bp, tile);
+      if (bias != 0) {
+        for (let o = 0; o < outChannels; o++) {
+          const row = at<T>(y, o * positions);
+          const v = load<T>(at<T>(bias, o));
+          const splat = v128.splat<T>(v);
+          const step = 16 / sizeof<T>();
+          let p = 0;
+          for (; p + step <= positions; p += step) v128.store(at<T>(row, p), v128.add<T>(v128.load(at<T>(row, p)), splat));
+          for (; p < positions; p++) store<T>(at<T>(row, p), load<T>(at<T>(row, p)) + v);
+        }
+      }
+    }
+  } else if (op == CONV2D_INPUT_GRAD) {
+    for (let n = 0; n < batch; n++) {
+      // cols = Wᵀ·dy_n: W is [out, patch], read transposed
+      matmul<T>(b, at<T>(a, n * plane), cols, 1, patch, outChannels, positions, true, false, 0, 0, ap, bp, tile);
+      col2im<T>(cols, at<T>(out, n * image));
+    }
+  } else if (op == CONV2D_WEIGHT_GRAD) {
+    if (batch == 0) memory.fill(out, 0, (<usize>(outChannels * patch)) << alignof<T>());
+    for (let n = 0; n < batch; n++) {
+      im2col<T>(at<T>(a, n * image), cols);
+      // dW (+)= dy_n·colsᵀ: cols is [patch, positions], read transposed
+      matmul<T>(at<T>(b, n * plane), cols, out, 1, outChannels, positions, patch, false, true, 0, 0, ap, bp, tile, n > 0);
+    }
+  } else {
+    unreachable();
+  }
+}
