@@ -152,7 +152,7 @@ function w5(): void {
   const b4 = tf.variable(get("9.bias"));
   // 5×5 "same" convolution, stride 1: dW[i, j, ci, co] = Σ_{n,h,w} xpad[n, h + i, w + j, ci]·dy[n, h, w, co]
   const conv = tf.customGrad((x, f, save) => {
-    save([x as tf.Tensor4D, f as tf.Tensor4D]);
+    (save as tf.GradSaveFunc)([x as tf.Tensor4D, f as tf.Tensor4D]);
     return {
       value: tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, "same"),
       gradFunc: (dy, [xs, fs]) => {
@@ -166,8 +166,8 @@ function w5(): void {
     };
   }) as (x: tf.Tensor4D, f: tf.Variable) => tf.Tensor4D;
   const forward = (x: tf.Tensor4D): tf.Tensor2D => {
-    let h: tf.Tensor4D = tf.maxPool(tf.relu(tf.add(conv(x, c1), b1)), 2, 2, "valid");
-    h = tf.maxPool(tf.relu(tf.add(conv(h, c2), b2)), 2, 2, "valid");
+    let h: tf.Tensor4D = tf.maxPool(tf.relu(tf.add(conv(x, c1), b1)) as tf.Tensor4D, 2, 2, "valid");
+    h = tf.maxPool(tf.relu(tf.add(conv(h, c2), b2)) as tf.Tensor4D, 2, 2, "valid");
     const flat = tf.reshape(h, [-1, 1568]) as tf.Tensor2D;
     return tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(flat, w3), b3)), w4), b4);
   };

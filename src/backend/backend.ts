@@ -228,6 +228,12 @@ export interface Backend {
    */
   maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void;
   /**
+   * Max pooling's backward in one pass: out [batch, channels, height, width] is zero except
+   * dy [batch, channels, outH, outW] added at each window's maximum (`indices` from maxPool2d;
+   * overlapping windows add up).
+   */
+  maxPool2dGrad(dy: DataRef, indices: DataRef, spec: WindowSpec, out: DataRef): void;
+  /**
    * One-group 2-D convolution and its gradients (op-table.ts's CONV_OPS), W the weight
    * [outChannels, channels·kernelH·kernelW] and U(x_b) image b's im2col columns:
    * - `conv2d`: a = x [batch, channels, height, width], b = W; out [batch, outChannels, outH, outW]

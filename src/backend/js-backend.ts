@@ -9,7 +9,7 @@ import { matmulKernel } from "./js-matmul.js";
 import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel, scatterKernel } from "./js-reduce.js";
 import { copyIntoKernel, whereKernel } from "./js-movement.js";
 import { isContiguous } from "./strides.js";
-import { col2imKernel, im2colKernel, maxPool2dKernel } from "./js-window.js";
+import { col2imKernel, im2colKernel, maxPool2dGradKernel, maxPool2dKernel } from "./js-window.js";
 import { conv2dKernel } from "./js-conv.js";
 import type { DType } from "../tensor/dtype.js";
 
@@ -137,6 +137,9 @@ export class JsBackend implements Backend {
   }
   maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
     maxPool2dKernel(arrayOf(x), spec, arrayOf(out), arrayOf(indices));
+  }
+  maxPool2dGrad(dy: DataRef, indices: DataRef, spec: WindowSpec, out: DataRef): void {
+    maxPool2dGradKernel(arrayOf(dy), arrayOf(indices), spec, arrayOf(out));
   }
   conv2d(op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
     conv2dKernel(op, arrayOf(a), arrayOf(b), bias === null ? null : arrayOf(bias), spec, outChannels, arrayOf(out));

@@ -141,3 +141,13 @@ function maxPoolInside(x: FloatArray, spec: WindowSpec, out: FloatArray, indices
     }
   }
 }
+
+export function maxPool2dGradKernel(dy: FloatArray, indices: FloatArray, spec: WindowSpec, out: FloatArray): void {
+  const plane = spec.height * spec.width;
+  const outPlane = spec.outH * spec.outW;
+  out.fill(0);
+  for (let p = 0, at = 0; p < spec.batch * spec.channels; p++) {
+    const base = p * plane;
+    for (let q = 0; q < outPlane; q++, at++) out[base + indices[at]!] += dy[at]!;
+  }
+}

@@ -42,13 +42,10 @@ export function maxPool2dWithIndices(x: Tensor, spec: WindowSpec): [Tensor, Tens
   const out = emptyLike(x, shape);
   const indices = emptyLike(x, shape, "int32");
   x.backend.maxPool2d(x.dataRef(), spec, out.storage.ref, indices.storage.ref);
-  const planes = spec.batch * spec.channels;
-  const plane = spec.height * spec.width;
   // y = x[argmax]: dx[argmax] += dy, zero elsewhere (windows that overlap add up)
   record(out, "maxPool2d", [x], (dy) => {
     const dx = emptyLike(x, [spec.batch, spec.channels, spec.height, spec.width]);
-    x.backend.fill(dx.storage.ref, 0);
-    x.backend.scatterAdd(dy.dataRef(), indices.storage.ref, planes, plane, spec.outH * spec.outW, 1, dx.storage.ref);
+    x.backend.maxPool2dGrad(dy.dataRef(), indices.storage.ref, spec, dx.storage.ref);
     return [dx];
   });
   return [out, indices];

@@ -26,8 +26,8 @@ function opcode<Op extends string>(codes: Readonly<Record<Op, number>>, op: Op, 
 /** Fails on a generated/kernels.ts built from another table (a stale build). */
 function checkOpCounts(kernels: Kernels): void {
   const counts = kernels.opCounts();
-  const built = [counts & 1023, (counts >> 10) & 1023, counts >> 20];
-  const table = [UNARY_OPS.length, BINARY_OPS.length, REDUCE_OPS.length];
+  const built: number[] = [counts & 1023, (counts >> 10) & 1023, counts >> 20];
+  const table: number[] = [UNARY_OPS.length, BINARY_OPS.length, REDUCE_OPS.length];
   built.push(kernels.convOpCount());
   table.push(CONV_OPS.length);
   if (built.join() !== table.join()) {
@@ -363,7 +363,25 @@ export class WasmBackend implements Backend {
     this.js.col2im(cols, spec, out);
   }
   maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
-    this.js.maxPool2d(x, spec, out, indices);
+    if (!isReal(x) || out.dtype !== x.dtype || indices.dtype !== "int32") return this.js.maxPool2d(x, spec, out, indices);
+    const arena = this.begin();
+    const ptrX = arena.put(arrayOfReal(x));
+    const ptrSpec = arena.put(specValues(spec));
+    const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
+    const ptrIndices = arena.allocate(indices.size * 4);
+    (x.dtype === "float64" ? this.k.maxPool2dF64 : this.k.maxPool2dF32)(ptrX, ptrSpec, ptrOut, ptrIndices);
+    arena.take(ptrOut, arrayOfReal(out));
+    arena.takeInt32(ptrIndices, arrayOf(indices) as Int32Array);
+  }
+  maxPool2dGrad(dy: DataRef, indices: DataRef, spec: WindowSpec, out: DataRef): void {
+    if (!isReal(out) || dy.dtype !== out.dtype || indices.dtype !== "int32") return this.js.maxPool2dGrad(dy, indices, spec, out);
+    const arena = this.begin();
+    const ptrDy = arena.put(arrayOfReal(dy));
+    const ptrIndices = arena.putInt32(arrayOf(indices) as Int32Array);
+    const ptrSpec = arena.put(specValues(spec));
+    const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
+    (out.dtype === "float64" ? this.k.maxPool2dGradF64 : this.k.maxPool2dGradF32)(ptrDy, ptrIndices, ptrSpec, ptrOut);
+    arena.take(ptrOut, arrayOfReal(out));
   }
   /**
    * Convolution in one call: the operands are copied in once, each image's windows are
@@ -378,8 +396,8 @@ export class WasmBackend implements Backend {
     const ptrA = arena.put(arrayOfReal(a));
     const ptrB = arena.put(arrayOfReal(b));
     const ptrBias = bias === null ? 0 : arena.put(this.sameType(bias, out.dtype));
-    const { batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW } = spec;
-    const ptrSpec = arena.put(Float64Array.of(batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW));
+    const { channels, kernelH, kernelW, outH, outW } = spec;
+    const ptrSpec = arena.put(specValues(spec));
     const ptrOut = arena.allocate(out.size * bytes);
     const cols = arena.allocate(channels * kernelH * kernelW * outH * outW * bytes);
     const packA = arena.allocate(this.k.matmulScratchA() * 8);
@@ -408,6 +426,12 @@ export class WasmBackend implements Backend {
     copyStridedKernel(arrayOf(view.ref), view.offset, view.strides, shape, arrayOf(copy));
     return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
   }
+}
+
+/** The window geometry as the kernels read it (assembly/window-spec.ts): 14 f64, batch first. */
+function specValues(spec: WindowSpec): Float64Array {
+  const { batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW } = spec;
+  return Float64Array.of(batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW);
 }
 
 /** data[lo, hi), without a new view object when that is all of it (the usual case). */

@@ -4,21 +4,10 @@
 // src/backend/js-conv.ts.
 import { matmul } from "./matmul";
 import { CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD } from "./opcodes";
+import { BATCH, CHANNELS, HEIGHT, WIDTH, KERNEL_H, KERNEL_W, STRIDE_H, STRIDE_W, PAD_H, PAD_W, DILATION_H, DILATION_W, OUT_H, OUT_W, field } from "./window-spec";
 
 @inline function at<T>(base: usize, i: i32): usize {
   return base + ((<usize>i) << alignof<T>());
-}
-
-// The window geometry of the current call (backend.ts's WindowSpec), read from 14 f64 at the
-// `spec` argument. Globals, not an object: nothing here allocates (the JS side owns the memory).
-let batch: i32 = 0, channels: i32 = 0, height: i32 = 0, width: i32 = 0, kernelH: i32 = 0, kernelW: i32 = 0;
-let strideH: i32 = 0, strideW: i32 = 0, padH: i32 = 0, padW: i32 = 0, dilationH: i32 = 0, dilationW: i32 = 0, outH: i32 = 0, outW: i32 = 0;
-
-function readSpec(spec: usize): void {
-  batch = <i32>load<f64>(spec); channels = <i32>load<f64>(spec, 8); height = <i32>load<f64>(spec, 16); width = <i32>load<f64>(spec, 24);
-  kernelH = <i32>load<f64>(spec, 32); kernelW = <i32>load<f64>(spec, 40); strideH = <i32>load<f64>(spec, 48); strideW = <i32>load<f64>(spec, 56);
-  padH = <i32>load<f64>(spec, 64); padW = <i32>load<f64>(spec, 72); dilationH = <i32>load<f64>(spec, 80); dilationW = <i32>load<f64>(spec, 88);
-  outH = <i32>load<f64>(spec, 96); outW = <i32>load<f64>(spec, 104);
 }
 
 // Rows here are short (tens of values): memory.copy and memory.fill call out of the module for
@@ -52,7 +41,11 @@ function readSpec(spec: usize): void {
 }
 
 /** Unfolds image x [C, H, W] into cols [C·kh·kw, outH·outW], zeros where a tap reads padding. */
-function im2col<T>(x: usize, cols: usize): void {
+function im2col<T>(x: usize, spec: usize, cols: usize): void {
+  const batch = field(spec, BATCH), channels = field(spec, CHANNELS), height = field(spec, HEIGHT), width = field(spec, WIDTH);
+  const kernelH = field(spec, KERNEL_H), kernelW = field(spec, KERNEL_W), strideH = field(spec, STRIDE_H), strideW = field(spec, STRIDE_W);
+  const padH = field(spec, PAD_H), padW = field(spec, PAD_W), dilationH = field(spec, DILATION_H), dilationW = field(spec, DILATION_W);
+  const outH = field(spec, OUT_H), outW = field(spec, OUT_W);
   const plane = height * width;
   const positions = outH * outW;
   let row = 0;
@@ -82,7 +75,11 @@ function im2col<T>(x: usize, cols: usize): void {
 }
 
 /** The adjoint of im2col: image x [C, H, W] = Σ of the columns at each input place. */
-function col2im<T>(cols: usize, x: usize): void {
+function col2im<T>(cols: usize, spec: usize, x: usize): void {
+  const batch = field(spec, BATCH), channels = field(spec, CHANNELS), height = field(spec, HEIGHT), width = field(spec, WIDTH);
+  const kernelH = field(spec, KERNEL_H), kernelW = field(spec, KERNEL_W), strideH = field(spec, STRIDE_H), strideW = field(spec, STRIDE_W);
+  const padH = field(spec, PAD_H), padW = field(spec, PAD_W), dilationH = field(spec, DILATION_H), dilationW = field(spec, DILATION_W);
+  const outH = field(spec, OUT_H), outW = field(spec, OUT_W);
   const plane = height * width;
   const positions = outH * outW;
   memory.fill(x, 0, (<usize>(channels * plane)) << alignof<T>());
@@ -125,14 +122,17 @@ function col2im<T>(cols: usize, x: usize): void {
  * the matmul's scratch.
  */
 export function conv2d<T>(op: i32, a: usize, b: usize, bias: usize, spec: usize, outChannels: i32, out: usize, cols: usize, ap: usize, bp: usize, tile: usize): void {
-  readSpec(spec);
+  const batch = field(spec, BATCH), channels = field(spec, CHANNELS), height = field(spec, HEIGHT), width = field(spec, WIDTH);
+  const kernelH = field(spec, KERNEL_H), kernelW = field(spec, KERNEL_W), strideH = field(spec, STRIDE_H), strideW = field(spec, STRIDE_W);
+  const padH = field(spec, PAD_H), padW = field(spec, PAD_W), dilationH = field(spec, DILATION_H), dilationW = field(spec, DILATION_W);
+  const outH = field(spec, OUT_H), outW = field(spec, OUT_W);
   const patch = channels * kernelH * kernelW;
   const positions = outH * outW;
   const image = channels * height * width;
   const plane = outChannels * positions;
   if (op == CONV2D) {
     for (let n = 0; n < batch; n++) {
-      im2col<T>(at<T>(a, n * image), cols);
+      im2col<T>(at<T>(a, n * image), spec, cols);
       const y = at<T>(out, n * plane);
       matmul<T>(b, cols, y, 1, outChannels, patch, positions, false, false, 0, 0, ap, bp, tile);
       if (bias != 0) {
@@ -151,12 +151,12 @@ export function conv2d<T>(op: i32, a: usize, b: usize, bias: usize, spec: usize,
     for (let n = 0; n < batch; n++) {
       // cols = Wᵀ·dy_n: W is [out, patch], read transposed
       matmul<T>(b, at<T>(a, n * plane), cols, 1, patch, outChannels, positions, true, false, 0, 0, ap, bp, tile);
-      col2im<T>(cols, at<T>(out, n * image));
+      col2im<T>(cols, spec, at<T>(out, n * image));
     }
   } else if (op == CONV2D_WEIGHT_GRAD) {
     if (batch == 0) memory.fill(out, 0, (<usize>(outChannels * patch)) << alignof<T>());
     for (let n = 0; n < batch; n++) {
-      im2col<T>(at<T>(a, n * image), cols);
+      im2col<T>(at<T>(a, n * image), spec, cols);
       // dW (+)= dy_n·colsᵀ: cols is [patch, positions], read transposed
       matmul<T>(at<T>(b, n * plane), cols, out, 1, outChannels, positions, patch, false, true, 0, 0, ap, bp, tile, n > 0);
     }

@@ -4,6 +4,7 @@ import { unary, clamp, fill, cast, binary, axpby } from "./elementwise";
 import { reduce, argmax, gather, scatterAdd, copyStrided } from "./reduce";
 import { UNARY_OP_COUNT, BINARY_OP_COUNT, REDUCE_OP_COUNT, CONV_OP_COUNT } from "./opcodes";
 import { conv2d } from "./conv";
+import { maxPool2d, maxPool2dGrad } from "./pool";
 import { matmul, matmulThin, packPanels, productRows, MC, KC, NC, MR } from "./matmul";
 
 /** First byte past the module's static data: the JS allocator starts here. */
@@ -52,3 +53,7 @@ export function matmulThinF32(a: usize, b: usize, out: usize, batch: i32, m: i32
 export function matmulThinF64(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void { matmulThin<f64>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB); }
 export function conv2dF32(op: i32, a: usize, b: usize, bias: usize, spec: usize, outChannels: i32, out: usize, cols: usize, ap: usize, bp: usize, tile: usize): void { conv2d<f32>(op, a, b, bias, spec, outChannels, out, cols, ap, bp, tile); }
 export function conv2dF64(op: i32, a: usize, b: usize, bias: usize, spec: usize, outChannels: i32, out: usize, cols: usize, ap: usize, bp: usize, tile: usize): void { conv2d<f64>(op, a, b, bias, spec, outChannels, out, cols, ap, bp, tile); }
+export function maxPool2dF32(x: usize, spec: usize, out: usize, indices: usize): void { maxPool2d<f32>(x, spec, out, indices); }
+export function maxPool2dF64(x: usize, spec: usize, out: usize, indices: usize): void { maxPool2d<f64>(x, spec, out, indices); }
+export function maxPool2dGradF32(dy: usize, indices: usize, spec: usize, dx: usize): void { maxPool2dGrad<f32>(dy, indices, spec, dx); }
+export function maxPool2dGradF64(dy: usize, indices: usize, spec: usize, dx: usize): void { maxPool2dGrad<f64>(dy, indices, spec, dx); }
