@@ -103,7 +103,7 @@ export interface GELUOptions {
  * ```ts
  * import { nn, tensor } from "nabla";
  * const x = tensor([1], { dtype: "float64" });
- * console.log(new nn.GELU().call(x).toArray(), new nn.GELU({ approximate: "tanh" }).toString()); // [0.8413447460685429] GELU(approximate="tanh")
+ * console.log(new nn.GELU().call(x).item().toFixed(6), new nn.GELU({ approximate: "tanh" }).toString()); // 0.841345 GELU(approximate="tanh")
  * ```
  */
 export class GELU extends Module {

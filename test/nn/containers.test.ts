@@ -9,7 +9,7 @@ describe("ModuleList", () => {
     const a = new nn.Linear(1, 1);
     const b = new nn.Linear(1, 2);
     const c = new nn.Linear(1, 3);
-    const list = new nn.ModuleList([a, c]);
+    const list = new nn.ModuleList<nn.AnyModule>([a, c]);
     list.insert(1, b);
     assert.deepEqual([...list], [a, b, c]);
     assert.deepEqual(Object.keys(list.stateDict()), ["0.weight", "0.bias", "1.weight", "1.bias", "2.weight", "2.bias"]);
