@@ -4,7 +4,7 @@ import type { Tensor } from "../tensor/tensor.js";
 
 /** A nonlinearity named as in PyTorch's `calculate_gain` (snake_case) or in nabla's camelCase. */
 export type Nonlinearity =
-  | "linear" | "identity" | "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d" | "conv_transpose3d"
+  | "linear" | "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d" | "conv_transpose3d"
   | "convTranspose1d" | "convTranspose2d" | "convTranspose3d" | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "leakyRelu" | "selu";
 
 /**
@@ -20,7 +20,7 @@ export type Nonlinearity =
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
-    case "linear": case "identity": case "conv1d": case "conv2d": case "conv3d": case "sigmoid":
+    case "linear": case "conv1d": case "conv2d": case "conv3d": case "sigmoid":
     case "conv_transpose1d": case "conv_transpose2d": case "conv_transpose3d": case "convTranspose1d": case "convTranspose2d": case "convTranspose3d":
       return 1;
     case "tanh":
