@@ -25,6 +25,7 @@ const cases: [string, WindowSpec, number][] = [
   ["3×3 stride 2, padding 1", spec(2, 3, 9, 10, [3, 3], [2, 2], [1, 1], [1, 1]), 5],
   ["2×3 kernel, stride (1, 3), dilation (2, 1)", spec(2, 2, 8, 11, [2, 3], [1, 3], [1, 0], [2, 1]), 3],
   ["kernel wider than the input (padding)", spec(1, 2, 3, 2, [3, 5], [1, 1], [1, 2], [1, 1]), 4],
+  ["3×2 kernel, stride (2, 1), dilation (1, 2), the last row out of reach", spec(2, 3, 10, 9, [3, 2], [2, 1], [0, 1], [1, 2]), 3],
   ["1×1 kernel, stride 2", spec(2, 5, 7, 7, [1, 1], [2, 2], [0, 0], [1, 1]), 6],
 ];
 

@@ -399,11 +399,15 @@ export class WasmBackend implements Backend {
     const { channels, kernelH, kernelW, outH, outW } = spec;
     const ptrSpec = arena.put(specValues(spec));
     const ptrOut = arena.allocate(out.size * bytes);
-    const cols = arena.allocate(channels * kernelH * kernelW * outH * outW * bytes);
+    // 16 bytes of slack after each: the kernel copies runs in whole v128s
+    const cols = arena.allocate(channels * kernelH * kernelW * outH * outW * bytes + 16);
+    const paddedRows = (outH - 1) * spec.strideH + (kernelH - 1) * spec.dilationH + 1;
+    const paddedColumns = (outW - 1) * spec.strideW + (kernelW - 1) * spec.dilationW + 1;
+    const padded = arena.allocate(channels * paddedRows * paddedColumns * bytes + 16);
     const packA = arena.allocate(this.k.matmulScratchA() * 8);
     const packB = arena.allocate(this.k.matmulScratchB() * 8);
     const tile = arena.allocate(this.k.matmulTile() * 8);
-    (out.dtype === "float64" ? this.k.conv2dF64 : this.k.conv2dF32)(code, ptrA, ptrB, ptrBias, ptrSpec, outChannels, ptrOut, cols, packA, packB, tile);
+    (out.dtype === "float64" ? this.k.conv2dF64 : this.k.conv2dF32)(code, ptrA, ptrB, ptrBias, ptrSpec, outChannels, ptrOut, cols, padded, packA, packB, tile);
     arena.take(ptrOut, arrayOfReal(out));
   }
 

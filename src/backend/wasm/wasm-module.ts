@@ -44,12 +44,12 @@ export interface Kernels {
   matmulThinF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number): void;
   matmulF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
   matmulF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
-  conv2dF32(op: number, a: number, b: number, bias: number, spec: number, outChannels: number, out: number, cols: number, ap: number, bp: number, tile: number): void;
+  conv2dF32(op: number, a: number, b: number, bias: number, spec: number, outChannels: number, out: number, cols: number, padded: number, ap: number, bp: number, tile: number): void;
   maxPool2dF32(x: number, spec: number, out: number, indices: number): void;
   maxPool2dF64(x: number, spec: number, out: number, indices: number): void;
   maxPool2dGradF32(dy: number, indices: number, spec: number, dx: number): void;
   maxPool2dGradF64(dy: number, indices: number, spec: number, dx: number): void;
-  conv2dF64(op: number, a: number, b: number, bias: number, spec: number, outChannels: number, out: number, cols: number, ap: number, bp: number, tile: number): void;
+  conv2dF64(op: number, a: number, b: number, bias: number, spec: number, outChannels: number, out: number, cols: number, padded: number, ap: number, bp: number, tile: number): void;
 }
 
 export interface KernelInstance {

@@ -40,6 +40,59 @@ import { BATCH, CHANNELS, HEIGHT, WIDTH, KERNEL_H, KERNEL_W, STRIDE_H, STRIDE_W,
   return width - offset <= 0 ? 0 : min(outW, (width - offset + stride - 1) / stride);
 }
 
+/** Rows and columns of the zero-padded image that im2colPadded reads: the taps' full reach. */
+@inline function paddedRows(spec: usize): i32 {
+  return (field(spec, OUT_H) - 1) * field(spec, STRIDE_H) + (field(spec, KERNEL_H) - 1) * field(spec, DILATION_H) + 1;
+}
+@inline function paddedColumns(spec: usize): i32 {
+  return (field(spec, OUT_W) - 1) * field(spec, STRIDE_W) + (field(spec, KERNEL_W) - 1) * field(spec, DILATION_W) + 1;
+}
+
+/**
+ * im2col for column stride 1 (nearly every convolution): the image is first copied into
+ * `padded` [C, paddedRows, paddedColumns] with its zero border, so each row of taps is a plain
+ * run of outW values with no bounds to test. Runs are copied in whole v128s, the last one
+ * reaching up to 3 values past the run, into the next run (written after it) or the slack the
+ * caller leaves after `cols` and `padded`.
+ */
+function im2colPadded<T>(x: usize, spec: usize, cols: usize, padded: usize): void {
+  const channels = field(spec, CHANNELS), height = field(spec, HEIGHT), width = field(spec, WIDTH);
+  const kernelH = field(spec, KERNEL_H), kernelW = field(spec, KERNEL_W), strideH = field(spec, STRIDE_H);
+  const padH = field(spec, PAD_H), padW = field(spec, PAD_W), dilationH = field(spec, DILATION_H), dilationW = field(spec, DILATION_W);
+  const outH = field(spec, OUT_H), outW = field(spec, OUT_W);
+  const rows = paddedRows(spec), columns = paddedColumns(spec);
+  // the border and the image: columns [lo, hi) of a padded row come from the input
+  const lo = min(padW, columns), hi = max(lo, min(columns, padW + width));
+  for (let c = 0; c < channels; c++) {
+    for (let r = 0; r < rows; r++) {
+      const dst = at<T>(padded, (c * rows + r) * columns);
+      const ih = r - padH;
+      if (ih < 0 || ih >= height) {
+        zeroRow<T>(dst, columns);
+        continue;
+      }
+      zeroRow<T>(dst, lo);
+      copyRow<T>(at<T>(dst, lo), at<T>(x, (c * height + ih) * width + lo - padW), hi - lo);
+      zeroRow<T>(at<T>(dst, hi), columns - hi);
+    }
+  }
+  const positions = outH * outW;
+  const runBytes = (<usize>outW) << alignof<T>();
+  let row = 0;
+  for (let c = 0; c < channels; c++) {
+    for (let i = 0; i < kernelH; i++) {
+      for (let j = 0; j < kernelW; j++, row++) {
+        let src = at<T>(padded, (c * rows + i * dilationH) * columns + j * dilationW);
+        const step = (<usize>(strideH * columns)) << alignof<T>();
+        let dst = at<T>(cols, row * positions);
+        for (let oh = 0; oh < outH; oh++, src += step, dst += runBytes) {
+          for (let b: usize = 0; b < runBytes; b += 16) v128.store(dst + b, v128.load(src + b));
+        }
+      }
+    }
+  }
+}
+
 /** Unfolds image x [C, H, W] into cols [C·kh·kw, outH·outW], zeros where a tap reads padding. */
 function im2col<T>(x: usize, spec: usize, cols: usize): void {
   const batch = field(spec, BATCH), channels = field(spec, CHANNELS), height = field(spec, HEIGHT), width = field(spec, WIDTH);
@@ -116,12 +169,18 @@ function col2im<T>(cols: usize, spec: usize, x: usize): void {
   }
 }
 
+@inline function unfold<T>(x: usize, spec: usize, cols: usize, padded: usize): void {
+  if (field(spec, STRIDE_W) == 1) im2colPadded<T>(x, spec, cols, padded);
+  else im2col<T>(x, spec, cols);
+}
+
 /**
  * `op` over a batch: conv2d (a = x, b = W, bias or 0), conv2dInputGrad (a = dy, b = W),
- * conv2dWeightGrad (a = x, b = dy). `cols` holds one image's columns; `ap`, `bp`, `tile` are
+ * conv2dWeightGrad (a = x, b = dy). `cols` holds one image's columns and `padded` its zero-padded
+ * copy (im2colPadded, both with 16 bytes of slack); `ap`, `bp`, `tile` are
  * the matmul's scratch.
  */
-export function conv2d<T>(op: i32, a: usize, b: usize, bias: usize, spec: usize, outChannels: i32, out: usize, cols: usize, ap: usize, bp: usize, tile: usize): void {
+export function conv2d<T>(op: i32, a: usize, b: usize, bias: usize, spec: usize, outChannels: i32, out: usize, cols: usize, padded: usize, ap: usize, bp: usize, tile: usize): void {
   const batch = field(spec, BATCH), channels = field(spec, CHANNELS), height = field(spec, HEIGHT), width = field(spec, WIDTH);
   const kernelH = field(spec, KERNEL_H), kernelW = field(spec, KERNEL_W), strideH = field(spec, STRIDE_H), strideW = field(spec, STRIDE_W);
   const padH = field(spec, PAD_H), padW = field(spec, PAD_W), dilationH = field(spec, DILATION_H), dilationW = field(spec, DILATION_W);
@@ -132,7 +191,7 @@ export function conv2d<T>(op: i32, a: usize, b: usize, bias: usize, spec: usize,
   const plane = outChannels * positions;
   if (op == CONV2D) {
     for (let n = 0; n < batch; n++) {
-      im2col<T>(at<T>(a, n * image), spec, cols);
+      unfold<T>(at<T>(a, n * image), spec, cols, padded);
       const y = at<T>(out, n * plane);
       matmul<T>(b, cols, y, 1, outChannels, patch, positions, false, false, 0, 0, ap, bp, tile);
       if (bias != 0) {
@@ -156,7 +215,7 @@ export function conv2d<T>(op: i32, a: usize, b: usize, bias: usize, spec: usize,
   } else if (op == CONV2D_WEIGHT_GRAD) {
     if (batch == 0) memory.fill(out, 0, (<usize>(outChannels * patch)) << alignof<T>());
     for (let n = 0; n < batch; n++) {
-      im2col<T>(at<T>(a, n * image), spec, cols);
+      unfold<T>(at<T>(a, n * image), spec, cols, padded);
       // dW (+)= dy_n·colsᵀ: cols is [patch, positions], read transposed
       matmul<T>(at<T>(b, n * plane), cols, out, 1, outChannels, positions, patch, false, true, 0, 0, ap, bp, tile, n > 0);
     }
