@@ -53,7 +53,7 @@
  * The WebGPU issue (16) builds this; `needsFree` and `free` are the hooks it uses.
  */
 import type { DType } from "../tensor/dtype.js";
-import type { BinaryOp, ConvOp, ReduceOp, UnaryOp } from "./op-table.js";
+import type { BinaryOp, ConvOp, PoolOp, ReduceOp, UnaryOp } from "./op-table.js";
 
 /** The typed array holding each dtype on the host: float32, float64, int32, bool (0 or 1 bytes). */
 export type DataArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -72,7 +72,7 @@ export interface StridedRef {
 }
 
 // The op names come from the table of ops (op-table.ts), the single source of every backend's dispatch.
-export type { UnaryOp, BinaryOp, ReduceOp, ConvOp } from "./op-table.js";
+export type { UnaryOp, BinaryOp, ReduceOp, ConvOp, PoolOp } from "./op-table.js";
 
 /** Shape of a batched matrix product: out[b] = op(a[b]) · op(b[b]), op = optional transpose. */
 export interface MatmulSpec {
@@ -244,4 +244,13 @@ export interface Backend {
    * `bias` is read by `conv2d` only (null for the others).
    */
   conv2d(op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void;
+  /**
+   * Average pooling in one pass (op-table.ts's POOL_OPS), `divisors` [outH·outW] the divisor of
+   * each output position (the same in every plane), taps in the padding counting as zero:
+   * - `avgPool2d`: x [batch, channels, height, width] → out [batch, channels, outH, outW], each
+   *   window's sum over its divisor;
+   * - `avgPool2dGrad`: x = dy [batch, channels, outH, outW] → out [batch, channels, height,
+   *   width], each dy over its divisor added to every tap of its window.
+   */
+  pool2d(op: PoolOp, x: DataRef, divisors: DataRef, spec: WindowSpec, out: DataRef): void;
 }

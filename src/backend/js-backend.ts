@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, ConvOp, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
+import type { Backend, BinaryOp, ConvOp, DataRef, PoolOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
 import { JsBuffer, arrayOf, newArray, type FloatArray } from "./js-buffer.js";
 import { reduceWithIndexKernel } from "./js-reduce-with-index.js";
 import { scanKernel } from "./js-scan.js";
@@ -9,7 +9,7 @@ import { matmulKernel } from "./js-matmul.js";
 import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel, scatterKernel } from "./js-reduce.js";
 import { copyIntoKernel, whereKernel } from "./js-movement.js";
 import { isContiguous } from "./strides.js";
-import { col2imKernel, im2colKernel, maxPool2dGradKernel, maxPool2dKernel } from "./js-window.js";
+import { col2imKernel, im2colKernel, maxPool2dGradKernel, maxPool2dKernel, pool2dKernel } from "./js-window.js";
 import { conv2dKernel } from "./js-conv.js";
 import type { DType } from "../tensor/dtype.js";
 
@@ -140,6 +140,9 @@ export class JsBackend implements Backend {
   }
   maxPool2dGrad(dy: DataRef, indices: DataRef, spec: WindowSpec, out: DataRef): void {
     maxPool2dGradKernel(arrayOf(dy), arrayOf(indices), spec, arrayOf(out));
+  }
+  pool2d(op: PoolOp, x: DataRef, divisors: DataRef, spec: WindowSpec, out: DataRef): void {
+    pool2dKernel(op, arrayOf(x), arrayOf(divisors), spec, arrayOf(out));
   }
   conv2d(op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
     conv2dKernel(op, arrayOf(a), arrayOf(b), bias === null ? null : arrayOf(bias), spec, outChannels, arrayOf(out));

@@ -87,10 +87,18 @@ export const REDUCE_OPS = ["sum", "max"] as const;
  */
 export const CONV_OPS = ["conv2d", "conv2dInputGrad", "conv2dWeightGrad"] as const;
 
+/**
+ * Linear pooling kernels (`Backend.pool2d`), one signature (x, divisors, spec, out): average
+ * pooling, each window's sum over its position's divisor, and its adjoint, each dy divided by
+ * the divisor and added back over its window. Each is the other's gradient.
+ */
+export const POOL_OPS = ["avgPool2d", "avgPool2dGrad"] as const;
+
 export type UnaryOp = (typeof UNARY_OPS)[number];
 export type BinaryOp = (typeof BINARY_OPS)[number];
 export type ReduceOp = (typeof REDUCE_OPS)[number];
 export type ConvOp = (typeof CONV_OPS)[number];
+export type PoolOp = (typeof POOL_OPS)[number];
 
 /** Each op's opcode: its index in `ops`, as the generated assembly/opcodes.ts numbers it. */
 export function opcodes<Op extends string>(ops: readonly Op[]): Readonly<Record<Op, number>> {

@@ -6,8 +6,8 @@ import { JsBackend } from "../../src/backend/js-backend.js";
 import type { WindowSpec } from "../../src/backend/backend.js";
 import type { DType } from "../../src/index.js";
 
-// The WebAssembly max-pooling kernels (forward with indices, and backward) against the TS
-// backend's, element for element, on inputs with ties, NaN and ±Infinity, over windows inside
+// The WebAssembly pooling kernels (max: forward with indices, and backward; average: forward
+// and its adjoint) against the TS backend's, max pooling element for element, on inputs with ties, NaN and ±Infinity, over windows inside
 // the input, padded, dilated, overlapping and cut off at the end (ceilMode's last window).
 // test/nn/cnn-layers-vs-torch.test.ts checks the layer against PyTorch on both backends.
 
@@ -58,6 +58,35 @@ for (const [label, s] of cases) {
       same(results[0]![1]!, results[1]![1]!, "indices");
       same(results[0]![2]!, results[1]![2]!, "gradient");
       assert.ok(Array.from(results[1]![0]!).some(Number.isNaN), "the input's NaN reaches a window");
+    });
+  }
+}
+
+for (const [label, s] of cases) {
+  for (const dtype of ["float32", "float64"] as DType[]) {
+    test(`avgPool2d kernels, ${label}, ${dtype}: WebAssembly matches the TS backend`, () => {
+      const x = Array.from({ length: s.batch * s.channels * s.height * s.width }, (_, i) => Math.sin(i * 0.37));
+      const dy = Array.from({ length: s.batch * s.channels * s.outH * s.outW }, (_, i) => Math.cos(i * 0.51));
+      const divisors = Array.from({ length: s.outH * s.outW }, (_, i) => 1 + (i % 5)); // as countIncludePad and ceilMode vary them
+      const results = [wasm, js].map((backend) => {
+        const y = backend.allocate(dy.length, dtype);
+        backend.pool2d("avgPool2d", backend.fromValues(x, dtype), backend.fromValues(divisors, dtype), s, y);
+        const dx = backend.allocate(x.length, dtype);
+        backend.fill(dx, Number.NaN); // every element must be written
+        backend.pool2d("avgPool2dGrad", backend.fromValues(dy, dtype), backend.fromValues(divisors, dtype), s, dx);
+        return [backend.read(y), backend.read(dx)];
+      });
+      const tolerance = dtype === "float32" ? 1e-6 : 1e-14;
+      for (const [k, name] of [[0, "averages"], [1, "gradient"]] as const) {
+        const [got, want] = [results[0]![k]!, results[1]![k]!];
+        assert.equal(got.length, want.length);
+        for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) <= tolerance * 8, `${name}: element ${i} is ${got[i]}, expected ${want[i]}`);
+      }
+      // the adjoint: ⟨avgPool(x), dy⟩ = ⟨x, avgPool2dGrad(dy)⟩
+      const [y, dx] = results[1]!;
+      const left = Array.from(y!).reduce((sum, v, i) => sum + v * dy[i]!, 0);
+      const right = Array.from(dx!).reduce((sum, v, i) => sum + v * x[i]!, 0);
+      assert.ok(Math.abs(left - right) <= 1e-4 * Math.max(1, Math.abs(left)), `adjoint: ${left} vs ${right}`);
     });
   }
 }

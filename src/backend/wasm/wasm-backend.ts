@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, ConvOp, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
+import type { Backend, BinaryOp, ConvOp, DataRef, PoolOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
 import { arrayOf, newArray, realArrayOf as arrayOfReal, type FloatArray, type RealArray } from "../js-buffer.js";
@@ -8,13 +8,14 @@ import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
 import { collapseAxes, twoLoops } from "./wasm-strided.js";
 import { contiguousStrides, isContiguous } from "../strides.js";
-import { BINARY_OPS, CONV_OPS, REDUCE_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
+import { BINARY_OPS, CONV_OPS, POOL_OPS, REDUCE_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
 
 // Opcodes from the table of ops, as scripts/build-wasm.mjs numbers them for assembly/opcodes.ts.
 const UNARY = opcodes(UNARY_OPS);
 const BINARY = opcodes(BINARY_OPS);
 const REDUCE = opcodes(REDUCE_OPS);
 const CONV = opcodes(CONV_OPS);
+const POOL = opcodes(POOL_OPS);
 
 /** The opcode of `op`, or a thrown error: an unknown name must not reach the kernels as 0 (neg, add). */
 function opcode<Op extends string>(codes: Readonly<Record<Op, number>>, op: Op, kernel: string): number {
@@ -28,10 +29,10 @@ function checkOpCounts(kernels: Kernels): void {
   const counts = kernels.opCounts();
   const built: number[] = [counts & 1023, (counts >> 10) & 1023, counts >> 20];
   const table: number[] = [UNARY_OPS.length, BINARY_OPS.length, REDUCE_OPS.length];
-  built.push(kernels.convOpCount());
-  table.push(CONV_OPS.length);
+  built.push(kernels.convOpCount(), kernels.poolOpCount());
+  table.push(CONV_OPS.length, POOL_OPS.length);
   if (built.join() !== table.join()) {
-    throw new Error(`wasm backend: the kernels were built for ${built.join("/")} unary/binary/reduce/conv ops, the op table has ${table.join("/")}; run npm run build:wasm`);
+    throw new Error(`wasm backend: the kernels were built for ${built.join("/")} unary/binary/reduce/conv/pool ops, the op table has ${table.join("/")}; run npm run build:wasm`);
   }
 }
 
@@ -372,6 +373,17 @@ export class WasmBackend implements Backend {
     (x.dtype === "float64" ? this.k.maxPool2dF64 : this.k.maxPool2dF32)(ptrX, ptrSpec, ptrOut, ptrIndices);
     arena.take(ptrOut, arrayOfReal(out));
     arena.takeInt32(ptrIndices, arrayOf(indices) as Int32Array);
+  }
+  pool2d(op: PoolOp, x: DataRef, divisors: DataRef, spec: WindowSpec, out: DataRef): void {
+    if (!isReal(out) || x.dtype !== out.dtype) return this.js.pool2d(op, x, divisors, spec, out);
+    const code = opcode(POOL, op, "pool2d");
+    const arena = this.begin();
+    const ptrX = arena.put(arrayOfReal(x));
+    const ptrDivisors = arena.put(this.sameType(divisors, out.dtype));
+    const ptrSpec = arena.put(specValues(spec));
+    const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
+    (out.dtype === "float64" ? this.k.pool2dF64 : this.k.pool2dF32)(code, ptrX, ptrDivisors, ptrSpec, ptrOut);
+    arena.take(ptrOut, arrayOfReal(out));
   }
   maxPool2dGrad(dy: DataRef, indices: DataRef, spec: WindowSpec, out: DataRef): void {
     if (!isReal(out) || dy.dtype !== out.dtype || indices.dtype !== "int32") return this.js.maxPool2dGrad(dy, indices, spec, out);

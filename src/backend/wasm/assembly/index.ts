@@ -2,9 +2,9 @@
 // (imported as env.memory) and hands out every buffer, so nothing here allocates.
 import { unary, clamp, fill, cast, binary, axpby } from "./elementwise";
 import { reduce, argmax, gather, scatterAdd, copyStrided } from "./reduce";
-import { UNARY_OP_COUNT, BINARY_OP_COUNT, REDUCE_OP_COUNT, CONV_OP_COUNT } from "./opcodes";
+import { UNARY_OP_COUNT, BINARY_OP_COUNT, REDUCE_OP_COUNT, CONV_OP_COUNT, POOL_OP_COUNT } from "./opcodes";
 import { conv2d } from "./conv";
-import { maxPool2d, maxPool2dGrad } from "./pool";
+import { maxPool2d, maxPool2dGrad, pool2d } from "./pool";
 import { matmul, matmulThin, packPanels, productRows, MC, KC, NC, MR } from "./matmul";
 
 /** First byte past the module's static data: the JS allocator starts here. */
@@ -16,6 +16,7 @@ export function matmulTile(): i32 { return MR * 8; }
 /** How many ops of each kind this build knows, for the JS side to check against its table. */
 export function opCounts(): i32 { return UNARY_OP_COUNT | (BINARY_OP_COUNT << 10) | (REDUCE_OP_COUNT << 20); }
 export function convOpCount(): i32 { return CONV_OP_COUNT; }
+export function poolOpCount(): i32 { return POOL_OP_COUNT; }
 
 export function unaryF32(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: f64): void { unary<f32>(op, x, y, n, alpha, beta); }
 export function unaryF64(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: f64): void { unary<f64>(op, x, y, n, alpha, beta); }
@@ -57,3 +58,5 @@ export function maxPool2dF32(x: usize, spec: usize, out: usize, indices: usize):
 export function maxPool2dF64(x: usize, spec: usize, out: usize, indices: usize): void { maxPool2d<f64>(x, spec, out, indices); }
 export function maxPool2dGradF32(dy: usize, indices: usize, spec: usize, dx: usize): void { maxPool2dGrad<f32>(dy, indices, spec, dx); }
 export function maxPool2dGradF64(dy: usize, indices: usize, spec: usize, dx: usize): void { maxPool2dGrad<f64>(dy, indices, spec, dx); }
+export function pool2dF32(op: i32, x: usize, divisors: usize, spec: usize, out: usize): void { pool2d<f32>(op, x, divisors, spec, out); }
+export function pool2dF64(op: i32, x: usize, divisors: usize, spec: usize, out: usize): void { pool2d<f64>(op, x, divisors, spec, out); }

@@ -72,3 +72,8 @@ export const CONV2D: i32 = 0;
 export const CONV2D_INPUT_GRAD: i32 = 1;
 export const CONV2D_WEIGHT_GRAD: i32 = 2;
 export const CONV_OP_COUNT: i32 = 3;
+
+// pool
+export const AVG_POOL2D: i32 = 0;
+export const AVG_POOL2D_GRAD: i32 = 1;
+export const POOL_OP_COUNT: i32 = 2;

@@ -1,5 +1,6 @@
 // Max pooling in one pass each way (reference: src/backend/js-window.ts). Indices are i32 flat
 // positions h·width + w within each plane, PyTorch's `return_indices` layout.
+import { AVG_POOL2D, AVG_POOL2D_GRAD } from "./opcodes";
 import { BATCH, CHANNELS, HEIGHT, WIDTH, KERNEL_H, KERNEL_W, STRIDE_H, STRIDE_W, PAD_H, PAD_W, DILATION_H, DILATION_W, OUT_H, OUT_W, field } from "./window-spec";
 
 @inline function at<T>(base: usize, i: i32): usize {
@@ -176,6 +177,46 @@ export function maxPool2dGrad<T>(dy: usize, indices: usize, spec: usize, dx: usi
     for (let r = 0; r < outPlane; r++, q++) {
       const to = at<T>(target, load<i32>(at32(indices, q)));
       store<T>(to, load<T>(to) + load<T>(at<T>(dy, q)));
+    }
+  }
+}
+
+/**
+ * Average pooling (op AVG_POOL2D: x → out [planes, outH, outW]) and its adjoint
+ * (AVG_POOL2D_GRAD: dy → out [planes, height, width]), `divisors` [outH·outW] per position.
+ */
+export function pool2d<T>(op: i32, x: usize, divisors: usize, spec: usize, out: usize): void {
+  const batch = field(spec, BATCH), channels = field(spec, CHANNELS), height = field(spec, HEIGHT), width = field(spec, WIDTH);
+  const kernelH = field(spec, KERNEL_H), kernelW = field(spec, KERNEL_W), strideH = field(spec, STRIDE_H), strideW = field(spec, STRIDE_W);
+  const padH = field(spec, PAD_H), padW = field(spec, PAD_W), outH = field(spec, OUT_H), outW = field(spec, OUT_W);
+  const plane = height * width;
+  if (op != AVG_POOL2D && op != AVG_POOL2D_GRAD) unreachable();
+  const forward = op == AVG_POOL2D;
+  if (!forward) memory.fill(out, 0, (<usize>(batch * channels * plane)) << alignof<T>());
+  let q = 0;
+  for (let p = 0; p < batch * channels; p++) {
+    const base = p * plane;
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = max(oh * strideH - padH, 0);
+      const h1 = min(oh * strideH - padH + kernelH, height);
+      for (let ow = 0; ow < outW; ow++, q++) {
+        const w0 = max(ow * strideW - padW, 0);
+        const w1 = min(ow * strideW - padW + kernelW, width);
+        const divisor = load<T>(at<T>(divisors, oh * outW + ow));
+        if (forward) {
+          let sum = <T>0;
+          for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) sum += load<T>(at<T>(x, base + h * width + w));
+          store<T>(at<T>(out, q), sum / divisor);
+        } else {
+          const g = load<T>(at<T>(x, q)) / divisor;
+          for (let h = h0; h < h1; h++) {
+            for (let w = w0; w < w1; w++) {
+              const to = at<T>(out, base + h * width + w);
+              store<T>(to, load<T>(to) + g);
+            }
+          }
+        }
+      }
     }
   }
 }
