@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, ConvOp, DataRef, PoolOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
+import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, NormOp, PoolOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
 import { JsBuffer, arrayOf, newArray, type FloatArray } from "./js-buffer.js";
 import { reduceWithIndexKernel } from "./js-reduce-with-index.js";
 import { scanKernel } from "./js-scan.js";
@@ -11,6 +11,7 @@ import { copyIntoKernel, whereKernel } from "./js-movement.js";
 import { isContiguous } from "./strides.js";
 import { col2imKernel, im2colKernel, maxPool2dGradKernel, maxPool2dKernel, pool2dKernel } from "./js-window.js";
 import { conv2dKernel } from "./js-conv.js";
+import { batchNormKernel } from "./js-batch-norm.js";
 import type { DType } from "../tensor/dtype.js";
 
 function isScalar(view: StridedRef): boolean {
@@ -140,6 +141,9 @@ export class JsBackend implements Backend {
   }
   maxPool2dGrad(dy: DataRef, indices: DataRef, spec: WindowSpec, out: DataRef): void {
     maxPool2dGradKernel(arrayOf(dy), arrayOf(indices), spec, arrayOf(out));
+  }
+  batchNorm(op: NormOp, refs: BatchNormRefs, outer: number, channels: number, inner: number, eps: number): void {
+    batchNormKernel(op, refs, outer, channels, inner, eps);
   }
   pool2d(op: PoolOp, x: DataRef, divisors: DataRef, spec: WindowSpec, out: DataRef): void {
     pool2dKernel(op, arrayOf(x), arrayOf(divisors), spec, arrayOf(out));

@@ -94,11 +94,19 @@ export const CONV_OPS = ["conv2d", "conv2dInputGrad", "conv2dWeightGrad"] as con
  */
 export const POOL_OPS = ["avgPool2d", "avgPool2dGrad"] as const;
 
+/**
+ * Batch normalization's training step in one pass each way (`Backend.batchNorm`): the batch
+ * statistics with the normalized, scaled and shifted output, and the backward pass giving the
+ * input, scale and shift gradients together.
+ */
+export const NORM_OPS = ["batchNorm", "batchNormGrad"] as const;
+
 export type UnaryOp = (typeof UNARY_OPS)[number];
 export type BinaryOp = (typeof BINARY_OPS)[number];
 export type ReduceOp = (typeof REDUCE_OPS)[number];
 export type ConvOp = (typeof CONV_OPS)[number];
 export type PoolOp = (typeof POOL_OPS)[number];
+export type NormOp = (typeof NORM_OPS)[number];
 
 /** Each op's opcode: its index in `ops`, as the generated assembly/opcodes.ts numbers it. */
 export function opcodes<Op extends string>(ops: readonly Op[]): Readonly<Record<Op, number>> {

@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, ConvOp, DataRef, PoolOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
+import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, NormOp, PoolOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
 import { arrayOf, newArray, realArrayOf as arrayOfReal, type FloatArray, type RealArray } from "../js-buffer.js";
@@ -8,7 +8,7 @@ import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
 import { collapseAxes, twoLoops } from "./wasm-strided.js";
 import { contiguousStrides, isContiguous } from "../strides.js";
-import { BINARY_OPS, CONV_OPS, POOL_OPS, REDUCE_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
+import { BINARY_OPS, CONV_OPS, NORM_OPS, POOL_OPS, REDUCE_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
 
 // Opcodes from the table of ops, as scripts/build-wasm.mjs numbers them for assembly/opcodes.ts.
 const UNARY = opcodes(UNARY_OPS);
@@ -16,6 +16,7 @@ const BINARY = opcodes(BINARY_OPS);
 const REDUCE = opcodes(REDUCE_OPS);
 const CONV = opcodes(CONV_OPS);
 const POOL = opcodes(POOL_OPS);
+const NORM = opcodes(NORM_OPS);
 
 /** The opcode of `op`, or a thrown error: an unknown name must not reach the kernels as 0 (neg, add). */
 function opcode<Op extends string>(codes: Readonly<Record<Op, number>>, op: Op, kernel: string): number {
@@ -29,10 +30,10 @@ function checkOpCounts(kernels: Kernels): void {
   const counts = kernels.opCounts();
   const built: number[] = [counts & 1023, (counts >> 10) & 1023, counts >> 20];
   const table: number[] = [UNARY_OPS.length, BINARY_OPS.length, REDUCE_OPS.length];
-  built.push(kernels.convOpCount(), kernels.poolOpCount());
-  table.push(CONV_OPS.length, POOL_OPS.length);
+  built.push(kernels.convOpCount(), kernels.poolOpCount(), kernels.normOpCount());
+  table.push(CONV_OPS.length, POOL_OPS.length, NORM_OPS.length);
   if (built.join() !== table.join()) {
-    throw new Error(`wasm backend: the kernels were built for ${built.join("/")} unary/binary/reduce/conv/pool ops, the op table has ${table.join("/")}; run npm run build:wasm`);
+    throw new Error(`wasm backend: the kernels were built for ${built.join("/")} unary/binary/reduce/conv/pool/norm ops, the op table has ${table.join("/")}; run npm run build:wasm`);
   }
 }
 
@@ -373,6 +374,29 @@ export class WasmBackend implements Backend {
     (x.dtype === "float64" ? this.k.maxPool2dF64 : this.k.maxPool2dF32)(ptrX, ptrSpec, ptrOut, ptrIndices);
     arena.take(ptrOut, arrayOfReal(out));
     arena.takeInt32(ptrIndices, arrayOf(indices) as Int32Array);
+  }
+  batchNorm(op: NormOp, refs: BatchNormRefs, outer: number, channels: number, inner: number, eps: number): void {
+    const dtype = refs.out.dtype;
+    if (!isReal(refs.out) || refs.x.dtype !== dtype || (refs.dy !== null && refs.dy.dtype !== dtype)) return this.js.batchNorm(op, refs, outer, channels, inner, eps);
+    const code = opcode(NORM, op, "batchNorm");
+    const arena = this.begin();
+    const bytes = elementBytes(dtype);
+    const put = (ref: DataRef | null): number => (ref === null ? 0 : arena.put(this.sameType(ref, dtype)));
+    const ptrX = put(refs.x), ptrDy = put(refs.dy), ptrWeight = put(refs.weight), ptrBias = put(refs.bias);
+    const statistics = op === "batchNormGrad"; // read, else written
+    const ptrMean = statistics ? put(refs.mean) : arena.allocate(channels * bytes);
+    const ptrVariance = statistics ? put(refs.variance) : arena.allocate(channels * bytes);
+    const ptrOut = arena.allocate(refs.out.size * bytes);
+    const ptrDweight = refs.dweight === null ? 0 : arena.allocate(channels * bytes);
+    const ptrDbias = refs.dbias === null ? 0 : arena.allocate(channels * bytes);
+    (dtype === "float64" ? this.k.batchNormF64 : this.k.batchNormF32)(code, ptrX, ptrDy, ptrWeight, ptrBias, ptrMean, ptrVariance, ptrOut, ptrDweight, ptrDbias, outer, channels, inner, eps);
+    arena.take(ptrOut, arrayOfReal(refs.out));
+    if (!statistics) {
+      arena.take(ptrMean, arrayOfReal(refs.mean));
+      arena.take(ptrVariance, arrayOfReal(refs.variance));
+    }
+    if (refs.dweight !== null) arena.take(ptrDweight, arrayOfReal(refs.dweight));
+    if (refs.dbias !== null) arena.take(ptrDbias, arrayOfReal(refs.dbias));
   }
   pool2d(op: PoolOp, x: DataRef, divisors: DataRef, spec: WindowSpec, out: DataRef): void {
     if (!isReal(out) || x.dtype !== out.dtype) return this.js.pool2d(op, x, divisors, spec, out);

@@ -12,6 +12,8 @@ export interface Kernels {
   convOpCount(): number;
   /** The build's count of POOL_OPS. */
   poolOpCount(): number;
+  /** The build's count of NORM_OPS. */
+  normOpCount(): number;
   unaryF32(op: number, x: number, y: number, n: number, alpha: number, beta: number): void;
   unaryF64(op: number, x: number, y: number, n: number, alpha: number, beta: number): void;
   clampF32(x: number, lo: number, hi: number, y: number, n: number): void;
@@ -47,6 +49,8 @@ export interface Kernels {
   matmulF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
   matmulF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
   conv2dF32(op: number, a: number, b: number, bias: number, spec: number, outChannels: number, out: number, cols: number, padded: number, ap: number, bp: number, tile: number): void;
+  batchNormF32(op: number, x: number, dy: number, weight: number, bias: number, mean: number, variance: number, out: number, dweight: number, dbias: number, outer: number, channels: number, inner: number, eps: number): void;
+  batchNormF64(op: number, x: number, dy: number, weight: number, bias: number, mean: number, variance: number, out: number, dweight: number, dbias: number, outer: number, channels: number, inner: number, eps: number): void;
   pool2dF32(op: number, x: number, divisors: number, spec: number, out: number): void;
   pool2dF64(op: number, x: number, divisors: number, spec: number, out: number): void;
   maxPool2dF32(x: number, spec: number, out: number, indices: number): void;

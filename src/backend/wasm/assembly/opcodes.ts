@@ -77,3 +77,8 @@ export const CONV_OP_COUNT: i32 = 3;
 export const AVG_POOL2D: i32 = 0;
 export const AVG_POOL2D_GRAD: i32 = 1;
 export const POOL_OP_COUNT: i32 = 2;
+
+// norm
+export const BATCH_NORM: i32 = 0;
+export const BATCH_NORM_GRAD: i32 = 1;
+export const NORM_OP_COUNT: i32 = 2;
