@@ -23,5 +23,7 @@ export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss, L1Loss,
 export * as functional from "./functional/index.js";
 /** Weight initialisation (PyTorch's `torch.nn.init`), drawing from the seeded default generator unless given another. */
 export * as init from "./init.js";
+/** Helpers around training: gradient clipping (PyTorch's `torch.nn.utils`). */
+export * as utils from "./utils/index.js";
 export type { InitOptions } from "./init.js";
 export type { Reduction, LossOptions, ClassTarget } from "./functional/index.js";
