@@ -70,7 +70,7 @@ function classTerms(op: string, logProbs: Tensor, target: ClassTarget | number, 
   const classes = logProbs.shape[1]!;
   const shape = targetShape(logProbs);
   const checked = classIndices(op, asTargetList(target), unbatched ? [] : shape, classes, logProbs, ignoreIndex);
-  const indices = checked.indices.reshape(shape);
+  const indices = unbatched ? checked.indices.reshape(shape) : checked.indices;
   const ignored = checked.anyIgnored === false ? null : indices.eq(ignoreIndex);
   // ignored samples read class 0 (any valid class would do) and are zeroed below
   const safe = ignored === null ? indices : where(ignored, 0, indices);
