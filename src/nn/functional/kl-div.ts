@@ -19,7 +19,8 @@ export interface KLDivOptions {
  * Kullback–Leibler divergence terms between a target distribution and log-probabilities `input`
  * of the same shape: target·(log target − input), with 0·log 0 = 0 (PyTorch's xlogy), or
  * e^target·(target − input) with `logTarget`. Reduced by `reduction`; use "batchmean" for
- * KL(target ‖ input) per sample, as PyTorch recommends.
+ * KL(target ‖ input) per sample, as PyTorch recommends. A target that requires grad gets
+ * log target + 1 − input, and −input where it is 0 (PyTorch's xlogy gives NaN there).
  *
  * @example
  * ```ts
