@@ -106,6 +106,22 @@ test("the common case (no weight, nothing ignored) equals a plain mean of −log
   assertClose(F.crossEntropy(x, [1, 0, 3, 2]), expected, 0, 0);
 });
 
+test("klDiv: a zero target probability gives a finite target gradient (−input), not PyTorch's NaN", () => {
+  const input = tensor([[-1.5, -0.3]], { dtype: "float64" });
+  const target = tensor([[0, 1]], { dtype: "float64", requiresGrad: true });
+  F.klDiv(input, target, { reduction: "sum" }).backward();
+  assertClose(target.grad!, [[1.5, 0 + 1 + 0.3]], 1e-12);
+});
+
+test("binaryCrossEntropyWithLogits with posWeight stays finite for logits of ±1000 in float32", () => {
+  const x = tensor([1000, -1000, -1000, 1000], { requiresGrad: true });
+  const y = tensor([1, 0, 1, 0]);
+  const loss = F.binaryCrossEntropyWithLogits(x, y, { posWeight: tensor([2]), reduction: "none" });
+  assertClose(loss, [0, 0, 2000, 1000], 1e-3);
+  loss.sum().backward();
+  assertClose(x.grad!, [0, 0, -2, 1], 1e-6);
+});
+
 test("loss modules keep weights as buffers under PyTorch's state-dict keys", () => {
   const w = tensor([1, 2, 3]);
   assert.deepEqual(Object.keys(new nn.CrossEntropyLoss({ weight: w }).stateDict()), ["weight"]);
