@@ -154,3 +154,18 @@ test("bad options and targets are errors naming the loss, the shapes or the inde
   assert.throws(() => F.klDiv(z, y, { reduction: "avg" as "mean" }), /klDiv: unknown reduction "avg" \(expected "mean", "batchmean", "sum" or "none"\)/);
   assert.throws(() => F.huberLoss(z, y, { reduction: "batchmean" as "mean" }), /huberLoss: unknown reduction "batchmean"/);
 });
+
+test("types: batchmean is klDiv's alone; the options are typed", () => {
+  const x = tensor([[0.5, -1]]);
+  const loss: Tensor = new nn.KLDivLoss({ reduction: "batchmean" }).call(x.logSoftmax(1), x.softmax(1));
+  assert.deepEqual(loss.shape, []);
+  if (Math.random() > 2) {
+    // never run: these lines exist for the type checker
+    // @ts-expect-error "batchmean" is klDiv's reduction only
+    F.l1Loss(x, x, { reduction: "batchmean" });
+    // @ts-expect-error the class weight is a tensor
+    new nn.CrossEntropyLoss({ weight: [1, 2] });
+    // @ts-expect-error a huber loss has delta, not beta
+    new nn.HuberLoss({ beta: 1 });
+  }
+});

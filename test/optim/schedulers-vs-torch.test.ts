@@ -130,3 +130,17 @@ test("schedulers reject bad arguments with their names", () => {
   assert.throws(() => new optim.SequentialLR(optimizer, [first], [2]), /SequentialLR: expects one milestone fewer than schedulers, got 1 schedulers and 1 milestones/);
   assert.throws(() => new optim.SequentialLR(optimizer, [first, new optim.ExponentialLR(optimizer, 0.5), new optim.ExponentialLR(optimizer, 0.5)], [4, 2]), /SequentialLR: milestones must be non-negative integers in increasing order, got \[4, 2\]/);
 });
+
+test("types: ReduceLROnPlateau steps with a metric and cannot be sequenced", () => {
+  const optimizer = sgd();
+  const plateau = new optim.ReduceLROnPlateau(optimizer);
+  plateau.step(0.5);
+  assert.deepEqual(plateau.getLastLr(), [0.5]);
+  if (Math.random() > 2) {
+    // never run: these lines exist for the type checker
+    // @ts-expect-error ReduceLROnPlateau needs the metric
+    plateau.step();
+    // @ts-expect-error ReduceLROnPlateau is not an LRScheduler
+    new optim.SequentialLR(optimizer, [plateau], []);
+  }
+});
