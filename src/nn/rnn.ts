@@ -150,11 +150,13 @@ abstract class RecurrentLayers<State> extends Module<[input: Tensor, hx?: State 
         const k = l * this.directions + d;
         // the input's share of the gates for every time step in one product: [T, B, gates·H]
         const inputGates = timeSteps(linear(layerInput, this.weight(l, d, "weight_ih")!, this.weight(l, d, "bias_ih")));
+        const weightHh = this.weight(l, d, "weight_hh")!;
+        const biasHh = this.weight(l, d, "bias_hh");
         let state: StepState = { h: hs[k]!, c: cs === null ? null : cs[k]! };
         const perStep = new Array<Tensor>(steps);
         for (let i = 0; i < steps; i++) {
           const t = d === 0 ? i : steps - 1 - i;
-          state = recurrentStep(this.mode, inputGates[t]!, state, this.weight(l, d, "weight_hh")!, this.weight(l, d, "bias_hh"));
+          state = recurrentStep(this.mode, inputGates[t]!, state, weightHh, biasHh);
           perStep[t] = state.h;
         }
         outputs.push(stack(perStep, 0));
