@@ -40,6 +40,19 @@ describe("recurrent layers: construction", () => {
     assert.equal(output.dtype, "float32");
   });
 
+  test("dropout with a single layer warns, as PyTorch does, since it acts only between layers", () => {
+    const warnings: string[] = [];
+    const original = console.warn;
+    console.warn = (message: string) => void warnings.push(message);
+    try {
+      new nn.GRU(3, 4, { dropout: 0.2 });
+      new nn.GRU(3, 4, { dropout: 0.2, numLayers: 2 });
+    } finally {
+      console.warn = original;
+    }
+    assert.deepEqual(warnings, ["GRU: dropout (0.2) acts between layers, so it does nothing with numLayers=1"]);
+  });
+
   test("bad constructor arguments are named", () => {
     assert.throws(() => new nn.LSTM(3, 0), /LSTM: hiddenSize must be a positive integer, got 0/);
     assert.throws(() => new nn.GRU(3, 4, { numLayers: 0 }), /GRU: numLayers must be a positive integer, got 0/);
