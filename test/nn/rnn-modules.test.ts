@@ -2,7 +2,7 @@ import "../helpers.js";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { assertClose } from "../helpers.js";
-import { manualSeed, nn, ones, randn, tensor, zeros } from "../../src/index.js";
+import { manualSeed, nn, ones, randn, tensor, zeros, type Tensor } from "../../src/index.js";
 
 describe("recurrent layers: construction", () => {
   test("default init is U(-1/sqrt(H), 1/sqrt(H)) for every weight and bias, and fills that range", () => {
@@ -76,6 +76,7 @@ describe("recurrent layers: bad input", () => {
     // unbatched input wants unbatched states
     assert.throws(() => new nn.GRU(3, 4).call(ones([5, 3]), zeros([1, 1, 4])), /GRU\(3, 4\): expected h0 of shape \[1,4\] for input \[5,3\], got \[1,1,4\]/);
     assert.throws(() => new nn.RNN(3, 4, { bidirectional: true }).call(ones([5, 2, 3]), zeros([1, 2, 4])), /expected h0 of shape \[2,2,4\]/);
+    assert.throws(() => lstm.call(ones([5, 2, 3]), zeros([2, 2, 4]) as unknown as [Tensor, Tensor]), /LSTM: hx must be a pair \[h0, c0\]/);
   });
   test("dtype mismatches are errors, as in PyTorch", () => {
     assert.throws(() => new nn.RNN(3, 4).call(ones([5, 2, 3], { dtype: "float64" })), /RNN\(3, 4\): input is float64 but the weights are float32/);
