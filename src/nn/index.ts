@@ -19,7 +19,7 @@ export type { BatchNormModuleOptions } from "./batch-norm.js";
 export { LayerNorm, GroupNorm } from "./layer-norm.js";
 export type { LayerNormModuleOptions } from "./layer-norm.js";
 export { RNN, LSTM, GRU } from "./rnn.js";
-export type { RNNOptions, RNNModuleOptions } from "./rnn.js";
+export type { RNNOptions, RNNModuleOptions, LSTMOptions } from "./rnn.js";
 export { RNNCell, LSTMCell, GRUCell } from "./rnn-cell.js";
 export type { RNNCellOptions, RNNCellModuleOptions } from "./rnn-cell.js";
 export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss } from "./loss.js";

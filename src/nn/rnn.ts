@@ -24,6 +24,12 @@ export interface RNNOptions extends InitOptions {
   bidirectional?: boolean;
 }
 
+/** Options of {@link LSTM}: also its projection. */
+export interface LSTMOptions extends RNNOptions {
+  /** With 0 < projSize < hiddenSize, h is projected to projSize by `weight_hr_l*` after every step (default 0: none). */
+  projSize?: number;
+}
+
 /** Options of {@link RNN}: also its nonlinearity. */
 export interface RNNModuleOptions extends RNNOptions {
   /** tanh (default) or relu. */
@@ -54,12 +60,14 @@ abstract class RecurrentLayers<State> extends Module<[input: Tensor, hx?: State 
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
+  /** The LSTM's projection size (0: none): h is then [.., projSize] while c stays [.., hiddenSize]. */
+  readonly projSize: number;
 
   constructor(
     protected readonly mode: RecurrentMode,
     readonly inputSize: number,
     readonly hiddenSize: number,
-    options: RNNOptions,
+    options: LSTMOptions,
   ) {
     super();
     const layer = this.constructor.name;
@@ -69,6 +77,11 @@ abstract class RecurrentLayers<State> extends Module<[input: Tensor, hx?: State 
     this.batchFirst = options.batchFirst ?? false;
     this.dropout = options.dropout ?? 0;
     this.bidirectional = options.bidirectional ?? false;
+    this.projSize = options.projSize ?? 0;
+    if (!Number.isInteger(this.projSize) || this.projSize < 0 || (this.projSize > 0 && this.projSize >= hiddenSize)) {
+      throw new Error(`${layer}: projSize must be an integer in [0, hiddenSize ${hiddenSize}), got ${this.projSize}`);
+    }
+    if (this.projSize > 0 && mode !== "LSTM") throw new Error(`${layer}: projSize is only supported by LSTM`);
     if (!Number.isInteger(this.numLayers) || this.numLayers < 1) throw new Error(`${layer}: numLayers must be a positive integer, got ${this.numLayers}`);
     if (!(this.dropout >= 0 && this.dropout <= 1)) throw new Error(`${layer}: dropout should be a number in [0, 1] representing the probability of an element being zeroed, got ${this.dropout}`);
     if (this.dropout > 0 && this.numLayers === 1) {
@@ -77,17 +90,23 @@ abstract class RecurrentLayers<State> extends Module<[input: Tensor, hx?: State 
     const rows = gateCount(mode) * hiddenSize;
     const fields = this as unknown as Record<string, Parameter | null>;
     for (let l = 0; l < this.numLayers; l++) {
-      const layerInput = l === 0 ? inputSize : hiddenSize * this.directions;
+      const layerInput = l === 0 ? inputSize : this.outputSize * this.directions;
       for (let d = 0; d < this.directions; d++) {
         const suffix = `_l${l}${d === 1 ? "_reverse" : ""}`;
         fields[`weight_ih${suffix}`] = recurrentParameter([rows, layerInput], hiddenSize, options);
-        fields[`weight_hh${suffix}`] = recurrentParameter([rows, hiddenSize], hiddenSize, options);
+        fields[`weight_hh${suffix}`] = recurrentParameter([rows, this.outputSize], hiddenSize, options);
         if (this.bias) {
           fields[`bias_ih${suffix}`] = recurrentParameter([rows], hiddenSize, options);
           fields[`bias_hh${suffix}`] = recurrentParameter([rows], hiddenSize, options);
         }
+        if (this.projSize > 0) fields[`weight_hr${suffix}`] = recurrentParameter([this.projSize, hiddenSize], hiddenSize, options);
       }
     }
+  }
+
+  /** The width of h and of each direction's output: projSize if set, else hiddenSize. */
+  get outputSize(): number {
+    return this.projSize > 0 ? this.projSize : this.hiddenSize;
   }
 
   /** 2 when bidirectional, else 1. */
@@ -95,14 +114,14 @@ abstract class RecurrentLayers<State> extends Module<[input: Tensor, hx?: State 
     return this.bidirectional ? 2 : 1;
   }
 
-  /** The weights of every layer and direction, `[weight_ih, weight_hh, bias_ih, bias_hh]` each (PyTorch's `all_weights`). */
+  /** The weights of every layer and direction, `[weight_ih, weight_hh, bias_ih, bias_hh, weight_hr]` each, those present (PyTorch's `all_weights`). */
   get allWeights(): Parameter[][] {
     const fields = this as unknown as Record<string, Parameter | undefined>;
     const out: Parameter[][] = [];
     for (let l = 0; l < this.numLayers; l++) {
       for (let d = 0; d < this.directions; d++) {
         const suffix = `_l${l}${d === 1 ? "_reverse" : ""}`;
-        out.push(["weight_ih", "weight_hh", "bias_ih", "bias_hh"].map((name) => fields[name + suffix]).filter((p): p is Parameter => p !== undefined));
+        out.push(["weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr"].map((name) => fields[name + suffix]).filter((p): p is Parameter => p !== undefined));
       }
     }
     return out;
@@ -130,17 +149,17 @@ abstract class RecurrentLayers<State> extends Module<[input: Tensor, hx?: State 
     const x = !batched ? input.unsqueeze(1) : this.batchFirst ? input.transpose(0, 1) : input;
     const [steps, batch] = x.shape as [number, number];
     if (steps === 0) throw new Error(`${layer}: the input ${formatShape(input.shape)} has no time steps`);
-    const stateShape = batched ? [this.numLayers * this.directions, batch, this.hiddenSize] : [this.numLayers * this.directions, this.hiddenSize];
-    const initial = (name: string, given: Tensor | null): Tensor[] => {
-      if (given === null) return new Array<Tensor>(this.numLayers * this.directions).fill(zeros([batch, this.hiddenSize], { dtype: x.dtype }));
+    const initial = (name: string, given: Tensor | null, size: number): Tensor[] => {
+      const stateShape = [this.numLayers * this.directions, ...(batched ? [batch] : []), size];
+      if (given === null) return new Array<Tensor>(this.numLayers * this.directions).fill(zeros([batch, size], { dtype: x.dtype }));
       if (formatShape(given.shape) !== formatShape(stateShape)) {
         throw new Error(`${layer}: expected ${name} of shape ${formatShape(stateShape)} for input ${formatShape(input.shape)}, got ${formatShape(given.shape)}`);
       }
       if (given.dtype !== x.dtype) throw new Error(`${layer}: ${name} is ${given.dtype} but the input is ${x.dtype}`);
       return (batched ? given : given.unsqueeze(1)).unbind(0);
     };
-    const hs = initial("h0", h0);
-    const cs = this.mode === "LSTM" ? initial("c0", c0) : null;
+    const hs = initial("h0", h0, this.outputSize);
+    const cs = this.mode === "LSTM" ? initial("c0", c0, this.hiddenSize) : null;
     const finalH: Tensor[] = [];
     const finalC: Tensor[] = [];
     let layerInput = x;
@@ -152,11 +171,13 @@ abstract class RecurrentLayers<State> extends Module<[input: Tensor, hx?: State 
         const inputGates = timeSteps(linear(layerInput, this.weight(l, d, "weight_ih")!, this.weight(l, d, "bias_ih")));
         const weightHh = this.weight(l, d, "weight_hh")!;
         const biasHh = this.weight(l, d, "bias_hh");
+        const weightHr = this.weight(l, d, "weight_hr");
         let state: StepState = { h: hs[k]!, c: cs === null ? null : cs[k]! };
         const perStep = new Array<Tensor>(steps);
         for (let i = 0; i < steps; i++) {
           const t = d === 0 ? i : steps - 1 - i;
           state = recurrentStep(this.mode, inputGates[t]!, state, weightHh, biasHh);
+          if (weightHr !== null) state = { h: linear(state.h, weightHr), c: state.c };
           perStep[t] = state.h;
         }
         outputs.push(stack(perStep, 0));
@@ -184,6 +205,7 @@ abstract class RecurrentLayers<State> extends Module<[input: Tensor, hx?: State 
       this.batchFirst ? "batchFirst=true" : "",
       this.dropout !== 0 ? `dropout=${this.dropout}` : "",
       this.bidirectional ? "bidirectional=true" : "",
+      this.projSize !== 0 ? `projSize=${this.projSize}` : "",
     ].filter((s) => s !== "");
     return [`${this.inputSize}`, `${this.hiddenSize}`, ...options].join(", ");
   }
@@ -224,7 +246,8 @@ export class RNN extends RecurrentLayers<Tensor> {
  * A multi-layer long short-term memory (PyTorch's `LSTM`), gates in PyTorch's order i, f, g, o.
  * `forward(input, [h0, c0]?)` takes input [T, B, in] ([B, T, in] with `batchFirst`, or
  * unbatched [T, in]) and the states [layers·directions, B, H] (zeros when omitted); returns
- * `[output, [hN, cN]]`, output [T, B, directions·H].
+ * `[output, [hN, cN]]`, output [T, B, directions·H]. With `projSize` P, h is projected by
+ * `weight_hr_l*` [P, H] after every step, so h0, hN and each direction's output are P wide.
  *
  * @example
  * ```ts
@@ -236,7 +259,7 @@ export class RNN extends RecurrentLayers<Tensor> {
  * ```
  */
 export class LSTM extends RecurrentLayers<[Tensor, Tensor]> {
-  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
     super("LSTM", inputSize, hiddenSize, options);
   }
   forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {

@@ -59,6 +59,8 @@ describe("recurrent layers: construction", () => {
     assert.throws(() => new nn.RNN(3, 4, { dropout: 1.5 }), /RNN: dropout .* got 1.5/);
     assert.throws(() => new nn.RNN(3, 4, { nonlinearity: "sigmoid" as "tanh" }), /RNN: unknown nonlinearity "sigmoid"/);
     assert.throws(() => new nn.RNNCell(2.5, 4), /RNNCell: inputSize must be a non-negative integer, got 2.5/);
+    assert.throws(() => new nn.LSTM(3, 4, { projSize: 4 }), /LSTM: projSize must be an integer in \[0, hiddenSize 4\), got 4/);
+    assert.throws(() => new nn.GRU(3, 4, { projSize: 2 } as nn.LSTMOptions), /GRU: projSize is only supported by LSTM/);
   });
 });
 
@@ -73,6 +75,12 @@ describe("recurrent layers: bad input", () => {
   test("wrong h0 or c0 shape names which and the expected shape", () => {
     assert.throws(() => lstm.call(ones([5, 2, 3]), [zeros([1, 2, 4]), zeros([2, 2, 4])]), /expected h0 of shape \[2,2,4\] for input \[5,2,3\], got \[1,2,4\]/);
     assert.throws(() => lstm.call(ones([5, 2, 3]), [zeros([2, 2, 4]), zeros([2, 3, 4])]), /expected c0 of shape \[2,2,4\] for input \[5,2,3\], got \[2,3,4\]/);
+    // with a projection, h is projSize wide and c hiddenSize wide
+    const projected = new nn.LSTM(3, 4, { projSize: 2 });
+    assert.equal(projected.toString(), "LSTM(3, 4, projSize=2)");
+    assert.throws(() => projected.call(ones([5, 2, 3]), [zeros([1, 2, 4]), zeros([1, 2, 4])]), /LSTM\(3, 4, projSize=2\): expected h0 of shape \[1,2,2\] for input \[5,2,3\], got \[1,2,4\]/);
+    const [output, [h, c]] = projected.call(ones([5, 2, 3]), [zeros([1, 2, 2]), zeros([1, 2, 4])]);
+    assert.deepEqual([output.shape, h.shape, c.shape], [[5, 2, 2], [1, 2, 2], [1, 2, 4]]);
     // unbatched input wants unbatched states
     assert.throws(() => new nn.GRU(3, 4).call(ones([5, 3]), zeros([1, 1, 4])), /GRU\(3, 4\): expected h0 of shape \[1,4\] for input \[5,3\], got \[1,1,4\]/);
     assert.throws(() => new nn.RNN(3, 4, { bidirectional: true }).call(ones([5, 2, 3]), zeros([1, 2, 4])), /expected h0 of shape \[2,2,4\]/);
