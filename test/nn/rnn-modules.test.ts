@@ -16,7 +16,12 @@ describe("recurrent layers: construction", () => {
       }
       // over a thousand draws from U(-1/4, 1/4): they reach past ±0.24, and average near 0
       assert.ok(Math.max(...all) > 0.24 && Math.min(...all) < -0.24, `${module.constructor.name} spans the range`);
-      assert.ok(Math.abs(all.reduce((a, b) => a + b, 0) / all.length) < 0.02, `${module.constructor.name} centred`);
+      const mean = all.reduce((a, b) => a + b, 0) / all.length;
+      const std = Math.sqrt(all.reduce((a, b) => a + (b - mean) ** 2, 0) / all.length);
+      // U(-b, b) has mean 0 and std b/√3; 6 standard errors of room
+      const standardError = 0.25 / Math.sqrt(3 * all.length);
+      assert.ok(Math.abs(mean) < 6 * standardError, `${module.constructor.name} mean ${mean}`);
+      assert.ok(Math.abs(std - 0.25 / Math.sqrt(3)) < 6 * standardError, `${module.constructor.name} std ${std}`);
     }
   });
 
