@@ -7,6 +7,7 @@
 import { formatShape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { where } from "../../ops/where.js";
+import { gatherChecked } from "../../ops/gather.js";
 import { reduce, type LossOptions } from "./reduction.js";
 import { classIndices, type ClassTarget } from "./targets.js";
 
@@ -74,7 +75,8 @@ function classTerms(op: string, logProbs: Tensor, target: ClassTarget | number, 
   const ignored = checked.anyIgnored === false ? null : indices.eq(ignoreIndex);
   // ignored samples read class 0 (any valid class would do) and are zeroed below
   const safe = ignored === null ? indices : where(ignored, 0, indices);
-  const picked = logProbs.gather(1, safe.unsqueeze(1)).squeeze(1).neg();
+  // classIndices has checked the values: gather without reading them back a second time
+  const picked = gatherChecked(logProbs, 1, safe.unsqueeze(1)).squeeze(1).neg();
   if (weight === null) return { losses: ignored === null ? picked : picked.maskedFill(ignored, 0), ignored, sampleWeights: null };
   const gathered = weight.indexSelect(0, safe.flatten()).reshape(shape);
   const sampleWeights = ignored === null ? gathered : gathered.maskedFill(ignored, 0);
