@@ -1,5 +1,5 @@
 import { tensor } from "../../tensor/creation.js";
-import { isFloatingPoint } from "../../tensor/dtype.js";
+import { isFloatingPoint, type DType } from "../../tensor/dtype.js";
 import type { Generator } from "../../tensor/random.js";
 import { formatShape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
@@ -45,18 +45,19 @@ export function attend(q: Tensor, k: Tensor, v: Tensor, options: AttendOptions):
   // scaling q ([L, E]) costs less than scaling the scores ([L, S]) when E < S
   let scores = (options.scale === 1 ? q : q.mul(options.scale)).matmul(k.transpose(-2, -1));
   for (const mask of options.blocked) scores = scores.maskedFill(mask, -Infinity);
-  if (options.causal) scores = scores.maskedFill(causalBlocked(L, S), -Infinity);
+  // an additive 0/−∞ mask: a broadcast add runs as one kernel on every backend, where maskedFill's select does not
+  if (options.causal) scores = scores.add(causalBias(L, S, scores.dtype));
   for (const mask of options.added) scores = scores.add(mask);
   let weights = scores.softmax(-1);
   if (options.dropoutP > 0) weights = dropout(weights, options.dropoutP, true, options.generator);
   return { output: weights.matmul(v), weights };
 }
 
-/** @internal The bool [L, S] mask of the positions a causal query may not see (j > i). */
-export function causalBlocked(L: number, S: number): Tensor {
-  const data = new Uint8Array(L * S);
-  for (let i = 0; i < L; i++) data.fill(1, i * S + Math.min(i + 1, S), (i + 1) * S);
-  return tensor(data, { shape: [L, S], dtype: "bool" });
+/** @internal The [L, S] additive causal mask: 0 where key j ≤ query i, −∞ after. */
+export function causalBias(L: number, S: number, dtype: DType): Tensor {
+  const data = new Float64Array(L * S);
+  for (let i = 0; i < L; i++) data.fill(-Infinity, i * S + Math.min(i + 1, S), (i + 1) * S);
+  return tensor(data, { shape: [L, S], dtype });
 }
 
 /** @internal Checks that `mask` broadcasts to `target` and is bool or floating point; `what` names it in errors. */
