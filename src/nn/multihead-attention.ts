@@ -146,9 +146,8 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
     }
     if (keyPaddingMask !== null) {
       const expected = unbatched ? `[${S}]` : `[${N}, ${S}]`;
-      if (!(keyPaddingMask instanceof Tensor) || keyPaddingMask.ndim !== (unbatched ? 1 : 2)) {
-        throw new Error(`${name}: keyPaddingMask ${keyPaddingMask instanceof Tensor ? formatShape(keyPaddingMask.shape) : typeof keyPaddingMask} must be ${expected} for ${shapes}`);
-      }
+      const shapeOk = keyPaddingMask instanceof Tensor && keyPaddingMask.ndim === (unbatched ? 1 : 2) && keyPaddingMask.size === N * S && keyPaddingMask.shape[keyPaddingMask.ndim - 1] === S;
+      if (!shapeOk) throw new Error(`${name}: keyPaddingMask ${keyPaddingMask instanceof Tensor ? formatShape(keyPaddingMask.shape) : typeof keyPaddingMask} must be ${expected} for ${shapes}`);
       const mask = keyPaddingMask.reshape([N, 1, 1, S]);
       checkMask(name, "keyPaddingMask", mask, scores, expected);
       if (mask.dtype === "bool") blocked.push(mask);
