@@ -6,6 +6,7 @@ const EXPECTED: Record<string, { finalLoss?: number; loss20?: number }> = {
   W1: { finalLoss: 0.0084014 },
   W2: { finalLoss: 0.1325359 },
   W3: { loss20: 1.44917 },
+  W6: { finalLoss: 3.7231 }, // step 40; WORKLOADS.md gives 5 digits
 };
 
 export interface Row {
@@ -72,6 +73,7 @@ const LABEL: Record<string, string> = {
   "W1-steady": "W1 steps 5,001–10,000, steps/s",
   "W2-steady": "W2 steps 5,001–10,000, steps/s",
   W3: "W3 MNIST MLP epoch, s",
+  W6: "W6 tiny GPT, steps/s",
 };
 
 function format(value: number | undefined): string {
