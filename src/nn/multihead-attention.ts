@@ -3,7 +3,7 @@ import { formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { attend, checkMask } from "./functional/attention.js";
 import { linear } from "./functional/linear.js";
-import { uniform, type InitOptions } from "./init.js";
+import { xavierUniform_, type InitOptions } from "./init.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
@@ -90,11 +90,9 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
       if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: ${what} must be a positive integer, got ${value}`);
     }
     const dtype = options.dtype ?? "float32";
-    // nn.init.xavier_uniform_: U(−b, b) with b = √(6 / (fan_in + fan_out))
-    const xavier = (rows: number, columns: number): Parameter => {
-      const bound = Math.sqrt(6 / (rows + columns));
-      return new Parameter(uniform([rows, columns], -bound, bound, options));
-    };
+    // PyTorch's _reset_parameters: xavier_uniform_ on the projections
+    const sampling = options.generator === undefined ? {} : { generator: options.generator };
+    const xavier = (rows: number, columns: number): Parameter => new Parameter(xavierUniform_(zeros([rows, columns], { dtype }), sampling));
     const packed = this.kdim === embedDim && this.vdim === embedDim;
     this.in_proj_weight = packed ? xavier(3 * embedDim, embedDim) : null;
     this.q_proj_weight = packed ? null : xavier(embedDim, embedDim);
