@@ -50,6 +50,7 @@ function main(): void {
       temperature: { type: "string", default: "0.8" },
       backend: { type: "string", default: "wasm" },
       seed: { type: "string", default: "0" },
+      lr: { type: "string", default: "3e-3" },
     },
   });
   setBackend(values.backend as BackendName);
@@ -62,7 +63,7 @@ function main(): void {
   const parameterCount = model.parameters().reduce((n, p) => n + p.size, 0);
   console.log(`Ecclesiastes (KJV): ${data.length} characters, ${config.vocab} distinct; TinyGPT with ${parameterCount} parameters`);
 
-  const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
+  const optimizer = new optim.AdamW(model.parameters(), { lr: Number(values.lr), weightDecay: 0.01 });
   const batch = 16;
   const steps = Number(values.steps);
   const x = new Int32Array(batch * config.block);

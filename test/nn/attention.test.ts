@@ -48,6 +48,8 @@ describe("Embedding", () => {
     assert.throws(() => e.call(ids([3, 70])), /embedding: index 70 .*position 1.* table of 65 embeddings/);
     assert.throws(() => e.call(ids([-1])), /index -1 .*table of 65 embeddings/);
     assert.throws(() => e.call(tensor([1.5])), /indices must be an int32 tensor, got float32/);
+    assert.throws(() => e.call([[2, 1.5]]), /embedding: index 1.5 at flat position 1 is not an integer/);
+    assert.throws(() => e.call([true, false]), /indices must be an int32 tensor, got bool/);
     assert.throws(() => new nn.Embedding(4, 2, { paddingIdx: 4 }), /Embedding: paddingIdx 4 .*4 embeddings/);
     assert.throws(() => F.embedding(ids([0]), ones([3])), /embedding: weight must be a 2-d table .*\[3\]/);
   });

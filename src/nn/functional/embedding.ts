@@ -40,7 +40,18 @@ export function embedding(indices: Tensor | NestedArray, weight: Tensor, options
   }
   const [numEmbeddings, embeddingDim] = weight.shape as [number, number];
   const padding = paddingRow("embedding", options.paddingIdx, numEmbeddings);
-  const ids = indices instanceof Tensor ? indices : tensor(indices, { dtype: "int32" });
+  let ids: Tensor;
+  if (indices instanceof Tensor) ids = indices;
+  else {
+    // nested arrays: integers only (the int32 conversion would truncate 1.5 silently)
+    checkValuesOnHost(indices, (values) => {
+      for (let i = 0; i < values.length; i++) {
+        if (!Number.isInteger(values[i])) throw new Error(`embedding: index ${values[i]} at flat position ${i} is not an integer`);
+      }
+    });
+    ids = tensor(indices);
+    if (ids.dtype !== "bool") ids = tensor(indices, { dtype: "int32" });
+  }
   if (ids.dtype !== "int32") throw new Error(`embedding: indices must be an int32 tensor, got ${ids.dtype} of shape ${formatShape(ids.shape)}`);
   checkValuesOnHost(ids, (values) => {
     for (let i = 0; i < values.length; i++) {
