@@ -3,9 +3,11 @@
 // MLP, width 64, context 64) trained to predict the next character of the Book of Ecclesiastes
 // (King James Version, 1611: public domain; examples/data/ecclesiastes.txt, 28 KB), then
 // sampling new text one character at a time with `multinomial`.
-// Run: npx tsx examples/char-transformer.ts [--steps 600] [--sample 400] [--temperature 0.8] [--backend wasm]
-// The default 600 steps take about 2 minutes on the wasm backend and bring the loss from
-// ln 68 ≈ 4.2 to about 1.6: the samples show words, spacing and punctuation of the text.
+// Run: npx tsx examples/char-transformer.ts [--steps 600] [--lr 3e-3] [--sample 400] [--temperature 0.8] [--backend wasm]
+// The default 600 AdamW steps (batch 16 × 64 characters) bring the loss from about ln 68 ≈ 4.2
+// to about 1.5 (measured: 1.56 at step 600, at 0.83 s per step on the wasm backend with the
+// 2-core machine heavily loaded); the sample then has the text's words, line lengths and
+// punctuation ("The of the shall been that that the weas becry waye seen man ...").
 //
 // Examples import from the source tree so they run without a build; in your own project
 // write `from "nabla"` instead.
