@@ -29,6 +29,10 @@ export { MultiheadAttention } from "./multihead-attention.js";
 export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from "./multihead-attention.js";
 export { TransformerEncoderLayer } from "./transformer-encoder-layer.js";
 export type { TransformerEncoderLayerOptions, TransformerEncoderLayerForwardOptions } from "./transformer-encoder-layer.js";
+export { RNN, LSTM, GRU } from "./rnn.js";
+export type { RNNOptions, RNNModuleOptions, LSTMOptions } from "./rnn.js";
+export { RNNCell, LSTMCell, GRUCell } from "./rnn-cell.js";
+export type { RNNCellOptions, RNNCellModuleOptions } from "./rnn-cell.js";
 export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss } from "./loss.js";
 /** The stateless functions behind the layers and losses (PyTorch's `torch.nn.functional`). */
 export * as functional from "./functional/index.js";
