@@ -1,0 +1,303 @@
+/**
+ * Traces one call of a compiled function: runs it eagerly on private copies of its tensor
+ * arguments while every kernel call on the backend is recorded, and builds the {@link Plan}
+ * that replays it. Eager mode does all the work (shapes, dtypes, broadcasting, autograd); the
+ * plan keeps only what reached the backend, and the host-side calls that must run each time.
+ */
+import type { Backend, DataRef } from "../backend/backend.js";
+import type { GradFn } from "../autograd/grad-fn.js";
+import { Tensor } from "../tensor/tensor.js";
+import { Storage } from "../tensor/storage.js";
+import { Generator } from "../tensor/random.js";
+import { Module } from "../nn/module.js";
+import { isParameter } from "../nn/parameter.js";
+import { Optimizer } from "../optim/optimizer.js";
+import { LRScheduler } from "../optim/lr-scheduler.js";
+import { OutputSlot, isPlainObject, type IndexCheck, type KernelFunction, type ModuleGuard, type OutputView, type Plan, type PlanNode } from "./plan.js";
+import { Patches, backendMethodNames } from "./trace-hooks.js";
+
+/** An error in how a compiled function is written (found while tracing it). */
+export class TraceError extends Error {}
+
+let active: Tracer | null = null;
+
+/** Whether a compiled function is being traced now (a compiled function called inside it then just runs). */
+export function isTracing(): boolean {
+  return active !== null;
+}
+
+/** The largest float32 below 1, where `rand` clamps a float32 draw (src/tensor/creation.ts). */
+const BELOW_ONE_FLOAT32 = 1 - 2 ** -24;
+
+/** Kernels taking an index buffer (argument 1) into an axis of size argument 3: checked on replay. */
+const INDEX_KERNELS = new Set(["gather", "scatter", "scatterAdd"]);
+
+interface Draw {
+  readonly generator: Generator;
+  readonly kind: string;
+  readonly value: number;
+}
+
+class Tracer {
+  readonly nodes: PlanNode[] = [];
+  readonly inputRefs = new Set<DataRef>();
+  /** Kernels nested in a recorded kernel (the wasm backend calling its own methods) are part of it. */
+  depth = 0;
+  /** Inside a host call (optimizer.step …): its kernels are not recorded, it is replayed as a call. */
+  suspended = 0;
+  private drawDepth = 0;
+  draws: Draw[] = [];
+  readonly modules = new Map<Module<unknown[], unknown>, boolean>();
+  /** Leaves whose `.grad` a replayed zeroGrad clears before backward. */
+  readonly cleared = new Set<Tensor>();
+  readonly leavesToBeNull = new Set<Tensor>();
+  /** The tensor method reading data now ("item()"), for the error. */
+  readName: string | null = null;
+
+  constructor(readonly backend: Backend) {}
+
+  get recording(): boolean {
+    return this.depth === 0 && this.suspended === 0;
+  }
+
+  kernel(name: string, original: KernelFunction): KernelFunction {
+    const tracer = this;
+    return function (this: Backend, ...args: unknown[]): unknown {
+      if (!tracer.recording) return original.apply(this, args);
+      if (name === "allocate" || name === "free") return original.apply(this, args);
+      if (name === "fromValues") return tracer.hostValues(this, original, args);
+      if (name === "read" || name === "readAsync") {
+        tracer.hostRead(args[0] as DataRef);
+        return original.apply(this, args);
+      }
+      tracer.noPendingDraws(name);
+      tracer.depth++;
+      let result: unknown;
+      try {
+        result = original.apply(this, args);
+      } finally {
+        tracer.depth--;
+      }
+      const indexCheck: IndexCheck | undefined = INDEX_KERNELS.has(name) ? { op: name, index: args[1] as DataRef, axisSize: args[3] as number } : undefined;
+      tracer.nodes.push(indexCheck === undefined ? { kind: "kernel", name, run: original, args } : { kind: "kernel", name, run: original, args, indexCheck });
+      return result;
+    };
+  }
+
+  /** Host values entering the plan: fresh random draws each call, or constants rewritten each call. */
+  private hostValues(backend: Backend, original: KernelFunction, args: unknown[]): DataRef {
+    const values = args[0] as ArrayLike<number>;
+    const ref = original.apply(backend, args) as DataRef;
+    if (this.draws.length === 0) {
+      this.nodes.push({ kind: "values", ref, source: original.apply(backend, args) as DataRef });
+      return ref;
+    }
+    const draws = this.draws;
+    this.draws = [];
+    const generator = draws[0]!.generator;
+    const kind = draws[0]!.kind;
+    const ceiling = ref.dtype === "float64" ? 1 : BELOW_ONE_FLOAT32;
+    let same = draws.length === values.length && (kind === "uniform" || kind === "normal");
+    for (let i = 0; same && i < draws.length; i++) {
+      const draw = draws[i]!;
+      same = draw.generator === generator && draw.kind === kind && values[i] === (kind === "uniform" ? Math.min(draw.value, ceiling) : draw.value);
+    }
+    if (!same) {
+      throw new TraceError(
+        `compile: random values were made on the host in a way a replay cannot repeat (${draws.length} draws of generator.${kind}() for ${values.length} values); compile replays rand() and randn() (dropout uses rand), so draw other random numbers outside the compiled function and pass them in as tensors`,
+      );
+    }
+    this.nodes.push({ kind: "random", ref, draw: kind as "uniform" | "normal", ceiling, generator, values: new Float64Array(values.length) });
+    return ref;
+  }
+
+  private hostRead(ref: DataRef): void {
+    // an op checking the values of an argument (class targets, indices) before using them: the
+    // replayed gather/scatter checks them again (IndexCheck)
+    if (this.readName === "toTypedArray()" && this.inputRefs.has(ref)) return;
+    const call = this.readName ?? "a host read";
+    throw new TraceError(
+      `compile: ${call} reads tensor data while the compiled function is traced, and a replayed call would reuse the value read now; return the tensor from the function and read it outside (const loss = step(x, y); loss.item()), or call the function without compile`,
+    );
+  }
+
+  noPendingDraws(where: string): void {
+    if (this.draws.length === 0) return;
+    const draw = this.draws[0]!;
+    this.draws = [];
+    throw new TraceError(
+      `compile: random numbers were drawn on the host (generator.${draw.kind}()) and used other than as tensor values (seen at ${where}); a replay would reuse them: draw them outside the compiled function and pass them in, or use tensor ops (rand, randn, dropout)`,
+    );
+  }
+
+  draw(kind: string, original: (this: unknown, ...args: unknown[]) => unknown): (this: unknown, ...args: unknown[]) => unknown {
+    const tracer = this;
+    return function (this: unknown, ...args: unknown[]): unknown {
+      if (tracer.suspended > 0 || tracer.drawDepth > 0) return original.apply(this, args);
+      tracer.drawDepth++;
+      try {
+        const value = original.apply(this, args);
+        tracer.draws.push({ generator: this as Generator, kind, value: value as number });
+        return value;
+      } finally {
+        tracer.drawDepth--;
+      }
+    };
+  }
+
+  /** A library call replayed as a call: recorded as a host node, its kernels left out of the plan. */
+  hostCall(label: string, original: (this: unknown, ...args: unknown[]) => unknown, after?: (self: unknown) => void): (this: unknown, ...args: unknown[]) => unknown {
+    const tracer = this;
+    return function (this: unknown, ...args: unknown[]): unknown {
+      if (!tracer.recording) return original.apply(this, args);
+      const self = this;
+      tracer.nodes.push({ kind: "host", name: label, run: () => void original.apply(self, args) });
+      tracer.suspended++;
+      try {
+        return original.apply(this, args);
+      } finally {
+        tracer.suspended--;
+        after?.(self);
+      }
+    };
+  }
+
+  /** Tensor.backward: refuses accumulation, and notes the `.grad` every reached leaf gets. */
+  backward(original: (this: unknown, ...args: unknown[]) => unknown): (this: unknown, ...args: unknown[]) => unknown {
+    const tracer = this;
+    return function (this: unknown, ...args: unknown[]): unknown {
+      if (!tracer.recording) return original.apply(this, args);
+      const leaves = reachableLeaves(this as Tensor);
+      for (const leaf of leaves) {
+        if (leaf.grad !== null) {
+          throw new TraceError(
+            `compile: backward() inside the compiled function would accumulate into the existing .grad of a tensor of shape [${leaf.shape.join(", ")}], which a replayed plan cannot do; clear gradients first inside the function (optimizer.zeroGrad() before backward()), or call backward() once per call`,
+          );
+        }
+        if (!tracer.cleared.has(leaf)) tracer.leavesToBeNull.add(leaf);
+      }
+      const result = original.apply(this, args);
+      const withGrad = leaves.filter((leaf) => leaf.grad !== null);
+      tracer.nodes.push({ kind: "grads", leaves: withGrad, grads: withGrad.map((leaf) => leaf.grad!) });
+      return result;
+    };
+  }
+
+  reading(name: string, original: (this: unknown, ...args: unknown[]) => unknown): (this: unknown, ...args: unknown[]) => unknown {
+    const tracer = this;
+    return function (this: unknown, ...args: unknown[]): unknown {
+      const previous = tracer.readName;
+      tracer.readName ??= name;
+      try {
+        return original.apply(this, args);
+      } finally {
+        tracer.readName = previous;
+      }
+    };
+  }
+
+  install(patches: Patches): void {
+    for (const name of backendMethodNames(this.backend)) patches.method(this.backend, name, (original) => this.kernel(name, original as KernelFunction) as (this: unknown, ...args: unknown[]) => unknown);
+    for (const kind of ["uniform", "normal", "integer", "permutation", "nextUint32"]) patches.method(Generator.prototype, kind, (original) => this.draw(kind, original));
+    patches.method(Module.prototype, "call", (original) => {
+      const tracer = this;
+      return function (this: unknown, ...args: unknown[]): unknown {
+        const module = this as Module<unknown[], unknown>;
+        if (tracer.suspended === 0 && !tracer.modules.has(module)) tracer.modules.set(module, module.training);
+        return original.apply(this, args);
+      };
+    });
+    const clearedBy = (params: () => Tensor[]) => () => params().forEach((p) => p.grad === null && this.cleared.add(p));
+    patches.method(Optimizer.prototype, "step", (original) => this.hostCall("optimizer.step()", original));
+    patches.method(Optimizer.prototype, "zeroGrad", (original) =>
+      this.hostCall("optimizer.zeroGrad()", original, (self) => clearedBy(() => (self as Optimizer<{ lr: number }, unknown>).paramGroups.flatMap((group) => group.params))()),
+    );
+    patches.method(Module.prototype, "zeroGrad", (original) => this.hostCall("module.zeroGrad()", original, (self) => clearedBy(() => (self as Module<unknown[], unknown>).parameters())()));
+    patches.method(LRScheduler.prototype, "step", (original) => this.hostCall("scheduler.step()", original));
+    patches.method(Tensor.prototype, "backward", (original) => this.backward(original));
+    for (const name of ["item", "toArray", "toTypedArray", "data", "array"]) patches.method(Tensor.prototype, name, (original) => this.reading(`${name}()`, original));
+  }
+}
+
+/** The leaves (requiring grad) that backward from `root` reaches; iterative, as backward itself. */
+function reachableLeaves(root: Tensor): Tensor[] {
+  if (root.gradFn === null) return root.requiresGrad ? [root] : [];
+  const leaves: Tensor[] = [];
+  const seenLeaves = new Set<Tensor>();
+  const seenNodes = new Set<GradFn>([root.gradFn]);
+  const stack: GradFn[] = [root.gradFn];
+  while (stack.length > 0) {
+    for (const input of stack.pop()!.inputs) {
+      if (input.gradFn !== null) {
+        if (!seenNodes.has(input.gradFn)) (seenNodes.add(input.gradFn), stack.push(input.gradFn));
+      } else if (input.requiresGrad && !seenLeaves.has(input)) (seenLeaves.add(input), leaves.push(input));
+    }
+  }
+  return leaves;
+}
+
+/** Runs `fn` once on copies of `args`, recording the plan that replays it. */
+export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly unknown[], backend: Backend): Plan {
+  if (active !== null) throw new TraceError("compile: already tracing");
+  if (backend.needsFree === true) throw new TraceError(`compile: the ${backend.name} backend frees buffers from finalizers, which compile does not support yet`);
+  const tracer = new Tracer(backend);
+  // private copies: replays write each call's data into them, never into the caller's tensors
+  const inputs: (DataRef | null)[] = [];
+  const callArgs = args.map((arg) => {
+    if (!(arg instanceof Tensor)) return (inputs.push(null), arg);
+    const ref = backend.allocate(arg.size, arg.dtype);
+    backend.copyStrided(arg.stridedRef(), arg.shape, ref);
+    tracer.inputRefs.add(ref);
+    inputs.push(ref);
+    return new Tensor(new Storage(backend, ref), arg.shape);
+  });
+  const patches = new Patches();
+  let result: unknown;
+  active = tracer;
+  try {
+    tracer.install(patches);
+    result = fn(...callArgs);
+    tracer.noPendingDraws("the end of the function");
+  } finally {
+    patches.restore();
+    active = null;
+  }
+  if (typeof (result as { then?: unknown } | null)?.then === "function") {
+    throw new TraceError("compile: the function returned a Promise; a compiled function must be synchronous (await outside it)");
+  }
+  const outputs: OutputView[] = [];
+  const template = outputTemplate(result, outputs, backend);
+  return { backend, inputs, nodes: tracer.nodes, template, outputs, modules: moduleGuards(tracer.modules, backend), leavesToBeNull: [...tracer.leavesToBeNull] };
+}
+
+function outputTemplate(value: unknown, outputs: OutputView[], backend: Backend): unknown {
+  if (value instanceof Tensor) {
+    if (value.backend !== backend) throw new TraceError(`compile: the function returned a tensor on the ${value.backend.name} backend, its inputs are on ${backend.name}`);
+    outputs.push({ ref: value.storage.ref, shape: value.shape, strides: value.strides, offset: value.offset });
+    return new OutputSlot(outputs.length - 1);
+  }
+  if (Array.isArray(value)) return value.map((item) => outputTemplate(item, outputs, backend));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = outputTemplate(item, outputs, backend);
+    return out;
+  }
+  if (typeof value === "object" && value !== null) {
+    throw new TraceError(`compile: the function returned a ${value.constructor?.name ?? "object"}; return tensors, arrays or plain objects of tensors, or plain values`);
+  }
+  return value;
+}
+
+function moduleGuards(modules: Map<Module<unknown[], unknown>, boolean>, backend: Backend): ModuleGuard[] {
+  return [...modules].map(([module, training]) => {
+    const names: string[] = [];
+    const tensors: Tensor[] = [];
+    for (const [name, value] of Object.entries(module)) {
+      if (!isParameter(value)) continue;
+      if (value.backend !== backend) throw new TraceError(`compile: ${module.constructor.name}.${name} is on the ${value.backend.name} backend and the inputs on ${backend.name}; move them to one backend`);
+      names.push(name);
+      tensors.push(value);
+    }
+    return { module, training, names, tensors, storages: tensors.map((t) => t.storage), requiresGrad: tensors.map((t) => t.requiresGrad) };
+  });
+}
