@@ -15,6 +15,7 @@ import { Optimizer } from "../optim/optimizer.js";
 import { LRScheduler } from "../optim/lr-scheduler.js";
 import { OutputSlot, isPlainObject, type IndexCheck, type KernelFunction, type ModuleGuard, type OutputView, type Plan, type PlanNode } from "./plan.js";
 import { Patches, backendMethodNames } from "./trace-hooks.js";
+import { valueChecks } from "../ops/operand.js";
 
 /** An error in how a compiled function is written (found while tracing it). */
 export class TraceError extends Error {}
@@ -40,7 +41,6 @@ interface Draw {
 
 class Tracer {
   readonly nodes: PlanNode[] = [];
-  readonly inputRefs = new Set<DataRef>();
   /** Kernels nested in a recorded kernel (the wasm backend calling its own methods) are part of it. */
   depth = 0;
   /** Inside a host call (optimizer.step …): its kernels are not recorded, it is replayed as a call. */
@@ -67,7 +67,7 @@ class Tracer {
       if (name === "allocate" || name === "free") return original.apply(this, args);
       if (name === "fromValues") return tracer.hostValues(this, original, args);
       if (name === "read" || name === "readAsync") {
-        tracer.hostRead(args[0] as DataRef);
+        tracer.hostRead();
         return original.apply(this, args);
       }
       tracer.noPendingDraws(name);
@@ -111,10 +111,10 @@ class Tracer {
     return ref;
   }
 
-  private hostRead(ref: DataRef): void {
-    // an op checking the values of an argument (class targets, indices) before using them: the
-    // replayed gather/scatter checks them again (IndexCheck)
-    if (this.readName === "toTypedArray()" && this.inputRefs.has(ref)) return;
+  private hostRead(): void {
+    // an op checking values before using them (class targets, indices, probabilities): a
+    // replayed gather/scatter checks its indices again (IndexCheck), the other checks run here only
+    if (valueChecks.running > 0) return;
     const call = this.readName ?? "a host read";
     throw new TraceError(
       `compile: ${call} reads tensor data while the compiled function is traced, and a replayed call would reuse the value read now; return the tensor from the function and read it outside (const loss = step(x, y); loss.item()), or call the function without compile`,
@@ -166,8 +166,10 @@ class Tracer {
   backward(original: (this: unknown, ...args: unknown[]) => unknown): (this: unknown, ...args: unknown[]) => unknown {
     const tracer = this;
     return function (this: unknown, ...args: unknown[]): unknown {
-      if (!tracer.recording) return original.apply(this, args);
-      const leaves = reachableLeaves(this as Tensor);
+      const root = this as Tensor;
+      // a graph already used: eager backward's own error ("… a second time …, pass { retainGraph: true }")
+      if (!tracer.recording || (root.gradFn !== null && root.gradFn.rule === null)) return original.apply(this, args);
+      const leaves = reachableLeaves(root);
       for (const leaf of leaves) {
         if (leaf.grad !== null) {
           throw new TraceError(
@@ -247,7 +249,6 @@ export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly un
     if (!(arg instanceof Tensor)) return (inputs.push(null), arg);
     const ref = backend.allocate(arg.size, arg.dtype);
     backend.copyStrided(arg.stridedRef(), arg.shape, ref);
-    tracer.inputRefs.add(ref);
     inputs.push(ref);
     return new Tensor(new Storage(backend, ref), arg.shape);
   });
@@ -288,7 +289,10 @@ function outputTemplate(value: unknown, outputs: OutputView[], backend: Backend)
   return value;
 }
 
-function moduleGuards(modules: Map<Module<unknown[], unknown>, boolean>, backend: Backend): ModuleGuard[] {
+function moduleGuards(called: Map<Module<unknown[], unknown>, boolean>, backend: Backend): ModuleGuard[] {
+  // a container may run its children through forward(), not call(): guard every descendant too
+  const modules = new Map(called);
+  for (const module of called.keys()) for (const child of module.modules()) if (!modules.has(child)) modules.set(child, child.training);
   return [...modules].map(([module, training]) => {
     const names: string[] = [];
     const tensors: Tensor[] = [];

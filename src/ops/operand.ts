@@ -41,9 +41,21 @@ export function toOperand(op: string, value: Operand, like: Tensor): Tensor {
  * reads back in forward or backward.
  */
 export function checkValuesOnHost(source: Tensor | NestedArray | readonly number[], check: (values: ArrayLike<number>) => void): void {
-  if (!(source instanceof Tensor)) check(hostNumbers(source));
-  else if (source.backend.readsSynchronously) check(source.toTypedArray());
+  if (!(source instanceof Tensor)) return check(hostNumbers(source));
+  if (!source.backend.readsSynchronously) return;
+  valueChecks.running++;
+  try {
+    check(source.toTypedArray());
+  } finally {
+    valueChecks.running--;
+  }
 }
+
+/**
+ * @internal How many {@link checkValuesOnHost} reads are running: a compiled function's trace
+ * (src/compile) lets these reads through, where any other read inside it is an error.
+ */
+export const valueChecks = { running: 0 };
 
 /** Nested arrays' values in row-major order (a boolean as 1 or 0). */
 function hostNumbers(source: NestedArray | readonly number[]): number[] {
