@@ -48,6 +48,7 @@ const torchBlas = hasTorch
 
 const all: Framework[] = [
   { name: "nabla-wasm", command: node("nabla-worker.ts", "wasm") },
+  { name: "nabla-wasm-compiled", command: [...node("nabla-worker.ts", "wasm"), "compiled"] },
   { name: "nabla-js", command: node("nabla-worker.ts", "js") },
   { name: "tfjs-wasm", command: node("tfjs-worker.ts", "wasm") },
   { name: "tfjs-cpu", command: node("tfjs-worker.ts", "cpu") },

@@ -4,11 +4,18 @@ import { isGradEnabled } from "../autograd/grad-mode.js";
 import { Tensor } from "../tensor/tensor.js";
 import { checkLeavesClear, guardsHold, replayPlan, type OutputView, type Plan } from "./plan.js";
 import { isTracing, tracePlan } from "./tracer.js";
+import { wasmExecutable, type Executable } from "./wasm-executor.js";
 
 /** Options of {@link compile}. */
 export interface CompileOptions {
   /** How many traced plans to keep (default 8); the least recently used one goes first. */
   cacheSize?: number;
+  /**
+   * How plans run: "auto" (default) places them in WebAssembly memory and calls the kernels
+   * there on the wasm backend, and goes through the backend's methods elsewhere;
+   * "interpreter" always goes through the backend's methods (for comparison and debugging).
+   */
+  executor?: "auto" | "interpreter";
   /** Where the one-time warning about a thrashing cache goes (default `console.warn`). */
   onWarning?: (message: string) => void;
 }
@@ -65,7 +72,7 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   const stats: CompileStats = { traces: 0, replays: 0, evictions: 0 };
   /** Plans by signature key, the most recently used last. */
-  const cache = new Map<string, Plan[]>();
+  const cache = new Map<string, Entry[]>();
   let planCount = 0;
   let warned = false;
 
@@ -77,19 +84,20 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
     const key = signature(args);
     const plans = cache.get(key);
     if (plans !== undefined) {
-      for (const plan of plans) {
+      for (const { plan, run } of plans) {
         if (plan.backend !== backend || !guardsHold(plan)) continue;
         checkLeavesClear(plan);
         cache.delete(key);
         cache.set(key, plans);
         stats.replays++;
-        return replayPlan(plan, args, makeOutput(backend)) as Result;
+        return run(args, makeOutput(backend)) as Result;
       }
     }
     const plan = tracePlan(fn as (...args: unknown[]) => unknown, args, backend);
     stats.traces++;
     const list = plans ?? [];
-    list.push(plan);
+    const run: Executable = (options.executor ?? "auto") === "auto" ? (wasmExecutable(plan) ?? interpreter(plan)) : interpreter(plan);
+    list.push({ plan, run });
     cache.delete(key);
     cache.set(key, list);
     if (++planCount > cacheSize) {
@@ -122,8 +130,19 @@ function makeOutput(backend: Backend): (view: OutputView) => Tensor {
   };
 }
 
-function evictOldest(cache: Map<string, Plan[]>): void {
-  const [key, plans] = cache.entries().next().value as [string, Plan[]];
+/** A traced plan and how it runs. */
+interface Entry {
+  readonly plan: Plan;
+  readonly run: Executable;
+}
+
+/** Runs a plan node by node through the backend's methods (any backend). */
+function interpreter(plan: Plan): Executable {
+  return (args, makeOutput) => replayPlan(plan, args, makeOutput);
+}
+
+function evictOldest(cache: Map<string, Entry[]>): void {
+  const [key, plans] = cache.entries().next().value as [string, Entry[]];
   plans.shift();
   if (plans.length === 0) cache.delete(key);
 }

@@ -58,6 +58,8 @@ export interface Plan {
   /** For each argument, the plan buffer its data is copied into (null for a plain value). */
   readonly inputs: readonly (DataRef | null)[];
   readonly nodes: readonly PlanNode[];
+  /** The buffers the plan made (inputs' copies, intermediates, gradients); the others belong to tensors outside (parameters). */
+  readonly owned: ReadonlySet<DataRef>;
   /** The returned value with each tensor replaced by its index in `outputs`. */
   readonly template: unknown;
   readonly outputs: readonly OutputView[];

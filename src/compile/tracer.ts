@@ -41,6 +41,8 @@ interface Draw {
 
 class Tracer {
   readonly nodes: PlanNode[] = [];
+  /** Buffers made while tracing (the plan's own); every other buffer it touches belongs to a tensor outside. */
+  readonly owned = new Set<DataRef>();
   /** Kernels nested in a recorded kernel (the wasm backend calling its own methods) are part of it. */
   depth = 0;
   /** Inside a host call (optimizer.step …): its kernels are not recorded, it is replayed as a call. */
@@ -64,7 +66,12 @@ class Tracer {
     const tracer = this;
     return function (this: Backend, ...args: unknown[]): unknown {
       if (!tracer.recording) return original.apply(this, args);
-      if (name === "allocate" || name === "free") return original.apply(this, args);
+      if (name === "free") return original.apply(this, args);
+      if (name === "allocate") {
+        const ref = original.apply(this, args) as DataRef;
+        tracer.owned.add(ref);
+        return ref;
+      }
       if (name === "fromValues") return tracer.hostValues(this, original, args);
       if (name === "read" || name === "readAsync") {
         tracer.hostRead();
@@ -88,8 +95,11 @@ class Tracer {
   private hostValues(backend: Backend, original: KernelFunction, args: unknown[]): DataRef {
     const values = args[0] as ArrayLike<number>;
     const ref = original.apply(backend, args) as DataRef;
+    this.owned.add(ref);
     if (this.draws.length === 0) {
-      this.nodes.push({ kind: "values", ref, source: original.apply(backend, args) as DataRef });
+      const source = original.apply(backend, args) as DataRef;
+      this.owned.add(source);
+      this.nodes.push({ kind: "values", ref, source });
       return ref;
     }
     const draws = this.draws;
@@ -249,6 +259,7 @@ export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly un
     if (!(arg instanceof Tensor)) return (inputs.push(null), arg);
     const ref = backend.allocate(arg.size, arg.dtype);
     backend.copyStrided(arg.stridedRef(), arg.shape, ref);
+    tracer.owned.add(ref);
     inputs.push(ref);
     return new Tensor(new Storage(backend, ref), arg.shape);
   });
@@ -268,7 +279,7 @@ export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly un
   }
   const outputs: OutputView[] = [];
   const template = outputTemplate(result, outputs, backend);
-  return { backend, inputs, nodes: tracer.nodes, template, outputs, modules: moduleGuards(tracer.modules, backend), leavesToBeNull: [...tracer.leavesToBeNull] };
+  return { backend, inputs, nodes: tracer.nodes, owned: tracer.owned, template, outputs, modules: moduleGuards(tracer.modules, backend), leavesToBeNull: [...tracer.leavesToBeNull] };
 }
 
 function outputTemplate(value: unknown, outputs: OutputView[], backend: Backend): unknown {

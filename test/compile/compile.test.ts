@@ -75,7 +75,7 @@ test("MLP with dropout, Adam and a scheduler: fresh masks and changing learning 
   const setup = () => {
     const model = new nn.Sequential(new nn.Linear(2, 32), new nn.ReLU(), new nn.Dropout(0.3), new nn.Linear(32, 2));
     const optimizer = new optim.Adam(model.parameters(), { lr: 0.02, weightDecay: 1e-3 });
-    scheduler = new optim.StepLR(optimizer, 10, 0.5);
+    scheduler = new optim.StepLR(optimizer, 10, { gamma: 0.5 });
     const lossFunction = new nn.CrossEntropyLoss();
     const step: Step = (x, y) => {
       optimizer.zeroGrad();
@@ -147,7 +147,7 @@ test("train()/eval() switching, a replaced parameter and a frozen one each trace
   // a new parameter object in the first layer (and in the optimizer, as a user would do)
   for (const run of [eager, traced]) {
     const layer = run.model.children()[0] as nn.Linear;
-    layer.weight = new nn.Parameter(zeros([4, 2]).add(0.1));
+    (layer as { weight: Tensor }).weight = new nn.Parameter(zeros([4, 2]).add(0.1));
     run.optimizer.paramGroups[0]!.params[0] = layer.weight;
   }
   same("replaced weight");
@@ -204,7 +204,7 @@ test("host reads inside the traced function are errors naming the call", () => {
 
 test("bad input: arity, argument kinds, gradients, other backends, backward twice, accumulation", () => {
   const f = compile((x: Tensor, y: Tensor) => x.add(y));
-  assert.throws(() => (f as (x: Tensor) => Tensor)(tensor([1])), /compile: the compiled function takes 2 arguments, got 1/);
+  assert.throws(() => (f as unknown as (x: Tensor) => Tensor)(tensor([1])), /compile: the compiled function takes 2 arguments, got 1/);
   assert.throws(() => f(tensor([1]), [1] as unknown as Tensor), /compile: argument 1 is an array; a compiled function takes tensors and plain values/);
   assert.throws(() => f(tensor([1], { requiresGrad: true }), tensor([1])), /compile: argument 0 requires grad/);
   assert.throws(() => compile(42 as unknown as () => void), /compile: expected a function, got number/);
