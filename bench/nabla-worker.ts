@@ -1,13 +1,14 @@
 // Runs one workload through nabla on one backend and prints its results as JSON lines.
-// Usage: tsx bench/nabla-worker.ts <js|wasm> <W1|W2|W3|W4> [compiled]
+// Usage: tsx bench/nabla-worker.ts <js|wasm> [compiled] <W1|W2|W3|W4>
 // With "compiled", each training step runs through compile() (traced once, then replayed).
 import { compile, nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
 import { blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, steadyStepsPerSecond, type Layer, type WorkerResult } from "./data.js";
 import { sgemmSizes, sgemmCheck, timeReps } from "./sgemm.js";
 
-const [backend, workload, mode] = process.argv.slice(2) as [BackendName, string, string | undefined];
+const argv = process.argv.slice(2);
+const [backend, workload] = argv.filter((arg) => arg !== "compiled") as [BackendName, string];
 setBackend(backend);
-const compiled = mode === "compiled";
+const compiled = argv.includes("compiled");
 const framework = `nabla-${backend}${compiled ? "-compiled" : ""}`;
 /** The step as the workload runs it: compiled with compile(), or eager. */
 const maybeCompile = <Args extends Tensor[], R>(fn: (...args: Args) => R): ((...args: Args) => R) => (compiled ? compile(fn) : fn);
