@@ -60,8 +60,8 @@ function refOf(arg: unknown): DataRef | null {
   return null;
 }
 
-/** Offsets for every buffer of `plan`, starting at `base`. */
-export function planLayout(plan: Plan, base: number): Layout {
+/** Offsets for every buffer of `plan` and the `extra` ones from outside, starting at `base`. */
+export function planLayout(plan: Plan, base: number, extra: readonly DataRef[] = []): Layout {
   const first = new Map<DataRef, number>();
   const last = new Map<DataRef, number>();
   const shareable = new Set<DataRef>();
@@ -101,6 +101,8 @@ export function planLayout(plan: Plan, base: number): Layout {
   });
   for (const ref of plan.inputs) if (ref !== null) (see(ref, 0), exposed.add(ref));
   for (const view of plan.outputs) (see(view.ref, plan.nodes.length), exposed.add(view.ref));
+  // buffers a replayed host call works on in place (an optimizer's momentum)
+  for (const ref of extra) if (!first.has(ref)) see(ref, plan.nodes.length);
   for (const ref of first.keys()) if (!plan.owned.has(ref)) exposed.add(ref);
 
   const offsets = new Map<DataRef, number>();

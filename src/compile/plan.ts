@@ -24,7 +24,7 @@ export type PlanNode =
   /** Fresh random draws (`rand`/`randn`, behind dropout) from the generator, which advances as in eager mode. */
   | { readonly kind: "random"; readonly ref: DataRef; readonly draw: "uniform" | "normal"; readonly ceiling: number; readonly generator: Generator; readonly values: Float64Array }
   /** A call the plan cannot hold as kernels, made again as it was: optimizer.step(), zeroGrad(), scheduler.step(). */
-  | { readonly kind: "host"; readonly name: string; readonly run: () => void }
+  | { readonly kind: "host"; readonly name: string; readonly run: () => void; readonly target: unknown }
   /** The `.grad` each leaf got from a backward(): the same tensors, whose buffers the replayed kernels refill. */
   | { readonly kind: "grads"; readonly leaves: readonly Tensor[]; readonly grads: readonly Tensor[] };
 

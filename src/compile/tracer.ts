@@ -161,7 +161,7 @@ class Tracer {
     return function (this: unknown, ...args: unknown[]): unknown {
       if (!tracer.recording) return original.apply(this, args);
       const self = this;
-      tracer.nodes.push({ kind: "host", name: label, run: () => void original.apply(self, args) });
+      tracer.nodes.push({ kind: "host", name: label, run: () => void original.apply(self, args), target: self });
       tracer.suspended++;
       try {
         return original.apply(this, args);

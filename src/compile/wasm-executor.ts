@@ -25,6 +25,7 @@ import { instantiateKernels, kernelImports, type Kernels } from "../backend/wasm
 import { twoLoops } from "../backend/wasm/wasm-strided.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { planLayout } from "./memory-plan.js";
+import { optimizerBuffers, sgdStep } from "./sgd-step.js";
 import { fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.js";
 
 const UNARY = opcodes(UNARY_OPS);
@@ -56,7 +57,7 @@ export function wasmExecutable(plan: Plan): Executable | null {
   if (!(backend instanceof WasmBackend)) return null;
   const kernelBuild = kernelModule();
   if (kernelBuild.variant !== backend.variant) return null; // results must match the backend's build bit for bit
-  const layout = planLayout(plan, kernelBuild.heapBase);
+  const layout = planLayout(plan, kernelBuild.heapBase, optimizerBuffers(plan));
   const matmulScratch = layout.bytes;
   const rowScratch = matmulScratch + kernelBuild.matmulScratch;
   let scalarAt = rowScratch + maxRowBytes(plan);
@@ -74,7 +75,7 @@ export function wasmExecutable(plan: Plan): Executable | null {
   };
   for (const ref of layout.offsets.keys()) moveIn(ref);
   const ptr = (ref: DataRef): number => layout.offsets.get(ref)!;
-  const context: StepContext = { k, ptr, rowScratch, matmulScratch, scalar: () => ((scalarAt += 8), scalarAt - 8), memory };
+  const context: StepContext = { k, ptr, has: (ref) => layout.offsets.has(ref), rowScratch, matmulScratch, scalar: () => ((scalarAt += 8), scalarAt - 8), memory };
   const steps = plan.nodes.map((node) => stepOf(node, context, backend, views));
   const exposed = layout.exposed;
   return (args, makeOutput) => {
@@ -110,9 +111,11 @@ function maxRowBytes(plan: Plan): number {
   return most;
 }
 
-interface StepContext {
+export interface StepContext {
   readonly k: Kernels;
   readonly ptr: (ref: DataRef) => number;
+  /** Whether the plan placed `ref` in its memory. */
+  readonly has: (ref: DataRef) => boolean;
   readonly rowScratch: number;
   readonly matmulScratch: number;
   readonly scalar: () => number;
@@ -148,7 +151,7 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
       };
     }
     case "host":
-      return node.run;
+      return (node.name === "optimizer.step()" ? sgdStep(node.target, node.run, context, backend) : null) ?? node.run;
     case "grads": {
       const { leaves, grads } = node;
       return () => {
@@ -226,6 +229,13 @@ function directKernel(name: string, args: readonly unknown[], context: StepConte
       const { n0, n1, sa0, sa1, sb0, sb1 } = loops;
       if (scalar && (third as boolean)) return () => kernel(code, pb, 0, 0, pa, sa0, sa1, po, n0, n1);
       return () => kernel(code, pa, sa0, sa1, pb, sb0, sb1, po, n0, n1);
+    }
+    case "clamp": {
+      const [x, lo, hi, out] = args as [DataRef, number, number, DataRef];
+      if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype) return null;
+      const kernel = out.dtype === "float64" ? k.clampF64 : k.clampF32;
+      const [px, po, n] = [ptr(x), ptr(out), out.size];
+      return () => kernel(px, lo, hi, po, n);
     }
     case "axpby": {
       const [alpha, x, beta, y, out] = args as [number, DataRef, number, DataRef, DataRef];
