@@ -52,7 +52,7 @@ const WRITES_ALL: Readonly<Record<string, number>> = {
 };
 
 /** The buffer an argument refers to: a DataRef itself or a strided view's. */
-function refOf(arg: unknown): DataRef | null {
+export function refOf(arg: unknown): DataRef | null {
   if (typeof arg !== "object" || arg === null) return null;
   const candidate = arg as { size?: unknown; dtype?: unknown; ref?: unknown };
   if (typeof candidate.size === "number" && typeof candidate.dtype === "string") return arg as DataRef;

@@ -27,6 +27,7 @@ export class Patches {
     });
   }
 
+  /** Undoes every patch (a second call does nothing). */
   restore(): void {
     while (this.undo.length > 0) this.undo.pop()!();
   }

@@ -4,7 +4,7 @@
  * that replays it. Eager mode does all the work (shapes, dtypes, broadcasting, autograd); the
  * plan keeps only what reached the backend, and the host-side calls that must run each time.
  */
-import type { Backend, DataRef } from "../backend/backend.js";
+import type { Backend, DataArray, DataRef } from "../backend/backend.js";
 import type { GradFn } from "../autograd/grad-fn.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Storage } from "../tensor/storage.js";
@@ -13,6 +13,7 @@ import { Module } from "../nn/module.js";
 import { isParameter } from "../nn/parameter.js";
 import { Optimizer } from "../optim/optimizer.js";
 import { LRScheduler } from "../optim/lr-scheduler.js";
+import { refOf } from "./memory-plan.js";
 import { OutputSlot, isPlainObject, type IndexCheck, type KernelFunction, type ModuleGuard, type OutputView, type Plan, type PlanNode } from "./plan.js";
 import { Patches, backendMethodNames } from "./trace-hooks.js";
 import { valueChecks } from "../ops/operand.js";
@@ -56,7 +57,28 @@ class Tracer {
   /** The tensor method reading data now ("item()"), for the error. */
   readName: string | null = null;
 
-  constructor(readonly backend: Backend) {}
+  /** The values of buffers from outside before the trace's kernels touched them, and of the generators drawn from: put back if the trace fails. */
+  private readonly saved = new Map<DataRef, DataArray>();
+  readonly savedGenerators = new Map<Generator, object>();
+  private readonly read: (ref: DataRef) => DataArray;
+
+  constructor(readonly backend: Backend) {
+    this.read = backend.read.bind(backend);
+  }
+
+  /** Notes the values of outside buffers a kernel is about to touch (the first time). */
+  snapshot(args: readonly unknown[]): void {
+    for (const arg of args) {
+      const ref = refOf(arg);
+      if (ref !== null && !this.owned.has(ref) && !this.saved.has(ref)) this.saved.set(ref, this.read(ref));
+    }
+  }
+
+  /** Undoes what a failed trace changed outside (parameters, running statistics, generators), so the call had no effect. */
+  undo(): void {
+    for (const [ref, values] of this.saved) this.backend.copyStrided({ ref: this.backend.fromValues(values, ref.dtype), offset: 0, strides: [1] }, [ref.size], ref);
+    for (const [generator, state] of this.savedGenerators) Object.assign(generator, state);
+  }
 
   get recording(): boolean {
     return this.depth === 0 && this.suspended === 0;
@@ -78,6 +100,7 @@ class Tracer {
         return original.apply(this, args);
       }
       tracer.noPendingDraws(name);
+      tracer.snapshot(args);
       tracer.depth++;
       let result: unknown;
       try {
@@ -144,6 +167,7 @@ class Tracer {
     const tracer = this;
     return function (this: unknown, ...args: unknown[]): unknown {
       if (tracer.suspended > 0 || tracer.drawDepth > 0) return original.apply(this, args);
+      if (!tracer.savedGenerators.has(this as Generator)) tracer.savedGenerators.set(this as Generator, { ...(this as Generator) });
       tracer.drawDepth++;
       try {
         const value = original.apply(this, args);
@@ -270,6 +294,10 @@ export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly un
     tracer.install(patches);
     result = fn(...callArgs);
     tracer.noPendingDraws("the end of the function");
+  } catch (error) {
+    patches.restore();
+    if (error instanceof TraceError) tracer.undo();
+    throw error;
   } finally {
     patches.restore();
     active = null;
