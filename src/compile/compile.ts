@@ -5,6 +5,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { checkLeavesClear, guardsHold, replayPlan, type OutputView, type Plan } from "./plan.js";
 import { isTracing, tracePlan } from "./tracer.js";
 import { wasmExecutable, type Executable } from "./wasm-executor.js";
+import { planDifference } from "./plan-compare.js";
 
 /** Options of {@link compile}. */
 export interface CompileOptions {
@@ -16,7 +17,7 @@ export interface CompileOptions {
    * "interpreter" always goes through the backend's methods (for comparison and debugging).
    */
   executor?: "auto" | "interpreter";
-  /** Where the one-time warning about a thrashing cache goes (default `console.warn`). */
+  /** Where warnings go (a cache that thrashes, a signature that runs eagerly; default `console.warn`). */
   onWarning?: (message: string) => void;
 }
 
@@ -24,6 +25,8 @@ export interface CompileOptions {
 export interface CompileStats {
   traces: number;
   replays: number;
+  /** Calls run eagerly because two traces of their signature differed (see the warning). */
+  eager: number;
   /** Plans dropped from the cache to make room for new signatures. */
   evictions: number;
 }
@@ -33,9 +36,10 @@ export type CompiledFunction<Args extends unknown[], Result> = ((...args: Args) 
 
 /**
  * Compiles `fn`, a training step or an inference function over tensors, into a function with
- * the same signature that traces `fn` on its first call and replays the recorded kernels on
- * later calls with the same signature, skipping the eager engine's per-op work (graph
- * recording, shape checks, allocation).
+ * the same signature that traces `fn` on its first two calls and replays the recorded kernels
+ * on later calls with the same signature, skipping the eager engine's per-op work (graph
+ * recording, shape checks, allocation). The two traces must agree: a signature whose calls
+ * do different work (a number computed in JavaScript that changes) runs eagerly, with a warning.
  *
  * The signature is the input shapes and dtypes, the plain-value arguments, the grad mode, and,
  * checked as guards, the train/eval flags and the parameters of the modules `fn` called; a call
@@ -62,7 +66,7 @@ export type CompiledFunction<Args extends unknown[], Result> = ((...args: Args) 
  * const x = tensor([[1, 2], [3, 4]]);
  * const y = tensor([[1], [2]]);
  * for (let i = 0; i < 3; i++) step(x, y);
- * console.log(step.stats); // { traces: 1, replays: 2, evictions: 0 }
+ * console.log(step.stats); // { traces: 2, replays: 1, eager: 0, evictions: 0 }
  * ```
  */
 export function compile<Args extends unknown[], Result>(fn: (...args: Args) => Result, options: CompileOptions = {}): CompiledFunction<Args, Result> {
@@ -70,7 +74,7 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
   const cacheSize = options.cacheSize ?? 8;
   if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new Error(`compile: cacheSize must be an integer ≥ 1, got ${String(cacheSize)}`);
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
-  const stats: CompileStats = { traces: 0, replays: 0, evictions: 0 };
+  const stats: CompileStats = { traces: 0, replays: 0, eager: 0, evictions: 0 };
   /** Plans by signature key, the most recently used last. */
   const cache = new Map<string, Entry[]>();
   let planCount = 0;
@@ -84,20 +88,36 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
     const key = signature(args);
     const plans = cache.get(key);
     if (plans !== undefined) {
-      for (const { plan, run } of plans) {
-        if (plan.backend !== backend || !guardsHold(plan)) continue;
-        checkLeavesClear(plan);
+      for (const entry of plans) {
+        if (entry.plan.backend !== backend || !guardsHold(entry.plan)) continue;
         cache.delete(key);
         cache.set(key, plans);
-        stats.replays++;
-        return run(args, makeOutput(backend)) as Result;
+        if (entry.run === "eager") {
+          stats.eager++;
+          return fn(...args);
+        }
+        checkLeavesClear(entry.plan);
+        if (entry.run !== null) {
+          stats.replays++;
+          return entry.run(args, makeOutput(backend)) as Result;
+        }
+        // the second call of a signature traces again: a plan is used only if both traces agree
+        const second = tracePlan(fn as (...args: unknown[]) => unknown, args, backend);
+        stats.traces++;
+        const difference = planDifference(entry.plan, second);
+        entry.plan = second;
+        if (difference === null) entry.run = executable(second, options.executor ?? "auto");
+        else {
+          entry.run = "eager";
+          warn(`compile: two calls with the same signature (${key}) did different work, so this signature runs eagerly: ${difference}. A value computed in JavaScript inside the function changes between calls; pass it as an argument (a tensor), or compute it outside`);
+        }
+        return replayOutputs(second) as Result;
       }
     }
     const plan = tracePlan(fn as (...args: unknown[]) => unknown, args, backend);
     stats.traces++;
     const list = plans ?? [];
-    const run: Executable = (options.executor ?? "auto") === "auto" ? (wasmExecutable(plan) ?? interpreter(plan)) : interpreter(plan);
-    list.push({ plan, run });
+    list.push({ plan, run: null });
     cache.delete(key);
     cache.set(key, list);
     if (++planCount > cacheSize) {
@@ -117,6 +137,11 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
   return compiled as CompiledFunction<Args, Result>;
 }
 
+/** How a confirmed plan runs: on the wasm executor where it can, else through the backend's methods. */
+function executable(plan: Plan, mode: "auto" | "interpreter"): Executable {
+  return mode === "auto" ? (wasmExecutable(plan) ?? interpreter(plan)) : interpreter(plan);
+}
+
 /** The traced call's returned value, as fresh copies (the plan's buffers are rewritten by each replay). */
 function replayOutputs(plan: Plan): unknown {
   return replayPlan({ ...plan, inputs: [], nodes: [] }, [], makeOutput(plan.backend));
@@ -130,10 +155,10 @@ function makeOutput(backend: Backend): (view: OutputView) => Tensor {
   };
 }
 
-/** A traced plan and how it runs. */
+/** A traced plan and how it runs: null until a second trace confirmed it, "eager" if that differed. */
 interface Entry {
-  readonly plan: Plan;
-  readonly run: Executable;
+  plan: Plan;
+  run: Executable | null | "eager";
 }
 
 /** Runs a plan node by node through the backend's methods (any backend). */

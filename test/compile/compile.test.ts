@@ -28,7 +28,7 @@ function assertSameRun(result: ReturnType<typeof eagerAndCompiled>, steps = 100)
   assert.deepEqual(compiled.losses, eager.losses, "losses bit-identical");
   assert.deepEqual(compiled.params, eager.params, "final parameters bit-identical");
   assert.deepEqual(compiled.grads, eager.grads, "final gradients bit-identical");
-  assert.deepEqual(compiled.stats, { traces: 1, replays: steps - 1, evictions: 0 });
+  assert.deepEqual(compiled.stats, { traces: 2, replays: steps - 2, eager: 0, evictions: 0 });
   assert.ok(eager.losses[steps - 1]! < eager.losses[0]!, "the model trains");
 }
 
@@ -135,15 +135,16 @@ test("train()/eval() switching, a replaced parameter and a frozen one each trace
   const step = compile(traced.step);
   const same = (label: string) => assert.equal(step(moons.x, moons.y).item(), eager.step(moons.x, moons.y).item(), label);
   same("first call");
-  same("replay");
+  same("second call: traced again, and the traces agree");
   eager.model.eval();
   traced.model.eval();
   same("eval mode");
-  assert.equal(step.stats.traces, 2);
+  same("eval mode, second call");
+  assert.equal(step.stats.traces, 4);
   eager.model.train();
   traced.model.train();
   same("back in train mode: the first plan again");
-  assert.deepEqual(step.stats, { traces: 2, replays: 2, evictions: 0 });
+  assert.deepEqual(step.stats, { traces: 4, replays: 1, eager: 0, evictions: 0 });
   // a new parameter object in the first layer (and in the optimizer, as a user would do)
   for (const run of [eager, traced]) {
     const layer = run.model.children()[0] as nn.Linear;
@@ -151,12 +152,13 @@ test("train()/eval() switching, a replaced parameter and a frozen one each trace
     run.optimizer.paramGroups[0]!.params[0] = layer.weight;
   }
   same("replaced weight");
-  assert.equal(step.stats.traces, 3);
+  same("replaced weight, second call");
+  assert.equal(step.stats.traces, 6);
   same("replaced weight, replay");
-  assert.equal(step.stats.traces, 3);
+  assert.deepEqual(step.stats, { traces: 6, replays: 2, eager: 0, evictions: 0 });
   for (const run of [eager, traced]) (run.model.children()[2] as nn.Linear).bias!.requiresGrad_(false);
   same("frozen bias");
-  assert.equal(step.stats.traces, 4);
+  assert.equal(step.stats.traces, 7);
   assert.deepEqual(
     traced.model.parameters().map((p) => Array.from(p.toTypedArray())),
     eager.model.parameters().map((p) => Array.from(p.toTypedArray())),
@@ -175,9 +177,9 @@ test("inference under noGrad: returned tensors are fresh each call, the caller's
   assert.deepEqual(third!.toArray(), first!.toArray());
   assert.notEqual(first, third);
   assert.deepEqual(a.toArray(), [[1, 2], [3, 4]]);
-  assert.deepEqual(predict.stats, { traces: 1, replays: 2, evictions: 0 });
+  assert.deepEqual(predict.stats, { traces: 2, replays: 1, eager: 0, evictions: 0 });
   predict(a); // grad mode on: another signature
-  assert.equal(predict.stats.traces, 2);
+  assert.equal(predict.stats.traces, 3);
 });
 
 test("returns arrays and objects of tensors", () => {
@@ -187,7 +189,7 @@ test("returns arrays and objects of tensors", () => {
   assert.deepEqual(out.doubled.toArray(), [2, 4]);
   assert.deepEqual([again.doubled.toArray(), again.parts[0].item(), again.parts[1]], [[6, 8], 7, 1]);
   assert.deepEqual(f(tensor([3, 4]), 3).doubled.toArray(), [9, 12]); // a plain value is part of the signature
-  assert.equal(f.stats.traces, 2);
+  assert.equal(f.stats.traces, 3);
 });
 
 test("host reads inside the traced function are errors naming the call", () => {
@@ -236,6 +238,8 @@ test("an out-of-range class target in a replayed call is an error, not a silent 
   const compiled = compile(step);
   const x = tensor([[1, 2], [3, 4]]);
   compiled(x, tensor([0, 1], { dtype: "int32" }));
+  compiled(x, tensor([1, 1], { dtype: "int32" }));
+  assert.equal(compiled.stats.replays, 0);
   assert.throws(() => compiled(x, tensor([0, 5], { dtype: "int32" })), /compile: gather: index 5 at position 1 is out of range for a dimension of size 2/);
 });
 
@@ -243,7 +247,7 @@ test("a cache that thrashes warns once", () => {
   const warnings: string[] = [];
   const f = compile((x: Tensor) => x.mul(2).sum(), { cacheSize: 2, onWarning: (message) => warnings.push(message) });
   for (let n = 1; n <= 6; n++) assert.equal(f(zeros([n]).add(1)).item(), 2 * n);
-  assert.deepEqual(f.stats, { traces: 6, replays: 0, evictions: 4 });
+  assert.deepEqual(f.stats, { traces: 6, replays: 0, eager: 0, evictions: 4 });
   assert.equal(warnings.length, 1);
   assert.match(warnings[0]!, /compile: 4 signatures traced and 2 plans evicted \(cacheSize 2\).*float32\[4\]/);
 });
@@ -253,5 +257,22 @@ test("a compiled function called inside another's trace runs as part of it", () 
   const outer = compile((x: Tensor) => inner(x).add(1));
   assert.deepEqual(outer(tensor([1, 2])).toArray(), [4, 7]);
   assert.deepEqual(outer(tensor([0, 1])).toArray(), [1, 4]);
-  assert.deepEqual(inner.stats, { traces: 0, replays: 0, evictions: 0 });
+  assert.deepEqual(inner.stats, { traces: 0, replays: 0, eager: 0, evictions: 0 });
+});
+
+test("a signature whose two traces differ (a value computed in JavaScript changes) runs eagerly, with a warning", () => {
+  const warnings: string[] = [];
+  let scale = 1;
+  const scaled = compile((x: Tensor) => x.mul(scale++), { onWarning: (message) => warnings.push(message) });
+  assert.deepEqual([1, 2, 3, 4].map(() => scaled(tensor([1, 10])).toArray()), [[1, 10], [2, 20], [3, 30], [4, 40]]);
+  assert.deepEqual(scaled.stats, { traces: 2, replays: 0, eager: 2, evictions: 0 });
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /compile: two calls with the same signature \(grad\|float32\[2\]\) did different work, so this signature runs eagerly: call 1 of 1: argument 3 of binaryScalar was 1, then 2/);
+  // host data made into a tensor inside the function: labels that change each call
+  let labels = [0, 1];
+  const loss = compile((logits: Tensor) => nn.functional.crossEntropy(logits, tensor(labels, { dtype: "int32" })), { onWarning: (message) => warnings.push(message) });
+  const logits = tensor([[2, 0], [0, 2]]);
+  const values = [[0, 1], [1, 0], [0, 0], [1, 1]].map((next) => ((labels = next), loss(logits).item()));
+  assert.deepEqual(values, [[0, 1], [1, 0], [0, 0], [1, 1]].map((next) => nn.functional.crossEntropy(logits, tensor(next, { dtype: "int32" })).item()));
+  assert.match(warnings[1]!, /a tensor made from host values \(tensor\(\.\.\.\) inside the function\) held other values/);
 });
