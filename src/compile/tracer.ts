@@ -5,21 +5,20 @@
  * plan keeps only what reached the backend, and the host-side calls that must run each time.
  */
 import type { Backend, DataArray, DataRef } from "../backend/backend.js";
-import type { GradFn } from "../autograd/grad-fn.js";
 import { Tensor } from "../tensor/tensor.js";
 import { Storage } from "../tensor/storage.js";
 import { Generator } from "../tensor/random.js";
 import { Module } from "../nn/module.js";
-import { isParameter } from "../nn/parameter.js";
 import { Optimizer } from "../optim/optimizer.js";
 import { LRScheduler } from "../optim/lr-scheduler.js";
 import { refOf } from "./memory-plan.js";
-import { OutputSlot, isPlainObject, type IndexCheck, type KernelFunction, type ModuleGuard, type OutputView, type Plan, type PlanNode } from "./plan.js";
+import type { IndexCheck, KernelFunction, OutputView, Plan, PlanNode } from "./plan.js";
+import { TraceError } from "./trace-error.js";
+import { moduleGuards, outputTemplate, reachableLeaves } from "./trace-results.js";
 import { Patches, backendMethodNames } from "./trace-hooks.js";
 import { valueChecks } from "../ops/operand.js";
 
-/** An error in how a compiled function is written (found while tracing it). */
-export class TraceError extends Error {}
+export { TraceError };
 
 let active: Tracer | null = null;
 
@@ -255,23 +254,6 @@ class Tracer {
   }
 }
 
-/** The leaves (requiring grad) that backward from `root` reaches; iterative, as backward itself. */
-function reachableLeaves(root: Tensor): Tensor[] {
-  if (root.gradFn === null) return root.requiresGrad ? [root] : [];
-  const leaves: Tensor[] = [];
-  const seenLeaves = new Set<Tensor>();
-  const seenNodes = new Set<GradFn>([root.gradFn]);
-  const stack: GradFn[] = [root.gradFn];
-  while (stack.length > 0) {
-    for (const input of stack.pop()!.inputs) {
-      if (input.gradFn !== null) {
-        if (!seenNodes.has(input.gradFn)) (seenNodes.add(input.gradFn), stack.push(input.gradFn));
-      } else if (input.requiresGrad && !seenLeaves.has(input)) (seenLeaves.add(input), leaves.push(input));
-    }
-  }
-  return leaves;
-}
-
 /** Runs `fn` once on copies of `args`, recording the plan that replays it. */
 export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly unknown[], backend: Backend): Plan {
   if (active !== null) throw new TraceError("compile: already tracing");
@@ -308,39 +290,4 @@ export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly un
   const outputs: OutputView[] = [];
   const template = outputTemplate(result, outputs, backend);
   return { backend, inputs, nodes: tracer.nodes, owned: tracer.owned, template, outputs, modules: moduleGuards(tracer.modules, backend), leavesToBeNull: [...tracer.leavesToBeNull] };
-}
-
-function outputTemplate(value: unknown, outputs: OutputView[], backend: Backend): unknown {
-  if (value instanceof Tensor) {
-    if (value.backend !== backend) throw new TraceError(`compile: the function returned a tensor on the ${value.backend.name} backend, its inputs are on ${backend.name}`);
-    outputs.push({ ref: value.storage.ref, shape: value.shape, strides: value.strides, offset: value.offset });
-    return new OutputSlot(outputs.length - 1);
-  }
-  if (Array.isArray(value)) return value.map((item) => outputTemplate(item, outputs, backend));
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = outputTemplate(item, outputs, backend);
-    return out;
-  }
-  if (typeof value === "object" && value !== null) {
-    throw new TraceError(`compile: the function returned a ${value.constructor?.name ?? "object"}; return tensors, arrays or plain objects of tensors, or plain values`);
-  }
-  return value;
-}
-
-function moduleGuards(called: Map<Module<unknown[], unknown>, boolean>, backend: Backend): ModuleGuard[] {
-  // a container may run its children through forward(), not call(): guard every descendant too
-  const modules = new Map(called);
-  for (const module of called.keys()) for (const child of module.modules()) if (!modules.has(child)) modules.set(child, child.training);
-  return [...modules].map(([module, training]) => {
-    const names: string[] = [];
-    const tensors: Tensor[] = [];
-    for (const [name, value] of Object.entries(module)) {
-      if (!isParameter(value)) continue;
-      if (value.backend !== backend) throw new TraceError(`compile: ${module.constructor.name}.${name} is on the ${value.backend.name} backend and the inputs on ${backend.name}; move them to one backend`);
-      names.push(name);
-      tensors.push(value);
-    }
-    return { module, training, names, tensors, storages: tensors.map((t) => t.storage), requiresGrad: tensors.map((t) => t.requiresGrad) };
-  });
 }
