@@ -1,15 +1,20 @@
 // Runs one workload through nabla on one backend and prints its results as JSON lines.
-// Usage: tsx bench/nabla-worker.ts <js|wasm> <W1|W2|W3|W4|W5|W6>
+// Usage: tsx bench/nabla-worker.ts <js|wasm> [compiled] <W1|W2|W3|W4|W5|W6>
+// With "compiled", the training steps of W1–W3 run through compile() (traced, then replayed).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { io, nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
+import { compile, io, nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
 import { TinyGPT, w6Batch } from "../examples/tiny-gpt.js";
 import { benchDataDir, blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, steadyStepsPerSecond, W5, W6, type Layer, type WorkerResult } from "./data.js";
 import { sgemmSizes, sgemmCheck, timeReps } from "./sgemm.js";
 
-const [backend, workload] = process.argv.slice(2) as [BackendName, string];
+const argv = process.argv.slice(2);
+const [backend, workload] = argv.filter((arg) => arg !== "compiled") as [BackendName, string];
 setBackend(backend);
-const framework = `nabla-${backend}`;
+const compiled = argv.includes("compiled");
+const framework = `nabla-${backend}${compiled ? "-compiled" : ""}`;
+/** The step as the workload runs it: compiled with compile(), or eager. */
+const maybeCompile = <Args extends Tensor[], R>(fn: (...args: Args) => R): ((...args: Args) => R) => (compiled ? compile(fn) : fn);
 const peakRssMB = (): number => process.resourceUsage().maxRSS / 1024;
 
 function emit(result: Omit<WorkerResult, "framework" | "peakRssMB">): void {
@@ -41,11 +46,12 @@ function w1(): void {
   const target = tensor(data.y);
   const lossFn = new nn.CrossEntropyLoss();
   const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
-  const step = (): void => {
+  const trainStep = maybeCompile((input: Tensor, labels: Tensor): void => {
     optimizer.zeroGrad();
-    lossFn.call(model.call(x), target).backward();
+    lossFn.call(model.call(input), labels).backward();
     optimizer.step();
-  };
+  });
+  const step = (): void => trainStep(x, target);
   for (let s = 0; s < 200; s++) step();
   const start = performance.now();
   for (let s = 200; s < 2000; s++) step();
@@ -66,11 +72,12 @@ function w2(): void {
   const target = tensor(data.y, { shape: [data.n, 1] });
   const lossFn = new nn.BCELoss();
   const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
-  const step = (): void => {
+  const trainStep = maybeCompile((input: Tensor, labels: Tensor): void => {
     optimizer.zeroGrad();
-    lossFn.call(model.call(x).sigmoid(), target).backward();
+    lossFn.call(model.call(input).sigmoid(), labels).backward();
     optimizer.step();
-  };
+  });
+  const step = (): void => trainStep(x, target);
   for (let s = 0; s < 100; s++) step();
   const start = performance.now();
   for (let s = 100; s < 1000; s++) step();
@@ -94,16 +101,20 @@ function w3(): void {
   const batchSize = 128;
   const images = new Float32Array(batchSize * 784);
   let loss20 = Number.NaN;
+  const trainStep = maybeCompile((input: Tensor, labels: Tensor): Tensor => {
+    optimizer.zeroGrad();
+    const loss = lossFn.call(model.call(input), labels);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  });
   const start = performance.now();
   for (let at = 0, batch = 0; at < train.n; at += batchSize, batch++) {
     const end = Math.min(at + batchSize, train.n);
     const x = tensor(gatherRows(train.x, 784, order, at, end, images).subarray(0, (end - at) * 784), { shape: [end - at, 784] });
     const labels = new Float32Array(end - at);
     for (let r = at; r < end; r++) labels[r - at] = train.y[order[r]!]!;
-    optimizer.zeroGrad();
-    const loss = lossFn.call(model.call(x), tensor(labels));
-    loss.backward();
-    optimizer.step();
+    const loss = trainStep(x, tensor(labels));
     if (batch === 19) loss20 = loss.item();
   }
   const seconds = (performance.now() - start) / 1000;

@@ -1,5 +1,5 @@
 /** The training loop behind `nabla train`: PyTorch-style, with progress after every batch. */
-import { data, io, manualSeed, nn, noGrad, optim, type Tensor } from "../index.js";
+import { compile, data, io, manualSeed, nn, noGrad, optim, type Tensor } from "../index.js";
 import type { LoadedData } from "./data-source.js";
 import { objectiveFor, predictClasses, type LossName, type Objective } from "./objective.js";
 import type { EpochLine, Progress } from "./progress.js";
@@ -24,6 +24,8 @@ export interface TrainSettings {
   valSplit: number;
   seed: number;
   standardize: boolean;
+  /** Run each training step through compile() (--no-compile: eager steps); default true. */
+  compile?: boolean;
 }
 
 export interface SetMetrics {
@@ -120,24 +122,36 @@ function prepareData(dataset: LoadedData, settings: TrainSettings): PreparedData
   return prepared;
 }
 
+/** One training step: zeroGrad, forward, loss, backward, step; returns the outputs and the loss. */
+type TrainStep = (x: Tensor, target: Tensor) => { outputs: Tensor; loss: Tensor };
+
 interface EpochContext {
   model: nn.Sequential;
   objective: Objective;
-  optimizer: { zeroGrad(): void; step(): void };
+  step: TrainStep;
   loader: Iterable<Tensor[]>;
   display: Progress;
 }
 
+/** The training step, traced once per batch shape and replayed unless `--no-compile`. */
+function trainStep(model: nn.Sequential, objective: Objective, optimizer: { zeroGrad(): void; step(): void }, useCompile: boolean): TrainStep {
+  const step: TrainStep = (x, target) => {
+    optimizer.zeroGrad();
+    const outputs = model.call(x);
+    const loss = objective.lossOf(outputs, target);
+    loss.backward();
+    optimizer.step();
+    return { outputs, loss };
+  };
+  return useCompile ? compile(step) : step;
+}
+
 /** One pass over the batches: zeroGrad, forward, loss, backward, step; returns mean loss and accuracy. */
-function trainEpoch(epoch: number, { model, objective, optimizer, loader, display }: EpochContext): EpochLine {
+function trainEpoch(epoch: number, { model, objective, step, loader, display }: EpochContext): EpochLine {
   model.train();
   let [lossSum, correct, seen, batch] = [0, 0, 0, 0];
   for (const [x, target, labels] of loader) {
-    optimizer.zeroGrad();
-    const outputs = model.call(x!);
-    const loss = objective.lossOf(outputs, target!);
-    loss.backward();
-    optimizer.step();
+    const { outputs, loss } = step(x!, target!);
     const value = loss.item();
     if (!Number.isFinite(value)) fail(`training diverged: the loss is ${value} in epoch ${epoch}, batch ${batch + 1}; try a smaller --lr`);
     const n = x!.shape[0]!;
@@ -177,6 +191,7 @@ export function trainModel(dataset: LoadedData, settings: TrainSettings, progres
   const { xTrain, yTrain, xVal, yVal, normalization } = prepareData(dataset, settings);
   const model = io.buildSequential(io.mlpLayers({ sizes, activation: settings.activation, dropout: settings.dropout }));
   const { optimizer, resolved } = createOptimizer(model.parameters(), settings);
+  const step = trainStep(model, objective, optimizer, settings.compile !== false);
   const loader = new data.DataLoader(new data.TensorDataset(xTrain, objective.target(yTrain), yTrain), { batchSize: settings.batchSize, shuffle: true, seed: settings.seed });
   const display = progress(Math.ceil(xTrain.shape[0]! / settings.batchSize));
   const history: EpochLine[] = [];
@@ -184,7 +199,7 @@ export function trainModel(dataset: LoadedData, settings: TrainSettings, progres
   const started = performance.now();
   try {
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
-      const line = trainEpoch(epoch, { model, objective, optimizer, loader, display });
+      const line = trainEpoch(epoch, { model, objective, step, loader, display });
       if (line.loss > DIVERGENCE_FACTOR * Math.max(untrained, 0.01)) {
         fail(`training diverged: the loss rose from ${untrained.toPrecision(4)} (untrained) to ${line.loss.toPrecision(4)} in epoch ${epoch}; try a smaller --lr`);
       }

@@ -40,8 +40,8 @@ function checkOpCounts(kernels: Kernels): void {
 /** Strides of a number operand: 0 on every axis (shared, so a call allocates none). */
 const NO_STRIDES: readonly number[] = new Array<number>(32).fill(0);
 
-/** Below this many elements a call into WebAssembly costs more than the TS loop it replaces. */
-const SMALL = 32;
+/** Below this many elements a call into WebAssembly costs more than the TS loop it replaces (compile's executor makes the same choice). */
+export const SMALL = 32;
 
 /** Whether a buffer is float32 or float64: the WebAssembly kernels compute on those alone. */
 function isReal(ref: DataRef): boolean {

@@ -126,6 +126,7 @@ export function trainCommand(): Command {
     .addOption(new Option("--val-split <fraction>", "share of the data held out for validation").argParser(fraction("--val-split")).default(0.2))
     .addOption(new Option("--seed <n>", "seed for data, initial weights, shuffling and dropout").argParser(integerAtLeast("--seed", 0)).default(0))
     .option("--no-standardize", "feed the raw features (default: standardise with the training set's mean and std, except IDX images)")
+    .option("--no-compile", "run every training step eagerly (default: trace the step once with compile() and replay it)")
     .option("--out <dir>", "run directory (default runs/<date>_<time>)")
     .option("--json", "print the summary as JSON (no progress output)")
     .option("-q, --quiet", "no progress output");
