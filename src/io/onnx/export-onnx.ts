@@ -67,10 +67,12 @@ function valueInfo(name: string, dtype: FloatDType, shape: readonly Dim[]): Valu
  * The model as an ONNX file (a `ModelProto`, encoded with protobufjs from ONNX's published
  * schema): parameters become initializers under their state-dict names, each module one or a
  * few standard ops (Linear → Gemm, or MatMul + Add beyond 2-D; ReLU → Relu; Dropout →
- * inference-mode Dropout; Flatten → Flatten or Reshape; Conv1d/Conv2d → Conv; MaxPool2d,
- * AvgPool2d, AdaptiveAvgPool2d(1) → MaxPool, AveragePool, GlobalAveragePool; BatchNorm1d/2d →
- * BatchNormalization with the running statistics, the eval semantics whatever the module's mode, as
- * torch.onnx.export does; LayerNorm → LayerNormalization …). The batch dim is dynamic unless
+ * inference-mode Dropout; Flatten → Flatten or Reshape; Conv1d/Conv2d → Conv; ConvTranspose2d →
+ * ConvTranspose; MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool2d(1) → MaxPool, AveragePool,
+ * GlobalAveragePool; BatchNorm1d/2d → BatchNormalization with the running statistics, the eval
+ * semantics whatever the module's mode, as torch.onnx.export does; LayerNorm →
+ * LayerNormalization; GroupNorm → Reshape, InstanceNormalization, Reshape, Mul, Add, as PyTorch
+ * writes it …). The batch dim is dynamic unless
  * `dynamicBatch` is false. A module ONNX export does not know is an error naming it and its
  * path in the model; an `inputShape` that does not fit is an error naming the first module it
  * does not fit.

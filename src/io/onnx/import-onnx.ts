@@ -4,6 +4,8 @@ import { Linear } from "../../nn/linear.js";
 import { Sequential } from "../../nn/sequential.js";
 import { ImportContext, NodeReader, type Layer, type LinearDraft, type ShapeDims } from "./import-context.js";
 import { OP_IMPORTERS } from "./op-importers.js";
+import { groupNormFromDraft, isGroupNormDraft } from "./group-norm-onnx.js";
+import { Flatten } from "../../nn/flatten.js";
 import { DataType, decodeModelProto, toSafeInteger, type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from "./onnx-proto.js";
 import { readConstant, transpose2d, type Constant, type FloatDType } from "./onnx-tensor.js";
 
@@ -89,12 +91,13 @@ function foldConstant(node: NodeProto, context: ImportContext): boolean {
 }
 
 function isDraft(layer: Layer): layer is LinearDraft {
-  return "output" in layer;
+  return "kind" in layer && layer.kind === "linear";
 }
 
 /** The layers as modules, Linear drafts loaded with their weights, in `dtype` and eval mode. */
 function buildModel(layers: Layer[], dtype: FloatDType): Sequential {
   const modules = layers.map((layer) => {
+    if (isGroupNormDraft(layer)) return groupNormFromDraft(layer, () => new Flatten(2, -1));
     if (!isDraft(layer)) return layer;
     const [outFeatures, inFeatures] = layer.weight.shape as [number, number];
     return new Linear(inFeatures, outFeatures, { bias: layer.bias !== null });
@@ -122,8 +125,10 @@ function sampleShape(shape: ShapeDims | null, first: Layer | undefined): number[
  * Builds a nabla `Sequential` from an ONNX file's bytes, to evaluate or fine-tune it: the graphs
  * nabla's {@link exportOnnx} writes and those PyTorch's `torch.onnx.export` writes for
  * `Sequential` MLPs (Gemm, or MatMul + Add, as Linear; Relu, Sigmoid, Tanh, Softmax, LogSoftmax,
- * Flatten, Reshape as a flatten, Dropout, Identity) and CNNs (Conv, MaxPool, AveragePool,
- * GlobalAveragePool, BatchNormalization, LayerNormalization). The graph must be one chain from its one
+ * Flatten, Reshape as a flatten, Dropout, Identity) and CNNs (Conv, ConvTranspose, 1-D and 2-D
+ * MaxPool and AveragePool, GlobalAveragePool, BatchNormalization, LayerNormalization, GroupNorm's
+ * Reshape + InstanceNormalization + Reshape + Mul + Add, a lone InstanceNormalization as
+ * GroupNorm(C, C)). The graph must be one chain from its one
  * input to its one output. An op nabla does not support is an error naming the op and the node;
  * so is an unsupported attribute or an initializer whose shape does not fit; a truncated or
  * corrupted file is an error saying so, never a different model.
@@ -169,6 +174,7 @@ export function importOnnx(bytes: Uint8Array): ImportedOnnx {
       importer(reader, context);
     }
     for (const output of node.output ?? []) if (output !== "") context.producers.set(output, node.name || node.op_type || "(unnamed)");
+    context.chain.set(context.current, context.shape);
   }
   const outputName = outputs[0]!.name ?? "";
   if (outputName !== context.current) {

@@ -2,6 +2,7 @@
 // module exporters pass along (a dim is a number, or a name such as "batch" when the export leaves
 // it dynamic).
 import type { Module } from "../../nn/module.js";
+import { ones, zeros } from "../../tensor/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { AttributeType, type AttributeProto, type NodeProto, type TensorProto } from "./onnx-proto.js";
 import { tensorProto, type FloatDType } from "./onnx-tensor.js";
@@ -94,4 +95,10 @@ function attribute(name: string, value: AttributeValue): AttributeProto {
   if (typeof value === "number") return { name, type: AttributeType.INT, i: value };
   if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: [...value] };
   return { name, type: AttributeType.FLOAT, f: (value as { float: number }).float };
+}
+
+/** A constant of `size` ones or zeros in the graph's dtype (for a normalization without affine parameters). */
+export function filled(graph: GraphBuilder, path: string, field: string, size: readonly number[], value: 0 | 1): string {
+  const t = value === 1 ? ones(size, { dtype: graph.dtype }) : zeros(size, { dtype: graph.dtype });
+  return graph.constant(`${path === "" ? "" : `${path}.`}${field}`, tensorProto("", t));
 }

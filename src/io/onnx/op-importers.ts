@@ -8,6 +8,7 @@ import { LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from "../../nn/activations.j
 import type { TensorModule } from "../../nn/sequential.js";
 import { constantTensor, shortestFloat32, transpose2d, type Constant } from "./onnx-tensor.js";
 import { CNN_IMPORTERS } from "./cnn-importers.js";
+import { importGroupNormAffine, importGroupNormReshape } from "./group-norm-onnx.js";
 import type { ImportContext, LinearDraft, NodeReader, ShapeDims } from "./import-context.js";
 
 export type OpImporter = (node: NodeReader, context: ImportContext) => void;
@@ -77,7 +78,7 @@ const importGemm: OpImporter = (node, context) => {
   checkFeatures(node, context, inFeatures, weightName);
   const biasName = node.inputName(2);
   const bias = biasName === undefined ? null : scaled(biasValues(node, floatConstant(node, node.constant(2, "C"), biasName), outFeatures, biasName), attributes.float("beta", 1));
-  const draft: LinearDraft = { weight: constantTensor(weight, node.where), bias: bias === null ? null : constantTensor(bias, node.where), output: node.output() };
+  const draft: LinearDraft = { kind: "linear", weight: constantTensor(weight, node.where), bias: bias === null ? null : constantTensor(bias, node.where), output: node.output() };
   context.push(draft, draft.output, linearOutput(context, outFeatures));
 };
 
@@ -91,8 +92,27 @@ const importMatMul: OpImporter = (node, context) => {
   if (w.dims.length !== 2) node.fail(`only a product with a 2-D constant weight is supported; "${weightName}" has shape [${w.dims.join(", ")}]`);
   const [inFeatures, outFeatures] = w.dims as [number, number];
   checkFeatures(node, context, inFeatures, weightName);
-  const draft: LinearDraft = { weight: constantTensor(transpose2d(w), node.where), bias: null, output: node.output() };
+  const draft: LinearDraft = { kind: "linear", weight: constantTensor(transpose2d(w), node.where), bias: null, output: node.output() };
   context.push(draft, draft.output, linearOutput(context, outFeatures));
+};
+
+// X · w right after a group normalization: its per-channel weight.
+const importMul: OpImporter = (node, context) => {
+  node.inputCount(2, 2);
+  node.attributes({});
+  const dataIndex = node.isData(0) ? 0 : 1;
+  node.data(dataIndex);
+  if (!importGroupNormAffine(node, context, "channelScale", 1 - dataIndex)) node.fail(`only a Mul by a per-channel constant right after a group normalization is supported`);
+};
+
+// Shape of a value on the chain: read by the Reshape that ends a group normalization.
+const importShape: OpImporter = (node, context) => {
+  node.inputCount(1, 1);
+  const attributes = node.attributes({ start: "int", end: "int" });
+  if (attributes.has("start") || attributes.has("end")) node.fail(`start and end (a slice of the shape) are not supported`);
+  const source = node.inputName(0)!;
+  if (!context.chain.has(source)) node.fail(`input 0 "${source}" is not a value of the chain of layers`);
+  context.shapeOf.set(node.output(), source);
 };
 
 // X + b right after a bias-free Linear: that Linear's bias.
@@ -102,10 +122,11 @@ const importAdd: OpImporter = (node, context) => {
   const dataIndex = node.isData(0) ? 0 : 1;
   node.data(dataIndex);
   const biasName = node.inputName(1 - dataIndex)!;
+  if (importGroupNormAffine(node, context, "channelShift", 1 - dataIndex)) return;
   const constant = floatConstant(node, node.constant(1 - dataIndex, "the bias"), biasName);
   const previous = context.layers.at(-1);
-  const draft = previous !== undefined && "weight" in previous && previous.output === context.current ? previous : null;
-  if (draft === null || draft.bias !== null) return node.fail(`only an Add of a constant bias right after a MatMul or Gemm without one is supported`);
+  const draft = previous !== undefined && "kind" in previous && previous.kind === "linear" && previous.output === context.current ? previous : null;
+  if (draft === null || draft.bias !== null) return node.fail(`only an Add of a constant bias right after a MatMul or Gemm without one (or after a group normalization) is supported`);
   const bias = biasValues(node, constant, draft.weight.shape[0]!, biasName);
   draft.bias = constantTensor(bias, node.where);
   draft.output = node.output();
@@ -147,6 +168,7 @@ const importReshape: OpImporter = (node, context) => {
   node.inputCount(2, 2);
   if (node.attributes({ allowzero: "int" }).int("allowzero", 0) !== 0) node.fail(`allowzero=1 is not supported`);
   node.data(0);
+  if (importGroupNormReshape(node, context)) return;
   const target = node.constant(1, "the shape");
   if (target.type !== "int64" || target.dims.length !== 1) node.fail(`the shape must be a 1-D int64 constant`);
   const input = context.shape;
@@ -200,6 +222,8 @@ export const OP_IMPORTERS: Record<string, OpImporter> = {
   Gemm: importGemm,
   MatMul: importMatMul,
   Add: importAdd,
+  Mul: importMul,
+  Shape: importShape,
   Relu: elementwise(() => new ReLU()),
   Sigmoid: elementwise(() => new Sigmoid()),
   Tanh: elementwise(() => new Tanh()),
