@@ -6,7 +6,7 @@ export { writeFileAtomic } from "./atomic-write.js";
 export { save, load, CONFIG_FILE, WEIGHTS_FILE } from "./model-dir.js";
 export { checkModelConfig, MODEL_FORMAT, MODEL_FORMAT_VERSION } from "./model-config.js";
 export type { ModelConfig, ModelConfigInput, Normalization } from "./model-config.js";
-export { mlpLayers, describeSequential, buildSequential, ACTIVATIONS } from "./layer-spec.js";
+export { mlpLayers, describeSequential, buildSequential, checkArchitecture, ACTIVATIONS } from "./layer-spec.js";
 export type { LayerSpec, Activation } from "./layer-spec.js";
 export { exportOnnx } from "./onnx/export-onnx.js";
 export type { OnnxExportOptions } from "./onnx/export-onnx.js";
