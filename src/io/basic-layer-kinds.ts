@@ -6,7 +6,9 @@ import { Identity } from "../nn/identity.js";
 import { Linear } from "../nn/linear.js";
 import { LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from "../nn/activations.js";
 import { kind, plainKind, resolveDim, type LayerKind } from "./layer-kind.js";
+import type { LayerSpec } from "./layer-spec.js";
 
+/** The MLP layers of a {@link LayerSpec}: `linear`, the activations, `dropout`, `flatten`, `identity`, `softmax`, `logSoftmax`. */
 export type BasicLayerSpec =
   | { type: "linear"; inFeatures: number; outFeatures: number; bias: boolean }
   | { type: "relu" }

@@ -7,6 +7,7 @@ import { GroupNorm, LayerNorm } from "../nn/layer-norm.js";
 import { windowCount } from "../nn/functional/window-args.js";
 import { MAX_FIELD, type LayerFields } from "./layer-fields.js";
 import { kind, type LayerKind } from "./layer-kind.js";
+import type { LayerSpec } from "./layer-spec.js";
 
 interface ConvSpec<T> { type: T; inChannels: number; outChannels: number; kernelSize: number[]; stride: number[]; padding: number[] | "same" | "valid"; dilation: number[]; groups: number; bias: boolean; paddingMode: PaddingMode }
 interface ConvTransposeSpec { type: "convTranspose2d"; inChannels: number; outChannels: number; kernelSize: number[]; stride: number[]; padding: number[]; outputPadding: number[]; dilation: number[]; groups: number; bias: boolean }
@@ -14,6 +15,11 @@ interface MaxPoolSpec<T> { type: T; kernelSize: number[]; stride: number[]; padd
 interface AvgPoolSpec<T> { type: T; kernelSize: number[]; stride: number[]; padding: number[]; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null }
 interface BatchNormSpec<T> { type: T; numFeatures: number; eps: number; momentum: number | null; affine: boolean; trackRunningStats: boolean }
 
+/**
+ * The convolution, pooling and normalization layers of a {@link LayerSpec} (`conv1d`, `conv2d`,
+ * `convTranspose2d`, `maxPool1d/2d`, `avgPool1d/2d`, `adaptiveAvgPool2d`, `batchNorm1d/2d`,
+ * `layerNorm`, `groupNorm`), sizes as one entry per spatial axis.
+ */
 export type CnnLayerSpec =
   | ConvSpec<"conv1d"> | ConvSpec<"conv2d"> | ConvTransposeSpec
   | MaxPoolSpec<"maxPool1d"> | MaxPoolSpec<"maxPool2d"> | AvgPoolSpec<"avgPool1d"> | AvgPoolSpec<"avgPool2d">

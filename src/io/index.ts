@@ -8,6 +8,8 @@ export { checkModelConfig, MODEL_FORMAT, MODEL_FORMAT_VERSION } from "./model-co
 export type { ModelConfig, ModelConfigInput, Normalization } from "./model-config.js";
 export { mlpLayers, describeSequential, buildSequential, checkArchitecture, ACTIVATIONS } from "./layer-spec.js";
 export type { LayerSpec, Activation } from "./layer-spec.js";
+export type { BasicLayerSpec } from "./basic-layer-kinds.js";
+export type { CnnLayerSpec } from "./cnn-layer-kinds.js";
 export { exportOnnx } from "./onnx/export-onnx.js";
 export type { OnnxExportOptions } from "./onnx/export-onnx.js";
 export { importOnnx } from "./onnx/import-onnx.js";
