@@ -91,6 +91,17 @@ describe("nabla train --model cnn on Fashion-MNIST images, then info, eval and e
     assert.match(text.stdout, /^data: {2}t10k-images-idx3-ubyte \(64 images of 28×28, 10 classes\)$/m);
   });
 
+  test("predict reads rows of 784 pixels and gives the library's classes for the images", async () => {
+    const { model } = await io.load(out);
+    const pixels = Array.from({ length: 2 }, (_, r) => Array.from({ length: 784 }, (_, i) => ((i * (r + 3)) % 17) / 16));
+    const csv = [Array.from({ length: 784 }, (_, i) => `p${i}`).join(","), ...pixels.map((row) => row.join(","))].join("\n") + "\n";
+    const result = await nabla(["predict", "--model", out, "--input", "-", "--json"], { input: csv });
+    assert.equal(result.code, 0, result.stderr);
+    const rows = JSON.parse(result.stdout) as { classIndex: number }[];
+    const logits = noGrad(() => model.call(tensor(pixels.flat(), { shape: [2, 1, 28, 28] })));
+    assert.deepEqual(rows.map((row) => row.classIndex), (logits.argmax(1).toArray() as number[]));
+  });
+
   test("export writes the CNN as ONNX with the image input shape", async () => {
     const onnx = join(work, "cnn.onnx");
     const result = await nabla(["export", "--model", out, "--format", "onnx", "--out", onnx]);
