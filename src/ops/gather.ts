@@ -57,8 +57,11 @@ function padTo(values: Tensor, shape: readonly number[]): Tensor {
   return placeInView("pad", values, shape, (l) => ({ shape: values.shape, strides: l.strides, offset: l.offset }));
 }
 
-/** gather without reading the index back (already validated). */
-function gatherChecked(x: Tensor, axis: number, idx: Tensor): Tensor {
+/**
+ * @internal gather without reading the index back: for callers that validated it already (the
+ * class indices of a loss), so the values cross from the backend once, not twice.
+ */
+export function gatherChecked(x: Tensor, axis: number, idx: Tensor): Tensor {
   const source = region(x, idx.shape.map((s, d) => (d === axis ? x.shape[d]! : s))).dataRef();
   const [outer, indexAxis, inner] = blocks(idx.shape, axis);
   const out = emptyLike(x, idx.shape);

@@ -40,9 +40,14 @@ export function toOperand(op: string, value: Operand, like: Tensor): Tensor {
  * and reports at the next read (see "Reading data back" in src/backend/backend.ts): no op
  * reads back in forward or backward.
  */
-export function checkValuesOnHost(source: Tensor | NestedArray | readonly number[], check: (values: ArrayLike<number>) => void): void {
-  if (!(source instanceof Tensor)) check(hostNumbers(source));
-  else if (source.backend.readsSynchronously) check(source.toTypedArray());
+export function checkValuesOnHost(source: Tensor | NestedArray | readonly number[], check: (values: Float32Array | Float64Array | Int32Array) => void): void {
+  // Only three array kinds reach the checks: a loop over values that met five kinds (every
+  // dtype's array and plain arrays) would go megamorphic and cost more than the op it guards.
+  if (!(source instanceof Tensor)) check(Float64Array.from(hostNumbers(source)));
+  else if (source.backend.readsSynchronously) {
+    const values = source.toTypedArray();
+    check(values instanceof Uint8Array ? Float64Array.from(values) : values);
+  }
 }
 
 /** Nested arrays' values in row-major order (a boolean as 1 or 0). */

@@ -1,6 +1,7 @@
 import { formatShape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { reduce, type LossOptions } from "./reduction.js";
+import { gatherChecked } from "../../ops/gather.js";
 import { classIndices, type ClassTarget } from "./targets.js";
 
 /** Input [N, C] or [C] (one sample), checked; returns it as [N, C] with N. */
@@ -31,7 +32,7 @@ export function nllLoss(input: Tensor, target: ClassTarget | number, options: Lo
   const batch = asBatch("nllLoss", input);
   const [n, classes] = batch.shape as [number, number];
   const indices = classIndices("nllLoss", asTargetBatch(target), n, classes, batch);
-  const picked = batch.gather(1, indices.reshape([n, 1])).reshape(input.ndim === 1 ? [] : [n]);
+  const picked = gatherChecked(batch, 1, indices.reshape([n, 1])).reshape(input.ndim === 1 ? [] : [n]);
   return reduce("nllLoss", picked.neg(), options.reduction);
 }
 
@@ -64,6 +65,6 @@ export function crossEntropy(input: Tensor, target: ClassTarget | number, option
   }
   const [n, classes] = batch.shape as [number, number];
   const indices = classIndices("crossEntropy", asTargetBatch(target), n, classes, batch);
-  const picked = batch.logSoftmax(1).gather(1, indices.reshape([n, 1])).reshape(input.ndim === 1 ? [] : [n]);
+  const picked = gatherChecked(batch.logSoftmax(1), 1, indices.reshape([n, 1])).reshape(input.ndim === 1 ? [] : [n]);
   return reduce("crossEntropy", picked.neg(), options.reduction);
 }

@@ -1,6 +1,6 @@
 /** nabla.nn.functional: the stateless functions behind the layers and losses. */
 export { linear } from "./linear.js";
-export { dropout } from "./dropout.js";
+export { dropout, dropout1d, dropout2d } from "./dropout.js";
 // PyTorch's F.pad and F.one_hot; also exported at the top level
 export { pad } from "../../ops/pad.js";
 export { oneHot } from "../../ops/one-hot.js";
