@@ -10,6 +10,7 @@ export { mlpLayers, describeSequential, buildSequential, checkArchitecture, ACTI
 export type { LayerSpec, Activation } from "./layer-spec.js";
 export type { BasicLayerSpec } from "./basic-layer-kinds.js";
 export type { CnnLayerSpec } from "./cnn-layer-kinds.js";
+export type { ActivationLayerSpec } from "./activation-layer-kinds.js";
 export { exportOnnx } from "./onnx/export-onnx.js";
 export type { OnnxExportOptions } from "./onnx/export-onnx.js";
 export { importOnnx } from "./onnx/import-onnx.js";

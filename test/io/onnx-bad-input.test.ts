@@ -180,8 +180,12 @@ test("import: graphs that are not one chain of layers are errors naming the node
 });
 
 test("import: inputs nabla cannot take are errors", () => {
-  const bytes = encodeModelProto({ ir_version: 8, opset_import: [{ domain: "", version: 17 }], graph: { node: [], input: [{ name: "x", type: { tensor_type: { elem_type: 7 } } }], output: [{ name: "x" }] } });
-  assert.throws(() => io.importOnnx(bytes), /the graph input "x" has element type 7; nabla reads float32 \(1\) and float64 \(11\) inputs/);
+  const bytes = encodeModelProto({ ir_version: 8, opset_import: [{ domain: "", version: 17 }], graph: { node: [], input: [{ name: "x", type: { tensor_type: { elem_type: 10 } } }], output: [{ name: "x" }] } });
+  assert.throws(() => io.importOnnx(bytes), /the graph input "x" has element type 10; nabla reads float32 \(1\) and float64 \(11\) inputs, and int64 \(7\) or int32 \(6\) indices for an Embedding/);
+  // integer indices read by anything but an Embedding's Gather
+  const relu: NodeProto = { name: "r", op_type: "Relu", input: ["x"], output: ["y"] };
+  const indices = encodeModelProto({ ir_version: 8, opset_import: [{ domain: "", version: 17 }], graph: { node: [relu], input: [{ name: "x", type: { tensor_type: { elem_type: 7 } } }], output: [{ name: "y" }] } });
+  assert.throws(() => io.importOnnx(indices), /the graph input "x" holds integer indices, which only a Gather \(an Embedding\) as the first layer reads/);
   const noOpset = encodeModelProto({ ir_version: 8, opset_import: [{ domain: "ai.onnx.ml", version: 3 }], graph: { node: [] } });
   assert.throws(() => io.importOnnx(noOpset), /imports no opset of the default ONNX domain/);
 });

@@ -41,7 +41,13 @@ def models():
             if isinstance(m, nn.GroupNorm) and m.affine:
                 m.weight.uniform_(0.5, 1.5)
                 m.bias.normal_(0, 0.3)
+    # the activations ONNX has no op for (GELU, SiLU, Softplus with beta) as PyTorch decomposes them
+    acts = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.GELU(), nn.MaxPool2d(2), nn.Conv2d(4, 4, 3, padding=1), nn.SiLU(), nn.Flatten(),
+        nn.Linear(4 * 4 * 4, 8), nn.GELU(approximate="tanh"), nn.LeakyReLU(0.2), nn.ELU(0.5), nn.Softplus(beta=2), nn.Hardtanh(-1.0, 2.0), nn.Linear(8, 3),
+    )
     return {
+        "acts": (acts, torch.randn(2, 1, 8, 8)),
         "groupnorm": (groupnorm, torch.randn(3, 2, 4, 4)),
         "pool1d": (pool1d, torch.randn(2, 2, 14)),
         "upconv": (upconv, torch.randn(2, 1, 6, 6)),

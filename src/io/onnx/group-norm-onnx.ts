@@ -138,10 +138,11 @@ export function importGroupNormAffine(node: NodeReader, context: ImportContext, 
  * The module a draft stands for. A split never normalised is a flatten of the dims after the
  * channels when each group is one channel; anything else unfinished is an error naming the node.
  */
-export function groupNormFromDraft(draft: GroupNormDraft, flatten: () => TensorModule): TensorModule {
+export function groupNormFromDraft(draft: GroupNormDraft, asReshape: (draft: GroupNormDraft) => TensorModule | null): TensorModule {
   if (draft.stage === "split") {
-    if (draft.groups === draft.channels && (draft.inputShape?.length ?? 0) >= 3) return flatten();
-    throw new Error(`${draft.where}: a Reshape to [0, ${draft.groups}, -1] is only supported to start a group normalization (Reshape, InstanceNormalization, Reshape back) or to flatten the dims after the channels`);
+    const module = asReshape(draft);
+    if (module !== null) return module;
+    throw new Error(`${draft.where}: a Reshape to [0, ${draft.groups}, -1] is only supported to start a group normalization (Reshape, InstanceNormalization, Reshape back), to flatten the dims after the channels or to split the features of a matrix`);
   }
   if (draft.stage === "normalized") throw new Error(`${draft.where}: the group normalization it starts does not end with a Reshape back to its input's shape`);
   const { channels, groups } = draft;

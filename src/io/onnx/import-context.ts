@@ -59,6 +59,10 @@ export class ImportContext {
   readonly chain = new Map<string, ShapeDims | null>();
   /** Shape nodes' outputs → the chain value whose shape they hold. */
   readonly shapeOf = new Map<string, string>();
+  /** Whether the graph input holds integer indices (read by an Embedding's Gather). */
+  indexInput = false;
+  /** Whether a Gather (an Embedding) has read those indices. */
+  indicesRead = false;
 
   constructor(
     readonly opset: number,

@@ -8,6 +8,8 @@ import { LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from "../../nn/activations.j
 import type { TensorModule } from "../../nn/sequential.js";
 import { constantTensor, shortestFloat32, transpose2d, type Constant } from "./onnx-tensor.js";
 import { CNN_IMPORTERS } from "./cnn-importers.js";
+import { ACTIVATION_IMPORTERS } from "./activation-importers.js";
+import { Unflatten } from "../../nn/unflatten.js";
 import { importGroupNormAffine, importGroupNormReshape } from "./group-norm-onnx.js";
 import type { ImportContext, LinearDraft, NodeReader, ShapeDims } from "./import-context.js";
 
@@ -195,7 +197,17 @@ const importReshape: OpImporter = (node, context) => {
       return;
     }
   }
-  node.fail(`reshaping ${formatDims(input)} to [${requested.join(", ")}] is not a flatten of consecutive dims; only those are supported`);
+  // one dim split into consecutive sizes: nn.Unflatten
+  const extra = resolved.length - known.length;
+  for (let dim = 0; extra >= 1 && dim < known.length; dim++) {
+    const run = resolved.slice(dim, dim + extra + 1);
+    const fits = run.reduce((a, b) => a * b, 1) === known[dim] && known.slice(0, dim).every((d, i) => d === resolved[i]) && known.slice(dim + 1).every((d, i) => d === resolved[dim + extra + 1 + i]);
+    if (fits) {
+      context.push(new Unflatten(dim + 1, run), node.output(), [input[0]!, ...resolved]);
+      return;
+    }
+  }
+  node.fail(`reshaping ${formatDims(input)} to [${requested.join(", ")}] is not a flatten of consecutive dims nor the split of one dim; only those are supported`);
 };
 
 // Inference-mode Dropout is the identity; the ratio is kept as nn.Dropout's p for fine-tuning.
@@ -234,4 +246,5 @@ export const OP_IMPORTERS: Record<string, OpImporter> = {
   Reshape: importReshape,
   Dropout: importDropout,
   ...CNN_IMPORTERS,
+  ...ACTIVATION_IMPORTERS,
 };
