@@ -23,6 +23,10 @@ export { BatchNorm1d, BatchNorm2d } from "./batch-norm.js";
 export type { BatchNormModuleOptions } from "./batch-norm.js";
 export { LayerNorm, GroupNorm } from "./layer-norm.js";
 export type { LayerNormModuleOptions } from "./layer-norm.js";
+export { RNN, LSTM, GRU } from "./rnn.js";
+export type { RNNOptions, RNNModuleOptions, LSTMOptions } from "./rnn.js";
+export { RNNCell, LSTMCell, GRUCell } from "./rnn-cell.js";
+export type { RNNCellOptions, RNNCellModuleOptions } from "./rnn-cell.js";
 export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss } from "./loss.js";
 /** The stateless functions behind the layers and losses (PyTorch's `torch.nn.functional`). */
 export * as functional from "./functional/index.js";
