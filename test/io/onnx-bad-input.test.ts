@@ -236,3 +236,20 @@ test("import: convolution, pooling and normalization nodes nabla cannot express 
   assert.throws(() => io.importOnnx(modelBytes([ln(1)], [floats("s", [4])], { inputDims: [-1, 3, 4] })), /node "ln" \(LayerNormalization\): axis=1 does not normalize over the scale's 1 trailing dims \[4\]/);
   assert.throws(() => io.importOnnx(modelBytes([ln(-1)], [floats("s", [5])], { inputDims: [-1, 3, 4] })), /the scale "s" has shape \[5\], but the input has shape \[batch, 3, 4\] \(mismatched initializer shapes\)/);
 });
+
+test("import: Pad only as PyTorch writes it before an AveragePool; shape arithmetic only of shapes", () => {
+  const image = { inputDims: [-1, 2, 5, 5] };
+  const ints = (name: string, values: number[]) => ({ name: name, dims: [values.length], data_type: 7, int64_data: values });
+  const pad: NodeProto = { name: "pad", op_type: "Pad", input: ["x", "pads"], output: ["p"] };
+  const pool: NodeProto = { name: "pool", op_type: "AveragePool", input: ["p"], output: ["y"], attribute: [{ name: "kernel_shape", type: 7, ints: [3, 3] }] };
+  const relu: NodeProto = { name: "r", op_type: "Relu", input: ["p"], output: ["y"] };
+  const model = io.importOnnx(modelBytes([pad, pool], [ints("pads", [0, 0, 1, 1, 0, 0, 1, 1])], image)).model;
+  const avg = model[0] as nn.AvgPool2d;
+  assert.deepEqual([avg.padding, avg.countIncludePad, model.length], [[1, 1], true, 1]);
+  assert.throws(() => io.importOnnx(modelBytes([pad, relu], [ints("pads", [0, 0, 1, 1, 0, 0, 1, 1])], image)), /node "pad" \(Pad\): a Pad is only supported right before an AveragePool/);
+  assert.throws(() => io.importOnnx(modelBytes([pad, pool], [ints("pads", [0, 0, 1, 0, 0, 0, 1, 1])], image)), /node "pad" \(Pad\): pads \[0, 0, 1, 0, 0, 0, 1, 1\] are not supported/);
+  const reflect: NodeProto = { ...pad, attribute: [{ name: "mode", type: 3, s: new TextEncoder().encode("reflect") }] };
+  assert.throws(() => io.importOnnx(modelBytes([reflect, pool], [ints("pads", [0, 0, 1, 1, 0, 0, 1, 1])], image)), /node "pad" \(Pad\): mode="reflect" is not supported/);
+  const slice: NodeProto = { name: "s", op_type: "Slice", input: ["x", "a", "b"], output: ["y"] };
+  assert.throws(() => io.importOnnx(modelBytes([slice], [ints("a", [0]), ints("b", [1])], image)), /node "s" \(Slice\): only a Slice of a Shape is supported/);
+});

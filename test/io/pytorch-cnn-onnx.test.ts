@@ -55,6 +55,7 @@ test("nabla's CNN files pass onnx.checker; torch.onnx.export's CNNs (Conv, Batch
     groupnorm: ["Conv2d", "GroupNorm", "ReLU", "GroupNorm", "Flatten", "Linear"],
     pool1d: ["Conv1d", "ReLU", "MaxPool1d", "AvgPool1d", "Flatten", "Linear"],
     upconv: ["Conv2d", "ReLU", "ConvTranspose2d", "Tanh"],
+    avgpad: ["Conv2d", "AvgPool2d", "Flatten", "AvgPool1d", "Flatten", "Linear"],
     acts: ["Conv2d", "GELU", "MaxPool2d", "Conv2d", "SiLU", "Flatten", "Linear", "GELU", "LeakyReLU", "ELU", "Softplus", "Hardtanh", "Linear"],
   };
   for (const [name, classes] of Object.entries(layers)) {

@@ -46,7 +46,10 @@ def models():
         nn.Conv2d(1, 4, 3, padding=1), nn.GELU(), nn.MaxPool2d(2), nn.Conv2d(4, 4, 3, padding=1), nn.SiLU(), nn.Flatten(),
         nn.Linear(4 * 4 * 4, 8), nn.GELU(approximate="tanh"), nn.LeakyReLU(0.2), nn.ELU(0.5), nn.Softplus(beta=2), nn.Hardtanh(-1.0, 2.0), nn.Linear(8, 3),
     )
+    # AvgPool with count_include_pad=True (the default) is a Pad and an AveragePool; Flatten(2) a Reshape of Shape arithmetic
+    avgpad = nn.Sequential(nn.Conv2d(1, 2, 3), nn.AvgPool2d(3, stride=2, padding=1), nn.Flatten(2), nn.AvgPool1d(2, padding=1), nn.Flatten(), nn.Linear(18, 2))
     return {
+        "avgpad": (avgpad, torch.randn(2, 1, 9, 9)),
         "acts": (acts, torch.randn(2, 1, 8, 8)),
         "groupnorm": (groupnorm, torch.randn(3, 2, 4, 4)),
         "pool1d": (pool1d, torch.randn(2, 2, 14)),

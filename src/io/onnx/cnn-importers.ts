@@ -10,6 +10,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import type { AttributeValues, ImportContext, NodeReader, ShapeDims } from "./import-context.js";
 import { constantTensor, shortestFloat32, type Constant } from "./onnx-tensor.js";
 import { importInstanceNormalization } from "./group-norm-onnx.js";
+import { importPad, openPad } from "./pad-onnx.js";
 
 type OpImporter = (node: NodeReader, context: ImportContext) => void;
 
@@ -147,12 +148,23 @@ const importMaxPool: OpImporter = (node, context) => {
 const importAveragePool: OpImporter = (node, context) => {
   node.inputCount(1, 1);
   const attributes = node.attributes({ auto_pad: "string", ceil_mode: "int", count_include_pad: "int", dilations: "ints", kernel_shape: "ints", pads: "ints", strides: "ints" });
-  const { spatial, kernel, stride, padding, dilation, ceilMode } = windowAttributes(node, attributes);
+  const window = windowAttributes(node, attributes);
+  const { spatial, kernel, stride, dilation, ceilMode } = window;
   if (dilation.some((d) => d !== 1)) node.fail(`dilations [${dilation.join(", ")}] are not supported (nn.AvgPool1d and nn.AvgPool2d have none)`);
   node.data();
   checkInput(node, context, spatial, null);
-  const countIncludePad = attributes.int("count_include_pad", 0) !== 0;
-  const shape = pooledShape(context, (size, i) => windowCount(size, kernel[i]!, stride[i]!, padding[i]!, 1, ceilMode));
+  let countIncludePad = attributes.int("count_include_pad", 0) !== 0 || context.zeroPadded === context.current;
+  let padding = window.padding;
+  const pad = openPad(context);
+  if (pad !== null) {
+    // PyTorch's AvgPool with countIncludePad: the zeros of the Pad before are the pool's padding
+    if (padding.some((p) => p !== 0) || ceilMode || pad.padding.length !== spatial) node.fail(`a Pad before an AveragePool is only supported when the pool has no pads of its own and ceil_mode=0`);
+    context.layers.pop();
+    padding = pad.padding;
+    countIncludePad = true;
+  }
+  // with a Pad before, the shape so far is the padded one
+  const shape = pooledShape(context, (size, i) => windowCount(size - (pad === null ? 0 : 2 * padding[i]!), kernel[i]!, stride[i]!, padding[i]!, 1, ceilMode));
   const module = spatial === 1
     ? new AvgPool1d(kernel[0]!, { stride: stride[0]!, padding: padding[0]!, ceilMode, countIncludePad })
     : new AvgPool2d([kernel[0]!, kernel[1]!], { stride: [stride[0]!, stride[1]!], padding: [padding[0]!, padding[1]!], ceilMode, countIncludePad });
@@ -254,6 +266,7 @@ export const CNN_IMPORTERS: Record<string, OpImporter> = {
   Conv: importConv,
   ConvTranspose: importConvTranspose,
   InstanceNormalization: importInstanceNormalization,
+  Pad: importPad,
   MaxPool: importMaxPool,
   AveragePool: importAveragePool,
   GlobalAveragePool: importGlobalAveragePool,

@@ -45,7 +45,15 @@ export interface GroupNormDraft {
   output: string;
 }
 
-export type Layer = TensorModule | LinearDraft | GroupNormDraft;
+/** Zero padding of the spatial dims, waiting for the AveragePool that takes it (pad-onnx.ts). */
+export interface PadDraft {
+  kind: "pad";
+  where: string;
+  padding: number[];
+  output: string;
+}
+
+export type Layer = TensorModule | LinearDraft | GroupNormDraft | PadDraft;
 
 /** A dim: a size, or null for the (dynamic) batch or an unknown size. */
 export type ShapeDims = (number | null)[];
@@ -59,6 +67,10 @@ export class ImportContext {
   readonly chain = new Map<string, ShapeDims | null>();
   /** Shape nodes' outputs → the chain value whose shape they hold. */
   readonly shapeOf = new Map<string, string>();
+  /** Shapes computed in the graph (Shape, Slice, Concat) → their dims (null: the batch). */
+  readonly shapeDims = new Map<string, ShapeDims>();
+  /** The output of a Pad of zero width (PyTorch's AvgPool with countIncludePad and no padding writes one). */
+  zeroPadded: string | null = null;
   /** Whether the graph input holds integer indices (read by an Embedding's Gather). */
   indexInput = false;
   /** Whether a Gather (an Embedding) has read those indices. */

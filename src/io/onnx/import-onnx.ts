@@ -114,6 +114,7 @@ function splitAsLayer(draft: GroupNormDraft): TensorModule | null {
 function buildModel(layers: Layer[], dtype: FloatDType): Sequential {
   const modules = layers.map((layer) => {
     if (isGroupNormDraft(layer)) return groupNormFromDraft(layer, splitAsLayer);
+    if ("kind" in layer && layer.kind === "pad") throw new Error(`${layer.where}: a Pad is only supported right before an AveragePool (PyTorch's AvgPool with countIncludePad)`);
     if (!isDraft(layer)) return layer;
     const [outFeatures, inFeatures] = layer.weight.shape as [number, number];
     return new Linear(inFeatures, outFeatures, { bias: layer.bias !== null });

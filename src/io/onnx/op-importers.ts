@@ -9,6 +9,7 @@ import type { TensorModule } from "../../nn/sequential.js";
 import { constantTensor, shortestFloat32, transpose2d, type Constant } from "./onnx-tensor.js";
 import { CNN_IMPORTERS } from "./cnn-importers.js";
 import { ACTIVATION_IMPORTERS } from "./activation-importers.js";
+import { importConcat, importShape, importSlice, trackedTarget } from "./shape-ops.js";
 import { Unflatten } from "../../nn/unflatten.js";
 import { importGroupNormAffine, importGroupNormReshape } from "./group-norm-onnx.js";
 import type { ImportContext, LinearDraft, NodeReader, ShapeDims } from "./import-context.js";
@@ -107,16 +108,6 @@ const importMul: OpImporter = (node, context) => {
   if (!importGroupNormAffine(node, context, "channelScale", 1 - dataIndex)) node.fail(`only a Mul by a per-channel constant right after a group normalization is supported`);
 };
 
-// Shape of a value on the chain: read by the Reshape that ends a group normalization.
-const importShape: OpImporter = (node, context) => {
-  node.inputCount(1, 1);
-  const attributes = node.attributes({ start: "int", end: "int" });
-  if (attributes.has("start") || attributes.has("end")) node.fail(`start and end (a slice of the shape) are not supported`);
-  const source = node.inputName(0)!;
-  if (!context.chain.has(source)) node.fail(`input 0 "${source}" is not a value of the chain of layers`);
-  context.shapeOf.set(node.output(), source);
-};
-
 // X + b right after a bias-free Linear: that Linear's bias.
 const importAdd: OpImporter = (node, context) => {
   node.inputCount(2, 2);
@@ -171,7 +162,7 @@ const importReshape: OpImporter = (node, context) => {
   if (node.attributes({ allowzero: "int" }).int("allowzero", 0) !== 0) node.fail(`allowzero=1 is not supported`);
   node.data(0);
   if (importGroupNormReshape(node, context)) return;
-  const target = node.constant(1, "the shape");
+  const target = trackedTarget(node, context) ?? node.constant(1, "the shape");
   if (target.type !== "int64" || target.dims.length !== 1) node.fail(`the shape must be a 1-D int64 constant`);
   const input = context.shape;
   if (input === null || input.slice(1).some((d) => d === null)) return node.fail(`needs the input's shape (only the batch dim may be dynamic), which the file does not give`);
@@ -236,6 +227,8 @@ export const OP_IMPORTERS: Record<string, OpImporter> = {
   Add: importAdd,
   Mul: importMul,
   Shape: importShape,
+  Slice: importSlice,
+  Concat: importConcat,
   Relu: elementwise(() => new ReLU()),
   Sigmoid: elementwise(() => new Sigmoid()),
   Tanh: elementwise(() => new Tanh()),
