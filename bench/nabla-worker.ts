@@ -1,7 +1,9 @@
 // Runs one workload through nabla on one backend and prints its results as JSON lines.
-// Usage: tsx bench/nabla-worker.ts <js|wasm> <W1|W2|W3|W4>
-import { nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
-import { blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, steadyStepsPerSecond, type Layer, type WorkerResult } from "./data.js";
+// Usage: tsx bench/nabla-worker.ts <js|wasm> <W1|W2|W3|W4|W5>
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { io, nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
+import { benchDataDir, blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, steadyStepsPerSecond, W5, type Layer, type WorkerResult } from "./data.js";
 import { sgemmSizes, sgemmCheck, timeReps } from "./sgemm.js";
 
 const [backend, workload] = process.argv.slice(2) as [BackendName, string];
@@ -121,5 +123,36 @@ function w4(): void {
   }
 }
 
-const workloads: Record<string, () => void> = { W1: w1, W2: w2, W3: w3, W4: w4 };
+function w5(): void {
+  const train = fashionMnist("train");
+  const order = permW3();
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 16, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(16, 32, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Linear(128, 10),
+  );
+  model.loadStateDict(io.decodeSafetensors(readFileSync(join(benchDataDir(), "init_w5.safetensors"))).tensors);
+  const lossFn = new nn.CrossEntropyLoss();
+  const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+  const { steps, warmup, batch } = W5;
+  const images = new Float32Array(batch * 784);
+  const labels = new Int32Array(batch);
+  const checks: Record<string, number> = {};
+  let start = 0;
+  for (let s = 0; s < steps; s++) {
+    if (s === warmup) start = performance.now();
+    const x = tensor(gatherRows(train.x, 784, order, batch * s, batch * s + batch, images), { shape: [batch, 1, 28, 28] });
+    for (let r = 0; r < batch; r++) labels[r] = train.y[order[batch * s + r]!]!;
+    optimizer.zeroGrad();
+    const loss = lossFn.call(model.call(x), tensor(labels));
+    loss.backward();
+    optimizer.step();
+    if (s === 19) checks.loss20 = loss.item();
+    if (s === steps - 1) checks.loss100 = loss.item();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  emit({ workload: "W5", value: ((steps - warmup) * batch) / seconds, unit: "images/s", checks });
+}
+
+const workloads: Record<string, () => void> = { W1: w1, W2: w2, W3: w3, W4: w4, W5: w5 };
 workloads[workload]!();

@@ -6,6 +6,7 @@ const EXPECTED: Record<string, { finalLoss?: number; loss20?: number }> = {
   W1: { finalLoss: 0.0084014 },
   W2: { finalLoss: 0.1325359 },
   W3: { loss20: 1.44917 },
+  W5: { loss20: 1.92054 },
 };
 
 export interface Row {
@@ -72,6 +73,7 @@ const LABEL: Record<string, string> = {
   "W1-steady": "W1 steps 5,001–10,000, steps/s",
   "W2-steady": "W2 steps 5,001–10,000, steps/s",
   W3: "W3 MNIST MLP epoch, s",
+  W5: "W5 CNN, images/s (steps 11–100)",
 };
 
 function format(value: number | undefined): string {

@@ -1,6 +1,6 @@
 """Runs one workload through PyTorch and prints its results as JSON lines.
 
-Usage: python3 bench/torch_worker.py <W1|W2|W3|W4> <threads> <data dir>
+Usage: python3 bench/torch_worker.py <W1|W2|W3|W4|W5> <threads> <data dir>
 The runner unsets OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE and sets OPENBLAS_NUM_THREADS for
 this process only (see WORKLOADS.md).
 """
@@ -182,4 +182,45 @@ def w4():
         emit(workload=f"W4-{n}", value=2 * n ** 3 / seconds / 1e9, unit="GFLOP/s", checks={"maxRelError": err})
 
 
-{"W1": w1, "W2": w2, "W3": w3, "W4": w4}[workload]()
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    n = int.from_bytes(data[:8], "little")
+    header = json.loads(data[8:8 + n])
+    return {name: torch.from_numpy(np.frombuffer(data, dtype="<f4", count=(e["data_offsets"][1] - e["data_offsets"][0]) // 4,
+                                                 offset=8 + n + e["data_offsets"][0]).reshape(e["shape"]).copy())
+            for name, e in header.items() if name != "__metadata__"}
+
+
+def w5():
+    """The CNN of make_w5_w6.py: 100 steps of batch 64 in perm_w3 order; images/s over steps 11-100."""
+    train_x = torch.from_numpy(idx(f"{MNIST}/train-images-idx3-ubyte.gz").astype(np.float32).reshape(-1, 1, 28, 28) / 255)
+    train_y = torch.from_numpy(idx(f"{MNIST}/train-labels-idx1-ubyte.gz").astype(np.int64))
+    order = torch.from_numpy(np.fromfile(os.path.join(data_dir, "perm_w3.bin"), dtype="<i4").astype(np.int64))
+    nn = torch.nn
+    model = nn.Sequential(
+        nn.Conv2d(1, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(32 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+    model.load_state_dict(read_safetensors(os.path.join(data_dir, "init_w5.safetensors")))
+    loss_fn = nn.CrossEntropyLoss()
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    checks = {}
+    for s in range(100):
+        if s == 10:
+            start = time.perf_counter()
+        rows = order[64 * s:64 * s + 64]
+        x, y = train_x[rows], train_y[rows]
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        if s == 19:
+            checks["loss20"] = loss.item()
+        if s == 99:
+            checks["loss100"] = loss.item()
+    seconds = time.perf_counter() - start
+    emit(workload="W5", value=90 * 64 / seconds, unit="images/s", checks=checks)
+
+
+{"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5}[workload]()
