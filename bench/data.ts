@@ -16,6 +16,9 @@ export function benchDataDir(): string {
 
 export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
 
+/** W6: 40 AdamW steps of batch 16 × 64 tokens (vocabulary 65); steps/s over steps 6–40. */
+export const W6 = { steps: 40, warmup: 5, batch: 16, block: 64, vocab: 65 } as const;
+
 export interface Points {
   /** Row-major [n, 2]. */
   x: Float32Array;

@@ -1,9 +1,10 @@
 // Runs one workload through nabla on one backend and prints its results as JSON lines.
-// Usage: tsx bench/nabla-worker.ts <js|wasm> <W1|W2|W3|W4|W5>
+// Usage: tsx bench/nabla-worker.ts <js|wasm> <W1|W2|W3|W4|W5|W6>
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { io, nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
-import { benchDataDir, blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, steadyStepsPerSecond, W5, type Layer, type WorkerResult } from "./data.js";
+import { TinyGPT, w6Batch } from "../examples/tiny-gpt.js";
+import { benchDataDir, blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, steadyStepsPerSecond, W5, W6, type Layer, type WorkerResult } from "./data.js";
 import { sgemmSizes, sgemmCheck, timeReps } from "./sgemm.js";
 
 const [backend, workload] = process.argv.slice(2) as [BackendName, string];
@@ -110,6 +111,30 @@ function w3(): void {
   emit({ workload: "W3", value: seconds, unit: "s/epoch", accuracy: accuracyOf(logits, test.y), checks: { loss20 } });
 }
 
+/** W6: TinyGPT (examples/tiny-gpt.ts) from init_w6, AdamW, 40 steps; steps/s over steps 6–40. */
+function w6(): void {
+  const model = new TinyGPT();
+  model.loadStateDict(io.decodeSafetensors(readFileSync(join(benchDataDir(), "init_w6.safetensors"))).tensors);
+  const tokens = new Uint8Array(readFileSync(join(benchDataDir(), "tokens_w6.bin")));
+  const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 });
+  const { steps, warmup, batch, block, vocab } = W6;
+  const checks: Record<string, number> = {};
+  let start = 0;
+  for (let s = 0; s < steps; s++) {
+    if (s === warmup) start = performance.now();
+    const { x, y } = w6Batch(tokens, s, batch, block);
+    optimizer.zeroGrad();
+    const logits = model.call(tensor(x, { shape: [batch, block] }));
+    const loss = nn.functional.crossEntropy(logits.reshape([batch * block, vocab]), tensor(y));
+    loss.backward();
+    optimizer.step();
+    if (s === 0) checks.loss1 = loss.item();
+    if (s === steps - 1) checks.loss40 = loss.item();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  emit({ workload: "W6", value: (steps - warmup) / seconds, unit: "steps/s", finalLoss: checks.loss40!, checks });
+}
+
 function w4(): void {
   for (const n of sgemmSizes()) {
     const { a, b } = sgemmCheck.inputs(n);
@@ -154,5 +179,5 @@ function w5(): void {
   emit({ workload: "W5", value: ((steps - warmup) * batch) / seconds, unit: "images/s", checks });
 }
 
-const workloads: Record<string, () => void> = { W1: w1, W2: w2, W3: w3, W4: w4, W5: w5 };
+const workloads: Record<string, () => void> = { W1: w1, W2: w2, W3: w3, W4: w4, W5: w5, W6: w6 };
 workloads[workload]!();

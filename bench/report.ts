@@ -7,6 +7,7 @@ const EXPECTED: Record<string, { finalLoss?: number; loss20?: number }> = {
   W2: { finalLoss: 0.1325359 },
   W3: { loss20: 1.44917 },
   W5: { loss20: 1.92054 },
+  W6: { finalLoss: 3.7231 }, // step 40; WORKLOADS.md gives 5 digits
 };
 
 export interface Row {
@@ -74,6 +75,7 @@ const LABEL: Record<string, string> = {
   "W2-steady": "W2 steps 5,001–10,000, steps/s",
   W3: "W3 MNIST MLP epoch, s",
   W5: "W5 CNN, images/s (steps 11–100)",
+  W6: "W6 tiny GPT, steps/s",
 };
 
 function format(value: number | undefined): string {
