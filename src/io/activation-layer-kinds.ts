@@ -1,12 +1,13 @@
-// The newer activations and Unflatten in a config.json, with PyTorch's names and defaults
+// The newer activations, Unflatten and Embedding in a config.json, with PyTorch's names and defaults
 // (leakyReLU is torch.nn.LeakyReLU, its negativeSlope negative_slope …).
 import { ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus } from "../nn/activations.js";
+import { Embedding } from "../nn/embedding.js";
 import { Unflatten } from "../nn/unflatten.js";
 import { MAX_FIELD } from "./layer-fields.js";
 import { kind, plainKind, resolveDim, type LayerKind } from "./layer-kind.js";
 import type { LayerSpec } from "./layer-spec.js";
 
-/** The activation and Unflatten layers of a {@link LayerSpec}. */
+/** The activation, Unflatten and Embedding layers of a {@link LayerSpec}. */
 export type ActivationLayerSpec =
   | { type: "gelu"; approximate: "none" | "tanh" }
   | { type: "silu" }
@@ -14,7 +15,8 @@ export type ActivationLayerSpec =
   | { type: "elu"; alpha: number }
   | { type: "softplus"; beta: number; threshold: number }
   | { type: "hardtanh"; minVal: number; maxVal: number }
-  | { type: "unflatten"; dim: number; sizes: number[] };
+  | { type: "unflatten"; dim: number; sizes: number[] }
+  | { type: "embedding"; numEmbeddings: number; embeddingDim: number; paddingIdx: number | null };
 
 type Spec<T extends ActivationLayerSpec["type"]> = Extract<ActivationLayerSpec, { type: T }>;
 
@@ -107,6 +109,25 @@ const unflatten: LayerKind<Spec<"unflatten">> = {
   label: (s) => `Unflatten(${s.dim}, [${s.sizes.join(", ")}])`,
 };
 
+const embedding: LayerKind<Spec<"embedding">> = {
+  type: "embedding",
+  module: Embedding,
+  read: (f) => {
+    const numEmbeddings = f.int("numEmbeddings", 1);
+    const paddingIdx = f.nullable("paddingIdx", null, () => f.int("paddingIdx", -numEmbeddings, undefined, numEmbeddings - 1));
+    return { type: "embedding", numEmbeddings, embeddingDim: f.int("embeddingDim", 1), paddingIdx };
+  },
+  build: (s) => new Embedding(s.numEmbeddings, s.embeddingDim, { paddingIdx: s.paddingIdx }),
+  describe: (m) => {
+    const e = m as Embedding;
+    return { type: "embedding", numEmbeddings: e.numEmbeddings, embeddingDim: e.embeddingDim, paddingIdx: e.paddingIdx };
+  },
+  state: (s) => ({ weight: [s.numEmbeddings, s.embeddingDim] }),
+  // a sample of indices (any shape) becomes one vector per index
+  output: (s, input) => [...input, s.embeddingDim],
+  label: (s) => `Embedding(${s.numEmbeddings}, ${s.embeddingDim})`,
+};
+
 export const ACTIVATION_LAYER_KINDS = [
   kind(gelu),
   kind(plainKind("silu", SiLU, "SiLU")),
@@ -115,4 +136,5 @@ export const ACTIVATION_LAYER_KINDS = [
   kind(softplus),
   kind(hardtanh),
   kind(unflatten),
+  kind(embedding),
 ];

@@ -48,9 +48,11 @@ def models():
     )
     # AvgPool with count_include_pad=True (the default) is a Pad and an AveragePool; Flatten(2) a Reshape of Shape arithmetic
     avgpad = nn.Sequential(nn.Conv2d(1, 2, 3), nn.AvgPool2d(3, stride=2, padding=1), nn.Flatten(2), nn.AvgPool1d(2, padding=1), nn.Flatten(), nn.Linear(18, 2))
+    embedding = nn.Sequential(nn.Embedding(10, 4), nn.Flatten(), nn.Linear(12, 2), nn.Softplus())
     return {
         "avgpad": (avgpad, torch.randn(2, 1, 9, 9)),
         "acts": (acts, torch.randn(2, 1, 8, 8)),
+        "embedding": (embedding, torch.randint(0, 10, (3, 3))),
         "groupnorm": (groupnorm, torch.randn(3, 2, 4, 4)),
         "pool1d": (pool1d, torch.randn(2, 2, 14)),
         "upconv": (upconv, torch.randn(2, 1, 6, 6)),

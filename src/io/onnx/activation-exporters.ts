@@ -1,8 +1,9 @@
-// How the newer activations and Unflatten are written as ONNX (entries of
+// How the newer activations, Unflatten and Embedding are written as ONNX (entries of
 // MODULE_EXPORTERS). Where ONNX has the op it is used (LeakyRelu, Elu, Softplus, Clip, Gelu from
-// opset 20); otherwise the graph is the decomposition torch.onnx.export writes (GELU before
+// opset 20, Gather); otherwise the graph is the decomposition torch.onnx.export writes (GELU before
 // opset 20, SiLU, Softplus with beta), which fuse-activations.ts reads back as one layer.
 import { ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus } from "../../nn/activations.js";
+import { Embedding } from "../../nn/embedding.js";
 import { Unflatten } from "../../nn/unflatten.js";
 import { describePath, formatDims, scalar, type AnyModule, type Dim, type ModuleExporter, type Value } from "./onnx-graph-builder.js";
 import { int64Proto } from "./onnx-tensor.js";
@@ -77,6 +78,15 @@ const exportUnflatten: ModuleExporter = (module, input, graph, path) => {
   return { name: graph.node("Reshape", path, [input.name, target]), shape };
 };
 
+// Gather(weight, indices): the model's input must be the indices themselves (int64 in the file).
+const exportEmbedding: ModuleExporter = (module, input, graph, path) => {
+  const table = module as Embedding;
+  if (input.name !== graph.inputName) refuse(module, path, `an Embedding reads integer indices, so it must be the model's first layer`);
+  graph.indexInput = true;
+  const weight = graph.parameter(path, "weight", table.weight);
+  return { name: graph.node("Gather", path, [weight, input.name], { axis: 0 }), shape: [...input.shape, table.embeddingDim] };
+};
+
 /** Module class → how it is written, merged into MODULE_EXPORTERS. */
 export const ACTIVATION_EXPORTERS: [Function, ModuleExporter][] = [
   [GELU, exportGelu],
@@ -86,4 +96,5 @@ export const ACTIVATION_EXPORTERS: [Function, ModuleExporter][] = [
   [Softplus, exportSoftplus],
   [Hardtanh, exportHardtanh],
   [Unflatten, exportUnflatten],
+  [Embedding, exportEmbedding],
 ];

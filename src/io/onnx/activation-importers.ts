@@ -1,9 +1,11 @@
-// How the activation ops and the fused activation decompositions (fuse-activations.ts) become nabla
-// layers (entries of OP_IMPORTERS and FUSED_IMPORTERS).
+// How the activation ops, the fused activation decompositions (fuse-activations.ts) and Gather
+// become nabla layers (entries of OP_IMPORTERS and FUSED_IMPORTERS).
 import { ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus } from "../../nn/activations.js";
+import { Embedding } from "../../nn/embedding.js";
+import { noGrad } from "../../autograd/grad-mode.js";
 import type { TensorModule } from "../../nn/sequential.js";
 import type { ImportContext, NodeReader } from "./import-context.js";
-import { shortestFloat32 } from "./onnx-tensor.js";
+import { constantTensor, shortestFloat32 } from "./onnx-tensor.js";
 
 type OpImporter = (node: NodeReader, context: ImportContext) => void;
 
@@ -51,6 +53,23 @@ const importClip: OpImporter = (node, context) => {
   context.push(new Hardtanh(min, max), node.output(), context.shape);
 };
 
+// Gather(table, indices) along axis 0, reading the graph's integer input: an Embedding.
+const importGather: OpImporter = (node, context) => {
+  node.inputCount(2, 2);
+  const axis = node.attributes({ axis: "int" }).int("axis", 0);
+  if (axis !== 0) node.fail(`axis=${axis} is not supported (an Embedding gathers rows: axis 0)`);
+  const table = node.constant(0, "the table");
+  if (table.type === "int64" || table.dims.length !== 2) node.fail(`the table "${node.inputName(0)}" must be a 2-D float constant [numEmbeddings, embeddingDim], got [${table.dims.join(", ")}] ${table.type}`);
+  node.data(1);
+  if (!context.indexInput || context.layers.length > 0) node.fail(`only a Gather of the graph's integer input (an Embedding as the first layer) is supported`);
+  const [rows, width] = table.dims as [number, number];
+  const weight = constantTensor(table, node.where);
+  const module = new Embedding(rows, width, { dtype: weight.dtype as "float32" | "float64" });
+  noGrad(() => module.weight.copy_(weight));
+  context.indicesRead = true;
+  context.push(module, node.output(), context.shape === null ? null : [...context.shape, width]);
+};
+
 /** Op type → how it becomes a layer, merged into OP_IMPORTERS. */
 export const ACTIVATION_IMPORTERS: Record<string, OpImporter> = {
   Gelu: importGelu,
@@ -58,6 +77,7 @@ export const ACTIVATION_IMPORTERS: Record<string, OpImporter> = {
   Elu: activation({ alpha: "float" }, (_node, float) => new ELU(float("alpha", 1))),
   Softplus: activation({}, () => new Softplus()),
   Clip: importClip,
+  Gather: importGather,
 };
 
 /** The ops fuse-activations.ts writes (domain FUSED_DOMAIN) → how they become layers. */
