@@ -9,11 +9,16 @@ import { MAX_FIELD, type LayerFields } from "./layer-fields.js";
 import { kind, type LayerKind } from "./layer-kind.js";
 import type { LayerSpec } from "./layer-spec.js";
 
-interface ConvSpec<T> { type: T; inChannels: number; outChannels: number; kernelSize: number[]; stride: number[]; padding: number[] | "same" | "valid"; dilation: number[]; groups: number; bias: boolean; paddingMode: PaddingMode }
-interface ConvTransposeSpec { type: "convTranspose2d"; inChannels: number; outChannels: number; kernelSize: number[]; stride: number[]; padding: number[]; outputPadding: number[]; dilation: number[]; groups: number; bias: boolean }
-interface MaxPoolSpec<T> { type: T; kernelSize: number[]; stride: number[]; padding: number[]; dilation: number[]; ceilMode: boolean }
-interface AvgPoolSpec<T> { type: T; kernelSize: number[]; stride: number[]; padding: number[]; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null }
-interface BatchNormSpec<T> { type: T; numFeatures: number; eps: number; momentum: number | null; affine: boolean; trackRunningStats: boolean }
+/** A `conv1d`/`conv2d` layer in config.json: nn.Conv1d/Conv2d's options, sizes one entry per spatial axis. */
+export interface ConvSpec<T> { type: T; inChannels: number; outChannels: number; kernelSize: number[]; stride: number[]; padding: number[] | "same" | "valid"; dilation: number[]; groups: number; bias: boolean; paddingMode: PaddingMode }
+/** A `convTranspose2d` layer in config.json: nn.ConvTranspose2d's options. */
+export interface ConvTransposeSpec { type: "convTranspose2d"; inChannels: number; outChannels: number; kernelSize: number[]; stride: number[]; padding: number[]; outputPadding: number[]; dilation: number[]; groups: number; bias: boolean }
+/** A `maxPool1d`/`maxPool2d` layer in config.json: nn.MaxPool1d/2d's options. */
+export interface MaxPoolSpec<T> { type: T; kernelSize: number[]; stride: number[]; padding: number[]; dilation: number[]; ceilMode: boolean }
+/** An `avgPool1d`/`avgPool2d` layer in config.json: nn.AvgPool1d/2d's options. */
+export interface AvgPoolSpec<T> { type: T; kernelSize: number[]; stride: number[]; padding: number[]; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null }
+/** A `batchNorm1d`/`batchNorm2d` layer in config.json (its running statistics are in model.safetensors). */
+export interface BatchNormSpec<T> { type: T; numFeatures: number; eps: number; momentum: number | null; affine: boolean; trackRunningStats: boolean }
 
 /**
  * The convolution, pooling and normalization layers of a {@link LayerSpec} (`conv1d`, `conv2d`,

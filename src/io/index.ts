@@ -9,7 +9,7 @@ export type { ModelConfig, ModelConfigInput, Normalization } from "./model-confi
 export { mlpLayers, describeSequential, buildSequential, checkArchitecture, ACTIVATIONS } from "./layer-spec.js";
 export type { LayerSpec, Activation } from "./layer-spec.js";
 export type { BasicLayerSpec } from "./basic-layer-kinds.js";
-export type { CnnLayerSpec } from "./cnn-layer-kinds.js";
+export type { AvgPoolSpec, BatchNormSpec, CnnLayerSpec, ConvSpec, ConvTransposeSpec, MaxPoolSpec } from "./cnn-layer-kinds.js";
 export type { ActivationLayerSpec } from "./activation-layer-kinds.js";
 export { exportOnnx } from "./onnx/export-onnx.js";
 export type { OnnxExportOptions } from "./onnx/export-onnx.js";

@@ -33,6 +33,7 @@ export { RNN, LSTM, GRU } from "./rnn.js";
 export type { RNNOptions, RNNModuleOptions, LSTMOptions } from "./rnn.js";
 export { RNNCell, LSTMCell, GRUCell } from "./rnn-cell.js";
 export type { RNNCellOptions, RNNCellModuleOptions } from "./rnn-cell.js";
+export type { RecurrentMode } from "./recurrent-step.js";
 export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss } from "./loss.js";
 /** The stateless functions behind the layers and losses (PyTorch's `torch.nn.functional`). */
 export * as functional from "./functional/index.js";

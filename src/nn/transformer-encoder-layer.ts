@@ -28,7 +28,7 @@ export interface TransformerEncoderLayerOptions extends InitOptions {
 export interface TransformerEncoderLayerForwardOptions {
   /** The self-attention's `attnMask` ([L, S] or [N·nhead, L, S]; bool true = may not attend). */
   srcMask?: Tensor | null;
-  /** [N, S]: bool true = a padding position to ignore. */
+  /** Shape [N, S], bool: true marks a padding position to ignore. */
   srcKeyPaddingMask?: Tensor | null;
   /** A causal mask when `srcMask` is not given. */
   isCausal?: boolean;
@@ -58,6 +58,7 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderL
   readonly norm2: LayerNorm;
   readonly dropout1: Dropout;
   readonly dropout2: Dropout;
+  /** The feed-forward block's activation, as a function. */
   readonly activation: (x: Tensor) => Tensor;
 
   constructor(
