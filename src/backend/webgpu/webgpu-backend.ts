@@ -1,0 +1,332 @@
+/**
+ * The WebGPU backend: tensors live in GPU buffers from a size-bucketed pool, every kernel is a
+ * WGSL compute shader (pipelines cached by source) submitted as it is issued, and data comes
+ * back only through `readAsync` (`await t.data()`). Nothing in forward or backward waits on
+ * the GPU. Buffers return to the pool when the garbage collector finalizes their tensors,
+ * which happens between tasks: a training loop needs one `await` per step.
+ */
+import type { Backend, BinaryOp, DataArray, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
+import type { DType } from "../../tensor/dtype.js";
+import { unaryKernel } from "../js-elementwise.js";
+import { BufferPool, GpuRef } from "./gpu-buffer-pool.js";
+import { openGpu, type GpuContext } from "./gpu-device.js";
+import { MAP_READ, USAGE, type GpuBufferHandle, type GpuComputePipeline, type GpuDevice } from "./gpu-types.js";
+import { GROUP } from "./wgsl.js";
+import { binaryScalarShader, binaryShader, unaryShader } from "./wgsl-elementwise.js";
+import * as k from "./wgsl-kernels.js";
+
+/** Live bytes of tensors past which allocation throws (a loop that never awaits). */
+const DEFAULT_LIVE_LIMIT = 2 ** 31;
+const STATUS_BYTES = 32;
+const INDEX_OPS = ["", "gather", "scatter", "scatterAdd"];
+
+/** Merges axes that every operand steps through as one (and drops extents of 1): fewer index divisions per thread. */
+function collapse(shape: readonly number[], operands: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = operands.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const extent = shape[d]!;
+    if (extent === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && operands.every((s, o) => outStrides[o]![last] === s[d]! * extent)) {
+      outShape[last]! *= extent;
+      operands.forEach((s, o) => (outStrides[o]![last] = s[d]!));
+    } else {
+      outShape.push(extent);
+      operands.forEach((s, o) => outStrides[o]!.push(s[d]!));
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/** The tail of a strided kernel's parameters: rank, shape, then each operand's offset and strides. */
+function stridedTail(shape: readonly number[], operands: { offset: number; strides: readonly number[] }[]): number[] {
+  const { shape: s, strides } = collapse(shape, operands.map((o) => o.strides));
+  return [s.length, ...s, ...operands.flatMap((o, i) => [o.offset, ...strides[i]!])];
+}
+
+const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+const toInt32 = (v: number) => v | 0;
+
+/** Creates the backend on the first adapter WebGPU offers (see gpu-device.ts for the errors). */
+export async function createWebGpuBackend(): Promise<WebGpuBackend> {
+  return new WebGpuBackend(await openGpu());
+}
+
+export class WebGpuBackend implements Backend {
+  readonly name = "webgpu";
+  readonly readsSynchronously = false;
+  readonly needsFree = true;
+  readonly description: string;
+  private readonly device: GpuDevice;
+  private readonly pool: BufferPool;
+  private readonly pipelines = new Map<string, GpuComputePipeline>();
+  private readonly status: GpuBufferHandle;
+  private lost: string | null = null;
+  /** The first shader or dispatch the device rejected (reported at the next kernel or read). */
+  private rejected: string | null = null;
+  private readonly pendingChecks: Promise<void>[] = [];
+  /** Kernels submitted so far (named in the device-lost error). */
+  private kernels = 0;
+
+  constructor(context: GpuContext, liveLimit = DEFAULT_LIVE_LIMIT) {
+    this.device = context.device;
+    this.description = context.adapterName;
+    this.pool = new BufferPool(this.device, liveLimit);
+    this.status = this.device.createBuffer({ size: STATUS_BYTES, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
+    void this.device.lost.then((info) => {
+      this.lost = `${info.reason}${info.message !== "" ? `: ${info.message}` : ""}`;
+    });
+  }
+
+  /** GPU memory held by tensors now and created in all (pool included), in bytes. */
+  memory(): { liveBytes: number; createdBytes: number } {
+    return { liveBytes: this.pool.liveBytes, createdBytes: this.pool.createdBytes };
+  }
+
+  private checkAlive(what: string): void {
+    if (this.rejected !== null) throw new Error(`webgpu: ${this.rejected}; ${what} cannot run`);
+    if (this.lost !== null) {
+      throw new Error(`webgpu: the GPU device was lost (${this.lost}) after ${this.kernels} kernels; ${what} cannot run. Its tensors are gone: call setBackend("webgpu") again and restart from a checkpoint`);
+    }
+  }
+
+  allocate(size: number, dtype: DType): GpuRef {
+    this.checkAlive("allocate");
+    const { ref, reused } = this.pool.allocate(size, dtype);
+    if (reused) {
+      // new buffers start zeroed in WebGPU; pooled ones are cleared so that allocate always gives zeros
+      const encoder = this.device.createCommandEncoder();
+      encoder.clearBuffer(ref.buffer);
+      this.device.queue.submit([encoder.finish()]);
+    }
+    return ref;
+  }
+  fromValues(values: ArrayLike<number>, dtype: DType): DataRef {
+    const ref = this.pool.allocate(values.length, dtype).ref;
+    if (values.length === 0) return ref;
+    const data =
+      dtype === "float32" ? Float32Array.from(values) : dtype === "int32" ? Int32Array.from(values) : Uint32Array.from(values, (v) => (v === 0 ? 0 : 1));
+    this.device.queue.writeBuffer(ref.buffer, 0, data);
+    return ref;
+  }
+  read(): DataArray {
+    throw new Error("webgpu: tensor data is read asynchronously (await t.data())");
+  }
+  async readAsync(dataRef: DataRef): Promise<DataArray> {
+    await Promise.all(this.pendingChecks.splice(0));
+    this.checkAlive("a read");
+    const ref = dataRef as GpuRef;
+    const bytes = ref.size * 4;
+    const staging = this.device.createBuffer({ size: bytes + STATUS_BYTES, usage: MAP_READ | USAGE.COPY_DST });
+    const encoder = this.device.createCommandEncoder();
+    if (bytes > 0) encoder.copyBufferToBuffer(ref.buffer, 0, staging, 0, bytes);
+    encoder.copyBufferToBuffer(this.status, 0, staging, bytes, STATUS_BYTES);
+    this.device.queue.submit([encoder.finish()]);
+    try {
+      await staging.mapAsync(MAP_READ);
+    } catch (cause) {
+      this.checkAlive("a read");
+      throw cause;
+    }
+    const copy = staging.getMappedRange().slice(0);
+    staging.unmap();
+    staging.destroy();
+    const status = new Int32Array(copy, bytes, STATUS_BYTES / 4);
+    if (status[0] !== 0) {
+      this.device.queue.writeBuffer(this.status, 0, new Int32Array(STATUS_BYTES / 4));
+      throw new Error(`${INDEX_OPS[status[1]!]}: index ${status[3]} at position ${status[2]} is out of range [0, ${status[4]})`);
+    }
+    if (ref.dtype === "float32") return new Float32Array(copy, 0, ref.size);
+    if (ref.dtype === "int32") return new Int32Array(copy, 0, ref.size);
+    return Uint8Array.from(new Uint32Array(copy, 0, ref.size));
+  }
+  free(ref: DataRef): void {
+    this.pool.release(ref as GpuRef);
+  }
+
+  private pipeline(source: string): GpuComputePipeline {
+    let pipeline = this.pipelines.get(source);
+    if (pipeline === undefined) {
+      // a kernel the device rejects must fail loudly, never leave zeros: the error is reported
+      // at the next kernel or read (WebGPU reports validation errors asynchronously)
+      this.device.pushErrorScope("validation");
+      pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module: this.device.createShaderModule({ code: source }), entryPoint: "main" } });
+      this.pendingChecks.push(
+        this.device.popErrorScope().then((error) => {
+          if (error !== null && this.rejected === null) this.rejected = `the device rejected a kernel (${error.message.split("\n")[0]})`;
+        }),
+      );
+      this.pipelines.set(source, pipeline);
+    }
+    return pipeline;
+  }
+
+  /**
+   * Submits one kernel: binding 0 gets the parameters (prm[0] = threads; F(k) = floats[k] from
+   * prm[1]; `ints` at their indices; `tail` from prm[8]), binding i the buffer given for it.
+   */
+  private run(
+    what: string,
+    source: string,
+    buffers: Record<number, DataRef>,
+    threads: number,
+    options: { floats?: number[]; ints?: Record<number, number>; tail?: number[]; groups?: [number, number, number]; status?: boolean } = {},
+  ): void {
+    this.checkAlive(what);
+    if (threads === 0) return;
+    const tail = options.tail ?? [];
+    const prm = new Int32Array(8 + tail.length);
+    const floats = new Float32Array(prm.buffer);
+    prm[0] = threads;
+    (options.floats ?? []).forEach((v, i) => (floats[1 + i] = v));
+    for (const [at, v] of Object.entries(options.ints ?? {})) prm[Number(at)] = v;
+    prm.set(tail, 8);
+    const params = this.pool.allocate(prm.length, "int32").ref;
+    this.device.queue.writeBuffer(params.buffer, 0, prm);
+    const pipeline = this.pipeline(source);
+    const encoder = this.device.createCommandEncoder();
+    const entries = [{ binding: 0, resource: { buffer: params.buffer } }];
+    const written = Object.entries(buffers).filter(([at]) => Number(at) >= 5).map(([, ref]) => (ref as GpuRef).buffer);
+    const temporaries: GpuRef[] = [];
+    for (const [at, ref] of Object.entries(buffers)) {
+      let buffer = (ref as GpuRef).buffer;
+      if (Number(at) < 5 && written.includes(buffer)) {
+        // an input that is also the output (out = x, in-place ops): WebGPU forbids the alias, so the kernel reads a copy
+        const copy = this.pool.allocate(buffer.size / 4, "int32").ref;
+        encoder.copyBufferToBuffer(buffer, 0, copy.buffer, 0, buffer.size);
+        temporaries.push(copy);
+        buffer = copy.buffer;
+      }
+      entries.push({ binding: Number(at), resource: { buffer } });
+    }
+    if (options.status === true) entries.push({ binding: 9, resource: { buffer: this.status } });
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
+    let groups = options.groups;
+    if (groups === undefined) {
+      const count = Math.ceil(threads / GROUP);
+      const x = Math.min(count, this.device.limits.maxComputeWorkgroupsPerDimension);
+      groups = [x, Math.ceil(count / x), 1];
+    }
+    pass.dispatchWorkgroups(...groups);
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+    this.kernels++;
+    this.pool.release(params);
+    for (const copy of temporaries) this.pool.release(copy);
+  }
+
+  fill(out: DataRef, value: number): void {
+    this.run("fill", k.fillShader(out.dtype), { 5: out }, out.size, { floats: [value], ints: { 2: out.dtype === "bool" ? Number(value !== 0) : toInt32(value) } });
+  }
+  cast(x: DataRef, out: DataRef): void {
+    this.run("cast", k.castShader(x.dtype, out.dtype), { 1: x, 5: out }, out.size);
+  }
+  copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void {
+    this.run("copy", k.copyStridedShader(out.dtype), { 1: x.ref, 5: out }, sizeOf(shape), { tail: stridedTail(shape, [x]) });
+  }
+  copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void {
+    this.run("copy", k.copyIntoShader(x.ref.dtype, out.ref.dtype), { 1: x.ref, 5: out.ref }, sizeOf(shape), { tail: stridedTail(shape, [x, out]) });
+  }
+  where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void {
+    const operands = [cond, ...[a, b].filter((v): v is StridedRef => typeof v !== "number")];
+    const buffers: Record<number, DataRef> = { 1: cond.ref, 5: out };
+    if (typeof a !== "number") buffers[3] = a.ref;
+    if (typeof b !== "number") buffers[4] = b.ref;
+    const number = (v: StridedRef | number) => (typeof v === "number" ? v : 0);
+    const source = k.whereShader(cond.ref.dtype, typeof a === "number" ? null : a.ref.dtype, typeof b === "number" ? null : b.ref.dtype, out.dtype);
+    this.run("where", source, buffers, sizeOf(shape), { floats: [number(a), number(b)], ints: { 3: toInt32(number(a)), 4: toInt32(number(b)) }, tail: stridedTail(shape, operands) });
+  }
+  unary(op: UnaryOp, x: DataRef, out: DataRef, alpha = 0, beta = 0): void {
+    const source = unaryShader(op, x.dtype, out.dtype); // throws for an op outside the table
+    // the op's values at NaN, +∞ and −∞, from the reference kernel: WGSL may assume neither exists
+    const special = new Float64Array(3);
+    unaryKernel(op, Float64Array.of(Number.NaN, Infinity, -Infinity), special, alpha, beta);
+    this.run(op, source, { 1: x, 5: out }, out.size, { floats: [alpha, beta, ...special] });
+  }
+  clamp(x: DataRef, lo: number, hi: number, out: DataRef): void {
+    const bound = (v: number) => Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, v));
+    this.run("clamp", k.clampShader(out.dtype), { 1: x, 5: out }, out.size, { floats: [lo, hi], ints: { 3: Math.ceil(bound(lo)), 4: Math.floor(bound(hi)) } });
+  }
+  binary(op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void {
+    this.run(op, binaryShader(op, a.ref.dtype, b.ref.dtype, out.dtype), { 1: a.ref, 2: b.ref, 5: out }, sizeOf(shape), { tail: stridedTail(shape, [a, b]) });
+  }
+  binaryScalar(op: BinaryOp, a: StridedRef, s: number, scalarFirst: boolean, shape: readonly number[], out: DataRef): void {
+    // the number in the operand's dtype, as a tensor holding it would have it
+    const dtype = a.ref.dtype;
+    const value = dtype === "int32" ? toInt32(s) : dtype === "bool" ? Number(s !== 0) : s;
+    this.run(op, binaryScalarShader(op, dtype, scalarFirst, out.dtype), { 1: a.ref, 5: out }, sizeOf(shape), { floats: [value], ints: { 2: toInt32(value) }, tail: stridedTail(shape, [a]) });
+  }
+  axpby(alpha: number, x: DataRef, beta: number, y: DataRef, out: DataRef): void {
+    this.onlyFloat32("axpby", out);
+    this.run("axpby", k.axpbyShader(), { 1: x, 2: y, 5: out }, out.size, { floats: [alpha, beta] });
+  }
+  reduce(op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
+    this.run(`reduce ${op}`, k.reduceShader(op, x.dtype), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner] });
+  }
+  argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
+    this.run("argmax", k.reduceWithIndexShader("max", x.dtype, false), { 1: x, 6: out }, outer * inner, { tail: [outer, axisSize, inner] });
+  }
+  reduceWithIndex(op: "max" | "min", x: DataRef, outer: number, axisSize: number, inner: number, values: DataRef, indices: DataRef): void {
+    this.run(op, k.reduceWithIndexShader(op, x.dtype, true), { 1: x, 5: values, 6: indices }, outer * inner, { tail: [outer, axisSize, inner] });
+  }
+  scan(op: ScanOp, x: DataRef, outer: number, axisSize: number, inner: number, reverse: boolean, exclusive: boolean, out: DataRef): void {
+    this.run(`scan ${op}`, k.scanShader(op, x.dtype), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner, Number(reverse), Number(exclusive)] });
+  }
+  variance(x: DataRef, outer: number, axisSize: number, inner: number, correction: number, out: DataRef): void {
+    this.onlyFloat32("variance", x);
+    this.run("variance", k.varianceShader(), { 1: x, 5: out }, outer * inner, { floats: [correction], tail: [outer, axisSize, inner] });
+  }
+  logsumexp(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
+    this.onlyFloat32("logsumexp", x);
+    this.run("logsumexp", k.logsumexpShader(), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner] });
+  }
+  sort(x: DataRef, outer: number, axisSize: number, inner: number, k_: number, descending: boolean, values: DataRef, indices: DataRef): void {
+    this.run("sort", k.sortShader(x.dtype), { 1: x, 5: values, 6: indices }, outer * axisSize * inner, { tail: [outer, axisSize, inner, k_, Number(descending)] });
+  }
+  matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
+    this.onlyFloat32("matmul", a);
+    const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
+    const groups: [number, number, number] = [Math.ceil(spec.n / k.TILE), Math.ceil(spec.m / k.TILE), spec.batch];
+    if (groups.some((g) => g > limit)) throw new Error(`webgpu: matmul of ${spec.batch}×[${spec.m}, ${spec.k}]·[${spec.k}, ${spec.n}] needs more workgroups than the adapter's maxComputeWorkgroupsPerDimension of ${limit}`);
+    if (spec.batch * spec.m * spec.n === 0) return;
+    if (spec.k === 0) return this.fill(out, 0);
+    const tail = [spec.m, spec.k, spec.n, Number(spec.transA), Number(spec.transB), spec.batchStrideA, spec.batchStrideB];
+    this.run("matmul", k.matmulShader(), { 1: a, 2: b, 5: out }, 1, { tail, groups });
+  }
+  gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
+    this.onlyInt32Index("gather", index);
+    this.run("gather", k.gatherShader(x.dtype), { 1: x, 2: index, 5: out }, outer * indexAxis * inner, { tail: [outer, axisSize, indexAxis, inner], status: true });
+  }
+  scatter(src: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
+    this.onlyInt32Index("scatter", index);
+    this.run("scatter", k.scatterShader(src.dtype), { 1: src, 2: index, 5: out }, outer * inner, { tail: [outer, axisSize, indexAxis, inner], status: true });
+  }
+  scatterAdd(dy: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
+    this.onlyInt32Index("scatterAdd", index);
+    this.onlyFloat32("scatterAdd", dy);
+    this.run("scatterAdd", k.scatterAddShader(), { 1: dy, 2: index, 5: out }, outer * axisSize * inner, { tail: [outer, axisSize, indexAxis, inner], status: true });
+  }
+  im2col(x: DataRef, spec: WindowSpec, out: DataRef): void {
+    this.run("im2col", k.im2colShader(), { 1: x, 5: out }, out.size, { tail: specTail(spec) });
+  }
+  col2im(cols: DataRef, spec: WindowSpec, out: DataRef): void {
+    this.run("col2im", k.col2imShader(), { 1: cols, 5: out }, out.size, { tail: specTail(spec) });
+  }
+  maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
+    this.run("maxPool2d", k.maxPool2dShader(), { 1: x, 5: out, 6: indices }, out.size, { tail: specTail(spec) });
+  }
+
+  private onlyFloat32(op: string, ref: DataRef): void {
+    if (ref.dtype !== "float32") throw new Error(`webgpu: ${op} runs on float32 tensors only, got ${ref.dtype}`);
+  }
+  private onlyInt32Index(op: string, index: DataRef): void {
+    if (index.dtype !== "int32") throw new Error(`webgpu: ${op} takes int32 indices, got ${index.dtype}`);
+  }
+}
+
+function specTail(s: WindowSpec): number[] {
+  return [s.batch, s.channels, s.height, s.width, s.kernelH, s.kernelW, s.strideH, s.strideW, s.padH, s.padW, s.dilationH, s.dilationW, s.outH, s.outW];
+}
