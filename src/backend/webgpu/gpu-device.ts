@@ -9,6 +9,8 @@ import type { Gpu, GpuAdapter, GpuDevice } from "./gpu-types.js";
 export interface GpuContext {
   readonly device: GpuDevice;
   readonly adapterName: string;
+  /** Held so the garbage collector never collects Dawn's instance under a live device (it crashes the process). */
+  readonly keepAlive: readonly unknown[];
 }
 
 const SWIFTSHADER_HINT =
@@ -57,5 +59,5 @@ export async function openGpu(): Promise<GpuContext> {
       maxBufferSize: adapter.limits.maxBufferSize,
     },
   });
-  return { device, adapterName: describeAdapter(adapter) };
+  return { device, adapterName: describeAdapter(adapter), keepAlive: [gpu, adapter] };
 }

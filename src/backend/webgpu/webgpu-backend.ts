@@ -59,6 +59,7 @@ export class WebGpuBackend implements Backend {
   readonly needsFree = true;
   readonly description: string;
   private readonly device: GpuDevice;
+  private readonly context: GpuContext;
   private readonly pool: BufferPool;
   private readonly pipelines = new Map<string, GpuComputePipeline>();
   private readonly status: GpuBufferHandle;
@@ -70,8 +71,9 @@ export class WebGpuBackend implements Backend {
   private kernels = 0;
 
   constructor(context: GpuContext, liveLimit = DEFAULT_LIVE_LIMIT) {
+    this.context = context;
     this.device = context.device;
-    this.description = context.adapterName;
+    this.description = this.context.adapterName;
     this.pool = new BufferPool(this.device, liveLimit);
     this.status = this.device.createBuffer({ size: STATUS_BYTES, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
     void this.device.lost.then((info) => {

@@ -76,7 +76,7 @@ export const BINARY_WGSL: Readonly<Record<BinaryOp, string>> = {
   eq: "select(0.0, 1.0, a == b && !isnan(a) && !isnan(b))",
   remainder: "remf(a, b)",
   floorDivide: "floorDivf(a, b)",
-  atan2: "atan2(a, b)",
+  atan2: "atan2f(a, b)",
   logicalAnd: "select(0.0, 1.0, truthy(a) && truthy(b))",
   logicalOr: "select(0.0, 1.0, truthy(a) || truthy(b))",
   logicalXor: "select(0.0, 1.0, truthy(a) != truthy(b))",

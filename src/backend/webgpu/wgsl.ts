@@ -97,29 +97,63 @@ fn powf(a: f32, b: f32) -> f32 {
     if (m == 1.0) { return 1.0; }
     return select(select(inff(), 0.0, m < 1.0), select(0.0, inff(), m < 1.0), b < 0.0);
   }
+  if (isinf(a)) {
+    if (b < 0.0) { return 0.0; }
+    return select(inff(), -inff(), a < 0.0 && abs(b % 2.0) == 1.0);
+  }
   if (a < 0.0) {
     if (b != round(b)) { return nanf(); }
     let r = exp2(b * log2(-a));
     return select(r, -r, abs(b % 2.0) == 1.0);
   }
   if (a == 0.0) { return select(0.0, inff(), b < 0.0); }
-  if (isinf(a)) { return select(inff(), 0.0, b < 0.0); }
   return exp2(b * log2(a));
+}
+// Dekker's exact product: q·b = p + e exactly (Veltkamp's split into 12-bit halves), as fma would give
+fn productError(q: f32, b: f32, p: f32) -> f32 {
+  let cq = 4097.0 * q; let qh = cq - (cq - q); let ql = q - qh;
+  let cb = 4097.0 * b; let bh = cb - (cb - b); let bl = b - bh;
+  return ((qh * bh - p) + qh * bl + ql * bh) + ql * bl;
+}
+// C's fmod: the sign of a, |r| < |b|; the quotient's rounding is repaired with one step
+fn fmodf(a: f32, b: f32) -> f32 {
+  let q = trunc(a / b);
+  let p = q * b;
+  var r = (a - p) - productError(q, b, p);
+  let m = abs(b);
+  if (a >= 0.0 && r < 0.0) { r = r + m; }
+  if (a < 0.0 && r > 0.0) { r = r - m; }
+  if (abs(r) >= m) { r = r - sign(r) * m; }
+  return r;
 }
 fn remf(a: f32, b: f32) -> f32 {
   if (b == 0.0 || isnan(a) || isnan(b) || isinf(a)) { return nanf(); }
   if (isinf(b)) { if (a == 0.0 || (a < 0.0) == (b < 0.0)) { return a; } return b; }
-  let m = a - b * trunc(a / b);
+  let m = fmodf(a, b);
   if (m != 0.0 && ((b < 0.0) != (m < 0.0))) { return m + b; }
   return m;
 }
 fn floorDivf(a: f32, b: f32) -> f32 {
-  if (b == 0.0 || isnan(a) || isnan(b) || isinf(a) || isinf(b)) { return a / b; }
-  let m = a - b * trunc(a / b);
+  if (b == 0.0) { return a / b; }
+  if (isnan(a) || isnan(b) || isinf(a)) { return nanf(); }
+  if (isinf(b)) { return select(0.0, -1.0, a != 0.0 && ((b < 0.0) != (a < 0.0))); }
+  let m = fmodf(a, b);
   var q = (a - m) / b;
   if (m != 0.0 && ((b < 0.0) != (m < 0.0))) { q = q - 1.0; }
   let f = floor(q);
   return select(f, f + 1.0, q - f > 0.5);
+}
+// atan2 with C's values at zeros and infinities, which WGSL leaves undefined
+fn negative(x: f32) -> bool { return (bitcast<u32>(x) & 0x80000000u) != 0u; }
+fn atan2f(a: f32, b: f32) -> f32 {
+  if (isnan(a) || isnan(b)) { return nanf(); }
+  let pi = 3.14159265358979;
+  var v: f32;
+  if (isinf(a) && isinf(b)) { v = select(pi / 4.0, 3.0 * pi / 4.0, b < 0.0); }
+  else if (isinf(a)) { v = pi / 2.0; }
+  else if (isinf(b) || a == 0.0) { v = select(0.0, pi, negative(b)); }
+  else { return atan2(a, b); }
+  return select(v, -v, negative(a));
 }
 fn remi(a: i32, b: i32) -> i32 { if (b == 0) { return 0; } let m = a % b; if (m != 0 && ((b < 0) != (m < 0))) { return m + b; } return m; }
 fn floorDivi(a: i32, b: i32) -> i32 { if (b == 0) { return 0; } var q = a / b; if (a % b != 0 && ((a < 0) != (b < 0))) { q = q - 1; } return q; }
