@@ -6,23 +6,38 @@
  */
 import { existsSync } from "node:fs";
 import { backendUnderTest } from "../helpers.js";
-import { createWebGpuBackend, type WebGpuBackend } from "../../src/backend/webgpu/webgpu-backend.js";
+import type { WebGpuBackend } from "../../src/backend/webgpu/webgpu-backend.js";
+import { activeBackend } from "../../src/backend/registry.js";
+import { setBackend } from "../../src/index.js";
 
 const SWIFTSHADER = "/usr/lib/chromium/vk_swiftshader_icd.json";
 
 let opened: Promise<WebGpuBackend | string> | undefined;
 
-/** The backend, or the reason to skip. */
+/** The backend (the one `setBackend("webgpu")` selects; the backend under test stays selected), or the reason to skip. */
 export function webGpuOrSkip(): Promise<WebGpuBackend | string> {
   opened ??= (async () => {
     const first = (process.env.NABLA_TEST_BACKENDS ?? "js,wasm").split(",")[0];
     if (backendUnderTest !== first) return `webgpu tests run once, in the ${first} pass`;
     if (process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
     try {
-      return await createWebGpuBackend();
+      await setBackend("webgpu");
+      const backend = activeBackend() as WebGpuBackend;
+      setBackend(backendUnderTest);
+      return backend;
     } catch (error) {
       return `no WebGPU here: ${(error as Error).message}`;
     }
   })();
   return opened;
+}
+
+/** Runs `fn` with new tensors created on webgpu, then selects the backend under test again. */
+export async function onWebGpu<T>(fn: () => Promise<T>): Promise<T> {
+  await setBackend("webgpu");
+  try {
+    return await fn();
+  } finally {
+    setBackend(backendUnderTest);
+  }
 }
