@@ -10,7 +10,7 @@ import type { DType } from "../../tensor/dtype.js";
 import { unaryKernel } from "../js-elementwise.js";
 import { BufferPool, GpuRef } from "./gpu-buffer-pool.js";
 import { openGpu, type GpuContext } from "./gpu-device.js";
-import { MAP_READ, USAGE, type GpuBufferHandle, type GpuComputePipeline, type GpuDevice } from "./gpu-types.js";
+import { MAP_READ, USAGE, type GpuBufferHandle, type GpuCommandEncoder, type GpuComputePipeline, type GpuDevice } from "./gpu-types.js";
 import { GROUP } from "./wgsl.js";
 import { binaryScalarShader, binaryShader, unaryShader } from "./wgsl-elementwise.js";
 import * as k from "./wgsl-kernels.js";
@@ -18,6 +18,8 @@ import * as k from "./wgsl-kernels.js";
 /** Live bytes of tensors past which allocation throws (a loop that never awaits). */
 const DEFAULT_LIVE_LIMIT = 2 ** 31;
 const STATUS_BYTES = 32;
+/** Kernels recorded before a submit without waiting for a read. */
+const BATCH = 128;
 const INDEX_OPS = ["", "gather", "scatter", "scatterAdd"];
 
 /** Merges axes that every operand steps through as one (and drops extents of 1): fewer index divisions per thread. */
@@ -61,14 +63,23 @@ export class WebGpuBackend implements Backend {
   private readonly device: GpuDevice;
   private readonly context: GpuContext;
   private readonly pool: BufferPool;
-  private readonly pipelines = new Map<string, GpuComputePipeline>();
+  private readonly pipelines = new Map<string, { pipeline: GpuComputePipeline; layout: unknown }>();
   private readonly status: GpuBufferHandle;
   private lost: string | null = null;
   /** The first shader or dispatch the device rejected (reported at the next kernel or read). */
   private rejected: string | null = null;
   private readonly pendingChecks: Promise<void>[] = [];
-  /** Kernels submitted so far (named in the device-lost error). */
+  /** Kernels issued so far (named in the device-lost error). */
   private kernels = 0;
+  /**
+   * Kernels are recorded into one command encoder and submitted together (at a read, or every
+   * {@link BATCH} kernels): a submit per kernel cost more than the kernel. Buffers freed or
+   * used once (parameters, copies) return to the pool only after that submit, so no recorded
+   * command can see a buffer handed out again and written by `writeBuffer`, which runs at once.
+   */
+  private encoder: GpuCommandEncoder | null = null;
+  private recorded = 0;
+  private readonly afterSubmit: GpuRef[] = [];
 
   constructor(context: GpuContext, liveLimit = DEFAULT_LIVE_LIMIT) {
     this.context = context;
@@ -98,9 +109,7 @@ export class WebGpuBackend implements Backend {
     const { ref, reused } = this.pool.allocate(size, dtype);
     if (reused) {
       // new buffers start zeroed in WebGPU; pooled ones are cleared so that allocate always gives zeros
-      const encoder = this.device.createCommandEncoder();
-      encoder.clearBuffer(ref.buffer);
-      this.device.queue.submit([encoder.finish()]);
+      this.record().clearBuffer(ref.buffer);
     }
     return ref;
   }
@@ -121,10 +130,10 @@ export class WebGpuBackend implements Backend {
     const ref = dataRef as GpuRef;
     const bytes = ref.size * 4;
     const staging = this.device.createBuffer({ size: bytes + STATUS_BYTES, usage: MAP_READ | USAGE.COPY_DST });
-    const encoder = this.device.createCommandEncoder();
+    const encoder = this.record();
     if (bytes > 0) encoder.copyBufferToBuffer(ref.buffer, 0, staging, 0, bytes);
     encoder.copyBufferToBuffer(this.status, 0, staging, bytes, STATUS_BYTES);
-    this.device.queue.submit([encoder.finish()]);
+    this.submit();
     try {
       await staging.mapAsync(MAP_READ);
     } catch (cause) {
@@ -144,24 +153,41 @@ export class WebGpuBackend implements Backend {
     return Uint8Array.from(new Uint32Array(copy, 0, ref.size));
   }
   free(ref: DataRef): void {
-    this.pool.release(ref as GpuRef);
+    if (this.encoder === null) this.pool.release(ref as GpuRef);
+    else this.afterSubmit.push(ref as GpuRef);
   }
 
-  private pipeline(source: string): GpuComputePipeline {
-    let pipeline = this.pipelines.get(source);
-    if (pipeline === undefined) {
+  /** The encoder kernels are recorded into now. */
+  private record(): GpuCommandEncoder {
+    this.encoder ??= this.device.createCommandEncoder();
+    return this.encoder;
+  }
+
+  /** Submits what was recorded, then returns the buffers it used once to the pool. */
+  private submit(): void {
+    if (this.encoder === null) return;
+    this.device.queue.submit([this.encoder.finish()]);
+    this.encoder = null;
+    this.recorded = 0;
+    for (const ref of this.afterSubmit.splice(0)) this.pool.release(ref);
+  }
+
+  private pipeline(source: string): { pipeline: GpuComputePipeline; layout: unknown } {
+    let cached = this.pipelines.get(source);
+    if (cached === undefined) {
       // a kernel the device rejects must fail loudly, never leave zeros: the error is reported
       // at the next kernel or read (WebGPU reports validation errors asynchronously)
       this.device.pushErrorScope("validation");
-      pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module: this.device.createShaderModule({ code: source }), entryPoint: "main" } });
+      const pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module: this.device.createShaderModule({ code: source }), entryPoint: "main" } });
       this.pendingChecks.push(
         this.device.popErrorScope().then((error) => {
           if (error !== null && this.rejected === null) this.rejected = `the device rejected a kernel (${error.message.split("\n")[0]})`;
         }),
       );
-      this.pipelines.set(source, pipeline);
+      cached = { pipeline, layout: pipeline.getBindGroupLayout(0) };
+      this.pipelines.set(source, cached);
     }
-    return pipeline;
+    return cached;
   }
 
   /**
@@ -186,8 +212,8 @@ export class WebGpuBackend implements Backend {
     prm.set(tail, 8);
     const params = this.pool.allocate(prm.length, "int32").ref;
     this.device.queue.writeBuffer(params.buffer, 0, prm);
-    const pipeline = this.pipeline(source);
-    const encoder = this.device.createCommandEncoder();
+    const { pipeline, layout } = this.pipeline(source);
+    const encoder = this.record();
     const entries = [{ binding: 0, resource: { buffer: params.buffer } }];
     const written = Object.entries(buffers).filter(([at]) => Number(at) >= 5).map(([, ref]) => (ref as GpuRef).buffer);
     const temporaries: GpuRef[] = [];
@@ -205,7 +231,7 @@ export class WebGpuBackend implements Backend {
     if (options.status === true) entries.push({ binding: 9, resource: { buffer: this.status } });
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
+    pass.setBindGroup(0, this.device.createBindGroup({ layout, entries }));
     let groups = options.groups;
     if (groups === undefined) {
       const count = Math.ceil(threads / GROUP);
@@ -214,10 +240,9 @@ export class WebGpuBackend implements Backend {
     }
     pass.dispatchWorkgroups(...groups);
     pass.end();
-    this.device.queue.submit([encoder.finish()]);
     this.kernels++;
-    this.pool.release(params);
-    for (const copy of temporaries) this.pool.release(copy);
+    this.afterSubmit.push(params, ...temporaries);
+    if (++this.recorded >= BATCH) this.submit();
   }
 
   fill(out: DataRef, value: number): void {
@@ -296,7 +321,9 @@ export class WebGpuBackend implements Backend {
     if (spec.batch * spec.m * spec.n === 0) return;
     if (spec.k === 0) return this.fill(out, 0);
     const tail = [spec.m, spec.k, spec.n, Number(spec.transA), Number(spec.transB), spec.batchStrideA, spec.batchStrideB];
-    this.run("matmul", k.matmulShader(), { 1: a, 2: b, 5: out }, 1, { tail, groups });
+    // tiles in workgroup memory pay off once every side spans a few tiles
+    if (spec.m >= 2 * k.TILE && spec.n >= 2 * k.TILE && spec.k >= 2 * k.TILE) this.run("matmul", k.matmulShader(), { 1: a, 2: b, 5: out }, 1, { tail, groups });
+    else this.run("matmul", k.matmulSmallShader(), { 1: a, 2: b, 5: out }, spec.batch * spec.m * spec.n, { tail });
   }
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     this.onlyInt32Index("gather", index);

@@ -8,7 +8,7 @@
  */
 import { unknownOp, type BinaryOp, type UnaryOp } from "../op-table.js";
 import type { DType } from "../../tensor/dtype.js";
-import { binding, elementKernel, load, store, stridedOffsets } from "./wgsl.js";
+import { binding, elementKernel, load, memo, store, stridedOffsets } from "./wgsl.js";
 
 const SQRT1_2 = "0.70710678118654752";
 const NORMAL_PEAK = "0.39894228040143268";
@@ -108,7 +108,7 @@ const UNARY_I32: Partial<Record<UnaryOp, string>> = { neg: "-x", abs: "abs(x)", 
  * out[i] = op(x[i]). Parameters: prm[0] the size; F(0), F(1) alpha and beta; F(2), F(3), F(4)
  * the op's values at NaN, +∞ and −∞.
  */
-export function unaryShader(op: UnaryOp, inType: DType, outType: DType): string {
+export const unaryShader = memo(function unaryShader(op: UnaryOp, inType: DType, outType: DType): string {
   const expr = UNARY_WGSL[op];
   if (expr === undefined) throw unknownOp("unary kernel", op);
   const exact = inType === "int32" && outType === "int32" ? UNARY_I32[op] : undefined;
@@ -123,7 +123,7 @@ export function unaryShader(op: UnaryOp, inType: DType, outType: DType): string 
   out[i] = ${store("v", "f32", outType)};`;
   const helper = op === "geluTanhGrad" ? [GELU_TANH_GRAD] : [];
   return elementKernel([binding(1, "xs", inType), binding(5, "out", outType), ...helper], body);
-}
+});
 
 function binaryCompute(op: BinaryOp, aType: DType, bType: DType, outType: DType): { as: "f32" | "i32"; expr: string } {
   const integer = (d: DType) => d === "int32" || d === "bool";
@@ -137,20 +137,20 @@ function binaryCompute(op: BinaryOp, aType: DType, bType: DType, outType: DType)
  * out[i] = a op b over a strided shape. Parameters: prm[0] the size, then from prm[8] the
  * rank, shape and the operands' offsets and strides ({@link stridedOffsets}).
  */
-export function binaryShader(op: BinaryOp, aType: DType, bType: DType, outType: DType): string {
+export const binaryShader = memo(function binaryShader(op: BinaryOp, aType: DType, bType: DType, outType: DType): string {
   const { as, expr } = binaryCompute(op, aType, bType, outType);
   const body = `${stridedOffsets(["ia", "ib"], "8")}
   let a = ${load("a", aType, "ia", as)};
   let b = ${load("bb", bType, "ib", as)};
   out[i] = ${store(`(${expr})`, as, outType)};`;
   return elementKernel([binding(1, "a", aType), binding(2, "bb", bType), binding(5, "out", outType)], body);
-}
+});
 
 /**
  * out[i] = a op s (or s op a): the number s is F(0) as f32, prm[2] as i32. Strided like
  * {@link binaryShader} with one operand.
  */
-export function binaryScalarShader(op: BinaryOp, aType: DType, scalarFirst: boolean, outType: DType): string {
+export const binaryScalarShader = memo(function binaryScalarShader(op: BinaryOp, aType: DType, scalarFirst: boolean, outType: DType): string {
   const { as, expr } = binaryCompute(op, aType, aType, outType);
   const s = as === "f32" ? "F(0)" : "prm[2]";
   const [first, second] = scalarFirst ? [s, load("x", aType, "ia", as)] : [load("x", aType, "ia", as), s];
@@ -159,4 +159,4 @@ export function binaryScalarShader(op: BinaryOp, aType: DType, scalarFirst: bool
   let b = ${second};
   out[i] = ${store(`(${expr})`, as, outType)};`;
   return elementKernel([binding(1, "x", aType), binding(5, "out", outType)], body);
-}
+});

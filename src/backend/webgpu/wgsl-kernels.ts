@@ -5,34 +5,34 @@
  * matrix product. Reductions run one thread per output and accumulate in f32.
  */
 import type { DType } from "../../tensor/dtype.js";
-import { binding, customKernel, elementKernel, load, store, stridedOffsets } from "./wgsl.js";
+import { binding, customKernel, elementKernel, load, memo, store, stridedOffsets } from "./wgsl.js";
 
 const computeOf = (dtype: DType): "f32" | "i32" => (dtype === "float32" ? "f32" : "i32");
 
 /** out[i] = F(0) (or prm[2] for integers). */
-export function fillShader(dtype: DType): string {
+export const fillShader = memo(function fillShader(dtype: DType): string {
   const value = dtype === "float32" ? "F(0)" : dtype === "int32" ? "prm[2]" : "u32(prm[2] != 0)";
   return elementKernel([binding(5, "out", dtype)], `  out[i] = ${value};`);
-}
+});
 
-export function castShader(from: DType, to: DType): string {
+export const castShader = memo(function castShader(from: DType, to: DType): string {
   const as = from === "float32" ? "f32" : "i32";
   return elementKernel([binding(1, "xs", from), binding(5, "out", to)], `  out[i] = ${store(load("xs", from, "i", as), as, to)};`);
-}
+});
 
 /** out[i] = x[strided], rank and strides from prm[8] (prm[0] the size). */
-export function copyStridedShader(dtype: DType): string {
+export const copyStridedShader = memo(function copyStridedShader(dtype: DType): string {
   return elementKernel([binding(1, "xs", dtype), binding(5, "out", dtype)], `${stridedOffsets(["ix"], "8")}\n  out[i] = xs[ix];`);
-}
+});
 
 /** out[strided] = x[strided]. */
-export function copyIntoShader(from: DType, to: DType): string {
+export const copyIntoShader = memo(function copyIntoShader(from: DType, to: DType): string {
   const as = computeOf(from);
   return elementKernel([binding(1, "xs", from), binding(5, "out", to)], `${stridedOffsets(["ix", "io"], "8")}\n  out[io] = ${store(load("xs", from, "ix", as), as, to)};`);
-}
+});
 
 /** out = cond ? a : b; a number operand is F(0)/F(1) (prm[3]/prm[4] as integers). */
-export function whereShader(condType: DType, aType: DType | null, bType: DType | null, outType: DType): string {
+export const whereShader = memo(function whereShader(condType: DType, aType: DType | null, bType: DType | null, outType: DType): string {
   const as = computeOf(outType);
   const operands = ["ic", ...(aType !== null ? ["ia"] : []), ...(bType !== null ? ["ib"] : [])];
   const bindings = [binding(1, "cond", condType), binding(5, "out", outType)];
@@ -43,29 +43,29 @@ export function whereShader(condType: DType, aType: DType | null, bType: DType |
   const b = bType !== null ? load("bv", bType, "ib", as) : number(1);
   const c = condType === "float32" ? "truthy(cond[ic])" : "cond[ic] != 0";
   return elementKernel(bindings, `${stridedOffsets(operands, "8")}\n  out[i] = ${store(`select(${b}, ${a}, ${c})`, as, outType)};`);
-}
+});
 
 /** out = clamp(x, F(0), F(1)); NaN passes through, as in the reference kernel. */
-export function clampShader(dtype: DType): string {
+export const clampShader = memo(function clampShader(dtype: DType): string {
   const as = computeOf(dtype);
   const [lo, hi] = as === "f32" ? ["F(0)", "F(1)"] : ["prm[3]", "prm[4]"];
   return elementKernel(
     [binding(1, "xs", dtype), binding(5, "out", dtype)],
     `  let v = ${load("xs", dtype, "i", as)};\n  out[i] = ${store(`select(select(v, ${hi}, v > ${hi}), ${lo}, v < ${lo})`, as, dtype)};`,
   );
-}
+});
 
 /** out = fround(alpha·x) + fround(beta·y) (f32 rounds each product). */
-export function axpbyShader(): string {
+export const axpbyShader = memo(function axpbyShader(): string {
   return elementKernel([binding(1, "xs", "float32"), binding(2, "ys", "float32"), binding(5, "out", "float32")], `  out[i] = F(0) * xs[i] + F(1) * ys[i];`);
-}
+});
 
 /** Thread i is output (o, j) of [outer, inner]: base is where its slice starts, the axis stride is inner. prm[8..10] = outer, axisSize, inner. */
 const SLICE = `  let axis = prm[9]; let inner = prm[10];
   let o = i / inner; let j = i % inner;
   let base = o * axis * inner + j;`;
 
-export function reduceShader(op: "sum" | "max", dtype: DType): string {
+export const reduceShader = memo(function reduceShader(op: "sum" | "max", dtype: DType): string {
   const as = computeOf(dtype);
   const x = load("xs", dtype, "base + r * inner", as);
   const loop =
@@ -75,10 +75,10 @@ export function reduceShader(op: "sum" | "max", dtype: DType): string {
         ? `  var acc = -inff();\n  for (var r = 0; r < axis; r = r + 1) { let v = ${x}; if (v > acc || isnan(v)) { acc = v; } if (isnan(acc)) { break; } }`
         : `  var acc = -2147483647 - 1;\n  for (var r = 0; r < axis; r = r + 1) { acc = max(acc, ${x}); }`;
   return elementKernel([binding(1, "xs", dtype), binding(5, "out", dtype)], `${SLICE}\n${loop}\n  out[i] = ${store("acc", as, dtype)};`);
-}
+});
 
 /** Values and first indices of the max or min of each slice; a NaN wins at its first position. */
-export function reduceWithIndexShader(op: "max" | "min", dtype: DType, withValues: boolean): string {
+export const reduceWithIndexShader = memo(function reduceWithIndexShader(op: "max" | "min", dtype: DType, withValues: boolean): string {
   const as = computeOf(dtype);
   const x = load("xs", dtype, "base + r * inner", as);
   const better = op === "max" ? "v > best" : "v < best";
@@ -92,10 +92,10 @@ export function reduceWithIndexShader(op: "max" | "min", dtype: DType, withValue
   for (var r = 1; r < axis; r = r + 1) { let v = ${x}; if ${nanWins} { best = v; at = r; } }
   indices[i] = at;${withValues ? `\n  out[i] = ${store("best", as, dtype)};` : ""}`,
   );
-}
+});
 
 /** Running sums or products; prm[11] = reverse, prm[12] = exclusive. */
-export function scanShader(op: "sum" | "prod", dtype: DType): string {
+export const scanShader = memo(function scanShader(op: "sum" | "prod", dtype: DType): string {
   const as = computeOf(dtype);
   const start = op === "sum" ? (as === "f32" ? "0.0" : "0") : as === "f32" ? "1.0" : "1";
   const combine = op === "sum" ? "acc + v" : "acc * v";
@@ -111,10 +111,10 @@ export function scanShader(op: "sum" | "prod", dtype: DType): string {
     else { acc = ${combine}; out[base + r * inner] = ${store("acc", as, dtype)}; }
   }`,
   );
-}
+});
 
 /** Σ(x − mean)² / (axisSize − F(0)), two passes. */
-export function varianceShader(): string {
+export const varianceShader = memo(function varianceShader(): string {
   return elementKernel(
     [binding(1, "xs", "float32"), binding(5, "out", "float32")],
     `${SLICE}
@@ -125,10 +125,10 @@ export function varianceShader(): string {
   for (var r = 0; r < axis; r = r + 1) { let d = xs[base + r * inner] - mean; q = q + d * d; }
   out[i] = q / (f32(axis) - F(0));`,
   );
-}
+});
 
 /** log Σ exp(x − m) + m, m the slice's maximum (±∞ and NaN as the reference). */
-export function logsumexpShader(): string {
+export const logsumexpShader = memo(function logsumexpShader(): string {
   return elementKernel(
     [binding(1, "xs", "float32"), binding(5, "out", "float32")],
     `${SLICE}
@@ -139,14 +139,14 @@ export function logsumexpShader(): string {
   for (var r = 0; r < axis; r = r + 1) { s = s + expf(xs[base + r * inner] - m); }
   out[i] = m + log(s);`,
   );
-}
+});
 
 /**
  * Stable sort by rank: thread i is element (o, r, j) of [outer, axisSize, inner]; its rank is
  * how many elements of its slice come before it (NaN above +∞; ties by position). prm[8..12]
  * = outer, axisSize, inner, k, descending.
  */
-export function sortShader(dtype: DType): string {
+export const sortShader = memo(function sortShader(dtype: DType): string {
   const as = computeOf(dtype);
   const key = as === "f32" ? "select(v, inff(), isnan(v))" : "v";
   const tie = as === "f32" ? "(isnan(u) == isnan(v)) && uk == vk" : "u == v";
@@ -170,7 +170,7 @@ export function sortShader(dtype: DType): string {
     indices[o * k * inner + rank * inner + j] = r;
   }`,
   );
-}
+});
 
 /**
  * The device-side index check: an index outside [0, axisSize) writes nothing and records the
@@ -183,7 +183,7 @@ const CHECK = `fn badIndex(code: i32, position: i32, value: i32, axis: i32) {
 const STATUS = "@group(0) @binding(9) var<storage, read_write> status: array<atomic<i32>>;";
 
 /** out[o, r, j] = x[o, index[o, r, j], j]; prm[8..11] = outer, axisSize, indexAxis, inner. */
-export function gatherShader(dtype: DType): string {
+export const gatherShader = memo(function gatherShader(dtype: DType): string {
   return elementKernel(
     [binding(1, "xs", dtype), binding(2, "index", "int32"), binding(5, "out", dtype), STATUS, CHECK],
     `  let axis = prm[9]; let count = prm[10]; let inner = prm[11];
@@ -192,10 +192,10 @@ export function gatherShader(dtype: DType): string {
   if (at < 0 || at >= axis) { badIndex(1, i, at, axis); return; }
   out[i] = xs[o * axis * inner + at * inner + j];`,
   );
-}
+});
 
 /** Thread (o, j) writes its column in order, so a repeated index keeps the last value. */
-export function scatterShader(dtype: DType): string {
+export const scatterShader = memo(function scatterShader(dtype: DType): string {
   return elementKernel(
     [binding(1, "src", dtype), binding(2, "index", "int32"), binding(5, "out", dtype), STATUS, CHECK],
     `  let axis = prm[9]; let count = prm[10]; let inner = prm[11];
@@ -207,10 +207,10 @@ export function scatterShader(dtype: DType): string {
     out[o * axis * inner + at * inner + j] = src[p];
   }`,
   );
-}
+});
 
 /** Thread (o, a, j) of out sums the dy whose index is a (no float atomics in WGSL; deterministic). */
-export function scatterAddShader(): string {
+export const scatterAddShader = memo(function scatterAddShader(): string {
   return elementKernel(
     [binding(1, "dy", "float32"), binding(2, "index", "int32"), binding(5, "out", "float32"), STATUS, CHECK],
     `  let axis = prm[9]; let count = prm[10]; let inner = prm[11];
@@ -224,13 +224,13 @@ export function scatterAddShader(): string {
   }
   out[i] = out[i] + acc;`,
   );
-}
+});
 
 /** WindowSpec fields from prm[8]: batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW. */
 const SPEC = `  let B = prm[8]; let C = prm[9]; let H = prm[10]; let W = prm[11]; let KH = prm[12]; let KW = prm[13];
   let SH = prm[14]; let SW = prm[15]; let PH = prm[16]; let PW = prm[17]; let DH = prm[18]; let DW = prm[19]; let OH = prm[20]; let OW = prm[21];`;
 
-export function im2colShader(): string {
+export const im2colShader = memo(function im2colShader(): string {
   return elementKernel(
     [binding(1, "xs", "float32"), binding(5, "out", "float32")],
     `${SPEC}
@@ -243,9 +243,9 @@ export function im2colShader(): string {
   if (h >= 0 && h < H && w >= 0 && w < W) { v = xs[((b * C + c) * H + h) * W + w]; }
   out[i] = v;`,
   );
-}
+});
 
-export function col2imShader(): string {
+export const col2imShader = memo(function col2imShader(): string {
   return elementKernel(
     [binding(1, "cols", "float32"), binding(5, "out", "float32")],
     `${SPEC}
@@ -263,9 +263,9 @@ export function col2imShader(): string {
   }
   out[i] = acc;`,
   );
-}
+});
 
-export function maxPool2dShader(): string {
+export const maxPool2dShader = memo(function maxPool2dShader(): string {
   return elementKernel(
     [binding(1, "xs", "float32"), binding(5, "out", "float32"), binding(6, "indices", "int32")],
     `${SPEC}
@@ -283,13 +283,32 @@ export function maxPool2dShader(): string {
   }
   out[i] = best; indices[i] = at;`,
   );
+});
+
+/**
+ * The product for small matrices: one thread per output, no workgroup memory. Barriers cost
+ * more than they save there (SwiftShader runs a 16×16 workgroup with barriers ~100× slower
+ * than the same threads without).
+ */
+export function matmulSmallShader(): string {
+  return elementKernel(
+    [binding(1, "am", "float32"), binding(2, "bm", "float32"), binding(5, "out", "float32")],
+    `  let m = prm[8]; let k = prm[9]; let n = prm[10]; let transA = prm[11] != 0; let transB = prm[12] != 0;
+  let col = i % n; let row = (i / n) % m; let batch = i / (m * n);
+  let offA = batch * prm[13]; let offB = batch * prm[14];
+  var acc = 0.0;
+  for (var q = 0; q < k; q = q + 1) {
+    acc = acc + am[offA + select(row * k + q, q * m + row, transA)] * bm[offB + select(q * n + col, col * k + q, transB)];
+  }
+  out[i] = acc;`,
+  );
 }
 
 /** Tile edge of the matrix product: 16×16 threads, each one output, operands staged in workgroup memory. */
 export const TILE = 16;
 
 /** out[b] = op(a[b])·op(b[b]); prm[8..14] = m, k, n, transA, transB, batchStrideA, batchStrideB. */
-export function matmulShader(): string {
+export const matmulShader = memo(function matmulShader(): string {
   return customKernel(
     [binding(1, "am", "float32"), binding(2, "bm", "float32"), binding(5, "out", "float32")],
     `var<workgroup> ta: array<array<f32, ${TILE}>, ${TILE}>;
@@ -318,4 +337,4 @@ var<workgroup> depth: i32;
   if (row < m && col < n) { out[batch * m * n + row * n + col] = acc; }
 }`,
   );
-}
+});

@@ -192,3 +192,14 @@ export function stridedOffsets(operands: string[], start: string): string {
   lines.push(`  }`);
   return lines.join("\n");
 }
+
+/** `make` with its results cached by its arguments: a kernel's source is built once, then found by a short key. */
+export function memo<Args extends (string | boolean | null)[]>(make: (...args: Args) => string): (...args: Args) => string {
+  const cache = new Map<string, string>();
+  return (...args: Args) => {
+    const key = args.join("|");
+    let source = cache.get(key);
+    if (source === undefined) cache.set(key, (source = make(...args)));
+    return source;
+  };
+}
