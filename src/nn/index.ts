@@ -23,10 +23,16 @@ export { BatchNorm1d, BatchNorm2d } from "./batch-norm.js";
 export type { BatchNormModuleOptions } from "./batch-norm.js";
 export { LayerNorm, GroupNorm } from "./layer-norm.js";
 export type { LayerNormModuleOptions } from "./layer-norm.js";
-export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss } from "./loss.js";
+export { RNN, LSTM, GRU } from "./rnn.js";
+export type { RNNOptions, RNNModuleOptions, LSTMOptions } from "./rnn.js";
+export { RNNCell, LSTMCell, GRUCell } from "./rnn-cell.js";
+export type { RNNCellOptions, RNNCellModuleOptions } from "./rnn-cell.js";
+export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss } from "./loss.js";
 /** The stateless functions behind the layers and losses (PyTorch's `torch.nn.functional`). */
 export * as functional from "./functional/index.js";
 /** Weight initialisation (PyTorch's `torch.nn.init`), drawing from the seeded default generator unless given another. */
 export * as init from "./init.js";
+/** Helpers around training: gradient clipping (PyTorch's `torch.nn.utils`). */
+export * as utils from "./utils/index.js";
 export type { InitOptions } from "./init.js";
 export type { Reduction, LossOptions, ClassTarget } from "./functional/index.js";

@@ -45,4 +45,9 @@ export class CosineAnnealingLR extends LRScheduler {
     const ratio = (1 + Math.cos((Math.PI * epoch) / tMax)) / (1 + Math.cos((Math.PI * (epoch - 1)) / tMax));
     return groups.map((group) => ratio * (group.lr - etaMin) + etaMin);
   }
+
+  protected override closedFormLr(): number[] {
+    const { lastEpoch: epoch, tMax, etaMin } = this;
+    return this.baseLrs.map((lr) => etaMin + ((lr - etaMin) * (1 + Math.cos((Math.PI * epoch) / tMax))) / 2);
+  }
 }

@@ -6,6 +6,9 @@ import type { BaseOptions, Optimizer } from "./optimizer.js";
  * `lastEpoch` and writes the new lr into the optimizer's groups. Construction performs the
  * first step, as in PyTorch, so `lastEpoch` starts at 0. Subclasses implement `computeLr`.
  *
+ * As PyTorch's `initial_lr`, the first scheduler made for an optimizer records each group's lr
+ * in `group.initialLr`; later ones (chained, or inside {@link SequentialLR}) start from it.
+ *
  * @example
  * ```ts
  * import { optim, tensor } from "nabla";
@@ -28,19 +31,38 @@ export abstract class LRScheduler {
   readonly baseLrs: number[];
   /** Number of `step()` calls so far (0 right after construction). */
   lastEpoch = -1;
-  private lastLr: number[] = [];
+  /** The learning rates the last step set (see {@link LRScheduler.getLastLr}). */
+  protected lastLr: number[] = [];
 
   constructor(readonly optimizer: Optimizer<BaseOptions, unknown>) {
-    this.baseLrs = optimizer.paramGroups.map((group) => group.lr);
+    for (const group of optimizer.paramGroups) group.initialLr ??= group.lr;
+    this.baseLrs = optimizer.paramGroups.map((group) => group.initialLr!);
   }
 
   /** The learning rates for `lastEpoch`, from the groups' current ones (PyTorch's recursive form). */
   protected abstract computeLr(): number[];
 
+  /** The learning rates for `lastEpoch` from `baseLrs` alone (PyTorch's `_get_closed_form_lr`), where there is such a form. */
+  protected closedFormLr(): number[] | null {
+    return null;
+  }
+
   /** Advances one epoch and sets the optimizer's learning rates. */
   step(): void {
     this.lastEpoch += 1;
-    const values = this.computeLr();
+    this.apply(this.computeLr());
+  }
+
+  /**
+   * @internal Jumps to `epoch` (PyTorch's deprecated `step(epoch)`, which {@link SequentialLR}
+   * uses to restart a scheduler at 0): the closed form where there is one, else `computeLr`.
+   */
+  stepAt(epoch: number): void {
+    this.lastEpoch = epoch;
+    this.apply(this.closedFormLr() ?? this.computeLr());
+  }
+
+  private apply(values: number[]): void {
     this.optimizer.paramGroups.forEach((group, i) => (group.lr = values[i]!));
     this.lastLr = this.optimizer.paramGroups.map((group) => group.lr);
   }

@@ -6,8 +6,11 @@ export interface BaseOptions {
   lr: number;
 }
 
-/** A set of parameters sharing hyper-parameters (schedulers change `lr` here). */
-export type ParamGroup<Options extends BaseOptions> = Options & { params: Tensor[] };
+/**
+ * A set of parameters sharing hyper-parameters (schedulers change `lr` here; the first one
+ * records the starting lr as `initialLr`, PyTorch's `initial_lr`).
+ */
+export type ParamGroup<Options extends BaseOptions> = Options & { params: Tensor[]; initialLr?: number };
 
 /** Parameters, or PyTorch-style groups `{ params, ...overrides }`. */
 export type ParamsInput<Options extends BaseOptions> = Iterable<Tensor> | readonly ({ params: Iterable<Tensor> } & Partial<Options>)[];

@@ -37,4 +37,8 @@ export class StepLR extends LRScheduler {
     const decay = this.lastEpoch !== 0 && this.lastEpoch % this.stepSize === 0;
     return this.optimizer.paramGroups.map((group) => (decay ? group.lr * this.gamma : group.lr));
   }
+
+  protected override closedFormLr(): number[] {
+    return this.baseLrs.map((lr) => lr * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
+  }
 }

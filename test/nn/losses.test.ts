@@ -92,7 +92,8 @@ test("bad class targets are errors naming the position and value, never NaN", ()
   assert.throws(() => F.crossEntropy(logits, [0, 1, 3, 0]), /crossEntropy: target 3 at position 2 is out of bounds: class indices must be in \[0, 3\)/);
   assert.throws(() => F.nllLoss(logits, [0, -1, 0, 0]), /nllLoss: target -1 at position 1 is out of bounds/);
   assert.throws(() => F.crossEntropy(logits, [0, 1, 2]), /crossEntropy: expected target of shape \[4\].*got \[3\]/);
-  assert.throws(() => F.crossEntropy(tensor([[[1]]]), [0]), /expected input of shape \[N, C\] or \[C\], got \[1,1,1\]/);
+  assert.throws(() => F.crossEntropy(tensor(1), [0]), /crossEntropy: expected input of shape \[N, C\], \[C\] or \[N, C, d1, \.\.\.\], got \[\]/);
+  assert.throws(() => F.crossEntropy(tensor([[[1, 2]]]), [0]), /crossEntropy: expected target of shape \[1,2\].*got \[1\]/);
   assert.throws(() => new nn.CrossEntropyLoss().call(logits, tensor([0, 1, 2, Number.NaN])), /target NaN at position 3/);
 });
 

@@ -6,25 +6,42 @@ import { checkValuesOnHost, onBackend } from "../../ops/operand.js";
 /** Class indices: an int32 tensor (or a float tensor of integral values), or plain numbers, one per sample. */
 export type ClassTarget = Tensor | readonly number[];
 
+/** @internal Class indices checked by {@link classIndices}. */
+export interface CheckedIndices {
+  /** The indices as a detached int32 tensor of the expected shape, on the input's backend. */
+  indices: Tensor;
+  /** Whether some index equals the ignored one; null where the values could not be read here. */
+  anyIgnored: boolean | null;
+}
+
 /**
- * @internal Checks `target` holds one integer class index in [0, classes) per sample and returns
- * it as a detached int32 [batch] tensor.
+ * @internal Checks `target` holds one integer class index in [0, classes) — or `ignoreIndex` —
+ * per sample, in the shape `shape` ([N], [N, d1, …] or [] for one sample), and returns it as a
+ * detached int32 tensor.
  */
-export function classIndices(op: string, target: ClassTarget, batch: number, classes: number, like: Tensor): Tensor {
+export function classIndices(op: string, target: ClassTarget, shape: readonly number[], classes: number, like: Tensor, ignoreIndex: number | null = null): CheckedIndices {
   const indices = target instanceof Tensor ? target.detach() : tensor([...target], { dtype: "float64" });
   if (indices.dtype === "bool") throw new Error(`${op}: class indices must be int32 (or integral numbers), got a bool tensor`);
-  if (indices.ndim !== 1 || indices.shape[0] !== batch) {
-    throw new Error(`${op}: expected target of shape [${batch}] (one class index per sample of the input), got ${formatShape(indices.shape)}`);
+  // a list of one number stands for one sample's target as well
+  const reshaped = shape.length === 0 && indices.ndim === 1 && indices.shape[0] === 1 ? indices.reshape([]) : indices;
+  if (reshaped.ndim !== shape.length || reshaped.shape.some((d, i) => d !== shape[i])) {
+    throw new Error(`${op}: expected target of shape ${formatShape(shape)} (one class index per sample of the input), got ${formatShape(indices.shape)}`);
   }
+  let anyIgnored: boolean | null = null;
   // on the host where the values are at hand; a device backend checks on the device (backend.ts)
   checkValuesOnHost(target, (values) => {
+    anyIgnored = false;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
+      if (v === ignoreIndex) {
+        anyIgnored = true;
+        continue;
+      }
       if (!Number.isInteger(v)) throw new Error(`${op}: target ${v} at position ${i} is not an integer class index`);
       if (v < 0 || v >= classes) throw new Error(`${op}: target ${v} at position ${i} is out of bounds: class indices must be in [0, ${classes})`);
     }
   });
-  return onBackend(indices, like.backend).to("int32");
+  return { indices: onBackend(reshaped, like.backend).to("int32"), anyIgnored };
 }
 
 /**
