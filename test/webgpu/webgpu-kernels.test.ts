@@ -188,3 +188,13 @@ test("webgpu: freed buffers are reused from their size bucket, and allocate give
   assert.equal(g.memory().createdBytes, before);
   assert.deepEqual(Array.from(await g.readAsync(b)), new Array(90).fill(0));
 });
+
+test("webgpu: a lost device fails the next kernel and read with an error saying so, never silent zeros", { skip }, async () => {
+  const { createWebGpuBackend } = await import("../../src/backend/webgpu/webgpu-backend.js");
+  const lost = await createWebGpuBackend(); // its own device, so the others stay usable
+  const x = lost.fromValues([1, 2], "float32");
+  (lost as unknown as { device: { destroy(): void } }).device.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the lost promise settles
+  assert.throws(() => lost.unary("exp", x, lost.allocate(2, "float32")), /webgpu: the GPU device was lost \(destroyed.*\) after \d+ kernels; (allocate|exp) cannot run/);
+  await assert.rejects(lost.readAsync(x), /webgpu: the GPU device was lost/);
+});
