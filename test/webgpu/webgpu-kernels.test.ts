@@ -198,3 +198,13 @@ test("webgpu: a lost device fails the next kernel and read with an error saying 
   assert.throws(() => lost.unary("exp", x, lost.allocate(2, "float32")), /webgpu: the GPU device was lost \(destroyed.*\) after \d+ kernels; (allocate|exp) cannot run/);
   await assert.rejects(lost.readAsync(x), /webgpu: the GPU device was lost/);
 });
+
+test("webgpu: a buffer beyond the adapter's limit, and live memory past the pool's limit, are clear errors", { skip }, async () => {
+  const g = gpu as Exclude<typeof gpu, string>;
+  assert.throws(() => g.allocate(2 ** 30, "float32"), /webgpu: a float32 buffer of 1073741824 elements \(4294967296 bytes\) is beyond the adapter's maxStorageBufferBindingSize of \d+ bytes/);
+  const { WebGpuBackend } = await import("../../src/backend/webgpu/webgpu-backend.js");
+  const { openGpu } = await import("../../src/backend/webgpu/gpu-device.js");
+  const small = new WebGpuBackend(await openGpu(), 4096);
+  small.allocate(512, "float32"); // 2,048 bytes: within the limit
+  assert.throws(() => small.allocate(1024, "float32"), /webgpu: tensors hold 2048 bytes of GPU memory and this buffer would pass the limit of 4096 bytes; a loop without an await never lets the garbage collector free its tensors/);
+});
