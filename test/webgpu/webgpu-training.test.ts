@@ -5,7 +5,7 @@ import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { nn, optim, setBackend, tensor, type Tensor } from "../../src/index.js";
+import { manualSeed, nn, optim, randn, setBackend, tensor, type Tensor } from "../../src/index.js";
 import { onWebGpu, webGpuOrSkip } from "./webgpu-available.js";
 
 const gpu = await webGpuOrSkip();
@@ -114,4 +114,39 @@ test("webgpu: a training loop with one await per step frees every step's buffers
     await collect();
     assert.equal(backend.memory().liveBytes, baseline.liveBytes, "GPU memory still held after the loop");
   });
+});
+
+/** A small CNN (convolution, batch norm, max pooling, layer norm, GELU): its losses over a few SGD steps. */
+async function trainCnn(): Promise<number[]> {
+  manualSeed(3);
+  const model = new nn.Sequential(
+    new nn.Conv2d(2, 4, 3, { padding: 1 }),
+    new nn.BatchNorm2d(4),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.LayerNorm(16),
+    new nn.GELU(),
+    new nn.Linear(16, 3),
+  );
+  const x = randn([5, 2, 4, 4]);
+  const y = tensor([0, 2, 1, 1, 0], { dtype: "int32" });
+  const optimizer = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+  const criterion = new nn.CrossEntropyLoss();
+  const losses: number[] = [];
+  for (let step = 0; step < 5; step++) {
+    optimizer.zeroGrad();
+    const loss = criterion.call(model.call(x), y);
+    loss.backward();
+    optimizer.step();
+    losses.push((await loss.data())[0]!);
+  }
+  return losses;
+}
+
+test("webgpu: a small CNN (conv, batch norm, max pool, layer norm, GELU, momentum SGD) gives wasm's losses", { skip }, async () => {
+  setBackend("wasm");
+  const want = await trainCnn();
+  const got = await onWebGpu(trainCnn);
+  sameLosses(got, want, "CNN");
 });
