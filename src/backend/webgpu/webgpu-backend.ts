@@ -12,8 +12,11 @@ import { BufferPool, GpuRef } from "./gpu-buffer-pool.js";
 import { openGpu, type GpuContext } from "./gpu-device.js";
 import { MAP_READ, USAGE, type GpuBufferHandle, type GpuCommandEncoder, type GpuComputePipeline, type GpuDevice } from "./gpu-types.js";
 import { GROUP } from "./wgsl.js";
+import { sizeOf, specTail, stridedTail } from "./kernel-params.js";
 import { binaryScalarShader, binaryShader, unaryShader } from "./wgsl-elementwise.js";
 import * as k from "./wgsl-kernels.js";
+import { TILE, matmulShader, matmulSmallShader } from "./wgsl-matmul.js";
+import { col2imShader, im2colShader, maxPool2dShader } from "./wgsl-window.js";
 
 /** Live bytes of tensors past which allocation throws (a loop that never awaits). */
 const DEFAULT_LIVE_LIMIT = 2 ** 31;
@@ -22,32 +25,6 @@ const STATUS_BYTES = 32;
 const BATCH = 128;
 const INDEX_OPS = ["", "gather", "scatter", "scatterAdd"];
 
-/** Merges axes that every operand steps through as one (and drops extents of 1): fewer index divisions per thread. */
-function collapse(shape: readonly number[], operands: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
-  const outShape: number[] = [];
-  const outStrides: number[][] = operands.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    const extent = shape[d]!;
-    if (extent === 1) continue;
-    const last = outShape.length - 1;
-    if (last >= 0 && operands.every((s, o) => outStrides[o]![last] === s[d]! * extent)) {
-      outShape[last]! *= extent;
-      operands.forEach((s, o) => (outStrides[o]![last] = s[d]!));
-    } else {
-      outShape.push(extent);
-      operands.forEach((s, o) => outStrides[o]!.push(s[d]!));
-    }
-  }
-  return { shape: outShape, strides: outStrides };
-}
-
-/** The tail of a strided kernel's parameters: rank, shape, then each operand's offset and strides. */
-function stridedTail(shape: readonly number[], operands: { offset: number; strides: readonly number[] }[]): number[] {
-  const { shape: s, strides } = collapse(shape, operands.map((o) => o.strides));
-  return [s.length, ...s, ...operands.flatMap((o, i) => [o.offset, ...strides[i]!])];
-}
-
-const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const toInt32 = (v: number) => v | 0;
 
 /** Creates the backend on the first adapter WebGPU offers (see gpu-device.ts for the errors). */
@@ -316,14 +293,14 @@ export class WebGpuBackend implements Backend {
   matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
     this.onlyFloat32("matmul", a);
     const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
-    const groups: [number, number, number] = [Math.ceil(spec.n / k.TILE), Math.ceil(spec.m / k.TILE), spec.batch];
+    const groups: [number, number, number] = [Math.ceil(spec.n / TILE), Math.ceil(spec.m / TILE), spec.batch];
     if (groups.some((g) => g > limit)) throw new Error(`webgpu: matmul of ${spec.batch}×[${spec.m}, ${spec.k}]·[${spec.k}, ${spec.n}] needs more workgroups than the adapter's maxComputeWorkgroupsPerDimension of ${limit}`);
     if (spec.batch * spec.m * spec.n === 0) return;
     if (spec.k === 0) return this.fill(out, 0);
     const tail = [spec.m, spec.k, spec.n, Number(spec.transA), Number(spec.transB), spec.batchStrideA, spec.batchStrideB];
     // tiles in workgroup memory pay off once every side spans a few tiles
-    if (spec.m >= 2 * k.TILE && spec.n >= 2 * k.TILE && spec.k >= 2 * k.TILE) this.run("matmul", k.matmulShader(), { 1: a, 2: b, 5: out }, 1, { tail, groups });
-    else this.run("matmul", k.matmulSmallShader(), { 1: a, 2: b, 5: out }, spec.batch * spec.m * spec.n, { tail });
+    if (spec.m >= 2 * TILE && spec.n >= 2 * TILE && spec.k >= 2 * TILE) this.run("matmul", matmulShader(), { 1: a, 2: b, 5: out }, 1, { tail, groups });
+    else this.run("matmul", matmulSmallShader(), { 1: a, 2: b, 5: out }, spec.batch * spec.m * spec.n, { tail });
   }
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     this.onlyInt32Index("gather", index);
@@ -339,13 +316,13 @@ export class WebGpuBackend implements Backend {
     this.run("scatterAdd", k.scatterAddShader(), { 1: dy, 2: index, 5: out }, outer * axisSize * inner, { tail: [outer, axisSize, indexAxis, inner], status: true });
   }
   im2col(x: DataRef, spec: WindowSpec, out: DataRef): void {
-    this.run("im2col", k.im2colShader(), { 1: x, 5: out }, out.size, { tail: specTail(spec) });
+    this.run("im2col", im2colShader(), { 1: x, 5: out }, out.size, { tail: specTail(spec) });
   }
   col2im(cols: DataRef, spec: WindowSpec, out: DataRef): void {
-    this.run("col2im", k.col2imShader(), { 1: cols, 5: out }, out.size, { tail: specTail(spec) });
+    this.run("col2im", col2imShader(), { 1: cols, 5: out }, out.size, { tail: specTail(spec) });
   }
   maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
-    this.run("maxPool2d", k.maxPool2dShader(), { 1: x, 5: out, 6: indices }, out.size, { tail: specTail(spec) });
+    this.run("maxPool2d", maxPool2dShader(), { 1: x, 5: out, 6: indices }, out.size, { tail: specTail(spec) });
   }
 
   private onlyFloat32(op: string, ref: DataRef): void {
@@ -354,8 +331,4 @@ export class WebGpuBackend implements Backend {
   private onlyInt32Index(op: string, index: DataRef): void {
     if (index.dtype !== "int32") throw new Error(`webgpu: ${op} takes int32 indices, got ${index.dtype}`);
   }
-}
-
-function specTail(s: WindowSpec): number[] {
-  return [s.batch, s.channels, s.height, s.width, s.kernelH, s.kernelW, s.strideH, s.strideW, s.padH, s.padW, s.dilationH, s.dilationW, s.outH, s.outW];
 }

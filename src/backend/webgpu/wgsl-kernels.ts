@@ -1,11 +1,11 @@
 /**
  * WGSL for the kernels that are not element-wise ops of the table: copies and strided views,
  * where, reductions over the middle axis of [outer, axisSize, inner], running sums, sort,
- * gather/scatter (with device-side index checks), the sliding-window kernels and the tiled
- * matrix product. Reductions run one thread per output and accumulate in f32.
+ * gather/scatter (with device-side index checks); the window kernels and the matrix product
+ * are in wgsl-window.ts and wgsl-matmul.ts. Reductions run one thread per output and accumulate in f32.
  */
 import type { DType } from "../../tensor/dtype.js";
-import { binding, customKernel, elementKernel, load, memo, store, stridedOffsets } from "./wgsl.js";
+import { binding, elementKernel, load, memo, store, stridedOffsets } from "./wgsl.js";
 
 const computeOf = (dtype: DType): "f32" | "i32" => (dtype === "float32" ? "f32" : "i32");
 
@@ -223,118 +223,5 @@ export const scatterAddShader = memo(function scatterAddShader(): string {
     else if (a == 0 && (at < 0 || at >= axis)) { badIndex(3, p, at, axis); }
   }
   out[i] = out[i] + acc;`,
-  );
-});
-
-/** WindowSpec fields from prm[8]: batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW. */
-const SPEC = `  let B = prm[8]; let C = prm[9]; let H = prm[10]; let W = prm[11]; let KH = prm[12]; let KW = prm[13];
-  let SH = prm[14]; let SW = prm[15]; let PH = prm[16]; let PW = prm[17]; let DH = prm[18]; let DW = prm[19]; let OH = prm[20]; let OW = prm[21];`;
-
-export const im2colShader = memo(function im2colShader(): string {
-  return elementKernel(
-    [binding(1, "xs", "float32"), binding(5, "out", "float32")],
-    `${SPEC}
-  let cols = B * OH * OW;
-  let row = i / cols; let col = i % cols;
-  let c = row / (KH * KW); let ki = (row / KW) % KH; let kj = row % KW;
-  let b = col / (OH * OW); let oh = (col / OW) % OH; let ow = col % OW;
-  let h = oh * SH - PH + ki * DH; let w = ow * SW - PW + kj * DW;
-  var v = 0.0;
-  if (h >= 0 && h < H && w >= 0 && w < W) { v = xs[((b * C + c) * H + h) * W + w]; }
-  out[i] = v;`,
-  );
-});
-
-export const col2imShader = memo(function col2imShader(): string {
-  return elementKernel(
-    [binding(1, "cols", "float32"), binding(5, "out", "float32")],
-    `${SPEC}
-  let w = i % W; let h = (i / W) % H; let c = (i / (W * H)) % C; let b = i / (W * H * C);
-  let ncols = B * OH * OW;
-  var acc = 0.0;
-  for (var ki = 0; ki < KH; ki = ki + 1) {
-    let hh = h + PH - ki * DH;
-    if (hh < 0 || hh % SH != 0 || hh / SH >= OH) { continue; }
-    for (var kj = 0; kj < KW; kj = kj + 1) {
-      let ww = w + PW - kj * DW;
-      if (ww < 0 || ww % SW != 0 || ww / SW >= OW) { continue; }
-      acc = acc + cols[((c * KH + ki) * KW + kj) * ncols + (b * OH + hh / SH) * OW + ww / SW];
-    }
-  }
-  out[i] = acc;`,
-  );
-});
-
-export const maxPool2dShader = memo(function maxPool2dShader(): string {
-  return elementKernel(
-    [binding(1, "xs", "float32"), binding(5, "out", "float32"), binding(6, "indices", "int32")],
-    `${SPEC}
-  let ow = i % OW; let oh = (i / OW) % OH; let plane = i / (OW * OH);
-  var best = -inff(); var at = -1;
-  for (var ki = 0; ki < KH; ki = ki + 1) {
-    let h = oh * SH - PH + ki * DH;
-    if (h < 0 || h >= H) { continue; }
-    for (var kj = 0; kj < KW; kj = kj + 1) {
-      let w = ow * SW - PW + kj * DW;
-      if (w < 0 || w >= W) { continue; }
-      let v = xs[plane * H * W + h * W + w];
-      if (at < 0 || (!isnan(best) && (v > best || isnan(v)))) { best = v; at = h * W + w; }
-    }
-  }
-  out[i] = best; indices[i] = at;`,
-  );
-});
-
-/**
- * The product for small matrices: one thread per output, no workgroup memory. Barriers cost
- * more than they save there (SwiftShader runs a 16×16 workgroup with barriers ~100× slower
- * than the same threads without).
- */
-export function matmulSmallShader(): string {
-  return elementKernel(
-    [binding(1, "am", "float32"), binding(2, "bm", "float32"), binding(5, "out", "float32")],
-    `  let m = prm[8]; let k = prm[9]; let n = prm[10]; let transA = prm[11] != 0; let transB = prm[12] != 0;
-  let col = i % n; let row = (i / n) % m; let batch = i / (m * n);
-  let offA = batch * prm[13]; let offB = batch * prm[14];
-  var acc = 0.0;
-  for (var q = 0; q < k; q = q + 1) {
-    acc = acc + am[offA + select(row * k + q, q * m + row, transA)] * bm[offB + select(q * n + col, col * k + q, transB)];
-  }
-  out[i] = acc;`,
-  );
-}
-
-/** Tile edge of the matrix product: 16×16 threads, each one output, operands staged in workgroup memory. */
-export const TILE = 16;
-
-/** out[b] = op(a[b])·op(b[b]); prm[8..14] = m, k, n, transA, transB, batchStrideA, batchStrideB. */
-export const matmulShader = memo(function matmulShader(): string {
-  return customKernel(
-    [binding(1, "am", "float32"), binding(2, "bm", "float32"), binding(5, "out", "float32")],
-    `var<workgroup> ta: array<array<f32, ${TILE}>, ${TILE}>;
-var<workgroup> tb: array<array<f32, ${TILE}>, ${TILE}>;
-var<workgroup> depth: i32;
-@compute @workgroup_size(${TILE}, ${TILE}) fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  if (lid.x == 0u && lid.y == 0u) { depth = prm[9]; }
-  // the loop holds barriers: its bound must be uniform, which a storage read is not
-  let k = workgroupUniformLoad(&depth);
-  let m = prm[8]; let n = prm[10]; let transA = prm[11] != 0; let transB = prm[12] != 0;
-  let batch = i32(wg.z); let ly = i32(lid.y); let lx = i32(lid.x);
-  let row = i32(wg.y) * ${TILE} + ly; let col = i32(wg.x) * ${TILE} + lx;
-  let offA = batch * prm[13]; let offB = batch * prm[14];
-  var acc = 0.0;
-  for (var t = 0; t < k; t = t + ${TILE}) {
-    let ka = t + lx; let kb = t + ly;
-    var va = 0.0; var vb = 0.0;
-    if (row < m && ka < k) { va = am[offA + select(row * k + ka, ka * m + row, transA)]; }
-    if (col < n && kb < k) { vb = bm[offB + select(kb * n + col, col * k + kb, transB)]; }
-    ta[ly][lx] = va; tb[ly][lx] = vb;
-    workgroupBarrier();
-    for (var q = 0; q < ${TILE}; q = q + 1) { acc = acc + ta[ly][q] * tb[q][lx]; }
-    workgroupBarrier();
-  }
-  if (prm[0] == 0) { return; }
-  if (row < m && col < n) { out[batch * m * n + row * n + col] = acc; }
-}`,
   );
 });
