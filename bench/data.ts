@@ -16,6 +16,9 @@ export function benchDataDir(): string {
 
 export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
 
+/** W6: 40 AdamW steps of batch 16 × 64 tokens (vocabulary 65); steps/s over steps 6–40. */
+export const W6 = { steps: 40, warmup: 5, batch: 16, block: 64, vocab: 65 } as const;
+
 export interface Points {
   /** Row-major [n, 2]. */
   x: Float32Array;
@@ -123,3 +126,22 @@ export function steadyStepsPerSecond(step: () => void, done: number, sync: () =>
   sync();
   return 5000 / ((performance.now() - start) / 1000);
 }
+
+/** A safetensors file of float32 tensors (W5/W6 initial weights) as name → {shape, data}. */
+export function readSafetensors(file: string): Record<string, { shape: number[]; data: Float32Array }> {
+  const bytes = readFileSync(join(benchDataDir(), file));
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString("utf8")) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  const out: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === "__metadata__") continue;
+    if (entry.dtype !== "F32") throw new Error(`bench: ${file}: ${name} is ${entry.dtype}, expected F32`);
+    const [start, end] = entry.data_offsets;
+    const raw = bytes.subarray(8 + headerLength + start, 8 + headerLength + end);
+    out[name] = { shape: entry.shape, data: new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)) };
+  }
+  return out;
+}
+
+/** W5: 100 steps of batch 64 in perm_w3 order; images/s over steps 11–100. */
+export const W5 = { steps: 100, warmup: 10, batch: 64 } as const;

@@ -1,12 +1,20 @@
 // Runs one workload through nabla on one backend and prints its results as JSON lines.
-// Usage: tsx bench/nabla-worker.ts <js|wasm> <W1|W2|W3|W4>
-import { nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
-import { blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, steadyStepsPerSecond, type Layer, type WorkerResult } from "./data.js";
+// Usage: tsx bench/nabla-worker.ts <js|wasm> [compiled] <W1|W2|W3|W4|W5|W6>
+// With "compiled", the training steps of W1–W3 run through compile() (traced, then replayed).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { compile, io, nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
+import { TinyGPT, w6Batch } from "../examples/tiny-gpt.js";
+import { benchDataDir, blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, steadyStepsPerSecond, W5, W6, type Layer, type WorkerResult } from "./data.js";
 import { sgemmSizes, sgemmCheck, timeReps } from "./sgemm.js";
 
-const [backend, workload] = process.argv.slice(2) as [BackendName, string];
+const argv = process.argv.slice(2);
+const [backend, workload] = argv.filter((arg) => arg !== "compiled") as [BackendName, string];
 setBackend(backend);
-const framework = `nabla-${backend}`;
+const compiled = argv.includes("compiled");
+const framework = `nabla-${backend}${compiled ? "-compiled" : ""}`;
+/** The step as the workload runs it: compiled with compile(), or eager. */
+const maybeCompile = <Args extends Tensor[], R>(fn: (...args: Args) => R): ((...args: Args) => R) => (compiled ? compile(fn) : fn);
 const peakRssMB = (): number => process.resourceUsage().maxRSS / 1024;
 
 function emit(result: Omit<WorkerResult, "framework" | "peakRssMB">): void {
@@ -38,11 +46,12 @@ function w1(): void {
   const target = tensor(data.y);
   const lossFn = new nn.CrossEntropyLoss();
   const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
-  const step = (): void => {
+  const trainStep = maybeCompile((input: Tensor, labels: Tensor): void => {
     optimizer.zeroGrad();
-    lossFn.call(model.call(x), target).backward();
+    lossFn.call(model.call(input), labels).backward();
     optimizer.step();
-  };
+  });
+  const step = (): void => trainStep(x, target);
   for (let s = 0; s < 200; s++) step();
   const start = performance.now();
   for (let s = 200; s < 2000; s++) step();
@@ -63,11 +72,12 @@ function w2(): void {
   const target = tensor(data.y, { shape: [data.n, 1] });
   const lossFn = new nn.BCELoss();
   const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
-  const step = (): void => {
+  const trainStep = maybeCompile((input: Tensor, labels: Tensor): void => {
     optimizer.zeroGrad();
-    lossFn.call(model.call(x).sigmoid(), target).backward();
+    lossFn.call(model.call(input).sigmoid(), labels).backward();
     optimizer.step();
-  };
+  });
+  const step = (): void => trainStep(x, target);
   for (let s = 0; s < 100; s++) step();
   const start = performance.now();
   for (let s = 100; s < 1000; s++) step();
@@ -91,21 +101,49 @@ function w3(): void {
   const batchSize = 128;
   const images = new Float32Array(batchSize * 784);
   let loss20 = Number.NaN;
+  const trainStep = maybeCompile((input: Tensor, labels: Tensor): Tensor => {
+    optimizer.zeroGrad();
+    const loss = lossFn.call(model.call(input), labels);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  });
   const start = performance.now();
   for (let at = 0, batch = 0; at < train.n; at += batchSize, batch++) {
     const end = Math.min(at + batchSize, train.n);
     const x = tensor(gatherRows(train.x, 784, order, at, end, images).subarray(0, (end - at) * 784), { shape: [end - at, 784] });
     const labels = new Float32Array(end - at);
     for (let r = at; r < end; r++) labels[r - at] = train.y[order[r]!]!;
-    optimizer.zeroGrad();
-    const loss = lossFn.call(model.call(x), tensor(labels));
-    loss.backward();
-    optimizer.step();
+    const loss = trainStep(x, tensor(labels));
     if (batch === 19) loss20 = loss.item();
   }
   const seconds = (performance.now() - start) / 1000;
   const logits = noGrad(() => model.call(tensor(test.x, { shape: [test.n, 784] })));
   emit({ workload: "W3", value: seconds, unit: "s/epoch", accuracy: accuracyOf(logits, test.y), checks: { loss20 } });
+}
+
+/** W6: TinyGPT (examples/tiny-gpt.ts) from init_w6, AdamW, 40 steps; steps/s over steps 6–40. */
+function w6(): void {
+  const model = new TinyGPT();
+  model.loadStateDict(io.decodeSafetensors(readFileSync(join(benchDataDir(), "init_w6.safetensors"))).tensors);
+  const tokens = new Uint8Array(readFileSync(join(benchDataDir(), "tokens_w6.bin")));
+  const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 });
+  const { steps, warmup, batch, block, vocab } = W6;
+  const checks: Record<string, number> = {};
+  let start = 0;
+  for (let s = 0; s < steps; s++) {
+    if (s === warmup) start = performance.now();
+    const { x, y } = w6Batch(tokens, s, batch, block);
+    optimizer.zeroGrad();
+    const logits = model.call(tensor(x, { shape: [batch, block] }));
+    const loss = nn.functional.crossEntropy(logits.reshape([batch * block, vocab]), tensor(y));
+    loss.backward();
+    optimizer.step();
+    if (s === 0) checks.loss1 = loss.item();
+    if (s === steps - 1) checks.loss40 = loss.item();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  emit({ workload: "W6", value: (steps - warmup) / seconds, unit: "steps/s", finalLoss: checks.loss40!, checks });
 }
 
 function w4(): void {
@@ -121,5 +159,36 @@ function w4(): void {
   }
 }
 
-const workloads: Record<string, () => void> = { W1: w1, W2: w2, W3: w3, W4: w4 };
+function w5(): void {
+  const train = fashionMnist("train");
+  const order = permW3();
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 16, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(16, 32, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Linear(128, 10),
+  );
+  model.loadStateDict(io.decodeSafetensors(readFileSync(join(benchDataDir(), "init_w5.safetensors"))).tensors);
+  const lossFn = new nn.CrossEntropyLoss();
+  const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+  const { steps, warmup, batch } = W5;
+  const images = new Float32Array(batch * 784);
+  const labels = new Int32Array(batch);
+  const checks: Record<string, number> = {};
+  let start = 0;
+  for (let s = 0; s < steps; s++) {
+    if (s === warmup) start = performance.now();
+    const x = tensor(gatherRows(train.x, 784, order, batch * s, batch * s + batch, images), { shape: [batch, 1, 28, 28] });
+    for (let r = 0; r < batch; r++) labels[r] = train.y[order[batch * s + r]!]!;
+    optimizer.zeroGrad();
+    const loss = lossFn.call(model.call(x), tensor(labels));
+    loss.backward();
+    optimizer.step();
+    if (s === 19) checks.loss20 = loss.item();
+    if (s === steps - 1) checks.loss100 = loss.item();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  emit({ workload: "W5", value: ((steps - warmup) * batch) / seconds, unit: "images/s", checks });
+}
+
+const workloads: Record<string, () => void> = { W1: w1, W2: w2, W3: w3, W4: w4, W5: w5, W6: w6 };
 workloads[workload]!();

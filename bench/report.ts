@@ -6,6 +6,8 @@ const EXPECTED: Record<string, { finalLoss?: number; loss20?: number }> = {
   W1: { finalLoss: 0.0084014 },
   W2: { finalLoss: 0.1325359 },
   W3: { loss20: 1.44917 },
+  W5: { loss20: 1.92054 },
+  W6: { finalLoss: 3.7231 }, // step 40; WORKLOADS.md gives 5 digits
 };
 
 export interface Row {
@@ -72,6 +74,8 @@ const LABEL: Record<string, string> = {
   "W1-steady": "W1 steps 5,001–10,000, steps/s",
   "W2-steady": "W2 steps 5,001–10,000, steps/s",
   W3: "W3 MNIST MLP epoch, s",
+  W5: "W5 CNN, images/s (steps 11–100)",
+  W6: "W6 tiny GPT, steps/s",
 };
 
 function format(value: number | undefined): string {
@@ -81,21 +85,23 @@ function format(value: number | undefined): string {
 
 export function formatTable(summary: Summary): string {
   const peers = summary.frameworks.filter((f) => !f.startsWith("nabla"));
-  const header = ["workload", ...summary.frameworks, ...peers.map((p) => `wasm÷${p}`), "loss / error (nabla-wasm)"];
+  // eager and compiled nabla each get a ratio column per peer
+  const mine = ["nabla-wasm", "nabla-wasm-compiled"].filter((f) => f === "nabla-wasm" || summary.frameworks.includes(f));
+  const pairs = mine.flatMap((m) => peers.map((p) => [m, p] as const));
+  const header = ["workload", ...summary.frameworks, ...pairs.map(([m, p]) => `${m === "nabla-wasm" ? "wasm" : "compiled"}÷${p}`), "loss / error (nabla-wasm)"];
   const lines = [header];
   for (const row of summary.rows) {
     const label = LABEL[row.workload] ?? `${row.workload.replace("-", " sgemm n=")}, GFLOP/s`;
-    const ours = row.medians["nabla-wasm"];
-    const ratios = peers.map((p) => (ours !== undefined && row.medians[p] !== undefined ? `${(ours / row.medians[p]!).toFixed(2)}×` : "—"));
+    const ratios = pairs.map(([m, p]) => (row.medians[m] !== undefined && row.medians[p] !== undefined ? `${(row.medians[m]! / row.medians[p]!).toFixed(2)}×` : "—"));
     const check = row.check["nabla-wasm"];
     lines.push([label, ...summary.frameworks.map((f) => format(row.medians[f])), ...ratios, check === undefined ? "—" : check.toPrecision(6)]);
     if (row.workload === "W3") {
-      lines.push(["W3 peak RSS, MB", ...summary.frameworks.map((f) => format(row.peakRssMB[f])), ...peers.map(() => ""), ""]);
-      lines.push(["W3 test accuracy", ...summary.frameworks.map((f) => (row.accuracy[f] === undefined ? "—" : row.accuracy[f]!.toFixed(4))), ...peers.map(() => ""), ""]);
+      lines.push(["W3 peak RSS, MB", ...summary.frameworks.map((f) => format(row.peakRssMB[f])), ...pairs.map(() => ""), ""]);
+      lines.push(["W3 test accuracy", ...summary.frameworks.map((f) => (row.accuracy[f] === undefined ? "—" : row.accuracy[f]!.toFixed(4))), ...pairs.map(() => ""), ""]);
     }
   }
   const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));
   const render = (l: string[]): string => "| " + l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(" | ") + " |";
   const rule = "|" + widths.map((w, c) => (c === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|";
-  return [render(header), rule, ...lines.slice(1).map(render), "", "ratios are nabla-wasm ÷ peer of the metric shown: above 1 is faster for steps/s and GFLOP/s, below 1 is faster for W3's epoch seconds"].join("\n");
+  return [render(header), rule, ...lines.slice(1).map(render), "", "ratios are nabla-wasm (eager, or its step compiled with compile()) ÷ peer of the metric shown: above 1 is faster for steps/s and GFLOP/s, below 1 is faster for W3's epoch seconds"].join("\n");
 }

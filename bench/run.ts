@@ -1,9 +1,9 @@
-// `npm run bench`: runs W1–W4 (../shared/bench/WORKLOADS.md) through nabla on each backend and
+// `npm run bench`: runs W1–W5 (../shared/bench/WORKLOADS.md) through nabla on each backend and
 // through the peers (TF.js cpu and wasm, PyTorch when /usr/bin/python3 can import torch), each
 // run in its own process; checks every framework reached the same losses; prints medians and
 // the ratios nabla ÷ peer; writes the JSON to bench/results/.
 //
-// Options: --reps N (processes per framework and workload, default 3), --slow-reps N (for W3 on
+// Options: --reps N (processes per framework and workload, default 3), --slow-reps N (for W3 and W5 on
 // nabla-js and tfjs-cpu, default 1), --only W1,W3, --frameworks nabla-wasm,pytorch, and
 // --baseline DIR: another checkout of nabla (a git worktree of an older commit, with its
 // node_modules) raced on wasm as the peer "baseline-wasm", so a change is measured against the
@@ -24,7 +24,10 @@ const option = (name: string, fallback: string): string => {
 };
 const reps = Number(option("reps", "3"));
 const slowReps = Number(option("slow-reps", "1"));
-const workloads = option("only", "W1,W2,W3,W4").split(",");
+const workloads = option("only", "W1,W2,W3,W4,W5,W6").split(",");
+/** Workloads on Fashion-MNIST, and those run `--slow-reps` times on nabla-js and tfjs-cpu. */
+const needsMnist = new Set(["W3", "W5"]);
+const slowOnes = new Set(["W3", "W5", "W6"]);
 const dataDir = benchDataDir();
 
 interface Framework {
@@ -48,6 +51,7 @@ const torchBlas = hasTorch
 
 const all: Framework[] = [
   { name: "nabla-wasm", command: node("nabla-worker.ts", "wasm") },
+  { name: "nabla-wasm-compiled", command: [...node("nabla-worker.ts", "wasm"), "compiled"] },
   { name: "nabla-js", command: node("nabla-worker.ts", "js") },
   { name: "tfjs-wasm", command: node("tfjs-worker.ts", "wasm") },
   { name: "tfjs-cpu", command: node("tfjs-worker.ts", "cpu") },
@@ -73,14 +77,17 @@ function runOnce(framework: Framework, workload: string): WorkerResult[] {
 
 const results: WorkerResult[] = [];
 for (const workload of workloads) {
-  if (workload === "W3" && !fashionMnistAvailable()) {
-    console.log("bench: W3 skipped: Fashion-MNIST not found in /usr/share/datasets/fashion-mnist (Debian package dataset-fashion-mnist)");
+  if (needsMnist.has(workload) && !fashionMnistAvailable()) {
+    console.log(`bench: ${workload} skipped: Fashion-MNIST not found in /usr/share/datasets/fashion-mnist (Debian package dataset-fashion-mnist)`);
     continue;
   }
   // rounds interleave the frameworks, so a burst of load from elsewhere hits all of them alike
   for (let r = 0; r < Math.max(reps, slowReps); r++) {
     for (const framework of frameworks) {
-      const slow = workload === "W3" && (framework.name === "nabla-js" || framework.name === "tfjs-cpu");
+      if (workload === "W6" && framework.name.startsWith("tfjs")) continue; // no TF.js W6 worker (the issue asks TF.js for W5)
+      // the compiled worker compiles W1–W3's steps only: its W4–W6 would be eager numbers under a compiled label
+      if (framework.name.endsWith("-compiled") && !["W1", "W2", "W3"].includes(workload)) continue;
+      const slow = slowOnes.has(workload) && (framework.name === "nabla-js" || framework.name === "tfjs-cpu");
       const count = slow ? slowReps : reps;
       if (r >= count) continue;
       const started = performance.now();
@@ -94,7 +101,7 @@ for (const workload of workloads) {
 
 const summary: Summary = summarize(results, frameworks.map((f) => f.name));
 console.log("\n" + formatTable(summary));
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown"}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at the end; medians of ${reps} processes (${slowReps} for W3 on nabla-js and tfjs-cpu)`);
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown"}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at the end; medians of ${reps} processes (${slowReps} for W3, W5 and W6 on nabla-js and tfjs-cpu)`);
 if (hasTorch) console.log(`PyTorch: 1 thread (torch.set_num_threads(1), OPENBLAS_NUM_THREADS=1), OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset; libblas.so.3 is ${torchBlas}`);
 const record = {
   date: new Date().toISOString(),

@@ -1,6 +1,6 @@
 """Runs one workload through PyTorch and prints its results as JSON lines.
 
-Usage: python3 bench/torch_worker.py <W1|W2|W3|W4> <threads> <data dir>
+Usage: python3 bench/torch_worker.py <W1|W2|W3|W4|W5|W6> <threads> <data dir>
 The runner unsets OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE and sets OPENBLAS_NUM_THREADS for
 this process only (see WORKLOADS.md).
 """
@@ -144,6 +144,40 @@ def w3():
     emit(workload="W3", value=seconds, unit="s/epoch", accuracy=acc, checks={"loss20": loss20})
 
 
+def w6():
+    """TinyGPT of make_w5_w6.py (its definition, loaded from the data dir): AdamW, 40 steps; steps/s over steps 6-40."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_w5_w6", os.path.join(data_dir, "make_w5_w6.py"))
+    defs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(defs)
+    raw = open(os.path.join(data_dir, "init_w6.safetensors"), "rb").read()
+    n = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8:8 + n])
+    state = {name: torch.from_numpy(np.frombuffer(raw[8 + n + e["data_offsets"][0]:8 + n + e["data_offsets"][1]], dtype="<f4").reshape(e["shape"]).copy())
+             for name, e in header.items() if name != "__metadata__"}
+    model = defs.TinyGPT()
+    model.load_state_dict(state)
+    tokens = torch.from_numpy(np.fromfile(os.path.join(data_dir, "tokens_w6.bin"), dtype=np.uint8).astype(np.int64))
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)
+    checks = {}
+    for s in range(40):
+        if s == 5:
+            start = time.perf_counter()
+        starts = [((16 * s + j) * 997) % (200000 - 65) for j in range(16)]
+        x = torch.stack([tokens[a:a + 64] for a in starts])
+        y = torch.stack([tokens[a + 1:a + 65] for a in starts])
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x).reshape(-1, 65), y.reshape(-1))
+        loss.backward()
+        opt.step()
+        if s == 0:
+            checks["loss1"] = loss.item()
+        if s == 39:
+            checks["loss40"] = loss.item()
+    seconds = time.perf_counter() - start
+    emit(workload="W6", value=35 / seconds, unit="steps/s", finalLoss=checks["loss40"], checks=checks)
+
+
 def lcg(size, seed):
     out = np.empty(size, dtype=np.float32)
     state = seed & 0xFFFFFFFF
@@ -182,4 +216,45 @@ def w4():
         emit(workload=f"W4-{n}", value=2 * n ** 3 / seconds / 1e9, unit="GFLOP/s", checks={"maxRelError": err})
 
 
-{"W1": w1, "W2": w2, "W3": w3, "W4": w4}[workload]()
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    n = int.from_bytes(data[:8], "little")
+    header = json.loads(data[8:8 + n])
+    return {name: torch.from_numpy(np.frombuffer(data, dtype="<f4", count=(e["data_offsets"][1] - e["data_offsets"][0]) // 4,
+                                                 offset=8 + n + e["data_offsets"][0]).reshape(e["shape"]).copy())
+            for name, e in header.items() if name != "__metadata__"}
+
+
+def w5():
+    """The CNN of make_w5_w6.py: 100 steps of batch 64 in perm_w3 order; images/s over steps 11-100."""
+    train_x = torch.from_numpy(idx(f"{MNIST}/train-images-idx3-ubyte.gz").astype(np.float32).reshape(-1, 1, 28, 28) / 255)
+    train_y = torch.from_numpy(idx(f"{MNIST}/train-labels-idx1-ubyte.gz").astype(np.int64))
+    order = torch.from_numpy(np.fromfile(os.path.join(data_dir, "perm_w3.bin"), dtype="<i4").astype(np.int64))
+    nn = torch.nn
+    model = nn.Sequential(
+        nn.Conv2d(1, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(32 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+    model.load_state_dict(read_safetensors(os.path.join(data_dir, "init_w5.safetensors")))
+    loss_fn = nn.CrossEntropyLoss()
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    checks = {}
+    for s in range(100):
+        if s == 10:
+            start = time.perf_counter()
+        rows = order[64 * s:64 * s + 64]
+        x, y = train_x[rows], train_y[rows]
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        if s == 19:
+            checks["loss20"] = loss.item()
+        if s == 99:
+            checks["loss100"] = loss.item()
+    seconds = time.perf_counter() - start
+    emit(workload="W5", value=90 * 64 / seconds, unit="images/s", checks=checks)
+
+
+{"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6}[workload]()

@@ -45,3 +45,5 @@ export * as optim from "./optim/index.js";
 /** Pictures of graphs and training, as DOT and SVG strings (no DOM), plus PNG in Node. */
 export * as viz from "./viz/index.js";
 export * from "./train/index.js";
+export { compile } from "./compile/compile.js";
+export type { CompileOptions, CompileStats, CompiledFunction } from "./compile/compile.js";

@@ -3,7 +3,7 @@
  * (sigmoid + binary cross-entropy for two classes, softmax + cross-entropy for K), plus an
  * optional L1/L2 penalty on the weights, minimised by SGD, SGD with momentum, or Adam.
  */
-import { Generator, nn, noGrad, optim, tensor, type Tensor } from "nabla";
+import { Generator, Tensor, compile, nn, noGrad, optim, tensor } from "nabla";
 import { featureMatrix } from "./features.js";
 import { Network } from "./network.js";
 import type { FeatureName, OptimizerName, Point, RegularizationName } from "./state.js";
@@ -50,9 +50,10 @@ function makeOptimizer(name: OptimizerName, parameters: Tensor[], lr: number): {
 }
 
 /** The data loss of `logits` against integer `labels` for a problem with `classes` classes. */
-export function dataLoss(logits: Tensor, labels: Float32Array, classes: number): Tensor {
-  if (classes === 2) return nn.functional.binaryCrossEntropyWithLogits(logits.reshape([labels.length]), tensor(labels));
-  return nn.functional.crossEntropy(logits, tensor(labels));
+export function dataLoss(logits: Tensor, labels: Float32Array | Tensor, classes: number): Tensor {
+  const target = labels instanceof Tensor ? labels : tensor(labels);
+  if (classes === 2) return nn.functional.binaryCrossEntropyWithLogits(logits.reshape([target.size]), target);
+  return nn.functional.crossEntropy(logits, target);
 }
 
 /** Class probabilities [n, K] from logits (two classes: [1 − p, p] from the one logit). */
@@ -115,16 +116,22 @@ export class Trainer {
       rows.set(source.subarray(row * width, (row + 1) * width), i * width);
       labels[i] = this.train.labels[row]!;
     });
-    const loss = this.totalLoss(this.network.forward(tensor(rows, { shape: [batch, width] })), labels);
-    this.optimizer.zeroGrad();
-    loss.backward();
-    this.optimizer.step();
+    const loss = this.trainStep(tensor(rows, { shape: [batch, width] }), tensor(labels));
     this.seen += batch;
     this.steps++;
     return loss.item();
   }
 
-  private totalLoss(logits: Tensor, labels: Float32Array): Tensor {
+  /** Forward, loss, backward, step on one batch: compiled, so the recorded kernels replay from the second batch of a size on. */
+  private readonly trainStep = compile((x: Tensor, labels: Tensor): Tensor => {
+    const loss = this.totalLoss(this.network.forward(x), labels);
+    this.optimizer.zeroGrad();
+    loss.backward();
+    this.optimizer.step();
+    return loss;
+  });
+
+  private totalLoss(logits: Tensor, labels: Tensor): Tensor {
     const loss = dataLoss(logits, labels, this.config.classes);
     const { regularization, regularizationRate } = this.config;
     if (regularization === "none" || regularizationRate === 0) return loss;

@@ -3,7 +3,8 @@
 Subcommands, each printing one JSON object on stdout:
 
   run-model-dir DIR INPUTS.json
-      Builds the torch.nn.Sequential that DIR/config.json describes, loads DIR/model.safetensors
+      Builds the torch.nn.Sequential that DIR/config.json describes (MLP, convolution, pooling,
+      normalization and activation layers), loads DIR/model.safetensors
       into it (strict: every key must match) and prints {"outputs": model(inputs)}.
   write-model-dir DIR INPUTS.json
       Makes a seeded torch MLP (2-5-3, tanh), writes it as a nabla model directory (config.json +
@@ -41,7 +42,7 @@ def read_safetensors(path):
     header.pop("__metadata__", None)
     tensors = {}
     for name, info in header.items():
-        fmt, dtype = {"F32": ("<f", torch.float32), "F64": ("<d", torch.float64)}[info["dtype"]]
+        fmt, dtype = {"F32": ("<f", torch.float32), "F64": ("<d", torch.float64), "I32": ("<i", torch.int32), "I64": ("<q", torch.int64)}[info["dtype"]]
         begin, end = info["data_offsets"]
         values = [v for (v,) in struct.iter_unpack(fmt, data[8 + n + begin : 8 + n + end])]
         tensors[name] = torch.tensor(values, dtype=dtype).reshape(info["shape"])
@@ -61,6 +62,56 @@ def write_safetensors(path, tensors):
     Path(path).write_bytes(struct.pack("<Q", len(text)) + text + b"".join(chunks))
 
 
+def layer(spec):
+    """The torch module of a config.json layer other than the MLP ones (camelCase fields → PyTorch's)."""
+    nn, kind = torch.nn, spec["type"]
+    sizes = lambda name: tuple(spec[name])
+    if kind in ("conv1d", "conv2d"):
+        padding = spec["padding"] if isinstance(spec["padding"], str) else sizes("padding")
+        cls = nn.Conv1d if kind == "conv1d" else nn.Conv2d
+        return cls(spec["inChannels"], spec["outChannels"], sizes("kernelSize"), stride=sizes("stride"), padding=padding, dilation=sizes("dilation"),
+                   groups=spec["groups"], bias=spec["bias"], padding_mode=spec["paddingMode"])
+    if kind == "convTranspose2d":
+        return nn.ConvTranspose2d(spec["inChannels"], spec["outChannels"], sizes("kernelSize"), stride=sizes("stride"), padding=sizes("padding"),
+                                  output_padding=sizes("outputPadding"), groups=spec["groups"], bias=spec["bias"], dilation=sizes("dilation"))
+    if kind in ("maxPool1d", "maxPool2d"):
+        cls = nn.MaxPool1d if kind == "maxPool1d" else nn.MaxPool2d
+        return cls(sizes("kernelSize"), stride=sizes("stride"), padding=sizes("padding"), dilation=sizes("dilation"), ceil_mode=spec["ceilMode"])
+    if kind == "avgPool1d":
+        return nn.AvgPool1d(sizes("kernelSize"), stride=sizes("stride"), padding=sizes("padding"), ceil_mode=spec["ceilMode"], count_include_pad=spec["countIncludePad"])
+    if kind == "avgPool2d":
+        return nn.AvgPool2d(sizes("kernelSize"), stride=sizes("stride"), padding=sizes("padding"), ceil_mode=spec["ceilMode"],
+                            count_include_pad=spec["countIncludePad"], divisor_override=spec["divisorOverride"])
+    if kind == "adaptiveAvgPool2d":
+        return nn.AdaptiveAvgPool2d(sizes("outputSize"))
+    if kind in ("batchNorm1d", "batchNorm2d"):
+        cls = nn.BatchNorm1d if kind == "batchNorm1d" else nn.BatchNorm2d
+        return cls(spec["numFeatures"], eps=spec["eps"], momentum=spec["momentum"], affine=spec["affine"], track_running_stats=spec["trackRunningStats"])
+    if kind == "layerNorm":
+        if spec["elementwiseAffine"] and not spec["bias"]:
+            raise SystemExit("layerNorm without bias needs PyTorch ≥ 2.1")
+        return nn.LayerNorm(spec["normalizedShape"], eps=spec["eps"], elementwise_affine=spec["elementwiseAffine"])
+    if kind == "groupNorm":
+        return nn.GroupNorm(spec["numGroups"], spec["numChannels"], eps=spec["eps"], affine=spec["affine"])
+    if kind == "gelu":
+        return nn.GELU(approximate=spec["approximate"])
+    if kind == "silu":
+        return nn.SiLU()
+    if kind == "leakyReLU":
+        return nn.LeakyReLU(spec["negativeSlope"])
+    if kind == "elu":
+        return nn.ELU(spec["alpha"])
+    if kind == "softplus":
+        return nn.Softplus(beta=spec["beta"], threshold=spec["threshold"])
+    if kind == "hardtanh":
+        return nn.Hardtanh(spec["minVal"], spec["maxVal"])
+    if kind == "unflatten":
+        return nn.Unflatten(spec["dim"], tuple(spec["sizes"]))
+    if kind == "embedding":
+        return nn.Embedding(spec["numEmbeddings"], spec["embeddingDim"], padding_idx=spec["paddingIdx"])
+    return SIMPLE[kind]()
+
+
 def build(architecture):
     layers = []
     for spec in architecture:
@@ -76,7 +127,7 @@ def build(architecture):
         elif kind == "logSoftmax":
             layers.append(torch.nn.LogSoftmax(spec["dim"]))
         else:
-            layers.append(SIMPLE[kind]())
+            layers.append(layer(spec))
     return torch.nn.Sequential(*layers)
 
 
@@ -88,11 +139,12 @@ def run_model_dir(directory, inputs_path):
     directory = Path(directory)
     config = json.loads((directory / "config.json").read_text())
     weights = read_safetensors(directory / "model.safetensors")
-    model = build(config["architecture"]).to(next(iter(weights.values())).dtype)
+    dtype = next(t.dtype for t in weights.values() if t.is_floating_point())
+    model = build(config["architecture"]).to(dtype)
     model.load_state_dict(weights)  # strict: every key and shape must match
     model.eval()
     with torch.no_grad():
-        return {"outputs": model(inputs(inputs_path, next(iter(weights.values())).dtype)).tolist()}
+        return {"outputs": model(inputs(inputs_path, dtype)).tolist()}
 
 
 def write_model_dir(directory, inputs_path):

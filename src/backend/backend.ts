@@ -53,7 +53,7 @@
  * The WebGPU issue (16) builds this; `needsFree` and `free` are the hooks it uses.
  */
 import type { DType } from "../tensor/dtype.js";
-import type { BinaryOp, ReduceOp, UnaryOp } from "./op-table.js";
+import type { BinaryOp, ConvOp, NormOp, PoolOp, ReduceOp, UnaryOp } from "./op-table.js";
 
 /** The typed array holding each dtype on the host: float32, float64, int32, bool (0 or 1 bytes). */
 export type DataArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -72,7 +72,7 @@ export interface StridedRef {
 }
 
 // The op names come from the table of ops (op-table.ts), the single source of every backend's dispatch.
-export type { UnaryOp, BinaryOp, ReduceOp } from "./op-table.js";
+export type { UnaryOp, BinaryOp, ReduceOp, ConvOp, PoolOp, NormOp } from "./op-table.js";
 
 /** Shape of a batched matrix product: out[b] = op(a[b]) · op(b[b]), op = optional transpose. */
 export interface MatmulSpec {
@@ -109,6 +109,26 @@ export interface WindowSpec {
   readonly dilationW: number;
   readonly outH: number;
   readonly outW: number;
+}
+
+/**
+ * The buffers of a batch-norm kernel over x [outer, channels, inner] (per-channel statistics
+ * over outer and inner). `weight` and `bias` [channels] are null without an affine transform.
+ */
+export interface BatchNormRefs {
+  readonly x: DataRef;
+  /** batchNormGrad: the output's gradient, x's shape. */
+  readonly dy: DataRef | null;
+  readonly weight: DataRef | null;
+  readonly bias: DataRef | null;
+  /** [channels]: written by batchNorm (the batch's mean, biased variance), read by batchNormGrad. */
+  readonly mean: DataRef;
+  readonly variance: DataRef;
+  /** batchNorm: y = (x − mean)/√(variance + eps)·weight + bias; batchNormGrad: dx. */
+  readonly out: DataRef;
+  /** batchNormGrad: Σ dy·x̂ and Σ dy per channel (null when not wanted). */
+  readonly dweight: DataRef | null;
+  readonly dbias: DataRef | null;
 }
 
 /** Running (inclusive or exclusive) sums and products along an axis: cumsum, prod and prod's backward. */
@@ -229,4 +249,37 @@ export interface Backend {
    * wins; NaN does), indices (int32, same shape) the flat position h·width + w of each in its plane.
    */
   maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void;
+  /**
+   * Max pooling's backward in one pass: out [batch, channels, height, width] is zero except
+   * dy [batch, channels, outH, outW] added at each window's maximum (`indices` from maxPool2d;
+   * overlapping windows add up).
+   */
+  maxPool2dGrad(dy: DataRef, indices: DataRef, spec: WindowSpec, out: DataRef): void;
+  /**
+   * One-group 2-D convolution and its gradients (op-table.ts's CONV_OPS), W the weight
+   * [outChannels, channels·kernelH·kernelW] and U(x_b) image b's im2col columns:
+   * - `conv2d`: a = x [batch, channels, height, width], b = W; out [batch, outChannels, outH, outW]
+   *   = W·U(x_b) for each b, plus `bias` [outChannels] when given.
+   * - `conv2dInputGrad`: a = dy [batch, outChannels, outH, outW], b = W; out = x's shape, the
+   *   adjoint Uᵀ(Wᵀ·dy_b) (col2im).
+   * - `conv2dWeightGrad`: a = x, b = dy; out [outChannels, channels·kh·kw] = Σ_b dy_b·U(x_b)ᵀ.
+   * `bias` is read by `conv2d` only (null for the others).
+   */
+  conv2d(op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void;
+  /**
+   * Average pooling in one pass (op-table.ts's POOL_OPS), `divisors` [outH·outW] the divisor of
+   * each output position (the same in every plane), taps in the padding counting as zero:
+   * - `avgPool2d`: x [batch, channels, height, width] → out [batch, channels, outH, outW], each
+   *   window's sum over its divisor;
+   * - `avgPool2dGrad`: x = dy [batch, channels, outH, outW] → out [batch, channels, height,
+   *   width], each dy over its divisor added to every tap of its window.
+   */
+  pool2d(op: PoolOp, x: DataRef, divisors: DataRef, spec: WindowSpec, out: DataRef): void;
+  /**
+   * Batch normalization in training, one kernel each way (op-table.ts's NORM_OPS), statistics
+   * in doubles: `batchNorm` writes the batch's mean and biased variance and the output;
+   * `batchNormGrad` writes dx = w·invstd·(dy − mean(dy) − x̂·mean(dy·x̂)) and the scale and
+   * shift gradients, x̂ = (x − mean)·invstd, invstd = 1/√(variance + eps).
+   */
+  batchNorm(op: NormOp, refs: BatchNormRefs, outer: number, channels: number, inner: number, eps: number): void;
 }

@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
+import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, NormOp, PoolOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
 import { JsBuffer, arrayOf, newArray, type FloatArray } from "./js-buffer.js";
 import { reduceWithIndexKernel } from "./js-reduce-with-index.js";
 import { scanKernel } from "./js-scan.js";
@@ -9,7 +9,9 @@ import { matmulKernel } from "./js-matmul.js";
 import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel, scatterKernel } from "./js-reduce.js";
 import { copyIntoKernel, whereKernel } from "./js-movement.js";
 import { isContiguous } from "./strides.js";
-import { col2imKernel, im2colKernel, maxPool2dKernel } from "./js-window.js";
+import { col2imKernel, im2colKernel, maxPool2dGradKernel, maxPool2dKernel, pool2dKernel } from "./js-window.js";
+import { conv2dKernel } from "./js-conv.js";
+import { batchNormKernel } from "./js-batch-norm.js";
 import type { DType } from "../tensor/dtype.js";
 
 function isScalar(view: StridedRef): boolean {
@@ -136,6 +138,18 @@ export class JsBackend implements Backend {
   }
   maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
     maxPool2dKernel(arrayOf(x), spec, arrayOf(out), arrayOf(indices));
+  }
+  maxPool2dGrad(dy: DataRef, indices: DataRef, spec: WindowSpec, out: DataRef): void {
+    maxPool2dGradKernel(arrayOf(dy), arrayOf(indices), spec, arrayOf(out));
+  }
+  batchNorm(op: NormOp, refs: BatchNormRefs, outer: number, channels: number, inner: number, eps: number): void {
+    batchNormKernel(op, refs, outer, channels, inner, eps);
+  }
+  pool2d(op: PoolOp, x: DataRef, divisors: DataRef, spec: WindowSpec, out: DataRef): void {
+    pool2dKernel(op, arrayOf(x), arrayOf(divisors), spec, arrayOf(out));
+  }
+  conv2d(op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
+    conv2dKernel(op, arrayOf(a), arrayOf(b), bias === null ? null : arrayOf(bias), spec, outChannels, arrayOf(out));
   }
 
   /** A binary operand as (array, offset, step 1 or 0); other broadcasts are materialised. */

@@ -1,5 +1,6 @@
-import type { WindowSpec } from "./backend.js";
+import type { PoolOp, WindowSpec } from "./backend.js";
 import type { FloatArray } from "./js-buffer.js";
+import { unknownOp } from "./op-table.js";
 
 // Sliding-window kernels over [batch, channels, height, width]: im2col, its adjoint col2im,
 // and max pooling with argmax. Rows whose source lies wholly in the padding are skipped or
@@ -137,6 +138,56 @@ function maxPoolInside(x: FloatArray, spec: WindowSpec, out: FloatArray, indices
         }
         out[at] = best;
         indices[at] = where;
+      }
+    }
+  }
+}
+
+export function maxPool2dGradKernel(dy: FloatArray, indices: FloatArray, spec: WindowSpec, out: FloatArray): void {
+  const plane = spec.height * spec.width;
+  const outPlane = spec.outH * spec.outW;
+  out.fill(0);
+  for (let p = 0, at = 0; p < spec.batch * spec.channels; p++) {
+    const base = p * plane;
+    for (let q = 0; q < outPlane; q++, at++) out[base + indices[at]!] += dy[at]!;
+  }
+}
+
+export function pool2dKernel(op: PoolOp, x: FloatArray, divisors: FloatArray, spec: WindowSpec, out: FloatArray): void {
+  const { batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, outH, outW } = spec;
+  const plane = height * width;
+  let forward: boolean;
+  switch (op) {
+    case "avgPool2d":
+      forward = true;
+      break;
+    case "avgPool2dGrad":
+      forward = false;
+      out.fill(0);
+      break;
+    default: {
+      const never: never = op;
+      throw unknownOp("pool2d", never);
+    }
+  }
+  let at = 0;
+  for (let p = 0; p < batch * channels; p++) {
+    const base = p * plane;
+    for (let oh = 0; oh < outH; oh++) {
+      const h0 = Math.max(oh * strideH - padH, 0);
+      const h1 = Math.min(oh * strideH - padH + kernelH, height);
+      for (let ow = 0; ow < outW; ow++, at++) {
+        const w0 = Math.max(ow * strideW - padW, 0);
+        const w1 = Math.min(ow * strideW - padW + kernelW, width);
+        const divisor = divisors[oh * outW + ow]!;
+        if (forward) {
+          let sum = 0;
+          for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) sum += x[base + h * width + w]!;
+          out[at] = sum / divisor;
+        } else {
+          const g = x[at]! / divisor;
+          for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) out[base + h * width + w] += g;
+        }
       }
     }
   }

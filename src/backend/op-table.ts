@@ -79,9 +79,34 @@ export const BINARY_OPS = [
 /** Reductions of one axis. */
 export const REDUCE_OPS = ["sum", "max"] as const;
 
+/**
+ * Convolution kernels (`Backend.conv2d`), all of one signature (a, b, bias, spec, outChannels,
+ * out) over a window (backend.ts's WindowSpec): the product y = W·im2col(x) (+ bias), and its
+ * two gradients, dx = col2im(Wᵀ·dy) and dW = Σ_b dy_b·im2col(x_b)ᵀ. Each is bilinear, so the
+ * three are closed under differentiation (src/ops/conv2d.ts's rules).
+ */
+export const CONV_OPS = ["conv2d", "conv2dInputGrad", "conv2dWeightGrad"] as const;
+
+/**
+ * Linear pooling kernels (`Backend.pool2d`), one signature (x, divisors, spec, out): average
+ * pooling, each window's sum over its position's divisor, and its adjoint, each dy divided by
+ * the divisor and added back over its window. Each is the other's gradient.
+ */
+export const POOL_OPS = ["avgPool2d", "avgPool2dGrad"] as const;
+
+/**
+ * Batch normalization's training step in one pass each way (`Backend.batchNorm`): the batch
+ * statistics with the normalized, scaled and shifted output, and the backward pass giving the
+ * input, scale and shift gradients together.
+ */
+export const NORM_OPS = ["batchNorm", "batchNormGrad"] as const;
+
 export type UnaryOp = (typeof UNARY_OPS)[number];
 export type BinaryOp = (typeof BINARY_OPS)[number];
 export type ReduceOp = (typeof REDUCE_OPS)[number];
+export type ConvOp = (typeof CONV_OPS)[number];
+export type PoolOp = (typeof POOL_OPS)[number];
+export type NormOp = (typeof NORM_OPS)[number];
 
 /** Each op's opcode: its index in `ops`, as the generated assembly/opcodes.ts numbers it. */
 export function opcodes<Op extends string>(ops: readonly Op[]): Readonly<Record<Op, number>> {

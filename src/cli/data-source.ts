@@ -36,7 +36,16 @@ export interface LoadedData {
   record: Record<string, string | number>;
   /** Whether per-feature standardisation helps (not for images already scaled to [0, 1]). */
   standardize: boolean;
+  /** IDX data read from the t10k test files (not the training files). */
+  testFiles?: boolean;
+  /** For images (IDX data): one sample's shape [C, H, W]; `x` holds them flattened, one row each. */
+  imageShape?: number[];
 }
+
+/** Where Debian's dataset-fashion-mnist package puts the files (`--data fashion-mnist`). */
+export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
+/** `--data fashion-mnist:DIR` and `mnist:DIR` name an IDX directory and its class names. */
+const IDX_PREFIXES = ["fashion-mnist", "mnist"] as const;
 
 const FASHION_MNIST = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
@@ -151,7 +160,7 @@ function findIdx(dir: string, prefix: string, kind: "images" | "labels"): string
   return name === undefined ? null : join(dir, name);
 }
 
-function idxDirectory(dir: string, request: DataRequest): LoadedData {
+function idxDirectory(dir: string, request: DataRequest, named?: (typeof IDX_PREFIXES)[number]): LoadedData {
   const prefix = request.split === "test" && findIdx(dir, "t10k", "images") !== null ? "t10k" : "train";
   const imagesPath = findIdx(dir, prefix, "images");
   const labelsPath = findIdx(dir, prefix, "labels");
@@ -163,14 +172,18 @@ function idxDirectory(dir: string, request: DataRequest): LoadedData {
   const n = images.shape[0]!;
   const features = images.size / n;
   const k = classCount(labels, labelsPath, "labels");
-  const fashion = /fashion/i.test(dir) && k === 10;
+  if (named !== undefined && k !== 10) fail(`${dir}: ${named} has 10 classes, but ${labelsPath} holds ${k}`);
+  const fashion = named === undefined ? /fashion/i.test(dir) && k === 10 : named === "fashion-mnist";
   return {
     x: images.reshape([n, features]).div(255),
+    testFiles: prefix === "t10k",
+    // [N, H, W] files hold one-channel images
+    ...(images.shape.length === 3 ? { imageShape: [1, images.shape[1]!, images.shape[2]!] } : {}),
     y: labels,
     classNames: fashion ? FASHION_MNIST : Array.from({ length: k }, (_, c) => String(c)),
     inputShape: [features],
     description: `${basename(imagesPath)} (${n} images of ${images.shape.slice(1).join("×")}, ${k} classes)`,
-    record: { data: dir },
+    record: { data: named === undefined ? dir : `${named}:${dir}` },
     // Pixels scaled to [0, 1] are fine as they are; border pixels with std ≈ 0 would blow up.
     standardize: false,
   };
@@ -182,6 +195,13 @@ function idxDirectory(dir: string, request: DataRequest): LoadedData {
  */
 export function loadData(request: DataRequest): LoadedData {
   if ((BUILT_IN as readonly string[]).includes(request.data)) return builtIn(request.data as BuiltIn, request);
+  const prefix = IDX_PREFIXES.find((name) => request.data === name || request.data.startsWith(`${name}:`));
+  if (prefix !== undefined) {
+    const dir = request.data === prefix ? (prefix === "fashion-mnist" ? FASHION_MNIST_DIR : "") : request.data.slice(prefix.length + 1);
+    if (dir === "") fail(`--data ${prefix} needs a directory: --data ${prefix}:DIR (a directory of IDX files)`);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`--data ${request.data}: ${dir} is not a directory${prefix === "fashion-mnist" && dir === FASHION_MNIST_DIR ? " (install the Debian package dataset-fashion-mnist, or give --data fashion-mnist:DIR)" : ""}`);
+    return idxDirectory(dir, request, prefix);
+  }
   if (!existsSync(request.data)) {
     fail(`unknown data ${JSON.stringify(request.data)}: not a built-in dataset (${BUILT_IN.join(", ")}) nor an existing CSV file or IDX directory`);
   }

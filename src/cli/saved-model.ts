@@ -11,10 +11,27 @@ export interface SavedModel {
   classNames: string[];
   /** Number of input features (the product of the input shape). */
   features: number;
-  /** Applies the training standardisation (identity when there was none). */
+  /** Rows of features [n, features] as the model takes them: standardised as in training, shaped [n, ...inputShape]. */
   prepare(x: Tensor): Tensor;
   /** "2-16-16-2 relu" or the layer types. */
   summary: string;
+}
+
+const MLP_LAYERS = new Set(["linear", "relu", "tanh", "sigmoid", "dropout"]);
+
+/** "2-16-16-2 relu" for an MLP, else the layers in short: "conv2d(16) relu maxPool2d … linear(10)". */
+export function architectureSummary(architecture: readonly io.LayerSpec[]): string {
+  if (architecture.every((layer) => MLP_LAYERS.has(layer.type))) {
+    const linear = architecture.filter((layer): layer is Extract<io.LayerSpec, { type: "linear" }> => layer.type === "linear");
+    const sizes = linear.length > 0 ? [linear[0]!.inFeatures, ...linear.map((layer) => layer.outFeatures)] : [];
+    const activation = architecture.find((layer) => layer.type === "relu" || layer.type === "tanh" || layer.type === "sigmoid")?.type ?? "";
+    return `${sizes.join("-")} ${activation}`.trim();
+  }
+  return architecture.map((layer) => {
+    if (layer.type === "linear") return `linear(${layer.outFeatures})`;
+    if ("outChannels" in layer) return `${layer.type}(${layer.outChannels})`;
+    return layer.type;
+  }).join(" ");
 }
 
 export async function loadSavedModel(dir: string): Promise<SavedModel> {
@@ -28,8 +45,6 @@ export async function loadSavedModel(dir: string): Promise<SavedModel> {
   const classNames = config.classNames ?? Array.from({ length: classCount }, (_, k) => String(k));
   const mean = config.normalization === undefined ? null : tensor(config.normalization.mean);
   const std = config.normalization === undefined ? null : tensor(config.normalization.std);
-  const sizes = linear.length > 0 ? [linear[0]!.type === "linear" ? linear[0]!.inFeatures : 0, ...linear.map((layer) => (layer.type === "linear" ? layer.outFeatures : 0))] : [];
-  const activation = config.architecture.find((layer) => layer.type === "relu" || layer.type === "tanh" || layer.type === "sigmoid")?.type ?? "";
   return {
     dir,
     model,
@@ -37,8 +52,11 @@ export async function loadSavedModel(dir: string): Promise<SavedModel> {
     objective: objectiveFor(loss, classCount),
     classNames,
     features: config.inputShape.reduce((a, b) => a * b, 1),
-    prepare: (x) => (mean === null || std === null ? x : x.sub(mean).div(std)),
-    summary: `${sizes.join("-")} ${activation}`.trim(),
+    prepare: (x) => {
+      const standardized = mean === null || std === null ? x : x.sub(mean).div(std);
+      return standardized.reshape([x.shape[0]!, ...config.inputShape]);
+    },
+    summary: architectureSummary(config.architecture),
   };
 }
 

@@ -2,24 +2,26 @@
  * Architectures as data: a `Sequential` described layer by layer in JSON, so a model directory
  * can rebuild its network, and the same list maps one to one onto `torch.nn.Sequential`.
  */
-import { Dropout } from "../nn/dropout.js";
-import { Flatten } from "../nn/flatten.js";
-import { Identity } from "../nn/identity.js";
-import { Linear } from "../nn/linear.js";
-import { LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from "../nn/activations.js";
 import { Sequential, type TensorModule } from "../nn/sequential.js";
+import { BASIC_LAYER_KINDS, type BasicLayerSpec } from "./basic-layer-kinds.js";
+import { CNN_LAYER_KINDS, type CnnLayerSpec } from "./cnn-layer-kinds.js";
+import { ACTIVATION_LAYER_KINDS, type ActivationLayerSpec } from "./activation-layer-kinds.js";
+import { LayerFields } from "./layer-fields.js";
+import type { LayerKind } from "./layer-kind.js";
 
-/** One layer of a `Sequential`, named as its PyTorch counterpart (`linear` is `torch.nn.Linear`). */
-export type LayerSpec =
-  | { type: "linear"; inFeatures: number; outFeatures: number; bias: boolean }
-  | { type: "relu" }
-  | { type: "tanh" }
-  | { type: "sigmoid" }
-  | { type: "dropout"; p: number }
-  | { type: "flatten"; startDim: number; endDim: number }
-  | { type: "identity" }
-  | { type: "softmax"; dim: number }
-  | { type: "logSoftmax"; dim: number };
+/**
+ * One layer of a `Sequential`, named as its PyTorch counterpart (`linear` is `torch.nn.Linear`,
+ * `conv2d` is `torch.nn.Conv2d`, `batchNorm2d` is `torch.nn.BatchNorm2d` …), with the module's
+ * options as fields (camelCase, sizes as one entry per axis).
+ */
+export type LayerSpec = BasicLayerSpec | CnnLayerSpec | ActivationLayerSpec;
+
+const KINDS = new Map<string, LayerKind<{ type: string }>>([...BASIC_LAYER_KINDS, ...CNN_LAYER_KINDS, ...ACTIVATION_LAYER_KINDS].map((k) => [k.type, k]));
+
+/** The most layers an architecture may list. */
+const MAX_LAYERS = 10_000;
+/** The most values one sample may have between two layers (a config asking for more is not a model's). */
+const MAX_SAMPLE_SIZE = 1 << 28;
 
 /** The activations {@link mlpLayers} puts between Linear layers. */
 export type Activation = "relu" | "tanh" | "sigmoid";
@@ -56,18 +58,13 @@ export function mlpLayers(options: { sizes: readonly number[]; activation?: Acti
   return layers;
 }
 
-function describeLayer(module: unknown, index: number): LayerSpec {
-  if (module instanceof Linear) return { type: "linear", inFeatures: module.inFeatures, outFeatures: module.outFeatures, bias: module.bias !== null };
-  if (module instanceof ReLU) return { type: "relu" };
-  if (module instanceof Tanh) return { type: "tanh" };
-  if (module instanceof Sigmoid) return { type: "sigmoid" };
-  if (module instanceof Dropout) return { type: "dropout", p: module.p };
-  if (module instanceof Flatten) return { type: "flatten", startDim: module.startDim, endDim: module.endDim };
-  if (module instanceof Identity) return { type: "identity" };
-  if (module instanceof Softmax) return { type: "softmax", dim: module.dim };
-  if (module instanceof LogSoftmax) return { type: "logSoftmax", dim: module.dim };
-  const name = (module as object | null)?.constructor?.name ?? String(module);
-  throw new Error(`describeSequential: layer ${index} is a ${name}, which a model directory cannot describe (supported: Linear, ReLU, Tanh, Sigmoid, Dropout, Flatten, Identity, Softmax, LogSoftmax)`);
+function describeLayer(module: TensorModule, index: number): LayerSpec {
+  const match = [...KINDS.values()].find((k) => module.constructor === k.module);
+  if (match === undefined) {
+    const name = (module as object | null)?.constructor?.name ?? String(module);
+    throw new Error(`describeSequential: layer ${index} is a ${name}, which a model directory cannot describe (supported: ${[...KINDS.values()].map((k) => k.module.name).join(", ")})`);
+  }
+  return match.describe(module) as LayerSpec;
 }
 
 /**
@@ -82,27 +79,52 @@ function describeLayer(module: unknown, index: number): LayerSpec {
  */
 export function describeSequential(model: Sequential): LayerSpec[] {
   if (!(model instanceof Sequential)) throw new Error(`describeSequential: expected an nn.Sequential, got ${(model as object | null)?.constructor?.name ?? String(model)}`);
-  return model.children().map(describeLayer);
+  return model.children().map((module, index) => describeLayer(module as TensorModule, index));
 }
 
-function buildLayer(spec: LayerSpec, index: number): TensorModule {
-  const where = `buildSequential: layer ${index} (${JSON.stringify(spec)})`;
-  const integer = (value: unknown, min: number): number => {
-    if (!Number.isInteger(value) || (value as number) < min) throw new Error(`${where}: expected an integer ≥ ${min}, got ${JSON.stringify(value)}`);
-    return value as number;
-  };
-  switch (spec?.type) {
-    case "linear": return new Linear(integer(spec.inFeatures, 1), integer(spec.outFeatures, 1), { bias: spec.bias !== false });
-    case "relu": return new ReLU();
-    case "tanh": return new Tanh();
-    case "sigmoid": return new Sigmoid();
-    case "dropout": return new Dropout(spec.p);
-    case "flatten": return new Flatten(integer(spec.startDim, -64), integer(spec.endDim, -64));
-    case "identity": return new Identity();
-    case "softmax": return new Softmax(integer(spec.dim, -64));
-    case "logSoftmax": return new LogSoftmax(integer(spec.dim, -64));
-    default: throw new Error(`${where}: unknown layer type ${JSON.stringify((spec as { type?: unknown } | null)?.type)}`);
-  }
+/** The kind of `spec` and its checked, completed fields; `where` names the layer in errors. */
+function readLayer(spec: unknown, where: string): { kind: LayerKind<{ type: string }>; spec: LayerSpec } {
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) throw new Error(`${where}: expected a layer object such as {"type": "relu"}, got ${JSON.stringify(spec)}`);
+  const type = (spec as { type?: unknown }).type;
+  const found = typeof type === "string" && Object.hasOwn(Object.fromEntries(KINDS), type) ? KINDS.get(type) : undefined;
+  if (found === undefined) throw new Error(`${where}: unknown layer type ${JSON.stringify(type)} (known: ${[...KINDS.keys()].join(", ")})`);
+  const fields = new LayerFields(spec as Record<string, unknown>, `${where} (${type as string})`);
+  const read = found.read(fields);
+  fields.done();
+  return { kind: found, spec: read as LayerSpec };
+}
+
+function readLayers(layers: readonly unknown[], prefix: string): { kind: LayerKind<{ type: string }>; spec: LayerSpec }[] {
+  if (!Array.isArray(layers) || layers.length === 0) throw new Error(`${prefix}: expected a non-empty list of layers, got ${JSON.stringify(layers)}`);
+  if (layers.length > MAX_LAYERS) throw new Error(`${prefix}: ${layers.length} layers; at most ${MAX_LAYERS} are read`);
+  return layers.map((layer, i) => readLayer(layer, `${prefix}[${i}]`));
+}
+
+/**
+ * Checks a config's architecture against the input shape, layer by layer, without building it:
+ * every field (named by its path, "architecture[2].kernelSize"), and each layer's fit to the
+ * shape the layers before it make. Returns the layers with their defaults filled in, each
+ * layer's state-dict shapes (what model.safetensors must hold) and the output shape of a sample.
+ *
+ * @example
+ * ```ts
+ * import { io } from "nabla";
+ * const layers = [{ type: "conv2d", inChannels: 1, outChannels: 4, kernelSize: 3 }, { type: "flatten" }];
+ * console.log(io.checkArchitecture(layers, [1, 8, 8]).outputShape); // [144]
+ * ```
+ */
+export function checkArchitecture(layers: readonly unknown[], inputShape: readonly number[], prefix = "architecture"): { layers: LayerSpec[]; state: Record<string, number[]>[]; outputShape: number[]; labels: string[] } {
+  const read = readLayers(layers, prefix);
+  let shape = [...inputShape];
+  read.forEach(({ kind, spec }, i) => {
+    const before = shape;
+    shape = kind.output(spec, before, (why) => {
+      throw new Error(`${prefix}[${i}] (${kind.label(spec)}) does not fit its input: ${why}${i === 0 ? ` (inputShape [${inputShape.join(", ")}])` : ` (the sample shape after ${prefix}[${i - 1}])`}`);
+    });
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (size > MAX_SAMPLE_SIZE) throw new Error(`${prefix}[${i}] (${kind.label(spec)}) makes samples of shape [${shape.join(", ")}] (${size} values); at most ${MAX_SAMPLE_SIZE} are allowed`);
+  });
+  return { layers: read.map((r) => r.spec), state: read.map(({ kind, spec }) => kind.state(spec)), outputShape: shape, labels: read.map(({ kind, spec }) => kind.label(spec)) };
 }
 
 /**
@@ -116,6 +138,5 @@ function buildLayer(spec: LayerSpec, index: number): TensorModule {
  * ```
  */
 export function buildSequential(layers: readonly LayerSpec[]): Sequential {
-  if (!Array.isArray(layers) || layers.length === 0) throw new Error(`buildSequential: expected a non-empty list of layers, got ${JSON.stringify(layers)}`);
-  return new Sequential(...layers.map(buildLayer));
+  return new Sequential(...readLayers(layers, "buildSequential: layer").map(({ kind, spec }) => kind.build(spec)));
 }

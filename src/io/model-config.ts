@@ -1,5 +1,5 @@
 /** What `config.json` of a model directory holds, and its validation on load. */
-import type { LayerSpec } from "./layer-spec.js";
+import { checkArchitecture, type LayerSpec } from "./layer-spec.js";
 
 /** The `format` field of every nabla config.json. */
 export const MODEL_FORMAT = "nabla-model";
@@ -64,6 +64,13 @@ export function checkModelConfig(value: unknown, source: string): ModelConfig {
   if (typeof config.version !== "number" || config.version > MODEL_FORMAT_VERSION) fail(`unsupported "version" ${JSON.stringify(config.version)} (this nabla reads up to ${MODEL_FORMAT_VERSION})`);
   if (!Array.isArray(config.architecture) || config.architecture.length === 0) fail(`"architecture" must be a non-empty list of layers`);
   if (!isNumberArray(config.inputShape) || !config.inputShape.every((d) => Number.isInteger(d) && d >= 1)) fail(`"inputShape" must be a list of positive integers, got ${JSON.stringify(config.inputShape)}`);
+  if ((config.inputShape as number[]).length > 8 || (config.inputShape as number[]).reduce((a, b) => a * b, 1) > 1 << 28) fail(`"inputShape" ${JSON.stringify(config.inputShape)} is larger than a model's input (at most 8 dims, 2^28 values)`);
+  try {
+    // each layer's fields and its fit to the shape the layers before it make, before anything is built
+    config.architecture = checkArchitecture(config.architecture as unknown[], config.inputShape as number[]).layers;
+  } catch (error) {
+    fail((error as Error).message);
+  }
   if (config.classNames !== undefined && !isStringArray(config.classNames)) fail(`"classNames" must be a list of strings`);
   if (config.featureNames !== undefined && !isStringArray(config.featureNames)) fail(`"featureNames" must be a list of strings`);
   if (config.normalization !== undefined) {

@@ -9,7 +9,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { parseJsonBounded } from "./bounded-json.js";
 import { currentVersion, writeDirectoryAtomic } from "./directory-swap.js";
-import { buildSequential, describeSequential } from "./layer-spec.js";
+import { buildSequential, checkArchitecture, describeSequential } from "./layer-spec.js";
 import { nodeBuiltin } from "./node-builtin.js";
 import { checkModelConfig, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelConfig, type ModelConfigInput } from "./model-config.js";
 import { decodeSafetensors, encodeSafetensors } from "./safetensors.js";
@@ -20,18 +20,20 @@ export const CONFIG_FILE = "config.json";
 export const WEIGHTS_FILE = "model.safetensors";
 
 /**
- * Throws, naming the layer and its size, when a linear layer of the config asks for weights
- * that model.safetensors does not hold with that shape.
+ * Throws, naming the layer and its size, when a layer of the config asks for a parameter or buffer
+ * that model.safetensors does not hold with that shape (before anything is allocated: a 1 KB
+ * config cannot ask for gigabytes).
  */
 function checkImpliedSizes(config: ModelConfig, tensors: Record<string, Tensor>, configPath: string, weightsPath: string): void {
-  config.architecture.forEach((layer, index) => {
-    if (layer?.type !== "linear") return;
-    const { inFeatures, outFeatures } = layer;
-    if (!Number.isSafeInteger(inFeatures) || !Number.isSafeInteger(outFeatures) || inFeatures < 1 || outFeatures < 1) return; // buildSequential names it
-    const weight = Object.hasOwn(tensors, `${index}.weight`) ? tensors[`${index}.weight`]! : undefined;
-    if (weight === undefined || !shapesEqual(weight.shape, [outFeatures, inFeatures])) {
-      const found = weight === undefined ? `missing ${index}.weight` : `size mismatch for ${index}.weight: the file holds ${formatShape(weight.shape)}`;
-      throw new Error(`io.load: ${weightsPath} does not fit the architecture in ${CONFIG_FILE}: ${found}, but layer ${index} of ${configPath} is Linear(${inFeatures}, ${outFeatures}) with ${(inFeatures * outFeatures).toLocaleString("en-US")} weights`);
+  const { state, labels } = checkArchitecture(config.architecture, config.inputShape);
+  state.forEach((entries, index) => {
+    for (const [field, shape] of Object.entries(entries)) {
+      const key = `${index}.${field}`;
+      const held = Object.hasOwn(tensors, key) ? tensors[key]! : undefined;
+      if (held !== undefined && shapesEqual(held.shape, shape)) continue;
+      const found = held === undefined ? `missing ${key}` : `size mismatch for ${key}: the file holds ${formatShape(held.shape)}`;
+      const count = shape.reduce((a, b) => a * b, 1).toLocaleString("en-US");
+      throw new Error(`io.load: ${weightsPath} does not fit the architecture in ${CONFIG_FILE}: ${found}, but layer ${index} of ${configPath} is ${labels[index]} with ${count} ${field === "weight" ? "weights" : `values in ${field} ${formatShape(shape)}`}`);
     }
   });
 }
@@ -67,7 +69,7 @@ function checkMatchesArchitecture(model: Module<[Tensor], Tensor>, config: Model
 export async function save(model: Module<[Tensor], Tensor>, dir: string, config: ModelConfigInput = {}): Promise<ModelConfig> {
   const architecture = config.architecture ?? (model instanceof Sequential ? describeSequential(model) : null);
   if (architecture === null) throw new Error(`io.save: cannot describe a ${model.constructor.name}; pass config.architecture (a list of layers), or save a nn.Sequential`);
-  const first = architecture.find((layer) => layer.type === "linear");
+  const first = architecture[0];
   const inputShape = config.inputShape ?? (first?.type === "linear" ? [first.inFeatures] : null);
   if (inputShape === null) throw new Error(`io.save: pass config.inputShape (the shape of one input sample)`);
   const full = checkModelConfig({ ...config, format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, architecture, inputShape }, "io.save: config");
@@ -158,7 +160,7 @@ export async function load(dir: string): Promise<{ model: Sequential; config: Mo
   } catch (error) {
     throw new Error(`io.load: ${configPath}: ${(error as Error).message}`);
   }
-  const dtype = Object.values(tensors)[0]?.dtype;
+  const dtype = Object.values(tensors).find((t) => t.isFloatingPoint)?.dtype;
   if (dtype !== undefined) model.to(dtype);
   try {
     model.loadStateDict(tensors);

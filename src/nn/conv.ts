@@ -111,6 +111,16 @@ abstract class ConvNd extends Module {
   }
 }
 
+/** Checks a convolution's channel counts and groups (positive, channels divisible by groups); returns groups. */
+function checkChannels(name: string, inChannels: number, outChannels: number, groups: number): number {
+  for (const [field, value] of [["inChannels", inChannels], ["outChannels", outChannels], ["groups", groups]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: ${field} must be a positive integer, got ${value}`);
+  }
+  if (inChannels % groups !== 0) throw new Error(`${name}: inChannels (${inChannels}) must be divisible by groups (${groups})`);
+  if (outChannels % groups !== 0) throw new Error(`${name}: outChannels (${outChannels}) must be divisible by groups (${groups})`);
+  return groups;
+}
+
 /**
  * 2-D convolution layer over [N, C, H, W] with PyTorch's parameters: `weight` [out, in / groups,
  * kh, kw] and `bias` [out], both drawn from U(−1/√fanIn, 1/√fanIn) (PyTorch's kaiming-uniform
@@ -123,16 +133,6 @@ abstract class ConvNd extends Module {
  * console.log(conv.weight.shape, conv.call(zeros([8, 1, 28, 28])).shape); // [16, 1, 5, 5] [8, 16, 28, 28]
  * ```
  */
-/** Checks a convolution's channel counts and groups (positive, channels divisible by groups); returns groups. */
-function checkChannels(name: string, inChannels: number, outChannels: number, groups: number): number {
-  for (const [field, value] of [["inChannels", inChannels], ["outChannels", outChannels], ["groups", groups]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: ${field} must be a positive integer, got ${value}`);
-  }
-  if (inChannels % groups !== 0) throw new Error(`${name}: inChannels (${inChannels}) must be divisible by groups (${groups})`);
-  if (outChannels % groups !== 0) throw new Error(`${name}: outChannels (${outChannels}) must be divisible by groups (${groups})`);
-  return groups;
-}
-
 export class Conv2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: Conv2dModuleOptions = {}) {
     super(2, inChannels, outChannels, kernelSize, options);

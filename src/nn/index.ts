@@ -23,10 +23,17 @@ export { BatchNorm1d, BatchNorm2d } from "./batch-norm.js";
 export type { BatchNormModuleOptions } from "./batch-norm.js";
 export { LayerNorm, GroupNorm } from "./layer-norm.js";
 export type { LayerNormModuleOptions } from "./layer-norm.js";
+export { Embedding } from "./embedding.js";
+export type { EmbeddingModuleOptions } from "./embedding.js";
+export { MultiheadAttention } from "./multihead-attention.js";
+export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from "./multihead-attention.js";
+export { TransformerEncoderLayer } from "./transformer-encoder-layer.js";
+export type { TransformerEncoderLayerOptions, TransformerEncoderLayerForwardOptions } from "./transformer-encoder-layer.js";
 export { RNN, LSTM, GRU } from "./rnn.js";
 export type { RNNOptions, RNNModuleOptions, LSTMOptions } from "./rnn.js";
 export { RNNCell, LSTMCell, GRUCell } from "./rnn-cell.js";
 export type { RNNCellOptions, RNNCellModuleOptions } from "./rnn-cell.js";
+export type { RecurrentMode } from "./recurrent-step.js";
 export { CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss } from "./loss.js";
 /** The stateless functions behind the layers and losses (PyTorch's `torch.nn.functional`). */
 export * as functional from "./functional/index.js";

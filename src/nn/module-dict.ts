@@ -66,10 +66,12 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<[], neve
     this.#modules.clear();
   }
 
+  /** The names, in insertion order. */
   keys(): IterableIterator<string> {
     return this.#modules.keys();
   }
 
+  /** The modules, in insertion order. */
   values(): IterableIterator<M> {
     return this.#modules.values();
   }

@@ -80,6 +80,7 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<[], neve
     return module;
   }
 
+  /** The modules in order (`for (const layer of list)`). */
   *[Symbol.iterator](): Iterator<M> {
     for (let i = 0; this[i] !== undefined; i++) yield this[i]!;
   }

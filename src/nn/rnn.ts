@@ -136,6 +136,7 @@ abstract class RecurrentLayers<State> extends Module<[input: Tensor, hx?: State 
    * Runs every layer over the sequence. `input` is [T, B, in] ([B, T, in] with batchFirst) or
    * unbatched [T, in]; `h0`/`c0` are [layers·directions, B, H] (or [layers·directions, H]) or null for zeros.
    */
+  /** @internal Runs every layer and direction over the sequence. */
   protected run(input: Tensor, h0: Tensor | null, c0: Tensor | null): RunResult {
     const layer = this.describe();
     const batched = input.ndim === 3;

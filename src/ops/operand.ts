@@ -43,12 +43,22 @@ export function toOperand(op: string, value: Operand, like: Tensor): Tensor {
 export function checkValuesOnHost(source: Tensor | NestedArray | readonly number[], check: (values: Float32Array | Float64Array | Int32Array) => void): void {
   // Only three array kinds reach the checks: a loop over values that met five kinds (every
   // dtype's array and plain arrays) would go megamorphic and cost more than the op it guards.
-  if (!(source instanceof Tensor)) check(Float64Array.from(hostNumbers(source)));
-  else if (source.backend.readsSynchronously) {
+  if (!(source instanceof Tensor)) return check(Float64Array.from(hostNumbers(source)));
+  if (!source.backend.readsSynchronously) return;
+  valueChecks.running++;
+  try {
     const values = source.toTypedArray();
     check(values instanceof Uint8Array ? Float64Array.from(values) : values);
+  } finally {
+    valueChecks.running--;
   }
 }
+
+/**
+ * @internal How many {@link checkValuesOnHost} reads are running: a compiled function's trace
+ * (src/compile) lets these reads through, where any other read inside it is an error.
+ */
+export const valueChecks = { running: 0 };
 
 /** Nested arrays' values in row-major order (a boolean as 1 or 0). */
 function hostNumbers(source: NestedArray | readonly number[]): number[] {

@@ -1,6 +1,7 @@
 /**
  * Sliding-window primitives: im2col (with col2im, its adjoint, as backward) and max pooling
- * with argmax. Convolution and average pooling compose from these and the matmul primitive.
+ * with argmax, and average pooling with its adjoint. Convolution composes from im2col and the
+ * matmul primitive where it has groups (ops/conv2d.ts is the one-group primitive).
  */
 import type { WindowSpec } from "../backend/backend.js";
 import { record } from "../autograd/grad-fn.js";
@@ -42,14 +43,30 @@ export function maxPool2dWithIndices(x: Tensor, spec: WindowSpec): [Tensor, Tens
   const out = emptyLike(x, shape);
   const indices = emptyLike(x, shape, "int32");
   x.backend.maxPool2d(x.dataRef(), spec, out.storage.ref, indices.storage.ref);
-  const planes = spec.batch * spec.channels;
-  const plane = spec.height * spec.width;
   // y = x[argmax]: dx[argmax] += dy, zero elsewhere (windows that overlap add up)
   record(out, "maxPool2d", [x], (dy) => {
     const dx = emptyLike(x, [spec.batch, spec.channels, spec.height, spec.width]);
-    x.backend.fill(dx.storage.ref, 0);
-    x.backend.scatterAdd(dy.dataRef(), indices.storage.ref, planes, plane, spec.outH * spec.outW, 1, dx.storage.ref);
+    x.backend.maxPool2dGrad(dy.dataRef(), indices.storage.ref, spec, dx.storage.ref);
     return [dx];
   });
   return [out, indices];
+}
+
+/**
+ * @internal Average pooling of x [batch, channels, height, width] in one pass: each window's
+ * sum (padding counts as zero) over `divisors` [outH·outW], a tensor of x's dtype and backend.
+ */
+export function avgPool2dPrimitive(x: Tensor, divisors: Tensor, spec: WindowSpec): Tensor {
+  const out = emptyLike(x, [spec.batch, spec.channels, spec.outH, spec.outW]);
+  x.backend.pool2d("avgPool2d", x.dataRef(), divisors.dataRef(), spec, out.storage.ref);
+  // y = A·x, A the averaging matrix: dx = Aᵀ·dy, which is avgPool2dGrad
+  return record(out, "avgPool2d", [x], (dy) => [avgPool2dGrad(dy, divisors, spec)], undefined, [divisors]);
+}
+
+/** @internal The adjoint of average pooling: dy [batch, channels, outH, outW] spread back over the windows. */
+export function avgPool2dGrad(dy: Tensor, divisors: Tensor, spec: WindowSpec): Tensor {
+  const out = emptyLike(dy, [spec.batch, spec.channels, spec.height, spec.width]);
+  dy.backend.pool2d("avgPool2dGrad", dy.dataRef(), divisors.dataRef(), spec, out.storage.ref);
+  // x = Aᵀ·dy: ddy = A·dx, which is average pooling
+  return record(out, "avgPool2dGrad", [dy], (g) => [avgPool2dPrimitive(g, divisors, spec)], undefined, [divisors]);
 }

@@ -96,10 +96,13 @@ export class EpochMeter {
     this.accuracyFunction = typeof wanted === "function" ? wanted : wanted ? (output, target) => accuracy(output, target, { threshold }) : null;
   }
 
-  /** Adds one batch; returns its loss tensor (still in the graph when recording) if a loss is set. */
-  add(op: string, output: Tensor, target: Tensor): Tensor | null {
+  /**
+   * Adds one batch; returns its loss tensor (still in the graph when recording) if a loss is set.
+   * `computed`: the batch's loss already computed (by a compiled training step).
+   */
+  add(op: string, output: Tensor, target: Tensor, computed?: Tensor): Tensor | null {
     const n = output.shape[0] ?? 1;
-    const loss = this.options.loss === undefined ? null : computeLoss(op, this.options.loss, output, target);
+    const loss = computed ?? (this.options.loss === undefined ? null : computeLoss(op, this.options.loss, output, target));
     if (loss !== null) {
       const value = loss.item();
       if (!Number.isFinite(value)) throw new Error(`${op}: the loss is ${value} on batch of ${n} samples (after ${this.samples} samples); a smaller learning rate, or standardized inputs, usually help`);

@@ -1,7 +1,10 @@
 import type { Module } from "../nn/module.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { batchesOf, EpochMeter, evaluate, isLabelled, unpackBatch, type Evaluation, type FitData } from "./evaluate.js";
-import type { LossFunction } from "./loss-function.js";
+import { computeLoss, type LossFunction } from "./loss-function.js";
+import { Optimizer } from "../optim/optimizer.js";
+import { compile } from "../compile/compile.js";
+import { TraceError } from "../compile/tracer.js";
 
 /** What `fit` needs of an optimizer (every `optim` class has it). */
 export interface Steppable {
@@ -33,6 +36,13 @@ export interface FitOptions {
   accuracy?: boolean | ((output: Tensor, target: Tensor) => number);
   /** Cut for a single output per sample (default 0.5, or 0 for `BCEWithLogitsLoss`). */
   threshold?: number;
+  /**
+   * Run each training step through `compile()` (default true): traced once per batch shape,
+   * then replayed, with the same results as eager steps. Used only with an `optim` optimizer
+   * whose `step()` is the base class's; a step compile cannot trace (a host read in the
+   * model, say) runs eagerly from then on. `false` runs every step eagerly.
+   */
+  compile?: boolean;
 }
 
 /** One epoch's numbers: training loss/accuracy averaged over its batches, then validation's. */
@@ -89,22 +99,60 @@ function firstNonFinite(x: Tensor): string | null {
  */
 const DIVERGENCE_FACTOR = 10;
 
+/** A NaN in the data is not a learning-rate problem: an error saying so, or null. */
+function badData(x: Tensor, y: Tensor): Error | null {
+  const bad = firstNonFinite(x) ?? firstNonFinite(y);
+  return bad === null ? null : new Error(`fit: the ${firstNonFinite(x) !== null ? "input" : "target"} batch holds ${bad}; data with NaN or infinite values cannot be trained on`);
+}
+
+/** A training step: zeroGrad, forward, loss, backward, step; returns the output and the loss. */
+type TrainStep = (x: Tensor, y: Tensor) => { output: Tensor; loss: Tensor };
+
+/**
+ * The compiled training step, or null where compile does not apply: `compile: false`, or an
+ * optimizer whose step() compile would not replay as a call (not an `optim` optimizer).
+ */
+function compiledStep(model: Module<[Tensor], Tensor>, options: FitOptions): TrainStep | null {
+  const optimizer = options.optimizer;
+  if (options.compile === false || !(optimizer instanceof Optimizer) || optimizer.step !== Optimizer.prototype.step || optimizer.zeroGrad !== Optimizer.prototype.zeroGrad) return null;
+  return compile((x: Tensor, y: Tensor) => {
+    optimizer.zeroGrad();
+    const output = model.call(x);
+    const loss = computeLoss("fit", options.loss, output, y);
+    loss.backward();
+    optimizer.step();
+    return { output, loss };
+  });
+}
+
 /** One pass over the batches: zeroGrad, forward, loss, backward, step. Sets `start.loss` from the very first batch. */
-function trainEpoch(model: Module<[Tensor], Tensor>, batches: Iterable<Tensor[]>, options: FitOptions, epoch: number, start: { loss?: number }): Evaluation {
+function trainEpoch(model: Module<[Tensor], Tensor>, batches: Iterable<Tensor[]>, options: FitOptions, epoch: number, start: { loss?: number }, stepper: { step: TrainStep | null }): Evaluation {
   const meter = new EpochMeter(options);
   model.train();
   for (const batch of batches) {
     const [x, y] = unpackBatch("fit", batch);
+    if (stepper.step !== null) {
+      let result: { output: Tensor; loss: Tensor } | null = null;
+      try {
+        result = stepper.step(x, y);
+        meter.add("fit", result.output, y, result.loss);
+      } catch (error) {
+        if (!(error instanceof TraceError)) throw badData(x, y) ?? error;
+        stepper.step = null; // a step compile cannot trace (it reads a value): eager from now on, this batch included
+        result = null;
+      }
+      if (result !== null) {
+        start.loss ??= result.loss.item();
+        continue;
+      }
+    }
     options.optimizer.zeroGrad();
     const output = model.call(x);
     let loss: Tensor;
     try {
       loss = meter.add("fit", output, y)!;
     } catch (error) {
-      // a NaN in the data is not a learning-rate problem: say so
-      const bad = firstNonFinite(x) ?? firstNonFinite(y);
-      if (bad !== null) throw new Error(`fit: the ${firstNonFinite(x) !== null ? "input" : "target"} batch holds ${bad}; data with NaN or infinite values cannot be trained on`);
-      throw error;
+      throw badData(x, y) ?? error;
     }
     start.loss ??= loss.item();
     loss.backward();
@@ -119,8 +167,9 @@ function trainEpoch(model: Module<[Tensor], Tensor>, batches: Iterable<Tensor[]>
 
 /**
  * Trains `model` — the loop one would otherwise write by hand: for each epoch and batch,
- * `optimizer.zeroGrad()`, forward, loss, `backward()`, `optimizer.step()`, in training mode;
- * then the validation data in eval mode under `noGrad`. Returns the loss and accuracy of every
+ * `optimizer.zeroGrad()`, forward, loss, `backward()`, `optimizer.step()`, in training mode,
+ * compiled with `compile()` unless `compile: false`; then the validation data in eval mode
+ * under `noGrad`. Returns the loss and accuracy of every
  * epoch; the model is left in training mode.
  *
  * @example
@@ -138,8 +187,9 @@ export function fit(model: Module<[Tensor], Tensor>, data: FitData, options: Fit
   const shuffle = options.shuffle ?? options.batchSize !== undefined;
   const batches = batchesOf("fit", data, options.batchSize, shuffle, options.seed);
   const start: { loss?: number } = {};
+  const stepper = { step: compiledStep(model, options) };
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const train = trainEpoch(model, batches, options, epoch, start);
+    const train = trainEpoch(model, batches, options, epoch, start, stepper);
     const record: EpochRecord = { epoch, loss: train.loss! };
     history.loss.push(train.loss!);
     if (train.accuracy !== undefined) history.accuracy.push((record.accuracy = train.accuracy));

@@ -39,3 +39,9 @@ test("without PyTorch the losses are checked against WORKLOADS.md's values", () 
   const summary = summarize([run("nabla-js", "W3", 1.5, { unit: "s/epoch", checks: { loss20: 1.5 } })], ["nabla-js"]);
   assert.match(summary.mismatches[0]!, /W3 nabla-js: loss 1.5 vs 1.44917/);
 });
+
+test("compiled nabla gets its own ratio columns", () => {
+  const summary = summarize([run("nabla-wasm", "W1", 100), run("nabla-wasm-compiled", "W1", 600), run("pytorch", "W1", 200)], ["nabla-wasm", "nabla-wasm-compiled", "pytorch"]);
+  assert.match(formatTable(summary), /\| W1 tiny MLP, steps\/s \|\s+100 \|\s+600 \|\s+200 \|\s+0\.50× \|\s+3\.00× \|/);
+  assert.match(formatTable(summary), /wasm÷pytorch \| compiled÷pytorch/);
+});

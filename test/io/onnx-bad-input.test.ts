@@ -120,9 +120,9 @@ test("import: a hand-made Gemm graph imports (the baseline the next tests break)
 });
 
 test("import: an unsupported op is an error naming the op and the node", () => {
-  const leaky: NodeProto = { name: "act/leaky", op_type: "LeakyRelu", input: ["h"], output: ["y"], attribute: [] };
-  const bytes = modelBytes([gemm({ output: ["h"] }), leaky], [floats("W", [3, 4]), floats("b", [3])]);
-  assert.throws(() => io.importOnnx(bytes), /importOnnx: node "act\/leaky" \(LeakyRelu\): the op LeakyRelu is not supported \(nabla imports Gemm, MatMul, Add, Relu/);
+  const hardmax: NodeProto = { name: "act/hardmax", op_type: "Hardmax", input: ["h"], output: ["y"], attribute: [] };
+  const bytes = modelBytes([gemm({ output: ["h"] }), hardmax], [floats("W", [3, 4]), floats("b", [3])]);
+  assert.throws(() => io.importOnnx(bytes), /importOnnx: node "act\/hardmax" \(Hardmax\): the op Hardmax is not supported \(nabla imports Gemm, MatMul, Add, .*Relu/);
   const custom: NodeProto = { name: "ms", op_type: "FusedGemm", domain: "com.microsoft", input: ["x"], output: ["y"] };
   assert.throws(() => io.importOnnx(modelBytes([custom], [])), /node "ms" \(FusedGemm\): ops of the domain "com\.microsoft" are not supported/);
 });
@@ -180,8 +180,12 @@ test("import: graphs that are not one chain of layers are errors naming the node
 });
 
 test("import: inputs nabla cannot take are errors", () => {
-  const bytes = encodeModelProto({ ir_version: 8, opset_import: [{ domain: "", version: 17 }], graph: { node: [], input: [{ name: "x", type: { tensor_type: { elem_type: 7 } } }], output: [{ name: "x" }] } });
-  assert.throws(() => io.importOnnx(bytes), /the graph input "x" has element type 7; nabla reads float32 \(1\) and float64 \(11\) inputs/);
+  const bytes = encodeModelProto({ ir_version: 8, opset_import: [{ domain: "", version: 17 }], graph: { node: [], input: [{ name: "x", type: { tensor_type: { elem_type: 10 } } }], output: [{ name: "x" }] } });
+  assert.throws(() => io.importOnnx(bytes), /the graph input "x" has element type 10; nabla reads float32 \(1\) and float64 \(11\) inputs, and int64 \(7\) or int32 \(6\) indices for an Embedding/);
+  // integer indices read by anything but an Embedding's Gather
+  const relu: NodeProto = { name: "r", op_type: "Relu", input: ["x"], output: ["y"] };
+  const indices = encodeModelProto({ ir_version: 8, opset_import: [{ domain: "", version: 17 }], graph: { node: [relu], input: [{ name: "x", type: { tensor_type: { elem_type: 7 } } }], output: [{ name: "y" }] } });
+  assert.throws(() => io.importOnnx(indices), /the graph input "x" holds integer indices, which only a Gather \(an Embedding\) as the first layer reads/);
   const noOpset = encodeModelProto({ ir_version: 8, opset_import: [{ domain: "ai.onnx.ml", version: 3 }], graph: { node: [] } });
   assert.throws(() => io.importOnnx(noOpset), /imports no opset of the default ONNX domain/);
 });
@@ -217,7 +221,7 @@ test("import: convolution, pooling and normalization nodes nabla cannot express 
   assert.throws(() => io.importOnnx(modelBytes([conv([ints("kernel_shape", [2, 2])])], weights, image)), /kernel_shape \[2, 2\] does not match the weight's \[3, 3\]/);
   const pool = (opType: string, attribute: NodeProto["attribute"], output = ["y"]): NodeProto => ({ name: "p", op_type: opType, input: ["x"], output, attribute });
   assert.throws(() => io.importOnnx(modelBytes([pool("MaxPool", [ints("kernel_shape", [2, 2])], ["y", "indices"])], [], image)), /node "p" \(MaxPool\): only the first output is supported/);
-  assert.throws(() => io.importOnnx(modelBytes([pool("MaxPool", [ints("kernel_shape", [2])])], [], { inputDims: [-1, 2, 5] })), /only 2-D pooling is supported/);
+  assert.throws(() => io.importOnnx(modelBytes([pool("MaxPool", [ints("kernel_shape", [2, 2, 2])])], [], { inputDims: [-1, 2, 5, 5, 5] })), /only 1-D and 2-D pooling is supported/);
   assert.throws(() => io.importOnnx(modelBytes([pool("MaxPool", [])], [], image)), /node "p" \(MaxPool\): kernel_shape is required/);
   assert.throws(() => io.importOnnx(modelBytes([pool("AveragePool", [ints("kernel_shape", [2, 2]), ints("dilations", [2, 2])])], [], image)), /node "p" \(AveragePool\): dilations \[2, 2\] are not supported/);
   assert.throws(() => io.importOnnx(modelBytes([pool("GlobalAveragePool", [])], [], { inputDims: [-1, 2] })), /node "p" \(GlobalAveragePool\): expected a 4-D input/);
@@ -231,4 +235,21 @@ test("import: convolution, pooling and normalization nodes nabla cannot express 
   assert.equal((io.importOnnx(modelBytes([ln(2)], [floats("s", [4])], { inputDims: [-1, 3, 4] })).model[0] as nn.LayerNorm).bias, null);
   assert.throws(() => io.importOnnx(modelBytes([ln(1)], [floats("s", [4])], { inputDims: [-1, 3, 4] })), /node "ln" \(LayerNormalization\): axis=1 does not normalize over the scale's 1 trailing dims \[4\]/);
   assert.throws(() => io.importOnnx(modelBytes([ln(-1)], [floats("s", [5])], { inputDims: [-1, 3, 4] })), /the scale "s" has shape \[5\], but the input has shape \[batch, 3, 4\] \(mismatched initializer shapes\)/);
+});
+
+test("import: Pad only as PyTorch writes it before an AveragePool; shape arithmetic only of shapes", () => {
+  const image = { inputDims: [-1, 2, 5, 5] };
+  const ints = (name: string, values: number[]) => ({ name: name, dims: [values.length], data_type: 7, int64_data: values });
+  const pad: NodeProto = { name: "pad", op_type: "Pad", input: ["x", "pads"], output: ["p"] };
+  const pool: NodeProto = { name: "pool", op_type: "AveragePool", input: ["p"], output: ["y"], attribute: [{ name: "kernel_shape", type: 7, ints: [3, 3] }] };
+  const relu: NodeProto = { name: "r", op_type: "Relu", input: ["p"], output: ["y"] };
+  const model = io.importOnnx(modelBytes([pad, pool], [ints("pads", [0, 0, 1, 1, 0, 0, 1, 1])], image)).model;
+  const avg = model[0] as nn.AvgPool2d;
+  assert.deepEqual([avg.padding, avg.countIncludePad, model.length], [[1, 1], true, 1]);
+  assert.throws(() => io.importOnnx(modelBytes([pad, relu], [ints("pads", [0, 0, 1, 1, 0, 0, 1, 1])], image)), /node "pad" \(Pad\): a Pad is only supported right before an AveragePool/);
+  assert.throws(() => io.importOnnx(modelBytes([pad, pool], [ints("pads", [0, 0, 1, 0, 0, 0, 1, 1])], image)), /node "pad" \(Pad\): pads \[0, 0, 1, 0, 0, 0, 1, 1\] are not supported/);
+  const reflect: NodeProto = { ...pad, attribute: [{ name: "mode", type: 3, s: new TextEncoder().encode("reflect") }] };
+  assert.throws(() => io.importOnnx(modelBytes([reflect, pool], [ints("pads", [0, 0, 1, 1, 0, 0, 1, 1])], image)), /node "pad" \(Pad\): mode="reflect" is not supported/);
+  const slice: NodeProto = { name: "s", op_type: "Slice", input: ["x", "a", "b"], output: ["y"] };
+  assert.throws(() => io.importOnnx(modelBytes([slice], [ints("a", [0]), ints("b", [1])], image)), /node "s" \(Slice\): only a Slice of a Shape is supported/);
 });

@@ -25,7 +25,7 @@ function skipReason(): string | false {
 const skip = skipReason();
 if (skip !== false) console.log(`# ${skip}`);
 
-test("nabla's CNN files pass onnx.checker; torch.onnx.export's CNNs (Conv, BatchNormalization, MaxPool, AveragePool, GlobalAveragePool, Conv1d) and LayerNormalization import with PyTorch's outputs", { skip }, async () => {
+test("nabla's CNN files pass onnx.checker; torch.onnx.export's CNNs (Conv, BatchNormalization, MaxPool, AveragePool, GlobalAveragePool, Conv1d) LayerNormalization, GroupNorm, the 1-D pools, ConvTranspose, the activations and Embedding import with PyTorch's outputs", { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "nabla-torch-cnn-"));
   // nabla's CNN and normalization exports, for onnx.checker
   manualSeed(41);
@@ -33,6 +33,9 @@ test("nabla's CNN files pass onnx.checker; torch.onnx.export's CNNs (Conv, Batch
     [new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: "same" }), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.MaxPool2d(2, { padding: 1, ceilMode: true }), new nn.AvgPool2d(2, { ceilMode: true }), new nn.Flatten(), new nn.LayerNorm(16), new nn.Linear(16, 2)), [1, 7, 7]],
     [new nn.Sequential(new nn.Conv1d(2, 3, 4, { padding: "same" }), new nn.BatchNorm1d(3, { affine: false }), new nn.ReLU()), [2, 7]],
     [new nn.Sequential(new nn.Conv2d(2, 4, 3, { stride: 2, dilation: 2, groups: 2, bias: false }), new nn.AdaptiveAvgPool2d(1), new nn.Flatten()), [2, 9, 9]],
+    [new nn.Sequential(new nn.GroupNorm(2, 4), new nn.ConvTranspose2d(4, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }), new nn.GroupNorm(1, 2, { affine: false })), [4, 5, 5]],
+    [new nn.Sequential(new nn.MaxPool1d(3, { stride: 2, padding: 1, ceilMode: true }), new nn.AvgPool1d(2, { countIncludePad: false, padding: 1 }), new nn.GroupNorm(3, 3)), [3, 10]],
+    [new nn.Sequential(new nn.Embedding(7, 3), new nn.GELU(), new nn.Flatten(), new nn.Linear(6, 4), new nn.GELU({ approximate: "tanh" }), new nn.SiLU(), new nn.Softplus({ beta: 3 }), new nn.Hardtanh(), new nn.Unflatten(1, [2, 2]), new nn.LeakyReLU(), new nn.ELU()), [2]],
   ];
   const files = ours.map(([model, inputShape], i) => {
     const path = join(dir, `nabla-${i}.onnx`);
@@ -49,16 +52,24 @@ test("nabla's CNN files pass onnx.checker; torch.onnx.export's CNNs (Conv, Batch
     gap: ["Conv2d", "Tanh", "AdaptiveAvgPool2d", "Flatten", "Linear"],
     norm: ["Linear", "LayerNorm", "ReLU", "Linear", "BatchNorm1d", "Sigmoid"],
     conv1d: ["Conv1d", "ReLU", "Conv1d", "Flatten", "Linear"],
+    groupnorm: ["Conv2d", "GroupNorm", "ReLU", "GroupNorm", "Flatten", "Linear"],
+    pool1d: ["Conv1d", "ReLU", "MaxPool1d", "AvgPool1d", "Flatten", "Linear"],
+    upconv: ["Conv2d", "ReLU", "ConvTranspose2d", "Tanh"],
+    avgpad: ["Conv2d", "AvgPool2d", "Flatten", "AvgPool1d", "Flatten", "Linear"],
+    acts: ["Conv2d", "GELU", "MaxPool2d", "Conv2d", "SiLU", "Flatten", "Linear", "GELU", "LeakyReLU", "ELU", "Softplus", "Hardtanh", "Linear"],
+    embedding: ["Embedding", "Flatten", "Linear", "Softplus"],
   };
   for (const [name, classes] of Object.entries(layers)) {
     const imported = await io.loadOnnx(join(dir, `${name}.onnx`));
     assert.deepEqual(imported.model.children().map((m) => m.constructor.name), classes, name);
     assert.match(imported.producer, /^pytorch/);
-    const x = tensor(outputs[name]!.input);
+    const indices = name === "embedding";
+    const x = tensor(outputs[name]!.input, indices ? { dtype: "int32" } : {});
     const ours = imported.model.call(x);
     assertClose(ours, outputs[name]!.output, 1e-5, 1e-5, `${name} in nabla`);
     const session = await ort.InferenceSession.create(io.exportOnnx(imported.model, { inputShape: [...x.shape.slice(1)] }));
-    const again = await session.run({ input: new ort.Tensor("float32", x.toTypedArray() as Float32Array, [...x.shape]) });
+    const feed = indices ? new ort.Tensor("int64", BigInt64Array.from(Array.from(x.toTypedArray(), (v) => BigInt(v))), [...x.shape]) : new ort.Tensor("float32", x.toTypedArray() as Float32Array, [...x.shape]);
+    const again = await session.run({ input: feed });
     assertClose(Array.from(again.output!.data as Float32Array), Array.from(ours.toTypedArray()), 1e-5, 1e-5, `${name} re-exported`);
   }
 });

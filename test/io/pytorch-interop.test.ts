@@ -105,3 +105,22 @@ test("PyTorch interop both ways: safetensors and ONNX", { skip }, async () => {
     assertClose(Array.from(again.output!.data as Float32Array), Array.from(ours.toTypedArray()), 1e-6, 1e-5, `${file} re-exported`);
   }
 });
+
+test("nabla's model directories of CNN, normalization and activation layers load into the torch.nn.Sequential their config.json describes, with nabla's outputs", { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nabla-torch-cnn-dir-"));
+  manualSeed(22);
+  const cnn = new nn.Sequential(
+    new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4), new nn.GELU(), new nn.MaxPool2d(2, { ceilMode: true }),
+    new nn.GroupNorm(2, 4), new nn.ConvTranspose2d(4, 2, 2, { stride: 2, outputPadding: 1 }), new nn.SiLU(), new nn.AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false }),
+    new nn.Conv2d(2, 4, [1, 3], { padding: "same", groups: 2, paddingMode: "reflect" }), new nn.AdaptiveAvgPool2d([2, 2]), new nn.Flatten(2), new nn.BatchNorm1d(4),
+    new nn.Conv1d(4, 3, 2), new nn.LeakyReLU(0.1), new nn.MaxPool1d(2, { stride: 1 }), new nn.AvgPool1d(1), new nn.Flatten(), new nn.LayerNorm(6),
+    new nn.Linear(6, 6), new nn.ELU(0.5), new nn.Softplus({ beta: 2 }), new nn.Hardtanh(-1, 1), new nn.Unflatten(1, [2, 3]), new nn.GELU({ approximate: "tanh" }), new nn.Flatten(), new nn.Linear(6, 3),
+  );
+  cnn.train();
+  for (let i = 0; i < 2; i++) cnn.call(randn([4, 1, 7, 7]));
+  cnn.eval();
+  await io.save(cnn, join(dir, "cnn"), { inputShape: [1, 7, 7] });
+  const x = randn([3, 1, 7, 7]);
+  const [result] = runPython(dir, [["run-model-dir", join(dir, "cnn"), writeInputs(dir, "x.json", x)]]);
+  assertClose(result!.outputs as NestedArray, cnn.call(x).toArray(), 1e-5, 1e-4, "the CNN in PyTorch");
+});

@@ -71,7 +71,8 @@ test("fit switches train/eval: training batches record a graph, validation runs 
   spy.eval();
   const records: number[] = [];
   const history = fit(spy, train, {
-    epochs: 2, batchSize: 10, loss: nn.functional.crossEntropy, validation,
+    // eager steps: a compiled step runs forward's JavaScript (the spy's record) only when tracing
+    epochs: 2, batchSize: 10, loss: nn.functional.crossEntropy, validation, compile: false,
     optimizer: new optim.SGD(spy.parameters(), { lr: 0.1 }),
     onEpoch: (record) => {
       records.push(record.epoch);

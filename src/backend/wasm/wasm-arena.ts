@@ -59,6 +59,18 @@ export class WasmArena {
     return ptr;
   }
 
+  /** Copies int32 `values` (pooling indices) into fresh scratch and returns its address. */
+  putInt32(values: Int32Array): number {
+    const ptr = this.allocate(values.byteLength);
+    new Int32Array(this.memory.buffer, ptr, values.length).set(values);
+    return ptr;
+  }
+
+  /** Copies int32 scratch at `ptr` into `out`. */
+  takeInt32(ptr: number, out: Int32Array): void {
+    out.set(new Int32Array(this.memory.buffer, ptr, out.length));
+  }
+
   /** Writes one number into fresh scratch (as f64 or f32) and returns its address. */
   putScalar(value: number, f64: boolean): number {
     const ptr = this.allocate(8);

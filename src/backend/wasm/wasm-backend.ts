@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
+import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, NormOp, PoolOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
 import { arrayOf, newArray, realArrayOf as arrayOfReal, type FloatArray, type RealArray } from "../js-buffer.js";
@@ -8,12 +8,15 @@ import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
 import { collapseAxes, twoLoops } from "./wasm-strided.js";
 import { contiguousStrides, isContiguous } from "../strides.js";
-import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
+import { BINARY_OPS, CONV_OPS, NORM_OPS, POOL_OPS, REDUCE_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
 
 // Opcodes from the table of ops, as scripts/build-wasm.mjs numbers them for assembly/opcodes.ts.
 const UNARY = opcodes(UNARY_OPS);
 const BINARY = opcodes(BINARY_OPS);
 const REDUCE = opcodes(REDUCE_OPS);
+const CONV = opcodes(CONV_OPS);
+const POOL = opcodes(POOL_OPS);
+const NORM = opcodes(NORM_OPS);
 
 /** The opcode of `op`, or a thrown error: an unknown name must not reach the kernels as 0 (neg, add). */
 function opcode<Op extends string>(codes: Readonly<Record<Op, number>>, op: Op, kernel: string): number {
@@ -25,18 +28,20 @@ function opcode<Op extends string>(codes: Readonly<Record<Op, number>>, op: Op, 
 /** Fails on a generated/kernels.ts built from another table (a stale build). */
 function checkOpCounts(kernels: Kernels): void {
   const counts = kernels.opCounts();
-  const built = [counts & 1023, (counts >> 10) & 1023, counts >> 20];
-  const table = [UNARY_OPS.length, BINARY_OPS.length, REDUCE_OPS.length];
+  const built: number[] = [counts & 1023, (counts >> 10) & 1023, counts >> 20];
+  const table: number[] = [UNARY_OPS.length, BINARY_OPS.length, REDUCE_OPS.length];
+  built.push(kernels.convOpCount(), kernels.poolOpCount(), kernels.normOpCount());
+  table.push(CONV_OPS.length, POOL_OPS.length, NORM_OPS.length);
   if (built.join() !== table.join()) {
-    throw new Error(`wasm backend: the kernels were built for ${built.join("/")} unary/binary/reduce ops, the op table has ${table.join("/")}; run npm run build:wasm`);
+    throw new Error(`wasm backend: the kernels were built for ${built.join("/")} unary/binary/reduce/conv/pool/norm ops, the op table has ${table.join("/")}; run npm run build:wasm`);
   }
 }
 
 /** Strides of a number operand: 0 on every axis (shared, so a call allocates none). */
 const NO_STRIDES: readonly number[] = new Array<number>(32).fill(0);
 
-/** Below this many elements a call into WebAssembly costs more than the TS loop it replaces. */
-const SMALL = 32;
+/** Below this many elements a call into WebAssembly costs more than the TS loop it replaces (compile's executor makes the same choice). */
+export const SMALL = 32;
 
 /** Whether a buffer is float32 or float64: the WebAssembly kernels compute on those alone. */
 function isReal(ref: DataRef): boolean {
@@ -360,7 +365,86 @@ export class WasmBackend implements Backend {
     this.js.col2im(cols, spec, out);
   }
   maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
-    this.js.maxPool2d(x, spec, out, indices);
+    if (!isReal(x) || out.dtype !== x.dtype || indices.dtype !== "int32") return this.js.maxPool2d(x, spec, out, indices);
+    const arena = this.begin();
+    const ptrX = arena.put(arrayOfReal(x));
+    const ptrSpec = arena.put(specValues(spec));
+    const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
+    const ptrIndices = arena.allocate(indices.size * 4);
+    (x.dtype === "float64" ? this.k.maxPool2dF64 : this.k.maxPool2dF32)(ptrX, ptrSpec, ptrOut, ptrIndices);
+    arena.take(ptrOut, arrayOfReal(out));
+    arena.takeInt32(ptrIndices, arrayOf(indices) as Int32Array);
+  }
+  batchNorm(op: NormOp, refs: BatchNormRefs, outer: number, channels: number, inner: number, eps: number): void {
+    const dtype = refs.out.dtype;
+    if (!isReal(refs.out) || refs.x.dtype !== dtype || (refs.dy !== null && refs.dy.dtype !== dtype)) return this.js.batchNorm(op, refs, outer, channels, inner, eps);
+    const code = opcode(NORM, op, "batchNorm");
+    const arena = this.begin();
+    const bytes = elementBytes(dtype);
+    const put = (ref: DataRef | null): number => (ref === null ? 0 : arena.put(this.sameType(ref, dtype)));
+    const ptrX = put(refs.x), ptrDy = put(refs.dy), ptrWeight = put(refs.weight), ptrBias = put(refs.bias);
+    const statistics = op === "batchNormGrad"; // read, else written
+    const ptrMean = statistics ? put(refs.mean) : arena.allocate(channels * bytes);
+    const ptrVariance = statistics ? put(refs.variance) : arena.allocate(channels * bytes);
+    const ptrOut = arena.allocate(refs.out.size * bytes);
+    const ptrDweight = refs.dweight === null ? 0 : arena.allocate(channels * bytes);
+    const ptrDbias = refs.dbias === null ? 0 : arena.allocate(channels * bytes);
+    (dtype === "float64" ? this.k.batchNormF64 : this.k.batchNormF32)(code, ptrX, ptrDy, ptrWeight, ptrBias, ptrMean, ptrVariance, ptrOut, ptrDweight, ptrDbias, outer, channels, inner, eps);
+    arena.take(ptrOut, arrayOfReal(refs.out));
+    if (!statistics) {
+      arena.take(ptrMean, arrayOfReal(refs.mean));
+      arena.take(ptrVariance, arrayOfReal(refs.variance));
+    }
+    if (refs.dweight !== null) arena.take(ptrDweight, arrayOfReal(refs.dweight));
+    if (refs.dbias !== null) arena.take(ptrDbias, arrayOfReal(refs.dbias));
+  }
+  pool2d(op: PoolOp, x: DataRef, divisors: DataRef, spec: WindowSpec, out: DataRef): void {
+    if (!isReal(out) || x.dtype !== out.dtype) return this.js.pool2d(op, x, divisors, spec, out);
+    const code = opcode(POOL, op, "pool2d");
+    const arena = this.begin();
+    const ptrX = arena.put(arrayOfReal(x));
+    const ptrDivisors = arena.put(this.sameType(divisors, out.dtype));
+    const ptrSpec = arena.put(specValues(spec));
+    const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
+    (out.dtype === "float64" ? this.k.pool2dF64 : this.k.pool2dF32)(code, ptrX, ptrDivisors, ptrSpec, ptrOut);
+    arena.take(ptrOut, arrayOfReal(out));
+  }
+  maxPool2dGrad(dy: DataRef, indices: DataRef, spec: WindowSpec, out: DataRef): void {
+    if (!isReal(out) || dy.dtype !== out.dtype || indices.dtype !== "int32") return this.js.maxPool2dGrad(dy, indices, spec, out);
+    const arena = this.begin();
+    const ptrDy = arena.put(arrayOfReal(dy));
+    const ptrIndices = arena.putInt32(arrayOf(indices) as Int32Array);
+    const ptrSpec = arena.put(specValues(spec));
+    const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
+    (out.dtype === "float64" ? this.k.maxPool2dGradF64 : this.k.maxPool2dGradF32)(ptrDy, ptrIndices, ptrSpec, ptrOut);
+    arena.take(ptrOut, arrayOfReal(out));
+  }
+  /**
+   * Convolution in one call: the operands are copied in once, each image's windows are
+   * unfolded into scratch here (a few hundred KB, it stays in cache) and fed to the packed
+   * matmul, and the result, already [batch, out, outH, outW], is copied out once.
+   */
+  conv2d(op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
+    if (!isReal(out) || a.dtype !== out.dtype || b.dtype !== out.dtype) return this.js.conv2d(op, a, b, bias, spec, outChannels, out);
+    const code = opcode(CONV, op, "conv2d");
+    const arena = this.begin();
+    const bytes = elementBytes(out.dtype);
+    const ptrA = arena.put(arrayOfReal(a));
+    const ptrB = arena.put(arrayOfReal(b));
+    const ptrBias = bias === null ? 0 : arena.put(this.sameType(bias, out.dtype));
+    const { channels, kernelH, kernelW, outH, outW } = spec;
+    const ptrSpec = arena.put(specValues(spec));
+    const ptrOut = arena.allocate(out.size * bytes);
+    // 16 bytes of slack after each: the kernel copies runs in whole v128s
+    const cols = arena.allocate(channels * kernelH * kernelW * outH * outW * bytes + 16);
+    const paddedRows = (outH - 1) * spec.strideH + (kernelH - 1) * spec.dilationH + 1;
+    const paddedColumns = (outW - 1) * spec.strideW + (kernelW - 1) * spec.dilationW + 1;
+    const padded = arena.allocate(channels * paddedRows * paddedColumns * bytes + 16);
+    const packA = arena.allocate(this.k.matmulScratchA() * 8);
+    const packB = arena.allocate(this.k.matmulScratchB() * 8);
+    const tile = arena.allocate(this.k.matmulTile() * 8);
+    (out.dtype === "float64" ? this.k.conv2dF64 : this.k.conv2dF32)(code, ptrA, ptrB, ptrBias, ptrSpec, outChannels, ptrOut, cols, padded, packA, packB, tile);
+    arena.take(ptrOut, arrayOfReal(out));
   }
 
   private begin(): WasmArena {
@@ -382,6 +466,12 @@ export class WasmBackend implements Backend {
     copyStridedKernel(arrayOf(view.ref), view.offset, view.strides, shape, arrayOf(copy));
     return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
   }
+}
+
+/** The window geometry as the kernels read it (assembly/window-spec.ts): 14 f64, batch first. */
+function specValues(spec: WindowSpec): Float64Array {
+  const { batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW } = spec;
+  return Float64Array.of(batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW);
 }
 
 /** data[lo, hi), without a new view object when that is all of it (the usual case). */

@@ -8,6 +8,12 @@ export interface Kernels {
   matmulTile(): number;
   /** Packed op counts of the build's table: unary | binary << 10 | reduce << 20. */
   opCounts(): number;
+  /** The build's count of CONV_OPS. */
+  convOpCount(): number;
+  /** The build's count of POOL_OPS. */
+  poolOpCount(): number;
+  /** The build's count of NORM_OPS. */
+  normOpCount(): number;
   unaryF32(op: number, x: number, y: number, n: number, alpha: number, beta: number): void;
   unaryF64(op: number, x: number, y: number, n: number, alpha: number, beta: number): void;
   clampF32(x: number, lo: number, hi: number, y: number, n: number): void;
@@ -42,6 +48,16 @@ export interface Kernels {
   matmulThinF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number): void;
   matmulF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
   matmulF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
+  conv2dF32(op: number, a: number, b: number, bias: number, spec: number, outChannels: number, out: number, cols: number, padded: number, ap: number, bp: number, tile: number): void;
+  batchNormF32(op: number, x: number, dy: number, weight: number, bias: number, mean: number, variance: number, out: number, dweight: number, dbias: number, outer: number, channels: number, inner: number, eps: number): void;
+  batchNormF64(op: number, x: number, dy: number, weight: number, bias: number, mean: number, variance: number, out: number, dweight: number, dbias: number, outer: number, channels: number, inner: number, eps: number): void;
+  pool2dF32(op: number, x: number, divisors: number, spec: number, out: number): void;
+  pool2dF64(op: number, x: number, divisors: number, spec: number, out: number): void;
+  maxPool2dF32(x: number, spec: number, out: number, indices: number): void;
+  maxPool2dF64(x: number, spec: number, out: number, indices: number): void;
+  maxPool2dGradF32(dy: number, indices: number, spec: number, dx: number): void;
+  maxPool2dGradF64(dy: number, indices: number, spec: number, dx: number): void;
+  conv2dF64(op: number, a: number, b: number, bias: number, spec: number, outChannels: number, out: number, cols: number, padded: number, ap: number, bp: number, tile: number): void;
 }
 
 export interface KernelInstance {

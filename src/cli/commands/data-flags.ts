@@ -12,7 +12,7 @@ export interface DataFlags {
 }
 
 export function dataOptions(command: Command, defaultData?: string): Command {
-  const data = new Option("--data <name|file|dir>", `built-in data (${BUILT_IN.join(", ")}), a CSV file with a header, or a directory of IDX files`);
+  const data = new Option("--data <name|file|dir>", `built-in data (${BUILT_IN.join(", ")}), a CSV file with a header, a directory of IDX files, or fashion-mnist[:DIR] / mnist:DIR`);
   return command
     .addOption(defaultData === undefined ? data : data.default(defaultData))
     .addOption(new Option("--samples <n>", "built-in data: number of points (default 500); CSV/IDX: use the first n rows").argParser(integerAtLeast("--samples", 1)))

@@ -63,6 +63,9 @@ function checkCompatible(saved: SavedModel, dataset: LoadedData): void {
   if (dataset.classNames.length > saved.classNames.length) fail(`the data has ${dataset.classNames.length} classes but the model predicts ${saved.classNames.length}`);
 }
 
+/** Samples per forward pass. */
+const EVAL_BATCH = 1000;
+
 export interface EvalResult extends ClassificationReport {
   loss: number;
 }
@@ -70,16 +73,24 @@ export interface EvalResult extends ClassificationReport {
 export function evaluateSaved(saved: SavedModel, dataset: LoadedData): EvalResult {
   checkCompatible(saved, dataset);
   return noGrad(() => {
-    const outputs = saved.model.call(saved.prepare(dataset.x));
-    const loss = saved.objective.lossOf(outputs, saved.objective.target(dataset.y)).item();
-    const { classes } = predictClasses(saved.objective, outputs);
-    return { loss, ...classificationReport(dataset.y.toTypedArray(), classes, saved.classNames) };
+    // in batches: a CNN's activations on 10,000 images at once would not fit
+    const n = dataset.x.shape[0]!;
+    let lossSum = 0;
+    const classes: number[] = [];
+    for (let start = 0; start < n; start += EVAL_BATCH) {
+      const size = Math.min(EVAL_BATCH, n - start);
+      const outputs = saved.model.call(saved.prepare(dataset.x.narrow(0, start, size)));
+      lossSum += saved.objective.lossOf(outputs, saved.objective.target(dataset.y.narrow(0, start, size))).item() * size;
+      classes.push(...predictClasses(saved.objective, outputs).classes);
+    }
+    return { loss: lossSum / n, ...classificationReport(dataset.y.toTypedArray(), classes, saved.classNames) };
   });
 }
 
 /** Whether eval reads the very file the model was trained on (by path: nothing is opened to compare). */
-function rescoresTrainingFile(saved: SavedModel, flags: EvalFlags): boolean {
+function rescoresTrainingFile(saved: SavedModel, flags: EvalFlags, dataset: LoadedData): boolean {
   const recorded = saved.config.training?.data;
+  if (dataset.testFiles === true) return false; // an IDX directory's t10k files, never trained on
   if (typeof recorded !== "string" || (BUILT_IN as readonly string[]).includes(recorded)) return false;
   return resolve(flags.data ?? recorded) === resolve(recorded);
 }
@@ -107,7 +118,7 @@ async function run(flags: EvalFlags): Promise<void> {
   const saved = await loadSavedModel(flags.model);
   const dataset = evaluationData(saved, flags);
   const result = evaluateSaved(saved, dataset);
-  const trainingFile = rescoresTrainingFile(saved, flags);
+  const trainingFile = rescoresTrainingFile(saved, flags, dataset);
   if (flags.json) process.stdout.write(JSON.stringify({ model: flags.model, data: dataset.record, trainingData: trainingFile, ...result }, null, 2) + "\n");
   else process.stdout.write(report(saved, dataset, result, trainingFile));
 }

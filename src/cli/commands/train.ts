@@ -8,7 +8,8 @@ import { fraction, integerAtLeast, nonNegativeNumber, oneOf, positiveNumber, siz
 import { createProgress } from "../progress.js";
 import { defaultRunDir, writeJson, writePicture } from "../run-files.js";
 import { textTable } from "../text-table.js";
-import { OPTIMIZERS, trainModel, type TrainResult, type TrainSettings } from "../train-run.js";
+import { OPTIMIZERS, PRESETS, trainModel, type TrainResult, type TrainSettings } from "../train-run.js";
+import { fail } from "../user-error.js";
 import { dataOptions, type DataFlags } from "./data-flags.js";
 
 interface TrainFlags extends DataFlags, Omit<TrainSettings, "standardize"> {
@@ -25,6 +26,7 @@ Examples:
   $ nabla train --data circles --layers 2-8-2 --activation tanh --optimizer sgd --lr 0.1 --momentum 0.9
   $ nabla train --data iris.csv --label species --val-split 0.3 --out runs/iris
   $ nabla train --data /usr/share/datasets/fashion-mnist --samples 5000 --hidden 128 --epochs 5
+  $ nabla train --data fashion-mnist:/usr/share/datasets/fashion-mnist --model cnn   # W5's CNN, 2 epochs
   $ nabla train --json > summary.json`;
 
 function preprocessWith(normalization: io.Normalization | undefined): ((x: Tensor) => Tensor) | undefined {
@@ -36,11 +38,11 @@ function preprocessWith(normalization: io.Normalization | undefined): ((x: Tenso
 
 async function writeRun(out: string, dataset: LoadedData, flags: TrainFlags, result: TrainResult): Promise<{ files: string[]; boundary: string | null; curves: string }> {
   const config: io.ModelConfigInput = {
-    inputShape: dataset.inputShape,
+    inputShape: result.inputShape,
     classNames: dataset.classNames,
     training: {
-      ...dataset.record, loss: flags.loss, optimizer: result.optimizer, epochs: flags.epochs, batchSize: flags.batchSize,
-      valSplit: flags.valSplit, seed: flags.seed, activation: flags.activation, dropout: flags.dropout, layers: result.sizes.join("-"),
+      ...dataset.record, model: flags.model, loss: flags.loss, optimizer: result.optimizer, epochs: flags.epochs, batchSize: flags.batchSize, valSplit: flags.valSplit, seed: flags.seed,
+      ...(flags.model === "mlp" ? { activation: flags.activation, dropout: flags.dropout, layers: result.sizes.join("-") } : {}),
     },
   };
   if (dataset.featureNames !== undefined) config.featureNames = dataset.featureNames;
@@ -51,7 +53,7 @@ async function writeRun(out: string, dataset: LoadedData, flags: TrainFlags, res
   const metrics = { history: result.history, final: { train: result.train, validation: result.validation ?? null }, seconds: result.seconds, parameters: result.parameters };
   await writeJson(join(out, "metrics.json"), metrics);
   files.push(join(out, "metrics.json"));
-  const curves = await writePicture(out, "curves", viz.lossCurve(result.history, { title: `${dataset.description.split(" (")[0]} — ${result.sizes.join("-")} ${flags.activation}` }));
+  const curves = await writePicture(out, "curves", viz.lossCurve(result.history, { title: `${dataset.description.split(" (")[0]} — ${result.summary}` }));
   files.push(...curves);
   let boundary: string | null = null;
   if (dataset.inputShape.length === 1 && dataset.inputShape[0] === 2) {
@@ -73,11 +75,21 @@ function summary(result: TrainResult, flags: TrainFlags): string {
   if (result.validation !== undefined) rows.push(["validation", f4(result.validation.loss), f4(result.validation.accuracy)]);
   return [
     textTable(rows),
-    `  ${flags.epochs} epochs in ${result.seconds.toFixed(1)} s · ${result.parameters} parameters · ${result.sizes.join("-")} ${flags.activation} · ${result.optimizer.name} lr ${result.optimizer.lr}`,
+    `  ${flags.epochs} epochs in ${result.seconds.toFixed(1)} s · ${result.parameters} parameters · ${result.summary} · ${result.optimizer.name} lr ${result.optimizer.lr}`,
   ].join("\n");
 }
 
-async function run(flags: TrainFlags): Promise<void> {
+/** The CNN preset's own defaults, and the MLP options it refuses. */
+function presetFlags(flags: TrainFlags, command: Command): TrainFlags {
+  if (flags.model === "mlp") return flags;
+  const given = (name: string) => command.getOptionValueSource(name) === "cli";
+  const mlpOnly = [["layers", "--layers"], ["hidden", "--hidden"], ["activation", "--activation"], ["dropout", "--dropout"]].find(([name]) => given(name!));
+  if (mlpOnly !== undefined) fail(`${mlpOnly[1]} applies to --model mlp; --model cnn is W5's fixed network (conv 16, conv 32, hidden 128)`);
+  return { ...flags, epochs: given("epochs") ? flags.epochs : 2, batchSize: given("batchSize") ? flags.batchSize : 64 };
+}
+
+async function run(rawFlags: TrainFlags, command: Command): Promise<void> {
+  const flags = presetFlags(rawFlags, command);
   const dataset = loadData({ ...flags, split: "train" });
   const quiet = flags.json === true || flags.quiet === true;
   if (!quiet) process.stderr.write(`data: ${dataset.description}\n`);
@@ -111,7 +123,8 @@ export function nextHint(out: string, dataset: LoadedData): string {
 
 export function trainCommand(): Command {
   const command = new Command("train")
-    .description("train a multilayer perceptron and save it with its metrics and pictures")
+    .description("train a multilayer perceptron or a CNN and save it with its metrics and pictures")
+    .addOption(new Option("--model <preset>", "mlp (a multilayer perceptron) or cnn (W5's convolutional net, for images)").argParser(oneOf("--model", PRESETS)).default("mlp"))
     .addOption(new Option("--layers <sizes>", "all layer sizes, input to output, e.g. 2-16-16-2").argParser(sizeList("--layers", "-")).conflicts("hidden"))
     .addOption(new Option("--hidden <sizes>", "hidden layer sizes, e.g. 16,16 (input and output sizes come from the data)").argParser(sizeList("--hidden", ",")).default([16, 16], "16,16"))
     .addOption(new Option("--activation <name>", "activation between layers").choices(io.ACTIVATIONS).default("relu"))
@@ -121,14 +134,15 @@ export function trainCommand(): Command {
     .addOption(new Option("--lr <rate>", "learning rate (default 0.1 for sgd, 0.01 otherwise)").argParser(positiveNumber("--lr")))
     .addOption(new Option("--momentum <m>", "momentum for sgd (default 0.9) and rmsprop (default 0)").argParser(nonNegativeNumber("--momentum")))
     .addOption(new Option("--weight-decay <w>", "L2 penalty (decoupled for adamw, default 0.01 there, 0 otherwise)").argParser(nonNegativeNumber("--weight-decay")))
-    .addOption(new Option("--epochs <n>", "passes over the training data").argParser(integerAtLeast("--epochs", 1)).default(50))
-    .addOption(new Option("--batch-size <n>", "samples per gradient step").argParser(integerAtLeast("--batch-size", 1)).default(32))
+    .addOption(new Option("--epochs <n>", "passes over the training data (2 with --model cnn)").argParser(integerAtLeast("--epochs", 1)).default(50))
+    .addOption(new Option("--batch-size <n>", "samples per gradient step (64 with --model cnn)").argParser(integerAtLeast("--batch-size", 1)).default(32))
     .addOption(new Option("--val-split <fraction>", "share of the data held out for validation").argParser(fraction("--val-split")).default(0.2))
     .addOption(new Option("--seed <n>", "seed for data, initial weights, shuffling and dropout").argParser(integerAtLeast("--seed", 0)).default(0))
     .option("--no-standardize", "feed the raw features (default: standardise with the training set's mean and std, except IDX images)")
+    .option("--no-compile", "run every training step eagerly (default: trace the step once with compile() and replay it)")
     .option("--out <dir>", "run directory (default runs/<date>_<time>)")
     .option("--json", "print the summary as JSON (no progress output)")
     .option("-q, --quiet", "no progress output");
   dataOptions(command, "moons");
-  return command.addHelpText("after", EXAMPLES).action((flags: TrainFlags) => run(flags));
+  return command.addHelpText("after", EXAMPLES).action((flags: TrainFlags, command: Command) => run(flags, command));
 }

@@ -1,14 +1,13 @@
 // How the convolution, pooling and normalization layers are written as ONNX (entries of
 // MODULE_EXPORTERS). Everything is written with inference semantics: a BatchNorm uses its running
 // statistics whatever its mode, as torch.onnx.export does by default (TrainingMode.EVAL).
-import { ones, zeros } from "../../tensor/creation.js";
-import { Conv1d, Conv2d } from "../../nn/conv.js";
-import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from "../../nn/pooling.js";
+import { Conv1d, Conv2d, ConvTranspose2d } from "../../nn/conv.js";
+import { AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d } from "../../nn/pooling.js";
 import { BatchNorm1d, BatchNorm2d } from "../../nn/batch-norm.js";
-import { LayerNorm } from "../../nn/layer-norm.js";
+import { GroupNorm, LayerNorm } from "../../nn/layer-norm.js";
+import { exportGroupNorm } from "./group-norm-onnx.js";
 import { windowCount } from "../../nn/functional/window-args.js";
-import { describePath, formatDims, type AnyModule, type AttributeValue, type Dim, type GraphBuilder, type ModuleExporter, type Value } from "./onnx-graph-builder.js";
-import { tensorProto } from "./onnx-tensor.js";
+import { describePath, filled, formatDims, type AnyModule, type AttributeValue, type Dim, type ModuleExporter, type Value } from "./onnx-graph-builder.js";
 
 function fail(module: AnyModule, path: string, input: Value, why: string): never {
   throw new Error(`exportOnnx: module ${describePath(path)} (${module.constructor.name}) does not fit its input of shape ${formatDims(input.shape)}: ${why} (check inputShape)`);
@@ -18,8 +17,9 @@ function refuse(module: AnyModule, path: string, why: string): never {
   throw new Error(`exportOnnx: module ${describePath(path)} (${module.constructor.name}) cannot be written as ONNX: ${why}`);
 }
 
-function pair(value: number | readonly number[]): number[] {
-  return typeof value === "number" ? [value, value] : [...value];
+/** A size given once or per axis, as one entry per spatial axis. */
+function perAxis(value: number | readonly number[], spatial: number): number[] {
+  return typeof value === "number" ? new Array<number>(spatial).fill(value) : [...value];
 }
 
 /** The spatial dims of an [N, C, …spatial] input, which must be static, and its channel count checked. */
@@ -31,11 +31,6 @@ function spatialDims(module: AnyModule, path: string, input: Value, spatial: num
   return dims as number[];
 }
 
-/** A constant of `size` ones or zeros in the graph's dtype (for a normalization without affine parameters). */
-function filled(graph: GraphBuilder, path: string, field: string, size: readonly number[], value: 0 | 1): string {
-  const t = value === 1 ? ones(size, { dtype: graph.dtype }) : zeros(size, { dtype: graph.dtype });
-  return graph.constant(`${path === "" ? "" : `${path}.`}${field}`, tensorProto("", t));
-}
 
 // Conv with explicit pads [begin…, end…]; "same" becomes PyTorch's split (the extra one at the end).
 const exportConv: ModuleExporter = (module, input, graph, path) => {
@@ -63,6 +58,20 @@ const exportConv: ModuleExporter = (module, input, graph, path) => {
   return { name: graph.node("Conv", path, inputs, attributes), shape: [input.shape[0]!, conv.outChannels, ...out] };
 };
 
+// ConvTranspose with PyTorch's attributes (ONNX's weight layout [in, out / groups, kh, kw] is PyTorch's).
+const exportConvTranspose2d: ModuleExporter = (module, input, graph, path) => {
+  const conv = module as ConvTranspose2d;
+  const dims = spatialDims(module, path, input, 2, conv.inChannels);
+  const { kernelSize: kernel, stride, padding, outputPadding, dilation } = conv;
+  const out = dims.map((size, i) => (size - 1) * stride[i]! - 2 * padding[i]! + dilation[i]! * (kernel[i]! - 1) + outputPadding[i]! + 1);
+  if (out.some((d) => d < 1)) fail(module, path, input, `the output would be ${out.join("×")}`);
+  const weight = graph.parameter(path, "weight", conv.weight);
+  const inputs = [input.name, weight];
+  if (conv.bias !== null) inputs.push(graph.parameter(path, "bias", conv.bias));
+  const attributes = { dilations: dilation, group: conv.groups, kernel_shape: kernel, output_padding: outputPadding, pads: [...padding, ...padding], strides: stride };
+  return { name: graph.node("ConvTranspose", path, inputs, attributes), shape: [input.shape[0]!, conv.outChannels, ...out] };
+};
+
 /**
  * The ceil_mode to write. Where rounding up adds no window on any axis (PyTorch drops a last window
  * that would start in the right padding), ceil_mode=0 is written: the same windows, and a shape
@@ -73,13 +82,15 @@ function ceilAttribute(ceilMode: boolean, dims: number[], kernel: number[], stri
   return dims.some((size, i) => windowCount(size, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, true) !== windowCount(size, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, false)) ? 1 : 0;
 }
 
-const exportMaxPool2d: ModuleExporter = (module, input, graph, path) => {
-  const pool = module as MaxPool2d;
-  const dims = spatialDims(module, path, input, 2, null);
-  const kernel = pair(pool.kernelSize);
-  const stride = pair(pool.stride);
-  const padding = pair(pool.padding);
-  const dilation = pair(pool.dilation);
+// MaxPool and AveragePool over 1 (MaxPool1d, AvgPool1d) or 2 spatial axes: the same attributes per axis.
+const exportMaxPool: ModuleExporter = (module, input, graph, path) => {
+  const pool = module as MaxPool2d | MaxPool1d;
+  const spatial = pool instanceof MaxPool1d ? 1 : 2;
+  const dims = spatialDims(module, path, input, spatial, null);
+  const kernel = perAxis(pool.kernelSize, spatial);
+  const stride = perAxis(pool.stride, spatial);
+  const padding = perAxis(pool.padding, spatial);
+  const dilation = perAxis(pool.dilation, spatial);
   const out = dims.map((size, i) => windowCount(size, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, pool.ceilMode));
   if (out.some((d) => d < 1)) fail(module, path, input, `the window is larger than the padded input`);
   const attributes: Record<string, number | number[]> = { ceil_mode: ceilAttribute(pool.ceilMode, dims, kernel, stride, padding, dilation), kernel_shape: kernel, pads: [...padding, ...padding], strides: stride };
@@ -87,16 +98,17 @@ const exportMaxPool2d: ModuleExporter = (module, input, graph, path) => {
   return { name: graph.node("MaxPool", path, [input.name], attributes), shape: [input.shape[0]!, input.shape[1]!, ...out] };
 };
 
-const exportAvgPool2d: ModuleExporter = (module, input, graph, path) => {
-  const pool = module as AvgPool2d;
-  if (pool.divisorOverride !== null) refuse(module, path, `divisorOverride (${pool.divisorOverride}) has no ONNX AveragePool equivalent`);
-  const dims = spatialDims(module, path, input, 2, null);
-  const kernel = pair(pool.kernelSize);
-  const stride = pair(pool.stride);
-  const padding = pair(pool.padding);
+const exportAvgPool: ModuleExporter = (module, input, graph, path) => {
+  const pool = module as AvgPool2d | AvgPool1d;
+  const spatial = pool instanceof AvgPool1d ? 1 : 2;
+  if (pool instanceof AvgPool2d && pool.divisorOverride !== null) refuse(module, path, `divisorOverride (${pool.divisorOverride}) has no ONNX AveragePool equivalent`);
+  const dims = spatialDims(module, path, input, spatial, null);
+  const kernel = perAxis(pool.kernelSize, spatial);
+  const stride = perAxis(pool.stride, spatial);
+  const padding = perAxis(pool.padding, spatial);
   const out = dims.map((size, i) => windowCount(size, kernel[i]!, stride[i]!, padding[i]!, 1, pool.ceilMode));
   if (out.some((d) => d < 1)) fail(module, path, input, `the window is larger than the padded input`);
-  const attributes = { ceil_mode: ceilAttribute(pool.ceilMode, dims, kernel, stride, padding, [1, 1]), count_include_pad: pool.countIncludePad ? 1 : 0, kernel_shape: kernel, pads: [...padding, ...padding], strides: stride };
+  const attributes = { ceil_mode: ceilAttribute(pool.ceilMode, dims, kernel, stride, padding, perAxis(1, spatial)), count_include_pad: pool.countIncludePad ? 1 : 0, kernel_shape: kernel, pads: [...padding, ...padding], strides: stride };
   return { name: graph.node("AveragePool", path, [input.name], attributes), shape: [input.shape[0]!, input.shape[1]!, ...out] };
 };
 
@@ -148,10 +160,14 @@ const exportLayerNorm: ModuleExporter = (module, input, graph, path) => {
 export const CNN_EXPORTERS: [Function, ModuleExporter][] = [
   [Conv2d, exportConv],
   [Conv1d, exportConv],
-  [MaxPool2d, exportMaxPool2d],
-  [AvgPool2d, exportAvgPool2d],
+  [ConvTranspose2d, exportConvTranspose2d],
+  [MaxPool2d, exportMaxPool],
+  [MaxPool1d, exportMaxPool],
+  [AvgPool2d, exportAvgPool],
+  [AvgPool1d, exportAvgPool],
   [AdaptiveAvgPool2d, exportAdaptiveAvgPool2d],
   [BatchNorm1d, exportBatchNorm],
   [BatchNorm2d, exportBatchNorm],
   [LayerNorm, exportLayerNorm],
+  [GroupNorm, exportGroupNorm],
 ];

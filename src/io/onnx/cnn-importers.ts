@@ -1,7 +1,7 @@
 // How the ONNX convolution, pooling and normalization ops become nabla layers (entries of
 // OP_IMPORTERS): the graphs cnn-exporters.ts writes and those torch.onnx.export writes for CNNs.
-import { Conv1d, Conv2d } from "../../nn/conv.js";
-import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from "../../nn/pooling.js";
+import { Conv1d, Conv2d, ConvTranspose2d } from "../../nn/conv.js";
+import { AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d } from "../../nn/pooling.js";
 import { BatchNorm1d, BatchNorm2d } from "../../nn/batch-norm.js";
 import { LayerNorm } from "../../nn/layer-norm.js";
 import { windowCount } from "../../nn/functional/window-args.js";
@@ -9,6 +9,8 @@ import type { Module } from "../../nn/module.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import type { AttributeValues, ImportContext, NodeReader, ShapeDims } from "./import-context.js";
 import { constantTensor, shortestFloat32, type Constant } from "./onnx-tensor.js";
+import { importInstanceNormalization } from "./group-norm-onnx.js";
+import { importPad, openPad } from "./pad-onnx.js";
 
 type OpImporter = (node: NodeReader, context: ImportContext) => void;
 
@@ -114,41 +116,91 @@ const importConv: OpImporter = (node, context) => {
   context.push(loaded(node, module, state), node.output(), shape);
 };
 
-/** The window attributes of MaxPool and AveragePool (2-D, symmetric pads). */
+/** The window attributes of MaxPool and AveragePool (1-D or 2-D, symmetric pads). */
 function windowAttributes(node: NodeReader, attributes: AttributeValues) {
   explicitPads(node, attributes);
   const kernel = attributes.ints("kernel_shape");
   if (kernel === undefined) return node.fail(`kernel_shape is required`);
-  if (kernel.length !== 2) node.fail(`only 2-D pooling is supported (kernel_shape [${kernel.join(", ")}])`);
-  const stride = perAxis(node, attributes, "strides", 2, 1);
-  const dilation = perAxis(node, attributes, "dilations", 2, 1);
-  const pads = perAxis(node, attributes, "pads", 4, 0);
-  if (pads[0] !== pads[2] || pads[1] !== pads[3]) node.fail(`asymmetric pads [${pads.join(", ")}] are not supported`);
+  const spatial = kernel.length;
+  if (spatial !== 1 && spatial !== 2) node.fail(`only 1-D and 2-D pooling is supported (kernel_shape [${kernel.join(", ")}])`);
+  const stride = perAxis(node, attributes, "strides", spatial, 1);
+  const dilation = perAxis(node, attributes, "dilations", spatial, 1);
+  const pads = perAxis(node, attributes, "pads", 2 * spatial, 0);
+  if (pads.slice(0, spatial).join() !== pads.slice(spatial).join()) node.fail(`asymmetric pads [${pads.join(", ")}] are not supported`);
   const ceilMode = attributes.int("ceil_mode", 0) !== 0;
-  return { kernel: [kernel[0]!, kernel[1]!] as [number, number], stride: [stride[0]!, stride[1]!] as [number, number], padding: [pads[0]!, pads[1]!] as [number, number], dilation: [dilation[0]!, dilation[1]!] as [number, number], ceilMode };
+  return { spatial, kernel, stride, padding: pads.slice(0, spatial), dilation, ceilMode };
 }
 
 const importMaxPool: OpImporter = (node, context) => {
   node.inputCount(1, 1);
   const attributes = node.attributes({ auto_pad: "string", ceil_mode: "int", dilations: "ints", kernel_shape: "ints", pads: "ints", storage_order: "int", strides: "ints" });
-  const { kernel, stride, padding, dilation, ceilMode } = windowAttributes(node, attributes);
+  const { spatial, kernel, stride, padding, dilation, ceilMode } = windowAttributes(node, attributes);
   node.data();
-  checkInput(node, context, 2, null);
+  checkInput(node, context, spatial, null);
   const output = oneOutput(node);
   const shape = pooledShape(context, (size, i) => windowCount(size, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, ceilMode));
-  context.push(new MaxPool2d(kernel, { stride, padding, dilation, ceilMode }), output, shape);
+  const module = spatial === 1
+    ? new MaxPool1d(kernel[0]!, { stride: stride[0]!, padding: padding[0]!, dilation: dilation[0]!, ceilMode })
+    : new MaxPool2d([kernel[0]!, kernel[1]!], { stride: [stride[0]!, stride[1]!], padding: [padding[0]!, padding[1]!], dilation: [dilation[0]!, dilation[1]!], ceilMode });
+  context.push(module, output, shape);
 };
 
 const importAveragePool: OpImporter = (node, context) => {
   node.inputCount(1, 1);
   const attributes = node.attributes({ auto_pad: "string", ceil_mode: "int", count_include_pad: "int", dilations: "ints", kernel_shape: "ints", pads: "ints", strides: "ints" });
-  const { kernel, stride, padding, dilation, ceilMode } = windowAttributes(node, attributes);
-  if (dilation.some((d) => d !== 1)) node.fail(`dilations [${dilation.join(", ")}] are not supported (nn.AvgPool2d has none)`);
+  const window = windowAttributes(node, attributes);
+  const { spatial, kernel, stride, dilation, ceilMode } = window;
+  if (dilation.some((d) => d !== 1)) node.fail(`dilations [${dilation.join(", ")}] are not supported (nn.AvgPool1d and nn.AvgPool2d have none)`);
   node.data();
-  checkInput(node, context, 2, null);
-  const countIncludePad = attributes.int("count_include_pad", 0) !== 0;
-  const shape = pooledShape(context, (size, i) => windowCount(size, kernel[i]!, stride[i]!, padding[i]!, 1, ceilMode));
-  context.push(new AvgPool2d(kernel, { stride, padding, ceilMode, countIncludePad }), node.output(), shape);
+  checkInput(node, context, spatial, null);
+  let countIncludePad = attributes.int("count_include_pad", 0) !== 0 || context.zeroPadded === context.current;
+  let padding = window.padding;
+  const pad = openPad(context);
+  if (pad !== null) {
+    // PyTorch's AvgPool with countIncludePad: the zeros of the Pad before are the pool's padding
+    if (padding.some((p) => p !== 0) || ceilMode || pad.padding.length !== spatial) node.fail(`a Pad before an AveragePool is only supported when the pool has no pads of its own and ceil_mode=0`);
+    context.layers.pop();
+    padding = pad.padding;
+    countIncludePad = true;
+  }
+  // with a Pad before, the shape so far is the padded one
+  const shape = pooledShape(context, (size, i) => windowCount(size - (pad === null ? 0 : 2 * padding[i]!), kernel[i]!, stride[i]!, padding[i]!, 1, ceilMode));
+  const module = spatial === 1
+    ? new AvgPool1d(kernel[0]!, { stride: stride[0]!, padding: padding[0]!, ceilMode, countIncludePad })
+    : new AvgPool2d([kernel[0]!, kernel[1]!], { stride: [stride[0]!, stride[1]!], padding: [padding[0]!, padding[1]!], ceilMode, countIncludePad });
+  context.push(module, node.output(), shape);
+};
+
+// ConvTranspose (2-D, symmetric pads, no output_shape): ONNX's weight [in, out / groups, kh, kw] is PyTorch's.
+const importConvTranspose: OpImporter = (node, context) => {
+  node.inputCount(2, 3);
+  const attributes = node.attributes({ auto_pad: "string", dilations: "ints", group: "int", kernel_shape: "ints", output_padding: "ints", output_shape: "ints", pads: "ints", strides: "ints" });
+  explicitPads(node, attributes);
+  if (attributes.has("output_shape")) node.fail(`output_shape is not supported; write pads and output_padding`);
+  node.data(0);
+  const w = floatInput(node, 1, "the weight");
+  if (w.dims.length !== 4) node.fail(`the weight "${node.inputName(1)}" has shape [${w.dims.join(", ")}]; only 2-D transposed convolutions (4 weight dims) are supported`);
+  const [inChannels, perGroup, kh, kw] = w.dims as [number, number, number, number];
+  const groups = attributes.int("group", 1);
+  if (groups < 1 || inChannels % groups !== 0) node.fail(`group=${groups} does not divide the ${inChannels} input channels`);
+  const outChannels = perGroup * groups;
+  const declared = attributes.ints("kernel_shape");
+  if (declared !== undefined && declared.join() !== [kh, kw].join()) node.fail(`kernel_shape [${declared.join(", ")}] does not match the weight's [${kh}, ${kw}] (mismatched initializer shapes)`);
+  checkInput(node, context, 2, inChannels);
+  const stride = perAxis(node, attributes, "strides", 2, 1);
+  const dilation = perAxis(node, attributes, "dilations", 2, 1);
+  const outputPadding = perAxis(node, attributes, "output_padding", 2, 0);
+  const pads = perAxis(node, attributes, "pads", 4, 0);
+  if (pads[0] !== pads[2] || pads[1] !== pads[3]) node.fail(`asymmetric pads [${pads.join(", ")}] are not supported`);
+  if (outputPadding.some((p, i) => p >= Math.max(stride[i]!, dilation[i]!))) node.fail(`output_padding [${outputPadding.join(", ")}] must be smaller than the stride or the dilation`);
+  const state: Record<string, Tensor> = { weight: constantTensor(w, node.where) };
+  if (node.inputName(2) !== undefined) state.bias = vector(node, 2, "the bias", outChannels);
+  const pair = (v: number[]): [number, number] => [v[0]!, v[1]!];
+  const module = new ConvTranspose2d(inChannels, outChannels, [kh, kw], { stride: pair(stride), padding: [pads[0]!, pads[1]!], outputPadding: pair(outputPadding), dilation: pair(dilation), groups, bias: state.bias !== undefined });
+  const kernel = [kh, kw];
+  const shape = pooledShape(context, (size, i) => (size - 1) * stride[i]! - 2 * pads[i]! + dilation[i]! * (kernel[i]! - 1) + outputPadding[i]! + 1, outChannels);
+  if (shape !== null && shape.slice(2).some((d) => d !== null && d < 1)) node.fail(`the output would be ${formatDims(shape.slice(2))} for an input of shape ${formatDims(context.shape!)}`);
+  context.push(loaded(node, module, state), node.output(), shape);
 };
 
 const importGlobalAveragePool: OpImporter = (node, context) => {
@@ -212,6 +264,9 @@ const importLayerNormalization: OpImporter = (node, context) => {
 /** Op type → how it becomes a layer, merged into OP_IMPORTERS. */
 export const CNN_IMPORTERS: Record<string, OpImporter> = {
   Conv: importConv,
+  ConvTranspose: importConvTranspose,
+  InstanceNormalization: importInstanceNormalization,
+  Pad: importPad,
   MaxPool: importMaxPool,
   AveragePool: importAveragePool,
   GlobalAveragePool: importGlobalAveragePool,

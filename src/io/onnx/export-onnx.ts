@@ -4,7 +4,7 @@ import { Linear } from "../../nn/linear.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { MODULE_EXPORTERS } from "./module-exporters.js";
 import { describePath, GraphBuilder, type AnyModule, type Dim, type Value } from "./onnx-graph-builder.js";
-import { encodeModelProto, type ModelProto, type ValueInfoProto } from "./onnx-proto.js";
+import { DataType, encodeModelProto, type ModelProto, type ValueInfoProto } from "./onnx-proto.js";
 import { elementType, type FloatDType } from "./onnx-tensor.js";
 
 /** Options of {@link exportOnnx} and `saveOnnx`. */
@@ -58,19 +58,23 @@ function checkInputShape(model: AnyModule, shape: readonly number[] | undefined)
   return [...shape];
 }
 
-function valueInfo(name: string, dtype: FloatDType, shape: readonly Dim[]): ValueInfoProto {
+function valueInfo(name: string, dtype: FloatDType | "int64", shape: readonly Dim[]): ValueInfoProto {
   const dim = shape.map((d) => (typeof d === "number" ? { dim_value: d } : { dim_param: d }));
-  return { name, type: { tensor_type: { elem_type: elementType(dtype), shape: { dim } } } };
+  return { name, type: { tensor_type: { elem_type: dtype === "int64" ? DataType.INT64 : elementType(dtype), shape: { dim } } } };
 }
 
 /**
  * The model as an ONNX file (a `ModelProto`, encoded with protobufjs from ONNX's published
  * schema): parameters become initializers under their state-dict names, each module one or a
  * few standard ops (Linear → Gemm, or MatMul + Add beyond 2-D; ReLU → Relu; Dropout →
- * inference-mode Dropout; Flatten → Flatten or Reshape; Conv1d/Conv2d → Conv; MaxPool2d,
- * AvgPool2d, AdaptiveAvgPool2d(1) → MaxPool, AveragePool, GlobalAveragePool; BatchNorm1d/2d →
- * BatchNormalization with the running statistics, the eval semantics whatever the module's mode, as
- * torch.onnx.export does; LayerNorm → LayerNormalization …). The batch dim is dynamic unless
+ * inference-mode Dropout; Flatten → Flatten or Reshape; Conv1d/Conv2d → Conv; ConvTranspose2d →
+ * ConvTranspose; MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool2d(1) → MaxPool, AveragePool,
+ * GlobalAveragePool; BatchNorm1d/2d → BatchNormalization with the running statistics, the eval
+ * semantics whatever the module's mode, as torch.onnx.export does; LayerNorm →
+ * LayerNormalization; GroupNorm → Reshape, InstanceNormalization, Reshape, Mul, Add, as PyTorch
+ * writes it; LeakyReLU, ELU, Softplus, Hardtanh → LeakyRelu, Elu, Softplus, Clip; GELU → PyTorch's
+ * Erf (or tanh) decomposition, one Gelu op from opset 20; SiLU → Sigmoid and Mul; Unflatten →
+ * Reshape; Embedding (the first layer) → Gather of int64 indices …). The batch dim is dynamic unless
  * `dynamicBatch` is false. A module ONNX export does not know is an error naming it and its
  * path in the model; an `inputShape` that does not fit is an error naming the first module it
  * does not fit.
@@ -110,7 +114,7 @@ export function exportOnnx(model: Module<[Tensor], Tensor>, options: OnnxExportO
     }
     return exporter(module, input, graph, path);
   };
-  const graph = new GraphBuilder(dtype, exportModule);
+  const graph = new GraphBuilder(dtype, inputName, opset, exportModule);
   const input: Value = { name: graph.reserve(inputName), shape: [dynamicBatch ? "batch" : batchSize, ...inputShape] };
   graph.reserve(outputName);
   const result = exportModule(root, input, "");
@@ -127,7 +131,8 @@ export function exportOnnx(model: Module<[Tensor], Tensor>, options: OnnxExportO
       name: "nabla",
       node: graph.nodes,
       initializer: graph.initializers,
-      input: [valueInfo(inputName, dtype, input.shape)],
+      // int64 indices when an Embedding reads the input (as torch.onnx.export writes it)
+      input: [valueInfo(inputName, graph.indexInput ? "int64" : dtype, input.shape)],
       output: [valueInfo(outputName, dtype, result.shape)],
     },
   };

@@ -9,13 +9,51 @@ import { readConstant, type Constant, type FloatDType } from "./onnx-tensor.js";
 
 /** A Linear layer still open to an Add that supplies its bias (PyTorch's MatMul + Add). */
 export interface LinearDraft {
+  kind: "linear";
   weight: Tensor;
   bias: Tensor | null;
   /** The value the layer produces, so a following Add knows it adds to this layer. */
   output: string;
 }
 
-export type Layer = TensorModule | LinearDraft;
+/**
+ * A group normalization read from its ONNX decomposition (PyTorch's: Reshape to [0, G, -1],
+ * InstanceNormalization, Reshape back to the input's shape, Mul and Add by per-channel constants),
+ * or a lone InstanceNormalization (GroupNorm with one channel per group). `stage` says how far the
+ * pattern has come; group-norm-onnx.ts makes it a module.
+ */
+export interface GroupNormDraft {
+  kind: "groupNorm";
+  /** The node that started it (for errors). */
+  where: string;
+  /** The value normalised, and its shape. */
+  input: string;
+  inputShape: ShapeDims | null;
+  channels: number;
+  groups: number;
+  stage: "split" | "normalized" | "merged";
+  eps: number;
+  /** InstanceNormalization's per-group scale and shift. */
+  scale: Constant | null;
+  shift: Constant | null;
+  /** Per-channel factor and offset (the Mul and Add after it), each [channels]. */
+  channelScale: Constant | null;
+  channelShift: Constant | null;
+  /** Whether a per-channel (not scalar) weight or bias was seen: the module has parameters. */
+  perChannelAffine: boolean;
+  /** The value the layer produces so far. */
+  output: string;
+}
+
+/** Zero padding of the spatial dims, waiting for the AveragePool that takes it (pad-onnx.ts). */
+export interface PadDraft {
+  kind: "pad";
+  where: string;
+  padding: number[];
+  output: string;
+}
+
+export type Layer = TensorModule | LinearDraft | GroupNormDraft | PadDraft;
 
 /** A dim: a size, or null for the (dynamic) batch or an unknown size. */
 export type ShapeDims = (number | null)[];
@@ -25,6 +63,18 @@ export class ImportContext {
   readonly layers: Layer[] = [];
   /** Which node produced each value (for errors about values read out of turn). */
   readonly producers = new Map<string, string>();
+  /** The values the chain has passed through, with their shapes (what a Shape node may read). */
+  readonly chain = new Map<string, ShapeDims | null>();
+  /** Shape nodes' outputs → the chain value whose shape they hold. */
+  readonly shapeOf = new Map<string, string>();
+  /** Shapes computed in the graph (Shape, Slice, Concat) → their dims (null: the batch). */
+  readonly shapeDims = new Map<string, ShapeDims>();
+  /** The output of a Pad of zero width (PyTorch's AvgPool with countIncludePad and no padding writes one). */
+  zeroPadded: string | null = null;
+  /** Whether the graph input holds integer indices (read by an Embedding's Gather). */
+  indexInput = false;
+  /** Whether a Gather (an Embedding) has read those indices. */
+  indicesRead = false;
 
   constructor(
     readonly opset: number,
@@ -33,7 +83,9 @@ export class ImportContext {
     public current: string,
     /** Its shape, or null when the file does not say. */
     public shape: ShapeDims | null,
-  ) {}
+  ) {
+    this.chain.set(current, shape);
+  }
 
   /** Appends a layer: `output` becomes the chain's value, with `shape`. */
   push(layer: Layer, output: string, shape: ShapeDims | null): void {

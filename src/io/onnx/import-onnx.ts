@@ -2,8 +2,14 @@
 import { noGrad } from "../../autograd/grad-mode.js";
 import { Linear } from "../../nn/linear.js";
 import { Sequential } from "../../nn/sequential.js";
-import { ImportContext, NodeReader, type Layer, type LinearDraft, type ShapeDims } from "./import-context.js";
+import { ImportContext, NodeReader, type GroupNormDraft, type Layer, type LinearDraft, type ShapeDims } from "./import-context.js";
 import { OP_IMPORTERS } from "./op-importers.js";
+import { groupNormFromDraft, isGroupNormDraft } from "./group-norm-onnx.js";
+import { FUSED_IMPORTERS } from "./activation-importers.js";
+import { FUSED_DOMAIN, fuseActivations } from "./fuse-activations.js";
+import { Unflatten } from "../../nn/unflatten.js";
+import type { TensorModule } from "../../nn/sequential.js";
+import { Flatten } from "../../nn/flatten.js";
 import { DataType, decodeModelProto, toSafeInteger, type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from "./onnx-proto.js";
 import { readConstant, transpose2d, type Constant, type FloatDType } from "./onnx-tensor.js";
 
@@ -43,11 +49,15 @@ function defaultOpset(model: ModelProto): number {
   return opset;
 }
 
-function inputInfo(info: ValueInfoProto): { dtype: FloatDType; shape: ShapeDims | null } {
+/** ONNX's INT32 element type: indices, like INT64. */
+const INT32 = 6;
+
+function inputInfo(info: ValueInfoProto): { dtype: FloatDType; indices: boolean; shape: ShapeDims | null } {
   const tensorType = info.type?.tensor_type;
   if (tensorType === undefined) throw new Error(`${SOURCE}: the graph input "${info.name}" is not a tensor`);
   const elem = tensorType.elem_type ?? 0;
-  if (elem !== DataType.FLOAT && elem !== DataType.DOUBLE) throw new Error(`${SOURCE}: the graph input "${info.name}" has element type ${elem}; nabla reads float32 (1) and float64 (11) inputs`);
+  const indices = elem === DataType.INT64 || elem === INT32;
+  if (elem !== DataType.FLOAT && elem !== DataType.DOUBLE && !indices) throw new Error(`${SOURCE}: the graph input "${info.name}" has element type ${elem}; nabla reads float32 (1) and float64 (11) inputs, and int64 (7) or int32 (6) indices for an Embedding`);
   const dims = tensorType.shape?.dim;
   const shape = dims === undefined ? null : dims.map((d, i) => {
     if (d.dim_value === undefined || d.dim_value === null) return null; // dim_param (or unknown): dynamic
@@ -56,7 +66,7 @@ function inputInfo(info: ValueInfoProto): { dtype: FloatDType; shape: ShapeDims 
     return n;
   });
   if (shape !== null && shape.length === 0) throw new Error(`${SOURCE}: the graph input "${info.name}" is a scalar; nabla needs a batch dim`);
-  return { dtype: elem === DataType.DOUBLE ? "float64" : "float32", shape };
+  return { dtype: elem === DataType.DOUBLE ? "float64" : "float32", indices, shape };
 }
 
 /** Constant (and the ops on constants PyTorch writes) evaluated at import: their outputs become constants. */
@@ -89,12 +99,22 @@ function foldConstant(node: NodeProto, context: ImportContext): boolean {
 }
 
 function isDraft(layer: Layer): layer is LinearDraft {
-  return "output" in layer;
+  return "kind" in layer && layer.kind === "linear";
+}
+
+/** A Reshape to [0, G, -1] that starts no group normalization: a Flatten or an Unflatten, where it is one. */
+function splitAsLayer(draft: GroupNormDraft): TensorModule | null {
+  const rank = draft.inputShape?.length ?? 0;
+  if (rank >= 3 && draft.groups === draft.channels) return new Flatten(2, -1);
+  if (rank === 2) return new Unflatten(1, [draft.groups, draft.channels / draft.groups]);
+  return null;
 }
 
 /** The layers as modules, Linear drafts loaded with their weights, in `dtype` and eval mode. */
 function buildModel(layers: Layer[], dtype: FloatDType): Sequential {
   const modules = layers.map((layer) => {
+    if (isGroupNormDraft(layer)) return groupNormFromDraft(layer, splitAsLayer);
+    if ("kind" in layer && layer.kind === "pad") throw new Error(`${layer.where}: a Pad is only supported right before an AveragePool (PyTorch's AvgPool with countIncludePad)`);
     if (!isDraft(layer)) return layer;
     const [outFeatures, inFeatures] = layer.weight.shape as [number, number];
     return new Linear(inFeatures, outFeatures, { bias: layer.bias !== null });
@@ -122,9 +142,13 @@ function sampleShape(shape: ShapeDims | null, first: Layer | undefined): number[
  * Builds a nabla `Sequential` from an ONNX file's bytes, to evaluate or fine-tune it: the graphs
  * nabla's {@link exportOnnx} writes and those PyTorch's `torch.onnx.export` writes for
  * `Sequential` MLPs (Gemm, or MatMul + Add, as Linear; Relu, Sigmoid, Tanh, Softmax, LogSoftmax,
- * Flatten, Reshape as a flatten, Dropout, Identity) and CNNs (Conv, MaxPool, AveragePool,
- * GlobalAveragePool, BatchNormalization, LayerNormalization). The graph must be one chain from its one
- * input to its one output. An op nabla does not support is an error naming the op and the node;
+ * Flatten, Reshape as a flatten, Dropout, Identity) and CNNs (Conv, ConvTranspose, 1-D and 2-D
+ * MaxPool and AveragePool, GlobalAveragePool, BatchNormalization, LayerNormalization, GroupNorm's
+ * Reshape + InstanceNormalization + Reshape + Mul + Add, a lone InstanceNormalization as
+ * GroupNorm(C, C)), and the activations (LeakyRelu, Elu, Softplus, Clip as Hardtanh, Gelu, and the
+ * decompositions PyTorch writes for GELU, SiLU and Softplus with beta; a Reshape that splits one
+ * dim as Unflatten; a Gather of int64 or int32 input indices as Embedding). The graph must be
+ * one chain from its one input to its one output. An op nabla does not support is an error naming the op and the node;
  * so is an unsupported attribute or an initializer whose shape does not fit; a truncated or
  * corrupted file is an error saying so, never a different model.
  *
@@ -156,19 +180,22 @@ export function importOnnx(bytes: Uint8Array): ImportedOnnx {
   const outputs = graph.output ?? [];
   if (outputs.length !== 1) throw new Error(`${SOURCE}: the graph has ${outputs.length} outputs; nabla models give exactly one`);
   const input = inputs[0]!;
-  const { dtype, shape } = inputInfo(input);
+  const { dtype, indices, shape } = inputInfo(input);
   const context = new ImportContext(opset, dtype, input.name!, shape);
+  context.indexInput = indices;
   for (const [name, value] of constants) (context.constants.set(name, value), context.producers.set(name, "(initializer)"));
   context.producers.set(input.name!, "(graph input)");
-  for (const node of graph.node ?? []) {
+  for (const node of fuseActivations(graph.node ?? [], graph.initializer ?? [])) {
     const reader = new NodeReader(node, context);
-    if (node.domain !== undefined && node.domain !== "" && node.domain !== "ai.onnx") reader.fail(`ops of the domain "${node.domain}" are not supported`);
-    if (!foldConstant(node, context)) {
+    if (node.domain === FUSED_DOMAIN) FUSED_IMPORTERS[node.op_type ?? ""]!(reader, context);
+    else if (node.domain !== undefined && node.domain !== "" && node.domain !== "ai.onnx") reader.fail(`ops of the domain "${node.domain}" are not supported`);
+    else if (!foldConstant(node, context)) {
       const importer = OP_IMPORTERS[node.op_type ?? ""];
       if (importer === undefined) reader.fail(`the op ${node.op_type || "(none)"} is not supported (nabla imports ${[...Object.keys(OP_IMPORTERS), "Constant", "Transpose of a constant"].join(", ")})`);
       importer(reader, context);
     }
     for (const output of node.output ?? []) if (output !== "") context.producers.set(output, node.name || node.op_type || "(unnamed)");
+    context.chain.set(context.current, context.shape);
   }
   const outputName = outputs[0]!.name ?? "";
   if (outputName !== context.current) {
@@ -176,6 +203,7 @@ export function importOnnx(bytes: Uint8Array): ImportedOnnx {
     throw new Error(`${SOURCE}: the graph output "${outputName}" ${producer === undefined ? "is produced by no node" : `comes from "${producer}"`}, not from the last layer of the chain`);
   }
   if (context.layers.length === 0) throw new Error(`${SOURCE}: the graph has no layers (its output is its input)`);
+  if (indices && !context.indicesRead) throw new Error(`${SOURCE}: the graph input "${input.name}" holds integer indices, which only a Gather (an Embedding) as the first layer reads`);
   const weightsDtype = [...constants.values()].find((c) => c.type !== "int64")?.type;
   const model = buildModel(context.layers, weightsDtype === "float64" || dtype === "float64" ? "float64" : "float32");
   return {

@@ -10,6 +10,7 @@ import { LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from "../../nn/activations.j
 import { Sequential } from "../../nn/sequential.js";
 import { describePath, formatDims, type AnyModule, type Dim, type ModuleExporter, type Value } from "./onnx-graph-builder.js";
 import { CNN_EXPORTERS } from "./cnn-exporters.js";
+import { ACTIVATION_EXPORTERS } from "./activation-exporters.js";
 import { floatScalarProto, int64Proto } from "./onnx-tensor.js";
 
 function fail(module: AnyModule, path: string, input: Value, why: string): never {
@@ -104,4 +105,5 @@ export const MODULE_EXPORTERS = new Map<Function, ModuleExporter>([
   [Flatten, exportFlatten],
   [Identity, elementwise("Identity")],
   ...CNN_EXPORTERS,
+  ...ACTIVATION_EXPORTERS,
 ]);

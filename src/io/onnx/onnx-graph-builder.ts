@@ -2,6 +2,7 @@
 // module exporters pass along (a dim is a number, or a name such as "batch" when the export leaves
 // it dynamic).
 import type { Module } from "../../nn/module.js";
+import { full, ones, zeros } from "../../tensor/creation.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { AttributeType, type AttributeProto, type NodeProto, type TensorProto } from "./onnx-proto.js";
 import { tensorProto, type FloatDType } from "./onnx-tensor.js";
@@ -15,8 +16,8 @@ export interface Value {
   shape: Dim[];
 }
 
-/** An attribute value: an integer, a float (written `{ float: x }`), or a list of integers. */
-export type AttributeValue = number | { float: number } | readonly number[];
+/** An attribute value: an integer, a float (written `{ float: x }`), a string (`{ string: s }`) or a list of integers. */
+export type AttributeValue = number | { float: number } | { string: string } | readonly number[];
 
 /** Any nabla module, as the exporters receive it. */
 export type AnyModule = Module<unknown[], unknown>;
@@ -40,10 +41,16 @@ export class GraphBuilder {
   readonly nodes: NodeProto[] = [];
   readonly initializers: TensorProto[] = [];
   private readonly names = new Set<string>();
+  /** Whether the graph input holds integer indices (an Embedding reads it), not floats. */
+  indexInput = false;
 
   constructor(
     /** The dtype of the model's parameters, and so of every float value in the graph. */
     readonly dtype: FloatDType,
+    /** The graph input's name (an Embedding must read it directly). */
+    readonly inputName: string,
+    /** The opset written (GELU is one op from opset 20 on). */
+    readonly opset: number,
     /** Exports a module (the table lookup), so container exporters can recurse. */
     readonly exportModule: (module: AnyModule, input: Value, path: string) => Value,
   ) {}
@@ -93,5 +100,17 @@ export class GraphBuilder {
 function attribute(name: string, value: AttributeValue): AttributeProto {
   if (typeof value === "number") return { name, type: AttributeType.INT, i: value };
   if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: [...value] };
+  if ("string" in value) return { name, type: AttributeType.STRING, s: new TextEncoder().encode((value as { string: string }).string) };
   return { name, type: AttributeType.FLOAT, f: (value as { float: number }).float };
+}
+
+/** A constant of `size` ones or zeros in the graph's dtype (for a normalization without affine parameters). */
+export function filled(graph: GraphBuilder, path: string, field: string, size: readonly number[], value: 0 | 1): string {
+  const t = value === 1 ? ones(size, { dtype: graph.dtype }) : zeros(size, { dtype: graph.dtype });
+  return graph.constant(`${path === "" ? "" : `${path}.`}${field}`, tensorProto("", t));
+}
+
+/** A scalar constant in the graph's dtype (the 0.5, 1 and √2 of a GELU …). */
+export function scalar(graph: GraphBuilder, path: string, field: string, value: number): string {
+  return graph.constant(`${path === "" ? "" : `${path}.`}${field}`, tensorProto("", full([], value, { dtype: graph.dtype })));
 }

@@ -8,6 +8,10 @@ import { LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from "../../nn/activations.j
 import type { TensorModule } from "../../nn/sequential.js";
 import { constantTensor, shortestFloat32, transpose2d, type Constant } from "./onnx-tensor.js";
 import { CNN_IMPORTERS } from "./cnn-importers.js";
+import { ACTIVATION_IMPORTERS } from "./activation-importers.js";
+import { importConcat, importShape, importSlice, trackedTarget } from "./shape-ops.js";
+import { Unflatten } from "../../nn/unflatten.js";
+import { importGroupNormAffine, importGroupNormReshape } from "./group-norm-onnx.js";
 import type { ImportContext, LinearDraft, NodeReader, ShapeDims } from "./import-context.js";
 
 export type OpImporter = (node: NodeReader, context: ImportContext) => void;
@@ -77,7 +81,7 @@ const importGemm: OpImporter = (node, context) => {
   checkFeatures(node, context, inFeatures, weightName);
   const biasName = node.inputName(2);
   const bias = biasName === undefined ? null : scaled(biasValues(node, floatConstant(node, node.constant(2, "C"), biasName), outFeatures, biasName), attributes.float("beta", 1));
-  const draft: LinearDraft = { weight: constantTensor(weight, node.where), bias: bias === null ? null : constantTensor(bias, node.where), output: node.output() };
+  const draft: LinearDraft = { kind: "linear", weight: constantTensor(weight, node.where), bias: bias === null ? null : constantTensor(bias, node.where), output: node.output() };
   context.push(draft, draft.output, linearOutput(context, outFeatures));
 };
 
@@ -91,8 +95,17 @@ const importMatMul: OpImporter = (node, context) => {
   if (w.dims.length !== 2) node.fail(`only a product with a 2-D constant weight is supported; "${weightName}" has shape [${w.dims.join(", ")}]`);
   const [inFeatures, outFeatures] = w.dims as [number, number];
   checkFeatures(node, context, inFeatures, weightName);
-  const draft: LinearDraft = { weight: constantTensor(transpose2d(w), node.where), bias: null, output: node.output() };
+  const draft: LinearDraft = { kind: "linear", weight: constantTensor(transpose2d(w), node.where), bias: null, output: node.output() };
   context.push(draft, draft.output, linearOutput(context, outFeatures));
+};
+
+// X · w right after a group normalization: its per-channel weight.
+const importMul: OpImporter = (node, context) => {
+  node.inputCount(2, 2);
+  node.attributes({});
+  const dataIndex = node.isData(0) ? 0 : 1;
+  node.data(dataIndex);
+  if (!importGroupNormAffine(node, context, "channelScale", 1 - dataIndex)) node.fail(`only a Mul by a per-channel constant right after a group normalization is supported`);
 };
 
 // X + b right after a bias-free Linear: that Linear's bias.
@@ -102,10 +115,11 @@ const importAdd: OpImporter = (node, context) => {
   const dataIndex = node.isData(0) ? 0 : 1;
   node.data(dataIndex);
   const biasName = node.inputName(1 - dataIndex)!;
+  if (importGroupNormAffine(node, context, "channelShift", 1 - dataIndex)) return;
   const constant = floatConstant(node, node.constant(1 - dataIndex, "the bias"), biasName);
   const previous = context.layers.at(-1);
-  const draft = previous !== undefined && "weight" in previous && previous.output === context.current ? previous : null;
-  if (draft === null || draft.bias !== null) return node.fail(`only an Add of a constant bias right after a MatMul or Gemm without one is supported`);
+  const draft = previous !== undefined && "kind" in previous && previous.kind === "linear" && previous.output === context.current ? previous : null;
+  if (draft === null || draft.bias !== null) return node.fail(`only an Add of a constant bias right after a MatMul or Gemm without one (or after a group normalization) is supported`);
   const bias = biasValues(node, constant, draft.weight.shape[0]!, biasName);
   draft.bias = constantTensor(bias, node.where);
   draft.output = node.output();
@@ -147,7 +161,8 @@ const importReshape: OpImporter = (node, context) => {
   node.inputCount(2, 2);
   if (node.attributes({ allowzero: "int" }).int("allowzero", 0) !== 0) node.fail(`allowzero=1 is not supported`);
   node.data(0);
-  const target = node.constant(1, "the shape");
+  if (importGroupNormReshape(node, context)) return;
+  const target = trackedTarget(node, context) ?? node.constant(1, "the shape");
   if (target.type !== "int64" || target.dims.length !== 1) node.fail(`the shape must be a 1-D int64 constant`);
   const input = context.shape;
   if (input === null || input.slice(1).some((d) => d === null)) return node.fail(`needs the input's shape (only the batch dim may be dynamic), which the file does not give`);
@@ -173,7 +188,17 @@ const importReshape: OpImporter = (node, context) => {
       return;
     }
   }
-  node.fail(`reshaping ${formatDims(input)} to [${requested.join(", ")}] is not a flatten of consecutive dims; only those are supported`);
+  // one dim split into consecutive sizes: nn.Unflatten
+  const extra = resolved.length - known.length;
+  for (let dim = 0; extra >= 1 && dim < known.length; dim++) {
+    const run = resolved.slice(dim, dim + extra + 1);
+    const fits = run.reduce((a, b) => a * b, 1) === known[dim] && known.slice(0, dim).every((d, i) => d === resolved[i]) && known.slice(dim + 1).every((d, i) => d === resolved[dim + extra + 1 + i]);
+    if (fits) {
+      context.push(new Unflatten(dim + 1, run), node.output(), [input[0]!, ...resolved]);
+      return;
+    }
+  }
+  node.fail(`reshaping ${formatDims(input)} to [${requested.join(", ")}] is not a flatten of consecutive dims nor the split of one dim; only those are supported`);
 };
 
 // Inference-mode Dropout is the identity; the ratio is kept as nn.Dropout's p for fine-tuning.
@@ -200,6 +225,10 @@ export const OP_IMPORTERS: Record<string, OpImporter> = {
   Gemm: importGemm,
   MatMul: importMatMul,
   Add: importAdd,
+  Mul: importMul,
+  Shape: importShape,
+  Slice: importSlice,
+  Concat: importConcat,
   Relu: elementwise(() => new ReLU()),
   Sigmoid: elementwise(() => new Sigmoid()),
   Tanh: elementwise(() => new Tanh()),
@@ -210,4 +239,5 @@ export const OP_IMPORTERS: Record<string, OpImporter> = {
   Reshape: importReshape,
   Dropout: importDropout,
   ...CNN_IMPORTERS,
+  ...ACTIVATION_IMPORTERS,
 };

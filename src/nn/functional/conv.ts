@@ -2,6 +2,7 @@
 import type { WindowSpec } from "../../backend/backend.js";
 import { mm } from "../../ops/matmul.js";
 import { col2im, im2col } from "../../ops/sliding-window.js";
+import { conv2dPrimitive } from "../../ops/conv2d.js";
 import { formatShape } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { checkRank, expandSize, type Size2 } from "./window-args.js";
@@ -122,6 +123,8 @@ function conv2dBatched(op: string, x: Tensor, weight: Tensor, bias: Tensor | nul
     strideH: stride[0]!, strideW: stride[1]!, padH: left[0]!, padW: left[1]!,
     dilationH: dilation[0]!, dilationW: dilation[1]!, outH, outW,
   };
+  // one group: a primitive whose kernels unfold and multiply image by image (ops/conv2d.ts)
+  if (groups === 1) return conv2dPrimitive(x, weight, bias, spec);
   const columns = im2col(x, spec); // [channels·kh·kw, batch·outH·outW]
   const patch = groupChannels * kernelH * kernelW;
   const positions = batch * outH * outW;

@@ -26,3 +26,7 @@ export type { MaxPool2dOptions, MaxPool1dOptions, AvgPool2dOptions, AvgPool1dOpt
 export { batchNorm, layerNorm, groupNorm } from "./normalization.js";
 export type { BatchNormOptions, LayerNormOptions, GroupNormOptions } from "./normalization.js";
 export type { Size2 } from "./window-args.js";
+export { embedding } from "./embedding.js";
+export type { EmbeddingOptions } from "./embedding.js";
+export { scaledDotProductAttention } from "./attention.js";
+export type { ScaledDotProductAttentionOptions } from "./attention.js";

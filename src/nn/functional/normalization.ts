@@ -1,5 +1,6 @@
-/** Batch, layer and group normalization, composed from reductions and element-wise ops. */
+/** Batch, layer and group normalization: batch-norm in training is one primitive each way (ops/batch-norm.ts), the rest compose reductions and element-wise ops. */
 import { noGrad } from "../../autograd/grad-mode.js";
+import { batchNormTraining } from "../../ops/batch-norm.js";
 import { formatShape, shapesEqual } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
 
@@ -23,6 +24,15 @@ function standardize(x: Tensor, axes: number[], eps: number): { y: Tensor; mean:
   const centered = x.sub(mean);
   const variance = centered.square().mean(axes, true);
   return { y: centered.div(variance.add(eps).sqrt()), mean, variance };
+}
+
+/** running ← (1 − momentum)·running + momentum·batch, the variance unbiased (PyTorch's rule). */
+function updateRunning(runningMean: Tensor, runningVar: Tensor, mean: Tensor, variance: Tensor, momentum: number, count: number): void {
+  noGrad(() => {
+    runningMean.mul_(1 - momentum).add_(mean.detach().to(runningMean.dtype), momentum);
+    const unbiased = variance.detach().mul(count / (count - 1));
+    runningVar.mul_(1 - momentum).add_(unbiased.to(runningVar.dtype), momentum);
+  });
 }
 
 /** `t` [C] shaped to broadcast over channel axis 1 of an input of rank `ndim`. */
@@ -57,15 +67,16 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   if (training || runningMean === null || runningVar === null) {
     const count = input.size / Math.max(channels, 1);
     if (count <= 1 && training) throw new Error(`batchNorm: expected more than 1 value per channel when training, got input ${formatShape(input.shape)}`);
+    const sameType = (t: Tensor | null): boolean => t === null || t.dtype === input.dtype;
+    if (count > 0 && sameType(weight) && sameType(bias)) {
+      // one kernel each way (ops/batch-norm.ts), the scale and shift included
+      const stats = batchNormTraining(input, weight, bias, eps);
+      if (training && runningMean !== null && runningVar !== null) updateRunning(runningMean, runningVar, stats.mean, stats.variance, momentum, count);
+      return stats.y;
+    }
     const stats = standardize(input, axes, eps);
     y = stats.y;
-    if (training && runningMean !== null && runningVar !== null) {
-      noGrad(() => {
-        runningMean.mul_(1 - momentum).add_(stats.mean.detach().reshape([channels]).to(runningMean.dtype), momentum);
-        const unbiased = stats.variance.detach().reshape([channels]).mul(count / (count - 1));
-        runningVar.mul_(1 - momentum).add_(unbiased.to(runningVar.dtype), momentum);
-      });
-    }
+    if (training && runningMean !== null && runningVar !== null) updateRunning(runningMean, runningVar, stats.mean.reshape([channels]), stats.variance.reshape([channels]), momentum, count);
   } else {
     y = input.sub(perChannel(runningMean, input.ndim)).div(perChannel(runningVar, input.ndim).add(eps).sqrt());
   }

@@ -1,6 +1,6 @@
 /** Pooling: max (one pass, with argmax for backward), average and adaptive average, 1-D and 2-D. */
 import type { WindowSpec } from "../../backend/backend.js";
-import { im2col, maxPool2dWithIndices as maxPoolKernel } from "../../ops/sliding-window.js";
+import { avgPool2dPrimitive, maxPool2dWithIndices as maxPoolKernel } from "../../ops/sliding-window.js";
 import { mm } from "../../ops/matmul.js";
 import { onBackend } from "../../ops/operand.js";
 import { tensor } from "../../tensor/creation.js";
@@ -141,12 +141,9 @@ export function maxPool1d(input: Tensor, kernelSize: number, options: MaxPool1dO
 export function avgPool2d(input: Tensor, kernelSize: Size2, options: AvgPool2dOptions = {}): Tensor {
   const { spec, batched } = poolGeometry("avgPool2d", input, kernelSize, options.stride, options.padding, 1, options.ceilMode ?? false);
   const x = batched ? input : input.unsqueeze(0);
-  const planes = spec.batch * spec.channels;
-  // every plane as its own one-channel image: the columns are [kh·kw, planes·outH·outW]
-  const planeSpec: WindowSpec = { ...spec, batch: planes, channels: 1 };
-  const sums = im2col(x.reshape([planes, 1, spec.height, spec.width]), planeSpec).sum(0).reshape([planes, spec.outH * spec.outW]);
   const divisors = onBackend(tensor(avgDivisors(spec, options), { shape: [spec.outH * spec.outW], dtype: x.dtype }), x.backend);
-  const y = sums.div(divisors).reshape([spec.batch, spec.channels, spec.outH, spec.outW]);
+  // one pass over each window (sliding-window.ts), its backward one pass too
+  const y = avgPool2dPrimitive(x, divisors, spec);
   return batched ? y : y.squeeze(0);
 }
 

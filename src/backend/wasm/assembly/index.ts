@@ -2,7 +2,10 @@
 // (imported as env.memory) and hands out every buffer, so nothing here allocates.
 import { unary, clamp, fill, cast, binary, axpby } from "./elementwise";
 import { reduce, argmax, gather, scatterAdd, copyStrided } from "./reduce";
-import { UNARY_OP_COUNT, BINARY_OP_COUNT, REDUCE_OP_COUNT } from "./opcodes";
+import { UNARY_OP_COUNT, BINARY_OP_COUNT, REDUCE_OP_COUNT, CONV_OP_COUNT, POOL_OP_COUNT, NORM_OP_COUNT } from "./opcodes";
+import { conv2d } from "./conv";
+import { maxPool2d, maxPool2dGrad, pool2d } from "./pool";
+import { batchNorm } from "./norm";
 import { matmul, matmulThin, packPanels, productRows, MC, KC, NC, MR } from "./matmul";
 
 /** First byte past the module's static data: the JS allocator starts here. */
@@ -13,6 +16,9 @@ export function matmulScratchB(): i32 { return KC * NC; }
 export function matmulTile(): i32 { return MR * 8; }
 /** How many ops of each kind this build knows, for the JS side to check against its table. */
 export function opCounts(): i32 { return UNARY_OP_COUNT | (BINARY_OP_COUNT << 10) | (REDUCE_OP_COUNT << 20); }
+export function convOpCount(): i32 { return CONV_OP_COUNT; }
+export function poolOpCount(): i32 { return POOL_OP_COUNT; }
+export function normOpCount(): i32 { return NORM_OP_COUNT; }
 
 export function unaryF32(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: f64): void { unary<f32>(op, x, y, n, alpha, beta); }
 export function unaryF64(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: f64): void { unary<f64>(op, x, y, n, alpha, beta); }
@@ -48,3 +54,13 @@ export function productRowsF32(a: usize, bp: usize, out: usize, m: i32, k: i32, 
 export function productRowsF64(a: usize, bp: usize, out: usize, m: i32, k: i32, n: i32, transA: bool, jc: i32, nc: i32, ap: usize, tile: usize, rowStart: i32, rowEnd: i32): void { productRows<f64>(a, bp, out, m, k, n, transA, jc, nc, ap, tile, rowStart, rowEnd); }
 export function matmulThinF32(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void { matmulThin<f32>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB); }
 export function matmulThinF64(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void { matmulThin<f64>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB); }
+export function conv2dF32(op: i32, a: usize, b: usize, bias: usize, spec: usize, outChannels: i32, out: usize, cols: usize, padded: usize, ap: usize, bp: usize, tile: usize): void { conv2d<f32>(op, a, b, bias, spec, outChannels, out, cols, padded, ap, bp, tile); }
+export function conv2dF64(op: i32, a: usize, b: usize, bias: usize, spec: usize, outChannels: i32, out: usize, cols: usize, padded: usize, ap: usize, bp: usize, tile: usize): void { conv2d<f64>(op, a, b, bias, spec, outChannels, out, cols, padded, ap, bp, tile); }
+export function maxPool2dF32(x: usize, spec: usize, out: usize, indices: usize): void { maxPool2d<f32>(x, spec, out, indices); }
+export function maxPool2dF64(x: usize, spec: usize, out: usize, indices: usize): void { maxPool2d<f64>(x, spec, out, indices); }
+export function maxPool2dGradF32(dy: usize, indices: usize, spec: usize, dx: usize): void { maxPool2dGrad<f32>(dy, indices, spec, dx); }
+export function maxPool2dGradF64(dy: usize, indices: usize, spec: usize, dx: usize): void { maxPool2dGrad<f64>(dy, indices, spec, dx); }
+export function pool2dF32(op: i32, x: usize, divisors: usize, spec: usize, out: usize): void { pool2d<f32>(op, x, divisors, spec, out); }
+export function pool2dF64(op: i32, x: usize, divisors: usize, spec: usize, out: usize): void { pool2d<f64>(op, x, divisors, spec, out); }
+export function batchNormF32(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, outer: i32, channels: i32, inner: i32, eps: f64): void { batchNorm<f32>(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, outer, channels, inner, eps); }
+export function batchNormF64(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, outer: i32, channels: i32, inner: i32, eps: f64): void { batchNorm<f64>(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, outer, channels, inner, eps); }

@@ -191,14 +191,15 @@ function macro<T>(ap: usize, bp: usize, mc: i32, nc: i32, kc: i32, c: usize, n: 
 /**
  * out[t] = op(A[t]) · op(B[t]) for t < batch on one thread (larger products go through
  * packPanels and productRows below). `ap`, `bp`, `tile` are scratch of MC·KC, KC·NC and MR·NR
- * elements.
+ * elements. `accumulate`: out[t] += the product instead (the convolution's weight gradient
+ * sums one product per image).
  */
-export function matmul<T>(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32, ap: usize, bp: usize, tile: usize): void {
+export function matmul<T>(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32, ap: usize, bp: usize, tile: usize, accumulate: bool = false): void {
   for (let t = 0; t < batch; t++) {
     const at_ = at<T>(a, t * strideA);
     const bt = at<T>(b, t * strideB);
     const ct = at<T>(out, t * m * n);
-    if (k == 0) memory.fill(ct, 0, (<usize>(m * n)) << alignof<T>());
+    if (k == 0 && !accumulate) memory.fill(ct, 0, (<usize>(m * n)) << alignof<T>());
     // equal k blocks (784 = 4 × 196, not 3 × 256 + 16): no thin last block to pack and run
     const kBlocks = (k + KC - 1) / KC;
     const kStep = kBlocks > 0 ? (k + kBlocks - 1) / kBlocks : KC;
@@ -210,7 +211,7 @@ export function matmul<T>(a: usize, b: usize, out: usize, batch: i32, m: i32, k:
         for (let ic = 0; ic < m; ic += MC) {
           const mc = min(MC, m - ic);
           packA<T>(at_, m, k, transA, ic, mc, pc, kc, ap);
-          macro<T>(ap, bp, mc, nc, kc, at<T>(ct, ic * n + jc), n, pc > 0, tile);
+          macro<T>(ap, bp, mc, nc, kc, at<T>(ct, ic * n + jc), n, accumulate || pc > 0, tile);
         }
       }
     }

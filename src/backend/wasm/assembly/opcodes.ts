@@ -66,3 +66,19 @@ export const BINARY_OP_COUNT: i32 = 18;
 export const SUM: i32 = 0;
 export const MAX: i32 = 1;
 export const REDUCE_OP_COUNT: i32 = 2;
+
+// conv
+export const CONV2D: i32 = 0;
+export const CONV2D_INPUT_GRAD: i32 = 1;
+export const CONV2D_WEIGHT_GRAD: i32 = 2;
+export const CONV_OP_COUNT: i32 = 3;
+
+// pool
+export const AVG_POOL2D: i32 = 0;
+export const AVG_POOL2D_GRAD: i32 = 1;
+export const POOL_OP_COUNT: i32 = 2;
+
+// norm
+export const BATCH_NORM: i32 = 0;
+export const BATCH_NORM_GRAD: i32 = 1;
+export const NORM_OP_COUNT: i32 = 2;

@@ -1,0 +1,202 @@
+import type { Backend } from "../backend/backend.js";
+import { activeBackend } from "../backend/registry.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import { Tensor } from "../tensor/tensor.js";
+import { checkLeavesClear, guardsHold, replayPlan, type OutputView, type Plan } from "./plan.js";
+import { isTracing, tracePlan } from "./tracer.js";
+import { wasmExecutable, type Executable } from "./wasm-executor.js";
+import { planDifference } from "./plan-compare.js";
+
+/** Options of {@link compile}. */
+export interface CompileOptions {
+  /** How many traced plans to keep (default 8); the least recently used one goes first. */
+  cacheSize?: number;
+  /**
+   * How plans run: "auto" (default) places them in WebAssembly memory and calls the kernels
+   * there on the wasm backend, and goes through the backend's methods elsewhere;
+   * "interpreter" always goes through the backend's methods (for comparison and debugging).
+   */
+  executor?: "auto" | "interpreter";
+  /** Where warnings go (a cache that thrashes, a signature that runs eagerly; default `console.warn`). */
+  onWarning?: (message: string) => void;
+}
+
+/** How often a compiled function traced and replayed (for tests and tuning). */
+export interface CompileStats {
+  traces: number;
+  replays: number;
+  /** Calls run eagerly because two traces of their signature differed (see the warning). */
+  eager: number;
+  /** Plans dropped from the cache to make room for new signatures. */
+  evictions: number;
+}
+
+/** A function made by {@link compile}: the same call signature, plus its counters. */
+export type CompiledFunction<Args extends unknown[], Result> = ((...args: Args) => Result) & { readonly stats: Readonly<CompileStats> };
+
+/**
+ * Compiles `fn`, a training step or an inference function over tensors, into a function with
+ * the same signature that traces `fn` on its first two calls and replays the recorded kernels
+ * on later calls with the same signature, skipping the eager engine's per-op work (graph
+ * recording, shape checks, allocation). The two traces must agree: a signature whose calls
+ * do different work (a number computed in JavaScript that changes) runs eagerly, with a warning.
+ *
+ * The signature is the input shapes and dtypes, the plain-value arguments, the grad mode, and,
+ * checked as guards, the train/eval flags and the parameters of the modules `fn` called; a call
+ * with another signature traces again (up to `cacheSize` plans are kept). A replay leaves
+ * parameters, their `.grad`, optimizer state and the returned tensors as eager execution
+ * would: `optimizer.step()`, `zeroGrad()` and `scheduler.step()` inside `fn` run again on every
+ * call (so learning-rate and momentum changes take effect), dropout draws fresh masks from the
+ * generator, and returned tensors are fresh copies. Reading tensor data inside `fn` (`item()`,
+ * `toArray()`) is an error at trace time: return the tensor and read it outside. See
+ * docs/compile.md for what retraces and what is an error.
+ *
+ * @example
+ * ```ts
+ * import { compile, nn, optim, tensor, type Tensor } from "nabla";
+ * const model = new nn.Linear(2, 1);
+ * const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
+ * const step = compile((x: Tensor, y: Tensor) => {
+ *   optimizer.zeroGrad();
+ *   const loss = nn.functional.mseLoss(model.call(x), y);
+ *   loss.backward();
+ *   optimizer.step();
+ *   return loss;
+ * });
+ * const x = tensor([[1, 2], [3, 4]]);
+ * const y = tensor([[1], [2]]);
+ * for (let i = 0; i < 3; i++) step(x, y);
+ * console.log(step.stats); // { traces: 2, replays: 1, eager: 0, evictions: 0 }
+ * ```
+ */
+export function compile<Args extends unknown[], Result>(fn: (...args: Args) => Result, options: CompileOptions = {}): CompiledFunction<Args, Result> {
+  if (typeof fn !== "function") throw new Error(`compile: expected a function, got ${fn === null ? "null" : typeof fn}`);
+  const cacheSize = options.cacheSize ?? 8;
+  if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new Error(`compile: cacheSize must be an integer ≥ 1, got ${String(cacheSize)}`);
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  const stats: CompileStats = { traces: 0, replays: 0, eager: 0, evictions: 0 };
+  /** Plans by signature key, the most recently used last. */
+  const cache = new Map<string, Entry[]>();
+  let planCount = 0;
+  let warned = false;
+
+  const compiled = (...args: Args): Result => {
+    // inside another compiled function's trace: run, so its kernels join that trace
+    if (isTracing()) return fn(...args);
+    if (args.length < fn.length) throw new Error(`compile: the compiled function takes ${fn.length} argument${fn.length === 1 ? "" : "s"}, got ${args.length}`);
+    const backend = inputBackend(args);
+    const key = signature(args);
+    const plans = cache.get(key);
+    if (plans !== undefined) {
+      for (const entry of plans) {
+        if (entry.plan.backend !== backend || !guardsHold(entry.plan)) continue;
+        cache.delete(key);
+        cache.set(key, plans);
+        if (entry.run === "eager") {
+          stats.eager++;
+          return fn(...args);
+        }
+        checkLeavesClear(entry.plan);
+        if (entry.run !== null) {
+          stats.replays++;
+          return entry.run(args, makeOutput(backend)) as Result;
+        }
+        // the second call of a signature traces again: a plan is used only if both traces agree
+        const second = tracePlan(fn as (...args: unknown[]) => unknown, args, backend);
+        stats.traces++;
+        const difference = planDifference(entry.plan, second);
+        entry.plan = second;
+        if (difference === null) entry.run = executable(second, options.executor ?? "auto");
+        else {
+          entry.run = "eager";
+          warn(`compile: two calls with the same signature (${key}) did different work, so this signature runs eagerly: ${difference}. A value computed in JavaScript inside the function changes between calls; pass it as an argument (a tensor), or compute it outside`);
+        }
+        return replayOutputs(second) as Result;
+      }
+    }
+    const plan = tracePlan(fn as (...args: unknown[]) => unknown, args, backend);
+    stats.traces++;
+    const list = plans ?? [];
+    list.push({ plan, run: null });
+    cache.delete(key);
+    cache.set(key, list);
+    if (++planCount > cacheSize) {
+      evictOldest(cache);
+      planCount--;
+      stats.evictions++;
+      if (stats.evictions >= cacheSize && !warned) {
+        warned = true;
+        warn(
+          `compile: ${stats.traces} signatures traced and ${stats.evictions} plans evicted (cacheSize ${cacheSize}); input shapes, dtypes or plain-value arguments change from call to call (the last: ${key}), and each new one is traced again, slower than eager mode. Keep them fixed (drop or pad a smaller last batch, pass changing numbers as tensors) or raise cacheSize`,
+        );
+      }
+    }
+    return replayOutputs(plan) as Result;
+  };
+  Object.defineProperty(compiled, "stats", { value: stats, enumerable: true });
+  return compiled as CompiledFunction<Args, Result>;
+}
+
+/** How a confirmed plan runs: on the wasm executor where it can, else through the backend's methods. */
+function executable(plan: Plan, mode: "auto" | "interpreter"): Executable {
+  return mode === "auto" ? (wasmExecutable(plan) ?? interpreter(plan)) : interpreter(plan);
+}
+
+/** The traced call's returned value, as fresh copies (the plan's buffers are rewritten by each replay). */
+function replayOutputs(plan: Plan): unknown {
+  return replayPlan({ ...plan, inputs: [], nodes: [] }, [], makeOutput(plan.backend));
+}
+
+function makeOutput(backend: Backend): (view: OutputView) => Tensor {
+  return (view) => {
+    const out = Tensor.empty(view.shape, view.ref.dtype, backend);
+    backend.copyStrided({ ref: view.ref, offset: view.offset, strides: view.strides }, view.shape, out.storage.ref);
+    return out;
+  };
+}
+
+/** A traced plan and how it runs: null until a second trace confirmed it, "eager" if that differed. */
+interface Entry {
+  plan: Plan;
+  run: Executable | null | "eager";
+}
+
+/** Runs a plan node by node through the backend's methods (any backend). */
+function interpreter(plan: Plan): Executable {
+  return (args, makeOutput) => replayPlan(plan, args, makeOutput);
+}
+
+function evictOldest(cache: Map<string, Entry[]>): void {
+  const [key, plans] = cache.entries().next().value as [string, Entry[]];
+  plans.shift();
+  if (plans.length === 0) cache.delete(key);
+}
+
+/** The backend of the tensor arguments (all on one), or the active one when there are none. */
+function inputBackend(args: readonly unknown[]): Backend {
+  let backend: Backend | null = null;
+  let first = -1;
+  args.forEach((arg, i) => {
+    if (!(arg instanceof Tensor)) return;
+    if (arg.requiresGrad) throw new Error(`compile: argument ${i} requires grad; compiled functions take inputs without gradients (parameters belong to the modules the function calls)`);
+    if (backend === null) (backend = arg.backend), (first = i);
+    else if (arg.backend !== backend) throw new Error(`compile: argument ${i} is on the ${arg.backend.name} backend and argument ${first} on ${(backend as Backend).name}; move them to one backend`);
+  });
+  return backend ?? activeBackend();
+}
+
+/** The signature key: grad mode, each tensor's dtype and shape, each plain value. */
+function signature(args: readonly unknown[]): string {
+  let key = isGradEnabled() ? "grad" : "nograd";
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg instanceof Tensor) key += `|${arg.dtype}[${arg.shape.join(",")}]`;
+    else if (typeof arg === "number" || typeof arg === "boolean" || arg === undefined || arg === null) key += `|${String(arg)}`;
+    else if (typeof arg === "string") key += `|${JSON.stringify(arg)}`;
+    else {
+      const kind = Array.isArray(arg) ? "an array" : typeof arg === "object" ? `a ${arg.constructor?.name ?? "object"}` : `a ${typeof arg}`;
+      throw new Error(`compile: argument ${i} is ${kind}; a compiled function takes tensors and plain values (numbers, strings, booleans): reach modules, optimizers and other objects from the function's closure`);
+    }
+  }
+  return key;
+}

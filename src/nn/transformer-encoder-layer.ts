@@ -1,0 +1,108 @@
+import type { Tensor } from "../tensor/tensor.js";
+import { Dropout } from "./dropout.js";
+import type { InitOptions } from "./init.js";
+import { LayerNorm } from "./layer-norm.js";
+import { Linear } from "./linear.js";
+import { Module } from "./module.js";
+import { MultiheadAttention } from "./multihead-attention.js";
+
+/** Options of {@link TransformerEncoderLayer}, as PyTorch's. */
+export interface TransformerEncoderLayerOptions extends InitOptions {
+  /** Width of the feed-forward block (default 2048). */
+  dimFeedforward?: number;
+  /** Dropout probability after attention, inside and after the feed-forward block (default 0.1). */
+  dropout?: number;
+  /** The feed-forward block's activation: "relu" (default), "gelu" (exact) or a function. */
+  activation?: "relu" | "gelu" | ((x: Tensor) => Tensor);
+  /** LayerNorm's eps (default 1e-5). */
+  layerNormEps?: number;
+  /** Inputs are [N, L, E] instead of [L, N, E] (default false). */
+  batchFirst?: boolean;
+  /** Normalize before each block (pre-norm, as GPT) instead of after the residual sum (default false). */
+  normFirst?: boolean;
+  /** Biases in the linear layers, attention and layer norms (default true). */
+  bias?: boolean;
+}
+
+/** Options of {@link TransformerEncoderLayer.forward}, as PyTorch's keyword arguments. */
+export interface TransformerEncoderLayerForwardOptions {
+  /** The self-attention's `attnMask` ([L, S] or [N·nhead, L, S]; bool true = may not attend). */
+  srcMask?: Tensor | null;
+  /** Shape [N, S], bool: true marks a padding position to ignore. */
+  srcKeyPaddingMask?: Tensor | null;
+  /** A causal mask when `srcMask` is not given. */
+  isCausal?: boolean;
+}
+
+/**
+ * One transformer encoder block (PyTorch's `nn.TransformerEncoderLayer`): self-attention and a
+ * feed-forward block (linear1 → activation → dropout → linear2), each with dropout, a
+ * residual connection and a LayerNorm — after the sum (default) or before the block
+ * (`normFirst`). Submodules carry PyTorch's names (`self_attn`, `linear1`, `linear2`,
+ * `norm1`, `norm2`), so its state dict is PyTorch's.
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from "nabla";
+ * const layer = new nn.TransformerEncoderLayer(16, 4, { dimFeedforward: 32, batchFirst: true });
+ * console.log(layer.call(randn([2, 7, 16]), { isCausal: true }).shape); // [2, 7, 16]
+ * ```
+ */
+export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderLayerForwardOptions?]> {
+  readonly self_attn: MultiheadAttention;
+  readonly linear1: Linear;
+  readonly dropout: Dropout;
+  readonly linear2: Linear;
+  readonly normFirst: boolean;
+  readonly norm1: LayerNorm;
+  readonly norm2: LayerNorm;
+  readonly dropout1: Dropout;
+  readonly dropout2: Dropout;
+  /** The feed-forward block's activation, as a function. */
+  readonly activation: (x: Tensor) => Tensor;
+
+  constructor(
+    readonly dModel: number,
+    readonly nhead: number,
+    options: TransformerEncoderLayerOptions = {},
+  ) {
+    super();
+    const p = options.dropout ?? 0.1;
+    const bias = options.bias ?? true;
+    const init = { ...(options.dtype === undefined ? {} : { dtype: options.dtype }), ...(options.generator === undefined ? {} : { generator: options.generator }) };
+    const dimFeedforward = options.dimFeedforward ?? 2048;
+    this.self_attn = new MultiheadAttention(dModel, nhead, { ...init, dropout: p, bias, batchFirst: options.batchFirst ?? false });
+    this.linear1 = new Linear(dModel, dimFeedforward, { ...init, bias });
+    this.dropout = new Dropout(p);
+    this.linear2 = new Linear(dimFeedforward, dModel, { ...init, bias });
+    this.normFirst = options.normFirst ?? false;
+    const eps = options.layerNormEps ?? 1e-5;
+    this.norm1 = new LayerNorm(dModel, { eps, bias, ...init });
+    this.norm2 = new LayerNorm(dModel, { eps, bias, ...init });
+    this.dropout1 = new Dropout(p);
+    this.dropout2 = new Dropout(p);
+    const activation = options.activation ?? "relu";
+    if (typeof activation === "function") this.activation = activation;
+    else if (activation === "relu") this.activation = (x) => x.relu();
+    else if (activation === "gelu") this.activation = (x) => x.gelu();
+    else throw new Error(`TransformerEncoderLayer: activation must be "relu", "gelu" or a function, got ${JSON.stringify(activation)}`);
+  }
+
+  forward(src: Tensor, options: TransformerEncoderLayerForwardOptions = {}): Tensor {
+    const attention = (x: Tensor): Tensor => {
+      const [y] = this.self_attn.call(x, x, x, { attnMask: options.srcMask ?? null, keyPaddingMask: options.srcKeyPaddingMask ?? null, isCausal: options.isCausal ?? false, needWeights: false });
+      return this.dropout1.call(y);
+    };
+    const feedForward = (x: Tensor): Tensor => this.dropout2.call(this.linear2.call(this.dropout.call(this.activation(this.linear1.call(x)))));
+    if (this.normFirst) {
+      const x = src.add(attention(this.norm1.call(src)));
+      return x.add(feedForward(this.norm2.call(x)));
+    }
+    const x = this.norm1.call(src.add(attention(src)));
+    return this.norm2.call(x.add(feedForward(x)));
+  }
+
+  override extraRepr(): string {
+    return `dModel=${this.dModel}, nhead=${this.nhead}, normFirst=${this.normFirst}`;
+  }
+}

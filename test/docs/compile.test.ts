@@ -1,0 +1,4 @@
+import "../helpers.js";
+import { testDocument } from "./code-blocks.js";
+
+testDocument("docs/compile.md", 4);
