@@ -22,7 +22,7 @@ export function webGpuOrSkip(): Promise<WebGpuBackend | string> {
     if (process.env.VK_ICD_FILENAMES === undefined && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
     try {
       await setBackend("webgpu");
-      const backend = activeBackend() as WebGpuBackend;
+      const backend = activeBackend() as unknown as WebGpuBackend;
       setBackend(backendUnderTest);
       return backend;
     } catch (error) {

@@ -5,7 +5,7 @@
  * the GPU. Buffers return to the pool when the garbage collector finalizes their tensors,
  * which happens between tasks: a training loop needs one `await` per step.
  */
-import type { Backend, BinaryOp, DataArray, DataRef, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
+import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataArray, DataRef, MatmulSpec, NormOp, PoolOp, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { unaryKernel } from "../js-elementwise.js";
 import { BufferPool, GpuRef } from "./gpu-buffer-pool.js";
@@ -323,6 +323,56 @@ export class WebGpuBackend implements Backend {
   }
   maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
     this.run("maxPool2d", maxPool2dShader(), { 1: x, 5: out, 6: indices }, out.size, { tail: specTail(spec) });
+  }
+
+  /**
+   * Convolution from the tested kernels: im2col, the matrix product and copies between
+   * [batch, outChannels, outH·outW] and [outChannels, batch·outH·outW].
+   */
+  conv2d(op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
+    const taps = spec.channels * spec.kernelH * spec.kernelW;
+    const [batch, plane] = [spec.batch, spec.outH * spec.outW];
+    const columns = batch * plane;
+    const matmul = (x: DataRef, y: DataRef, m: number, k_: number, n: number, transA: boolean, transB: boolean, into: DataRef) =>
+      this.matmul(x, y, { batch: 1, m, k: k_, n, transA, transB, batchStrideA: 0, batchStrideB: 0 }, into);
+    // [batch, outChannels, plane] ↔ [outChannels, batch, plane]: the same permutation both ways
+    const swap = (x: DataRef, into: DataRef) => this.copyStrided({ ref: x, offset: 0, strides: [plane, outChannels * plane, 1] }, [outChannels, batch, plane], into);
+    if (op === "conv2d") {
+      const cols = this.allocate(taps * columns, "float32");
+      this.im2col(a, spec, cols);
+      const product = this.allocate(outChannels * columns, "float32");
+      matmul(b, cols, outChannels, taps, columns, false, false, product);
+      this.copyStrided({ ref: product, offset: 0, strides: [plane, columns, 1] }, [batch, outChannels, plane], out);
+      if (bias !== null) this.binary("add", { ref: out, offset: 0, strides: [outChannels * plane, plane, 1] }, { ref: bias, offset: 0, strides: [0, 1, 0] }, [batch, outChannels, plane], out);
+      this.free(cols);
+      this.free(product);
+    } else if (op === "conv2dInputGrad") {
+      const dy = this.allocate(outChannels * columns, "float32");
+      swap(a, dy);
+      const cols = this.allocate(taps * columns, "float32");
+      matmul(b, dy, taps, outChannels, columns, true, false, cols);
+      this.col2im(cols, spec, out);
+      this.free(dy);
+      this.free(cols);
+    } else {
+      const cols = this.allocate(taps * columns, "float32");
+      this.im2col(a, spec, cols);
+      const dy = this.allocate(outChannels * columns, "float32");
+      swap(b, dy);
+      matmul(dy, cols, outChannels, columns, taps, false, true, out);
+      this.free(cols);
+      this.free(dy);
+    }
+  }
+  // Kernels the interface gained after this backend was written: each says so instead of computing anything else.
+  maxPool2dGrad(): void {
+    throw new Error("webgpu: maxPool2dGrad has no WGSL kernel yet");
+  }
+  pool2d(op: PoolOp): void {
+    throw new Error(`webgpu: ${op} has no WGSL kernel yet`);
+  }
+  batchNorm(op: NormOp, _refs: BatchNormRefs): void {
+    throw new Error(`webgpu: ${op} has no WGSL kernel yet`);
   }
 
   private onlyFloat32(op: string, ref: DataRef): void {
