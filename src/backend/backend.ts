@@ -158,6 +158,8 @@ export interface Backend {
    * finalizer's held value would keep their data alive until the event loop next turns.
    */
   readonly needsFree?: boolean;
+  /** What runs the kernels, where there is more to say than the name (a GPU backend's adapter). */
+  readonly description?: string;
   /** Threads computing large products now, the caller included (1 when unset). */
   readonly threadsRunning?: number;
 

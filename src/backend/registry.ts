@@ -1,9 +1,13 @@
 import type { Backend } from "./backend.js";
 import { JsBackend } from "./js-backend.js";
 import { WasmBackend } from "./wasm/wasm-backend.js";
+import { createWebGpuBackend } from "./webgpu/webgpu-backend.js";
 
-/** A backend `setBackend` can select: "js" (plain JavaScript, runs anywhere) or "wasm" (WebAssembly kernels, faster). */
-export type BackendName = "js" | "wasm";
+/**
+ * A backend `setBackend` can select: "js" (plain JavaScript, runs anywhere), "wasm"
+ * (WebAssembly kernels, faster) or "webgpu" (the GPU, through WebGPU; asynchronous reads).
+ */
+export type BackendName = "js" | "wasm" | "webgpu";
 
 const factories = new Map<BackendName, () => Backend>([
   ["js", () => new JsBackend()],
@@ -11,6 +15,8 @@ const factories = new Map<BackendName, () => Backend>([
 ]);
 /** Tried in order when nothing was chosen: the fastest backend this engine can run. */
 const preferred: readonly BackendName[] = ["wasm", "js"];
+/** Backends that must wait for a device before their first kernel: `setBackend` returns a promise for them. */
+const asyncFactories = new Map<BackendName, () => Promise<Backend>>([["webgpu", createWebGpuBackend]]);
 const instances = new Map<BackendName, Backend>();
 let current: Backend | null = null;
 
@@ -29,10 +35,39 @@ export function registerBackend(name: BackendName, factory: () => Backend): void
  * console.log(getBackend()); // "js"
  * ```
  */
-export function setBackend(name: BackendName): void {
+export function setBackend(name: Exclude<BackendName, "webgpu">): void;
+/**
+ * Chooses the GPU through WebGPU (`navigator.gpu` in a browser, the optional `webgpu` package
+ * in Node): resolves once a device is open, rejects saying why none is (no package, no
+ * adapter, no secure context). Read its tensors with `await t.data()` / `await t.array()`,
+ * and `await` once per training step so the garbage collector can return their buffers.
+ *
+ * @example
+ * ```ts
+ * import { setBackend, backendInfo } from "nabla";
+ * // falls back to WebAssembly where there is no GPU (the rejection's message says why)
+ * const chosen = await setBackend("webgpu").then(() => "webgpu", () => "wasm");
+ * if (chosen === "wasm") setBackend("wasm");
+ * console.log(backendInfo().name === chosen); // true
+ * ```
+ */
+export function setBackend(name: "webgpu"): Promise<void>;
+export function setBackend(name: BackendName): void | Promise<void>;
+export function setBackend(name: BackendName): void | Promise<void> {
+  const asyncFactory = asyncFactories.get(name);
+  if (asyncFactory !== undefined && !instances.has(name)) {
+    return asyncFactory().then((instance) => {
+      instances.set(name, instance);
+      current = instance;
+    });
+  }
+  if (asyncFactory !== undefined) {
+    current = instances.get(name)!;
+    return Promise.resolve();
+  }
   const factory = factories.get(name);
   if (factory === undefined) {
-    throw new Error(`setBackend: unknown backend ${JSON.stringify(name)} (available: ${[...factories.keys()].join(", ")})`);
+    throw new Error(`setBackend: unknown backend ${JSON.stringify(name)} (available: ${[...factories.keys(), ...asyncFactories.keys()].join(", ")})`);
   }
   let instance = instances.get(name);
   if (instance === undefined) {
@@ -56,6 +91,8 @@ export interface BackendInfo {
    * in a browser only on a cross-origin isolated page, where SharedArrayBuffer exists).
    */
   threads: number;
+  /** The GPU adapter running the kernels (webgpu only), e.g. "SwiftShader driver 5.0.0 / google / swiftshader". */
+  adapter?: string;
 }
 
 /**
@@ -70,7 +107,9 @@ export interface BackendInfo {
  */
 export function backendInfo(): BackendInfo {
   const backend = activeBackend();
-  return { name: backend.name as BackendName, threads: backend.threadsRunning ?? 1 };
+  const info: BackendInfo = { name: backend.name as BackendName, threads: backend.threadsRunning ?? 1 };
+  if (backend.description !== undefined) info.adapter = backend.description;
+  return info;
 }
 
 /** @internal The backend instance ops run on. */

@@ -18,8 +18,7 @@ import { placeInView } from "./strided-view.js";
  * values are at hand (see checkValuesOnHost).
  */
 export function integerIndex(op: string, index: Tensor | NestedArray, limit: number, like: Tensor): Tensor {
-  const t = index instanceof Tensor ? index : tensor(index, { dtype: "float64" });
-  if (t.dtype === "bool") throw new Error(`${op}: index must be an int32 tensor (or integers), got a bool tensor`);
+  if (index instanceof Tensor && index.dtype === "bool") throw new Error(`${op}: index must be an int32 tensor (or integers), got a bool tensor`);
   checkValuesOnHost(index, (values) => {
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
@@ -27,6 +26,8 @@ export function integerIndex(op: string, index: Tensor | NestedArray, limit: num
       if (v < 0 || v >= limit) throw new Error(`${op}: index ${v} at position ${i} is out of range [0, ${limit})`);
     }
   });
+  // numbers were checked above to be integers in range: int32 holds them (a GPU has no float64)
+  const t = index instanceof Tensor ? index : tensor(index, { dtype: "int32" });
   return onBackend(t.detach(), like.backend).to("int32");
 }
 

@@ -20,6 +20,14 @@ import { unsqueeze } from "./movement.js";
 export function oneHot(index: Tensor | NestedArray, numClasses = -1): Tensor {
   const idx = index instanceof Tensor ? index : tensor(index);
   if (idx.dtype === "bool") throw new Error("oneHot: index must be an int32 tensor (or integers), got a bool tensor");
+  if (!idx.backend.readsSynchronously) {
+    // a device backend checks the indices in the scatter below and reports at the next read
+    if (numClasses === -1) throw new Error(`oneHot: on the ${idx.backend.name} backend pass numClasses (inferring it would read the indices back from the device)`);
+    if (!Number.isInteger(numClasses) || numClasses < 0) throw new Error(`oneHot: numClasses ${numClasses} must be a non-negative integer or -1`);
+    const zeros = Tensor.empty([...idx.shape, numClasses], "int32", idx.backend);
+    idx.backend.fill(zeros.storage.ref, 0);
+    return scatter(zeros, -1, unsqueeze(idx.detach(), -1), 1);
+  }
   const values = idx.toTypedArray();
   let largest = -1;
   for (let i = 0; i < values.length; i++) {

@@ -1,0 +1,34 @@
+/** The parameters the backend passes its kernels: strided operands with their axes merged, and window geometry. */
+import type { WindowSpec } from "../backend.js";
+
+/** Merges axes that every operand steps through as one (and drops extents of 1): fewer index divisions per thread. */
+function collapse(shape: readonly number[], operands: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = operands.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const extent = shape[d]!;
+    if (extent === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && operands.every((s, o) => outStrides[o]![last] === s[d]! * extent)) {
+      outShape[last]! *= extent;
+      operands.forEach((s, o) => (outStrides[o]![last] = s[d]!));
+    } else {
+      outShape.push(extent);
+      operands.forEach((s, o) => outStrides[o]!.push(s[d]!));
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/** The tail of a strided kernel's parameters: rank, shape, then each operand's offset and strides. */
+export function stridedTail(shape: readonly number[], operands: { offset: number; strides: readonly number[] }[]): number[] {
+  const { shape: s, strides } = collapse(shape, operands.map((o) => o.strides));
+  return [s.length, ...s, ...operands.flatMap((o, i) => [o.offset, ...strides[i]!])];
+}
+
+export const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** WindowSpec in the order wgsl-window.ts reads it from prm[8]. */
+export function specTail(s: WindowSpec): number[] {
+  return [s.batch, s.channels, s.height, s.width, s.kernelH, s.kernelW, s.strideH, s.strideW, s.padH, s.padW, s.dilationH, s.dilationW, s.outH, s.outW];
+}

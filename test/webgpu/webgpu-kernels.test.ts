@@ -1,0 +1,210 @@
+import "../helpers.js";
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { JsBackend } from "../../src/backend/js-backend.js";
+import { BINARY_OPS, UNARY_OPS, type UnaryOp } from "../../src/backend/op-table.js";
+import type { Backend, DataRef, StridedRef, WindowSpec } from "../../src/backend/backend.js";
+import type { DType } from "../../src/index.js";
+import { webGpuOrSkip } from "./webgpu-available.js";
+
+// Every kernel of the webgpu backend against the reference (TS) backend on the same float32
+// inputs, read back with readAsync. The op lists come from the table itself.
+
+const gpu = await webGpuOrSkip();
+const skip = typeof gpu === "string" ? gpu : false;
+const reference = new JsBackend();
+
+function values(n: number, seed: number, special = true): number[] {
+  const out = Array.from({ length: n }, (_, i) => Math.fround(4 * Math.sin(seed * 13.7 + i * 1.3)));
+  if (special && n > 30) {
+    [out[1], out[2], out[3], out[4], out[5]] = [Number.NaN, Infinity, -Infinity, 0, -0];
+    [out[20], out[21], out[22], out[23], out[24]] = [2.5, -1.5, 1e-9, 40, -40];
+  }
+  return out;
+}
+
+// Tolerances (|got − want| ≤ atol + rtol·|want|), from what WGSL promises for f32 built-ins
+// (its spec's accuracy table) and the formulas built on them: the reference computes in
+// float64 and rounds once.
+const EXACT = new Set<string>(["neg", "abs", "sign", "relu", "step", "floor", "ceil", "round", "trunc", "logicalNot", "leakyReluGrad", "add", "sub", "mul", "maximum", "minimum", "gt", "ge", "lt", "le", "eq", "logicalAnd", "logicalOr", "logicalXor"]);
+function tolerance(op: string): [number, number] {
+  if (EXACT.has(op)) return [0, 0];
+  // the slope is rounded to f32 before the product, where the reference multiplies in float64: 1 ulp
+  if (op === "leakyRelu") return [0, 2 ** -23];
+  // sin/cos: absolute 2^-11 on [−π, π] in WGSL; tan inherits it through sin/cos (relative, large near poles)
+  if (op === "sin" || op === "cos") return [2 ** -11, 0];
+  if (op === "tan") return [2 ** -11, 2 ** -9];
+  // atan2: 4096 ulp in WGSL
+  if (op === "atan2") return [1e-6, 4096 * 2 ** -23];
+  // exp-based formulas: exp is 3 + 2|x| ulp, log 2^-21 absolute near 1; composite ones add a few roundings
+  if (op === "pow") return [1e-6, 2 ** -15];
+  if (["remainder", "floorDivide"].includes(op)) return [2 ** -20, 2 ** -20];
+  return [2 ** -20, 2 ** -16];
+}
+
+function close(got: ArrayLike<number>, want: ArrayLike<number>, [atol, rtol]: [number, number], label: string): void {
+  assert.equal(got.length, want.length, label);
+  for (let i = 0; i < want.length; i++) {
+    const [g, w] = [got[i]!, want[i]!];
+    const ok = Number.isNaN(w) ? Number.isNaN(g) : g === w || Math.abs(g - w) <= atol + rtol * Math.abs(w);
+    assert.ok(ok, `${label}: element ${i} is ${g}, expected ${w}`);
+  }
+}
+
+const dense = (ref: DataRef): StridedRef => ({ ref, offset: 0, strides: [1] });
+
+/** Runs `kernel` on both backends with the same inputs; compares the outputs given by `outs`. */
+async function agree(label: string, inputs: [number[], DType][], outs: [number, DType][], kernel: (b: Backend, ins: DataRef[], outs: DataRef[]) => void, tol: [number, number] = [0, 0]): Promise<void> {
+  const g = gpu as Backend;
+  const run = (b: Backend) => {
+    const ins = inputs.map(([v, d]) => b.fromValues(v, d));
+    const o = outs.map(([n, d]) => b.allocate(n, d));
+    kernel(b, ins, o);
+    return o;
+  };
+  const [got, want] = [run(g), run(reference)];
+  for (let i = 0; i < got.length; i++) close(await g.readAsync(got[i]!), reference.read(want[i]!), tol, `${label} output ${i}`);
+}
+
+test("webgpu: every unary op of the table agrees with the TS backend (NaN and ±∞ included)", { skip }, async () => {
+  for (const n of [1003, 7]) {
+    const x = values(n, 1);
+    for (const op of UNARY_OPS) {
+      await agree(`${op} (${n})`, [[x, "float32"]], [[n, "float32"]], (b, [a], [o]) => b.unary(op, a!, o!, 0.3, 1.7), tolerance(op));
+    }
+  }
+});
+
+test("webgpu: every binary op of the table agrees, with tensor, number, broadcast and transposed operands", { skip }, async () => {
+  const n = 1003;
+  const [a, b] = [values(n, 2), values(n, 3)];
+  for (const op of BINARY_OPS) {
+    const tol = tolerance(op);
+    await agree(`${op}`, [[a, "float32"], [b, "float32"]], [[n, "float32"]], (k, [x, y], [o]) => k.binary(op, dense(x!), dense(y!), [n], o!), tol);
+    for (const s of [2.5, -1.5, 0, 0.1]) {
+      for (const first of [false, true]) {
+        await agree(`${op} ${first ? `${s} op x` : `x op ${s}`}`, [[a, "float32"]], [[n, "float32"]], (k, [x], [o]) => k.binaryScalar(op, dense(x!), s, first, [n], o!), tol);
+      }
+    }
+    // [3, 1] against [1, 4] (stride-0 broadcast), and a transposed [4, 3] view
+    const [u, v] = [values(3, 4, false), values(12, 5, false)];
+    await agree(`${op} broadcast`, [[u, "float32"], [v, "float32"]], [[12, "float32"]], (k, [x, y], [o]) => k.binary(op, { ref: x!, offset: 0, strides: [1, 0] }, { ref: y!, offset: 0, strides: [1, 3] }, [3, 4], o!), tol);
+  }
+});
+
+test("webgpu: int32 and bool element-wise ops are exact", { skip }, async () => {
+  const n = 101;
+  const a = Array.from({ length: n }, (_, i) => ((i * 7919) % 201) - 100);
+  const b = Array.from({ length: n }, (_, i) => ((i * 104729) % 23) - 11);
+  for (const op of ["add", "sub", "mul", "maximum", "minimum", "gt", "eq", "remainder", "floorDivide", "logicalAnd"] as const) {
+    const out: DType = ["gt", "eq", "logicalAnd"].includes(op) ? "bool" : "int32";
+    await agree(`${op} int32`, [[a, "int32"], [b, "int32"]], [[n, out]], (k, [x, y], [o]) => k.binary(op, dense(x!), dense(y!), [n], o!));
+  }
+  for (const op of ["neg", "abs", "sign"] as UnaryOp[]) await agree(`${op} int32`, [[a, "int32"]], [[n, "int32"]], (k, [x], [o]) => k.unary(op, x!, o!));
+  await agree("cast int32 → float32", [[a, "int32"]], [[n, "float32"]], (k, [x], [o]) => k.cast(x!, o!));
+  await agree("cast float32 → bool", [[values(n, 6), "float32"]], [[n, "bool"]], (k, [x], [o]) => k.cast(x!, o!));
+  await agree("fill int32", [], [[n, "int32"]], (k, _, [o]) => k.fill(o!, 7));
+});
+
+test("webgpu: copies, strided views, where, clamp and axpby agree", { skip }, async () => {
+  const x = values(24, 7, false);
+  // a permuted [4, 3, 2] view of a [2, 3, 4] buffer
+  await agree("copyStrided", [[x, "float32"]], [[24, "float32"]], (k, [a], [o]) => k.copyStrided({ ref: a!, offset: 0, strides: [1, 4, 12] }, [4, 3, 2], o!));
+  await agree("copyInto", [[x.slice(0, 6), "float32"], [x, "float32"]], [], (k, [a, o]) => k.copyInto({ ref: a!, offset: 0, strides: [3, 1] }, [2, 3], { ref: o!, offset: 5, strides: [-4, 1] }));
+  await agree("copyInto result", [[x.slice(0, 6), "float32"]], [[24, "float32"]], (k, [a], [o]) => k.copyInto({ ref: a!, offset: 0, strides: [3, 1] }, [2, 3], { ref: o!, offset: 5, strides: [-4, 1] }));
+  const cond = x.map((v) => (v > 0 ? 1 : 0));
+  await agree("where", [[cond, "bool"], [x, "float32"]], [[24, "float32"]], (k, [c, a], [o]) => k.where(dense(c!), dense(a!), -2, [24], o!));
+  await agree("clamp", [[x, "float32"]], [[24, "float32"]], (k, [a], [o]) => k.clamp(a!, -1, Infinity, o!));
+  await agree("axpby out = x", [[x, "float32"], [x.map((v) => v * 3), "float32"]], [[24, "float32"]], (k, [a, b], [o]) => {
+    k.axpby(0.9, a!, -0.1, b!, o!);
+    k.axpby(1, o!, 0.5, b!, o!); // the output is an input: the backend reads a copy
+  });
+});
+
+test("webgpu: reductions, scans, sort and statistics agree", { skip }, async () => {
+  const x = values(60, 8, false);
+  const tol: [number, number] = [1e-5, 1e-5]; // f32 accumulation where the reference sums in float64
+  for (const [outer, axis, inner] of [[3, 20, 1], [2, 5, 6], [1, 60, 1]] as const) {
+    const m = outer * inner;
+    const shape = `[${outer}, ${axis}, ${inner}]`;
+    await agree(`sum ${shape}`, [[x, "float32"]], [[m, "float32"]], (k, [a], [o]) => k.reduce("sum", a!, outer, axis, inner, o!), tol);
+    await agree(`max ${shape}`, [[x, "float32"]], [[m, "float32"]], (k, [a], [o]) => k.reduce("max", a!, outer, axis, inner, o!));
+    await agree(`argmax ${shape}`, [[x, "float32"]], [[m, "int32"]], (k, [a], [o]) => k.argmax(a!, outer, axis, inner, o!));
+    await agree(`min with index ${shape}`, [[x, "float32"]], [[m, "float32"], [m, "int32"]], (k, [a], [v, i]) => k.reduceWithIndex("min", a!, outer, axis, inner, v!, i!));
+    await agree(`cumsum ${shape}`, [[x, "float32"]], [[60, "float32"]], (k, [a], [o]) => k.scan("sum", a!, outer, axis, inner, false, false, o!), tol);
+    await agree(`reverse exclusive cumprod ${shape}`, [[x.map((v) => 1 + v / 40), "float32"]], [[60, "float32"]], (k, [a], [o]) => k.scan("prod", a!, outer, axis, inner, true, true, o!), tol);
+    await agree(`variance ${shape}`, [[x, "float32"]], [[m, "float32"]], (k, [a], [o]) => k.variance(a!, outer, axis, inner, 1, o!), tol);
+    await agree(`logsumexp ${shape}`, [[x, "float32"]], [[m, "float32"]], (k, [a], [o]) => k.logsumexp(a!, outer, axis, inner, o!), tol);
+    const ties = x.map((v) => Math.round(v));
+    ties[3] = Number.NaN;
+    await agree(`sort top-3 descending ${shape}`, [[ties, "float32"]], [[outer * 3 * inner, "float32"], [outer * 3 * inner, "int32"]], (k, [a], [v, i]) => k.sort(a!, outer, axis, inner, 3, true, v!, i!));
+    await agree(`sort ascending ${shape}`, [[ties, "float32"]], [[60, "float32"], [60, "int32"]], (k, [a], [v, i]) => k.sort(a!, outer, axis, inner, axis, false, v!, i!));
+  }
+});
+
+test("webgpu: matmul agrees, tiled (every side ≥ 32) and small, transposed and batched operands included", { skip }, async () => {
+  for (const [batch, m, kk, n, transA, transB, broadcastB] of [[1, 33, 17, 20, false, false, false], [3, 5, 40, 7, true, false, true], [2, 16, 16, 16, false, true, false], [1, 40, 36, 48, false, false, false], [2, 33, 35, 32, true, true, true]] as const) {
+    const a = values(batch * m * kk, 9, false);
+    const b = values((broadcastB ? 1 : batch) * kk * n, 10, false);
+    const spec = { batch, m, k: kk, n, transA, transB, batchStrideA: m * kk, batchStrideB: broadcastB ? 0 : kk * n };
+    // f32 accumulation of up to 40 products of magnitude ≤ 16 where the reference sums in float64: 1e-4 absolute
+    await agree(`matmul ${JSON.stringify(spec)}`, [[a, "float32"], [b, "float32"]], [[batch * m * n, "float32"]], (k, [x, y], [o]) => k.matmul(x!, y!, spec, o!), [1e-4, 1e-5]);
+  }
+});
+
+test("webgpu: gather, scatter, scatterAdd and the window kernels agree", { skip }, async () => {
+  const x = values(24, 11, false);
+  const index = [2, 0, 1, 1, 3, 3, 0, 2, 1, 0, 0, 3];
+  await agree("gather", [[x, "float32"], [index, "int32"]], [[12, "float32"]], (k, [a, i], [o]) => k.gather(a!, i!, 2, 4, 2, 3, o!));
+  await agree("scatter", [[x.slice(0, 12), "float32"], [index, "int32"], [x, "float32"]], [], () => undefined);
+  await agree("scatterAdd", [[x.slice(0, 12), "float32"], [index, "int32"]], [[24, "float32"]], (k, [d, i], [o]) => k.scatterAdd(d!, i!, 2, 4, 2, 3, o!), [1e-6, 1e-6]);
+  await agree("scatter (repeated index keeps the last)", [[x.slice(0, 12), "float32"], [index, "int32"]], [[24, "float32"]], (k, [s, i], [o]) => k.scatter(s!, i!, 2, 4, 2, 3, o!));
+  const spec: WindowSpec = { batch: 2, channels: 2, height: 5, width: 4, kernelH: 3, kernelW: 2, strideH: 2, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 2, outH: 3, outW: 3 };
+  const image = values(80, 12, false);
+  const cols = 2 * 3 * 2 * (2 * 3 * 3);
+  await agree("im2col", [[image, "float32"]], [[cols, "float32"]], (k, [a], [o]) => k.im2col(a!, spec, o!));
+  await agree("col2im", [[values(cols, 13, false), "float32"]], [[80, "float32"]], (k, [a], [o]) => k.col2im(a!, spec, o!), [1e-6, 1e-6]);
+  await agree("maxPool2d", [[image, "float32"]], [[36, "float32"], [36, "int32"]], (k, [a], [o, i]) => k.maxPool2d(a!, spec, o!, i!));
+});
+
+test("webgpu: bad input gets clear errors (index out of range at the next read, float64, op outside the table)", { skip }, async () => {
+  const g = gpu as Backend;
+  const x = g.fromValues([1, 2, 3], "float32");
+  const out = g.allocate(2, "float32");
+  g.gather(x, g.fromValues([0, 5], "int32"), 1, 3, 2, 1, out);
+  await assert.rejects(g.readAsync(out), /^Error: gather: index 5 at position 1 is out of range \[0, 3\)$/);
+  assert.deepEqual(Array.from(await g.readAsync(x)), [1, 2, 3], "the status is cleared once reported");
+  assert.throws(() => g.allocate(4, "float64"), /webgpu: float64 tensors are not supported \(WGSL has no 64-bit floats/);
+  assert.throws(() => g.unary("bogus" as UnaryOp, x, x), /unknown op "bogus"/);
+  assert.throws(() => g.read(x), /webgpu: tensor data is read asynchronously \(await t\.data\(\)\)/);
+});
+
+test("webgpu: freed buffers are reused from their size bucket, and allocate gives zeros", { skip }, async () => {
+  const g = gpu as Exclude<typeof gpu, string>;
+  const a = g.fromValues(values(100, 14, false), "float32");
+  g.free(a);
+  const before = g.memory().createdBytes;
+  const b = g.allocate(90, "float32"); // the same 512-byte bucket: no new buffer, and zeroed
+  assert.equal(g.memory().createdBytes, before);
+  assert.deepEqual(Array.from(await g.readAsync(b)), new Array(90).fill(0));
+});
+
+test("webgpu: a lost device fails the next kernel and read with an error saying so, never silent zeros", { skip }, async () => {
+  const { createWebGpuBackend } = await import("../../src/backend/webgpu/webgpu-backend.js");
+  const lost = await createWebGpuBackend(); // its own device, so the others stay usable
+  const x = lost.fromValues([1, 2], "float32");
+  (lost as unknown as { device: { destroy(): void } }).device.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the lost promise settles
+  assert.throws(() => lost.unary("exp", x, lost.allocate(2, "float32")), /webgpu: the GPU device was lost \(destroyed.*\) after \d+ kernels; (allocate|exp) cannot run/);
+  await assert.rejects(lost.readAsync(x), /webgpu: the GPU device was lost/);
+});
+
+test("webgpu: a buffer beyond the adapter's limit, and live memory past the pool's limit, are clear errors", { skip }, async () => {
+  const g = gpu as Exclude<typeof gpu, string>;
+  assert.throws(() => g.allocate(2 ** 30, "float32"), /webgpu: a float32 buffer of 1073741824 elements \(4294967296 bytes\) is beyond the adapter's maxStorageBufferBindingSize of \d+ bytes/);
+  const { WebGpuBackend } = await import("../../src/backend/webgpu/webgpu-backend.js");
+  const { openGpu } = await import("../../src/backend/webgpu/gpu-device.js");
+  const small = new WebGpuBackend(await openGpu(), 4096);
+  small.allocate(512, "float32"); // 2,048 bytes: within the limit
+  assert.throws(() => small.allocate(1024, "float32"), /webgpu: tensors hold 2048 bytes of GPU memory and this buffer would pass the limit of 4096 bytes; a loop without an await never lets the garbage collector free its tensors/);
+});
