@@ -8,7 +8,7 @@ import "../helpers.js";
 import { assertClose } from "../helpers.js";
 import { io, nn, randn, randint, manualSeed } from "../../src/index.js";
 import { decodeModelProto } from "../../src/io/onnx/onnx-proto.js";
-import { flatClasses, roundTrip } from "./onnx-round-trip.js";
+import { assertOrtMatches, flatClasses, roundTrip } from "./onnx-round-trip.js";
 
 function opTypes(bytes: Uint8Array): string[] {
   return decodeModelProto(bytes, "test").graph!.node!.map((n) => n.op_type!);
@@ -74,4 +74,20 @@ test("bad input: what ONNX cannot express among these layers is an error naming 
   fail(new nn.Sequential(new nn.Linear(3, 3), new nn.Embedding(4, 2)), [3], /module "1" \(Embedding\) cannot be written as ONNX: an Embedding reads integer indices, so it must be the model's first layer/);
   fail(new nn.Sequential(new nn.Unflatten(1, [2, 2])), [6], /module "0" \(Unflatten\) does not fit its input of shape \[batch, 6\]: sizes \[2, 2\] do not multiply to 6/);
   fail(new nn.Sequential(new nn.Unflatten(0, [1, -1])), [6], /module "0" \(Unflatten\) cannot be written as ONNX: it unflattens the batch dim/);
+});
+
+test("Dropout1d and Dropout2d are written as ONNX Dropout (the identity at inference) and import as nn.Dropout with the same p", async () => {
+  manualSeed(74);
+  const model = new nn.Sequential(
+    new nn.Conv2d(2, 4, 3), new nn.Dropout2d(0.3), new nn.Flatten(2), new nn.Dropout1d(0.2), new nn.Flatten(), new nn.Linear(36, 3),
+  );
+  model.eval();
+  const bytes = io.exportOnnx(model, { inputShape: [2, 5, 5] });
+  assert.equal(opTypes(bytes).filter((op) => op === "Dropout").length, 2);
+  const x = randn([3, 2, 5, 5]);
+  await assertOrtMatches(model, bytes, x);
+  const back = io.importOnnx(bytes).model;
+  const dropouts = back.children().filter((m): m is nn.Dropout => m instanceof nn.Dropout);
+  assert.deepEqual(dropouts.map((d) => Math.fround(d.p)), [Math.fround(0.3), Math.fround(0.2)]);
+  assertClose(back.call(x), model.call(x).toArray() as number[], 1e-6, 1e-6);
 });
