@@ -97,6 +97,8 @@ def layer(spec):
         return nn.GELU(approximate=spec["approximate"])
     if kind == "silu":
         return nn.SiLU()
+    if kind == "logSigmoid":
+        return nn.LogSigmoid()
     if kind == "leakyReLU":
         return nn.LeakyReLU(spec["negativeSlope"])
     if kind == "elu":

@@ -1,6 +1,6 @@
 // The newer activations, Unflatten and Embedding in a config.json, with PyTorch's names and defaults
 // (leakyReLU is torch.nn.LeakyReLU, its negativeSlope negative_slope …).
-import { ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus } from "../nn/activations.js";
+import { ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, SiLU, Softplus } from "../nn/activations.js";
 import { Embedding } from "../nn/embedding.js";
 import { Unflatten } from "../nn/unflatten.js";
 import { MAX_FIELD } from "./layer-fields.js";
@@ -11,6 +11,7 @@ import type { LayerSpec } from "./layer-spec.js";
 export type ActivationLayerSpec =
   | { type: "gelu"; approximate: "none" | "tanh" }
   | { type: "silu" }
+  | { type: "logSigmoid" }
   | { type: "leakyReLU"; negativeSlope: number }
   | { type: "elu"; alpha: number }
   | { type: "softplus"; beta: number; threshold: number }
@@ -131,6 +132,7 @@ const embedding: LayerKind<Spec<"embedding">> = {
 export const ACTIVATION_LAYER_KINDS = [
   kind(gelu),
   kind(plainKind("silu", SiLU, "SiLU")),
+  kind(plainKind("logSigmoid", LogSigmoid, "LogSigmoid")),
   kind(leakyReLU),
   kind(elu),
   kind(softplus),

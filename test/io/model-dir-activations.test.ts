@@ -15,7 +15,7 @@ test("activations and Unflatten save and load with their settings and the same o
   manualSeed(81);
   const model = new nn.Sequential(
     new nn.Unflatten(1, [1, 4, 4]), new nn.Conv2d(1, 2, 3), new nn.GELU({ approximate: "tanh" }), new nn.Flatten(), new nn.Linear(8, 6),
-    new nn.SiLU(), new nn.LeakyReLU(0.3), new nn.ELU(0.5), new nn.Softplus({ beta: 2, threshold: 10 }), new nn.Hardtanh(-2, 2), new nn.GELU(), new nn.Linear(6, 2),
+    new nn.SiLU(), new nn.LeakyReLU(0.3), new nn.ELU(0.5), new nn.Softplus({ beta: 2, threshold: 10 }), new nn.Hardtanh(-2, 2), new nn.GELU(), new nn.LogSigmoid(), new nn.Linear(6, 2),
   );
   const dir = tempDir();
   const written = await io.save(model, dir, { inputShape: [16] });
@@ -23,6 +23,7 @@ test("activations and Unflatten save and load with their settings and the same o
     { type: "silu" }, { type: "leakyReLU", negativeSlope: 0.3 }, { type: "elu", alpha: 0.5 }, { type: "softplus", beta: 2, threshold: 10 }, { type: "hardtanh", minVal: -2, maxVal: 2 },
   ]);
   assert.deepEqual(written.architecture[0], { type: "unflatten", dim: 1, sizes: [1, 4, 4] });
+  assert.deepEqual(written.architecture[11], { type: "logSigmoid" });
   const { model: loaded } = await io.load(dir);
   const x = randn([3, 16]);
   assertClose(loaded.call(x), model.call(x).toArray() as number[][], 0, 0);

@@ -14,11 +14,11 @@ function opTypes(bytes: Uint8Array): string[] {
   return decodeModelProto(bytes, "test").graph!.node!.map((n) => n.op_type!);
 }
 
-test("GELU (exact and tanh), SiLU, LeakyReLU, ELU, Softplus (beta 1 and 2) and Hardtanh run in onnxruntime and round-trip", async () => {
+test("GELU (exact and tanh), SiLU, LeakyReLU, ELU, Softplus (beta 1 and 2), Hardtanh and LogSigmoid run in onnxruntime and round-trip", async () => {
   manualSeed(71);
   const model = new nn.Sequential(
     new nn.Linear(5, 8), new nn.GELU(), new nn.Linear(8, 8), new nn.GELU({ approximate: "tanh" }), new nn.SiLU(), new nn.LeakyReLU(0.2),
-    new nn.ELU(0.7), new nn.Softplus(), new nn.Softplus({ beta: 2 }), new nn.Hardtanh(-0.5, 1.5), new nn.Linear(8, 3),
+    new nn.ELU(0.7), new nn.Softplus(), new nn.Softplus({ beta: 2 }), new nn.Hardtanh(-0.5, 1.5), new nn.LogSigmoid(), new nn.Linear(8, 3),
   );
   const back = await roundTrip(model, [5]);
   assert.equal((back[3] as nn.GELU).approximate, "tanh");

@@ -2,7 +2,7 @@
 // MODULE_EXPORTERS). Where ONNX has the op it is used (LeakyRelu, Elu, Softplus, Clip, Gelu from
 // opset 20, Gather); otherwise the graph is the decomposition torch.onnx.export writes (GELU before
 // opset 20, SiLU, Softplus with beta), which fuse-activations.ts reads back as one layer.
-import { ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus } from "../../nn/activations.js";
+import { ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, SiLU, Softplus } from "../../nn/activations.js";
 import { Embedding } from "../../nn/embedding.js";
 import { Unflatten } from "../../nn/unflatten.js";
 import { describePath, formatDims, scalar, type AnyModule, type Dim, type ModuleExporter, type Value } from "./onnx-graph-builder.js";
@@ -34,6 +34,9 @@ const exportGelu: ModuleExporter = (module, input, graph, path) => {
   const tanh = graph.node("Tanh", path, [graph.node("Mul", path, [inner, scalar(graph, path, "sqrt_2_over_pi", Math.sqrt(2 / Math.PI))])]);
   return same(input, half(graph.node("Mul", path, [x, graph.node("Add", path, [tanh, one])])));
 };
+
+// log σ(x), as torch.onnx.export writes it (ONNX has no LogSigmoid op): Sigmoid then Log
+const exportLogSigmoid: ModuleExporter = (_module, input, graph, path) => same(input, graph.node("Log", path, [graph.node("Sigmoid", path, [input.name])]));
 
 // x·σ(x)
 const exportSilu: ModuleExporter = (_module, input, graph, path) => same(input, graph.node("Mul", path, [input.name, graph.node("Sigmoid", path, [input.name])]));
@@ -91,6 +94,7 @@ const exportEmbedding: ModuleExporter = (module, input, graph, path) => {
 export const ACTIVATION_EXPORTERS: [Function, ModuleExporter][] = [
   [GELU, exportGelu],
   [SiLU, exportSilu],
+  [LogSigmoid, exportLogSigmoid],
   [LeakyReLU, exportLeakyRelu],
   [ELU, exportElu],
   [Softplus, exportSoftplus],

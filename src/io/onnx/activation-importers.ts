@@ -1,6 +1,6 @@
 // How the activation ops, the fused activation decompositions (fuse-activations.ts) and Gather
 // become nabla layers (entries of OP_IMPORTERS and FUSED_IMPORTERS).
-import { ELU, GELU, Hardtanh, LeakyReLU, SiLU, Softplus } from "../../nn/activations.js";
+import { ELU, GELU, Hardtanh, LeakyReLU, LogSigmoid, SiLU, Softplus } from "../../nn/activations.js";
 import { Embedding } from "../../nn/embedding.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import type { TensorModule } from "../../nn/sequential.js";
@@ -84,5 +84,6 @@ export const ACTIVATION_IMPORTERS: Record<string, OpImporter> = {
 export const FUSED_IMPORTERS: Record<string, OpImporter> = {
   Gelu: importGelu,
   SiLU: activation({}, () => new SiLU()),
+  LogSigmoid: activation({}, () => new LogSigmoid()),
   Softplus: importSoftplus,
 };

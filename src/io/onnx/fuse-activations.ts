@@ -3,6 +3,7 @@
 //   GELU      Div(x, √2) → Erf → Add 1 → Mul x → Mul ½           (or Mul by 1/√2 first)
 //   GELU tanh Mul(x, x) → Mul x → Mul 0.044715 → Add x → Mul √(2/π) → Tanh → Add 1 → Mul x → Mul ½
 //   SiLU      Sigmoid(x) → Mul x
+//   LogSigmoid Sigmoid(x) → Log
 //   Softplus  Mul(x, β) → Softplus → Div β
 // Every intermediate value must feed only the next node of the pattern, and every constant must be
 // the expected one, so nothing else is read as an activation. The fused nodes are in the domain
@@ -10,7 +11,7 @@
 import { AttributeType, type NodeProto, type TensorProto } from "./onnx-proto.js";
 import { readConstant } from "./onnx-tensor.js";
 
-/** The domain of the nodes this pass writes (ops "Gelu", "SiLU" and "Softplus" with a beta attribute). */
+/** The domain of the nodes this pass writes (ops "Gelu", "SiLU", "LogSigmoid" and "Softplus" with a beta attribute). */
 export const FUSED_DOMAIN = "nabla.fused";
 
 interface Graph {
@@ -113,6 +114,12 @@ function silu(graph: Graph, start: NodeProto, x: string): Match | null {
   return product === null ? null : { nodes: [start, product], opType: "SiLU", attribute: [] };
 }
 
+function logSigmoid(graph: Graph, start: NodeProto): Match | null {
+  if (start.op_type !== "Sigmoid") return null;
+  const log = next(graph, start.output?.[0], "Log");
+  return log === null ? null : { nodes: [start, log], opType: "LogSigmoid", attribute: [] };
+}
+
 function softplusBeta(graph: Graph, start: NodeProto, x: string): Match | null {
   if (start.op_type !== "Mul") return null;
   const beta = graph.scalars.get(other(start, x) ?? "");
@@ -123,7 +130,7 @@ function softplusBeta(graph: Graph, start: NodeProto, x: string): Match | null {
   return { nodes: [start, softplus, divided], opType: "Softplus", attribute: [{ name: "beta", type: AttributeType.FLOAT, f: beta }] };
 }
 
-const PATTERNS = [geluErf, geluTanh, silu, softplusBeta];
+const PATTERNS = [geluErf, geluTanh, silu, logSigmoid, softplusBeta];
 
 /**
  * The graph's nodes with each activation decomposition replaced by one FUSED_DOMAIN node (at the

@@ -146,7 +146,7 @@ function sampleShape(shape: ShapeDims | null, first: Layer | undefined): number[
  * MaxPool and AveragePool, GlobalAveragePool, BatchNormalization, LayerNormalization, GroupNorm's
  * Reshape + InstanceNormalization + Reshape + Mul + Add, a lone InstanceNormalization as
  * GroupNorm(C, C)), and the activations (LeakyRelu, Elu, Softplus, Clip as Hardtanh, Gelu, and the
- * decompositions PyTorch writes for GELU, SiLU and Softplus with beta; a Reshape that splits one
+ * decompositions PyTorch writes for GELU, SiLU, LogSigmoid and Softplus with beta; a Reshape that splits one
  * dim as Unflatten; a Gather of int64 or int32 input indices as Embedding). The graph must be
  * one chain from its one input to its one output. An op nabla does not support is an error naming the op and the node;
  * so is an unsupported attribute or an initializer whose shape does not fit; a truncated or
