@@ -150,13 +150,8 @@ def w6():
     spec = importlib.util.spec_from_file_location("make_w5_w6", os.path.join(data_dir, "make_w5_w6.py"))
     defs = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(defs)
-    raw = open(os.path.join(data_dir, "init_w6.safetensors"), "rb").read()
-    n = int.from_bytes(raw[:8], "little")
-    header = json.loads(raw[8:8 + n])
-    state = {name: torch.from_numpy(np.frombuffer(raw[8 + n + e["data_offsets"][0]:8 + n + e["data_offsets"][1]], dtype="<f4").reshape(e["shape"]).copy())
-             for name, e in header.items() if name != "__metadata__"}
     model = defs.TinyGPT()
-    model.load_state_dict(state)
+    model.load_state_dict(read_safetensors(os.path.join(data_dir, "init_w6.safetensors")))
     tokens = torch.from_numpy(np.fromfile(os.path.join(data_dir, "tokens_w6.bin"), dtype=np.uint8).astype(np.int64))
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)
     checks = {}
