@@ -8,7 +8,7 @@ export { Sequential } from "./sequential.js";
 export type { TensorModule } from "./sequential.js";
 export { ReLU, Tanh, Sigmoid, Softmax, LogSoftmax, GELU, SiLU, LeakyReLU, ELU, Softplus, Hardtanh, LogSigmoid } from "./activations.js";
 export type { GELUOptions, SoftplusOptions } from "./activations.js";
-export { Dropout, Dropout1d, Dropout2d } from "./dropout.js";
+export { Dropout, Dropout1d, Dropout2d, DropoutNd } from "./dropout.js";
 export { Flatten } from "./flatten.js";
 export { Unflatten } from "./unflatten.js";
 export { ModuleList } from "./module-list.js";

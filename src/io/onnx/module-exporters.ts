@@ -2,7 +2,7 @@
 // by adding its entry here (and its op to `op-importers.ts` to read it back). Entries check that
 // their input fits (an `inputShape` that does not fit the model is an error naming the module), and
 // return the value they produce with its shape.
-import { Dropout, Dropout1d, Dropout2d } from "../../nn/dropout.js";
+import { Dropout, Dropout1d, Dropout2d, type DropoutNd } from "../../nn/dropout.js";
 import { Flatten } from "../../nn/flatten.js";
 import { Identity } from "../../nn/identity.js";
 import { Linear } from "../../nn/linear.js";
@@ -82,7 +82,7 @@ const exportFlatten: ModuleExporter = (module, input, graph, path) => {
 
 const exportDropout: ModuleExporter = (module, input, graph, path) => {
   // Inference: Dropout without training_mode is the identity; the ratio keeps p for importOnnx.
-  const ratio = graph.constant(`${path === "" ? "" : `${path}.`}ratio`, floatScalarProto((module as Dropout | Dropout1d | Dropout2d).p));
+  const ratio = graph.constant(`${path === "" ? "" : `${path}.`}ratio`, floatScalarProto((module as DropoutNd).p));
   return { name: graph.node("Dropout", path, [input.name, ratio]), shape: input.shape };
 };
 
