@@ -148,7 +148,14 @@ test("webgpu: matmul agrees, tiled (every side ≥ 32) and small, transposed and
     const b = values((broadcastB ? 1 : batch) * kk * n, 10, false);
     const spec = { batch, m, k: kk, n, transA, transB, batchStrideA: m * kk, batchStrideB: broadcastB ? 0 : kk * n };
     // f32 accumulation of up to 40 products of magnitude ≤ 16 where the reference sums in float64: 1e-4 absolute
-    await agree(`matmul ${JSON.stringify(spec)}`, [[a, "float32"], [b, "float32"]], [[batch * m * n, "float32"]], (k, [x, y], [o]) => k.matmul(x!, y!, spec, o!), [1e-4, 1e-5]);
+    // the tiled kernel and the barrier-free ones (a software adapter picks the blocked one for large sides)
+    const g = gpu as Exclude<typeof gpu, string>;
+    const shared = g.workgroupMemory;
+    for (const tiles of [true, false]) {
+      g.workgroupMemory = tiles;
+      await agree(`matmul ${JSON.stringify(spec)}${tiles ? " tiled" : ""}`, [[a, "float32"], [b, "float32"]], [[batch * m * n, "float32"]], (k, [x, y], [o]) => k.matmul(x!, y!, spec, o!), [1e-4, 1e-5]);
+    }
+    g.workgroupMemory = shared;
   }
 });
 
@@ -254,28 +261,35 @@ test("webgpu: batch norm's training step agrees both ways, with and without the 
 });
 
 test("webgpu: workgroup reductions (few outputs, long axes) and the bitonic sort agree, NaN and ±∞ included", { skip }, async () => {
-  const x = values(3000, 21);
-  const finite = values(3000, 22, false);
-  // a tree of f32 partial sums of up to 3,000 values of magnitude ≤ 4 where the reference sums in float64
-  const tol: [number, number] = [1e-4, 1e-5];
-  for (const [outer, axis, inner] of [[1, 3000, 1], [2, 500, 3]] as const) {
-    const m = outer * inner;
-    const shape = `[${outer}, ${axis}, ${inner}]`;
-    for (const [data, kind] of [[x, "with NaN/±∞"], [finite, "finite"]] as const) {
-      await agree(`workgroup sum ${shape} ${kind}`, [[data, "float32"]], [[m, "float32"]], (k, [a], [o]) => k.reduce("sum", a!, outer, axis, inner, o!), tol);
-      await agree(`workgroup max ${shape} ${kind}`, [[data, "float32"]], [[m, "float32"]], (k, [a], [o]) => k.reduce("max", a!, outer, axis, inner, o!));
-      await agree(`workgroup logsumexp ${shape} ${kind}`, [[data, "float32"]], [[m, "float32"]], (k, [a], [o]) => k.logsumexp(a!, outer, axis, inner, o!), [1e-5, 1e-5]);
+  const g = gpu as Exclude<typeof gpu, string>;
+  const shared = g.workgroupMemory;
+  g.workgroupMemory = true; // these kernels, whatever the adapter prefers
+  try {
+    const x = values(3000, 21);
+    const finite = values(3000, 22, false);
+    // a tree of f32 partial sums of up to 3,000 values of magnitude ≤ 4 where the reference sums in float64
+    const tol: [number, number] = [1e-4, 1e-5];
+    for (const [outer, axis, inner] of [[1, 3000, 1], [2, 500, 3]] as const) {
+      const m = outer * inner;
+      const shape = `[${outer}, ${axis}, ${inner}]`;
+      for (const [data, kind] of [[x, "with NaN/±∞"], [finite, "finite"]] as const) {
+        await agree(`workgroup sum ${shape} ${kind}`, [[data, "float32"]], [[m, "float32"]], (k, [a], [o]) => k.reduce("sum", a!, outer, axis, inner, o!), tol);
+        await agree(`workgroup max ${shape} ${kind}`, [[data, "float32"]], [[m, "float32"]], (k, [a], [o]) => k.reduce("max", a!, outer, axis, inner, o!));
+        await agree(`workgroup logsumexp ${shape} ${kind}`, [[data, "float32"]], [[m, "float32"]], (k, [a], [o]) => k.logsumexp(a!, outer, axis, inner, o!), [1e-5, 1e-5]);
+      }
+      await agree(`workgroup variance ${shape}`, [[finite.map((v) => v + 10), "float32"]], [[m, "float32"]], (k, [a], [o]) => k.variance(a!, outer, axis, inner, 1, o!), tol);
     }
-    await agree(`workgroup variance ${shape}`, [[finite.map((v) => v + 10), "float32"]], [[m, "float32"]], (k, [a], [o]) => k.variance(a!, outer, axis, inner, 1, o!), tol);
-  }
-  // the bitonic network (64 ≤ axis ≤ 512): ties resolved by position, NaN above +∞, int32 too
-  const ties = values(1200, 23).map((v) => Math.round(v));
-  const ints = ties.map((v) => (Number.isFinite(v) ? v : 7));
-  // SwiftShader compiles and runs this kernel slowly: each shape once, int32 and the full 512 on one case each
-  for (const [outer, axis, inner, k, descending, dtype] of [[4, 300, 1, 300, false, "float32"], [4, 300, 1, 5, true, "float32"], [1, 100, 3, 100, true, "int32"], [1, 512, 1, 512, false, "float32"]] as const) {
-    const n = outer * axis * inner;
-    const data = (dtype === "int32" ? ints : ties).slice(0, n);
-    const outs: [number, DType][] = [[outer * k * inner, dtype], [outer * k * inner, "int32"]];
-    await agree(`bitonic sort ${dtype} [${outer}, ${axis}, ${inner}] top-${k}${descending ? " descending" : ""}`, [[data, dtype]], outs, (b, [a], [v, i]) => b.sort(a!, outer, axis, inner, k, descending, v!, i!));
+    // the bitonic network (64 ≤ axis ≤ 512): ties resolved by position, NaN above +∞, int32 too
+    const ties = values(1200, 23).map((v) => Math.round(v));
+    const ints = ties.map((v) => (Number.isFinite(v) ? v : 7));
+    // SwiftShader compiles and runs this kernel slowly: each shape once, int32 and the full 512 on one case each
+    for (const [outer, axis, inner, k, descending, dtype] of [[4, 300, 1, 300, false, "float32"], [4, 300, 1, 5, true, "float32"], [1, 100, 3, 100, true, "int32"], [1, 512, 1, 512, false, "float32"]] as const) {
+      const n = outer * axis * inner;
+      const data = (dtype === "int32" ? ints : ties).slice(0, n);
+      const outs: [number, DType][] = [[outer * k * inner, dtype], [outer * k * inner, "int32"]];
+      await agree(`bitonic sort ${dtype} [${outer}, ${axis}, ${inner}] top-${k}${descending ? " descending" : ""}`, [[data, dtype]], outs, (b, [a], [v, i]) => b.sort(a!, outer, axis, inner, k, descending, v!, i!));
+    }
+  } finally {
+    g.workgroupMemory = shared;
   }
 });

@@ -16,7 +16,7 @@ import { unknownOp } from "../op-table.js";
 import { sizeOf, specTail, stridedTail } from "./kernel-params.js";
 import { binaryScalarShader, binaryShader, unaryShader } from "./wgsl-elementwise.js";
 import * as k from "./wgsl-kernels.js";
-import { TILE, matmulShader, matmulSmallShader } from "./wgsl-matmul.js";
+import { BLOCK, TILE, matmulBlockedShader, matmulShader, matmulSmallShader } from "./wgsl-matmul.js";
 import { col2imShader, im2colShader, maxPool2dShader } from "./wgsl-window.js";
 import { avgPool2dGradShader, avgPool2dShader, maxPool2dGradShader } from "./wgsl-pool.js";
 import { batchNormGradShader, batchNormShader, batchNormSumsShader } from "./wgsl-norm.js";
@@ -68,11 +68,21 @@ export class WebGpuBackend implements Backend {
   private encoder: GpuCommandEncoder | null = null;
   private recorded = 0;
   private readonly afterSubmit: GpuRef[] = [];
+  /**
+   * Whether kernels share work through workgroup memory and barriers (the tiled matrix product,
+   * a workgroup per output of a reduction, the bitonic sort): false on software adapters
+   * (SwiftShader, llvmpipe), which run a barrier far slower than the work it saves (a sum of
+   * [1024, 192] over its rows: 1.1 s with a workgroup per column, 15 ms with a thread). There the
+   * product runs a barrier-free kernel with a 4×4 block of outputs per thread. Tests set it to
+   * run both kinds.
+   */
+  workgroupMemory: boolean;
 
   constructor(context: GpuContext, liveLimit = DEFAULT_LIVE_LIMIT) {
     this.context = context;
     this.device = context.device;
     this.description = this.context.adapterName;
+    this.workgroupMemory = !/swiftshader|llvmpipe|lavapipe/i.test(this.description);
     this.pool = new BufferPool(this.device, liveLimit);
     this.status = this.device.createBuffer({ size: STATUS_BYTES, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
     void this.device.lost.then((info) => {
@@ -279,7 +289,7 @@ export class WebGpuBackend implements Backend {
     this.run("axpby", k.axpbyShader(), { 1: x, 2: y, 5: out }, out.size, { floats: [alpha, beta] });
   }
   reduce(op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
-    if (fewOutputs(x.dtype, outer * inner, axisSize)) return this.perOutput(`reduce ${op}`, reduceWorkgroupShader(op), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner] });
+    if (this.workgroupMemory && fewOutputs(x.dtype, outer * inner, axisSize)) return this.perOutput(`reduce ${op}`, reduceWorkgroupShader(op), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner] });
     this.run(`reduce ${op}`, k.reduceShader(op, x.dtype), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner] });
   }
   argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
@@ -293,17 +303,17 @@ export class WebGpuBackend implements Backend {
   }
   variance(x: DataRef, outer: number, axisSize: number, inner: number, correction: number, out: DataRef): void {
     this.onlyFloat32("variance", x);
-    if (fewOutputs(x.dtype, outer * inner, axisSize)) return this.perOutput("variance", varianceWorkgroupShader(), { 1: x, 5: out }, outer * inner, { floats: [correction], tail: [outer, axisSize, inner] });
+    if (this.workgroupMemory && fewOutputs(x.dtype, outer * inner, axisSize)) return this.perOutput("variance", varianceWorkgroupShader(), { 1: x, 5: out }, outer * inner, { floats: [correction], tail: [outer, axisSize, inner] });
     this.run("variance", k.varianceShader(), { 1: x, 5: out }, outer * inner, { floats: [correction], tail: [outer, axisSize, inner] });
   }
   logsumexp(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
     this.onlyFloat32("logsumexp", x);
-    if (fewOutputs(x.dtype, outer * inner, axisSize)) return this.perOutput("logsumexp", logsumexpWorkgroupShader(), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner] });
+    if (this.workgroupMemory && fewOutputs(x.dtype, outer * inner, axisSize)) return this.perOutput("logsumexp", logsumexpWorkgroupShader(), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner] });
     this.run("logsumexp", k.logsumexpShader(), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner] });
   }
   sort(x: DataRef, outer: number, axisSize: number, inner: number, k_: number, descending: boolean, values: DataRef, indices: DataRef): void {
     // a bitonic network in workgroup memory where the slice fits; the rank kernel (n² per slice) is cheaper for short ones
-    if (axisSize >= 64 && axisSize <= BITONIC_MAX) {
+    if (this.workgroupMemory && axisSize >= 64 && axisSize <= BITONIC_MAX) {
       const padded = 2 ** Math.ceil(Math.log2(axisSize));
       return this.perOutput("sort", bitonicSortShader(x.dtype), { 1: x, 5: values, 6: indices }, outer * inner, { tail: [outer, axisSize, inner, k_, Number(descending), padded] });
     }
@@ -318,7 +328,9 @@ export class WebGpuBackend implements Backend {
     if (spec.k === 0) return this.fill(out, 0);
     const tail = [spec.m, spec.k, spec.n, Number(spec.transA), Number(spec.transB), spec.batchStrideA, spec.batchStrideB];
     // tiles in workgroup memory pay off once every side spans a few tiles
-    if (spec.m >= 2 * TILE && spec.n >= 2 * TILE && spec.k >= 2 * TILE) this.run("matmul", matmulShader(), { 1: a, 2: b, 5: out }, 1, { tail, groups });
+    const large = spec.m >= 2 * TILE && spec.n >= 2 * TILE && spec.k >= 2 * TILE;
+    if (large && this.workgroupMemory) this.run("matmul", matmulShader(), { 1: a, 2: b, 5: out }, 1, { tail, groups });
+    else if (large) this.run("matmul", matmulBlockedShader(), { 1: a, 2: b, 5: out }, spec.batch * Math.ceil(spec.m / BLOCK) * Math.ceil(spec.n / BLOCK), { tail });
     else this.run("matmul", matmulSmallShader(), { 1: a, 2: b, 5: out }, spec.batch * spec.m * spec.n, { tail });
   }
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
