@@ -35,6 +35,35 @@ export function timeReps(run: () => void, reps = 7): number {
   return perCall[reps >> 1]!;
 }
 
+/**
+ * timeReps for a device that computes after the call returns: each rep ends when `sync`
+ * resolves (the last result read), and `between` runs between reps, outside the timing.
+ */
+export async function timeRepsAsync(run: () => void, sync: () => Promise<unknown>, between: () => Promise<void>, reps = 7): Promise<number> {
+  run();
+  await sync();
+  let calls = 1;
+  for (;;) {
+    const start = performance.now();
+    for (let i = 0; i < calls; i++) run();
+    await sync();
+    const elapsed = performance.now() - start;
+    await between();
+    if (elapsed >= 50) break;
+    calls *= 2;
+  }
+  const perCall: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const start = performance.now();
+    for (let i = 0; i < calls; i++) run();
+    await sync();
+    perCall.push((performance.now() - start) / 1000 / calls);
+    await between();
+  }
+  perCall.sort((x, y) => x - y);
+  return perCall[reps >> 1]!;
+}
+
 export const sgemmCheck = {
   inputs(n: number): { a: Float32Array; b: Float32Array } {
     return { a: uniform(n * n, n), b: uniform(n * n, n + 1) };
