@@ -231,9 +231,9 @@ test("webgpu: max pooling's backward and average pooling both ways agree (overla
   // average pooling has no dilation; the last column's window runs past the input (ceil mode) and one lies wholly in the padding
   const avg: WindowSpec = { ...spec, kernelH: 3, kernelW: 2, strideH: 2, strideW: 2, dilationW: 1, width: 7, outH: 4, outW: 5 };
   const divisors = Array.from({ length: 20 }, (_, i) => 1 + (i % 6));
-  // the reference sums in float64 and divides once: a few f32 roundings of values ≤ 4
-  await agree("avgPool2d", [[values(294, 17, false), "float32"], [divisors, "float32"]], [[120, "float32"]], (k, [x, d], [o]) => k.pool2d("avgPool2d", x!, d!, avg, o!), [1e-6, 1e-6]);
-  await agree("avgPool2dGrad", [[values(120, 18, false), "float32"], [divisors, "float32"]], [[294, "float32"]], (k, [g, d], [o]) => k.pool2d("avgPool2dGrad", g!, d!, avg, o!), [1e-6, 1e-6]);
+  // the reference sums in float64 and divides once: a few f32 roundings of values ≤ 4 (NaN and ±∞ spread through their windows)
+  await agree("avgPool2d", [[values(294, 17), "float32"], [divisors, "float32"]], [[120, "float32"]], (k, [x, d], [o]) => k.pool2d("avgPool2d", x!, d!, avg, o!), [1e-6, 1e-6]);
+  await agree("avgPool2dGrad", [[values(120, 18), "float32"], [divisors, "float32"]], [[294, "float32"]], (k, [g, d], [o]) => k.pool2d("avgPool2dGrad", g!, d!, avg, o!), [1e-6, 1e-6]);
 });
 
 test("webgpu: batch norm's training step agrees both ways, with and without the affine transform", { skip }, async () => {
@@ -241,6 +241,7 @@ test("webgpu: batch norm's training step agrees both ways, with and without the 
     const n = outer * channels * inner;
     // an offset mean (values around 5) tests the variance's second pass around the mean
     const x = values(n, 19, false).map((v) => v + 5);
+    x[inner + 3] = Number.NaN; // channel 1's statistics and outputs are NaN, the others' unaffected
     const dy = values(n, 20, false);
     const [weight, bias] = [[0.5, -1.5, 2, 1.25], [0.1, 0.2, -0.3, 0]].map((v) => v.slice(0, channels));
     for (const affine of [true, false]) {
