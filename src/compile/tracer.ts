@@ -57,12 +57,24 @@ class Tracer {
   readName: string | null = null;
 
   /** The values of buffers from outside before the trace's kernels touched them, and of the generators drawn from: put back if the trace fails. */
-  private readonly saved = new Map<DataRef, DataArray>();
+  private readonly saved = new Map<DataRef, DataArray | DataRef>();
   readonly savedGenerators = new Map<Generator, object>();
-  private readonly read: (ref: DataRef) => DataArray;
+  private readonly read: (ref: DataRef) => DataArray | DataRef;
 
   constructor(readonly backend: Backend) {
     this.read = backend.read.bind(backend);
+    if (!backend.readsSynchronously) {
+      // a device backend reads asynchronously: the values are kept as a copy on the device
+      // (a Storage, so the copy is freed with the tracer)
+      const [allocate, copy] = [backend.allocate.bind(backend), backend.copyStrided.bind(backend)];
+      const copies: Storage[] = [];
+      this.read = (ref) => {
+        const saved = allocate(ref.size, ref.dtype);
+        copy({ ref, offset: 0, strides: [1] }, [ref.size], saved);
+        copies.push(new Storage(backend, saved));
+        return saved;
+      };
+    }
   }
 
   /** Notes the values of outside buffers a kernel is about to touch (the first time). */
@@ -75,7 +87,10 @@ class Tracer {
 
   /** Undoes what a failed trace changed outside (parameters, running statistics, generators), so the call had no effect. */
   undo(): void {
-    for (const [ref, values] of this.saved) this.backend.copyStrided({ ref: this.backend.fromValues(values, ref.dtype), offset: 0, strides: [1] }, [ref.size], ref);
+    for (const [ref, values] of this.saved) {
+      const source = ArrayBuffer.isView(values) ? this.backend.fromValues(values, ref.dtype) : values;
+      this.backend.copyStrided({ ref: source, offset: 0, strides: [1] }, [ref.size], ref);
+    }
     for (const [generator, state] of this.savedGenerators) Object.assign(generator, state);
   }
 
@@ -121,6 +136,7 @@ class Tracer {
     if (this.draws.length === 0) {
       const source = original.apply(backend, args) as DataRef;
       this.owned.add(source);
+      if (backend.needsFree === true) new Storage(backend, source); // freed once the plan is gone, like its other buffers
       this.nodes.push({ kind: "values", ref, source });
       return ref;
     }
@@ -257,7 +273,7 @@ class Tracer {
 /** Runs `fn` once on copies of `args`, recording the plan that replays it. */
 export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly unknown[], backend: Backend): Plan {
   if (active !== null) throw new TraceError("compile: already tracing");
-  if (backend.needsFree === true) throw new TraceError(`compile: the ${backend.name} backend frees buffers from finalizers, which compile does not support yet`);
+  if (backend.needsFree === true && backend.retain === undefined) throw new TraceError(`compile: the ${backend.name} backend frees buffers from finalizers, which compile does not support yet`);
   const tracer = new Tracer(backend);
   // private copies: replays write each call's data into them, never into the caller's tensors
   const inputs: (DataRef | null)[] = [];
@@ -289,5 +305,8 @@ export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly un
   }
   const outputs: OutputView[] = [];
   const template = outputTemplate(result, outputs, backend);
-  return { backend, inputs, nodes: tracer.nodes, owned: tracer.owned, template, outputs, modules: moduleGuards(tracer.modules, backend), leavesToBeNull: [...tracer.leavesToBeNull] };
+  const plan: Plan = { backend, inputs, nodes: tracer.nodes, owned: tracer.owned, template, outputs, modules: moduleGuards(tracer.modules, backend), leavesToBeNull: [...tracer.leavesToBeNull] };
+  // the plan's buffers outlive the traced tensors that made them (a backend freeing from finalizers)
+  backend.retain?.(tracer.owned, plan);
+  return plan;
 }

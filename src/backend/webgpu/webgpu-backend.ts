@@ -10,6 +10,8 @@ import type { DType } from "../../tensor/dtype.js";
 import { unaryKernel } from "../js-elementwise.js";
 import { BufferPool, GpuRef } from "./gpu-buffer-pool.js";
 import { openGpu, type GpuContext } from "./gpu-device.js";
+import { findCollector } from "./gpu-collector.js";
+import { CommandCapture, encodeCommands, type GpuCommand } from "./gpu-commands.js";
 import { MAP_READ, USAGE, type GpuBufferHandle, type GpuCommandEncoder, type GpuComputePipeline, type GpuDevice } from "./gpu-types.js";
 import { GROUP } from "./wgsl.js";
 import { sizeOf, specTail, stridedTail } from "./kernel-params.js";
@@ -29,7 +31,7 @@ const toInt32 = (v: number) => v | 0;
 
 /** Creates the backend on the first adapter WebGPU offers (see gpu-device.ts for the errors). */
 export async function createWebGpuBackend(): Promise<WebGpuBackend> {
-  return new WebGpuBackend(await openGpu());
+  return new WebGpuBackend(await openGpu(), DEFAULT_LIVE_LIMIT, await findCollector());
 }
 
 export class WebGpuBackend implements Backend {
@@ -57,21 +59,95 @@ export class WebGpuBackend implements Backend {
   private encoder: GpuCommandEncoder | null = null;
   private recorded = 0;
   private readonly afterSubmit: GpuRef[] = [];
+  /** Command buffers submitted so far (a compiled step submits one per call). */
+  submits = 0;
+  /** Set while a compiled plan's kernels are captured (gpu-commands.ts), or while its call runs (no batch submits). */
+  private capture: CommandCapture | null = null;
+  private holding = false;
+  /** Buffers a compiled plan holds, how many plans hold each, and whether its tensor was collected. */
+  private readonly held = new Map<DataRef, { owners: number; dead: boolean }>();
+  private readonly owners = new FinalizationRegistry<() => void>((release) => release());
 
-  constructor(context: GpuContext, liveLimit = DEFAULT_LIVE_LIMIT) {
+  constructor(context: GpuContext, liveLimit = DEFAULT_LIVE_LIMIT, collect: (() => void) | null = null) {
     this.context = context;
     this.device = context.device;
     this.description = this.context.adapterName;
-    this.pool = new BufferPool(this.device, liveLimit);
+    this.pool = new BufferPool(this.device, liveLimit, collect);
     this.status = this.device.createBuffer({ size: STATUS_BYTES, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
     void this.device.lost.then((info) => {
       this.lost = `${info.reason}${info.message !== "" ? `: ${info.message}` : ""}`;
     });
   }
 
-  /** GPU memory held by tensors now and created in all (pool included), in bytes. */
-  memory(): { liveBytes: number; createdBytes: number } {
-    return { liveBytes: this.pool.liveBytes, createdBytes: this.pool.createdBytes };
+  /** GPU memory held by tensors now and created in all (pool included), in bytes and buffers, and the collections the pool asked for. */
+  memory(): { liveBytes: number; createdBytes: number; createdBuffers: number; collections: number } {
+    const pool = this.pool;
+    return { liveBytes: pool.liveBytes, createdBytes: pool.createdBytes, createdBuffers: pool.createdBuffers, collections: pool.collections };
+  }
+
+  /**
+   * @internal For compile: `refs` (a plan's buffers) stay out of the pool while `owner` (the
+   * plan) is alive, even after their tensors are collected; then they go back as usual.
+   */
+  retain(refs: Iterable<DataRef>, owner: object): void {
+    const list = [...refs];
+    for (const ref of list) {
+      const held = this.held.get(ref);
+      if (held !== undefined) held.owners++;
+      else this.held.set(ref, { owners: 1, dead: false });
+    }
+    this.owners.register(owner, () => {
+      for (const ref of list) {
+        const held = this.held.get(ref)!;
+        if (--held.owners > 0) continue;
+        this.held.delete(ref);
+        if (held.dead) this.free(ref);
+      }
+    });
+  }
+
+  /**
+   * @internal For compile: runs `kernels` (calls of this backend's kernel methods) without
+   * encoding anything, and returns the commands they would encode, with bind groups and
+   * parameters made once; {@link encodeCaptured} encodes them on every call. Their buffers
+   * return to the pool when `owner` is collected.
+   */
+  captureKernels(owner: object, kernels: () => void): readonly GpuCommand[] {
+    if (this.capture !== null) throw new Error("webgpu: already capturing kernels");
+    const capture = (this.capture = new CommandCapture());
+    try {
+      kernels();
+    } finally {
+      this.capture = null;
+    }
+    const kept = capture.kept;
+    this.owners.register(owner, () => kept.forEach((ref) => this.free(ref)));
+    return capture.commands;
+  }
+
+  /** @internal Encodes captured commands into the encoder the next submit sends. */
+  encodeCaptured(commands: readonly GpuCommand[]): void {
+    this.checkAlive("a compiled step");
+    encodeCommands(this.record(), commands);
+    this.kernels += commands.length;
+  }
+
+  /** @internal Writes host values into an existing buffer (before every command submitted after this call). */
+  upload(ref: DataRef, values: ArrayLike<number>): void {
+    const data = ref.dtype === "float32" ? Float32Array.from(values) : ref.dtype === "int32" ? Int32Array.from(values) : Uint32Array.from(values, (v) => (v === 0 ? 0 : 1));
+    this.device.queue.writeBuffer((ref as GpuRef).buffer, 0, data);
+  }
+
+  /** @internal Runs `fn` with every kernel it issues recorded into one command buffer, submitted at its end. */
+  asOneSubmit<T>(fn: () => T): T {
+    const outer = this.holding;
+    this.holding = true;
+    try {
+      return fn();
+    } finally {
+      this.holding = outer;
+      if (!outer) this.submit();
+    }
   }
 
   private checkAlive(what: string): void {
@@ -84,9 +160,11 @@ export class WebGpuBackend implements Backend {
   allocate(size: number, dtype: DType): GpuRef {
     this.checkAlive("allocate");
     const { ref, reused } = this.pool.allocate(size, dtype);
+    this.capture?.made.add(ref);
     if (reused) {
       // new buffers start zeroed in WebGPU; pooled ones are cleared so that allocate always gives zeros
-      this.record().clearBuffer(ref.buffer);
+      if (this.capture !== null) this.capture.commands.push({ kind: "clear", buffer: ref.buffer });
+      else this.record().clearBuffer(ref.buffer);
     }
     return ref;
   }
@@ -130,6 +208,10 @@ export class WebGpuBackend implements Backend {
     return Uint8Array.from(new Uint32Array(copy, 0, ref.size));
   }
   free(ref: DataRef): void {
+    const held = this.held.get(ref);
+    if (held !== undefined) return void (held.dead = true);
+    // a kernel's scratch made while capturing belongs to the captured commands
+    if (this.capture?.made.has(ref as GpuRef) === true) return void this.capture.kept.push(ref as GpuRef);
     if (this.encoder === null) this.pool.release(ref as GpuRef);
     else this.afterSubmit.push(ref as GpuRef);
   }
@@ -144,6 +226,7 @@ export class WebGpuBackend implements Backend {
   private submit(): void {
     if (this.encoder === null) return;
     this.device.queue.submit([this.encoder.finish()]);
+    this.submits++;
     this.encoder = null;
     this.recorded = 0;
     for (const ref of this.afterSubmit.splice(0)) this.pool.release(ref);
@@ -190,7 +273,7 @@ export class WebGpuBackend implements Backend {
     const params = this.pool.allocate(prm.length, "int32").ref;
     this.device.queue.writeBuffer(params.buffer, 0, prm);
     const { pipeline, layout } = this.pipeline(source);
-    const encoder = this.record();
+    const commands: GpuCommand[] = [];
     const entries = [{ binding: 0, resource: { buffer: params.buffer } }];
     const written = Object.entries(buffers).filter(([at]) => Number(at) >= 5).map(([, ref]) => (ref as GpuRef).buffer);
     const temporaries: GpuRef[] = [];
@@ -199,27 +282,30 @@ export class WebGpuBackend implements Backend {
       if (Number(at) < 5 && written.includes(buffer)) {
         // an input that is also the output (out = x, in-place ops): WebGPU forbids the alias, so the kernel reads a copy
         const copy = this.pool.allocate(buffer.size / 4, "int32").ref;
-        encoder.copyBufferToBuffer(buffer, 0, copy.buffer, 0, buffer.size);
+        commands.push({ kind: "copy", from: buffer, to: copy.buffer, bytes: buffer.size });
         temporaries.push(copy);
         buffer = copy.buffer;
       }
       entries.push({ binding: Number(at), resource: { buffer } });
     }
     if (options.status === true) entries.push({ binding: 9, resource: { buffer: this.status } });
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, this.device.createBindGroup({ layout, entries }));
     let groups = options.groups;
     if (groups === undefined) {
       const count = Math.ceil(threads / GROUP);
       const x = Math.min(count, this.device.limits.maxComputeWorkgroupsPerDimension);
       groups = [x, Math.ceil(count / x), 1];
     }
-    pass.dispatchWorkgroups(...groups);
-    pass.end();
+    commands.push({ kind: "dispatch", pipeline, bindGroup: this.device.createBindGroup({ layout, entries }), groups });
     this.kernels++;
+    if (this.capture !== null) {
+      // captured for a compiled plan: its parameters and copies are written once and kept
+      this.capture.commands.push(...commands);
+      this.capture.kept.push(params, ...temporaries);
+      return;
+    }
+    encodeCommands(this.record(), commands);
     this.afterSubmit.push(params, ...temporaries);
-    if (++this.recorded >= BATCH) this.submit();
+    if (++this.recorded >= BATCH && !this.holding) this.submit();
   }
 
   fill(out: DataRef, value: number): void {
