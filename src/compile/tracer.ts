@@ -79,9 +79,14 @@ class Tracer {
 
   /** Notes the values of outside buffers a kernel is about to touch (the first time). */
   snapshot(args: readonly unknown[]): void {
-    for (const arg of args) {
-      const ref = refOf(arg);
-      if (ref !== null && !this.owned.has(ref) && !this.saved.has(ref)) this.saved.set(ref, this.read(ref));
+    this.depth++; // a device backend's copy calls its own (listened) methods: not part of the plan
+    try {
+      for (const arg of args) {
+        const ref = refOf(arg);
+        if (ref !== null && !this.owned.has(ref) && !this.saved.has(ref)) this.saved.set(ref, this.read(ref));
+      }
+    } finally {
+      this.depth--;
     }
   }
 
@@ -94,6 +99,16 @@ class Tracer {
     for (const [generator, state] of this.savedGenerators) Object.assign(generator, state);
   }
 
+  /** Runs `fn` as part of the call being made (nothing it calls on the backend is recorded). */
+  nested<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+    }
+  }
+
   get recording(): boolean {
     return this.depth === 0 && this.suspended === 0;
   }
@@ -102,16 +117,18 @@ class Tracer {
     const tracer = this;
     return function (this: Backend, ...args: unknown[]): unknown {
       if (!tracer.recording) return original.apply(this, args);
-      if (name === "free") return original.apply(this, args);
+      // the methods these call on the backend (a device backend's own checks) are theirs, not plan nodes
+      const nested = () => tracer.nested(() => original.apply(this, args));
+      if (name === "free") return nested();
       if (name === "allocate") {
-        const ref = original.apply(this, args) as DataRef;
+        const ref = nested() as DataRef;
         tracer.owned.add(ref);
         return ref;
       }
-      if (name === "fromValues") return tracer.hostValues(this, original, args);
+      if (name === "fromValues") return tracer.hostValues(args[0] as ArrayLike<number>, nested);
       if (name === "read" || name === "readAsync") {
         tracer.hostRead();
-        return original.apply(this, args);
+        return nested();
       }
       tracer.noPendingDraws(name);
       tracer.snapshot(args);
@@ -129,12 +146,12 @@ class Tracer {
   }
 
   /** Host values entering the plan: fresh random draws each call, or constants rewritten each call. */
-  private hostValues(backend: Backend, original: KernelFunction, args: unknown[]): DataRef {
-    const values = args[0] as ArrayLike<number>;
-    const ref = original.apply(backend, args) as DataRef;
+  private hostValues(values: ArrayLike<number>, fromValues: () => unknown): DataRef {
+    const backend = this.backend;
+    const ref = fromValues() as DataRef;
     this.owned.add(ref);
     if (this.draws.length === 0) {
-      const source = original.apply(backend, args) as DataRef;
+      const source = fromValues() as DataRef;
       this.owned.add(source);
       if (backend.needsFree === true) new Storage(backend, source); // freed once the plan is gone, like its other buffers
       this.nodes.push({ kind: "values", ref, source });
