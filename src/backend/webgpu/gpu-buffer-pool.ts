@@ -31,7 +31,7 @@ export class GpuRef implements DataRef {
 // first step and a bucket wastes at most half its bytes.
 const SMALLEST = 256;
 /** Bytes of dead tensors a loop may leave to the engine's own pacing before the pool asks for a collection. */
-export const GARBAGE_FLOOR = 64 * 2 ** 20;
+export const GARBAGE_FLOOR = 16 * 2 ** 20;
 
 function bucketOf(bytes: number): number {
   let bucket = SMALLEST;
@@ -47,6 +47,8 @@ export class BufferPool {
   createdBytes = 0;
   /** Buffers created and not destroyed. */
   createdBuffers = 0;
+  /** Bytes handed out in all, reused or new (what a loop asks of the pool). */
+  handedOutBytes = 0;
   /** Collections the pool asked the engine for (live bytes past the high-water mark). */
   collections = 0;
   /** The fewest live bytes since the pool last asked for a collection. */
@@ -58,8 +60,8 @@ export class BufferPool {
     readonly liveLimit: number,
     /** The engine's full collection, where the runtime offers one. */
     private readonly collect: (() => void) | null = null,
-    /** Live bytes above the low mark that make the pool ask for a collection. */
-    readonly garbageFloor = GARBAGE_FLOOR,
+    /** Live bytes above the low mark that make the pool ask for a collection (at least; the low mark itself if more). */
+    public garbageFloor = GARBAGE_FLOOR,
   ) {}
 
   /** A buffer for `size` elements; `reused` says it came from the pool (and holds old data). */
@@ -92,6 +94,7 @@ export class BufferPool {
       this.createdBuffers++;
     }
     this.liveBytes += bucket;
+    this.handedOutBytes += bucket;
     return { ref: new GpuRef(size, dtype, buffer), reused };
   }
 

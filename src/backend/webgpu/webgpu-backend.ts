@@ -79,10 +79,22 @@ export class WebGpuBackend implements Backend {
     });
   }
 
-  /** GPU memory held by tensors now and created in all (pool included), in bytes and buffers, and the collections the pool asked for. */
-  memory(): { liveBytes: number; createdBytes: number; createdBuffers: number; collections: number } {
+  /** GPU memory held by tensors now, created in all (pool included) and handed out in all, and the collections the pool asked for. */
+  memory(): { liveBytes: number; createdBytes: number; createdBuffers: number; handedOutBytes: number; collections: number } {
     const pool = this.pool;
-    return { liveBytes: pool.liveBytes, createdBytes: pool.createdBytes, createdBuffers: pool.createdBuffers, collections: pool.collections };
+    return { liveBytes: pool.liveBytes, createdBytes: pool.createdBytes, createdBuffers: pool.createdBuffers, handedOutBytes: pool.handedOutBytes, collections: pool.collections };
+  }
+
+  /**
+   * Bytes of collected-but-not-yet-finalized tensors the pool lets accumulate above its low mark
+   * (or the low mark itself, if more) before it asks the engine for a collection, where the
+   * runtime offers one (Node); default 16 MiB.
+   */
+  get garbageFloor(): number {
+    return this.pool.garbageFloor;
+  }
+  set garbageFloor(bytes: number) {
+    this.pool.garbageFloor = bytes;
   }
 
   /**
