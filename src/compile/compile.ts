@@ -14,7 +14,8 @@ export interface CompileOptions {
   cacheSize?: number;
   /**
    * How plans run: "auto" (default) places them in WebAssembly memory and calls the kernels
-   * there on the wasm backend, and goes through the backend's methods elsewhere;
+   * there on the wasm backend, encodes them into one command buffer per call on webgpu, and
+   * goes through the backend's methods elsewhere;
    * "interpreter" always goes through the backend's methods (for comparison and debugging).
    */
   executor?: "auto" | "interpreter";
