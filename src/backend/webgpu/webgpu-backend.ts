@@ -12,6 +12,7 @@ import { BufferPool, GpuRef } from "./gpu-buffer-pool.js";
 import { openGpu, type GpuContext } from "./gpu-device.js";
 import { findCollector } from "./gpu-collector.js";
 import { CommandCapture, encodeCommands, type GpuCommand } from "./gpu-commands.js";
+import { BufferHolds } from "./gpu-holds.js";
 import { MAP_READ, USAGE, type GpuBufferHandle, type GpuCommandEncoder, type GpuComputePipeline, type GpuDevice } from "./gpu-types.js";
 import { GROUP } from "./wgsl.js";
 import { sizeOf, specTail, stridedTail } from "./kernel-params.js";
@@ -28,6 +29,11 @@ const BATCH = 128;
 const INDEX_OPS = ["", "gather", "scatter", "scatterAdd"];
 
 const toInt32 = (v: number) => v | 0;
+
+/** Host values as the device stores `dtype` (a bool is a u32). */
+function deviceArray(values: ArrayLike<number>, dtype: DType): Float32Array | Int32Array | Uint32Array {
+  return dtype === "float32" ? Float32Array.from(values) : dtype === "int32" ? Int32Array.from(values) : Uint32Array.from(values, (v) => (v === 0 ? 0 : 1));
+}
 
 /** Creates the backend on the first adapter WebGPU offers (see gpu-device.ts for the errors). */
 export async function createWebGpuBackend(): Promise<WebGpuBackend> {
@@ -65,8 +71,7 @@ export class WebGpuBackend implements Backend {
   private capture: CommandCapture | null = null;
   private holding = false;
   /** Buffers a compiled plan holds, how many plans hold each, and whether its tensor was collected. */
-  private readonly held = new Map<DataRef, { owners: number; dead: boolean }>();
-  private readonly owners = new FinalizationRegistry<() => void>((release) => release());
+  private readonly holds = new BufferHolds((ref) => this.free(ref));
 
   constructor(context: GpuContext, liveLimit = DEFAULT_LIVE_LIMIT, collect: (() => void) | null = null) {
     this.context = context;
@@ -102,20 +107,7 @@ export class WebGpuBackend implements Backend {
    * plan) is alive, even after their tensors are collected; then they go back as usual.
    */
   retain(refs: Iterable<DataRef>, owner: object): void {
-    const list = [...refs];
-    for (const ref of list) {
-      const held = this.held.get(ref);
-      if (held !== undefined) held.owners++;
-      else this.held.set(ref, { owners: 1, dead: false });
-    }
-    this.owners.register(owner, () => {
-      for (const ref of list) {
-        const held = this.held.get(ref)!;
-        if (--held.owners > 0) continue;
-        this.held.delete(ref);
-        if (held.dead) this.free(ref);
-      }
-    });
+    this.holds.retain(refs, owner);
   }
 
   /**
@@ -132,8 +124,7 @@ export class WebGpuBackend implements Backend {
     } finally {
       this.capture = null;
     }
-    const kept = capture.kept;
-    this.owners.register(owner, () => kept.forEach((ref) => this.free(ref)));
+    this.holds.releaseWith(capture.kept, owner);
     return capture.commands;
   }
 
@@ -146,8 +137,7 @@ export class WebGpuBackend implements Backend {
 
   /** @internal Writes host values into an existing buffer (before every command submitted after this call). */
   upload(ref: DataRef, values: ArrayLike<number>): void {
-    const data = ref.dtype === "float32" ? Float32Array.from(values) : ref.dtype === "int32" ? Int32Array.from(values) : Uint32Array.from(values, (v) => (v === 0 ? 0 : 1));
-    this.device.queue.writeBuffer((ref as GpuRef).buffer, 0, data);
+    this.device.queue.writeBuffer((ref as GpuRef).buffer, 0, deviceArray(values, ref.dtype));
   }
 
   /** @internal Runs `fn` with every kernel it issues recorded into one command buffer, submitted at its end. */
@@ -183,9 +173,7 @@ export class WebGpuBackend implements Backend {
   fromValues(values: ArrayLike<number>, dtype: DType): DataRef {
     const ref = this.pool.allocate(values.length, dtype).ref;
     if (values.length === 0) return ref;
-    const data =
-      dtype === "float32" ? Float32Array.from(values) : dtype === "int32" ? Int32Array.from(values) : Uint32Array.from(values, (v) => (v === 0 ? 0 : 1));
-    this.device.queue.writeBuffer(ref.buffer, 0, data);
+    this.device.queue.writeBuffer(ref.buffer, 0, deviceArray(values, dtype));
     return ref;
   }
   read(): DataArray {
@@ -220,8 +208,7 @@ export class WebGpuBackend implements Backend {
     return Uint8Array.from(new Uint32Array(copy, 0, ref.size));
   }
   free(ref: DataRef): void {
-    const held = this.held.get(ref);
-    if (held !== undefined) return void (held.dead = true);
+    if (this.holds.keeps(ref)) return;
     // a kernel's scratch made while capturing belongs to the captured commands
     if (this.capture?.made.has(ref as GpuRef) === true) return void this.capture.kept.push(ref as GpuRef);
     if (this.encoder === null) this.pool.release(ref as GpuRef);
