@@ -12,16 +12,10 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { backendUnderTest } from "../helpers.js";
 import { CHROMIUM, REPO, serve, skipReason } from "../playground/browser.js";
+import { WEBGPU_FLAGS } from "./chromium-webgpu.js";
 
 const skip = backendUnderTest !== "js" ? "the browser test runs once, in the js pass" : (skipReason() ?? false);
 if (skip !== false) console.log(`# ${skip}`);
-
-/**
- * Chromium's flags for WebGPU headless without a GPU: WebGPU is behind --enable-unsafe-webgpu
- * on Linux, and --use-webgpu-adapter=swiftshader picks the SwiftShader (Vulkan on the CPU)
- * adapter Debian's chromium ships, so the test sees the same device everywhere.
- */
-export const WEBGPU_FLAGS = ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader"];
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
