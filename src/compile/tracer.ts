@@ -176,7 +176,7 @@ class Tracer {
     return ref;
   }
 
-  private hostRead(): void {
+  hostRead(): void {
     // an op checking values before using them (class targets, indices, probabilities): a
     // replayed gather/scatter checks its indices again (IndexCheck), the other checks run here only
     if (valueChecks.running > 0) return;
@@ -253,10 +253,13 @@ class Tracer {
 
   reading(name: string, original: (this: unknown, ...args: unknown[]) => unknown): (this: unknown, ...args: unknown[]) => unknown {
     const tracer = this;
+    // on a device backend the synchronous reads throw before reaching it: say compile's error (and undo) first
+    const synchronous = !tracer.backend.readsSynchronously && ["item()", "toArray()", "toTypedArray()"].includes(name);
     return function (this: unknown, ...args: unknown[]): unknown {
       const previous = tracer.readName;
       tracer.readName ??= name;
       try {
+        if (synchronous && tracer.recording) tracer.hostRead();
         return original.apply(this, args);
       } finally {
         tracer.readName = previous;

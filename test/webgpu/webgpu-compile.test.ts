@@ -7,7 +7,7 @@ import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { compile, manualSeed, nn, optim, randn, setBackend, tensor, type Tensor } from "../../src/index.js";
+import { compile, manualSeed, nn, noGrad, optim, randn, setBackend, tensor, type Tensor } from "../../src/index.js";
 import { onWebGpu, webGpuOrSkip } from "./webgpu-available.js";
 
 const gpu = await webGpuOrSkip();
@@ -180,5 +180,25 @@ test("webgpu compile: a dropped compiled function returns its plan's buffers to 
     assert.ok(after - baseline <= kept, `${after - baseline} bytes still held after the compiled function was dropped; an eager step keeps ${kept}`);
     // the plan held more than that while it lived: its copy of the inputs, intermediates, captured parameters
     assert.ok(holding - after >= bucket(4 * x.size) + bucket(4 * y.size), `the plan held ${holding - after} bytes of its own`);
+  });
+});
+
+test("webgpu compile: a failed trace puts back what it changed on the device, and a bad class target in a replay fails the next read", { skip }, async () => {
+  await onWebGpu(async () => {
+    const w = tensor([1, 2, 3]);
+    const failing = compile((x: Tensor) => {
+      noGrad(() => w.mul_(2)); // a kernel writing a tensor from outside: its values are kept on the device first
+      return x.add(w).sum().item();
+    });
+    assert.throws(() => failing(tensor([1, 1, 1])), /compile: item\(\) reads tensor data while the compiled function is traced/);
+    assert.deepEqual(Array.from(await w.data()), [1, 2, 3]);
+    // the gather kernel checks its indices on the device, as in eager mode, and the read says so
+    const model = new nn.Linear(2, 3);
+    const criterion = new nn.CrossEntropyLoss();
+    const lossOf = compile((x: Tensor, y: Tensor) => criterion.call(model.call(x), y));
+    const x = tensor([[1, 2], [3, 4]]);
+    for (let i = 0; i < 3; i++) await lossOf(x, tensor([0, 2], { dtype: "int32" })).data();
+    await assert.rejects(lossOf(x, tensor([0, 3], { dtype: "int32" })).data(), /gather: index 3 at position 1 is out of range \[0, 3\)/);
+    assert.deepEqual(lossOf.stats, { traces: 2, replays: 2, eager: 0, evictions: 0 });
   });
 });
