@@ -3,7 +3,10 @@
  * WGSL compute shader (pipelines cached by source) submitted as it is issued, and data comes
  * back only through `readAsync` (`await t.data()`). Nothing in forward or backward waits on
  * the GPU. Buffers return to the pool when the garbage collector finalizes their tensors,
- * which happens between tasks: a training loop needs one `await` per step.
+ * which happens between tasks: a training loop needs one `await` per step (and the pool asks
+ * the engine for a collection past a high-water mark, gpu-buffer-pool.ts). A compiled step
+ * (src/compile/webgpu-executor.ts) captures its kernels' commands once and submits them as one
+ * command buffer per call; the plan's buffers stay its own (gpu-holds.ts). See docs/webgpu.md.
  */
 import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataArray, DataRef, MatmulSpec, NormOp, PoolOp, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
