@@ -28,7 +28,7 @@ import { col2imShader, im2colShader, maxPool2dShader } from "./wgsl-window.js";
 const DEFAULT_LIVE_LIMIT = 2 ** 31;
 const STATUS_BYTES = 32;
 /** Kernels recorded before a submit without waiting for a read. */
-const BATCH = 128;
+export const BATCH = 128;
 const INDEX_OPS = ["", "gather", "scatter", "scatterAdd"];
 
 const toInt32 = (v: number) => v | 0;
