@@ -1,0 +1,59 @@
+/**
+ * The Web Worker that trains while the page draws: with two cores, the training loop runs at
+ * its own speed, however long the boundary and the thumbnails take to paint. It trains in
+ * slices of a few milliseconds and yields between them, so a message is read at once: after a
+ * "want" (one per frame of the page) it posts a snapshot, which the page draws.
+ */
+import { setBackend } from "nabla";
+import type { FromWorker, ToWorker } from "./training-messages.js";
+import { labelledSet, Trainer } from "./trainer.js";
+
+/** Milliseconds of training between two looks at the messages. */
+const SLICE_MS = 4;
+
+const scope = self as unknown as { postMessage(message: FromWorker): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
+let session = -1;
+let trainer: Trainer | null = null;
+/** The page asked for a snapshot. */
+let wanted = true;
+// a message to oneself yields to incoming messages without setTimeout's 4 ms clamp
+const yielder = new MessageChannel();
+
+function slice(): void {
+  if (trainer === null) return;
+  const start = performance.now();
+  try {
+    do {
+      if (Number.isNaN(trainer.step())) break; // no training points
+    } while (performance.now() - start < SLICE_MS);
+    if (wanted) scope.postMessage({ type: "progress", session, snapshot: trainer.snapshot() });
+    wanted = false;
+  } catch (error) {
+    scope.postMessage({ type: "error", session, message: (error as Error).message });
+    trainer = null;
+    return;
+  }
+  yielder.port2.postMessage(null);
+}
+yielder.port1.onmessage = slice;
+
+scope.onmessage = ({ data: message }) => {
+  if (message.type !== "start") {
+    if (message.session !== session) return;
+    if (message.type === "stop") trainer = null;
+    else wanted = true;
+    return;
+  }
+  session = message.session;
+  wanted = true;
+  try {
+    setBackend(message.backend as "wasm" | "js");
+    trainer = new Trainer(message.config, labelledSet(message.points, message.config.features));
+    trainer.restore(message.snapshot);
+  } catch (error) {
+    trainer = null;
+    scope.postMessage({ type: "error", session, message: (error as Error).message });
+    return;
+  }
+  slice();
+};
