@@ -10,6 +10,8 @@ import { labelledSet, Trainer } from "./trainer.js";
 
 /** Milliseconds of training between two looks at the messages. */
 const SLICE_MS = 4;
+/** Milliseconds between two looks while there is nothing to train. */
+const IDLE_MS = 50;
 
 const scope = self as unknown as { postMessage(message: FromWorker): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
 let session = -1;
@@ -22,10 +24,11 @@ const yielder = new MessageChannel();
 function slice(): void {
   if (trainer === null) return;
   const start = performance.now();
+  let idle = false;
   try {
     do {
-      if (Number.isNaN(trainer.step())) break; // no training points
-    } while (performance.now() - start < SLICE_MS);
+      idle = Number.isNaN(trainer.step()); // no training points (yet)
+    } while (!idle && performance.now() - start < SLICE_MS);
     if (wanted) scope.postMessage({ type: "progress", session, snapshot: trainer.snapshot() });
     wanted = false;
   } catch (error) {
@@ -33,9 +36,23 @@ function slice(): void {
     trainer = null;
     return;
   }
-  yielder.port2.postMessage(null);
+  schedule(idle ? IDLE_MS : 0);
 }
-yielder.port1.onmessage = slice;
+
+/** One chain of slices at a time, however starts and stops interleave with it. */
+let scheduled = false;
+function schedule(delay: number): void {
+  if (scheduled) return;
+  scheduled = true;
+  // with nothing to train, look again a little later instead of spinning
+  if (delay > 0) setTimeout(run, delay);
+  else yielder.port2.postMessage(null);
+}
+function run(): void {
+  scheduled = false;
+  slice();
+}
+yielder.port1.onmessage = run;
 
 scope.onmessage = ({ data: message }) => {
   if (message.type !== "start") {
@@ -55,5 +72,5 @@ scope.onmessage = ({ data: message }) => {
     scope.postMessage({ type: "error", session, message: (error as Error).message });
     return;
   }
-  slice();
+  schedule(0);
 };
