@@ -246,12 +246,14 @@ export class App {
       this.trainSlice();
       return;
     }
-    if (!this.remote.running) this.remote.start(this.trainer, this.train.points, this.backendName);
+    if (!this.remote.running) this.remote.start(this.trainer, this.train.points, this.test.points, this.backendName);
     const progress = this.remote.takeProgress();
     if (progress === null) return;
     const before = this.trainer.steps;
     this.trainer.restore(progress, { parametersOnly: true });
     this.stepLog.push({ time: performance.now(), steps: this.trainer.steps - before });
+    const metrics = this.remote.takeMetrics();
+    if (metrics !== null) this.recordMetrics(metrics.epoch, metrics.train, metrics.test);
     this.dirty = true;
   }
 
@@ -260,6 +262,7 @@ export class App {
     const last = this.remote.stop();
     if (last === null) return;
     this.trainer.restore(last);
+    this.measure(); // the worker's last metrics were taken a little earlier
     this.dirty = true;
   }
 
@@ -276,10 +279,13 @@ export class App {
   }
 
   private measure(): void {
-    this.trainMetrics = this.trainer.evaluate(this.train);
-    this.testMetrics = this.trainer.evaluate(this.test);
-    const { trainMetrics: tr, testMetrics: te } = this;
-    this.curves.add({ epoch: this.trainer.epoch, trainLoss: tr.loss, testLoss: te.loss, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy });
+    this.recordMetrics(this.trainer.epoch, this.trainer.evaluate(this.train), this.trainer.evaluate(this.test));
+  }
+
+  private recordMetrics(epoch: number, train: Metrics, test: Metrics): void {
+    this.trainMetrics = train;
+    this.testMetrics = test;
+    this.curves.add({ epoch, trainLoss: train.loss, testLoss: test.loss, trainAccuracy: train.accuracy, testAccuracy: test.accuracy });
   }
 
   /** Redraws everything at full resolution (when paused, or after a change). */
@@ -300,7 +306,7 @@ export class App {
       for (const listener of this.afterRender) listener();
     } else if (part === "neurons") noGrad(() => this.renderSomeNeurons());
     else {
-      this.measure();
+      if (!this.remote.running) this.measure(); // else the worker measures
       this.renderNumbers();
     }
   }

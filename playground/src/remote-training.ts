@@ -4,7 +4,7 @@
  * Workers (or after the worker failed) `available` is false and the page trains itself.
  */
 import type { Point } from "./state.js";
-import type { FromWorker, ToWorker } from "./training-messages.js";
+import type { FromWorker, ToWorker, TrainingMetrics } from "./training-messages.js";
 import type { Trainer, TrainerSnapshot } from "./trainer.js";
 
 export class RemoteTraining {
@@ -16,6 +16,8 @@ export class RemoteTraining {
   private fresh = false;
   /** A snapshot is asked for and has not come yet. */
   private asked = false;
+  /** Metrics received and not yet taken. */
+  private metrics: TrainingMetrics | null = null;
   /** Why the worker could not train, once it could not. */
   failure = "";
 
@@ -28,8 +30,8 @@ export class RemoteTraining {
     return this.active;
   }
 
-  /** Starts training a copy of `trainer` (its state, data and backend) in the worker. */
-  start(trainer: Trainer, points: readonly Point[], backend: string): void {
+  /** Starts training a copy of `trainer` (its state, data and backend) in the worker; `testPoints` for its metrics. */
+  start(trainer: Trainer, points: readonly Point[], testPoints: readonly Point[], backend: string): void {
     this.stop();
     try {
       this.worker ??= this.spawn();
@@ -42,7 +44,8 @@ export class RemoteTraining {
     this.latest = null;
     this.fresh = false;
     this.asked = true; // the worker posts after its first slice
-    this.post({ type: "start", session: this.session, backend, config: trainer.config, points: [...points], snapshot: trainer.snapshot() });
+    this.metrics = null;
+    this.post({ type: "start", session: this.session, backend, config: trainer.config, points: [...points], testPoints: [...testPoints], snapshot: trainer.snapshot() });
   }
 
   /**
@@ -57,6 +60,13 @@ export class RemoteTraining {
     if (!this.fresh) return null;
     this.fresh = false;
     return this.latest;
+  }
+
+  /** The metrics the worker measured since the last call, or null. */
+  takeMetrics(): TrainingMetrics | null {
+    const metrics = this.metrics;
+    this.metrics = null;
+    return metrics;
   }
 
   /**
@@ -81,6 +91,7 @@ export class RemoteTraining {
         this.latest = data.snapshot;
         this.fresh = true;
         this.asked = false;
+        if (data.metrics !== undefined) this.metrics = data.metrics;
       }
     };
     worker.onerror = (event) => this.fail(event.message || "the training worker failed to start");

@@ -6,16 +6,20 @@
  */
 import { setBackend } from "nabla";
 import type { FromWorker, ToWorker } from "./training-messages.js";
-import { labelledSet, Trainer } from "./trainer.js";
+import { labelledSet, Trainer, type LabelledSet } from "./trainer.js";
 
 /** Milliseconds of training between two looks at the messages. */
 const SLICE_MS = 4;
+/** Milliseconds between two measurements of the metrics (the page's loss plot). */
+const METRICS_MS = 250;
 /** Milliseconds between two looks while there is nothing to train. */
 const IDLE_MS = 50;
 
 const scope = self as unknown as { postMessage(message: FromWorker): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
 let session = -1;
 let trainer: Trainer | null = null;
+let sets: { train: LabelledSet; test: LabelledSet } | null = null;
+let lastMetrics = -Infinity;
 /** The page asked for a snapshot. */
 let wanted = true;
 // a message to oneself yields to incoming messages without setTimeout's 4 ms clamp
@@ -29,7 +33,14 @@ function slice(): void {
     do {
       idle = Number.isNaN(trainer.step()); // no training points (yet)
     } while (!idle && performance.now() - start < SLICE_MS);
-    if (wanted) scope.postMessage({ type: "progress", session, snapshot: trainer.snapshot() });
+    if (wanted) {
+      // the metrics are measured here too, so the page's frames only draw them
+      const now = performance.now();
+      const measure = sets !== null && now - lastMetrics >= METRICS_MS;
+      if (measure) lastMetrics = now;
+      const metrics = measure ? { epoch: trainer.epoch, train: trainer.evaluate(sets!.train), test: trainer.evaluate(sets!.test) } : undefined;
+      scope.postMessage({ type: "progress", session, snapshot: trainer.snapshot(), ...(metrics === undefined ? {} : { metrics }) });
+    }
     wanted = false;
   } catch (error) {
     scope.postMessage({ type: "error", session, message: (error as Error).message });
@@ -65,7 +76,9 @@ scope.onmessage = ({ data: message }) => {
   wanted = true;
   try {
     setBackend(message.backend as "wasm" | "js");
-    trainer = new Trainer(message.config, labelledSet(message.points, message.config.features));
+    sets = { train: labelledSet(message.points, message.config.features), test: labelledSet(message.testPoints, message.config.features) };
+    trainer = new Trainer(message.config, sets.train);
+    lastMetrics = performance.now(); // the page measured at the start
     trainer.restore(message.snapshot);
   } catch (error) {
     trainer = null;

@@ -32,6 +32,10 @@ describe("playground in Chromium: training in a worker while the page draws", { 
     const epoch = Number(await page.textContent("#epoch"));
     await page.waitForFunction((e) => Number(document.querySelector("#epoch")!.textContent) > e, epoch, { timeout: 15_000 });
     assert.ok(Number(await page.textContent("#steps-per-second")) > 0, "steps/s shown");
+    // the worker measures the loss: the numbers and the plot move on
+    const loss = await page.textContent("#train-loss");
+    await page.waitForFunction((l) => document.querySelector("#train-loss")!.textContent !== l, loss, { timeout: 15_000 });
+    await changes(page, "#curves", "the loss plot");
 
     await page.click("#run");
     // pausing takes the worker's state back: the optimizer's too (Adam has counted every step)
