@@ -1,6 +1,6 @@
 // Runs one workload through nabla on one backend and prints its results as JSON lines.
 // Usage: tsx bench/nabla-worker.ts <js|wasm> [compiled] <W1|W2|W3|W4|W5|W6>
-// With "compiled", the training steps of W1–W3 run through compile() (traced, then replayed).
+// With "compiled", the training steps of W1–W3, W5 and W6 run through compile() (traced, then replayed).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compile, io, nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
@@ -130,15 +130,19 @@ function w6(): void {
   const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 });
   const { steps, warmup, batch, block, vocab } = W6;
   const checks: Record<string, number> = {};
+  const trainStep = maybeCompile((input: Tensor, target: Tensor): Tensor => {
+    optimizer.zeroGrad();
+    const logits = model.call(input);
+    const loss = nn.functional.crossEntropy(logits.reshape([batch * block, vocab]), target);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  });
   let start = 0;
   for (let s = 0; s < steps; s++) {
     if (s === warmup) start = performance.now();
     const { x, y } = w6Batch(tokens, s, batch, block);
-    optimizer.zeroGrad();
-    const logits = model.call(tensor(x, { shape: [batch, block] }));
-    const loss = nn.functional.crossEntropy(logits.reshape([batch * block, vocab]), tensor(y));
-    loss.backward();
-    optimizer.step();
+    const loss = trainStep(tensor(x, { shape: [batch, block] }), tensor(y));
     if (s === 0) checks.loss1 = loss.item();
     if (s === steps - 1) checks.loss40 = loss.item();
   }
@@ -174,15 +178,19 @@ function w5(): void {
   const images = new Float32Array(batch * 784);
   const labels = new Int32Array(batch);
   const checks: Record<string, number> = {};
+  const trainStep = maybeCompile((input: Tensor, target: Tensor): Tensor => {
+    optimizer.zeroGrad();
+    const loss = lossFn.call(model.call(input), target);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  });
   let start = 0;
   for (let s = 0; s < steps; s++) {
     if (s === warmup) start = performance.now();
     const x = tensor(gatherRows(train.x, 784, order, batch * s, batch * s + batch, images), { shape: [batch, 1, 28, 28] });
     for (let r = 0; r < batch; r++) labels[r] = train.y[order[batch * s + r]!]!;
-    optimizer.zeroGrad();
-    const loss = lossFn.call(model.call(x), tensor(labels));
-    loss.backward();
-    optimizer.step();
+    const loss = trainStep(x, tensor(labels));
     if (s === 19) checks.loss20 = loss.item();
     if (s === steps - 1) checks.loss100 = loss.item();
   }

@@ -27,6 +27,9 @@ import type { Tensor } from "../tensor/tensor.js";
 import { planLayout } from "./memory-plan.js";
 import { optimizerBuffers, sgdStep } from "./sgd-step.js";
 import { fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.js";
+import { elementwiseGroups } from "./fuse.js";
+import { adamBuffers, adamStep } from "./adam-step.js";
+import { fusedAccepts, fusedStep, INSTRUCTION_BYTES } from "./wasm-fused.js";
 
 const UNARY = opcodes(UNARY_OPS);
 const BINARY = opcodes(BINARY_OPS);
@@ -36,13 +39,13 @@ const REDUCE = opcodes(REDUCE_OPS);
 export type Executable = (args: readonly unknown[], makeOutput: (view: OutputView) => Tensor) => unknown;
 
 /** The kernel module, compiled once per process, and the constants every instance shares. */
-let compiled: { module: WebAssembly.Module; variant: string; heapBase: number; matmulScratch: number } | null = null;
+let compiled: { module: WebAssembly.Module; variant: string; heapBase: number; matmulScratch: number; fusedScratch: number } | null = null;
 
 function kernelModule(): NonNullable<typeof compiled> {
   if (compiled === null) {
     const { module, variant, kernels } = instantiateKernels(false);
     const matmulScratch = (kernels.matmulScratchA() + kernels.matmulScratchB() + kernels.matmulTile()) * 8;
-    compiled = { module, variant, heapBase: kernels.heapBase(), matmulScratch };
+    compiled = { module, variant, heapBase: kernels.heapBase(), matmulScratch, fusedScratch: kernels.fusedBlock() * 2 * 8 };
   }
   return compiled;
 }
@@ -51,17 +54,24 @@ function isReal(ref: DataRef): boolean {
   return ref.dtype === "float32" || ref.dtype === "float64";
 }
 
-/** The executor of `plan` on the wasm backend, or null where the plan is not on it. */
-export function wasmExecutable(plan: Plan): Executable | null {
+/**
+ * The executor of `plan` on the wasm backend, or null where the plan is not on it. `fusion`:
+ * run element-wise chains as one pass each (see fuse.ts; off only to compare).
+ */
+export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   const backend = plan.backend;
   if (!(backend instanceof WasmBackend)) return null;
   const kernelBuild = kernelModule();
   if (kernelBuild.variant !== backend.variant) return null; // results must match the backend's build bit for bit
-  const layout = planLayout(plan, kernelBuild.heapBase, optimizerBuffers(plan));
+  const groups = fusion ? elementwiseGroups(plan, fusedAccepts) : [];
+  const layout = planLayout(plan, kernelBuild.heapBase, [...optimizerBuffers(plan), ...adamBuffers(plan)], groups);
   const matmulScratch = layout.bytes;
   const rowScratch = matmulScratch + kernelBuild.matmulScratch;
-  let scalarAt = rowScratch + maxRowBytes(plan);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((scalarAt + 8 * plan.nodes.length + 64) / 65536) });
+  const fusedScratch = rowScratch + maxRowBytes(plan);
+  let scalarAt = fusedScratch + kernelBuild.fusedScratch;
+  let programAt = scalarAt + 8 * plan.nodes.length;
+  const programBytes = groups.reduce((sum, group) => sum + group.ops.length * INSTRUCTION_BYTES, 0);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((programAt + programBytes + 64) / 65536) });
   const k = new WebAssembly.Instance(kernelBuild.module, kernelImports(memory)).exports as unknown as Kernels;
   // every buffer's array becomes its view in this memory, with the values it holds now
   const views = new Map<DataRef, JsBuffer["data"]>();
@@ -75,8 +85,19 @@ export function wasmExecutable(plan: Plan): Executable | null {
   };
   for (const ref of layout.offsets.keys()) moveIn(ref);
   const ptr = (ref: DataRef): number => layout.offsets.get(ref)!;
-  const context: StepContext = { k, ptr, has: (ref) => layout.offsets.has(ref), rowScratch, matmulScratch, scalar: () => ((scalarAt += 8), scalarAt - 8), memory };
-  const steps = plan.nodes.map((node) => stepOf(node, context, backend, views));
+  const context: StepContext = { k, ptr, has: (ref) => layout.offsets.has(ref), rowScratch, matmulScratch, fusedScratch, scalar: () => ((scalarAt += 8), scalarAt - 8), memory };
+  const steps: (() => void)[] = [];
+  const groupAt = new Map(groups.map((group) => [group.start, group]));
+  for (let i = 0; i < plan.nodes.length; i++) {
+    const group = groupAt.get(i);
+    if (group === undefined) {
+      steps.push(stepOf(plan.nodes[i]!, context, backend, views));
+      continue;
+    }
+    steps.push(fusedStep(group, programAt, context));
+    programAt += group.ops.length * INSTRUCTION_BYTES;
+    i = group.end - 1;
+  }
   const exposed = layout.exposed;
   return (args, makeOutput) => {
     for (let i = 0; i < exposed.length; i++) moveIn(exposed[i]!);
@@ -118,6 +139,8 @@ export interface StepContext {
   readonly has: (ref: DataRef) => boolean;
   readonly rowScratch: number;
   readonly matmulScratch: number;
+  /** Two blocks of the fused-program interpreter's scratch. */
+  readonly fusedScratch: number;
   readonly scalar: () => number;
   readonly memory: WebAssembly.Memory;
 }
@@ -151,7 +174,8 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
       };
     }
     case "host":
-      return (node.name === "optimizer.step()" ? sgdStep(node.target, node.run, context, backend) : null) ?? node.run;
+      if (node.name !== "optimizer.step()") return node.run;
+      return sgdStep(node.target, node.run, context, backend) ?? adamStep(node.target, node.run, context) ?? node.run;
     case "grads": {
       const { leaves, grads } = node;
       return () => {
@@ -233,7 +257,7 @@ function directKernel(name: string, args: readonly unknown[], context: StepConte
     case "clamp": {
       const [x, lo, hi, out] = args as [DataRef, number, number, DataRef];
       if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype) return null;
-      const kernel = out.dtype === "float64" ? k.clampF64 : k.clampF32;
+      const kernel = out.dtype === "float64" ? k.clampLanesF64 : k.clampLanesF32;
       const [px, po, n] = [ptr(x), ptr(out), out.size];
       return () => kernel(px, lo, hi, po, n);
     }
@@ -259,6 +283,11 @@ function directKernel(name: string, args: readonly unknown[], context: StepConte
       if (backend.threads > 1 && batch === 1 && depth > 0 && m * n * depth >= 2 ** 22 && m >= 8) return null;
       const [pa, pb, po] = [ptr(a), ptr(b), ptr(out)];
       const f64 = out.dtype === "float64";
+      // a matrix times a short vector (a linear layer with one output of few inputs): the same sums, four rows at a time
+      if (batch === 1 && n === 1 && transB && !transA && depth < 4 && m >= 4 && m * depth <= 2 ** 20) {
+        const matvec = f64 ? k.matvecShortF64 : k.matvecShortF32;
+        return () => matvec(pa, pb, po, m, depth);
+      }
       if ((m < 4 || n === 1) && batch * m * n * depth <= 2 ** 20) {
         const thin = f64 ? k.matmulThinF64 : k.matmulThinF32;
         return () => thin(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB);
