@@ -104,6 +104,12 @@ export function fusedOpOf(name: string, args: readonly unknown[], node: number):
       const [first, other] = scalar && (third as boolean) ? [y, x] : [x, y];
       return { kind: "binary", op, out, a: first, b: other, alpha: 0, beta: 0, node };
     }
+    case "copyStrided": {
+      // a copy through a view (a broadcast, a gradient spread over a sum): x·1 is x exactly
+      const [x, shape, out] = args as [StridedRef, readonly number[], DataRef];
+      const read = shape.reduce((n, d) => n * d, 1) === out.size ? access(x, shape) : null;
+      return read === null ? null : { kind: "binary", op: "mul", out, a: read, b: { kind: "constant", value: 1 }, alpha: 0, beta: 0, node };
+    }
     case "reduce": {
       // over an axis of size 1: a sum is x + 0 (f64 0 + x rounds back to x, −0 to +0), a max is x
       const [op, x, , axisSize, , out] = args as [string, DataRef, number, number, number, DataRef];
@@ -135,14 +141,15 @@ function blockSafe(ops: readonly FusedOp[], size: number): boolean {
 }
 
 /**
- * The groups of `plan` worth fusing (two calls or more), in node order. `accepts` says which
- * instructions the executor can run fused (dtypes, sizes, ops whose fused form rounds as eager).
+ * The groups of `plan` worth fusing (by default two calls or more), in node order. `accepts`
+ * says which instructions the executor can run fused (dtypes, sizes, ops whose fused form
+ * rounds as eager); `worth`, which runs are worth a fused call.
  */
-export function elementwiseGroups(plan: Plan, accepts: (op: FusedOp) => boolean): FusedGroup[] {
+export function elementwiseGroups(plan: Plan, accepts: (op: FusedOp) => boolean, worth: (ops: readonly FusedOp[]) => boolean = (ops) => ops.length >= 2): FusedGroup[] {
   const groups: FusedGroup[] = [];
   let run: FusedOp[] = [];
   const close = (): void => {
-    if (run.length >= 2) {
+    if (run.length > 0 && worth(run)) {
       const first = run[0]!;
       groups.push({ start: first.node, end: run[run.length - 1]!.node + 1, size: first.out.size, dtype: first.out.dtype, ops: run });
     }

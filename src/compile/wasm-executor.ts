@@ -29,7 +29,7 @@ import { optimizerBuffers, sgdStep } from "./sgd-step.js";
 import { fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.js";
 import { elementwiseGroups } from "./fuse.js";
 import { adamBuffers, adamStep } from "./adam-step.js";
-import { fusedAccepts, fusedStep, INSTRUCTION_BYTES } from "./wasm-fused.js";
+import { fusedAccepts, fusedStep, fusedWorth, INSTRUCTION_BYTES } from "./wasm-fused.js";
 
 const UNARY = opcodes(UNARY_OPS);
 const BINARY = opcodes(BINARY_OPS);
@@ -63,7 +63,7 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   if (!(backend instanceof WasmBackend)) return null;
   const kernelBuild = kernelModule();
   if (kernelBuild.variant !== backend.variant) return null; // results must match the backend's build bit for bit
-  const groups = fusion ? elementwiseGroups(plan, fusedAccepts) : [];
+  const groups = fusion ? elementwiseGroups(plan, fusedAccepts, fusedWorth) : [];
   const layout = planLayout(plan, kernelBuild.heapBase, [...optimizerBuffers(plan), ...adamBuffers(plan)], groups);
   const matmulScratch = layout.bytes;
   const rowScratch = matmulScratch + kernelBuild.matmulScratch;

@@ -16,6 +16,10 @@ const BINARY = opcodes(BINARY_OPS);
 /** Bytes of one instruction (assembly/fused.ts FUSED_INSTRUCTION_BYTES). */
 export const INSTRUCTION_BYTES = 64;
 const KIND = { unary: 0, binary: 1, clamp: 2, axpby: 3 } as const;
+/** A binary op with a broadcast of long rows: the interpreter runs it as rows (assembly/fused.ts BINARY_ROWS). */
+const BINARY_ROWS = 4;
+/** Rows at least this long are read in place by the binary kernel's two loops; shorter ones are expanded. */
+const LONG_ROW = 8;
 const MODE = { dense: 0, scalar: 1, mod: 2, div: 3, constant: 1 } as const;
 
 /**
@@ -28,6 +32,22 @@ export function fusedAccepts(op: FusedOp): boolean {
   if (op.kind === "binary") return op.op !== "maximum" && op.op !== "minimum" && BINARY[op.op as BinaryOp] !== undefined;
   if (op.kind === "unary") return UNARY[op.op as UnaryOp] !== undefined;
   return true;
+}
+
+/** Whether a binary op's broadcast operands are rows of one length c ≥ LONG_ROW. */
+function longRows(op: FusedOp): boolean {
+  const lengths = new Set([op.a, op.b].flatMap((x) => (x !== null && (x.kind === "mod" || x.kind === "div") ? [x.c] : [])));
+  return lengths.size === 1 && [...lengths][0]! >= LONG_ROW;
+}
+
+/**
+ * Whether a run is worth a fused call: two calls or more, or one whose broadcast of short rows
+ * the binary kernel would walk row by row (a bias of two classes).
+ */
+export function fusedWorth(ops: readonly FusedOp[]): boolean {
+  if (ops.length >= 2) return true;
+  const op = ops[0]!;
+  return op.kind === "binary" && [op.a, op.b].some((x) => x !== null && (x.kind === "mod" || x.kind === "div") && x.c < LONG_ROW);
 }
 
 /** Writes `group`'s program at `program` and returns the call that runs it. */
@@ -47,7 +67,7 @@ export function fusedStep(group: FusedGroup, program: number, context: StepConte
   };
   group.ops.forEach((op, s) => {
     const w = (s * INSTRUCTION_BYTES) / 4;
-    words[w] = KIND[op.kind];
+    words[w] = op.kind === "binary" && longRows(op) ? BINARY_ROWS : KIND[op.kind];
     words[w + 1] = op.kind === "unary" ? UNARY[op.op as UnaryOp] : op.kind === "binary" ? BINARY[op.op as BinaryOp] : 0;
     words[w + 2] = ptr(op.out);
     [words[w + 3]!, words[w + 4]!, words[w + 5]!] = place(op.a);

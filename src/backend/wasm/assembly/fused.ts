@@ -17,12 +17,24 @@ const UNARY: i32 = 0;
 const BINARY: i32 = 1;
 const CLAMP: i32 = 2;
 const AXPBY: i32 = 3;
+/** A binary op with a mod/div operand of long rows (c ≥ 8, the same c for both), as rows where a block holds whole rows. */
+const BINARY_ROWS: i32 = 4;
 
 // How an operand is read at element i.
 const DENSE: i32 = 0; // x[i]
 const SCALAR: i32 = 1; // x[0]
 const MOD: i32 = 2; // x[i % c]: a row repeated down a matrix
 const DIV: i32 = 3; // x[i / c]: one value per row, repeated along it
+
+/** Element stride between rows of an operand read in `mode` over rows of c. */
+@inline function rowStride(mode: i32, c: i32): i32 {
+  return mode == DENSE ? c : mode == DIV ? 1 : 0;
+}
+
+/** Element stride along a row. */
+@inline function columnStride(mode: i32): i32 {
+  return mode == DENSE || mode == MOD ? 1 : 0;
+}
 
 /** Bytes per instruction: i32 words kind, op, out, a, aMode, aC, b, bMode, bC, (pad), then f64 alpha at 40, beta at 48. */
 export const FUSED_INSTRUCTION_BYTES: i32 = 64;
@@ -66,19 +78,27 @@ export function fused<T>(program: usize, count: i32, n: i32, scratch: usize): vo
     const length = min(FUSED_BLOCK, n - start);
     for (let s = 0; s < count; s++) {
       const p = program + <usize>(s * FUSED_INSTRUCTION_BYTES);
-      const kind = load<i32>(p);
+      let kind = load<i32>(p);
       const op = load<i32>(p, 4);
       const out = at<T>(load<u32>(p, 8), start);
       const aMode = load<i32>(p, 16);
-      const a = operand<T>(load<u32>(p, 12), aMode, load<i32>(p, 20), start, length, scratch);
+      const c = max(load<i32>(p, 20), load<i32>(p, 32));
+      if (kind == BINARY_ROWS && (start % c != 0 || length % c != 0)) kind = BINARY;
+      const a = kind == BINARY_ROWS ? 0 : operand<T>(load<u32>(p, 12), aMode, load<i32>(p, 20), start, length, scratch);
       const alpha = load<f64>(p, 40);
       const beta = load<f64>(p, 48);
       if (kind == UNARY) unary<T>(op, a, out, length, alpha, beta);
       else if (kind == CLAMP) clampLanes<T>(a, <T>alpha, <T>beta, out, length);
       else {
         const bMode = load<i32>(p, 28);
-        const b = operand<T>(load<u32>(p, 24), bMode, load<i32>(p, 32), start, length, scratchB);
+        const b = kind == BINARY_ROWS ? 0 : operand<T>(load<u32>(p, 24), bMode, load<i32>(p, 32), start, length, scratchB);
         if (kind == BINARY) binary<T>(op, a, 0, aMode == SCALAR ? 0 : 1, b, 0, bMode == SCALAR ? 0 : 1, out, 1, length);
+        else if (kind == BINARY_ROWS) {
+          // whole rows of c in the block: the kernel's two loops read the broadcast in place
+          const pa = aMode == DENSE ? at<T>(load<u32>(p, 12), start) : aMode == DIV ? at<T>(load<u32>(p, 12), start / c) : <usize>load<u32>(p, 12);
+          const pb = bMode == DENSE ? at<T>(load<u32>(p, 24), start) : bMode == DIV ? at<T>(load<u32>(p, 24), start / c) : <usize>load<u32>(p, 24);
+          binary<T>(op, pa, rowStride(aMode, c), columnStride(aMode), pb, rowStride(bMode, c), columnStride(bMode), out, length / c, c);
+        }
         else if (kind == AXPBY) axpby<T>(<T>alpha, a, <T>beta, b, out, length);
         else unreachable();
       }
