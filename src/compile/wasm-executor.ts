@@ -29,6 +29,7 @@ import { optimizerBuffers, sgdStep } from "./sgd-step.js";
 import { fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.js";
 import { elementwiseGroups } from "./fuse.js";
 import { adamBuffers, adamStep } from "./adam-step.js";
+import { checkIndexValues, indexedStep } from "./wasm-gather.js";
 import { fusedAccepts, fusedStep, fusedWorth, INSTRUCTION_BYTES } from "./wasm-fused.js";
 
 const UNARY = opcodes(UNARY_OPS);
@@ -125,10 +126,14 @@ function viewOf(memory: WebAssembly.Memory, ref: DataRef, offset: number): JsBuf
   }
 }
 
-/** The largest `row` scratch a reduce node needs (inner · 8 bytes). */
+/** The largest `row` scratch a node needs: a reduce's f64 row (inner · 8 bytes), a gather's or scatterAdd's index as floats. */
 function maxRowBytes(plan: Plan): number {
   let most = 64;
-  for (const node of plan.nodes) if (node.kind === "kernel" && node.name === "reduce") most = Math.max(most, Math.ceil(((node.args[4] as number) * 8) / 64) * 64);
+  for (const node of plan.nodes) {
+    if (node.kind !== "kernel") continue;
+    const elements = node.name === "reduce" ? (node.args[4] as number) : node.name === "gather" || node.name === "scatterAdd" ? (node.args[1] as DataRef).size : 0;
+    most = Math.max(most, Math.ceil((elements * 8) / 64) * 64);
+  }
   return most;
 }
 
@@ -149,6 +154,8 @@ export interface StepContext {
 function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, views: Map<DataRef, JsBuffer["data"]>): () => void {
   switch (node.kind) {
     case "kernel": {
+      const indexed = indexedStep(node.name, node.args, context, views);
+      if (indexed !== null) return indexed; // checks its index as it converts it
       const direct = directKernel(node.name, node.args, context, backend);
       const run = direct ?? (() => void node.run.apply(backend, node.args as unknown[]));
       const check = node.indexCheck;
@@ -187,15 +194,6 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
 
 function fillUniform(generator: { uniform(): number }, values: Float64Array, ceiling: number): void {
   for (let i = 0; i < values.length; i++) values[i] = Math.min(generator.uniform(), ceiling);
-}
-
-function checkIndexValues(values: ArrayLike<number>, op: string, axisSize: number): void {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!(v >= 0 && v < axisSize && Number.isInteger(v))) {
-      throw new Error(`compile: ${op}: index ${v} at position ${i} is out of range for a dimension of size ${axisSize} (in a replayed call; a class target or index outside [0, ${axisSize}))`);
-    }
-  }
 }
 
 /** Whether `view` reads its buffer exactly as a dense `out` of the same buffer is written. */
