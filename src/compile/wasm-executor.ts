@@ -30,6 +30,7 @@ import { fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.
 import { elementwiseGroups } from "./fuse.js";
 import { adamBuffers, adamStep } from "./adam-step.js";
 import { checkIndexValues, indexedStep } from "./wasm-gather.js";
+import { windowBytes, windowStep } from "./wasm-window.js";
 import { fusedAccepts, fusedStep, fusedWorth, INSTRUCTION_BYTES } from "./wasm-fused.js";
 
 const UNARY = opcodes(UNARY_OPS);
@@ -69,10 +70,19 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   const matmulScratch = layout.bytes;
   const rowScratch = matmulScratch + kernelBuild.matmulScratch;
   const fusedScratch = rowScratch + maxRowBytes(plan);
-  let scalarAt = fusedScratch + kernelBuild.fusedScratch;
-  let programAt = scalarAt + 8 * plan.nodes.length;
+  const windowScratch = fusedScratch + kernelBuild.fusedScratch;
+  // then scalars, fused programs and window specs, handed out by reserve()
+  const window = windowBytes(plan);
+  let reserved = windowScratch + window.scratch;
   const programBytes = groups.reduce((sum, group) => sum + group.ops.length * INSTRUCTION_BYTES, 0);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((programAt + programBytes + 64) / 65536) });
+  const end = reserved + 8 * plan.nodes.length + programBytes + window.specs + 64;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
+  const reserve = (bytes: number): number => {
+    const at = reserved;
+    reserved += Math.ceil(bytes / 8) * 8;
+    if (reserved > end) throw new Error("compile: the plan's memory has no room left (an internal error)");
+    return at;
+  };
   const k = new WebAssembly.Instance(kernelBuild.module, kernelImports(memory)).exports as unknown as Kernels;
   // every buffer's array becomes its view in this memory, with the values it holds now
   const views = new Map<DataRef, JsBuffer["data"]>();
@@ -86,7 +96,7 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   };
   for (const ref of layout.offsets.keys()) moveIn(ref);
   const ptr = (ref: DataRef): number => layout.offsets.get(ref)!;
-  const context: StepContext = { k, ptr, has: (ref) => layout.offsets.has(ref), rowScratch, matmulScratch, fusedScratch, scalar: () => ((scalarAt += 8), scalarAt - 8), memory };
+  const context: StepContext = { k, ptr, has: (ref) => layout.offsets.has(ref), rowScratch, matmulScratch, fusedScratch, windowScratch, scalar: () => reserve(8), reserve, memory };
   const steps: (() => void)[] = [];
   const groupAt = new Map(groups.map((group) => [group.start, group]));
   for (let i = 0; i < plan.nodes.length; i++) {
@@ -95,8 +105,7 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
       steps.push(stepOf(plan.nodes[i]!, context, backend, views));
       continue;
     }
-    steps.push(fusedStep(group, programAt, context));
-    programAt += group.ops.length * INSTRUCTION_BYTES;
+    steps.push(fusedStep(group, reserve(group.ops.length * INSTRUCTION_BYTES), context));
     i = group.end - 1;
   }
   const exposed = layout.exposed;
@@ -146,7 +155,11 @@ export interface StepContext {
   readonly matmulScratch: number;
   /** Two blocks of the fused-program interpreter's scratch. */
   readonly fusedScratch: number;
+  /** A convolution's unfolded windows and padded image (wasm-window.ts). */
+  readonly windowScratch: number;
   readonly scalar: () => number;
+  /** `bytes` of the plan's memory for good (a kernel's constants), 8-byte aligned. */
+  readonly reserve: (bytes: number) => number;
   readonly memory: WebAssembly.Memory;
 }
 
@@ -156,7 +169,7 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
     case "kernel": {
       const indexed = indexedStep(node.name, node.args, context, views);
       if (indexed !== null) return indexed; // checks its index as it converts it
-      const direct = directKernel(node.name, node.args, context, backend);
+      const direct = directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context);
       const run = direct ?? (() => void node.run.apply(backend, node.args as unknown[]));
       const check = node.indexCheck;
       if (check === undefined) return run;
