@@ -31,6 +31,7 @@ import { elementwiseGroups } from "./fuse.js";
 import { adamBuffers, adamStep } from "./adam-step.js";
 import { checkIndexValues, indexedStep } from "./wasm-gather.js";
 import { windowBytes, windowStep } from "./wasm-window.js";
+import { copyStep } from "./wasm-copy.js";
 import { fusedAccepts, fusedStep, fusedWorth, INSTRUCTION_BYTES } from "./wasm-fused.js";
 
 const UNARY = opcodes(UNARY_OPS);
@@ -75,7 +76,8 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   const window = windowBytes(plan);
   let reserved = windowScratch + window.scratch;
   const programBytes = groups.reduce((sum, group) => sum + group.ops.length * INSTRUCTION_BYTES, 0);
-  const end = reserved + 8 * plan.nodes.length + programBytes + window.specs + 64;
+  // a scalar or a strided copy's shape, strides and counters (≤ 12 · 32 bytes) per node
+  const end = reserved + 384 * plan.nodes.length + programBytes + window.specs + 64;
   const memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
   const reserve = (bytes: number): number => {
     const at = reserved;
@@ -169,7 +171,7 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
     case "kernel": {
       const indexed = indexedStep(node.name, node.args, context, views);
       if (indexed !== null) return indexed; // checks its index as it converts it
-      const direct = directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context);
+      const direct = directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context) ?? copyStep(node.name, node.args, context);
       const run = direct ?? (() => void node.run.apply(backend, node.args as unknown[]));
       const check = node.indexCheck;
       if (check === undefined) return run;
