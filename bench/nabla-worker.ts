@@ -1,6 +1,6 @@
 // Runs one workload through nabla on one backend and prints its results as JSON lines.
 // Usage: tsx bench/nabla-worker.ts <js|wasm|webgpu> [compiled] <W1|W2|W3|W4|W5|W6>
-// With "compiled", the training steps of W1–W3 run through compile() (traced, then replayed).
+// With "compiled", the training steps of W1–W3, W5 and W6 run through compile() (traced, then replayed).
 // On webgpu (W3–W6) reads are awaited, each training step yields to the event loop so the
 // garbage collector can return its buffers, and every timing ends with a read, so it covers
 // the GPU's work and not only its issue.
@@ -148,15 +148,19 @@ async function w6(): Promise<void> {
   const steps = Math.min(W6.steps, stepCap);
   const warmup = Math.min(W6.warmup, steps - 1);
   const checks: Record<string, number> = {};
+  const trainStep = maybeCompile((input: Tensor, target: Tensor): Tensor => {
+    optimizer.zeroGrad();
+    const logits = model.call(input);
+    const loss = nn.functional.crossEntropy(logits.reshape([batch * block, vocab]), target);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  });
   let start = 0;
   for (let s = 0; s < steps; s++) {
     if (s === warmup) start = performance.now();
     const { x, y } = w6Batch(tokens, s, batch, block);
-    optimizer.zeroGrad();
-    const logits = model.call(tensor(x, { shape: [batch, block] }));
-    const loss = nn.functional.crossEntropy(logits.reshape([batch * block, vocab]), tensor(y));
-    loss.backward();
-    optimizer.step();
+    const loss = trainStep(tensor(x, { shape: [batch, block] }), tensor(y));
     if (s === 0) checks.loss1 = await scalar(loss);
     if (s === steps - 1) {
       const last = await scalar(loss); // also the end of the timing: the GPU's work done
@@ -212,15 +216,19 @@ async function w5(): Promise<void> {
   const images = new Float32Array(batch * 784);
   const labels = new Int32Array(batch);
   const checks: Record<string, number> = {};
+  const trainStep = maybeCompile((input: Tensor, target: Tensor): Tensor => {
+    optimizer.zeroGrad();
+    const loss = lossFn.call(model.call(input), target);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  });
   let start = 0;
   for (let s = 0; s < steps; s++) {
     if (s === warmup) start = performance.now();
     const x = tensor(gatherRows(train.x, 784, order, batch * s, batch * s + batch, images), { shape: [batch, 1, 28, 28] });
     for (let r = 0; r < batch; r++) labels[r] = train.y[order[batch * s + r]!]!;
-    optimizer.zeroGrad();
-    const loss = lossFn.call(model.call(x), tensor(labels));
-    loss.backward();
-    optimizer.step();
+    const loss = trainStep(x, tensor(labels));
     if (s === 19) checks.loss20 = await scalar(loss);
     if (s === steps - 1) {
       const last = await scalar(loss);

@@ -92,8 +92,8 @@ for (const workload of workloads) {
       if (workload === "W6" && framework.name.startsWith("tfjs")) continue; // no TF.js W6 worker (the issue asks TF.js for W5)
       // W1 and W2 measure per-step overhead with synchronous loops (no await to free GPU memory in)
       if (framework.name === "nabla-webgpu" && ["W1", "W2"].includes(workload)) continue;
-      // the compiled worker compiles W1–W3's steps only: its W4–W6 would be eager numbers under a compiled label
-      if (framework.name.endsWith("-compiled") && !["W1", "W2", "W3"].includes(workload)) continue;
+      // the compiled worker compiles the training steps of W1–W3, W5 and W6; its W4 (one product) would be an eager number under a compiled label
+      if (framework.name.endsWith("-compiled") && !["W1", "W2", "W3", "W5", "W6"].includes(workload)) continue;
       const slow = slowOnes.has(workload) && (framework.name === "nabla-js" || framework.name === "tfjs-cpu");
       const count = slow ? slowReps : reps;
       if (r >= count) continue;

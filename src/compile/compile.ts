@@ -19,6 +19,11 @@ export interface CompileOptions {
    * "interpreter" always goes through the backend's methods (for comparison and debugging).
    */
   executor?: "auto" | "interpreter";
+  /**
+   * Whether the WebAssembly executor runs chains of element-wise kernels (bias + activation,
+   * a loss and its gradient) as one pass each (default true; false to compare).
+   */
+  fusion?: boolean;
   /** Where warnings go (a cache that thrashes, a signature that runs eagerly; default `console.warn`). */
   onWarning?: (message: string) => void;
 }
@@ -108,7 +113,7 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
         stats.traces++;
         const difference = planDifference(entry.plan, second);
         entry.plan = second;
-        if (difference === null) entry.run = executable(second, options.executor ?? "auto");
+        if (difference === null) entry.run = executable(second, options.executor ?? "auto", options.fusion ?? true);
         else {
           entry.run = "eager";
           warn(`compile: two calls with the same signature (${key}) did different work, so this signature runs eagerly: ${difference}. A value computed in JavaScript inside the function changes between calls; pass it as an argument (a tensor), or compute it outside`);
@@ -140,8 +145,8 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
 }
 
 /** How a confirmed plan runs: on the wasm executor where it can, else through the backend's methods. */
-function executable(plan: Plan, mode: "auto" | "interpreter"): Executable {
-  return mode === "auto" ? (wasmExecutable(plan) ?? webGpuExecutable(plan) ?? interpreter(plan)) : interpreter(plan);
+function executable(plan: Plan, mode: "auto" | "interpreter", fusion: boolean): Executable {
+  return mode === "auto" ? (wasmExecutable(plan, fusion) ?? webGpuExecutable(plan) ?? interpreter(plan)) : interpreter(plan);
 }
 
 /** The traced call's returned value, as fresh copies (the plan's buffers are rewritten by each replay). */

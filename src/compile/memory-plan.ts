@@ -60,15 +60,22 @@ export function refOf(arg: unknown): DataRef | null {
   return null;
 }
 
-/** Offsets for every buffer of `plan` and the `extra` ones from outside, starting at `base`. */
-export function planLayout(plan: Plan, base: number, extra: readonly DataRef[] = []): Layout {
+/**
+ * Offsets for every buffer of `plan` and the `extra` ones from outside, starting at `base`.
+ * `spans`: runs of nodes [start, end) that execute together (a fused group, block by block): a
+ * buffer used anywhere in one is alive across all of it, so no two of its buffers share space.
+ */
+export function planLayout(plan: Plan, base: number, extra: readonly DataRef[] = [], spans: readonly { readonly start: number; readonly end: number }[] = []): Layout {
+  const spanOf = new Map<number, { readonly start: number; readonly end: number }>();
+  for (const span of spans) for (let at = span.start; at < span.end; at++) spanOf.set(at, span);
   const first = new Map<DataRef, number>();
   const last = new Map<DataRef, number>();
   const shareable = new Set<DataRef>();
   const exposed = new Set<DataRef>();
   const see = (ref: DataRef, at: number): void => {
-    if (!first.has(ref)) first.set(ref, at);
-    last.set(ref, at);
+    const span = spanOf.get(at);
+    if (!first.has(ref)) first.set(ref, span?.start ?? at);
+    last.set(ref, Math.max(last.get(ref) ?? 0, span === undefined ? at : span.end - 1));
   };
   plan.nodes.forEach((node, at) => {
     switch (node.kind) {

@@ -27,6 +27,12 @@ import type { Tensor } from "../tensor/tensor.js";
 import { planLayout } from "./memory-plan.js";
 import { optimizerBuffers, sgdStep } from "./sgd-step.js";
 import { fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.js";
+import { elementwiseGroups } from "./fuse.js";
+import { adamBuffers, adamStep } from "./adam-step.js";
+import { checkIndexValues, indexedStep } from "./wasm-gather.js";
+import { windowBytes, windowStep } from "./wasm-window.js";
+import { copyStep } from "./wasm-copy.js";
+import { fusedAccepts, fusedStep, fusedWorth, INSTRUCTION_BYTES } from "./wasm-fused.js";
 
 const UNARY = opcodes(UNARY_OPS);
 const BINARY = opcodes(BINARY_OPS);
@@ -36,13 +42,13 @@ const REDUCE = opcodes(REDUCE_OPS);
 export type Executable = (args: readonly unknown[], makeOutput: (view: OutputView) => Tensor) => unknown;
 
 /** The kernel module, compiled once per process, and the constants every instance shares. */
-let compiled: { module: WebAssembly.Module; variant: string; heapBase: number; matmulScratch: number } | null = null;
+let compiled: { module: WebAssembly.Module; variant: string; heapBase: number; matmulScratch: number; fusedScratch: number } | null = null;
 
 function kernelModule(): NonNullable<typeof compiled> {
   if (compiled === null) {
     const { module, variant, kernels } = instantiateKernels(false);
     const matmulScratch = (kernels.matmulScratchA() + kernels.matmulScratchB() + kernels.matmulTile()) * 8;
-    compiled = { module, variant, heapBase: kernels.heapBase(), matmulScratch };
+    compiled = { module, variant, heapBase: kernels.heapBase(), matmulScratch, fusedScratch: kernels.fusedBlock() * 2 * 8 };
   }
   return compiled;
 }
@@ -51,17 +57,34 @@ function isReal(ref: DataRef): boolean {
   return ref.dtype === "float32" || ref.dtype === "float64";
 }
 
-/** The executor of `plan` on the wasm backend, or null where the plan is not on it. */
-export function wasmExecutable(plan: Plan): Executable | null {
+/**
+ * The executor of `plan` on the wasm backend, or null where the plan is not on it. `fusion`:
+ * run element-wise chains as one pass each (see fuse.ts; off only to compare).
+ */
+export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   const backend = plan.backend;
   if (!(backend instanceof WasmBackend)) return null;
   const kernelBuild = kernelModule();
   if (kernelBuild.variant !== backend.variant) return null; // results must match the backend's build bit for bit
-  const layout = planLayout(plan, kernelBuild.heapBase, optimizerBuffers(plan));
+  const groups = fusion ? elementwiseGroups(plan, fusedAccepts, fusedWorth) : [];
+  const layout = planLayout(plan, kernelBuild.heapBase, [...optimizerBuffers(plan), ...adamBuffers(plan)], groups);
   const matmulScratch = layout.bytes;
   const rowScratch = matmulScratch + kernelBuild.matmulScratch;
-  let scalarAt = rowScratch + maxRowBytes(plan);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((scalarAt + 8 * plan.nodes.length + 64) / 65536) });
+  const fusedScratch = rowScratch + maxRowBytes(plan);
+  const windowScratch = fusedScratch + kernelBuild.fusedScratch;
+  // then scalars, fused programs and window specs, handed out by reserve()
+  const window = windowBytes(plan);
+  let reserved = windowScratch + window.scratch;
+  const programBytes = groups.reduce((sum, group) => sum + group.ops.length * INSTRUCTION_BYTES, 0);
+  // a scalar or a strided copy's shape, strides and counters (≤ 12 · 32 bytes) per node
+  const end = reserved + 384 * plan.nodes.length + programBytes + window.specs + 64;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
+  const reserve = (bytes: number): number => {
+    const at = reserved;
+    reserved += Math.ceil(bytes / 8) * 8;
+    if (reserved > end) throw new Error("compile: the plan's memory has no room left (an internal error)");
+    return at;
+  };
   const k = new WebAssembly.Instance(kernelBuild.module, kernelImports(memory)).exports as unknown as Kernels;
   // every buffer's array becomes its view in this memory, with the values it holds now
   const views = new Map<DataRef, JsBuffer["data"]>();
@@ -75,8 +98,18 @@ export function wasmExecutable(plan: Plan): Executable | null {
   };
   for (const ref of layout.offsets.keys()) moveIn(ref);
   const ptr = (ref: DataRef): number => layout.offsets.get(ref)!;
-  const context: StepContext = { k, ptr, has: (ref) => layout.offsets.has(ref), rowScratch, matmulScratch, scalar: () => ((scalarAt += 8), scalarAt - 8), memory };
-  const steps = plan.nodes.map((node) => stepOf(node, context, backend, views));
+  const context: StepContext = { k, ptr, has: (ref) => layout.offsets.has(ref), rowScratch, matmulScratch, fusedScratch, windowScratch, scalar: () => reserve(8), reserve, memory };
+  const steps: (() => void)[] = [];
+  const groupAt = new Map(groups.map((group) => [group.start, group]));
+  for (let i = 0; i < plan.nodes.length; i++) {
+    const group = groupAt.get(i);
+    if (group === undefined) {
+      steps.push(stepOf(plan.nodes[i]!, context, backend, views));
+      continue;
+    }
+    steps.push(fusedStep(group, reserve(group.ops.length * INSTRUCTION_BYTES), context));
+    i = group.end - 1;
+  }
   const exposed = layout.exposed;
   return (args, makeOutput) => {
     for (let i = 0; i < exposed.length; i++) moveIn(exposed[i]!);
@@ -104,10 +137,14 @@ function viewOf(memory: WebAssembly.Memory, ref: DataRef, offset: number): JsBuf
   }
 }
 
-/** The largest `row` scratch a reduce node needs (inner · 8 bytes). */
+/** The largest `row` scratch a node needs: a reduce's f64 row (inner · 8 bytes), a gather's or scatterAdd's index as floats. */
 function maxRowBytes(plan: Plan): number {
   let most = 64;
-  for (const node of plan.nodes) if (node.kind === "kernel" && node.name === "reduce") most = Math.max(most, Math.ceil(((node.args[4] as number) * 8) / 64) * 64);
+  for (const node of plan.nodes) {
+    if (node.kind !== "kernel") continue;
+    const elements = node.name === "reduce" ? (node.args[4] as number) : node.name === "gather" || node.name === "scatterAdd" ? (node.args[1] as DataRef).size : 0;
+    most = Math.max(most, Math.ceil((elements * 8) / 64) * 64);
+  }
   return most;
 }
 
@@ -118,7 +155,13 @@ export interface StepContext {
   readonly has: (ref: DataRef) => boolean;
   readonly rowScratch: number;
   readonly matmulScratch: number;
+  /** Two blocks of the fused-program interpreter's scratch. */
+  readonly fusedScratch: number;
+  /** A convolution's unfolded windows and padded image (wasm-window.ts). */
+  readonly windowScratch: number;
   readonly scalar: () => number;
+  /** `bytes` of the plan's memory for good (a kernel's constants), 8-byte aligned. */
+  readonly reserve: (bytes: number) => number;
   readonly memory: WebAssembly.Memory;
 }
 
@@ -126,7 +169,9 @@ export interface StepContext {
 function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, views: Map<DataRef, JsBuffer["data"]>): () => void {
   switch (node.kind) {
     case "kernel": {
-      const direct = directKernel(node.name, node.args, context, backend);
+      const indexed = indexedStep(node.name, node.args, context, views);
+      if (indexed !== null) return indexed; // checks its index as it converts it
+      const direct = directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context) ?? copyStep(node.name, node.args, context);
       const run = direct ?? (() => void node.run.apply(backend, node.args as unknown[]));
       const check = node.indexCheck;
       if (check === undefined) return run;
@@ -151,7 +196,8 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
       };
     }
     case "host":
-      return (node.name === "optimizer.step()" ? sgdStep(node.target, node.run, context, backend) : null) ?? node.run;
+      if (node.name !== "optimizer.step()") return node.run;
+      return sgdStep(node.target, node.run, context, backend) ?? adamStep(node.target, node.run, context) ?? node.run;
     case "grads": {
       const { leaves, grads } = node;
       return () => {
@@ -163,15 +209,6 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
 
 function fillUniform(generator: { uniform(): number }, values: Float64Array, ceiling: number): void {
   for (let i = 0; i < values.length; i++) values[i] = Math.min(generator.uniform(), ceiling);
-}
-
-function checkIndexValues(values: ArrayLike<number>, op: string, axisSize: number): void {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!(v >= 0 && v < axisSize && Number.isInteger(v))) {
-      throw new Error(`compile: ${op}: index ${v} at position ${i} is out of range for a dimension of size ${axisSize} (in a replayed call; a class target or index outside [0, ${axisSize}))`);
-    }
-  }
 }
 
 /** Whether `view` reads its buffer exactly as a dense `out` of the same buffer is written. */
@@ -233,7 +270,7 @@ function directKernel(name: string, args: readonly unknown[], context: StepConte
     case "clamp": {
       const [x, lo, hi, out] = args as [DataRef, number, number, DataRef];
       if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype) return null;
-      const kernel = out.dtype === "float64" ? k.clampF64 : k.clampF32;
+      const kernel = out.dtype === "float64" ? k.clampLanesF64 : k.clampLanesF32;
       const [px, po, n] = [ptr(x), ptr(out), out.size];
       return () => kernel(px, lo, hi, po, n);
     }
@@ -259,6 +296,11 @@ function directKernel(name: string, args: readonly unknown[], context: StepConte
       if (backend.threads > 1 && batch === 1 && depth > 0 && m * n * depth >= 2 ** 22 && m >= 8) return null;
       const [pa, pb, po] = [ptr(a), ptr(b), ptr(out)];
       const f64 = out.dtype === "float64";
+      // a matrix times a short vector (a linear layer with one output of few inputs): the same sums, four rows at a time
+      if (batch === 1 && n === 1 && transB && !transA && depth < 4 && m >= 4 && m * depth <= 2 ** 20) {
+        const matvec = f64 ? k.matvecShortF64 : k.matvecShortF32;
+        return () => matvec(pa, pb, po, m, depth);
+      }
       if ((m < 4 || n === 1) && batch * m * n * depth <= 2 ** 20) {
         const thin = f64 ? k.matmulThinF64 : k.matmulThinF32;
         return () => thin(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB);

@@ -58,6 +58,17 @@ export interface Kernels {
   maxPool2dGradF32(dy: number, indices: number, spec: number, dx: number): void;
   maxPool2dGradF64(dy: number, indices: number, spec: number, dx: number): void;
   conv2dF64(op: number, a: number, b: number, bias: number, spec: number, outChannels: number, out: number, cols: number, padded: number, ap: number, bp: number, tile: number): void;
+  /** Elements per block of the fused-program interpreter (compile's plans). */
+  fusedBlock(): number;
+  fusedF32(program: number, count: number, n: number, scratch: number): void;
+  fusedF64(program: number, count: number, n: number, scratch: number): void;
+  adamF32(p: number, g: number, m: number, v: number, n: number, decoupled: boolean, decay: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, c2: number, eps: number, negStep: number): void;
+  adamF64(p: number, g: number, m: number, v: number, n: number, decoupled: boolean, decay: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, c2: number, eps: number, negStep: number): void;
+  matvecShortF32(a: number, b: number, out: number, m: number, k: number): void;
+  matvecShortF64(a: number, b: number, out: number, m: number, k: number): void;
+  /** clampF32/F64 a vector at a time (the same results). */
+  clampLanesF32(x: number, lo: number, hi: number, y: number, n: number): void;
+  clampLanesF64(x: number, lo: number, hi: number, y: number, n: number): void;
 }
 
 export interface KernelInstance {

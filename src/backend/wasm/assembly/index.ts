@@ -7,6 +7,7 @@ import { conv2d } from "./conv";
 import { maxPool2d, maxPool2dGrad, pool2d } from "./pool";
 import { batchNorm } from "./norm";
 import { matmul, matmulThin, packPanels, productRows, MC, KC, NC, MR } from "./matmul";
+import { fused, adam, matvecShort, clampLanes, FUSED_BLOCK } from "./fused";
 
 /** First byte past the module's static data: the JS allocator starts here. */
 export function heapBase(): usize { return __heap_base; }
@@ -64,3 +65,13 @@ export function pool2dF32(op: i32, x: usize, divisors: usize, spec: usize, out: 
 export function pool2dF64(op: i32, x: usize, divisors: usize, spec: usize, out: usize): void { pool2d<f64>(op, x, divisors, spec, out); }
 export function batchNormF32(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, outer: i32, channels: i32, inner: i32, eps: f64): void { batchNorm<f32>(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, outer, channels, inner, eps); }
 export function batchNormF64(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, outer: i32, channels: i32, inner: i32, eps: f64): void { batchNorm<f64>(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, outer, channels, inner, eps); }
+// compile()'s plans (fused.ts)
+export function fusedBlock(): i32 { return FUSED_BLOCK; }
+export function fusedF32(program: usize, count: i32, n: i32, scratch: usize): void { fused<f32>(program, count, n, scratch); }
+export function fusedF64(program: usize, count: i32, n: i32, scratch: usize): void { fused<f64>(program, count, n, scratch); }
+export function adamF32(p: usize, g: usize, m: usize, v: usize, n: i32, decoupled: bool, decay: f64, beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, c2: f64, eps: f64, negStep: f64): void { adam<f32>(p, g, m, v, n, decoupled, <f32>decay, <f32>beta1, <f32>oneMinusBeta1, <f32>beta2, <f32>oneMinusBeta2, <f32>c2, <f32>eps, <f32>negStep); }
+export function adamF64(p: usize, g: usize, m: usize, v: usize, n: i32, decoupled: bool, decay: f64, beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, c2: f64, eps: f64, negStep: f64): void { adam<f64>(p, g, m, v, n, decoupled, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, c2, eps, negStep); }
+export function matvecShortF32(a: usize, b: usize, out: usize, m: i32, k: i32): void { matvecShort<f32>(a, b, out, m, k); }
+export function matvecShortF64(a: usize, b: usize, out: usize, m: i32, k: i32): void { matvecShort<f64>(a, b, out, m, k); }
+export function clampLanesF32(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clampLanes<f32>(x, <f32>lo, <f32>hi, y, n); }
+export function clampLanesF64(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clampLanes<f64>(x, lo, hi, y, n); }

@@ -1,0 +1,77 @@
+/**
+ * `optimizer.step()` of an {@link Adam} or {@link AdamW} optimizer as a replayed plan runs it on
+ * the wasm backend: each parameter's whole update (decoupled decay, both moments, the bias
+ * corrections, the step) in one pass of one kernel (assembly/fused.ts `adam`) on the plan's
+ * memory, instead of some ten eager ops with their temporaries. The kernel rounds exactly as
+ * those ops do, and the hyper-parameters are read from the param groups on every call (a
+ * scheduler's lr takes effect). A parameter the kernel does not cover — AMSGrad, maximize,
+ * Adam's L2 weight decay, few elements (eager mode computes those in TypeScript), a buffer the
+ * plan does not hold — takes eager mode's update; a missing state (the first step) runs the
+ * optimizer's own step.
+ */
+import type { DataRef } from "../backend/backend.js";
+import { SMALL } from "../backend/wasm/wasm-backend.js";
+import { noGrad } from "../autograd/grad-mode.js";
+import { Adam, AdamW, adamUpdate, type AdamOptions, type AdamState } from "../optim/adam.js";
+import type { ParamGroup } from "../optim/optimizer.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { Plan } from "./plan.js";
+import type { StepContext } from "./wasm-executor.js";
+
+function isAdam(target: unknown): target is Adam | AdamW {
+  return (target instanceof Adam && target.constructor === Adam) || (target instanceof AdamW && target.constructor === AdamW);
+}
+
+/** The moment buffers of the Adam/AdamW optimizers a plan steps (they join its memory). */
+export function adamBuffers(plan: Plan): DataRef[] {
+  const refs: DataRef[] = [];
+  for (const node of plan.nodes) {
+    if (node.kind !== "host" || !isAdam(node.target)) continue;
+    for (const state of node.target.state.values()) if (state !== undefined) refs.push(state.expAvg.storage.ref, state.expAvgSq.storage.ref);
+  }
+  return refs;
+}
+
+/** The step as one kernel call per parameter, or null when `target` is not exactly Adam or AdamW. */
+export function adamStep(target: unknown, fallback: () => void, context: StepContext): (() => void) | null {
+  if (!isAdam(target)) return null;
+  const optimizer = target;
+  const decoupled = target instanceof AdamW;
+  const { k, ptr, has } = context;
+  const dense = (t: Tensor, like: Tensor): boolean => t.isContiguous && t.dtype === like.dtype && t.size === like.size && has(t.storage.ref);
+  /** Whether the kernel computes this parameter's update as eager mode would. */
+  const covered = (p: Tensor, grad: Tensor, state: AdamState, group: ParamGroup<Required<AdamOptions>>): boolean => {
+    if (group.amsgrad || group.maximize || (!decoupled && group.weightDecay !== 0)) return false;
+    if (p.size <= SMALL || (p.dtype !== "float32" && p.dtype !== "float64")) return false;
+    if (!dense(p, p) || !dense(grad, p) || !dense(state.expAvg, p) || !dense(state.expAvgSq, p)) return false;
+    const storages = new Set([p.storage, grad.storage, state.expAvg.storage, state.expAvgSq.storage]);
+    return storages.size === 4;
+  };
+  return () => {
+    for (const group of optimizer.paramGroups) for (const p of group.params) if (p.grad !== null && optimizer.state.get(p) === undefined) return fallback();
+    for (const group of optimizer.paramGroups) {
+      const [beta1, beta2] = group.betas;
+      for (const p of group.params) {
+        const grad = p.grad;
+        if (grad === null) continue;
+        const state = optimizer.state.get(p)!;
+        if (!covered(p, grad, state, group)) {
+          noGrad(() => optimizer.state.set(p, adamUpdate(p, grad, state, group, decoupled)));
+          continue;
+        }
+        const step = ++state.step;
+        const decay = decoupled && group.weightDecay !== 0;
+        const kernel = p.dtype === "float64" ? k.adamF64 : k.adamF32;
+        // the constants as eager mode's scalar operands carry them (adamUpdate)
+        const c2 = Math.sqrt(1 - beta2 ** step);
+        const stepSize = group.lr / (1 - beta1 ** step);
+        kernel(ptr(p.storage.ref), ptr(grad.storage.ref), ptr(state.expAvg.storage.ref), ptr(state.expAvgSq.storage.ref), p.size, decay, 1 - group.lr * group.weightDecay, beta1, 1 - beta1, beta2, 1 - beta2, c2, group.eps, -stepSize);
+        if (decay) p.storage.written("mul_");
+        state.expAvg.storage.written("add_");
+        state.expAvgSq.storage.written("mul_");
+        state.expAvgSq.storage.written("addcmul_");
+        p.storage.written("addcdiv_");
+      }
+    }
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Strided copies (a transpose made contiguous, heads split and merged in attention, a
+ * broadcast materialized) at plan addresses, through the kernel module's odometer copy: the
+ * backend runs these as TypeScript loops over its typed arrays, since copying into WebAssembly
+ * first would cost more than the copy, but a plan's buffers already live there. Values move
+ * unchanged (4-byte elements as f32 bit patterns, 8-byte ones as f64), so the result is eager's.
+ */
+import type { DataRef, StridedRef } from "../backend/backend.js";
+import { collapseAxes } from "../backend/wasm/wasm-strided.js";
+import type { StepContext } from "./wasm-executor.js";
+
+/** The direct call of a copyStrided node, or null (bool data, a copy of nothing). */
+export function copyStep(name: string, args: readonly unknown[], context: StepContext): (() => void) | null {
+  if (name !== "copyStrided") return null;
+  const [x, shape, out] = args as [StridedRef, readonly number[], DataRef];
+  if (out.dtype === "bool" || x.ref.dtype !== out.dtype || out.size === 0) return null;
+  const { shape: dims, strides } = collapseAxes(shape, [x.strides]);
+  const ndim = dims.length;
+  const meta = context.reserve(12 * Math.max(ndim, 1));
+  const words = new Int32Array(context.memory.buffer, meta, 2 * ndim);
+  dims.forEach((extent, d) => {
+    words[d] = extent;
+    words[ndim + d] = strides[0]![d]!;
+  });
+  const { k, ptr } = context;
+  const kernel = out.dtype === "float64" ? k.copyStridedF64 : k.copyStridedF32;
+  const [px, po, offset, size] = [ptr(x.ref), ptr(out), x.offset, out.size];
+  return () => kernel(px, offset, meta, ndim, po, size);
+}

@@ -1,0 +1,95 @@
+/**
+ * Convolutions and pooling (W5's layers) at plan addresses: the same kernel calls the wasm
+ * backend makes (conv2d and its two gradients, max pooling and its gradient, average pooling),
+ * with their operands, results and pooling indices read and written where the plan placed
+ * them, instead of copied into the backend's arena and back (megabytes per step for a CNN's
+ * activations). The same kernels on the same values: the same bits as eager mode.
+ */
+import type { ConvOp, DataRef, PoolOp, WindowSpec } from "../backend/backend.js";
+import { CONV_OPS, POOL_OPS, opcodes } from "../backend/op-table.js";
+import type { Plan } from "./plan.js";
+import type { StepContext } from "./wasm-executor.js";
+
+const CONV = opcodes(CONV_OPS);
+const POOL = opcodes(POOL_OPS);
+
+/** The window spec as the kernels read it (wasm-backend.ts specValues): 14 f64 values. */
+const SPEC_BYTES = 14 * 8;
+
+function real(ref: DataRef): boolean {
+  return ref.dtype === "float32" || ref.dtype === "float64";
+}
+
+/** Bytes a convolution's scratch takes: the unfolded windows and the padded image, each with 16 bytes of slack. */
+function convScratchBytes(spec: WindowSpec, bytes: number): number {
+  const { channels, kernelH, kernelW, outH, outW } = spec;
+  const paddedRows = (outH - 1) * spec.strideH + (kernelH - 1) * spec.dilationH + 1;
+  const paddedColumns = (outW - 1) * spec.strideW + (kernelW - 1) * spec.dilationW + 1;
+  return Math.ceil((channels * kernelH * kernelW * outH * outW * bytes + 16) / 64) * 64 + Math.ceil((channels * paddedRows * paddedColumns * bytes + 16) / 64) * 64;
+}
+
+/** Memory the window nodes of `plan` need: their specs, and the largest convolution scratch (shared). */
+export function windowBytes(plan: Plan): { specs: number; scratch: number } {
+  let specs = 0;
+  let scratch = 0;
+  for (const node of plan.nodes) {
+    if (node.kind !== "kernel") continue;
+    if (node.name === "conv2d") {
+      const out = node.args[6] as DataRef;
+      scratch = Math.max(scratch, convScratchBytes(node.args[4] as WindowSpec, out.dtype === "float64" ? 8 : 4));
+    }
+    if (["conv2d", "maxPool2d", "maxPool2dGrad", "pool2d"].includes(node.name)) specs += SPEC_BYTES;
+  }
+  return { specs, scratch };
+}
+
+/** The direct call of a window kernel node, or null where the backend's method must run it. */
+export function windowStep(name: string, args: readonly unknown[], context: StepContext): (() => void) | null {
+  const { k, ptr, memory } = context;
+  const placeSpec = (spec: WindowSpec): number => {
+    const at = context.reserve(SPEC_BYTES);
+    const { batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW } = spec;
+    new Float64Array(memory.buffer, at, 14).set([batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW]);
+    return at;
+  };
+  switch (name) {
+    case "conv2d": {
+      const [op, a, b, bias, spec, outChannels, out] = args as [ConvOp, DataRef, DataRef, DataRef | null, WindowSpec, number, DataRef];
+      if (!real(out) || a.dtype !== out.dtype || b.dtype !== out.dtype || (bias !== null && bias.dtype !== out.dtype) || CONV[op] === undefined) return null;
+      const bytes = out.dtype === "float64" ? 8 : 4;
+      const kernel = out.dtype === "float64" ? k.conv2dF64 : k.conv2dF32;
+      const { channels, kernelH, kernelW, outH, outW } = spec;
+      const cols = context.windowScratch;
+      const padded = cols + Math.ceil((channels * kernelH * kernelW * outH * outW * bytes + 16) / 64) * 64;
+      const packA = context.matmulScratch;
+      const packB = packA + k.matmulScratchA() * 8;
+      const tile = packB + k.matmulScratchB() * 8;
+      const [code, pa, pb, pbias, pspec, po] = [CONV[op], ptr(a), ptr(b), bias === null ? 0 : ptr(bias), placeSpec(spec), ptr(out)];
+      return () => kernel(code, pa, pb, pbias, pspec, outChannels, po, cols, padded, packA, packB, tile);
+    }
+    case "maxPool2d": {
+      const [x, spec, out, indices] = args as [DataRef, WindowSpec, DataRef, DataRef];
+      if (!real(x) || out.dtype !== x.dtype || indices.dtype !== "int32") return null;
+      const kernel = x.dtype === "float64" ? k.maxPool2dF64 : k.maxPool2dF32;
+      const [px, pspec, po, pi] = [ptr(x), placeSpec(spec), ptr(out), ptr(indices)];
+      return () => kernel(px, pspec, po, pi);
+    }
+    case "maxPool2dGrad": {
+      const [dy, indices, spec, out] = args as [DataRef, DataRef, WindowSpec, DataRef];
+      if (!real(out) || dy.dtype !== out.dtype || indices.dtype !== "int32") return null;
+      const kernel = out.dtype === "float64" ? k.maxPool2dGradF64 : k.maxPool2dGradF32;
+      const [pdy, pi, pspec, po] = [ptr(dy), ptr(indices), placeSpec(spec), ptr(out)];
+      return () => kernel(pdy, pi, pspec, po);
+    }
+    case "pool2d": {
+      const [op, x, divisors, spec, out] = args as [PoolOp, DataRef, DataRef, WindowSpec, DataRef];
+      // the backend converts divisors of another dtype first: only the same dtype runs here
+      if (!real(out) || x.dtype !== out.dtype || divisors.dtype !== out.dtype || POOL[op] === undefined) return null;
+      const kernel = out.dtype === "float64" ? k.pool2dF64 : k.pool2dF32;
+      const [code, px, pd, pspec, po] = [POOL[op], ptr(x), ptr(divisors), placeSpec(spec), ptr(out)];
+      return () => kernel(code, px, pd, pspec, po);
+    }
+    default:
+      return null;
+  }
+}
