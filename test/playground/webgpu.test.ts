@@ -108,6 +108,28 @@ describe("playground in Chromium with WebGPU (SwiftShader): training on the GPU 
     await page.click("#run");
     await finish(page, problems, "webgpu-speed");
   });
+
+  test("when the worker fails on webgpu (as on a lost device) the page trains on wasm from the last weights, saying why", async (t) => {
+    const { page, problems } = await open(`${SMALL}&backend=webgpu`);
+    if (!(await shown(page)).label.startsWith("(webgpu:")) return t.skip("no WebGPU adapter");
+    await page.click("#run");
+    await stepsPast(page, 30);
+    // the error message the worker posts when a step or a read on the GPU throws
+    const steps = (await page.evaluate(`(() => {
+      const remote = window.playground.remote;
+      remote.worker.onmessage({ data: { type: "error", session: remote.session, message: "training on webgpu failed at step 7: device lost (simulated)" } });
+      return window.playground.trainer.steps;
+    })()`)) as number;
+    await page.waitForFunction(() => document.querySelector("#backend-active")!.textContent!.startsWith("(wasm: webgpu failed"), null, { timeout: 10_000 });
+    assert.equal((await shown(page)).label, "(wasm: webgpu failed, training on wasm: training on webgpu failed at step 7: device lost (simulated))");
+    assert.ok(((await page.evaluate("window.playground.trainer.steps")) as number) >= steps, "the page went on from the worker's last snapshot");
+    await stepsPast(page, steps + 100);
+    const after = await training(page);
+    assert.equal(after.inWorker, false, "the page trains itself");
+    assert.equal(after.trainingBackend, "wasm");
+    await page.click("#run");
+    await finish(page, problems, "webgpu-failed");
+  });
 });
 
 describe("playground in Chromium without WebGPU flags: webgpu is not offered", { skip: browserSkip(), timeout: 240_000 }, () => {
