@@ -265,7 +265,7 @@ export class App {
     let gpu = this.trainingBackend === "webgpu";
     if (gpu && !this.remote.available) {
       // the worker could not train on the GPU (no adapter there, device lost): go on on this thread
-      this.backendError = `webgpu failed, training on ${this.backendName}: ${this.remote.failure}`;
+      this.backendError = `webgpu failed, training on ${this.backendName}: ${this.remote.failure || "this browser has no Web Workers"}`;
       this.trainingBackend = this.backendName;
       this.adapter = "";
       gpu = false;
