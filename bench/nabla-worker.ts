@@ -1,16 +1,29 @@
 // Runs one workload through nabla on one backend and prints its results as JSON lines.
-// Usage: tsx bench/nabla-worker.ts <js|wasm> [compiled] <W1|W2|W3|W4|W5|W6>
+// Usage: tsx bench/nabla-worker.ts <js|wasm|webgpu> [compiled] <W1|W2|W3|W4|W5|W6>
 // With "compiled", the training steps of W1–W3 run through compile() (traced, then replayed).
+// On webgpu (W3–W6) reads are awaited, each training step yields to the event loop so the
+// garbage collector can return its buffers, and every timing ends with a read, so it covers
+// the GPU's work and not only its issue.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compile, io, nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
 import { TinyGPT, w6Batch } from "../examples/tiny-gpt.js";
 import { benchDataDir, blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, steadyStepsPerSecond, W5, W6, type Layer, type WorkerResult } from "./data.js";
-import { sgemmSizes, sgemmCheck, timeReps } from "./sgemm.js";
+import { sgemmSizes, sgemmCheck, timeReps, timeRepsAsync } from "./sgemm.js";
 
 const argv = process.argv.slice(2);
 const [backend, workload] = argv.filter((arg) => arg !== "compiled") as [BackendName, string];
-setBackend(backend);
+await setBackend(backend);
+const gpu = backend === "webgpu";
+/** A one-element tensor's value, read as every backend allows (webgpu only asynchronously). */
+const scalar = async (t: Tensor): Promise<number> => (await t.data())[0]!;
+/**
+ * NABLA_BENCH_STEPS caps the training steps of W3 (batches), W5 and W6: a smoke run of the
+ * bench on a slow device (a software GPU driver); the checks of steps past the cap are left out.
+ */
+const stepCap = Number(process.env.NABLA_BENCH_STEPS ?? Infinity);
+/** Between training steps on webgpu: a turn of the event loop, in which finalizers free the step's buffers. */
+const settle = (): Promise<void> | void => (gpu ? new Promise((resolve) => setImmediate(resolve)) : undefined);
 const compiled = argv.includes("compiled");
 const framework = `nabla-${backend}${compiled ? "-compiled" : ""}`;
 /** The step as the workload runs it: compiled with compile(), or eager. */
@@ -31,14 +44,14 @@ function linear(layer: Layer): nn.Linear {
   return module;
 }
 
-function accuracyOf(logits: Tensor, labels: ArrayLike<number>): number {
-  const predicted = logits.argmax(1).toTypedArray();
+async function accuracyOf(logits: Tensor, labels: ArrayLike<number>): Promise<number> {
+  const predicted = await logits.argmax(1).data();
   let correct = 0;
   for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) correct++;
   return correct / labels.length;
 }
 
-function w1(): void {
+async function w1(): Promise<void> {
   const data = moons();
   const [l1, l2, l3] = initW1().map(linear) as [nn.Linear, nn.Linear, nn.Linear];
   const model = new nn.Sequential(l1, new nn.ReLU(), l2, new nn.ReLU(), l3);
@@ -57,7 +70,7 @@ function w1(): void {
   for (let s = 200; s < 2000; s++) step();
   const seconds = (performance.now() - start) / 1000;
   const logits = noGrad(() => model.call(x));
-  emit({ workload: "W1", value: 1800 / seconds, unit: "steps/s", finalLoss: noGrad(() => lossFn.call(logits, target).item()), accuracy: accuracyOf(logits, data.y) });
+  emit({ workload: "W1", value: 1800 / seconds, unit: "steps/s", finalLoss: noGrad(() => lossFn.call(logits, target).item()), accuracy: await accuracyOf(logits, data.y) });
   emit({ workload: "W1-steady", value: steadyStepsPerSecond(step, 2000), unit: "steps/s" });
 }
 
@@ -90,7 +103,7 @@ function w2(): void {
   emit({ workload: "W2-steady", value: steadyStepsPerSecond(step, 1000), unit: "steps/s" });
 }
 
-function w3(): void {
+async function w3(): Promise<void> {
   const train = fashionMnist("train");
   const test = fashionMnist("t10k");
   const order = permW3();
@@ -109,26 +122,31 @@ function w3(): void {
     return loss;
   });
   const start = performance.now();
-  for (let at = 0, batch = 0; at < train.n; at += batchSize, batch++) {
-    const end = Math.min(at + batchSize, train.n);
+  const limit = Math.min(train.n, batchSize * stepCap);
+  for (let at = 0, batch = 0; at < limit; at += batchSize, batch++) {
+    const end = Math.min(at + batchSize, limit);
     const x = tensor(gatherRows(train.x, 784, order, at, end, images).subarray(0, (end - at) * 784), { shape: [end - at, 784] });
     const labels = new Float32Array(end - at);
     for (let r = at; r < end; r++) labels[r - at] = train.y[order[r]!]!;
     const loss = trainStep(x, tensor(labels));
-    if (batch === 19) loss20 = loss.item();
+    if (batch === 19) loss20 = await scalar(loss);
+    if (at + batchSize >= limit) await scalar(loss); // the last step done (on webgpu, the GPU's too)
+    await settle();
   }
   const seconds = (performance.now() - start) / 1000;
   const logits = noGrad(() => model.call(tensor(test.x, { shape: [test.n, 784] })));
-  emit({ workload: "W3", value: seconds, unit: "s/epoch", accuracy: accuracyOf(logits, test.y), checks: { loss20 } });
+  emit({ workload: "W3", value: seconds, unit: "s/epoch", accuracy: await accuracyOf(logits, test.y), checks: { loss20 } });
 }
 
 /** W6: TinyGPT (examples/tiny-gpt.ts) from init_w6, AdamW, 40 steps; steps/s over steps 6–40. */
-function w6(): void {
+async function w6(): Promise<void> {
   const model = new TinyGPT();
   model.loadStateDict(io.decodeSafetensors(readFileSync(join(benchDataDir(), "init_w6.safetensors"))).tensors);
   const tokens = new Uint8Array(readFileSync(join(benchDataDir(), "tokens_w6.bin")));
   const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 });
-  const { steps, warmup, batch, block, vocab } = W6;
+  const { batch, block, vocab } = W6;
+  const steps = Math.min(W6.steps, stepCap);
+  const warmup = Math.min(W6.warmup, steps - 1);
   const checks: Record<string, number> = {};
   let start = 0;
   for (let s = 0; s < steps; s++) {
@@ -139,27 +157,45 @@ function w6(): void {
     const loss = nn.functional.crossEntropy(logits.reshape([batch * block, vocab]), tensor(y));
     loss.backward();
     optimizer.step();
-    if (s === 0) checks.loss1 = loss.item();
-    if (s === steps - 1) checks.loss40 = loss.item();
+    if (s === 0) checks.loss1 = await scalar(loss);
+    if (s === steps - 1) {
+      const last = await scalar(loss); // also the end of the timing: the GPU's work done
+      if (steps === W6.steps) checks.loss40 = last;
+    }
+    await settle();
   }
   const seconds = (performance.now() - start) / 1000;
   emit({ workload: "W6", value: (steps - warmup) / seconds, unit: "steps/s", finalLoss: checks.loss40!, checks });
 }
 
-function w4(): void {
+async function w4(): Promise<void> {
   for (const n of sgemmSizes()) {
     const { a, b } = sgemmCheck.inputs(n);
     const ta = tensor(a, { shape: [n, n] });
     const tb = tensor(b, { shape: [n, n] });
     let product = ta.matmul(tb);
-    const seconds = timeReps(() => {
+    const run = (): void => {
       product = ta.matmul(tb);
-    });
-    emit({ workload: `W4-${n}`, value: (2 * n ** 3) / seconds / 1e9, unit: "GFLOP/s", checks: { maxRelError: sgemmCheck.error(a, b, n, product.toTypedArray()) } });
+    };
+    // on webgpu a rep ends when its last product is read (one element: the queue runs in order)
+    const seconds = gpu ? await timeRepsAsync(run, () => scalar(product.reshape([-1]).narrow(0, 0, 1)), collectGarbage) : timeReps(run);
+    emit({ workload: `W4-${n}`, value: (2 * n ** 3) / seconds / 1e9, unit: "GFLOP/s", checks: { maxRelError: sgemmCheck.error(a, b, n, await product.data()) } });
   }
 }
 
-function w5(): void {
+/**
+ * Between W4's reps on webgpu: a rep's products are unreachable but hold GPU memory (64 MB each
+ * at n = 4,096) that only a collection returns, and the JavaScript heap is too small to start one.
+ */
+async function collectGarbage(): Promise<void> {
+  const { setFlagsFromString } = await import("node:v8");
+  const { runInNewContext } = await import("node:vm");
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+async function w5(): Promise<void> {
   const train = fashionMnist("train");
   const order = permW3();
   const model = new nn.Sequential(
@@ -170,7 +206,9 @@ function w5(): void {
   model.loadStateDict(io.decodeSafetensors(readFileSync(join(benchDataDir(), "init_w5.safetensors"))).tensors);
   const lossFn = new nn.CrossEntropyLoss();
   const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-  const { steps, warmup, batch } = W5;
+  const { batch } = W5;
+  const steps = Math.min(W5.steps, stepCap);
+  const warmup = Math.min(W5.warmup, steps - 1);
   const images = new Float32Array(batch * 784);
   const labels = new Int32Array(batch);
   const checks: Record<string, number> = {};
@@ -183,12 +221,16 @@ function w5(): void {
     const loss = lossFn.call(model.call(x), tensor(labels));
     loss.backward();
     optimizer.step();
-    if (s === 19) checks.loss20 = loss.item();
-    if (s === steps - 1) checks.loss100 = loss.item();
+    if (s === 19) checks.loss20 = await scalar(loss);
+    if (s === steps - 1) {
+      const last = await scalar(loss);
+      if (steps === W5.steps) checks.loss100 = last;
+    }
+    await settle();
   }
   const seconds = (performance.now() - start) / 1000;
   emit({ workload: "W5", value: ((steps - warmup) * batch) / seconds, unit: "images/s", checks });
 }
 
-const workloads: Record<string, () => void> = { W1: w1, W2: w2, W3: w3, W4: w4, W5: w5, W6: w6 };
-workloads[workload]!();
+const workloads: Record<string, () => void | Promise<void>> = { W1: w1, W2: w2, W3: w3, W4: w4, W5: w5, W6: w6 };
+await workloads[workload]!();

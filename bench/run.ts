@@ -4,7 +4,8 @@
 // the ratios nabla ÷ peer; writes the JSON to bench/results/.
 //
 // Options: --reps N (processes per framework and workload, default 3), --slow-reps N (for W3 and W5 on
-// nabla-js and tfjs-cpu, default 1), --only W1,W3, --frameworks nabla-wasm,pytorch, and
+// nabla-js and tfjs-cpu, default 1), --only W1,W3, --frameworks nabla-wasm,pytorch (nabla-webgpu,
+// for a machine with a GPU, runs only when named there: W3–W6, W4 with n = 2,048 and 4,096 too), and
 // --baseline DIR: another checkout of nabla (a git worktree of an older commit, with its
 // node_modules) raced on wasm as the peer "baseline-wasm", so a change is measured against the
 // code before it side by side in one run.
@@ -53,6 +54,8 @@ const all: Framework[] = [
   { name: "nabla-wasm", command: node("nabla-worker.ts", "wasm") },
   { name: "nabla-wasm-compiled", command: [...node("nabla-worker.ts", "wasm"), "compiled"] },
   { name: "nabla-js", command: node("nabla-worker.ts", "js") },
+  // the webgpu worker's W4 adds n = 2,048 and 4,096 (NABLA_BENCH_SIZES overrides, as for the others)
+  { name: "nabla-webgpu", command: node("nabla-worker.ts", "webgpu"), env: { ...process.env, NABLA_BENCH_SIZES: process.env.NABLA_BENCH_SIZES ?? "128,256,512,1024,2048,4096" } },
   { name: "tfjs-wasm", command: node("tfjs-worker.ts", "wasm") },
   { name: "tfjs-cpu", command: node("tfjs-worker.ts", "cpu") },
 ];
@@ -60,7 +63,9 @@ const baseline = option("baseline", "");
 if (baseline !== "") all.push({ name: "baseline-wasm", command: [process.execPath, "--import", "tsx", join(resolve(baseline), "bench", "nabla-worker.ts"), "wasm"] });
 if (hasTorch) all.push({ name: "pytorch", command: ["/usr/bin/python3", join(here, "torch_worker.py")], env: torchEnv() });
 else console.log("bench: PyTorch skipped (/usr/bin/python3 cannot import torch)");
-const chosen = option("frameworks", all.map((f) => f.name).join(",")).split(",");
+/** Frameworks that run only when --frameworks names them (a CPU machine would run webgpu on a software driver). */
+const onRequest = new Set(["nabla-webgpu"]);
+const chosen = option("frameworks", all.filter((f) => !onRequest.has(f.name)).map((f) => f.name).join(",")).split(",");
 const frameworks = all.filter((f) => chosen.includes(f.name));
 
 function runOnce(framework: Framework, workload: string): WorkerResult[] {
@@ -85,6 +90,8 @@ for (const workload of workloads) {
   for (let r = 0; r < Math.max(reps, slowReps); r++) {
     for (const framework of frameworks) {
       if (workload === "W6" && framework.name.startsWith("tfjs")) continue; // no TF.js W6 worker (the issue asks TF.js for W5)
+      // W1 and W2 measure per-step overhead with synchronous loops (no await to free GPU memory in)
+      if (framework.name === "nabla-webgpu" && ["W1", "W2"].includes(workload)) continue;
       // the compiled worker compiles W1–W3's steps only: its W4–W6 would be eager numbers under a compiled label
       if (framework.name.endsWith("-compiled") && !["W1", "W2", "W3"].includes(workload)) continue;
       const slow = slowOnes.has(workload) && (framework.name === "nabla-js" || framework.name === "tfjs-cpu");

@@ -35,6 +35,42 @@ export function timeReps(run: () => void, reps = 7): number {
   return perCall[reps >> 1]!;
 }
 
+/**
+ * timeReps for a device that computes after the call returns: each rep ends when `sync`
+ * resolves (the last result read), and `between` runs between reps, outside the timing. Every
+ * 32 calls the loop gives the event loop a turn, in which finalizers return the buffers of
+ * results already dropped (a rep of small products would otherwise hold thousands of them).
+ */
+export async function timeRepsAsync(run: () => void, sync: () => Promise<unknown>, between: () => Promise<void>, reps = 7): Promise<number> {
+  const calls = async (count: number): Promise<void> => {
+    for (let i = 0; i < count; i++) {
+      run();
+      if (i % 32 === 31) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await sync();
+  };
+  run();
+  await sync();
+  let count = 1;
+  for (;;) {
+    const start = performance.now();
+    await calls(count);
+    const elapsed = performance.now() - start;
+    await between();
+    if (elapsed >= 50) break;
+    count *= 2;
+  }
+  const perCall: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const start = performance.now();
+    await calls(count);
+    perCall.push((performance.now() - start) / 1000 / count);
+    await between();
+  }
+  perCall.sort((x, y) => x - y);
+  return perCall[reps >> 1]!;
+}
+
 export const sgemmCheck = {
   inputs(n: number): { a: Float32Array; b: Float32Array } {
     return { a: uniform(n * n, n), b: uniform(n * n, n + 1) };

@@ -4,10 +4,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { assertClose } from "../helpers.js";
 import { eye, manualSeed, nn, ones, tensor, zeros, type Tensor } from "../../src/index.js";
+import { activation, type ActivationCase } from "./activation-cases.js";
 
 // test/fixtures/nn-modules.json is written by scripts/fixtures/make_module_fixtures.py.
 interface Stats { shape: number[]; mean: number; std: number; maxAbs: number; min: number; max: number }
-interface ActivationCase { name: string; module: string; settings: Record<string, number | string>; float64: { out: number[]; grad: number[] }; float32: { out: number[]; grad: number[] } }
 interface DropoutCase { fn: "dropout1d" | "dropout2d"; shape: number[]; p: number; maskShape: number[]; values: number[]; evalIdentity: boolean }
 interface InitCase extends Stats { fn: string; settings: Record<string, number | string> }
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/nn-modules.json", import.meta.url), "utf8")) as {
@@ -22,20 +22,6 @@ const fixture = JSON.parse(readFileSync(new URL("../fixtures/nn-modules.json", i
   init: InitCase[];
   layers: Record<string, Record<string, Stats>>;
 };
-
-function activation(c: ActivationCase): nn.Module {
-  const s = c.settings;
-  switch (c.module) {
-    case "GELU": return new nn.GELU(s.approximate === undefined ? {} : { approximate: s.approximate as "tanh" });
-    case "SiLU": return new nn.SiLU();
-    case "LeakyReLU": return s.negativeSlope === undefined ? new nn.LeakyReLU() : new nn.LeakyReLU(s.negativeSlope as number);
-    case "ELU": return s.alpha === undefined ? new nn.ELU() : new nn.ELU(s.alpha as number);
-    case "Softplus": return new nn.Softplus(s as { beta?: number; threshold?: number });
-    case "Hardtanh": return s.minVal === undefined ? new nn.Hardtanh() : new nn.Hardtanh(s.minVal as number, s.maxVal as number);
-    case "LogSigmoid": return new nn.LogSigmoid();
-    default: throw new Error(`unknown module ${c.module}`);
-  }
-}
 
 const keysOf = (module: nn.Module<unknown[], unknown>) => Object.entries(module.stateDict()).map(([k, v]) => [k, [...v.shape]]);
 const statsOf = (t: Tensor) => {

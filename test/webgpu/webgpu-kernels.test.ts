@@ -148,7 +148,14 @@ test("webgpu: matmul agrees, tiled (every side ≥ 32) and small, transposed and
     const b = values((broadcastB ? 1 : batch) * kk * n, 10, false);
     const spec = { batch, m, k: kk, n, transA, transB, batchStrideA: m * kk, batchStrideB: broadcastB ? 0 : kk * n };
     // f32 accumulation of up to 40 products of magnitude ≤ 16 where the reference sums in float64: 1e-4 absolute
-    await agree(`matmul ${JSON.stringify(spec)}`, [[a, "float32"], [b, "float32"]], [[batch * m * n, "float32"]], (k, [x, y], [o]) => k.matmul(x!, y!, spec, o!), [1e-4, 1e-5]);
+    // the tiled kernel and the barrier-free ones (a software adapter picks the blocked one for large sides)
+    const g = gpu as Exclude<typeof gpu, string>;
+    const shared = g.workgroupMemory;
+    for (const tiles of [true, false]) {
+      g.workgroupMemory = tiles;
+      await agree(`matmul ${JSON.stringify(spec)}${tiles ? " tiled" : ""}`, [[a, "float32"], [b, "float32"]], [[batch * m * n, "float32"]], (k, [x, y], [o]) => k.matmul(x!, y!, spec, o!), [1e-4, 1e-5]);
+    }
+    g.workgroupMemory = shared;
   }
 });
 
@@ -207,4 +214,83 @@ test("webgpu: a buffer beyond the adapter's limit, and live memory past the pool
   const small = new WebGpuBackend(await openGpu(), 4096);
   small.allocate(512, "float32"); // 2,048 bytes: within the limit
   assert.throws(() => small.allocate(1024, "float32"), /webgpu: tensors hold 2048 bytes of GPU memory and this buffer would pass the limit of 4096 bytes; a loop without an await never lets the garbage collector free its tensors/);
+});
+
+test("webgpu: max pooling's backward and average pooling both ways agree (overlapping, dilated and partly padded windows)", { skip }, async () => {
+  // stride < kernel so windows overlap (a position collects several dy), a dilated width, ties and a NaN in the image
+  const spec: WindowSpec = { batch: 2, channels: 3, height: 7, width: 6, kernelH: 3, kernelW: 3, strideH: 2, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 2, outH: 4, outW: 4 };
+  const image = values(252, 15, false).map((v) => Math.round(v));
+  image[40] = Number.NaN;
+  const dy = values(96, 16, false);
+  // sums of up to 9 float32 values in the same order as the reference's float32 adds: exact
+  await agree("maxPool2dGrad", [[image, "float32"], [dy, "float32"]], [[252, "float32"]], (k, [x, g], [o]) => {
+    const [pooled, indices] = [k.allocate(96, "float32"), k.allocate(96, "int32")];
+    k.maxPool2d(x!, spec, pooled, indices);
+    k.maxPool2dGrad(g!, indices, spec, o!);
+  });
+  // average pooling has no dilation; the last column's window runs past the input (ceil mode) and one lies wholly in the padding
+  const avg: WindowSpec = { ...spec, kernelH: 3, kernelW: 2, strideH: 2, strideW: 2, dilationW: 1, width: 7, outH: 4, outW: 5 };
+  const divisors = Array.from({ length: 20 }, (_, i) => 1 + (i % 6));
+  // the reference sums in float64 and divides once: a few f32 roundings of values ≤ 4 (NaN and ±∞ spread through their windows)
+  await agree("avgPool2d", [[values(294, 17), "float32"], [divisors, "float32"]], [[120, "float32"]], (k, [x, d], [o]) => k.pool2d("avgPool2d", x!, d!, avg, o!), [1e-6, 1e-6]);
+  await agree("avgPool2dGrad", [[values(120, 18), "float32"], [divisors, "float32"]], [[294, "float32"]], (k, [g, d], [o]) => k.pool2d("avgPool2dGrad", g!, d!, avg, o!), [1e-6, 1e-6]);
+});
+
+test("webgpu: batch norm's training step agrees both ways, with and without the affine transform", { skip }, async () => {
+  for (const [outer, channels, inner] of [[3, 4, 50], [8, 3, 300]] as const) {
+    const n = outer * channels * inner;
+    // an offset mean (values around 5) tests the variance's second pass around the mean
+    const x = values(n, 19, false).map((v) => v + 5);
+    x[inner + 3] = Number.NaN; // channel 1's statistics and outputs are NaN, the others' unaffected
+    const dy = values(n, 20, false);
+    const [weight, bias] = [[0.5, -1.5, 2, 1.25], [0.1, 0.2, -0.3, 0]].map((v) => v.slice(0, channels));
+    for (const affine of [true, false]) {
+      const label = `[${outer}, ${channels}, ${inner}]${affine ? " affine" : ""}`;
+      // f32 sums of up to 2,400 values (a tree over 256 partial sums) where the reference sums in doubles
+      const tol: [number, number] = [2e-5, 1e-4];
+      const forward = (k: Backend, [xs, w, b]: DataRef[], [out, mean, variance]: DataRef[]) =>
+        k.batchNorm("batchNorm", { x: xs!, dy: null, weight: affine ? w! : null, bias: affine ? b! : null, mean: mean!, variance: variance!, out: out!, dweight: null, dbias: null }, outer, channels, inner, 1e-5);
+      const inputs: [number[], DType][] = [[x, "float32"], [weight, "float32"], [bias, "float32"], [dy, "float32"]];
+      await agree(`batchNorm ${label}`, inputs, [[n, "float32"], [channels, "float32"], [channels, "float32"]], forward, tol);
+      await agree(`batchNormGrad ${label}`, inputs, [[n, "float32"], [channels, "float32"], [channels, "float32"], [n, "float32"], [channels, "float32"], [channels, "float32"]], (k, ins, outs) => {
+        forward(k, ins, outs);
+        const [, mean, variance, dx, dweight, dbias] = outs;
+        k.batchNorm("batchNormGrad", { x: ins[0]!, dy: ins[3]!, weight: affine ? ins[1]! : null, bias: null, mean: mean!, variance: variance!, out: dx!, dweight: affine ? dweight! : null, dbias: affine ? dbias! : null }, outer, channels, inner, 1e-5);
+      }, tol);
+    }
+  }
+});
+
+test("webgpu: workgroup reductions (few outputs, long axes) and the bitonic sort agree, NaN and ±∞ included", { skip }, async () => {
+  const g = gpu as Exclude<typeof gpu, string>;
+  const shared = g.workgroupMemory;
+  g.workgroupMemory = true; // these kernels, whatever the adapter prefers
+  try {
+    const x = values(3000, 21);
+    const finite = values(3000, 22, false);
+    // a tree of f32 partial sums of up to 3,000 values of magnitude ≤ 4 where the reference sums in float64
+    const tol: [number, number] = [1e-4, 1e-5];
+    for (const [outer, axis, inner] of [[1, 3000, 1], [2, 500, 3]] as const) {
+      const m = outer * inner;
+      const shape = `[${outer}, ${axis}, ${inner}]`;
+      for (const [data, kind] of [[x, "with NaN/±∞"], [finite, "finite"]] as const) {
+        await agree(`workgroup sum ${shape} ${kind}`, [[data, "float32"]], [[m, "float32"]], (k, [a], [o]) => k.reduce("sum", a!, outer, axis, inner, o!), tol);
+        await agree(`workgroup max ${shape} ${kind}`, [[data, "float32"]], [[m, "float32"]], (k, [a], [o]) => k.reduce("max", a!, outer, axis, inner, o!));
+        await agree(`workgroup logsumexp ${shape} ${kind}`, [[data, "float32"]], [[m, "float32"]], (k, [a], [o]) => k.logsumexp(a!, outer, axis, inner, o!), [1e-5, 1e-5]);
+      }
+      await agree(`workgroup variance ${shape}`, [[finite.map((v) => v + 10), "float32"]], [[m, "float32"]], (k, [a], [o]) => k.variance(a!, outer, axis, inner, 1, o!), tol);
+    }
+    // the bitonic network (64 ≤ axis ≤ 512): ties resolved by position, NaN above +∞, int32 too
+    const ties = values(1200, 23).map((v) => Math.round(v));
+    const ints = ties.map((v) => (Number.isFinite(v) ? v : 7));
+    // SwiftShader compiles and runs this kernel slowly: each shape once, int32 and the full 512 on one case each
+    for (const [outer, axis, inner, k, descending, dtype] of [[4, 300, 1, 300, false, "float32"], [4, 300, 1, 5, true, "float32"], [1, 100, 3, 100, true, "int32"], [1, 512, 1, 512, false, "float32"]] as const) {
+      const n = outer * axis * inner;
+      const data = (dtype === "int32" ? ints : ties).slice(0, n);
+      const outs: [number, DType][] = [[outer * k * inner, dtype], [outer * k * inner, "int32"]];
+      await agree(`bitonic sort ${dtype} [${outer}, ${axis}, ${inner}] top-${k}${descending ? " descending" : ""}`, [[data, dtype]], outs, (b, [a], [v, i]) => b.sort(a!, outer, axis, inner, k, descending, v!, i!));
+    }
+  } finally {
+    g.workgroupMemory = shared;
+  }
 });

@@ -116,13 +116,14 @@ test("webgpu: a training loop with one await per step frees every step's buffers
   });
 });
 
-/** A small CNN (strided convolution, layer norm, GELU): its losses over a few SGD steps. */
+/** A small CNN (convolution, batch norm in training, max pooling, layer norm, GELU): its losses over a few SGD steps. */
 async function trainCnn(): Promise<number[]> {
   manualSeed(3);
   const model = new nn.Sequential(
-    // batch norm and pooling now have kernels of their own in the interface, not yet in WGSL
-    new nn.Conv2d(2, 4, 3, { padding: 1, stride: 2 }),
+    new nn.Conv2d(2, 4, 3, { padding: 1 }),
+    new nn.BatchNorm2d(4),
     new nn.ReLU(),
+    new nn.MaxPool2d(2),
     new nn.Flatten(),
     new nn.LayerNorm(16),
     new nn.GELU(),
@@ -143,7 +144,7 @@ async function trainCnn(): Promise<number[]> {
   return losses;
 }
 
-test("webgpu: a small CNN (strided conv, layer norm, GELU, momentum SGD) gives wasm's losses", { skip }, async () => {
+test("webgpu: a small CNN (conv, batch norm, max pooling, layer norm, GELU, momentum SGD) gives wasm's losses", { skip }, async () => {
   setBackend("wasm");
   const want = await trainCnn();
   const got = await onWebGpu(trainCnn);

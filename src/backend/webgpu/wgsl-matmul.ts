@@ -54,3 +54,45 @@ var<workgroup> depth: i32;
 }`,
   );
 });
+
+/** Outputs per thread of the blocked product along each side: a BLOCK×BLOCK block. */
+export const BLOCK = 4;
+
+/**
+ * The product with a 4×4 block of outputs per thread and no workgroup memory: each step of k
+ * loads 4 values of a and 4 of b for 16 multiply-adds (the one-output kernel loads 2 for 1). For
+ * software adapters, where barriers are dear and the tiled kernel loses; sums run over k in the
+ * same order as the other kernels. Threads are (batch, row block, column block); rows and columns
+ * past the edge read a clamped (valid) place and write nothing.
+ */
+export const matmulBlockedShader = memo(function matmulBlockedShader(): string {
+  return elementKernel(
+    [binding(1, "am", "float32"), binding(2, "bm", "float32"), binding(5, "out", "float32")],
+    `  let m = prm[8]; let k = prm[9]; let n = prm[10]; let transA = prm[11] != 0; let transB = prm[12] != 0;
+  let blocksN = (n + 3) / 4; let blocksM = (m + 3) / 4;
+  let c0 = (i % blocksN) * 4; let r0 = ((i / blocksN) % blocksM) * 4; let batch = i / (blocksN * blocksM);
+  let offA = batch * prm[13]; let offB = batch * prm[14];
+  let rows = vec4<i32>(min(r0, m - 1), min(r0 + 1, m - 1), min(r0 + 2, m - 1), min(r0 + 3, m - 1));
+  let cols = vec4<i32>(min(c0, n - 1), min(c0 + 1, n - 1), min(c0 + 2, n - 1), min(c0 + 3, n - 1));
+  // element (row, q) of a and (q, col) of b is at row·sa + q·ta and q·tb + col·sb
+  let sa = select(k, 1, transA); let ta = select(1, m, transA);
+  let sb = select(1, k, transB); let tb = select(n, 1, transB);
+  let ia = offA + rows * sa; let ib = offB + cols * sb;
+  var acc0 = vec4<f32>(0.0); var acc1 = vec4<f32>(0.0); var acc2 = vec4<f32>(0.0); var acc3 = vec4<f32>(0.0);
+  for (var q = 0; q < k; q = q + 1) {
+    let b = vec4<f32>(bm[ib.x + q * tb], bm[ib.y + q * tb], bm[ib.z + q * tb], bm[ib.w + q * tb]);
+    acc0 = acc0 + am[ia.x + q * ta] * b;
+    acc1 = acc1 + am[ia.y + q * ta] * b;
+    acc2 = acc2 + am[ia.z + q * ta] * b;
+    acc3 = acc3 + am[ia.w + q * ta] * b;
+  }
+  let base = batch * m * n;
+  let accs = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
+  for (var r = 0; r < 4; r = r + 1) {
+    if (r0 + r >= m) { break; }
+    for (var c = 0; c < 4; c = c + 1) {
+      if (c0 + c < n) { out[base + (r0 + r) * n + c0 + c] = accs[r][c]; }
+    }
+  }`,
+  );
+});
