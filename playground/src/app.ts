@@ -17,6 +17,7 @@ import { DrawingSchedule, type DrawingPart } from "./drawing-schedule.js";
 import { classCount, decodeState, encodeState, type Point, type State } from "./state.js";
 import { labelledSet, probabilities, Trainer, type LabelledSet, type Metrics } from "./trainer.js";
 import { byId } from "./dom.js";
+import type { WebGpuProbe } from "./webgpu-probe.js";
 
 const NEURON_RESOLUTION = 24;
 /**
@@ -43,6 +44,13 @@ export class App {
   backendName = "";
   /** Why the chosen backend could not be used, if it could not. */
   backendError = "";
+  /**
+   * The backend training runs on: "webgpu" (in the worker, at every speed, while this thread
+   * draws on `backendName`) when chosen and offered, else `backendName`.
+   */
+  trainingBackend = "";
+  /** The GPU adapter training runs on (the worker's own once it reported it), or "". */
+  adapter = "";
   trainMetrics: Metrics = { loss: NaN, accuracy: NaN };
   testMetrics: Metrics = { loss: NaN, accuracy: NaN };
   readonly plane = new Plane(byId<HTMLCanvasElement>("plane"));
@@ -67,7 +75,8 @@ export class App {
   /** Training steps taken in each recent frame, for the steps-per-second readout. */
   private stepLog: { time: number; steps: number }[] = [];
 
-  constructor() {
+  /** `webgpu`: whether this browser offers WebGPU (asked once at start-up). */
+  constructor(readonly webgpu: WebGpuProbe = { adapter: null, reason: "not asked" }) {
     this.state = decodeState(location.hash);
     this.networkView = new NetworkView(
       byId("network"),
@@ -113,16 +122,29 @@ export class App {
     this.dirty = true;
   }
 
-  /** Switches nabla to the chosen backend; "auto" is nabla's own order: WASM, else pure TS. */
+  /**
+   * Switches nabla to the chosen backend; "auto" is nabla's own order: WASM, else pure TS.
+   * "webgpu" trains in the worker on the GPU; this thread draws on WASM, since its frames read
+   * the network's outputs synchronously.
+   */
   private selectBackend(): void {
     this.backendError = "";
+    this.adapter = "";
+    const choice = this.state.backend;
+    const gpu = choice === "webgpu" && this.webgpu.adapter !== null;
+    if (choice === "webgpu" && this.webgpu.adapter === null) this.backendError = `webgpu unavailable: ${this.webgpu.reason}`;
     try {
-      setBackend(this.state.backend === "auto" ? "wasm" : this.state.backend);
+      setBackend(choice === "auto" || choice === "webgpu" ? "wasm" : choice);
     } catch (error) {
-      if (this.state.backend !== "auto") this.backendError = (error as Error).message;
+      if (choice !== "auto" && choice !== "webgpu") this.backendError = (error as Error).message;
       setBackend("js");
     }
     this.backendName = getBackend();
+    this.trainingBackend = gpu ? "webgpu" : this.backendName;
+    if (gpu) {
+      this.adapter = this.webgpu.adapter!;
+      this.remote.retry(); // a worker that failed before may succeed on the GPU now
+    }
   }
 
   private buildData(): void {
@@ -240,13 +262,29 @@ export class App {
    * without a worker) a slice of training on this thread.
    */
   private trainFrame(): void {
-    const worker = this.state.speed === 0 && this.remote.available && (this.backendName === "wasm" || this.backendName === "js");
+    let gpu = this.trainingBackend === "webgpu";
+    if (gpu && !this.remote.available) {
+      // the worker could not train on the GPU (no adapter there, device lost): go on on this thread
+      this.backendError = `webgpu failed, training on ${this.backendName}: ${this.remote.failure || "this browser has no Web Workers"}`;
+      this.trainingBackend = this.backendName;
+      this.adapter = "";
+      gpu = false;
+      for (const listener of this.afterChange) listener("view");
+    }
+    const worker = this.remote.available && (gpu || (this.state.speed === 0 && (this.backendName === "wasm" || this.backendName === "js")));
     if (!worker) {
       this.takeBackFromWorker();
       this.trainSlice();
       return;
     }
-    if (!this.remote.running) this.remote.start(this.trainer, this.train.points, this.test.points, this.backendName);
+    // on the GPU a set speed is that many steps per frame, taken in the worker
+    const stepsPerSnapshot = gpu ? this.state.speed : 0;
+    if (this.remote.running && this.remote.stepsPerSnapshot !== stepsPerSnapshot) this.takeBackFromWorker();
+    if (!this.remote.running) this.remote.start(this.trainer, this.train.points, this.test.points, this.trainingBackend, stepsPerSnapshot);
+    if (gpu && this.remote.adapter !== "" && this.remote.adapter !== this.adapter) {
+      this.adapter = this.remote.adapter; // the adapter the worker's nabla opened
+      for (const listener of this.afterChange) listener("view");
+    }
     const progress = this.remote.takeProgress();
     if (progress === null) return;
     const before = this.trainer.steps;

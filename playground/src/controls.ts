@@ -55,7 +55,7 @@ function showState(app: App): void {
   byId<HTMLButtonElement>("add-layer").disabled = state.layers.length >= 6;
   byId<HTMLButtonElement>("remove-layer").disabled = state.layers.length === 0;
   byId("run").textContent = app.running ? "❚❚ pause" : "▶ run";
-  byId("backend-active").textContent = app.backendError === "" ? `(${app.backendName})` : `(${app.backendName}: ${app.backendError})`;
+  byId("backend-active").textContent = backendLabel(app);
   byId("problem").textContent = app.classes === 2 ? "2 classes: sigmoid + binary cross-entropy" : `${app.classes} classes: softmax + cross-entropy`;
   const paint = byId<HTMLSelectElement>("paint-class");
   const wanted = state.data === "custom" ? 5 : app.classes;
@@ -73,6 +73,22 @@ function showState(app: App): void {
   byId("toolbar").hidden = byId("train-view").hidden;
   byId("backprop-view").hidden = state.view !== "backprop";
   byId("jacobian-view").hidden = state.view !== "jacobian";
+}
+
+/** The backend beside the selector: what trains (the GPU adapter), what draws, or why the choice could not be used. */
+function backendLabel(app: App): string {
+  if (app.trainingBackend === "webgpu") return `(webgpu: ${app.adapter} — drawing on ${app.backendName})`;
+  return app.backendError === "" ? `(${app.backendName})` : `(${app.backendName}: ${app.backendError})`;
+}
+
+/** The "webgpu" option: offered where the browser gave an adapter, else disabled with the reason. */
+function addWebGpuOption(app: App): void {
+  const option = html("option", { value: "webgpu" }, "WebGPU");
+  if (app.webgpu.adapter === null) {
+    option.disabled = true;
+    option.title = `not available: ${app.webgpu.reason}`;
+  } else option.title = `trains in a worker on ${app.webgpu.adapter}; the page draws on WASM`;
+  byId<HTMLSelectElement>("backend").append(option);
 }
 
 function bindFeatures(app: App): void {
@@ -111,6 +127,7 @@ function bindData(app: App): void {
 }
 
 export function bindControls(app: App): void {
+  addWebGpuOption(app);
   bindFeatures(app);
   for (const field of FIELDS) {
     byId(field.id).addEventListener("change", (event) => {

@@ -8,8 +8,9 @@ import { byId } from "./dom.js";
 import { exportConfig, exportModel, exportOnnxModel, exportPng } from "./export.js";
 import { bindJacobianPanel } from "./jacobian-panel.js";
 import { bindLecturePanels } from "./lecture-panels.js";
+import { probeWebGpu } from "./webgpu-probe.js";
 
-const app = new App();
+const app = new App(await probeWebGpu());
 bindControls(app);
 bindLecturePanels(app);
 bindBackpropPanel(app);

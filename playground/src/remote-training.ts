@@ -20,6 +20,12 @@ export class RemoteTraining {
   private metrics: TrainingMetrics | null = null;
   /** Why the worker could not train, once it could not. */
   failure = "";
+  /** The backend the worker trains on in this session, once it said so ("" before). */
+  backend = "";
+  /** The GPU adapter the worker trains on (webgpu), once it said so. */
+  adapter = "";
+  /** The session's steps per snapshot (0: as fast as it goes). */
+  stepsPerSnapshot = 0;
 
   get available(): boolean {
     return this.failure === "" && typeof Worker !== "undefined";
@@ -30,8 +36,11 @@ export class RemoteTraining {
     return this.active;
   }
 
-  /** Starts training a copy of `trainer` (its state, data and backend) in the worker; `testPoints` for its metrics. */
-  start(trainer: Trainer, points: readonly Point[], testPoints: readonly Point[], backend: string): void {
+  /**
+   * Starts training a copy of `trainer` (its state and data) in the worker on `backend`;
+   * `testPoints` for its metrics; `stepsPerSnapshot` steps per frame (0: as fast as it goes).
+   */
+  start(trainer: Trainer, points: readonly Point[], testPoints: readonly Point[], backend: string, stepsPerSnapshot = 0): void {
     this.stop();
     try {
       this.worker ??= this.spawn();
@@ -45,7 +54,10 @@ export class RemoteTraining {
     this.fresh = false;
     this.asked = true; // the worker posts after its first slice
     this.metrics = null;
-    this.post({ type: "start", session: this.session, backend, config: trainer.config, points: [...points], testPoints: [...testPoints], snapshot: trainer.snapshot() });
+    this.backend = "";
+    this.adapter = "";
+    this.stepsPerSnapshot = stepsPerSnapshot;
+    this.post({ type: "start", session: this.session, backend, stepsPerSnapshot, config: trainer.config, points: [...points], testPoints: [...testPoints], snapshot: trainer.snapshot() });
   }
 
   /**
@@ -87,7 +99,10 @@ export class RemoteTraining {
     worker.onmessage = ({ data }: MessageEvent<FromWorker>) => {
       if (data.session !== this.session || !this.active) return;
       if (data.type === "error") this.fail(data.message);
-      else {
+      else if (data.type === "ready") {
+        this.backend = data.backend;
+        this.adapter = data.adapter ?? "";
+      } else {
         this.latest = data.snapshot;
         this.fresh = true;
         this.asked = false;
@@ -96,6 +111,11 @@ export class RemoteTraining {
     };
     worker.onerror = (event) => this.fail(event.message || "the training worker failed to start");
     return worker;
+  }
+
+  /** Forgets a failure, so that the next `start` spawns a new worker (after a change of backend). */
+  retry(): void {
+    this.failure = "";
   }
 
   private post(message: ToWorker): void {

@@ -8,8 +8,11 @@ export type DatasetName = "clouds" | "kclouds" | "circle" | "xor" | "moons" | "s
 export type ActivationName = "relu" | "tanh" | "sigmoid" | "linear";
 export type OptimizerName = "sgd" | "momentum" | "adam";
 export type RegularizationName = "none" | "l1" | "l2";
-/** nabla backend the page computes on; "auto" lets nabla pick (WASM where the engine runs it). */
-export type BackendChoice = "auto" | "wasm" | "js";
+/**
+ * nabla backend the page computes on; "auto" lets nabla pick (WASM where the engine runs it);
+ * "webgpu" trains in the worker on the GPU while the page draws on WASM.
+ */
+export type BackendChoice = "auto" | "wasm" | "js" | "webgpu";
 export const FEATURE_NAMES = ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -85,7 +88,7 @@ const DATASETS: readonly DatasetName[] = ["clouds", "kclouds", "circle", "xor", 
 const ACTIVATIONS: readonly ActivationName[] = ["relu", "tanh", "sigmoid", "linear"];
 const OPTIMIZERS: readonly OptimizerName[] = ["sgd", "momentum", "adam"];
 const REGULARIZATIONS: readonly RegularizationName[] = ["none", "l1", "l2"];
-const BACKENDS: readonly BackendChoice[] = ["auto", "wasm", "js"];
+const BACKENDS: readonly BackendChoice[] = ["auto", "wasm", "js", "webgpu"];
 
 /** The number of classes the current data has (K clouds may have 2–5; the rest have 2). */
 export function classCount(state: State): number {

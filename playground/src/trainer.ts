@@ -25,6 +25,8 @@ export interface TrainerConfig {
 export interface LabelledSet {
   points: readonly Point[];
   x: Tensor;
+  /** The rows of `x` in memory too: the batches are cut from them (a GPU tensor has no synchronous read). */
+  rows: Float32Array;
   labels: Float32Array;
 }
 
@@ -40,8 +42,9 @@ export function labelledSet(points: readonly Point[], features: readonly Feature
     coordinates[2 * i] = p.x;
     coordinates[2 * i + 1] = p.y;
   });
-  const x = tensor(featureMatrix(features, coordinates), { shape: [points.length, features.length] });
-  return { points, x, labels: Float32Array.from(points, (p) => p.label) };
+  const rows = featureMatrix(features, coordinates);
+  const x = tensor(rows, { shape: [points.length, features.length] });
+  return { points, x, rows, labels: Float32Array.from(points, (p) => p.label) };
 }
 
 /**
@@ -74,9 +77,20 @@ export function dataLoss(logits: Tensor, labels: Float32Array | Tensor, classes:
 
 /** Class probabilities [n, K] from logits (two classes: [1 − p, p] from the one logit). */
 export function probabilities(logits: Tensor, classes: number): Float32Array {
-  const n = logits.shape[0]!;
+  return probabilityRows(scores(logits, classes).toTypedArray(), logits.shape[0]!, classes);
+}
+
+/** {@link probabilities} read asynchronously, as a GPU backend's tensors must be. */
+export async function probabilitiesAsync(logits: Tensor, classes: number): Promise<Float32Array> {
+  return probabilityRows(await scores(logits, classes).data(), logits.shape[0]!, classes);
+}
+
+function scores(logits: Tensor, classes: number): Tensor {
+  return classes === 2 ? logits.sigmoid() : logits.softmax(1);
+}
+
+function probabilityRows(values: ArrayLike<number>, n: number, classes: number): Float32Array {
   const out = new Float32Array(n * classes);
-  const values = (classes === 2 ? logits.sigmoid() : logits.softmax(1)).toTypedArray();
   for (let i = 0; i < n; i++) {
     if (classes === 2) {
       out[2 * i] = 1 - values[i]!;
@@ -115,15 +129,28 @@ export class Trainer {
 
   /** The state training has reached (see {@link TrainerSnapshot}). */
   snapshot(): TrainerSnapshot {
+    return this.snapshotOf((t) => Float32Array.from(t.toTypedArray()));
+  }
+
+  /** {@link snapshot} read asynchronously, as on a GPU backend (the training worker on webgpu). */
+  async snapshotAsync(): Promise<TrainerSnapshot> {
+    const tensors: Tensor[] = [];
+    this.snapshotOf((t) => (tensors.push(t), new Float32Array(0)));
+    const values = await Promise.all(tensors.map(async (t) => Float32Array.from(await t.data())));
+    const read = new Map(tensors.map((t, i) => [t, values[i]!]));
+    return this.snapshotOf((t) => read.get(t)!);
+  }
+
+  private snapshotOf(read: (t: Tensor) => Float32Array): TrainerSnapshot {
     const parameters = this.network.parameters();
     const state = this.optimizer.state as Map<Tensor, object>;
     const optimizerState = parameters.map((parameter) => {
       const entry = state.get(parameter);
       if (entry === undefined) return null;
-      const fields = Object.entries(entry).map(([key, value]) => [key, value instanceof Tensor ? Float32Array.from(value.toTypedArray()) : (value as number | boolean | null)]);
+      const fields = Object.entries(entry).map(([key, value]) => [key, value instanceof Tensor ? read(value) : (value as number | boolean | null)]);
       return Object.fromEntries(fields) as Record<string, Float32Array | number | boolean | null>;
     });
-    const values = parameters.map((parameter) => Float32Array.from(parameter.toTypedArray()));
+    const values = parameters.map((parameter) => read(parameter));
     return { parameters: values, optimizerState, steps: this.steps, seen: this.seen, order: [...this.order], cursor: this.cursor };
   }
 
@@ -162,8 +189,16 @@ export class Trainer {
 
   /** One optimisation step on the next mini-batch; returns its loss. */
   step(): number {
+    return this.stepTensor()?.item() ?? NaN;
+  }
+
+  /**
+   * One optimisation step that does not read its loss (null without training points): on a GPU
+   * backend the steps are queued and the caller awaits a loss now and then (the training worker).
+   */
+  stepTensor(): Tensor | null {
     const n = this.train.points.length;
-    if (n === 0) return NaN;
+    if (n === 0) return null;
     const batch = Math.min(this.config.batchSize, n);
     if (this.cursor + batch > this.order.length) {
       this.order = this.shuffler.permutation(n);
@@ -172,7 +207,7 @@ export class Trainer {
     const indices = this.order.slice(this.cursor, this.cursor + batch);
     this.cursor += batch;
     const width = this.config.features.length;
-    const source = this.train.x.toTypedArray();
+    const source = this.train.rows;
     const rows = new Float32Array(batch * width);
     const labels = new Float32Array(batch);
     indices.forEach((row, i) => {
@@ -182,7 +217,7 @@ export class Trainer {
     const loss = this.trainStep(tensor(rows, { shape: [batch, width] }), tensor(labels));
     this.seen += batch;
     this.steps++;
-    return loss.item();
+    return loss;
   }
 
   /** Forward, loss, backward, step on one batch: compiled, so the recorded kernels replay from the second batch of a size on. */
@@ -211,15 +246,29 @@ export class Trainer {
     return noGrad(() => {
       const logits = this.network.forward(set.x);
       const loss = dataLoss(logits, set.labels, this.config.classes).item();
-      const classes = this.config.classes;
-      const p = probabilities(logits, classes);
-      let correct = 0;
-      for (let i = 0; i < set.points.length; i++) {
-        let best = 0;
-        for (let k = 1; k < classes; k++) if (p[i * classes + k]! > p[i * classes + best]!) best = k;
-        if (best === set.labels[i]) correct++;
-      }
-      return { loss, accuracy: correct / set.points.length };
+      return { loss, accuracy: accuracy(probabilities(logits, this.config.classes), set.labels, this.config.classes) };
     });
   }
+
+  /** {@link evaluate} read asynchronously, as on a GPU backend. */
+  async evaluateAsync(set: LabelledSet): Promise<Metrics> {
+    if (set.points.length === 0) return { loss: NaN, accuracy: NaN };
+    const { logits, loss } = noGrad(() => {
+      const logits = this.network.forward(set.x);
+      return { logits, loss: dataLoss(logits, set.labels, this.config.classes) };
+    });
+    const [values, p] = await Promise.all([loss.data(), probabilitiesAsync(logits, this.config.classes)]);
+    return { loss: values[0]!, accuracy: accuracy(p, set.labels, this.config.classes) };
+  }
+}
+
+/** The share of rows whose most probable class is the label. */
+function accuracy(p: Float32Array, labels: Float32Array, classes: number): number {
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let best = 0;
+    for (let k = 1; k < classes; k++) if (p[i * classes + k]! > p[i * classes + best]!) best = k;
+    if (best === labels[i]) correct++;
+  }
+  return correct / labels.length;
 }

@@ -2,11 +2,16 @@
  * The Web Worker that trains while the page draws: with two cores, the training loop runs at
  * its own speed, however long the boundary and the thumbnails take to paint. It trains in
  * slices of a few milliseconds and yields between them, so a message is read at once: after a
- * "want" (one per frame of the page) it posts a snapshot, which the page draws.
+ * "want" (one per frame of the page) it posts a snapshot, which the page draws. At a set speed
+ * (webgpu only) it trains that many steps per "want" instead.
+ *
+ * On webgpu nothing can be read synchronously: a slice queues its steps, then awaits the last
+ * loss (so the GPU never falls more than a slice behind and the garbage collector can free the
+ * steps' buffers), and the snapshot and metrics are read with `await`.
  */
-import { setBackend } from "nabla";
+import { backendInfo, setBackend, type Tensor } from "nabla";
 import type { FromWorker, ToWorker } from "./training-messages.js";
-import { labelledSet, Trainer, type LabelledSet } from "./trainer.js";
+import { labelledSet, Trainer, type LabelledSet, type Metrics } from "./trainer.js";
 
 /** Milliseconds of training between two looks at the messages. */
 const SLICE_MS = 4;
@@ -22,68 +27,110 @@ let sets: { train: LabelledSet; test: LabelledSet } | null = null;
 let lastMetrics = -Infinity;
 /** The page asked for a snapshot. */
 let wanted = true;
+/** Steps per snapshot (0: slices of SLICE_MS). */
+let stepsPerSnapshot = 0;
+/** The backend reads asynchronously (webgpu). */
+let asynchronous = false;
 // a message to oneself yields to incoming messages without setTimeout's 4 ms clamp
 const yielder = new MessageChannel();
 
-function slice(): void {
-  if (trainer === null) return;
+/** Trains one slice and posts a snapshot if one was asked for; returns the delay before the next slice, or null to wait for a message. */
+async function slice(): Promise<number | null> {
+  const current = trainer;
+  if (current === null || sets === null) return null;
+  const mine = session;
+  if (stepsPerSnapshot > 0 && !wanted) return null; // a set speed: the next "want" starts the next steps
   const start = performance.now();
   let idle = false;
+  let steps = 0;
+  let last: Tensor | null = null;
   try {
     do {
-      idle = Number.isNaN(trainer.step()); // no training points (yet)
-    } while (!idle && performance.now() - start < SLICE_MS);
-    if (wanted) {
+      last = current.stepTensor();
+      idle = last === null; // no training points (yet)
+      if (!asynchronous && last !== null) last.item(); // the synchronous backends run the step here
+      steps++;
+    } while (!idle && (stepsPerSnapshot > 0 ? steps < stepsPerSnapshot : performance.now() - start < SLICE_MS));
+    if (asynchronous && last !== null) await last.data();
+    if (wanted && current === trainer) {
       // the metrics are measured here too, so the page's frames only draw them
       const now = performance.now();
-      const measure = sets !== null && now - lastMetrics >= METRICS_MS;
+      const measure = now - lastMetrics >= METRICS_MS;
       if (measure) lastMetrics = now;
-      const metrics = measure ? { epoch: trainer.epoch, train: trainer.evaluate(sets!.train), test: trainer.evaluate(sets!.test) } : undefined;
-      scope.postMessage({ type: "progress", session, snapshot: trainer.snapshot(), ...(metrics === undefined ? {} : { metrics }) });
+      const metrics = measure ? { epoch: current.epoch, train: await evaluate(current, sets.train), test: await evaluate(current, sets.test) } : undefined;
+      const snapshot = asynchronous ? await current.snapshotAsync() : current.snapshot();
+      if (current === trainer && mine === session) {
+        scope.postMessage({ type: "progress", session, snapshot, ...(metrics === undefined ? {} : { metrics }) });
+        wanted = false;
+      }
     }
-    wanted = false;
   } catch (error) {
-    scope.postMessage({ type: "error", session, message: (error as Error).message });
-    trainer = null;
-    return;
+    if (mine === session) {
+      const step = current.steps;
+      const message = (error as Error).message;
+      scope.postMessage({ type: "error", session, message: asynchronous ? `training on webgpu failed at step ${step}: ${message}` : message });
+      trainer = null;
+    }
+    return null;
   }
-  schedule(idle ? IDLE_MS : 0);
+  return idle ? IDLE_MS : 0;
 }
 
-/** One chain of slices at a time, however starts and stops interleave with it. */
-let scheduled = false;
+function evaluate(current: Trainer, set: LabelledSet): Metrics | Promise<Metrics> {
+  return asynchronous ? current.evaluateAsync(set) : current.evaluate(set);
+}
+
+/** One chain of slices at a time, however starts, stops and awaits interleave with it. */
+let busy = false;
 function schedule(delay: number): void {
-  if (scheduled) return;
-  scheduled = true;
+  if (busy) return;
+  busy = true;
   // with nothing to train, look again a little later instead of spinning
   if (delay > 0) setTimeout(run, delay);
   else yielder.port2.postMessage(null);
 }
-function run(): void {
-  scheduled = false;
-  slice();
+async function run(): Promise<void> {
+  const delay = await slice();
+  busy = false;
+  // a start that came during the slice trains at once; a set speed waits for the next "want"
+  if (trainer !== null && !(stepsPerSnapshot > 0 && !wanted)) schedule(delay ?? 0);
 }
-yielder.port1.onmessage = run;
+yielder.port1.onmessage = () => void run();
 
-scope.onmessage = ({ data: message }) => {
-  if (message.type !== "start") {
-    if (message.session !== session) return;
-    if (message.type === "stop") trainer = null;
-    else wanted = true;
-    return;
-  }
+async function begin(message: Extract<ToWorker, { type: "start" }>): Promise<void> {
+  trainer = null;
   session = message.session;
   wanted = true;
+  stepsPerSnapshot = message.stepsPerSnapshot;
   try {
-    setBackend(message.backend as "wasm" | "js");
+    if (message.backend === "webgpu") await setBackend("webgpu");
+    else setBackend(message.backend as "wasm" | "js");
+    if (session !== message.session) return; // a newer start came while the adapter was requested
+    asynchronous = message.backend === "webgpu";
+    const info = backendInfo();
+    scope.postMessage({ type: "ready", session, backend: info.name, ...(info.adapter === undefined ? {} : { adapter: info.adapter }) });
     sets = { train: labelledSet(message.points, message.config.features), test: labelledSet(message.testPoints, message.config.features) };
-    trainer = new Trainer(message.config, sets.train);
+    const next = new Trainer(message.config, sets.train);
     lastMetrics = performance.now(); // the page measured at the start
-    trainer.restore(message.snapshot);
+    next.restore(message.snapshot);
+    trainer = next;
   } catch (error) {
     trainer = null;
     scope.postMessage({ type: "error", session, message: (error as Error).message });
     return;
   }
   schedule(0);
+}
+
+scope.onmessage = ({ data: message }) => {
+  if (message.type !== "start") {
+    if (message.session !== session) return;
+    if (message.type === "stop") trainer = null;
+    else {
+      wanted = true;
+      if (trainer !== null) schedule(0);
+    }
+    return;
+  }
+  void begin(message);
 };

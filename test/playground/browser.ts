@@ -63,12 +63,13 @@ export async function serve(root: string): Promise<{ url: string; server: Server
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
 }
 
-/** A headless Chromium with a fresh profile directory, removed again by `close()`. */
-export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+/** A headless Chromium with a fresh profile directory, removed again by `close()`; `extraArgs` (e.g. the WebGPU flags) are added to its command line. */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), "nabla-chromium-"));
   const args = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ...extraArgs,
   ];
   // playwright passes the profile as --user-data-dir itself
   const context = await chromium.launchPersistentContext(profile, {

@@ -29,8 +29,11 @@ export interface PlaygroundPages {
   number(page: Page, id: string): Promise<number>;
 }
 
-/** Registers before/after hooks of the enclosing suite and returns page helpers for its tests. */
-export function usePlayground(): PlaygroundPages {
+/**
+ * Registers before/after hooks of the enclosing suite and returns page helpers for its tests;
+ * `browserArgs` are extra Chromium flags (the WebGPU ones).
+ */
+export function usePlayground({ browserArgs = [] }: { browserArgs?: readonly string[] } = {}): PlaygroundPages {
   let server: Server;
   let url: string;
   let context: BrowserContext;
@@ -42,7 +45,7 @@ export function usePlayground(): PlaygroundPages {
     dist = mkdtempSync(join(tmpdir(), "nabla-playground-"));
     await buildPlayground(dist);
     ({ url, server } = await serve(dist));
-    ({ context, close } = await launchBrowser());
+    ({ context, close } = await launchBrowser(browserArgs));
   });
 
   after(async () => {

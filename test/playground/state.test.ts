@@ -53,3 +53,10 @@ test("playground state: malformed values fall back to defaults or are clamped, n
   assert.equal(state.activation, DEFAULT_STATE.activation);
   assert.equal(state.batchSize, 1000);
 });
+
+test("playground state: backend=webgpu round-trips; an unknown backend falls back to auto", () => {
+  const state: State = { ...DEFAULT_STATE, backend: "webgpu", speed: 5 };
+  assert.deepEqual(decodeState(encodeState(state)), state);
+  assert.equal(decodeState("backend=webgpu").backend, "webgpu");
+  assert.equal(decodeState("backend=cuda").backend, "auto");
+});

@@ -53,6 +53,8 @@ describe("playground in Chromium: training", { skip: browserSkip(), timeout: 120
     await page.click("#run");
     await page.selectOption("#backend", "auto");
     assert.equal(await page.textContent("#backend-active"), "(wasm)", "auto goes back to nabla's first choice");
+    // the numbers are redrawn on the next animation frame (under load it may come after this read)
+    await page.waitForFunction(() => Number(document.querySelector("#epoch")!.textContent) === 0, null, { timeout: 5_000 }).catch(() => {});
     assert.equal(await number(page, "epoch"), 0, "switching backend rebuilds data and network on it");
     await finish(page, problems, "backend-js");
   });
