@@ -5,9 +5,10 @@
  * the GPU. Buffers return to the pool when the garbage collector finalizes their tensors,
  * which happens between tasks: a training loop needs one `await` per step.
  */
-import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataArray, DataRef, MatmulSpec, NormOp, PoolOp, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
+import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataArray, DataRef, LayerNormOp, MatmulSpec, NormOp, PoolOp, SoftmaxOp, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { unaryKernel } from "../js-elementwise.js";
+import { layerNormComposed, softmaxComposed } from "../composed-kernels.js";
 import { BufferPool, GpuRef } from "./gpu-buffer-pool.js";
 import { openGpu, type GpuContext } from "./gpu-device.js";
 import { MAP_READ, USAGE, type GpuBufferHandle, type GpuCommandEncoder, type GpuComputePipeline, type GpuDevice } from "./gpu-types.js";
@@ -373,6 +374,13 @@ export class WebGpuBackend implements Backend {
   }
   batchNorm(op: NormOp, _refs: BatchNormRefs): void {
     throw new Error(`webgpu: ${op} has no WGSL kernel yet`);
+  }
+  // no fused WGSL kernels yet: softmax and layer norm run as this backend's reductions and element-wise kernels
+  softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef): void {
+    softmaxComposed(this, op, x, dy, outer, axisSize, inner, out);
+  }
+  layerNorm(op: LayerNormOp, refs: BatchNormRefs, rows: number, features: number, eps: number): void {
+    layerNormComposed(this, op, refs, rows, features, eps);
   }
 
   private onlyFloat32(op: string, ref: DataRef): void {

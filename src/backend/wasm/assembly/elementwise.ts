@@ -84,10 +84,10 @@ function scalarUnary<T>(op: i32, v: T, alpha: f64, beta: f64): T {
 // with a lane outside the polynomials' ranges (NaN, ±∞, subnormal, zero or negative for log,
 // exp's arguments beyond ±87) goes through the scalar path, which handles every value.
 
-const EXP_LIMIT: f32 = 87;
+export const EXP_LIMIT: f32 = 87;
 
 /** e^x for f32x4 lanes with |x| ≤ 87: x = t·ln 2 + r (ln 2 in two parts), e^r by a polynomial, 2^t by exponent bits. */
-@inline function expLanes(x: v128): v128 {
+@inline export function expLanes(x: v128): v128 {
   const t = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(t, f32x4.splat(0.693359375))), f32x4.mul(t, f32x4.splat(-2.12194440e-4)));
   let p = f32x4.splat(1.9875691500e-4);

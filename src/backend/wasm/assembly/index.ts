@@ -2,10 +2,12 @@
 // (imported as env.memory) and hands out every buffer, so nothing here allocates.
 import { unary, clamp, fill, cast, binary, axpby } from "./elementwise";
 import { reduce, argmax, gather, scatterAdd, copyStrided } from "./reduce";
-import { UNARY_OP_COUNT, BINARY_OP_COUNT, REDUCE_OP_COUNT, CONV_OP_COUNT, POOL_OP_COUNT, NORM_OP_COUNT } from "./opcodes";
+import { UNARY_OP_COUNT, BINARY_OP_COUNT, REDUCE_OP_COUNT, CONV_OP_COUNT, POOL_OP_COUNT, NORM_OP_COUNT, SOFTMAX_OP_COUNT, LAYER_NORM_OP_COUNT } from "./opcodes";
 import { conv2d } from "./conv";
 import { maxPool2d, maxPool2dGrad, pool2d } from "./pool";
 import { batchNorm } from "./norm";
+import { softmax } from "./softmax";
+import { layerNorm } from "./layer-norm";
 import { matmul, matmulThin, packPanels, productRows, MC, KC, NC, MR } from "./matmul";
 
 /** First byte past the module's static data: the JS allocator starts here. */
@@ -19,6 +21,8 @@ export function opCounts(): i32 { return UNARY_OP_COUNT | (BINARY_OP_COUNT << 10
 export function convOpCount(): i32 { return CONV_OP_COUNT; }
 export function poolOpCount(): i32 { return POOL_OP_COUNT; }
 export function normOpCount(): i32 { return NORM_OP_COUNT; }
+export function softmaxOpCount(): i32 { return SOFTMAX_OP_COUNT; }
+export function layerNormOpCount(): i32 { return LAYER_NORM_OP_COUNT; }
 
 export function unaryF32(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: f64): void { unary<f32>(op, x, y, n, alpha, beta); }
 export function unaryF64(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: f64): void { unary<f64>(op, x, y, n, alpha, beta); }
@@ -64,3 +68,7 @@ export function pool2dF32(op: i32, x: usize, divisors: usize, spec: usize, out: 
 export function pool2dF64(op: i32, x: usize, divisors: usize, spec: usize, out: usize): void { pool2d<f64>(op, x, divisors, spec, out); }
 export function batchNormF32(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, outer: i32, channels: i32, inner: i32, eps: f64): void { batchNorm<f32>(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, outer, channels, inner, eps); }
 export function batchNormF64(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, outer: i32, channels: i32, inner: i32, eps: f64): void { batchNorm<f64>(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, outer, channels, inner, eps); }
+export function softmaxF32(op: i32, x: usize, dy: usize, outer: i32, axisSize: i32, inner: i32, out: usize): void { softmax<f32>(op, x, dy, outer, axisSize, inner, out); }
+export function softmaxF64(op: i32, x: usize, dy: usize, outer: i32, axisSize: i32, inner: i32, out: usize): void { softmax<f64>(op, x, dy, outer, axisSize, inner, out); }
+export function layerNormF32(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, rows: i32, features: i32, eps: f64, acc: usize): void { layerNorm<f32>(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, rows, features, eps, acc); }
+export function layerNormF64(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, rows: i32, features: i32, eps: f64, acc: usize): void { layerNorm<f64>(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, rows, features, eps, acc); }
