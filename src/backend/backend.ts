@@ -287,8 +287,12 @@ export interface Backend {
    * way (op-table.ts's SOFTMAX_OPS), each slice shifted by its maximum so nothing overflows:
    * `softmax` and `logSoftmax` read x (dy is null); `softmaxGrad` and `logSoftmaxGrad` read
    * x = the forward's output y and dy, and write dx = y·(dy − Σ dy·y) and dy − e^y·Σ dy.
+   * `causal` (forward ops, inner = 1; 0 for none) is L when the slices are the rows of
+   * [L, axisSize] blocks of attention scores under a causal mask: row i of each block sees
+   * only its first i + 1 entries, and the rest come out as softmax 0 (log-softmax −∞), their
+   * inputs never read, as if −∞ had been added there.
    */
-  softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef): void;
+  softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal?: number): void;
   /**
    * Layer normalization of x [rows, features] in one kernel each way (op-table.ts's
    * LAYER_NORM_OPS), statistics per row in doubles, `weight` and `bias` [features] (or null):

@@ -15,7 +15,16 @@ function perSlice(ref: DataRef, inner: number): StridedRef {
   return { ref, offset: 0, strides: [inner, 0, 1] };
 }
 
-export function softmaxComposed(backend: Backend, op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef): void {
+export function softmaxComposed(backend: Backend, op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal = 0): void {
+  if (causal > 0 && (op === "softmax" || op === "logSoftmax")) {
+    // −∞ selected after each row's own position (selected, not added: masked scores are not read)
+    const seen = new Array<number>(causal * axisSize).fill(0);
+    for (let i = 0; i < causal; i++) for (let j = 0; j <= i && j < axisSize; j++) seen[i * axisSize + j] = 1;
+    const masked = backend.allocate(outer * axisSize, out.dtype);
+    const blocks = [outer / causal, causal, axisSize];
+    backend.where({ ref: backend.fromValues(seen, "bool"), offset: 0, strides: [0, axisSize, 1] }, { ref: x, offset: 0, strides: [causal * axisSize, axisSize, 1] }, -Infinity, blocks, masked);
+    return softmaxComposed(backend, op, masked, null, outer, axisSize, inner, out);
+  }
   const shape = [outer, axisSize, inner];
   const size = outer * axisSize * inner;
   const full = (): DataRef => backend.allocate(size, out.dtype);

@@ -147,8 +147,8 @@ export class JsBackend implements Backend {
   batchNorm(op: NormOp, refs: BatchNormRefs, outer: number, channels: number, inner: number, eps: number): void {
     batchNormKernel(op, refs, outer, channels, inner, eps);
   }
-  softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef): void {
-    softmaxKernel(op, x, dy, outer, axisSize, inner, out);
+  softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal = 0): void {
+    softmaxKernel(op, x, dy, outer, axisSize, inner, out, causal);
   }
   layerNorm(op: LayerNormOp, refs: BatchNormRefs, rows: number, features: number, eps: number): void {
     layerNormKernel(op, refs, rows, features, eps);

@@ -6,15 +6,20 @@ import { unknownOp } from "./op-table.js";
 // the reference for the WebAssembly kernels (test/backend/softmax-kernels.test.ts). Sums are in
 // doubles (JavaScript numbers), rounded once into the output.
 
-/** The forward ops read x (dy null); the gradients read x = the forward's output y, and dy. */
-export function softmaxKernel(op: SoftmaxOp, xRef: DataRef, dyRef: DataRef | null, outer: number, axisSize: number, inner: number, outRef: DataRef): void {
+/**
+ * The forward ops read x (dy null); the gradients read x = the forward's output y, and dy.
+ * `causal` > 0 (forward, inner = 1): slice o sees its first (o mod causal) + 1 entries only.
+ */
+export function softmaxKernel(op: SoftmaxOp, xRef: DataRef, dyRef: DataRef | null, outer: number, axisSize: number, inner: number, outRef: DataRef, causal = 0): void {
   const x = arrayOf(xRef);
   const out = arrayOf(outRef);
   const dy = dyRef === null ? null : arrayOf(dyRef);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const start = o * axisSize * inner + i;
-      const end = start + axisSize * inner;
+      const stop = start + axisSize * inner;
+      // the entries this slice sees (all but a causal mask's)
+      const end = causal > 0 && (op === "softmax" || op === "logSoftmax") ? start + Math.min((o % causal) + 1, axisSize) * inner : stop;
       switch (op) {
         case "softmax":
         case "logSoftmax": {
@@ -31,6 +36,7 @@ export function softmaxKernel(op: SoftmaxOp, xRef: DataRef, dyRef: DataRef | nul
             const logSum = Math.log(sum);
             for (let j = start; j < end; j += inner) out[j] = x[j]! - max - logSum;
           }
+          for (let j = end; j < stop; j += inner) out[j] = op === "softmax" ? 0 : -Infinity;
           break;
         }
         case "softmaxGrad": {

@@ -22,9 +22,9 @@ function around(x: Tensor, axis: number): [number, number, number] {
 }
 
 /** One kernel call: the op on x (forward) or on the forward's output y and dy (gradients). */
-function run(op: SoftmaxOp, x: Tensor, dy: Tensor | null, slices: [number, number, number]): Tensor {
+function run(op: SoftmaxOp, x: Tensor, dy: Tensor | null, slices: [number, number, number], causal = 0): Tensor {
   const out = emptyLike(x);
-  x.backend.softmax(op, x.dataRef(), dy === null ? null : dy.dataRef(), slices[0], slices[1], slices[2], out.storage.ref);
+  x.backend.softmax(op, x.dataRef(), dy === null ? null : dy.dataRef(), slices[0], slices[1], slices[2], out.storage.ref, causal);
   return out;
 }
 
@@ -43,4 +43,18 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   const y = run("logSoftmax", x, null, slices);
   // dx = dy − softmax(x)·Σ dy = dy − e^y·Σ dy
   return record(y, "logSoftmax", [x], (dy) => [run("logSoftmaxGrad", y, dy, slices)]);
+}
+
+/**
+ * @internal softmax over the last dim of attention scores [..., L, S] under a causal mask:
+ * query i sees keys j ≤ i only, the rest weigh 0, as softmax(scores + causal −∞ mask) but in
+ * one kernel with no mask tensor; masked scores are never read.
+ */
+export function causalSoftmax(scores: Tensor): Tensor {
+  requireFloatingPoint("softmax", scores.dtype);
+  const L = scores.shape[scores.ndim - 2]!;
+  const slices = around(scores, scores.ndim - 1);
+  const y = L === 0 ? emptyLike(scores) : run("softmax", scores, null, slices, L);
+  // as softmax's: where y = 0 (masked) dx = 0
+  return record(y, "softmax", [scores], (dy) => [run("softmaxGrad", y, dy, slices)]);
 }

@@ -16,11 +16,11 @@ import type { DType } from "../../src/index.js";
 const wasm = new WasmBackend(0);
 const js = new JsBackend();
 const fused = (backend: Backend) => ({
-  softmax: (op: SoftmaxOp, x: DataRef, dy: DataRef | null, o: number, a: number, i: number, out: DataRef) => backend.softmax(op, x, dy, o, a, i, out),
+  softmax: (op: SoftmaxOp, x: DataRef, dy: DataRef | null, o: number, a: number, i: number, out: DataRef, causal = 0) => backend.softmax(op, x, dy, o, a, i, out, causal),
   layerNorm: (op: LayerNormOp, refs: Parameters<Backend["layerNorm"]>[1], rows: number, features: number, eps: number) => backend.layerNorm(op, refs, rows, features, eps),
 });
 const composed = {
-  softmax: (op: SoftmaxOp, x: DataRef, dy: DataRef | null, o: number, a: number, i: number, out: DataRef) => softmaxComposed(js, op, x, dy, o, a, i, out),
+  softmax: (op: SoftmaxOp, x: DataRef, dy: DataRef | null, o: number, a: number, i: number, out: DataRef, causal = 0) => softmaxComposed(js, op, x, dy, o, a, i, out, causal),
   layerNorm: (op: LayerNormOp, refs: Parameters<Backend["layerNorm"]>[1], rows: number, features: number, eps: number) => layerNormComposed(js, op, refs, rows, features, eps),
 };
 type Kernels = ReturnType<typeof fused>;
@@ -78,6 +78,32 @@ for (const dtype of ["float32", "float64"] as DType[]) {
           }
         });
       }
+    }
+  }
+}
+
+// a causal mask inside the forward kernels: row i of each [L, S] block sees its first i + 1 scores
+for (const dtype of ["float32", "float64"] as DType[]) {
+  for (const op of ["softmax", "logSoftmax"] as const) {
+    for (const [blocks, L, S] of [[8, 64, 64], [3, 5, 7], [2, 9, 4]] as const) {
+      test(`${op} kernels with a causal mask, ${blocks} blocks [${L}, ${S}], ${dtype}: WebAssembly and the composed kernels match the TS kernel, which matches −∞ added before`, () => {
+        const outer = blocks * L;
+        // NaN in masked places must not leak: those scores are never read
+        const input = values(outer, S, 1, false).map((v, k) => ((k % S) > (Math.floor(k / S) % L) ? Number.NaN : v));
+        const run = (kernels: Kernels, backend: Backend): Float64Array => {
+          const out = backend.allocate(outer * S, dtype);
+          kernels.softmax(op, backend.fromValues(input, dtype), null, outer, S, 1, out, L);
+          return Float64Array.from(backend.read(out));
+        };
+        const want = run(fused(js), js);
+        // the reference: −∞ added at the masked places, then the plain kernel
+        const masked = input.map((v, k) => ((k % S) > (Math.floor(k / S) % L) ? -Infinity : v));
+        const plain = js.allocate(outer * S, dtype);
+        js.softmax(op, js.fromValues(masked, dtype), null, outer, S, 1, plain);
+        close(want, js.read(plain), 0, "TS causal vs −∞ added");
+        close(run(fused(wasm), wasm), want, dtype === "float32" ? 4e-6 : 1e-13, "wasm");
+        close(run(composed, js), want, dtype === "float32" ? 1e-5 : 1e-12, "composed");
+      });
     }
   }
 }

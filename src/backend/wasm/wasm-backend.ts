@@ -400,14 +400,14 @@ export class WasmBackend implements Backend {
     if (refs.dweight !== null) arena.take(ptrDweight, arrayOfReal(refs.dweight));
     if (refs.dbias !== null) arena.take(ptrDbias, arrayOfReal(refs.dbias));
   }
-  softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef): void {
-    if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype || (dy !== null && dy.dtype !== out.dtype)) return this.js.softmax(op, x, dy, outer, axisSize, inner, out);
+  softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal = 0): void {
+    if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype || (dy !== null && dy.dtype !== out.dtype)) return this.js.softmax(op, x, dy, outer, axisSize, inner, out, causal);
     const code = opcode(SOFTMAX, op, "softmax");
     const arena = this.begin();
     const ptrX = arena.put(arrayOfReal(x));
     const ptrDy = dy === null ? 0 : arena.put(arrayOfReal(dy));
     // each slice is read whole before its results are written: the output may overwrite x
-    (out.dtype === "float64" ? this.k.softmaxF64 : this.k.softmaxF32)(code, ptrX, ptrDy, outer, axisSize, inner, ptrX);
+    (out.dtype === "float64" ? this.k.softmaxF64 : this.k.softmaxF32)(code, ptrX, ptrDy, outer, axisSize, inner, ptrX, causal);
     arena.take(ptrX, arrayOfReal(out));
   }
   layerNorm(op: LayerNormOp, refs: BatchNormRefs, rows: number, features: number, eps: number): void {

@@ -376,8 +376,8 @@ export class WebGpuBackend implements Backend {
     throw new Error(`webgpu: ${op} has no WGSL kernel yet`);
   }
   // no fused WGSL kernels yet: softmax and layer norm run as this backend's reductions and element-wise kernels
-  softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef): void {
-    softmaxComposed(this, op, x, dy, outer, axisSize, inner, out);
+  softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal = 0): void {
+    softmaxComposed(this, op, x, dy, outer, axisSize, inner, out, causal);
   }
   layerNorm(op: LayerNormOp, refs: BatchNormRefs, rows: number, features: number, eps: number): void {
     layerNormComposed(this, op, refs, rows, features, eps);

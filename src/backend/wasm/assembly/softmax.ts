@@ -25,8 +25,12 @@ import { EXP_LIMIT, expLanes } from "./elementwise";
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
-/** One float32 row [n] (contiguous) of the op. */
-function rowF32(op: i32, x: usize, dy: usize, out: usize, n: i32): void {
+/** One float32 row [n] (contiguous) of the op; the forward ops see its first `seen` entries only (the rest: a causal mask). */
+function rowF32(op: i32, x: usize, dy: usize, out: usize, n: i32, seen: i32): void {
+  if (seen < n) {
+    for (let j = seen; j < n; j++) store<f32>(at<f32>(out, j), op == SOFTMAX ? 0 : -Infinity);
+    n = seen;
+  }
   const vn = n & ~3;
   if (op == SOFTMAX || op == LOG_SOFTMAX) {
     let maxV = f32x4.splat(-Infinity);
@@ -87,9 +91,10 @@ function rowF32(op: i32, x: usize, dy: usize, out: usize, n: i32): void {
   }
 }
 
-/** The op on the slice starting at `start` with `n` elements `inner` apart, in f64. */
-function sliceScalar<T>(op: i32, x: usize, dy: usize, out: usize, start: i32, n: i32, inner: i32): void {
-  const end = start + n * inner;
+/** The op on the slice starting at `start` with `n` elements `inner` apart, in f64; the forward ops see the first `seen`. */
+function sliceScalar<T>(op: i32, x: usize, dy: usize, out: usize, start: i32, n: i32, inner: i32, seen: i32): void {
+  for (let j = start + seen * inner; j < start + n * inner; j += inner) store<T>(at<T>(out, j), op == SOFTMAX ? <T>0 : <T>-Infinity);
+  const end = start + min(seen, n) * inner;
   if (op == SOFTMAX || op == LOG_SOFTMAX) {
     let max: f64 = -Infinity;
     for (let j = start; j < end; j += inner) { const v = <f64>load<T>(at<T>(x, j)); if (v > max || v != v) max = v; }
@@ -114,16 +119,21 @@ function sliceScalar<T>(op: i32, x: usize, dy: usize, out: usize, start: i32, n:
   }
 }
 
-/** The forward ops read x (dy = 0); the gradients read x = the forward's output y, and dy. */
-export function softmax<T>(op: i32, x: usize, dy: usize, outer: i32, axisSize: i32, inner: i32, out: usize): void {
+/**
+ * The forward ops read x (dy = 0); the gradients read x = the forward's output y, and dy.
+ * `causal` > 0 (forward ops): slice o sees its first (o mod causal) + 1 entries only.
+ */
+export function softmax<T>(op: i32, x: usize, dy: usize, outer: i32, axisSize: i32, inner: i32, out: usize, causal: i32): void {
   if (<u32>op >= <u32>SOFTMAX_OP_COUNT) unreachable();
+  const masks = causal > 0 && (op == SOFTMAX || op == LOG_SOFTMAX);
   for (let o = 0; o < outer; o++) {
     const base = o * axisSize * inner;
+    const seen = masks ? min(o % causal + 1, axisSize) : axisSize;
     if (sizeof<T>() == 4 && inner == 1) {
       const offset = (<usize>base) << 2;
-      rowF32(op, x + offset, dy == 0 ? 0 : dy + offset, out + offset, axisSize);
+      rowF32(op, x + offset, dy == 0 ? 0 : dy + offset, out + offset, axisSize, seen);
     } else {
-      for (let i = 0; i < inner; i++) sliceScalar<T>(op, x, dy, out, base + i, axisSize, inner);
+      for (let i = 0; i < inner; i++) sliceScalar<T>(op, x, dy, out, base + i, axisSize, inner, seen);
     }
   }
 }
