@@ -5,7 +5,30 @@
  * primitives. test/backend/softmax-kernels.test.ts checks it against the fused TS kernels.
  */
 import type { Backend, BatchNormRefs, DataRef, LayerNormOp, SoftmaxOp, StridedRef } from "./backend.js";
+import type { DType } from "../tensor/dtype.js";
 import { unknownOp } from "./op-table.js";
+
+/** Makes a temporary buffer (of `size`, or holding `values`). */
+type Temporary = (size: number | readonly number[], dtype: DType) => DataRef;
+
+/**
+ * Runs `body` with a maker of temporary buffers, all handed back to the backend once its
+ * kernels are issued: a backend whose buffers live outside the garbage collector (webgpu)
+ * would otherwise keep them, since no tensor owns them. A queued backend reuses a freed
+ * buffer only for commands issued after the free (backend.ts).
+ */
+function withTemporaries(backend: Backend, body: (temporary: Temporary) => void): void {
+  const made: DataRef[] = [];
+  try {
+    body((size, dtype) => {
+      const ref = typeof size === "number" ? backend.allocate(size, dtype) : backend.fromValues(size, dtype);
+      made.push(ref);
+      return ref;
+    });
+  } finally {
+    if (backend.needsFree === true) for (const ref of made) backend.free(ref);
+  }
+}
 
 /** [outer, axisSize, inner] read densely, or one value per (outer, inner) repeated along the axis. */
 function dense(ref: DataRef, axisSize: number, inner: number): StridedRef {
@@ -16,19 +39,23 @@ function perSlice(ref: DataRef, inner: number): StridedRef {
 }
 
 export function softmaxComposed(backend: Backend, op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal = 0): void {
+  withTemporaries(backend, (temporary) => softmaxSteps(backend, temporary, op, x, dy, outer, axisSize, inner, out, causal));
+}
+
+function softmaxSteps(backend: Backend, temporary: Temporary, op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal: number): void {
   if (causal > 0 && (op === "softmax" || op === "logSoftmax")) {
     // −∞ selected after each row's own position (selected, not added: masked scores are not read)
     const seen = new Array<number>(causal * axisSize).fill(0);
     for (let i = 0; i < causal; i++) for (let j = 0; j <= i && j < axisSize; j++) seen[i * axisSize + j] = 1;
-    const masked = backend.allocate(outer * axisSize, out.dtype);
+    const masked = temporary(outer * axisSize, out.dtype);
     const blocks = [outer / causal, causal, axisSize];
-    backend.where({ ref: backend.fromValues(seen, "bool"), offset: 0, strides: [0, axisSize, 1] }, { ref: x, offset: 0, strides: [causal * axisSize, axisSize, 1] }, -Infinity, blocks, masked);
-    return softmaxComposed(backend, op, masked, null, outer, axisSize, inner, out);
+    backend.where({ ref: temporary(seen, "bool"), offset: 0, strides: [0, axisSize, 1] }, { ref: x, offset: 0, strides: [causal * axisSize, axisSize, 1] }, -Infinity, blocks, masked);
+    return softmaxSteps(backend, temporary, op, masked, null, outer, axisSize, inner, out, 0);
   }
   const shape = [outer, axisSize, inner];
   const size = outer * axisSize * inner;
-  const full = (): DataRef => backend.allocate(size, out.dtype);
-  const slices = (): DataRef => backend.allocate(outer * inner, out.dtype);
+  const full = (): DataRef => temporary(size, out.dtype);
+  const slices = (): DataRef => temporary(outer * inner, out.dtype);
   switch (op) {
     case "softmax":
     case "logSoftmax": {
@@ -71,10 +98,14 @@ export function softmaxComposed(backend: Backend, op: SoftmaxOp, x: DataRef, dy:
 }
 
 export function layerNormComposed(backend: Backend, op: LayerNormOp, refs: BatchNormRefs, rows: number, features: number, eps: number): void {
+  withTemporaries(backend, (temporary) => layerNormSteps(backend, temporary, op, refs, rows, features, eps));
+}
+
+function layerNormSteps(backend: Backend, temporary: Temporary, op: LayerNormOp, refs: BatchNormRefs, rows: number, features: number, eps: number): void {
   const dtype = refs.out.dtype;
   const shape = [rows, features, 1];
-  const full = (): DataRef => backend.allocate(rows * features, dtype);
-  const perRow = (): DataRef => backend.allocate(rows, dtype);
+  const full = (): DataRef => temporary(rows * features, dtype);
+  const perRow = (): DataRef => temporary(rows, dtype);
   const rowsOf = (ref: DataRef): StridedRef => dense(ref, features, 1);
   const perFeature = (ref: DataRef): StridedRef => ({ ref, offset: 0, strides: [0, 1, 0] });
   const mul = (a: StridedRef, b: StridedRef): DataRef => {

@@ -142,3 +142,30 @@ for (const dtype of ["float32", "float64"] as DType[]) {
     }
   }
 }
+
+test("the composed kernels hand every temporary buffer back on a backend that frees buffers (webgpu's kind)", () => {
+  const made = new Set<DataRef>();
+  const freed = new Set<DataRef>();
+  const counting = Object.assign(Object.create(js) as JsBackend, {
+    needsFree: true,
+    allocate: (size: number, dtype: DType) => {
+      const ref = js.allocate(size, dtype);
+      made.add(ref);
+      return ref;
+    },
+    fromValues: (values: ArrayLike<number>, dtype: DType) => {
+      const ref = js.fromValues(values, dtype);
+      made.add(ref);
+      return ref;
+    },
+    free: (ref: DataRef) => void freed.add(ref),
+  });
+  const [x, dy, y, dx] = [js.fromValues(values(6, 6, 1, false), "float32"), js.fromValues(new Array(36).fill(0.5), "float32"), js.allocate(36, "float32"), js.allocate(36, "float32")];
+  softmaxComposed(counting, "softmax", x, null, 6, 6, 1, y, 3);
+  softmaxComposed(counting, "softmaxGrad", y, dy, 6, 6, 1, dx);
+  const [mean, variance] = [js.allocate(6, "float32"), js.allocate(6, "float32")];
+  layerNormComposed(counting, "layerNorm", { x, dy: null, weight: null, bias: null, mean, variance, out: y, dweight: null, dbias: null }, 6, 6, 1e-5);
+  layerNormComposed(counting, "layerNormGrad", { x, dy, weight: null, bias: null, mean, variance, out: dx, dweight: null, dbias: null }, 6, 6, 1e-5);
+  assert.ok(made.size > 10, `${made.size} temporaries`);
+  assert.deepEqual([...made].filter((ref) => !freed.has(ref)), []);
+});
