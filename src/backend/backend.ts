@@ -53,7 +53,7 @@
  * The WebGPU issue (16) builds this; `needsFree` and `free` are the hooks it uses.
  */
 import type { DType } from "../tensor/dtype.js";
-import type { BinaryOp, ConvOp, NormOp, PoolOp, ReduceOp, UnaryOp } from "./op-table.js";
+import type { BinaryOp, ConvOp, LayerNormOp, NormOp, PoolOp, ReduceOp, SoftmaxOp, UnaryOp } from "./op-table.js";
 
 /** The typed array holding each dtype on the host: float32, float64, int32, bool (0 or 1 bytes). */
 export type DataArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -72,7 +72,7 @@ export interface StridedRef {
 }
 
 // The op names come from the table of ops (op-table.ts), the single source of every backend's dispatch.
-export type { UnaryOp, BinaryOp, ReduceOp, ConvOp, PoolOp, NormOp } from "./op-table.js";
+export type { UnaryOp, BinaryOp, ReduceOp, ConvOp, PoolOp, NormOp, SoftmaxOp, LayerNormOp } from "./op-table.js";
 
 /** Shape of a batched matrix product: out[b] = op(a[b]) · op(b[b]), op = optional transpose. */
 export interface MatmulSpec {
@@ -288,4 +288,24 @@ export interface Backend {
    * shift gradients, x̂ = (x − mean)·invstd, invstd = 1/√(variance + eps).
    */
   batchNorm(op: NormOp, refs: BatchNormRefs, outer: number, channels: number, inner: number, eps: number): void;
+  /**
+   * Softmax and log-softmax along the middle axis of [outer, axisSize, inner] in one pass each
+   * way (op-table.ts's SOFTMAX_OPS), each slice shifted by its maximum so nothing overflows:
+   * `softmax` and `logSoftmax` read x (dy is null); `softmaxGrad` and `logSoftmaxGrad` read
+   * x = the forward's output y and dy, and write dx = y·(dy − Σ dy·y) and dy − e^y·Σ dy.
+   * `causal` (forward ops, inner = 1; 0 for none) is L when the slices are the rows of
+   * [L, axisSize] blocks of attention scores under a causal mask: row i of each block sees
+   * only its first i + 1 entries, and the rest come out as softmax 0 (log-softmax −∞), their
+   * inputs never read, as if −∞ had been added there.
+   */
+  softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal?: number): void;
+  /**
+   * Layer normalization of x [rows, features] in one kernel each way (op-table.ts's
+   * LAYER_NORM_OPS), statistics per row in doubles, `weight` and `bias` [features] (or null):
+   * `layerNorm` writes each row's mean and biased variance [rows] and out = x̂·weight + bias;
+   * `layerNormGrad` writes dx = invstd·(g − mean(g) − x̂·mean(g·x̂)), g = dy·weight, and
+   * dweight = Σ_rows dy·x̂, dbias = Σ_rows dy where wanted; x̂ = (x − mean)·invstd,
+   * invstd = 1/√(variance + eps). The buffers are named as batch norm's (`BatchNormRefs`).
+   */
+  layerNorm(op: LayerNormOp, refs: BatchNormRefs, rows: number, features: number, eps: number): void;
 }

@@ -1,4 +1,4 @@
-import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, NormOp, PoolOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
+import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, LayerNormOp, NormOp, PoolOp, SoftmaxOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
 import { JsBuffer, arrayOf, newArray, type FloatArray } from "./js-buffer.js";
 import { reduceWithIndexKernel } from "./js-reduce-with-index.js";
 import { scanKernel } from "./js-scan.js";
@@ -12,6 +12,8 @@ import { isContiguous } from "./strides.js";
 import { col2imKernel, im2colKernel, maxPool2dGradKernel, maxPool2dKernel, pool2dKernel } from "./js-window.js";
 import { conv2dKernel } from "./js-conv.js";
 import { batchNormKernel } from "./js-batch-norm.js";
+import { layerNormKernel } from "./js-layer-norm.js";
+import { softmaxKernel } from "./js-softmax.js";
 import type { DType } from "../tensor/dtype.js";
 
 function isScalar(view: StridedRef): boolean {
@@ -144,6 +146,12 @@ export class JsBackend implements Backend {
   }
   batchNorm(op: NormOp, refs: BatchNormRefs, outer: number, channels: number, inner: number, eps: number): void {
     batchNormKernel(op, refs, outer, channels, inner, eps);
+  }
+  softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal = 0): void {
+    softmaxKernel(op, x, dy, outer, axisSize, inner, out, causal);
+  }
+  layerNorm(op: LayerNormOp, refs: BatchNormRefs, rows: number, features: number, eps: number): void {
+    layerNormKernel(op, refs, rows, features, eps);
   }
   pool2d(op: PoolOp, x: DataRef, divisors: DataRef, spec: WindowSpec, out: DataRef): void {
     pool2dKernel(op, arrayOf(x), arrayOf(divisors), spec, arrayOf(out));

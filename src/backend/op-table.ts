@@ -101,12 +101,27 @@ export const POOL_OPS = ["avgPool2d", "avgPool2dGrad"] as const;
  */
 export const NORM_OPS = ["batchNorm", "batchNormGrad"] as const;
 
+/**
+ * Softmax and log-softmax along the middle axis of [outer, axisSize, inner], one pass each way
+ * (`Backend.softmax`): the forward ops read x; the gradients read the forward's output y and
+ * dy: softmax's dx = y·(dy − Σ dy·y), log-softmax's dx = dy − e^y·Σ dy (sums along the axis).
+ */
+export const SOFTMAX_OPS = ["softmax", "logSoftmax", "softmaxGrad", "logSoftmaxGrad"] as const;
+
+/**
+ * Layer normalization over the rows of [rows, features] in one pass each way
+ * (`Backend.layerNorm`): per-row statistics, a per-feature scale and shift.
+ */
+export const LAYER_NORM_OPS = ["layerNorm", "layerNormGrad"] as const;
+
 export type UnaryOp = (typeof UNARY_OPS)[number];
 export type BinaryOp = (typeof BINARY_OPS)[number];
 export type ReduceOp = (typeof REDUCE_OPS)[number];
 export type ConvOp = (typeof CONV_OPS)[number];
 export type PoolOp = (typeof POOL_OPS)[number];
 export type NormOp = (typeof NORM_OPS)[number];
+export type SoftmaxOp = (typeof SOFTMAX_OPS)[number];
+export type LayerNormOp = (typeof LAYER_NORM_OPS)[number];
 
 /** Each op's opcode: its index in `ops`, as the generated assembly/opcodes.ts numbers it. */
 export function opcodes<Op extends string>(ops: readonly Op[]): Readonly<Record<Op, number>> {

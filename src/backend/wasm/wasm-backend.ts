@@ -1,4 +1,4 @@
-import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, NormOp, PoolOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
+import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, LayerNormOp, NormOp, PoolOp, SoftmaxOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
 import { arrayOf, newArray, realArrayOf as arrayOfReal, type FloatArray, type RealArray } from "../js-buffer.js";
@@ -8,7 +8,7 @@ import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
 import { collapseAxes, twoLoops } from "./wasm-strided.js";
 import { contiguousStrides, isContiguous } from "../strides.js";
-import { BINARY_OPS, CONV_OPS, NORM_OPS, POOL_OPS, REDUCE_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
+import { BINARY_OPS, CONV_OPS, LAYER_NORM_OPS, NORM_OPS, POOL_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
 
 // Opcodes from the table of ops, as scripts/build-wasm.mjs numbers them for assembly/opcodes.ts.
 const UNARY = opcodes(UNARY_OPS);
@@ -17,6 +17,8 @@ const REDUCE = opcodes(REDUCE_OPS);
 const CONV = opcodes(CONV_OPS);
 const POOL = opcodes(POOL_OPS);
 const NORM = opcodes(NORM_OPS);
+const SOFTMAX = opcodes(SOFTMAX_OPS);
+const LAYER_NORM = opcodes(LAYER_NORM_OPS);
 
 /** The opcode of `op`, or a thrown error: an unknown name must not reach the kernels as 0 (neg, add). */
 function opcode<Op extends string>(codes: Readonly<Record<Op, number>>, op: Op, kernel: string): number {
@@ -30,10 +32,10 @@ function checkOpCounts(kernels: Kernels): void {
   const counts = kernels.opCounts();
   const built: number[] = [counts & 1023, (counts >> 10) & 1023, counts >> 20];
   const table: number[] = [UNARY_OPS.length, BINARY_OPS.length, REDUCE_OPS.length];
-  built.push(kernels.convOpCount(), kernels.poolOpCount(), kernels.normOpCount());
-  table.push(CONV_OPS.length, POOL_OPS.length, NORM_OPS.length);
+  built.push(kernels.convOpCount(), kernels.poolOpCount(), kernels.normOpCount(), kernels.softmaxOpCount(), kernels.layerNormOpCount());
+  table.push(CONV_OPS.length, POOL_OPS.length, NORM_OPS.length, SOFTMAX_OPS.length, LAYER_NORM_OPS.length);
   if (built.join() !== table.join()) {
-    throw new Error(`wasm backend: the kernels were built for ${built.join("/")} unary/binary/reduce/conv/pool/norm ops, the op table has ${table.join("/")}; run npm run build:wasm`);
+    throw new Error(`wasm backend: the kernels were built for ${built.join("/")} unary/binary/reduce/conv/pool/norm/softmax/layerNorm ops, the op table has ${table.join("/")}; run npm run build:wasm`);
   }
 }
 
@@ -390,6 +392,41 @@ export class WasmBackend implements Backend {
     const ptrDweight = refs.dweight === null ? 0 : arena.allocate(channels * bytes);
     const ptrDbias = refs.dbias === null ? 0 : arena.allocate(channels * bytes);
     (dtype === "float64" ? this.k.batchNormF64 : this.k.batchNormF32)(code, ptrX, ptrDy, ptrWeight, ptrBias, ptrMean, ptrVariance, ptrOut, ptrDweight, ptrDbias, outer, channels, inner, eps);
+    arena.take(ptrOut, arrayOfReal(refs.out));
+    if (!statistics) {
+      arena.take(ptrMean, arrayOfReal(refs.mean));
+      arena.take(ptrVariance, arrayOfReal(refs.variance));
+    }
+    if (refs.dweight !== null) arena.take(ptrDweight, arrayOfReal(refs.dweight));
+    if (refs.dbias !== null) arena.take(ptrDbias, arrayOfReal(refs.dbias));
+  }
+  softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal = 0): void {
+    if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype || (dy !== null && dy.dtype !== out.dtype)) return this.js.softmax(op, x, dy, outer, axisSize, inner, out, causal);
+    const code = opcode(SOFTMAX, op, "softmax");
+    const arena = this.begin();
+    const ptrX = arena.put(arrayOfReal(x));
+    const ptrDy = dy === null ? 0 : arena.put(arrayOfReal(dy));
+    // each slice is read whole before its results are written: the output may overwrite x
+    (out.dtype === "float64" ? this.k.softmaxF64 : this.k.softmaxF32)(code, ptrX, ptrDy, outer, axisSize, inner, ptrX, causal);
+    arena.take(ptrX, arrayOfReal(out));
+  }
+  layerNorm(op: LayerNormOp, refs: BatchNormRefs, rows: number, features: number, eps: number): void {
+    const dtype = refs.out.dtype;
+    const same = (ref: DataRef | null): boolean => ref === null || ref.dtype === dtype;
+    if (!isReal(refs.out) || ![refs.x, refs.dy, refs.weight, refs.bias, refs.mean, refs.variance].every(same)) return this.js.layerNorm(op, refs, rows, features, eps);
+    const code = opcode(LAYER_NORM, op, "layerNorm");
+    const arena = this.begin();
+    const bytes = elementBytes(dtype);
+    const put = (ref: DataRef | null): number => (ref === null ? 0 : arena.put(arrayOfReal(ref)));
+    const ptrX = put(refs.x), ptrDy = put(refs.dy), ptrWeight = put(refs.weight), ptrBias = put(refs.bias);
+    const statistics = op === "layerNormGrad"; // read, else written
+    const ptrMean = statistics ? put(refs.mean) : arena.allocate(rows * bytes);
+    const ptrVariance = statistics ? put(refs.variance) : arena.allocate(rows * bytes);
+    const ptrOut = arena.allocate(refs.out.size * bytes);
+    const ptrDweight = refs.dweight === null ? 0 : arena.allocate(features * bytes);
+    const ptrDbias = refs.dbias === null ? 0 : arena.allocate(features * bytes);
+    const acc = statistics ? arena.allocate(features * 16) : 0;
+    (dtype === "float64" ? this.k.layerNormF64 : this.k.layerNormF32)(code, ptrX, ptrDy, ptrWeight, ptrBias, ptrMean, ptrVariance, ptrOut, ptrDweight, ptrDbias, rows, features, eps, acc);
     arena.take(ptrOut, arrayOfReal(refs.out));
     if (!statistics) {
       arena.take(ptrMean, arrayOfReal(refs.mean));

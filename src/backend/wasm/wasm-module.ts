@@ -14,6 +14,10 @@ export interface Kernels {
   poolOpCount(): number;
   /** The build's count of NORM_OPS. */
   normOpCount(): number;
+  /** The build's count of SOFTMAX_OPS. */
+  softmaxOpCount(): number;
+  /** The build's count of LAYER_NORM_OPS. */
+  layerNormOpCount(): number;
   unaryF32(op: number, x: number, y: number, n: number, alpha: number, beta: number): void;
   unaryF64(op: number, x: number, y: number, n: number, alpha: number, beta: number): void;
   clampF32(x: number, lo: number, hi: number, y: number, n: number): void;
@@ -51,6 +55,10 @@ export interface Kernels {
   conv2dF32(op: number, a: number, b: number, bias: number, spec: number, outChannels: number, out: number, cols: number, padded: number, ap: number, bp: number, tile: number): void;
   batchNormF32(op: number, x: number, dy: number, weight: number, bias: number, mean: number, variance: number, out: number, dweight: number, dbias: number, outer: number, channels: number, inner: number, eps: number): void;
   batchNormF64(op: number, x: number, dy: number, weight: number, bias: number, mean: number, variance: number, out: number, dweight: number, dbias: number, outer: number, channels: number, inner: number, eps: number): void;
+  softmaxF32(op: number, x: number, dy: number, outer: number, axisSize: number, inner: number, out: number, causal: number): void;
+  softmaxF64(op: number, x: number, dy: number, outer: number, axisSize: number, inner: number, out: number, causal: number): void;
+  layerNormF32(op: number, x: number, dy: number, weight: number, bias: number, mean: number, variance: number, out: number, dweight: number, dbias: number, rows: number, features: number, eps: number, acc: number): void;
+  layerNormF64(op: number, x: number, dy: number, weight: number, bias: number, mean: number, variance: number, out: number, dweight: number, dbias: number, rows: number, features: number, eps: number, acc: number): void;
   pool2dF32(op: number, x: number, divisors: number, spec: number, out: number): void;
   pool2dF64(op: number, x: number, divisors: number, spec: number, out: number): void;
   maxPool2dF32(x: number, spec: number, out: number, indices: number): void;

@@ -8,9 +8,10 @@
  * (src/compile/webgpu-executor.ts) captures its kernels' commands once and submits them as one
  * command buffer per call; the plan's buffers stay its own (gpu-holds.ts). See docs/webgpu.md.
  */
-import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataArray, DataRef, MatmulSpec, NormOp, PoolOp, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
+import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataArray, DataRef, LayerNormOp, MatmulSpec, NormOp, PoolOp, SoftmaxOp, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { unaryKernel } from "../js-elementwise.js";
+import { layerNormComposed, softmaxComposed } from "../composed-kernels.js";
 import { BufferPool, GpuRef } from "./gpu-buffer-pool.js";
 import { openGpu, type GpuContext } from "./gpu-device.js";
 import { findCollector } from "./gpu-collector.js";
@@ -515,6 +516,13 @@ export class WebGpuBackend implements Backend {
     const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
     const x = Math.min(outputs, limit);
     this.run(what, source, buffers, outputs, { ...options, groups: [x, Math.ceil(outputs / x), 1] });
+  }
+  // no fused WGSL kernels yet: softmax and layer norm run as this backend's reductions and element-wise kernels
+  softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal = 0): void {
+    softmaxComposed(this, op, x, dy, outer, axisSize, inner, out, causal);
+  }
+  layerNorm(op: LayerNormOp, refs: BatchNormRefs, rows: number, features: number, eps: number): void {
+    layerNormComposed(this, op, refs, rows, features, eps);
   }
 
   private onlyFloat32(op: string, ref: DataRef): void {

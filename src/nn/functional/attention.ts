@@ -4,6 +4,7 @@ import type { Generator } from "../../tensor/random.js";
 import { formatShape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { dropout } from "./dropout.js";
+import { causalSoftmax } from "../../ops/softmax.js";
 
 /** Options of {@link scaledDotProductAttention}, as PyTorch 2's `F.scaled_dot_product_attention`. */
 export interface ScaledDotProductAttentionOptions {
@@ -44,11 +45,17 @@ export function attend(q: Tensor, k: Tensor, v: Tensor, options: AttendOptions):
   const S = k.shape[k.ndim - 2]!;
   // scaling q ([L, E]) costs less than scaling the scores ([L, S]) when E < S
   let scores = (options.scale === 1 ? q : q.mul(options.scale)).matmul(k.transpose(-2, -1));
-  for (const mask of options.blocked) scores = scores.maskedFill(mask, -Infinity);
-  // an additive 0/−∞ mask: a broadcast add runs as one kernel on every backend, where maskedFill's select does not
-  if (options.causal) scores = scores.add(causalBias(L, S, scores.dtype));
-  for (const mask of options.added) scores = scores.add(mask);
-  let weights = scores.softmax(-1);
+  let weights: Tensor;
+  if (options.causal && options.blocked.length === 0 && options.added.length === 0) {
+    // the causal mask inside the softmax kernel: no mask tensor, no pass adding it
+    weights = causalSoftmax(scores);
+  } else {
+    for (const mask of options.blocked) scores = scores.maskedFill(mask, -Infinity);
+    // an additive 0/−∞ mask: a broadcast add runs as one kernel on every backend, where maskedFill's select does not
+    if (options.causal) scores = scores.add(causalBias(L, S, scores.dtype));
+    for (const mask of options.added) scores = scores.add(mask);
+    weights = scores.softmax(-1);
+  }
   if (options.dropoutP > 0) weights = dropout(weights, options.dropoutP, true, options.generator);
   return { output: weights.matmul(v), weights };
 }

@@ -1,8 +1,10 @@
 /** Batch, layer and group normalization: batch-norm in training is one primitive each way (ops/batch-norm.ts), the rest compose reductions and element-wise ops. */
 import { noGrad } from "../../autograd/grad-mode.js";
 import { batchNormTraining } from "../../ops/batch-norm.js";
+import { layerNormRows } from "../../ops/layer-norm.js";
 import { formatShape, shapesEqual } from "../../tensor/shape.js";
 import type { Tensor } from "../../tensor/tensor.js";
+import { isFloatingPoint } from "../../tensor/dtype.js";
 
 /** Options of {@link batchNorm}, as PyTorch's `F.batch_norm`. */
 export interface BatchNormOptions {
@@ -115,6 +117,10 @@ export function layerNorm(input: Tensor, normalizedShape: number | readonly numb
   for (const [name, t] of [["weight", weight], ["bias", bias]] as const) {
     if (t !== null && !shapesEqual(t.shape, shape)) throw new Error(`layerNorm: ${name} ${formatShape(t.shape)} must have normalizedShape ${formatShape(shape)}`);
   }
+  const features = shape.reduce((p, d) => p * d, 1);
+  const sameType = (t: Tensor | null): boolean => t === null || t.dtype === input.dtype;
+  // one kernel each way (ops/layer-norm.ts), the scale and shift included
+  if (isFloatingPoint(input.dtype) && sameType(weight) && sameType(bias)) return layerNormRows(input, features, weight, bias, eps);
   const axes = shape.map((_, i) => input.ndim - shape.length + i);
   let y = standardize(input, axes, eps).y;
   if (weight !== null) y = y.mul(weight);

@@ -40,9 +40,18 @@ export interface ExpressionEvaluation {
 // The lecture calls x + y "q" and the result "f"; further intermediates take the next free letters.
 const AUTO_NAMES = ["q", "r", "s", "t", "u", "v", "w", "p", "a", "b", "c", "d", "e", "g", "h", "k", "m", "n"];
 
+/**
+ * softmax as the lecture writes it, e^(z − max z) / Σ e^(z − max z): the library's softmax is
+ * one fused op, but an expanded expression graph shows how softmax is built.
+ */
+function softmaxOfPrimitives(t: Tensor): Tensor {
+  const e = t.sub(t.detach().amax(-1, true)).exp();
+  return e.div(e.sum(-1, true));
+}
+
 const FUNCTIONS: Record<ExpressionFunction, (t: Tensor) => Tensor> = {
   exp: (t) => t.exp(), log: (t) => t.log(), sqrt: (t) => t.sqrt(), abs: (t) => t.abs(), tanh: (t) => t.tanh(),
-  sigmoid: (t) => t.sigmoid(), relu: (t) => t.relu(), softmax: (t) => t.softmax(-1), sum: (t) => t.sum(), mean: (t) => t.mean(),
+  sigmoid: (t) => t.sigmoid(), relu: (t) => t.relu(), softmax: softmaxOfPrimitives, sum: (t) => t.sum(), mean: (t) => t.mean(),
 };
 
 /**

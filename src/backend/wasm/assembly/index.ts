@@ -2,10 +2,12 @@
 // (imported as env.memory) and hands out every buffer, so nothing here allocates.
 import { unary, clamp, fill, cast, binary, axpby } from "./elementwise";
 import { reduce, argmax, gather, scatterAdd, copyStrided } from "./reduce";
-import { UNARY_OP_COUNT, BINARY_OP_COUNT, REDUCE_OP_COUNT, CONV_OP_COUNT, POOL_OP_COUNT, NORM_OP_COUNT } from "./opcodes";
+import { UNARY_OP_COUNT, BINARY_OP_COUNT, REDUCE_OP_COUNT, CONV_OP_COUNT, POOL_OP_COUNT, NORM_OP_COUNT, SOFTMAX_OP_COUNT, LAYER_NORM_OP_COUNT } from "./opcodes";
 import { conv2d } from "./conv";
 import { maxPool2d, maxPool2dGrad, pool2d } from "./pool";
 import { batchNorm } from "./norm";
+import { softmax } from "./softmax";
+import { layerNorm } from "./layer-norm";
 import { matmul, matmulThin, packPanels, productRows, MC, KC, NC, MR } from "./matmul";
 import { fused, adam, matvecShort, clampLanes, FUSED_BLOCK } from "./fused";
 
@@ -20,6 +22,8 @@ export function opCounts(): i32 { return UNARY_OP_COUNT | (BINARY_OP_COUNT << 10
 export function convOpCount(): i32 { return CONV_OP_COUNT; }
 export function poolOpCount(): i32 { return POOL_OP_COUNT; }
 export function normOpCount(): i32 { return NORM_OP_COUNT; }
+export function softmaxOpCount(): i32 { return SOFTMAX_OP_COUNT; }
+export function layerNormOpCount(): i32 { return LAYER_NORM_OP_COUNT; }
 
 export function unaryF32(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: f64): void { unary<f32>(op, x, y, n, alpha, beta); }
 export function unaryF64(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: f64): void { unary<f64>(op, x, y, n, alpha, beta); }
@@ -75,3 +79,7 @@ export function matvecShortF32(a: usize, b: usize, out: usize, m: i32, k: i32): 
 export function matvecShortF64(a: usize, b: usize, out: usize, m: i32, k: i32): void { matvecShort<f64>(a, b, out, m, k); }
 export function clampLanesF32(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clampLanes<f32>(x, <f32>lo, <f32>hi, y, n); }
 export function clampLanesF64(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clampLanes<f64>(x, lo, hi, y, n); }
+export function softmaxF32(op: i32, x: usize, dy: usize, outer: i32, axisSize: i32, inner: i32, out: usize, causal: i32): void { softmax<f32>(op, x, dy, outer, axisSize, inner, out, causal); }
+export function softmaxF64(op: i32, x: usize, dy: usize, outer: i32, axisSize: i32, inner: i32, out: usize, causal: i32): void { softmax<f64>(op, x, dy, outer, axisSize, inner, out, causal); }
+export function layerNormF32(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, rows: i32, features: i32, eps: f64, acc: usize): void { layerNorm<f32>(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, rows, features, eps, acc); }
+export function layerNormF64(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, rows: i32, features: i32, eps: f64, acc: usize): void { layerNorm<f64>(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, rows, features, eps, acc); }

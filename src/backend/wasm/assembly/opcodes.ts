@@ -82,3 +82,15 @@ export const POOL_OP_COUNT: i32 = 2;
 export const BATCH_NORM: i32 = 0;
 export const BATCH_NORM_GRAD: i32 = 1;
 export const NORM_OP_COUNT: i32 = 2;
+
+// softmax
+export const SOFTMAX: i32 = 0;
+export const LOG_SOFTMAX: i32 = 1;
+export const SOFTMAX_GRAD: i32 = 2;
+export const LOG_SOFTMAX_GRAD: i32 = 3;
+export const SOFTMAX_OP_COUNT: i32 = 4;
+
+// layer_norm
+export const LAYER_NORM: i32 = 0;
+export const LAYER_NORM_GRAD: i32 = 1;
+export const LAYER_NORM_OP_COUNT: i32 = 2;
