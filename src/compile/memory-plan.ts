@@ -49,6 +49,19 @@ const WRITES_ALL: Readonly<Record<string, number>> = {
   logsumexp: 4,
   variance: 5,
   im2col: 2,
+  softmax: 6,
+};
+
+/**
+ * The fields of a normalization kernel's plain-object argument (`BatchNormRefs`) that it writes
+ * whole without reading, by the op it runs (argument 0): the forward pass writes the output and
+ * the statistics, the backward pass dx and the parameters' gradients.
+ */
+const WRITES_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  batchNorm: ["out", "mean", "variance"],
+  layerNorm: ["out", "mean", "variance"],
+  batchNormGrad: ["out", "dweight", "dbias"],
+  layerNormGrad: ["out", "dweight", "dbias"],
 };
 
 /** The buffer an argument refers to: a DataRef itself or a strided view's. */
@@ -58,6 +71,35 @@ export function refOf(arg: unknown): DataRef | null {
   if (typeof candidate.size === "number" && typeof candidate.dtype === "string") return arg as DataRef;
   if (typeof candidate.ref === "object" && candidate.ref !== null) return refOf(candidate.ref);
   return null;
+}
+
+/** Whether `arg` is a plain object (not a DataRef, a strided view or an array): a `BatchNormRefs`. */
+function isRecord(arg: unknown): arg is Record<string, unknown> {
+  if (typeof arg !== "object" || arg === null || refOf(arg) !== null) return false;
+  const proto = Object.getPrototypeOf(arg) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Every buffer a kernel argument refers to, with the field it sits in: the argument's own
+ * (a DataRef or a strided view, field null) or those in the fields of a plain-object argument
+ * (`BatchNormRefs`, whose null fields are skipped).
+ */
+export function refsIn(arg: unknown): { readonly ref: DataRef; readonly field: string | null }[] {
+  const ref = refOf(arg);
+  if (ref !== null) return [{ ref, field: null }];
+  if (!isRecord(arg)) return [];
+  const found: { ref: DataRef; field: string }[] = [];
+  for (const [field, value] of Object.entries(arg)) {
+    const inner = refOf(value);
+    if (inner !== null) found.push({ ref: inner, field });
+  }
+  return found;
+}
+
+/** Every buffer a kernel call's arguments refer to, once per mention. */
+export function kernelRefs(args: readonly unknown[]): DataRef[] {
+  return args.flatMap((arg) => refsIn(arg).map((found) => found.ref));
 }
 
 /**
@@ -81,11 +123,14 @@ export function planLayout(plan: Plan, base: number, extra: readonly DataRef[] =
     switch (node.kind) {
       case "kernel": {
         const outAt = WRITES_ALL[node.name];
+        const writtenFields = WRITES_FIELDS[node.args[0] as string] ?? [];
+        const mentions = kernelRefs(node.args);
         node.args.forEach((arg, position) => {
-          const ref = refOf(arg);
-          if (ref === null) return;
-          if (!first.has(ref) && position === outAt && node.args.filter((other) => refOf(other) === ref).length === 1) shareable.add(ref);
-          see(ref, at);
+          for (const { ref, field } of refsIn(arg)) {
+            const writesAll = field === null ? position === outAt : (node.name === "batchNorm" || node.name === "layerNorm") && writtenFields.includes(field);
+            if (!first.has(ref) && writesAll && mentions.filter((other) => other === ref).length === 1) shareable.add(ref);
+            see(ref, at);
+          }
         });
         break;
       }

@@ -6,7 +6,7 @@
  * never used (TinyJit likewise captures only on the second run).
  */
 import type { Backend, DataRef } from "../backend/backend.js";
-import type { Plan, PlanNode } from "./plan.js";
+import { isPlainObject, type Plan, type PlanNode } from "./plan.js";
 import { refOf } from "./memory-plan.js";
 
 /** Where two plans differ, described for a warning; null when they do the same work. */
@@ -67,6 +67,11 @@ function sameArgument(x: unknown, y: unknown): boolean {
     return vx.offset === vy.offset && sameArgument(vx.strides, vy.strides);
   }
   if (Array.isArray(x) || Array.isArray(y)) return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((v, i) => sameArgument(v, y[i]));
+  if (isPlainObject(x) && isPlainObject(y)) {
+    // a BatchNormRefs: its buffers compare as buffers, field by field
+    const keys = Object.keys(x);
+    return keys.length === Object.keys(y).length && keys.every((key) => key in y && sameArgument(x[key], y[key]));
+  }
   if (typeof x === "object" && x !== null && typeof y === "object" && y !== null) return JSON.stringify(x) === JSON.stringify(y);
   return Object.is(x, y);
 }
@@ -78,5 +83,6 @@ function sameBuffer(x: DataRef, y: DataRef): boolean {
 function show(value: unknown): string {
   const ref = refOf(value);
   if (ref !== null) return `a ${ref.dtype} buffer of ${ref.size}`;
+  if (isPlainObject(value)) return `{${Object.entries(value).map(([key, field]) => `${key}: ${show(field)}`).join(", ")}}`;
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }

@@ -11,7 +11,7 @@ import { Generator } from "../tensor/random.js";
 import { Module } from "../nn/module.js";
 import { Optimizer } from "../optim/optimizer.js";
 import { LRScheduler } from "../optim/lr-scheduler.js";
-import { refOf } from "./memory-plan.js";
+import { kernelRefs } from "./memory-plan.js";
 import type { IndexCheck, KernelFunction, OutputView, Plan, PlanNode } from "./plan.js";
 import { TraceError } from "./trace-error.js";
 import { moduleGuards, outputTemplate, reachableLeaves } from "./trace-results.js";
@@ -81,9 +81,8 @@ class Tracer {
   snapshot(args: readonly unknown[]): void {
     this.depth++; // a device backend's copy calls its own (listened) methods: not part of the plan
     try {
-      for (const arg of args) {
-        const ref = refOf(arg);
-        if (ref !== null && !this.owned.has(ref) && !this.saved.has(ref)) this.saved.set(ref, this.read(ref));
+      for (const ref of kernelRefs(args)) {
+        if (!this.owned.has(ref) && !this.saved.has(ref)) this.saved.set(ref, this.read(ref));
       }
     } finally {
       this.depth--;
