@@ -32,6 +32,7 @@ import { adamBuffers, adamStep } from "./adam-step.js";
 import { checkIndexValues, indexedStep } from "./wasm-gather.js";
 import { windowBytes, windowStep } from "./wasm-window.js";
 import { copyStep } from "./wasm-copy.js";
+import { rowKernelScratch, rowStep } from "./wasm-rows.js";
 import { fusedAccepts, fusedStep, fusedWorth, INSTRUCTION_BYTES } from "./wasm-fused.js";
 
 const UNARY = opcodes(UNARY_OPS);
@@ -74,7 +75,8 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   const windowScratch = fusedScratch + kernelBuild.fusedScratch;
   // then scalars, fused programs and window specs, handed out by reserve()
   const window = windowBytes(plan);
-  let reserved = windowScratch + window.scratch;
+  const rowKernelAcc = windowScratch + window.scratch;
+  let reserved = rowKernelAcc + rowKernelScratch(plan);
   const programBytes = groups.reduce((sum, group) => sum + group.ops.length * INSTRUCTION_BYTES, 0);
   // a scalar or a strided copy's shape, strides and counters (≤ 12 · 32 bytes) per node
   const end = reserved + 384 * plan.nodes.length + programBytes + window.specs + 64;
@@ -98,7 +100,7 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   };
   for (const ref of layout.offsets.keys()) moveIn(ref);
   const ptr = (ref: DataRef): number => layout.offsets.get(ref)!;
-  const context: StepContext = { k, ptr, has: (ref) => layout.offsets.has(ref), rowScratch, matmulScratch, fusedScratch, windowScratch, scalar: () => reserve(8), reserve, memory };
+  const context: StepContext = { k, ptr, has: (ref) => layout.offsets.has(ref), rowScratch, matmulScratch, fusedScratch, windowScratch, rowKernelAcc, scalar: () => reserve(8), reserve, memory };
   const steps: (() => void)[] = [];
   const groupAt = new Map(groups.map((group) => [group.start, group]));
   for (let i = 0; i < plan.nodes.length; i++) {
@@ -159,6 +161,8 @@ export interface StepContext {
   readonly fusedScratch: number;
   /** A convolution's unfolded windows and padded image (wasm-window.ts). */
   readonly windowScratch: number;
+  /** layerNormGrad's f64 accumulators (wasm-rows.ts). */
+  readonly rowKernelAcc: number;
   readonly scalar: () => number;
   /** `bytes` of the plan's memory for good (a kernel's constants), 8-byte aligned. */
   readonly reserve: (bytes: number) => number;
@@ -171,7 +175,7 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
     case "kernel": {
       const indexed = indexedStep(node.name, node.args, context, views);
       if (indexed !== null) return indexed; // checks its index as it converts it
-      const direct = directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context) ?? copyStep(node.name, node.args, context);
+      const direct = directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context) ?? rowStep(node.name, node.args, context) ?? copyStep(node.name, node.args, context);
       const run = direct ?? (() => void node.run.apply(backend, node.args as unknown[]));
       const check = node.indexCheck;
       if (check === undefined) return run;

@@ -1,0 +1,67 @@
+/**
+ * Softmax, log-softmax and layer normalization (a transformer's row kernels) at plan addresses:
+ * the same kernel calls the wasm backend's `softmax` and `layerNorm` make, with their operands,
+ * results and statistics read and written where the plan placed them instead of copied into
+ * the backend's arena and back. Each makes the method's choice (TypeScript below SMALL
+ * elements or with mixed dtypes), so the results are eager mode's bits.
+ */
+import type { BatchNormRefs, DataRef, LayerNormOp, SoftmaxOp } from "../backend/backend.js";
+import { LAYER_NORM_OPS, SOFTMAX_OPS, opcodes } from "../backend/op-table.js";
+import { SMALL } from "../backend/wasm/wasm-backend.js";
+import type { Plan } from "./plan.js";
+import type { StepContext } from "./wasm-executor.js";
+
+const SOFTMAX = opcodes(SOFTMAX_OPS);
+const LAYER_NORM = opcodes(LAYER_NORM_OPS);
+
+function real(ref: DataRef): boolean {
+  return ref.dtype === "float32" || ref.dtype === "float64";
+}
+
+/** Bytes of f64 accumulators the row kernels of `plan` need at once: layerNormGrad's 2 · features. */
+export function rowKernelScratch(plan: Plan): number {
+  let most = 0;
+  for (const node of plan.nodes) {
+    if (node.kind === "kernel" && node.name === "layerNorm" && node.args[0] === "layerNormGrad") most = Math.max(most, (node.args[3] as number) * 16);
+  }
+  return most;
+}
+
+/**
+ * The direct call of a softmax or layerNorm node, or null where the backend's method must run
+ * it.
+ */
+export function rowStep(name: string, args: readonly unknown[], context: StepContext): (() => void) | null {
+  const { k, ptr } = context;
+  switch (name) {
+    case "softmax": {
+      const [op, x, dy, outer, axisSize, inner, out, causal = 0] = args as [SoftmaxOp, DataRef, DataRef | null, number, number, number, DataRef, number?];
+      if (out.size <= SMALL || !real(out) || x.dtype !== out.dtype || (dy !== null && dy.dtype !== out.dtype) || SOFTMAX[op] === undefined) return null;
+      // each slice is read whole before it is written: out may be x (as in the backend), never dy
+      if (dy === out) return null;
+      const kernel = out.dtype === "float64" ? k.softmaxF64 : k.softmaxF32;
+      const [code, px, pdy, po] = [SOFTMAX[op], ptr(x), dy === null ? 0 : ptr(dy), ptr(out)];
+      return () => kernel(code, px, pdy, outer, axisSize, inner, po, causal);
+    }
+    case "layerNorm": {
+      const [op, refs, rows, features, eps] = args as [LayerNormOp, BatchNormRefs, number, number, number];
+      const dtype = refs.out.dtype;
+      const all = [refs.x, refs.dy, refs.weight, refs.bias, refs.mean, refs.variance, refs.out, refs.dweight, refs.dbias];
+      if (!real(refs.out) || LAYER_NORM[op] === undefined || !all.every((ref) => ref === null || ref.dtype === dtype)) return null;
+      const gradient = op === "layerNormGrad";
+      // the backend reads copies of its inputs and writes fresh outputs: here no written buffer may be another operand
+      const written = gradient ? [refs.out, refs.dweight, refs.dbias] : [refs.out, refs.mean, refs.variance];
+      const given = all.filter((ref): ref is DataRef => ref !== null);
+      if (written.some((ref) => ref !== null && given.filter((other) => other === ref).length > 1)) return null;
+      const at = (ref: DataRef | null): number => (ref === null ? 0 : ptr(ref));
+      const kernel = dtype === "float64" ? k.layerNormF64 : k.layerNormF32;
+      const pointers = [at(refs.x), at(refs.dy), at(refs.weight), at(refs.bias), at(refs.mean), at(refs.variance), at(refs.out), at(refs.dweight), at(refs.dbias)] as const;
+      const [px, pdy, pw, pb, pm, pv, po, pdw, pdb] = pointers;
+      const code = LAYER_NORM[op];
+      const scratch = gradient ? context.rowKernelAcc : 0;
+      return () => kernel(code, px, pdy, pw, pb, pm, pv, po, pdw, pdb, rows, features, eps, scratch);
+    }
+    default:
+      return null;
+  }
+}
