@@ -202,3 +202,41 @@ test("webgpu compile: a failed trace puts back what it changed on the device, an
     assert.deepEqual(lossOf.stats, { traces: 2, replays: 2, eager: 0, evictions: 0 });
   });
 });
+
+/** Batch norm and layer norm (kernels taking their buffers as one BatchNormRefs object) under Adam. */
+async function trainNorms(compiled: boolean): Promise<{ losses: number[]; submits: number[]; state: number[][]; stats: object | null }> {
+  manualSeed(7);
+  const model = new nn.Sequential(new nn.Linear(4, 12), new nn.BatchNorm1d(12), new nn.LayerNorm(12), new nn.GELU(), new nn.Linear(12, 3));
+  const optimizer = new optim.Adam(model.parameters(), { lr: 0.02 });
+  const criterion = new nn.CrossEntropyLoss();
+  const x = randn([10, 4]);
+  const y = tensor([0, 1, 2, 0, 1, 2, 0, 1, 2, 0], { dtype: "int32" });
+  const step = (input: Tensor, target: Tensor): Tensor => {
+    optimizer.zeroGrad();
+    const loss = criterion.call(model.call(input), target);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  };
+  const run = compiled ? compile(step) : step;
+  const losses: number[] = [];
+  const submits: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const before = backend.submits;
+    const loss = run(x, y);
+    submits.push(backend.submits - before);
+    losses.push((await loss.data())[0]!);
+  }
+  const state: number[][] = [];
+  for (const value of Object.values(model.stateDict())) state.push(Array.from(await value.data()));
+  return { losses, submits, state, stats: compiled ? { ...(run as ReturnType<typeof compile>).stats } : null };
+}
+
+test("webgpu compile: batch norm and layer norm replay from the plan (no eager fallback), eager's losses and state, one submit per call", { skip }, async () => {
+  const eager = await onWebGpu(() => trainNorms(false));
+  const compiled = await onWebGpu(() => trainNorms(true));
+  assert.deepEqual(compiled.stats, { traces: 2, replays: 10, eager: 0, evictions: 0 });
+  close(compiled.losses, eager.losses, "loss", 1e-5);
+  compiled.state.forEach((values, i) => close(values, eager.state[i]!, `state ${i}`, 1e-5));
+  assert.deepEqual(compiled.submits.slice(2), new Array(10).fill(1));
+});
