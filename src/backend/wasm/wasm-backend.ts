@@ -7,7 +7,7 @@ import { instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
 import { collapseAxes, twoLoops } from "./wasm-strided.js";
-import { contiguousStrides, isContiguous } from "../strides.js";
+import { contiguousStrides, filledArray, isContiguous } from "../strides.js";
 import { BINARY_OPS, CONV_OPS, NORM_OPS, POOL_OPS, REDUCE_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
 
 // Opcodes from the table of ops, as scripts/build-wasm.mjs numbers them for assembly/opcodes.ts.
@@ -38,7 +38,7 @@ function checkOpCounts(kernels: Kernels): void {
 }
 
 /** Strides of a number operand: 0 on every axis (shared, so a call allocates none). */
-const NO_STRIDES: readonly number[] = new Array<number>(32).fill(0);
+const NO_STRIDES: readonly number[] = filledArray(32, 0); // packed, as every strides array (see strides.ts)
 
 /** Below this many elements a call into WebAssembly costs more than the TS loop it replaces (compile's executor makes the same choice). */
 export const SMALL = 32;
@@ -198,7 +198,7 @@ export class WasmBackend implements Backend {
     if (out.size <= SMALL || !isReal(out) || out.dtype !== a.ref.dtype) return this.js.binaryScalar(op, a, s, scalarFirst, shape, out);
     const code = opcode(BINARY, op, "binary");
     // the number is read with stride 0 on every axis, as a broadcast operand is
-    const zeros = shape.length <= NO_STRIDES.length ? NO_STRIDES : shape.map(() => 0);
+    const zeros = shape.length <= NO_STRIDES.length ? NO_STRIDES : filledArray(shape.length, 0);
     let left = a;
     let loops = twoLoops(shape, a.strides, zeros);
     if (loops === null) {
