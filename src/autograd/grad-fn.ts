@@ -29,7 +29,7 @@ export class GradFn {
     /** Numbers the op took as operands (they reach the kernels as numbers, not tensors): for drawing the graph. */
     readonly constants: readonly number[] = NO_CONSTANTS,
     output?: Tensor,
-    alsoSaved: readonly Tensor[] = [],
+    alsoSaved: readonly Tensor[] = NO_TENSORS,
   ) {
     // runs for every recorded op: plain loops, no closure, one array (the storages are read
     // back from the tensors when needed; a repeated storage is harmless)
@@ -82,6 +82,8 @@ export class GradFn {
 }
 
 const NO_CONSTANTS: readonly number[] = [];
+/** Shared, so an op that saves nothing else allocates no array for it. */
+const NO_TENSORS: readonly Tensor[] = [];
 
 /**
  * @internal Attaches `rule` to `out` when grad mode is on and some input needs a gradient.
@@ -90,7 +92,7 @@ const NO_CONSTANTS: readonly number[] = [];
  * noted for backward's check; a rule that reads another tensor (gather's index) lists it in
  * `alsoSaved`.
  */
-export function record(out: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule, constant?: number, alsoSaved: readonly Tensor[] = []): Tensor {
+export function record(out: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule, constant?: number, alsoSaved: readonly Tensor[] = NO_TENSORS): Tensor {
   // integer and bool results (comparisons, argmax, casts to int) carry no gradient, as in PyTorch
   if (!isGradEnabled() || !isFloatingPoint(out.dtype)) return out;
   let needed = false;
