@@ -60,6 +60,11 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderL
   readonly dropout2: Dropout;
   /** The feed-forward block's activation, as a function. */
   readonly activation: (x: Tensor) => Tensor;
+  /** Which activation was asked for ("function" for a user's own), so a config can name it. */
+  readonly activationName: "relu" | "gelu" | "function";
+  /** The options the layer was built with, as PyTorch's constructor arguments (for a config.json). */
+  readonly dimFeedforward: number;
+  readonly layerNormEps: number;
 
   constructor(
     readonly dModel: number,
@@ -71,17 +76,20 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderL
     const bias = options.bias ?? true;
     const init = { ...(options.dtype === undefined ? {} : { dtype: options.dtype }), ...(options.generator === undefined ? {} : { generator: options.generator }) };
     const dimFeedforward = options.dimFeedforward ?? 2048;
+    this.dimFeedforward = dimFeedforward;
     this.self_attn = new MultiheadAttention(dModel, nhead, { ...init, dropout: p, bias, batchFirst: options.batchFirst ?? false });
     this.linear1 = new Linear(dModel, dimFeedforward, { ...init, bias });
     this.dropout = new Dropout(p);
     this.linear2 = new Linear(dimFeedforward, dModel, { ...init, bias });
     this.normFirst = options.normFirst ?? false;
     const eps = options.layerNormEps ?? 1e-5;
+    this.layerNormEps = eps;
     this.norm1 = new LayerNorm(dModel, { eps, bias, ...init });
     this.norm2 = new LayerNorm(dModel, { eps, bias, ...init });
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
     const activation = options.activation ?? "relu";
+    this.activationName = typeof activation === "function" ? "function" : activation;
     if (typeof activation === "function") this.activation = activation;
     else if (activation === "relu") this.activation = (x) => x.relu();
     else if (activation === "gelu") this.activation = (x) => x.gelu();

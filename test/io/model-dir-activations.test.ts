@@ -50,3 +50,38 @@ test("bad fields and shapes of these layers name the field's path", () => {
   check([{ type: "unflatten", dim: 1, sizes: [4, 4] }], [10], /architecture\[0\] \(Unflatten\(1, \[4, 4\]\)\) does not fit its input: sizes \[4, 4\] do not multiply to 10/);
   check([{ type: "unflatten", dim: 1, sizes: [-1, -1] }], [10], /\(unflatten\)\.sizes: must be a list of 1 to 8 integers ≥ 1 with at most one -1/);
 });
+
+test("a Sequential with a TransformerEncoderLayer saves and loads with PyTorch's state-dict keys", async () => {
+  manualSeed(83);
+  const block = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0.25, activation: "gelu", batchFirst: true, normFirst: true, layerNormEps: 1e-6 });
+  const model = new nn.Sequential(new nn.Embedding(10, 8), block, new nn.Flatten(), new nn.Linear(40, 3));
+  const dir = tempDir();
+  const written = await io.save(model, dir, { inputShape: [5] });
+  assert.deepEqual(written.architecture[1], {
+    type: "transformerEncoderLayer", dModel: 8, nhead: 2, dimFeedforward: 16, dropout: 0.25, activation: "gelu", layerNormEps: 1e-6, batchFirst: true, normFirst: true, bias: true,
+  });
+  const { model: loaded } = await io.load(dir);
+  assert.deepEqual(Object.keys(loaded.stateDict()).sort(), Object.keys(model.stateDict()).sort());
+  assert.ok(Object.keys(model.stateDict()).includes("1.self_attn.in_proj_weight"));
+  model.eval();
+  loaded.eval();
+  const indices = randint(0, 10, [2, 5]);
+  assertClose(loaded.call(indices), model.call(indices).toArray() as number[][], 0, 0);
+
+  const plain = new nn.Sequential(new nn.TransformerEncoderLayer(4, 1, { dimFeedforward: 6, bias: false, batchFirst: true }));
+  const plainDir = tempDir();
+  const plainWritten = await io.save(plain, plainDir, { inputShape: [3, 4] });
+  assert.equal((plainWritten.architecture[0] as { bias: boolean }).bias, false);
+  const { model: plainLoaded } = await io.load(plainDir);
+  assert.deepEqual(Object.keys(plainLoaded.stateDict()).sort(), Object.keys(plain.stateDict()).sort());
+});
+
+test("a TransformerEncoderLayer's bad fields, shapes and custom activation are named", async () => {
+  const check = (architecture: unknown[], inputShape: number[], pattern: RegExp) => assert.throws(() => io.checkArchitecture(architecture, inputShape), pattern);
+  check([{ type: "transformerEncoderLayer", dModel: 6, nhead: 4 }], [2, 6], /architecture\[0\] \(transformerEncoderLayer\)\.nhead: 4 heads do not divide dModel 6/);
+  check([{ type: "transformerEncoderLayer", dModel: 8, nhead: 2, activation: "tanh" }], [2, 8], /\.activation: must be one of "relu", "gelu", got "tanh"/);
+  check([{ type: "transformerEncoderLayer", dModel: 8, nhead: 2, dropout: 1 }], [2, 8], /\.dropout: must be a number in \[0, 1\), got 1/);
+  check([{ type: "transformerEncoderLayer", dModel: 8, nhead: 2 }], [2, 6], /does not fit its input: needs a sample of shape \[N, 8\] or \[8\], got \[2, 6\]/);
+  const custom = new nn.Sequential(new nn.TransformerEncoderLayer(4, 1, { dimFeedforward: 6, activation: (x) => x.tanh() }));
+  await assert.rejects(io.save(custom, tempDir(), { inputShape: [3, 4] }), /can name only the "relu" and "gelu" activations/);
+});
