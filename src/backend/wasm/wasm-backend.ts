@@ -68,7 +68,7 @@ function elementBytes(dtype: DType): number {
  * an MNIST epoch). Typed arrays are reclaimed by the garbage collector inside the loop, so
  * memory stays flat without `dispose`. (A write-back cache of tensors in WebAssembly memory,
  * evicting the least recently used, was tried and measured slower: not knowing which tensors
- * died, it cycled through cold memory where the per-call scratch stays in cache.) Pure data movement (fill, cast, strided copies) runs on
+ * died, it cycled through cold memory where the per-call scratch stays in cache.) Pure data movement (fill, cast, strided copies, gathers) runs on
  * the TS kernels directly, since copying into WebAssembly would only add work, and so do
  * element-wise ops on a handful of values (a loss, a scalar), where the call costs more.
  */
