@@ -11,7 +11,9 @@ import { NetworkView, type NeuronId } from "./network-view.js";
 import { outputSize } from "./network.js";
 import { boundaryImage, gridCoordinates, neuronImage, Plane } from "./plane.js";
 import { MAIN_RESOLUTION, PlaneGrids } from "./plane-grids.js";
+import { RemoteTraining } from "./remote-training.js";
 import { ThumbnailPass } from "./thumbnail-pass.js";
+import { DrawingSchedule, type DrawingPart } from "./drawing-schedule.js";
 import { classCount, decodeState, encodeState, type Point, type State } from "./state.js";
 import { labelledSet, probabilities, Trainer, type LabelledSet, type Metrics } from "./trainer.js";
 import { byId } from "./dom.js";
@@ -22,12 +24,8 @@ const NEURON_RESOLUTION = 24;
  * speed does not depend on how much the picture costs to draw.
  */
 const TRAINING_MS = 10;
-/** While training, one part of the picture is redrawn per frame, each within about this budget. */
+/** While training, the plane is drawn within about this budget (its resolution adapts). */
 const DRAWING_PART_MS = 5;
-
-/** What one frame of a running animation redraws, in turn. */
-type DrawingPart = "plane" | "neurons" | "metrics";
-const DRAWING_PARTS: readonly DrawingPart[] = ["plane", "neurons", "plane", "neurons", "metrics"];
 /** Thumbnails painted per "neurons" part: a large network's are spread over several frames. */
 const NEURONS_PER_PART = 16;
 
@@ -57,10 +55,12 @@ export class App {
   private neuronGrid!: Tensor;
   /** The plane's grid at each resolution (coarser for large networks while training). */
   private planeGrids!: PlaneGrids;
-  /** The part of the picture the next running frame redraws. */
-  private nextPart = 0;
+  /** Which part of the picture a running frame redraws. */
+  private schedule!: DrawingSchedule;
   /** The thumbnails being painted a few per frame while training. */
   private thumbnails: ThumbnailPass | null = null;
+  /** The Web Worker that trains at "fastest" speed while this thread draws. */
+  private readonly remote = new RemoteTraining();
   private hovered: NeuronId | null = null;
   private dirty = true;
   private frames: number[] = [];
@@ -86,6 +86,11 @@ export class App {
     });
     window.addEventListener("resize", () => this.layoutNetwork());
     requestAnimationFrame((time) => this.frame(time));
+  }
+
+  /** Whether a Web Worker is training now (at "fastest"; this thread only draws). */
+  get trainingInWorker(): boolean {
+    return this.remote.running;
   }
 
   get classes(): number {
@@ -135,6 +140,7 @@ export class App {
     const { state } = this;
     this.train = labelledSet(this.train.points, state.features);
     this.test = labelledSet(this.test.points, state.features);
+    this.remote.stop(); // a new network: what the worker trained is dropped
     this.trainer = new Trainer(
       {
         features: state.features,
@@ -152,6 +158,11 @@ export class App {
     );
     this.neuronGrid = tensor(featureMatrix(state.features, gridCoordinates(NEURON_RESOLUTION)), { shape: [NEURON_RESOLUTION ** 2, state.features.length] });
     this.planeGrids = new PlaneGrids(state.features);
+    const sizes = [state.features.length, ...state.layers, outputSize(this.classes)];
+    this.schedule = new DrawingSchedule(
+      sizes.slice(1).reduce((a, b) => a + b, 0),
+      sizes.slice(1).reduce((sum, size, l) => sum + size * sizes[l]!, 0),
+    );
     this.curves.clear();
     this.layoutNetwork();
     this.measure();
@@ -176,6 +187,7 @@ export class App {
     this.state = { ...this.state, extra };
     history.replaceState(null, "", `#${encodeState(this.state)}`);
     this.points.push(point);
+    this.takeBackFromWorker(); // the next frame starts it again, with the point
     this.train = labelledSet([...this.train.points, point], this.state.features);
     this.trainer.setTrainingData(this.train);
     this.measure();
@@ -195,11 +207,13 @@ export class App {
 
   setRunning(running: boolean): void {
     this.running = running;
+    if (!running) this.takeBackFromWorker();
     for (const listener of this.afterChange) listener("view");
   }
 
   /** One training step (the "step" button), then a redraw. */
   stepOnce(): void {
+    this.takeBackFromWorker();
     this.trainer.step();
     this.measure();
     this.dirty = true;
@@ -208,11 +222,11 @@ export class App {
   private frame(time: number): void {
     this.frames.push(time);
     while (this.frames.length > 0 && this.frames[0]! < time - 1000) this.frames.shift();
-    if (this.running) this.trainSlice();
+    if (this.running) this.trainFrame();
     while (this.stepLog.length > 0 && this.stepLog[0]!.time < performance.now() - 1000) this.stepLog.shift();
     if (this.dirty) {
       // while training, one part of the picture per frame, so no frame waits for all of it
-      if (this.running) this.renderPart(DRAWING_PARTS[this.nextPart++ % DRAWING_PARTS.length]!);
+      if (this.running) this.renderPart(this.schedule.next(time, this.thumbnails !== null));
       else this.render();
     }
     byId("fps").textContent = String(this.running ? this.frames.length : 0);
@@ -220,7 +234,39 @@ export class App {
     requestAnimationFrame((next) => this.frame(next));
   }
 
-  /** Trains for this frame: `speed` steps, or ("fastest") for TRAINING_MS whatever drawing costs. */
+  /**
+   * This frame's training: at "fastest" the worker trains on its own and the frame takes its
+   * latest parameters (the drawing never slows the training down); else (at a set speed, or
+   * without a worker) a slice of training on this thread.
+   */
+  private trainFrame(): void {
+    const worker = this.state.speed === 0 && this.remote.available && (this.backendName === "wasm" || this.backendName === "js");
+    if (!worker) {
+      this.takeBackFromWorker();
+      this.trainSlice();
+      return;
+    }
+    if (!this.remote.running) this.remote.start(this.trainer, this.train.points, this.test.points, this.backendName);
+    const progress = this.remote.takeProgress();
+    if (progress === null) return;
+    const before = this.trainer.steps;
+    this.trainer.restore(progress, { parametersOnly: true });
+    this.stepLog.push({ time: performance.now(), steps: this.trainer.steps - before });
+    const metrics = this.remote.takeMetrics();
+    if (metrics !== null) this.recordMetrics(metrics.epoch, metrics.train, metrics.test);
+    this.dirty = true;
+  }
+
+  /** Ends the worker's session, if one runs: this thread's trainer goes on from where it got (optimizer state included). */
+  private takeBackFromWorker(): void {
+    const last = this.remote.stop();
+    if (last === null) return;
+    this.trainer.restore(last);
+    this.measure(); // the worker's last metrics were taken a little earlier
+    this.dirty = true;
+  }
+
+  /** Trains on this thread for this frame: `speed` steps, or ("fastest") for TRAINING_MS whatever drawing costs. */
   private trainSlice(): void {
     const start = performance.now();
     let steps = 0;
@@ -233,10 +279,13 @@ export class App {
   }
 
   private measure(): void {
-    this.trainMetrics = this.trainer.evaluate(this.train);
-    this.testMetrics = this.trainer.evaluate(this.test);
-    const { trainMetrics: tr, testMetrics: te } = this;
-    this.curves.add({ epoch: this.trainer.epoch, trainLoss: tr.loss, testLoss: te.loss, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy });
+    this.recordMetrics(this.trainer.epoch, this.trainer.evaluate(this.train), this.trainer.evaluate(this.test));
+  }
+
+  private recordMetrics(epoch: number, train: Metrics, test: Metrics): void {
+    this.trainMetrics = train;
+    this.testMetrics = test;
+    this.curves.add({ epoch, trainLoss: train.loss, testLoss: test.loss, trainAccuracy: train.accuracy, testAccuracy: test.accuracy });
   }
 
   /** Redraws everything at full resolution (when paused, or after a change). */
@@ -257,7 +306,7 @@ export class App {
       for (const listener of this.afterRender) listener();
     } else if (part === "neurons") noGrad(() => this.renderSomeNeurons());
     else {
-      this.measure();
+      if (!this.remote.running) this.measure(); // else the worker measures
       this.renderNumbers();
     }
   }
@@ -304,7 +353,7 @@ export class App {
     }
     const done = this.thumbnails.paintNext(NEURONS_PER_PART, (column, index, values, width) => this.paintNeuron(column, index, values, width, this.neutralValue(column)));
     if (done) {
-      this.networkView.updateWeights(this.trainer.network.linears.map((linear) => linear.weight.toTypedArray()), { labels: false });
+      if (this.schedule.linksDue(performance.now())) this.networkView.updateWeights(this.trainer.network.linears.map((linear) => linear.weight.toTypedArray()), { labels: false });
       this.thumbnails = null;
     }
   }
@@ -326,7 +375,6 @@ export class App {
   }
 
   private paintNeuron(column: number, index: number, values: ArrayLike<number>, stride: number, neutral = 0): void {
-    const canvas = this.networkView.neuronCanvas(column, index);
-    canvas?.getContext("2d")!.putImageData(neuronImage(values, stride, index, NEURON_RESOLUTION, neutral), 0, 0);
+    this.networkView.paintNeuron(column, index, neuronImage(values, stride, index, NEURON_RESOLUTION, neutral));
   }
 }

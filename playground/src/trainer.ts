@@ -44,7 +44,23 @@ export function labelledSet(points: readonly Point[], features: readonly Feature
   return { points, x, labels: Float32Array.from(points, (p) => p.label) };
 }
 
-function makeOptimizer(name: OptimizerName, parameters: Tensor[], lr: number): { step(): void; zeroGrad(): void } {
+/**
+ * Everything training changes, as plain arrays a Web Worker can post: the parameters (in
+ * `network.parameters()` order), the optimizer's per-parameter state (Adam's moments, SGD's
+ * momentum), the counters and the epoch's shuffled order.
+ */
+export interface TrainerSnapshot {
+  parameters: Float32Array[];
+  optimizerState: (Record<string, Float32Array | number | boolean | null> | null)[];
+  steps: number;
+  seen: number;
+  order: number[];
+  cursor: number;
+}
+
+type Optimizer = optim.Adam | optim.SGD;
+
+function makeOptimizer(name: OptimizerName, parameters: Tensor[], lr: number): Optimizer {
   if (name === "adam") return new optim.Adam(parameters, { lr });
   return new optim.SGD(parameters, { lr, momentum: name === "momentum" ? 0.9 : 0 });
 }
@@ -72,7 +88,7 @@ export function probabilities(logits: Tensor, classes: number): Float32Array {
 
 export class Trainer {
   readonly network: Network;
-  private readonly optimizer: { step(): void; zeroGrad(): void };
+  private readonly optimizer: Optimizer;
   private readonly shuffler: Generator;
   private order: number[] = [];
   private cursor = 0;
@@ -95,6 +111,53 @@ export class Trainer {
     this.train = train;
     this.order = [];
     this.cursor = 0;
+  }
+
+  /** The state training has reached (see {@link TrainerSnapshot}). */
+  snapshot(): TrainerSnapshot {
+    const parameters = this.network.parameters();
+    const state = this.optimizer.state as Map<Tensor, object>;
+    const optimizerState = parameters.map((parameter) => {
+      const entry = state.get(parameter);
+      if (entry === undefined) return null;
+      const fields = Object.entries(entry).map(([key, value]) => [key, value instanceof Tensor ? Float32Array.from(value.toTypedArray()) : (value as number | boolean | null)]);
+      return Object.fromEntries(fields) as Record<string, Float32Array | number | boolean | null>;
+    });
+    const values = parameters.map((parameter) => Float32Array.from(parameter.toTypedArray()));
+    return { parameters: values, optimizerState, steps: this.steps, seen: this.seen, order: [...this.order], cursor: this.cursor };
+  }
+
+  /**
+   * Continues from a snapshot of a trainer with the same configuration. Values are copied into
+   * the existing tensors (a compiled step replays kernels on them); `parametersOnly` takes the
+   * parameters and counters (enough to draw), not the optimizer's state or the batch order.
+   */
+  restore(snapshot: TrainerSnapshot, { parametersOnly = false } = {}): void {
+    const parameters = this.network.parameters();
+    noGrad(() => parameters.forEach((parameter, i) => parameter.copy_(tensor(snapshot.parameters[i]!, { shape: parameter.shape }))));
+    this.steps = snapshot.steps;
+    this.seen = snapshot.seen;
+    if (parametersOnly) return;
+    this.order = [...snapshot.order];
+    this.cursor = snapshot.cursor;
+    // a different stream of permutations from here on, not the first epochs' again
+    this.shuffler.seed(this.config.seed + 1 + snapshot.steps);
+    const state = this.optimizer.state as unknown as Map<Tensor, Record<string, unknown>>;
+    parameters.forEach((parameter, i) => {
+      const saved = snapshot.optimizerState[i];
+      if (saved === null || saved === undefined) {
+        state.delete(parameter);
+        return;
+      }
+      const entry = state.get(parameter) ?? {};
+      for (const [key, value] of Object.entries(saved)) {
+        const current = entry[key];
+        if (!(value instanceof Float32Array)) entry[key] = value;
+        else if (current instanceof Tensor) noGrad(() => current.copy_(tensor(value, { shape: current.shape })));
+        else entry[key] = tensor(value, { shape: parameter.shape });
+      }
+      state.set(parameter, entry);
+    });
   }
 
   /** One optimisation step on the next mini-batch; returns its loss. */

@@ -158,6 +158,12 @@ export interface Backend {
    * finalizer's held value would keep their data alive until the event loop next turns.
    */
   readonly needsFree?: boolean;
+  /**
+   * For a backend that {@link Backend.needsFree}: keeps `refs` (a compiled plan's buffers) out
+   * of reuse while `owner` (the plan) is alive, even once their tensors are collected. compile
+   * traces on such a backend only where this exists.
+   */
+  retain?(refs: Iterable<DataRef>, owner: object): void;
   /** What runs the kernels, where there is more to say than the name (a GPU backend's adapter). */
   readonly description?: string;
   /** Threads computing large products now, the caller included (1 when unset). */

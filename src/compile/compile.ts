@@ -5,6 +5,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { checkLeavesClear, guardsHold, replayPlan, type OutputView, type Plan } from "./plan.js";
 import { isTracing, tracePlan } from "./tracer.js";
 import { wasmExecutable, type Executable } from "./wasm-executor.js";
+import { webGpuExecutable } from "./webgpu-executor.js";
 import { planDifference } from "./plan-compare.js";
 
 /** Options of {@link compile}. */
@@ -13,7 +14,8 @@ export interface CompileOptions {
   cacheSize?: number;
   /**
    * How plans run: "auto" (default) places them in WebAssembly memory and calls the kernels
-   * there on the wasm backend, and goes through the backend's methods elsewhere;
+   * there on the wasm backend, encodes them into one command buffer per call on webgpu, and
+   * goes through the backend's methods elsewhere;
    * "interpreter" always goes through the backend's methods (for comparison and debugging).
    */
   executor?: "auto" | "interpreter";
@@ -139,7 +141,7 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
 
 /** How a confirmed plan runs: on the wasm executor where it can, else through the backend's methods. */
 function executable(plan: Plan, mode: "auto" | "interpreter"): Executable {
-  return mode === "auto" ? (wasmExecutable(plan) ?? interpreter(plan)) : interpreter(plan);
+  return mode === "auto" ? (wasmExecutable(plan) ?? webGpuExecutable(plan) ?? interpreter(plan)) : interpreter(plan);
 }
 
 /** The traced call's returned value, as fresh copies (the plan's buffers are rewritten by each replay). */

@@ -57,26 +57,56 @@ class Tracer {
   readName: string | null = null;
 
   /** The values of buffers from outside before the trace's kernels touched them, and of the generators drawn from: put back if the trace fails. */
-  private readonly saved = new Map<DataRef, DataArray>();
+  private readonly saved = new Map<DataRef, DataArray | DataRef>();
   readonly savedGenerators = new Map<Generator, object>();
-  private readonly read: (ref: DataRef) => DataArray;
+  private readonly read: (ref: DataRef) => DataArray | DataRef;
 
   constructor(readonly backend: Backend) {
     this.read = backend.read.bind(backend);
+    if (!backend.readsSynchronously) {
+      // a device backend reads asynchronously: the values are kept as a copy on the device
+      // (a Storage, so the copy is freed with the tracer)
+      const [allocate, copy] = [backend.allocate.bind(backend), backend.copyStrided.bind(backend)];
+      const copies: Storage[] = [];
+      this.read = (ref) => {
+        const saved = allocate(ref.size, ref.dtype);
+        copy({ ref, offset: 0, strides: [1] }, [ref.size], saved);
+        copies.push(new Storage(backend, saved));
+        return saved;
+      };
+    }
   }
 
   /** Notes the values of outside buffers a kernel is about to touch (the first time). */
   snapshot(args: readonly unknown[]): void {
-    for (const arg of args) {
-      const ref = refOf(arg);
-      if (ref !== null && !this.owned.has(ref) && !this.saved.has(ref)) this.saved.set(ref, this.read(ref));
+    this.depth++; // a device backend's copy calls its own (listened) methods: not part of the plan
+    try {
+      for (const arg of args) {
+        const ref = refOf(arg);
+        if (ref !== null && !this.owned.has(ref) && !this.saved.has(ref)) this.saved.set(ref, this.read(ref));
+      }
+    } finally {
+      this.depth--;
     }
   }
 
   /** Undoes what a failed trace changed outside (parameters, running statistics, generators), so the call had no effect. */
   undo(): void {
-    for (const [ref, values] of this.saved) this.backend.copyStrided({ ref: this.backend.fromValues(values, ref.dtype), offset: 0, strides: [1] }, [ref.size], ref);
+    for (const [ref, values] of this.saved) {
+      const source = ArrayBuffer.isView(values) ? this.backend.fromValues(values, ref.dtype) : values;
+      this.backend.copyStrided({ ref: source, offset: 0, strides: [1] }, [ref.size], ref);
+    }
     for (const [generator, state] of this.savedGenerators) Object.assign(generator, state);
+  }
+
+  /** Runs `fn` as part of the call being made (nothing it calls on the backend is recorded). */
+  nested<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+    }
   }
 
   get recording(): boolean {
@@ -87,16 +117,18 @@ class Tracer {
     const tracer = this;
     return function (this: Backend, ...args: unknown[]): unknown {
       if (!tracer.recording) return original.apply(this, args);
-      if (name === "free") return original.apply(this, args);
+      // the methods these call on the backend (a device backend's own checks) are theirs, not plan nodes
+      const nested = () => tracer.nested(() => original.apply(this, args));
+      if (name === "free") return nested();
       if (name === "allocate") {
-        const ref = original.apply(this, args) as DataRef;
+        const ref = nested() as DataRef;
         tracer.owned.add(ref);
         return ref;
       }
-      if (name === "fromValues") return tracer.hostValues(this, original, args);
+      if (name === "fromValues") return tracer.hostValues(args[0] as ArrayLike<number>, nested);
       if (name === "read" || name === "readAsync") {
         tracer.hostRead();
-        return original.apply(this, args);
+        return nested();
       }
       tracer.noPendingDraws(name);
       tracer.snapshot(args);
@@ -114,13 +146,14 @@ class Tracer {
   }
 
   /** Host values entering the plan: fresh random draws each call, or constants rewritten each call. */
-  private hostValues(backend: Backend, original: KernelFunction, args: unknown[]): DataRef {
-    const values = args[0] as ArrayLike<number>;
-    const ref = original.apply(backend, args) as DataRef;
+  private hostValues(values: ArrayLike<number>, fromValues: () => unknown): DataRef {
+    const backend = this.backend;
+    const ref = fromValues() as DataRef;
     this.owned.add(ref);
     if (this.draws.length === 0) {
-      const source = original.apply(backend, args) as DataRef;
+      const source = fromValues() as DataRef;
       this.owned.add(source);
+      if (backend.needsFree === true) new Storage(backend, source); // freed once the plan is gone, like its other buffers
       this.nodes.push({ kind: "values", ref, source });
       return ref;
     }
@@ -143,7 +176,7 @@ class Tracer {
     return ref;
   }
 
-  private hostRead(): void {
+  hostRead(): void {
     // an op checking values before using them (class targets, indices, probabilities): a
     // replayed gather/scatter checks its indices again (IndexCheck), the other checks run here only
     if (valueChecks.running > 0) return;
@@ -220,10 +253,13 @@ class Tracer {
 
   reading(name: string, original: (this: unknown, ...args: unknown[]) => unknown): (this: unknown, ...args: unknown[]) => unknown {
     const tracer = this;
+    // on a device backend the synchronous reads throw before reaching it: say compile's error (and undo) first
+    const synchronous = !tracer.backend.readsSynchronously && ["item()", "toArray()", "toTypedArray()"].includes(name);
     return function (this: unknown, ...args: unknown[]): unknown {
       const previous = tracer.readName;
       tracer.readName ??= name;
       try {
+        if (synchronous && tracer.recording) tracer.hostRead();
         return original.apply(this, args);
       } finally {
         tracer.readName = previous;
@@ -257,7 +293,7 @@ class Tracer {
 /** Runs `fn` once on copies of `args`, recording the plan that replays it. */
 export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly unknown[], backend: Backend): Plan {
   if (active !== null) throw new TraceError("compile: already tracing");
-  if (backend.needsFree === true) throw new TraceError(`compile: the ${backend.name} backend frees buffers from finalizers, which compile does not support yet`);
+  if (backend.needsFree === true && backend.retain === undefined) throw new TraceError(`compile: the ${backend.name} backend frees buffers from finalizers, which compile does not support yet`);
   const tracer = new Tracer(backend);
   // private copies: replays write each call's data into them, never into the caller's tensors
   const inputs: (DataRef | null)[] = [];
@@ -289,5 +325,8 @@ export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly un
   }
   const outputs: OutputView[] = [];
   const template = outputTemplate(result, outputs, backend);
-  return { backend, inputs, nodes: tracer.nodes, owned: tracer.owned, template, outputs, modules: moduleGuards(tracer.modules, backend), leavesToBeNull: [...tracer.leavesToBeNull] };
+  const plan: Plan = { backend, inputs, nodes: tracer.nodes, owned: tracer.owned, template, outputs, modules: moduleGuards(tracer.modules, backend), leavesToBeNull: [...tracer.leavesToBeNull] };
+  // the plan's buffers outlive the traced tensors that made them (a backend freeing from finalizers)
+  backend.retain?.(tracer.owned, plan);
+  return plan;
 }

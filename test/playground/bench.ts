@@ -3,9 +3,13 @@
  * training 500 points with a 2-8-8-(1|3) network, on the WASM and the pure-TS backend,
  * measured in Chromium over a few seconds.
  * Run: `node --import tsx test/playground/bench.ts` (writes test-output/playground/bench.json).
+ * A/B against another checkout (say a copy of main), on a loaded machine:
+ * `BENCH_BASELINE=/path/to/checkout BENCH_REPEAT=3 node --import tsx test/playground/bench.ts`
+ * builds both pages, runs every case on each in turn (baseline, this, baseline, this …) and
+ * reports the medians of each and their ratio.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildPlayground, DIST, launchBrowser, OUTPUT, serve, skipReason } from "./browser.js";
 
@@ -20,6 +24,26 @@ const CASES = [
 ];
 /** BENCH_FILTER="largest|2-8-8-1" runs only the cases whose name contains one of the |-separated parts. */
 const FILTER = (process.env.BENCH_FILTER ?? "").split("|");
+/** Another checkout to compare with (BENCH_BASELINE), and how many times each case runs on each (BENCH_REPEAT). */
+const BASELINE = process.env.BENCH_BASELINE;
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 1));
+
+interface Measurement {
+  fps: number;
+  stepsPerSecond: number;
+  epoch: number;
+  trainAccuracy: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function describe(m: Measurement): string {
+  return `${m.fps.toFixed(1)} fps, ${m.stepsPerSecond.toFixed(0)} steps/s (epoch ${m.epoch.toFixed(0)}, train accuracy ${m.trainAccuracy.toFixed(3)})`;
+}
 
 // counts animation frames and training steps in the page over SECONDS (a string: no bundler helpers)
 const MEASURE = `new Promise((resolve) => {
@@ -44,29 +68,50 @@ async function main(): Promise<void> {
     return;
   }
   await buildPlayground();
-  const { url, server } = await serve(DIST);
+  const builds = [{ label: "this", ...(await serve(DIST)) }];
+  let baselineDist: string | undefined;
+  if (BASELINE !== undefined) {
+    baselineDist = mkdtempSync(join(tmpdir(), "nabla-playground-baseline-"));
+    await buildPlayground(baselineDist, BASELINE);
+    builds.unshift({ label: "baseline", ...(await serve(baselineDist)) });
+  }
   const { context, close } = await launchBrowser();
   const results: Record<string, unknown>[] = [];
+  const measure = async (url: string, hash: string): Promise<Measurement> => {
+    const page = await context.newPage();
+    await page.goto(`${url}#${hash}`);
+    await page.waitForSelector("#network .neuron");
+    await page.click("#run");
+    await page.waitForTimeout(1000);
+    const result = (await page.evaluate(MEASURE)) as Measurement;
+    await page.close();
+    return result;
+  };
   try {
-    for (const { name: problem, hash: setup } of CASES.flatMap((c) => ["wasm", "js"].map((backend) => ({ name: `${c.name}, ${backend}`, hash: `${c.hash}&backend=${backend}` }))).filter((c) => FILTER.some((part) => c.name.includes(part)))) {
-      const [name, hash] = [problem, setup];
-      const page = await context.newPage();
-      await page.goto(`${url}#${hash}`);
-      await page.waitForSelector("#network canvas.neuron");
-      await page.click("#run");
-      await page.waitForTimeout(1000);
-      const result = (await page.evaluate(MEASURE)) as Record<string, number>;
-      results.push({ name, ...result });
-      console.log(`${name}: ${result.fps!.toFixed(1)} fps, ${result.stepsPerSecond!.toFixed(0)} steps/s (epoch ${result.epoch!.toFixed(0)}, train accuracy ${result.trainAccuracy!.toFixed(3)})`);
-      await page.close();
+    for (const { name, hash } of CASES.flatMap((c) => ["wasm", "js"].map((backend) => ({ name: `${c.name}, ${backend}`, hash: `${c.hash}&backend=${backend}` }))).filter((c) => FILTER.some((part) => c.name.includes(part)))) {
+      const runs = new Map<string, Measurement[]>(builds.map((b) => [b.label, []]));
+      for (let r = 0; r < REPEAT; r++) {
+        for (const build of builds) {
+          const result = await measure(build.url, hash);
+          runs.get(build.label)!.push(result);
+          if (REPEAT > 1 || builds.length > 1) console.log(`  ${build.label} #${r + 1}: ${describe(result)}`);
+        }
+      }
+      const medians = new Map([...runs].map(([label, list]) => [label, Object.fromEntries((["fps", "stepsPerSecond", "epoch", "trainAccuracy"] as const).map((key) => [key, median(list.map((m) => m[key]))])) as unknown as Measurement]));
+      const mine = medians.get("this")!;
+      const base = medians.get("baseline");
+      results.push({ name, ...mine, ...(base === undefined ? {} : { baseline: base }) });
+      console.log(`${name}: ${describe(mine)}`);
+      if (base !== undefined) console.log(`  baseline: ${describe(base)}; ratio ${(mine.fps / base.fps).toFixed(2)}× fps, ${(mine.stepsPerSecond / base.stepsPerSecond).toFixed(2)}× steps/s`);
     }
   } finally {
     await close();
-    server.close();
+    for (const build of builds) build.server.close();
+    if (baselineDist !== undefined) rmSync(baselineDist, { recursive: true, force: true });
   }
   mkdirSync(OUTPUT, { recursive: true });
   const machine = { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, chromium: "/usr/bin/chromium (headless, --disable-gpu)" };
-  writeFileSync(join(OUTPUT, "bench.json"), `${JSON.stringify({ machine, seconds: SECONDS, results }, null, 2)}\n`);
+  writeFileSync(join(OUTPUT, "bench.json"), `${JSON.stringify({ machine, seconds: SECONDS, repeat: REPEAT, baseline: BASELINE ?? null, results }, null, 2)}\n`);
 }
 
 await main();

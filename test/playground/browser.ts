@@ -22,10 +22,13 @@ export function skipReason(): string | null {
   return null;
 }
 
-/** Builds the page (Vite, with the nabla alias to src/index.ts) into `outDir`, by default playground/dist. */
-export async function buildPlayground(outDir = DIST): Promise<void> {
+/**
+ * Builds the page (Vite, with the nabla alias to src/index.ts) into `outDir`, by default
+ * playground/dist; `repo` is the checkout to build (another one for the benchmark's A/B runs).
+ */
+export async function buildPlayground(outDir = DIST, repo = REPO): Promise<void> {
   const { build } = await import("vite");
-  await build({ root: join(REPO, "playground"), configFile: join(REPO, "playground", "vite.config.ts"), logLevel: "error", build: { outDir, emptyOutDir: true } });
+  await build({ root: join(repo, "playground"), configFile: join(repo, "playground", "vite.config.ts"), logLevel: "error", build: { outDir, emptyOutDir: true } });
 }
 
 const TYPES: Record<string, string> = {

@@ -64,7 +64,7 @@ export function usePlayground(): PlaygroundPages {
         if (!target.startsWith(url) && !target.startsWith("blob:") && !target.startsWith("data:")) problems.push(`network request: ${target}`);
       });
       await page.goto(`${url}#${hash}`);
-      await page.waitForSelector("#network canvas.neuron", { state: "attached" });
+      await page.waitForSelector("#network .neuron", { state: "attached" });
       return { page, problems };
     },
     async finish(page, problems, screenshot) {

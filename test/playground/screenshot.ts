@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     const page = await context.newPage();
     await page.setViewportSize({ width: 1360, height: 820 });
     await page.goto(`${url}#data=spiral&noise=0.1&layers=8,8&act=tanh&opt=adam&lr=0.01&batch=32&features=x1,x2`);
-    await page.waitForSelector("#network canvas.neuron");
+    await page.waitForSelector("#network .neuron");
     await page.click("#run");
     await page.waitForFunction(() => Number(document.querySelector("#train-accuracy")!.textContent) >= 0.97, null, { timeout: 60_000 });
     await page.click("#run");

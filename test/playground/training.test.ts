@@ -12,11 +12,11 @@ describe("playground in Chromium: training", { skip: browserSkip(), timeout: 120
     const { page, problems } = await open();
     assert.equal(await page.textContent("#problem"), "2 classes: sigmoid + binary cross-entropy");
     assert.equal(await page.textContent("#backend-active"), "(wasm)", "nabla picks its WASM backend in Chromium");
-    assert.equal(await page.locator("#network canvas.neuron").count(), 2 + 4 + 2 + 1);
+    assert.equal(await page.locator("#network .neuron").count(), 2 + 4 + 2 + 1);
     await page.screenshot({ path: join(OUTPUT, "train.png"), fullPage: true });
     const picture = (): Promise<string> => page.evaluate("document.querySelector('#plane').toDataURL()") as Promise<string>;
     const boundary = await picture();
-    await page.hover("#network canvas.neuron >> nth=3");
+    await page.hover("#network .neuron >> nth=3");
     await page.waitForFunction((before) => (document.querySelector("#plane") as HTMLCanvasElement).toDataURL() !== before, boundary);
     await page.mouse.move(0, 0);
     await page.waitForFunction((before) => (document.querySelector("#plane") as HTMLCanvasElement).toDataURL() === before, boundary);

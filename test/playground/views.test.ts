@@ -67,7 +67,7 @@ describe("playground in Chromium: lecture views, URL state, data, export", { ski
     const values = await Promise.all(["dataset", "classes", "seed", "activation", "optimizer", "lr", "batch", "regularization", "regularization-rate"].map((id) => page.inputValue(`#${id}`)));
     assert.deepEqual(values, ["kclouds", "4", "7", "relu", "sgd", "0.1", "16", "l2", "0.01"]);
     assert.equal(await page.textContent("#layer-count"), "2");
-    assert.equal(await page.locator("#network canvas.neuron").count(), 3 + 5 + 3 + 4);
+    assert.equal(await page.locator("#network .neuron").count(), 3 + 5 + 3 + 4);
     assert.equal(await page.isChecked("#feature-x1x2"), true);
     assert.equal(await page.isChecked("#discretize"), true);
     assert.equal(await page.getAttribute('#views button[data-view="softmax"]', "class"), "active");
@@ -79,7 +79,7 @@ describe("playground in Chromium: lecture views, URL state, data, export", { ski
     assert.match(page.url(), /act=sigmoid/);
     assert.match(page.url(), /layers=5%2C3%2C4/);
     await page.reload();
-    await page.waitForSelector("#network canvas.neuron", { state: "attached" });
+    await page.waitForSelector("#network .neuron", { state: "attached" });
     assert.equal(await page.inputValue("#activation"), "sigmoid");
     assert.equal(await page.textContent("#layer-count"), "3");
     await finish(page, problems, "softmax");
@@ -97,7 +97,7 @@ describe("playground in Chromium: lecture views, URL state, data, export", { ski
     const expected = -6 + (12 * 60) / width;
     assert.ok(Math.abs(x! - expected) < 0.05 && Math.abs(y! + expected) < 0.05 && label === 1, `point (${x}, ${y}) of class ${label}; expected (${expected}, ${-expected}) of class 1`);
     await page.reload();
-    await page.waitForSelector("#network canvas.neuron", { state: "attached" });
+    await page.waitForSelector("#network .neuron", { state: "attached" });
     assert.equal(await trainCount(), 51, "the added point is restored from the URL");
 
     const csv = "a,b,label\n" + Array.from({ length: 30 }, (_, i) => `${i % 10},${Math.floor(i / 10)},${i % 3}`).join("\n") + "\n";

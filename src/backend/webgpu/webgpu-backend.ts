@@ -3,13 +3,19 @@
  * WGSL compute shader (pipelines cached by source) submitted as it is issued, and data comes
  * back only through `readAsync` (`await t.data()`). Nothing in forward or backward waits on
  * the GPU. Buffers return to the pool when the garbage collector finalizes their tensors,
- * which happens between tasks: a training loop needs one `await` per step.
+ * which happens between tasks: a training loop needs one `await` per step (and the pool asks
+ * the engine for a collection past a high-water mark, gpu-buffer-pool.ts). A compiled step
+ * (src/compile/webgpu-executor.ts) captures its kernels' commands once and submits them as one
+ * command buffer per call; the plan's buffers stay its own (gpu-holds.ts). See docs/webgpu.md.
  */
 import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataArray, DataRef, MatmulSpec, NormOp, PoolOp, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { unaryKernel } from "../js-elementwise.js";
 import { BufferPool, GpuRef } from "./gpu-buffer-pool.js";
 import { openGpu, type GpuContext } from "./gpu-device.js";
+import { findCollector } from "./gpu-collector.js";
+import { CommandCapture, encodeCommands, type GpuCommand } from "./gpu-commands.js";
+import { BufferHolds } from "./gpu-holds.js";
 import { MAP_READ, USAGE, type GpuBufferHandle, type GpuCommandEncoder, type GpuComputePipeline, type GpuDevice } from "./gpu-types.js";
 import { GROUP } from "./wgsl.js";
 import { sizeOf, specTail, stridedTail } from "./kernel-params.js";
@@ -22,14 +28,19 @@ import { col2imShader, im2colShader, maxPool2dShader } from "./wgsl-window.js";
 const DEFAULT_LIVE_LIMIT = 2 ** 31;
 const STATUS_BYTES = 32;
 /** Kernels recorded before a submit without waiting for a read. */
-const BATCH = 128;
+export const BATCH = 128;
 const INDEX_OPS = ["", "gather", "scatter", "scatterAdd"];
 
 const toInt32 = (v: number) => v | 0;
 
+/** Host values as the device stores `dtype` (a bool is a u32). */
+function deviceArray(values: ArrayLike<number>, dtype: DType): Float32Array | Int32Array | Uint32Array {
+  return dtype === "float32" ? Float32Array.from(values) : dtype === "int32" ? Int32Array.from(values) : Uint32Array.from(values, (v) => (v === 0 ? 0 : 1));
+}
+
 /** Creates the backend on the first adapter WebGPU offers (see gpu-device.ts for the errors). */
 export async function createWebGpuBackend(): Promise<WebGpuBackend> {
-  return new WebGpuBackend(await openGpu());
+  return new WebGpuBackend(await openGpu(), DEFAULT_LIVE_LIMIT, await findCollector());
 }
 
 export class WebGpuBackend implements Backend {
@@ -57,21 +68,91 @@ export class WebGpuBackend implements Backend {
   private encoder: GpuCommandEncoder | null = null;
   private recorded = 0;
   private readonly afterSubmit: GpuRef[] = [];
+  /** Command buffers submitted so far (a compiled step submits one per call). */
+  submits = 0;
+  /** Set while a compiled plan's kernels are captured (gpu-commands.ts), or while its call runs (no batch submits). */
+  private capture: CommandCapture | null = null;
+  private holding = false;
+  /** Buffers a compiled plan holds, how many plans hold each, and whether its tensor was collected. */
+  private readonly holds = new BufferHolds((ref) => this.free(ref));
 
-  constructor(context: GpuContext, liveLimit = DEFAULT_LIVE_LIMIT) {
+  constructor(context: GpuContext, liveLimit = DEFAULT_LIVE_LIMIT, collect: (() => void) | null = null) {
     this.context = context;
     this.device = context.device;
     this.description = this.context.adapterName;
-    this.pool = new BufferPool(this.device, liveLimit);
+    this.pool = new BufferPool(this.device, liveLimit, collect);
     this.status = this.device.createBuffer({ size: STATUS_BYTES, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
     void this.device.lost.then((info) => {
       this.lost = `${info.reason}${info.message !== "" ? `: ${info.message}` : ""}`;
     });
   }
 
-  /** GPU memory held by tensors now and created in all (pool included), in bytes. */
-  memory(): { liveBytes: number; createdBytes: number } {
-    return { liveBytes: this.pool.liveBytes, createdBytes: this.pool.createdBytes };
+  /** GPU memory held by tensors now, created in all (pool included) and handed out in all, and the collections the pool asked for. */
+  memory(): { liveBytes: number; createdBytes: number; createdBuffers: number; handedOutBytes: number; collections: number } {
+    const pool = this.pool;
+    return { liveBytes: pool.liveBytes, createdBytes: pool.createdBytes, createdBuffers: pool.createdBuffers, handedOutBytes: pool.handedOutBytes, collections: pool.collections };
+  }
+
+  /**
+   * Bytes of collected-but-not-yet-finalized tensors the pool lets accumulate above its low mark
+   * (or the low mark itself, if more) before it asks the engine for a collection, where the
+   * runtime offers one (Node); default 16 MiB.
+   */
+  get garbageFloor(): number {
+    return this.pool.garbageFloor;
+  }
+  set garbageFloor(bytes: number) {
+    this.pool.garbageFloor = bytes;
+  }
+
+  /**
+   * @internal For compile: `refs` (a plan's buffers) stay out of the pool while `owner` (the
+   * plan) is alive, even after their tensors are collected; then they go back as usual.
+   */
+  retain(refs: Iterable<DataRef>, owner: object): void {
+    this.holds.retain(refs, owner);
+  }
+
+  /**
+   * @internal For compile: runs `kernels` (calls of this backend's kernel methods) without
+   * encoding anything, and returns the commands they would encode, with bind groups and
+   * parameters made once; {@link encodeCaptured} encodes them on every call. Their buffers
+   * return to the pool when `owner` is collected.
+   */
+  captureKernels(owner: object, kernels: () => void): readonly GpuCommand[] {
+    if (this.capture !== null) throw new Error("webgpu: already capturing kernels");
+    const capture = (this.capture = new CommandCapture());
+    try {
+      kernels();
+    } finally {
+      this.capture = null;
+    }
+    this.holds.releaseWith(capture.kept, owner);
+    return capture.commands;
+  }
+
+  /** @internal Encodes captured commands into the encoder the next submit sends. */
+  encodeCaptured(commands: readonly GpuCommand[]): void {
+    this.checkAlive("a compiled step");
+    encodeCommands(this.record(), commands);
+    this.kernels += commands.length;
+  }
+
+  /** @internal Writes host values into an existing buffer (before every command submitted after this call). */
+  upload(ref: DataRef, values: ArrayLike<number>): void {
+    this.device.queue.writeBuffer((ref as GpuRef).buffer, 0, deviceArray(values, ref.dtype));
+  }
+
+  /** @internal Runs `fn` with every kernel it issues recorded into one command buffer, submitted at its end. */
+  asOneSubmit<T>(fn: () => T): T {
+    const outer = this.holding;
+    this.holding = true;
+    try {
+      return fn();
+    } finally {
+      this.holding = outer;
+      if (!outer) this.submit();
+    }
   }
 
   private checkAlive(what: string): void {
@@ -84,18 +165,18 @@ export class WebGpuBackend implements Backend {
   allocate(size: number, dtype: DType): GpuRef {
     this.checkAlive("allocate");
     const { ref, reused } = this.pool.allocate(size, dtype);
+    this.capture?.made.add(ref);
     if (reused) {
       // new buffers start zeroed in WebGPU; pooled ones are cleared so that allocate always gives zeros
-      this.record().clearBuffer(ref.buffer);
+      if (this.capture !== null) this.capture.commands.push({ kind: "clear", buffer: ref.buffer });
+      else this.record().clearBuffer(ref.buffer);
     }
     return ref;
   }
   fromValues(values: ArrayLike<number>, dtype: DType): DataRef {
     const ref = this.pool.allocate(values.length, dtype).ref;
     if (values.length === 0) return ref;
-    const data =
-      dtype === "float32" ? Float32Array.from(values) : dtype === "int32" ? Int32Array.from(values) : Uint32Array.from(values, (v) => (v === 0 ? 0 : 1));
-    this.device.queue.writeBuffer(ref.buffer, 0, data);
+    this.device.queue.writeBuffer(ref.buffer, 0, deviceArray(values, dtype));
     return ref;
   }
   read(): DataArray {
@@ -130,6 +211,9 @@ export class WebGpuBackend implements Backend {
     return Uint8Array.from(new Uint32Array(copy, 0, ref.size));
   }
   free(ref: DataRef): void {
+    if (this.holds.keeps(ref)) return;
+    // a kernel's scratch made while capturing belongs to the captured commands
+    if (this.capture?.made.has(ref as GpuRef) === true) return void this.capture.kept.push(ref as GpuRef);
     if (this.encoder === null) this.pool.release(ref as GpuRef);
     else this.afterSubmit.push(ref as GpuRef);
   }
@@ -144,6 +228,7 @@ export class WebGpuBackend implements Backend {
   private submit(): void {
     if (this.encoder === null) return;
     this.device.queue.submit([this.encoder.finish()]);
+    this.submits++;
     this.encoder = null;
     this.recorded = 0;
     for (const ref of this.afterSubmit.splice(0)) this.pool.release(ref);
@@ -190,7 +275,7 @@ export class WebGpuBackend implements Backend {
     const params = this.pool.allocate(prm.length, "int32").ref;
     this.device.queue.writeBuffer(params.buffer, 0, prm);
     const { pipeline, layout } = this.pipeline(source);
-    const encoder = this.record();
+    const commands: GpuCommand[] = [];
     const entries = [{ binding: 0, resource: { buffer: params.buffer } }];
     const written = Object.entries(buffers).filter(([at]) => Number(at) >= 5).map(([, ref]) => (ref as GpuRef).buffer);
     const temporaries: GpuRef[] = [];
@@ -199,27 +284,30 @@ export class WebGpuBackend implements Backend {
       if (Number(at) < 5 && written.includes(buffer)) {
         // an input that is also the output (out = x, in-place ops): WebGPU forbids the alias, so the kernel reads a copy
         const copy = this.pool.allocate(buffer.size / 4, "int32").ref;
-        encoder.copyBufferToBuffer(buffer, 0, copy.buffer, 0, buffer.size);
+        commands.push({ kind: "copy", from: buffer, to: copy.buffer, bytes: buffer.size });
         temporaries.push(copy);
         buffer = copy.buffer;
       }
       entries.push({ binding: Number(at), resource: { buffer } });
     }
     if (options.status === true) entries.push({ binding: 9, resource: { buffer: this.status } });
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, this.device.createBindGroup({ layout, entries }));
     let groups = options.groups;
     if (groups === undefined) {
       const count = Math.ceil(threads / GROUP);
       const x = Math.min(count, this.device.limits.maxComputeWorkgroupsPerDimension);
       groups = [x, Math.ceil(count / x), 1];
     }
-    pass.dispatchWorkgroups(...groups);
-    pass.end();
+    commands.push({ kind: "dispatch", pipeline, bindGroup: this.device.createBindGroup({ layout, entries }), groups });
     this.kernels++;
+    if (this.capture !== null) {
+      // captured for a compiled plan: its parameters and copies are written once and kept
+      this.capture.commands.push(...commands);
+      this.capture.kept.push(params, ...temporaries);
+      return;
+    }
+    encodeCommands(this.record(), commands);
     this.afterSubmit.push(params, ...temporaries);
-    if (++this.recorded >= BATCH) this.submit();
+    if (++this.recorded >= BATCH && !this.holding) this.submit();
   }
 
   fill(out: DataRef, value: number): void {
