@@ -11,13 +11,11 @@ export class GradFn {
   /** Set by `retainGrad()`: the output tensor whose `.grad` the engine fills in. */
   retained: Tensor | null = null;
   /**
-   * The versions, when the op ran, of the buffers the rule may read: its inputs', its output's
-   * and any other tensor it saved, in that order (see {@link GradFn.savedStorage} and
-   * {@link GradFn.runRule}).
+   * The buffers the rule may read — its inputs', its output's and any other tensor it saved —
+   * each followed by its version when the op ran: storage, version, storage, version … in one
+   * array (see {@link GradFn.runRule}).
    */
-  private readonly versions: readonly number[];
-  private readonly output: Tensor | undefined;
-  private readonly alsoSaved: readonly Tensor[];
+  private readonly saved: readonly (Storage | number)[];
   /** `output` and `alsoSaved` join the inputs as tensors the rule may read. */
   constructor(
     /** The op that produced the tensor, e.g. "matmul" (PyTorch names the node `MmBackward0`). */
@@ -29,28 +27,14 @@ export class GradFn {
     /** Numbers the op took as operands (they reach the kernels as numbers, not tensors): for drawing the graph. */
     readonly constants: readonly number[] = NO_CONSTANTS,
     output?: Tensor,
-    alsoSaved: readonly Tensor[] = [],
+    alsoSaved: readonly Tensor[] = NO_TENSORS,
   ) {
-    // runs for every recorded op: plain loops, no closure, one array (the storages are read
-    // back from the tensors when needed; a repeated storage is harmless)
-    const versions: number[] = [];
-    for (let i = 0; i < inputs.length; i++) versions.push(inputs[i]!.storage.version);
-    if (output !== undefined) versions.push(output.storage.version);
-    for (let i = 0; i < alsoSaved.length; i++) versions.push(alsoSaved[i]!.storage.version);
-    this.versions = versions;
-    this.output = output;
-    this.alsoSaved = alsoSaved;
-  }
-
-  /** The buffer whose version is `versions[i]`. */
-  private savedStorage(i: number): Storage {
-    const inputs = this.inputs.length;
-    if (i < inputs) return this.inputs[i]!.storage;
-    if (this.output !== undefined) {
-      if (i === inputs) return this.output.storage;
-      return this.alsoSaved[i - inputs - 1]!.storage;
-    }
-    return this.alsoSaved[i - inputs]!.storage;
+    // runs for every recorded op: plain loops, no closure, one array (a repeated storage is harmless)
+    const saved: (Storage | number)[] = [];
+    for (let i = 0; i < inputs.length; i++) saved.push(inputs[i]!.storage, inputs[i]!.storage.version);
+    if (output !== undefined) saved.push(output.storage, output.storage.version);
+    for (let i = 0; i < alsoSaved.length; i++) saved.push(alsoSaved[i]!.storage, alsoSaved[i]!.storage.version);
+    this.saved = saved;
   }
 
   /**
@@ -65,11 +49,13 @@ export class GradFn {
   runRule(rule: BackwardRule, dy: Tensor): readonly (Tensor | null)[] {
     let stale: Storage[] | null = null;
     let expected: number[] | null = null;
-    for (let i = 0; i < this.versions.length; i++) {
-      const storage = this.savedStorage(i);
-      if (storage.version === this.versions[i] || (stale ??= []).includes(storage)) continue;
+    const saved = this.saved;
+    for (let i = 0; i < saved.length; i += 2) {
+      const storage = saved[i] as Storage;
+      const version = saved[i + 1] as number;
+      if (storage.version === version || (stale ??= []).includes(storage)) continue;
       stale.push(storage);
-      (expected ??= []).push(this.versions[i]!);
+      (expected ??= []).push(version);
     }
     if (stale === null) return rule(dy);
     stale.forEach((storage, k) => (storage.staleFor = { op: this.name, expected: expected![k]! }));
@@ -82,6 +68,8 @@ export class GradFn {
 }
 
 const NO_CONSTANTS: readonly number[] = [];
+/** Shared, so an op that saves nothing else allocates no array for it. */
+const NO_TENSORS: readonly Tensor[] = [];
 
 /**
  * @internal Attaches `rule` to `out` when grad mode is on and some input needs a gradient.
@@ -90,7 +78,7 @@ const NO_CONSTANTS: readonly number[] = [];
  * noted for backward's check; a rule that reads another tensor (gather's index) lists it in
  * `alsoSaved`.
  */
-export function record(out: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule, constant?: number, alsoSaved: readonly Tensor[] = []): Tensor {
+export function record(out: Tensor, name: string, inputs: readonly Tensor[], rule: BackwardRule, constant?: number, alsoSaved: readonly Tensor[] = NO_TENSORS): Tensor {
   // integer and bool results (comparisons, argmax, casts to int) carry no gradient, as in PyTorch
   if (!isGradEnabled() || !isFloatingPoint(out.dtype)) return out;
   let needed = false;

@@ -7,8 +7,8 @@ import { logsumexpKernel, varianceKernel } from "./js-statistics.js";
 import { axpbyKernel, binaryKernel, clampKernel, copyStridedKernel, unaryKernel } from "./js-elementwise.js";
 import { matmulKernel } from "./js-matmul.js";
 import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel, scatterKernel } from "./js-reduce.js";
-import { copyIntoKernel, whereKernel } from "./js-movement.js";
-import { isContiguous } from "./strides.js";
+import { copyIntoKernel, whereKernel, type StridedArray } from "./js-movement.js";
+import { filledArray, isContiguous } from "./strides.js";
 import { col2imKernel, im2colKernel, maxPool2dGradKernel, maxPool2dKernel, pool2dKernel } from "./js-window.js";
 import { conv2dKernel } from "./js-conv.js";
 import { batchNormKernel } from "./js-batch-norm.js";
@@ -30,6 +30,15 @@ const SCALAR_F32 = new Float32Array(1);
 const SCALAR_F64 = new Float64Array(1);
 const SCALAR_I32 = new Int32Array(1);
 const SCALAR_BOOL = new Uint8Array(1);
+
+/**
+ * A where operand as its kernel reads it: a number becomes one value read through zero strides (a
+ * plain typed array, no backend buffer). Not a closure in where: under tsx a named arrow function
+ * costs a defineProperty of its name per call.
+ */
+function whereOperand(v: StridedRef | number, shape: readonly number[]): StridedArray {
+  return typeof v === "number" ? { data: Float64Array.of(v), offset: 0, strides: filledArray(shape.length, 0) } : { data: arrayOf(v.ref), offset: v.offset, strides: v.strides };
+}
 
 /** The pure-TypeScript backend: runs everywhere, the reference for every other backend. */
 export class JsBackend implements Backend {
@@ -70,10 +79,7 @@ export class JsBackend implements Backend {
     copyIntoKernel(arrayOf(x.ref), x.offset, x.strides, shape, arrayOf(out.ref), out.offset, out.strides);
   }
   where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void {
-    // a number becomes one value read through zero strides (a plain typed array, no backend buffer)
-    const strided = (v: StridedRef | number) =>
-      typeof v === "number" ? { data: Float64Array.of(v), offset: 0, strides: shape.map(() => 0) } : { data: arrayOf(v.ref), offset: v.offset, strides: v.strides };
-    whereKernel(strided(cond), strided(a), strided(b), shape, arrayOf(out));
+    whereKernel(whereOperand(cond, shape), whereOperand(a, shape), whereOperand(b, shape), shape, arrayOf(out));
   }
   unary(op: UnaryOp, x: DataRef, out: DataRef, alpha = 0, beta = 0): void {
     unaryKernel(op, arrayOf(x), arrayOf(out), alpha, beta);

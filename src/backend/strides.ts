@@ -5,7 +5,18 @@
 
 // Stride arrays are built with push, never `new Array(n)`: V8 gives those a holey element kind,
 // and functions that see both kinds deoptimize ("wrong map") and wait to be compiled again,
-// which stretches a training loop's warm-up.
+// which stretches a training loop's warm-up. Nor with `Array.prototype.map` on a hot path: the
+// interpreter's map returns a packed array, but TurboFan's inlined map allocates a holey one, so
+// once an op is optimized the shapes it makes change element kind and every function compiled
+// for packed shapes deoptimizes — a cascade of dozens of recompiles measured inside W1's timed
+// steps. Push loops and the helpers here keep shapes, strides and axis lists packed.
+
+/** `length` copies of `value`, packed (`shape.map(() => value)` without the holey risk). */
+export function filledArray(length: number, value: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < length; i++) out.push(value);
+  return out;
+}
 
 /** The strides of a dense row-major layout of `shape` (the last axis has stride 1). */
 export function contiguousStrides(shape: readonly number[]): number[] {

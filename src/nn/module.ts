@@ -89,7 +89,11 @@ export abstract class Module<Input extends unknown[] = [Tensor], Output = Tensor
 
   /** Direct submodules in declaration order. */
   children(): Module<unknown[], unknown>[] {
-    return this.namedChildren().map(([, child]) => child);
+    // a push loop, not map: Sequential walks this every forward, and an optimized map returns a
+    // holey array (see backend/strides.ts) that deoptimizes it once warm
+    const out: Module<unknown[], unknown>[] = [];
+    for (const [, child] of this.namedChildren()) out.push(child);
+    return out;
   }
 
   /** This module and every descendant with dotted names ("" for this one), each once. */

@@ -5,6 +5,7 @@
  * takes part. Each op's gradient is the other op: gather's is a scatter-add, and back.
  */
 import { record } from "../autograd/grad-fn.js";
+import type { DataRef } from "../backend/backend.js";
 import { Tensor, type NestedArray } from "../tensor/tensor.js";
 import { contiguousStrides, formatShape, normalizeDim, shapesEqual, sizeOf } from "../tensor/shape.js";
 import { checkValuesOnHost, emptyLike, onBackend } from "./operand.js";
@@ -36,6 +37,13 @@ function region(x: Tensor, shape: readonly number[]): Tensor {
   return shapesEqual(shape, x.shape) ? x.detach() : new Tensor(x.storage, shape, x.strides, x.offset);
 }
 
+/** `shape` with `size` at `axis`: a push loop, so the shape stays packed (see backend/strides.ts). */
+function withAxis(shape: readonly number[], axis: number, size: number): number[] {
+  const out: number[] = [];
+  for (let d = 0; d < shape.length; d++) out.push(d === axis ? size : shape[d]!);
+  return out;
+}
+
 /** [outer, indexAxis, inner] of the index's shape around `axis`. */
 function blocks(shape: readonly number[], axis: number): [number, number, number] {
   return [sizeOf(shape.slice(0, axis)), shape[axis] ?? 1, sizeOf(shape.slice(axis + 1))];
@@ -63,7 +71,7 @@ function padTo(values: Tensor, shape: readonly number[]): Tensor {
  * class indices of a loss), so the values cross from the backend once, not twice.
  */
 export function gatherChecked(x: Tensor, axis: number, idx: Tensor): Tensor {
-  const source = region(x, idx.shape.map((s, d) => (d === axis ? x.shape[d]! : s))).dataRef();
+  const source = region(x, withAxis(idx.shape, axis, x.shape[axis]!)).dataRef();
   const [outer, indexAxis, inner] = blocks(idx.shape, axis);
   const out = emptyLike(x, idx.shape);
   if (out.size > 0) x.backend.gather(source, idx.dataRef(), outer, x.shape[axis] ?? 1, indexAxis, inner, out.storage.ref);
@@ -98,6 +106,17 @@ export function gather(x: Tensor, dim: number, index: Tensor | NestedArray): Ten
 }
 
 /**
+ * The scatter kernel: `values` written (or added) into `target` at `idx` along `axis` of x's
+ * shape. A function of its own, not a closure in scatterChecked: under tsx (the bench, tests) a
+ * named arrow function costs a defineProperty of its name on every call.
+ */
+function writeAtIndex(op: "scatter" | "scatterAdd", x: Tensor, axis: number, idx: Tensor, values: DataRef, target: Tensor): void {
+  if (idx.size === 0) return;
+  const [outer, indexAxis, inner] = blocks(idx.shape, axis);
+  x.backend[op](values, idx.dataRef(), outer, x.shape[axis] ?? 1, indexAxis, inner, target.storage.ref);
+}
+
+/**
  * scatter or scatterAdd with a validated index and a tensor `src` (both differentiable).
  * `owned`: `x` is a fresh contiguous buffer nothing else sees, so it is written in place.
  */
@@ -107,17 +126,13 @@ function scatterChecked(op: "scatter" | "scatterAdd", x: Tensor, axis: number, i
     out = emptyLike(x);
     x.backend.copyStrided(x.stridedRef(), x.shape, out.storage.ref);
   }
-  const targetShape = idx.shape.map((s, d) => (d === axis ? x.shape[d]! : s));
+  const targetShape = withAxis(idx.shape, axis, x.shape[axis]!);
   const values = region(src, idx.shape).dataRef();
-  const [outer, indexAxis, inner] = blocks(idx.shape, axis);
-  const write = (target: Tensor): void => {
-    if (idx.size > 0) x.backend[op](values, idx.dataRef(), outer, x.shape[axis] ?? 1, indexAxis, inner, target.storage.ref);
-  };
-  if (shapesEqual(targetShape, x.shape)) write(out);
+  if (shapesEqual(targetShape, x.shape)) writeAtIndex(op, x, axis, idx, values, out);
   else {
     // the index covers a corner of the output: update a dense copy of it, then write it back
     const part = region(out, targetShape).contiguous();
-    write(part);
+    writeAtIndex(op, x, axis, idx, values, part);
     x.backend.copyInto(part.stridedRef(), targetShape, { ref: out.storage.ref, offset: 0, strides: contiguousStrides(x.shape) });
   }
   // d out / d src = dy at the index (an owned x is a constant: zeros made for a gradient)
@@ -190,7 +205,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly num
   if (idx.ndim > 1) throw new Error(`indexSelect: index must be 1-d (or 0-d), got shape ${formatShape(idx.shape)}`);
   if (x.ndim === 0) return gatherChecked(x, 0, reshape(idx, []));
   const n = idx.size;
-  const shape = x.shape.map((s, d) => (d === axis ? n : s));
+  const shape = withAxis(x.shape, axis, n);
   // the index repeated over the other axes, as gather takes it
   const full = expand(reshape(idx, x.shape.map((_, d) => (d === axis ? n : 1))), shape).contiguous();
   return gatherChecked(x, axis, full);

@@ -46,12 +46,14 @@ function stored(t: Tensor): [Tensor, boolean] {
  * a row (left) or column (right) vector and that axis removed after, and leading batch axes
  * broadcast.
  */
+/** Not a closure in matmul: under tsx a named arrow function costs a defineProperty per call. */
+function cannotMultiply(a: Tensor, b: Tensor): never {
+  throw new Error(`matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}`);
+}
+
 export function matmul(a: Tensor, other: Tensor): Tensor {
   const b = toOperand("matmul", other, a);
   if (a.ndim === 0 || b.ndim === 0) throw new Error(`matmul: both arguments need at least 1 dimension, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
-  const fail = (): never => {
-    throw new Error(`matmul: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)}`);
-  };
   if (a.dtype !== b.dtype) {
     // both in their common dtype (PyTorch refuses mixed dtypes here; promoting is what users mean)
     const dtype = promoteTypes(a.dtype, b.dtype);
@@ -61,7 +63,7 @@ export function matmul(a: Tensor, other: Tensor): Tensor {
   const x = a.ndim === 1 ? reshape(a, [1, a.shape[0]!]) : a;
   const y = b.ndim === 1 ? reshape(b, [b.shape[0]!, 1]) : b;
   const k = x.shape[x.ndim - 1]!;
-  if (y.shape[y.ndim - 2] !== k) fail();
+  if (y.shape[y.ndim - 2] !== k) cannotMultiply(a, b);
   const m = x.shape[x.ndim - 2]!;
   const n = y.shape[y.ndim - 1]!;
   let out: Tensor;
@@ -75,7 +77,7 @@ export function matmul(a: Tensor, other: Tensor): Tensor {
     try {
       batchShape = broadcastShapes("matmul", x.shape.slice(0, -2), y.shape.slice(0, -2));
     } catch {
-      fail();
+      cannotMultiply(a, b);
     }
     const batch = sizeOf(batchShape);
     const x3 = reshape(expand(x, [...batchShape, m, k]), [batch, m, k]);

@@ -6,7 +6,7 @@
 import { record } from "../autograd/grad-fn.js";
 import type { DType } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
-import { formatShape, normalizeDim, shapesEqual, sizeOf } from "../tensor/shape.js";
+import { allAxes, filledArray, formatShape, normalizeDim, shapesEqual, sizeOf } from "../tensor/shape.js";
 import { emptyLike } from "./operand.js";
 import { sum } from "./reduce.js";
 
@@ -68,8 +68,8 @@ function viewAs(x: Tensor, shape: readonly number[], strides: readonly number[])
 function viewStrides(x: Tensor, shape: readonly number[]): number[] | null {
   const oldShape = x.shape;
   const oldStrides = x.strides;
-  const strides = shape.map(() => 0); // packed, not holey (see shape.ts)
-  if (oldShape.length === 0) return shape.map(() => 1);
+  const strides = filledArray(shape.length, 0); // packed, not holey (see shape.ts)
+  if (oldShape.length === 0) return filledArray(shape.length, 1);
   if (x.size === 0) {
     for (let d = shape.length - 1, step = 1; d >= 0; d--) {
       strides[d] = step;
@@ -120,17 +120,22 @@ function resolveShape(op: string, x: Tensor, shape: readonly number[]): number[]
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const lead = shape.length - x.ndim;
   if (lead < 0) throw new Error(`expand: cannot expand ${formatShape(x.shape)} to fewer dimensions ${formatShape(shape)}`);
-  const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead]! : d));
-  if (!target.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new Error(`expand: invalid shape ${formatShape(shape)} for ${formatShape(x.shape)} (sizes must be non-negative integers; -1 keeps an existing dim)`);
+  // push loops, not map: packed arrays (see shape.ts)
+  const target: number[] = [];
+  const strides: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i] === -1 && i >= lead ? x.shape[i - lead]! : shape[i]!;
+    if (!(Number.isInteger(d) && d >= 0)) {
+      throw new Error(`expand: invalid shape ${formatShape(shape)} for ${formatShape(x.shape)} (sizes must be non-negative integers; -1 keeps an existing dim)`);
+    }
+    target.push(d);
   }
-  const strides = target.map((d, i) => {
-    if (i < lead) return 0;
-    const size = x.shape[i - lead]!;
-    if (size === d) return x.strides[i - lead]!;
-    if (size === 1) return 0;
-    throw new Error(`expand: cannot expand ${formatShape(x.shape)} to ${formatShape(shape)}`);
-  });
+  for (let i = 0; i < target.length; i++) {
+    const size = i < lead ? 1 : x.shape[i - lead]!;
+    if (i >= lead && size === target[i]) strides.push(x.strides[i - lead]!);
+    else if (size === 1) strides.push(0);
+    else throw new Error(`expand: cannot expand ${formatShape(x.shape)} to ${formatShape(shape)}`);
+  }
   if (shapesEqual(target, x.shape)) return x;
   const out = new Tensor(x.storage, target, strides, x.offset);
   // each output element copies one input element: the gradient sums over the repeated axes
@@ -152,8 +157,16 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (axes.length !== x.ndim || new Set(axes).size !== axes.length) {
     throw new Error(`permute: ${JSON.stringify(dims)} is not a permutation of the ${x.ndim} dims of ${formatShape(x.shape)}`);
   }
-  const out = new Tensor(x.storage, axes.map((a) => x.shape[a]!), axes.map((a) => x.strides[a]!), x.offset);
-  const inverse = axes.map((_, d) => axes.indexOf(d)); // packed, not holey (see shape.ts)
+  // push loops, not map: packed arrays (see shape.ts)
+  const shape: number[] = [];
+  const strides: number[] = [];
+  const inverse: number[] = [];
+  for (let d = 0; d < axes.length; d++) {
+    shape.push(x.shape[axes[d]!]!);
+    strides.push(x.strides[axes[d]!]!);
+    inverse.push(axes.indexOf(d));
+  }
+  const out = new Tensor(x.storage, shape, strides, x.offset);
   // permuting moves values: the gradient is permuted back
   return record(out, "permute", [x], (dy) => [permute(dy, inverse)]);
 }
@@ -162,7 +175,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const a = normalizeDim("transpose", dim0, x.ndim);
   const b = normalizeDim("transpose", dim1, x.ndim);
   if (x.ndim < 2 || a === b) return x;
-  const dims = x.shape.map((_, i) => i);
+  const dims = allAxes(x.ndim);
   dims[a] = b;
   dims[b] = a;
   return permute(x, dims);
@@ -178,7 +191,8 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 /** Removes axes of size 1: all of them, or those among `dim` (others are left alone, as in PyTorch). */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
-  const dims = (typeof dim === "number" ? [dim] : dim).map((d) => normalizeDim("squeeze", d, x.ndim));
+  const dims: number[] = []; // a push loop, not map: packed (see shape.ts)
+  for (const d of typeof dim === "number" ? [dim] : dim) dims.push(normalizeDim("squeeze", d, x.ndim));
   if (x.ndim === 0) return x;
   return reshape(x, x.shape.filter((d, i) => d !== 1 || !dims.includes(i)));
 }

@@ -2,7 +2,7 @@
 import type { ReduceOp } from "../backend/backend.js";
 import { record } from "../autograd/grad-fn.js";
 import { Tensor } from "../tensor/tensor.js";
-import { formatShape, normalizeDim, normalizeDims, sizeOf } from "../tensor/shape.js";
+import { allAxes, filledArray, formatShape, normalizeDim, normalizeDims, sizeOf } from "../tensor/shape.js";
 import { emptyLike } from "./operand.js";
 import { expand, reshape } from "./movement.js";
 import { requireFloatingPoint } from "../tensor/dtype.js";
@@ -12,7 +12,7 @@ export type Dims = number | readonly number[] | null | undefined;
 
 /** The axes to reduce; no dim, or an empty list (as in PyTorch), means every axis. */
 export function resolveDims(op: string, x: Tensor, dim: Dims): number[] {
-  if (dim === null || dim === undefined || (typeof dim !== "number" && dim.length === 0)) return x.shape.map((_, i) => i);
+  if (dim === null || dim === undefined || (typeof dim !== "number" && dim.length === 0)) return allAxes(x.ndim);
   return normalizeDims(op, dim, x.ndim).filter((d) => d < x.ndim);
 }
 
@@ -41,7 +41,9 @@ export function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[]): Te
 }
 
 export function keptShape(x: Tensor, axes: readonly number[]): number[] {
-  return x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const out: number[] = []; // a push loop, not map: packed (see shape.ts)
+  for (let i = 0; i < x.ndim; i++) out.push(axes.includes(i) ? 1 : x.shape[i]!);
+  return out;
 }
 
 export function finalShape(x: Tensor, axes: readonly number[], keepdim: boolean): number[] {
@@ -61,7 +63,8 @@ export function sum(input: Tensor, dim: Dims, keepdim: boolean): Tensor {
 export function mean(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
   requireFloatingPoint("mean", x.dtype, "convert it with .float() first (PyTorch refuses it too)");
   const axes = resolveDims("mean", x, dim);
-  const count = sizeOf(axes.map((a) => x.shape[a]!));
+  let count = 1;
+  for (const a of axes) count *= x.shape[a]!;
   return sum(x, axes, keepdim).div(count);
 }
 
@@ -69,7 +72,7 @@ export function argmax(x: Tensor, dim: number | null | undefined, keepdim: boole
   if (x.size === 0) throw new Error(`argmax: cannot take the argmax of an empty tensor ${formatShape(x.shape)}`);
   if (dim === null || dim === undefined) {
     const flat = reshape(x.detach(), [x.size]);
-    const out = emptyLike(x, keepdim ? x.shape.map(() => 1) : [], "int32");
+    const out = emptyLike(x, keepdim ? filledArray(x.ndim, 1) : [], "int32");
     x.backend.argmax(flat.dataRef(), 1, x.size, 1, out.storage.ref);
     return out;
   }

@@ -1,5 +1,6 @@
 /** `where` (the select primitive) and `maskedFill`, which composes from it. */
 import { record } from "../autograd/grad-fn.js";
+import type { StridedRef } from "../backend/backend.js";
 import { Tensor, type Operand } from "../tensor/tensor.js";
 import { numberDType, resultType, type DType, type PromotionOperand } from "../tensor/dtype.js";
 import { formatShape, shapesEqual } from "../tensor/shape.js";
@@ -8,8 +9,19 @@ import { expand } from "./movement.js";
 
 /** The dtype `a` and `b` compute in: PyTorch's result_type (numbers and 0-d tensors widen only across kinds). */
 function whereType(a: Operand, b: Operand): DType {
-  const operand = (v: Operand): PromotionOperand => (typeof v === "number" ? { dtype: numberDType(v), ndim: 0, isNumber: true } : v);
-  return resultType(operand(a), operand(b));
+  return resultType(promotionOperand(a), promotionOperand(b));
+}
+
+// Helpers at module level, not closures in select: under tsx (the bench, tests) a named arrow
+// function costs a defineProperty of its name on every call.
+function promotionOperand(v: Operand): PromotionOperand {
+  return typeof v === "number" ? { dtype: numberDType(v), ndim: 0, isNumber: true } : v;
+}
+function shapeOf(v: Tensor | number): readonly number[] {
+  return typeof v === "number" ? [] : v.shape;
+}
+function read(v: Tensor | number): StridedRef | number {
+  return typeof v === "number" ? v : v.stridedRef();
 }
 
 function checkBool(op: string, name: string, t: Tensor): void {
@@ -55,10 +67,8 @@ function select(op: string, condition: Tensor, a: Operand, b: Operand, resultDTy
   const like = a instanceof Tensor ? a : b instanceof Tensor ? b : condition;
   const dtype = resultDType ?? whereType(a, b);
   // numbers stay numbers: the kernel reads them as scalars
-  const operand = (v: Operand): Tensor | number => (typeof v === "number" ? v : onBackend(v, like.backend).to(dtype));
-  let x = operand(a);
-  let y = operand(b);
-  const shapeOf = (v: Tensor | number): readonly number[] => (typeof v === "number" ? [] : v.shape);
+  let x = typeof a === "number" ? a : onBackend(a, like.backend).to(dtype);
+  let y = typeof b === "number" ? b : onBackend(b, like.backend).to(dtype);
   const shape = broadcastThree(condition.shape, shapeOf(x), shapeOf(y));
   if (shape === null) {
     throw new Error(`${op}: cannot broadcast condition ${formatShape(condition.shape)}, input ${formatShape(shapeOf(x))} and other ${formatShape(shapeOf(y))} to one shape`);
@@ -67,7 +77,6 @@ function select(op: string, condition: Tensor, a: Operand, b: Operand, resultDTy
   if (typeof x !== "number" && !shapesEqual(x.shape, shape)) x = expand(x, shape);
   if (typeof y !== "number" && !shapesEqual(y.shape, shape)) y = expand(y, shape);
   const out = emptyLike(like, shape, dtype);
-  const read = (v: Tensor | number) => (typeof v === "number" ? v : v.stridedRef());
   out.backend.where(mask.stridedRef(), read(x), read(y), shape, out.storage.ref);
   const inputs = [x, y].filter((v): v is Tensor => typeof v !== "number");
   // d/da = 1 where the condition holds, d/db = 1 where it does not

@@ -107,7 +107,10 @@ export function requireFloatingPoint(op: string, dtype: DType, hint = "convert i
  * raised to at least `atLeast` when given (true division: float32).
  */
 export function operandDType(a: PromotionOperand, other: PromotionOperand | number, atLeast?: DType): DType {
-  const b = typeof other === "number" ? { dtype: numberDType(other), ndim: 0, isNumber: true } : other;
-  const dtype = resultType(a, b);
+  let dtype: DType;
+  // The usual cases decide without building operands (this runs for every element-wise op): a
+  // float tensor with a number keeps its dtype, and so do two tensors of one dtype.
+  if (typeof other === "number") dtype = isFloatingPoint(a.dtype) ? a.dtype : resultType(a, { dtype: numberDType(other), ndim: 0, isNumber: true });
+  else dtype = a.dtype === other.dtype ? a.dtype : resultType(a, other);
   return atLeast === undefined ? dtype : promoteTypes(dtype, atLeast);
 }

@@ -15,7 +15,14 @@ export function sizeOf(shape: Shape): number {
 
 // Shape arrays are built with push, never `new Array(n)`: see backend/strides.ts, where the
 // stride helpers live (one copy for the tensor layer and every backend).
-export { contiguousStrides } from "../backend/strides.js";
+export { contiguousStrides, filledArray } from "../backend/strides.js";
+
+/** 0, 1, …, ndim − 1: every axis, as a packed array (not `shape.map((_, i) => i)`: see backend/strides.ts). */
+export function allAxes(ndim: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < ndim; i++) out.push(i);
+  return out;
+}
 
 export function shapesEqual(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
@@ -48,7 +55,9 @@ export function normalizeDim(op: string, dim: number, ndim: number): number {
 /** Normalises and sorts a dim list, rejecting repeats. */
 export function normalizeDims(op: string, dims: number | readonly number[], ndim: number): number[] {
   const list = typeof dims === "number" ? [dims] : [...dims];
-  const out = list.map((d) => normalizeDim(op, d, ndim)).sort((x, y) => x - y);
+  const out: number[] = [];
+  for (const d of list) out.push(normalizeDim(op, d, ndim));
+  out.sort((x, y) => x - y);
   for (let i = 1; i < out.length; i++) if (out[i] === out[i - 1]) throw new Error(`${op}: dim ${out[i]} appears more than once in ${JSON.stringify(list)}`);
   return out;
 }

@@ -10,7 +10,8 @@ export interface Collapsed {
 
 export function collapseAxes(shape: readonly number[], strides: readonly (readonly number[])[]): Collapsed {
   const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
+  const outStrides: number[][] = [];
+  for (let o = 0; o < strides.length; o++) outStrides.push([]); // not map: packed (see ../strides.ts)
   for (let d = shape.length - 1; d >= 0; d--) {
     const extent = shape[d]!;
     if (extent === 1) continue;
