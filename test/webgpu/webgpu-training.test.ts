@@ -150,3 +150,32 @@ test("webgpu: a small CNN (conv, batch norm, max pooling, layer norm, GELU, mome
   const got = await onWebGpu(trainCnn);
   sameLosses(got, want, "CNN");
 });
+
+test("webgpu: W3's network and optimizer (MLP 784-256-128-10, momentum SGD, batch 128) give wasm's losses", { skip }, async () => {
+  // W3's shapes, loss and optimizer on seeded images (pixels in [0, 1]) and labels, so the test
+  // needs no data set; the same initial state on both backends
+  setBackend("wasm");
+  manualSeed(33);
+  const images = Array.from({ length: 4 }, () => randn([128, 784]).sigmoid().toArray() as number[][]);
+  const labels = Array.from({ length: 4 }, (_, b) => Array.from({ length: 128 }, (_, i) => (i * 7 + b * 3) % 10));
+  const start = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  const state = Object.fromEntries(Object.entries(start.stateDict()).map(([key, value]) => [key, value.toArray() as number[] | number[][]]));
+  const run = async (): Promise<number[]> => {
+    const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
+    model.loadStateDict(Object.fromEntries(Object.entries(state).map(([key, value]) => [key, tensor(value)])));
+    const criterion = new nn.CrossEntropyLoss();
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+    const losses: number[] = [];
+    for (let step = 0; step < 8; step++) {
+      optimizer.zeroGrad();
+      const loss = criterion.call(model.call(tensor(images[step % 4]!)), tensor(labels[step % 4]!, { dtype: "int32" }));
+      loss.backward();
+      optimizer.step();
+      losses.push((await loss.data())[0]!);
+    }
+    return losses;
+  };
+  const want = await run();
+  const got = await onWebGpu(run);
+  sameLosses(got, want, "W3");
+});
