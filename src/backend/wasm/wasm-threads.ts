@@ -2,8 +2,9 @@
 // share a matmul with the calling thread over its shared WebAssembly memory. A product is one
 // job in a control block in that memory, split into small tasks that every thread claims with
 // an atomic counter: first the panels of op(B), packed once into shared scratch; then, once all
-// are packed, chunks of C's rows. The caller works from the
-// start, and workers join when they wake, so a worker the scheduler is slow to run (on two
+// are packed, chunks of C's rows. A convolution is a job of the same kind whose tasks are runs
+// of images, each the one-thread conv kernel (wasm-backend.ts conv2dThreaded). The caller works
+// from the start, and workers join when they wake, so a worker the scheduler is slow to run (on two
 // cores V8's own GC and compiler threads compete for the second one) costs a share of the
 // work, not a wait. Workers spin briefly after a job (so back-to-back products skip the ~30 µs
 // wake-up), then sleep in Atomics.wait. In Node they are unref'd and block only in Atomics.wait,
@@ -15,7 +16,8 @@ const SPINS = 20_000;
 /** Int32 fields of the control block. */
 const STATE = 0, GEN = 1, ACTIVE = 2, DTYPE = 3, FAILED = 4;
 const PACK_NEXT = 5, PACK_DONE = 6, PACK_TASKS = 7, PANELS_PER_TASK = 8;
-const ROW_NEXT = 9, ROW_DONE = 10, ROW_TASKS = 11, ROW_CHUNK = 12;
+const ROW_NEXT = 9, ROW_DONE = 10, ROW_TASKS = 11, ROW_CHUNK = 12, KIND = 13;
+const MATMUL = 0, CONV = 1;
 const ARGS = 16; // a, b, out, m, k, n, transA, transB, jc, nc, bp
 const SCRATCH = 32; // per thread: ap, tile
 const READY = 96; // per worker: 1 once started
@@ -47,13 +49,56 @@ export interface SharedProduct {
 }
 
 /**
+ * One convolution op for the pool, split into `tasks` runs of `chunk` images (the last one
+ * `lastChunk`): task t computes the kernel's `op` on images [t·chunk, …) with a, b and out
+ * advanced by t times their task steps in bytes (0 for an operand every task reads whole, and
+ * for conv2dWeightGrad the out step is one dW, so each task writes its own partial sum).
+ */
+export interface SharedConv {
+  op: number;
+  a: number;
+  b: number;
+  bias: number;
+  outChannels: number;
+  out: number;
+  /** Window specs for `chunk` and for `lastChunk` images. */
+  spec: number;
+  lastSpec: number;
+  aStep: number;
+  bStep: number;
+  outStep: number;
+  tasks: number;
+  /** Per thread (caller first): its scratch, laid out cols, padded, packed A, packed B, tile. */
+  scratch: readonly number[];
+  /** Bytes of cols, padded, packed A and packed B in each thread's scratch. */
+  sizes: readonly [cols: number, padded: number, packA: number, packB: number];
+}
+
+/**
  * A thread's part of the posted job: claim panel tasks until none are left, wait until every
  * panel is packed, then claim row chunks. Plain JavaScript with no outside references: workers
  * run it from its source text, so the field numbers are written out (they are the constants
- * above: 3 DTYPE, 4 FAILED, 5–8 the panel tasks, 9–12 the row tasks, 16 ARGS, 32 SCRATCH).
+ * above: 3 DTYPE, 4 FAILED, 5–8 the panel tasks, 9–12 the row tasks, 13 KIND, 16 ARGS, 32
+ * SCRATCH). A convolution job (KIND 1) uses the row-task counters for its image tasks.
  */
 function work(kernels: Kernels, c: Int32Array, thread: number): void {
   const f64 = c[3] === 1;
+  if (c[13] === 1) {
+    // a convolution (kind 1): tasks of whole images, each a call of the one-thread kernel
+    const conv = f64 ? kernels.conv2dF64 : kernels.conv2dF32;
+    const [op, a, b, bias, outChannels, out, spec, lastSpec, aStep, bStep, outStep, colsBytes, paddedBytes, packABytes, packBBytes] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!, c[24]!, c[25]!, c[26]!, c[27]!, c[28]!, c[29]!, c[30]!];
+    const tasks = c[11]!;
+    const cols = c[32 + 2 * thread]!, padded = cols + colsBytes, ap = padded + paddedBytes, bp = ap + packABytes, tile = bp + packBBytes;
+    for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
+      try {
+        if (Atomics.load(c, 4) === 0) conv(op, a + task * aStep, b + task * bStep, bias, task === tasks - 1 ? lastSpec : spec, outChannels, out + task * outStep, cols, padded, ap, bp, tile);
+      } catch {
+        Atomics.store(c, 4, 1);
+      }
+      Atomics.add(c, 10, 1);
+    }
+    return;
+  }
   const pack = f64 ? kernels.packPanelsF64 : kernels.packPanelsF32;
   const rows = f64 ? kernels.productRowsF64 : kernels.productRowsF32;
   const [a, b, out, m, k, n, transA, transB, jc, nc, bp] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22] === 1, c[23] === 1, c[24]!, c[25]!, c[26]!];
@@ -205,6 +250,7 @@ export class ThreadPool {
   matmul(f64: boolean, job: SharedProduct): boolean {
     if (!this.ready()) return false;
     const c = this.control;
+    c[KIND] = MATMUL;
     c[DTYPE] = f64 ? 1 : 0;
     c[FAILED] = 0;
     const perTask = Math.max(1, Math.ceil(job.panels / (4 * (this.workers + 1))));
@@ -219,17 +265,44 @@ export class ThreadPool {
     const args = [job.a, job.b, job.out, job.m, job.k, job.n, job.transA ? 1 : 0, job.transB ? 1 : 0, job.jc, job.nc, job.bp];
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
     for (let t = 0; t < job.scratch.length; t++) [c[SCRATCH + 2 * t], c[SCRATCH + 2 * t + 1]] = job.scratch[t]!;
+    this.post();
+    if (c[FAILED] !== 0) throw new Error("wasm backend: a matmul kernel failed on a worker thread");
+    return true;
+  }
+
+  /**
+   * Computes the convolution `job` with the workers, returning when every task is done; false,
+   * having run nothing, if the workers never started.
+   */
+  conv(f64: boolean, job: SharedConv): boolean {
+    if (!this.ready()) return false;
+    const c = this.control;
+    c[KIND] = CONV;
+    c[DTYPE] = f64 ? 1 : 0;
+    c[FAILED] = 0;
+    c[ROW_NEXT] = 0;
+    c[ROW_DONE] = 0;
+    c[ROW_TASKS] = job.tasks;
+    const args = [job.op, job.a, job.b, job.bias, job.outChannels, job.out, job.spec, job.lastSpec, job.aStep, job.bStep, job.outStep, ...job.sizes];
+    for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
+    for (let t = 0; t < job.scratch.length; t++) c[SCRATCH + 2 * t] = job.scratch[t]!;
+    this.post();
+    if (c[FAILED] !== 0) throw new Error("wasm backend: a convolution kernel failed on a worker thread");
+    return true;
+  }
+
+  /** Posts the job in the control block, does the caller's share, and waits for the rest. */
+  private post(): void {
+    const c = this.control;
     // a new generation, so a worker still inside the previous job's loop cannot rejoin it
     this.generation = (this.generation % 0x7fffffff) + 1;
     Atomics.store(c, GEN, this.generation);
     Atomics.store(c, STATE, POSTED);
     Atomics.notify(c, STATE);
     work(this.kernels, c, 0);
-    while (Atomics.load(c, ROW_DONE) < c[ROW_TASKS]!); // chunks that workers are still finishing
+    while (Atomics.load(c, ROW_DONE) < c[ROW_TASKS]!); // tasks that workers are still finishing
     Atomics.store(c, STATE, IDLE);
     while (Atomics.load(c, ACTIVE) !== 0); // a worker that joined late reads the job's fields
-    if (c[FAILED] !== 0) throw new Error("wasm backend: a matmul kernel failed on a worker thread");
-    return true;
   }
 
   /**
