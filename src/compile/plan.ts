@@ -101,12 +101,7 @@ export function checkLeavesClear(plan: Plan): void {
 /** Runs `plan` once: copies the inputs in, runs every node, and returns the outputs as fresh tensors. */
 export function replayPlan(plan: Plan, args: readonly unknown[], makeOutput: (view: OutputView) => Tensor): unknown {
   const backend = plan.backend;
-  for (let i = 0; i < plan.inputs.length; i++) {
-    const ref = plan.inputs[i];
-    if (ref === null || ref === undefined) continue;
-    const input = args[i] as Tensor;
-    backend.copyStrided(input.stridedRef(), input.shape, ref);
-  }
+  bindInputs(plan, args);
   const nodes = plan.nodes;
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
@@ -131,6 +126,17 @@ export function replayPlan(plan: Plan, args: readonly unknown[], makeOutput: (vi
   }
   const outputs = plan.outputs.map(makeOutput);
   return fillTemplate(plan.template, outputs);
+}
+
+/** Copies each tensor argument into the buffer the plan reads it from (its traced input). */
+export function bindInputs(plan: Plan, args: readonly unknown[]): void {
+  const backend = plan.backend;
+  for (let i = 0; i < plan.inputs.length; i++) {
+    const ref = plan.inputs[i];
+    if (ref === null || ref === undefined) continue;
+    const input = args[i] as Tensor;
+    backend.copyStrided(input.stridedRef(), input.shape, ref);
+  }
 }
 
 /** New draws for a random node, in the order and kind eager mode makes them. */

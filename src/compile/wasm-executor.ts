@@ -26,7 +26,7 @@ import { twoLoops } from "../backend/wasm/wasm-strided.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { planLayout } from "./memory-plan.js";
 import { optimizerBuffers, sgdStep } from "./sgd-step.js";
-import { fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.js";
+import { bindInputs, fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.js";
 import { elementwiseGroups } from "./fuse.js";
 import { adamBuffers, adamStep } from "./adam-step.js";
 import { checkIndexValues, indexedStep } from "./wasm-gather.js";
@@ -115,12 +115,7 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   const exposed = layout.exposed;
   return (args, makeOutput) => {
     for (let i = 0; i < exposed.length; i++) moveIn(exposed[i]!);
-    for (let i = 0; i < plan.inputs.length; i++) {
-      const ref = plan.inputs[i];
-      if (ref === null || ref === undefined) continue;
-      const input = args[i] as Tensor;
-      backend.copyStrided(input.stridedRef(), input.shape, ref);
-    }
+    bindInputs(plan, args);
     for (let i = 0; i < steps.length; i++) steps[i]!();
     return fillTemplate(plan.template, plan.outputs.map(makeOutput));
   };

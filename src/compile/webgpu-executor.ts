@@ -15,8 +15,7 @@
  * check their indices on the device and report at the next read, as in eager mode.
  */
 import type { KernelFunction, Plan, PlanNode } from "./plan.js";
-import { fillTemplate } from "./plan.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { bindInputs, fillTemplate } from "./plan.js";
 import { WebGpuBackend } from "../backend/webgpu/webgpu-backend.js";
 import type { Executable } from "./wasm-executor.js";
 
@@ -47,12 +46,7 @@ export function webGpuExecutable(plan: Plan): Executable | null {
   captureRun();
   return (args, makeOutput) =>
     backend.asOneSubmit(() => {
-      for (let i = 0; i < plan.inputs.length; i++) {
-        const ref = plan.inputs[i];
-        if (ref === null || ref === undefined) continue;
-        const input = args[i] as Tensor;
-        backend.copyStrided(input.stridedRef(), input.shape, ref);
-      }
+      bindInputs(plan, args);
       for (let i = 0; i < steps.length; i++) steps[i]!();
       return fillTemplate(plan.template, plan.outputs.map(makeOutput));
     });
