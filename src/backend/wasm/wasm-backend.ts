@@ -395,13 +395,7 @@ export class WasmBackend implements Backend {
     const ptrDweight = refs.dweight === null ? 0 : arena.allocate(channels * bytes);
     const ptrDbias = refs.dbias === null ? 0 : arena.allocate(channels * bytes);
     (dtype === "float64" ? this.k.batchNormF64 : this.k.batchNormF32)(code, ptrX, ptrDy, ptrWeight, ptrBias, ptrMean, ptrVariance, ptrOut, ptrDweight, ptrDbias, outer, channels, inner, eps);
-    arena.take(ptrOut, arrayOfReal(refs.out));
-    if (!statistics) {
-      arena.take(ptrMean, arrayOfReal(refs.mean));
-      arena.take(ptrVariance, arrayOfReal(refs.variance));
-    }
-    if (refs.dweight !== null) arena.take(ptrDweight, arrayOfReal(refs.dweight));
-    if (refs.dbias !== null) arena.take(ptrDbias, arrayOfReal(refs.dbias));
+    takeNormResults(arena, refs, !statistics, ptrOut, ptrMean, ptrVariance, ptrDweight, ptrDbias);
   }
   softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal = 0): void {
     if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype || (dy !== null && dy.dtype !== out.dtype)) return this.js.softmax(op, x, dy, outer, axisSize, inner, out, causal);
@@ -430,13 +424,7 @@ export class WasmBackend implements Backend {
     const ptrDbias = refs.dbias === null ? 0 : arena.allocate(features * bytes);
     const acc = statistics ? arena.allocate(features * 16) : 0;
     (dtype === "float64" ? this.k.layerNormF64 : this.k.layerNormF32)(code, ptrX, ptrDy, ptrWeight, ptrBias, ptrMean, ptrVariance, ptrOut, ptrDweight, ptrDbias, rows, features, eps, acc);
-    arena.take(ptrOut, arrayOfReal(refs.out));
-    if (!statistics) {
-      arena.take(ptrMean, arrayOfReal(refs.mean));
-      arena.take(ptrVariance, arrayOfReal(refs.variance));
-    }
-    if (refs.dweight !== null) arena.take(ptrDweight, arrayOfReal(refs.dweight));
-    if (refs.dbias !== null) arena.take(ptrDbias, arrayOfReal(refs.dbias));
+    takeNormResults(arena, refs, !statistics, ptrOut, ptrMean, ptrVariance, ptrDweight, ptrDbias);
   }
   pool2d(op: PoolOp, x: DataRef, divisors: DataRef, spec: WindowSpec, out: DataRef): void {
     if (!isReal(out) || x.dtype !== out.dtype) return this.js.pool2d(op, x, divisors, spec, out);
@@ -594,3 +582,13 @@ function span(view: StridedRef, shape: readonly number[]): [number, number] {
   return [lo, hi + 1];
 }
 
+/** Copies a batch-norm or layer-norm kernel's results out: out, the statistics it wrote, the affine grads asked for. */
+function takeNormResults(arena: WasmArena, refs: BatchNormRefs, wroteStatistics: boolean, ptrOut: number, ptrMean: number, ptrVariance: number, ptrDweight: number, ptrDbias: number): void {
+  arena.take(ptrOut, arrayOfReal(refs.out));
+  if (wroteStatistics) {
+    arena.take(ptrMean, arrayOfReal(refs.mean));
+    arena.take(ptrVariance, arrayOfReal(refs.variance));
+  }
+  if (refs.dweight !== null) arena.take(ptrDweight, arrayOfReal(refs.dweight));
+  if (refs.dbias !== null) arena.take(ptrDbias, arrayOfReal(refs.dbias));
+}
