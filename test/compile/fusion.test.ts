@@ -141,13 +141,16 @@ test("a small CNN (convolutions, max and average pooling) runs its window kernel
       optimizer.step();
       return loss;
     };
-    const call = useCompile ? compile(step) : step;
+    const compiled = compile(step);
+    const call = useCompile ? compiled : step;
     const losses: number[] = [];
     for (let i = 0; i < 20; i++) losses.push(call(x, y).item());
-    return { losses, params: model.parameters().map((p) => Array.from(p.toTypedArray())) };
+    return { losses, params: model.parameters().map((p) => Array.from(p.toTypedArray())), stats: { ...compiled.stats } };
   };
   const eager = run(false);
   const compiled = run(true);
+  // replays of the plan, not a signature that fell back to eager mode (which would match trivially)
+  assert.deepEqual(compiled.stats, { traces: 2, replays: 18, eager: 0, evictions: 0 });
   assert.deepEqual(compiled.losses, eager.losses);
   assert.deepEqual(compiled.params, eager.params);
   assert.ok(eager.losses[19]! < eager.losses[0]!);
