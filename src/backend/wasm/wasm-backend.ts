@@ -2,11 +2,11 @@ import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, LayerNormOp, No
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
 import { arrayOf, realArrayOf as arrayOfReal, type FloatArray } from "../js-buffer.js";
-import { copyStridedKernel } from "../js-elementwise.js";
 import { instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
 import { collapseAxes, twoLoops } from "./wasm-strided.js";
+import { stridedCopyAxes, stridedCopyF32, stridedCopyF64 } from "./strided-copy.js";
 import { elementBytes, isReal, opcode, sameType, type WasmContext, type WasmParallel } from "./wasm-context.js";
 import { wasmMatmul } from "./wasm-matmul.js";
 import { wasmConv2d } from "./wasm-conv.js";
@@ -147,10 +147,25 @@ export class WasmBackend implements Backend {
       arrayOf(out).set(arrayOf(x.ref).subarray(x.offset, x.offset + out.size));
       return;
     }
+    if (dims.length <= 4 && isReal(out) && x.ref.dtype === out.dtype) {
+      const outStrides = contiguousStrides(dims);
+      if (out.dtype === "float64") stridedCopyF64(arrayOf(x.ref) as Float64Array, x.offset, arrayOf(out) as Float64Array, 0, dims, strides[0]!, outStrides);
+      else stridedCopyF32(arrayOf(x.ref) as Float32Array, x.offset, arrayOf(out) as Float32Array, 0, dims, strides[0]!, outStrides);
+      return;
+    }
     this.js.copyStrided(x, shape, out);
   }
   // strided writes and selections only move values: the TS kernels, as for copyStrided
   copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void {
+    if (isReal(out.ref) && x.ref.dtype === out.ref.dtype) {
+      const merged = stridedCopyAxes(shape, [x.strides, out.strides]);
+      if (merged !== null) {
+        const [xStrides, outStrides] = merged.strides as [number[], number[]];
+        if (out.ref.dtype === "float64") stridedCopyF64(arrayOf(x.ref) as Float64Array, x.offset, arrayOf(out.ref) as Float64Array, out.offset, merged.shape, xStrides, outStrides);
+        else stridedCopyF32(arrayOf(x.ref) as Float32Array, x.offset, arrayOf(out.ref) as Float32Array, out.offset, merged.shape, xStrides, outStrides);
+        return;
+      }
+    }
     this.js.copyInto(x, shape, out);
   }
   where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void {
@@ -365,7 +380,7 @@ export class WasmBackend implements Backend {
   private dense(view: StridedRef, shape: readonly number[]): StridedRef {
     if (isContiguous(shape, view.strides) || view.strides.every((s) => s === 0)) return view;
     const copy = this.js.allocate(shape.reduce((p, d) => p * d, 1), view.ref.dtype);
-    copyStridedKernel(arrayOf(view.ref), view.offset, view.strides, shape, arrayOf(copy));
+    this.copyStrided(view, shape, copy);
     return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
   }
 }
