@@ -194,8 +194,11 @@ export class WasmBackend implements Backend {
     let [left, right] = [a, b];
     let loops = twoLoops(shape, a.strides, b.strides);
     if (loops === null) {
-      // three or more axes that do not merge: make the irregular operands dense, then it is one loop
-      [left, right] = [this.dense(a, shape), this.dense(b, shape)];
+      // three or more axes that do not merge: make the irregular operands dense, then it is one
+      // loop; the first goes into `out` itself when neither operand reads it (no temporary)
+      const outFree = a.ref !== out && b.ref !== out;
+      left = this.dense(a, shape, outFree ? out : null);
+      right = this.dense(b, shape, outFree && left.ref !== out && b.ref.dtype === out.dtype ? out : null);
       loops = twoLoops(shape, left.strides, right.strides)!;
     }
     const arena = this.begin();
@@ -224,7 +227,7 @@ export class WasmBackend implements Backend {
     let left = a;
     let loops = twoLoops(shape, a.strides, zeros);
     if (loops === null) {
-      left = this.dense(a, shape);
+      left = this.dense(a, shape, a.ref === out ? null : out);
       loops = twoLoops(shape, left.strides, zeros)!;
     }
     const arena = this.begin();
@@ -376,10 +379,13 @@ export class WasmBackend implements Backend {
     this.arena.reset();
     return this.arena;
   }
-  /** `view` unchanged if it is dense or one repeated value, else a dense copy. */
-  private dense(view: StridedRef, shape: readonly number[]): StridedRef {
+  /**
+   * `view` unchanged if it is dense or one repeated value, else a dense copy: into `into` where
+   * given (an element-wise op's output, which reads element i before it writes it), else new.
+   */
+  private dense(view: StridedRef, shape: readonly number[], into: DataRef | null = null): StridedRef {
     if (isContiguous(shape, view.strides) || view.strides.every((s) => s === 0)) return view;
-    const copy = this.js.allocate(shape.reduce((p, d) => p * d, 1), view.ref.dtype);
+    const copy = into ?? this.js.allocate(shape.reduce((p, d) => p * d, 1), view.ref.dtype);
     this.copyStrided(view, shape, copy);
     return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
   }
