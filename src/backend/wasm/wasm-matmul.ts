@@ -1,5 +1,6 @@
-// The matrix product on the WebAssembly kernels: thin products on plain loops, the rest on the
-// packed, register-blocked micro-kernel, and large ones split by rows over the worker threads.
+// The matrix product on the WebAssembly kernels: thin products on plain loops, small ones on an
+// unpacked register tile, the rest on the packed, register-blocked micro-kernel, and large ones
+// split by rows over the worker threads.
 import type { DataRef, MatmulSpec } from "../backend.js";
 import { realArrayOf as arrayOfReal } from "../js-buffer.js";
 import { elementBytes, type WasmContext } from "./wasm-context.js";
@@ -16,6 +17,13 @@ export function wasmMatmul(context: WasmContext, a: DataRef, b: DataRef, spec: M
   if ((m < 4 || n === 1) && batch * m * n * k <= 2 ** 20) {
     // too thin for the 4×8 micro-kernel's tiles: plain loops, no packing
     (out.dtype === "float64" ? kernels.matmulThinF64 : kernels.matmulThinF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB);
+    return arena.take(ptrOut, arrayOfReal(out));
+  }
+  const f64 = out.dtype === "float64";
+  if ((f64 ? kernels.smallProductF64 : kernels.smallProductF32)(m, k, n)) {
+    // small products (the attention's per-head ones): no packing, the same results
+    const bp = arena.allocate(k * n * 8);
+    (f64 ? kernels.matmulSmallF64 : kernels.matmulSmallF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB, bp);
     return arena.take(ptrOut, arrayOfReal(out));
   }
   // each buffer sized for f64, which covers f32
