@@ -21,16 +21,16 @@ for (const f64 of [false, true]) {
       test(`small product ${name} equals the packed kernel bit for bit and the TS backend to rounding`, () => {
         const small = f64 ? kernels.smallProductF64(m, k, n) : kernels.smallProductF32(m, k, n);
         assert.equal(small, 1, "the kernel serves this shape");
-        const View = f64 ? Float64Array : Float32Array;
-        const a = View.from({ length: batch * m * k }, (_, i) => Math.sin(i * 0.37) * 2);
-        const b = View.from({ length: k * n }, (_, i) => Math.cos(i * 0.11)); // one B for every batch (stride 0)
-        new View(memory.buffer, A, a.length).set(a);
-        new View(memory.buffer, B, b.length).set(b);
+        const view = (at: number, length: number): Float32Array | Float64Array => (f64 ? new Float64Array(memory.buffer, at, length) : new Float32Array(memory.buffer, at, length));
+        const a = Array.from({ length: batch * m * k }, (_, i) => Math.sin(i * 0.37) * 2);
+        const b = Array.from({ length: k * n }, (_, i) => Math.cos(i * 0.11)); // one B for every batch (stride 0)
+        view(A, a.length).set(a);
+        view(B, b.length).set(b);
         (f64 ? kernels.matmulSmallF64 : kernels.matmulSmallF32)(A, B, OUT_SMALL, batch, m, k, n, transA, transB, m * k, 0, PACK_B);
         (f64 ? kernels.matmulF64 : kernels.matmulF32)(A, B, OUT_PACKED, batch, m, k, n, transA, transB, m * k, 0, PACK_A, PACK_B, TILE);
         const size = batch * m * n;
-        const smallOut = Array.from(new View(memory.buffer, OUT_SMALL, size));
-        assert.deepEqual(smallOut, Array.from(new View(memory.buffer, OUT_PACKED, size)));
+        const smallOut = Array.from(view(OUT_SMALL, size));
+        assert.deepEqual(smallOut, Array.from(view(OUT_PACKED, size)));
         const dtype = f64 ? "float64" : "float32";
         const out = js.allocate(size, dtype);
         js.matmul(js.fromValues(a, dtype), js.fromValues(b, dtype), { batch, m, k, n, transA, transB, batchStrideA: m * k, batchStrideB: 0 }, out);
