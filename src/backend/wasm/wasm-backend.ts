@@ -5,23 +5,22 @@ import { arrayOf, realArrayOf as arrayOfReal, type FloatArray } from "../js-buff
 import { instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
-import { collapseAxes, twoLoops } from "./wasm-strided.js";
+import { collapseAxes } from "./wasm-strided.js";
 import { stridedCopyAxes, stridedCopyF32, stridedCopyF64 } from "./strided-copy.js";
 import { elementBytes, isReal, opcode, sameType, type WasmContext, type WasmParallel } from "./wasm-context.js";
 import { wasmMatmul } from "./wasm-matmul.js";
+import { wasmBinary, wasmBinaryScalar } from "./wasm-binary.js";
 import { wasmConv2d } from "./wasm-conv.js";
 import { wasmBatchNorm, wasmLayerNorm } from "./wasm-norm.js";
 import { wasmMaxPool2d, wasmMaxPool2dGrad, wasmPool2d } from "./wasm-pool.js";
-import { contiguousStrides, filledArray, isContiguous } from "../strides.js";
+import { contiguousStrides } from "../strides.js";
 import { BINARY_OPS, CONV_OPS, LAYER_NORM_OPS, NORM_OPS, POOL_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS, opcodes } from "../op-table.js";
 
 // Opcodes from the table of ops, as scripts/build-wasm.mjs numbers them for assembly/opcodes.ts
-// (the matmul, convolution, normalisation and pooling entry points hold their own).
+// (the binary, matmul, convolution, normalisation and pooling entry points hold their own).
 const UNARY = opcodes(UNARY_OPS);
-const BINARY = opcodes(BINARY_OPS);
 const REDUCE = opcodes(REDUCE_OPS);
 const SOFTMAX = opcodes(SOFTMAX_OPS);
-
 
 /** Fails on a generated/kernels.ts built from another table (a stale build). */
 function checkOpCounts(kernels: Kernels): void {
@@ -34,9 +33,6 @@ function checkOpCounts(kernels: Kernels): void {
     throw new Error(`wasm backend: the kernels were built for ${built.join("/")} unary/binary/reduce/conv/pool/norm/softmax/layerNorm ops, the op table has ${table.join("/")}; run npm run build:wasm`);
   }
 }
-
-/** Strides of a number operand: 0 on every axis (shared, so a call allocates none). */
-const NO_STRIDES: readonly number[] = filledArray(32, 0); // packed, as every strides array (see strides.ts)
 
 /** Below this many elements a call into WebAssembly costs more than the TS loop it replaces (compile's executor makes the same choice). */
 export const SMALL = 32;
@@ -78,7 +74,7 @@ export class WasmBackend implements Backend {
   private parallel: WasmParallel | null | undefined;
   private readonly k: Kernels;
   private readonly js = new JsBackend();
-  /** What the entry points in wasm-matmul.ts, wasm-conv.ts, wasm-norm.ts and wasm-pool.ts run on. */
+  /** What the entry points in wasm-binary.ts, wasm-matmul.ts, wasm-conv.ts, wasm-norm.ts and wasm-pool.ts run on. */
   private readonly context: WasmContext;
 
   /** `workers`: threads besides the caller (default: one per further core, or $NABLA_THREADS − 1). */
@@ -190,55 +186,12 @@ export class WasmBackend implements Backend {
   binary(op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void {
     // integer and bool tensors, and comparisons (a bool result), run on the TypeScript kernels
     if (out.size <= SMALL || !isReal(out) || out.dtype !== a.ref.dtype) return this.js.binary(op, a, b, shape, out);
-    const code = opcode(BINARY, op, "binary");
-    let [left, right] = [a, b];
-    let loops = twoLoops(shape, a.strides, b.strides);
-    if (loops === null) {
-      // three or more axes that do not merge: make the irregular operands dense, then it is one
-      // loop; the first goes into `out` itself when neither operand reads it (no temporary)
-      const outFree = a.ref !== out && b.ref !== out;
-      left = this.dense(a, shape, outFree ? out : null);
-      right = this.dense(b, shape, outFree && left.ref !== out && b.ref.dtype === out.dtype ? out : null);
-      loops = twoLoops(shape, left.strides, right.strides)!;
-    }
-    const arena = this.begin();
-    const dataA = arrayOfReal(left.ref);
-    const dataB = arrayOfReal(right.ref);
-    // only the elements each view reaches: a slice of a large tensor must not copy all of it
-    const [loA, hiA] = span(left, shape);
-    const [loB, hiB] = span(right, shape);
-    const shared = dataB === dataA;
-    const lo = shared ? Math.min(loA, loB) : loA;
-    const ptrA = arena.put(range(dataA, lo, shared ? Math.max(hiA, hiB) : hiA));
-    const ptrB = shared ? ptrA : arena.put(range(dataB, loB, hiB));
-    const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
-    const bytes = elementBytes(out.dtype);
-    const offsetA = left.offset - lo;
-    const offsetB = right.offset - (shared ? lo : loB);
-    (out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32)(code, ptrA + offsetA * bytes, loops.sa0, loops.sa1, ptrB + offsetB * bytes, loops.sb0, loops.sb1, ptrOut, loops.n0, loops.n1);
-    arena.take(ptrOut, arrayOfReal(out));
+    wasmBinary(this.context, this, op, a, b, shape, out);
   }
   binaryScalar(op: BinaryOp, a: StridedRef, s: number, scalarFirst: boolean, shape: readonly number[], out: DataRef): void {
     // integer and bool tensors, and comparisons (a bool result), run on the TypeScript kernels
     if (out.size <= SMALL || !isReal(out) || out.dtype !== a.ref.dtype) return this.js.binaryScalar(op, a, s, scalarFirst, shape, out);
-    const code = opcode(BINARY, op, "binary");
-    // the number is read with stride 0 on every axis, as a broadcast operand is
-    const zeros = shape.length <= NO_STRIDES.length ? NO_STRIDES : filledArray(shape.length, 0);
-    let left = a;
-    let loops = twoLoops(shape, a.strides, zeros);
-    if (loops === null) {
-      left = this.dense(a, shape, a.ref === out ? null : out);
-      loops = twoLoops(shape, left.strides, zeros)!;
-    }
-    const arena = this.begin();
-    const bytes = elementBytes(out.dtype);
-    const ptrA = arena.put(arrayOfReal(left.ref)) + left.offset * bytes;
-    const ptrS = arena.putScalar(s, out.dtype === "float64");
-    const ptrOut = arena.allocate(out.size * bytes);
-    const kernel = out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32;
-    if (scalarFirst) kernel(code, ptrS, 0, 0, ptrA, loops.sa0, loops.sa1, ptrOut, loops.n0, loops.n1);
-    else kernel(code, ptrA, loops.sa0, loops.sa1, ptrS, 0, 0, ptrOut, loops.n0, loops.n1);
-    arena.take(ptrOut, arrayOfReal(out));
+    wasmBinaryScalar(this.context, this, op, a, s, scalarFirst, shape, out);
   }
   axpby(alpha: number, x: DataRef, beta: number, y: DataRef, out: DataRef): void {
     if (out.size <= SMALL || !isReal(out)) return this.js.axpby(alpha, x, beta, y, out);
@@ -379,31 +332,4 @@ export class WasmBackend implements Backend {
     this.arena.reset();
     return this.arena;
   }
-  /**
-   * `view` unchanged if it is dense or one repeated value, else a dense copy: into `into` where
-   * given (an element-wise op's output, which reads element i before it writes it), else new.
-   */
-  private dense(view: StridedRef, shape: readonly number[], into: DataRef | null = null): StridedRef {
-    if (isContiguous(shape, view.strides) || view.strides.every((s) => s === 0)) return view;
-    const copy = into ?? this.js.allocate(shape.reduce((p, d) => p * d, 1), view.ref.dtype);
-    this.copyStrided(view, shape, copy);
-    return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
-  }
-}
-
-/** data[lo, hi), without a new view object when that is all of it (the usual case). */
-function range(data: Float32Array | Float64Array, lo: number, hi: number): Float32Array | Float64Array {
-  return lo === 0 && hi === data.length ? data : data.subarray(lo, hi);
-}
-
-/** The range [lo, hi) of buffer indices a strided view of `shape` reads. */
-function span(view: StridedRef, shape: readonly number[]): [number, number] {
-  let lo = view.offset;
-  let hi = view.offset;
-  for (let d = 0; d < shape.length; d++) {
-    const reach = (shape[d]! - 1) * view.strides[d]!;
-    if (reach < 0) lo += reach;
-    else hi += reach;
-  }
-  return [lo, hi + 1];
 }

@@ -1,4 +1,4 @@
-// What the WasmBackend's kernel entry points (wasm-matmul.ts, wasm-conv.ts, wasm-norm.ts,
+// What the WasmBackend's kernel entry points (wasm-binary.ts, wasm-matmul.ts, wasm-conv.ts, wasm-norm.ts,
 // wasm-pool.ts) share: the kernels, the per-call arena, the worker threads, and the small
 // helpers every entry point uses to check dtypes and lay out operands.
 import type { DataRef, WindowSpec } from "../backend.js";
