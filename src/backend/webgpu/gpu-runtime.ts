@@ -2,8 +2,9 @@
  * What every kernel of the WebGPU backend runs on: the device, the size-bucketed buffer pool,
  * pipelines cached by shader source, the command encoder kernels are recorded into and its
  * submits, asynchronous reads (with the device's index-check status), the capture of a
- * compiled plan's commands, and the errors of a lost device or a rejected kernel.
- * {@link WebGpuBackend} adds the kernels themselves on top (webgpu-backend.ts).
+ * compiled plan's commands; a lost device or a rejected kernel fails the next kernel or read
+ * (gpu-device-health.ts).
+ * The WebGpuBackend class adds the kernels themselves on top (webgpu-backend.ts).
  */
 import type { DataArray, DataRef } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
@@ -11,6 +12,7 @@ import { BufferPool, GpuRef } from "./gpu-buffer-pool.js";
 import type { GpuContext } from "./gpu-device.js";
 import { CommandCapture, encodeCommands, type GpuCommand } from "./gpu-commands.js";
 import { BufferHolds } from "./gpu-holds.js";
+import { DeviceHealth } from "./gpu-device-health.js";
 import { MAP_READ, USAGE, type GpuBufferHandle, type GpuCommandEncoder, type GpuComputePipeline, type GpuDevice } from "./gpu-types.js";
 import { GROUP } from "./wgsl.js";
 
@@ -42,12 +44,8 @@ export class GpuRuntime {
   private readonly pool: BufferPool;
   private readonly pipelines = new Map<string, { pipeline: GpuComputePipeline; layout: unknown }>();
   private readonly status: GpuBufferHandle;
-  private lost: string | null = null;
-  /** The first shader or dispatch the device rejected (reported at the next kernel or read). */
-  private rejected: string | null = null;
-  private readonly pendingChecks: Promise<void>[] = [];
-  /** Kernels issued so far (named in the device-lost error). */
-  private kernels = 0;
+  /** A lost device or a rejected kernel, reported at the next kernel or read; the steps and kernels issued. */
+  private readonly health: DeviceHealth;
   /**
    * Kernels are recorded into one command encoder and submitted together (at a read, or every
    * {@link BATCH} kernels): a submit per kernel cost more than the kernel. Buffers freed or
@@ -81,9 +79,7 @@ export class GpuRuntime {
     this.workgroupMemory = !/swiftshader|llvmpipe|lavapipe/i.test(this.description);
     this.pool = new BufferPool(this.device, liveLimit, collect);
     this.status = this.device.createBuffer({ size: STATUS_BYTES, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
-    void this.device.lost.then((info) => {
-      this.lost = `${info.reason}${info.message !== "" ? `: ${info.message}` : ""}`;
-    });
+    this.health = new DeviceHealth(this.device);
   }
 
   /** GPU memory held by tensors now, created in all (pool included) and handed out in all, and the collections the pool asked for. */
@@ -134,7 +130,7 @@ export class GpuRuntime {
   encodeCaptured(commands: readonly GpuCommand[]): void {
     this.checkAlive("a compiled step");
     encodeCommands(this.record(), commands);
-    this.kernels += commands.length;
+    this.health.kernels += commands.length;
   }
 
   /** @internal Writes host values into an existing buffer (before every command submitted after this call). */
@@ -154,11 +150,18 @@ export class GpuRuntime {
     }
   }
 
+  /** Counts a training step (`optimizer.step()` calls it), named in a device-lost error. */
+  stepIssued(): void {
+    this.health.steps++;
+  }
+
+  /** Whether the device is gone (`setBackend("webgpu")` then opens a new one). */
+  get deviceLost(): boolean {
+    return this.health.isLost;
+  }
+
   private checkAlive(what: string): void {
-    if (this.rejected !== null) throw new Error(`webgpu: ${this.rejected}; ${what} cannot run`);
-    if (this.lost !== null) {
-      throw new Error(`webgpu: the GPU device was lost (${this.lost}) after ${this.kernels} kernels; ${what} cannot run. Its tensors are gone: call setBackend("webgpu") again and restart from a checkpoint`);
-    }
+    this.health.check(what);
   }
 
   allocate(size: number, dtype: DType): GpuRef {
@@ -182,10 +185,11 @@ export class GpuRuntime {
     throw new Error("webgpu: tensor data is read asynchronously (await t.data())");
   }
   async readAsync(dataRef: DataRef): Promise<DataArray> {
-    await Promise.all(this.pendingChecks.splice(0));
+    await Promise.all(this.health.pendingChecks.splice(0));
     this.checkAlive("a read");
     const ref = dataRef as GpuRef;
     const bytes = ref.size * 4;
+    const steps = this.health.steps;
     const staging = this.device.createBuffer({ size: bytes + STATUS_BYTES, usage: MAP_READ | USAGE.COPY_DST });
     const encoder = this.record();
     if (bytes > 0) encoder.copyBufferToBuffer(ref.buffer, 0, staging, 0, bytes);
@@ -197,6 +201,7 @@ export class GpuRuntime {
       this.checkAlive("a read");
       throw cause;
     }
+    this.health.confirm(steps);
     const copy = staging.getMappedRange().slice(0);
     staging.unmap();
     staging.destroy();
@@ -240,9 +245,9 @@ export class GpuRuntime {
       // at the next kernel or read (WebGPU reports validation errors asynchronously)
       this.device.pushErrorScope("validation");
       const pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module: this.device.createShaderModule({ code: source }), entryPoint: "main" } });
-      this.pendingChecks.push(
+      this.health.pendingChecks.push(
         this.device.popErrorScope().then((error) => {
-          if (error !== null && this.rejected === null) this.rejected = `the device rejected a kernel (${error.message.split("\n")[0]})`;
+          if (error !== null) this.health.reject(error.message);
         }),
       );
       cached = { pipeline, layout: pipeline.getBindGroupLayout(0) };
@@ -297,7 +302,7 @@ export class GpuRuntime {
       groups = [x, Math.ceil(count / x), 1];
     }
     commands.push({ kind: "dispatch", pipeline, bindGroup: this.device.createBindGroup({ layout, entries }), groups });
-    this.kernels++;
+    this.health.kernels++;
     if (this.capture !== null) {
       // captured for a compiled plan: its parameters and copies are written once and kept
       this.capture.commands.push(...commands);
