@@ -294,3 +294,42 @@ test("webgpu: workgroup reductions (few outputs, long axes) and the bitonic sort
     g.workgroupMemory = shared;
   }
 });
+
+test("webgpu: workgroup argmax, max/min with indices and scans (few slices, long axes) agree, ties, NaN and ±∞ included", { skip }, async () => {
+  const g = gpu as Exclude<typeof gpu, string>;
+  const shared = g.workgroupMemory;
+  g.workgroupMemory = true; // these kernels, whatever the adapter prefers
+  try {
+    // rounded values: many ties, which must go to the first index; NaN (at 1) and ±∞ in one of them
+    const ties = values(3000, 24, false).map((v) => Math.round(v));
+    const special = values(3000, 25).map((v) => Math.round(v));
+    const ints = ties.map((v) => v * 3);
+    const finite = values(3000, 26, false);
+    // f32 running sums of up to 3,000 values of magnitude ≤ 4 (sums ≲ 300, so an ulp is ~2e-5) where the reference sums in float64
+    const tol: [number, number] = [1e-3, 1e-4];
+    for (const [outer, axis, inner] of [[1, 3000, 1], [2, 500, 3], [3, 256, 1]] as const) {
+      const m = outer * inner;
+      const n = outer * axis * inner;
+      const shape = `[${outer}, ${axis}, ${inner}]`;
+      for (const [data, dtype, kind] of [[ties, "float32", "ties"], [special, "float32", "NaN/±∞"], [ints, "int32", "int32"]] as const) {
+        const input: [number[], DType] = [data.slice(0, n), dtype];
+        await agree(`workgroup argmax ${shape} ${kind}`, [input], [[m, "int32"]], (k, [a], [o]) => k.argmax(a!, outer, axis, inner, o!));
+        for (const op of ["max", "min"] as const) {
+          await agree(`workgroup ${op} with index ${shape} ${kind}`, [input], [[m, dtype], [m, "int32"]], (k, [a], [v, i]) => k.reduceWithIndex(op, a!, outer, axis, inner, v!, i!));
+        }
+      }
+      const scans: [string, number[], DType, "sum" | "prod", boolean, boolean, [number, number]][] = [
+        ["cumsum", finite, "float32", "sum", false, false, tol],
+        ["reverse exclusive cumsum", finite, "float32", "sum", true, true, tol],
+        ["cumprod", finite.map((v) => 1 + v / 4000), "float32", "prod", false, false, tol],
+        ["exclusive cumsum int32", ints, "int32", "sum", false, true, [0, 0]],
+        ["reverse cumprod int32", ties.map((v) => (v > 0 ? 1 : -1)), "int32", "prod", true, false, [0, 0]],
+      ];
+      for (const [label, data, dtype, op, reverse, exclusive, t] of scans) {
+        await agree(`workgroup ${label} ${shape}`, [[data.slice(0, n), dtype]], [[n, dtype]], (k, [a], [o]) => k.scan(op, a!, outer, axis, inner, reverse, exclusive, o!), t);
+      }
+    }
+  } finally {
+    g.workgroupMemory = shared;
+  }
+});

@@ -24,6 +24,7 @@ import { BLOCK, TILE, matmulBlockedShader, matmulShader, matmulSmallShader } fro
 import { col2imShader, im2colShader, maxPool2dShader } from "./wgsl-window.js";
 import { avgPool2dGradShader, avgPool2dShader, maxPool2dGradShader } from "./wgsl-pool.js";
 import { batchNormGradShader, batchNormShader, batchNormSumsShader } from "./wgsl-norm.js";
+import { reduceWithIndexWorkgroupShader, scanWorkgroupShader } from "./wgsl-workgroup-index.js";
 import { BITONIC_MAX, bitonicSortShader, logsumexpWorkgroupShader, reduceWorkgroupShader, varianceWorkgroupShader } from "./wgsl-workgroup.js";
 
 export { BATCH } from "./gpu-runtime.js";
@@ -31,11 +32,13 @@ export { BATCH } from "./gpu-runtime.js";
 const toInt32 = (v: number) => v | 0;
 
 /**
- * A reduction gets a workgroup per output (a tree in workgroup memory, wgsl-workgroup.ts) when
- * its outputs are too few to fill a GPU with one thread each and its axis is long enough to
- * split; otherwise one thread per output walks its slice.
+ * A reduction, argmax or scan gets a workgroup per slice (a tree or scan in workgroup memory,
+ * wgsl-workgroup.ts, wgsl-workgroup-index.ts) when its slices are too few to fill a GPU with
+ * one thread each and its axis is long enough to split; otherwise one thread per slice walks it.
+ * Float32 sums only: int32 sums stay on the exact one-thread kernel.
  */
-const fewOutputs = (dtype: DType, outputs: number, axisSize: number) => dtype === "float32" && outputs <= 4096 && axisSize >= 256;
+const fewSlices = (slices: number, axisSize: number) => slices <= 4096 && axisSize >= 256;
+const fewOutputs = (dtype: DType, outputs: number, axisSize: number) => dtype === "float32" && fewSlices(outputs, axisSize);
 
 /** Creates the backend on the first adapter WebGPU offers (see gpu-device.ts for the errors). */
 export async function createWebGpuBackend(): Promise<WebGpuBackend> {
@@ -101,13 +104,17 @@ export class WebGpuBackend extends GpuRuntime implements Backend {
     this.run(`reduce ${op}`, k.reduceShader(op, x.dtype), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner] });
   }
   argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
+    if (this.workgroupMemory && fewSlices(outer * inner, axisSize)) return this.perOutput("argmax", reduceWithIndexWorkgroupShader("max", x.dtype, false), { 1: x, 6: out }, outer * inner, { tail: [outer, axisSize, inner] });
     this.run("argmax", k.reduceWithIndexShader("max", x.dtype, false), { 1: x, 6: out }, outer * inner, { tail: [outer, axisSize, inner] });
   }
   reduceWithIndex(op: "max" | "min", x: DataRef, outer: number, axisSize: number, inner: number, values: DataRef, indices: DataRef): void {
+    if (this.workgroupMemory && fewSlices(outer * inner, axisSize)) return this.perOutput(op, reduceWithIndexWorkgroupShader(op, x.dtype, true), { 1: x, 5: values, 6: indices }, outer * inner, { tail: [outer, axisSize, inner] });
     this.run(op, k.reduceWithIndexShader(op, x.dtype, true), { 1: x, 5: values, 6: indices }, outer * inner, { tail: [outer, axisSize, inner] });
   }
   scan(op: ScanOp, x: DataRef, outer: number, axisSize: number, inner: number, reverse: boolean, exclusive: boolean, out: DataRef): void {
-    this.run(`scan ${op}`, k.scanShader(op, x.dtype), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner, Number(reverse), Number(exclusive)] });
+    const tail = [outer, axisSize, inner, Number(reverse), Number(exclusive)];
+    if (this.workgroupMemory && fewSlices(outer * inner, axisSize)) return this.perOutput(`scan ${op}`, scanWorkgroupShader(op, x.dtype), { 1: x, 5: out }, outer * inner, { tail });
+    this.run(`scan ${op}`, k.scanShader(op, x.dtype), { 1: x, 5: out }, outer * inner, { tail });
   }
   variance(x: DataRef, outer: number, axisSize: number, inner: number, correction: number, out: DataRef): void {
     this.onlyFloat32("variance", x);
