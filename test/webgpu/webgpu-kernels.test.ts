@@ -333,3 +333,14 @@ test("webgpu: workgroup argmax, max/min with indices and scans (few slices, long
     g.workgroupMemory = shared;
   }
 });
+
+test("webgpu: sorts of axes beyond workgroup memory (bitonic passes) agree: ties by position, NaN and ±∞, top-k, descending, int32, strided slices", { skip }, async () => {
+  const ties = values(6000, 27).map((v) => Math.round(v * 10));
+  const ints = ties.map((v) => (Number.isFinite(v) ? v : -7));
+  for (const [outer, axis, inner, k, descending, dtype] of [[1, 2000, 1, 2000, false, "float32"], [2, 600, 3, 600, true, "float32"], [3, 1025, 1, 7, false, "int32"], [1, 4096, 1, 10, true, "float32"]] as const) {
+    const n = outer * axis * inner;
+    const data = (dtype === "int32" ? ints : ties).slice(0, n);
+    const outs: [number, DType][] = [[outer * k * inner, dtype], [outer * k * inner, "int32"]];
+    await agree(`sort by passes ${dtype} [${outer}, ${axis}, ${inner}] top-${k}${descending ? " descending" : ""}`, [[data, dtype]], outs, (b, [a], [v, i]) => b.sort(a!, outer, axis, inner, k, descending, v!, i!));
+  }
+});

@@ -24,6 +24,7 @@ import { BLOCK, TILE, matmulBlockedShader, matmulShader, matmulSmallShader } fro
 import { col2imShader, im2colShader, maxPool2dShader } from "./wgsl-window.js";
 import { avgPool2dGradShader, avgPool2dShader, maxPool2dGradShader } from "./wgsl-pool.js";
 import { batchNormGradShader, batchNormShader, batchNormSumsShader } from "./wgsl-norm.js";
+import { bitonicLoadShader, bitonicPassShader, bitonicTakeShader, keyDType } from "./wgsl-bitonic-passes.js";
 import { reduceWithIndexWorkgroupShader, scanWorkgroupShader } from "./wgsl-workgroup-index.js";
 import { BITONIC_MAX, bitonicSortShader, logsumexpWorkgroupShader, reduceWorkgroupShader, varianceWorkgroupShader } from "./wgsl-workgroup.js";
 
@@ -127,12 +128,25 @@ export class WebGpuBackend extends GpuRuntime implements Backend {
     this.run("logsumexp", k.logsumexpShader(), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner] });
   }
   sort(x: DataRef, outer: number, axisSize: number, inner: number, k_: number, descending: boolean, values: DataRef, indices: DataRef): void {
+    const padded = 2 ** Math.ceil(Math.log2(Math.max(axisSize, 1)));
+    const tail = [outer, axisSize, inner, k_, Number(descending), padded];
     // a bitonic network in workgroup memory where the slice fits; the rank kernel (n² per slice) is cheaper for short ones
-    if (this.workgroupMemory && axisSize >= 64 && axisSize <= BITONIC_MAX) {
-      const padded = 2 ** Math.ceil(Math.log2(axisSize));
-      return this.perOutput("sort", bitonicSortShader(x.dtype), { 1: x, 5: values, 6: indices }, outer * inner, { tail: [outer, axisSize, inner, k_, Number(descending), padded] });
-    }
+    if (this.workgroupMemory && axisSize >= 64 && axisSize <= BITONIC_MAX) return this.perOutput("sort", bitonicSortShader(x.dtype), { 1: x, 5: values, 6: indices }, outer * inner, { tail });
+    // longer axes: the same network, a dispatch per stage over scratch copies of the slices (O(n log² n), no barriers)
+    if (axisSize > BITONIC_MAX) return this.sortByPasses(x, outer * inner, padded, tail, values, indices);
     this.run("sort", k.sortShader(x.dtype), { 1: x, 5: values, 6: indices }, outer * axisSize * inner, { tail: [outer, axisSize, inner, k_, Number(descending)] });
+  }
+  private sortByPasses(x: DataRef, slices: number, padded: number, tail: number[], values: DataRef, indices: DataRef): void {
+    if (slices === 0) return;
+    const keys = this.allocate(slices * padded, keyDType(x.dtype));
+    const pos = this.allocate(slices * padded, "int32");
+    this.run("sort", bitonicLoadShader(x.dtype), { 1: x, 5: keys, 6: pos }, slices * padded, { tail });
+    for (let size = 2; size <= padded; size *= 2) {
+      for (let stride = size / 2; stride >= 1; stride /= 2) this.run("sort", bitonicPassShader(x.dtype), { 5: keys, 6: pos }, (slices * padded) / 2, { tail: [...tail, size, stride] });
+    }
+    this.run("sort", bitonicTakeShader(x.dtype), { 1: keys, 2: pos, 5: values, 6: indices }, slices * tail[3]!, { tail });
+    this.free(keys);
+    this.free(pos);
   }
   matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
     this.onlyFloat32("matmul", a);
