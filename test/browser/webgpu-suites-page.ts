@@ -1,10 +1,13 @@
 /**
- * The page script of webgpu-suites.test.ts, bundled by it with Vite: the fixture suites of
- * test/webgpu (every op and layer fixture) on wasm and then on webgpu, in one page. The
+ * The page script of webgpu-suites.test.ts, bundled by it with Vite: the suites of test/webgpu
+ * (every element-wise op of the table against the reference backend, every op and layer
+ * fixture against PyTorch) on wasm and then on webgpu, in one page. The
  * fixture tables read their JSON files with `readFileSync`; the bundle serves them in its place.
  */
 import { backendInfo, setBackend } from "../../src/index.js";
+import { activeBackend } from "../../src/backend/registry.js";
 import { LAYER_SUITES, OP_SUITES } from "../webgpu/fixture-suites.js";
+import { TABLE_SUITES } from "../webgpu/table-op-suites.js";
 
 /** One suite's failures (empty when every case matches PyTorch) and its time on the page. */
 export interface SuiteResult {
@@ -21,7 +24,9 @@ export interface SuitesPageResult {
 
 async function runAll(): Promise<Record<string, SuiteResult>> {
   const results: Record<string, SuiteResult> = {};
-  for (const suite of [...OP_SUITES, ...LAYER_SUITES]) {
+  const backend = activeBackend();
+  const suites = [...TABLE_SUITES.map((suite) => ({ title: suite.title, run: () => suite.run(backend) })), ...OP_SUITES, ...LAYER_SUITES];
+  for (const suite of suites) {
     const start = performance.now();
     let failures: string[];
     try {

@@ -1,7 +1,8 @@
-// The whole op and layer fixture suite of test/webgpu (fixture-suites.ts: every PyTorch
-// fixture of test/ops and test/nn, forward and backward, with the tolerances stated there) in
+// The whole op and layer suite of test/webgpu (table-op-suites.ts: every element-wise op of the
+// op table against the reference backend; fixture-suites.ts: every PyTorch fixture of test/ops
+// and test/nn, forward and backward; each with the tolerances stated there) in
 // Chromium headless on WebGPU through Chromium's own flags (SwiftShader), and on wasm in the
-// same page against the same fixtures. One page runs every suite; Vite bundles the suites with
+// same page against the same reference. One page runs every suite; Vite bundles the suites with
 // the library's sources, the fixture files served in place of `readFileSync`. Skipped, saying
 // why, where Chromium offers no adapter.
 import { test } from "node:test";
@@ -65,7 +66,7 @@ const PAGE = `<!doctype html>
   import("./suites.js").then((page) => page.main()).then((result) => (window.result = result), (error) => (window.result = { error: String(error && error.stack || error).slice(0, 2000) }));
 </script>`;
 
-test("the op and layer fixture suites on webgpu in Chromium headless (SwiftShader), and on wasm in the same page, match PyTorch", { skip, timeout: 420_000 }, async (t) => {
+test("the op table (against the reference backend) and the op and layer fixtures (against PyTorch) agree on webgpu in Chromium headless (SwiftShader), and on wasm in the same page", { skip, timeout: 420_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "nabla-webgpu-suites-"));
   try {
     await bundle(dir);
