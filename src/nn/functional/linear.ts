@@ -27,7 +27,8 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   // float64 wins, as in PyTorch's type promotion
   const dtype = rows.dtype === "float64" || weight.dtype === "float64" ? "float64" : "float32";
   const product = mm(rows.to(dtype), weight.to(dtype), false, true);
-  const y = bias === null ? product : bias.dtype === dtype ? addBiasInto(product, bias) : product.add(bias);
+  // a bias of another dtype promotes, one on another backend gets add's error: both through add
+  const y = bias === null ? product : bias.dtype === dtype && bias.backend === product.backend ? addBiasInto(product, bias) : product.add(bias);
   return x.ndim === 2 ? y : y.reshape([...x.shape.slice(0, -1), weight.shape[0]!]);
 }
 
