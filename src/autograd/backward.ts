@@ -65,6 +65,16 @@ function madeForOneInput(grads: readonly (Tensor | null)[], i: number, mark: num
   return grads.every((other, j) => j === i || other === null || other.storage !== grad.storage);
 }
 
+let passes = 0;
+
+/**
+ * @internal How many backward passes have started: a rule that gathers the gradients of
+ * several nodes within one pass (split's parts, ops/split-views.ts) tells its pass by this.
+ */
+export function backwardPass(): number {
+  return passes;
+}
+
 /**
  * Reverse-mode automatic differentiation: propagates `gradient` (dL/d`root`) back through the
  * recorded graph by the chain rule and accumulates dL/dx into `.grad` of every leaf that
@@ -75,6 +85,7 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
     throw new Error("backward: the tensor does not require grad and has no graph (was it computed inside noGrad, or from tensors without requiresGrad?)");
   }
   const rootNode = root.gradFn;
+  passes++;
   withGradMode(false, () => {
     if (rootNode === null) {
       accumulateLeaf(root, gradient);

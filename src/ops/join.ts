@@ -5,7 +5,9 @@ import { promoteTypes, type DType } from "../tensor/dtype.js";
 import { contiguousStrides, formatShape, normalizeDim, sizeOf } from "../tensor/shape.js";
 import { emptyLike, onBackend } from "./operand.js";
 import { unsqueeze } from "./movement.js";
-import { narrow, select } from "./slicing.js";
+import type { Layout } from "./strided-view.js";
+import { narrow } from "./slicing.js";
+import { splitViews } from "./split-views.js";
 
 function checkList(op: string, tensors: readonly Tensor[]): void {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new Error(`${op}: expected a non-empty list of tensors`);
@@ -104,13 +106,14 @@ export function split(x: Tensor, splitSize: number | readonly number[], dim = 0)
       throw new Error(`split: split sizes ${formatShape(sizes)} must be non-negative integers adding up to the size ${size} of dim ${dim} of ${formatShape(x.shape)}`);
     }
   }
-  const parts: Tensor[] = [];
   let start = 0;
-  for (const s of sizes) {
-    parts.push(narrow(x, d, start, s));
+  const views = sizes.map((s) => {
+    const from = start;
     start += s;
-  }
-  return parts;
+    return (l: Layout): Layout => ({ shape: l.shape.map((n, k) => (k === d ? s : n)), strides: l.strides, offset: l.offset + from * l.strides[d]! });
+  });
+  // PyTorch names the node SplitBackward (chunk and a split size) or SplitWithSizesBackward
+  return splitViews(typeof splitSize === "number" ? "split" : "splitWithSizes", x, views);
 }
 
 /**
@@ -143,7 +146,9 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   const d = normalizeDim("unbind", dim, x.ndim);
   if (x.ndim === 0) throw new Error("unbind: cannot unbind a 0-d tensor");
-  const out: Tensor[] = [];
-  for (let i = 0; i < x.shape[d]!; i++) out.push(select(x, d, i));
-  return out;
+  const views: ((l: Layout) => Layout)[] = [];
+  for (let i = 0; i < x.shape[d]!; i++) {
+    views.push((l) => ({ shape: l.shape.filter((_, k) => k !== d), strides: l.strides.filter((_, k) => k !== d), offset: l.offset + i * l.strides[d]! }));
+  }
+  return splitViews("unbind", x, views);
 }
