@@ -126,6 +126,9 @@ export class WasmBackend implements Backend {
   read(ref: DataRef): FloatArray {
     return this.js.read(ref);
   }
+  peek(ref: DataRef): FloatArray {
+    return this.js.peek(ref);
+  }
   readAsync(ref: DataRef): Promise<FloatArray> {
     return this.js.readAsync(ref);
   }
