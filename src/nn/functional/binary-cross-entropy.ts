@@ -9,6 +9,7 @@ import { noGrad } from "../../autograd/grad-mode.js";
 import { formatShape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { rsub } from "../../ops/binary.js";
+import { intoTemporary } from "../../ops/in-place.js";
 import { reduce, type LossOptions } from "./reduction.js";
 import { checkProbabilities, checkSameShape } from "./targets.js";
 
@@ -73,13 +74,14 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: Binar
     const logNotP = inside ? notP.log() : notP.log().clamp(LOG_FLOOR);
     // −[y·log p + (1 − y)·log(1 − p)] = y·(log(1 − p) − log p) − log(1 − p): three ops, not five
     const logRatio = logNotP.sub(inside ? p.log() : p.log().clamp(LOG_FLOOR));
-    return [notP, logRatio, y.mul(logRatio).sub(logNotP)] as const;
+    return [notP, logRatio, intoTemporary("sub", y.mul(logRatio), logNotP)] as const;
   });
   // dL/dp = (p − y) / max(p(1 − p), ε); dL/dy = log(1 − p) − log p, both logs clamped (PyTorch gives ±∞ at p ∈ {0, 1})
   const recorded = record(losses, "binaryCrossEntropy", [p, y], (dy) => {
     const spread = p.requiresGrad ? p.mul(notP) : null;
     return [
-      spread !== null ? dy.mul(p.sub(y)).div(inside ? spread : spread.clamp(GRAD_EPS)) : null,
+      // in the buffer of p − y: two buffers per step, not four
+      spread !== null ? intoTemporary("div", intoTemporary("mul", p.sub(y), dy), inside ? spread : spread.clamp(GRAD_EPS)) : null,
       y.requiresGrad ? dy.mul(logRatio) : null,
     ];
   });
