@@ -224,7 +224,7 @@ test("sums and maxima over axes of size 1 beside a longer one (a loss of shape [
   // PyTorch sums from +0: tensor([[-0.], [-0.]]).sum() and .sum(1) are +0; amax over a size-1 axis keeps -0 and NaN
   const zeros = tensor([[-0], [-0]]);
   assert.ok(Object.is(zeros.sum().item(), 0));
-  assert.ok(zeros.sum(1).toArray().every((v) => Object.is(v, 0)));
+  assert.ok((zeros.sum(1).toArray() as number[]).every((v) => Object.is(v, 0)));
   assert.ok(Object.is(tensor([[-0]]).sum().item(), 0));
   const extremes = tensor([[-0], [Number.NaN]]).amax(1).toArray() as number[];
   assert.ok(Object.is(extremes[0], -0) && Number.isNaN(extremes[1]));
