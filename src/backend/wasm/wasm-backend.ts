@@ -5,7 +5,7 @@ import { arrayOf, newArray, realArrayOf as arrayOfReal, type FloatArray, type Re
 import { copyStridedKernel } from "../js-elementwise.js";
 import { instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
-import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
+import { CONTROL_BYTES, MAX_THREADS, ThreadPool, convSplit, convWorthThreads, defaultWorkerCount, productSplit, productWorthThreads } from "./wasm-threads.js";
 import { collapseAxes, twoLoops } from "./wasm-strided.js";
 import { contiguousStrides, filledArray, isContiguous } from "../strides.js";
 import { BINARY_OPS, CONV_OPS, LAYER_NORM_OPS, NORM_OPS, POOL_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
@@ -87,7 +87,7 @@ export class WasmBackend implements Backend {
    * runs on a module with ordinary memory, since V8 copies into and out of shared memory
    * word by word (relaxed atomics), not with memcpy: 15–25% of a tiny MLP's step.
    */
-  private parallel: { kernels: Kernels; arena: WasmArena; pool: ThreadPool } | null | undefined;
+  private parallel: { kernels: Kernels; arena: WasmArena; pool: ThreadPool; module: WebAssembly.Module } | null | undefined;
   private readonly k: Kernels;
   private readonly js = new JsBackend();
 
@@ -107,13 +107,23 @@ export class WasmBackend implements Backend {
     return 1 + (this.parallel?.pool.started ?? 0);
   }
 
+  /**
+   * The worker threads and the shared-memory build of the kernels they run, started on first
+   * use; null where threads are unavailable. compile()'s plans run their large products and
+   * convolutions on them, in a shared memory of their own attached to the pool.
+   */
+  threadPool(): { pool: ThreadPool; module: WebAssembly.Module } | null {
+    if (this.parallel === undefined) this.parallel = this.startParallel();
+    return this.parallel;
+  }
+
   /** The shared-memory kernels and worker threads, started on first use; null if unavailable. */
-  private startParallel(): { kernels: Kernels; arena: WasmArena; pool: ThreadPool } | null {
+  private startParallel(): { kernels: Kernels; arena: WasmArena; pool: ThreadPool; module: WebAssembly.Module } | null {
     const { kernels, memory, module } = instantiateKernels(true);
     // the workers' control block sits below the arena, which starts over on every call
     const control = Math.ceil(kernels.heapBase() / 64) * 64;
     const pool = ThreadPool.create(kernels, memory, module, control, this.threads - 1);
-    return pool === null ? null : { kernels, arena: new WasmArena(memory, control + CONTROL_BYTES), pool };
+    return pool === null ? null : { kernels, arena: new WasmArena(memory, control + CONTROL_BYTES), pool, module };
   }
 
   allocate(size: number, dtype: DType): DataRef {
@@ -309,8 +319,8 @@ export class WasmBackend implements Backend {
    * for them; false, having done nothing, when it is not or threads are unavailable.
    */
   private matmulThreaded(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): boolean {
-    const { batch, m, k, n, transA, transB } = spec;
-    if (this.parallel === null || batch !== 1 || k === 0 || m * n * k < 2 ** 22 || m < 8) return false;
+    const { m, k, n, transA, transB } = spec;
+    if (this.parallel === null || !productWorthThreads(spec)) return false;
     if (this.parallel === undefined) this.parallel = this.startParallel();
     if (this.parallel === null) return false;
     const { kernels, arena, pool } = this.parallel;
@@ -319,15 +329,10 @@ export class WasmBackend implements Backend {
     const pb = arrayOfReal(b) === arrayOfReal(a) ? pa : arena.put(arrayOfReal(b));
     const po = arena.allocate(out.size * elementBytes(out.dtype));
     const f64 = out.dtype === "float64";
-    const width = f64 ? 4 : 8; // the micro-kernel's panel width
-    const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
-    // op(B) packed once for all threads, in column blocks of at most 2²¹ elements
-    const nc = Math.min(roundUp(n, width), Math.max(width, Math.floor(2 ** 21 / k / width) * width));
+    const { width, nc, rowChunk } = productSplit(spec, f64, this.threads);
     const bp = arena.allocate(k * nc * 8);
     const scratch: [number, number][] = [];
     for (let t = 0; t < this.threads; t++) scratch.push([arena.allocate(kernels.matmulScratchA() * 8), arena.allocate(kernels.matmulTile() * 8)]);
-    // about four chunks per thread, whole strips of 4 rows, at most one 64-row block
-    const rowChunk = Math.min(64, roundUp(Math.ceil(m / (4 * this.threads)), 4));
     for (let jc = 0; jc < n; jc += nc) {
       const columns = Math.min(nc, n - jc);
       const job = { a: pa, b: pb, out: po, m, k, n, transA, transB, jc, nc: columns, bp, scratch, panels: Math.ceil(columns / width), rowChunk };
@@ -487,7 +492,7 @@ export class WasmBackend implements Backend {
   private conv2dThreaded(op: ConvOp, code: number, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): boolean {
     const { batch, channels, kernelH, kernelW, outH, outW, height, width } = spec;
     const patch = channels * kernelH * kernelW, positions = outH * outW;
-    if (this.parallel === null || batch < 2 || patch * positions * outChannels * batch < 2 ** 22) return false;
+    if (this.parallel === null || !convWorthThreads(spec, outChannels)) return false;
     if (this.parallel === undefined) this.parallel = this.startParallel();
     if (this.parallel === null) return false;
     const { kernels, arena, pool } = this.parallel;
@@ -495,11 +500,7 @@ export class WasmBackend implements Backend {
     const bytes = elementBytes(out.dtype);
     const f64 = out.dtype === "float64";
     const weightGrad = op === "conv2dWeightGrad";
-    // about two tasks per thread: a slow-to-wake worker costs a share, not a wait
-    const tasks = Math.min(batch, 2 * this.threads);
-    const chunk = Math.ceil(batch / tasks);
-    const taskCount = Math.ceil(batch / chunk);
-    const lastChunk = batch - (taskCount - 1) * chunk;
+    const { chunk, tasks: taskCount, lastChunk } = convSplit(batch, this.threads);
     const pa = arena.put(arrayOfReal(a));
     const pb = arena.put(arrayOfReal(b));
     const pBias = bias === null ? 0 : arena.put(this.sameType(bias, out.dtype));

@@ -9,6 +9,14 @@
 // work, not a wait. Workers spin briefly after a job (so back-to-back products skip the ~30 µs
 // wake-up), then sleep in Atomics.wait. In Node they are unref'd and block only in Atomics.wait,
 // so the process exits by itself when the main thread is done.
+//
+// A job's pointers may refer to another shared memory than the pool's own: a compiled plan's
+// (src/compile), attached with attach(). The memory goes to each worker as a message; a worker
+// learns of waiting mail from a counter in the control block, leaves its loop so its event loop
+// delivers the messages, instantiates the kernels over that memory, and comes back. A worker
+// that does not have a job's memory yet leaves the job to the others (the caller does every
+// task nobody claims).
+import type { MatmulSpec, WindowSpec } from "../backend.js";
 import type { Kernels } from "./wasm-module.js";
 
 const SPINS = 20_000;
@@ -16,7 +24,7 @@ const SPINS = 20_000;
 /** Int32 fields of the control block. */
 const STATE = 0, GEN = 1, ACTIVE = 2, DTYPE = 3, FAILED = 4;
 const PACK_NEXT = 5, PACK_DONE = 6, PACK_TASKS = 7, PANELS_PER_TASK = 8;
-const ROW_NEXT = 9, ROW_DONE = 10, ROW_TASKS = 11, ROW_CHUNK = 12, KIND = 13;
+const ROW_NEXT = 9, ROW_DONE = 10, ROW_TASKS = 11, ROW_CHUNK = 12, KIND = 13, MEMORY = 14, MAIL = 15;
 const MATMUL = 0, CONV = 1;
 const ARGS = 16; // a, b, out, m, k, n, transA, transB, jc, nc, bp
 const SCRATCH = 32; // per thread: ap, tile
@@ -26,6 +34,42 @@ const IDLE = 0, POSTED = 1;
 export const MAX_THREADS = 32;
 /** Bytes of the control block. */
 export const CONTROL_BYTES = (READY + MAX_THREADS) * 4;
+
+/** Whether a product is big enough (≥ 2²² multiply-adds, 8 rows or more) to pay for the threads. */
+export function productWorthThreads(spec: MatmulSpec): boolean {
+  const { batch, m, k, n } = spec;
+  return batch === 1 && k > 0 && m * n * k >= 2 ** 22 && m >= 8;
+}
+
+/**
+ * How a product splits over `threads`: op(B) packed once for all threads in column blocks of
+ * `nc` (at most 2²¹ elements; `width` the micro-kernel's panel width), C's rows in chunks of
+ * `rowChunk` (about four per thread, whole strips of 4 rows, at most one 64-row block).
+ */
+export function productSplit(spec: MatmulSpec, f64: boolean, threads: number): { width: number; nc: number; rowChunk: number } {
+  const { m, k, n } = spec;
+  const width = f64 ? 4 : 8;
+  const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
+  const nc = Math.min(roundUp(n, width), Math.max(width, Math.floor(2 ** 21 / k / width) * width));
+  return { width, nc, rowChunk: Math.min(64, roundUp(Math.ceil(m / (4 * threads)), 4)) };
+}
+
+/** Whether a convolution is big enough (≥ 2²² multiply-adds, 2 images or more) to split by image. */
+export function convWorthThreads(spec: WindowSpec, outChannels: number): boolean {
+  const { batch, channels, kernelH, kernelW, outH, outW } = spec;
+  return batch >= 2 && channels * kernelH * kernelW * outH * outW * outChannels * batch >= 2 ** 22;
+}
+
+/**
+ * How a convolution's images split into tasks: about two per thread (a slow-to-wake worker
+ * costs a share, not a wait), `chunk` images each, the last `lastChunk`. conv2dWeightGrad's
+ * result depends on this split (one partial sum per task), so eager and compiled runs share it.
+ */
+export function convSplit(batch: number, threads: number): { chunk: number; tasks: number; lastChunk: number } {
+  const chunk = Math.ceil(batch / Math.min(batch, 2 * threads));
+  const tasks = Math.ceil(batch / chunk);
+  return { chunk, tasks, lastChunk: batch - (tasks - 1) * chunk };
+}
 
 /** One product for the pool: out[:, jc : jc+nc] = op(A)·op(B), with every pointer in shared memory. */
 export interface SharedProduct {
@@ -123,53 +167,82 @@ function work(kernels: Kernels, c: Int32Array, thread: number): void {
   }
 }
 
-// Each worker: wait for a new job, join it (ACTIVE counts who is inside), work, leave. The loop
-// is the same in Node and in a browser; only how a worker receives its start-up data differs.
+// Each worker: wait for a new job, join it (ACTIVE counts who is inside), work on the kernels
+// over the job's memory, leave. On mail (MAIL above the messages it has handled) it returns to
+// its event loop, which hands it the messages: { attach: id, memory } or { detach: id }; it
+// runs the loop again once it has handled as many as MAIL counts. The loop is the same in Node
+// and in a browser; only how a worker receives its start-up data and messages differs.
 const WORKER_LOOP = `
-const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("kernel aborted"); } } });
-const kernels = instance.exports;
+const imports = (memory) => ({ env: { memory, abort() { throw new Error("kernel aborted"); } } });
+const memories = new Map([[0, new WebAssembly.Instance(module, imports(memory)).exports]]);
 const c = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
 const work = ${work.toString()};
+let done = 0;
+let handled = 0;
+const loop = () => {
+  for (;;) {
+    let spin = 0;
+    for (;;) {
+      if (Atomics.load(c, ${MAIL}) !== handled) return; // to the event loop, which delivers the mail
+      const state = Atomics.load(c, ${STATE});
+      if (state === ${POSTED} && Atomics.load(c, ${GEN}) !== done) break;
+      if (++spin > spins) { Atomics.wait(c, ${STATE}, state); spin = 0; }
+    }
+    Atomics.add(c, ${ACTIVE}, 1);
+    const gen = Atomics.load(c, ${GEN});
+    if (Atomics.load(c, ${STATE}) === ${POSTED} && gen !== done) {
+      done = gen;
+      const kernels = memories.get(c[${MEMORY}]);
+      if (kernels !== undefined) work(kernels, c, thread);
+    }
+    Atomics.sub(c, ${ACTIVE}, 1);
+  }
+};
+const receive = (message) => {
+  if (message.attach !== undefined) memories.set(message.attach, new WebAssembly.Instance(module, imports(message.memory)).exports);
+  else {
+    memories.delete(message.detach);
+    collect?.(); // else an idle worker, which allocates next to nothing, would hold the memory for good
+  }
+  if (++handled === Atomics.load(c, ${MAIL})) loop();
+};
 Atomics.store(c, ${READY} + thread - 1, 1);
 Atomics.notify(c, ${READY} + thread - 1);
-let done = 0;
-for (;;) {
-  let spin = 0;
-  for (;;) {
-    const state = Atomics.load(c, ${STATE});
-    if (state === ${POSTED} && Atomics.load(c, ${GEN}) !== done) break;
-    if (++spin > spins) { Atomics.wait(c, ${STATE}, state); spin = 0; }
-  }
-  Atomics.add(c, ${ACTIVE}, 1);
-  const gen = Atomics.load(c, ${GEN});
-  if (Atomics.load(c, ${STATE}) === ${POSTED} && gen !== done) {
-    done = gen;
-    work(kernels, c, thread);
-  }
-  Atomics.sub(c, ${ACTIVE}, 1);
-}
+loop();
 `;
 
-/** A Node worker_threads worker: its data arrives as workerData. */
+/** A Node worker_threads worker: its data arrives as workerData, its mail on parentPort. */
 const NODE_WORKER_SOURCE = `
-const { workerData } = process.getBuiltinModule("node:worker_threads");
+const { workerData, parentPort } = process.getBuiltinModule("node:worker_threads");
 const { module, memory, control, thread, spins } = workerData;
+parentPort.on("message", (message) => receive(message));
+// a full collection after a memory is detached (the flag makes gc() available to new contexts only)
+process.getBuiltinModule("node:v8").setFlagsFromString("--expose-gc");
+const collect = process.getBuiltinModule("node:vm").runInNewContext("gc");
 ${WORKER_LOOP}`;
 
-/** A Web Worker: its data (the module and the shared memory) arrives as the first message. */
+/** A Web Worker: its data (the module and the shared memory) arrives as the first message, then its mail. */
 const BROWSER_WORKER_SOURCE = `
 self.onmessage = (event) => {
-  self.onmessage = null;
   const { module, memory, control, thread, spins } = event.data;
+  self.onmessage = (mail) => receive(mail.data);
+  const collect = undefined; // a page's engine collects the worker's garbage by itself
   ${WORKER_LOOP}
 };`;
 
 interface NodeWorker {
   unref(): void;
+  postMessage(data: unknown): void;
 }
 
 interface WorkerThreads {
   Worker: new (source: string, options: { eval: true; workerData: unknown; execArgv: string[] }) => NodeWorker;
+}
+
+/** Another shared memory jobs may run on (attached with {@link ThreadPool.attach}), with the caller's kernels over it. */
+export interface AttachedMemory {
+  readonly id: number;
+  readonly kernels: Kernels;
 }
 
 /** The parts of a browser's Web Worker API the pool uses. */
@@ -200,6 +273,9 @@ export class ThreadPool {
   private readonly control: Int32Array;
   private waited = false;
   private generation = 0;
+  private lastMemory = 0;
+  /** Each worker's mailbox. */
+  private readonly mailboxes: ((data: unknown) => void)[] = [];
 
   private constructor(
     private readonly kernels: Kernels,
@@ -208,11 +284,11 @@ export class ThreadPool {
     readonly workers: number,
     /** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
     private readonly canBlock: boolean,
-    startWorker: (data: unknown) => void,
+    startWorker: (data: unknown) => (mail: unknown) => void,
     module: WebAssembly.Module,
   ) {
     this.control = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
-    for (let w = 0; w < workers; w++) startWorker({ module, memory, control, thread: w + 1, spins: SPINS });
+    for (let w = 0; w < workers; w++) this.mailboxes.push(startWorker({ module, memory, control, thread: w + 1, spins: SPINS }));
   }
 
   /**
@@ -226,14 +302,47 @@ export class ThreadPool {
     const count = Math.min(workers, MAX_THREADS - 1);
     const threads = workerThreads();
     if (threads !== null) {
-      return new ThreadPool(kernels, memory, control, count, true, (data) => new threads.Worker(NODE_WORKER_SOURCE, { eval: true, workerData: data, execArgv: [] }).unref(), module);
+      const start = (data: unknown): ((mail: unknown) => void) => {
+        const worker = new threads.Worker(NODE_WORKER_SOURCE, { eval: true, workerData: data, execArgv: [] });
+        worker.unref();
+        return (mail) => worker.postMessage(mail);
+      };
+      return new ThreadPool(kernels, memory, control, count, true, start, module);
     }
     const page = globalThis as BrowserGlobals;
     if (page.Worker === undefined || page.Blob === undefined || page.URL === undefined || page.crossOriginIsolated !== true) return null;
     const url = page.URL.createObjectURL(new page.Blob([BROWSER_WORKER_SOURCE], { type: "text/javascript" }));
     const BrowserWorker = page.Worker;
     // a Web Worker starts when the page's event loop next turns: products run without it until then
-    return new ThreadPool(kernels, memory, control, count, false, (data) => new BrowserWorker(url).postMessage(data), module);
+    const start = (data: unknown): ((mail: unknown) => void) => {
+      const worker = new BrowserWorker(url);
+      worker.postMessage(data);
+      return (mail) => worker.postMessage(mail);
+    };
+    return new ThreadPool(kernels, memory, control, count, false, start, module);
+  }
+
+  /**
+   * Lets jobs run on `memory` (shared, and imported by `kernels`, an instance of the pool's
+   * module): each worker instantiates the module over it when its message arrives. Jobs given
+   * the result run there; until a worker has the memory, it leaves those jobs to the others.
+   */
+  attach(memory: WebAssembly.Memory, kernels: Kernels): AttachedMemory {
+    const id = ++this.lastMemory;
+    this.mail({ attach: id, memory });
+    return { id, kernels };
+  }
+
+  /** Workers drop their instance over the memory attached as `id` (so it can be freed). */
+  detach(id: number): void {
+    this.mail({ detach: id });
+  }
+
+  /** Posts `message` to every worker, then counts it, so a worker leaves its loop to receive it. */
+  private mail(message: unknown): void {
+    for (const post of this.mailboxes) post(message);
+    Atomics.add(this.control, MAIL, 1);
+    Atomics.notify(this.control, STATE);
   }
 
   /** Workers that have started and take tasks. */
@@ -247,10 +356,11 @@ export class ThreadPool {
    * Computes `job` with the workers, returning when it is done. Returns false, having run
    * nothing, if the workers never started (the caller then runs the product itself).
    */
-  matmul(f64: boolean, job: SharedProduct): boolean {
+  matmul(f64: boolean, job: SharedProduct, on?: AttachedMemory): boolean {
     if (!this.ready()) return false;
     const c = this.control;
     c[KIND] = MATMUL;
+    c[MEMORY] = on?.id ?? 0;
     c[DTYPE] = f64 ? 1 : 0;
     c[FAILED] = 0;
     const perTask = Math.max(1, Math.ceil(job.panels / (4 * (this.workers + 1))));
@@ -265,7 +375,7 @@ export class ThreadPool {
     const args = [job.a, job.b, job.out, job.m, job.k, job.n, job.transA ? 1 : 0, job.transB ? 1 : 0, job.jc, job.nc, job.bp];
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
     for (let t = 0; t < job.scratch.length; t++) [c[SCRATCH + 2 * t], c[SCRATCH + 2 * t + 1]] = job.scratch[t]!;
-    this.post();
+    this.post(on?.kernels ?? this.kernels);
     if (c[FAILED] !== 0) throw new Error("wasm backend: a matmul kernel failed on a worker thread");
     return true;
   }
@@ -274,10 +384,11 @@ export class ThreadPool {
    * Computes the convolution `job` with the workers, returning when every task is done; false,
    * having run nothing, if the workers never started.
    */
-  conv(f64: boolean, job: SharedConv): boolean {
+  conv(f64: boolean, job: SharedConv, on?: AttachedMemory): boolean {
     if (!this.ready()) return false;
     const c = this.control;
     c[KIND] = CONV;
+    c[MEMORY] = on?.id ?? 0;
     c[DTYPE] = f64 ? 1 : 0;
     c[FAILED] = 0;
     c[ROW_NEXT] = 0;
@@ -286,20 +397,20 @@ export class ThreadPool {
     const args = [job.op, job.a, job.b, job.bias, job.outChannels, job.out, job.spec, job.lastSpec, job.aStep, job.bStep, job.outStep, ...job.sizes];
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
     for (let t = 0; t < job.scratch.length; t++) c[SCRATCH + 2 * t] = job.scratch[t]!;
-    this.post();
+    this.post(on?.kernels ?? this.kernels);
     if (c[FAILED] !== 0) throw new Error("wasm backend: a convolution kernel failed on a worker thread");
     return true;
   }
 
   /** Posts the job in the control block, does the caller's share, and waits for the rest. */
-  private post(): void {
+  private post(kernels: Kernels): void {
     const c = this.control;
     // a new generation, so a worker still inside the previous job's loop cannot rejoin it
     this.generation = (this.generation % 0x7fffffff) + 1;
     Atomics.store(c, GEN, this.generation);
     Atomics.store(c, STATE, POSTED);
     Atomics.notify(c, STATE);
-    work(this.kernels, c, 0);
+    work(kernels, c, 0);
     while (Atomics.load(c, ROW_DONE) < c[ROW_TASKS]!); // tasks that workers are still finishing
     Atomics.store(c, STATE, IDLE);
     while (Atomics.load(c, ACTIVE) !== 0); // a worker that joined late reads the job's fields
