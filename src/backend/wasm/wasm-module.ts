@@ -72,6 +72,9 @@ export interface Kernels {
   fusedF64(program: number, count: number, n: number, scratch: number): void;
   adamF32(p: number, g: number, m: number, v: number, n: number, decoupled: boolean, decay: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, c2: number, eps: number, negStep: number): void;
   adamF64(p: number, g: number, m: number, v: number, n: number, decoupled: boolean, decay: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, c2: number, eps: number, negStep: number): void;
+  /** SGD with momentum in one pass: b ← μ·b + keep·g, θ ← θ − lr·b (compile's optimizer step). */
+  sgdMomentumF32(p: number, g: number, b: number, n: number, momentum: number, keep: number, negLr: number): void;
+  sgdMomentumF64(p: number, g: number, b: number, n: number, momentum: number, keep: number, negLr: number): void;
   matvecShortF32(a: number, b: number, out: number, m: number, k: number): void;
   matvecShortF64(a: number, b: number, out: number, m: number, k: number): void;
   /** clampF32/F64 a vector at a time (the same results). */

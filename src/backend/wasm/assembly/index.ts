@@ -9,7 +9,7 @@ import { batchNorm } from "./norm";
 import { softmax } from "./softmax";
 import { layerNorm } from "./layer-norm";
 import { matmul, matmulThin, packPanels, productRows, MC, KC, NC, MR } from "./matmul";
-import { fused, adam, matvecShort, clampLanes, FUSED_BLOCK } from "./fused";
+import { fused, adam, sgdMomentum, matvecShort, clampLanes, FUSED_BLOCK } from "./fused";
 
 /** First byte past the module's static data: the JS allocator starts here. */
 export function heapBase(): usize { return __heap_base; }
@@ -75,6 +75,8 @@ export function fusedF32(program: usize, count: i32, n: i32, scratch: usize): vo
 export function fusedF64(program: usize, count: i32, n: i32, scratch: usize): void { fused<f64>(program, count, n, scratch); }
 export function adamF32(p: usize, g: usize, m: usize, v: usize, n: i32, decoupled: bool, decay: f64, beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, c2: f64, eps: f64, negStep: f64): void { adam<f32>(p, g, m, v, n, decoupled, <f32>decay, <f32>beta1, <f32>oneMinusBeta1, <f32>beta2, <f32>oneMinusBeta2, <f32>c2, <f32>eps, <f32>negStep); }
 export function adamF64(p: usize, g: usize, m: usize, v: usize, n: i32, decoupled: bool, decay: f64, beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, c2: f64, eps: f64, negStep: f64): void { adam<f64>(p, g, m, v, n, decoupled, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, c2, eps, negStep); }
+export function sgdMomentumF32(p: usize, g: usize, b: usize, n: i32, momentum: f64, keep: f64, negLr: f64): void { sgdMomentum<f32>(p, g, b, n, <f32>momentum, <f32>keep, <f32>negLr); }
+export function sgdMomentumF64(p: usize, g: usize, b: usize, n: i32, momentum: f64, keep: f64, negLr: f64): void { sgdMomentum<f64>(p, g, b, n, momentum, keep, negLr); }
 export function matvecShortF32(a: usize, b: usize, out: usize, m: i32, k: i32): void { matvecShort<f32>(a, b, out, m, k); }
 export function matvecShortF64(a: usize, b: usize, out: usize, m: i32, k: i32): void { matvecShort<f64>(a, b, out, m, k); }
 export function clampLanesF32(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clampLanes<f32>(x, <f32>lo, <f32>hi, y, n); }
