@@ -8,7 +8,9 @@ import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, opcodes, type BinaryOp, type ReduceO
 import { SMALL, type WasmBackend } from "../backend/wasm/wasm-backend.js";
 import { twoLoops } from "../backend/wasm/wasm-strided.js";
 import { productWorthThreads } from "../backend/wasm/wasm-threads.js";
+import { contiguousStrides, isContiguous } from "../backend/strides.js";
 import type { StepContext } from "./wasm-executor.js";
+import { copyStep } from "./wasm-copy.js";
 
 const UNARY = opcodes(UNARY_OPS);
 const BINARY = opcodes(BINARY_OPS);
@@ -56,14 +58,31 @@ export function directKernel(name: string, args: readonly unknown[], context: St
       // the backend copies its operands first: an operand aliasing `out` must read each element where it is written
       if ((a.ref === out && !readsInPlace(a, shape)) || (b !== null && b.ref === out && !readsInPlace(b, shape))) return null;
       const bStrides = b === null ? shape.map(() => 0) : b.strides;
-      const loops = twoLoops(shape, a.strides, bStrides);
-      if (loops === null) return null;
+      let [left, right] = [a, b];
+      let loops = twoLoops(shape, a.strides, bStrides);
+      let densify: (() => void) | null = null;
+      if (loops === null) {
+        // three or more axes that do not merge (a scale of attention's split heads): the backend
+        // copies the irregular operand dense first; here the copy goes into `out`, which the
+        // kernel then reads in place, element by element where it writes
+        const irregular = (view: StridedRef): boolean => !isContiguous(shape, view.strides) && !view.strides.every((stride) => stride === 0);
+        const copyA = irregular(a);
+        if (copyA === (b !== null && irregular(b))) return null;
+        const [view, other] = copyA ? [a, b] : [b!, a];
+        if (view.ref === out || (other !== null && other.ref === out)) return null;
+        densify = copyStep("copyStrided", [view, shape, out], context);
+        const dense: StridedRef = { ref: out, offset: 0, strides: contiguousStrides(shape) };
+        if (copyA) left = dense;
+        else right = dense;
+        loops = twoLoops(shape, left.strides, right === null ? bStrides : right.strides);
+        if (densify === null || loops === null) return null;
+      }
       const bytes = out.dtype === "float64" ? 8 : 4;
       const code = BINARY[op];
       const kernel = out.dtype === "float64" ? k.binaryF64 : k.binaryF32;
-      const pa = ptr(a.ref) + a.offset * bytes;
+      const pa = ptr(left.ref) + left.offset * bytes;
       let pb: number;
-      if (b !== null) pb = ptr(b.ref) + b.offset * bytes;
+      if (right !== null) pb = ptr(right.ref) + right.offset * bytes;
       else {
         pb = context.scalar();
         if (bytes === 8) new Float64Array(context.memory.buffer, pb, 1)[0] = second as number;
@@ -71,8 +90,22 @@ export function directKernel(name: string, args: readonly unknown[], context: St
       }
       const po = ptr(out);
       const { n0, n1, sa0, sa1, sb0, sb1 } = loops;
+      const copy = densify;
+      if (copy !== null) {
+        if (scalar && (third as boolean)) return () => (copy(), kernel(code, pb, 0, 0, pa, sa0, sa1, po, n0, n1));
+        return () => (copy(), kernel(code, pa, sa0, sa1, pb, sb0, sb1, po, n0, n1));
+      }
       if (scalar && (third as boolean)) return () => kernel(code, pb, 0, 0, pa, sa0, sa1, po, n0, n1);
       return () => kernel(code, pa, sa0, sa1, pb, sb0, sb1, po, n0, n1);
+    }
+    case "fill": {
+      // a gradient's zeros before copyInto writes its regions (attention's split heads): the
+      // backend fills its typed array; at plan addresses the kernel's vector stores do it
+      const [out, value] = args as [DataRef, number];
+      if (out.size <= SMALL || !isReal(out)) return null;
+      const kernel = out.dtype === "float64" ? k.fillF64 : k.fillF32;
+      const po = ptr(out);
+      return () => kernel(po, value, out.size);
     }
     case "clamp": {
       const [x, lo, hi, out] = args as [DataRef, number, number, DataRef];
