@@ -44,6 +44,9 @@ export interface Kernels {
   scatterAddF64(dy: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): void;
   copyStridedF32(x: number, offset: number, meta: number, ndim: number, out: number, size: number): void;
   copyStridedF64(x: number, offset: number, meta: number, ndim: number, out: number, size: number): void;
+  /** A strided view written into a strided region of `out` (compile's copyInto at plan addresses). */
+  copyIntoF32(x: number, offset: number, meta: number, ndim: number, out: number, outOffset: number, size: number): void;
+  copyIntoF64(x: number, offset: number, meta: number, ndim: number, out: number, outOffset: number, size: number): void;
   packPanelsF32(b: number, k: number, n: number, transB: boolean, jc: number, nc: number, panelStart: number, panelEnd: number, bp: number): void;
   packPanelsF64(b: number, k: number, n: number, transB: boolean, jc: number, nc: number, panelStart: number, panelEnd: number, bp: number): void;
   productRowsF32(a: number, bp: number, out: number, m: number, k: number, n: number, transA: boolean, jc: number, nc: number, ap: number, tile: number, rowStart: number, rowEnd: number): void;

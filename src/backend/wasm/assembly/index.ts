@@ -1,7 +1,7 @@
 // The module's exports: every kernel instantiated for f32 and f64. The JS side owns the memory
 // (imported as env.memory) and hands out every buffer, so nothing here allocates.
 import { unary, clamp, fill, cast, binary, axpby } from "./elementwise";
-import { reduce, argmax, gather, scatterAdd, copyStrided } from "./reduce";
+import { reduce, argmax, gather, scatterAdd, copyStrided, copyInto } from "./reduce";
 import { UNARY_OP_COUNT, BINARY_OP_COUNT, REDUCE_OP_COUNT, CONV_OP_COUNT, POOL_OP_COUNT, NORM_OP_COUNT, SOFTMAX_OP_COUNT, LAYER_NORM_OP_COUNT } from "./opcodes";
 import { conv2d } from "./conv";
 import { maxPool2d, maxPool2dGrad, pool2d } from "./pool";
@@ -51,6 +51,8 @@ export function scatterAddF32(dy: usize, index: usize, outer: i32, axisSize: i32
 export function scatterAddF64(dy: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): void { scatterAdd<f64>(dy, index, outer, axisSize, indexAxis, inner, out); }
 export function copyStridedF32(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, size: i32): void { copyStrided<f32>(x, offset, meta, ndim, out, size); }
 export function copyStridedF64(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, size: i32): void { copyStrided<f64>(x, offset, meta, ndim, out, size); }
+export function copyIntoF32(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, outOffset: i32, size: i32): void { copyInto<f32>(x, offset, meta, ndim, out, outOffset, size); }
+export function copyIntoF64(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, outOffset: i32, size: i32): void { copyInto<f64>(x, offset, meta, ndim, out, outOffset, size); }
 export function matmulF32(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32, ap: usize, bp: usize, tile: usize): void { matmul<f32>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB, ap, bp, tile); }
 export function matmulF64(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32, ap: usize, bp: usize, tile: usize): void { matmul<f64>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB, ap, bp, tile); }
 export function packPanelsF32(b: usize, k: i32, n: i32, transB: bool, jc: i32, nc: i32, panelStart: i32, panelEnd: i32, bp: usize): void { packPanels<f32>(b, k, n, transB, jc, nc, panelStart, panelEnd, bp); }
