@@ -11,7 +11,7 @@
 import type { ConvOp, DataRef, MatmulSpec, WindowSpec } from "../backend/backend.js";
 import { BINARY_OPS, CONV_OPS, opcodes } from "../backend/op-table.js";
 import type { Kernels } from "../backend/wasm/wasm-module.js";
-import { convSplit, convWorthThreads, productSplit, productWorthThreads, type AttachedMemory, type SharedProduct, type ThreadPool } from "../backend/wasm/wasm-threads.js";
+import { batchWorthThreads, convSplit, convWorthThreads, productSplit, productWorthThreads, type AttachedMemory, type SharedProduct, type ThreadPool } from "../backend/wasm/wasm-threads.js";
 import type { Plan } from "./plan.js";
 import type { StepContext } from "./wasm-executor.js";
 import { windowStep } from "./wasm-window.js";
@@ -59,7 +59,9 @@ export function threadedBytes(plan: Plan, threads: number, k: Kernels): { scratc
     if (node.kind !== "kernel") continue;
     if (node.name === "matmul") {
       const [a, b, spec, out] = node.args as [DataRef, DataRef, MatmulSpec, DataRef];
-      if (!real(out) || a.dtype !== out.dtype || b.dtype !== out.dtype || !productWorthThreads(spec)) continue;
+      if (!real(out) || a.dtype !== out.dtype || b.dtype !== out.dtype) continue;
+      if (batchWorthThreads(spec)) scratch = Math.max(scratch, threads * batchScratch(k));
+      if (!productWorthThreads(spec)) continue;
       const { nc } = productSplit(spec, out.dtype === "float64", threads);
       scratch = Math.max(scratch, align(spec.k * nc * 8) + threads * (align(k.matmulScratchA() * 8) + align(k.matmulTile() * 8)));
     } else if (node.name === "conv2d") {
@@ -75,6 +77,11 @@ export function threadedBytes(plan: Plan, threads: number, k: Kernels): { scratc
   return scratch < 0 ? null : { scratch, specs };
 }
 
+/** Bytes of one thread's scratch for a batched product: packed A, packed B and a tile, each sized for f64. */
+function batchScratch(k: Kernels): number {
+  return align(k.matmulScratchA() * 8) + align(k.matmulScratchB() * 8) + align(k.matmulTile() * 8);
+}
+
 function convable(op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, out: DataRef): boolean {
   return real(out) && a.dtype === out.dtype && b.dtype === out.dtype && (bias === null || bias.dtype === out.dtype) && CONV[op] !== undefined;
 }
@@ -83,7 +90,7 @@ function convable(op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, out:
 export function threadedStep(name: string, args: readonly unknown[], context: StepContext): (() => void) | null {
   const threading = context.threading;
   if (threading === null) return null;
-  if (name === "matmul") return productStep(args, context, threading);
+  if (name === "matmul") return productStep(args, context, threading) ?? batchStep(args, context, threading);
   if (name === "conv2d") return convStep(args, context, threading);
   return null;
 }
@@ -120,6 +127,31 @@ function productStep(args: readonly unknown[], context: StepContext, threading: 
       if (j > 0) throw new Error("compile: worker threads stopped during a matmul");
       return single(pa, pb, po, 1, m, depth, n, transA, transB, spec.batchStrideA, spec.batchStrideB, packA, packB, tile);
     }
+  };
+}
+
+/**
+ * A batched product (attention's per-head products) split into runs of whole matrices, about
+ * two per thread: each matrix is the one-thread kernel's, as in the single call eager mode makes.
+ */
+function batchStep(args: readonly unknown[], context: StepContext, threading: Threading): (() => void) | null {
+  const [a, b, spec, out] = args as [DataRef, DataRef, MatmulSpec, DataRef];
+  if (!real(out) || a.dtype !== out.dtype || b.dtype !== out.dtype || !batchWorthThreads(spec)) return null;
+  const { k, ptr } = context;
+  const { pool, on, threads } = threading;
+  const f64 = out.dtype === "float64";
+  const { batch, m, k: depth, n, transA, transB, batchStrideA, batchStrideB } = spec;
+  const chunk = Math.ceil(batch / Math.min(batch, 2 * threads));
+  const scratch = Array.from({ length: threads }, (_, t) => threading.scratch + t * batchScratch(k));
+  const sizes = [align(k.matmulScratchA() * 8), align(k.matmulScratchB() * 8)] as const;
+  const [pa, pb, po] = [ptr(a), ptr(b), ptr(out)];
+  const job = { a: pa, b: pb, out: po, batch, m, k: depth, n, transA, transB, strideA: batchStrideA, strideB: batchStrideB, chunk, scratch, sizes };
+  const packA = context.matmulScratch;
+  const packB = packA + k.matmulScratchA() * 8;
+  const tile = packB + k.matmulScratchB() * 8;
+  const single = f64 ? k.matmulF64 : k.matmulF32;
+  return () => {
+    if (!pool.batched(f64, job, on)) single(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile);
   };
 }
 

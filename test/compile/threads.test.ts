@@ -1,7 +1,8 @@
 import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compile, manualSeed, nn, optim, randn, tensor, type Tensor } from "../../src/index.js";
+import { compile, manualSeed, nn, optim, randint, randn, tensor, type Tensor } from "../../src/index.js";
+import { TinyGPT } from "../../examples/tiny-gpt.js";
 import { activeBackend } from "../../src/backend/registry.js";
 import { WasmBackend } from "../../src/backend/wasm/wasm-backend.js";
 import type { ThreadPool } from "../../src/backend/wasm/wasm-threads.js";
@@ -16,15 +17,16 @@ const pool = backend instanceof WasmBackend && backend.threads > 1 ? (backend.th
 const skip = pool === null ? "needs the wasm backend with worker threads" : false;
 
 /** Counts the jobs `pool` runs on an attached plan memory (not its own) while `body` runs. */
-function countPlanJobs<T>(threads: ThreadPool, body: () => T): { result: T; matmul: number; conv: number } {
-  const counts = { matmul: 0, conv: 0 };
-  const [matmul, conv] = [threads.matmul, threads.conv];
+function countPlanJobs<T>(threads: ThreadPool, body: () => T): { result: T; matmul: number; conv: number; batched: number } {
+  const counts = { matmul: 0, conv: 0, batched: 0 };
+  const [matmul, conv, batched] = [threads.matmul, threads.conv, threads.batched];
   threads.matmul = (f64, job, on) => ((counts.matmul += on === undefined ? 0 : 1), matmul.call(threads, f64, job, on));
   threads.conv = (f64, job, on) => ((counts.conv += on === undefined ? 0 : 1), conv.call(threads, f64, job, on));
+  threads.batched = (f64, job, on) => ((counts.batched += on === undefined ? 0 : 1), batched.call(threads, f64, job, on));
   try {
     return { result: body(), ...counts };
   } finally {
-    [threads.matmul, threads.conv] = [matmul, conv];
+    [threads.matmul, threads.conv, threads.batched] = [matmul, conv, batched];
   }
 }
 
@@ -77,6 +79,35 @@ test("W5's CNN at batch 8: threaded convolutions (and their weight gradients) at
   assert.deepEqual(compiled.stats, { traces: 2, replays: 4, eager: 0, evictions: 0 });
   // per replay: the second convolution, its input gradient and its weight gradient (the first is below the threshold)
   assert.ok(conv >= 4 * 3, `${conv} convolutions ran on the threads at plan addresses`);
+  assert.deepEqual(compiled.losses, eager.losses);
+  assert.deepEqual(compiled.params, eager.params);
+});
+
+test("W6's tiny GPT (batch 16 × 64 tokens, AdamW): attention's per-head products split by head over the threads, 5 compiled steps equal eager bit for bit", { skip }, () => {
+  const x = randint(0, 65, [16, 64]);
+  const y = randint(0, 65, [16, 64]);
+  const run = (useCompile: boolean) => {
+    manualSeed(6);
+    const model = new TinyGPT();
+    const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
+    const step = (input: Tensor, target: Tensor) => {
+      optimizer.zeroGrad();
+      const loss = nn.functional.crossEntropy(model.call(input).reshape([16 * 64, 65]), target.reshape([16 * 64]));
+      loss.backward();
+      optimizer.step();
+      return loss;
+    };
+    const compiled = compile(step);
+    const call = useCompile ? compiled : step;
+    const losses: number[] = [];
+    for (let i = 0; i < 5; i++) losses.push(call(x, y).item());
+    return { losses, params: model.parameters().map((p) => Array.from(p.toTypedArray())), stats: { ...compiled.stats } };
+  };
+  const eager = run(false);
+  const { result: compiled, batched } = countPlanJobs(pool!, () => run(true));
+  assert.deepEqual(compiled.stats, { traces: 2, replays: 3, eager: 0, evictions: 0 });
+  // per replay and layer: q·kᵀ and attention·v, and two products in each one's backward
+  assert.ok(batched >= 3 * 2 * 6, `${batched} batched products ran on the threads at plan addresses`);
   assert.deepEqual(compiled.losses, eager.losses);
   assert.deepEqual(compiled.params, eager.params);
 });

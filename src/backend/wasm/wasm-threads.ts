@@ -25,7 +25,7 @@ const SPINS = 20_000;
 const STATE = 0, GEN = 1, ACTIVE = 2, DTYPE = 3, FAILED = 4;
 const PACK_NEXT = 5, PACK_DONE = 6, PACK_TASKS = 7, PANELS_PER_TASK = 8;
 const ROW_NEXT = 9, ROW_DONE = 10, ROW_TASKS = 11, ROW_CHUNK = 12, KIND = 13, MEMORY = 14, MAIL = 15;
-const MATMUL = 0, CONV = 1;
+const MATMUL = 0, CONV = 1, BATCHED = 2;
 const ARGS = 16; // a, b, out, m, k, n, transA, transB, jc, nc, bp
 const SCRATCH = 32; // per thread: ap, tile
 const READY = 96; // per worker: 1 once started
@@ -52,6 +52,16 @@ export function productSplit(spec: MatmulSpec, f64: boolean, threads: number): {
   const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
   const nc = Math.min(roundUp(n, width), Math.max(width, Math.floor(2 ** 21 / k / width) * width));
   return { width, nc, rowChunk: Math.min(64, roundUp(Math.ceil(m / (4 * threads)), 4)) };
+}
+
+/**
+ * Whether a batched product (batch ≥ 2) is big enough to split its matrices over the threads
+ * (≥ 2²¹ multiply-adds in all; compile's plans only: eager mode runs these on one thread, which
+ * gives the same values, each matrix being computed alike either way).
+ */
+export function batchWorthThreads(spec: MatmulSpec): boolean {
+  const { batch, m, k, n } = spec;
+  return batch >= 2 && k > 0 && m >= 4 && n > 1 && batch * m * n * k >= 2 ** 21;
 }
 
 /** Whether a convolution is big enough (≥ 2²² multiply-adds, 2 images or more) to split by image. */
@@ -119,6 +129,30 @@ export interface SharedConv {
 }
 
 /**
+ * A batched product for the pool (compile's plans: attention's per-head products): tasks of
+ * `chunk` consecutive matrices, each the one-thread kernel over its run, so every matrix is
+ * computed exactly as one call over the whole batch computes it.
+ */
+export interface SharedBatch {
+  a: number;
+  b: number;
+  out: number;
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+  transA: boolean;
+  transB: boolean;
+  strideA: number;
+  strideB: number;
+  chunk: number;
+  /** Per thread (caller first): its scratch, laid out packed A, packed B, tile. */
+  scratch: readonly number[];
+  /** Bytes of packed A and packed B in each thread's scratch. */
+  sizes: readonly [packA: number, packB: number];
+}
+
+/**
  * A thread's part of the posted job: claim panel tasks until none are left, wait until every
  * panel is packed, then claim row chunks. Plain JavaScript with no outside references: workers
  * run it from its source text, so the field numbers are written out (they are the constants
@@ -136,6 +170,24 @@ function work(kernels: Kernels, c: Int32Array, thread: number): void {
     for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
       try {
         if (Atomics.load(c, 4) === 0) conv(op, a + task * aStep, b + task * bStep, bias, task === tasks - 1 ? lastSpec : spec, outChannels, out + task * outStep, cols, padded, ap, bp, tile);
+      } catch {
+        Atomics.store(c, 4, 1);
+      }
+      Atomics.add(c, 10, 1);
+    }
+    return;
+  }
+  if (c[13] === 2) {
+    // a batched product (kind 2): tasks of runs of whole matrices, each a call of the one-thread kernel
+    const product = f64 ? kernels.matmulF64 : kernels.matmulF32;
+    const bytes = f64 ? 8 : 4;
+    const [a, b, out, batch, m, k, n, transA, transB, strideA, strideB, chunk, packABytes, packBBytes] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23] === 1, c[24] === 1, c[25]!, c[26]!, c[27]!, c[28]!, c[29]!];
+    const tasks = c[11]!;
+    const ap = c[32 + 2 * thread]!, bp = ap + packABytes, tile = bp + packBBytes;
+    for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
+      const start = task * chunk;
+      try {
+        if (Atomics.load(c, 4) === 0) product(a + start * strideA * bytes, b + start * strideB * bytes, out + start * m * n * bytes, Math.min(chunk, batch - start), m, k, n, transA, transB, strideA, strideB, ap, bp, tile);
       } catch {
         Atomics.store(c, 4, 1);
       }
@@ -399,6 +451,28 @@ export class ThreadPool {
     for (let t = 0; t < job.scratch.length; t++) c[SCRATCH + 2 * t] = job.scratch[t]!;
     this.post(on?.kernels ?? this.kernels);
     if (c[FAILED] !== 0) throw new Error("wasm backend: a convolution kernel failed on a worker thread");
+    return true;
+  }
+
+  /**
+   * Computes the batched product `job` with the workers, returning when every task is done;
+   * false, having run nothing, if the workers never started.
+   */
+  batched(f64: boolean, job: SharedBatch, on?: AttachedMemory): boolean {
+    if (!this.ready()) return false;
+    const c = this.control;
+    c[KIND] = BATCHED;
+    c[MEMORY] = on?.id ?? 0;
+    c[DTYPE] = f64 ? 1 : 0;
+    c[FAILED] = 0;
+    c[ROW_NEXT] = 0;
+    c[ROW_DONE] = 0;
+    c[ROW_TASKS] = Math.ceil(job.batch / job.chunk);
+    const args = [job.a, job.b, job.out, job.batch, job.m, job.k, job.n, job.transA ? 1 : 0, job.transB ? 1 : 0, job.strideA, job.strideB, job.chunk, ...job.sizes];
+    for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
+    for (let t = 0; t < job.scratch.length; t++) c[SCRATCH + 2 * t] = job.scratch[t]!;
+    this.post(on?.kernels ?? this.kernels);
+    if (c[FAILED] !== 0) throw new Error("wasm backend: a batched matmul kernel failed on a worker thread");
     return true;
   }
 
