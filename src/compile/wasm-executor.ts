@@ -18,7 +18,9 @@
  * of elements, the same WebAssembly kernel otherwise), so results are bit-identical to eager.
  * Where the backend would split a product or a convolution over its worker threads, the plan's
  * memory is shared and attached to the backend's thread pool, and the same split runs on it
- * (wasm-threaded.ts); the workers drop it when the garbage collector frees it.
+ * (wasm-threaded.ts); the workers drop it when the plan is evicted or freed. Whether a replay
+ * posts those jobs to the workers or runs their tasks on the calling thread alone (busy cores)
+ * is measured as it runs (thread-tuner.ts); the values are the same either way.
  */
 import type { DataRef } from "../backend/backend.js";
 import { JsBuffer } from "../backend/js-buffer.js";
@@ -38,6 +40,7 @@ import { rowKernelScratch, rowStep } from "./wasm-rows.js";
 import { fusedAccepts, fusedStep, fusedWorth, INSTRUCTION_BYTES } from "./wasm-fused.js";
 import { directKernel } from "./wasm-direct.js";
 import { threadedBytes, threadedStep, type Threading } from "./wasm-threaded.js";
+import { ThreadTuner } from "./thread-tuner.js";
 
 /**
  * A plan made runnable: call with the arguments, get the returned value. `release`, where
@@ -158,10 +161,23 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
     i = group.end - 1;
   }
   const exposed = layout.exposed;
+  const tuner = threading === null ? null : new ThreadTuner();
   const run: Executable = (args, makeOutput) => {
     for (let i = 0; i < exposed.length; i++) moveIn(exposed[i]!);
     bindInputs(plan, args);
-    for (let i = 0; i < steps.length; i++) steps[i]!();
+    if (tuner === null) for (let i = 0; i < steps.length; i++) steps[i]!();
+    else {
+      const pool = threading!.pool;
+      const solo = tuner.next();
+      const start = performance.now();
+      pool.solo = solo;
+      try {
+        for (let i = 0; i < steps.length; i++) steps[i]!();
+      } finally {
+        pool.solo = false;
+      }
+      tuner.record(solo, performance.now() - start);
+    }
     return fillTemplate(plan.template, plan.outputs.map(makeOutput));
   };
   if (threading !== null) {

@@ -326,6 +326,11 @@ export class ThreadPool {
   private waited = false;
   private generation = 0;
   private lastMemory = 0;
+  /**
+   * Run each job's tasks on the calling thread alone, split as always (so with the same
+   * results): set by a compiled plan whose replays measured faster that way (busy cores).
+   */
+  solo = false;
   /** Each worker's mailbox. */
   private readonly mailboxes: ((data: unknown) => void)[] = [];
 
@@ -479,6 +484,10 @@ export class ThreadPool {
   /** Posts the job in the control block, does the caller's share, and waits for the rest. */
   private post(kernels: Kernels): void {
     const c = this.control;
+    if (this.solo) {
+      work(kernels, c, 0);
+      return;
+    }
     // a new generation, so a worker still inside the previous job's loop cannot rejoin it
     this.generation = (this.generation % 0x7fffffff) + 1;
     Atomics.store(c, GEN, this.generation);
