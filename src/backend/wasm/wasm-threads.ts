@@ -268,9 +268,16 @@ const NODE_WORKER_SOURCE = `
 const { workerData, parentPort } = process.getBuiltinModule("node:worker_threads");
 const { module, memory, control, thread, spins } = workerData;
 parentPort.on("message", (message) => receive(message));
-// a full collection after a memory is detached (the flag makes gc() available to new contexts only)
-process.getBuiltinModule("node:v8").setFlagsFromString("--expose-gc");
-const collect = process.getBuiltinModule("node:vm").runInNewContext("gc");
+// a full collection after a memory is detached, from the first detach on (the flag makes gc()
+// available to contexts made after it, such as the one made here)
+let gc = null;
+const collect = () => {
+  if (gc === null) {
+    process.getBuiltinModule("node:v8").setFlagsFromString("--expose-gc");
+    gc = process.getBuiltinModule("node:vm").runInNewContext("gc");
+  }
+  gc();
+};
 ${WORKER_LOOP}`;
 
 /** A Web Worker: its data (the module and the shared memory) arrives as the first message, then its mail. */
