@@ -1,34 +1,24 @@
 /**
  * The page's model: the state, the data it implies, the trainer, and the animation loop that
- * trains for a slice of each frame and then redraws.
+ * trains for a slice of each frame and then redraws (through the {@link PageRenderer}).
  */
-import { getBackend, noGrad, setBackend, tensor, type Tensor } from "nabla";
-import { Curves } from "./curves.js";
+import { noGrad, tensor } from "nabla";
 import { makeDataset, splitTrainTest } from "./datasets.js";
-import { FEATURE_LABELS, featureMatrix } from "./features.js";
-import { formatNumber } from "./format.js";
-import { NetworkView, type NeuronId } from "./network-view.js";
-import { outputSize } from "./network.js";
-import { boundaryImage, gridCoordinates, neuronImage, Plane } from "./plane.js";
-import { MAIN_RESOLUTION, PlaneGrids } from "./plane-grids.js";
+import type { DrawingPart } from "./drawing-schedule.js";
+import { PageRenderer } from "./page-renderer.js";
+import type { Plane } from "./plane.js";
 import { RemoteTraining } from "./remote-training.js";
-import { ThumbnailPass } from "./thumbnail-pass.js";
-import { DrawingSchedule, type DrawingPart } from "./drawing-schedule.js";
+import { selectBackend } from "./select-backend.js";
 import { classCount, decodeState, encodeState, type Point, type State } from "./state.js";
-import { labelledSet, probabilities, Trainer, type LabelledSet, type Metrics } from "./trainer.js";
+import { labelledSet, Trainer, type LabelledSet, type Metrics } from "./trainer.js";
 import { byId } from "./dom.js";
 import type { WebGpuProbe } from "./webgpu-probe.js";
 
-const NEURON_RESOLUTION = 24;
 /**
  * Milliseconds of training per animation frame while running "fastest": fixed, so the training
  * speed does not depend on how much the picture costs to draw.
  */
 const TRAINING_MS = 10;
-/** While training, the plane is drawn within about this budget (its resolution adapts). */
-const DRAWING_PART_MS = 5;
-/** Thumbnails painted per "neurons" part: a large network's are spread over several frames. */
-const NEURONS_PER_PART = 16;
 
 /** What a change of state invalidates. */
 export type Change = "view" | "model" | "data";
@@ -53,23 +43,13 @@ export class App {
   adapter = "";
   trainMetrics: Metrics = { loss: NaN, accuracy: NaN };
   testMetrics: Metrics = { loss: NaN, accuracy: NaN };
-  readonly plane = new Plane(byId<HTMLCanvasElement>("plane"));
-  readonly curves = new Curves(byId<HTMLCanvasElement>("curves"));
-  readonly networkView: NetworkView;
   /** Listeners run after every redraw (the lecture panels). */
   readonly afterRender: (() => void)[] = [];
   /** Listeners run after every state change (the controls). */
   readonly afterChange: ((change: Change) => void)[] = [];
-  private neuronGrid!: Tensor;
-  /** The plane's grid at each resolution (coarser for large networks while training). */
-  private planeGrids!: PlaneGrids;
-  /** Which part of the picture a running frame redraws. */
-  private schedule!: DrawingSchedule;
-  /** The thumbnails being painted a few per frame while training. */
-  private thumbnails: ThumbnailPass | null = null;
   /** The Web Worker that trains at "fastest" speed while this thread draws. */
   private readonly remote = new RemoteTraining();
-  private hovered: NeuronId | null = null;
+  private readonly renderer: PageRenderer;
   private dirty = true;
   private frames: number[] = [];
   /** Training steps taken in each recent frame, for the steps-per-second readout. */
@@ -78,12 +58,9 @@ export class App {
   /** `webgpu`: whether this browser offers WebGPU (asked once at start-up). */
   constructor(readonly webgpu: WebGpuProbe = { adapter: null, reason: "not asked" }) {
     this.state = decodeState(location.hash);
-    this.networkView = new NetworkView(
-      byId("network"),
-      (neuron) => {
-        this.hovered = neuron;
-        this.dirty = true;
-      },
+    this.renderer = new PageRenderer(
+      this,
+      () => (this.dirty = true),
       (layer, delta) => this.resizeLayer(layer, delta),
     );
     this.rebuild("data");
@@ -100,6 +77,11 @@ export class App {
   /** Whether a Web Worker is training now (at "fastest"; this thread only draws). */
   get trainingInWorker(): boolean {
     return this.remote.running;
+  }
+
+  /** The decision plane (the controls read clicks on it, the lecture panels draw on it). */
+  get plane(): Plane {
+    return this.renderer.plane;
   }
 
   get classes(): number {
@@ -122,34 +104,10 @@ export class App {
     this.dirty = true;
   }
 
-  /**
-   * Switches nabla to the chosen backend; "auto" is nabla's own order: WASM, else pure TS.
-   * "webgpu" trains in the worker on the GPU; this thread draws on WASM, since its frames read
-   * the network's outputs synchronously.
-   */
-  private selectBackend(): void {
-    this.backendError = "";
-    this.adapter = "";
-    const choice = this.state.backend;
-    const gpu = choice === "webgpu" && this.webgpu.adapter !== null;
-    if (choice === "webgpu" && this.webgpu.adapter === null) this.backendError = `webgpu unavailable: ${this.webgpu.reason}`;
-    try {
-      setBackend(choice === "auto" || choice === "webgpu" ? "wasm" : choice);
-    } catch (error) {
-      if (choice !== "auto" && choice !== "webgpu") this.backendError = (error as Error).message;
-      setBackend("js");
-    }
-    this.backendName = getBackend();
-    this.trainingBackend = gpu ? "webgpu" : this.backendName;
-    if (gpu) {
-      this.adapter = this.webgpu.adapter!;
-      this.remote.retry(); // a worker that failed before may succeed on the GPU now
-    }
-  }
-
   private buildData(): void {
     // every tensor is rebuilt below, so they all live on the newly chosen backend
-    this.selectBackend();
+    ({ backendName: this.backendName, trainingBackend: this.trainingBackend, adapter: this.adapter, backendError: this.backendError } = selectBackend(this.state.backend, this.webgpu));
+    if (this.trainingBackend === "webgpu") this.remote.retry(); // a worker that failed before may succeed on the GPU now
     const { state } = this;
     const generated = makeDataset({ name: state.data, points: state.points, noise: state.noise, classes: state.classes, seed: state.seed });
     this.points = [...generated, ...state.extra.filter((p) => p.label < this.classes)];
@@ -178,23 +136,14 @@ export class App {
       },
       this.train,
     );
-    this.neuronGrid = tensor(featureMatrix(state.features, gridCoordinates(NEURON_RESOLUTION)), { shape: [NEURON_RESOLUTION ** 2, state.features.length] });
-    this.planeGrids = new PlaneGrids(state.features);
-    const sizes = [state.features.length, ...state.layers, outputSize(this.classes)];
-    this.schedule = new DrawingSchedule(
-      sizes.slice(1).reduce((a, b) => a + b, 0),
-      sizes.slice(1).reduce((sum, size, l) => sum + size * sizes[l]!, 0),
-    );
-    this.curves.clear();
+    this.renderer.rebuild();
     this.layoutNetwork();
     this.measure();
   }
 
   /** Rebuilds the network diagram (after a change of architecture or of the page's size). */
   layoutNetwork(): void {
-    const { state } = this;
-    this.networkView.build({ inputs: state.features.map((f) => FEATURE_LABELS[f]), hidden: state.layers, outputs: outputSize(this.classes) });
-    this.paintInputs();
+    this.renderer.layoutNetwork();
     this.dirty = true;
   }
 
@@ -248,7 +197,7 @@ export class App {
     while (this.stepLog.length > 0 && this.stepLog[0]!.time < performance.now() - 1000) this.stepLog.shift();
     if (this.dirty) {
       // while training, one part of the picture per frame, so no frame waits for all of it
-      if (this.running) this.renderPart(this.schedule.next(time, this.thumbnails !== null));
+      if (this.running) this.renderPart(this.renderer.nextPart(time));
       else this.render();
     }
     byId("fps").textContent = String(this.running ? this.frames.length : 0);
@@ -323,96 +272,26 @@ export class App {
   private recordMetrics(epoch: number, train: Metrics, test: Metrics): void {
     this.trainMetrics = train;
     this.testMetrics = test;
-    this.curves.add({ epoch, trainLoss: train.loss, testLoss: test.loss, trainAccuracy: train.accuracy, testAccuracy: test.accuracy });
+    this.renderer.curves.add({ epoch, trainLoss: train.loss, testLoss: test.loss, trainAccuracy: train.accuracy, testAccuracy: test.accuracy });
   }
 
   /** Redraws everything at full resolution (when paused, or after a change). */
   render(): void {
     this.dirty = false;
-    noGrad(() => {
-      this.renderPlane(MAIN_RESOLUTION);
-      this.renderNeurons();
-    });
-    this.renderNumbers();
+    this.renderer.renderPicture();
+    this.renderer.renderNumbers();
     for (const listener of this.afterRender) listener();
   }
 
   /** Redraws one part while training; the plane at the resolution its time budget allows. */
   private renderPart(part: DrawingPart): void {
     if (part === "plane") {
-      noGrad(() => this.renderPlane(this.planeGrids.resolutionWithin(DRAWING_PART_MS)));
+      this.renderer.renderPlaneWithinBudget();
       for (const listener of this.afterRender) listener();
-    } else if (part === "neurons") noGrad(() => this.renderSomeNeurons());
+    } else if (part === "neurons") this.renderer.renderSomeNeurons();
     else {
       if (!this.remote.running) this.measure(); // else the worker measures
-      this.renderNumbers();
+      this.renderer.renderNumbers();
     }
-  }
-
-  private renderNumbers(): void {
-    byId("epoch").textContent = formatNumber(this.trainer.epoch, 4);
-    byId("train-loss").textContent = this.trainMetrics.loss.toFixed(3);
-    byId("test-loss").textContent = this.testMetrics.loss.toFixed(3);
-    byId("train-accuracy").textContent = this.trainMetrics.accuracy.toFixed(3);
-    byId("test-accuracy").textContent = this.testMetrics.accuracy.toFixed(3);
-    this.curves.draw();
-  }
-
-  private renderPlane(resolution: number): void {
-    const start = performance.now();
-    const { network } = this.trainer;
-    const grid = this.planeGrids.at(resolution);
-    const { logits, hidden } = network.forwardWithHidden(grid);
-    const neuron = this.hovered;
-    if (neuron !== null && neuron.column > 0) {
-      const values = neuron.column <= hidden.length ? hidden[neuron.column - 1]! : logits;
-      this.plane.drawImage(neuronImage(values.toTypedArray(), values.shape[1]!, neuron.index, resolution, this.neutralValue(neuron.column)));
-    } else if (neuron !== null) {
-      this.plane.drawImage(neuronImage(grid.toTypedArray(), this.state.features.length, neuron.index, resolution));
-    } else {
-      this.plane.drawImage(boundaryImage(probabilities(logits, this.classes), this.classes, resolution, this.state.discretize));
-    }
-    this.planeGrids.record(resolution, performance.now() - start);
-    this.plane.drawAxes();
-    this.plane.drawPoints(this.train.points, this.test.points);
-  }
-
-  /** The feature maps of the input column, which change only with the features. */
-  private paintInputs(): void {
-    const values = this.neuronGrid.toTypedArray();
-    this.state.features.forEach((_, f) => this.paintNeuron(0, f, values, this.state.features.length));
-  }
-
-  /** Paints the next NEURONS_PER_PART thumbnails; a new pass over the network after the last. */
-  private renderSomeNeurons(): void {
-    if (this.thumbnails === null) {
-      const { logits, hidden } = this.trainer.network.forwardWithHidden(this.neuronGrid);
-      this.thumbnails = new ThumbnailPass([...hidden, logits]);
-    }
-    const done = this.thumbnails.paintNext(NEURONS_PER_PART, (column, index, values, width) => this.paintNeuron(column, index, values, width, this.neutralValue(column)));
-    if (done) {
-      if (this.schedule.linksDue(performance.now())) this.networkView.updateWeights(this.trainer.network.linears.map((linear) => linear.weight.toTypedArray()), { labels: false });
-      this.thumbnails = null;
-    }
-  }
-
-  private renderNeurons(): void {
-    this.thumbnails = null;
-    const { network } = this.trainer;
-    const { logits, hidden } = network.forwardWithHidden(this.neuronGrid);
-    [...hidden, logits].forEach((values, l) => {
-      const flat = values.toTypedArray();
-      for (let i = 0; i < values.shape[1]!; i++) this.paintNeuron(l + 1, i, flat, values.shape[1]!, this.neutralValue(l + 1));
-    });
-    this.networkView.updateWeights(network.linears.map((linear) => linear.weight.toTypedArray()));
-  }
-
-  /** The output a neuron in `column` has when it is "off": ½ for sigmoid units, else 0. */
-  private neutralValue(column: number): number {
-    return column <= this.state.layers.length && this.state.activation === "sigmoid" ? 0.5 : 0;
-  }
-
-  private paintNeuron(column: number, index: number, values: ArrayLike<number>, stride: number, neutral = 0): void {
-    this.networkView.paintNeuron(column, index, neuronImage(values, stride, index, NEURON_RESOLUTION, neutral));
   }
 }

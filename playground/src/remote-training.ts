@@ -7,6 +7,14 @@ import type { Point } from "./state.js";
 import type { FromWorker, ToWorker, TrainingMetrics } from "./training-messages.js";
 import type { Trainer, TrainerSnapshot } from "./trainer.js";
 
+/**
+ * The worker's module, beside this one: under Vite's dev server its source; in a build the
+ * entry vite.config.ts makes of it, which shares nabla's chunk with the page. A name in a
+ * variable, not a literal in `new Worker(new URL(…))`, which Vite would bundle apart, with a
+ * second copy of nabla.
+ */
+const WORKER_MODULE = import.meta.env.DEV ? "./training-worker.ts" : "./training-worker.js";
+
 export class RemoteTraining {
   private worker: Worker | null = null;
   private session = 0;
@@ -95,7 +103,7 @@ export class RemoteTraining {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL("./training-worker.ts", import.meta.url), { type: "module" });
+    const worker = new Worker(new URL(WORKER_MODULE, import.meta.url), { type: "module" });
     worker.onmessage = ({ data }: MessageEvent<FromWorker>) => {
       if (data.session !== this.session || !this.active) return;
       if (data.type === "error") this.fail(data.message);

@@ -166,6 +166,13 @@ export interface Backend {
   retain?(refs: Iterable<DataRef>, owner: object): void;
   /** What runs the kernels, where there is more to say than the name (a GPU backend's adapter). */
   readonly description?: string;
+  /**
+   * Told by `optimizer.step()` once it has issued an update of parameters on this backend: a
+   * device backend counts training steps with it, to name the step in a device-lost error.
+   */
+  stepIssued?(): void;
+  /** True once the device under this backend is gone: `setBackend` then opens a new one. */
+  readonly deviceLost?: boolean;
   /** Threads computing large products now, the caller included (1 when unset). */
   readonly threadsRunning?: number;
 

@@ -55,7 +55,8 @@ export function setBackend(name: "webgpu"): Promise<void>;
 export function setBackend(name: BackendName): void | Promise<void>;
 export function setBackend(name: BackendName): void | Promise<void> {
   const asyncFactory = asyncFactories.get(name);
-  if (asyncFactory !== undefined && !instances.has(name)) {
+  // a backend whose device was lost is replaced by a new one (its tensors are gone)
+  if (asyncFactory !== undefined && (!instances.has(name) || instances.get(name)!.deviceLost === true)) {
     return asyncFactory().then((instance) => {
       instances.set(name, instance);
       current = instance;

@@ -7,7 +7,7 @@ import { emptyLike } from "./operand.js";
 import { expand, flatten, reshape } from "./movement.js";
 import { cat } from "./join.js";
 import { narrow } from "./slicing.js";
-import { where } from "./where.js";
+import { maskedFill } from "./where.js";
 
 /**
  * Backs {@link Tensor.flip}: the order of elements reversed along each of `dims` (a copy, as in
@@ -102,20 +102,21 @@ export function tile(x: Tensor, dims: readonly number[]): Tensor {
   return repeat(x, [...x.shape.slice(0, Math.max(x.ndim - dims.length, 0)).map(() => 1), ...dims]);
 }
 
-/** True where (column − row) keeps the element, as a bool [rows, cols] tensor. */
-function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tensor {
+/** True where (column − row) drops the element, as a bool [rows, cols] tensor. */
+function dropped(op: string, x: Tensor, diagonal: number, lower: boolean): Tensor {
   if (x.ndim < 2) throw new Error(`${op}: input must have at least 2 dims, got ${formatShape(x.shape)}`);
   if (!Number.isInteger(diagonal)) throw new Error(`${op}: diagonal ${diagonal} must be an integer`);
   const rows = x.shape[x.ndim - 2]!;
   const cols = x.shape[x.ndim - 1]!;
   const values = new Uint8Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) values[i * cols + j] = (lower ? j - i <= diagonal : j - i >= diagonal) ? 1 : 0;
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) values[i * cols + j] = (lower ? j - i > diagonal : j - i < diagonal) ? 1 : 0;
   return new Tensor(new Storage(x.backend, x.backend.fromValues(values, "bool")), [rows, cols]);
 }
 
 /**
  * Backs {@link Tensor.tril}: the lower triangle of the last two axes (elements with
- * column − row ≤ `diagonal`), zeros above. The gradient is masked the same way.
+ * column − row ≤ `diagonal`), zeros above, in the input's dtype. The gradient is masked the
+ * same way.
  *
  * @example
  * ```ts
@@ -124,12 +125,14 @@ function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tens
  * ```
  */
 export function tril(x: Tensor, diagonal = 0): Tensor {
-  return where(triangle("tril", x, diagonal, true), x, 0);
+  // maskedFill, not where(keep, x, 0): where promotes bool with the number 0 to an integer
+  // type, and PyTorch's tril keeps the input's dtype (bool masks included)
+  return maskedFill(x, dropped("tril", x, diagonal, true), 0);
 }
 
 /**
  * Backs {@link Tensor.triu}: the upper triangle of the last two axes (column − row ≥
- * `diagonal`), zeros below.
+ * `diagonal`), zeros below, in the input's dtype.
  *
  * @example
  * ```ts
@@ -138,5 +141,5 @@ export function tril(x: Tensor, diagonal = 0): Tensor {
  * ```
  */
 export function triu(x: Tensor, diagonal = 0): Tensor {
-  return where(triangle("triu", x, diagonal, false), x, 0);
+  return maskedFill(x, dropped("triu", x, diagonal, false), 0);
 }

@@ -86,6 +86,8 @@ export abstract class Optimizer<Options extends BaseOptions, State> {
         for (const p of group.params) if (p.grad !== null) this.update(p, p.grad, group);
       }
     });
+    // a GPU backend counts steps to say in which one its device was lost
+    this.paramGroups[0]!.params[0]!.storage.backend.stepIssued?.();
   }
 }
 

@@ -27,6 +27,8 @@ export interface PlaygroundPages {
   finish(page: Page, problems: string[], screenshot: string): Promise<void>;
   /** The number shown in the element with this id. */
   number(page: Page, id: string): Promise<number>;
+  /** The directory the page was built into (set once the suite's set-up ran). */
+  distDir(): string;
 }
 
 /**
@@ -78,5 +80,6 @@ export function usePlayground({ browserArgs = [] }: { browserArgs?: readonly str
     async number(page, id) {
       return Number(await page.textContent(`#${id}`));
     },
+    distDir: () => dist,
   };
 }

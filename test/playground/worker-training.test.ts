@@ -1,5 +1,7 @@
 import "../helpers.js";
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { browserSkip, usePlayground } from "./page-fixture.js";
@@ -19,7 +21,37 @@ async function changes(page: Page, selector: string, what: string): Promise<void
 }
 
 describe("playground in Chromium: training in a worker while the page draws", { skip: browserSkip(), timeout: 180_000 }, () => {
-  const { open, finish } = usePlayground();
+  const { open, finish, distDir } = usePlayground();
+
+  test("the page and the worker load one shared copy of nabla: the worker's entry is small and imports the chunk the page preloads", () => {
+    const assets = join(distDir(), "assets");
+    const scripts = readdirSync(assets).filter((name) => name.endsWith(".js"));
+    // an error message of nabla's that minifying keeps: the file holding it holds the library
+    const withNabla = scripts.filter((name) => readFileSync(join(assets, name), "utf8").includes("input must have at least 2 dims"));
+    assert.equal(withNabla.length, 1, `nabla is in ${withNabla.join(", ")}`);
+    const chunk = withNabla[0]!;
+    const worker = readFileSync(join(assets, "training-worker.js"), "utf8");
+    assert.ok(worker.length < 20_000, `the worker's entry is ${worker.length} bytes`);
+    assert.ok(worker.includes(`from"./${chunk}"`), `the worker imports ${chunk}`);
+    assert.ok(readFileSync(join(distDir(), "index.html"), "utf8").includes(`<link rel="modulepreload" crossorigin href="./assets/${chunk}">`), `the page preloads ${chunk}`);
+  });
+
+  test("when the worker's script cannot load, fastest trains on the page instead", async () => {
+    const { page, problems } = await open("data=clouds&points=100&layers=4&act=tanh&batch=10");
+    await page.route("**/training-worker.js", (route) => route.fulfill({ status: 404, body: "not found" }));
+    await page.click("#step");
+    await page.click("#run");
+    await page.waitForFunction(() => (window as unknown as { playground: { trainer: { steps: number } } }).playground.trainer.steps > 50, null, { timeout: 15_000 });
+    const state = (await page.evaluate(`(() => {
+      const app = window.playground;
+      return { inWorker: app.trainingInWorker, failure: app.remote.failure, available: app.remote.available };
+    })()`)) as { inWorker: boolean; failure: string; available: boolean };
+    assert.equal(state.inWorker, false, "the page trains itself");
+    assert.equal(state.available, false);
+    assert.notEqual(state.failure, "", "the failure is kept");
+    await page.click("#run");
+    await finish(page, problems, "worker-missing");
+  });
 
   test("the largest network trains in a worker; the plane, the thumbnails, the links and the counters keep updating", async () => {
     const { page, problems } = await open(LARGEST);

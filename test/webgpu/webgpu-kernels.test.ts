@@ -2,45 +2,19 @@ import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { JsBackend } from "../../src/backend/js-backend.js";
-import { BINARY_OPS, UNARY_OPS, type UnaryOp } from "../../src/backend/op-table.js";
+import type { UnaryOp } from "../../src/backend/op-table.js";
 import type { Backend, DataRef, StridedRef, WindowSpec } from "../../src/backend/backend.js";
 import type { DType } from "../../src/index.js";
 import { webGpuOrSkip } from "./webgpu-available.js";
+import { TABLE_SUITES, values } from "./table-op-suites.js";
 
 // Every kernel of the webgpu backend against the reference (TS) backend on the same float32
-// inputs, read back with readAsync. The op lists come from the table itself.
+// inputs, read back with readAsync. The op lists come from the table itself (the element-wise
+// ones and their tolerances in table-op-suites.ts, which the Chromium test runs too).
 
 const gpu = await webGpuOrSkip();
 const skip = typeof gpu === "string" ? gpu : false;
 const reference = new JsBackend();
-
-function values(n: number, seed: number, special = true): number[] {
-  const out = Array.from({ length: n }, (_, i) => Math.fround(4 * Math.sin(seed * 13.7 + i * 1.3)));
-  if (special && n > 30) {
-    [out[1], out[2], out[3], out[4], out[5]] = [Number.NaN, Infinity, -Infinity, 0, -0];
-    [out[20], out[21], out[22], out[23], out[24]] = [2.5, -1.5, 1e-9, 40, -40];
-  }
-  return out;
-}
-
-// Tolerances (|got − want| ≤ atol + rtol·|want|), from what WGSL promises for f32 built-ins
-// (its spec's accuracy table) and the formulas built on them: the reference computes in
-// float64 and rounds once.
-const EXACT = new Set<string>(["neg", "abs", "sign", "relu", "step", "floor", "ceil", "round", "trunc", "logicalNot", "leakyReluGrad", "add", "sub", "mul", "maximum", "minimum", "gt", "ge", "lt", "le", "eq", "logicalAnd", "logicalOr", "logicalXor"]);
-function tolerance(op: string): [number, number] {
-  if (EXACT.has(op)) return [0, 0];
-  // the slope is rounded to f32 before the product, where the reference multiplies in float64: 1 ulp
-  if (op === "leakyRelu") return [0, 2 ** -23];
-  // sin/cos: absolute 2^-11 on [−π, π] in WGSL; tan inherits it through sin/cos (relative, large near poles)
-  if (op === "sin" || op === "cos") return [2 ** -11, 0];
-  if (op === "tan") return [2 ** -11, 2 ** -9];
-  // atan2: 4096 ulp in WGSL
-  if (op === "atan2") return [1e-6, 4096 * 2 ** -23];
-  // exp-based formulas: exp is 3 + 2|x| ulp, log 2^-21 absolute near 1; composite ones add a few roundings
-  if (op === "pow") return [1e-6, 2 ** -15];
-  if (["remainder", "floorDivide"].includes(op)) return [2 ** -20, 2 ** -20];
-  return [2 ** -20, 2 ** -16];
-}
 
 function close(got: ArrayLike<number>, want: ArrayLike<number>, [atol, rtol]: [number, number], label: string): void {
   assert.equal(got.length, want.length, label);
@@ -66,31 +40,9 @@ async function agree(label: string, inputs: [number[], DType][], outs: [number, 
   for (let i = 0; i < got.length; i++) close(await g.readAsync(got[i]!), reference.read(want[i]!), tol, `${label} output ${i}`);
 }
 
-test("webgpu: every unary op of the table agrees with the TS backend (NaN and ±∞ included)", { skip }, async () => {
-  for (const n of [1003, 7]) {
-    const x = values(n, 1);
-    for (const op of UNARY_OPS) {
-      await agree(`${op} (${n})`, [[x, "float32"]], [[n, "float32"]], (b, [a], [o]) => b.unary(op, a!, o!, 0.3, 1.7), tolerance(op));
-    }
-  }
-});
-
-test("webgpu: every binary op of the table agrees, with tensor, number, broadcast and transposed operands", { skip }, async () => {
-  const n = 1003;
-  const [a, b] = [values(n, 2), values(n, 3)];
-  for (const op of BINARY_OPS) {
-    const tol = tolerance(op);
-    await agree(`${op}`, [[a, "float32"], [b, "float32"]], [[n, "float32"]], (k, [x, y], [o]) => k.binary(op, dense(x!), dense(y!), [n], o!), tol);
-    for (const s of [2.5, -1.5, 0, 0.1]) {
-      for (const first of [false, true]) {
-        await agree(`${op} ${first ? `${s} op x` : `x op ${s}`}`, [[a, "float32"]], [[n, "float32"]], (k, [x], [o]) => k.binaryScalar(op, dense(x!), s, first, [n], o!), tol);
-      }
-    }
-    // [3, 1] against [1, 4] (stride-0 broadcast), and a transposed [4, 3] view
-    const [u, v] = [values(3, 4, false), values(12, 5, false)];
-    await agree(`${op} broadcast`, [[u, "float32"], [v, "float32"]], [[12, "float32"]], (k, [x, y], [o]) => k.binary(op, { ref: x!, offset: 0, strides: [1, 0] }, { ref: y!, offset: 0, strides: [1, 3] }, [3, 4], o!), tol);
-  }
-});
+for (const suite of TABLE_SUITES) {
+  test(`webgpu: ${suite.title}`, { skip }, async () => assert.deepEqual(await suite.run(gpu as Backend), []));
+}
 
 test("webgpu: int32 and bool element-wise ops are exact", { skip }, async () => {
   const n = 101;
@@ -202,7 +154,7 @@ test("webgpu: a lost device fails the next kernel and read with an error saying 
   const x = lost.fromValues([1, 2], "float32");
   (lost as unknown as { device: { destroy(): void } }).device.destroy();
   await new Promise((resolve) => setTimeout(resolve, 50)); // the lost promise settles
-  assert.throws(() => lost.unary("exp", x, lost.allocate(2, "float32")), /webgpu: the GPU device was lost \(destroyed.*\) after \d+ kernels; (allocate|exp) cannot run/);
+  assert.throws(() => lost.unary("exp", x, lost.allocate(2, "float32")), /webgpu: the GPU device was lost \(destroyed.*\) before any training step, \d+ kernels in all; (allocate|exp) cannot run/);
   await assert.rejects(lost.readAsync(x), /webgpu: the GPU device was lost/);
 });
 
@@ -292,5 +244,55 @@ test("webgpu: workgroup reductions (few outputs, long axes) and the bitonic sort
     }
   } finally {
     g.workgroupMemory = shared;
+  }
+});
+
+test("webgpu: workgroup argmax, max/min with indices and scans (few slices, long axes) agree, ties, NaN and ±∞ included", { skip }, async () => {
+  const g = gpu as Exclude<typeof gpu, string>;
+  const shared = g.workgroupMemory;
+  g.workgroupMemory = true; // these kernels, whatever the adapter prefers
+  try {
+    // rounded values: many ties, which must go to the first index; NaN (at 1) and ±∞ in one of them
+    const ties = values(3000, 24, false).map((v) => Math.round(v));
+    const special = values(3000, 25).map((v) => Math.round(v));
+    const ints = ties.map((v) => v * 3);
+    const finite = values(3000, 26, false);
+    // f32 running sums of up to 3,000 values of magnitude ≤ 4 (sums ≲ 300, so an ulp is ~2e-5) where the reference sums in float64
+    const tol: [number, number] = [1e-3, 1e-4];
+    for (const [outer, axis, inner] of [[1, 3000, 1], [2, 500, 3], [3, 256, 1]] as const) {
+      const m = outer * inner;
+      const n = outer * axis * inner;
+      const shape = `[${outer}, ${axis}, ${inner}]`;
+      for (const [data, dtype, kind] of [[ties, "float32", "ties"], [special, "float32", "NaN/±∞"], [ints, "int32", "int32"]] as const) {
+        const input: [number[], DType] = [data.slice(0, n), dtype];
+        await agree(`workgroup argmax ${shape} ${kind}`, [input], [[m, "int32"]], (k, [a], [o]) => k.argmax(a!, outer, axis, inner, o!));
+        for (const op of ["max", "min"] as const) {
+          await agree(`workgroup ${op} with index ${shape} ${kind}`, [input], [[m, dtype], [m, "int32"]], (k, [a], [v, i]) => k.reduceWithIndex(op, a!, outer, axis, inner, v!, i!));
+        }
+      }
+      const scans: [string, number[], DType, "sum" | "prod", boolean, boolean, [number, number]][] = [
+        ["cumsum", finite, "float32", "sum", false, false, tol],
+        ["reverse exclusive cumsum", finite, "float32", "sum", true, true, tol],
+        ["cumprod", finite.map((v) => 1 + v / 4000), "float32", "prod", false, false, tol],
+        ["exclusive cumsum int32", ints, "int32", "sum", false, true, [0, 0]],
+        ["reverse cumprod int32", ties.map((v) => (v > 0 ? 1 : -1)), "int32", "prod", true, false, [0, 0]],
+      ];
+      for (const [label, data, dtype, op, reverse, exclusive, t] of scans) {
+        await agree(`workgroup ${label} ${shape}`, [[data.slice(0, n), dtype]], [[n, dtype]], (k, [a], [o]) => k.scan(op, a!, outer, axis, inner, reverse, exclusive, o!), t);
+      }
+    }
+  } finally {
+    g.workgroupMemory = shared;
+  }
+});
+
+test("webgpu: sorts of axes beyond workgroup memory (bitonic passes) agree: ties by position, NaN and ±∞, top-k, descending, int32, strided slices", { skip }, async () => {
+  const ties = values(6000, 27).map((v) => Math.round(v * 10));
+  const ints = ties.map((v) => (Number.isFinite(v) ? v : -7));
+  for (const [outer, axis, inner, k, descending, dtype] of [[1, 2000, 1, 2000, false, "float32"], [2, 600, 3, 600, true, "float32"], [3, 1025, 1, 7, false, "int32"], [1, 4096, 1, 10, true, "float32"]] as const) {
+    const n = outer * axis * inner;
+    const data = (dtype === "int32" ? ints : ties).slice(0, n);
+    const outs: [number, DType][] = [[outer * k * inner, dtype], [outer * k * inner, "int32"]];
+    await agree(`sort by passes ${dtype} [${outer}, ${axis}, ${inner}] top-${k}${descending ? " descending" : ""}`, [[data, dtype]], outs, (b, [a], [v, i]) => b.sort(a!, outer, axis, inner, k, descending, v!, i!));
   }
 });

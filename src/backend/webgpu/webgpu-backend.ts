@@ -7,18 +7,15 @@
  * the engine for a collection past a high-water mark, gpu-buffer-pool.ts). A compiled step
  * (src/compile/webgpu-executor.ts) captures its kernels' commands once and submits them as one
  * command buffer per call; the plan's buffers stay its own (gpu-holds.ts). See docs/webgpu.md.
+ * This file holds the kernels; the device, pool, encoder and reads are gpu-runtime.ts.
  */
-import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataArray, DataRef, LayerNormOp, MatmulSpec, NormOp, PoolOp, SoftmaxOp, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
+import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, LayerNormOp, MatmulSpec, NormOp, PoolOp, SoftmaxOp, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { unaryKernel } from "../js-elementwise.js";
 import { layerNormComposed, softmaxComposed } from "../composed-kernels.js";
-import { BufferPool, GpuRef } from "./gpu-buffer-pool.js";
 import { openGpu, type GpuContext } from "./gpu-device.js";
 import { findCollector } from "./gpu-collector.js";
-import { CommandCapture, encodeCommands, type GpuCommand } from "./gpu-commands.js";
-import { BufferHolds } from "./gpu-holds.js";
-import { MAP_READ, USAGE, type GpuBufferHandle, type GpuCommandEncoder, type GpuComputePipeline, type GpuDevice } from "./gpu-types.js";
-import { GROUP } from "./wgsl.js";
+import { DEFAULT_LIVE_LIMIT, GpuRuntime } from "./gpu-runtime.js";
 import { unknownOp } from "../op-table.js";
 import { sizeOf, specTail, stridedTail } from "./kernel-params.js";
 import { binaryScalarShader, binaryShader, unaryShader } from "./wgsl-elementwise.js";
@@ -27,309 +24,35 @@ import { BLOCK, TILE, matmulBlockedShader, matmulShader, matmulSmallShader } fro
 import { col2imShader, im2colShader, maxPool2dShader } from "./wgsl-window.js";
 import { avgPool2dGradShader, avgPool2dShader, maxPool2dGradShader } from "./wgsl-pool.js";
 import { batchNormGradShader, batchNormShader, batchNormSumsShader } from "./wgsl-norm.js";
+import { bitonicLoadShader, bitonicPassShader, bitonicTakeShader, keyDType } from "./wgsl-bitonic-passes.js";
+import { reduceWithIndexWorkgroupShader, scanWorkgroupShader } from "./wgsl-workgroup-index.js";
 import { BITONIC_MAX, bitonicSortShader, logsumexpWorkgroupShader, reduceWorkgroupShader, varianceWorkgroupShader } from "./wgsl-workgroup.js";
 
-/** Live bytes of tensors past which allocation throws (a loop that never awaits). */
-const DEFAULT_LIVE_LIMIT = 2 ** 31;
-const STATUS_BYTES = 32;
-/** Kernels recorded before a submit without waiting for a read. */
-export const BATCH = 128;
-const INDEX_OPS = ["", "gather", "scatter", "scatterAdd"];
+export { BATCH } from "./gpu-runtime.js";
 
 const toInt32 = (v: number) => v | 0;
 
 /**
- * A reduction gets a workgroup per output (a tree in workgroup memory, wgsl-workgroup.ts) when
- * its outputs are too few to fill a GPU with one thread each and its axis is long enough to
- * split; otherwise one thread per output walks its slice.
+ * A reduction, argmax or scan gets a workgroup per slice (a tree or scan in workgroup memory,
+ * wgsl-workgroup.ts, wgsl-workgroup-index.ts) when its slices are too few to fill a GPU with
+ * one thread each and its axis is long enough to split; otherwise one thread per slice walks it.
+ * Float32 sums only: int32 sums stay on the exact one-thread kernel.
  */
-const fewOutputs = (dtype: DType, outputs: number, axisSize: number) => dtype === "float32" && outputs <= 4096 && axisSize >= 256;
-
-/** Host values as the device stores `dtype` (a bool is a u32). */
-function deviceArray(values: ArrayLike<number>, dtype: DType): Float32Array | Int32Array | Uint32Array {
-  return dtype === "float32" ? Float32Array.from(values) : dtype === "int32" ? Int32Array.from(values) : Uint32Array.from(values, (v) => (v === 0 ? 0 : 1));
-}
+const fewSlices = (slices: number, axisSize: number) => slices <= 4096 && axisSize >= 256;
+const fewOutputs = (dtype: DType, outputs: number, axisSize: number) => dtype === "float32" && fewSlices(outputs, axisSize);
 
 /** Creates the backend on the first adapter WebGPU offers (see gpu-device.ts for the errors). */
 export async function createWebGpuBackend(): Promise<WebGpuBackend> {
   return new WebGpuBackend(await openGpu(), DEFAULT_LIVE_LIMIT, await findCollector());
 }
 
-export class WebGpuBackend implements Backend {
+export class WebGpuBackend extends GpuRuntime implements Backend {
   readonly name = "webgpu";
   readonly readsSynchronously = false;
   readonly needsFree = true;
-  readonly description: string;
-  private readonly device: GpuDevice;
-  private readonly context: GpuContext;
-  private readonly pool: BufferPool;
-  private readonly pipelines = new Map<string, { pipeline: GpuComputePipeline; layout: unknown }>();
-  private readonly status: GpuBufferHandle;
-  private lost: string | null = null;
-  /** The first shader or dispatch the device rejected (reported at the next kernel or read). */
-  private rejected: string | null = null;
-  private readonly pendingChecks: Promise<void>[] = [];
-  /** Kernels issued so far (named in the device-lost error). */
-  private kernels = 0;
-  /**
-   * Kernels are recorded into one command encoder and submitted together (at a read, or every
-   * {@link BATCH} kernels): a submit per kernel cost more than the kernel. Buffers freed or
-   * used once (parameters, copies) return to the pool only after that submit, so no recorded
-   * command can see a buffer handed out again and written by `writeBuffer`, which runs at once.
-   */
-  private encoder: GpuCommandEncoder | null = null;
-  private recorded = 0;
-  private readonly afterSubmit: GpuRef[] = [];
-  /**
-   * Whether kernels share work through workgroup memory and barriers (the tiled matrix product,
-   * a workgroup per output of a reduction, the bitonic sort): false on software adapters
-   * (SwiftShader, llvmpipe), which run a barrier far slower than the work it saves (a sum of
-   * [1024, 192] over its rows: 1.1 s with a workgroup per column, 15 ms with a thread). There the
-   * product runs a barrier-free kernel with a 4×4 block of outputs per thread. Tests set it to
-   * run both kinds.
-   */
-  workgroupMemory: boolean;
-  /** Command buffers submitted so far (a compiled step submits one per call). */
-  submits = 0;
-  /** Set while a compiled plan's kernels are captured (gpu-commands.ts), or while its call runs (no batch submits). */
-  private capture: CommandCapture | null = null;
-  private holding = false;
-  /** Buffers a compiled plan holds, how many plans hold each, and whether its tensor was collected. */
-  private readonly holds = new BufferHolds((ref) => this.free(ref));
 
   constructor(context: GpuContext, liveLimit = DEFAULT_LIVE_LIMIT, collect: (() => void) | null = null) {
-    this.context = context;
-    this.device = context.device;
-    this.description = this.context.adapterName;
-    this.workgroupMemory = !/swiftshader|llvmpipe|lavapipe/i.test(this.description);
-    this.pool = new BufferPool(this.device, liveLimit, collect);
-    this.status = this.device.createBuffer({ size: STATUS_BYTES, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
-    void this.device.lost.then((info) => {
-      this.lost = `${info.reason}${info.message !== "" ? `: ${info.message}` : ""}`;
-    });
-  }
-
-  /** GPU memory held by tensors now, created in all (pool included) and handed out in all, and the collections the pool asked for. */
-  memory(): { liveBytes: number; createdBytes: number; createdBuffers: number; handedOutBytes: number; collections: number } {
-    const pool = this.pool;
-    return { liveBytes: pool.liveBytes, createdBytes: pool.createdBytes, createdBuffers: pool.createdBuffers, handedOutBytes: pool.handedOutBytes, collections: pool.collections };
-  }
-
-  /**
-   * Bytes of collected-but-not-yet-finalized tensors the pool lets accumulate above its low mark
-   * (or the low mark itself, if more) before it asks the engine for a collection, where the
-   * runtime offers one (Node); default 16 MiB.
-   */
-  get garbageFloor(): number {
-    return this.pool.garbageFloor;
-  }
-  set garbageFloor(bytes: number) {
-    this.pool.garbageFloor = bytes;
-  }
-
-  /**
-   * @internal For compile: `refs` (a plan's buffers) stay out of the pool while `owner` (the
-   * plan) is alive, even after their tensors are collected; then they go back as usual.
-   */
-  retain(refs: Iterable<DataRef>, owner: object): void {
-    this.holds.retain(refs, owner);
-  }
-
-  /**
-   * @internal For compile: runs `kernels` (calls of this backend's kernel methods) without
-   * encoding anything, and returns the commands they would encode, with bind groups and
-   * parameters made once; {@link encodeCaptured} encodes them on every call. Their buffers
-   * return to the pool when `owner` is collected.
-   */
-  captureKernels(owner: object, kernels: () => void): readonly GpuCommand[] {
-    if (this.capture !== null) throw new Error("webgpu: already capturing kernels");
-    const capture = (this.capture = new CommandCapture());
-    try {
-      kernels();
-    } finally {
-      this.capture = null;
-    }
-    this.holds.releaseWith(capture.kept, owner);
-    return capture.commands;
-  }
-
-  /** @internal Encodes captured commands into the encoder the next submit sends. */
-  encodeCaptured(commands: readonly GpuCommand[]): void {
-    this.checkAlive("a compiled step");
-    encodeCommands(this.record(), commands);
-    this.kernels += commands.length;
-  }
-
-  /** @internal Writes host values into an existing buffer (before every command submitted after this call). */
-  upload(ref: DataRef, values: ArrayLike<number>): void {
-    this.device.queue.writeBuffer((ref as GpuRef).buffer, 0, deviceArray(values, ref.dtype));
-  }
-
-  /** @internal Runs `fn` with every kernel it issues recorded into one command buffer, submitted at its end. */
-  asOneSubmit<T>(fn: () => T): T {
-    const outer = this.holding;
-    this.holding = true;
-    try {
-      return fn();
-    } finally {
-      this.holding = outer;
-      if (!outer) this.submit();
-    }
-  }
-
-  private checkAlive(what: string): void {
-    if (this.rejected !== null) throw new Error(`webgpu: ${this.rejected}; ${what} cannot run`);
-    if (this.lost !== null) {
-      throw new Error(`webgpu: the GPU device was lost (${this.lost}) after ${this.kernels} kernels; ${what} cannot run. Its tensors are gone: call setBackend("webgpu") again and restart from a checkpoint`);
-    }
-  }
-
-  allocate(size: number, dtype: DType): GpuRef {
-    this.checkAlive("allocate");
-    const { ref, reused } = this.pool.allocate(size, dtype);
-    this.capture?.made.add(ref);
-    if (reused) {
-      // new buffers start zeroed in WebGPU; pooled ones are cleared so that allocate always gives zeros
-      if (this.capture !== null) this.capture.commands.push({ kind: "clear", buffer: ref.buffer });
-      else this.record().clearBuffer(ref.buffer);
-    }
-    return ref;
-  }
-  fromValues(values: ArrayLike<number>, dtype: DType): DataRef {
-    const ref = this.pool.allocate(values.length, dtype).ref;
-    if (values.length === 0) return ref;
-    this.device.queue.writeBuffer(ref.buffer, 0, deviceArray(values, dtype));
-    return ref;
-  }
-  read(): DataArray {
-    throw new Error("webgpu: tensor data is read asynchronously (await t.data())");
-  }
-  async readAsync(dataRef: DataRef): Promise<DataArray> {
-    await Promise.all(this.pendingChecks.splice(0));
-    this.checkAlive("a read");
-    const ref = dataRef as GpuRef;
-    const bytes = ref.size * 4;
-    const staging = this.device.createBuffer({ size: bytes + STATUS_BYTES, usage: MAP_READ | USAGE.COPY_DST });
-    const encoder = this.record();
-    if (bytes > 0) encoder.copyBufferToBuffer(ref.buffer, 0, staging, 0, bytes);
-    encoder.copyBufferToBuffer(this.status, 0, staging, bytes, STATUS_BYTES);
-    this.submit();
-    try {
-      await staging.mapAsync(MAP_READ);
-    } catch (cause) {
-      this.checkAlive("a read");
-      throw cause;
-    }
-    const copy = staging.getMappedRange().slice(0);
-    staging.unmap();
-    staging.destroy();
-    const status = new Int32Array(copy, bytes, STATUS_BYTES / 4);
-    if (status[0] !== 0) {
-      this.device.queue.writeBuffer(this.status, 0, new Int32Array(STATUS_BYTES / 4));
-      throw new Error(`${INDEX_OPS[status[1]!]}: index ${status[3]} at position ${status[2]} is out of range [0, ${status[4]})`);
-    }
-    if (ref.dtype === "float32") return new Float32Array(copy, 0, ref.size);
-    if (ref.dtype === "int32") return new Int32Array(copy, 0, ref.size);
-    return Uint8Array.from(new Uint32Array(copy, 0, ref.size));
-  }
-  free(ref: DataRef): void {
-    if (this.holds.keeps(ref)) return;
-    // a kernel's scratch made while capturing belongs to the captured commands
-    if (this.capture?.made.has(ref as GpuRef) === true) return void this.capture.kept.push(ref as GpuRef);
-    if (this.encoder === null) this.pool.release(ref as GpuRef);
-    else this.afterSubmit.push(ref as GpuRef);
-  }
-
-  /** The encoder kernels are recorded into now. */
-  private record(): GpuCommandEncoder {
-    this.encoder ??= this.device.createCommandEncoder();
-    return this.encoder;
-  }
-
-  /** Submits what was recorded, then returns the buffers it used once to the pool. */
-  private submit(): void {
-    if (this.encoder === null) return;
-    this.device.queue.submit([this.encoder.finish()]);
-    this.submits++;
-    this.encoder = null;
-    this.recorded = 0;
-    for (const ref of this.afterSubmit.splice(0)) this.pool.release(ref);
-  }
-
-  private pipeline(source: string): { pipeline: GpuComputePipeline; layout: unknown } {
-    let cached = this.pipelines.get(source);
-    if (cached === undefined) {
-      // a kernel the device rejects must fail loudly, never leave zeros: the error is reported
-      // at the next kernel or read (WebGPU reports validation errors asynchronously)
-      this.device.pushErrorScope("validation");
-      const pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module: this.device.createShaderModule({ code: source }), entryPoint: "main" } });
-      this.pendingChecks.push(
-        this.device.popErrorScope().then((error) => {
-          if (error !== null && this.rejected === null) this.rejected = `the device rejected a kernel (${error.message.split("\n")[0]})`;
-        }),
-      );
-      cached = { pipeline, layout: pipeline.getBindGroupLayout(0) };
-      this.pipelines.set(source, cached);
-    }
-    return cached;
-  }
-
-  /**
-   * Submits one kernel: binding 0 gets the parameters (prm[0] = threads; F(k) = floats[k] from
-   * prm[1]; `ints` at their indices; `tail` from prm[8]), binding i the buffer given for it.
-   */
-  private run(
-    what: string,
-    source: string,
-    buffers: Record<number, DataRef>,
-    threads: number,
-    options: { floats?: number[]; ints?: Record<number, number>; tail?: number[]; groups?: [number, number, number]; status?: boolean } = {},
-  ): void {
-    this.checkAlive(what);
-    if (threads === 0) return;
-    const tail = options.tail ?? [];
-    const prm = new Int32Array(8 + tail.length);
-    const floats = new Float32Array(prm.buffer);
-    prm[0] = threads;
-    (options.floats ?? []).forEach((v, i) => (floats[1 + i] = v));
-    for (const [at, v] of Object.entries(options.ints ?? {})) prm[Number(at)] = v;
-    prm.set(tail, 8);
-    const params = this.pool.allocate(prm.length, "int32").ref;
-    this.device.queue.writeBuffer(params.buffer, 0, prm);
-    const { pipeline, layout } = this.pipeline(source);
-    const commands: GpuCommand[] = [];
-    const entries = [{ binding: 0, resource: { buffer: params.buffer } }];
-    const written = Object.entries(buffers).filter(([at]) => Number(at) >= 5).map(([, ref]) => (ref as GpuRef).buffer);
-    const temporaries: GpuRef[] = [];
-    for (const [at, ref] of Object.entries(buffers)) {
-      let buffer = (ref as GpuRef).buffer;
-      if (Number(at) < 5 && written.includes(buffer)) {
-        // an input that is also the output (out = x, in-place ops): WebGPU forbids the alias, so the kernel reads a copy
-        const copy = this.pool.allocate(buffer.size / 4, "int32").ref;
-        commands.push({ kind: "copy", from: buffer, to: copy.buffer, bytes: buffer.size });
-        temporaries.push(copy);
-        buffer = copy.buffer;
-      }
-      entries.push({ binding: Number(at), resource: { buffer } });
-    }
-    if (options.status === true) entries.push({ binding: 9, resource: { buffer: this.status } });
-    let groups = options.groups;
-    if (groups === undefined) {
-      const count = Math.ceil(threads / GROUP);
-      const x = Math.min(count, this.device.limits.maxComputeWorkgroupsPerDimension);
-      groups = [x, Math.ceil(count / x), 1];
-    }
-    commands.push({ kind: "dispatch", pipeline, bindGroup: this.device.createBindGroup({ layout, entries }), groups });
-    this.kernels++;
-    if (this.capture !== null) {
-      // captured for a compiled plan: its parameters and copies are written once and kept
-      this.capture.commands.push(...commands);
-      this.capture.kept.push(params, ...temporaries);
-      return;
-    }
-    encodeCommands(this.record(), commands);
-    this.afterSubmit.push(params, ...temporaries);
-    if (++this.recorded >= BATCH && !this.holding) this.submit();
+    super(context, liveLimit, collect);
   }
 
   fill(out: DataRef, value: number): void {
@@ -382,13 +105,17 @@ export class WebGpuBackend implements Backend {
     this.run(`reduce ${op}`, k.reduceShader(op, x.dtype), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner] });
   }
   argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
+    if (this.workgroupMemory && fewSlices(outer * inner, axisSize)) return this.perOutput("argmax", reduceWithIndexWorkgroupShader("max", x.dtype, false), { 1: x, 6: out }, outer * inner, { tail: [outer, axisSize, inner] });
     this.run("argmax", k.reduceWithIndexShader("max", x.dtype, false), { 1: x, 6: out }, outer * inner, { tail: [outer, axisSize, inner] });
   }
   reduceWithIndex(op: "max" | "min", x: DataRef, outer: number, axisSize: number, inner: number, values: DataRef, indices: DataRef): void {
+    if (this.workgroupMemory && fewSlices(outer * inner, axisSize)) return this.perOutput(op, reduceWithIndexWorkgroupShader(op, x.dtype, true), { 1: x, 5: values, 6: indices }, outer * inner, { tail: [outer, axisSize, inner] });
     this.run(op, k.reduceWithIndexShader(op, x.dtype, true), { 1: x, 5: values, 6: indices }, outer * inner, { tail: [outer, axisSize, inner] });
   }
   scan(op: ScanOp, x: DataRef, outer: number, axisSize: number, inner: number, reverse: boolean, exclusive: boolean, out: DataRef): void {
-    this.run(`scan ${op}`, k.scanShader(op, x.dtype), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner, Number(reverse), Number(exclusive)] });
+    const tail = [outer, axisSize, inner, Number(reverse), Number(exclusive)];
+    if (this.workgroupMemory && fewSlices(outer * inner, axisSize)) return this.perOutput(`scan ${op}`, scanWorkgroupShader(op, x.dtype), { 1: x, 5: out }, outer * inner, { tail });
+    this.run(`scan ${op}`, k.scanShader(op, x.dtype), { 1: x, 5: out }, outer * inner, { tail });
   }
   variance(x: DataRef, outer: number, axisSize: number, inner: number, correction: number, out: DataRef): void {
     this.onlyFloat32("variance", x);
@@ -401,12 +128,25 @@ export class WebGpuBackend implements Backend {
     this.run("logsumexp", k.logsumexpShader(), { 1: x, 5: out }, outer * inner, { tail: [outer, axisSize, inner] });
   }
   sort(x: DataRef, outer: number, axisSize: number, inner: number, k_: number, descending: boolean, values: DataRef, indices: DataRef): void {
+    const padded = 2 ** Math.ceil(Math.log2(Math.max(axisSize, 1)));
+    const tail = [outer, axisSize, inner, k_, Number(descending), padded];
     // a bitonic network in workgroup memory where the slice fits; the rank kernel (n² per slice) is cheaper for short ones
-    if (this.workgroupMemory && axisSize >= 64 && axisSize <= BITONIC_MAX) {
-      const padded = 2 ** Math.ceil(Math.log2(axisSize));
-      return this.perOutput("sort", bitonicSortShader(x.dtype), { 1: x, 5: values, 6: indices }, outer * inner, { tail: [outer, axisSize, inner, k_, Number(descending), padded] });
-    }
+    if (this.workgroupMemory && axisSize >= 64 && axisSize <= BITONIC_MAX) return this.perOutput("sort", bitonicSortShader(x.dtype), { 1: x, 5: values, 6: indices }, outer * inner, { tail });
+    // longer axes: the same network, a dispatch per stage over scratch copies of the slices (O(n log² n), no barriers)
+    if (axisSize > BITONIC_MAX) return this.sortByPasses(x, outer * inner, padded, tail, values, indices);
     this.run("sort", k.sortShader(x.dtype), { 1: x, 5: values, 6: indices }, outer * axisSize * inner, { tail: [outer, axisSize, inner, k_, Number(descending)] });
+  }
+  private sortByPasses(x: DataRef, slices: number, padded: number, tail: number[], values: DataRef, indices: DataRef): void {
+    if (slices === 0) return;
+    const keys = this.allocate(slices * padded, keyDType(x.dtype));
+    const pos = this.allocate(slices * padded, "int32");
+    this.run("sort", bitonicLoadShader(x.dtype), { 1: x, 5: keys, 6: pos }, slices * padded, { tail });
+    for (let size = 2; size <= padded; size *= 2) {
+      for (let stride = size / 2; stride >= 1; stride /= 2) this.run("sort", bitonicPassShader(x.dtype), { 5: keys, 6: pos }, (slices * padded) / 2, { tail: [...tail, size, stride] });
+    }
+    this.run("sort", bitonicTakeShader(x.dtype), { 1: keys, 2: pos, 5: values, 6: indices }, slices * tail[3]!, { tail });
+    this.free(keys);
+    this.free(pos);
   }
   matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
     this.onlyFloat32("matmul", a);
@@ -509,13 +249,6 @@ export class WebGpuBackend implements Backend {
     if (refs.dweight !== null) this.copyStrided({ ref: sums, offset: 0, strides: [1] }, [channels], refs.dweight);
     if (refs.dbias !== null) this.copyStrided({ ref: sums, offset: channels, strides: [1] }, [channels], refs.dbias);
     this.free(sums);
-  }
-
-  /** A kernel of wgsl-workgroup.ts: one workgroup per output (a 2-D grid past the adapter's per-dimension limit). */
-  private perOutput(what: string, source: string, buffers: Record<number, DataRef>, outputs: number, options: { floats?: number[]; tail?: number[] }): void {
-    const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
-    const x = Math.min(outputs, limit);
-    this.run(what, source, buffers, outputs, { ...options, groups: [x, Math.ceil(outputs / x), 1] });
   }
   // no fused WGSL kernels yet: softmax and layer norm run as this backend's reductions and element-wise kernels
   softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal = 0): void {

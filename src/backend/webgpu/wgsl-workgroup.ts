@@ -7,6 +7,7 @@
  */
 import type { DType } from "../../tensor/dtype.js";
 import { binding, customKernel, load, memo, store } from "./wgsl.js";
+import { beforeFunction } from "./wgsl-bitonic-passes.js";
 
 /** Threads per workgroup of these kernels. */
 export const REDUCE_GROUP = 256;
@@ -116,20 +117,7 @@ export const BITONIC_MAX = 512;
 export const bitonicSortShader = memo(function bitonicSortShader(dtype: DType): string {
   const as = dtype === "float32" ? "f32" : "i32";
   // a position past the slice is the padding, greater than every element
-  const before =
-    as === "f32"
-      ? `fn before(u: f32, iu: i32, v: f32, iv: i32, desc: bool) -> bool {
-  if (iu >= prm[9] || iv >= prm[9]) { return iu < iv; }
-  let nu = isnan(u); let nv = isnan(v);
-  if (nu != nv) { return select(nv, nu, desc); }
-  if (!nu && u != v) { return select((u < v), (u > v), desc); }
-  return iu < iv;
-}`
-      : `fn before(u: i32, iu: i32, v: i32, iv: i32, desc: bool) -> bool {
-  if (iu >= prm[9] || iv >= prm[9]) { return iu < iv; }
-  if (u != v) { return select((u < v), (u > v), desc); }
-  return iu < iv;
-}`;
+  const before = beforeFunction(as);
   return customKernel(
     [binding(1, "xs", dtype), binding(5, "out", dtype), binding(6, "indices", "int32"), `var<workgroup> keys: array<${as}, ${BITONIC_MAX}>;\nvar<workgroup> pos: array<i32, ${BITONIC_MAX}>;`, before],
     `${ENTRY}
