@@ -145,6 +145,12 @@ export function directKernel(name: string, args: readonly unknown[], context: St
         const thin = f64 ? k.matmulThinF64 : k.matmulThinF32;
         return () => thin(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB);
       }
+      if ((f64 ? k.smallProductF64 : k.smallProductF32)(m, depth, n)) {
+        // small products (attention's per-head ones) on the unpacked tile, as the backend runs them
+        const small = f64 ? k.matmulSmallF64 : k.matmulSmallF32;
+        const bp = context.matmulScratch;
+        return () => small(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB, bp);
+      }
       const packA = context.matmulScratch;
       const packB = packA + k.matmulScratchA() * 8;
       const tile = packB + k.matmulScratchB() * 8;

@@ -1,31 +1,26 @@
 import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, LayerNormOp, NormOp, PoolOp, SoftmaxOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
-import { arrayOf, newArray, realArrayOf as arrayOfReal, type FloatArray, type RealArray } from "../js-buffer.js";
-import { copyStridedKernel } from "../js-elementwise.js";
+import { arrayOf, realArrayOf as arrayOfReal, type FloatArray } from "../js-buffer.js";
 import { instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
-import { CONTROL_BYTES, MAX_THREADS, ThreadPool, convSplit, convWorthThreads, defaultWorkerCount, productSplit, productWorthThreads } from "./wasm-threads.js";
-import { collapseAxes, twoLoops } from "./wasm-strided.js";
-import { contiguousStrides, filledArray, isContiguous } from "../strides.js";
-import { BINARY_OPS, CONV_OPS, LAYER_NORM_OPS, NORM_OPS, POOL_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS, opcodes, unknownOp } from "../op-table.js";
+import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
+import { collapseAxes } from "./wasm-strided.js";
+import { stridedCopyAxes, stridedCopyF32, stridedCopyF64 } from "./strided-copy.js";
+import { elementBytes, isReal, opcode, sameType, type WasmContext, type WasmParallel } from "./wasm-context.js";
+import { wasmMatmul } from "./wasm-matmul.js";
+import { wasmBinary, wasmBinaryScalar } from "./wasm-binary.js";
+import { wasmConv2d } from "./wasm-conv.js";
+import { wasmBatchNorm, wasmLayerNorm } from "./wasm-norm.js";
+import { wasmMaxPool2d, wasmMaxPool2dGrad, wasmPool2d } from "./wasm-pool.js";
+import { contiguousStrides } from "../strides.js";
+import { BINARY_OPS, CONV_OPS, LAYER_NORM_OPS, NORM_OPS, POOL_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS, opcodes } from "../op-table.js";
 
-// Opcodes from the table of ops, as scripts/build-wasm.mjs numbers them for assembly/opcodes.ts.
+// Opcodes from the table of ops, as scripts/build-wasm.mjs numbers them for assembly/opcodes.ts
+// (the binary, matmul, convolution, normalisation and pooling entry points hold their own).
 const UNARY = opcodes(UNARY_OPS);
-const BINARY = opcodes(BINARY_OPS);
 const REDUCE = opcodes(REDUCE_OPS);
-const CONV = opcodes(CONV_OPS);
-const POOL = opcodes(POOL_OPS);
-const NORM = opcodes(NORM_OPS);
 const SOFTMAX = opcodes(SOFTMAX_OPS);
-const LAYER_NORM = opcodes(LAYER_NORM_OPS);
-
-/** The opcode of `op`, or a thrown error: an unknown name must not reach the kernels as 0 (neg, add). */
-function opcode<Op extends string>(codes: Readonly<Record<Op, number>>, op: Op, kernel: string): number {
-  const code = codes[op];
-  if (code === undefined) throw unknownOp(`wasm backend ${kernel}`, op);
-  return code;
-}
 
 /** Fails on a generated/kernels.ts built from another table (a stale build). */
 function checkOpCounts(kernels: Kernels): void {
@@ -39,23 +34,12 @@ function checkOpCounts(kernels: Kernels): void {
   }
 }
 
-/** Strides of a number operand: 0 on every axis (shared, so a call allocates none). */
-const NO_STRIDES: readonly number[] = filledArray(32, 0); // packed, as every strides array (see strides.ts)
-
 /** Below this many elements a call into WebAssembly costs more than the TS loop it replaces (compile's executor makes the same choice). */
 export const SMALL = 32;
 
 /** Up to this many gradient values a scatter-add runs on the TS kernel (see WasmBackend.scatterAdd). */
 const SCATTER_IN_TS = 1 << 14;
 
-/** Whether a buffer is float32 or float64: the WebAssembly kernels compute on those alone. */
-function isReal(ref: DataRef): boolean {
-  return ref.dtype === "float32" || ref.dtype === "float64";
-}
-
-function elementBytes(dtype: DType): number {
-  return dtype === "float64" ? 8 : 4;
-}
 
 /**
  * The WebAssembly SIMD backend: kernels compiled from AssemblyScript, with a packed,
@@ -87,9 +71,11 @@ export class WasmBackend implements Backend {
    * runs on a module with ordinary memory, since V8 copies into and out of shared memory
    * word by word (relaxed atomics), not with memcpy: 15–25% of a tiny MLP's step.
    */
-  private parallel: { kernels: Kernels; arena: WasmArena; pool: ThreadPool; module: WebAssembly.Module } | null | undefined;
+  private parallel: WasmParallel | null | undefined;
   private readonly k: Kernels;
   private readonly js = new JsBackend();
+  /** What the entry points in wasm-binary.ts, wasm-matmul.ts, wasm-conv.ts, wasm-norm.ts and wasm-pool.ts run on. */
+  private readonly context: WasmContext;
 
   /** `workers`: threads besides the caller (default: one per further core, or $NABLA_THREADS − 1). */
   constructor(workers = defaultWorkerCount()) {
@@ -100,6 +86,18 @@ export class WasmBackend implements Backend {
     this.arena = new WasmArena(memory, kernels.heapBase());
     this.threads = workers > 0 && typeof SharedArrayBuffer !== "undefined" ? Math.min(workers, MAX_THREADS - 1) + 1 : 1;
     if (this.threads === 1) this.parallel = null;
+    this.context = {
+      kernels,
+      threads: this.threads,
+      begin: () => this.begin(),
+      parallel: () => {
+        if (this.parallel === undefined) this.parallel = this.startParallel();
+        return this.parallel;
+      },
+      stopParallel: () => {
+        this.parallel = null;
+      },
+    };
   }
 
   /** Threads computing large products now: 1 until the workers have started (on the first such product). */
@@ -118,7 +116,7 @@ export class WasmBackend implements Backend {
   }
 
   /** The shared-memory kernels and worker threads, started on first use; null if unavailable. */
-  private startParallel(): { kernels: Kernels; arena: WasmArena; pool: ThreadPool; module: WebAssembly.Module } | null {
+  private startParallel(): WasmParallel | null {
     const { kernels, memory, module } = instantiateKernels(true);
     // the workers' control block sits below the arena, which starts over on every call
     const control = Math.ceil(kernels.heapBase() / 64) * 64;
@@ -155,10 +153,25 @@ export class WasmBackend implements Backend {
       arrayOf(out).set(arrayOf(x.ref).subarray(x.offset, x.offset + out.size));
       return;
     }
+    if (dims.length <= 4 && isReal(out) && x.ref.dtype === out.dtype) {
+      const outStrides = contiguousStrides(dims);
+      if (out.dtype === "float64") stridedCopyF64(arrayOf(x.ref) as Float64Array, x.offset, arrayOf(out) as Float64Array, 0, dims, strides[0]!, outStrides);
+      else stridedCopyF32(arrayOf(x.ref) as Float32Array, x.offset, arrayOf(out) as Float32Array, 0, dims, strides[0]!, outStrides);
+      return;
+    }
     this.js.copyStrided(x, shape, out);
   }
   // strided writes and selections only move values: the TS kernels, as for copyStrided
   copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void {
+    if (isReal(out.ref) && x.ref.dtype === out.ref.dtype) {
+      const merged = stridedCopyAxes(shape, [x.strides, out.strides]);
+      if (merged !== null) {
+        const [xStrides, outStrides] = merged.strides as [number[], number[]];
+        if (out.ref.dtype === "float64") stridedCopyF64(arrayOf(x.ref) as Float64Array, x.offset, arrayOf(out.ref) as Float64Array, out.offset, merged.shape, xStrides, outStrides);
+        else stridedCopyF32(arrayOf(x.ref) as Float32Array, x.offset, arrayOf(out.ref) as Float32Array, out.offset, merged.shape, xStrides, outStrides);
+        return;
+      }
+    }
     this.js.copyInto(x, shape, out);
   }
   where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void {
@@ -183,52 +196,12 @@ export class WasmBackend implements Backend {
   binary(op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void {
     // integer and bool tensors, and comparisons (a bool result), run on the TypeScript kernels
     if (out.size <= SMALL || !isReal(out) || out.dtype !== a.ref.dtype) return this.js.binary(op, a, b, shape, out);
-    const code = opcode(BINARY, op, "binary");
-    let [left, right] = [a, b];
-    let loops = twoLoops(shape, a.strides, b.strides);
-    if (loops === null) {
-      // three or more axes that do not merge: make the irregular operands dense, then it is one loop
-      [left, right] = [this.dense(a, shape), this.dense(b, shape)];
-      loops = twoLoops(shape, left.strides, right.strides)!;
-    }
-    const arena = this.begin();
-    const dataA = arrayOfReal(left.ref);
-    const dataB = arrayOfReal(right.ref);
-    // only the elements each view reaches: a slice of a large tensor must not copy all of it
-    const [loA, hiA] = span(left, shape);
-    const [loB, hiB] = span(right, shape);
-    const shared = dataB === dataA;
-    const lo = shared ? Math.min(loA, loB) : loA;
-    const ptrA = arena.put(range(dataA, lo, shared ? Math.max(hiA, hiB) : hiA));
-    const ptrB = shared ? ptrA : arena.put(range(dataB, loB, hiB));
-    const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
-    const bytes = elementBytes(out.dtype);
-    const offsetA = left.offset - lo;
-    const offsetB = right.offset - (shared ? lo : loB);
-    (out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32)(code, ptrA + offsetA * bytes, loops.sa0, loops.sa1, ptrB + offsetB * bytes, loops.sb0, loops.sb1, ptrOut, loops.n0, loops.n1);
-    arena.take(ptrOut, arrayOfReal(out));
+    wasmBinary(this.context, this, op, a, b, shape, out);
   }
   binaryScalar(op: BinaryOp, a: StridedRef, s: number, scalarFirst: boolean, shape: readonly number[], out: DataRef): void {
     // integer and bool tensors, and comparisons (a bool result), run on the TypeScript kernels
     if (out.size <= SMALL || !isReal(out) || out.dtype !== a.ref.dtype) return this.js.binaryScalar(op, a, s, scalarFirst, shape, out);
-    const code = opcode(BINARY, op, "binary");
-    // the number is read with stride 0 on every axis, as a broadcast operand is
-    const zeros = shape.length <= NO_STRIDES.length ? NO_STRIDES : filledArray(shape.length, 0);
-    let left = a;
-    let loops = twoLoops(shape, a.strides, zeros);
-    if (loops === null) {
-      left = this.dense(a, shape);
-      loops = twoLoops(shape, left.strides, zeros)!;
-    }
-    const arena = this.begin();
-    const bytes = elementBytes(out.dtype);
-    const ptrA = arena.put(arrayOfReal(left.ref)) + left.offset * bytes;
-    const ptrS = arena.putScalar(s, out.dtype === "float64");
-    const ptrOut = arena.allocate(out.size * bytes);
-    const kernel = out.dtype === "float64" ? this.k.binaryF64 : this.k.binaryF32;
-    if (scalarFirst) kernel(code, ptrS, 0, 0, ptrA, loops.sa0, loops.sa1, ptrOut, loops.n0, loops.n1);
-    else kernel(code, ptrA, loops.sa0, loops.sa1, ptrS, 0, 0, ptrOut, loops.n0, loops.n1);
-    arena.take(ptrOut, arrayOfReal(out));
+    wasmBinaryScalar(this.context, this, op, a, s, scalarFirst, shape, out);
   }
   axpby(alpha: number, x: DataRef, beta: number, y: DataRef, out: DataRef): void {
     if (out.size <= SMALL || !isReal(out)) return this.js.axpby(alpha, x, beta, y, out);
@@ -295,55 +268,8 @@ export class WasmBackend implements Backend {
     this.js.sort(x, outer, axisSize, inner, k, descending, values, indices);
   }
   matmul(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
-    const { batch, m, k, n, transA, transB, batchStrideA, batchStrideB } = spec;
     if (!isReal(out)) return this.js.matmul(a, b, spec, out);
-    if (this.matmulThreaded(a, b, spec, out)) return;
-    const arena = this.begin();
-    const ptrA = arena.put(arrayOfReal(a));
-    const ptrB = arrayOfReal(b) === arrayOfReal(a) ? ptrA : arena.put(arrayOfReal(b));
-    const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
-    if ((m < 4 || n === 1) && batch * m * n * k <= 2 ** 20) {
-      // too thin for the 4×8 micro-kernel's tiles: plain loops, no packing
-      (out.dtype === "float64" ? this.k.matmulThinF64 : this.k.matmulThinF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB);
-      return arena.take(ptrOut, arrayOfReal(out));
-    }
-    // each buffer sized for f64, which covers f32
-    const packA = arena.allocate(this.k.matmulScratchA() * 8);
-    const packB = arena.allocate(this.k.matmulScratchB() * 8);
-    const tile = arena.allocate(this.k.matmulTile() * 8);
-    (out.dtype === "float64" ? this.k.matmulF64 : this.k.matmulF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile);
-    arena.take(ptrOut, arrayOfReal(out));
-  }
-  /**
-   * Runs a product on the worker threads where it is big enough (≥ 2²² multiply-adds) to pay
-   * for them; false, having done nothing, when it is not or threads are unavailable.
-   */
-  private matmulThreaded(a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): boolean {
-    const { m, k, n, transA, transB } = spec;
-    if (this.parallel === null || !productWorthThreads(spec)) return false;
-    if (this.parallel === undefined) this.parallel = this.startParallel();
-    if (this.parallel === null) return false;
-    const { kernels, arena, pool } = this.parallel;
-    arena.reset();
-    const pa = arena.put(arrayOfReal(a));
-    const pb = arrayOfReal(b) === arrayOfReal(a) ? pa : arena.put(arrayOfReal(b));
-    const po = arena.allocate(out.size * elementBytes(out.dtype));
-    const f64 = out.dtype === "float64";
-    const { width, nc, rowChunk } = productSplit(spec, f64, this.threads);
-    const bp = arena.allocate(k * nc * 8);
-    const scratch: [number, number][] = [];
-    for (let t = 0; t < this.threads; t++) scratch.push([arena.allocate(kernels.matmulScratchA() * 8), arena.allocate(kernels.matmulTile() * 8)]);
-    for (let jc = 0; jc < n; jc += nc) {
-      const columns = Math.min(nc, n - jc);
-      const job = { a: pa, b: pb, out: po, m, k, n, transA, transB, jc, nc: columns, bp, scratch, panels: Math.ceil(columns / width), rowChunk };
-      if (!pool.matmul(f64, job)) {
-        if (jc > 0) throw new Error("wasm backend: worker threads stopped during a matmul");
-        this.parallel = null; // they never started: run single-threaded from now on
-        return false;
-      }
-    }
-    arena.take(po, arrayOfReal(out));
-    return true;
+    wasmMatmul(this.context, a, b, spec, out);
   }
   // A gather only moves values, like a strided copy: the TS kernel reads the int32 index as it
   // is, where the WebAssembly one needs x and the index (converted to x's dtype) copied in and
@@ -361,7 +287,7 @@ export class WasmBackend implements Backend {
     if (!isReal(dy) || dy.size <= SCATTER_IN_TS) return this.js.scatterAdd(dy, index, outer, axisSize, indexAxis, inner, out);
     const arena = this.begin();
     const ptrDy = arena.put(arrayOfReal(dy));
-    const ptrIndex = arena.put(this.sameType(index, dy.dtype));
+    const ptrIndex = arena.put(sameType(index, dy.dtype));
     const ptrOut = arena.put(arrayOfReal(out)); // accumulates into what the caller put there
     (dy.dtype === "float64" ? this.k.scatterAddF64 : this.k.scatterAddF32)(ptrDy, ptrIndex, outer, axisSize, indexAxis, inner, ptrOut);
     arena.take(ptrOut, arrayOfReal(out));
@@ -376,31 +302,12 @@ export class WasmBackend implements Backend {
   }
   maxPool2d(x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
     if (!isReal(x) || out.dtype !== x.dtype || indices.dtype !== "int32") return this.js.maxPool2d(x, spec, out, indices);
-    const arena = this.begin();
-    const ptrX = arena.put(arrayOfReal(x));
-    const ptrSpec = arena.put(specValues(spec));
-    const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
-    const ptrIndices = arena.allocate(indices.size * 4);
-    (x.dtype === "float64" ? this.k.maxPool2dF64 : this.k.maxPool2dF32)(ptrX, ptrSpec, ptrOut, ptrIndices);
-    arena.take(ptrOut, arrayOfReal(out));
-    arena.takeInt32(ptrIndices, arrayOf(indices) as Int32Array);
+    wasmMaxPool2d(this.context, x, spec, out, indices);
   }
   batchNorm(op: NormOp, refs: BatchNormRefs, outer: number, channels: number, inner: number, eps: number): void {
     const dtype = refs.out.dtype;
     if (!isReal(refs.out) || refs.x.dtype !== dtype || (refs.dy !== null && refs.dy.dtype !== dtype)) return this.js.batchNorm(op, refs, outer, channels, inner, eps);
-    const code = opcode(NORM, op, "batchNorm");
-    const arena = this.begin();
-    const bytes = elementBytes(dtype);
-    const put = (ref: DataRef | null): number => (ref === null ? 0 : arena.put(this.sameType(ref, dtype)));
-    const ptrX = put(refs.x), ptrDy = put(refs.dy), ptrWeight = put(refs.weight), ptrBias = put(refs.bias);
-    const statistics = op === "batchNormGrad"; // read, else written
-    const ptrMean = statistics ? put(refs.mean) : arena.allocate(channels * bytes);
-    const ptrVariance = statistics ? put(refs.variance) : arena.allocate(channels * bytes);
-    const ptrOut = arena.allocate(refs.out.size * bytes);
-    const ptrDweight = refs.dweight === null ? 0 : arena.allocate(channels * bytes);
-    const ptrDbias = refs.dbias === null ? 0 : arena.allocate(channels * bytes);
-    (dtype === "float64" ? this.k.batchNormF64 : this.k.batchNormF32)(code, ptrX, ptrDy, ptrWeight, ptrBias, ptrMean, ptrVariance, ptrOut, ptrDweight, ptrDbias, outer, channels, inner, eps);
-    takeNormResults(arena, refs, !statistics, ptrOut, ptrMean, ptrVariance, ptrDweight, ptrDbias);
+    wasmBatchNorm(this.context, op, refs, outer, channels, inner, eps);
   }
   softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal = 0): void {
     if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype || (dy !== null && dy.dtype !== out.dtype)) return this.js.softmax(op, x, dy, outer, axisSize, inner, out, causal);
@@ -416,180 +323,23 @@ export class WasmBackend implements Backend {
     const dtype = refs.out.dtype;
     const same = (ref: DataRef | null): boolean => ref === null || ref.dtype === dtype;
     if (!isReal(refs.out) || ![refs.x, refs.dy, refs.weight, refs.bias, refs.mean, refs.variance].every(same)) return this.js.layerNorm(op, refs, rows, features, eps);
-    const code = opcode(LAYER_NORM, op, "layerNorm");
-    const arena = this.begin();
-    const bytes = elementBytes(dtype);
-    const put = (ref: DataRef | null): number => (ref === null ? 0 : arena.put(arrayOfReal(ref)));
-    const ptrX = put(refs.x), ptrDy = put(refs.dy), ptrWeight = put(refs.weight), ptrBias = put(refs.bias);
-    const statistics = op === "layerNormGrad"; // read, else written
-    const ptrMean = statistics ? put(refs.mean) : arena.allocate(rows * bytes);
-    const ptrVariance = statistics ? put(refs.variance) : arena.allocate(rows * bytes);
-    const ptrOut = arena.allocate(refs.out.size * bytes);
-    const ptrDweight = refs.dweight === null ? 0 : arena.allocate(features * bytes);
-    const ptrDbias = refs.dbias === null ? 0 : arena.allocate(features * bytes);
-    const acc = statistics ? arena.allocate(features * 16) : 0;
-    (dtype === "float64" ? this.k.layerNormF64 : this.k.layerNormF32)(code, ptrX, ptrDy, ptrWeight, ptrBias, ptrMean, ptrVariance, ptrOut, ptrDweight, ptrDbias, rows, features, eps, acc);
-    takeNormResults(arena, refs, !statistics, ptrOut, ptrMean, ptrVariance, ptrDweight, ptrDbias);
+    wasmLayerNorm(this.context, op, refs, rows, features, eps);
   }
   pool2d(op: PoolOp, x: DataRef, divisors: DataRef, spec: WindowSpec, out: DataRef): void {
     if (!isReal(out) || x.dtype !== out.dtype) return this.js.pool2d(op, x, divisors, spec, out);
-    const code = opcode(POOL, op, "pool2d");
-    const arena = this.begin();
-    const ptrX = arena.put(arrayOfReal(x));
-    const ptrDivisors = arena.put(this.sameType(divisors, out.dtype));
-    const ptrSpec = arena.put(specValues(spec));
-    const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
-    (out.dtype === "float64" ? this.k.pool2dF64 : this.k.pool2dF32)(code, ptrX, ptrDivisors, ptrSpec, ptrOut);
-    arena.take(ptrOut, arrayOfReal(out));
+    wasmPool2d(this.context, op, x, divisors, spec, out);
   }
   maxPool2dGrad(dy: DataRef, indices: DataRef, spec: WindowSpec, out: DataRef): void {
     if (!isReal(out) || dy.dtype !== out.dtype || indices.dtype !== "int32") return this.js.maxPool2dGrad(dy, indices, spec, out);
-    const arena = this.begin();
-    const ptrDy = arena.put(arrayOfReal(dy));
-    const ptrIndices = arena.putInt32(arrayOf(indices) as Int32Array);
-    const ptrSpec = arena.put(specValues(spec));
-    const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
-    (out.dtype === "float64" ? this.k.maxPool2dGradF64 : this.k.maxPool2dGradF32)(ptrDy, ptrIndices, ptrSpec, ptrOut);
-    arena.take(ptrOut, arrayOfReal(out));
+    wasmMaxPool2dGrad(this.context, dy, indices, spec, out);
   }
-  /**
-   * Convolution in one call: the operands are copied in once, each image's windows are
-   * unfolded into scratch here (a few hundred KB, it stays in cache) and fed to the packed
-   * matmul, and the result, already [batch, out, outH, outW], is copied out once.
-   */
   conv2d(op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
     if (!isReal(out) || a.dtype !== out.dtype || b.dtype !== out.dtype) return this.js.conv2d(op, a, b, bias, spec, outChannels, out);
-    const code = opcode(CONV, op, "conv2d");
-    if (this.conv2dThreaded(op, code, a, b, bias, spec, outChannels, out)) return;
-    const arena = this.begin();
-    const bytes = elementBytes(out.dtype);
-    const ptrA = arena.put(arrayOfReal(a));
-    const ptrB = arena.put(arrayOfReal(b));
-    const ptrBias = bias === null ? 0 : arena.put(this.sameType(bias, out.dtype));
-    const { channels, kernelH, kernelW, outH, outW } = spec;
-    const ptrSpec = arena.put(specValues(spec));
-    const ptrOut = arena.allocate(out.size * bytes);
-    // 16 bytes of slack after each: the kernel copies runs in whole v128s
-    const cols = arena.allocate(channels * kernelH * kernelW * outH * outW * bytes + 16);
-    const paddedRows = (outH - 1) * spec.strideH + (kernelH - 1) * spec.dilationH + 1;
-    const paddedColumns = (outW - 1) * spec.strideW + (kernelW - 1) * spec.dilationW + 1;
-    const padded = arena.allocate(channels * paddedRows * paddedColumns * bytes + 16);
-    const packA = arena.allocate(this.k.matmulScratchA() * 8);
-    const packB = arena.allocate(this.k.matmulScratchB() * 8);
-    const tile = arena.allocate(this.k.matmulTile() * 8);
-    (out.dtype === "float64" ? this.k.conv2dF64 : this.k.conv2dF32)(code, ptrA, ptrB, ptrBias, ptrSpec, outChannels, ptrOut, cols, padded, packA, packB, tile);
-    arena.take(ptrOut, arrayOfReal(out));
-  }
-
-  /**
-   * Runs a convolution on the worker threads where it is big enough (≥ 2²² multiply-adds and
-   * 2 images) to pay for them, split by image: each task is the one-thread kernel on a run of
-   * images, so conv2d and conv2dInputGrad give exactly the one-thread results. conv2dWeightGrad
-   * sums each task's images into its own partial dW and adds the partials in task order here,
-   * so its result depends on the thread count (the tasks) but never on timing. False, having
-   * done nothing, when the op is too small or threads are unavailable.
-   */
-  private conv2dThreaded(op: ConvOp, code: number, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): boolean {
-    const { batch, channels, kernelH, kernelW, outH, outW, height, width } = spec;
-    const patch = channels * kernelH * kernelW, positions = outH * outW;
-    if (this.parallel === null || !convWorthThreads(spec, outChannels)) return false;
-    if (this.parallel === undefined) this.parallel = this.startParallel();
-    if (this.parallel === null) return false;
-    const { kernels, arena, pool } = this.parallel;
-    arena.reset();
-    const bytes = elementBytes(out.dtype);
-    const f64 = out.dtype === "float64";
-    const weightGrad = op === "conv2dWeightGrad";
-    const { chunk, tasks: taskCount, lastChunk } = convSplit(batch, this.threads);
-    const pa = arena.put(arrayOfReal(a));
-    const pb = arena.put(arrayOfReal(b));
-    const pBias = bias === null ? 0 : arena.put(this.sameType(bias, out.dtype));
-    const pSpec = arena.put(specValues({ ...spec, batch: chunk }));
-    const pLastSpec = arena.put(specValues({ ...spec, batch: lastChunk }));
-    const image = channels * height * width * bytes, plane = outChannels * positions * bytes;
-    const partial = outChannels * patch;
-    const po = arena.allocate((weightGrad ? taskCount * partial * bytes : out.size * bytes));
-    const paddedRows = (outH - 1) * spec.strideH + (kernelH - 1) * spec.dilationH + 1;
-    const paddedColumns = (outW - 1) * spec.strideW + (kernelW - 1) * spec.dilationW + 1;
-    // 16 bytes of slack after cols and padded: the kernel copies runs in whole v128s
-    const sizes = [patch * positions * bytes + 16, channels * paddedRows * paddedColumns * bytes + 16, kernels.matmulScratchA() * 8, kernels.matmulScratchB() * 8] as const;
-    const total = sizes[0] + sizes[1] + sizes[2] + sizes[3] + kernels.matmulTile() * 8;
-    const scratch: number[] = [];
-    for (let t = 0; t < this.threads; t++) scratch.push(arena.allocate(total));
-    // conv2d reads x and writes y by image; conv2dInputGrad reads dy and writes dx by image;
-    // conv2dWeightGrad reads x and dy by image and writes one partial dW per task
-    const [aStep, bStep, outStep] = op === "conv2d" ? [image, 0, plane] : op === "conv2dInputGrad" ? [plane, 0, image] : [image, plane, partial * bytes / chunk];
-    const job = { op: code, a: pa, b: pb, bias: pBias, outChannels, out: po, spec: pSpec, lastSpec: pLastSpec, aStep: aStep * chunk, bStep: bStep * chunk, outStep: outStep * chunk, tasks: taskCount, scratch, sizes };
-    if (!pool.conv(f64, job)) {
-      this.parallel = null; // the workers never started: run single-threaded from now on
-      return false;
-    }
-    if (!weightGrad) {
-      arena.take(po, arrayOfReal(out));
-      return true;
-    }
-    // the partial sums in task order, rounded to the dtype at each addition like the kernel's
-    const target = arrayOfReal(out);
-    arena.take(po, target.subarray(0, partial));
-    const view = f64 ? new Float64Array(arena.memory.buffer, po, taskCount * partial) : new Float32Array(arena.memory.buffer, po, taskCount * partial);
-    for (let t = 1; t < taskCount; t++) {
-      const offset = t * partial;
-      for (let i = 0; i < partial; i++) target[i] = target[i]! + view[offset + i]!;
-    }
-    return true;
+    wasmConv2d(this.context, op, a, b, bias, spec, outChannels, out);
   }
 
   private begin(): WasmArena {
     this.arena.reset();
     return this.arena;
   }
-  /** The index values in the data's dtype (the kernels read both with one element type). */
-  private sameType(index: DataRef, dtype: DType): RealArray {
-    if (index.dtype === dtype) return arrayOfReal(index);
-    const values = arrayOf(index);
-    const converted = newArray(values.length, dtype) as RealArray;
-    converted.set(values);
-    return converted;
-  }
-  /** `view` unchanged if it is dense or one repeated value, else a dense copy. */
-  private dense(view: StridedRef, shape: readonly number[]): StridedRef {
-    if (isContiguous(shape, view.strides) || view.strides.every((s) => s === 0)) return view;
-    const copy = this.js.allocate(shape.reduce((p, d) => p * d, 1), view.ref.dtype);
-    copyStridedKernel(arrayOf(view.ref), view.offset, view.strides, shape, arrayOf(copy));
-    return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
-  }
-}
-
-/** The window geometry as the kernels read it (assembly/window-spec.ts): 14 f64, batch first. */
-function specValues(spec: WindowSpec): Float64Array {
-  const { batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW } = spec;
-  return Float64Array.of(batch, channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW);
-}
-
-/** data[lo, hi), without a new view object when that is all of it (the usual case). */
-function range(data: Float32Array | Float64Array, lo: number, hi: number): Float32Array | Float64Array {
-  return lo === 0 && hi === data.length ? data : data.subarray(lo, hi);
-}
-
-/** The range [lo, hi) of buffer indices a strided view of `shape` reads. */
-function span(view: StridedRef, shape: readonly number[]): [number, number] {
-  let lo = view.offset;
-  let hi = view.offset;
-  for (let d = 0; d < shape.length; d++) {
-    const reach = (shape[d]! - 1) * view.strides[d]!;
-    if (reach < 0) lo += reach;
-    else hi += reach;
-  }
-  return [lo, hi + 1];
-}
-
-/** Copies a batch-norm or layer-norm kernel's results out: out, the statistics it wrote, the affine grads asked for. */
-function takeNormResults(arena: WasmArena, refs: BatchNormRefs, wroteStatistics: boolean, ptrOut: number, ptrMean: number, ptrVariance: number, ptrDweight: number, ptrDbias: number): void {
-  arena.take(ptrOut, arrayOfReal(refs.out));
-  if (wroteStatistics) {
-    arena.take(ptrMean, arrayOfReal(refs.mean));
-    arena.take(ptrVariance, arrayOfReal(refs.variance));
-  }
-  if (refs.dweight !== null) arena.take(ptrDweight, arrayOfReal(refs.dweight));
-  if (refs.dbias !== null) arena.take(ptrDbias, arrayOfReal(refs.dbias));
 }

@@ -53,6 +53,12 @@ export interface Kernels {
   productRowsF64(a: number, bp: number, out: number, m: number, k: number, n: number, transA: boolean, jc: number, nc: number, ap: number, tile: number, rowStart: number, rowEnd: number): void;
   matmulThinF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number): void;
   matmulThinF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number): void;
+  /** The small-product kernel (assembly/matmul-small.ts); `bp` holds k·n elements. */
+  matmulSmallF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, bp: number): void;
+  matmulSmallF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, bp: number): void;
+  /** Whether matmulSmallF32/F64 serve an [m, k]·[k, n] product (returns 0 or 1). */
+  smallProductF32(m: number, k: number, n: number): number;
+  smallProductF64(m: number, k: number, n: number): number;
   matmulF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
   matmulF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number, ap: number, bp: number, tile: number): void;
   conv2dF32(op: number, a: number, b: number, bias: number, spec: number, outChannels: number, out: number, cols: number, padded: number, ap: number, bp: number, tile: number): void;

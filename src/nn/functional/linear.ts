@@ -1,6 +1,8 @@
+import { record } from "../../autograd/grad-fn.js";
 import { mm } from "../../ops/matmul.js";
+import { expand } from "../../ops/movement.js";
 import { formatShape } from "../../tensor/shape.js";
-import type { Tensor } from "../../tensor/tensor.js";
+import { Tensor } from "../../tensor/tensor.js";
 
 /**
  * y = x Wᵀ + b for `x` of shape [..., in], `weight` [out, in] and `bias` [out]. The product reads
@@ -25,6 +27,21 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   // float64 wins, as in PyTorch's type promotion
   const dtype = rows.dtype === "float64" || weight.dtype === "float64" ? "float64" : "float32";
   const product = mm(rows.to(dtype), weight.to(dtype), false, true);
-  const y = bias === null ? product : product.add(bias);
+  // a bias of another dtype promotes, one on another backend gets add's error: both through add
+  const y = bias === null ? product : bias.dtype === dtype && bias.backend === product.backend ? addBiasInto(product, bias) : product.add(bias);
   return x.ndim === 2 ? y : y.reshape([...x.shape.slice(0, -1), weight.shape[0]!]);
+}
+
+/**
+ * product + bias (broadcast over the rows), written into the product's own buffer: the product
+ * is a fresh tensor nothing else reads (its matmul's backward needs the operands, not it), so
+ * the sum needs no tensor of its own, which saves an allocation of the whole output per layer.
+ * The same kernel and rule as `product.add(bias)`, so the values and gradients are the same.
+ */
+function addBiasInto(product: Tensor, bias: Tensor): Tensor {
+  const row = expand(bias, product.shape);
+  product.backend.binary("add", product.stridedRef(), row.stridedRef(), product.shape, product.storage.ref);
+  const sum = new Tensor(product.storage, product.shape);
+  // d(p+b)/dp = 1, d(p+b)/db = 1 (the expand sums it over the rows)
+  return record(sum, "add", [product, row], (dy) => [dy, dy]);
 }

@@ -9,6 +9,7 @@ import { batchNorm } from "./norm";
 import { softmax } from "./softmax";
 import { layerNorm } from "./layer-norm";
 import { matmul, matmulThin, packPanels, productRows, MC, KC, NC, MR } from "./matmul";
+import { matmulSmall, smallProduct } from "./matmul-small";
 import { fused, adam, sgdMomentum, matvecShort, clampLanes, FUSED_BLOCK } from "./fused";
 
 /** First byte past the module's static data: the JS allocator starts here. */
@@ -59,6 +60,11 @@ export function packPanelsF32(b: usize, k: i32, n: i32, transB: bool, jc: i32, n
 export function packPanelsF64(b: usize, k: i32, n: i32, transB: bool, jc: i32, nc: i32, panelStart: i32, panelEnd: i32, bp: usize): void { packPanels<f64>(b, k, n, transB, jc, nc, panelStart, panelEnd, bp); }
 export function productRowsF32(a: usize, bp: usize, out: usize, m: i32, k: i32, n: i32, transA: bool, jc: i32, nc: i32, ap: usize, tile: usize, rowStart: i32, rowEnd: i32): void { productRows<f32>(a, bp, out, m, k, n, transA, jc, nc, ap, tile, rowStart, rowEnd); }
 export function productRowsF64(a: usize, bp: usize, out: usize, m: i32, k: i32, n: i32, transA: bool, jc: i32, nc: i32, ap: usize, tile: usize, rowStart: i32, rowEnd: i32): void { productRows<f64>(a, bp, out, m, k, n, transA, jc, nc, ap, tile, rowStart, rowEnd); }
+export function matmulSmallF32(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32, bp: usize): void { matmulSmall<f32>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB, bp); }
+export function matmulSmallF64(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32, bp: usize): void { matmulSmall<f64>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB, bp); }
+/** Whether matmulSmallF32/F64 serve an [m, k]·[k, n] product (whole tiles, small operands). */
+export function smallProductF32(m: i32, k: i32, n: i32): bool { return smallProduct<f32>(m, k, n); }
+export function smallProductF64(m: i32, k: i32, n: i32): bool { return smallProduct<f64>(m, k, n); }
 export function matmulThinF32(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void { matmulThin<f32>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB); }
 export function matmulThinF64(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void { matmulThin<f64>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB); }
 export function conv2dF32(op: i32, a: usize, b: usize, bias: usize, spec: usize, outChannels: i32, out: usize, cols: usize, padded: usize, ap: usize, bp: usize, tile: usize): void { conv2d<f32>(op, a, b, bias, spec, outChannels, out, cols, padded, ap, bp, tile); }

@@ -13,15 +13,15 @@ export const KC = 256;
 export const MC = 64;
 export const NC = 512;
 
-@inline function nr<T>(): i32 {
+@inline export function nr<T>(): i32 {
   return 32 / sizeof<T>();
 }
 
-@inline function at<T>(base: usize, i: i32): usize {
+@inline export function at<T>(base: usize, i: i32): usize {
   return base + ((<usize>i) << alignof<T>());
 }
 
-@inline function madd<T>(a: v128, b: v128, c: v128): v128 {
+@inline export function madd<T>(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<T>(a, b, c);
   return v128.add<T>(v128.mul<T>(a, b), c);
 }

@@ -1,0 +1,103 @@
+// Element-wise ops of two operands (or one and a number) on the WebAssembly kernels: strided
+// views become at most two loops (wasm-strided.ts), and only the elements each view reaches are
+// copied in.
+import type { BinaryOp, DataRef, StridedRef } from "../backend.js";
+import { realArrayOf as arrayOfReal } from "../js-buffer.js";
+import { BINARY_OPS, opcodes } from "../op-table.js";
+import { contiguousStrides, filledArray, isContiguous } from "../strides.js";
+import { twoLoops } from "./wasm-strided.js";
+import { elementBytes, opcode, type WasmContext } from "./wasm-context.js";
+
+const BINARY = opcodes(BINARY_OPS);
+
+/** Strides of a number operand: 0 on every axis (shared, so a call allocates none). */
+const NO_STRIDES: readonly number[] = filledArray(32, 0); // packed, as every strides array (see strides.ts)
+
+/** What makes an irregular view dense: the backend's allocation and strided copy. */
+export interface DenseCopier {
+  allocate(size: number, dtype: DataRef["dtype"]): DataRef;
+  copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void;
+}
+
+/** out = a op b over `shape`; the caller has checked the dtypes (real, out's the same as a's). */
+export function wasmBinary(context: WasmContext, copier: DenseCopier, op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void {
+  const code = opcode(BINARY, op, "binary");
+  let [left, right] = [a, b];
+  let loops = twoLoops(shape, a.strides, b.strides);
+  if (loops === null) {
+    // three or more axes that do not merge: make the irregular operands dense, then it is one
+    // loop; the first goes into `out` itself when neither operand reads it (no temporary)
+    const outFree = a.ref !== out && b.ref !== out;
+    left = dense(copier, a, shape, outFree ? out : null);
+    right = dense(copier, b, shape, outFree && left.ref !== out && b.ref.dtype === out.dtype ? out : null);
+    loops = twoLoops(shape, left.strides, right.strides)!;
+  }
+  const kernels = context.kernels;
+  const arena = context.begin();
+  const dataA = arrayOfReal(left.ref);
+  const dataB = arrayOfReal(right.ref);
+  // only the elements each view reaches: a slice of a large tensor must not copy all of it
+  const [loA, hiA] = span(left, shape);
+  const [loB, hiB] = span(right, shape);
+  const shared = dataB === dataA;
+  const lo = shared ? Math.min(loA, loB) : loA;
+  const ptrA = arena.put(range(dataA, lo, shared ? Math.max(hiA, hiB) : hiA));
+  const ptrB = shared ? ptrA : arena.put(range(dataB, loB, hiB));
+  const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
+  const bytes = elementBytes(out.dtype);
+  const offsetA = left.offset - lo;
+  const offsetB = right.offset - (shared ? lo : loB);
+  (out.dtype === "float64" ? kernels.binaryF64 : kernels.binaryF32)(code, ptrA + offsetA * bytes, loops.sa0, loops.sa1, ptrB + offsetB * bytes, loops.sb0, loops.sb1, ptrOut, loops.n0, loops.n1);
+  arena.take(ptrOut, arrayOfReal(out));
+}
+
+/** out = a op s (s op a when `scalarFirst`); the caller has checked the dtypes. */
+export function wasmBinaryScalar(context: WasmContext, copier: DenseCopier, op: BinaryOp, a: StridedRef, s: number, scalarFirst: boolean, shape: readonly number[], out: DataRef): void {
+  const code = opcode(BINARY, op, "binary");
+  // the number is read with stride 0 on every axis, as a broadcast operand is
+  const zeros = shape.length <= NO_STRIDES.length ? NO_STRIDES : filledArray(shape.length, 0);
+  let left = a;
+  let loops = twoLoops(shape, a.strides, zeros);
+  if (loops === null) {
+    left = dense(copier, a, shape, a.ref === out ? null : out);
+    loops = twoLoops(shape, left.strides, zeros)!;
+  }
+  const kernels = context.kernels;
+  const arena = context.begin();
+  const bytes = elementBytes(out.dtype);
+  const ptrA = arena.put(arrayOfReal(left.ref)) + left.offset * bytes;
+  const ptrS = arena.putScalar(s, out.dtype === "float64");
+  const ptrOut = arena.allocate(out.size * bytes);
+  const kernel = out.dtype === "float64" ? kernels.binaryF64 : kernels.binaryF32;
+  if (scalarFirst) kernel(code, ptrS, 0, 0, ptrA, loops.sa0, loops.sa1, ptrOut, loops.n0, loops.n1);
+  else kernel(code, ptrA, loops.sa0, loops.sa1, ptrS, 0, 0, ptrOut, loops.n0, loops.n1);
+  arena.take(ptrOut, arrayOfReal(out));
+}
+
+/**
+ * `view` unchanged if it is dense or one repeated value, else a dense copy: into `into` where
+ * given (an element-wise op's output, which reads element i before it writes it), else new.
+ */
+function dense(copier: DenseCopier, view: StridedRef, shape: readonly number[], into: DataRef | null): StridedRef {
+  if (isContiguous(shape, view.strides) || view.strides.every((s) => s === 0)) return view;
+  const copy = into ?? copier.allocate(shape.reduce((p, d) => p * d, 1), view.ref.dtype);
+  copier.copyStrided(view, shape, copy);
+  return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
+}
+
+/** data[lo, hi), without a new view object when that is all of it (the usual case). */
+function range(data: Float32Array | Float64Array, lo: number, hi: number): Float32Array | Float64Array {
+  return lo === 0 && hi === data.length ? data : data.subarray(lo, hi);
+}
+
+/** The range [lo, hi) of buffer indices a strided view of `shape` reads. */
+function span(view: StridedRef, shape: readonly number[]): [number, number] {
+  let lo = view.offset;
+  let hi = view.offset;
+  for (let d = 0; d < shape.length; d++) {
+    const reach = (shape[d]! - 1) * view.strides[d]!;
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  }
+  return [lo, hi + 1];
+}

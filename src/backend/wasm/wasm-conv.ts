@@ -1,0 +1,97 @@
+// 2-D convolution and its two gradients on the WebAssembly kernels, split by image over the
+// worker threads where it is big enough.
+import type { ConvOp, DataRef, WindowSpec } from "../backend.js";
+import { realArrayOf as arrayOfReal } from "../js-buffer.js";
+import { CONV_OPS, opcodes } from "../op-table.js";
+import { elementBytes, opcode, sameType, specValues, type WasmContext } from "./wasm-context.js";
+import { convSplit, convWorthThreads } from "./wasm-threads.js";
+
+const CONV = opcodes(CONV_OPS);
+
+/**
+ * Convolution in one call: the operands are copied in once, each image's windows are
+ * unfolded into scratch here (a few hundred KB, it stays in cache) and fed to the packed
+ * matmul, and the result, already [batch, out, outH, outW], is copied out once.
+ */
+export function wasmConv2d(context: WasmContext, op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
+  const code = opcode(CONV, op, "conv2d");
+  if (conv2dThreaded(context, op, code, a, b, bias, spec, outChannels, out)) return;
+  const kernels = context.kernels;
+  const arena = context.begin();
+  const bytes = elementBytes(out.dtype);
+  const ptrA = arena.put(arrayOfReal(a));
+  const ptrB = arena.put(arrayOfReal(b));
+  const ptrBias = bias === null ? 0 : arena.put(sameType(bias, out.dtype));
+  const { channels, kernelH, kernelW, outH, outW } = spec;
+  const ptrSpec = arena.put(specValues(spec));
+  const ptrOut = arena.allocate(out.size * bytes);
+  // 16 bytes of slack after each: the kernel copies runs in whole v128s
+  const cols = arena.allocate(channels * kernelH * kernelW * outH * outW * bytes + 16);
+  const paddedRows = (outH - 1) * spec.strideH + (kernelH - 1) * spec.dilationH + 1;
+  const paddedColumns = (outW - 1) * spec.strideW + (kernelW - 1) * spec.dilationW + 1;
+  const padded = arena.allocate(channels * paddedRows * paddedColumns * bytes + 16);
+  const packA = arena.allocate(kernels.matmulScratchA() * 8);
+  const packB = arena.allocate(kernels.matmulScratchB() * 8);
+  const tile = arena.allocate(kernels.matmulTile() * 8);
+  (out.dtype === "float64" ? kernels.conv2dF64 : kernels.conv2dF32)(code, ptrA, ptrB, ptrBias, ptrSpec, outChannels, ptrOut, cols, padded, packA, packB, tile);
+  arena.take(ptrOut, arrayOfReal(out));
+}
+
+/**
+ * Runs a convolution on the worker threads where it is big enough (≥ 2²² multiply-adds and
+ * 2 images) to pay for them, split by image: each task is the one-thread kernel on a run of
+ * images, so conv2d and conv2dInputGrad give exactly the one-thread results. conv2dWeightGrad
+ * sums each task's images into its own partial dW and adds the partials in task order here,
+ * so its result depends on the thread count (the tasks) but never on timing. False, having
+ * done nothing, when the op is too small or threads are unavailable.
+ */
+function conv2dThreaded(context: WasmContext, op: ConvOp, code: number, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): boolean {
+  const { batch, channels, kernelH, kernelW, outH, outW, height, width } = spec;
+  const patch = channels * kernelH * kernelW, positions = outH * outW;
+  if (context.threads === 1 || !convWorthThreads(spec, outChannels)) return false;
+  const parallel = context.parallel();
+  if (parallel === null) return false;
+  const { kernels, arena, pool } = parallel;
+  arena.reset();
+  const bytes = elementBytes(out.dtype);
+  const f64 = out.dtype === "float64";
+  const weightGrad = op === "conv2dWeightGrad";
+  // about two tasks per thread, split as compile's plans split them (wasm-threads.ts)
+  const { chunk, tasks: taskCount, lastChunk } = convSplit(batch, context.threads);
+  const pa = arena.put(arrayOfReal(a));
+  const pb = arena.put(arrayOfReal(b));
+  const pBias = bias === null ? 0 : arena.put(sameType(bias, out.dtype));
+  const pSpec = arena.put(specValues({ ...spec, batch: chunk }));
+  const pLastSpec = arena.put(specValues({ ...spec, batch: lastChunk }));
+  const image = channels * height * width * bytes, plane = outChannels * positions * bytes;
+  const partial = outChannels * patch;
+  const po = arena.allocate((weightGrad ? taskCount * partial * bytes : out.size * bytes));
+  const paddedRows = (outH - 1) * spec.strideH + (kernelH - 1) * spec.dilationH + 1;
+  const paddedColumns = (outW - 1) * spec.strideW + (kernelW - 1) * spec.dilationW + 1;
+  // 16 bytes of slack after cols and padded: the kernel copies runs in whole v128s
+  const sizes = [patch * positions * bytes + 16, channels * paddedRows * paddedColumns * bytes + 16, kernels.matmulScratchA() * 8, kernels.matmulScratchB() * 8] as const;
+  const total = sizes[0] + sizes[1] + sizes[2] + sizes[3] + kernels.matmulTile() * 8;
+  const scratch: number[] = [];
+  for (let t = 0; t < context.threads; t++) scratch.push(arena.allocate(total));
+  // conv2d reads x and writes y by image; conv2dInputGrad reads dy and writes dx by image;
+  // conv2dWeightGrad reads x and dy by image and writes one partial dW per task
+  const [aStep, bStep, outStep] = op === "conv2d" ? [image, 0, plane] : op === "conv2dInputGrad" ? [plane, 0, image] : [image, plane, partial * bytes / chunk];
+  const job = { op: code, a: pa, b: pb, bias: pBias, outChannels, out: po, spec: pSpec, lastSpec: pLastSpec, aStep: aStep * chunk, bStep: bStep * chunk, outStep: outStep * chunk, tasks: taskCount, scratch, sizes };
+  if (!pool.conv(f64, job)) {
+    context.stopParallel();
+    return false;
+  }
+  if (!weightGrad) {
+    arena.take(po, arrayOfReal(out));
+    return true;
+  }
+  // the partial sums in task order, rounded to the dtype at each addition like the kernel's
+  const target = arrayOfReal(out);
+  arena.take(po, target.subarray(0, partial));
+  const view = f64 ? new Float64Array(arena.memory.buffer, po, taskCount * partial) : new Float32Array(arena.memory.buffer, po, taskCount * partial);
+  for (let t = 1; t < taskCount; t++) {
+    const offset = t * partial;
+    for (let i = 0; i < partial; i++) target[i] = target[i]! + view[offset + i]!;
+  }
+  return true;
+}
