@@ -92,10 +92,12 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
       return;
     }
     const order = topologicalOrder(rootNode);
-    const pending = new Map<GradFn, Tensor>([[rootNode, gradient]]);
+    // a node's gradient is dropped once used (set to undefined rather than deleted: a Map that
+    // shrinks rehashes into a new table, several times per backward)
+    const pending = new Map<GradFn, Tensor | undefined>([[rootNode, gradient]]);
     for (const node of order) {
       const dy = pending.get(node);
-      pending.delete(node);
+      pending.set(node, undefined);
       if (dy === undefined) continue;
       if (node.rule === null) {
         throw new Error(`backward: trying to go through the graph a second time at ${node.name}; its saved tensors were freed after the first backward (pass { retainGraph: true } to the first call)`);

@@ -148,6 +148,13 @@ export interface Backend {
   readonly readsSynchronously: boolean;
   /** Copies the buffer out (only where {@link Backend.readsSynchronously}). */
   read(ref: DataRef): DataArray;
+  /**
+   * @internal The buffer's own array, not a copy, for a value check that reads it at once and
+   * keeps nothing (`hostValues` in src/ops/operand.ts); only where {@link Backend.readsSynchronously}.
+   * Optional: without it the checks read a copy. It saves a check of every step (binary
+   * cross-entropy's [0, 1] check of its input and target) a buffer the size of the data.
+   */
+  peek?(ref: DataRef): DataArray;
   /** Copies the buffer out once every kernel issued before this call has run; every backend answers it. */
   readAsync(ref: DataRef): Promise<DataArray>;
   /** Releases a buffer; called by the tensor layer's finalizer, never by users. */

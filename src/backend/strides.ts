@@ -20,6 +20,20 @@ export function filledArray(length: number, value: number): number[] {
 
 /** The strides of a dense row-major layout of `shape` (the last axis has stride 1). */
 export function contiguousStrides(shape: readonly number[]): number[] {
+  // literals for the usual ranks: sized exactly (a push loop grows an empty array to 17 slots,
+  // and every new tensor makes one of these), and packed like the push loop's
+  switch (shape.length) {
+    case 0:
+      return [];
+    case 1:
+      return [1];
+    case 2:
+      return [shape[1]!, 1];
+    case 3: {
+      const last = shape[2]!;
+      return [shape[1]! * last, last, 1];
+    }
+  }
   const strides: number[] = [];
   for (let d = 0; d < shape.length; d++) strides.push(0);
   let stride = 1;

@@ -175,7 +175,8 @@ function interpreter(plan: Plan): Executable {
 
 function evictOldest(cache: Map<string, Entry[]>): void {
   const [key, plans] = cache.entries().next().value as [string, Entry[]];
-  plans.shift();
+  const evicted = plans.shift()!;
+  if (typeof evicted.run === "function") evicted.run.release?.();
   if (plans.length === 0) cache.delete(key);
 }
 

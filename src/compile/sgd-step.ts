@@ -1,7 +1,8 @@
 /**
  * `optimizer.step()` of an {@link SGD} optimizer as a replayed plan runs it on the wasm backend:
- * the same axpby kernel calls `sgdUpdate` makes (momentum b ← μb + (1 − τ)g, then
- * θ ← θ − η·b, or θ ← θ − η·g without momentum), on the plan's memory, with the
+ * the same arithmetic as the axpby kernel calls `sgdUpdate` makes (momentum b ← μb + (1 − τ)g,
+ * then θ ← θ − η·b, as one pass over each parameter; or θ ← θ − η·g without momentum), on
+ * the plan's memory, with the
  * hyper-parameters read from the param groups on every call (a scheduler's lr, an edited
  * momentum take effect). Anything else — weight decay, Nesterov, maximize, a first step that
  * creates the momentum buffers, a gradient or buffer the plan does not hold — runs the
@@ -61,6 +62,15 @@ export function sgdStep(target: unknown, fallback: () => void, context: StepCont
         const grad = p.grad;
         if (grad === null) continue;
         let g = grad;
+        const ref = p.storage.ref;
+        if (group.momentum !== 0 && ref.size > SMALL && (ref.dtype === "float32" || ref.dtype === "float64")) {
+          // both updates in one pass (the two axpby calls' products and sums, in their order)
+          const buffer = optimizer.state.get(p)!.momentumBuffer;
+          (ref.dtype === "float64" ? k.sgdMomentumF64 : k.sgdMomentumF32)(ptr(ref), ptr(grad.storage.ref), ptr(buffer.storage.ref), ref.size, group.momentum, 1 - group.dampening, -group.lr);
+          buffer.storage.written("add_");
+          p.storage.written("add_");
+          continue;
+        }
         if (group.momentum !== 0) {
           const buffer = optimizer.state.get(p)!.momentumBuffer;
           axpby(group.momentum, buffer, 1 - group.dampening, grad); // scaleAddInPlace

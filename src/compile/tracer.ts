@@ -125,7 +125,7 @@ class Tracer {
         return ref;
       }
       if (name === "fromValues") return tracer.hostValues(args[0] as ArrayLike<number>, nested);
-      if (name === "read" || name === "readAsync") {
+      if (name === "read" || name === "readAsync" || name === "peek") {
         tracer.hostRead();
         return nested();
       }

@@ -9,8 +9,9 @@ import type { DataRef, StridedRef } from "../backend/backend.js";
 import { collapseAxes } from "../backend/wasm/wasm-strided.js";
 import type { StepContext } from "./wasm-executor.js";
 
-/** The direct call of a copyStrided node, or null (bool data, a copy of nothing). */
+/** The direct call of a copyStrided or copyInto node, or null (bool data, a copy of nothing). */
 export function copyStep(name: string, args: readonly unknown[], context: StepContext): (() => void) | null {
+  if (name === "copyInto") return copyIntoStep(args as [StridedRef, readonly number[], StridedRef], context);
   if (name !== "copyStrided") return null;
   const [x, shape, out] = args as [StridedRef, readonly number[], DataRef];
   if (out.dtype === "bool" || x.ref.dtype !== out.dtype || out.size === 0) return null;
@@ -26,4 +27,27 @@ export function copyStep(name: string, args: readonly unknown[], context: StepCo
   const kernel = out.dtype === "float64" ? k.copyStridedF64 : k.copyStridedF32;
   const [px, po, offset, size] = [ptr(x.ref), ptr(out), x.offset, out.size];
   return () => kernel(px, offset, meta, ndim, po, size);
+}
+
+/**
+ * copyInto (a region written in place: a split's gradient, a slice assignment) at plan
+ * addresses; null where the source shares the target's buffer (the TypeScript kernel's
+ * element order then decides what is read) or there is nothing to copy.
+ */
+function copyIntoStep([x, shape, out]: [StridedRef, readonly number[], StridedRef], context: StepContext): (() => void) | null {
+  const size = shape.reduce((product, extent) => product * extent, 1);
+  if (out.ref.dtype === "bool" || x.ref.dtype !== out.ref.dtype || size === 0 || x.ref === out.ref) return null;
+  const { shape: dims, strides } = collapseAxes(shape, [x.strides, out.strides]);
+  const ndim = dims.length;
+  const meta = context.reserve(16 * Math.max(ndim, 1));
+  const words = new Int32Array(context.memory.buffer, meta, 3 * ndim);
+  dims.forEach((extent, d) => {
+    words[d] = extent;
+    words[ndim + d] = strides[0]![d]!;
+    words[2 * ndim + d] = strides[1]![d]!;
+  });
+  const { k, ptr } = context;
+  const kernel = out.ref.dtype === "float64" ? k.copyIntoF64 : k.copyIntoF32;
+  const [px, po, offset, outOffset] = [ptr(x.ref), ptr(out.ref), x.offset, out.offset];
+  return () => kernel(px, offset, meta, ndim, po, outOffset, size);
 }

@@ -16,13 +16,17 @@
  *
  * Each kernel makes the choice the backend's method would make (TypeScript loop for a handful
  * of elements, the same WebAssembly kernel otherwise), so results are bit-identical to eager.
+ * Where the backend would split a product or a convolution over its worker threads, the plan's
+ * memory is shared and attached to the backend's thread pool, and the same split runs on it
+ * (wasm-threaded.ts); the workers drop it when the plan is evicted or freed. Whether a replay
+ * posts those jobs to the workers or runs their tasks on the calling thread alone (busy cores)
+ * is measured as it runs (thread-tuner.ts); the values are the same either way.
  */
-import type { DataRef, MatmulSpec, StridedRef } from "../backend/backend.js";
+import type { DataRef } from "../backend/backend.js";
 import { JsBuffer } from "../backend/js-buffer.js";
-import { BINARY_OPS, REDUCE_OPS, UNARY_OPS, opcodes, type BinaryOp, type ReduceOp, type UnaryOp } from "../backend/op-table.js";
-import { SMALL, WasmBackend } from "../backend/wasm/wasm-backend.js";
+import { WasmBackend } from "../backend/wasm/wasm-backend.js";
 import { instantiateKernels, kernelImports, type Kernels } from "../backend/wasm/wasm-module.js";
-import { twoLoops } from "../backend/wasm/wasm-strided.js";
+import type { ThreadPool } from "../backend/wasm/wasm-threads.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { planLayout } from "./memory-plan.js";
 import { optimizerBuffers, sgdStep } from "./sgd-step.js";
@@ -34,29 +38,61 @@ import { windowBytes, windowStep } from "./wasm-window.js";
 import { copyStep } from "./wasm-copy.js";
 import { rowKernelScratch, rowStep } from "./wasm-rows.js";
 import { fusedAccepts, fusedStep, fusedWorth, INSTRUCTION_BYTES } from "./wasm-fused.js";
+import { directKernel } from "./wasm-direct.js";
+import { threadedBytes, threadedStep, type Threading } from "./wasm-threaded.js";
+import { ThreadTuner } from "./thread-tuner.js";
 
-const UNARY = opcodes(UNARY_OPS);
-const BINARY = opcodes(BINARY_OPS);
-const REDUCE = opcodes(REDUCE_OPS);
+/**
+ * A plan made runnable: call with the arguments, get the returned value. `release`, where
+ * present, lets go of what the plan holds beyond its memory (worker threads' instances over
+ * it) once it will not run again: compile() calls it when it evicts the plan.
+ */
+export type Executable = ((args: readonly unknown[], makeOutput: (view: OutputView) => Tensor) => unknown) & { release?: () => void };
 
-/** A plan made runnable: call with the arguments, get the returned value. */
-export type Executable = (args: readonly unknown[], makeOutput: (view: OutputView) => Tensor) => unknown;
+/** A build of the kernel module and the constants every instance of it shares. */
+interface KernelBuild {
+  readonly module: WebAssembly.Module;
+  readonly variant: string;
+  readonly heapBase: number;
+  readonly matmulScratch: number;
+  readonly fusedScratch: number;
+  /** An instance over a memory of its own, for the constants (scratch sizes). */
+  readonly kernels: Kernels;
+}
 
-/** The kernel module, compiled once per process, and the constants every instance shares. */
-let compiled: { module: WebAssembly.Module; variant: string; heapBase: number; matmulScratch: number; fusedScratch: number } | null = null;
+function buildOf(module: WebAssembly.Module, variant: string, kernels: Kernels): KernelBuild {
+  const matmulScratch = (kernels.matmulScratchA() + kernels.matmulScratchB() + kernels.matmulTile()) * 8;
+  return { module, variant, heapBase: kernels.heapBase(), matmulScratch, fusedScratch: kernels.fusedBlock() * 2 * 8, kernels };
+}
 
-function kernelModule(): NonNullable<typeof compiled> {
-  if (compiled === null) {
+/** The ordinary-memory build, compiled once per process. */
+let plainBuild: KernelBuild | null = null;
+/** The shared-memory builds of thread pools (one per backend that started its threads). */
+const sharedBuilds = new WeakMap<WebAssembly.Module, KernelBuild>();
+
+function kernelModule(): KernelBuild {
+  if (plainBuild === null) {
     const { module, variant, kernels } = instantiateKernels(false);
-    const matmulScratch = (kernels.matmulScratchA() + kernels.matmulScratchB() + kernels.matmulTile()) * 8;
-    compiled = { module, variant, heapBase: kernels.heapBase(), matmulScratch, fusedScratch: kernels.fusedBlock() * 2 * 8 };
+    plainBuild = buildOf(module, variant, kernels);
   }
-  return compiled;
+  return plainBuild;
 }
 
-function isReal(ref: DataRef): boolean {
-  return ref.dtype === "float32" || ref.dtype === "float64";
+function sharedKernelModule(module: WebAssembly.Module, variant: string): KernelBuild {
+  let build = sharedBuilds.get(module);
+  if (build === undefined) {
+    const memory = new WebAssembly.Memory({ initial: 32, maximum: 32, shared: true });
+    build = buildOf(module, variant, new WebAssembly.Instance(module, kernelImports(memory)).exports as unknown as Kernels);
+    sharedBuilds.set(module, build);
+  }
+  return build;
 }
+
+/**
+ * When a threaded plan is dropped without being evicted (its compiled function is), its pool's
+ * workers let go of its memory too (a callback the event loop runs after a collection).
+ */
+const detachOnFree = new FinalizationRegistry<{ pool: ThreadPool; id: number }>(({ pool, id }) => pool.detach(id));
 
 /**
  * The executor of `plan` on the wasm backend, or null where the plan is not on it. `fusion`:
@@ -65,8 +101,13 @@ function isReal(ref: DataRef): boolean {
 export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   const backend = plan.backend;
   if (!(backend instanceof WasmBackend)) return null;
-  const kernelBuild = kernelModule();
+  let kernelBuild = kernelModule();
   if (kernelBuild.variant !== backend.variant) return null; // results must match the backend's build bit for bit
+  // a product or convolution the backend would split over its threads: the plan's memory is shared with them
+  let threaded = threadedBytes(plan, backend.threads, kernelBuild.kernels);
+  const parallel = threaded === null ? null : backend.threadPool();
+  if (parallel === null) threaded = null;
+  else kernelBuild = sharedKernelModule(parallel.module, backend.variant);
   const groups = fusion ? elementwiseGroups(plan, fusedAccepts, fusedWorth) : [];
   const layout = planLayout(plan, kernelBuild.heapBase, [...optimizerBuffers(plan), ...adamBuffers(plan)], groups);
   const matmulScratch = layout.bytes;
@@ -76,11 +117,13 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   // then scalars, fused programs and window specs, handed out by reserve()
   const window = windowBytes(plan);
   const rowKernelAcc = windowScratch + window.scratch;
-  let reserved = rowKernelAcc + rowKernelScratch(plan);
+  const threadScratch = Math.ceil((rowKernelAcc + rowKernelScratch(plan)) / 64) * 64;
+  let reserved = threadScratch + (threaded?.scratch ?? 0);
   const programBytes = groups.reduce((sum, group) => sum + group.ops.length * INSTRUCTION_BYTES, 0);
   // a scalar or a strided copy's shape, strides and counters (≤ 12 · 32 bytes) per node
-  const end = reserved + 384 * plan.nodes.length + programBytes + window.specs + 64;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
+  const end = reserved + 384 * plan.nodes.length + programBytes + window.specs + (threaded?.specs ?? 0) + 64;
+  const pages = Math.ceil(end / 65536);
+  const memory = threaded === null ? new WebAssembly.Memory({ initial: pages }) : new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const reserve = (bytes: number): number => {
     const at = reserved;
     reserved += Math.ceil(bytes / 8) * 8;
@@ -100,7 +143,12 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   };
   for (const ref of layout.offsets.keys()) moveIn(ref);
   const ptr = (ref: DataRef): number => layout.offsets.get(ref)!;
-  const context: StepContext = { k, ptr, has: (ref) => layout.offsets.has(ref), rowScratch, matmulScratch, fusedScratch, windowScratch, rowKernelAcc, scalar: () => reserve(8), reserve, memory };
+  let threading: Threading | null = null;
+  if (parallel !== null) {
+    const on = parallel.pool.attach(memory, k);
+    threading = { pool: parallel.pool, on, threads: backend.threads, scratch: threadScratch };
+  }
+  const context: StepContext = { k, ptr, has: (ref) => layout.offsets.has(ref), rowScratch, matmulScratch, fusedScratch, windowScratch, rowKernelAcc, scalar: () => reserve(8), reserve, memory, threading };
   const steps: (() => void)[] = [];
   const groupAt = new Map(groups.map((group) => [group.start, group]));
   for (let i = 0; i < plan.nodes.length; i++) {
@@ -113,12 +161,33 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
     i = group.end - 1;
   }
   const exposed = layout.exposed;
-  return (args, makeOutput) => {
+  const tuner = threading === null ? null : new ThreadTuner();
+  const run: Executable = (args, makeOutput) => {
     for (let i = 0; i < exposed.length; i++) moveIn(exposed[i]!);
     bindInputs(plan, args);
-    for (let i = 0; i < steps.length; i++) steps[i]!();
+    if (tuner === null) for (let i = 0; i < steps.length; i++) steps[i]!();
+    else {
+      const pool = threading!.pool;
+      const solo = tuner.next();
+      const start = performance.now();
+      pool.solo = solo;
+      try {
+        for (let i = 0; i < steps.length; i++) steps[i]!();
+      } finally {
+        pool.solo = false;
+      }
+      tuner.record(solo, performance.now() - start);
+    }
     return fillTemplate(plan.template, plan.outputs.map(makeOutput));
   };
+  if (threading !== null) {
+    const { pool, on } = threading;
+    detachOnFree.register(run, { pool, id: on.id }, on);
+    run.release = () => {
+      if (detachOnFree.unregister(on)) pool.detach(on.id);
+    };
+  }
+  return run;
 }
 
 function viewOf(memory: WebAssembly.Memory, ref: DataRef, offset: number): JsBuffer["data"] {
@@ -162,6 +231,8 @@ export interface StepContext {
   /** `bytes` of the plan's memory for good (a kernel's constants), 8-byte aligned. */
   readonly reserve: (bytes: number) => number;
   readonly memory: WebAssembly.Memory;
+  /** The thread pool the plan's (shared) memory is attached to; null where the plan runs on one thread. */
+  readonly threading: Threading | null;
 }
 
 /** One node as a closure over precomputed addresses. */
@@ -170,7 +241,7 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
     case "kernel": {
       const indexed = indexedStep(node.name, node.args, context, views);
       if (indexed !== null) return indexed; // checks its index as it converts it
-      const direct = directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context) ?? rowStep(node.name, node.args, context) ?? copyStep(node.name, node.args, context);
+      const direct = threadedStep(node.name, node.args, context) ?? directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context) ?? rowStep(node.name, node.args, context) ?? copyStep(node.name, node.args, context);
       const run = direct ?? (() => void node.run.apply(backend, node.args as unknown[]));
       const check = node.indexCheck;
       if (check === undefined) return run;
@@ -208,109 +279,4 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
 
 function fillUniform(generator: { uniform(): number }, values: Float64Array, ceiling: number): void {
   for (let i = 0; i < values.length; i++) values[i] = Math.min(generator.uniform(), ceiling);
-}
-
-/** Whether `view` reads its buffer exactly as a dense `out` of the same buffer is written. */
-function readsInPlace(view: StridedRef, shape: readonly number[]): boolean {
-  if (view.offset !== 0) return false;
-  let stride = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d] !== 1 && view.strides[d] !== stride) return false;
-    stride *= shape[d]!;
-  }
-  return true;
-}
-
-/**
- * The WebAssembly call the backend's method would make for these arguments, at plan addresses;
- * null where the method would run a TypeScript kernel (few elements, integers) or does more
- * than one call (threaded products, dense copies first): those run through the method itself.
- */
-function directKernel(name: string, args: readonly unknown[], context: StepContext, backend: WasmBackend): (() => void) | null {
-  const { k, ptr } = context;
-  switch (name) {
-    case "unary": {
-      const [op, x, out, alpha = 0, beta = 0] = args as [UnaryOp, DataRef, DataRef, number?, number?];
-      if (out.size <= SMALL || !isReal(out) || !isReal(x) || x.dtype !== out.dtype) return null;
-      const code = UNARY[op];
-      const [px, po, n] = [ptr(x), ptr(out), out.size];
-      const kernel = out.dtype === "float64" ? k.unaryF64 : k.unaryF32;
-      return () => kernel(code, px, po, n, alpha, beta);
-    }
-    case "binary":
-    case "binaryScalar": {
-      const scalar = name === "binaryScalar";
-      const [op, a, second, third, fourth, fifth] = args as [BinaryOp, StridedRef, StridedRef | number, unknown, unknown, unknown];
-      const shape = (scalar ? fourth : third) as readonly number[];
-      const out = (scalar ? fifth : fourth) as DataRef;
-      const b: StridedRef | null = scalar ? null : (second as StridedRef);
-      if (out.size <= SMALL || !isReal(out) || out.dtype !== a.ref.dtype || (b !== null && b.ref.dtype !== out.dtype)) return null;
-      // the backend copies its operands first: an operand aliasing `out` must read each element where it is written
-      if ((a.ref === out && !readsInPlace(a, shape)) || (b !== null && b.ref === out && !readsInPlace(b, shape))) return null;
-      const bStrides = b === null ? shape.map(() => 0) : b.strides;
-      const loops = twoLoops(shape, a.strides, bStrides);
-      if (loops === null) return null;
-      const bytes = out.dtype === "float64" ? 8 : 4;
-      const code = BINARY[op];
-      const kernel = out.dtype === "float64" ? k.binaryF64 : k.binaryF32;
-      const pa = ptr(a.ref) + a.offset * bytes;
-      let pb: number;
-      if (b !== null) pb = ptr(b.ref) + b.offset * bytes;
-      else {
-        pb = context.scalar();
-        if (bytes === 8) new Float64Array(context.memory.buffer, pb, 1)[0] = second as number;
-        else new Float32Array(context.memory.buffer, pb, 1)[0] = second as number;
-      }
-      const po = ptr(out);
-      const { n0, n1, sa0, sa1, sb0, sb1 } = loops;
-      if (scalar && (third as boolean)) return () => kernel(code, pb, 0, 0, pa, sa0, sa1, po, n0, n1);
-      return () => kernel(code, pa, sa0, sa1, pb, sb0, sb1, po, n0, n1);
-    }
-    case "clamp": {
-      const [x, lo, hi, out] = args as [DataRef, number, number, DataRef];
-      if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype) return null;
-      const kernel = out.dtype === "float64" ? k.clampLanesF64 : k.clampLanesF32;
-      const [px, po, n] = [ptr(x), ptr(out), out.size];
-      return () => kernel(px, lo, hi, po, n);
-    }
-    case "axpby": {
-      const [alpha, x, beta, y, out] = args as [number, DataRef, number, DataRef, DataRef];
-      if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype || y.dtype !== out.dtype) return null;
-      const kernel = out.dtype === "float64" ? k.axpbyF64 : k.axpbyF32;
-      const [px, py, po, n] = [ptr(x), ptr(y), ptr(out), out.size];
-      return () => kernel(alpha, px, beta, py, po, n);
-    }
-    case "reduce": {
-      const [op, x, outer, axisSize, inner, out] = args as [ReduceOp, DataRef, number, number, number, DataRef];
-      if (x.size <= SMALL || !isReal(x) || x.dtype !== out.dtype) return null;
-      const kernel = out.dtype === "float64" ? k.reduceF64 : k.reduceF32;
-      const [code, px, po, row] = [REDUCE[op], ptr(x), ptr(out), context.rowScratch];
-      return () => kernel(code, px, outer, axisSize, inner, po, row);
-    }
-    case "matmul": {
-      const [a, b, spec, out] = args as [DataRef, DataRef, MatmulSpec, DataRef];
-      const { batch, m, k: depth, n, transA, transB, batchStrideA, batchStrideB } = spec;
-      if (!isReal(out) || a.dtype !== out.dtype || b.dtype !== out.dtype) return null;
-      // products the backend splits over threads run through it (their scratch is shared memory)
-      if (backend.threads > 1 && batch === 1 && depth > 0 && m * n * depth >= 2 ** 22 && m >= 8) return null;
-      const [pa, pb, po] = [ptr(a), ptr(b), ptr(out)];
-      const f64 = out.dtype === "float64";
-      // a matrix times a short vector (a linear layer with one output of few inputs): the same sums, four rows at a time
-      if (batch === 1 && n === 1 && transB && !transA && depth < 4 && m >= 4 && m * depth <= 2 ** 20) {
-        const matvec = f64 ? k.matvecShortF64 : k.matvecShortF32;
-        return () => matvec(pa, pb, po, m, depth);
-      }
-      if ((m < 4 || n === 1) && batch * m * n * depth <= 2 ** 20) {
-        const thin = f64 ? k.matmulThinF64 : k.matmulThinF32;
-        return () => thin(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB);
-      }
-      const packA = context.matmulScratch;
-      const packB = packA + k.matmulScratchA() * 8;
-      const tile = packB + k.matmulScratchB() * 8;
-      const kernel = f64 ? k.matmulF64 : k.matmulF32;
-      return () => kernel(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile);
-    }
-    default:
-      return null;
-  }
 }

@@ -87,6 +87,21 @@ function writeBinary(op: BinaryOp, target: Tensor, y: ReadOperand): void {
   else target.backend.binary(op, target.stridedRef(), y, target.shape, target.storage.ref);
 }
 
+/**
+ * @internal `t op other` written into `t`, for a temporary `t` that an op or a backward rule has
+ * just made and nothing else holds: one buffer fewer per use (a rule runs on every training
+ * step). Done in place only where the result has t's shape and dtype and no graph is being
+ * recorded (backward records none); otherwise a new tensor. The same values either way.
+ */
+export function intoTemporary(op: "sub" | "mul" | "div", t: Tensor, other: Tensor): Tensor {
+  if (isGradEnabled() || !t.isContiguous || t.dtype !== other.dtype || !shapesEqual(t.shape, other.shape)) {
+    return op === "sub" ? t.sub(other) : op === "mul" ? t.mul(other) : t.div(other);
+  }
+  checkWritable(`${op}_`, t);
+  writeBinary(op, t, readWhileWriting(`${op}_`, t, other));
+  return t;
+}
+
 /** A new contiguous tensor of the target's shape: x op y. */
 function temporary(op: BinaryOp, target: Tensor, x: ReadOperand, y: ReadOperand): Tensor {
   const out = emptyLike(target);

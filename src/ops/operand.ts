@@ -3,7 +3,7 @@ import { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 import { Storage } from "../tensor/storage.js";
 import type { Shape } from "../tensor/shape.js";
-import type { Backend } from "../backend/backend.js";
+import type { Backend, DataArray } from "../backend/backend.js";
 
 /** @internal `x` itself, or a copy of its values on `backend` (outside the graph). */
 export function onBackend(x: Tensor, backend: Backend): Tensor {
@@ -44,11 +44,22 @@ export function checkValuesOnHost(source: Tensor | NestedArray | readonly number
   // Only three array kinds reach the checks: a loop over values that met five kinds (every
   // dtype's array and plain arrays) would go megamorphic and cost more than the op it guards.
   if (!(source instanceof Tensor)) return check(Float64Array.from(hostNumbers(source)));
-  if (!source.backend.readsSynchronously) return;
+  const values = hostValues(source);
+  if (values !== null) check(values instanceof Uint8Array ? Float64Array.from(values) : values);
+}
+
+/**
+ * @internal A tensor's values for a check that only reads them, at once: the backend's own
+ * array where it lends it ({@link Backend.peek}), else a copy; null on a backend that cannot
+ * read synchronously (it checks on the device, see {@link checkValuesOnHost}).
+ */
+export function hostValues(source: Tensor): DataArray | null {
+  const backend = source.backend;
+  if (!backend.readsSynchronously) return null;
   valueChecks.running++;
   try {
-    const values = source.toTypedArray();
-    check(values instanceof Uint8Array ? Float64Array.from(values) : values);
+    const ref = source.dataRef();
+    return backend.peek !== undefined ? backend.peek(ref) : backend.read(ref);
   } finally {
     valueChecks.running--;
   }

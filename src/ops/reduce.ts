@@ -26,8 +26,13 @@ export function reduceAxes(op: ReduceOp, x: Tensor, axes: readonly number[]): Te
   }
   let current = x.contiguous();
   const shape = [...x.shape];
+  // An axis of size 1 reduces to itself: skipped while another axis is reduced (a loss of
+  // shape [N, 1] sums in one pass, not two with a buffer between). Exact: a one-element sum
+  // or max is the element, and the pass that remains adds from +0 as the skipped one would.
+  const skipUnit = axes.some((a) => shape[a] !== 1);
   for (let i = axes.length - 1; i >= 0; i--) {
     const axis = axes[i]!;
+    if (skipUnit && shape[axis] === 1) continue;
     const outer = sizeOf(shape.slice(0, axis));
     const axisSize = shape[axis]!;
     const inner = sizeOf(shape.slice(axis + 1));

@@ -8,6 +8,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { emptyLike } from "./operand.js";
 import { isFloatingPoint } from "../tensor/dtype.js";
 import { indicator, rsub, zerosLike } from "./binary.js";
+import { intoTemporary } from "./in-place.js";
 
 /** @internal op(x) into a new tensor; `alpha`, `beta`: the op's parameters (op-table.ts). */
 export function apply(op: UnaryOp, x: Tensor, alpha = 0, beta = 0): Tensor {
@@ -64,14 +65,15 @@ export function sign(x: Tensor): Tensor {
 export function relu(x: Tensor): Tensor {
   const y = apply("relu", x);
   // d relu(x)/dx = 1[x > 0]
-  return record(y, "relu", [x], (dy) => [dy.mul(apply("step", x))]);
+  return record(y, "relu", [x], (dy) => [intoTemporary("mul", apply("step", x), dy)]);
 }
 
 export function sigmoid(input: Tensor): Tensor {
   const x = real(input);
   const y = apply("sigmoid", x);
   // dσ(x)/dx = σ(x)(1 − σ(x)); computed from σ itself, so it stays finite for |x| = 1000
-  return record(y, "sigmoid", [x], (dy) => [dy.mul(y.mul(rsub(1, y)))]);
+  // (in the buffer of 1 − σ: one buffer per step, not three)
+  return record(y, "sigmoid", [x], (dy) => [intoTemporary("mul", intoTemporary("mul", rsub(1, y), y), dy)]);
 }
 
 export function tanh(input: Tensor): Tensor {

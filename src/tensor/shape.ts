@@ -54,11 +54,18 @@ export function normalizeDim(op: string, dim: number, ndim: number): number {
 
 /** Normalises and sorts a dim list, rejecting repeats. */
 export function normalizeDims(op: string, dims: number | readonly number[], ndim: number): number[] {
-  const list = typeof dims === "number" ? [dims] : [...dims];
   const out: number[] = [];
-  for (const d of list) out.push(normalizeDim(op, d, ndim));
-  out.sort((x, y) => x - y);
-  for (let i = 1; i < out.length; i++) if (out[i] === out[i - 1]) throw new Error(`${op}: dim ${out[i]} appears more than once in ${JSON.stringify(list)}`);
+  if (typeof dims === "number") out.push(normalizeDim(op, dims, ndim));
+  else for (let i = 0; i < dims.length; i++) out.push(normalizeDim(op, dims[i]!, ndim));
+  // insertion sort: a dim list is short, and Array.prototype.sort allocates a work copy (every
+  // sum and mean comes through here)
+  for (let i = 1; i < out.length; i++) {
+    const value = out[i]!;
+    let j = i - 1;
+    for (; j >= 0 && out[j]! > value; j--) out[j + 1] = out[j]!;
+    out[j + 1] = value;
+  }
+  for (let i = 1; i < out.length; i++) if (out[i] === out[i - 1]) throw new Error(`${op}: dim ${out[i]} appears more than once in ${JSON.stringify(typeof dims === "number" ? [dims] : dims)}`);
   return out;
 }
 

@@ -108,6 +108,27 @@ test("bad binary targets and inputs are errors, never NaN", () => {
   assert.throws(() => F.mseLoss(p, p, { reduction: "avg" as nn.Reduction }), /mseLoss: unknown reduction "avg"/);
 });
 
+test("BCE gives the same values and gradients whether its clamps are left out (every p well inside (0, 1)) or kept", () => {
+  // the first five p are inside [1e-11, 1 − 1e-11], where binaryCrossEntropy leaves its clamps out;
+  // a sixth p of 0 or 1 makes it keep them: the first five losses and gradients must not change
+  for (const dtype of ["float32", "float64"] as const) {
+    const inside = [1e-11, 0.2, 0.5, 0.75, dtype === "float32" ? 1 - 2 ** -24 : 1 - 1e-11];
+    const targets = [1, 0, 1, 0.25, 0];
+    const run = (extra: number): [number[], number[], number[]] => {
+      const p = tensor([...inside, extra], { dtype, requiresGrad: true });
+      const y = tensor([...targets, 1], { dtype, requiresGrad: true });
+      const losses = F.binaryCrossEntropy(p, y, { reduction: "none" });
+      losses.backward(tensor([1, 2, 3, 4, 5, 6], { dtype }));
+      const first = (t: Tensor): number[] => (t.toArray() as number[]).slice(0, inside.length);
+      return [first(losses), first(p.grad!), first(y.grad!)];
+    };
+    const clamped = run(0);
+    assert.deepEqual(run(0.5), clamped, `${dtype}: values inside, no clamp`);
+    assert.deepEqual(run(1), clamped, `${dtype}: a p of 1`);
+    assert.ok(clamped.flat().every(Number.isFinite), `${dtype}: finite`);
+  }
+});
+
 test("BCE on saturated float32 sigmoid outputs keeps finite gradients (p exactly 0 or 1)", () => {
   const logits = tensor([200, -200, 0], { requiresGrad: true });
   const loss = F.binaryCrossEntropy(logits.sigmoid(), tensor([0, 1, 1]));

@@ -2,7 +2,7 @@ import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { noGrad, tensor, Tensor, type DType } from "../../src/index.js";
-import { scaleAddInPlace } from "../../src/ops/in-place.js";
+import { intoTemporary, scaleAddInPlace } from "../../src/ops/in-place.js";
 
 // 6×7 = 42 elements: above the size where the wasm backend hands element-wise ops to the TS
 // kernels, so its own kernels (which copy inputs first) are the ones tested; 2×3 covers the other path.
@@ -177,3 +177,30 @@ for (const shape of SHAPES) {
     assert.deepEqual(scaled.toArray(), expected.toArray());
   });
 }
+
+test("intoTemporary writes into the temporary only where nothing is recorded and the result keeps its shape and dtype", () => {
+  for (const [rows, cols] of SHAPES) {
+    const values = Array.from({ length: rows! * cols! }, (_, i) => i / 4 - 3);
+    const other = tensor(values.map((v) => v * v + 0.5), { shape: [rows!, cols!] });
+    for (const op of ["sub", "mul", "div"] as const) {
+      const expected = tensor(values, { shape: [rows!, cols!] })[op](other).toArray();
+      const temporary = tensor(values, { shape: [rows!, cols!] });
+      const inPlace = noGrad(() => intoTemporary(op, temporary, other));
+      assert.equal(inPlace, temporary, `${op}: no graph recorded, same shape and dtype: written in place`);
+      assert.deepEqual(inPlace.toArray(), expected, `${op} in place`);
+      // recording a graph: a new tensor, the graph kept, the temporary untouched
+      const leaf = tensor(values.map((v) => v + 1), { shape: [rows!, cols!], requiresGrad: true });
+      const recorded = intoTemporary(op, tensor(values, { shape: [rows!, cols!] }), leaf);
+      assert.equal(recorded.requiresGrad, true, `${op} records`);
+      // broadcasting to a larger shape, or another dtype: a new tensor
+      const row = tensor(values.slice(0, cols!));
+      const widened = noGrad(() => intoTemporary(op, row, other));
+      assert.notEqual(widened, row);
+      assert.deepEqual(widened.shape, [rows!, cols!]);
+      assert.deepEqual(row.toArray(), values.slice(0, cols!).map((v) => Math.fround(v)));
+      const double = tensor(values, { shape: [rows!, cols!], dtype: "float64" });
+      const promoted = noGrad(() => intoTemporary(op, tensor(values, { shape: [rows!, cols!] }), double));
+      assert.equal(promoted.dtype, "float64");
+    }
+  }
+});

@@ -207,3 +207,25 @@ test("integer and bool tensors: sorts and extremes keep the dtype, prod and cums
     assert.throws(run, new RegExp(`^Error: ${name}: expected a floating-point tensor \\(float32 or float64\\), got int32`));
   }
 });
+
+test("sums and maxima over axes of size 1 beside a longer one (a loss of shape [N, 1]): plain loops' values, PyTorch's signed zeros", () => {
+  const column = tensor([[1.5], [-2], [4], [0.25]], { requiresGrad: true });
+  assert.equal(column.sum().item(), 3.75);
+  assert.deepEqual(column.sum([0, 1], true).shape, [1, 1]);
+  assert.deepEqual(column.sum([1, 0], true).toArray(), [[3.75]]);
+  assert.equal(column.mean().item(), 3.75 / 4);
+  assert.equal(column.amax().item(), 4);
+  assert.deepEqual(column.amax([0, 1], true).toArray(), [[4]]);
+  column.mean().backward();
+  assert.deepEqual(column.grad!.toArray(), [[0.25], [0.25], [0.25], [0.25]]);
+  const row = tensor([[[3], [5]]]); // [1, 2, 1]: size-1 axes on both sides
+  assert.equal(row.sum().item(), 8);
+  assert.deepEqual(row.sum([0, 2]).toArray(), [3, 5]);
+  // PyTorch sums from +0: tensor([[-0.], [-0.]]).sum() and .sum(1) are +0; amax over a size-1 axis keeps -0 and NaN
+  const zeros = tensor([[-0], [-0]]);
+  assert.ok(Object.is(zeros.sum().item(), 0));
+  assert.ok((zeros.sum(1).toArray() as number[]).every((v) => Object.is(v, 0)));
+  assert.ok(Object.is(tensor([[-0]]).sum().item(), 0));
+  const extremes = tensor([[-0], [Number.NaN]]).amax(1).toArray() as number[];
+  assert.ok(Object.is(extremes[0], -0) && Number.isNaN(extremes[1]));
+});

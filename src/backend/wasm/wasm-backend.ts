@@ -105,13 +105,23 @@ export class WasmBackend implements Backend {
     return 1 + (this.parallel?.pool.started ?? 0);
   }
 
+  /**
+   * The worker threads and the shared-memory build of the kernels they run, started on first
+   * use; null where threads are unavailable. compile()'s plans run their large products and
+   * convolutions on them, in a shared memory of their own attached to the pool.
+   */
+  threadPool(): { pool: ThreadPool; module: WebAssembly.Module } | null {
+    if (this.parallel === undefined) this.parallel = this.startParallel();
+    return this.parallel;
+  }
+
   /** The shared-memory kernels and worker threads, started on first use; null if unavailable. */
   private startParallel(): WasmParallel | null {
     const { kernels, memory, module } = instantiateKernels(true);
     // the workers' control block sits below the arena, which starts over on every call
     const control = Math.ceil(kernels.heapBase() / 64) * 64;
     const pool = ThreadPool.create(kernels, memory, module, control, this.threads - 1);
-    return pool === null ? null : { kernels, arena: new WasmArena(memory, control + CONTROL_BYTES), pool };
+    return pool === null ? null : { kernels, arena: new WasmArena(memory, control + CONTROL_BYTES), pool, module };
   }
 
   allocate(size: number, dtype: DType): DataRef {
@@ -123,6 +133,9 @@ export class WasmBackend implements Backend {
   readonly readsSynchronously = true;
   read(ref: DataRef): FloatArray {
     return this.js.read(ref);
+  }
+  peek(ref: DataRef): FloatArray {
+    return this.js.peek(ref);
   }
   readAsync(ref: DataRef): Promise<FloatArray> {
     return this.js.readAsync(ref);

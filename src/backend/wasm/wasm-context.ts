@@ -14,6 +14,8 @@ export interface WasmParallel {
   readonly kernels: Kernels;
   readonly arena: WasmArena;
   readonly pool: ThreadPool;
+  /** The shared-memory build the workers run (compile's threaded plans instantiate it too). */
+  readonly module: WebAssembly.Module;
 }
 
 /** The backend's state an entry point runs on. */

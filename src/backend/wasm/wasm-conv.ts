@@ -4,6 +4,7 @@ import type { ConvOp, DataRef, WindowSpec } from "../backend.js";
 import { realArrayOf as arrayOfReal } from "../js-buffer.js";
 import { CONV_OPS, opcodes } from "../op-table.js";
 import { elementBytes, opcode, sameType, specValues, type WasmContext } from "./wasm-context.js";
+import { convSplit, convWorthThreads } from "./wasm-threads.js";
 
 const CONV = opcodes(CONV_OPS);
 
@@ -47,7 +48,7 @@ export function wasmConv2d(context: WasmContext, op: ConvOp, a: DataRef, b: Data
 function conv2dThreaded(context: WasmContext, op: ConvOp, code: number, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): boolean {
   const { batch, channels, kernelH, kernelW, outH, outW, height, width } = spec;
   const patch = channels * kernelH * kernelW, positions = outH * outW;
-  if (context.threads === 1 || batch < 2 || patch * positions * outChannels * batch < 2 ** 22) return false;
+  if (context.threads === 1 || !convWorthThreads(spec, outChannels)) return false;
   const parallel = context.parallel();
   if (parallel === null) return false;
   const { kernels, arena, pool } = parallel;
@@ -55,11 +56,8 @@ function conv2dThreaded(context: WasmContext, op: ConvOp, code: number, a: DataR
   const bytes = elementBytes(out.dtype);
   const f64 = out.dtype === "float64";
   const weightGrad = op === "conv2dWeightGrad";
-  // about two tasks per thread: a slow-to-wake worker costs a share, not a wait
-  const tasks = Math.min(batch, 2 * context.threads);
-  const chunk = Math.ceil(batch / tasks);
-  const taskCount = Math.ceil(batch / chunk);
-  const lastChunk = batch - (taskCount - 1) * chunk;
+  // about two tasks per thread, split as compile's plans split them (wasm-threads.ts)
+  const { chunk, tasks: taskCount, lastChunk } = convSplit(batch, context.threads);
   const pa = arena.put(arrayOfReal(a));
   const pb = arena.put(arrayOfReal(b));
   const pBias = bias === null ? 0 : arena.put(sameType(bias, out.dtype));

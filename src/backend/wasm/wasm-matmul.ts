@@ -4,6 +4,7 @@
 import type { DataRef, MatmulSpec } from "../backend.js";
 import { realArrayOf as arrayOfReal } from "../js-buffer.js";
 import { elementBytes, type WasmContext } from "./wasm-context.js";
+import { productSplit, productWorthThreads } from "./wasm-threads.js";
 
 /** out = op(a)·op(b), batched (see MatmulSpec); `out` is float32 or float64. */
 export function wasmMatmul(context: WasmContext, a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
@@ -39,8 +40,8 @@ export function wasmMatmul(context: WasmContext, a: DataRef, b: DataRef, spec: M
  * for them; false, having done nothing, when it is not or threads are unavailable.
  */
 function matmulThreaded(context: WasmContext, a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): boolean {
-  const { batch, m, k, n, transA, transB } = spec;
-  if (context.threads === 1 || batch !== 1 || k === 0 || m * n * k < 2 ** 22 || m < 8) return false;
+  const { m, k, n, transA, transB } = spec;
+  if (context.threads === 1 || !productWorthThreads(spec)) return false;
   const parallel = context.parallel();
   if (parallel === null) return false;
   const { kernels, arena, pool } = parallel;
@@ -49,15 +50,11 @@ function matmulThreaded(context: WasmContext, a: DataRef, b: DataRef, spec: Matm
   const pb = arrayOfReal(b) === arrayOfReal(a) ? pa : arena.put(arrayOfReal(b));
   const po = arena.allocate(out.size * elementBytes(out.dtype));
   const f64 = out.dtype === "float64";
-  const width = f64 ? 4 : 8; // the micro-kernel's panel width
-  const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
-  // op(B) packed once for all threads, in column blocks of at most 2²¹ elements
-  const nc = Math.min(roundUp(n, width), Math.max(width, Math.floor(2 ** 21 / k / width) * width));
+  // op(B) packed once for all threads, C's rows in chunks, split as compile's plans split them (wasm-threads.ts)
+  const { width, nc, rowChunk } = productSplit(spec, f64, context.threads);
   const bp = arena.allocate(k * nc * 8);
   const scratch: [number, number][] = [];
   for (let t = 0; t < context.threads; t++) scratch.push([arena.allocate(kernels.matmulScratchA() * 8), arena.allocate(kernels.matmulTile() * 8)]);
-  // about four chunks per thread, whole strips of 4 rows, at most one 64-row block
-  const rowChunk = Math.min(64, roundUp(Math.ceil(m / (4 * context.threads)), 4));
   for (let jc = 0; jc < n; jc += nc) {
     const columns = Math.min(nc, n - jc);
     const job = { a: pa, b: pb, out: po, m, k, n, transA, transB, jc, nc: columns, bp, scratch, panels: Math.ceil(columns / width), rowChunk };

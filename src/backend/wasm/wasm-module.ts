@@ -44,6 +44,9 @@ export interface Kernels {
   scatterAddF64(dy: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): void;
   copyStridedF32(x: number, offset: number, meta: number, ndim: number, out: number, size: number): void;
   copyStridedF64(x: number, offset: number, meta: number, ndim: number, out: number, size: number): void;
+  /** A strided view written into a strided region of `out` (compile's copyInto at plan addresses). */
+  copyIntoF32(x: number, offset: number, meta: number, ndim: number, out: number, outOffset: number, size: number): void;
+  copyIntoF64(x: number, offset: number, meta: number, ndim: number, out: number, outOffset: number, size: number): void;
   packPanelsF32(b: number, k: number, n: number, transB: boolean, jc: number, nc: number, panelStart: number, panelEnd: number, bp: number): void;
   packPanelsF64(b: number, k: number, n: number, transB: boolean, jc: number, nc: number, panelStart: number, panelEnd: number, bp: number): void;
   productRowsF32(a: number, bp: number, out: number, m: number, k: number, n: number, transA: boolean, jc: number, nc: number, ap: number, tile: number, rowStart: number, rowEnd: number): void;
@@ -78,6 +81,9 @@ export interface Kernels {
   fusedF64(program: number, count: number, n: number, scratch: number): void;
   adamF32(p: number, g: number, m: number, v: number, n: number, decoupled: boolean, decay: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, c2: number, eps: number, negStep: number): void;
   adamF64(p: number, g: number, m: number, v: number, n: number, decoupled: boolean, decay: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, c2: number, eps: number, negStep: number): void;
+  /** SGD with momentum in one pass: b ← μ·b + keep·g, θ ← θ − lr·b (compile's optimizer step). */
+  sgdMomentumF32(p: number, g: number, b: number, n: number, momentum: number, keep: number, negLr: number): void;
+  sgdMomentumF64(p: number, g: number, b: number, n: number, momentum: number, keep: number, negLr: number): void;
   matvecShortF32(a: number, b: number, out: number, m: number, k: number): void;
   matvecShortF64(a: number, b: number, out: number, m: number, k: number): void;
   /** clampF32/F64 a vector at a time (the same results). */

@@ -1,7 +1,7 @@
 import { tensor } from "../../tensor/creation.js";
 import { formatShape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
-import { checkValuesOnHost, onBackend } from "../../ops/operand.js";
+import { checkValuesOnHost, hostValues, onBackend } from "../../ops/operand.js";
 
 /** Class indices: an int32 tensor (or a float tensor of integral values), or plain numbers, one per sample. */
 export type ClassTarget = Tensor | readonly number[];
@@ -47,15 +47,25 @@ export function classIndices(op: string, target: ClassTarget, shape: readonly nu
 /**
  * @internal Checks that every value of a binary target lies in [0, 1] (NaN included as bad), on
  * a backend that reads synchronously; a device backend checks on the device (backend.ts).
+ * Returns whether every value was seen in [{@link PROBABILITY_MARGIN}, 1 − margin] (false
+ * where the values could not be read here), where binary cross-entropy's clamps cannot bind.
  */
-export function checkProbabilities(op: string, what: string, values: Tensor): void {
-  checkValuesOnHost(values, (data) => {
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i]!;
-      if (!(v >= 0 && v <= 1)) throw new Error(`${op}: all elements of ${what} should be between 0 and 1, got ${v} at position ${i}`);
-    }
-  });
+export function checkProbabilities(op: string, what: string, values: Tensor): boolean {
+  // the data itself, not a copy, and a loop of its own rather than a callback: it runs on every
+  // step of a training loop (both arguments of binary cross-entropy)
+  const data = hostValues(values);
+  if (data === null) return false;
+  let inside = true;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!(v >= 0 && v <= 1)) throw new Error(`${op}: all elements of ${what} should be between 0 and 1, got ${v} at position ${i}`);
+    if (v < PROBABILITY_MARGIN || 1 - v < PROBABILITY_MARGIN) inside = false;
+  }
+  return inside;
 }
+
+/** @internal How far from 0 and 1 {@link checkProbabilities} calls a value inside. */
+export const PROBABILITY_MARGIN = 1e-11;
 
 /** @internal Requires `target` to have exactly `input`'s shape (no silent broadcasting). */
 export function checkSameShape(op: string, input: Tensor, target: Tensor): void {

@@ -127,6 +127,31 @@ export function clampLanes<T>(x: usize, lo: T, hi: T, y: usize, n: i32): void {
 }
 
 /**
+ * One SGD-with-momentum update of n parameters in place, in one pass: the two axpby calls of
+ * eager mode's step (src/optim/sgd.ts), b ← μ·b + keep·g then θ ← 1·θ + (−lr)·b, with the
+ * same products and sums (no fused multiply-add), so the results are theirs bit for bit.
+ */
+export function sgdMomentum<T>(p: usize, g: usize, b: usize, n: i32, momentum: T, keep: T, negLr: T): void {
+  const step = 16 / sizeof<T>();
+  const vn = n & ~(step - 1);
+  const mu = v128.splat<T>(momentum);
+  const k = v128.splat<T>(keep);
+  const one = v128.splat<T>(<T>1);
+  const rate = v128.splat<T>(negLr);
+  let i = 0;
+  for (; i < vn; i += step) {
+    const bi = v128.add<T>(v128.mul<T>(mu, v128.load(at<T>(b, i))), v128.mul<T>(k, v128.load(at<T>(g, i))));
+    v128.store(at<T>(b, i), bi);
+    v128.store(at<T>(p, i), v128.add<T>(v128.mul<T>(one, v128.load(at<T>(p, i))), v128.mul<T>(rate, bi)));
+  }
+  for (; i < n; i++) {
+    const bi = momentum * load<T>(at<T>(b, i)) + keep * load<T>(at<T>(g, i));
+    store<T>(at<T>(b, i), bi);
+    store<T>(at<T>(p, i), <T>1 * load<T>(at<T>(p, i)) + negLr * bi);
+  }
+}
+
+/**
  * One Adam/AdamW update of n parameters in place, in eager mode's order of roundings
  * (src/optim/adam.ts through the in-place ops): θ ← θ·decay (AdamW, when `decoupled`),
  * m ← β1·m + (1 − β1)·g, v ← v·β2 + (g·(1 − β2))·g, d ← √v / c2 + ε, θ ← θ + (m·(−step)) / d.

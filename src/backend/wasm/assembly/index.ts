@@ -1,7 +1,7 @@
 // The module's exports: every kernel instantiated for f32 and f64. The JS side owns the memory
 // (imported as env.memory) and hands out every buffer, so nothing here allocates.
 import { unary, clamp, fill, cast, binary, axpby } from "./elementwise";
-import { reduce, argmax, gather, scatterAdd, copyStrided } from "./reduce";
+import { reduce, argmax, gather, scatterAdd, copyStrided, copyInto } from "./reduce";
 import { UNARY_OP_COUNT, BINARY_OP_COUNT, REDUCE_OP_COUNT, CONV_OP_COUNT, POOL_OP_COUNT, NORM_OP_COUNT, SOFTMAX_OP_COUNT, LAYER_NORM_OP_COUNT } from "./opcodes";
 import { conv2d } from "./conv";
 import { maxPool2d, maxPool2dGrad, pool2d } from "./pool";
@@ -10,7 +10,7 @@ import { softmax } from "./softmax";
 import { layerNorm } from "./layer-norm";
 import { matmul, matmulThin, packPanels, productRows, MC, KC, NC, MR } from "./matmul";
 import { matmulSmall, smallProduct } from "./matmul-small";
-import { fused, adam, matvecShort, clampLanes, FUSED_BLOCK } from "./fused";
+import { fused, adam, sgdMomentum, matvecShort, clampLanes, FUSED_BLOCK } from "./fused";
 
 /** First byte past the module's static data: the JS allocator starts here. */
 export function heapBase(): usize { return __heap_base; }
@@ -52,6 +52,8 @@ export function scatterAddF32(dy: usize, index: usize, outer: i32, axisSize: i32
 export function scatterAddF64(dy: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): void { scatterAdd<f64>(dy, index, outer, axisSize, indexAxis, inner, out); }
 export function copyStridedF32(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, size: i32): void { copyStrided<f32>(x, offset, meta, ndim, out, size); }
 export function copyStridedF64(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, size: i32): void { copyStrided<f64>(x, offset, meta, ndim, out, size); }
+export function copyIntoF32(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, outOffset: i32, size: i32): void { copyInto<f32>(x, offset, meta, ndim, out, outOffset, size); }
+export function copyIntoF64(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, outOffset: i32, size: i32): void { copyInto<f64>(x, offset, meta, ndim, out, outOffset, size); }
 export function matmulF32(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32, ap: usize, bp: usize, tile: usize): void { matmul<f32>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB, ap, bp, tile); }
 export function matmulF64(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32, ap: usize, bp: usize, tile: usize): void { matmul<f64>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB, ap, bp, tile); }
 export function packPanelsF32(b: usize, k: i32, n: i32, transB: bool, jc: i32, nc: i32, panelStart: i32, panelEnd: i32, bp: usize): void { packPanels<f32>(b, k, n, transB, jc, nc, panelStart, panelEnd, bp); }
@@ -81,6 +83,8 @@ export function fusedF32(program: usize, count: i32, n: i32, scratch: usize): vo
 export function fusedF64(program: usize, count: i32, n: i32, scratch: usize): void { fused<f64>(program, count, n, scratch); }
 export function adamF32(p: usize, g: usize, m: usize, v: usize, n: i32, decoupled: bool, decay: f64, beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, c2: f64, eps: f64, negStep: f64): void { adam<f32>(p, g, m, v, n, decoupled, <f32>decay, <f32>beta1, <f32>oneMinusBeta1, <f32>beta2, <f32>oneMinusBeta2, <f32>c2, <f32>eps, <f32>negStep); }
 export function adamF64(p: usize, g: usize, m: usize, v: usize, n: i32, decoupled: bool, decay: f64, beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, c2: f64, eps: f64, negStep: f64): void { adam<f64>(p, g, m, v, n, decoupled, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, c2, eps, negStep); }
+export function sgdMomentumF32(p: usize, g: usize, b: usize, n: i32, momentum: f64, keep: f64, negLr: f64): void { sgdMomentum<f32>(p, g, b, n, <f32>momentum, <f32>keep, <f32>negLr); }
+export function sgdMomentumF64(p: usize, g: usize, b: usize, n: i32, momentum: f64, keep: f64, negLr: f64): void { sgdMomentum<f64>(p, g, b, n, momentum, keep, negLr); }
 export function matvecShortF32(a: usize, b: usize, out: usize, m: i32, k: i32): void { matvecShort<f32>(a, b, out, m, k); }
 export function matvecShortF64(a: usize, b: usize, out: usize, m: i32, k: i32): void { matvecShort<f64>(a, b, out, m, k); }
 export function clampLanesF32(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clampLanes<f32>(x, <f32>lo, <f32>hi, y, n); }

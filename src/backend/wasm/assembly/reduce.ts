@@ -145,3 +145,51 @@ export function copyStrided<T>(x: usize, offset: i32, meta: usize, ndim: i32, ou
     }
   }
 }
+
+/**
+ * Writes a strided view of `x` into a strided region of `out` (a slice assignment, a split's
+ * gradient put back in place). `meta` holds i32 shape[ndim], x's strides[ndim], out's
+ * strides[ndim] and ndim counters of scratch; the odometer of copyStrided, with two bases.
+ */
+export function copyInto<T>(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, outOffset: i32, size: i32): void {
+  if (size == 0) return;
+  if (ndim == 0) {
+    store<T>(at<T>(out, outOffset), load<T>(at<T>(x, offset)));
+    return;
+  }
+  const shape = meta;
+  const strides = meta + ((<usize>ndim) << 2);
+  const outStrides = strides + ((<usize>ndim) << 2);
+  const counter = outStrides + ((<usize>ndim) << 2);
+  for (let d = 0; d < ndim; d++) store<i32>(counter + ((<usize>d) << 2), 0);
+  const last = ndim - 1;
+  const innerSize = load<i32>(shape + ((<usize>last) << 2));
+  const innerStride = load<i32>(strides + ((<usize>last) << 2));
+  const innerOutStride = load<i32>(outStrides + ((<usize>last) << 2));
+  let base = offset;
+  let outBase = outOffset;
+  for (let o = 0; o < size; o += innerSize) {
+    if (innerStride == 1 && innerOutStride == 1) memory.copy(at<T>(out, outBase), at<T>(x, base), (<usize>innerSize) << alignof<T>());
+    else {
+      let src = base;
+      let dst = outBase;
+      for (let i = 0; i < innerSize; i++, src += innerStride, dst += innerOutStride) store<T>(at<T>(out, dst), load<T>(at<T>(x, src)));
+    }
+    for (let d = last - 1; d >= 0; d--) {
+      const c = counter + ((<usize>d) << 2);
+      const stride = load<i32>(strides + ((<usize>d) << 2));
+      const outStride = load<i32>(outStrides + ((<usize>d) << 2));
+      const extent = load<i32>(shape + ((<usize>d) << 2));
+      const next = load<i32>(c) + 1;
+      base += stride;
+      outBase += outStride;
+      if (next < extent) {
+        store<i32>(c, next);
+        break;
+      }
+      base -= stride * extent;
+      outBase -= outStride * extent;
+      store<i32>(c, 0);
+    }
+  }
+}

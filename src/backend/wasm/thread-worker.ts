@@ -1,0 +1,164 @@
+/**
+ * The worker threads' side of the pool (wasm-threads.ts): the control block's layout, the
+ * work every thread does on a posted job, and the source text a worker runs (Node's
+ * worker_threads or a browser's Web Worker).
+ */
+import type { Kernels } from "./wasm-module.js";
+
+export const SPINS = 20_000;
+
+/** Int32 fields of the control block. */
+export const STATE = 0, GEN = 1, ACTIVE = 2, DTYPE = 3, FAILED = 4;
+export const PACK_NEXT = 5, PACK_DONE = 6, PACK_TASKS = 7, PANELS_PER_TASK = 8;
+export const ROW_NEXT = 9, ROW_DONE = 10, ROW_TASKS = 11, ROW_CHUNK = 12, KIND = 13, MEMORY = 14, MAIL = 15;
+export const MATMUL = 0, CONV = 1, BATCHED = 2;
+export const ARGS = 16; // a, b, out, m, k, n, transA, transB, jc, nc, bp
+export const SCRATCH = 32; // per thread: ap, tile
+export const READY = 96; // per worker: 1 once started
+export const IDLE = 0, POSTED = 1;
+/** Threads a control block has room for (the caller included). */
+export const MAX_THREADS = 32;
+/** Bytes of the control block. */
+export const CONTROL_BYTES = (READY + MAX_THREADS) * 4;
+
+/**
+ * A thread's part of the posted job: claim panel tasks until none are left, wait until every
+ * panel is packed, then claim row chunks. Plain JavaScript with no outside references: workers
+ * run it from its source text, so the field numbers are written out (they are the constants
+ * above: 3 DTYPE, 4 FAILED, 5–8 the panel tasks, 9–12 the row tasks, 13 KIND, 16 ARGS, 32
+ * SCRATCH). A convolution job (KIND 1) and a batched product (KIND 2) use the row-task
+ * counters for their tasks of images or matrices.
+ */
+export function work(kernels: Kernels, c: Int32Array, thread: number): void {
+  const f64 = c[3] === 1;
+  if (c[13] === 1) {
+    // a convolution (kind 1): tasks of whole images, each a call of the one-thread kernel
+    const conv = f64 ? kernels.conv2dF64 : kernels.conv2dF32;
+    const [op, a, b, bias, outChannels, out, spec, lastSpec, aStep, bStep, outStep, colsBytes, paddedBytes, packABytes, packBBytes] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!, c[24]!, c[25]!, c[26]!, c[27]!, c[28]!, c[29]!, c[30]!];
+    const tasks = c[11]!;
+    const cols = c[32 + 2 * thread]!, padded = cols + colsBytes, ap = padded + paddedBytes, bp = ap + packABytes, tile = bp + packBBytes;
+    for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
+      try {
+        if (Atomics.load(c, 4) === 0) conv(op, a + task * aStep, b + task * bStep, bias, task === tasks - 1 ? lastSpec : spec, outChannels, out + task * outStep, cols, padded, ap, bp, tile);
+      } catch {
+        Atomics.store(c, 4, 1);
+      }
+      Atomics.add(c, 10, 1);
+    }
+    return;
+  }
+  if (c[13] === 2) {
+    // a batched product (kind 2): tasks of runs of whole matrices, each a call of the one-thread kernel
+    const product = f64 ? kernels.matmulF64 : kernels.matmulF32;
+    const small = f64 ? kernels.matmulSmallF64 : kernels.matmulSmallF32;
+    const bytes = f64 ? 8 : 4;
+    const [a, b, out, batch, m, k, n, transA, transB, strideA, strideB, chunk, packABytes, packBBytes] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23] === 1, c[24] === 1, c[25]!, c[26]!, c[27]!, c[28]!, c[29]!];
+    const tasks = c[11]!;
+    const ap = c[32 + 2 * thread]!, bp = ap + packABytes, tile = bp + packBBytes;
+    for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
+      const start = task * chunk;
+      try {
+        const [at, bt, ot, count] = [a + start * strideA * bytes, b + start * strideB * bytes, out + start * m * n * bytes, Math.min(chunk, batch - start)];
+        // small products (attention's per-head ones) on the unpacked tile, as the one-thread call runs them
+        if (Atomics.load(c, 4) === 0 && (f64 ? kernels.smallProductF64 : kernels.smallProductF32)(m, k, n)) small(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB, bp);
+        else if (Atomics.load(c, 4) === 0) product(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB, ap, bp, tile);
+      } catch {
+        Atomics.store(c, 4, 1);
+      }
+      Atomics.add(c, 10, 1);
+    }
+    return;
+  }
+  const pack = f64 ? kernels.packPanelsF64 : kernels.packPanelsF32;
+  const rows = f64 ? kernels.productRowsF64 : kernels.productRowsF32;
+  const [a, b, out, m, k, n, transA, transB, jc, nc, bp] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22] === 1, c[23] === 1, c[24]!, c[25]!, c[26]!];
+  const panelTasks = c[7]!, perTask = c[8]!, rowTasks = c[11]!, chunk = c[12]!;
+  for (let task = Atomics.add(c, 5, 1); task < panelTasks; task = Atomics.add(c, 5, 1)) {
+    try {
+      pack(b, k, n, transB, jc, nc, task * perTask, (task + 1) * perTask, bp);
+    } catch {
+      Atomics.store(c, 4, 1);
+    }
+    Atomics.add(c, 6, 1);
+  }
+  while (Atomics.load(c, 6) < panelTasks); // every panel packed (tasks are short)
+  const ap = c[32 + 2 * thread]!, tile = c[33 + 2 * thread]!;
+  for (let task = Atomics.add(c, 9, 1); task < rowTasks; task = Atomics.add(c, 9, 1)) {
+    try {
+      if (Atomics.load(c, 4) === 0) rows(a, bp, out, m, k, n, transA, jc, nc, ap, tile, task * chunk, Math.min(m, (task + 1) * chunk));
+    } catch {
+      Atomics.store(c, 4, 1);
+    }
+    Atomics.add(c, 10, 1);
+  }
+}
+
+// Each worker: wait for a new job, join it (ACTIVE counts who is inside), work on the kernels
+// over the job's memory, leave. On mail (MAIL above the messages it has handled) it returns to
+// its event loop, which hands it the messages: { attach: id, memory } or { detach: id }; it
+// runs the loop again once it has handled as many as MAIL counts. The loop is the same in Node
+// and in a browser; only how a worker receives its start-up data and messages differs.
+const WORKER_LOOP = `
+const imports = (memory) => ({ env: { memory, abort() { throw new Error("kernel aborted"); } } });
+const memories = new Map([[0, new WebAssembly.Instance(module, imports(memory)).exports]]);
+const c = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
+const work = ${work.toString()};
+let done = 0;
+let handled = 0;
+const loop = () => {
+  for (;;) {
+    let spin = 0;
+    for (;;) {
+      if (Atomics.load(c, ${MAIL}) !== handled) return; // to the event loop, which delivers the mail
+      const state = Atomics.load(c, ${STATE});
+      if (state === ${POSTED} && Atomics.load(c, ${GEN}) !== done) break;
+      if (++spin > spins) { Atomics.wait(c, ${STATE}, state); spin = 0; }
+    }
+    Atomics.add(c, ${ACTIVE}, 1);
+    const gen = Atomics.load(c, ${GEN});
+    if (Atomics.load(c, ${STATE}) === ${POSTED} && gen !== done) {
+      done = gen;
+      const kernels = memories.get(c[${MEMORY}]);
+      if (kernels !== undefined) work(kernels, c, thread);
+    }
+    Atomics.sub(c, ${ACTIVE}, 1);
+  }
+};
+const receive = (message) => {
+  if (message.attach !== undefined) memories.set(message.attach, new WebAssembly.Instance(module, imports(message.memory)).exports);
+  else {
+    memories.delete(message.detach);
+    collect?.(); // else an idle worker, which allocates next to nothing, would hold the memory for good
+  }
+  if (++handled === Atomics.load(c, ${MAIL})) loop();
+};
+Atomics.store(c, ${READY} + thread - 1, 1);
+Atomics.notify(c, ${READY} + thread - 1);
+loop();
+`;
+
+/** A Node worker_threads worker: its data arrives as workerData, its mail on parentPort. */
+export const NODE_WORKER_SOURCE = `
+const { workerData, parentPort } = process.getBuiltinModule("node:worker_threads");
+const { module, memory, control, thread, spins } = workerData;
+parentPort.on("message", (message) => receive(message));
+// a full collection after a memory is detached, from the first detach on (the flag makes gc()
+// available to contexts made after it, such as the one made here)
+let gc = null;
+const collect = () => {
+  if (gc === null) {
+    process.getBuiltinModule("node:v8").setFlagsFromString("--expose-gc");
+    gc = process.getBuiltinModule("node:vm").runInNewContext("gc");
+  }
+  gc();
+};
+${WORKER_LOOP}`;
+
+/** A Web Worker: its data (the module and the shared memory) arrives as the first message, then its mail. */
+export const BROWSER_WORKER_SOURCE = `
+self.onmessage = (event) => {
+  const { module, memory, control, thread, spins } = event.data;
+  self.onmessage = (mail) => receive(mail.data);
+  const collect = undefined; // a page's engine collects the worker's garbage by itself
+  ${WORKER_LOOP}
+};`;

@@ -1,0 +1,130 @@
+import "../helpers.js";
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { compile, manualSeed, nn, optim, randint, randn, tensor, type Tensor } from "../../src/index.js";
+import { TinyGPT } from "../../examples/tiny-gpt.js";
+import { ThreadTuner } from "../../src/compile/thread-tuner.js";
+import { activeBackend } from "../../src/backend/registry.js";
+import { WasmBackend } from "../../src/backend/wasm/wasm-backend.js";
+import type { ThreadPool } from "../../src/backend/wasm/wasm-threads.js";
+
+// Products and convolutions big enough for the wasm backend's worker threads run on them inside
+// a plan too, at the plan's addresses in its shared memory, split as eager mode splits them: so
+// compiled runs equal eager ones bit for bit, threaded weight gradients (per-task partial sums
+// added in task order) included.
+
+const backend = activeBackend();
+const pool = backend instanceof WasmBackend && backend.threads > 1 ? (backend.threadPool()?.pool ?? null) : null;
+const skip = pool === null ? "needs the wasm backend with worker threads" : false;
+
+/** Counts the jobs `pool` runs on an attached plan memory (not its own) while `body` runs. */
+function countPlanJobs<T>(threads: ThreadPool, body: () => T): { result: T; matmul: number; conv: number; batched: number } {
+  const counts = { matmul: 0, conv: 0, batched: 0 };
+  const [matmul, conv, batched] = [threads.matmul, threads.conv, threads.batched];
+  threads.matmul = (f64, job, on) => ((counts.matmul += on === undefined ? 0 : 1), matmul.call(threads, f64, job, on));
+  threads.conv = (f64, job, on) => ((counts.conv += on === undefined ? 0 : 1), conv.call(threads, f64, job, on));
+  threads.batched = (f64, job, on) => ((counts.batched += on === undefined ? 0 : 1), batched.call(threads, f64, job, on));
+  try {
+    return { result: body(), ...counts };
+  } finally {
+    [threads.matmul, threads.conv, threads.batched] = [matmul, conv, batched];
+  }
+}
+
+function train(model: nn.Module<[Tensor], Tensor>, x: Tensor, y: Tensor, steps: number, useCompile: boolean) {
+  const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+  const step = (input: Tensor, target: Tensor) => {
+    optimizer.zeroGrad();
+    const loss = nn.functional.crossEntropy(model.call(input), target);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  };
+  const compiled = compile(step);
+  const call = useCompile ? compiled : step;
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) losses.push(call(x, y).item());
+  return { losses, params: model.parameters().map((p) => Array.from(p.toTypedArray())), stats: { ...compiled.stats } };
+}
+
+test("W3's MLP (784-256-128-10, batch 128, momentum SGD): threaded products at plan addresses, 8 compiled steps equal eager bit for bit", { skip }, () => {
+  const x = randn([128, 784]);
+  const y = tensor(Array.from({ length: 128 }, (_, i) => (i * 7) % 10));
+  const make = () => {
+    manualSeed(3);
+    return new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  };
+  const eager = train(make(), x, y, 8, false);
+  const { result: compiled, matmul } = countPlanJobs(pool!, () => train(make(), x, y, 8, true));
+  assert.deepEqual(compiled.stats, { traces: 2, replays: 6, eager: 0, evictions: 0 });
+  // per replay: the two large forward products, their weight gradients, and the second layer's input gradient
+  assert.ok(matmul >= 6 * 4, `${matmul} products ran on the threads at plan addresses`);
+  assert.deepEqual(compiled.losses, eager.losses);
+  assert.deepEqual(compiled.params, eager.params);
+  assert.ok(eager.losses[7]! < eager.losses[0]!);
+});
+
+test("W5's CNN at batch 8: threaded convolutions (and their weight gradients) at plan addresses, 6 compiled steps equal eager bit for bit", { skip }, () => {
+  const x = randn([8, 1, 28, 28]);
+  const y = tensor(Array.from({ length: 8 }, (_, i) => i % 10));
+  const make = () => {
+    manualSeed(4);
+    return new nn.Sequential(
+      new nn.Conv2d(1, 16, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
+      new nn.Conv2d(16, 32, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
+      new nn.Flatten(), new nn.Linear(32 * 7 * 7, 10),
+    );
+  };
+  const eager = train(make(), x, y, 6, false);
+  const { result: compiled, conv } = countPlanJobs(pool!, () => train(make(), x, y, 6, true));
+  assert.deepEqual(compiled.stats, { traces: 2, replays: 4, eager: 0, evictions: 0 });
+  // per replay: the second convolution, its input gradient and its weight gradient (the first is below the threshold)
+  assert.ok(conv >= 4 * 3, `${conv} convolutions ran on the threads at plan addresses`);
+  assert.deepEqual(compiled.losses, eager.losses);
+  assert.deepEqual(compiled.params, eager.params);
+});
+
+test("W6's tiny GPT (batch 16 × 64 tokens, AdamW): attention's per-head products split by head over the threads, 5 compiled steps equal eager bit for bit", { skip }, () => {
+  const x = randint(0, 65, [16, 64]);
+  const y = randint(0, 65, [16, 64]);
+  const run = (useCompile: boolean) => {
+    manualSeed(6);
+    const model = new TinyGPT();
+    const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
+    const step = (input: Tensor, target: Tensor) => {
+      optimizer.zeroGrad();
+      const loss = nn.functional.crossEntropy(model.call(input).reshape([16 * 64, 65]), target.reshape([16 * 64]));
+      loss.backward();
+      optimizer.step();
+      return loss;
+    };
+    const compiled = compile(step);
+    const call = useCompile ? compiled : step;
+    const losses: number[] = [];
+    for (let i = 0; i < 5; i++) losses.push(call(x, y).item());
+    return { losses, params: model.parameters().map((p) => Array.from(p.toTypedArray())), stats: { ...compiled.stats } };
+  };
+  const eager = run(false);
+  const { result: compiled, batched } = countPlanJobs(pool!, () => run(true));
+  assert.deepEqual(compiled.stats, { traces: 2, replays: 3, eager: 0, evictions: 0 });
+  // per replay and layer: q·kᵀ and attention·v, and two products in each one's backward
+  assert.ok(batched >= 3 * 2 * 6, `${batched} batched products ran on the threads at plan addresses`);
+  assert.deepEqual(compiled.losses, eager.losses);
+  assert.deepEqual(compiled.params, eager.params);
+});
+
+test("the thread tuner alternates threads and the calling thread alone for a trial, keeps the faster, then measures again", () => {
+  const tuner = new ThreadTuner();
+  const trial = (threaded: number, alone: number): void => {
+    for (let i = 0; i < 2 * ThreadTuner.TRIAL; i++) {
+      const solo = tuner.next();
+      assert.equal(solo, i % 2 === 1, `trial replay ${i}`);
+      tuner.record(solo, solo ? alone : threaded);
+    }
+  };
+  trial(10, 14); // threads faster
+  for (let i = 0; i < ThreadTuner.KEEP; i++) (assert.equal(tuner.next(), false), tuner.record(false, 50));
+  trial(10, 6); // the cores got busy: alone is faster now
+  for (let i = 0; i < ThreadTuner.KEEP; i++) (assert.equal(tuner.next(), true), tuner.record(true, 50));
+  assert.equal(tuner.next(), false, "a new trial starts with threads");
+});
