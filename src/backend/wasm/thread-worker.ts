@@ -143,14 +143,16 @@ const { workerData, parentPort } = process.getBuiltinModule("node:worker_threads
 const { module, memory, control, thread, spins } = workerData;
 parentPort.on("message", (message) => receive(message));
 // a full collection after a memory is detached, from the first detach on (the flag makes gc()
-// available to contexts made after it, such as the one made here)
-let gc = null;
+// available to contexts made after it, such as the one made here). Not named gc: when the flag
+// was already set before this worker started (the webgpu collector sets it), the worker's global
+// object has a non-configurable gc, and a top-level \`let gc\` would be a SyntaxError.
+let fullCollection = null;
 const collect = () => {
-  if (gc === null) {
+  if (fullCollection === null) {
     process.getBuiltinModule("node:v8").setFlagsFromString("--expose-gc");
-    gc = process.getBuiltinModule("node:vm").runInNewContext("gc");
+    fullCollection = process.getBuiltinModule("node:vm").runInNewContext("gc");
   }
-  gc();
+  fullCollection();
 };
 ${WORKER_LOOP}`;
 
