@@ -31,11 +31,15 @@ function countPlanJobs<T>(threads: ThreadPool, body: () => T): { result: T; matm
   }
 }
 
-function train(model: nn.Module<[Tensor], Tensor>, x: Tensor, y: Tensor, steps: number, useCompile: boolean) {
-  const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+/** `steps` training steps of `model` (momentum SGD unless `optimizer` is given), eager or compiled. */
+function train(
+  model: nn.Module<[Tensor], Tensor>, x: Tensor, y: Tensor, steps: number, useCompile: boolean,
+  optimizer: { zeroGrad(): void; step(): void } = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }),
+  lossOf: (logits: Tensor, target: Tensor) => Tensor = nn.functional.crossEntropy,
+) {
   const step = (input: Tensor, target: Tensor) => {
     optimizer.zeroGrad();
-    const loss = nn.functional.crossEntropy(model.call(input), target);
+    const loss = lossOf(model.call(input), target);
     loss.backward();
     optimizer.step();
     return loss;
@@ -91,18 +95,8 @@ test("W6's tiny GPT (batch 16 × 64 tokens, AdamW): attention's per-head product
     manualSeed(6);
     const model = new TinyGPT();
     const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
-    const step = (input: Tensor, target: Tensor) => {
-      optimizer.zeroGrad();
-      const loss = nn.functional.crossEntropy(model.call(input).reshape([16 * 64, 65]), target.reshape([16 * 64]));
-      loss.backward();
-      optimizer.step();
-      return loss;
-    };
-    const compiled = compile(step);
-    const call = useCompile ? compiled : step;
-    const losses: number[] = [];
-    for (let i = 0; i < 5; i++) losses.push(call(x, y).item());
-    return { losses, params: model.parameters().map((p) => Array.from(p.toTypedArray())), stats: { ...compiled.stats } };
+    const lossOf = (logits: Tensor, target: Tensor) => nn.functional.crossEntropy(logits.reshape([16 * 64, 65]), target.reshape([16 * 64]));
+    return train(model, x, y, 5, useCompile, optimizer, lossOf);
   };
   const eager = run(false);
   const { result: compiled, batched } = countPlanJobs(pool!, () => run(true));
