@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { formatShape, shapesEqual } from "../tensor/shape.js";
-import { Storage } from "../tensor/storage.js";
+import { Storage, recycleStorage } from "../tensor/storage.js";
 import type { GradFn } from "./grad-fn.js";
 import { withGradMode } from "./grad-mode.js";
 
@@ -42,7 +42,10 @@ function accumulateLeaf(leaf: Tensor, grad: Tensor, fresh = false): void {
     throw new Error(`backward: gradient of shape ${formatShape(grad.shape)} does not match its tensor ${formatShape(leaf.shape)}`);
   }
   if (leaf.grad !== null) leaf.grad = leaf.grad.add(grad.to(leaf.dtype));
-  else leaf.grad = fresh && grad.dtype === leaf.dtype ? grad : ownedCopy(grad, leaf.dtype);
+  else if (fresh && grad.dtype === leaf.dtype) {
+    leaf.grad = grad;
+    grad.storage.kept = true; // the leaf's from now on: never a spent gradient
+  } else leaf.grad = ownedCopy(grad, leaf.dtype);
 }
 
 /**
@@ -63,6 +66,47 @@ function madeForOneInput(grads: readonly (Tensor | null)[], i: number, mark: num
   const grad = grads[i]!;
   if (grad.storage.serial < mark || !grad.isContiguous) return false;
   return grads.every((other, j) => j === i || other === null || other.storage !== grad.storage);
+}
+
+/**
+ * The gradients of one backward pass that nothing can reach once used, given back to the
+ * backend for reuse (Backend.recycle): a pass makes a gradient buffer for every intermediate
+ * tensor, and fresh memory costs far more than reused (src/backend/js-buffer.ts). Only
+ * buffers this pass made (serial ≥ `mark`) are candidates — never the caller's gradient or a
+ * tensor from the forward pass — and one is recycled only when no pending gradient holds it
+ * (counted per storage, so views of it count: reshape's rule passes a view of dy on), no leaf
+ * took it as its `.grad`, and no rule kept it past its call ({@link Storage.kept}). No rule
+ * reads a gradient after returning, and user code never sees one: `.grad` gets a copy or a
+ * buffer marked kept, `retainGrad` a copy.
+ */
+class SpentGradients {
+  private readonly holders = new Map<Storage, number>();
+  constructor(private readonly mark: number) {}
+
+  /** `grad` now sits in a pending slot. */
+  hold(grad: Tensor): void {
+    const storage = grad.storage;
+    if (storage.serial >= this.mark) this.holders.set(storage, (this.holders.get(storage) ?? 0) + 1);
+  }
+
+  /** `grad` left its pending slot: recycled unless something else holds its buffer. */
+  letGo(grad: Tensor): void {
+    const storage = grad.storage;
+    if (storage.serial < this.mark) return;
+    const count = (this.holders.get(storage) ?? 0) - 1;
+    if (count > 0) this.holders.set(storage, count);
+    else {
+      this.holders.delete(storage);
+      this.drop(grad);
+    }
+  }
+
+  /** Recycles `grad`'s buffer if this pass made it and nothing holds or kept it. */
+  drop(grad: Tensor): void {
+    const storage = grad.storage;
+    if (storage.serial < this.mark || storage.kept || this.holders.has(storage)) return;
+    recycleStorage(storage);
+  }
 }
 
 let passes = 0;
@@ -92,6 +136,7 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
       return;
     }
     const order = topologicalOrder(rootNode);
+    const spent = new SpentGradients(Storage.nextSerial);
     // a node's gradient is dropped once used (set to undefined rather than deleted: a Map that
     // shrinks rehashes into a new table, several times per backward)
     const pending = new Map<GradFn, Tensor | undefined>([[rootNode, gradient]]);
@@ -113,9 +158,15 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
         if (input.gradFn === null) accumulateLeaf(input, grad, madeForOneInput(grads, i, mark));
         else {
           const previous = pending.get(input.gradFn);
-          pending.set(input.gradFn, previous === undefined ? grad : previous.add(grad));
+          const sum = previous === undefined ? grad : previous.add(grad);
+          pending.set(input.gradFn, sum);
+          spent.hold(sum);
+          if (previous !== undefined) spent.letGo(previous);
         }
       }
+      // dy, and what the rule made that no pending gradient holds, are spent
+      spent.letGo(dy);
+      for (const grad of grads) if (grad !== null && grad !== undefined) spent.drop(grad);
     }
   });
 }

@@ -160,6 +160,13 @@ export interface Backend {
   /** Releases a buffer; called by the tensor layer's finalizer, never by users. */
   free(ref: DataRef): void;
   /**
+   * @internal Optional: takes back a buffer that nothing will read or write again, so a later
+   * {@link Backend.allocate} can reuse its memory instead of fresh pages. Autograd calls it for
+   * a backward pass's spent gradients (src/autograd/backward.ts), the only buffers whose end it
+   * knows without the collector. Typed-array backends keep large arrays for reuse.
+   */
+  recycle?(ref: DataRef): void;
+  /**
    * Whether buffers hold memory the garbage collector cannot see, so the tensor layer must
    * call {@link Backend.free}. Backends whose buffers are typed arrays leave it unset: a
    * finalizer's held value would keep their data alive until the event loop next turns.

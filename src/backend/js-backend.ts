@@ -1,5 +1,5 @@
 import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, LayerNormOp, NormOp, PoolOp, SoftmaxOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
-import { JsBuffer, arrayOf, newArray, type FloatArray } from "./js-buffer.js";
+import { JsBuffer, arrayOf, newArray, recycleArray, type FloatArray } from "./js-buffer.js";
 import { reduceWithIndexKernel } from "./js-reduce-with-index.js";
 import { scanKernel } from "./js-scan.js";
 import { sortKernel } from "./js-sort.js";
@@ -65,6 +65,9 @@ export class JsBackend implements Backend {
   }
   free(): void {
     // typed arrays are reclaimed by the garbage collector
+  }
+  recycle(ref: DataRef): void {
+    recycleArray(ref);
   }
   fill(out: DataRef, value: number): void {
     arrayOf(out).fill(out.dtype === "bool" ? Number(value !== 0) : value);

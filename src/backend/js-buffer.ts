@@ -43,10 +43,37 @@ const POOLED_BYTES = 1 << 14;
 let slab = new ArrayBuffer(0);
 let slabUsed = SLAB_BYTES; // full: the first small array starts a slab
 
+// Large arrays each get an ArrayBuffer of their own, and fresh memory is dear: the first write
+// to each page of it faults, and the collector later hands it back to the system. On the
+// project machine a new 1 MB array written once cost about 600 µs, against about 30 µs to zero
+// and write a reused one; a step of W6 (the tiny GPT) makes about 40 MB of them. Buffers that
+// autograd proves unreachable (a backward pass's spent gradients, src/autograd/backward.ts)
+// come back here through recycleArray and are handed out again, zeroed, newest first, up to
+// RECYCLED_LIMIT bytes; the rest are left to the collector as before.
+const RECYCLED_LIMIT = 64 << 20;
+const recycled = new Map<number, ArrayBuffer[]>();
+let keptBytes = 0;
+let takenBack = 0;
+let recycling = true;
+/** Buffers newArray made for one array alone: only those may be recycled (not slabs, not views of WebAssembly memory). */
+const ownBuffers = new WeakSet<ArrayBuffer>();
+
 /** A zeroed array of `size` elements. */
 export function newArray(size: number, dtype: DType): DataArray {
   const bytes = size * bytesPer(dtype);
-  if (bytes === 0 || bytes > POOLED_BYTES) return arrayOver(new ArrayBuffer(bytes), 0, size, dtype);
+  if (bytes > POOLED_BYTES) {
+    const reused = recycled.get(bytes)?.pop();
+    if (reused !== undefined) {
+      keptBytes -= bytes;
+      ownBuffers.add(reused);
+      new Uint8Array(reused).fill(0);
+      return arrayOver(reused, 0, size, dtype);
+    }
+    const buffer = new ArrayBuffer(bytes);
+    ownBuffers.add(buffer);
+    return arrayOver(buffer, 0, size, dtype);
+  }
+  if (bytes === 0) return arrayOver(new ArrayBuffer(0), 0, size, dtype);
   if (slabUsed + bytes > SLAB_BYTES) {
     slab = new ArrayBuffer(SLAB_BYTES);
     slabUsed = 0;
@@ -54,6 +81,41 @@ export function newArray(size: number, dtype: DType): DataArray {
   const offset = slabUsed;
   slabUsed += (bytes + 15) & ~15; // 16-byte aligned, as SIMD copies like
   return arrayOver(slab, offset, size, dtype);
+}
+
+/**
+ * Takes back the buffer of `ref`, which the caller guarantees nothing will read or write again
+ * (autograd's spent gradients), for {@link newArray} to hand out again. Only a large array
+ * that newArray made and that spans its whole buffer is kept; anything else (slab views, the
+ * views of a compiled plan's memory) is left to the collector. Returns whether it was kept.
+ */
+export function recycleArray(ref: DataRef): boolean {
+  const data = (ref as JsBuffer).data;
+  const buffer = data.buffer;
+  const bytes = data.byteLength;
+  if (bytes <= POOLED_BYTES || data.byteOffset !== 0 || !(buffer instanceof ArrayBuffer) || buffer.byteLength !== bytes || !ownBuffers.has(buffer)) return false;
+  if (!recycling || keptBytes + bytes > RECYCLED_LIMIT) return false;
+  ownBuffers.delete(buffer); // kept once: a second recycle of the same buffer is refused, not duplicated
+  let list = recycled.get(bytes);
+  if (list === undefined) recycled.set(bytes, (list = []));
+  list.push(buffer);
+  keptBytes += bytes;
+  takenBack++;
+  return true;
+}
+
+/** @internal Bytes kept for reuse now, and how many buffers were ever taken back (tests: that backward recycles at all). */
+export function recycledBytes(): { kept: number; takenBack: number } {
+  return { kept: keptBytes, takenBack };
+}
+
+/** @internal Turns recycling off (tests compare gradients without it) or back on; off also empties what was kept. */
+export function setRecycling(enabled: boolean): void {
+  recycling = enabled;
+  if (!enabled) {
+    recycled.clear();
+    keptBytes = 0;
+  }
 }
 
 /** The arrays of floating-point tensors, the only ones the WebAssembly kernels compute on. */

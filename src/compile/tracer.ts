@@ -115,6 +115,8 @@ class Tracer {
   kernel(name: string, original: KernelFunction): KernelFunction {
     const tracer = this;
     return function (this: Backend, ...args: unknown[]): unknown {
+      // a traced pass's spent gradients stay as they are: the plan is built from those buffers
+      if (name === "recycle") return undefined;
       if (!tracer.recording) return original.apply(this, args);
       // the methods these call on the backend (a device backend's own checks) are theirs, not plan nodes
       const nested = () => tracer.nested(() => original.apply(this, args));

@@ -54,6 +54,7 @@ export function splitViews(name: string, x: Tensor, views: readonly ViewOf[]): T
         pass = current;
       }
       filed[i] = dy;
+      dy.storage.kept = true; // read again by the gather, after this rule returns
       return [first ? dy : null];
     }),
   );

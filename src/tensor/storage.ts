@@ -24,6 +24,13 @@ export class Storage {
    */
   staleFor: { readonly op: string; readonly expected: number } | null = null;
 
+  /**
+   * @internal Set by a backward rule that keeps its incoming gradient past its own call (split's
+   * parts file theirs for one gather, src/ops/split-views.ts): autograd then never recycles
+   * the buffer (src/autograd/backward.ts).
+   */
+  kept = false;
+
   /** @internal The serial the next storage will get. */
   static get nextSerial(): number {
     return created;
@@ -43,6 +50,20 @@ export class Storage {
   }
 }
 
+/** Marks a storage whose buffer autograd gave back to the backend: reading it is a bug in nabla. */
+const RECYCLED = { op: "", expected: -1 } as const;
+
+/**
+ * @internal Gives `storage`'s buffer back to its backend for reuse ({@link Backend.recycle}).
+ * The caller (autograd) guarantees no tensor will read it again; one that does anyway throws
+ * (through {@link checkCurrent}) instead of reading another tensor's values.
+ */
+export function recycleStorage(storage: Storage): void {
+  if (storage.backend.recycle === undefined || storage.staleFor !== null) return;
+  storage.staleFor = RECYCLED;
+  storage.backend.recycle(storage.ref);
+}
+
 /**
  * @internal Throws PyTorch's error if a backward rule is about to read `storage` after an
  * in-place write changed what the rule saved; `what` describes the tensor read ("a float32
@@ -51,6 +72,7 @@ export class Storage {
 export function checkCurrent(storage: Storage, what: string): void {
   const stale = storage.staleFor;
   if (stale === null) return;
+  if (stale === RECYCLED) throw new Error(`internal: ${what} was read after backward recycled its buffer (a spent gradient kept past its use); please report this`);
   throw new Error(
     `backward: one of the variables needed for gradient computation has been modified by an inplace operation: ${what} saved by ${stale.op} is at version ${storage.version}; expected version ${stale.expected} instead (changed by ${storage.lastWrite || "an in-place op"} after ${stale.op} used it; clone() it before changing it, or change it after backward())`,
   );

@@ -143,6 +143,9 @@ export class WasmBackend implements Backend {
   free(): void {
     // typed arrays are reclaimed by the garbage collector
   }
+  recycle(ref: DataRef): void {
+    this.js.recycle(ref);
+  }
   fill(out: DataRef, value: number): void {
     this.js.fill(out, value);
   }
