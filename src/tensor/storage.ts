@@ -40,7 +40,7 @@ export class Storage {
     readonly backend: Backend,
     readonly ref: DataRef,
   ) {
-    if (backend.needsFree === true) registry.register(this, { backend, ref });
+    if (backend.needsFree === true) registry.register(this, { backend, ref }, this);
   }
 
   /** @internal Records an in-place write by `op` (bumps the version). */
@@ -61,6 +61,8 @@ const RECYCLED = { op: "", expected: -1 } as const;
 export function recycleStorage(storage: Storage): void {
   if (storage.backend.recycle === undefined || storage.staleFor !== null) return;
   storage.staleFor = RECYCLED;
+  // freed now, so not again by the finalizer
+  if (storage.backend.needsFree === true) registry.unregister(storage);
   storage.backend.recycle(storage.ref);
 }
 

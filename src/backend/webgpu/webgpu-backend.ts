@@ -55,6 +55,15 @@ export class WebGpuBackend extends GpuRuntime implements Backend {
     super(context, liveLimit, collect);
   }
 
+  /**
+   * @internal Backward's spent gradients go back to the pool at once, as a finalizer's free
+   * would later (in queue order: reused only by commands submitted after the ones that used
+   * them), so a pass's gradients do not count against the live-bytes limit until a collection.
+   */
+  recycle(ref: DataRef): void {
+    this.free(ref);
+  }
+
   fill(out: DataRef, value: number): void {
     this.run("fill", k.fillShader(out.dtype), { 5: out }, out.size, { floats: [value], ints: { 2: out.dtype === "bool" ? Number(value !== 0) : toInt32(value) } });
   }
