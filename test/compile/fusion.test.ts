@@ -1,11 +1,12 @@
 import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compile, manualSeed, nn, optim, randn, tensor, type Tensor } from "../../src/index.js";
+import { manualSeed, nn, optim, randn, tensor, type Tensor } from "../../src/index.js";
 import { activeBackend } from "../../src/backend/registry.js";
 import { tracePlan } from "../../src/compile/tracer.js";
 import { elementwiseGroups, fusedOpOf } from "../../src/compile/fuse.js";
 import { TinyGPT } from "../../examples/tiny-gpt.js";
+import { runSteps, stateOf, trainingStep, valuesOf, type Step } from "./eager-vs-compiled.js";
 
 const all = () => true;
 
@@ -44,17 +45,14 @@ test("fusedOpOf: a sum or max over an axis of size 1 is element-wise; other redu
 });
 
 /** Runs `steps` calls eagerly, compiled, and compiled without fusion, from the same seed. */
-function threeWays(setup: () => { parameters: () => Tensor[]; step: (x: Tensor, y: Tensor) => Tensor }, x: Tensor, y: Tensor, steps: number) {
+function threeWays(setup: () => { parameters: () => Tensor[]; step: Step }, x: Tensor, y: Tensor, steps: number) {
   const run = (mode: "eager" | "fused" | "unfused") => {
     manualSeed(11);
     const { parameters, step } = setup();
-    const compiled = mode === "eager" ? null : compile(step, { fusion: mode === "fused" });
-    const call = compiled ?? step;
-    const losses: number[] = [];
-    for (let i = 0; i < steps; i++) losses.push(call(x, y).item());
+    const { losses, stats } = runSteps(step, x, y, steps, { compiled: mode !== "eager", options: { fusion: mode === "fused" } });
     // a signature that fell back to eager mode would match eager trivially
-    if (compiled !== null) assert.equal(compiled.stats.eager, 0);
-    return { losses, params: parameters().map((p) => Array.from(p.toTypedArray())) };
+    if (stats !== null) assert.equal(stats.eager, 0);
+    return { losses, params: valuesOf(parameters()) };
   };
   return { eager: run("eager"), fused: run("fused"), unfused: run("unfused") };
 }
@@ -98,21 +96,14 @@ for (const kind of ["Adam", "AdamW"] as const) {
       // GELU and a bias of 3 (eager mode's TypeScript path, so the kernel is skipped for it)
       const model = new nn.Sequential(new nn.Linear(20, 64), new nn.GELU(), new nn.Linear(64, 3));
       const optimizer = kind === "Adam" ? new optim.Adam(model.parameters(), { lr: 0.01 }) : new optim.AdamW(model.parameters(), { lr: 0.01, weightDecay: 0.1 });
-      const step = (input: Tensor, target: Tensor) => {
-        optimizer.zeroGrad();
-        const loss = nn.functional.crossEntropy(model.call(input), target);
-        loss.backward();
-        optimizer.step();
-        return loss;
-      };
-      const call = useCompile ? compile(step) : step;
-      const losses: number[] = [];
-      for (let i = 0; i < 60; i++) {
-        if (i === 30) optimizer.paramGroups[0]!.lr = 0.002;
-        losses.push(call(x, y).item());
-      }
+      const { losses } = runSteps(trainingStep(model, optimizer), x, y, 60, {
+        compiled: useCompile,
+        beforeStep: (i) => {
+          if (i === 30) optimizer.paramGroups[0]!.lr = 0.002;
+        },
+      });
       const state = [...optimizer.state.values()].map((s) => [s!.step, Array.from(s!.expAvg.toTypedArray()), Array.from(s!.expAvgSq.toTypedArray())]);
-      return { losses, params: model.parameters().map((p) => Array.from(p.toTypedArray())), state };
+      return { losses, params: valuesOf(model.parameters()), state };
     };
     const eager = run(false);
     const compiled = run(true);
@@ -134,18 +125,8 @@ test("a small CNN (convolutions, max and average pooling) runs its window kernel
       new nn.Flatten(), new nn.Linear(16 * 7 * 7, 10),
     );
     const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-    const step = (input: Tensor, target: Tensor) => {
-      optimizer.zeroGrad();
-      const loss = nn.functional.crossEntropy(model.call(input), target);
-      loss.backward();
-      optimizer.step();
-      return loss;
-    };
-    const compiled = compile(step);
-    const call = useCompile ? compiled : step;
-    const losses: number[] = [];
-    for (let i = 0; i < 20; i++) losses.push(call(x, y).item());
-    return { losses, params: model.parameters().map((p) => Array.from(p.toTypedArray())), stats: { ...compiled.stats } };
+    const { losses, stats } = runSteps(trainingStep(model, optimizer), x, y, 20, { compiled: useCompile });
+    return { losses, params: valuesOf(model.parameters()), stats };
   };
   const eager = run(false);
   const compiled = run(true);
@@ -164,16 +145,7 @@ test("a small transformer (attention's strided copies, layer norms, GELU, embedd
     manualSeed(9);
     const model = new TinyGPT({ vocab: 20, block: 16, embd: 32, heads: 4, layers: 1 });
     const optimizer = new optim.AdamW(model.parameters(), { lr: 3e-3 });
-    const step = (input: Tensor, target: Tensor) => {
-      optimizer.zeroGrad();
-      const loss = nn.functional.crossEntropy(model.call(input).reshape([64, 20]), target);
-      loss.backward();
-      optimizer.step();
-      return loss;
-    };
-    const compiled = compile(step);
-    const call = useCompile ? compiled : step;
-    const losses: number[] = [];
+    const step = trainingStep(model, optimizer, (logits, target) => nn.functional.crossEntropy(logits.reshape([64, 20]), target));
     // the backend's own softmax and layerNorm calls in the replays (the wasm executor runs them at plan addresses)
     const backend = activeBackend();
     const [softmax, layerNorm] = [backend.softmax, backend.layerNorm];
@@ -181,14 +153,16 @@ test("a small transformer (attention's strided copies, layer norms, GELU, embedd
     backend.softmax = function (this: typeof backend, ...args) { methodCalls++; return softmax.apply(this, args); };
     backend.layerNorm = function (this: typeof backend, ...args) { methodCalls++; return layerNorm.apply(this, args); };
     try {
-      for (let i = 0; i < 12; i++) {
-        if (i === 2) methodCalls = 0;
-        losses.push(call(x, y).item());
-      }
+      const { losses, stats } = runSteps(step, x, y, 12, {
+        compiled: useCompile,
+        beforeStep: (i) => {
+          if (i === 2) methodCalls = 0;
+        },
+      });
+      return { losses, params: valuesOf(model.parameters()), stats, methodCalls };
     } finally {
       [backend.softmax, backend.layerNorm] = [softmax, layerNorm];
     }
-    return { losses, params: model.parameters().map((p) => Array.from(p.toTypedArray())), stats: { ...compiled.stats }, methodCalls };
   };
   const eager = run(false);
   const compiled = run(true);
@@ -211,19 +185,8 @@ test("batch norm (2d and 1d, running statistics) and a layer norm without affine
       new nn.Flatten(), new nn.Linear(4 * 36, 16), new nn.BatchNorm1d(16), new nn.LayerNorm(16, { elementwiseAffine: false }), new nn.Linear(16, 4),
     );
     const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-    const step = (input: Tensor, target: Tensor) => {
-      optimizer.zeroGrad();
-      const loss = nn.functional.crossEntropy(model.call(input), target);
-      loss.backward();
-      optimizer.step();
-      return loss;
-    };
-    const compiled = compile(step);
-    const call = useCompile ? compiled : step;
-    const losses: number[] = [];
-    for (let i = 0; i < 12; i++) losses.push(call(x, y).item());
-    const state = Object.entries(model.stateDict()).map(([name, value]) => [name, Array.from(value.toTypedArray())]);
-    return { losses, state, stats: { ...compiled.stats } };
+    const { losses, stats } = runSteps(trainingStep(model, optimizer), x, y, 12, { compiled: useCompile });
+    return { losses, state: stateOf(model), stats };
   };
   const eager = run(false);
   const compiled = run(true);

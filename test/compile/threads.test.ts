@@ -1,12 +1,13 @@
 import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compile, manualSeed, nn, optim, randint, randn, tensor, type Tensor } from "../../src/index.js";
+import { manualSeed, nn, optim, randint, randn, tensor, type Tensor } from "../../src/index.js";
 import { TinyGPT } from "../../examples/tiny-gpt.js";
 import { ThreadTuner } from "../../src/compile/thread-tuner.js";
 import { activeBackend } from "../../src/backend/registry.js";
 import { WasmBackend } from "../../src/backend/wasm/wasm-backend.js";
 import type { ThreadPool } from "../../src/backend/wasm/wasm-threads.js";
+import { runSteps, trainingStep, valuesOf, type StepOptimizer } from "./eager-vs-compiled.js";
 
 // Products and convolutions big enough for the wasm backend's worker threads run on them inside
 // a plan too, at the plan's addresses in its shared memory, split as eager mode splits them: so
@@ -34,21 +35,11 @@ function countPlanJobs<T>(threads: ThreadPool, body: () => T): { result: T; matm
 /** `steps` training steps of `model` (momentum SGD unless `optimizer` is given), eager or compiled. */
 function train(
   model: nn.Module<[Tensor], Tensor>, x: Tensor, y: Tensor, steps: number, useCompile: boolean,
-  optimizer: { zeroGrad(): void; step(): void } = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }),
+  optimizer: StepOptimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }),
   lossOf: (logits: Tensor, target: Tensor) => Tensor = nn.functional.crossEntropy,
 ) {
-  const step = (input: Tensor, target: Tensor) => {
-    optimizer.zeroGrad();
-    const loss = lossOf(model.call(input), target);
-    loss.backward();
-    optimizer.step();
-    return loss;
-  };
-  const compiled = compile(step);
-  const call = useCompile ? compiled : step;
-  const losses: number[] = [];
-  for (let i = 0; i < steps; i++) losses.push(call(x, y).item());
-  return { losses, params: model.parameters().map((p) => Array.from(p.toTypedArray())), stats: { ...compiled.stats } };
+  const { losses, stats } = runSteps(trainingStep(model, optimizer, lossOf), x, y, steps, { compiled: useCompile });
+  return { losses, params: valuesOf(model.parameters()), stats };
 }
 
 test("W3's MLP (784-256-128-10, batch 128, momentum SGD): threaded products at plan addresses, 8 compiled steps equal eager bit for bit", { skip }, () => {

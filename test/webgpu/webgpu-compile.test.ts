@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { compile, manualSeed, nn, noGrad, optim, randn, setBackend, tensor, type Tensor } from "../../src/index.js";
 import { onWebGpu, webGpuOrSkip } from "./webgpu-available.js";
+import { runStepsAsync, trainingStep } from "../compile/eager-vs-compiled.js";
 
 const gpu = await webGpuOrSkip();
 const skip = typeof gpu === "string" ? gpu : false;
@@ -47,7 +48,7 @@ interface Run {
 /** W1 (MLP 2-16-16-2 on moons200) or W2 (logistic regression on blobs1000), SGD lr 0.1, on the backend selected now. */
 function workload(name: "W1" | "W2"): { model: nn.Module; step: (x: Tensor, y: Tensor) => Tensor; x: Tensor; y: Tensor } {
   let model: nn.Module;
-  let loss: (x: Tensor, y: Tensor) => Tensor;
+  let loss: (output: Tensor, target: Tensor) => Tensor;
   let x: Tensor, y: Tensor;
   if (name === "W1") {
     model = new nn.Sequential(new nn.Linear(2, 16), new nn.ReLU(), new nn.Linear(16, 16), new nn.ReLU(), new nn.Linear(16, 2));
@@ -59,22 +60,15 @@ function workload(name: "W1" | "W2"): { model: nn.Module; step: (x: Tensor, y: T
     model.loadStateDict(state);
     [x, y] = [tensor(moons.X), tensor(moons.y, { dtype: "int32" })];
     const criterion = new nn.CrossEntropyLoss();
-    loss = (input, target) => criterion.call(model.call(input), target);
+    loss = (output, target) => criterion.call(output, target);
   } else {
     model = new nn.Linear(2, 1);
     model.loadStateDict({ weight: tensor([[0, 0]]), bias: tensor([0]) });
     [x, y] = [tensor(blobs.X), tensor(blobs.y).reshape([-1, 1])];
     const criterion = new nn.BCELoss();
-    loss = (input, target) => criterion.call(model.call(input).sigmoid(), target);
+    loss = (output, target) => criterion.call(output.sigmoid(), target);
   }
-  const optimizer = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.5 });
-  const step = (input: Tensor, target: Tensor): Tensor => {
-    optimizer.zeroGrad();
-    const value = loss(input, target);
-    value.backward();
-    optimizer.step();
-    return value;
-  };
+  const step = trainingStep(model, new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.5 }), loss);
   return { model, step, x, y };
 }
 
@@ -134,23 +128,8 @@ async function trainDropout(compiled: boolean): Promise<{ losses: number[]; subm
   const criterion = new nn.CrossEntropyLoss();
   const x = randn([10, 4]);
   const y = tensor([0, 1, 2, 0, 1, 2, 0, 1, 2, 0], { dtype: "int32" });
-  const step = (input: Tensor, target: Tensor): Tensor => {
-    optimizer.zeroGrad();
-    const loss = criterion.call(model.call(input), target);
-    loss.backward();
-    optimizer.step();
-    scheduler.step();
-    return loss;
-  };
-  const run = compiled ? compile(step) : step;
-  const losses: number[] = [];
-  const submits: number[] = [];
-  for (let i = 0; i < 12; i++) {
-    const before = backend.submits;
-    const loss = run(x, y);
-    submits.push(backend.submits - before);
-    losses.push((await loss.data())[0]!);
-  }
+  const step = trainingStep(model, optimizer, (output, target) => criterion.call(output, target), () => scheduler.step());
+  const { losses, submits } = await runStepsAsync(step, x, y, 12, compiled, () => backend.submits);
   return { losses, submits, weight: Array.from(await model.parameters().at(-2)!.data()) };
 }
 
@@ -211,25 +190,11 @@ async function trainNorms(compiled: boolean): Promise<{ losses: number[]; submit
   const criterion = new nn.CrossEntropyLoss();
   const x = randn([10, 4]);
   const y = tensor([0, 1, 2, 0, 1, 2, 0, 1, 2, 0], { dtype: "int32" });
-  const step = (input: Tensor, target: Tensor): Tensor => {
-    optimizer.zeroGrad();
-    const loss = criterion.call(model.call(input), target);
-    loss.backward();
-    optimizer.step();
-    return loss;
-  };
-  const run = compiled ? compile(step) : step;
-  const losses: number[] = [];
-  const submits: number[] = [];
-  for (let i = 0; i < 12; i++) {
-    const before = backend.submits;
-    const loss = run(x, y);
-    submits.push(backend.submits - before);
-    losses.push((await loss.data())[0]!);
-  }
+  const step = trainingStep(model, optimizer, (output, target) => criterion.call(output, target));
+  const { losses, submits, stats } = await runStepsAsync(step, x, y, 12, compiled, () => backend.submits);
   const state: number[][] = [];
   for (const value of Object.values(model.stateDict())) state.push(Array.from(await value.data()));
-  return { losses, submits, state, stats: compiled ? { ...(run as ReturnType<typeof compile>).stats } : null };
+  return { losses, submits, state, stats };
 }
 
 test("webgpu compile: batch norm and layer norm replay from the plan (no eager fallback), eager's losses and state, one submit per call", { skip }, async () => {
