@@ -41,6 +41,7 @@ import { fusedAccepts, fusedStep, fusedWorth, INSTRUCTION_BYTES } from "./wasm-f
 import { directKernel } from "./wasm-direct.js";
 import { threadedBytes, threadedStep, type Threading } from "./wasm-threaded.js";
 import { ThreadTuner } from "./thread-tuner.js";
+import { audited } from "./wasm-audit.js";
 
 /**
  * A plan made runnable: call with the arguments, get the returned value. `release`, where
@@ -242,7 +243,7 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
       const indexed = indexedStep(node.name, node.args, context, views);
       if (indexed !== null) return indexed; // checks its index as it converts it
       const direct = threadedStep(node.name, node.args, context) ?? directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context) ?? rowStep(node.name, node.args, context) ?? copyStep(node.name, node.args, context);
-      const run = direct ?? (() => void node.run.apply(backend, node.args as unknown[]));
+      const run = direct ?? audited(node.name, () => void node.run.apply(backend, node.args as unknown[]));
       const check = node.indexCheck;
       if (check === undefined) return run;
       const index = views.get(check.index)!;
@@ -265,9 +266,12 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
         target.set(values);
       };
     }
-    case "host":
-      if (node.name !== "optimizer.step()") return node.run;
-      return sgdStep(node.target, node.run, context, backend) ?? adamStep(node.target, node.run, context) ?? node.run;
+    case "host": {
+      // an optimizer the plan cannot step at its addresses runs its own step (eager ops through the arena)
+      const run = audited(node.name, node.run);
+      if (node.name !== "optimizer.step()") return run;
+      return sgdStep(node.target, run, context, backend) ?? adamStep(node.target, run, context) ?? run;
+    }
     case "grads": {
       const { leaves, grads } = node;
       return () => {
