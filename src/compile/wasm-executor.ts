@@ -42,6 +42,7 @@ import { directKernel } from "./wasm-direct.js";
 import { threadedBytes, threadedStep, type Threading } from "./wasm-threaded.js";
 import { ThreadTuner } from "./thread-tuner.js";
 import { audited } from "./wasm-audit.js";
+import { batchNormStep } from "./wasm-batch-norm.js";
 
 /**
  * A plan made runnable: call with the arguments, get the returned value. `release`, where
@@ -242,7 +243,7 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
     case "kernel": {
       const indexed = indexedStep(node.name, node.args, context, views);
       if (indexed !== null) return indexed; // checks its index as it converts it
-      const direct = threadedStep(node.name, node.args, context) ?? directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context) ?? rowStep(node.name, node.args, context) ?? copyStep(node.name, node.args, context);
+      const direct = threadedStep(node.name, node.args, context) ?? directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context) ?? rowStep(node.name, node.args, context) ?? copyStep(node.name, node.args, context) ?? batchNormStep(node.name, node.args, context);
       const run = direct ?? audited(node.name, () => void node.run.apply(backend, node.args as unknown[]));
       const check = node.indexCheck;
       if (check === undefined) return run;
