@@ -43,6 +43,7 @@ import { threadedBytes, threadedStep, type Threading } from "./wasm-threaded.js"
 import { ThreadTuner } from "./thread-tuner.js";
 import { audited } from "./wasm-audit.js";
 import { batchNormStep } from "./wasm-batch-norm.js";
+import { logsumexpScratch, logsumexpStep } from "./wasm-logsumexp.js";
 
 /**
  * A plan made runnable: call with the arguments, get the returned value. `release`, where
@@ -119,7 +120,7 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   // then scalars, fused programs and window specs, handed out by reserve()
   const window = windowBytes(plan);
   const rowKernelAcc = windowScratch + window.scratch;
-  const threadScratch = Math.ceil((rowKernelAcc + rowKernelScratch(plan)) / 64) * 64;
+  const threadScratch = Math.ceil((rowKernelAcc + Math.max(rowKernelScratch(plan), logsumexpScratch(plan))) / 64) * 64;
   let reserved = threadScratch + (threaded?.scratch ?? 0);
   const programBytes = groups.reduce((sum, group) => sum + group.ops.length * INSTRUCTION_BYTES, 0);
   // a scalar or a strided copy's shape, strides and counters (≤ 12 · 32 bytes) per node
@@ -227,7 +228,7 @@ export interface StepContext {
   readonly fusedScratch: number;
   /** A convolution's unfolded windows and padded image (wasm-window.ts). */
   readonly windowScratch: number;
-  /** layerNormGrad's f64 accumulators (wasm-rows.ts). */
+  /** The row kernels' scratch: layerNormGrad's f64 accumulators (wasm-rows.ts), logsumexp's temporaries (wasm-logsumexp.ts). */
   readonly rowKernelAcc: number;
   readonly scalar: () => number;
   /** `bytes` of the plan's memory for good (a kernel's constants), 8-byte aligned. */
@@ -243,7 +244,7 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
     case "kernel": {
       const indexed = indexedStep(node.name, node.args, context, views);
       if (indexed !== null) return indexed; // checks its index as it converts it
-      const direct = threadedStep(node.name, node.args, context) ?? directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context) ?? rowStep(node.name, node.args, context) ?? copyStep(node.name, node.args, context) ?? batchNormStep(node.name, node.args, context);
+      const direct = threadedStep(node.name, node.args, context) ?? directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context) ?? rowStep(node.name, node.args, context) ?? copyStep(node.name, node.args, context) ?? batchNormStep(node.name, node.args, context) ?? logsumexpStep(node.name, node.args, context, backend);
       const run = direct ?? audited(node.name, () => void node.run.apply(backend, node.args as unknown[]));
       const check = node.indexCheck;
       if (check === undefined) return run;

@@ -181,3 +181,38 @@ for (const kind of ["LSTM", "GRU"] as const) {
     eagerVsCompiled(setup, randn([8, 6, 12]), classes(8, 3));
   });
 }
+
+test("logsumexp over the last axis, a middle axis (three axes that do not merge) and a float64 tensor, in a training step: compiled steps equal eager bit for bit, no arena copies in replays", () => {
+  const setup = (): Case => {
+    const w = randn([6, 7, 5], { requiresGrad: true });
+    const v = randn([6, 7, 5], { dtype: "float64", requiresGrad: true });
+    const optimizer = new optim.SGD([w, v], { lr: 0.1, momentum: 0.5 });
+    const step = (x: Tensor): Tensor => {
+      optimizer.zeroGrad();
+      const h = x.mul(w);
+      const loss = h.logsumexp(2).mean().add(h.logsumexp(1).square().mean()).add(x.to("float64").mul(v).logsumexp([0, 2]).mean().to("float32"));
+      loss.backward();
+      optimizer.step();
+      return loss;
+    };
+    return { step, state: () => [w, v].map((p) => Array.from(p.toTypedArray())) };
+  };
+  eagerVsCompiled(setup, randn([6, 7, 5]), tensor([0]));
+});
+
+test("logsumexp of rows with −∞, +∞ and NaN, compiled for inference, equals eager bit for bit", () => {
+  const values = Array.from({ length: 8 * 9 }, (_, i) => Math.sin(i) * 30);
+  values.splice(0, 9, ...new Array<number>(9).fill(-Infinity)); // a row of −∞: −∞
+  values[11] = Infinity; // row 1: +∞
+  values[21] = NaN; // row 2: NaN
+  const x = tensor(values, { shape: [8, 9] });
+  const f = (input: Tensor) => input.logsumexp(1);
+  const compiled = compile(f);
+  const eager = Array.from(f(x).toTypedArray());
+  for (let i = 0; i < 2; i++) compiled(x);
+  clearFallbackAudit();
+  assert.deepEqual(Array.from(compiled(x).toTypedArray()), eager);
+  assert.deepEqual(compiled.stats, { traces: 2, replays: 1, eager: 0, evictions: 0 });
+  if (onWasm) assert.deepEqual(arenaCopies(), []);
+  assert.deepEqual(eager.slice(0, 3).map(Number.isFinite), [false, false, false]); // −∞, +∞, NaN
+});
