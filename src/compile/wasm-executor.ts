@@ -268,12 +268,10 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
         target.set(values);
       };
     }
-    case "host": {
-      // an optimizer the plan cannot step at its addresses runs its own step (eager ops through the arena)
-      const run = audited(node.name, node.run);
-      if (node.name !== "optimizer.step()") return run;
-      return sgdStep(node.target, run, context, backend) ?? adamStep(node.target, run, context) ?? run;
-    }
+    case "host":
+      // audited whole: an update the plan cannot make at its addresses runs eager ops (through the arena)
+      if (node.name !== "optimizer.step()") return audited(node.name, node.run);
+      return audited(node.name, sgdStep(node.target, node.run, context, backend) ?? adamStep(node.target, node.run, context) ?? node.run);
     case "grads": {
       const { leaves, grads } = node;
       return () => {
