@@ -29,7 +29,7 @@ import { instantiateKernels, kernelImports, type Kernels } from "../backend/wasm
 import type { ThreadPool } from "../backend/wasm/wasm-threads.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { planLayout } from "./memory-plan.js";
-import { optimizerBuffers, sgdStep } from "./sgd-step.js";
+import { optimizerBuffers, sgdScratch, sgdStep } from "./sgd-step.js";
 import { bindInputs, fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.js";
 import { elementwiseGroups } from "./fuse.js";
 import { adamBuffers, adamStep } from "./adam-step.js";
@@ -117,14 +117,14 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   const rowScratch = matmulScratch + kernelBuild.matmulScratch;
   const fusedScratch = rowScratch + maxRowBytes(plan);
   const windowScratch = fusedScratch + kernelBuild.fusedScratch;
-  // then scalars, fused programs and window specs, handed out by reserve()
+  // then scalars, fused programs, window specs and SGD's temporaries, handed out by reserve()
   const window = windowBytes(plan);
   const rowKernelAcc = windowScratch + window.scratch;
   const threadScratch = Math.ceil((rowKernelAcc + Math.max(rowKernelScratch(plan), logsumexpScratch(plan))) / 64) * 64;
   let reserved = threadScratch + (threaded?.scratch ?? 0);
   const programBytes = groups.reduce((sum, group) => sum + group.ops.length * INSTRUCTION_BYTES, 0);
   // a scalar or a strided copy's shape, strides and counters (≤ 12 · 32 bytes) per node
-  const end = reserved + 384 * plan.nodes.length + programBytes + window.specs + (threaded?.specs ?? 0) + 64;
+  const end = reserved + 384 * plan.nodes.length + programBytes + window.specs + (threaded?.specs ?? 0) + sgdScratch(plan) + 64;
   const pages = Math.ceil(end / 65536);
   const memory = threaded === null ? new WebAssembly.Memory({ initial: pages }) : new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const reserve = (bytes: number): number => {
