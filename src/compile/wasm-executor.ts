@@ -29,10 +29,11 @@ import { instantiateKernels, kernelImports, type Kernels } from "../backend/wasm
 import type { ThreadPool } from "../backend/wasm/wasm-threads.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { planLayout } from "./memory-plan.js";
-import { optimizerBuffers, sgdScratch, sgdStep } from "./sgd-step.js";
+import { optimizerBuffers, sgdStep, sgdTemporaryBytes } from "./sgd-step.js";
 import { bindInputs, fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.js";
 import { elementwiseGroups } from "./fuse.js";
-import { adamBuffers, adamStep } from "./adam-step.js";
+import { adamBuffers, adamStep, adamTemporaryBytes } from "./adam-step.js";
+import { temporariesScratch } from "./step-temporaries.js";
 import { checkIndexValues, indexedStep } from "./wasm-gather.js";
 import { windowBytes, windowStep } from "./wasm-window.js";
 import { copyStep } from "./wasm-copy.js";
@@ -124,7 +125,7 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   let reserved = threadScratch + (threaded?.scratch ?? 0);
   const programBytes = groups.reduce((sum, group) => sum + group.ops.length * INSTRUCTION_BYTES, 0);
   // a scalar or a strided copy's shape, strides and counters (≤ 12 · 32 bytes) per node
-  const end = reserved + 384 * plan.nodes.length + programBytes + window.specs + (threaded?.specs ?? 0) + sgdScratch(plan) + 64;
+  const end = reserved + 384 * plan.nodes.length + programBytes + window.specs + (threaded?.specs ?? 0) + temporariesScratch(plan, (optimizer) => sgdTemporaryBytes(optimizer) + adamTemporaryBytes(optimizer)) + 64;
   const pages = Math.ceil(end / 65536);
   const memory = threaded === null ? new WebAssembly.Memory({ initial: pages }) : new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const reserve = (bytes: number): number => {
