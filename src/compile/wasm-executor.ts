@@ -118,7 +118,7 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   const rowScratch = matmulScratch + kernelBuild.matmulScratch;
   const fusedScratch = rowScratch + maxRowBytes(plan);
   const windowScratch = fusedScratch + kernelBuild.fusedScratch;
-  // then scalars, fused programs, window specs and SGD's temporaries, handed out by reserve()
+  // then scalars, fused programs, window specs and optimizers' temporaries, handed out by reserve()
   const window = windowBytes(plan);
   const rowKernelAcc = windowScratch + window.scratch;
   const threadScratch = Math.ceil((rowKernelAcc + Math.max(rowKernelScratch(plan), logsumexpScratch(plan))) / 64) * 64;
