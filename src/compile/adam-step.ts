@@ -4,10 +4,12 @@
  * corrections, the step) in one pass of one kernel (assembly/fused.ts `adam`) on the plan's
  * memory, instead of some ten eager ops with their temporaries. The kernel rounds exactly as
  * those ops do, and the hyper-parameters are read from the param groups on every call (a
- * scheduler's lr takes effect). A parameter the kernel does not cover — AMSGrad, maximize,
- * Adam's L2 weight decay, few elements (eager mode computes those in TypeScript), a buffer the
- * plan does not hold — takes eager mode's update; a missing state (the first step) runs the
- * optimizer's own step.
+ * scheduler's lr takes effect). Maximize and Adam's L2 weight decay change the gradient first,
+ * with eager's ops at plan addresses (step-temporaries.ts), and the kernel takes it from there.
+ * A parameter the kernel does not cover — AMSGrad, few elements (eager mode computes those in
+ * TypeScript), a buffer the plan does not hold, a gradient change switched on for a parameter
+ * larger than the temporaries reserved when the plan was built — takes eager mode's update; a
+ * missing state (the first step) runs the optimizer's own step.
  */
 import type { DataRef } from "../backend/backend.js";
 import { SMALL } from "../backend/wasm/wasm-backend.js";
@@ -17,6 +19,7 @@ import type { ParamGroup } from "../optim/optimizer.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Plan } from "./plan.js";
 import type { StepContext } from "./wasm-executor.js";
+import { stepTemporaries, temporaryBytes } from "./step-temporaries.js";
 
 function isAdam(target: unknown): target is Adam | AdamW {
   return (target instanceof Adam && target.constructor === Adam) || (target instanceof AdamW && target.constructor === AdamW);
@@ -32,16 +35,29 @@ export function adamBuffers(plan: Plan): DataRef[] {
   return refs;
 }
 
+/** Whether a group's gradient changes before the kernel: −g (maximize), g + λθ (Adam's L2 weight decay). */
+function changesGradient(group: ParamGroup<Required<AdamOptions>>, decoupled: boolean): boolean {
+  return group.maximize || (!decoupled && group.weightDecay !== 0);
+}
+
+/** Bytes of one of `target`'s two temporaries: its largest parameter whose gradient changes first (0: none). */
+export function adamTemporaryBytes(target: unknown): number {
+  if (!isAdam(target)) return 0;
+  const decoupled = target instanceof AdamW;
+  return temporaryBytes(target.paramGroups.filter((group) => changesGradient(group, decoupled)).flatMap((group) => group.params));
+}
+
 /** The step as one kernel call per parameter, or null when `target` is not exactly Adam or AdamW. */
 export function adamStep(target: unknown, fallback: () => void, context: StepContext): (() => void) | null {
   if (!isAdam(target)) return null;
   const optimizer = target;
   const decoupled = target instanceof AdamW;
   const { k, ptr, has } = context;
+  const temporaries = stepTemporaries(context, adamTemporaryBytes(target));
   const dense = (t: Tensor, like: Tensor): boolean => t.isContiguous && t.dtype === like.dtype && t.size === like.size && has(t.storage.ref);
   /** Whether the kernel computes this parameter's update as eager mode would. */
   const covered = (p: Tensor, grad: Tensor, state: AdamState, group: ParamGroup<Required<AdamOptions>>): boolean => {
-    if (group.amsgrad || group.maximize || (!decoupled && group.weightDecay !== 0)) return false;
+    if (group.amsgrad || (changesGradient(group, decoupled) && !temporaries.fits(p))) return false;
     if (p.size <= SMALL || (p.dtype !== "float32" && p.dtype !== "float64")) return false;
     if (!dense(p, p) || !dense(grad, p) || !dense(state.expAvg, p) || !dense(state.expAvgSq, p)) return false;
     const storages = new Set([p.storage, grad.storage, state.expAvg.storage, state.expAvgSq.storage]);
@@ -65,7 +81,9 @@ export function adamStep(target: unknown, fallback: () => void, context: StepCon
         // the constants as eager mode's scalar operands carry them (adamUpdate)
         const c2 = Math.sqrt(1 - beta2 ** step);
         const stepSize = group.lr / (1 - beta1 ** step);
-        kernel(ptr(p.storage.ref), ptr(grad.storage.ref), ptr(state.expAvg.storage.ref), ptr(state.expAvgSq.storage.ref), p.size, decay, 1 - group.lr * group.weightDecay, beta1, 1 - beta1, beta2, 1 - beta2, c2, group.eps, -stepSize);
+        // the gradient the eager update computes with (maximize's −g, then L2's g + λθ), else the gradient itself
+        const g = changesGradient(group, decoupled) ? temporaries.adjusted(p, grad, group.maximize, decoupled ? 0 : group.weightDecay) : ptr(grad.storage.ref);
+        kernel(ptr(p.storage.ref), g, ptr(state.expAvg.storage.ref), ptr(state.expAvgSq.storage.ref), p.size, decay, 1 - group.lr * group.weightDecay, beta1, 1 - beta1, beta2, 1 - beta2, c2, group.eps, -stepSize);
         if (decay) p.storage.written("mul_");
         state.expAvg.storage.written("add_");
         state.expAvgSq.storage.written("mul_");

@@ -1,19 +1,35 @@
 /**
  * `optimizer.step()` of an {@link SGD} optimizer as a replayed plan runs it on the wasm backend:
- * the same arithmetic as the axpby kernel calls `sgdUpdate` makes (momentum b ← μb + (1 − τ)g,
- * then θ ← θ − η·b, as one pass over each parameter; or θ ← θ − η·g without momentum), on
- * the plan's memory, with the
+ * the same arithmetic as the kernel calls `sgdUpdate` makes, on the plan's memory, with the
  * hyper-parameters read from the param groups on every call (a scheduler's lr, an edited
- * momentum take effect). Anything else — weight decay, Nesterov, maximize, a first step that
- * creates the momentum buffers, a gradient or buffer the plan does not hold — runs the
- * optimizer's own step, so results are always eager's.
+ * momentum take effect). Momentum b ← μb + (1 − τ)g then θ ← θ − η·b is one pass over each
+ * parameter (or θ ← θ − η·g without momentum). Maximize (g ← −g), weight decay
+ * (g ← g + λθ) and Nesterov momentum (g ← g + μb) are the eager ops' WebAssembly calls on two
+ * temporaries in the plan's memory, the size of the largest parameter, reserved where the
+ * optimizer used them when the plan was built. A parameter of few elements takes eager mode's
+ * update (TypeScript kernels on the plan's views); anything else — an lr of −1, a first step
+ * that creates the momentum buffers, a gradient or buffer the plan does not hold, a decay
+ * switched on for a parameter larger than the temporaries reserved (none where no group needed
+ * them when the plan was built) — runs the optimizer's own step, so results are always eager's.
  */
 import type { DataRef } from "../backend/backend.js";
 import { SMALL, type WasmBackend } from "../backend/wasm/wasm-backend.js";
-import { SGD, type SGDState } from "../optim/sgd.js";
+import { noGrad } from "../autograd/grad-mode.js";
+import type { ParamGroup } from "../optim/optimizer.js";
+import { SGD, sgdUpdate, type SGDOptions, type SGDState } from "../optim/sgd.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Plan } from "./plan.js";
 import type { StepContext } from "./wasm-executor.js";
+import { stepTemporaries, temporaryBytes } from "./step-temporaries.js";
+
+function isSGD(target: unknown): target is SGD {
+  return target instanceof SGD && target.constructor === SGD;
+}
+
+/** Whether a group's update needs temporaries: g ← −g, g ← g + λθ, g ← g + μb. */
+function needsTemporaries(group: ParamGroup<Required<SGDOptions>>): boolean {
+  return group.maximize || group.weightDecay !== 0 || group.nesterov;
+}
 
 /** The momentum buffers of the SGD optimizers a plan steps (they join its memory). */
 export function optimizerBuffers(plan: Plan): DataRef[] {
@@ -25,6 +41,11 @@ export function optimizerBuffers(plan: Plan): DataRef[] {
   return refs;
 }
 
+/** Bytes of one of `target`'s two temporaries: its largest parameter in a group that needs them (0: none). */
+export function sgdTemporaryBytes(target: unknown): number {
+  return isSGD(target) ? temporaryBytes(target.paramGroups.filter(needsTemporaries).flatMap((group) => group.params)) : 0;
+}
+
 /** Whether `t` is a dense tensor whose buffer the plan placed (so a kernel can run on it there). */
 function placed(t: Tensor | null | undefined, like: Tensor, context: StepContext): t is Tensor {
   return t !== null && t !== undefined && t.isContiguous && t.dtype === like.dtype && t.size === like.size && context.has(t.storage.ref);
@@ -32,9 +53,10 @@ function placed(t: Tensor | null | undefined, like: Tensor, context: StepContext
 
 /** The step as plan kernels, or null when `target` is not exactly an SGD optimizer. */
 export function sgdStep(target: unknown, fallback: () => void, context: StepContext, backend: WasmBackend): (() => void) | null {
-  if (!(target instanceof SGD) || target.constructor !== SGD) return null;
+  if (!isSGD(target)) return null;
   const optimizer = target;
   const { k, ptr } = context;
+  const temporaries = stepTemporaries(context, sgdTemporaryBytes(target));
   /** out ← α·x + β·y, as the backend's axpby would run it. */
   const axpby = (alpha: number, x: Tensor, beta: number, y: Tensor): void => {
     const out = x.storage.ref;
@@ -44,10 +66,11 @@ export function sgdStep(target: unknown, fallback: () => void, context: StepCont
   const supported = (): boolean => {
     for (const group of optimizer.paramGroups) {
       // (an lr of −1 would make add_'s alpha 1, which add_ runs as a plain add)
-      if (group.weightDecay !== 0 || group.nesterov || group.maximize || group.lr === -1) return false;
+      if (group.lr === -1) return false;
       for (const p of group.params) {
         if (p.grad === null) continue;
         if (!placed(p, p, context) || !placed(p.grad, p, context) || p.grad.storage === p.storage) return false;
+        if (needsTemporaries(group) && p.size > SMALL && !temporaries.fits(p)) return false;
         if (group.momentum === 0) continue;
         const state: SGDState | undefined = optimizer.state.get(p);
         if (!placed(state?.momentumBuffer, p, context) || state!.momentumBuffer.storage === p.grad.storage) return false;
@@ -58,26 +81,38 @@ export function sgdStep(target: unknown, fallback: () => void, context: StepCont
   return () => {
     if (!supported()) return fallback();
     for (const group of optimizer.paramGroups) {
+      const special = needsTemporaries(group);
       for (const p of group.params) {
         const grad = p.grad;
         if (grad === null) continue;
-        let g = grad;
         const ref = p.storage.ref;
-        if (group.momentum !== 0 && ref.size > SMALL && (ref.dtype === "float32" || ref.dtype === "float64")) {
+        if (special && !temporaries.fits(p)) {
+          // few elements: eager mode's ops, on TypeScript kernels over the plan's views
+          noGrad(() => sgdUpdate(p, grad, optimizer.state.get(p), group));
+          continue;
+        }
+        const pg = special ? temporaries.adjusted(p, grad, group.maximize, group.weightDecay) : ptr(grad.storage.ref);
+        if (group.momentum !== 0 && !group.nesterov && ref.size > SMALL && (ref.dtype === "float32" || ref.dtype === "float64")) {
           // both updates in one pass (the two axpby calls' products and sums, in their order)
           const buffer = optimizer.state.get(p)!.momentumBuffer;
-          (ref.dtype === "float64" ? k.sgdMomentumF64 : k.sgdMomentumF32)(ptr(ref), ptr(grad.storage.ref), ptr(buffer.storage.ref), ref.size, group.momentum, 1 - group.dampening, -group.lr);
+          (ref.dtype === "float64" ? k.sgdMomentumF64 : k.sgdMomentumF32)(ptr(ref), pg, ptr(buffer.storage.ref), ref.size, group.momentum, 1 - group.dampening, -group.lr);
           buffer.storage.written("add_");
           p.storage.written("add_");
           continue;
         }
+        let g = grad;
         if (group.momentum !== 0) {
           const buffer = optimizer.state.get(p)!.momentumBuffer;
-          axpby(group.momentum, buffer, 1 - group.dampening, grad); // scaleAddInPlace
+          if (special) (ref.dtype === "float64" ? k.axpbyF64 : k.axpbyF32)(group.momentum, ptr(buffer.storage.ref), 1 - group.dampening, pg, ptr(buffer.storage.ref), ref.size);
+          else axpby(group.momentum, buffer, 1 - group.dampening, grad); // scaleAddInPlace
           buffer.storage.written("add_");
           g = buffer;
         }
-        axpby(1, p, -group.lr, g); // param.add_(g, -lr)
+        if (special) {
+          // θ ← θ − η·g, g the adjusted gradient, the momentum buffer, or (Nesterov) g + μb
+          const update = group.nesterov ? temporaries.addScaled(p, pg, ptr(g.storage.ref), group.momentum) : group.momentum !== 0 ? ptr(g.storage.ref) : pg;
+          (ref.dtype === "float64" ? k.axpbyF64 : k.axpbyF32)(1, ptr(ref), -group.lr, update, ptr(ref), ref.size);
+        } else axpby(1, p, -group.lr, g); // param.add_(g, -lr)
         p.storage.written("add_");
       }
     }

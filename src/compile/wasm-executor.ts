@@ -29,10 +29,11 @@ import { instantiateKernels, kernelImports, type Kernels } from "../backend/wasm
 import type { ThreadPool } from "../backend/wasm/wasm-threads.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { planLayout } from "./memory-plan.js";
-import { optimizerBuffers, sgdStep } from "./sgd-step.js";
+import { optimizerBuffers, sgdStep, sgdTemporaryBytes } from "./sgd-step.js";
 import { bindInputs, fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.js";
 import { elementwiseGroups } from "./fuse.js";
-import { adamBuffers, adamStep } from "./adam-step.js";
+import { adamBuffers, adamStep, adamTemporaryBytes } from "./adam-step.js";
+import { temporariesScratch } from "./step-temporaries.js";
 import { checkIndexValues, indexedStep } from "./wasm-gather.js";
 import { windowBytes, windowStep } from "./wasm-window.js";
 import { copyStep } from "./wasm-copy.js";
@@ -41,6 +42,9 @@ import { fusedAccepts, fusedStep, fusedWorth, INSTRUCTION_BYTES } from "./wasm-f
 import { directKernel } from "./wasm-direct.js";
 import { threadedBytes, threadedStep, type Threading } from "./wasm-threaded.js";
 import { ThreadTuner } from "./thread-tuner.js";
+import { audited } from "./wasm-audit.js";
+import { batchNormStep } from "./wasm-batch-norm.js";
+import { logsumexpScratch, logsumexpStep } from "./wasm-logsumexp.js";
 
 /**
  * A plan made runnable: call with the arguments, get the returned value. `release`, where
@@ -114,14 +118,14 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   const rowScratch = matmulScratch + kernelBuild.matmulScratch;
   const fusedScratch = rowScratch + maxRowBytes(plan);
   const windowScratch = fusedScratch + kernelBuild.fusedScratch;
-  // then scalars, fused programs and window specs, handed out by reserve()
+  // then scalars, fused programs, window specs and optimizers' temporaries, handed out by reserve()
   const window = windowBytes(plan);
   const rowKernelAcc = windowScratch + window.scratch;
-  const threadScratch = Math.ceil((rowKernelAcc + rowKernelScratch(plan)) / 64) * 64;
+  const threadScratch = Math.ceil((rowKernelAcc + Math.max(rowKernelScratch(plan), logsumexpScratch(plan))) / 64) * 64;
   let reserved = threadScratch + (threaded?.scratch ?? 0);
   const programBytes = groups.reduce((sum, group) => sum + group.ops.length * INSTRUCTION_BYTES, 0);
   // a scalar or a strided copy's shape, strides and counters (≤ 12 · 32 bytes) per node
-  const end = reserved + 384 * plan.nodes.length + programBytes + window.specs + (threaded?.specs ?? 0) + 64;
+  const end = reserved + 384 * plan.nodes.length + programBytes + window.specs + (threaded?.specs ?? 0) + temporariesScratch(plan, (optimizer) => sgdTemporaryBytes(optimizer) + adamTemporaryBytes(optimizer)) + 64;
   const pages = Math.ceil(end / 65536);
   const memory = threaded === null ? new WebAssembly.Memory({ initial: pages }) : new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const reserve = (bytes: number): number => {
@@ -225,7 +229,7 @@ export interface StepContext {
   readonly fusedScratch: number;
   /** A convolution's unfolded windows and padded image (wasm-window.ts). */
   readonly windowScratch: number;
-  /** layerNormGrad's f64 accumulators (wasm-rows.ts). */
+  /** The row kernels' scratch: layerNormGrad's f64 accumulators (wasm-rows.ts), logsumexp's temporaries (wasm-logsumexp.ts). */
   readonly rowKernelAcc: number;
   readonly scalar: () => number;
   /** `bytes` of the plan's memory for good (a kernel's constants), 8-byte aligned. */
@@ -241,8 +245,8 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
     case "kernel": {
       const indexed = indexedStep(node.name, node.args, context, views);
       if (indexed !== null) return indexed; // checks its index as it converts it
-      const direct = threadedStep(node.name, node.args, context) ?? directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context) ?? rowStep(node.name, node.args, context) ?? copyStep(node.name, node.args, context);
-      const run = direct ?? (() => void node.run.apply(backend, node.args as unknown[]));
+      const direct = threadedStep(node.name, node.args, context) ?? directKernel(node.name, node.args, context, backend) ?? windowStep(node.name, node.args, context) ?? rowStep(node.name, node.args, context) ?? copyStep(node.name, node.args, context) ?? batchNormStep(node.name, node.args, context) ?? logsumexpStep(node.name, node.args, context, backend);
+      const run = direct ?? audited(node.name, () => void node.run.apply(backend, node.args as unknown[]));
       const check = node.indexCheck;
       if (check === undefined) return run;
       const index = views.get(check.index)!;
@@ -266,8 +270,9 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
       };
     }
     case "host":
-      if (node.name !== "optimizer.step()") return node.run;
-      return sgdStep(node.target, node.run, context, backend) ?? adamStep(node.target, node.run, context) ?? node.run;
+      // audited whole: an update the plan cannot make at its addresses runs eager ops (through the arena)
+      if (node.name !== "optimizer.step()") return audited(node.name, node.run);
+      return audited(node.name, sgdStep(node.target, node.run, context, backend) ?? adamStep(node.target, node.run, context) ?? node.run);
     case "grads": {
       const { leaves, grads } = node;
       return () => {

@@ -12,6 +12,12 @@ function align(bytes: number): number {
 }
 
 export class WasmArena {
+  /**
+   * Kernel calls started on any arena of this thread (each begins with {@link reset}): compile's
+   * audit of replayed calls that copied their operands through an arena (compile/wasm-audit.ts).
+   * @internal
+   */
+  static calls = 0;
   private readonly base: number;
   private top: number;
   private f32 = new Float32Array(0);
@@ -33,6 +39,7 @@ export class WasmArena {
 
   /** Forgets every earlier allocation; call at the start of each kernel call. */
   reset(): void {
+    WasmArena.calls++;
     this.top = this.base;
   }
 

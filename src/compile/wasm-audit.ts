@@ -1,0 +1,51 @@
+/**
+ * An audit of the wasm executor's fallback: the nodes of a plan it runs through the backend's
+ * own method rather than at plan addresses. Those are fine where the method is a TypeScript
+ * loop over the plan's typed-array views (data movement, a loss's handful of values), and not
+ * where it is a WebAssembly kernel: the method then copies its operands into the backend's
+ * scratch arena and its results back out, on every replay, which the plan's memory exists to
+ * avoid. Each fallback call counts, by node name, whether it started a call on an arena.
+ */
+import { WasmArena } from "../backend/wasm/wasm-arena.js";
+
+/** Replayed fallback calls of one node name, and how many of them copied through an arena. */
+export interface FallbackCount {
+  calls: number;
+  arenaCalls: number;
+}
+
+const counts = new Map<string, FallbackCount>();
+
+/**
+ * The fallback calls replayed since the last {@link clearFallbackAudit}, by node name (a
+ * kernel's method name, or a host step's label such as "optimizer.step()").
+ *
+ * @internal
+ * @example
+ * ```ts
+ * clearFallbackAudit();
+ * for (let i = 0; i < 3; i++) step(x, y); // replays of a compiled step
+ * const copied = [...fallbackAudit()].filter(([, c]) => c.arenaCalls > 0).map(([name]) => name);
+ * ```
+ */
+export function fallbackAudit(): ReadonlyMap<string, Readonly<FallbackCount>> {
+  return counts;
+}
+
+/** Forgets the calls counted so far. @internal */
+export function clearFallbackAudit(): void {
+  for (const count of counts.values()) count.calls = count.arenaCalls = 0;
+}
+
+/** `run` (a node through the backend's method), counted under `name` on each call. */
+export function audited(name: string, run: () => void): () => void {
+  let count = counts.get(name);
+  if (count === undefined) counts.set(name, (count = { calls: 0, arenaCalls: 0 }));
+  const entry = count;
+  return () => {
+    const before = WasmArena.calls;
+    run();
+    entry.calls++;
+    if (WasmArena.calls !== before) entry.arenaCalls++;
+  };
+}
