@@ -14,7 +14,7 @@ import { fusedCodegen } from "../src/compile/wasm-generated.js";
 import type { FusedGroup } from "../src/compile/fuse.js";
 
 const [workload = "W2", what = "groups", option] = process.argv.slice(2);
-const modules: { groups: number; bytes: number; encodeMilliseconds: number; compileMilliseconds: number }[] = [];
+const modules: { groups: number; bytes: number; shared: boolean; encodeMilliseconds: number; compileMilliseconds: number }[] = [];
 fusedCodegen.onModule = (report) => void modules.push(report);
 /** The process's CPU time in ms (getrusage: exact for the running thread, unlike schedstat, which moves at scheduler ticks). */
 const cpuMs = (): number => {

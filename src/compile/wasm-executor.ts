@@ -14,6 +14,10 @@
  * by the garbage collector with the last view of it: when the compiled function is dropped and
  * its parameters have moved on.
  *
+ * Fused element-wise chains (fuse.ts) run on the kernels' blocked interpreter (wasm-fused.ts)
+ * and, once the plan has replayed a while, as WebAssembly generated for the plan
+ * (wasm-generated.ts), with the same bits.
+ *
  * Each kernel makes the choice the backend's method would make (TypeScript loop for a handful
  * of elements, the same WebAssembly kernel otherwise), so results are bit-identical to eager.
  * Where the backend would split a product or a convolution over its worker threads, the plan's

@@ -30,8 +30,8 @@ export const GENERATE_AFTER = 100;
 /** Internal switch of the fused groups' executor, and probes of the generated modules (benchmarks, tests). */
 export const fusedCodegen: {
   mode: "auto" | "interpreter" | "generated";
-  /** Called once per plan with a generated module: its groups, its size, the milliseconds spent generating and encoding it, and compiling and instantiating it. */
-  onModule: ((report: { groups: number; bytes: number; encodeMilliseconds: number; compileMilliseconds: number }) => void) | null;
+  /** Called once per plan with a generated module: its groups, its size, whether its memory is shared, the milliseconds spent generating and encoding it, and compiling and instantiating it. */
+  onModule: ((report: { groups: number; bytes: number; shared: boolean; encodeMilliseconds: number; compileMilliseconds: number }) => void) | null;
   /** Called with each group as it switches to generated code, with both steps (to time them side by side on the same memory). */
   onGroup: ((group: FusedGroup, interpreter: () => void, generated: () => void) => void) | null;
 } = { mode: "auto", onModule: null, onGroup: null };
@@ -99,6 +99,6 @@ function generatedSteps(groups: readonly FusedGroup[], context: StepContext, blo
     throw error;
   }
   groups.forEach((group, i) => steps.set(group, exports[`g${i}`] as () => void));
-  fusedCodegen.onModule?.({ groups: groups.length, bytes: bytes.length, encodeMilliseconds: encoded - started, compileMilliseconds: performance.now() - encoded });
+  fusedCodegen.onModule?.({ groups: groups.length, bytes: bytes.length, shared, encodeMilliseconds: encoded - started, compileMilliseconds: performance.now() - encoded });
   return steps;
 }
