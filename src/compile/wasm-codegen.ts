@@ -17,18 +17,11 @@
 import { BINARY_OPS, UNARY_OPS, opcodes, type BinaryOp, type UnaryOp } from "../backend/op-table.js";
 import type { DataRef } from "../backend/backend.js";
 import type { Access, FusedGroup, FusedOp } from "./fuse.js";
-import { Code, FLOAT, OP, SIMD, VALUE, type DefinedFunction, type ImportedFunction, type ValueType } from "./wasm-binary.js";
+import { Code, OP, SIMD, VALUE, type DefinedFunction, type ImportedFunction, type ValueType } from "./wasm-binary.js";
+import { inline, scalarForm, vectorForm, type Float } from "./wasm-codegen-ops.js";
 
 const UNARY = opcodes(UNARY_OPS);
 const BINARY = opcodes(BINARY_OPS);
-
-/** Unary ops generated inline: the same value from their vector and scalar forms. */
-const INLINE_UNARY = new Set<string>(["neg", "abs", "sqrt", "relu", "step", "reciprocal", "floor", "ceil", "round", "trunc", "logicalNot"]);
-const INLINE_BINARY = new Set<string>(["add", "sub", "mul", "div", "gt", "ge", "lt", "le", "eq", "logicalAnd", "logicalOr", "logicalXor"]);
-const ROUNDING: Record<string, "floor" | "ceil" | "nearest" | "trunc"> = { floor: "floor", ceil: "ceil", round: "nearest", trunc: "trunc" };
-const COMPARE: Record<string, "gt" | "ge" | "lt" | "le" | "eq"> = { gt: "gt", ge: "ge", lt: "lt", le: "le", eq: "eq" };
-const LOGICAL: Record<string, number> = { logicalAnd: OP.i32And, logicalOr: OP.i32Or, logicalXor: OP.i32Xor };
-const SIMD_LOGICAL: Record<string, number> = { logicalAnd: SIMD.and, logicalOr: SIMD.or, logicalXor: SIMD.xor };
 
 /** The kernel exports a generated module imports, in import order (indices of `call`). */
 export const KERNEL_IMPORTS: readonly ImportedFunction[] = [
@@ -37,13 +30,6 @@ export const KERNEL_IMPORTS: readonly ImportedFunction[] = [
   { module: "kernels", name: "binaryF32", params: Array<ValueType>(10).fill(VALUE.i32), results: [] },
   { module: "kernels", name: "binaryF64", params: Array<ValueType>(10).fill(VALUE.i32), results: [] },
 ];
-
-/** Whether `op` runs inline (else it is a call of the kernel's unary or binary export). */
-function inline(op: FusedOp): boolean {
-  if (op.kind === "unary") return INLINE_UNARY.has(op.op);
-  if (op.kind === "binary") return INLINE_BINARY.has(op.op);
-  return true;
-}
 
 /** A one-element row is a scalar; one value per one-element row is dense. */
 function normalized(access: Access): Access {
@@ -68,8 +54,6 @@ export interface GroupPlacement {
   /** Elements per block where the group calls a kernel (the interpreter's FUSED_BLOCK). */
   readonly block: number;
 }
-
-type Float = "f32" | "f64";
 
 /** The function computing `group`, exported as `name`. */
 export function groupFunction(group: FusedGroup, name: string, placement: GroupPlacement): DefinedFunction {
@@ -326,127 +310,13 @@ class GroupEmitter {
       this.operand(b, vector, values, broadcasts);
       c.op(OP.localSet).u32(v!);
     }
-    if (vector) this.vectorOp(op, u!, v!);
-    else this.scalarOp(op, u!, v!);
+    if (vector) vectorForm(c, this.t, op, u!, v!);
+    else scalarForm(c, this.t, op, u!, v!);
     const result = this.local(vector ? VALUE.v128 : VALUE[this.t]);
     c.op(OP.localSet).u32(result);
     c.op(OP.localGet).u32(this.position).op(OP.localGet).u32(result);
     if (vector) c.simd(SIMD.store).memarg(this.align, this.placement.ptr(op.out));
     else c.op(this.t === "f64" ? OP.f64Store : OP.f32Store).memarg(this.align, this.placement.ptr(op.out));
     values.set(op.out, result);
-  }
-
-  private splat(value: number): void {
-    this.code.simd(SIMD.const);
-    for (let lane = 0; lane < this.lanes; lane++) this.code.float(value, this.bytes);
-  }
-
-  private constant(value: number): void {
-    this.code.op(this.t === "f64" ? OP.f64Const : OP.f32Const).float(value, this.bytes);
-  }
-
-  /** elementwise.ts's and fused.ts's vector forms, on locals u (and v). */
-  private vectorOp(op: FusedOp, u: number, v: number): void {
-    const c = this.code;
-    const s = SIMD[this.t];
-    const get = (local: number): Code => c.op(OP.localGet).u32(local);
-    const round = (value: number): number => (this.t === "f32" ? Math.fround(value) : value);
-    if (op.kind === "clamp") {
-      const [lo, hi] = [round(op.alpha), round(op.beta)];
-      // bitselect(low, bitselect(high, x, x > high), x < low)
-      this.splat(lo);
-      this.splat(hi);
-      get(u);
-      get(u);
-      this.splat(hi);
-      c.simd(s.gt).simd(SIMD.bitselect);
-      get(u);
-      this.splat(lo);
-      c.simd(s.lt).simd(SIMD.bitselect);
-    } else if (op.kind === "axpby") {
-      this.splat(round(op.alpha));
-      get(u);
-      c.simd(s.mul);
-      this.splat(round(op.beta));
-      get(v);
-      c.simd(s.mul).simd(s.add);
-    } else if (op.kind === "binary") {
-      const compare = COMPARE[op.op];
-      const logical = SIMD_LOGICAL[op.op];
-      if (compare !== undefined) (this.splat(1), get(u), get(v), c.simd(s[compare]).simd(SIMD.and));
-      else if (logical !== undefined) {
-        this.splat(1);
-        (get(u), this.splat(0), c.simd(s.ne));
-        (get(v), this.splat(0), c.simd(s.ne));
-        c.simd(logical).simd(SIMD.and);
-      } else (get(u), get(v), c.simd(s[op.op as "add" | "sub" | "mul" | "div"]));
-    } else {
-      switch (op.op) {
-        case "relu":
-          (get(u), get(u), this.splat(0), c.simd(s.lt).simd(SIMD.andnot));
-          break;
-        case "step":
-          (this.splat(1), get(u), this.splat(0), c.simd(s.le).simd(SIMD.andnot));
-          break;
-        case "reciprocal":
-          (this.splat(1), get(u), c.simd(s.div));
-          break;
-        case "logicalNot":
-          (this.splat(1), get(u), this.splat(0), c.simd(s.eq).simd(SIMD.and));
-          break;
-        default:
-          (get(u), c.simd(s[(ROUNDING[op.op] ?? op.op) as "neg" | "abs" | "sqrt" | "floor"]));
-      }
-    }
-  }
-
-  /** elementwise.ts's scalar forms (scalarUnary, scalarBinary, clamp, axpby's tail), on locals u (and v). */
-  private scalarOp(op: FusedOp, u: number, v: number): void {
-    const c = this.code;
-    const f = FLOAT[this.t];
-    const get = (local: number): Code => c.op(OP.localGet).u32(local);
-    const round = (value: number): number => (this.t === "f32" ? Math.fround(value) : value);
-    const promote = this.t === "f32" ? (): Code => c.op(OP.f64PromoteF32) : (): Code => c;
-    const demote = this.t === "f32" ? (): Code => c.op(OP.f32DemoteF64) : (): Code => c;
-    if (op.kind === "clamp") {
-      // x < lo ? lo : x > hi ? hi : x
-      const [lo, hi] = [round(op.alpha), round(op.beta)];
-      (this.constant(lo), this.constant(hi), get(u), get(u), this.constant(hi), c.op(f.gt).op(OP.select));
-      (get(u), this.constant(lo), c.op(f.lt).op(OP.select));
-    } else if (op.kind === "axpby") {
-      (this.constant(round(op.alpha)), get(u), c.op(f.mul), this.constant(round(op.beta)), get(v), c.op(f.mul).op(f.add));
-    } else if (op.kind === "binary") {
-      const compare = COMPARE[op.op];
-      const logical = LOGICAL[op.op];
-      if (compare !== undefined) (this.constant(1), this.constant(0), get(u), get(v), c.op(f[compare]).op(OP.select));
-      else if (logical !== undefined) {
-        (this.constant(1), this.constant(0));
-        (get(u), this.constant(0), c.op(f.ne), get(v), this.constant(0), c.op(f.ne), c.op(logical).op(OP.select));
-      } else (get(u), get(v), c.op(f[op.op as "add" | "sub" | "mul" | "div"]));
-    } else {
-      switch (op.op) {
-        case "neg":
-          (get(u), c.op(f.neg));
-          break;
-        case "abs":
-        case "sqrt":
-          (get(u), promote(), c.op(FLOAT.f64[op.op]), demote());
-          break;
-        case "relu":
-          (this.constant(0), get(u), get(u), this.constant(0), c.op(f.lt).op(OP.select));
-          break;
-        case "step":
-          (this.constant(0), this.constant(1), get(u), this.constant(0), c.op(f.le).op(OP.select));
-          break;
-        case "reciprocal":
-          (c.op(OP.f64Const).float(1, 8), get(u), promote(), c.op(FLOAT.f64.div), demote());
-          break;
-        case "logicalNot":
-          (this.constant(1), this.constant(0), get(u), this.constant(0), c.op(f.eq).op(OP.select));
-          break;
-        default:
-          (get(u), c.op(f[ROUNDING[op.op]!]));
-      }
-    }
   }
 }

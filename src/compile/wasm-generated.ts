@@ -4,19 +4,23 @@
  * the plan's memory (shared where the plan's is) and the kernel instance's exports.
  *
  * When ("auto", the default). Generated code beat the interpreter on every group of the bench
- * workloads' plans (bench/fused-codegen.ts, helper's numbers under load, CPU time per call):
- * bias + ReLU 3.3–4.7× (3200–32768 elements), ReLU's backward 2.4–3.4×, W2's sigmoid/BCE chain
- * 1.27× (its log and sigmoid stay kernel calls) and its backward 6.5×, a scalar's chain of 64–1024
- * elements 1.8–20×, a bias of two classes 1.04–1.09×, GELU + bias 1.16×, GELU's backward 1.0×
- * (the called kernel is all of it). Per training step that is W1 13.6 → 4 µs, W2 18.7 → 13.1 µs,
- * W3 47 → 15 µs, W5 1011 → 344 µs, W6 13.7 → 12.8 ms. Nothing loses, so every group the
- * generator takes is generated; what has to be earned back is the one-time cost: generating
- * and encoding 3–30 ms for a process's first plan (the generator's JavaScript runs cold;
- * 0.6 ms warm), compiling and instantiating 1–11 ms. W1 saves about 10 µs a step, so a plan is
- * generated only once it has replayed {@link GENERATE_AFTER} times: a plan that runs a few times
- * (an evaluation signature, a cache that thrashes) never pays for it, and a training loop pays
- * it back within a few hundred steps. "interpreter" and "generated" (at once, at plan build)
- * are for tests and benchmarks.
+ * workloads' plans but one, where they tie (bench/fused-codegen.ts: each group's two steps on
+ * the same memory, alternating, process CPU time per call; helper's numbers, under load):
+ * bias + ReLU 1.8–4.5× (3200–32768 elements), ReLU's backward 2.4–3.5× (up to 802816
+ * elements), W2's sigmoid/BCE chain 1.3× (its log and sigmoid stay kernel calls) and its
+ * backward 6.6×, a scalar's chain of 64–1024 elements 7–12×, a bias of two classes 1.1×,
+ * bias + GELU 1.15–1.24×, GELU's backward 0.9–1.16× (the called kernel is nearly all of it).
+ * Per training step, the fused groups took (interpreter → generated, two runs): W1 13.6 → 3.8
+ * and 14.5 → 4.1 µs, W2 18.7 → 13.1 and 21.7 → 14.1 µs, W3 47 → 15 and 68 → 27 µs, W5 1011 →
+ * 344 and 889 → 314 µs, W6 13.7 → 12.8 and 14.8 → 13.5 ms. So every group the generator takes
+ * is generated. What has to be earned back is the one-time cost per plan: generating and
+ * encoding typically 3–20 ms for a process's first plan (the generator's JavaScript runs cold;
+ * 0.6 ms warm), compiling and instantiating 1.5–15 ms (outliers of 100–270 ms on the loaded
+ * machine). At W2's 6–8 µs a step that is hundreds of replays; at W5's 0.6 ms, a few dozen.
+ * Hence a plan is generated on its {@link GENERATE_AFTER}th replay: a plan that runs a few times
+ * (an evaluation signature, a cache that thrashes) never pays, a training loop pays once, after
+ * its warm-up (the bench's windows start at step 100 or later, so the cost falls before them).
+ * "interpreter" and "generated" (at once, at plan build) are for tests and benchmarks.
  */
 import type { Kernels } from "../backend/wasm/wasm-module.js";
 import type { FusedGroup } from "./fuse.js";
@@ -25,7 +29,7 @@ import { generatable, groupFunction, KERNEL_IMPORTS } from "./wasm-codegen.js";
 import type { StepContext } from "./wasm-executor.js";
 
 /** Replays of a plan on the interpreter before "auto" generates its groups (see the file's comment). */
-export const GENERATE_AFTER = 100;
+export const GENERATE_AFTER = 50;
 
 /** Internal switch of the fused groups' executor, and probes of the generated modules (benchmarks, tests). */
 export const fusedCodegen: {
