@@ -160,7 +160,7 @@ class GroupEmitter {
       else c.op(OP.i32Const).i32(this.address(x)).op(OP.localGet).u32(this.start).op(OP.i32Add);
     };
     const out = (): void => void c.op(OP.i32Const).i32(this.placement.ptr(op.out)).op(OP.localGet).u32(this.start).op(OP.i32Add);
-    const elements = (): void => void c.op(OP.localGet).u32(this.length).op(OP.i32Const).i32(this.align).op(0x76); // i32.shr_u
+    const elements = (): void => void c.op(OP.localGet).u32(this.length).op(OP.i32Const).i32(this.align).op(OP.i32ShrU);
     if (op.kind === "unary") {
       c.op(OP.i32Const).i32(UNARY[op.op as UnaryOp]);
       at(op.a);
