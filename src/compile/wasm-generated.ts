@@ -13,10 +13,14 @@
  * Per training step, the fused groups took (interpreter → generated, two runs): W1 13.6 → 3.8
  * and 14.5 → 4.1 µs, W2 18.7 → 13.1 and 21.7 → 14.1 µs, W3 47 → 15 and 68 → 27 µs, W5 1011 →
  * 344 and 889 → 314 µs, W6 13.7 → 12.8 and 14.8 → 13.5 ms. So every group the generator takes
- * is generated. What has to be earned back is the one-time cost per plan: generating and
- * encoding typically 3–20 ms for a process's first plan (the generator's JavaScript runs cold;
- * 0.6 ms warm), compiling and instantiating 1.5–15 ms (outliers of 100–270 ms on the loaded
- * machine). At W2's 6–8 µs a step that is hundreds of replays; at W5's 0.6 ms, a few dozen.
+ * is generated. What has to be earned back is the one-time cost per plan, measured in fresh
+ * processes (W1, W2, W5, three each): generating and encoding 2.4–15 ms, median 3.7 (the
+ * generator's JavaScript runs cold in a process's first plan; 0.6 ms warm), compiling and
+ * instantiating 1.0–2.6 ms (on the machine at its busiest, outliers of 100–270 ms). At W2's
+ * 6–8 µs a step that is several hundred replays; at W5's 0.6 ms, about ten. Whole W2 runs
+ * (2000 steps, valgrind) counted 7.97–8.64 G instructions on the interpreter, 7.33–7.56 G
+ * with "auto" (three each): more than the groups' timings account for (some 30 M), so a
+ * direction, not a measure of the saving.
  * Hence a plan is generated on its {@link GENERATE_AFTER}th replay: a plan that runs a few times
  * (an evaluation signature, a cache that thrashes) never pays, a training loop pays once, after
  * its warm-up (the bench's windows start at step 100 or later, so the cost falls before them).
