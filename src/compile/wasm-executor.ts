@@ -14,6 +14,10 @@
  * by the garbage collector with the last view of it: when the compiled function is dropped and
  * its parameters have moved on.
  *
+ * Fused element-wise chains (fuse.ts) run on the kernels' blocked interpreter (wasm-fused.ts)
+ * and, once the plan has replayed a while, as WebAssembly generated for the plan
+ * (wasm-generated.ts), with the same bits.
+ *
  * Each kernel makes the choice the backend's method would make (TypeScript loop for a handful
  * of elements, the same WebAssembly kernel otherwise), so results are bit-identical to eager.
  * Where the backend would split a product or a convolution over its worker threads, the plan's
@@ -40,6 +44,7 @@ import { copyStep } from "./wasm-copy.js";
 import { rowKernelScratch, rowStep } from "./wasm-rows.js";
 import { fusedAccepts, fusedStep, fusedWorth, INSTRUCTION_BYTES } from "./wasm-fused.js";
 import { directKernel } from "./wasm-direct.js";
+import { planCodegen, type GroupSlot } from "./wasm-generated.js";
 import { threadedBytes, threadedStep, type Threading } from "./wasm-threaded.js";
 import { ThreadTuner } from "./thread-tuner.js";
 import { audited } from "./wasm-audit.js";
@@ -155,20 +160,25 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   const context: StepContext = { k, ptr, has: (ref) => layout.offsets.has(ref), rowScratch, matmulScratch, fusedScratch, windowScratch, rowKernelAcc, scalar: () => reserve(8), reserve, memory, threading };
   const steps: (() => void)[] = [];
   const groupAt = new Map(groups.map((group) => [group.start, group]));
+  const slots: GroupSlot[] = [];
   for (let i = 0; i < plan.nodes.length; i++) {
     const group = groupAt.get(i);
     if (group === undefined) {
       steps.push(stepOf(plan.nodes[i]!, context, backend, views));
       continue;
     }
+    slots.push({ group, index: steps.length });
     steps.push(fusedStep(group, reserve(group.ops.length * INSTRUCTION_BYTES), context));
     i = group.end - 1;
   }
+  // the groups as generated code (wasm-generated.ts): at once, never, or once the plan has replayed a while
+  const beforeReplay = planCodegen(slots, steps, context, kernelBuild.kernels.fusedBlock());
   const exposed = layout.exposed;
   const tuner = threading === null ? null : new ThreadTuner();
   const run: Executable = (args, makeOutput) => {
     for (let i = 0; i < exposed.length; i++) moveIn(exposed[i]!);
     bindInputs(plan, args);
+    beforeReplay?.();
     if (tuner === null) for (let i = 0; i < steps.length; i++) steps[i]!();
     else {
       const pool = threading!.pool;
