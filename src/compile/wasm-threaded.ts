@@ -62,7 +62,7 @@ export function threadedBytes(plan: Plan, threads: number, k: Kernels): { scratc
       if (!real(out) || a.dtype !== out.dtype || b.dtype !== out.dtype) continue;
       if (batchWorthThreads(spec)) scratch = Math.max(scratch, threads * batchScratch(k));
       if (!productWorthThreads(spec)) continue;
-      const { nc } = productSplit(spec, out.dtype === "float64", threads);
+      const { nc } = productSplit(spec, out.dtype === "float64", threads, k);
       scratch = Math.max(scratch, align(spec.k * nc * 8) + threads * (align(k.matmulScratchA() * 8) + align(k.matmulTile() * 8)));
     } else if (node.name === "conv2d") {
       const [op, a, b, bias, spec, outChannels, out] = node.args as [ConvOp, DataRef, DataRef, DataRef | null, WindowSpec, number, DataRef];
@@ -102,7 +102,7 @@ function productStep(args: readonly unknown[], context: StepContext, threading: 
   const { pool, on, threads } = threading;
   const f64 = out.dtype === "float64";
   const { m, k: depth, n, transA, transB } = spec;
-  const { width, nc, rowChunk } = productSplit(spec, f64, threads);
+  const { width, nc, rowChunk } = productSplit(spec, f64, threads, k);
   const bp = threading.scratch;
   const scratch: [number, number][] = [];
   let at = bp + align(depth * nc * 8);

@@ -7,8 +7,9 @@ import { Generator } from "../../src/index.js";
 import type { DType } from "../../src/index.js";
 
 // The backend under test's matmul kernel against a float64 triple loop, on sizes that fall off
-// every edge of the packing (1, 3, 17, 129 are not multiples of the 4×8 tile; 300 and 520
-// cross the k and n blocks), with each operand stored transposed and with batches.
+// every edge of the packing (1, 3, 17, 129 are not multiples of the 4×8 or 6×8 tile; 300 and 520
+// cross the k and n blocks, 150 the 72-row blocks of A), with each operand stored transposed and
+// with batches.
 
 function randomValues(size: number, seed: number): Float64Array {
   const generator = new Generator(seed);
@@ -61,8 +62,10 @@ for (const dtype of ["float32", "float64"] as const) {
         for (const k of [1, 3, 17])
           for (const transA of [false, true]) for (const transB of [false, true]) check(dtype, m, k, n, transA, transB);
   });
-  test(`matmul ${dtype}: products crossing the k and n blocks`, () => {
+  test(`matmul ${dtype}: products crossing the k, n and row blocks`, () => {
     check(dtype, 5, 300, 520, false, false);
+    check(dtype, 150, 40, 20, false, false);
+    check(dtype, 150, 40, 20, true, true);
     check(dtype, 70, 300, 9, true, false);
     check(dtype, 66, 257, 13, false, true);
     check(dtype, 129, 129, 129, true, true);

@@ -5,6 +5,7 @@
  * results agree bit for bit.
  */
 import type { MatmulSpec, WindowSpec } from "../backend.js";
+import type { Kernels } from "./wasm-module.js";
 
 /** Whether a product is big enough (≥ 2²² multiply-adds, 8 rows or more) to pay for the threads. */
 export function productWorthThreads(spec: MatmulSpec): boolean {
@@ -12,17 +13,21 @@ export function productWorthThreads(spec: MatmulSpec): boolean {
   return batch === 1 && k > 0 && m * n * k >= 2 ** 22 && m >= 8;
 }
 
+/** The packed kernel's row geometry, which differs between builds (6-row strips in the relaxed-SIMD build's f32, else 4). */
+export type StripGeometry = Pick<Kernels, "matmulStripRows" | "matmulBlockRows">;
+
 /**
  * How a product splits over `threads`: op(B) packed once for all threads in column blocks of
  * `nc` (at most 2²¹ elements; `width` the micro-kernel's panel width), C's rows in chunks of
- * `rowChunk` (about four per thread, whole strips of 4 rows, at most one 64-row block).
+ * `rowChunk` (about four per thread, whole strips of the build's kernel, at most one block of
+ * its rows, so no chunk ends in a part strip). The results do not depend on the split.
  */
-export function productSplit(spec: MatmulSpec, f64: boolean, threads: number): { width: number; nc: number; rowChunk: number } {
+export function productSplit(spec: MatmulSpec, f64: boolean, threads: number, kernels: StripGeometry): { width: number; nc: number; rowChunk: number } {
   const { m, k, n } = spec;
   const width = f64 ? 4 : 8;
   const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
   const nc = Math.min(roundUp(n, width), Math.max(width, Math.floor(2 ** 21 / k / width) * width));
-  return { width, nc, rowChunk: Math.min(64, roundUp(Math.ceil(m / (4 * threads)), 4)) };
+  return { width, nc, rowChunk: Math.min(kernels.matmulBlockRows(), roundUp(Math.ceil(m / (4 * threads)), kernels.matmulStripRows(f64))) };
 }
 
 /**

@@ -16,7 +16,7 @@ export function wasmMatmul(context: WasmContext, a: DataRef, b: DataRef, spec: M
   const ptrB = arrayOfReal(b) === arrayOfReal(a) ? ptrA : arena.put(arrayOfReal(b));
   const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
   if ((m < 4 || n === 1) && batch * m * n * k <= 2 ** 20) {
-    // too thin for the 4×8 micro-kernel's tiles: plain loops, no packing
+    // too thin for the micro-kernel's 4- or 6-row tiles: plain loops, no packing
     (out.dtype === "float64" ? kernels.matmulThinF64 : kernels.matmulThinF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB);
     return arena.take(ptrOut, arrayOfReal(out));
   }
@@ -51,7 +51,7 @@ function matmulThreaded(context: WasmContext, a: DataRef, b: DataRef, spec: Matm
   const po = arena.allocate(out.size * elementBytes(out.dtype));
   const f64 = out.dtype === "float64";
   // op(B) packed once for all threads, C's rows in chunks, split as compile's plans split them (wasm-threads.ts)
-  const { width, nc, rowChunk } = productSplit(spec, f64, context.threads);
+  const { width, nc, rowChunk } = productSplit(spec, f64, context.threads, kernels);
   const bp = arena.allocate(k * nc * 8);
   const scratch: [number, number][] = [];
   for (let t = 0; t < context.threads; t++) scratch.push([arena.allocate(kernels.matmulScratchA() * 8), arena.allocate(kernels.matmulTile() * 8)]);

@@ -6,6 +6,10 @@ export interface Kernels {
   matmulScratchA(): number;
   matmulScratchB(): number;
   matmulTile(): number;
+  /** Rows of the packed matmul's strips for a dtype (its register tile's height: 6 or 4). */
+  matmulStripRows(f64: boolean): number;
+  /** Rows of the packed matmul's op(A) blocks, a multiple of every strip height. */
+  matmulBlockRows(): number;
   /** Packed op counts of the build's table: unary | binary << 10 | reduce << 20. */
   opCounts(): number;
   /** The build's count of CONV_OPS. */

@@ -8,7 +8,8 @@ import { maxPool2d, maxPool2dGrad, pool2d } from "./pool";
 import { batchNorm } from "./norm";
 import { softmax } from "./softmax";
 import { layerNorm } from "./layer-norm";
-import { matmul, matmulThin, packPanels, productRows, MC, KC, NC, MR } from "./matmul";
+import { matmul, matmulThin, packPanels, productRows, MC, KC, NC } from "./matmul";
+import { mr, nr } from "./matmul-micro";
 import { matmulSmall, smallProduct } from "./matmul-small";
 import { fused, adam, sgdMomentum, matvecShort, clampLanes, FUSED_BLOCK } from "./fused";
 
@@ -17,7 +18,10 @@ export function heapBase(): usize { return __heap_base; }
 /** Scratch the matmul needs, in elements: packed A, packed B, one tile. */
 export function matmulScratchA(): i32 { return MC * KC; }
 export function matmulScratchB(): i32 { return KC * NC; }
-export function matmulTile(): i32 { return MR * 8; }
+export function matmulTile(): i32 { return max(mr<f32>() * nr<f32>(), mr<f64>() * nr<f64>()); }
+/** Rows of the packed kernel's strips (its tile's height) and of its op(A) blocks: the threaded split's row chunks are whole strips, at most one block. */
+export function matmulStripRows(f64: bool): i32 { return f64 ? mr<f64>() : mr<f32>(); }
+export function matmulBlockRows(): i32 { return MC; }
 /** How many ops of each kind this build knows, for the JS side to check against its table. */
 export function opCounts(): i32 { return UNARY_OP_COUNT | (BINARY_OP_COUNT << 10) | (REDUCE_OP_COUNT << 20); }
 export function convOpCount(): i32 { return CONV_OP_COUNT; }

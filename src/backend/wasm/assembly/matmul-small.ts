@@ -1,13 +1,14 @@
 // Products of small matrices, batched: the attention's per-head products ([64, 16]·[16, 64] and
 // the like, 64 of them per call). The packed kernel (matmul.ts) copies both operands into
 // panels before every product, which costs as much as the product at these sizes; here the
-// same 4×NR register tile reads A and B where they lie (both fit in L1), so only a transposed
+// 4×NR register tile (the plain build's packed tile) reads A and B where they lie (both fit in L1), so only a transposed
 // B is rearranged first, into [k, n] rows.
 //
 // Each element of C is the same chain of fused (or unfused) multiply-adds over p = 0 … k−1 from
 // zero as in micro(), so (k ≤ KC) the results equal the packed kernel's bit for bit.
 
-import { at, madd, nr, MR } from "./matmul";
+import { at } from "./matmul";
+import { madd, nr, MR } from "./matmul-micro";
 
 /**
  * Whether matmulSmall serves a product: whole 4×NR tiles, every operand at most 16K elements,

@@ -1,29 +1,22 @@
 // Packed, register-blocked matrix product (the GotoBLAS loop nest). op(B) is packed one
 // KC×NC block at a time into panels NR columns wide, op(A) one MC×KC block at a time into
-// strips MR = 4 rows tall, both p-major and zero-padded, so the micro-kernel streams them with
-// unit stride and never branches on edges. Transposed operands differ only in how they are
-// packed, so the backward pass's dyᵀ·x and dy·Wᵀ run as fast as the forward product.
+// strips mr rows tall, both p-major and zero-padded, so the micro-kernel (matmul-micro.ts)
+// streams them with unit stride and never branches on edges. Transposed operands differ only in
+// how they are packed, so the backward pass's dyᵀ·x and dy·Wᵀ run as fast as the forward product.
 //
-// The micro-kernel keeps a 4×NR tile of C in 8 v128 accumulators (4×8 for f32, 4×4 for f64):
-// with the two B vectors and one broadcast A value that is 11 of V8's 16 xmm registers, so
-// nothing spills; more accumulators fall to half speed.
+// The tile's shape never changes a result: each element of C is the same chain of madds over
+// p from zero in every tile, so builds with different tiles (6×8 relaxed, 4×8 plain) and the
+// threaded split (any row chunks) agree with the unpacked kernels bit for bit.
 
-export const MR = 4;
+import { madd, micro, mr, nr } from "./matmul-micro";
+
 export const KC = 256;
-export const MC = 64;
+/** Rows of an op(A) block: a multiple of every strip height (4 and 6). */
+export const MC = 72;
 export const NC = 512;
-
-@inline export function nr<T>(): i32 {
-  return 32 / sizeof<T>();
-}
 
 @inline export function at<T>(base: usize, i: i32): usize {
   return base + ((<usize>i) << alignof<T>());
-}
-
-@inline export function madd<T>(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<T>(a, b, c);
-  return v128.add<T>(v128.mul<T>(a, b), c);
 }
 
 /**
@@ -93,87 +86,60 @@ function packB<T>(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32, j0: 
   }
 }
 
-/** Packs op(A)[i0 : i0+mc, p0 : p0+kc] into strips of MR rows, p-major, zero-padded. */
+/** Packs op(A)[i0 : i0+mc, p0 : p0+kc] into strips of mr rows, p-major, zero-padded. */
 function packA<T>(a: usize, m: i32, k: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, ap: usize): void {
-  for (let ip = 0; ip < mc; ip += MR) {
+  const height = mr<T>();
+  for (let ip = 0; ip < mc; ip += height) {
     const strip = at<T>(ap, ip * kc);
-    const rows = min(MR, mc - ip);
+    const rows = min(height, mc - ip);
     const i = i0 + ip;
-    if (transA && rows == MR) {
+    if (transA && rows == height) {
+      // a strip's `height` elements per p are contiguous in op(A)ᵀ: 16, 24 or 32 bytes
+      const bytes = height * sizeof<T>();
       for (let p = 0; p < kc; p++) {
         const src = at<T>(a, (p0 + p) * m + i);
-        const dst = at<T>(strip, p * MR);
+        const dst = at<T>(strip, p * height);
         v128.store(dst, v128.load(src));
-        if (sizeof<T>() == 8) v128.store(dst, v128.load(src, 16), 16);
+        if (bytes == 32) v128.store(dst, v128.load(src, 16), 16);
+        else if (bytes == 24) store<u64>(dst, load<u64>(src, 16), 16);
       }
       continue;
     }
-    if (!transA && rows == MR && sizeof<T>() == 4) {
-      // A is [m, k]: the strip's rows are rows of A
-      packFourRows(at<T>(a, i * k + p0), (<usize>k) << 2, kc, strip, MR);
+    if (!transA && rows == height && sizeof<T>() == 4) {
+      // A is [m, k]: the strip's rows are rows of A, the first four transposed together
+      packFourRows(at<T>(a, i * k + p0), (<usize>k) << 2, kc, strip, height);
+      for (let r = 4; r < height; r++) {
+        const row = at<T>(a, (i + r) * k + p0);
+        for (let p = 0; p < kc; p++) store<T>(at<T>(strip, p * height + r), load<T>(at<T>(row, p)));
+      }
       continue;
     }
-    for (let r = 0; r < MR; r++) {
+    for (let r = 0; r < height; r++) {
       if (r >= rows) {
-        for (let p = 0; p < kc; p++) store<T>(at<T>(strip, p * MR + r), <T>0);
+        for (let p = 0; p < kc; p++) store<T>(at<T>(strip, p * height + r), <T>0);
       } else if (transA) {
-        for (let p = 0; p < kc; p++) store<T>(at<T>(strip, p * MR + r), load<T>(at<T>(a, (p0 + p) * m + i + r)));
+        for (let p = 0; p < kc; p++) store<T>(at<T>(strip, p * height + r), load<T>(at<T>(a, (p0 + p) * m + i + r)));
       } else {
         const row = at<T>(a, (i + r) * k + p0);
-        for (let p = 0; p < kc; p++) store<T>(at<T>(strip, p * MR + r), load<T>(at<T>(row, p)));
+        for (let p = 0; p < kc; p++) store<T>(at<T>(strip, p * height + r), load<T>(at<T>(row, p)));
       }
     }
   }
-}
-
-/** C[4 × NR] (= or +=) strip · panel over kc; `ldc` is C's row pitch in bytes. */
-function micro<T>(ap: usize, bp: usize, kc: i32, c: usize, ldc: usize, accumulate: bool): void {
-  const size = <usize>sizeof<T>();
-  let c00 = v128.splat<T>(<T>0), c01 = c00, c10 = c00, c11 = c00;
-  let c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    let x = v128.load_splat<T>(ap);
-    c00 = madd<T>(x, b0, c00);
-    c01 = madd<T>(x, b1, c01);
-    x = v128.load_splat<T>(ap + size);
-    c10 = madd<T>(x, b0, c10);
-    c11 = madd<T>(x, b1, c11);
-    x = v128.load_splat<T>(ap + 2 * size);
-    c20 = madd<T>(x, b0, c20);
-    c21 = madd<T>(x, b1, c21);
-    x = v128.load_splat<T>(ap + 3 * size);
-    c30 = madd<T>(x, b0, c30);
-    c31 = madd<T>(x, b1, c31);
-    ap += 4 * size;
-    bp += 32;
-  }
-  const c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-  if (accumulate) {
-    c00 = v128.add<T>(c00, v128.load(c)); c01 = v128.add<T>(c01, v128.load(c, 16));
-    c10 = v128.add<T>(c10, v128.load(c1)); c11 = v128.add<T>(c11, v128.load(c1, 16));
-    c20 = v128.add<T>(c20, v128.load(c2)); c21 = v128.add<T>(c21, v128.load(c2, 16));
-    c30 = v128.add<T>(c30, v128.load(c3)); c31 = v128.add<T>(c31, v128.load(c3, 16));
-  }
-  v128.store(c, c00); v128.store(c, c01, 16);
-  v128.store(c1, c10); v128.store(c1, c11, 16);
-  v128.store(c2, c20); v128.store(c2, c21, 16);
-  v128.store(c3, c30); v128.store(c3, c31, 16);
 }
 
 /** One MC×KC block of packed A times one KC×NC block of packed B into C. */
 function macro<T>(ap: usize, bp: usize, mc: i32, nc: i32, kc: i32, c: usize, n: i32, accumulate: bool, tile: usize): void {
   const width = nr<T>();
+  const height = mr<T>();
   const ldc = (<usize>n) << alignof<T>();
   for (let jr = 0; jr < nc; jr += width) {
     const panel = at<T>(bp, jr * kc);
     const cols = min(width, nc - jr);
-    for (let ir = 0; ir < mc; ir += MR) {
+    for (let ir = 0; ir < mc; ir += height) {
       const strip = at<T>(ap, ir * kc);
-      const rows = min(MR, mc - ir);
+      const rows = min(height, mc - ir);
       const dst = at<T>(c, ir * n + jr);
-      if (rows == MR && cols == width) {
+      if (rows == height && cols == width) {
         micro<T>(strip, panel, kc, dst, ldc, accumulate);
         continue;
       }
@@ -190,7 +156,7 @@ function macro<T>(ap: usize, bp: usize, mc: i32, nc: i32, kc: i32, c: usize, n: 
 
 /**
  * out[t] = op(A[t]) · op(B[t]) for t < batch on one thread (larger products go through
- * packPanels and productRows below). `ap`, `bp`, `tile` are scratch of MC·KC, KC·NC and MR·NR
+ * packPanels and productRows below). `ap`, `bp`, `tile` are scratch of MC·KC, KC·NC and mr·NR
  * elements. `accumulate`: out[t] += the product instead (the convolution's weight gradient
  * sums one product per image).
  */
