@@ -9,9 +9,8 @@ import { convSplit, convWorthThreads } from "./wasm-threads.js";
 const CONV = opcodes(CONV_OPS);
 
 /**
- * Convolution in one call: the operands are copied in once, each image's windows are
- * unfolded into scratch here (a few hundred KB, it stays in cache) and fed to the packed
- * matmul, and the result, already [batch, out, outH, outW], is copied out once.
+ * A convolution op: on the calling thread, or, where it is big enough to split, on the worker
+ * threads or the calling thread, whichever its shape measured faster (context.tuner).
  */
 export function wasmConv2d(context: WasmContext, op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
   const code = opcode(CONV, op, "conv2d");
@@ -26,7 +25,12 @@ export function wasmConv2d(context: WasmContext, op: ConvOp, a: DataRef, b: Data
   context.tuner.run(key, () => threaded(false), alone);
 }
 
-/** The convolution in one call of the kernel, on the calling thread over ordinary memory. */
+/**
+ * Convolution in one call, on the calling thread over ordinary memory: the operands are copied
+ * in once, each image's windows are unfolded into scratch here (a few hundred KB, it stays in
+ * cache) and fed to the packed matmul, and the result, already [batch, out, outH, outW], is
+ * copied out once.
+ */
 function conv2dSingle(context: WasmContext, code: number, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
   const kernels = context.kernels;
   const arena = context.begin();

@@ -3,7 +3,7 @@
 // job in a control block in that memory, split into small tasks that every thread claims with
 // an atomic counter: first the panels of op(B), packed once into shared scratch; then, once all
 // are packed, chunks of C's rows. A convolution is a job of the same kind whose tasks are runs
-// of images, each the one-thread conv kernel (wasm-backend.ts conv2dThreaded). The caller works
+// of images, each the one-thread conv kernel (wasm-conv.ts conv2dThreaded). The caller works
 // from the start, and workers join when they wake, so a worker the scheduler is slow to run (on two
 // cores V8's own GC and compiler threads compete for the second one) costs a share of the
 // work, not a wait. Workers spin briefly after a job (so back-to-back products skip the ~30 µs
