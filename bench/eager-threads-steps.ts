@@ -6,6 +6,7 @@
 // mode's median step time and CPU time (all threads), and the loss of the step the bench checks
 // (W5's 100th, W6's 40th: with ≥ 33 rounds), which is the bench's whatever the modes.
 // Usage: node --import tsx bench/eager-threads-steps.ts <W5|W6> [rounds, default 20]
+// NABLA_TUNER_DUMP=1 also prints the choice each shape class holds at the end.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { io, nn, optim, setBackend, tensor, type Tensor } from "../src/index.js";
