@@ -24,7 +24,7 @@
  * memory is shared and attached to the backend's thread pool, and the same split runs on it
  * (wasm-threaded.ts); the workers drop it when the plan is evicted or freed. Whether a replay
  * posts those jobs to the workers or runs their tasks on the calling thread alone (busy cores)
- * is measured as it runs (thread-tuner.ts); the values are the same either way.
+ * is measured as it runs (backend/wasm/thread-tuner.ts); the values are the same either way.
  */
 import type { DataRef } from "../backend/backend.js";
 import { JsBuffer } from "../backend/js-buffer.js";
@@ -46,7 +46,7 @@ import { fusedAccepts, fusedStep, fusedWorth, INSTRUCTION_BYTES } from "./wasm-f
 import { directKernel } from "./wasm-direct.js";
 import { planCodegen, type GroupSlot } from "./wasm-generated.js";
 import { threadedBytes, threadedStep, type Threading } from "./wasm-threaded.js";
-import { ThreadTuner } from "./thread-tuner.js";
+import { ThreadTuner } from "../backend/wasm/thread-tuner.js";
 import { audited } from "./wasm-audit.js";
 import { batchNormStep } from "./wasm-batch-norm.js";
 import { logsumexpScratch, logsumexpStep } from "./wasm-logsumexp.js";

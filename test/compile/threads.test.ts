@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { manualSeed, nn, optim, randint, randn, tensor, type Tensor } from "../../src/index.js";
 import { TinyGPT } from "../../examples/tiny-gpt.js";
-import { ThreadTuner } from "../../src/compile/thread-tuner.js";
+import { ThreadTuner } from "../../src/backend/wasm/thread-tuner.js";
 import { activeBackend } from "../../src/backend/registry.js";
 import { WasmBackend } from "../../src/backend/wasm/wasm-backend.js";
 import type { ThreadPool } from "../../src/backend/wasm/wasm-threads.js";

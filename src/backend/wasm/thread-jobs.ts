@@ -7,7 +7,11 @@
 import type { MatmulSpec, WindowSpec } from "../backend.js";
 import type { Kernels } from "./wasm-module.js";
 
-/** Whether a product is big enough (≥ 2²² multiply-adds, 8 rows or more) to pay for the threads. */
+/**
+ * Whether a product is big enough (≥ 2²² multiply-adds, 8 rows or more) that the threads may
+ * pay for themselves: whether they do depends on the load (eager mode and compiled plans measure
+ * it as they run: eager-tuner.ts, thread-tuner.ts).
+ */
 export function productWorthThreads(spec: MatmulSpec): boolean {
   const { batch, m, k, n } = spec;
   return batch === 1 && k > 0 && m * n * k >= 2 ** 22 && m >= 8;
@@ -40,7 +44,7 @@ export function batchWorthThreads(spec: MatmulSpec): boolean {
   return batch >= 2 && k > 0 && m >= 4 && n > 1 && batch * m * n * k >= 2 ** 21;
 }
 
-/** Whether a convolution is big enough (≥ 2²² multiply-adds, 2 images or more) to split by image. */
+/** Whether a convolution is big enough (≥ 2²² multiply-adds, 2 images or more) to split by image (then as for products). */
 export function convWorthThreads(spec: WindowSpec, outChannels: number): boolean {
   const { batch, channels, kernelH, kernelW, outH, outW } = spec;
   return batch >= 2 && channels * kernelH * kernelW * outH * outW * outChannels * batch >= 2 ** 22;

@@ -5,7 +5,15 @@
  */
 import type { Kernels } from "./wasm-module.js";
 
-export const SPINS = 20_000;
+/**
+ * How long a worker spins after a job before it sleeps (so that a job posted soon after skips
+ * the wake-up, ~30 µs idle and far more on busy cores, where the woken worker can take the
+ * caller's core): a compiled plan posts its jobs back to back, so its workers spin long; eager
+ * mode's jobs come a millisecond or more apart (JavaScript and small ops between them), which
+ * outlasts 20,000 spins (0.3–0.7 ms of CPU): in eager W6 they caught 16 jobs of 240, so eager
+ * jobs spin only long enough for the next column block of the same product.
+ */
+export const SPINS = 20_000, EAGER_SPINS = 1_000;
 
 /** Int32 fields of the control block. */
 export const STATE = 0, GEN = 1, ACTIVE = 2, DTYPE = 3, FAILED = 4;
@@ -13,6 +21,7 @@ export const PACK_NEXT = 5, PACK_DONE = 6, PACK_TASKS = 7, PANELS_PER_TASK = 8;
 export const ROW_NEXT = 9, ROW_DONE = 10, ROW_TASKS = 11, ROW_CHUNK = 12, KIND = 13, MEMORY = 14, MAIL = 15;
 export const MATMUL = 0, CONV = 1, BATCHED = 2;
 export const ARGS = 16; // a, b, out, m, k, n, transA, transB, jc, nc, bp
+export const SPIN_LIMIT = 31; // spins after this job (the args above end by 30)
 export const SCRATCH = 32; // per thread: ap, tile
 export const READY = 96; // per worker: 1 once started
 export const IDLE = 0, POSTED = 1;
@@ -105,6 +114,7 @@ const c = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
 const work = ${work.toString()};
 let done = 0;
 let handled = 0;
+let spins = 0; // after each job, as its poster set (SPIN_LIMIT)
 const loop = () => {
   for (;;) {
     let spin = 0;
@@ -118,6 +128,7 @@ const loop = () => {
     const gen = Atomics.load(c, ${GEN});
     if (Atomics.load(c, ${STATE}) === ${POSTED} && gen !== done) {
       done = gen;
+      spins = c[${SPIN_LIMIT}];
       const kernels = memories.get(c[${MEMORY}]);
       if (kernels !== undefined) work(kernels, c, thread);
     }
@@ -140,7 +151,7 @@ loop();
 /** A Node worker_threads worker: its data arrives as workerData, its mail on parentPort. */
 export const NODE_WORKER_SOURCE = `
 const { workerData, parentPort } = process.getBuiltinModule("node:worker_threads");
-const { module, memory, control, thread, spins } = workerData;
+const { module, memory, control, thread } = workerData;
 parentPort.on("message", (message) => receive(message));
 // a full collection after a memory is detached, from the first detach on (the flag makes gc()
 // available to contexts made after it, such as the one made here). Not named gc: when the flag
@@ -159,7 +170,7 @@ ${WORKER_LOOP}`;
 /** A Web Worker: its data (the module and the shared memory) arrives as the first message, then its mail. */
 export const BROWSER_WORKER_SOURCE = `
 self.onmessage = (event) => {
-  const { module, memory, control, thread, spins } = event.data;
+  const { module, memory, control, thread } = event.data;
   self.onmessage = (mail) => receive(mail.data);
   const collect = undefined; // a page's engine collects the worker's garbage by itself
   ${WORKER_LOOP}

@@ -5,6 +5,7 @@ import { arrayOf, realArrayOf as arrayOfReal, type FloatArray } from "../js-buff
 import { instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
+import { EagerThreadTuner } from "./eager-tuner.js";
 import { collapseAxes } from "./wasm-strided.js";
 import { stridedCopyAxes, stridedCopyF32, stridedCopyF64 } from "./strided-copy.js";
 import { elementBytes, isReal, opcode, sameType, type WasmContext, type WasmParallel } from "./wasm-context.js";
@@ -76,6 +77,12 @@ export class WasmBackend implements Backend {
   private readonly js = new JsBackend();
   /** What the entry points in wasm-binary.ts, wasm-matmul.ts, wasm-conv.ts, wasm-norm.ts and wasm-pool.ts run on. */
   private readonly context: WasmContext;
+  /**
+   * Whether each large product or convolution runs on the worker threads or the calling
+   * thread: measured per shape by default; `backend.threadTuner.mode = "single"` (or
+   * "threads") fixes it. The values computed are the same either way.
+   */
+  readonly threadTuner = new EagerThreadTuner();
 
   /** `workers`: threads besides the caller (default: one per further core, or $NABLA_THREADS − 1). */
   constructor(workers = defaultWorkerCount()) {
@@ -97,6 +104,7 @@ export class WasmBackend implements Backend {
       stopParallel: () => {
         this.parallel = null;
       },
+      tuner: this.threadTuner,
     };
   }
 

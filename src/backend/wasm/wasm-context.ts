@@ -8,6 +8,7 @@ import { unknownOp } from "../op-table.js";
 import type { Kernels } from "./wasm-module.js";
 import type { WasmArena } from "./wasm-arena.js";
 import type { ThreadPool } from "./wasm-threads.js";
+import type { EagerThreadTuner } from "./eager-tuner.js";
 
 /** The kernels over a shared memory, with their own arena and the worker threads. */
 export interface WasmParallel {
@@ -30,6 +31,8 @@ export interface WasmContext {
   parallel(): WasmParallel | null;
   /** The workers never started: run single-threaded from now on. */
   stopParallel(): void;
+  /** Whether each large product or convolution runs on the threads or the calling thread. */
+  readonly tuner: EagerThreadTuner;
 }
 
 /** The opcode of `op`, or a thrown error: an unknown name must not reach the kernels as 0 (neg, add). */

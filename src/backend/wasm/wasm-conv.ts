@@ -1,5 +1,5 @@
 // 2-D convolution and its two gradients on the WebAssembly kernels, split by image over the
-// worker threads where it is big enough.
+// worker threads where it is big enough and that measures faster (eager-tuner.ts).
 import type { ConvOp, DataRef, WindowSpec } from "../backend.js";
 import { realArrayOf as arrayOfReal } from "../js-buffer.js";
 import { CONV_OPS, opcodes } from "../op-table.js";
@@ -9,13 +9,29 @@ import { convSplit, convWorthThreads } from "./wasm-threads.js";
 const CONV = opcodes(CONV_OPS);
 
 /**
- * Convolution in one call: the operands are copied in once, each image's windows are
- * unfolded into scratch here (a few hundred KB, it stays in cache) and fed to the packed
- * matmul, and the result, already [batch, out, outH, outW], is copied out once.
+ * A convolution op: on the calling thread, or, where it is big enough to split, on the worker
+ * threads or the calling thread, whichever its shape measured faster (context.tuner).
  */
 export function wasmConv2d(context: WasmContext, op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
   const code = opcode(CONV, op, "conv2d");
-  if (conv2dThreaded(context, op, code, a, b, bias, spec, outChannels, out)) return;
+  const single = (): void => conv2dSingle(context, code, a, b, bias, spec, outChannels, out);
+  if (context.threads === 1 || !convWorthThreads(spec, outChannels)) return single();
+  const key = `${op} ${out.dtype} ${outChannels} ${specValues(spec).join(" ")}`;
+  const threaded = (alone: boolean): boolean => conv2dThreaded(context, op, code, a, b, bias, spec, outChannels, out, alone);
+  // a weight gradient's value depends on the split (one partial sum per task): alone, the
+  // caller runs the same tasks; conv2d and conv2dInputGrad give the one-call kernel's values
+  // whatever the split, so alone they run as that one call, without the shared memory's copies
+  const alone = op === "conv2dWeightGrad" ? (): void => void (threaded(true) || single()) : single;
+  context.tuner.run(key, () => threaded(false), alone);
+}
+
+/**
+ * Convolution in one call, on the calling thread over ordinary memory: the operands are copied
+ * in once, each image's windows are unfolded into scratch here (a few hundred KB, it stays in
+ * cache) and fed to the packed matmul, and the result, already [batch, out, outH, outW], is
+ * copied out once.
+ */
+function conv2dSingle(context: WasmContext, code: number, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
   const kernels = context.kernels;
   const arena = context.begin();
   const bytes = elementBytes(out.dtype);
@@ -38,17 +54,16 @@ export function wasmConv2d(context: WasmContext, op: ConvOp, a: DataRef, b: Data
 }
 
 /**
- * Runs a convolution on the worker threads where it is big enough (≥ 2²² multiply-adds and
- * 2 images) to pay for them, split by image: each task is the one-thread kernel on a run of
- * images, so conv2d and conv2dInputGrad give exactly the one-thread results. conv2dWeightGrad
- * sums each task's images into its own partial dW and adds the partials in task order here,
- * so its result depends on the thread count (the tasks) but never on timing. False, having
- * done nothing, when the op is too small or threads are unavailable.
+ * Runs a convolution big enough to split (convWorthThreads) on the worker threads, or with
+ * `alone` every task on the calling thread, split by image: each task is the one-thread kernel
+ * on a run of images, so conv2d and conv2dInputGrad give exactly the one-thread results.
+ * conv2dWeightGrad sums each task's images into its own partial dW and adds the partials in
+ * task order here, so its result depends on the thread count (the tasks) but never on timing
+ * nor on `alone`. False, having done nothing, when threads are unavailable.
  */
-function conv2dThreaded(context: WasmContext, op: ConvOp, code: number, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): boolean {
+function conv2dThreaded(context: WasmContext, op: ConvOp, code: number, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef, alone: boolean): boolean {
   const { batch, channels, kernelH, kernelW, outH, outW, height, width } = spec;
   const patch = channels * kernelH * kernelW, positions = outH * outW;
-  if (context.threads === 1 || !convWorthThreads(spec, outChannels)) return false;
   const parallel = context.parallel();
   if (parallel === null) return false;
   const { kernels, arena, pool } = parallel;
@@ -77,7 +92,14 @@ function conv2dThreaded(context: WasmContext, op: ConvOp, code: number, a: DataR
   // conv2dWeightGrad reads x and dy by image and writes one partial dW per task
   const [aStep, bStep, outStep] = op === "conv2d" ? [image, 0, plane] : op === "conv2dInputGrad" ? [plane, 0, image] : [image, plane, partial * bytes / chunk];
   const job = { op: code, a: pa, b: pb, bias: pBias, outChannels, out: po, spec: pSpec, lastSpec: pLastSpec, aStep: aStep * chunk, bStep: bStep * chunk, outStep: outStep * chunk, tasks: taskCount, scratch, sizes };
-  if (!pool.conv(f64, job)) {
+  pool.solo = alone;
+  let ran: boolean;
+  try {
+    ran = pool.conv(f64, job);
+  } finally {
+    pool.solo = false;
+  }
+  if (!ran) {
     context.stopParallel();
     return false;
   }

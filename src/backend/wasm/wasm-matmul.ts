@@ -1,6 +1,8 @@
 // The matrix product on the WebAssembly kernels: thin products on plain loops, small ones on an
 // unpacked register tile, the rest on the packed, register-blocked micro-kernel, and large ones
-// split by rows over the worker threads.
+// split by rows over the worker threads where that measures faster (eager-tuner.ts). Both ways
+// give the same values: the packed kernel and the threads' tasks block k alike and each element
+// of C is one thread's sum, so only who computes which rows differs.
 import type { DataRef, MatmulSpec } from "../backend.js";
 import { realArrayOf as arrayOfReal } from "../js-buffer.js";
 import { elementBytes, type WasmContext } from "./wasm-context.js";
@@ -8,8 +10,15 @@ import { productSplit, productWorthThreads } from "./wasm-threads.js";
 
 /** out = op(a)·op(b), batched (see MatmulSpec); `out` is float32 or float64. */
 export function wasmMatmul(context: WasmContext, a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
+  if (context.threads === 1 || !productWorthThreads(spec)) return matmulSingle(context, a, b, spec, out);
+  const { m, k, n, transA, transB } = spec;
+  const key = `matmul ${out.dtype} ${m} ${k} ${n} ${transA} ${transB}`;
+  context.tuner.run(key, () => matmulThreaded(context, a, b, spec, out), () => matmulSingle(context, a, b, spec, out));
+}
+
+/** The product on the calling thread, with the kernels over ordinary memory. */
+function matmulSingle(context: WasmContext, a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): void {
   const { batch, m, k, n, transA, transB, batchStrideA, batchStrideB } = spec;
-  if (matmulThreaded(context, a, b, spec, out)) return;
   const kernels = context.kernels;
   const arena = context.begin();
   const ptrA = arena.put(arrayOfReal(a));
@@ -36,12 +45,11 @@ export function wasmMatmul(context: WasmContext, a: DataRef, b: DataRef, spec: M
 }
 
 /**
- * Runs a product on the worker threads where it is big enough (≥ 2²² multiply-adds) to pay
- * for them; false, having done nothing, when it is not or threads are unavailable.
+ * Runs a product big enough to split (productWorthThreads) on the worker threads; false,
+ * having done nothing, when threads are unavailable.
  */
 function matmulThreaded(context: WasmContext, a: DataRef, b: DataRef, spec: MatmulSpec, out: DataRef): boolean {
   const { m, k, n, transA, transB } = spec;
-  if (context.threads === 1 || !productWorthThreads(spec)) return false;
   const parallel = context.parallel();
   if (parallel === null) return false;
   const { kernels, arena, pool } = parallel;

@@ -3,7 +3,7 @@
 // job in a control block in that memory, split into small tasks that every thread claims with
 // an atomic counter: first the panels of op(B), packed once into shared scratch; then, once all
 // are packed, chunks of C's rows. A convolution is a job of the same kind whose tasks are runs
-// of images, each the one-thread conv kernel (wasm-backend.ts conv2dThreaded). The caller works
+// of images, each the one-thread conv kernel (wasm-conv.ts conv2dThreaded). The caller works
 // from the start, and workers join when they wake, so a worker the scheduler is slow to run (on two
 // cores V8's own GC and compiler threads compete for the second one) costs a share of the
 // work, not a wait. Workers spin briefly after a job (so back-to-back products skip the ~30 µs
@@ -20,7 +20,7 @@ import type { Kernels } from "./wasm-module.js";
 import type { SharedBatch, SharedConv, SharedProduct } from "./thread-jobs.js";
 import {
   ACTIVE, ARGS, BATCHED, BROWSER_WORKER_SOURCE, CONTROL_BYTES, CONV, DTYPE, FAILED, GEN, IDLE, KIND, MAIL, MATMUL, MAX_THREADS, MEMORY, NODE_WORKER_SOURCE,
-  PACK_DONE, PACK_NEXT, PACK_TASKS, PANELS_PER_TASK, POSTED, READY, ROW_CHUNK, ROW_DONE, ROW_NEXT, ROW_TASKS, SCRATCH, SPINS, STATE, work,
+  PACK_DONE, PACK_NEXT, PACK_TASKS, PANELS_PER_TASK, POSTED, READY, ROW_CHUNK, ROW_DONE, ROW_NEXT, ROW_TASKS, SCRATCH, SPINS, EAGER_SPINS, SPIN_LIMIT, STATE, work,
 } from "./thread-worker.js";
 
 export { CONTROL_BYTES, MAX_THREADS } from "./thread-worker.js";
@@ -89,7 +89,7 @@ export class ThreadPool {
     module: WebAssembly.Module,
   ) {
     this.control = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
-    for (let w = 0; w < workers; w++) this.mailboxes.push(startWorker({ module, memory, control, thread: w + 1, spins: SPINS }));
+    for (let w = 0; w < workers; w++) this.mailboxes.push(startWorker({ module, memory, control, thread: w + 1 }));
   }
 
   /**
@@ -176,7 +176,7 @@ export class ThreadPool {
     const args = [job.a, job.b, job.out, job.m, job.k, job.n, job.transA ? 1 : 0, job.transB ? 1 : 0, job.jc, job.nc, job.bp];
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
     for (let t = 0; t < job.scratch.length; t++) [c[SCRATCH + 2 * t], c[SCRATCH + 2 * t + 1]] = job.scratch[t]!;
-    this.post(on?.kernels ?? this.kernels);
+    this.post(on);
     if (c[FAILED] !== 0) throw new Error("wasm backend: a matmul kernel failed on a worker thread");
     return true;
   }
@@ -198,7 +198,7 @@ export class ThreadPool {
     const args = [job.op, job.a, job.b, job.bias, job.outChannels, job.out, job.spec, job.lastSpec, job.aStep, job.bStep, job.outStep, ...job.sizes];
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
     for (let t = 0; t < job.scratch.length; t++) c[SCRATCH + 2 * t] = job.scratch[t]!;
-    this.post(on?.kernels ?? this.kernels);
+    this.post(on);
     if (c[FAILED] !== 0) throw new Error("wasm backend: a convolution kernel failed on a worker thread");
     return true;
   }
@@ -220,14 +220,20 @@ export class ThreadPool {
     const args = [job.a, job.b, job.out, job.batch, job.m, job.k, job.n, job.transA ? 1 : 0, job.transB ? 1 : 0, job.strideA, job.strideB, job.chunk, ...job.sizes];
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
     for (let t = 0; t < job.scratch.length; t++) c[SCRATCH + 2 * t] = job.scratch[t]!;
-    this.post(on?.kernels ?? this.kernels);
+    this.post(on);
     if (c[FAILED] !== 0) throw new Error("wasm backend: a batched matmul kernel failed on a worker thread");
     return true;
   }
 
-  /** Posts the job in the control block, does the caller's share, and waits for the rest. */
-  private post(kernels: Kernels): void {
+  /**
+   * Posts the job in the control block, does the caller's share, and waits for the rest. A job
+   * on an attached memory is a compiled plan's, whose next job follows at once: the workers
+   * spin long for it; eager mode's jobs (on the pool's own memory) are far apart (SPINS).
+   */
+  private post(on: AttachedMemory | undefined): void {
     const c = this.control;
+    const kernels = on?.kernels ?? this.kernels;
+    c[SPIN_LIMIT] = on === undefined ? EAGER_SPINS : SPINS;
     if (this.solo) {
       work(kernels, c, 0);
       return;
