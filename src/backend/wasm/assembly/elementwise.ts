@@ -186,7 +186,7 @@ const NORMAL_PEAK_F32: f32 = 0.3989422804014327; // 1/√(2π)
   return f32x4.mul(distance, q);
 }
 
-/** gelu(x) = x·Φ(x), or its derivative Φ(x) + x·φ(x), for lanes in range (inRange). */
+/** gelu(x) = x·Φ(x), or its derivative Φ(x) + x·φ(x), for lanes in range (inRangeMask). */
 @inline function geluLanes(op: i32, x: v128): v128 {
   const halfSquare = f32x4.mul(f32x4.splat(0.5), f32x4.mul(x, x));
   const cdf = normalCdfLanes(x, halfSquare);
@@ -200,11 +200,11 @@ const NORMAL_PEAK_F32: f32 = 0.3989422804014327; // 1/√(2π)
   return v128.bitselect(geluGradNearZeroLanes(x), general, nearZero);
 }
 
-/** Whether every lane of v suits the vector form of op (NaN compares false everywhere). */
-@inline function inRange(op: i32, v: v128): bool {
-  if (op == LOG) return i32x4.all_true(v128.and(f32x4.ge(v, f32x4.splat(1.17549435e-38)), f32x4.lt(v, f32x4.splat(Infinity))));
-  if (op == GELU || op == GELU_GRAD) return i32x4.all_true(v128.and(f32x4.ge(v, f32x4.splat(-3)), f32x4.le(v, f32x4.splat(9))));
-  return i32x4.all_true(f32x4.le(f32x4.abs(v), f32x4.splat(EXP_LIMIT)));
+/** All-ones in the lanes of v that suit the vector form of op (NaN compares false everywhere). */
+@inline function inRangeMask(op: i32, v: v128): v128 {
+  if (op == LOG) return v128.and(f32x4.ge(v, f32x4.splat(1.17549435e-38)), f32x4.lt(v, f32x4.splat(Infinity)));
+  if (op == GELU || op == GELU_GRAD) return v128.and(f32x4.ge(v, f32x4.splat(-3)), f32x4.le(v, f32x4.splat(9)));
+  return f32x4.le(f32x4.abs(v), f32x4.splat(EXP_LIMIT));
 }
 
 @inline function transcendental4(op: i32, v: v128): v128 {
@@ -219,13 +219,39 @@ function scalarGroup(op: i32, x: usize, y: usize, i: i32): void {
   for (let l = i; l < i + 4; l++) store<f32>(at<f32>(y, l), scalarUnary<f32>(op, load<f32>(at<f32>(x, l)), 0, 0));
 }
 
-/** The vector loop of a float32 transcendental op over [0, vn) (op a constant where inlined); returns vn. */
+/**
+ * One group of four at x + 4i: the vector form if every lane suits it, else the scalar path.
+ * Out of line (op is then a run-time value): the loop below calls it only for the rare pairs
+ * with a lane out of range and for a last lone group.
+ */
+function transcendentalGroup(op: i32, x: usize, y: usize, i: i32): void {
+  const v = v128.load(at<f32>(x, i));
+  if (i32x4.all_true(inRangeMask(op, v))) v128.store(at<f32>(y, i), transcendental4(op, v));
+  else scalarGroup(op, x, y, i);
+}
+
+/**
+ * The vector loop of a float32 transcendental op over [0, vn) (op a constant where inlined);
+ * returns vn. Two groups of four per iteration: each group's polynomial, division and exp form
+ * one long dependency chain, and two independent chains side by side let the CPU overlap them
+ * (one chain per iteration left it waiting on latencies; measured faster for exp and gelu).
+ */
 @inline function transcendentalLoop(op: i32, x: usize, y: usize, vn: i32): i32 {
-  for (let i = 0; i < vn; i += 4) {
-    const v = v128.load(at<f32>(x, i));
-    if (inRange(op, v)) v128.store(at<f32>(y, i), transcendental4(op, v));
-    else scalarGroup(op, x, y, i);
+  const pairs = vn & ~7;
+  for (let i = 0; i < pairs; i += 8) {
+    const a = v128.load(at<f32>(x, i));
+    const b = v128.load(at<f32>(x, i + 4));
+    if (i32x4.all_true(v128.and(inRangeMask(op, a), inRangeMask(op, b)))) {
+      const ya = transcendental4(op, a);
+      const yb = transcendental4(op, b);
+      v128.store(at<f32>(y, i), ya);
+      v128.store(at<f32>(y, i + 4), yb);
+    } else {
+      transcendentalGroup(op, x, y, i);
+      transcendentalGroup(op, x, y, i + 4);
+    }
   }
+  if (pairs < vn) transcendentalGroup(op, x, y, pairs);
   return vn;
 }
 
