@@ -230,15 +230,34 @@ function transcendentalGroup(op: i32, x: usize, y: usize, i: i32): void {
   else scalarGroup(op, x, y, i);
 }
 
-/**
- * The vector loop of a float32 transcendental op over [0, vn) (op a constant where inlined);
- * returns vn. Two groups of four per iteration: each group's polynomial, division and exp form
- * one long dependency chain, and two independent chains side by side let the CPU overlap them
- * (one chain per iteration left it waiting on latencies; measured faster for exp and gelu).
- */
-@inline function transcendentalLoop(op: i32, x: usize, y: usize, vn: i32): i32 {
-  const pairs = vn & ~7;
-  for (let i = 0; i < pairs; i += 8) {
+/** Four groups of four per iteration over [0, vn & ~15), a pass with any lane out of range group by group; returns where it stopped. */
+@inline function transcendentalQuads(op: i32, x: usize, y: usize, vn: i32): i32 {
+  const end = vn & ~15;
+  for (let i = 0; i < end; i += 16) {
+    const a = v128.load(at<f32>(x, i));
+    const b = v128.load(at<f32>(x, i + 4));
+    const c = v128.load(at<f32>(x, i + 8));
+    const d = v128.load(at<f32>(x, i + 12));
+    if (i32x4.all_true(v128.and(v128.and(inRangeMask(op, a), inRangeMask(op, b)), v128.and(inRangeMask(op, c), inRangeMask(op, d))))) {
+      const ya = transcendental4(op, a);
+      const yb = transcendental4(op, b);
+      const yc = transcendental4(op, c);
+      const yd = transcendental4(op, d);
+      v128.store(at<f32>(y, i), ya);
+      v128.store(at<f32>(y, i + 4), yb);
+      v128.store(at<f32>(y, i + 8), yc);
+      v128.store(at<f32>(y, i + 12), yd);
+    } else {
+      for (let g = i; g < i + 16; g += 4) transcendentalGroup(op, x, y, g);
+    }
+  }
+  return end;
+}
+
+/** Two groups of four per iteration over [0, vn & ~7), as transcendentalQuads; returns where it stopped. */
+@inline function transcendentalPairs(op: i32, x: usize, y: usize, vn: i32): i32 {
+  const end = vn & ~7;
+  for (let i = 0; i < end; i += 8) {
     const a = v128.load(at<f32>(x, i));
     const b = v128.load(at<f32>(x, i + 4));
     if (i32x4.all_true(v128.and(inRangeMask(op, a), inRangeMask(op, b)))) {
@@ -251,7 +270,20 @@ function transcendentalGroup(op: i32, x: usize, y: usize, i: i32): void {
       transcendentalGroup(op, x, y, i + 4);
     }
   }
-  if (pairs < vn) transcendentalGroup(op, x, y, pairs);
+  return end;
+}
+
+/**
+ * The vector loop of a float32 transcendental op over [0, vn) (op a constant where inlined);
+ * returns vn. Each group's range reduction, polynomial, division and exp form one long
+ * dependency chain; with one group per iteration the CPU waited on their latencies, so an
+ * iteration takes several independent groups whose chains overlap: four, or two for gelu's
+ * derivative, whose longer chains hold more values live (four of them ran slower than two,
+ * spilling registers; measured).
+ */
+@inline function transcendentalLoop(op: i32, x: usize, y: usize, vn: i32): i32 {
+  let i = op == GELU_GRAD ? transcendentalPairs(op, x, y, vn) : transcendentalQuads(op, x, y, vn);
+  for (; i < vn; i += 4) transcendentalGroup(op, x, y, i);
   return vn;
 }
 
