@@ -5,6 +5,8 @@ import { WasmBackend } from "../../src/backend/wasm/wasm-backend.js";
 import { JsBackend } from "../../src/backend/js-backend.js";
 import type { BinaryOp, DataRef, StridedRef, UnaryOp } from "../../src/backend/backend.js";
 import type { DType } from "../../src/index.js";
+import { UNARY_OPS } from "../../src/backend/op-table.js";
+import { instantiateKernels } from "../../src/backend/wasm/wasm-module.js";
 
 // Every WebAssembly kernel against the TS backend on inputs large enough to leave the small-op
 // shortcut (1,003 elements: SIMD body plus a scalar tail), with NaN, ±Infinity and ±0 mixed in.
@@ -61,6 +63,34 @@ test("float32 exp and log are within 1 ulp, sigmoid within 2, over their whole r
       const want = Math.fround(exact(inputs[i]!));
       const ulp = Math.max(Math.abs(want) * 2 ** -23, 2 ** -149);
       assert.ok(got[i] === want || Math.abs(got[i]! - want) <= ulps * ulp, `${op}(${inputs[i]}) is ${got[i]}, expected ${want}`);
+    }
+  }
+});
+
+test("float32 exp, log, sigmoid and gelu keep every element right wherever an out-of-range value sits in the unrolled vector loop", () => {
+  // The loops take four groups of four per iteration and send a pass holding a lane out of the
+  // polynomials' range group by group through the vector or scalar path, then a tail of lone
+  // groups and single elements: one such value at each position of each length up to 40 meets
+  // every one of those paths. Called on the kernel directly, as
+  // these lengths would otherwise take the backend's small-op shortcut.
+  const { kernels, memory } = instantiateKernels(false);
+  const base = Math.ceil(kernels.heapBase() / 64) * 64;
+  const [x, y] = [base, base + 1024];
+  const outOfRange: [UnaryOp, number, number][] = [["exp", 100, 2 ** -22], ["log", -1, 2 ** -22], ["sigmoid", -100, 2 ** -22], ["gelu", -5, 2 ** -19], ["geluGrad", 12, 2 ** -19]];
+  for (const [op, far, rtol] of outOfRange) {
+    for (let n = 1; n <= 40; n++) {
+      const inRange = Array.from({ length: n }, (_, i) => Math.fround(0.37 + 1.7 * Math.sin(3.1 * i + n)));
+      for (let position = 0; position < n; position++) {
+        for (const special of [far, Number.NaN]) {
+          const input = [...inRange];
+          input[position] = special;
+          new Float32Array(memory.buffer, x, n).set(input);
+          kernels.unaryF32(UNARY_OPS.indexOf(op), x, y, n, 0, 0);
+          const want = js.allocate(n, "float32");
+          js.unary(op, js.fromValues(input, "float32"), want);
+          same(new Float32Array(memory.buffer, y, n), js.read(want), `${op}, ${special} at ${position} of ${n}`, rtol);
+        }
+      }
     }
   }
 });
