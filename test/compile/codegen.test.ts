@@ -6,6 +6,7 @@ import type { DataRef } from "../../src/backend/backend.js";
 import type { JsBuffer } from "../../src/backend/js-buffer.js";
 import { Code, encodeModule, OP, SIMD, VALUE } from "../../src/compile/wasm-binary.js";
 import { fusedCodegen, GENERATE_AFTER } from "../../src/compile/wasm-generated.js";
+import { trainingStep } from "./eager-vs-compiled.js";
 
 const bytesOf = (code: Code): number[] => Array.from(code.toBytes());
 
@@ -100,14 +101,7 @@ test("generated code: bias + ReLU, softmax cross-entropy's backward, SGD with mo
   const y = tensor(Array.from({ length: 37 }, (_, i) => i % 5));
   const setup = () => {
     const model = new nn.Sequential(new nn.Linear(6, 24), new nn.ReLU(), new nn.Linear(24, 24), new nn.ReLU(), new nn.Linear(24, 5));
-    const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-    const step = (input: Tensor, target: Tensor) => {
-      optimizer.zeroGrad();
-      const loss = nn.functional.crossEntropy(model.call(input), target);
-      loss.backward();
-      optimizer.step();
-      return loss;
-    };
+    const step = trainingStep(model, new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }));
     return { parameters: () => model.parameters(), step };
   };
   assertSame(threeWays(setup, x, y, 40));
@@ -118,14 +112,7 @@ test("generated code: GELU (erf) and its gradient called block by block between 
   const y = tensor(Array.from({ length: 50 }, (_, i) => i % 3));
   const setup = () => {
     const model = new nn.Sequential(new nn.Linear(20, 64), new nn.GELU(), new nn.Linear(64, 64), new nn.GELU(), new nn.Linear(64, 3));
-    const optimizer = new optim.Adam(model.parameters(), { lr: 0.01 });
-    const step = (input: Tensor, target: Tensor) => {
-      optimizer.zeroGrad();
-      const loss = nn.functional.crossEntropy(model.call(input), target);
-      loss.backward();
-      optimizer.step();
-      return loss;
-    };
+    const step = trainingStep(model, new optim.Adam(model.parameters(), { lr: 0.01 }));
     return { parameters: () => model.parameters(), step };
   };
   assertSame(threeWays(setup, x, y, 25));
@@ -161,14 +148,7 @@ test(`"auto" runs a plan's groups on the interpreter first and as generated code
   const run = (compiled: boolean) => {
     manualSeed(9);
     const model = new nn.Sequential(new nn.Linear(3, 16), new nn.ReLU(), new nn.Linear(16, 2));
-    const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
-    const step = (input: Tensor, target: Tensor) => {
-      optimizer.zeroGrad();
-      const loss = nn.functional.crossEntropy(model.call(input), target);
-      loss.backward();
-      optimizer.step();
-      return loss;
-    };
+    const step = trainingStep(model, new optim.SGD(model.parameters(), { lr: 0.1 }));
     const call = compiled ? compile(step) : step;
     const losses: number[] = [];
     const generatedAt: number[] = [];
