@@ -32,9 +32,18 @@ function readsInPlace(view: StridedRef, shape: readonly number[]): boolean {
 }
 
 /**
+ * The element-wise ops whose WebAssembly kernel gives the TypeScript kernel's bits, which the
+ * backend runs for a few elements (a loss's mean, its gradient's scale): the TS loop computes
+ * in float64 and rounds once, which for +, −, ×, ÷ of float32 values (a number operand rounded
+ * to float32 first, in both) is the correctly rounded float32 result the kernel computes
+ * (float64 carries more than 2·24 + 2 bits).
+ */
+const EXACT_OPS: ReadonlySet<BinaryOp> = new Set(["add", "sub", "mul", "div"]);
+
+/**
  * The WebAssembly call the backend's method would make for these arguments, at plan addresses;
- * null where the method would run a TypeScript kernel (few elements, integers) or does more
- * than one call (threaded products, dense copies first): those run through the method itself.
+ * null where the method would run a TypeScript kernel (few elements, integers) whose bits the
+ * WebAssembly one may not give, or does more than one call (threaded products, dense copies first): those run through the method itself.
  */
 export function directKernel(name: string, args: readonly unknown[], context: StepContext, backend: WasmBackend): (() => void) | null {
   const { k, ptr } = context;
@@ -54,7 +63,8 @@ export function directKernel(name: string, args: readonly unknown[], context: St
       const shape = (scalar ? fourth : third) as readonly number[];
       const out = (scalar ? fifth : fourth) as DataRef;
       const b: StridedRef | null = scalar ? null : (second as StridedRef);
-      if (out.size <= SMALL || !isReal(out) || out.dtype !== a.ref.dtype || (b !== null && b.ref.dtype !== out.dtype)) return null;
+      if (!isReal(out) || out.dtype !== a.ref.dtype || (b !== null && b.ref.dtype !== out.dtype)) return null;
+      if (out.size <= SMALL && !EXACT_OPS.has(op)) return null;
       // the backend copies its operands first: an operand aliasing `out` must read each element where it is written
       if ((a.ref === out && !readsInPlace(a, shape)) || (b !== null && b.ref === out && !readsInPlace(b, shape))) return null;
       const bStrides = b === null ? shape.map(() => 0) : b.strides;
@@ -101,8 +111,9 @@ export function directKernel(name: string, args: readonly unknown[], context: St
     case "fill": {
       // a gradient's zeros before copyInto writes its regions (attention's split heads): the
       // backend fills its typed array; at plan addresses the kernel's vector stores do it
+      // (any size: the TypeScript fill stores the same rounded value)
       const [out, value] = args as [DataRef, number];
-      if (out.size <= SMALL || !isReal(out)) return null;
+      if (!isReal(out)) return null;
       const kernel = out.dtype === "float64" ? k.fillF64 : k.fillF32;
       const po = ptr(out);
       return () => kernel(po, value, out.size);
