@@ -1,6 +1,7 @@
 /**
  * The plan's generated module: the fused groups the executor runs as generated code
- * (wasm-codegen.ts), all as functions of one module built and instantiated once per plan, over
+ * (wasm-codegen.ts), and each run of steps that only call kernels (kernel-call.ts) as one
+ * function making those calls, all in one module built and instantiated once per plan, over
  * the plan's memory (shared where the plan's is) and the kernel instance's exports.
  *
  * When ("auto", the default). Generated code beat the interpreter on every group of the bench
