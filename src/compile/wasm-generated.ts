@@ -119,11 +119,11 @@ function callable(kernel: string): boolean {
 /**
  * The replay's steps with the `chosen` groups and the runs of kernel calls as generated code,
  * or null where the engine refuses to compile the module synchronously (a browser's main thread
- * above its size limit): the steps stay as they are.
+ * above its size limit, 4 KB in Chrome) even with the groups alone: the steps stay as they are.
  */
 function generatedSteps(chosen: readonly GroupSlot[], steps: readonly (() => void)[], context: StepContext, block: number): (() => void)[] | null {
   const started = performance.now();
-  const { memory, k } = context;
+  const { memory } = context;
   const constantAt = (dtype: FusedGroup["dtype"]) => (value: number): number => {
     const at = context.scalar();
     if (dtype === "float64") new Float64Array(memory.buffer, at, 1)[0] = value;
@@ -131,8 +131,35 @@ function generatedSteps(chosen: readonly GroupSlot[], steps: readonly (() => voi
     return at;
   };
   const groups = chosen.map((slot) => slot.group);
-  const groupAt = new Map(chosen.map((slot, i) => [slot.index, i]));
-  const runs = segments(steps, groupAt);
+  const groupFunctions = groups.map((group, i) => groupFunction(group, `g${i}`, { ptr: context.ptr, constantAt: constantAt(group.dtype), block }));
+  let runs = segments(steps, new Map(chosen.map((slot, i) => [slot.index, i])));
+  let built = instantiate(groupFunctions, runs, context);
+  if (built === null && runs.length > 0 && groups.length > 0) built = instantiate(groupFunctions, (runs = []), context); // the groups alone may pass
+  if (built === null) return null;
+  const { exports, bytes, encoded } = built;
+  const replaced = [...steps];
+  chosen.forEach((slot, i) => {
+    const generated = exports[`g${i}`] as () => void;
+    fusedCodegen.onGroup?.(slot.group, steps[slot.index]!, generated);
+    replaced[slot.index] = generated;
+  });
+  // each run's steps become its function, in place of the first (the rest are dropped below)
+  const dropped = new Set<number>();
+  runs.forEach((run, j) => {
+    replaced[run.start] = exports[`s${j}`] as () => void;
+    for (let i = run.start + 1; i < run.end; i++) dropped.add(i);
+  });
+  const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+  fusedCodegen.onModule?.({ groups: groups.length, segments: runs.length, bytes, shared, encodeMilliseconds: encoded - started, compileMilliseconds: performance.now() - encoded });
+  return replaced.filter((_, i) => !dropped.has(i));
+}
+
+/**
+ * The module of the group functions and one function per run, instantiated over the plan's
+ * memory and kernels; null where the engine refuses to compile it synchronously.
+ */
+function instantiate(groupFunctions: readonly DefinedFunction[], runs: readonly { items: Item[] }[], context: StepContext): { exports: WebAssembly.Exports; bytes: number; encoded: number } | null {
+  const { memory, k } = context;
   // imports: the groups' kernels (their calls' indices), then each kernel the runs call
   const imports: ImportedFunction[] = [...KERNEL_IMPORTS];
   const importIndex = new Map(imports.map((fn, i) => [fn.name, i]));
@@ -146,35 +173,20 @@ function generatedSteps(chosen: readonly GroupSlot[], steps: readonly (() => voi
       }
     }
   }
-  const functions: DefinedFunction[] = groups.map((group, i) => groupFunction(group, `g${i}`, { ptr: context.ptr, constantAt: constantAt(group.dtype), block }));
+  const functions = [...groupFunctions];
   runs.forEach((run, j) => functions.push(segmentFunction(`s${j}`, run.items, imports.length, (kernel) => [importIndex.get(kernel)!, signatureOf(kernel)!.params as ValueType[]])));
   const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
   const bytes = encodeModule({ memory: { pages: memory.buffer.byteLength / 65536, shared }, imports, functions });
   const encoded = performance.now();
-  let exports: WebAssembly.Exports;
   try {
     const module = new WebAssembly.Module(bytes);
     const kernels: Record<string, unknown> = {};
     for (const { name } of imports) kernels[name] = k[name as keyof Kernels];
-    exports = new WebAssembly.Instance(module, { env: { memory }, kernels: kernels as WebAssembly.ModuleImports }).exports;
+    return { exports: new WebAssembly.Instance(module, { env: { memory }, kernels: kernels as WebAssembly.ModuleImports }).exports, bytes: bytes.length, encoded };
   } catch (error) {
-    if (error instanceof RangeError) return null; // synchronous compilation refused
+    if (error instanceof RangeError) return null;
     throw error;
   }
-  const replaced = [...steps];
-  chosen.forEach((slot, i) => {
-    const generated = exports[`g${i}`] as () => void;
-    fusedCodegen.onGroup?.(slot.group, steps[slot.index]!, generated);
-    replaced[slot.index] = generated;
-  });
-  // each run's steps become its function, in place of the first (the rest are dropped below)
-  const dropped = new Set<number>();
-  runs.forEach((run, j) => {
-    replaced[run.start] = exports[`s${j}`] as () => void;
-    for (let i = run.start + 1; i < run.end; i++) dropped.add(i);
-  });
-  fusedCodegen.onModule?.({ groups: groups.length, segments: runs.length, bytes: bytes.length, shared, encodeMilliseconds: encoded - started, compileMilliseconds: performance.now() - encoded });
-  return replaced.filter((_, i) => !dropped.has(i));
 }
 
 /** A function making a run's calls in order: generated groups by index, kernels with their arguments as constants. */

@@ -113,3 +113,29 @@ test("an out-of-range class target between generated runs is still the replay's 
     fusedCodegen.mode = "auto";
   }
 });
+
+test("where the engine refuses to compile the module with its runs synchronously (a browser's size limit), the groups alone are generated", onWasm, () => {
+  const mlp = () => {
+    const model = new nn.Sequential(new nn.Linear(3, 16), new nn.ReLU(), new nn.Linear(16, 2));
+    return { model, step: trainingStep(model, new optim.SGD(model.parameters(), { lr: 0.1 })) };
+  };
+  const x = randn([40, 3]);
+  const y = tensor(Array.from({ length: 40 }, (_, i) => i % 2));
+  const eager = lossesOf(mlp, x, y, 4, false);
+  // a stand-in for Chrome's main-thread limit: a module that imports the products (only the runs do) is refused
+  const Original = WebAssembly.Module;
+  const refusing = function (bytes: BufferSource) {
+    if (Buffer.from(bytes as Uint8Array).includes("matmul")) throw new RangeError("WebAssembly.Module is disallowed on the main thread, if the buffer size is larger than 4KB");
+    return new Original(bytes);
+  } as unknown as typeof WebAssembly.Module;
+  WebAssembly.Module = refusing;
+  let compiled: ReturnType<typeof lossesOf>;
+  try {
+    compiled = lossesOf(mlp, x, y, 4, true);
+  } finally {
+    WebAssembly.Module = Original;
+  }
+  assert.deepEqual(compiled.segments, [0]); // one module, generated with no runs
+  assert.deepEqual(compiled.losses, eager.losses);
+  assert.deepEqual(compiled.params, eager.params);
+});
