@@ -86,19 +86,42 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
   const cache = new Map<string, Entry[]>();
   let planCount = 0;
   let warned = false;
+  // a training loop calls with the same tensors (or ones of one shape) again and again: the key
+  // of the last call's arguments is reused while they are the same objects (a tensor's shape
+  // and dtype never change) in the same grad mode, so a replay builds no string
+  let lastArgs: readonly unknown[] = [];
+  let lastGrad = false;
+  let lastKey = "";
+  /** The key last moved to the cache's end (a replay of it need not move it again). */
+  let mostRecent: string | null = null;
+  const outputMakers = new Map<Backend, (view: OutputView) => Tensor>();
+  const outputMaker = (backend: Backend): ((view: OutputView) => Tensor) => {
+    let maker = outputMakers.get(backend);
+    if (maker === undefined) outputMakers.set(backend, (maker = makeOutput(backend)));
+    return maker;
+  };
 
   const compiled = (...args: Args): Result => {
     // inside another compiled function's trace: run, so its kernels join that trace
     if (isTracing()) return fn(...args);
     if (args.length < fn.length) throw new Error(`compile: the compiled function takes ${fn.length} argument${fn.length === 1 ? "" : "s"}, got ${args.length}`);
     const backend = inputBackend(args);
-    const key = signature(args);
+    const grad = isGradEnabled();
+    let key = lastKey;
+    if (grad !== lastGrad || !sameItems(args, lastArgs)) {
+      key = signature(args);
+      [lastArgs, lastGrad, lastKey] = [args, grad, key];
+    }
     const plans = cache.get(key);
     if (plans !== undefined) {
       for (const entry of plans) {
         if (entry.plan.backend !== backend || !guardsHold(entry.plan)) continue;
-        cache.delete(key);
-        cache.set(key, plans);
+        if (key !== mostRecent) {
+          // least recently used first: the key moves to the end (a Map keeps insertion order)
+          cache.delete(key);
+          cache.set(key, plans);
+          mostRecent = key;
+        }
         if (entry.run === "eager") {
           stats.eager++;
           return fn(...args);
@@ -106,7 +129,7 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
         checkLeavesClear(entry.plan);
         if (entry.run !== null) {
           stats.replays++;
-          return entry.run(args, makeOutput(backend)) as Result;
+          return entry.run(args, outputMaker(backend)) as Result;
         }
         // the second call of a signature traces again: a plan is used only if both traces agree
         const second = tracePlan(fn as (...args: unknown[]) => unknown, args, backend);
@@ -127,6 +150,7 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
     list.push({ plan, run: null });
     cache.delete(key);
     cache.set(key, list);
+    mostRecent = key;
     if (++planCount > cacheSize) {
       evictOldest(cache);
       planCount--;
@@ -184,13 +208,21 @@ function evictOldest(cache: Map<string, Entry[]>): void {
 function inputBackend(args: readonly unknown[]): Backend {
   let backend: Backend | null = null;
   let first = -1;
-  args.forEach((arg, i) => {
-    if (!(arg instanceof Tensor)) return;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!(arg instanceof Tensor)) continue;
     if (arg.requiresGrad) throw new Error(`compile: argument ${i} requires grad; compiled functions take inputs without gradients (parameters belong to the modules the function calls)`);
     if (backend === null) (backend = arg.backend), (first = i);
-    else if (arg.backend !== backend) throw new Error(`compile: argument ${i} is on the ${arg.backend.name} backend and argument ${first} on ${(backend as Backend).name}; move them to one backend`);
-  });
+    else if (arg.backend !== backend) throw new Error(`compile: argument ${i} is on the ${arg.backend.name} backend and argument ${first} on ${backend.name}; move them to one backend`);
+  }
   return backend ?? activeBackend();
+}
+
+/** Whether two argument lists hold the same values (the same objects, for tensors). */
+function sameItems(args: readonly unknown[], last: readonly unknown[]): boolean {
+  if (args.length !== last.length) return false;
+  for (let i = 0; i < args.length; i++) if (args[i] !== last[i]) return false;
+  return true;
 }
 
 /** The signature key: grad mode, each tensor's dtype and shape, each plain value. */

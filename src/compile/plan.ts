@@ -134,9 +134,13 @@ export function bindInputs(plan: Plan, args: readonly unknown[]): void {
   for (let i = 0; i < plan.inputs.length; i++) {
     const ref = plan.inputs[i];
     if (ref === null || ref === undefined) continue;
-    const input = args[i] as Tensor;
-    backend.copyStrided(input.stridedRef(), input.shape, ref);
+    bindInput(backend, ref, args[i] as Tensor);
   }
+}
+
+/** Copies one tensor argument into its plan buffer. */
+export function bindInput(backend: Backend, ref: DataRef, input: Tensor): void {
+  backend.copyStrided(input.stridedRef(), input.shape, ref);
 }
 
 /** New draws for a random node, in the order and kind eager mode makes them. */

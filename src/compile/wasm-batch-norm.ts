@@ -9,6 +9,7 @@
 import type { BatchNormRefs, DataRef, NormOp } from "../backend/backend.js";
 import { NORM_OPS, opcodes } from "../backend/op-table.js";
 import type { StepContext } from "./wasm-executor.js";
+import { kernelStep } from "./kernel-call.js";
 
 const NORM = opcodes(NORM_OPS);
 
@@ -32,7 +33,6 @@ export function batchNormStep(name: string, args: readonly unknown[], context: S
   const { k, ptr } = context;
   const at = (ref: DataRef | null): number => (ref === null ? 0 : ptr(ref));
   const [px, pdy, pw, pb, pm, pv, po, pdw, pdb] = [at(refs.x), at(refs.dy), at(refs.weight), at(refs.bias), at(refs.mean), at(refs.variance), at(refs.out), at(refs.dweight), at(refs.dbias)];
-  const kernel = dtype === "float64" ? k.batchNormF64 : k.batchNormF32;
-  const code = NORM[op];
-  return () => kernel(code, px, pdy, pw, pb, pm, pv, po, pdw, pdb, outer, channels, inner, eps);
+  const kernel = dtype === "float64" ? "batchNormF64" : "batchNormF32";
+  return kernelStep(k, { kernel, args: [NORM[op], px, pdy, pw, pb, pm, pv, po, pdw, pdb, outer, channels, inner, eps] });
 }

@@ -8,6 +8,7 @@
 import type { DataRef, StridedRef } from "../backend/backend.js";
 import { collapseAxes } from "../backend/wasm/wasm-strided.js";
 import type { StepContext } from "./wasm-executor.js";
+import { kernelStep } from "./kernel-call.js";
 
 /** The direct call of a copyStrided or copyInto node, or null (bool data, a copy of nothing). */
 export function copyStep(name: string, args: readonly unknown[], context: StepContext): (() => void) | null {
@@ -24,9 +25,7 @@ export function copyStep(name: string, args: readonly unknown[], context: StepCo
     words[ndim + d] = strides[0]![d]!;
   });
   const { k, ptr } = context;
-  const kernel = out.dtype === "float64" ? k.copyStridedF64 : k.copyStridedF32;
-  const [px, po, offset, size] = [ptr(x.ref), ptr(out), x.offset, out.size];
-  return () => kernel(px, offset, meta, ndim, po, size);
+  return kernelStep(k, { kernel: out.dtype === "float64" ? "copyStridedF64" : "copyStridedF32", args: [ptr(x.ref), x.offset, meta, ndim, ptr(out), out.size] });
 }
 
 /**
@@ -47,7 +46,5 @@ function copyIntoStep([x, shape, out]: [StridedRef, readonly number[], StridedRe
     words[2 * ndim + d] = strides[1]![d]!;
   });
   const { k, ptr } = context;
-  const kernel = out.ref.dtype === "float64" ? k.copyIntoF64 : k.copyIntoF32;
-  const [px, po, offset, outOffset] = [ptr(x.ref), ptr(out.ref), x.offset, out.offset];
-  return () => kernel(px, offset, meta, ndim, po, outOffset, size);
+  return kernelStep(k, { kernel: out.ref.dtype === "float64" ? "copyIntoF64" : "copyIntoF32", args: [ptr(x.ref), x.offset, meta, ndim, ptr(out.ref), out.offset, size] });
 }

@@ -11,6 +11,7 @@ import { productWorthThreads } from "../backend/wasm/wasm-threads.js";
 import { contiguousStrides, isContiguous } from "../backend/strides.js";
 import type { StepContext } from "./wasm-executor.js";
 import { copyStep } from "./wasm-copy.js";
+import { callsOf, kernelStep, type KernelCall } from "./kernel-call.js";
 
 const UNARY = opcodes(UNARY_OPS);
 const BINARY = opcodes(BINARY_OPS);
@@ -32,9 +33,18 @@ function readsInPlace(view: StridedRef, shape: readonly number[]): boolean {
 }
 
 /**
+ * The element-wise ops whose WebAssembly kernel gives the TypeScript kernel's bits, which the
+ * backend runs for a few elements (a loss's mean, its gradient's scale): the TS loop computes
+ * in float64 and rounds once, which for +, −, ×, ÷ of float32 values (a number operand rounded
+ * to float32 first, in both) is the correctly rounded float32 result the kernel computes
+ * (float64 carries more than 2·24 + 2 bits).
+ */
+const EXACT_OPS: ReadonlySet<BinaryOp> = new Set(["add", "sub", "mul", "div"]);
+
+/**
  * The WebAssembly call the backend's method would make for these arguments, at plan addresses;
- * null where the method would run a TypeScript kernel (few elements, integers) or does more
- * than one call (threaded products, dense copies first): those run through the method itself.
+ * null where the method would run a TypeScript kernel (few elements, integers) whose bits the
+ * WebAssembly one may not give, or does more than one call (threaded products, dense copies first): those run through the method itself.
  */
 export function directKernel(name: string, args: readonly unknown[], context: StepContext, backend: WasmBackend): (() => void) | null {
   const { k, ptr } = context;
@@ -42,10 +52,8 @@ export function directKernel(name: string, args: readonly unknown[], context: St
     case "unary": {
       const [op, x, out, alpha = 0, beta = 0] = args as [UnaryOp, DataRef, DataRef, number?, number?];
       if (out.size <= SMALL || !isReal(out) || !isReal(x) || x.dtype !== out.dtype) return null;
-      const code = UNARY[op];
-      const [px, po, n] = [ptr(x), ptr(out), out.size];
-      const kernel = out.dtype === "float64" ? k.unaryF64 : k.unaryF32;
-      return () => kernel(code, px, po, n, alpha, beta);
+      const kernel = out.dtype === "float64" ? "unaryF64" : "unaryF32";
+      return kernelStep(k, { kernel, args: [UNARY[op], ptr(x), ptr(out), out.size, alpha, beta] });
     }
     case "binary":
     case "binaryScalar": {
@@ -54,13 +62,14 @@ export function directKernel(name: string, args: readonly unknown[], context: St
       const shape = (scalar ? fourth : third) as readonly number[];
       const out = (scalar ? fifth : fourth) as DataRef;
       const b: StridedRef | null = scalar ? null : (second as StridedRef);
-      if (out.size <= SMALL || !isReal(out) || out.dtype !== a.ref.dtype || (b !== null && b.ref.dtype !== out.dtype)) return null;
+      if (!isReal(out) || out.dtype !== a.ref.dtype || (b !== null && b.ref.dtype !== out.dtype)) return null;
+      if (out.size <= SMALL && !EXACT_OPS.has(op)) return null;
       // the backend copies its operands first: an operand aliasing `out` must read each element where it is written
       if ((a.ref === out && !readsInPlace(a, shape)) || (b !== null && b.ref === out && !readsInPlace(b, shape))) return null;
       const bStrides = b === null ? shape.map(() => 0) : b.strides;
       let [left, right] = [a, b];
       let loops = twoLoops(shape, a.strides, bStrides);
-      let densify: (() => void) | null = null;
+      let densify: KernelCall[] | null = null;
       if (loops === null) {
         // three or more axes that do not merge (a scale of attention's split heads): the backend
         // copies the irregular operand dense first; here the copy goes into `out`, which the
@@ -70,7 +79,8 @@ export function directKernel(name: string, args: readonly unknown[], context: St
         if (copyA === (b !== null && irregular(b))) return null;
         const [view, other] = copyA ? [a, b] : [b!, a];
         if (view.ref === out || (other !== null && other.ref === out)) return null;
-        densify = copyStep("copyStrided", [view, shape, out], context);
+        const copy = copyStep("copyStrided", [view, shape, out], context);
+        densify = copy === null ? null : (callsOf(copy) as KernelCall[] | undefined) ?? null;
         const dense: StridedRef = { ref: out, offset: 0, strides: contiguousStrides(shape) };
         if (copyA) left = dense;
         else right = dense;
@@ -79,7 +89,7 @@ export function directKernel(name: string, args: readonly unknown[], context: St
       }
       const bytes = out.dtype === "float64" ? 8 : 4;
       const code = BINARY[op];
-      const kernel = out.dtype === "float64" ? k.binaryF64 : k.binaryF32;
+      const kernel = out.dtype === "float64" ? "binaryF64" : "binaryF32";
       const pa = ptr(left.ref) + left.offset * bytes;
       let pb: number;
       if (right !== null) pb = ptr(right.ref) + right.offset * bytes;
@@ -90,43 +100,32 @@ export function directKernel(name: string, args: readonly unknown[], context: St
       }
       const po = ptr(out);
       const { n0, n1, sa0, sa1, sb0, sb1 } = loops;
-      const copy = densify;
-      if (copy !== null) {
-        if (scalar && (third as boolean)) return () => (copy(), kernel(code, pb, 0, 0, pa, sa0, sa1, po, n0, n1));
-        return () => (copy(), kernel(code, pa, sa0, sa1, pb, sb0, sb1, po, n0, n1));
-      }
-      if (scalar && (third as boolean)) return () => kernel(code, pb, 0, 0, pa, sa0, sa1, po, n0, n1);
-      return () => kernel(code, pa, sa0, sa1, pb, sb0, sb1, po, n0, n1);
+      const callArgs = scalar && (third as boolean) ? [code, pb, 0, 0, pa, sa0, sa1, po, n0, n1] : [code, pa, sa0, sa1, pb, sb0, sb1, po, n0, n1];
+      return kernelStep(k, ...(densify ?? []), { kernel, args: callArgs });
     }
     case "fill": {
       // a gradient's zeros before copyInto writes its regions (attention's split heads): the
       // backend fills its typed array; at plan addresses the kernel's vector stores do it
+      // (any size: the TypeScript fill stores the same rounded value)
       const [out, value] = args as [DataRef, number];
-      if (out.size <= SMALL || !isReal(out)) return null;
-      const kernel = out.dtype === "float64" ? k.fillF64 : k.fillF32;
-      const po = ptr(out);
-      return () => kernel(po, value, out.size);
+      if (!isReal(out)) return null;
+      return kernelStep(k, { kernel: out.dtype === "float64" ? "fillF64" : "fillF32", args: [ptr(out), value, out.size] });
     }
     case "clamp": {
       const [x, lo, hi, out] = args as [DataRef, number, number, DataRef];
       if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype) return null;
-      const kernel = out.dtype === "float64" ? k.clampLanesF64 : k.clampLanesF32;
-      const [px, po, n] = [ptr(x), ptr(out), out.size];
-      return () => kernel(px, lo, hi, po, n);
+      return kernelStep(k, { kernel: out.dtype === "float64" ? "clampLanesF64" : "clampLanesF32", args: [ptr(x), lo, hi, ptr(out), out.size] });
     }
     case "axpby": {
       const [alpha, x, beta, y, out] = args as [number, DataRef, number, DataRef, DataRef];
       if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype || y.dtype !== out.dtype) return null;
-      const kernel = out.dtype === "float64" ? k.axpbyF64 : k.axpbyF32;
-      const [px, py, po, n] = [ptr(x), ptr(y), ptr(out), out.size];
-      return () => kernel(alpha, px, beta, py, po, n);
+      return kernelStep(k, { kernel: out.dtype === "float64" ? "axpbyF64" : "axpbyF32", args: [alpha, ptr(x), beta, ptr(y), ptr(out), out.size] });
     }
     case "reduce": {
       const [op, x, outer, axisSize, inner, out] = args as [ReduceOp, DataRef, number, number, number, DataRef];
       if (x.size <= SMALL || !isReal(x) || x.dtype !== out.dtype) return null;
-      const kernel = out.dtype === "float64" ? k.reduceF64 : k.reduceF32;
-      const [code, px, po, row] = [REDUCE[op], ptr(x), ptr(out), context.rowScratch];
-      return () => kernel(code, px, outer, axisSize, inner, po, row);
+      const kernel = out.dtype === "float64" ? "reduceF64" : "reduceF32";
+      return kernelStep(k, { kernel, args: [REDUCE[op], ptr(x), outer, axisSize, inner, ptr(out), context.rowScratch] });
     }
     case "matmul": {
       const [a, b, spec, out] = args as [DataRef, DataRef, MatmulSpec, DataRef];
@@ -138,24 +137,21 @@ export function directKernel(name: string, args: readonly unknown[], context: St
       const f64 = out.dtype === "float64";
       // a matrix times a short vector (a linear layer with one output of few inputs): the same sums, four rows at a time
       if (batch === 1 && n === 1 && transB && !transA && depth < 4 && m >= 4 && m * depth <= 2 ** 20) {
-        const matvec = f64 ? k.matvecShortF64 : k.matvecShortF32;
-        return () => matvec(pa, pb, po, m, depth);
+        return kernelStep(k, { kernel: f64 ? "matvecShortF64" : "matvecShortF32", args: [pa, pb, po, m, depth] });
       }
       if ((m < 4 || n === 1) && batch * m * n * depth <= 2 ** 20) {
-        const thin = f64 ? k.matmulThinF64 : k.matmulThinF32;
-        return () => thin(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB);
+        return kernelStep(k, { kernel: f64 ? "matmulThinF64" : "matmulThinF32", args: [pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB] });
       }
       if ((f64 ? k.smallProductF64 : k.smallProductF32)(m, depth, n)) {
         // small products (attention's per-head ones) on the unpacked tile, as the backend runs them
-        const small = f64 ? k.matmulSmallF64 : k.matmulSmallF32;
-        const bp = context.matmulScratch;
-        return () => small(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB, bp);
+        const kernel = f64 ? "matmulSmallF64" : "matmulSmallF32";
+        return kernelStep(k, { kernel, args: [pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB, context.matmulScratch] });
       }
       const packA = context.matmulScratch;
       const packB = packA + k.matmulScratchA() * 8;
       const tile = packB + k.matmulScratchB() * 8;
-      const kernel = f64 ? k.matmulF64 : k.matmulF32;
-      return () => kernel(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile);
+      const kernel = f64 ? "matmulF64" : "matmulF32";
+      return kernelStep(k, { kernel, args: [pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile] });
     }
     default:
       return null;

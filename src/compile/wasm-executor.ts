@@ -34,7 +34,7 @@ import type { ThreadPool } from "../backend/wasm/wasm-threads.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { planLayout } from "./memory-plan.js";
 import { optimizerBuffers, sgdStep, sgdTemporaryBytes } from "./sgd-step.js";
-import { bindInputs, fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.js";
+import { bindInput, fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.js";
 import { elementwiseGroups } from "./fuse.js";
 import { adamBuffers, adamStep, adamTemporaryBytes } from "./adam-step.js";
 import { temporariesScratch } from "./step-temporaries.js";
@@ -174,10 +174,12 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   // the groups as generated code (wasm-generated.ts): at once, never, or once the plan has replayed a while
   const beforeReplay = planCodegen(slots, steps, context, kernelBuild.kernels.fusedBlock());
   const exposed = layout.exposed;
+  const bind = inputBinder(plan, views);
+  const noOutputs = plan.outputs.length === 0 && (typeof plan.template !== "object" || plan.template === null);
   const tuner = threading === null ? null : new ThreadTuner();
   const run: Executable = (args, makeOutput) => {
     for (let i = 0; i < exposed.length; i++) moveIn(exposed[i]!);
-    bindInputs(plan, args);
+    bind(args);
     beforeReplay?.();
     if (tuner === null) for (let i = 0; i < steps.length; i++) steps[i]!();
     else {
@@ -192,7 +194,7 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
       }
       tuner.record(solo, performance.now() - start);
     }
-    return fillTemplate(plan.template, plan.outputs.map(makeOutput));
+    return noOutputs ? plan.template : fillTemplate(plan.template, plan.outputs.map(makeOutput));
   };
   if (threading !== null) {
     const { pool, on } = threading;
@@ -202,6 +204,25 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
     };
   }
   return run;
+}
+
+/**
+ * Copies each tensor argument into the plan buffer it is read from, as bindInputs does, but a
+ * dense argument in one block copy from its array, so a replay allocates nothing for it (the
+ * backend's copyStrided makes a view of it first); a strided view goes through copyStrided.
+ */
+function inputBinder(plan: Plan, views: Map<DataRef, JsBuffer["data"]>): (args: readonly unknown[]) => void {
+  const targets = plan.inputs.map((ref) => (ref === null ? null : views.get(ref)!));
+  return (args) => {
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i];
+      if (target === null || target === undefined) continue;
+      const input = args[i] as Tensor;
+      const source = input.storage.ref;
+      if (input.storage.staleFor === null && source instanceof JsBuffer && source.dtype === plan.inputs[i]!.dtype && source.size === target.length && input.isContiguous) target.set(source.data);
+      else bindInput(plan.backend, plan.inputs[i]!, input);
+    }
+  };
 }
 
 function viewOf(memory: WebAssembly.Memory, ref: DataRef, offset: number): JsBuffer["data"] {

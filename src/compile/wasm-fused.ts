@@ -9,6 +9,7 @@ import { BINARY_OPS, UNARY_OPS, opcodes, type BinaryOp, type UnaryOp } from "../
 import { SMALL } from "../backend/wasm/wasm-backend.js";
 import type { Access, FusedGroup, FusedOp } from "./fuse.js";
 import type { StepContext } from "./wasm-executor.js";
+import { kernelStep } from "./kernel-call.js";
 
 const UNARY = opcodes(UNARY_OPS);
 const BINARY = opcodes(BINARY_OPS);
@@ -75,7 +76,6 @@ export function fusedStep(group: FusedGroup, program: number, context: StepConte
     reals[(s * INSTRUCTION_BYTES) / 8 + 5] = op.alpha;
     reals[(s * INSTRUCTION_BYTES) / 8 + 6] = op.beta;
   });
-  const kernel = group.dtype === "float64" ? k.fusedF64 : k.fusedF32;
-  const [count, n, scratch] = [group.ops.length, group.size, context.fusedScratch];
-  return () => kernel(program, count, n, scratch);
+  const kernel = group.dtype === "float64" ? "fusedF64" : "fusedF32";
+  return kernelStep(k, { kernel, args: [program, group.ops.length, group.size, context.fusedScratch] });
 }

@@ -1,6 +1,7 @@
 /**
  * The plan's generated module: the fused groups the executor runs as generated code
- * (wasm-codegen.ts), all as functions of one module built and instantiated once per plan, over
+ * (wasm-codegen.ts), and each run of steps that only call kernels (kernel-call.ts) as one
+ * function making those calls, all in one module built and instantiated once per plan, over
  * the plan's memory (shared where the plan's is) and the kernel instance's exports.
  *
  * When ("auto", the default). Generated code beat the interpreter on every group of the bench
@@ -26,9 +27,11 @@
  * its warm-up (the bench's windows start at step 100 or later, so the cost falls before them).
  * "interpreter" and "generated" (at once, at plan build) are for tests and benchmarks.
  */
-import type { Kernels } from "../backend/wasm/wasm-module.js";
+import { kernelModuleBytes, type Kernels } from "../backend/wasm/wasm-module.js";
 import type { FusedGroup } from "./fuse.js";
-import { encodeModule, type DefinedFunction } from "./wasm-binary.js";
+import { Code, encodeModule, OP, VALUE, type DefinedFunction, type ImportedFunction, type ValueType } from "./wasm-binary.js";
+import { callsOf, type KernelCall } from "./kernel-call.js";
+import { encodable, exportedSignatures, type Signature } from "./wasm-signatures.js";
 import { generatable, groupFunction, KERNEL_IMPORTS } from "./wasm-codegen.js";
 import type { StepContext } from "./wasm-executor.js";
 
@@ -38,8 +41,8 @@ export const GENERATE_AFTER = 50;
 /** Internal switch of the fused groups' executor, and probes of the generated modules (benchmarks, tests). */
 export const fusedCodegen: {
   mode: "auto" | "interpreter" | "generated";
-  /** Called once per plan with a generated module: its groups, its size, whether its memory is shared, the milliseconds spent generating and encoding it, and compiling and instantiating it. */
-  onModule: ((report: { groups: number; bytes: number; shared: boolean; encodeMilliseconds: number; compileMilliseconds: number }) => void) | null;
+  /** Called once per plan with a generated module: its groups, its runs of kernel calls, its size, whether its memory is shared, the milliseconds spent generating and encoding it, and compiling and instantiating it. */
+  onModule: ((report: { groups: number; segments: number; bytes: number; shared: boolean; encodeMilliseconds: number; compileMilliseconds: number }) => void) | null;
   /** Called with each group as it switches to generated code, with both steps (to time them side by side on the same memory). */
   onGroup: ((group: FusedGroup, interpreter: () => void, generated: () => void) => void) | null;
 } = { mode: "auto", onModule: null, onGroup: null };
@@ -51,22 +54,21 @@ export interface GroupSlot {
 }
 
 /**
- * Arranges for the plan's groups in `slots` to run as generated code, per {@link fusedCodegen}'s
- * mode (read now, at plan build): at once, never, or on the replay {@link GENERATE_AFTER}.
- * Returns what the executor calls before each replay, or null when there is nothing to call.
+ * Arranges for the plan's steps to run as generated code, per {@link fusedCodegen}'s mode (read
+ * now, at plan build): at once, never, or on the replay {@link GENERATE_AFTER}. The groups in
+ * `slots` become functions of their own, and each run of two or more steps that only call
+ * kernels with fixed arguments (kernel-call.ts; generated groups among them) becomes one
+ * function making those calls, so the run costs one call from JavaScript: `steps` is rewritten
+ * in place. Returns what the executor calls before each replay, or null when there is nothing
+ * to call.
  */
 export function planCodegen(slots: readonly GroupSlot[], steps: (() => void)[], context: StepContext, block: number): (() => void) | null {
   const mode = fusedCodegen.mode;
   const chosen = slots.filter((slot) => generatable(slot.group));
-  if (chosen.length === 0 || mode === "interpreter") return null;
+  if (mode === "interpreter" || (chosen.length === 0 && segments(steps, new Map()).length === 0)) return null;
   const install = (): void => {
-    const code = generatedSteps(chosen.map((slot) => slot.group), context, block);
-    for (const { group, index } of chosen) {
-      const generated = code.get(group);
-      if (generated === undefined) continue;
-      fusedCodegen.onGroup?.(group, steps[index]!, generated);
-      steps[index] = generated;
-    }
+    const replaced = generatedSteps(chosen, steps, context, block);
+    if (replaced !== null) steps.splice(0, steps.length, ...replaced);
   };
   if (mode === "generated") {
     install();
@@ -78,35 +80,135 @@ export function planCodegen(slots: readonly GroupSlot[], steps: (() => void)[], 
   };
 }
 
+/** What a step becomes in generated code: a call of a generated group, or kernel calls. */
+type Item = { readonly group: number } | { readonly calls: readonly KernelCall[] };
+
+/** The runs of two or more consecutive steps generated code can make, as [first, end) with their items. */
+function segments(steps: readonly (() => void)[], groupAt: ReadonlyMap<number, number>): { start: number; end: number; items: Item[] }[] {
+  const runs: { start: number; end: number; items: Item[] }[] = [];
+  let items: Item[] = [];
+  const close = (end: number): void => {
+    if (items.length >= 2) runs.push({ start: end - items.length, end, items });
+    items = [];
+  };
+  for (let i = 0; i < steps.length; i++) {
+    const group = groupAt.get(i);
+    const calls = callsOf(steps[i]!);
+    if (group !== undefined) items.push({ group });
+    else if (calls !== undefined && calls.every((call) => callable(call.kernel))) items.push({ calls });
+    else close(i);
+  }
+  close(steps.length);
+  return runs;
+}
+
+/** The kernels' export signatures (the same in every build), read from the module once. */
+let kernelSignatures: Map<string, Signature> | null = null;
+
+function signatureOf(kernel: string): Signature | undefined {
+  kernelSignatures ??= exportedSignatures(kernelModuleBytes());
+  return kernelSignatures.get(kernel);
+}
+
+/** Whether generated code can call `kernel`: an export whose types the encoder writes, returning nothing. */
+function callable(kernel: string): boolean {
+  const signature = signatureOf(kernel);
+  return signature !== undefined && signature.results.length === 0 && encodable(signature.params);
+}
+
 /**
- * The generated steps of `groups`, by group. Empty where the engine refuses to compile the
- * module synchronously (a browser's main thread above its size limit): the interpreter keeps them.
+ * The replay's steps with the `chosen` groups and the runs of kernel calls as generated code,
+ * or null where the engine refuses to compile the module synchronously (a browser's main thread
+ * above its size limit, 4 KB in Chrome) even with the groups alone: the steps stay as they are.
  */
-function generatedSteps(groups: readonly FusedGroup[], context: StepContext, block: number): Map<FusedGroup, () => void> {
-  const steps = new Map<FusedGroup, () => void>();
+function generatedSteps(chosen: readonly GroupSlot[], steps: readonly (() => void)[], context: StepContext, block: number): (() => void)[] | null {
   const started = performance.now();
-  const { memory, k } = context;
+  const { memory } = context;
   const constantAt = (dtype: FusedGroup["dtype"]) => (value: number): number => {
     const at = context.scalar();
     if (dtype === "float64") new Float64Array(memory.buffer, at, 1)[0] = value;
     else new Float32Array(memory.buffer, at, 1)[0] = value;
     return at;
   };
-  const functions: DefinedFunction[] = groups.map((group, i) => groupFunction(group, `g${i}`, { ptr: context.ptr, constantAt: constantAt(group.dtype), block }));
+  const groups = chosen.map((slot) => slot.group);
+  const groupFunctions = groups.map((group, i) => groupFunction(group, `g${i}`, { ptr: context.ptr, constantAt: constantAt(group.dtype), block }));
+  let runs = segments(steps, new Map(chosen.map((slot, i) => [slot.index, i])));
+  let built = instantiate(groupFunctions, runs, context);
+  if (built === null && runs.length > 0 && groups.length > 0) built = instantiate(groupFunctions, (runs = []), context); // the groups alone may pass
+  if (built === null) return null;
+  const { exports, bytes, encoded } = built;
+  const replaced = [...steps];
+  chosen.forEach((slot, i) => {
+    const generated = exports[`g${i}`] as () => void;
+    fusedCodegen.onGroup?.(slot.group, steps[slot.index]!, generated);
+    replaced[slot.index] = generated;
+  });
+  // each run's steps become its function, in place of the first (the rest are dropped below)
+  const dropped = new Set<number>();
+  runs.forEach((run, j) => {
+    replaced[run.start] = exports[`s${j}`] as () => void;
+    for (let i = run.start + 1; i < run.end; i++) dropped.add(i);
+  });
   const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = encodeModule({ memory: { pages: memory.buffer.byteLength / 65536, shared }, imports: KERNEL_IMPORTS, functions });
+  fusedCodegen.onModule?.({ groups: groups.length, segments: runs.length, bytes, shared, encodeMilliseconds: encoded - started, compileMilliseconds: performance.now() - encoded });
+  return replaced.filter((_, i) => !dropped.has(i));
+}
+
+/**
+ * The module of the group functions and one function per run, instantiated over the plan's
+ * memory and kernels; null where the engine refuses to compile it synchronously.
+ */
+function instantiate(groupFunctions: readonly DefinedFunction[], runs: readonly { items: Item[] }[], context: StepContext): { exports: WebAssembly.Exports; bytes: number; encoded: number } | null {
+  const { memory, k } = context;
+  // imports: the groups' kernels (their calls' indices), then each kernel the runs call
+  const imports: ImportedFunction[] = [...KERNEL_IMPORTS];
+  const importIndex = new Map(imports.map((fn, i) => [fn.name, i]));
+  for (const run of runs) {
+    for (const item of run.items) {
+      if (!("calls" in item)) continue;
+      for (const { kernel } of item.calls) {
+        if (importIndex.has(kernel)) continue;
+        const { params, results } = signatureOf(kernel)!;
+        importIndex.set(kernel, imports.push({ module: "kernels", name: kernel, params: params as ValueType[], results: results as ValueType[] }) - 1);
+      }
+    }
+  }
+  const functions = [...groupFunctions];
+  runs.forEach((run, j) => functions.push(segmentFunction(`s${j}`, run.items, imports.length, (kernel) => [importIndex.get(kernel)!, signatureOf(kernel)!.params as ValueType[]])));
+  const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+  const bytes = encodeModule({ memory: { pages: memory.buffer.byteLength / 65536, shared }, imports, functions });
   const encoded = performance.now();
-  let exports: WebAssembly.Exports;
   try {
     const module = new WebAssembly.Module(bytes);
     const kernels: Record<string, unknown> = {};
-    for (const { name } of KERNEL_IMPORTS) kernels[name] = k[name as keyof Kernels];
-    exports = new WebAssembly.Instance(module, { env: { memory }, kernels: kernels as WebAssembly.ModuleImports }).exports;
+    for (const { name } of imports) kernels[name] = k[name as keyof Kernels];
+    return { exports: new WebAssembly.Instance(module, { env: { memory }, kernels: kernels as WebAssembly.ModuleImports }).exports, bytes: bytes.length, encoded };
   } catch (error) {
-    if (error instanceof RangeError) return steps; // synchronous compilation refused: the interpreter keeps them
+    if (error instanceof RangeError) return null;
     throw error;
   }
-  groups.forEach((group, i) => steps.set(group, exports[`g${i}`] as () => void));
-  fusedCodegen.onModule?.({ groups: groups.length, bytes: bytes.length, shared, encodeMilliseconds: encoded - started, compileMilliseconds: performance.now() - encoded });
-  return steps;
+}
+
+/** A function making a run's calls in order: generated groups by index, kernels with their arguments as constants. */
+function segmentFunction(name: string, items: readonly Item[], importCount: number, kernel: (name: string) => [number, readonly ValueType[]]): DefinedFunction {
+  const body = new Code();
+  for (const item of items) {
+    if ("group" in item) {
+      body.op(OP.call).u32(importCount + item.group);
+      continue;
+    }
+    for (const call of item.calls) {
+      const [index, params] = kernel(call.kernel);
+      if (params.length !== call.args.length) throw new Error(`compile: ${call.kernel} takes ${params.length} arguments, the plan gives ${call.args.length} (an internal error)`);
+      params.forEach((type, i) => {
+        const value = Number(call.args[i]);
+        if (type === VALUE.i32) body.op(OP.i32Const).i32(value);
+        else if (type === VALUE.f32) body.op(OP.f32Const).float(value, 4);
+        else if (type === VALUE.f64) body.op(OP.f64Const).float(value, 8);
+        else throw new Error(`compile: ${call.kernel} takes a vector argument (an internal error)`);
+      });
+      body.op(OP.call).u32(index);
+    }
+  }
+  return { name, params: [], results: [], locals: [], body };
 }

@@ -10,6 +10,7 @@ import { LAYER_NORM_OPS, SOFTMAX_OPS, opcodes } from "../backend/op-table.js";
 import { SMALL } from "../backend/wasm/wasm-backend.js";
 import type { Plan } from "./plan.js";
 import type { StepContext } from "./wasm-executor.js";
+import { kernelStep } from "./kernel-call.js";
 
 const SOFTMAX = opcodes(SOFTMAX_OPS);
 const LAYER_NORM = opcodes(LAYER_NORM_OPS);
@@ -39,9 +40,8 @@ export function rowStep(name: string, args: readonly unknown[], context: StepCon
       if (out.size <= SMALL || !real(out) || x.dtype !== out.dtype || (dy !== null && dy.dtype !== out.dtype) || SOFTMAX[op] === undefined) return null;
       // each slice is read whole before it is written: out may be x (as in the backend), never dy
       if (dy === out) return null;
-      const kernel = out.dtype === "float64" ? k.softmaxF64 : k.softmaxF32;
-      const [code, px, pdy, po] = [SOFTMAX[op], ptr(x), dy === null ? 0 : ptr(dy), ptr(out)];
-      return () => kernel(code, px, pdy, outer, axisSize, inner, po, causal);
+      const kernel = out.dtype === "float64" ? "softmaxF64" : "softmaxF32";
+      return kernelStep(k, { kernel, args: [SOFTMAX[op], ptr(x), dy === null ? 0 : ptr(dy), outer, axisSize, inner, ptr(out), causal] });
     }
     case "layerNorm": {
       const [op, refs, rows, features, eps] = args as [LayerNormOp, BatchNormRefs, number, number, number];
@@ -54,12 +54,12 @@ export function rowStep(name: string, args: readonly unknown[], context: StepCon
       const given = all.filter((ref): ref is DataRef => ref !== null);
       if (written.some((ref) => ref !== null && given.filter((other) => other === ref).length > 1)) return null;
       const at = (ref: DataRef | null): number => (ref === null ? 0 : ptr(ref));
-      const kernel = dtype === "float64" ? k.layerNormF64 : k.layerNormF32;
+      const kernel = dtype === "float64" ? "layerNormF64" : "layerNormF32";
       const pointers = [at(refs.x), at(refs.dy), at(refs.weight), at(refs.bias), at(refs.mean), at(refs.variance), at(refs.out), at(refs.dweight), at(refs.dbias)] as const;
       const [px, pdy, pw, pb, pm, pv, po, pdw, pdb] = pointers;
       const code = LAYER_NORM[op];
       const scratch = gradient ? context.rowKernelAcc : 0;
-      return () => kernel(code, px, pdy, pw, pb, pm, pv, po, pdw, pdb, rows, features, eps, scratch);
+      return kernelStep(k, { kernel, args: [code, px, pdy, pw, pb, pm, pv, po, pdw, pdb, rows, features, eps, scratch] });
     }
     default:
       return null;

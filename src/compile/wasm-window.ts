@@ -9,6 +9,7 @@ import type { ConvOp, DataRef, PoolOp, WindowSpec } from "../backend/backend.js"
 import { CONV_OPS, POOL_OPS, opcodes } from "../backend/op-table.js";
 import type { Plan } from "./plan.js";
 import type { StepContext } from "./wasm-executor.js";
+import { kernelStep } from "./kernel-call.js";
 
 const CONV = opcodes(CONV_OPS);
 const POOL = opcodes(POOL_OPS);
@@ -57,7 +58,7 @@ export function windowStep(name: string, args: readonly unknown[], context: Step
       const [op, a, b, bias, spec, outChannels, out] = args as [ConvOp, DataRef, DataRef, DataRef | null, WindowSpec, number, DataRef];
       if (!real(out) || a.dtype !== out.dtype || b.dtype !== out.dtype || (bias !== null && bias.dtype !== out.dtype) || CONV[op] === undefined) return null;
       const bytes = out.dtype === "float64" ? 8 : 4;
-      const kernel = out.dtype === "float64" ? k.conv2dF64 : k.conv2dF32;
+      const kernel = out.dtype === "float64" ? "conv2dF64" : "conv2dF32";
       const { channels, kernelH, kernelW, outH, outW } = spec;
       const cols = context.windowScratch;
       const padded = cols + Math.ceil((channels * kernelH * kernelW * outH * outW * bytes + 16) / 64) * 64;
@@ -65,29 +66,23 @@ export function windowStep(name: string, args: readonly unknown[], context: Step
       const packB = packA + k.matmulScratchA() * 8;
       const tile = packB + k.matmulScratchB() * 8;
       const [code, pa, pb, pbias, pspec, po] = [CONV[op], ptr(a), ptr(b), bias === null ? 0 : ptr(bias), placeSpec(spec), ptr(out)];
-      return () => kernel(code, pa, pb, pbias, pspec, outChannels, po, cols, padded, packA, packB, tile);
+      return kernelStep(k, { kernel, args: [code, pa, pb, pbias, pspec, outChannels, po, cols, padded, packA, packB, tile] });
     }
     case "maxPool2d": {
       const [x, spec, out, indices] = args as [DataRef, WindowSpec, DataRef, DataRef];
       if (!real(x) || out.dtype !== x.dtype || indices.dtype !== "int32") return null;
-      const kernel = x.dtype === "float64" ? k.maxPool2dF64 : k.maxPool2dF32;
-      const [px, pspec, po, pi] = [ptr(x), placeSpec(spec), ptr(out), ptr(indices)];
-      return () => kernel(px, pspec, po, pi);
+      return kernelStep(k, { kernel: x.dtype === "float64" ? "maxPool2dF64" : "maxPool2dF32", args: [ptr(x), placeSpec(spec), ptr(out), ptr(indices)] });
     }
     case "maxPool2dGrad": {
       const [dy, indices, spec, out] = args as [DataRef, DataRef, WindowSpec, DataRef];
       if (!real(out) || dy.dtype !== out.dtype || indices.dtype !== "int32") return null;
-      const kernel = out.dtype === "float64" ? k.maxPool2dGradF64 : k.maxPool2dGradF32;
-      const [pdy, pi, pspec, po] = [ptr(dy), ptr(indices), placeSpec(spec), ptr(out)];
-      return () => kernel(pdy, pi, pspec, po);
+      return kernelStep(k, { kernel: out.dtype === "float64" ? "maxPool2dGradF64" : "maxPool2dGradF32", args: [ptr(dy), ptr(indices), placeSpec(spec), ptr(out)] });
     }
     case "pool2d": {
       const [op, x, divisors, spec, out] = args as [PoolOp, DataRef, DataRef, WindowSpec, DataRef];
       // the backend converts divisors of another dtype first: only the same dtype runs here
       if (!real(out) || x.dtype !== out.dtype || divisors.dtype !== out.dtype || POOL[op] === undefined) return null;
-      const kernel = out.dtype === "float64" ? k.pool2dF64 : k.pool2dF32;
-      const [code, px, pd, pspec, po] = [POOL[op], ptr(x), ptr(divisors), placeSpec(spec), ptr(out)];
-      return () => kernel(code, px, pd, pspec, po);
+      return kernelStep(k, { kernel: out.dtype === "float64" ? "pool2dF64" : "pool2dF32", args: [POOL[op], ptr(x), ptr(divisors), placeSpec(spec), ptr(out)] });
     }
     default:
       return null;

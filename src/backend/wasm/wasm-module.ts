@@ -165,3 +165,14 @@ export function instantiateKernels(shared = false): KernelInstance {
   const instance = new WebAssembly.Instance(module, kernelImports(memory));
   return { kernels: instance.exports as unknown as Kernels, memory, module, variant: useRelaxed ? "relaxed-simd" : "simd", shared };
 }
+
+let plainSimdBytes: Uint8Array<ArrayBuffer> | null = null;
+
+/**
+ * The bytes of the plain SIMD build over ordinary memory (decoded once): every build exports
+ * the same functions with the same types, so these tell a generated module how to import them.
+ */
+export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
+  plainSimdBytes ??= decode(SIMD_KERNELS);
+  return plainSimdBytes;
+}
