@@ -29,7 +29,8 @@
 import type { Kernels } from "../backend/wasm/wasm-module.js";
 import type { FusedGroup } from "./fuse.js";
 import { encodeModule, type DefinedFunction } from "./wasm-binary.js";
-import { generatable, groupFunction, KERNEL_IMPORTS } from "./wasm-codegen.js";
+import { generatable, groupFunction } from "./wasm-codegen.js";
+import { KERNEL_IMPORTS } from "./wasm-codegen-calls.js";
 import type { StepContext } from "./wasm-executor.js";
 
 /** Replays of a plan on the interpreter before "auto" generates its groups (see the file's comment). */
