@@ -2,7 +2,8 @@
 // its PyTorch definition): two 5×5 convolutions with ReLU and 2×2 max pooling, then two linear
 // layers, on 1×28×28 images (Fashion-MNIST) into 10 classes. The layers sit where PyTorch's
 // nn.Sequential puts them, so its state dict (init_w5.safetensors) loads with
-// `model.loadStateDict` unchanged. Used by examples/cnn-fashion-mnist.ts and the benchmark.
+// `model.loadStateDict` unchanged. Used by examples/cnn-fashion-mnist.ts, the W5 tests and the
+// benchmark.
 import { nn } from "../src/index.js";
 
 /** A fresh W5 network, its parameters at nn's default initialisation. */
