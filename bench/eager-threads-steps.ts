@@ -14,6 +14,7 @@ import { activeBackend } from "../src/backend/registry.js";
 import { WasmBackend } from "../src/backend/wasm/wasm-backend.js";
 import type { ThreadMode } from "../src/backend/wasm/eager-tuner.js";
 import { TinyGPT, w6Batch } from "../examples/tiny-gpt.js";
+import { w5Cnn } from "../examples/w5-cnn.js";
 import { benchDataDir, fashionMnist, gatherRows, permW3, W5, W6 } from "./data.js";
 
 const [workload = "W6", roundsArg = "20"] = process.argv.slice(2);
@@ -41,11 +42,7 @@ function w6Step(): (s: number) => Tensor {
 function w5Step(): (s: number) => Tensor {
   const train = fashionMnist("train");
   const order = permW3();
-  const model = new nn.Sequential(
-    new nn.Conv2d(1, 16, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(16, 32, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Flatten(), new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Linear(128, 10),
-  );
+  const model = w5Cnn();
   model.loadStateDict(io.decodeSafetensors(readFileSync(join(benchDataDir(), "init_w5.safetensors"))).tensors);
   const lossFn = new nn.CrossEntropyLoss();
   const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compile, io, nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
 import { TinyGPT, w6Batch } from "../examples/tiny-gpt.js";
+import { w5Cnn } from "../examples/w5-cnn.js";
 import { benchDataDir, blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, steadyStepsPerSecond, W5, W6, type Layer, type WorkerResult } from "./data.js";
 import { sgemmSizes, sgemmCheck, timeReps, timeRepsAsync } from "./sgemm.js";
 
@@ -202,11 +203,7 @@ async function collectGarbage(): Promise<void> {
 async function w5(): Promise<void> {
   const train = fashionMnist("train");
   const order = permW3();
-  const model = new nn.Sequential(
-    new nn.Conv2d(1, 16, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(16, 32, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Flatten(), new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Linear(128, 10),
-  );
+  const model = w5Cnn();
   model.loadStateDict(io.decodeSafetensors(readFileSync(join(benchDataDir(), "init_w5.safetensors"))).tensors);
   const lossFn = new nn.CrossEntropyLoss();
   const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });

@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { data, evaluate, manualSeed, nn, noGrad, optim, type Tensor } from "../src/index.js";
+import { w5Cnn } from "./w5-cnn.js";
 
 const directory = process.env.FASHION_MNIST_DIR ?? "/usr/share/datasets/fashion-mnist";
 
@@ -33,11 +34,7 @@ function main(): void {
   const trainLabels = firstRows(train.labels, limit);
   console.log(`Fashion-MNIST: ${trainImages.shape[0]} training and ${test.images.shape[0]} test images of 1×28×28`);
 
-  const model = new nn.Sequential(
-    new nn.Conv2d(1, 16, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2), // → 16×14×14
-    new nn.Conv2d(16, 32, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2), // → 32×7×7
-    new nn.Flatten(), new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Linear(128, 10),
-  );
+  const model = w5Cnn(); // examples/w5-cnn.ts
   console.log(model.toString());
   const loader = new data.DataLoader(new data.TensorDataset(trainImages, trainLabels), { batchSize: 64, shuffle: true, seed: 0 });
   const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });

@@ -14,22 +14,11 @@
  * runs block by block (FUSED_BLOCK elements, a multiple of four, so vector groups of four fall
  * where eager mode's do), and the inline ops between two calls are one loop over the block.
  */
-import { BINARY_OPS, UNARY_OPS, opcodes, type BinaryOp, type UnaryOp } from "../backend/op-table.js";
 import type { DataRef } from "../backend/backend.js";
 import type { Access, FusedGroup, FusedOp } from "./fuse.js";
-import { Code, OP, SIMD, VALUE, type DefinedFunction, type ImportedFunction, type ValueType } from "./wasm-binary.js";
+import { Code, OP, SIMD, VALUE, type DefinedFunction, type ValueType } from "./wasm-binary.js";
 import { inline, scalarForm, vectorForm, type Float } from "./wasm-codegen-ops.js";
-
-const UNARY = opcodes(UNARY_OPS);
-const BINARY = opcodes(BINARY_OPS);
-
-/** The kernel exports a generated module imports, in import order (indices of `call`). */
-export const KERNEL_IMPORTS: readonly ImportedFunction[] = [
-  { module: "kernels", name: "unaryF32", params: [VALUE.i32, VALUE.i32, VALUE.i32, VALUE.i32, VALUE.f64, VALUE.f64], results: [] },
-  { module: "kernels", name: "unaryF64", params: [VALUE.i32, VALUE.i32, VALUE.i32, VALUE.i32, VALUE.f64, VALUE.f64], results: [] },
-  { module: "kernels", name: "binaryF32", params: Array<ValueType>(10).fill(VALUE.i32), results: [] },
-  { module: "kernels", name: "binaryF64", params: Array<ValueType>(10).fill(VALUE.i32), results: [] },
-];
+import { emitKernelCall } from "./wasm-codegen-calls.js";
 
 /** A one-element row is a scalar; one value per one-element row is dense. */
 function normalized(access: Access): Access {
@@ -150,10 +139,9 @@ class GroupEmitter {
     return { name, params: [], results: [], locals: this.locals, body: c };
   }
 
-  /** A called op over the block: the kernel's unary or binary export, as the interpreter calls it. */
+  /** A called op over the block (wasm-codegen-calls.ts): its operands at the block's start. */
   private call(op: FusedOp): void {
     const c = this.code;
-    const f64 = this.t === "f64";
     const at = (x: Access): void => {
       if (x.kind === "constant") c.op(OP.i32Const).i32(this.placement.constantAt(x.value));
       else if (x.kind === "scalar") c.op(OP.i32Const).i32(this.address(x));
@@ -161,25 +149,7 @@ class GroupEmitter {
     };
     const out = (): void => void c.op(OP.i32Const).i32(this.placement.ptr(op.out)).op(OP.localGet).u32(this.start).op(OP.i32Add);
     const elements = (): void => void c.op(OP.localGet).u32(this.length).op(OP.i32Const).i32(this.align).op(OP.i32ShrU);
-    if (op.kind === "unary") {
-      c.op(OP.i32Const).i32(UNARY[op.op as UnaryOp]);
-      at(op.a);
-      out();
-      elements();
-      c.op(OP.f64Const).float(op.alpha, 8).op(OP.f64Const).float(op.beta, 8).op(OP.call).u32(f64 ? 1 : 0);
-      return;
-    }
-    const [a, b] = operands(op) as [Access, Access];
-    const stride = (x: Access): number => (x.kind === "dense" ? 1 : 0);
-    c.op(OP.i32Const).i32(BINARY[op.op as BinaryOp]);
-    at(a);
-    c.op(OP.i32Const).i32(0).op(OP.i32Const).i32(stride(a));
-    at(b);
-    c.op(OP.i32Const).i32(0).op(OP.i32Const).i32(stride(b));
-    out();
-    c.op(OP.i32Const).i32(1);
-    elements();
-    c.op(OP.call).u32(f64 ? 3 : 2);
+    emitKernelCall(c, op, operands(op), this.t === "f64", { at, out, elements });
   }
 
   /** Inline ops over the block: a vector loop, then a scalar one for the block's last few elements. */

@@ -32,7 +32,8 @@ import type { FusedGroup } from "./fuse.js";
 import { Code, encodeModule, OP, VALUE, type DefinedFunction, type ImportedFunction, type ValueType } from "./wasm-binary.js";
 import { callsOf, type KernelCall } from "./kernel-call.js";
 import { encodable, exportedSignatures, type Signature } from "./wasm-signatures.js";
-import { generatable, groupFunction, KERNEL_IMPORTS } from "./wasm-codegen.js";
+import { generatable, groupFunction } from "./wasm-codegen.js";
+import { KERNEL_IMPORTS } from "./wasm-codegen-calls.js";
 import type { StepContext } from "./wasm-executor.js";
 
 /** Replays of a plan on the interpreter before "auto" generates its groups (see the file's comment). */

@@ -1,8 +1,8 @@
 /**
  * The activation methods of {@link Tensor} beyond relu/sigmoid/tanh (leakyRelu, elu, gelu, silu,
  * softplus, hardtanh, logSigmoid), kept in a base class of their own (the root of Tensor's
- * method classes: Tensor extends TensorViews extends TensorReductions extends TensorMath extends
- * TensorActivations) so tensor.ts stays about storage, autograd and the core ops. Each method
+ * method classes: Tensor extends TensorData extends TensorViews extends TensorReductions extends
+ * TensorMath extends TensorActivations) so tensor.ts stays about storage, autograd and the core ops. Each method
  * calls the op in src/ops/activations.ts that holds its kernel call and backward rule.
  */
 import type { Tensor } from "./tensor.js";

@@ -1,4 +1,4 @@
-import type { Backend, DataArray, DataRef, StridedRef } from "../backend/backend.js";
+import type { Backend, DataRef, StridedRef } from "../backend/backend.js";
 import { activeBackend } from "../backend/registry.js";
 import { isContiguous } from "../backend/strides.js";
 import { runBackward, type BackwardOptions } from "../autograd/backward.js";
@@ -6,7 +6,6 @@ import type { GradFn } from "../autograd/grad-fn.js";
 import { isFloatingPoint, type DType } from "./dtype.js";
 import { contiguousStrides, formatShape, sizeOf, type Shape } from "./shape.js";
 import { Storage, checkCurrent } from "./storage.js";
-import { formatTensorText, inspectCustom } from "./format-tensor.js";
 import * as unary from "../ops/unary.js";
 import * as binary from "../ops/binary.js";
 import type { SamplingOptions } from "../ops/bernoulli.js";
@@ -16,7 +15,7 @@ import { matmul } from "../ops/matmul.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
 import * as inPlace from "../ops/in-place.js";
 import { checkElementCount, MAX_ELEMENTS } from "./size-limit.js";
-import { TensorViews } from "./tensor-views.js";
+import { TensorData } from "./tensor-data.js";
 
 /** A number, or a tensor; the other operand of arithmetic methods. */
 export type Operand = Tensor | number;
@@ -40,7 +39,7 @@ export type NestedArray = number | boolean | NestedArray[];
  * console.log(x.grad!.toArray()); // [[2, 4], [6, 8]]
  * ```
  */
-export class Tensor extends TensorViews {
+export class Tensor extends TensorData {
   /** The size of each dimension, outermost first (PyTorch's `shape`); `[]` for a scalar. */
   readonly shape: readonly number[];
   /** The element type: "float32", "float64", "int32" or "bool". */
@@ -162,78 +161,9 @@ export class Tensor extends TensorViews {
   detach(): Tensor {
     return new Tensor(this.storage, this.shape, this.strides, this.offset);
   }
-  /**
-   * The single value of a one-element tensor (a bool as 1 or 0). Synchronous: on a backend that
-   * reads asynchronously (a GPU) it throws; use `(await t.data())[0]` there.
-   */
-  item(): number {
-    if (this.size !== 1) throw new Error(`item: only one-element tensors can be converted to a number; this tensor has shape ${formatShape(this.shape)}`);
-    return this.readNow("item", "(await t.data())[0]")[0]!;
-  }
-  /** A flat copy of the data in row-major order (synchronous; `await t.data()` works on every backend). */
-  toTypedArray(): DataArray {
-    return this.readNow("toTypedArray", "await t.data()");
-  }
-  /**
-   * The values as nested arrays, a number for a 0-d tensor, booleans for a bool tensor
-   * (synchronous; `await t.array()` works on every backend).
-   */
-  toArray(): NestedArray {
-    return nest(this.readNow("toArray", "await t.array()"), this.shape, this.dtype === "bool");
-  }
-  /**
-   * A flat copy of the data in row-major order, once every op before this call has computed
-   * it: works on every backend, including those that cannot read synchronously (a GPU).
-   *
-   * @example
-   * ```ts
-   * import { tensor } from "nabla";
-   * const x = tensor([[1, 2], [3, 4]]);
-   * const values = await x.mul(2).data(); // a Float32Array
-   * console.log(Array.from(values)); // [2, 4, 6, 8]
-   * ```
-   */
-  async data(): Promise<DataArray> {
-    return this.backend.readAsync(this.dataRef());
-  }
-  /**
-   * The values as nested arrays (a number for a 0-d tensor; booleans for a bool tensor), read
-   * as {@link Tensor.data} reads them: works on every backend.
-   *
-   * @example
-   * ```ts
-   * import { tensor } from "nabla";
-   * const x = tensor([[1, 2], [3, 4]]);
-   * console.log(await x.t().array()); // [[1, 3], [2, 4]]
-   * ```
-   */
-  async array(): Promise<NestedArray> {
-    return nest(await this.data(), this.shape, this.dtype === "bool");
-  }
   /** "a float32 [2,3] tensor", "an int32 [4] tensor", for errors. */
   private describe(): string {
     return `${this.dtype.startsWith("int") ? "an" : "a"} ${this.dtype} ${formatShape(this.shape)} tensor`;
-  }
-  /** The data, synchronously, or an error naming `method` and the async call to use instead. */
-  private readNow(method: string, instead: string): DataArray {
-    const backend = this.backend;
-    if (!backend.readsSynchronously) {
-      throw new Error(`${method}: the ${backend.name} backend reads tensor data asynchronously; use ${instead} instead`);
-    }
-    return backend.read(this.dataRef());
-  }
-  /** The values as PyTorch prints them (`tensor([1.5000, 2.0000], requiresGrad=true)`); see `setPrintOptions`. */
-  override toString(): string {
-    return this.printed();
-  }
-  /** What `console.log(t)` shows in Node: the same as `toString()`. */
-  [inspectCustom](): string {
-    return this.printed();
-  }
-  /** The formatted values, or a placeholder where reading them would have to wait for a device. */
-  private printed(): string {
-    if (this.backend.readsSynchronously) return formatTensorText(this);
-    return `tensor(<on ${this.backend.name}: await t.array()>, shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ", requiresGrad=true" : ""})`;
   }
 
   /** Overwrites this tensor's values with `source` (same shape), outside the graph; returns this. */
@@ -343,16 +273,4 @@ export class Tensor extends TensorViews {
    * ```
    */
   normal_(mean = 0, std = 1, options: SamplingOptions = {}): this { normalInPlace(this, mean, std, options.generator); return this; }
-}
-
-/** Row-major `flat` values as nested arrays of `shape` (a number, or a boolean, for a 0-d shape). */
-function nest(flat: DataArray, shape: readonly number[], bool: boolean): NestedArray {
-  const build = (dim: number, offset: number): NestedArray => {
-    if (dim === shape.length) return bool ? flat[offset] === 1 : flat[offset]!;
-    const stride = sizeOf(shape.slice(dim + 1));
-    const out: NestedArray[] = [];
-    for (let i = 0; i < shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));
-    return out;
-  };
-  return build(0, 0);
 }

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { data, io, nn, optim, type DType } from "../../src/index.js";
+import { w5Cnn } from "../../examples/w5-cnn.js";
 
 // Workload W5 (../shared/bench/WORKLOADS.md) built from nabla's modules, loaded from PyTorch's
 // initial weights and trained on PyTorch's batch order: its losses must be PyTorch's.
@@ -21,18 +22,10 @@ const missing = [new URL("init_w5.safetensors", bench), new URL("perm_w3.bin", b
 const skip = missing && "needs ../shared/bench and Debian's dataset-fashion-mnist";
 const reference = JSON.parse(readFileSync(new URL("../fixtures/w5-losses.json", import.meta.url), "utf8")) as { losses: number[]; lossesFloat64: number[] };
 
-function w5Model(): nn.Sequential {
-  return new nn.Sequential(
-    new nn.Conv2d(1, 16, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(16, 32, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Flatten(), new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Linear(128, 10),
-  );
-}
-
 /** Trains W5 for `steps` steps in `dtype` and returns the loss of each. */
 async function trainW5(dtype: DType, steps: number): Promise<number[]> {
   const { train } = data.loadFashionMnist(fashion);
-  const model = w5Model();
+  const model = w5Cnn();
   const { tensors } = await io.loadSafetensors(new URL("init_w5.safetensors", bench).pathname);
   model.loadStateDict(tensors);
   model.to(dtype);

@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { data, io, nn, optim, setBackend, tensor, type Tensor } from "../../src/index.js";
 import { TinyGPT, w6Batch } from "../../examples/tiny-gpt.js";
+import { w5Cnn } from "../../examples/w5-cnn.js";
 import { onWebGpu, webGpuOrSkip } from "./webgpu-available.js";
 
 const gpu = await webGpuOrSkip();
@@ -60,11 +61,7 @@ async function train(model: nn.Module, optimizer: { zeroGrad(): void; step(): vo
 }
 
 async function trainW5(batches: { x: Float32Array; y: Int32Array }[]): Promise<Run> {
-  const model = new nn.Sequential(
-    new nn.Conv2d(1, 16, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(16, 32, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Flatten(), new nn.Linear(32 * 7 * 7, 128), new nn.ReLU(), new nn.Linear(128, 10),
-  );
+  const model = w5Cnn();
   model.loadStateDict((await io.loadSafetensors(files[0]!)).tensors);
   const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
   return train(model, optimizer, batches.length, (step) => {

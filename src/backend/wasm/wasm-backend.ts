@@ -2,38 +2,21 @@ import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, LayerNormOp, No
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
 import { arrayOf, realArrayOf as arrayOfReal, type FloatArray } from "../js-buffer.js";
-import { instantiateKernels, type Kernels } from "./wasm-module.js";
+import { checkOpCounts, instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
 import { EagerThreadTuner } from "./eager-tuner.js";
 import { collapseAxes } from "./wasm-strided.js";
 import { stridedCopyAxes, stridedCopyF32, stridedCopyF64 } from "./strided-copy.js";
-import { elementBytes, isReal, opcode, sameType, type WasmContext, type WasmParallel } from "./wasm-context.js";
+import { isReal, sameType, type WasmContext, type WasmParallel } from "./wasm-context.js";
 import { wasmMatmul } from "./wasm-matmul.js";
 import { wasmBinary, wasmBinaryScalar } from "./wasm-binary.js";
 import { wasmConv2d } from "./wasm-conv.js";
 import { wasmBatchNorm, wasmLayerNorm } from "./wasm-norm.js";
 import { wasmMaxPool2d, wasmMaxPool2dGrad, wasmPool2d } from "./wasm-pool.js";
+import { wasmAxpby, wasmClamp, wasmUnary } from "./wasm-elementwise.js";
+import { wasmArgmax, wasmLogsumexp, wasmReduce, wasmSoftmax } from "./wasm-reduce.js";
 import { contiguousStrides } from "../strides.js";
-import { BINARY_OPS, CONV_OPS, LAYER_NORM_OPS, NORM_OPS, POOL_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS, opcodes } from "../op-table.js";
-
-// Opcodes from the table of ops, as scripts/build-wasm.mjs numbers them for assembly/opcodes.ts
-// (the binary, matmul, convolution, normalisation and pooling entry points hold their own).
-const UNARY = opcodes(UNARY_OPS);
-const REDUCE = opcodes(REDUCE_OPS);
-const SOFTMAX = opcodes(SOFTMAX_OPS);
-
-/** Fails on a generated/kernels.ts built from another table (a stale build). */
-function checkOpCounts(kernels: Kernels): void {
-  const counts = kernels.opCounts();
-  const built: number[] = [counts & 1023, (counts >> 10) & 1023, counts >> 20];
-  const table: number[] = [UNARY_OPS.length, BINARY_OPS.length, REDUCE_OPS.length];
-  built.push(kernels.convOpCount(), kernels.poolOpCount(), kernels.normOpCount(), kernels.softmaxOpCount(), kernels.layerNormOpCount());
-  table.push(CONV_OPS.length, POOL_OPS.length, NORM_OPS.length, SOFTMAX_OPS.length, LAYER_NORM_OPS.length);
-  if (built.join() !== table.join()) {
-    throw new Error(`wasm backend: the kernels were built for ${built.join("/")} unary/binary/reduce/conv/pool/norm/softmax/layerNorm ops, the op table has ${table.join("/")}; run npm run build:wasm`);
-  }
-}
 
 /** Below this many elements a call into WebAssembly costs more than the TS loop it replaces (compile's executor makes the same choice). */
 export const SMALL = 32;
@@ -75,7 +58,7 @@ export class WasmBackend implements Backend {
   private parallel: WasmParallel | null | undefined;
   private readonly k: Kernels;
   private readonly js = new JsBackend();
-  /** What the entry points in wasm-binary.ts, wasm-matmul.ts, wasm-conv.ts, wasm-norm.ts and wasm-pool.ts run on. */
+  /** What the entry points in wasm-elementwise.ts, wasm-binary.ts, wasm-reduce.ts, wasm-matmul.ts, wasm-conv.ts, wasm-norm.ts and wasm-pool.ts run on. */
   private readonly context: WasmContext;
   /**
    * Whether each large product or convolution runs on the worker threads or the calling
@@ -194,18 +177,11 @@ export class WasmBackend implements Backend {
 
   unary(op: UnaryOp, x: DataRef, out: DataRef, alpha = 0, beta = 0): void {
     if (out.size <= SMALL || !isReal(out) || !isReal(x)) return this.js.unary(op, x, out, alpha, beta);
-    const code = opcode(UNARY, op, "unary");
-    const arena = this.begin();
-    const ptr = arena.put(arrayOfReal(x)); // element-wise in order, so the result may overwrite x
-    (out.dtype === "float64" ? this.k.unaryF64 : this.k.unaryF32)(code, ptr, ptr, out.size, alpha, beta);
-    arena.take(ptr, arrayOfReal(out));
+    wasmUnary(this.context, op, x, out, alpha, beta);
   }
   clamp(x: DataRef, lo: number, hi: number, out: DataRef): void {
     if (out.size <= SMALL || !isReal(out)) return this.js.clamp(x, lo, hi, out);
-    const arena = this.begin();
-    const ptr = arena.put(arrayOfReal(x));
-    (out.dtype === "float64" ? this.k.clampF64 : this.k.clampF32)(ptr, lo, hi, ptr, out.size);
-    arena.take(ptr, arrayOfReal(out));
+    wasmClamp(this.context, x, lo, hi, out);
   }
   binary(op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void {
     // integer and bool tensors, and comparisons (a bool result), run on the TypeScript kernels
@@ -219,30 +195,15 @@ export class WasmBackend implements Backend {
   }
   axpby(alpha: number, x: DataRef, beta: number, y: DataRef, out: DataRef): void {
     if (out.size <= SMALL || !isReal(out)) return this.js.axpby(alpha, x, beta, y, out);
-    const arena = this.begin();
-    const ptrX = arena.put(arrayOfReal(x));
-    const ptrY = arrayOfReal(y) === arrayOfReal(x) ? ptrX : arena.put(arrayOfReal(y));
-    (out.dtype === "float64" ? this.k.axpbyF64 : this.k.axpbyF32)(alpha, ptrX, beta, ptrY, ptrX, out.size);
-    arena.take(ptrX, arrayOfReal(out));
+    wasmAxpby(this.context, alpha, x, beta, y, out);
   }
   reduce(op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
     if (x.size <= SMALL || !isReal(x)) return this.js.reduce(op, x, outer, axisSize, inner, out);
-    const arena = this.begin();
-    const ptrX = arena.put(arrayOfReal(x));
-    const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
-    const row = arena.allocate(inner * 8);
-    (out.dtype === "float64" ? this.k.reduceF64 : this.k.reduceF32)(opcode(REDUCE, op, "reduce"), ptrX, outer, axisSize, inner, ptrOut, row);
-    arena.take(ptrOut, arrayOfReal(out));
+    wasmReduce(this.context, op, x, outer, axisSize, inner, out);
   }
   argmax(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
     if (!isReal(x) || !isReal(out)) return this.js.argmax(x, outer, axisSize, inner, out);
-    const arena = this.begin();
-    const ptrX = arena.put(arrayOfReal(x));
-    const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
-    const f64Out = out.dtype === "float64";
-    const kernel = x.dtype === "float64" ? (f64Out ? this.k.argmaxF64F64 : this.k.argmaxF64F32) : f64Out ? this.k.argmaxF32F64 : this.k.argmaxF32F32;
-    kernel(ptrX, outer, axisSize, inner, ptrOut);
-    arena.take(ptrOut, arrayOfReal(out));
+    wasmArgmax(this.context, x, outer, axisSize, inner, out);
   }
   // Reductions with indices, scans, variance, log-sum-exp and sorting run on the TypeScript
   // kernels over this backend's (shared) typed arrays: a copy into the arena and back would
@@ -256,27 +217,10 @@ export class WasmBackend implements Backend {
   variance(x: DataRef, outer: number, axisSize: number, inner: number, correction: number, out: DataRef): void {
     this.js.variance(x, outer, axisSize, inner, correction, out);
   }
-  /**
-   * log-sum-exp as four WebAssembly passes (max, x − max, exp, sum): the SIMD exp here is several
-   * times faster than Math.exp, which dominates the one-pass TypeScript kernel.
-   */
+  // four WebAssembly passes (wasm-reduce.ts): its SIMD exp is several times faster than Math.exp
   logsumexp(x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
     if (x.size <= SMALL || axisSize === 0 || !isReal(x)) return this.js.logsumexp(x, outer, axisSize, inner, out);
-    const max = this.js.allocate(outer * inner, x.dtype);
-    this.reduce("max", x, outer, axisSize, inner, max);
-    const shifted = this.js.allocate(x.size, x.dtype);
-    const view = { ref: x, offset: 0, strides: [axisSize * inner, inner, 1] };
-    const maxView = { ref: max, offset: 0, strides: [inner, 0, 1] }; // the maximum repeated along the axis
-    this.binary("sub", view, maxView, [outer, axisSize, inner], shifted);
-    this.unary("exp", shifted, shifted);
-    this.reduce("sum", shifted, outer, axisSize, inner, out);
-    const m = arrayOf(max);
-    const result = arrayOf(out);
-    for (let i = 0; i < result.length; i++) {
-      const mi = m[i]!;
-      // all −∞: the answer is −∞; a +∞ or NaN maximum is the answer (x − m is NaN there)
-      result[i] = mi === -Infinity || mi === Infinity || mi !== mi ? mi : mi + Math.log(result[i]!);
-    }
+    wasmLogsumexp(this, x, outer, axisSize, inner, out);
   }
   sort(x: DataRef, outer: number, axisSize: number, inner: number, k: number, descending: boolean, values: DataRef, indices: DataRef): void {
     this.js.sort(x, outer, axisSize, inner, k, descending, values, indices);
@@ -325,13 +269,7 @@ export class WasmBackend implements Backend {
   }
   softmax(op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal = 0): void {
     if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype || (dy !== null && dy.dtype !== out.dtype)) return this.js.softmax(op, x, dy, outer, axisSize, inner, out, causal);
-    const code = opcode(SOFTMAX, op, "softmax");
-    const arena = this.begin();
-    const ptrX = arena.put(arrayOfReal(x));
-    const ptrDy = dy === null ? 0 : arena.put(arrayOfReal(dy));
-    // each slice is read whole before its results are written: the output may overwrite x
-    (out.dtype === "float64" ? this.k.softmaxF64 : this.k.softmaxF32)(code, ptrX, ptrDy, outer, axisSize, inner, ptrX, causal);
-    arena.take(ptrX, arrayOfReal(out));
+    wasmSoftmax(this.context, op, x, dy, outer, axisSize, inner, out, causal);
   }
   layerNorm(op: LayerNormOp, refs: BatchNormRefs, rows: number, features: number, eps: number): void {
     const dtype = refs.out.dtype;

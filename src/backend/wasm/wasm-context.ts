@@ -1,6 +1,7 @@
-// What the WasmBackend's kernel entry points (wasm-binary.ts, wasm-matmul.ts, wasm-conv.ts, wasm-norm.ts,
-// wasm-pool.ts) share: the kernels, the per-call arena, the worker threads, and the small
-// helpers every entry point uses to check dtypes and lay out operands.
+// What the WasmBackend's kernel entry points (wasm-elementwise.ts, wasm-binary.ts, wasm-reduce.ts,
+// wasm-matmul.ts, wasm-conv.ts, wasm-norm.ts, wasm-pool.ts) share: the kernels, the per-call
+// arena, the worker threads, and the small helpers every entry point uses to check dtypes and
+// lay out operands.
 import type { DataRef, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { arrayOf, newArray, realArrayOf as arrayOfReal, type RealArray } from "../js-buffer.js";

@@ -1,4 +1,5 @@
 import { RELAXED_SIMD_KERNELS, RELAXED_SIMD_SHARED_KERNELS, SIMD_KERNELS, SIMD_SHARED_KERNELS } from "./generated/kernels.js";
+import { BINARY_OPS, CONV_OPS, LAYER_NORM_OPS, NORM_OPS, POOL_OPS, REDUCE_OPS, SOFTMAX_OPS, UNARY_OPS } from "../op-table.js";
 
 /** The kernel module's exports (see assembly/index.ts); pointers are byte addresses. */
 export interface Kernels {
@@ -164,6 +165,18 @@ export function instantiateKernels(shared = false): KernelInstance {
   const module = new WebAssembly.Module(bytes);
   const instance = new WebAssembly.Instance(module, kernelImports(memory));
   return { kernels: instance.exports as unknown as Kernels, memory, module, variant: useRelaxed ? "relaxed-simd" : "simd", shared };
+}
+
+/** Fails on a generated/kernels.ts built from another table (a stale build). */
+export function checkOpCounts(kernels: Kernels): void {
+  const counts = kernels.opCounts();
+  const built: number[] = [counts & 1023, (counts >> 10) & 1023, counts >> 20];
+  const table: number[] = [UNARY_OPS.length, BINARY_OPS.length, REDUCE_OPS.length];
+  built.push(kernels.convOpCount(), kernels.poolOpCount(), kernels.normOpCount(), kernels.softmaxOpCount(), kernels.layerNormOpCount());
+  table.push(CONV_OPS.length, POOL_OPS.length, NORM_OPS.length, SOFTMAX_OPS.length, LAYER_NORM_OPS.length);
+  if (built.join() !== table.join()) {
+    throw new Error(`wasm backend: the kernels were built for ${built.join("/")} unary/binary/reduce/conv/pool/norm/softmax/layerNorm ops, the op table has ${table.join("/")}; run npm run build:wasm`);
+  }
 }
 
 let plainSimdBytes: Uint8Array<ArrayBuffer> | null = null;

@@ -1,9 +1,9 @@
 /**
  * What every kernel of the WebGPU backend runs on: the device, the size-bucketed buffer pool,
- * pipelines cached by shader source, the command encoder kernels are recorded into and its
- * submits, asynchronous reads (with the device's index-check status), the capture of a
- * compiled plan's commands; a lost device or a rejected kernel fails the next kernel or read
- * (gpu-device-health.ts).
+ * pipelines cached by shader source (gpu-pipelines.ts), the command encoder kernels are
+ * recorded into and its submits, asynchronous reads (with the device's index-check status),
+ * the capture of a compiled plan's commands; a lost device or a rejected kernel fails the next
+ * kernel or read (gpu-device-health.ts).
  * The WebGpuBackend class adds the kernels themselves on top (webgpu-backend.ts).
  */
 import type { DataArray, DataRef } from "../backend.js";
@@ -13,8 +13,10 @@ import type { GpuContext } from "./gpu-device.js";
 import { CommandCapture, encodeCommands, type GpuCommand } from "./gpu-commands.js";
 import { BufferHolds } from "./gpu-holds.js";
 import { DeviceHealth } from "./gpu-device-health.js";
-import { MAP_READ, USAGE, type GpuBufferHandle, type GpuCommandEncoder, type GpuComputePipeline, type GpuDevice } from "./gpu-types.js";
+import { MAP_READ, USAGE, type GpuBufferHandle, type GpuCommandEncoder, type GpuDevice } from "./gpu-types.js";
 import { GROUP } from "./wgsl.js";
+import { PipelineCache } from "./gpu-pipelines.js";
+import { packParams, type RunOptions } from "./kernel-params.js";
 
 /** Live bytes of tensors past which allocation throws (a loop that never awaits). */
 export const DEFAULT_LIVE_LIMIT = 2 ** 31;
@@ -28,21 +30,12 @@ function deviceArray(values: ArrayLike<number>, dtype: DType): Float32Array | In
   return dtype === "float32" ? Float32Array.from(values) : dtype === "int32" ? Int32Array.from(values) : Uint32Array.from(values, (v) => (v === 0 ? 0 : 1));
 }
 
-/** A kernel's parameters and launch (see {@link GpuRuntime.run}). */
-export interface RunOptions {
-  floats?: number[];
-  ints?: Record<number, number>;
-  tail?: number[];
-  groups?: [number, number, number];
-  status?: boolean;
-}
-
 export class GpuRuntime {
   readonly description: string;
   protected readonly device: GpuDevice;
   private readonly context: GpuContext;
   private readonly pool: BufferPool;
-  private readonly pipelines = new Map<string, { pipeline: GpuComputePipeline; layout: unknown }>();
+  private readonly pipelines: PipelineCache;
   private readonly status: GpuBufferHandle;
   /** A lost device or a rejected kernel, reported at the next kernel or read; the steps and kernels issued. */
   private readonly health: DeviceHealth;
@@ -80,6 +73,7 @@ export class GpuRuntime {
     this.pool = new BufferPool(this.device, liveLimit, collect);
     this.status = this.device.createBuffer({ size: STATUS_BYTES, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
     this.health = new DeviceHealth(this.device);
+    this.pipelines = new PipelineCache(this.device, this.health);
   }
 
   /** GPU memory held by tensors now, created in all (pool included) and handed out in all, and the collections the pool asked for. */
@@ -238,27 +232,9 @@ export class GpuRuntime {
     for (const ref of this.afterSubmit.splice(0)) this.pool.release(ref);
   }
 
-  private pipeline(source: string): { pipeline: GpuComputePipeline; layout: unknown } {
-    let cached = this.pipelines.get(source);
-    if (cached === undefined) {
-      // a kernel the device rejects must fail loudly, never leave zeros: the error is reported
-      // at the next kernel or read (WebGPU reports validation errors asynchronously)
-      this.device.pushErrorScope("validation");
-      const pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module: this.device.createShaderModule({ code: source }), entryPoint: "main" } });
-      this.health.pendingChecks.push(
-        this.device.popErrorScope().then((error) => {
-          if (error !== null) this.health.reject(error.message);
-        }),
-      );
-      cached = { pipeline, layout: pipeline.getBindGroupLayout(0) };
-      this.pipelines.set(source, cached);
-    }
-    return cached;
-  }
-
   /**
-   * Submits one kernel: binding 0 gets the parameters (prm[0] = threads; F(k) = floats[k] from
-   * prm[1]; `ints` at their indices; `tail` from prm[8]), binding i the buffer given for it.
+   * Submits one kernel: binding 0 gets the parameters (packParams in kernel-params.ts), binding i
+   * the buffer given for it.
    */
   protected run(
     what: string,
@@ -269,16 +245,10 @@ export class GpuRuntime {
   ): void {
     this.checkAlive(what);
     if (threads === 0) return;
-    const tail = options.tail ?? [];
-    const prm = new Int32Array(8 + tail.length);
-    const floats = new Float32Array(prm.buffer);
-    prm[0] = threads;
-    (options.floats ?? []).forEach((v, i) => (floats[1 + i] = v));
-    for (const [at, v] of Object.entries(options.ints ?? {})) prm[Number(at)] = v;
-    prm.set(tail, 8);
+    const prm = packParams(threads, options);
     const params = this.pool.allocate(prm.length, "int32").ref;
     this.device.queue.writeBuffer(params.buffer, 0, prm);
-    const { pipeline, layout } = this.pipeline(source);
+    const { pipeline, layout } = this.pipelines.get(source);
     const commands: GpuCommand[] = [];
     const entries = [{ binding: 0, resource: { buffer: params.buffer } }];
     const written = Object.entries(buffers).filter(([at]) => Number(at) >= 5).map(([, ref]) => (ref as GpuRef).buffer);

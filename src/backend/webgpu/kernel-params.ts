@@ -32,3 +32,24 @@ export const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b
 export function specTail(s: WindowSpec): number[] {
   return [s.batch, s.channels, s.height, s.width, s.kernelH, s.kernelW, s.strideH, s.strideW, s.padH, s.padW, s.dilationH, s.dilationW, s.outH, s.outW];
 }
+
+/** A kernel's parameters and launch (see GpuRuntime.run in gpu-runtime.ts). */
+export interface RunOptions {
+  floats?: number[];
+  ints?: Record<number, number>;
+  tail?: number[];
+  groups?: [number, number, number];
+  status?: boolean;
+}
+
+/** A kernel's parameter block: prm[0] = threads; F(k) = floats[k] from prm[1]; `ints` at their indices; `tail` from prm[8]. */
+export function packParams(threads: number, options: RunOptions): Int32Array {
+  const tail = options.tail ?? [];
+  const prm = new Int32Array(8 + tail.length);
+  const floats = new Float32Array(prm.buffer);
+  prm[0] = threads;
+  (options.floats ?? []).forEach((v, i) => (floats[1 + i] = v));
+  for (const [at, v] of Object.entries(options.ints ?? {})) prm[Number(at)] = v;
+  prm.set(tail, 8);
+  return prm;
+}
