@@ -230,3 +230,45 @@ for (const dtype of ["float32", "float64"] as const) {
     }
   });
 }
+
+test("wasm gather and scatterAdd with an int32 index (compile's replay) match the TS kernels, and report the first index out of range having written nothing", () => {
+  const { kernels, memory } = instantiateKernels(false);
+  const base = Math.ceil(kernels.heapBase() / 64) * 64;
+  const [xAt, indexAt, outAt] = [base, base + 8192, base + 16384];
+  for (const dtype of ["float32", "float64"] as const) {
+    const Data = dtype === "float32" ? Float32Array : Float64Array;
+    const [gather, scatterAdd] = dtype === "float32" ? [kernels.gatherIndexI32F32, kernels.scatterAddIndexI32F32] : [kernels.gatherIndexI32F64, kernels.scatterAddIndexI32F64];
+    // [outer, axisSize, indexAxis, inner]: one pick per row (the flat loop), several, and inner > 1
+    for (const [outer, axisSize, indexAxis, inner] of [[200, 2, 1, 1], [7, 5, 3, 1], [3, 4, 6, 5], [1, 9, 2, 1]] as const) {
+      const xValues = values(outer * axisSize * inner, 3).slice(0, outer * axisSize * inner); // values() writes its specials up to position 22
+      const index = Array.from({ length: outer * indexAxis * inner }, (_, i) => (i * 7 + (i >> 2)) % axisSize);
+      new Data(memory.buffer, xAt, xValues.length).set(xValues);
+      new Int32Array(memory.buffer, indexAt, index.length).set(index);
+      const shape = `[${outer}, ${axisSize}, ${indexAxis}, ${inner}] ${dtype}`;
+      assert.equal(gather(xAt, indexAt, outer, axisSize, indexAxis, inner, outAt), -1, `gather ${shape}`);
+      const want = js.allocate(index.length, dtype);
+      js.gather(js.fromValues(xValues, dtype), js.fromValues(index, "int32"), outer, axisSize, indexAxis, inner, want);
+      same(new Data(memory.buffer, outAt, index.length), js.read(want), `gather ${shape}`);
+      // scatterAdd adds into what out holds: x's values
+      const dy = values(index.length, 4).slice(0, index.length).map((v) => (Number.isFinite(v) ? v : 1));
+      new Data(memory.buffer, outAt, index.length).set(dy);
+      assert.equal(scatterAdd(outAt, indexAt, outer, axisSize, indexAxis, inner, xAt), -1, `scatterAdd ${shape}`);
+      const accumulated = js.fromValues(xValues, dtype);
+      js.scatterAdd(js.fromValues(dy, dtype), js.fromValues(index, "int32"), outer, axisSize, indexAxis, inner, accumulated);
+      same(new Data(memory.buffer, xAt, xValues.length), js.read(accumulated), `scatterAdd ${shape}`);
+      // a bad index anywhere: its position comes back and nothing was written
+      for (const bad of [-1, axisSize, 2 ** 31 - 1]) {
+        const at = index.length - 1 - (index.length >> 1);
+        const withBad = [...index];
+        withBad[at] = bad;
+        new Int32Array(memory.buffer, indexAt, index.length).set(withBad);
+        new Data(memory.buffer, outAt, index.length).fill(7);
+        const before = new Data(memory.buffer, xAt, xValues.length).slice();
+        assert.equal(gather(xAt, indexAt, outer, axisSize, indexAxis, inner, outAt), at, `gather ${shape}, ${bad} at ${at}`);
+        assert.ok(new Data(memory.buffer, outAt, index.length).every((v) => v === 7), `gather ${shape} wrote with a bad index`);
+        assert.equal(scatterAdd(outAt, indexAt, outer, axisSize, indexAxis, inner, xAt), at, `scatterAdd ${shape}, ${bad} at ${at}`);
+        assert.deepEqual(new Data(memory.buffer, xAt, xValues.length), before, `scatterAdd ${shape} wrote with a bad index`);
+      }
+    }
+  }
+});
