@@ -73,7 +73,7 @@ function sumColumns<T>(x: usize, axisSize: i32, inner: i32, out: usize): void {
   else v128.store(at<T>(out, c), s);
 }
 
-/** op SUM or MAX (opcodes.ts); any other traps. `row` is f64 scratch of `inner` elements (no longer used by SUM). */
+/** op SUM or MAX (opcodes.ts); any other traps. `row` (f64 scratch of `inner` elements, once the column sums') is unused now; callers still pass it. */
 export function reduce<T>(op: i32, x: usize, outer: i32, axisSize: i32, inner: i32, out: usize, row: usize): void {
   if (op != SUM && op != MAX) unreachable();
   if (inner == 1) {
