@@ -1,9 +1,10 @@
 /**
  * Gathers and scatter-adds (a cross-entropy's pick of each target's log-probability and its
- * gradient) at plan addresses. The kernels read their index as the data's float type, as the
- * backend hands it to them: each call checks the plan's integer index, as the eager op's host
- * check would, and writes it as floats into the scratch row in the same pass. The backend's
- * method would instead copy the data, the index and the result through its arena.
+ * gradient) at plan addresses. An int32 index (the usual kind) is read in place by kernels
+ * that check it first, as the eager op's host check would, and report the first bad position.
+ * Any other index is checked here and written as floats into the scratch row in the same pass,
+ * for the kernels that read the index as the data's float type. The backend's method would
+ * instead copy the data, the index and the result through its arena.
  */
 import type { DataRef } from "../backend/backend.js";
 import type { JsBuffer } from "../backend/js-buffer.js";
@@ -28,9 +29,19 @@ export function indexedStep(name: string, args: readonly unknown[], context: Ste
   if ((x.dtype !== "float32" && x.dtype !== "float64") || x.dtype !== out.dtype) return null;
   const { k, ptr, memory } = context;
   const source = views.get(index)!;
-  const at = context.rowScratch;
-  const floats = x.dtype === "float64" ? new Float64Array(memory.buffer, at, index.size) : new Float32Array(memory.buffer, at, index.size);
   const f64 = x.dtype === "float64";
+  if (source instanceof Int32Array) {
+    // the kernel reads the int32 index in place and checks it before writing anything: no
+    // pass here to check it and convert it to floats (a class target's usual dtype)
+    const checked = name === "gather" ? (f64 ? k.gatherIndexI32F64 : k.gatherIndexI32F32) : f64 ? k.scatterAddIndexI32F64 : k.scatterAddIndexI32F32;
+    const [px, pIndex, po] = [ptr(x), ptr(index), ptr(out)];
+    return () => {
+      const bad = checked(px, pIndex, outer, axisSize, indexAxis, inner, po);
+      if (bad >= 0) indexError(source[bad]!, bad, name, axisSize);
+    };
+  }
+  const at = context.rowScratch;
+  const floats = f64 ? new Float64Array(memory.buffer, at, index.size) : new Float32Array(memory.buffer, at, index.size);
   const kernel = name === "gather" ? (f64 ? k.gatherF64 : k.gatherF32) : f64 ? k.scatterAddF64 : k.scatterAddF32;
   const [px, po] = [ptr(x), ptr(out)];
   return () => {

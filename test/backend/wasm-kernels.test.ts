@@ -197,6 +197,26 @@ for (const dtype of ["float32", "float64"] as const) {
 }
 
 for (const dtype of ["float32", "float64"] as const) {
+  test(`wasm column sums (inner > 1, f64 lanes over adjacent columns) equal the TS backend's bit for bit, NaN and ±Infinity included (${dtype})`, () => {
+    // each column is added in row order from 0, as the TS loop adds it: eight columns per pass,
+    // then pairs, then a lone column; magnitudes from 1e-3 to 1e9 make any other order show
+    for (let inner = 2; inner <= 19; inner++) {
+      for (const [outer, axis] of [[1, 37], [3, 20]] as const) {
+        const size = outer * axis * inner;
+        const input = Array.from({ length: size }, (_, i) => Math.sin(i * 0.71) * 10 ** ((i * 7) % 13 - 3));
+        if (inner > 5) [input[inner + 3], input[2 * inner + 4], input[3 * inner + 5]] = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+        const [x, xj] = both(input, dtype);
+        const [out, outj] = [wasm.allocate(outer * inner, dtype), js.allocate(outer * inner, dtype)];
+        wasm.reduce("sum", x, outer, axis, inner, out);
+        js.reduce("sum", xj, outer, axis, inner, outj);
+        const [got, want] = [wasm.read(out), js.read(outj)];
+        for (let i = 0; i < want.length; i++) assert.ok(Object.is(got[i], want[i]), `sum [${outer}, ${axis}, ${inner}] ${dtype}: element ${i} is ${got[i]}, expected ${want[i]}`);
+      }
+    }
+  });
+}
+
+for (const dtype of ["float32", "float64"] as const) {
   test(`wasm logsumexp (composed of SIMD max, sub, exp and sum passes) matches the TS backend, NaN and ±Infinity included (${dtype})`, () => {
     const mixed = values(4 * 251, 7);
     mixed.fill(Number.NEGATIVE_INFINITY, 251, 502); // a whole row of −∞
@@ -210,3 +230,45 @@ for (const dtype of ["float32", "float64"] as const) {
     }
   });
 }
+
+test("wasm gather and scatterAdd with an int32 index (compile's replay) match the TS kernels, and report the first index out of range having written nothing", () => {
+  const { kernels, memory } = instantiateKernels(false);
+  const base = Math.ceil(kernels.heapBase() / 64) * 64;
+  const [xAt, indexAt, outAt] = [base, base + 8192, base + 16384];
+  for (const dtype of ["float32", "float64"] as const) {
+    const Data = dtype === "float32" ? Float32Array : Float64Array;
+    const [gather, scatterAdd] = dtype === "float32" ? [kernels.gatherIndexI32F32, kernels.scatterAddIndexI32F32] : [kernels.gatherIndexI32F64, kernels.scatterAddIndexI32F64];
+    // [outer, axisSize, indexAxis, inner]: one pick per row (the flat loop), several, and inner > 1
+    for (const [outer, axisSize, indexAxis, inner] of [[200, 2, 1, 1], [7, 5, 3, 1], [3, 4, 6, 5], [1, 9, 2, 1]] as const) {
+      const xValues = values(outer * axisSize * inner, 3).slice(0, outer * axisSize * inner); // values() writes its specials up to position 22
+      const index = Array.from({ length: outer * indexAxis * inner }, (_, i) => (i * 7 + (i >> 2)) % axisSize);
+      new Data(memory.buffer, xAt, xValues.length).set(xValues);
+      new Int32Array(memory.buffer, indexAt, index.length).set(index);
+      const shape = `[${outer}, ${axisSize}, ${indexAxis}, ${inner}] ${dtype}`;
+      assert.equal(gather(xAt, indexAt, outer, axisSize, indexAxis, inner, outAt), -1, `gather ${shape}`);
+      const want = js.allocate(index.length, dtype);
+      js.gather(js.fromValues(xValues, dtype), js.fromValues(index, "int32"), outer, axisSize, indexAxis, inner, want);
+      same(new Data(memory.buffer, outAt, index.length), js.read(want), `gather ${shape}`);
+      // scatterAdd adds into what out holds: x's values
+      const dy = values(index.length, 4).slice(0, index.length).map((v) => (Number.isFinite(v) ? v : 1));
+      new Data(memory.buffer, outAt, index.length).set(dy);
+      assert.equal(scatterAdd(outAt, indexAt, outer, axisSize, indexAxis, inner, xAt), -1, `scatterAdd ${shape}`);
+      const accumulated = js.fromValues(xValues, dtype);
+      js.scatterAdd(js.fromValues(dy, dtype), js.fromValues(index, "int32"), outer, axisSize, indexAxis, inner, accumulated);
+      same(new Data(memory.buffer, xAt, xValues.length), js.read(accumulated), `scatterAdd ${shape}`);
+      // a bad index anywhere: its position comes back and nothing was written
+      for (const bad of [-1, axisSize, 2 ** 31 - 1]) {
+        const at = index.length - 1 - (index.length >> 1);
+        const withBad = [...index];
+        withBad[at] = bad;
+        new Int32Array(memory.buffer, indexAt, index.length).set(withBad);
+        new Data(memory.buffer, outAt, index.length).fill(7);
+        const before = new Data(memory.buffer, xAt, xValues.length).slice();
+        assert.equal(gather(xAt, indexAt, outer, axisSize, indexAxis, inner, outAt), at, `gather ${shape}, ${bad} at ${at}`);
+        assert.ok(new Data(memory.buffer, outAt, index.length).every((v) => v === 7), `gather ${shape} wrote with a bad index`);
+        assert.equal(scatterAdd(outAt, indexAt, outer, axisSize, indexAxis, inner, xAt), at, `scatterAdd ${shape}, ${bad} at ${at}`);
+        assert.deepEqual(new Data(memory.buffer, xAt, xValues.length), before, `scatterAdd ${shape} wrote with a bad index`);
+      }
+    }
+  }
+});

@@ -47,6 +47,12 @@ export interface Kernels {
   gatherF64(x: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): void;
   scatterAddF32(dy: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): void;
   scatterAddF64(dy: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): void;
+  /** gather with an int32 index, checked first: −1, or the position of the first index outside [0, axisSize) (nothing written). */
+  gatherIndexI32F32(x: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): number;
+  gatherIndexI32F64(x: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): number;
+  /** scatterAdd with an int32 index, checked first, as gatherIndexI32F32. */
+  scatterAddIndexI32F32(dy: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): number;
+  scatterAddIndexI32F64(dy: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): number;
   copyStridedF32(x: number, offset: number, meta: number, ndim: number, out: number, size: number): void;
   copyStridedF64(x: number, offset: number, meta: number, ndim: number, out: number, size: number): void;
   /** A strided view written into a strided region of `out` (compile's copyInto at plan addresses). */

@@ -101,7 +101,7 @@ export const EXP_LIMIT: f32 = 87;
 }
 
 /** ln x for positive, finite, normal f32x4 lanes: x = m·2^e with m ∈ [√½, √2), ln m by a polynomial in m − 1. */
-@inline function logLanes(x: v128): v128 {
+@inline export function logLanes(x: v128): v128 {
   let e = f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_u(x, 23), i32x4.splat(126)));
   let m = v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000)); // [½, 1)
   const small = f32x4.lt(m, f32x4.splat(0.707106781186547524));

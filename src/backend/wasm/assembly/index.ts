@@ -7,6 +7,7 @@ import { conv2d } from "./conv";
 import { maxPool2d, maxPool2dGrad, pool2d } from "./pool";
 import { batchNorm } from "./norm";
 import { softmax } from "./softmax";
+import { gatherIndexI32, scatterAddIndexI32 } from "./indexed";
 import { layerNorm } from "./layer-norm";
 import { matmul, matmulThin, packPanels, productRows, MC, KC, NC } from "./matmul";
 import { mr, nr } from "./matmul-micro";
@@ -54,6 +55,11 @@ export function gatherF32(x: usize, index: usize, outer: i32, axisSize: i32, ind
 export function gatherF64(x: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): void { gather<f64>(x, index, outer, axisSize, indexAxis, inner, out); }
 export function scatterAddF32(dy: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): void { scatterAdd<f32>(dy, index, outer, axisSize, indexAxis, inner, out); }
 export function scatterAddF64(dy: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): void { scatterAdd<f64>(dy, index, outer, axisSize, indexAxis, inner, out); }
+/** gather and scatterAdd with an int32 index, checked first: −1, or the first bad position (nothing written). */
+export function gatherIndexI32F32(x: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): i32 { return gatherIndexI32<f32>(x, index, outer, axisSize, indexAxis, inner, out); }
+export function gatherIndexI32F64(x: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): i32 { return gatherIndexI32<f64>(x, index, outer, axisSize, indexAxis, inner, out); }
+export function scatterAddIndexI32F32(dy: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): i32 { return scatterAddIndexI32<f32>(dy, index, outer, axisSize, indexAxis, inner, out); }
+export function scatterAddIndexI32F64(dy: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): i32 { return scatterAddIndexI32<f64>(dy, index, outer, axisSize, indexAxis, inner, out); }
 export function copyStridedF32(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, size: i32): void { copyStrided<f32>(x, offset, meta, ndim, out, size); }
 export function copyStridedF64(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, size: i32): void { copyStrided<f64>(x, offset, meta, ndim, out, size); }
 export function copyIntoF32(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, outOffset: i32, size: i32): void { copyInto<f32>(x, offset, meta, ndim, out, outOffset, size); }

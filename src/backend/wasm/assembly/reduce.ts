@@ -28,7 +28,52 @@ function maxRow<T>(x: usize, n: i32): T {
   return best;
 }
 
-/** op SUM or MAX (opcodes.ts); any other traps. `row` is f64 scratch of `inner` elements. */
+/** f64 lanes of entries c and c + 1 of row r of [axisSize, inner] at x. */
+@inline function pairAt<T>(x: usize, r: i32, inner: i32, c: i32): v128 {
+  const p = at<T>(x, r * inner + c);
+  return sizeof<T>() == 4 ? f64x2.promote_low_f32x4(v128.load64_zero(p)) : v128.load(p);
+}
+
+/**
+ * out[c] = Σ_r x[r, c] over [axisSize, inner] at x, each column in f64 from 0 in row order, as
+ * a scalar loop over the columns adds (the TS backend's order): adjacent columns share an f64x2,
+ * eight columns per pass over the rows, so four independent additions are in flight; a last
+ * odd column goes alone. The same additions in each column as one at a time: bit-identical.
+ */
+function sumColumns<T>(x: usize, axisSize: i32, inner: i32, out: usize): void {
+  let c = 0;
+  for (; c + 8 <= inner; c += 8) {
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+    for (let r = 0; r < axisSize; r++) {
+      s0 = f64x2.add(s0, pairAt<T>(x, r, inner, c));
+      s1 = f64x2.add(s1, pairAt<T>(x, r, inner, c + 2));
+      s2 = f64x2.add(s2, pairAt<T>(x, r, inner, c + 4));
+      s3 = f64x2.add(s3, pairAt<T>(x, r, inner, c + 6));
+    }
+    storePair<T>(out, c, s0);
+    storePair<T>(out, c + 2, s1);
+    storePair<T>(out, c + 4, s2);
+    storePair<T>(out, c + 6, s3);
+  }
+  for (; c + 2 <= inner; c += 2) {
+    let s = f64x2.splat(0);
+    for (let r = 0; r < axisSize; r++) s = f64x2.add(s, pairAt<T>(x, r, inner, c));
+    storePair<T>(out, c, s);
+  }
+  if (c < inner) {
+    let s: f64 = 0;
+    for (let r = 0; r < axisSize; r++) s += <f64>load<T>(at<T>(x, r * inner + c));
+    store<T>(at<T>(out, c), <T>s);
+  }
+}
+
+/** Writes f64 lanes s as entries c and c + 1 of out, rounded to T. */
+@inline function storePair<T>(out: usize, c: i32, s: v128): void {
+  if (sizeof<T>() == 4) v128.store64_lane(at<T>(out, c), f32x4.demote_f64x2_zero(s), 0);
+  else v128.store(at<T>(out, c), s);
+}
+
+/** op SUM or MAX (opcodes.ts); any other traps. `row` (f64 scratch of `inner` elements, once the column sums') is unused now; callers still pass it. */
 export function reduce<T>(op: i32, x: usize, outer: i32, axisSize: i32, inner: i32, out: usize, row: usize): void {
   if (op != SUM && op != MAX) unreachable();
   if (inner == 1) {
@@ -42,12 +87,7 @@ export function reduce<T>(op: i32, x: usize, outer: i32, axisSize: i32, inner: i
     const dst = at<T>(out, o * inner);
     const base = o * axisSize * inner;
     if (op == SUM) {
-      for (let i = 0; i < inner; i++) store<f64>(at<f64>(row, i), 0);
-      for (let r = 0; r < axisSize; r++) {
-        const src = at<T>(x, base + r * inner);
-        for (let i = 0; i < inner; i++) store<f64>(at<f64>(row, i), load<f64>(at<f64>(row, i)) + <f64>load<T>(at<T>(src, i)));
-      }
-      for (let i = 0; i < inner; i++) store<T>(at<T>(dst, i), <T>load<f64>(at<f64>(row, i)));
+      sumColumns<T>(at<T>(x, base), axisSize, inner, dst);
     } else {
       for (let i = 0; i < inner; i++) store<T>(at<T>(dst, i), <T>-Infinity);
       for (let r = 0; r < axisSize; r++) {

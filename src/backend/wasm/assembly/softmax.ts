@@ -1,19 +1,13 @@
 // Softmax and log-softmax along the middle axis of [outer, axisSize, inner], one pass each way
 // (op-table.ts's SOFTMAX_OPS). Reference: src/backend/js-softmax.ts. Rows along the last axis
 // (inner = 1) of float32 run four lanes at a time with elementwise.ts's polynomial exp, the
-// row's sum in f32 lanes as PyTorch's vectorized kernel keeps it; everything else runs the
-// scalar path in f64.
+// row's sum in f32 lanes as PyTorch's vectorized kernel keeps it, rows shorter than SHORT_ROW
+// four rows at a time (softmax-short.ts); everything else runs the scalar path in f64.
 import { SOFTMAX, LOG_SOFTMAX, SOFTMAX_GRAD, LOG_SOFTMAX_GRAD, SOFTMAX_OP_COUNT } from "./opcodes";
-import { EXP_LIMIT, expLanes } from "./elementwise";
+import { SHORT_ROW, expShifted, shortRowsF32 } from "./softmax-short";
 
 @inline function at<T>(base: usize, i: i32): usize {
   return base + ((<usize>i) << alignof<T>());
-}
-
-/** e^d for lanes d ≤ 0 (x − the row's maximum): 0 below −87, where e^d underflows (−∞ included); NaN stays NaN. */
-@inline function expShifted(d: v128): v128 {
-  const low = f32x4.lt(d, f32x4.splat(-EXP_LIMIT));
-  return v128.andnot(expLanes(f32x4.max(d, f32x4.splat(-EXP_LIMIT))), low);
 }
 
 /** The larger of a and b, NaN if either is (as f32x4.max). */
@@ -126,6 +120,10 @@ function sliceScalar<T>(op: i32, x: usize, dy: usize, out: usize, start: i32, n:
 export function softmax<T>(op: i32, x: usize, dy: usize, outer: i32, axisSize: i32, inner: i32, out: usize, causal: i32): void {
   if (<u32>op >= <u32>SOFTMAX_OP_COUNT) unreachable();
   const masks = causal > 0 && (op == SOFTMAX || op == LOG_SOFTMAX);
+  if (sizeof<T>() == 4 && inner == 1 && !masks && axisSize > 0 && axisSize < SHORT_ROW) {
+    shortRowsF32(op, x, dy, out, outer, axisSize);
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     const base = o * axisSize * inner;
     const seen = masks ? min(o % causal + 1, axisSize) : axisSize;
