@@ -19,7 +19,7 @@ import type { ParamGroup } from "../optim/optimizer.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Plan } from "./plan.js";
 import type { StepContext } from "./wasm-executor.js";
-import { stepTemporaries, temporaryBytes } from "./step-temporaries.js";
+import { NO_TEMPORARIES, stepTemporaries, temporaryBytes, type TemporaryNeed } from "./step-temporaries.js";
 
 function isAdam(target: unknown): target is Adam | AdamW {
   return (target instanceof Adam && target.constructor === Adam) || (target instanceof AdamW && target.constructor === AdamW);
@@ -40,11 +40,11 @@ function changesGradient(group: ParamGroup<Required<AdamOptions>>, decoupled: bo
   return group.maximize || (!decoupled && group.weightDecay !== 0);
 }
 
-/** Bytes of one of `target`'s two temporaries: its largest parameter whose gradient changes first (0: none). */
-export function adamTemporaryBytes(target: unknown): number {
-  if (!isAdam(target)) return 0;
+/** `target`'s two temporaries: each the size of its largest parameter whose gradient changes first (none where no group's does). */
+export function adamTemporaries(target: unknown): TemporaryNeed {
+  if (!isAdam(target)) return NO_TEMPORARIES;
   const decoupled = target instanceof AdamW;
-  return temporaryBytes(target.paramGroups.filter((group) => changesGradient(group, decoupled)).flatMap((group) => group.params));
+  return { bytes: temporaryBytes(target.paramGroups.filter((group) => changesGradient(group, decoupled)).flatMap((group) => group.params)), count: 2 };
 }
 
 /** The step as one kernel call per parameter, or null when `target` is not exactly Adam or AdamW. */
@@ -53,7 +53,7 @@ export function adamStep(target: unknown, fallback: () => void, context: StepCon
   const optimizer = target;
   const decoupled = target instanceof AdamW;
   const { k, ptr, has } = context;
-  const temporaries = stepTemporaries(context, adamTemporaryBytes(target));
+  const temporaries = stepTemporaries(context, adamTemporaries(target));
   const dense = (t: Tensor, like: Tensor): boolean => t.isContiguous && t.dtype === like.dtype && t.size === like.size && has(t.storage.ref);
   /** Whether the kernel computes this parameter's update as eager mode would. */
   const covered = (p: Tensor, grad: Tensor, state: AdamState, group: ParamGroup<Required<AdamOptions>>): boolean => {
