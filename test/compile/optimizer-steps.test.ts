@@ -86,6 +86,10 @@ const cases: [Kind, string, Groups][] = [
   ["Adam", "AMSGrad, with L2 weight decay and maximize, and without", [{ amsgrad: true, weightDecay: 1e-2, maximize: true }, { amsgrad: true }]],
   ["Adam", "AMSGrad in one group, the fused kernel in the other", [{ amsgrad: true }, {}]],
   ["AdamW", "AMSGrad (decoupled decay), with maximize and without", [{ amsgrad: true, weightDecay: 1e-2 }, { amsgrad: true, maximize: true, weightDecay: 5e-2 }]],
+  ["RMSprop", "its defaults", [{}, {}]],
+  ["RMSprop", "momentum, and centered", [{ momentum: 0.9 }, { centered: true }]],
+  ["RMSprop", "centered momentum with weight decay, and maximize", [{ centered: true, momentum: 0.5, weightDecay: 1e-2 }, { maximize: true }]],
+  ["RMSprop", "alpha and eps of its own per group, maximize with weight decay and momentum", [{ alpha: 0.9, eps: 1e-3, maximize: true, weightDecay: 1e-3, momentum: 0.8 }, { alpha: 0, eps: 0.5, centered: true }]],
 ];
 
 for (const [kind, label, groups] of cases) {
@@ -95,6 +99,17 @@ for (const [kind, label, groups] of cases) {
   });
 }
 
+test("RMSprop's lr, alpha, eps, momentum and decay edited between compiled steps take effect as in eager mode, at plan addresses", () => {
+  const edit = (optimizer: AnyOptimizer, step: number): void => {
+    const [a, b] = (optimizer as optim.RMSprop).paramGroups as [optim.RMSprop["paramGroups"][number], optim.RMSprop["paramGroups"][number]];
+    if (step === 3) (a.lr = 0.003), (b.lr = 0.02);
+    if (step === 4) (a.alpha = 0.5), (a.eps = 1e-4), (a.momentum = 0.3);
+    if (step === 5) (b.weightDecay = 1e-2), (b.maximize = true), (a.centered = false);
+  };
+  const compiled = assertSame("RMSprop", [{ momentum: 0.9, centered: true }, { momentum: 0.5 }], edit);
+  if (onWasm) assert.deepEqual(compiled.copied, []);
+});
+
 test("AMSGrad's lr, betas and decay edited between compiled steps take effect as in eager mode, at plan addresses", () => {
   const edit = (optimizer: AnyOptimizer, step: number): void => {
     const [a, b] = (optimizer as optim.AdamW).paramGroups as [optim.AdamW["paramGroups"][number], optim.AdamW["paramGroups"][number]];
@@ -103,6 +118,14 @@ test("AMSGrad's lr, betas and decay edited between compiled steps take effect as
   };
   const compiled = assertSame("AdamW", [{ amsgrad: true }, { amsgrad: true, maximize: true }], edit);
   if (onWasm) assert.deepEqual(compiled.copied, []);
+});
+
+test("RMSprop's centered average switched on after the plan was built (a buffer it does not hold): the optimizer's own step, eager's values, and the audit sees the copies", () => {
+  const edit = (optimizer: AnyOptimizer, step: number): void => {
+    if (step === 4) (optimizer as optim.RMSprop).paramGroups[1]!.centered = true;
+  };
+  const compiled = assertSame("RMSprop", [{}, { momentum: 0.9 }], edit);
+  if (onWasm) assert.deepEqual(compiled.copied, ["optimizer.step()"]);
 });
 
 test("SGD's lr, momentum and decay edited between compiled steps take effect as in eager mode, at plan addresses", () => {
@@ -122,4 +145,40 @@ test("a weight decay switched on after the plan was built without temporaries: t
   const compiled = assertSame("SGD", [{ momentum: 0.9 }, { momentum: 0.9 }], edit);
   // the audit sees it: the steps from then on copy through the arena
   if (onWasm) assert.deepEqual(compiled.copied, ["optimizer.step()"]);
+});
+
+test("RMSprop (centered, momentum, decay) and AMSGrad on float64 parameters: compiled steps equal eager bit for bit, no arena copies in replays", () => {
+  const run = (kind: "RMSprop" | "Adam", useCompile: boolean) => {
+    manualSeed(5);
+    const w = randn([48, 40], { dtype: "float64", requiresGrad: true });
+    const b = randn([40], { dtype: "float64", requiresGrad: true });
+    const x = randn([16, 48], { dtype: "float64" });
+    const optimizer = kind === "RMSprop" ? new optim.RMSprop([w, b], { lr: 0.01, centered: true, momentum: 0.9, weightDecay: 1e-2 }) : new optim.Adam([w, b], { lr: 0.01, amsgrad: true, maximize: true });
+    const step = (input: Tensor): Tensor => {
+      optimizer.zeroGrad();
+      const loss = input.matmul(w).add(b).tanh().square().mean();
+      loss.backward();
+      optimizer.step();
+      return loss;
+    };
+    const compiled = compile(step);
+    const losses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      if (i === 2) clearFallbackAudit();
+      if (i === 4) optimizer.paramGroups[0]!.lr = 0.004;
+      losses.push((useCompile ? compiled : step)(x).item());
+    }
+    const copied = [...fallbackAudit()].filter(([, count]) => count.arenaCalls > 0).map(([name]) => name);
+    const buffers = [...optimizer.state.values()].map((s) => buffersOf(s).map((t) => (t === null ? null : Array.from(t.toTypedArray()))));
+    return { losses, params: [w, b].map((p) => Array.from(p.toTypedArray())), buffers, stats: { ...compiled.stats }, copied };
+  };
+  for (const kind of ["RMSprop", "Adam"] as const) {
+    const eager = run(kind, false);
+    const compiled = run(kind, true);
+    assert.deepEqual(compiled.stats, { traces: 2, replays: 4, eager: 0, evictions: 0 });
+    assert.deepEqual(compiled.losses, eager.losses);
+    assert.deepEqual(compiled.params, eager.params);
+    assert.deepEqual(compiled.buffers, eager.buffers);
+    if (onWasm) assert.deepEqual(compiled.copied, [], kind);
+  }
 });
