@@ -6,10 +6,13 @@
  * those ops do, and the hyper-parameters are read from the param groups on every call (a
  * scheduler's lr takes effect). Maximize and Adam's L2 weight decay change the gradient first,
  * with eager's ops at plan addresses (step-temporaries.ts), and the kernel takes it from there.
- * A parameter the kernel does not cover — AMSGrad, few elements (eager mode computes those in
- * TypeScript), a buffer the plan does not hold, a gradient change switched on for a parameter
- * larger than the temporaries reserved when the plan was built — takes eager mode's update; a
- * missing state (the first step) runs the optimizer's own step.
+ * AMSGrad runs eager's ops one by one at plan addresses (step-kernels.ts: the running maximum,
+ * the denominator and the addcmul_/addcdiv_ products in temporaries), its maximum buffer in the
+ * plan's memory with the moments. A parameter none of these cover — few elements (eager mode
+ * computes those in TypeScript), a buffer the plan does not hold (AMSGrad switched on after the
+ * plan was built), a gradient change or AMSGrad switched on for a parameter larger than the
+ * temporaries reserved when the plan was built — takes eager mode's update; a missing state
+ * (the first step) runs the optimizer's own step.
  */
 import type { DataRef } from "../backend/backend.js";
 import { SMALL } from "../backend/wasm/wasm-backend.js";
@@ -19,7 +22,7 @@ import type { ParamGroup } from "../optim/optimizer.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Plan } from "./plan.js";
 import type { StepContext } from "./wasm-executor.js";
-import { stepTemporaries, temporaryBytes } from "./step-temporaries.js";
+import { NO_TEMPORARIES, stepTemporaries, temporaryBytes, type StepTemporaries, type TemporaryNeed } from "./step-temporaries.js";
 
 function isAdam(target: unknown): target is Adam | AdamW {
   return (target instanceof Adam && target.constructor === Adam) || (target instanceof AdamW && target.constructor === AdamW);
@@ -30,7 +33,11 @@ export function adamBuffers(plan: Plan): DataRef[] {
   const refs: DataRef[] = [];
   for (const node of plan.nodes) {
     if (node.kind !== "host" || !isAdam(node.target)) continue;
-    for (const state of node.target.state.values()) if (state !== undefined) refs.push(state.expAvg.storage.ref, state.expAvgSq.storage.ref);
+    for (const state of node.target.state.values()) {
+      if (state === undefined) continue;
+      refs.push(state.expAvg.storage.ref, state.expAvgSq.storage.ref);
+      if (state.maxExpAvgSq !== null) refs.push(state.maxExpAvgSq.storage.ref);
+    }
   }
   return refs;
 }
@@ -40,11 +47,15 @@ function changesGradient(group: ParamGroup<Required<AdamOptions>>, decoupled: bo
   return group.maximize || (!decoupled && group.weightDecay !== 0);
 }
 
-/** Bytes of one of `target`'s two temporaries: its largest parameter whose gradient changes first (0: none). */
-export function adamTemporaryBytes(target: unknown): number {
-  if (!isAdam(target)) return 0;
+/**
+ * `target`'s temporaries: each the size of its largest parameter whose gradient changes first or
+ * that AMSGrad updates; two, or four where a group uses AMSGrad (its product and denominator).
+ */
+export function adamTemporaries(target: unknown): TemporaryNeed {
+  if (!isAdam(target)) return NO_TEMPORARIES;
   const decoupled = target instanceof AdamW;
-  return temporaryBytes(target.paramGroups.filter((group) => changesGradient(group, decoupled)).flatMap((group) => group.params));
+  const groups = target.paramGroups.filter((group) => group.amsgrad || changesGradient(group, decoupled));
+  return { bytes: temporaryBytes(groups.flatMap((group) => group.params)), count: groups.some((group) => group.amsgrad) ? 4 : 2 };
 }
 
 /** The step as one kernel call per parameter, or null when `target` is not exactly Adam or AdamW. */
@@ -53,15 +64,15 @@ export function adamStep(target: unknown, fallback: () => void, context: StepCon
   const optimizer = target;
   const decoupled = target instanceof AdamW;
   const { k, ptr, has } = context;
-  const temporaries = stepTemporaries(context, adamTemporaryBytes(target));
+  const temporaries = stepTemporaries(context, adamTemporaries(target));
   const dense = (t: Tensor, like: Tensor): boolean => t.isContiguous && t.dtype === like.dtype && t.size === like.size && has(t.storage.ref);
   /** Whether the kernel computes this parameter's update as eager mode would. */
   const covered = (p: Tensor, grad: Tensor, state: AdamState, group: ParamGroup<Required<AdamOptions>>): boolean => {
-    if (group.amsgrad || (changesGradient(group, decoupled) && !temporaries.fits(p))) return false;
+    if (group.amsgrad ? !temporaries.fits(p, 4) : changesGradient(group, decoupled) && !temporaries.fits(p)) return false;
     if (p.size <= SMALL || (p.dtype !== "float32" && p.dtype !== "float64")) return false;
-    if (!dense(p, p) || !dense(grad, p) || !dense(state.expAvg, p) || !dense(state.expAvgSq, p)) return false;
-    const storages = new Set([p.storage, grad.storage, state.expAvg.storage, state.expAvgSq.storage]);
-    return storages.size === 4;
+    const buffers = group.amsgrad ? [p, grad, state.expAvg, state.expAvgSq, state.maxExpAvgSq] : [p, grad, state.expAvg, state.expAvgSq];
+    if (!buffers.every((t) => t !== null && dense(t, p))) return false;
+    return new Set(buffers.map((t) => t!.storage)).size === buffers.length;
   };
   return () => {
     for (const group of optimizer.paramGroups) for (const p of group.params) if (p.grad !== null && optimizer.state.get(p) === undefined) return fallback();
@@ -73,6 +84,10 @@ export function adamStep(target: unknown, fallback: () => void, context: StepCon
         const state = optimizer.state.get(p)!;
         if (!covered(p, grad, state, group)) {
           noGrad(() => optimizer.state.set(p, adamUpdate(p, grad, state, group, decoupled)));
+          continue;
+        }
+        if (group.amsgrad) {
+          amsgradUpdate(p, grad, state, group, decoupled, temporaries, context);
           continue;
         }
         const step = ++state.step;
@@ -92,4 +107,38 @@ export function adamStep(target: unknown, fallback: () => void, context: StepCon
       }
     }
   };
+}
+
+/**
+ * One AMSGrad update of a covered parameter, as adamUpdate's eager ops make it, each its
+ * WebAssembly call at plan addresses: maximize's −g and Adam's g + λθ (or AdamW's θ(1 − ηλ)),
+ * m ← β1·m + (1 − β1)g (axpby), v ← β2·v then + (1 − β2)·g·g, v̂ ← max(v̂, v), the denominator
+ * √v̂ / √(1 − β2ᵗ) + ε in temporary 3, θ ← θ + (−η/(1 − β1ᵗ))·m/d (the products in temporary 2).
+ */
+function amsgradUpdate(p: Tensor, grad: Tensor, state: AdamState, group: ParamGroup<Required<AdamOptions>>, decoupled: boolean, temporaries: StepTemporaries, context: StepContext): void {
+  const { ptr } = context;
+  const kernels = temporaries.kernels;
+  const [beta1, beta2] = group.betas;
+  const [param, m, v, max] = [ptr(p.storage.ref), ptr(state.expAvg.storage.ref), ptr(state.expAvgSq.storage.ref), ptr(state.maxExpAvgSq!.storage.ref)];
+  const [product, denominator] = [temporaries.at(2), temporaries.at(3)];
+  const g = changesGradient(group, decoupled) ? temporaries.adjusted(p, grad, group.maximize, decoupled ? 0 : group.weightDecay) : ptr(grad.storage.ref);
+  const step = ++state.step;
+  if (decoupled && group.weightDecay !== 0) {
+    kernels.scalar("mul", p, param, 1 - group.lr * group.weightDecay, param);
+    p.storage.written("mul_");
+  }
+  kernels.axpby(p, beta1, m, 1 - beta1, g, m);
+  state.expAvg.storage.written("add_");
+  kernels.scalar("mul", p, v, beta2, v);
+  kernels.addcInPlace("mul", p, v, g, g, 1 - beta2, product);
+  state.expAvgSq.storage.written("mul_");
+  state.expAvgSq.storage.written("addcmul_");
+  // eager's maximum() into a new tensor, then copy_: the same values written in place
+  kernels.binary("maximum", p, max, v, max);
+  state.maxExpAvgSq!.storage.written("copy_");
+  kernels.unary("sqrt", p, max, denominator);
+  kernels.scalar("div", p, denominator, Math.sqrt(1 - beta2 ** step), denominator);
+  kernels.scalar("add", p, denominator, group.eps, denominator);
+  kernels.addcInPlace("div", p, param, m, denominator, -(group.lr / (1 - beta1 ** step)), product);
+  p.storage.written("addcdiv_");
 }

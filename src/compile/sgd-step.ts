@@ -20,7 +20,7 @@ import { SGD, sgdUpdate, type SGDOptions, type SGDState } from "../optim/sgd.js"
 import type { Tensor } from "../tensor/tensor.js";
 import type { Plan } from "./plan.js";
 import type { StepContext } from "./wasm-executor.js";
-import { stepTemporaries, temporaryBytes } from "./step-temporaries.js";
+import { NO_TEMPORARIES, stepTemporaries, temporaryBytes, type TemporaryNeed } from "./step-temporaries.js";
 
 function isSGD(target: unknown): target is SGD {
   return target instanceof SGD && target.constructor === SGD;
@@ -41,9 +41,9 @@ export function optimizerBuffers(plan: Plan): DataRef[] {
   return refs;
 }
 
-/** Bytes of one of `target`'s two temporaries: its largest parameter in a group that needs them (0: none). */
-export function sgdTemporaryBytes(target: unknown): number {
-  return isSGD(target) ? temporaryBytes(target.paramGroups.filter(needsTemporaries).flatMap((group) => group.params)) : 0;
+/** `target`'s two temporaries: each the size of its largest parameter in a group that needs them (none where no group does). */
+export function sgdTemporaries(target: unknown): TemporaryNeed {
+  return isSGD(target) ? { bytes: temporaryBytes(target.paramGroups.filter(needsTemporaries).flatMap((group) => group.params)), count: 2 } : NO_TEMPORARIES;
 }
 
 /** Whether `t` is a dense tensor whose buffer the plan placed (so a kernel can run on it there). */
@@ -56,7 +56,7 @@ export function sgdStep(target: unknown, fallback: () => void, context: StepCont
   if (!isSGD(target)) return null;
   const optimizer = target;
   const { k, ptr } = context;
-  const temporaries = stepTemporaries(context, sgdTemporaryBytes(target));
+  const temporaries = stepTemporaries(context, sgdTemporaries(target));
   /** out ← α·x + β·y, as the backend's axpby would run it. */
   const axpby = (alpha: number, x: Tensor, beta: number, y: Tensor): void => {
     const out = x.storage.ref;

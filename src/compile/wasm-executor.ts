@@ -33,11 +33,9 @@ import { instantiateKernels, kernelImports, type Kernels } from "../backend/wasm
 import type { ThreadPool } from "../backend/wasm/wasm-threads.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { planLayout } from "./memory-plan.js";
-import { optimizerBuffers, sgdStep, sgdTemporaryBytes } from "./sgd-step.js";
 import { bindInput, fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.js";
 import { elementwiseGroups } from "./fuse.js";
-import { adamBuffers, adamStep, adamTemporaryBytes } from "./adam-step.js";
-import { temporariesScratch } from "./step-temporaries.js";
+import { optimizerStateBuffers, optimizerStep, optimizerTemporariesScratch } from "./optimizer-step.js";
 import { checkIndexValues, indexedStep } from "./wasm-gather.js";
 import { windowBytes, windowStep } from "./wasm-window.js";
 import { copyStep } from "./wasm-copy.js";
@@ -118,7 +116,7 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   if (parallel === null) threaded = null;
   else kernelBuild = sharedKernelModule(parallel.module, backend.variant);
   const groups = fusion ? elementwiseGroups(plan, fusedAccepts, fusedWorth) : [];
-  const layout = planLayout(plan, kernelBuild.heapBase, [...optimizerBuffers(plan), ...adamBuffers(plan)], groups);
+  const layout = planLayout(plan, kernelBuild.heapBase, optimizerStateBuffers(plan), groups);
   const matmulScratch = layout.bytes;
   const rowScratch = matmulScratch + kernelBuild.matmulScratch;
   const fusedScratch = rowScratch + maxRowBytes(plan);
@@ -130,7 +128,7 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   let reserved = threadScratch + (threaded?.scratch ?? 0);
   const programBytes = groups.reduce((sum, group) => sum + group.ops.length * INSTRUCTION_BYTES, 0);
   // a scalar or a strided copy's shape, strides and counters (≤ 12 · 32 bytes) per node
-  const end = reserved + 384 * plan.nodes.length + programBytes + window.specs + (threaded?.specs ?? 0) + temporariesScratch(plan, (optimizer) => sgdTemporaryBytes(optimizer) + adamTemporaryBytes(optimizer)) + 64;
+  const end = reserved + 384 * plan.nodes.length + programBytes + window.specs + (threaded?.specs ?? 0) + optimizerTemporariesScratch(plan) + 64;
   const pages = Math.ceil(end / 65536);
   const memory = threaded === null ? new WebAssembly.Memory({ initial: pages }) : new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const reserve = (bytes: number): number => {
@@ -303,7 +301,7 @@ function stepOf(node: PlanNode, context: StepContext, backend: WasmBackend, view
     case "host":
       // audited whole: an update the plan cannot make at its addresses runs eager ops (through the arena)
       if (node.name !== "optimizer.step()") return audited(node.name, node.run);
-      return audited(node.name, sgdStep(node.target, node.run, context, backend) ?? adamStep(node.target, node.run, context) ?? node.run);
+      return audited(node.name, optimizerStep(node.target, node.run, context, backend));
     case "grads": {
       const { leaves, grads } = node;
       return () => {
