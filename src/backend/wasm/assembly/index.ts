@@ -8,7 +8,8 @@ import { maxPool2d, maxPool2dGrad, pool2d } from "./pool";
 import { batchNorm } from "./norm";
 import { softmax } from "./softmax";
 import { layerNorm } from "./layer-norm";
-import { matmul, matmulThin, packPanels, productRows, MC, KC, NC } from "./matmul";
+import { matmul, packPanels, productRows, MC, KC, NC } from "./matmul";
+import { matmulThin, thinProduct } from "./matmul-thin";
 import { mr, nr } from "./matmul-micro";
 import { matmulSmall, smallProduct } from "./matmul-small";
 import { fused, adam, sgdMomentum, matvecShort, clampLanes, FUSED_BLOCK } from "./fused";
@@ -69,6 +70,8 @@ export function matmulSmallF64(a: usize, b: usize, out: usize, batch: i32, m: i3
 /** Whether matmulSmallF32/F64 serve an [m, k]·[k, n] product (whole tiles, small operands). */
 export function smallProductF32(m: i32, k: i32, n: i32): bool { return smallProduct<f32>(m, k, n); }
 export function smallProductF64(m: i32, k: i32, n: i32): bool { return smallProduct<f64>(m, k, n); }
+/** Whether matmulThinF32/F64 serve an [m, k]·[k, n] product (m or n under 4), in either dtype. */
+export function thinProductShape(m: i32, n: i32): bool { return thinProduct(m, n); }
 export function matmulThinF32(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void { matmulThin<f32>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB); }
 export function matmulThinF64(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void { matmulThin<f64>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB); }
 export function conv2dF32(op: i32, a: usize, b: usize, bias: usize, spec: usize, outChannels: i32, out: usize, cols: usize, padded: usize, ap: usize, bp: usize, tile: usize): void { conv2d<f32>(op, a, b, bias, spec, outChannels, out, cols, padded, ap, bp, tile); }
