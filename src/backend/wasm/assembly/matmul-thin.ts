@@ -93,31 +93,36 @@ function laneVector<T>(l: usize, lr: usize, lp: usize, s: usize, sp: usize, sj: 
 }
 
 /** Four whole lane vectors (lanes contiguous in L) × one or two columns over p in [p0, p1). */
-function fourVectors<T>(l: usize, lp: usize, s: usize, sp: usize, sj: usize, o: usize, or: usize, oj: usize, p0: i32, p1: i32, two: bool, accumulate: bool): void {
-  let c00 = v128.splat<T>(<T>0), c10 = c00, c20 = c00, c30 = c00;
-  let c01 = c00, c11 = c00, c21 = c00, c31 = c00;
-  for (let p = p0; p < p1; p++) {
-    const row = l + <usize>p * lp;
-    const x0 = v128.load(row), x1 = v128.load(row, 16), x2 = v128.load(row, 32), x3 = v128.load(row, 48);
-    const sv = s + <usize>p * sp;
-    let y = v128.load_splat<T>(sv);
-    c00 = madd<T>(x0, y, c00); c10 = madd<T>(x1, y, c10); c20 = madd<T>(x2, y, c20); c30 = madd<T>(x3, y, c30);
-    if (two) {
-      y = v128.load_splat<T>(sv + sj);
-      c01 = madd<T>(x0, y, c01); c11 = madd<T>(x1, y, c11); c21 = madd<T>(x2, y, c21); c31 = madd<T>(x3, y, c31);
+@inline function fourVectors<T>(l: usize, lp: usize, s: usize, sp: usize, sj: usize, o: usize, or: usize, oj: usize, groups: i32, p0: i32, p1: i32, two: bool, accumulate: bool): void {
+  const span = <usize>(64 / sizeof<T>());
+  for (let g = 0; g < groups; g++) {
+    let c00 = v128.splat<T>(<T>0), c10 = c00, c20 = c00, c30 = c00;
+    let c01 = c00, c11 = c00, c21 = c00, c31 = c00;
+    for (let p = p0; p < p1; p++) {
+      const row = l + <usize>p * lp;
+      const x0 = v128.load(row), x1 = v128.load(row, 16), x2 = v128.load(row, 32), x3 = v128.load(row, 48);
+      const sv = s + <usize>p * sp;
+      let y = v128.load_splat<T>(sv);
+      c00 = madd<T>(x0, y, c00); c10 = madd<T>(x1, y, c10); c20 = madd<T>(x2, y, c20); c30 = madd<T>(x3, y, c30);
+      if (two) {
+        y = v128.load_splat<T>(sv + sj);
+        c01 = madd<T>(x0, y, c01); c11 = madd<T>(x1, y, c11); c21 = madd<T>(x2, y, c21); c31 = madd<T>(x3, y, c31);
+      }
     }
-  }
-  const w = <usize>(16 / sizeof<T>()), step = w * or;
-  if (two) {
-    putTwo<T>(o, or, oj, <i32>w, c00, c01, accumulate);
-    putTwo<T>(o + step, or, oj, <i32>w, c10, c11, accumulate);
-    putTwo<T>(o + 2 * step, or, oj, <i32>w, c20, c21, accumulate);
-    putTwo<T>(o + 3 * step, or, oj, <i32>w, c30, c31, accumulate);
-  } else {
-    put<T>(o, or, <i32>w, c00, accumulate);
-    put<T>(o + step, or, <i32>w, c10, accumulate);
-    put<T>(o + 2 * step, or, <i32>w, c20, accumulate);
-    put<T>(o + 3 * step, or, <i32>w, c30, accumulate);
+    const w = <usize>(16 / sizeof<T>()), step = w * or;
+    if (two) {
+      putTwo<T>(o, or, oj, <i32>w, c00, c01, accumulate);
+      putTwo<T>(o + step, or, oj, <i32>w, c10, c11, accumulate);
+      putTwo<T>(o + 2 * step, or, oj, <i32>w, c20, c21, accumulate);
+      putTwo<T>(o + 3 * step, or, oj, <i32>w, c30, c31, accumulate);
+    } else {
+      put<T>(o, or, <i32>w, c00, accumulate);
+      put<T>(o + step, or, <i32>w, c10, accumulate);
+      put<T>(o + 2 * step, or, <i32>w, c20, accumulate);
+      put<T>(o + 3 * step, or, <i32>w, c30, accumulate);
+    }
+    l += span * <usize>sizeof<T>();
+    o += span * or;
   }
 }
 
@@ -128,93 +133,97 @@ function fourVectors<T>(l: usize, lp: usize, s: usize, sp: usize, sj: usize, o: 
  * never taken (`row` is never 1): it ends a basic block, so V8 does not hoist the second
  * vector's loads above the first's arithmetic and run out of registers.
  */
-function rowVectors<T>(l: usize, lr: usize, s: usize, sp: usize, sj: usize, o: usize, or: usize, oj: usize, p0: i32, p1: i32, two: bool, accumulate: bool): void {
-  const w = 16 / sizeof<T>();
-  const size = <usize>sizeof<T>();
-  const second = <usize>w * lr;
-  let c00 = v128.splat<T>(<T>0), c01 = c00, c10 = c00, c11 = c00;
-  const whole = p0 + ((p1 - p0) & ~(w - 1));
-  let p = p0;
-  for (; p < whole; p += w) {
-    const sv = s + <usize>p * sp;
-    const row0 = l + <usize>p * size, row1 = row0 + second;
-    {
-      if (sizeof<T>() == 4) {
-        const x0 = v128.load(row0), x1 = v128.load(row0 + lr), x2 = v128.load(row0 + 2 * lr), x3 = v128.load(row0 + 3 * lr);
-        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
-        const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
-        const q0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), q1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
-        const q2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), q3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
-        c00 = madd<T>(q0, v128.load_splat<T>(sv), c00);
-        c00 = madd<T>(q1, v128.load_splat<T>(sv + sp), c00);
-        c00 = madd<T>(q2, v128.load_splat<T>(sv + 2 * sp), c00);
-        c00 = madd<T>(q3, v128.load_splat<T>(sv + 3 * sp), c00);
-        if (two) {
-          c01 = madd<T>(q0, v128.load_splat<T>(sv + sj), c01);
-          c01 = madd<T>(q1, v128.load_splat<T>(sv + sj + sp), c01);
-          c01 = madd<T>(q2, v128.load_splat<T>(sv + sj + 2 * sp), c01);
-          c01 = madd<T>(q3, v128.load_splat<T>(sv + sj + 3 * sp), c01);
+@inline function rowVectors<T>(l: usize, lr: usize, s: usize, sp: usize, sj: usize, o: usize, or: usize, oj: usize, groups: i32, p0: i32, p1: i32, two: bool, accumulate: bool): void {
+  for (let g = 0; g < groups; g++) {
+    const w = 16 / sizeof<T>();
+    const size = <usize>sizeof<T>();
+    const second = <usize>w * lr;
+    let c00 = v128.splat<T>(<T>0), c01 = c00, c10 = c00, c11 = c00;
+    const whole = p0 + ((p1 - p0) & ~(w - 1));
+    let p = p0;
+    for (; p < whole; p += w) {
+      const sv = s + <usize>p * sp;
+      const row0 = l + <usize>p * size, row1 = row0 + second;
+      {
+        if (sizeof<T>() == 4) {
+          const x0 = v128.load(row0), x1 = v128.load(row0 + lr), x2 = v128.load(row0 + 2 * lr), x3 = v128.load(row0 + 3 * lr);
+          const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+          const q0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), q1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+          const q2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), q3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+          c00 = madd<T>(q0, v128.load_splat<T>(sv), c00);
+          c00 = madd<T>(q1, v128.load_splat<T>(sv + sp), c00);
+          c00 = madd<T>(q2, v128.load_splat<T>(sv + 2 * sp), c00);
+          c00 = madd<T>(q3, v128.load_splat<T>(sv + 3 * sp), c00);
+          if (two) {
+            c01 = madd<T>(q0, v128.load_splat<T>(sv + sj), c01);
+            c01 = madd<T>(q1, v128.load_splat<T>(sv + sj + sp), c01);
+            c01 = madd<T>(q2, v128.load_splat<T>(sv + sj + 2 * sp), c01);
+            c01 = madd<T>(q3, v128.load_splat<T>(sv + sj + 3 * sp), c01);
+          }
+        } else {
+          const x0 = v128.load(row0), x1 = v128.load(row0 + lr);
+          const q0 = v128.shuffle<f64>(x0, x1, 0, 2), q1 = v128.shuffle<f64>(x0, x1, 1, 3);
+          c00 = madd<T>(q0, v128.load_splat<T>(sv), c00);
+          c00 = madd<T>(q1, v128.load_splat<T>(sv + sp), c00);
+          if (two) {
+            c01 = madd<T>(q0, v128.load_splat<T>(sv + sj), c01);
+            c01 = madd<T>(q1, v128.load_splat<T>(sv + sj + sp), c01);
+          }
         }
-      } else {
-        const x0 = v128.load(row0), x1 = v128.load(row0 + lr);
-        const q0 = v128.shuffle<f64>(x0, x1, 0, 2), q1 = v128.shuffle<f64>(x0, x1, 1, 3);
-        c00 = madd<T>(q0, v128.load_splat<T>(sv), c00);
-        c00 = madd<T>(q1, v128.load_splat<T>(sv + sp), c00);
-        if (two) {
-          c01 = madd<T>(q0, v128.load_splat<T>(sv + sj), c01);
-          c01 = madd<T>(q1, v128.load_splat<T>(sv + sj + sp), c01);
+      }
+      if (row0 == 1) break;
+      {
+        if (sizeof<T>() == 4) {
+          const x0 = v128.load(row1), x1 = v128.load(row1 + lr), x2 = v128.load(row1 + 2 * lr), x3 = v128.load(row1 + 3 * lr);
+          const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+          const q0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), q1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+          const q2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), q3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+          c10 = madd<T>(q0, v128.load_splat<T>(sv), c10);
+          c10 = madd<T>(q1, v128.load_splat<T>(sv + sp), c10);
+          c10 = madd<T>(q2, v128.load_splat<T>(sv + 2 * sp), c10);
+          c10 = madd<T>(q3, v128.load_splat<T>(sv + 3 * sp), c10);
+          if (two) {
+            c11 = madd<T>(q0, v128.load_splat<T>(sv + sj), c11);
+            c11 = madd<T>(q1, v128.load_splat<T>(sv + sj + sp), c11);
+            c11 = madd<T>(q2, v128.load_splat<T>(sv + sj + 2 * sp), c11);
+            c11 = madd<T>(q3, v128.load_splat<T>(sv + sj + 3 * sp), c11);
+          }
+        } else {
+          const x0 = v128.load(row1), x1 = v128.load(row1 + lr);
+          const q0 = v128.shuffle<f64>(x0, x1, 0, 2), q1 = v128.shuffle<f64>(x0, x1, 1, 3);
+          c10 = madd<T>(q0, v128.load_splat<T>(sv), c10);
+          c10 = madd<T>(q1, v128.load_splat<T>(sv + sp), c10);
+          if (two) {
+            c11 = madd<T>(q0, v128.load_splat<T>(sv + sj), c11);
+            c11 = madd<T>(q1, v128.load_splat<T>(sv + sj + sp), c11);
+          }
         }
       }
     }
-    if (row0 == 1) break;
-    {
-      if (sizeof<T>() == 4) {
-        const x0 = v128.load(row1), x1 = v128.load(row1 + lr), x2 = v128.load(row1 + 2 * lr), x3 = v128.load(row1 + 3 * lr);
-        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
-        const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
-        const q0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), q1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
-        const q2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), q3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
-        c10 = madd<T>(q0, v128.load_splat<T>(sv), c10);
-        c10 = madd<T>(q1, v128.load_splat<T>(sv + sp), c10);
-        c10 = madd<T>(q2, v128.load_splat<T>(sv + 2 * sp), c10);
-        c10 = madd<T>(q3, v128.load_splat<T>(sv + 3 * sp), c10);
-        if (two) {
-          c11 = madd<T>(q0, v128.load_splat<T>(sv + sj), c11);
-          c11 = madd<T>(q1, v128.load_splat<T>(sv + sj + sp), c11);
-          c11 = madd<T>(q2, v128.load_splat<T>(sv + sj + 2 * sp), c11);
-          c11 = madd<T>(q3, v128.load_splat<T>(sv + sj + 3 * sp), c11);
-        }
-      } else {
-        const x0 = v128.load(row1), x1 = v128.load(row1 + lr);
-        const q0 = v128.shuffle<f64>(x0, x1, 0, 2), q1 = v128.shuffle<f64>(x0, x1, 1, 3);
-        c10 = madd<T>(q0, v128.load_splat<T>(sv), c10);
-        c10 = madd<T>(q1, v128.load_splat<T>(sv + sp), c10);
-        if (two) {
-          c11 = madd<T>(q0, v128.load_splat<T>(sv + sj), c11);
-          c11 = madd<T>(q1, v128.load_splat<T>(sv + sj + sp), c11);
-        }
+    for (; p < p1; p++) {
+      const sv = s + <usize>p * sp;
+      const x0 = gather<T>(l + <usize>p * size, lr, w), x1 = gather<T>(l + second + <usize>p * size, lr, w);
+      let y = v128.load_splat<T>(sv);
+      c00 = madd<T>(x0, y, c00);
+      c10 = madd<T>(x1, y, c10);
+      if (two) {
+        y = v128.load_splat<T>(sv + sj);
+        c01 = madd<T>(x0, y, c01);
+        c11 = madd<T>(x1, y, c11);
       }
     }
-  }
-  for (; p < p1; p++) {
-    const sv = s + <usize>p * sp;
-    const x0 = gather<T>(l + <usize>p * size, lr, w), x1 = gather<T>(l + second + <usize>p * size, lr, w);
-    let y = v128.load_splat<T>(sv);
-    c00 = madd<T>(x0, y, c00);
-    c10 = madd<T>(x1, y, c10);
+    const o1 = o + <usize>w * or;
     if (two) {
-      y = v128.load_splat<T>(sv + sj);
-      c01 = madd<T>(x0, y, c01);
-      c11 = madd<T>(x1, y, c11);
+      putTwo<T>(o, or, oj, w, c00, c01, accumulate);
+      putTwo<T>(o1, or, oj, w, c10, c11, accumulate);
+    } else {
+      put<T>(o, or, w, c00, accumulate);
+      put<T>(o1, or, w, c10, accumulate);
     }
-  }
-  const o1 = o + <usize>w * or;
-  if (two) {
-    putTwo<T>(o, or, oj, w, c00, c01, accumulate);
-    putTwo<T>(o1, or, oj, w, c10, c11, accumulate);
-  } else {
-    put<T>(o, or, w, c00, accumulate);
-    put<T>(o1, or, w, c10, accumulate);
+    l += <usize>(32 / sizeof<T>()) * lr;
+    o += <usize>(32 / sizeof<T>()) * or;
   }
 }
 
@@ -237,15 +246,15 @@ function lanesProduct<T>(l: usize, lr: usize, lp: usize, s: usize, sp: usize, sj
       const accumulate = p0 > 0;
       let r = 0;
       if (contiguous) {
-        for (; r + 4 * w <= rows; r += 4 * w) {
-          if (two) fourVectors<T>(l + <usize>r * size, lp, sCol, sp, sj, oCol + <usize>r * or, or, oj, p0, p1, true, accumulate);
-          else fourVectors<T>(l + <usize>r * size, lp, sCol, sp, sj, oCol + <usize>r * or, or, oj, p0, p1, false, accumulate);
-        }
+        const groups = rows / (4 * w);
+        if (two) fourVectors<T>(l, lp, sCol, sp, sj, oCol, or, oj, groups, p0, p1, true, accumulate);
+        else fourVectors<T>(l, lp, sCol, sp, sj, oCol, or, oj, groups, p0, p1, false, accumulate);
+        r = groups * 4 * w;
       } else if (lp == size) {
-        for (; r + 2 * w <= rows; r += 2 * w) {
-          if (two) rowVectors<T>(l + <usize>r * lr, lr, sCol, sp, sj, oCol + <usize>r * or, or, oj, p0, p1, true, accumulate);
-          else rowVectors<T>(l + <usize>r * lr, lr, sCol, sp, sj, oCol + <usize>r * or, or, oj, p0, p1, false, accumulate);
-        }
+        const groups = rows / (2 * w);
+        if (two) rowVectors<T>(l, lr, sCol, sp, sj, oCol, or, oj, groups, p0, p1, true, accumulate);
+        else rowVectors<T>(l, lr, sCol, sp, sj, oCol, or, oj, groups, p0, p1, false, accumulate);
+        r = groups * 2 * w;
       }
       for (; r < rows; r += w) {
         laneVector<T>(l + <usize>r * lr, lr, lp, sCol, sp, sj, oCol + <usize>r * or, or, oj, min(w, rows - r), p0, p1, two, accumulate);
