@@ -136,12 +136,7 @@ export function directKernel(name: string, args: readonly unknown[], context: St
       if (backend.threads > 1 && productWorthThreads(spec)) return null;
       const [pa, pb, po] = [ptr(a), ptr(b), ptr(out)];
       const f64 = out.dtype === "float64";
-      // a matrix times a short vector (a linear layer with one output of few inputs): the same sums, four rows at a time
-      if (batch === 1 && n === 1 && transB && !transA && depth < 4 && m >= 4 && m * depth <= 2 ** 20) {
-        const matvec = f64 ? k.matvecShortF64 : k.matvecShortF32;
-        return () => matvec(pa, pb, po, m, depth);
-      }
-      if ((m < 4 || n === 1) && batch * m * n * depth <= 2 ** 20) {
+      if (k.thinProductShape(m, n)) {
         const thin = f64 ? k.matmulThinF64 : k.matmulThinF32;
         return () => thin(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB);
       }
