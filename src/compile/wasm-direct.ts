@@ -136,7 +136,7 @@ export function directKernel(name: string, args: readonly unknown[], context: St
       if (backend.threads > 1 && productWorthThreads(spec)) return null;
       const [pa, pb, po] = [ptr(a), ptr(b), ptr(out)];
       const f64 = out.dtype === "float64";
-      if (k.thinProductShape(m, n)) {
+      if ((f64 ? k.thinProductF64 : k.thinProductF32)(m, depth, n, transA, transB)) {
         const thin = f64 ? k.matmulThinF64 : k.matmulThinF32;
         return () => thin(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB);
       }

@@ -70,7 +70,7 @@ export function work(kernels: Kernels, c: Int32Array, thread: number): void {
       try {
         const [at, bt, ot, count] = [a + start * strideA * bytes, b + start * strideB * bytes, out + start * m * n * bytes, Math.min(chunk, batch - start)];
         // thin and small products on their unpacked kernels, as the one-thread call runs them
-        if (Atomics.load(c, 4) === 0 && kernels.thinProductShape(m, n)) thin(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB);
+        if (Atomics.load(c, 4) === 0 && (f64 ? kernels.thinProductF64 : kernels.thinProductF32)(m, k, n, transA, transB)) thin(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB);
         else if (Atomics.load(c, 4) === 0 && (f64 ? kernels.smallProductF64 : kernels.smallProductF32)(m, k, n)) small(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB, bp);
         else if (Atomics.load(c, 4) === 0) product(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB, ap, bp, tile);
       } catch {

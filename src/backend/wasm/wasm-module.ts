@@ -55,8 +55,9 @@ export interface Kernels {
   packPanelsF64(b: number, k: number, n: number, transB: boolean, jc: number, nc: number, panelStart: number, panelEnd: number, bp: number): void;
   productRowsF32(a: number, bp: number, out: number, m: number, k: number, n: number, transA: boolean, jc: number, nc: number, ap: number, tile: number, rowStart: number, rowEnd: number): void;
   productRowsF64(a: number, bp: number, out: number, m: number, k: number, n: number, transA: boolean, jc: number, nc: number, ap: number, tile: number, rowStart: number, rowEnd: number): void;
-  /** Whether matmulThinF32/F64 serve an [m, k]·[k, n] product: m or n under 4 (returns 0 or 1). */
-  thinProductShape(m: number, n: number): number;
+  /** Whether matmulThinF32/F64 serve an [m, k]·[k, n] product: a side under 4, or where they measured faster (returns 0 or 1). */
+  thinProductF32(m: number, k: number, n: number, transA: boolean, transB: boolean): number;
+  thinProductF64(m: number, k: number, n: number, transA: boolean, transB: boolean): number;
   matmulThinF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number): void;
   matmulThinF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number): void;
   /** The small-product kernel (assembly/matmul-small.ts); `bp` holds k·n elements. */

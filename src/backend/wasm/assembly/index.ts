@@ -70,8 +70,9 @@ export function matmulSmallF64(a: usize, b: usize, out: usize, batch: i32, m: i3
 /** Whether matmulSmallF32/F64 serve an [m, k]·[k, n] product (whole tiles, small operands). */
 export function smallProductF32(m: i32, k: i32, n: i32): bool { return smallProduct<f32>(m, k, n); }
 export function smallProductF64(m: i32, k: i32, n: i32): bool { return smallProduct<f64>(m, k, n); }
-/** Whether matmulThinF32/F64 serve an [m, k]·[k, n] product (m or n under 4), in either dtype. */
-export function thinProductShape(m: i32, n: i32): bool { return thinProduct(m, n); }
+/** Whether matmulThinF32/F64 serve an [m, k]·[k, n] product (a side under 4, and shapes where they measured faster). */
+export function thinProductF32(m: i32, k: i32, n: i32, transA: bool, transB: bool): bool { return thinProduct<f32>(m, k, n, transA, transB); }
+export function thinProductF64(m: i32, k: i32, n: i32, transA: bool, transB: bool): bool { return thinProduct<f64>(m, k, n, transA, transB); }
 export function matmulThinF32(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void { matmulThin<f32>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB); }
 export function matmulThinF64(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void { matmulThin<f64>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB); }
 export function conv2dF32(op: i32, a: usize, b: usize, bias: usize, spec: usize, outChannels: i32, out: usize, cols: usize, padded: usize, ap: usize, bp: usize, tile: usize): void { conv2d<f32>(op, a, b, bias, spec, outChannels, out, cols, padded, ap, bp, tile); }

@@ -13,10 +13,23 @@
 
 import { kStepOf } from "./matmul";
 import { madd } from "./matmul-micro";
+import { smallProduct } from "./matmul-small";
 
-/** Whether matmulThin serves a product: a side too short for the packed kernel's tiles. */
-export function thinProduct(m: i32, n: i32): bool {
-  return m < 4 || n < 4;
+/**
+ * Whether matmulThin serves a product: a side under 4 (too short for the other kernels' tiles),
+ * or where it measured faster than they (f32, 200-row products: 1.4–1.9× at sides of 4 and 5,
+ * ~1.15× at 6 and 7 with lanes loaded whole, and W1's dW2, 16×200ᵀ·200×16, 1.5×, where the
+ * packed kernel pads 16 rows to 18 and packs a long k; the unpacked small kernel's whole tiles
+ * are faster than either).
+ */
+export function thinProduct<T>(m: i32, k: i32, n: i32, transA: bool, transB: bool): bool {
+  const short = min(m, n);
+  if (short < 4) return true;
+  if (smallProduct<T>(m, k, n)) return false;
+  // lanes loaded whole: transposed A when they run down C's columns (n ≤ m), plain B along its rows
+  const whole = n <= m ? transA : !transB;
+  if (short < 6 || (short < 8 && whole)) return true;
+  return whole && max(m, n) <= 16 && k > 32;
 }
 
 /** A vector of `count` (≥ 1) lanes of T, lane q at addr + q·stride, the rest zero. */
@@ -264,7 +277,7 @@ function lanesProduct<T>(l: usize, lr: usize, lp: usize, s: usize, sp: usize, sj
 }
 
 /**
- * out[t] = op(A[t]) · op(B[t]) for t < batch where thinProduct(m, n), without packing: lanes
+ * out[t] = op(A[t]) · op(B[t]) for t < batch (any shape; thinProduct says where it pays), without packing: lanes
  * down C's columns when n ≤ m, else along its rows.
  */
 export function matmulThin<T>(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void {
