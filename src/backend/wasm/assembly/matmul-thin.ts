@@ -1,6 +1,6 @@
-// Products with a side under 4 (m < 4 or n < 4: a 2-unit layer's logits, its weight gradients,
-// a matrix times a vector), where the packed kernel would pad a 6×8 tile to compute 2 columns
-// and the unpacked one needs whole 4×8 tiles. The long side becomes the vector lanes: C's
+// Products with a short side (m or n under 4: a 2-unit layer's logits, its weight gradients, a
+// matrix times a vector; and a few up to 16, see thinProduct), where the packed kernel would pad
+// a 6×8 tile to compute 2 columns and the unpacked one needs whole 4×8 tiles. The long side becomes the vector lanes: C's
 // columns when n is short (lanes over i, L = op(A), S = op(B)), else C's rows (lanes over j,
 // L = op(B)ᵀ, S = op(A)ᵀ, a Cᵀ = op(B)ᵀ·op(A)ᵀ product). A lane vector of L at one p is either
 // one load (lanes contiguous: transposed A, plain B) or a column of a 4×4 (f64: 2×2) block
@@ -277,8 +277,8 @@ function lanesProduct<T>(l: usize, lr: usize, lp: usize, s: usize, sp: usize, sj
 }
 
 /**
- * out[t] = op(A[t]) · op(B[t]) for t < batch (any shape; thinProduct says where it pays), without packing: lanes
- * down C's columns when n ≤ m, else along its rows.
+ * out[t] = op(A[t]) · op(B[t]) for t < batch, without packing: lanes down C's columns when
+ * n ≤ m, else along its rows. Right for any shape; thinProduct says where it is the fastest.
  */
 export function matmulThin<T>(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void {
   const size = <usize>sizeof<T>();
