@@ -135,11 +135,7 @@ export function directKernel(name: string, args: readonly unknown[], context: St
       if (backend.threads > 1 && productWorthThreads(spec)) return null;
       const [pa, pb, po] = [ptr(a), ptr(b), ptr(out)];
       const f64 = out.dtype === "float64";
-      // a matrix times a short vector (a linear layer with one output of few inputs): the same sums, four rows at a time
-      if (batch === 1 && n === 1 && transB && !transA && depth < 4 && m >= 4 && m * depth <= 2 ** 20) {
-        return kernelStep(k, { kernel: f64 ? "matvecShortF64" : "matvecShortF32", args: [pa, pb, po, m, depth] });
-      }
-      if ((m < 4 || n === 1) && batch * m * n * depth <= 2 ** 20) {
+      if ((f64 ? k.thinProductF64 : k.thinProductF32)(m, depth, n, transA, transB)) {
         return kernelStep(k, { kernel: f64 ? "matmulThinF64" : "matmulThinF32", args: [pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB] });
       }
       if ((f64 ? k.smallProductF64 : k.smallProductF32)(m, depth, n)) {

@@ -151,9 +151,11 @@ function batchStep(args: readonly unknown[], context: StepContext, threading: Th
   const tile = packB + k.matmulScratchB() * 8;
   const single = f64 ? k.matmulF64 : k.matmulF32;
   const small = (f64 ? k.smallProductF64 : k.smallProductF32)(m, depth, n) ? (f64 ? k.matmulSmallF64 : k.matmulSmallF32) : null;
+  const thin = (f64 ? k.thinProductF64 : k.thinProductF32)(m, depth, n, transA, transB) ? (f64 ? k.matmulThinF64 : k.matmulThinF32) : null;
   return () => {
     if (pool.batched(f64, job, on)) return;
-    if (small !== null) small(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB, packA);
+    if (thin !== null) thin(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB);
+    else if (small !== null) small(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB, packA);
     else single(pa, pb, po, batch, m, depth, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile);
   };
 }

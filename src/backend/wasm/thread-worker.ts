@@ -60,6 +60,7 @@ export function work(kernels: Kernels, c: Int32Array, thread: number): void {
     // a batched product (kind 2): tasks of runs of whole matrices, each a call of the one-thread kernel
     const product = f64 ? kernels.matmulF64 : kernels.matmulF32;
     const small = f64 ? kernels.matmulSmallF64 : kernels.matmulSmallF32;
+    const thin = f64 ? kernels.matmulThinF64 : kernels.matmulThinF32;
     const bytes = f64 ? 8 : 4;
     const [a, b, out, batch, m, k, n, transA, transB, strideA, strideB, chunk, packABytes, packBBytes] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23] === 1, c[24] === 1, c[25]!, c[26]!, c[27]!, c[28]!, c[29]!];
     const tasks = c[11]!;
@@ -68,8 +69,9 @@ export function work(kernels: Kernels, c: Int32Array, thread: number): void {
       const start = task * chunk;
       try {
         const [at, bt, ot, count] = [a + start * strideA * bytes, b + start * strideB * bytes, out + start * m * n * bytes, Math.min(chunk, batch - start)];
-        // small products (attention's per-head ones) on the unpacked tile, as the one-thread call runs them
-        if (Atomics.load(c, 4) === 0 && (f64 ? kernels.smallProductF64 : kernels.smallProductF32)(m, k, n)) small(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB, bp);
+        // thin and small products on their unpacked kernels, as the one-thread call runs them
+        if (Atomics.load(c, 4) === 0 && (f64 ? kernels.thinProductF64 : kernels.thinProductF32)(m, k, n, transA, transB)) thin(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB);
+        else if (Atomics.load(c, 4) === 0 && (f64 ? kernels.smallProductF64 : kernels.smallProductF32)(m, k, n)) small(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB, bp);
         else if (Atomics.load(c, 4) === 0) product(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB, ap, bp, tile);
       } catch {
         Atomics.store(c, 4, 1);

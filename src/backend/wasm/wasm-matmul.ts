@@ -1,5 +1,5 @@
-// The matrix product on the WebAssembly kernels: thin products on plain loops, small ones on an
-// unpacked register tile, the rest on the packed, register-blocked micro-kernel, and large ones
+// The matrix product on the WebAssembly kernels: thin products (a short side) with the long side
+// as vector lanes, small ones on an unpacked register tile, the rest on the packed, register-blocked micro-kernel, and large ones
 // split by rows over the worker threads where that measures faster (eager-tuner.ts). Both ways
 // give the same values: the packed kernel and the threads' tasks block k alike and each element
 // of C is one thread's sum, so only who computes which rows differs.
@@ -24,12 +24,12 @@ function matmulSingle(context: WasmContext, a: DataRef, b: DataRef, spec: Matmul
   const ptrA = arena.put(arrayOfReal(a));
   const ptrB = arrayOfReal(b) === arrayOfReal(a) ? ptrA : arena.put(arrayOfReal(b));
   const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
-  if ((m < 4 || n === 1) && batch * m * n * k <= 2 ** 20) {
-    // too thin for the micro-kernel's 4- or 6-row tiles: plain loops, no packing
+  const f64 = out.dtype === "float64";
+  if ((f64 ? kernels.thinProductF64 : kernels.thinProductF32)(m, k, n, transA, transB)) {
+    // too thin for the micro-kernel's 6×8 or 4×8 tiles: no packing, no padding (the same results)
     (out.dtype === "float64" ? kernels.matmulThinF64 : kernels.matmulThinF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB);
     return arena.take(ptrOut, arrayOfReal(out));
   }
-  const f64 = out.dtype === "float64";
   if ((f64 ? kernels.smallProductF64 : kernels.smallProductF32)(m, k, n)) {
     // small products (the attention's per-head ones): no packing, the same results
     const bp = arena.allocate(k * n * 8);

@@ -62,6 +62,9 @@ export interface Kernels {
   packPanelsF64(b: number, k: number, n: number, transB: boolean, jc: number, nc: number, panelStart: number, panelEnd: number, bp: number): void;
   productRowsF32(a: number, bp: number, out: number, m: number, k: number, n: number, transA: boolean, jc: number, nc: number, ap: number, tile: number, rowStart: number, rowEnd: number): void;
   productRowsF64(a: number, bp: number, out: number, m: number, k: number, n: number, transA: boolean, jc: number, nc: number, ap: number, tile: number, rowStart: number, rowEnd: number): void;
+  /** Whether matmulThinF32/F64 serve an [m, k]·[k, n] product: a side under 4, or where they measured faster (returns 0 or 1). */
+  thinProductF32(m: number, k: number, n: number, transA: boolean, transB: boolean): number;
+  thinProductF64(m: number, k: number, n: number, transA: boolean, transB: boolean): number;
   matmulThinF32(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number): void;
   matmulThinF64(a: number, b: number, out: number, batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, strideA: number, strideB: number): void;
   /** The small-product kernel (assembly/matmul-small.ts); `bp` holds k·n elements. */
@@ -95,8 +98,6 @@ export interface Kernels {
   /** SGD with momentum in one pass: b ← μ·b + keep·g, θ ← θ − lr·b (compile's optimizer step). */
   sgdMomentumF32(p: number, g: number, b: number, n: number, momentum: number, keep: number, negLr: number): void;
   sgdMomentumF64(p: number, g: number, b: number, n: number, momentum: number, keep: number, negLr: number): void;
-  matvecShortF32(a: number, b: number, out: number, m: number, k: number): void;
-  matvecShortF64(a: number, b: number, out: number, m: number, k: number): void;
   /** clampF32/F64 a vector at a time (the same results). */
   clampLanesF32(x: number, lo: number, hi: number, y: number, n: number): void;
   clampLanesF64(x: number, lo: number, hi: number, y: number, n: number): void;

@@ -1,7 +1,7 @@
 // Kernels for compile()'s plans (src/compile/): a blocked interpreter that runs a chain of
 // element-wise ops over one element count in a single call, block by block, so the chain makes
 // one trip into WebAssembly and its operands stay in cache; Adam's and AdamW's update of one
-// parameter in one pass; and a matrix–vector product with a short inner dimension.
+// parameter in one pass.
 //
 // Every op rounds exactly as the kernel eager mode calls for it (the same unary, binary, clamp
 // and axpby code, the same groups of four from element 0), so a fused plan's results are eager's
@@ -182,37 +182,5 @@ export function adam<T>(p: usize, g: usize, m: usize, v: usize, n: i32, decouple
     store<T>(at<T>(p, i), pi + (mi * negStep) / d);
     store<T>(at<T>(m, i), mi);
     store<T>(at<T>(v, i), vi);
-  }
-}
-
-/**
- * out[i] = Σ_p a[i·k + p]·b[p] for k < 4, four rows at a time, each sum taken from 0 in order
- * p = 0, 1 … as the thin product's scalar loop does (matmul.ts), so the results are the same.
- */
-export function matvecShort<T>(a: usize, b: usize, out: usize, m: i32, k: i32): void {
-  const step = 16 / sizeof<T>();
-  const mv = m & ~(step - 1);
-  let i = 0;
-  for (; i < mv; i += step) {
-    let sum = v128.splat<T>(<T>0);
-    for (let p = 0; p < k; p++) {
-      let column = v128.splat<T>(<T>0);
-      if (sizeof<T>() == 4) {
-        column = v128.load32_lane(at<T>(a, i * k + p), column, 0);
-        column = v128.load32_lane(at<T>(a, (i + 1) * k + p), column, 1);
-        column = v128.load32_lane(at<T>(a, (i + 2) * k + p), column, 2);
-        column = v128.load32_lane(at<T>(a, (i + 3) * k + p), column, 3);
-      } else {
-        column = v128.load64_lane(at<T>(a, i * k + p), column, 0);
-        column = v128.load64_lane(at<T>(a, (i + 1) * k + p), column, 1);
-      }
-      sum = v128.add<T>(sum, v128.mul<T>(column, v128.splat<T>(load<T>(at<T>(b, p)))));
-    }
-    v128.store(at<T>(out, i), sum);
-  }
-  for (; i < m; i++) {
-    let sum = <T>0;
-    for (let p = 0; p < k; p++) sum += load<T>(at<T>(a, i * k + p)) * load<T>(at<T>(b, p));
-    store<T>(at<T>(out, i), sum);
   }
 }

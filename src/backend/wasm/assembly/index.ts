@@ -9,10 +9,11 @@ import { batchNorm } from "./norm";
 import { softmax } from "./softmax";
 import { gatherIndexI32, scatterAddIndexI32 } from "./indexed";
 import { layerNorm } from "./layer-norm";
-import { matmul, matmulThin, packPanels, productRows, MC, KC, NC } from "./matmul";
+import { matmul, packPanels, productRows, MC, KC, NC } from "./matmul";
+import { matmulThin, thinProduct } from "./matmul-thin";
 import { mr, nr } from "./matmul-micro";
 import { matmulSmall, smallProduct } from "./matmul-small";
-import { fused, adam, sgdMomentum, matvecShort, clampLanes, FUSED_BLOCK } from "./fused";
+import { fused, adam, sgdMomentum, clampLanes, FUSED_BLOCK } from "./fused";
 
 /** First byte past the module's static data: the JS allocator starts here. */
 export function heapBase(): usize { return __heap_base; }
@@ -75,6 +76,9 @@ export function matmulSmallF64(a: usize, b: usize, out: usize, batch: i32, m: i3
 /** Whether matmulSmallF32/F64 serve an [m, k]·[k, n] product (whole tiles, small operands). */
 export function smallProductF32(m: i32, k: i32, n: i32): bool { return smallProduct<f32>(m, k, n); }
 export function smallProductF64(m: i32, k: i32, n: i32): bool { return smallProduct<f64>(m, k, n); }
+/** Whether matmulThinF32/F64 serve an [m, k]·[k, n] product (a side under 4, and shapes where they measured faster). */
+export function thinProductF32(m: i32, k: i32, n: i32, transA: bool, transB: bool): bool { return thinProduct<f32>(m, k, n, transA, transB); }
+export function thinProductF64(m: i32, k: i32, n: i32, transA: bool, transB: bool): bool { return thinProduct<f64>(m, k, n, transA, transB); }
 export function matmulThinF32(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void { matmulThin<f32>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB); }
 export function matmulThinF64(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void { matmulThin<f64>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB); }
 export function conv2dF32(op: i32, a: usize, b: usize, bias: usize, spec: usize, outChannels: i32, out: usize, cols: usize, padded: usize, ap: usize, bp: usize, tile: usize): void { conv2d<f32>(op, a, b, bias, spec, outChannels, out, cols, padded, ap, bp, tile); }
@@ -95,8 +99,6 @@ export function adamF32(p: usize, g: usize, m: usize, v: usize, n: i32, decouple
 export function adamF64(p: usize, g: usize, m: usize, v: usize, n: i32, decoupled: bool, decay: f64, beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, c2: f64, eps: f64, negStep: f64): void { adam<f64>(p, g, m, v, n, decoupled, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, c2, eps, negStep); }
 export function sgdMomentumF32(p: usize, g: usize, b: usize, n: i32, momentum: f64, keep: f64, negLr: f64): void { sgdMomentum<f32>(p, g, b, n, <f32>momentum, <f32>keep, <f32>negLr); }
 export function sgdMomentumF64(p: usize, g: usize, b: usize, n: i32, momentum: f64, keep: f64, negLr: f64): void { sgdMomentum<f64>(p, g, b, n, momentum, keep, negLr); }
-export function matvecShortF32(a: usize, b: usize, out: usize, m: i32, k: i32): void { matvecShort<f32>(a, b, out, m, k); }
-export function matvecShortF64(a: usize, b: usize, out: usize, m: i32, k: i32): void { matvecShort<f64>(a, b, out, m, k); }
 export function clampLanesF32(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clampLanes<f32>(x, <f32>lo, <f32>hi, y, n); }
 export function clampLanesF64(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clampLanes<f64>(x, lo, hi, y, n); }
 export function softmaxF32(op: i32, x: usize, dy: usize, outer: i32, axisSize: i32, inner: i32, out: usize, causal: i32): void { softmax<f32>(op, x, dy, outer, axisSize, inner, out, causal); }

@@ -8,7 +8,7 @@
 // p from zero in every tile, so builds with different tiles (6×8 relaxed, 4×8 plain) and the
 // threaded split (any row chunks) agree with the unpacked kernels bit for bit.
 
-import { madd, micro, mr, nr } from "./matmul-micro";
+import { micro, mr, nr } from "./matmul-micro";
 
 export const KC = 256;
 /** Rows of an op(A) block: a multiple of every strip height (4 and 6). */
@@ -223,66 +223,6 @@ export function productRows<T>(a: usize, bp: usize, out: usize, m: i32, k: i32, 
       const kc = min(kStep, k - pc);
       packA<T>(a, m, k, transA, ic, mc, pc, kc, ap);
       macro<T>(ap, at<T>(bp, pc * ncPad), mc, nc, kc, at<T>(out, ic * n + jc), n, pc > 0, tile);
-    }
-  }
-}
-
-@inline function horizontalSum<T>(v: v128): T {
-  if (sizeof<T>() == 4) return <T>((f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3)));
-  return <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
-}
-
-/**
- * out[t] = op(A[t]) · op(B[t]) without packing, for products too thin for the micro-kernel
- * (fewer than 4 rows, or one column: a 1000×2·2×1 logistic regression and its gradient),
- * where padding a 4×8 tile wastes most of it. Transposed B gives dot products of two rows; plain
- * B gives rows of C as sums of scaled rows of B (SIMD across columns).
- */
-export function matmulThin<T>(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32): void {
-  const step = 16 / sizeof<T>();
-  for (let t = 0; t < batch; t++) {
-    const at_ = at<T>(a, t * strideA);
-    const bt = at<T>(b, t * strideB);
-    const ct = at<T>(out, t * m * n);
-    // A(i, p) is at_[i·k + p], or at_[p·m + i] when transposed
-    const rowStep = transA ? 1 : k;
-    const colStep = transA ? m : 1;
-    for (let i = 0; i < m; i++) {
-      const ai = at<T>(at_, i * rowStep);
-      const ci = at<T>(ct, i * n);
-      if (transB) {
-        for (let j = 0; j < n; j++) {
-          const bj = at<T>(bt, j * k);
-          let sum = <T>0;
-          let p = 0;
-          if (colStep == 1) {
-            let acc = v128.splat<T>(<T>0);
-            const kv = k & ~(step - 1);
-            for (; p < kv; p += step) acc = madd<T>(v128.load(at<T>(ai, p)), v128.load(at<T>(bj, p)), acc);
-            sum = horizontalSum<T>(acc);
-          }
-          for (; p < k; p++) sum += load<T>(at<T>(ai, p * colStep)) * load<T>(at<T>(bj, p));
-          store<T>(at<T>(ci, j), sum);
-        }
-      } else if (n < step) {
-        // a column or two: sums in registers, B read down its columns
-        for (let j = 0; j < n; j++) {
-          let sum = <T>0;
-          for (let p = 0; p < k; p++) sum += load<T>(at<T>(ai, p * colStep)) * load<T>(at<T>(bt, p * n + j));
-          store<T>(at<T>(ci, j), sum);
-        }
-      } else {
-        const nv = n & ~(step - 1);
-        for (let j = 0; j < n; j++) store<T>(at<T>(ci, j), <T>0);
-        for (let p = 0; p < k; p++) {
-          const aip = load<T>(at<T>(ai, p * colStep));
-          const bp = at<T>(bt, p * n);
-          const scale = v128.splat<T>(aip);
-          let j = 0;
-          for (; j < nv; j += step) v128.store(at<T>(ci, j), madd<T>(scale, v128.load(at<T>(bp, j)), v128.load(at<T>(ci, j))));
-          for (; j < n; j++) store<T>(at<T>(ci, j), load<T>(at<T>(ci, j)) + aip * load<T>(at<T>(bp, j)));
-        }
-      }
     }
   }
 }
