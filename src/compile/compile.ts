@@ -114,7 +114,8 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
     }
     const plans = cache.get(key);
     if (plans !== undefined) {
-      for (const entry of plans) {
+      for (let i = 0; i < plans.length; i++) {
+        const entry = plans[i]!;
         if (entry.plan.backend !== backend || !guardsHold(entry.plan)) continue;
         if (key !== mostRecent) {
           // least recently used first: the key moves to the end (a Map keeps insertion order)

@@ -74,7 +74,9 @@ export interface Plan {
 
 /** Whether the modules still look as they did when `plan` was traced (else: trace again). */
 export function guardsHold(plan: Plan): boolean {
-  for (const guard of plan.modules) {
+  // (indexed loops: checked on every call, at first in V8's lower tiers, where for-of allocates)
+  for (let m = 0; m < plan.modules.length; m++) {
+    const guard = plan.modules[m]!;
     if (guard.module.training !== guard.training) return false;
     let count = 0;
     const fields = guard.module as unknown as Record<string, unknown>;
@@ -90,7 +92,8 @@ export function guardsHold(plan: Plan): boolean {
 
 /** Throws if a leaf would have to accumulate into a `.grad` left over from an earlier call. */
 export function checkLeavesClear(plan: Plan): void {
-  for (const leaf of plan.leavesToBeNull) {
+  for (let i = 0; i < plan.leavesToBeNull.length; i++) {
+    const leaf = plan.leavesToBeNull[i]!;
     if (leaf.grad === null) continue;
     throw new Error(
       `compile: a tensor of shape [${leaf.shape.join(", ")}] still has a .grad from an earlier call, and the compiled function's backward() would accumulate into it, which a replayed plan cannot do; call optimizer.zeroGrad() (or model.zeroGrad()) inside the compiled function before backward(), or before each call`,

@@ -57,17 +57,25 @@ export function sgdStep(target: unknown, fallback: () => void, context: StepCont
   const optimizer = target;
   const { k, ptr } = context;
   const temporaries = stepTemporaries(context, sgdTemporaries(target));
-  /** out ← α·x + β·y, as the backend's axpby would run it. */
+  /**
+   * out ← α·x + β·y with the bits of the backend's axpby, which for a few elements runs a
+   * TypeScript loop that rounds α, β and each product to float32 and adds them once rounded
+   * (float32 data): the kernel's float32 operations, so any size runs the kernel here.
+   */
   const axpby = (alpha: number, x: Tensor, beta: number, y: Tensor): void => {
     const out = x.storage.ref;
-    if (out.size <= SMALL || !(out.dtype === "float32" || out.dtype === "float64")) return backend.axpby(alpha, out, beta, y.storage.ref, out);
+    if (!(out.dtype === "float32" || out.dtype === "float64")) return backend.axpby(alpha, out, beta, y.storage.ref, out);
     (out.dtype === "float64" ? k.axpbyF64 : k.axpbyF32)(alpha, ptr(out), beta, ptr(y.storage.ref), ptr(out), out.size);
   };
   const supported = (): boolean => {
-    for (const group of optimizer.paramGroups) {
+    // (indexed loops: a replay's first hundreds of calls run in V8's lower tiers, where for-of allocates an iterator and a result per element)
+    const groups = optimizer.paramGroups;
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g]!;
       // (an lr of −1 would make add_'s alpha 1, which add_ runs as a plain add)
       if (group.lr === -1) return false;
-      for (const p of group.params) {
+      for (let i = 0; i < group.params.length; i++) {
+        const p = group.params[i]!;
         if (p.grad === null) continue;
         if (!placed(p, p, context) || !placed(p.grad, p, context) || p.grad.storage === p.storage) return false;
         if (needsTemporaries(group) && p.size > SMALL && !temporaries.fits(p)) return false;
@@ -80,9 +88,12 @@ export function sgdStep(target: unknown, fallback: () => void, context: StepCont
   };
   return () => {
     if (!supported()) return fallback();
-    for (const group of optimizer.paramGroups) {
+    const groups = optimizer.paramGroups;
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g]!;
       const special = needsTemporaries(group);
-      for (const p of group.params) {
+      for (let i = 0; i < group.params.length; i++) {
+        const p = group.params[i]!;
         const grad = p.grad;
         if (grad === null) continue;
         const ref = p.storage.ref;

@@ -118,7 +118,8 @@ export function directKernel(name: string, args: readonly unknown[], context: St
     }
     case "axpby": {
       const [alpha, x, beta, y, out] = args as [number, DataRef, number, DataRef, DataRef];
-      if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype || y.dtype !== out.dtype) return null;
+      // (any size: the TypeScript loop for a few elements rounds as the kernel does, see sgd-step.ts)
+      if (!isReal(out) || x.dtype !== out.dtype || y.dtype !== out.dtype) return null;
       return kernelStep(k, { kernel: out.dtype === "float64" ? "axpbyF64" : "axpbyF32", args: [alpha, ptr(x), beta, ptr(y), ptr(out), out.size] });
     }
     case "reduce": {

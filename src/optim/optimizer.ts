@@ -74,8 +74,14 @@ export abstract class Optimizer<Options extends BaseOptions, State> {
 
   /** Clears every parameter's gradient (to null, or to zeros with `setToNone: false`). */
   zeroGrad(setToNone = true): void {
-    for (const group of this.paramGroups) {
-      for (const p of group.params) p.grad = setToNone || p.grad === null ? null : noGrad(() => p.grad!.mul(0));
+    // indexed loops: a compiled step replays this on every call, at first in V8's lower tiers, where for-of allocates
+    const groups = this.paramGroups;
+    for (let g = 0; g < groups.length; g++) {
+      const params = groups[g]!.params;
+      for (let i = 0; i < params.length; i++) {
+        const p = params[i]!;
+        p.grad = setToNone || p.grad === null ? null : noGrad(() => p.grad!.mul(0));
+      }
     }
   }
 

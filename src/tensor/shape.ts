@@ -8,8 +8,9 @@ export function formatShape(shape: Shape): string {
 }
 
 export function sizeOf(shape: Shape): number {
+  // (an indexed loop: `size` is read on every call of compiled steps, and in V8's lower tiers a for-of allocates)
   let size = 1;
-  for (const d of shape) size *= d;
+  for (let i = 0; i < shape.length; i++) size *= shape[i]!;
   return size;
 }
 
