@@ -1,7 +1,7 @@
 import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { instantiateKernels } from "../../src/backend/wasm/wasm-module.js";
+import { bothBuilds } from "./kernel-builds.js";
 import { JsBackend } from "../../src/backend/js-backend.js";
 
 // The unpacked small-product kernel (assembly/matmul-small.ts) runs the same multiply-add chain
@@ -11,19 +11,7 @@ import { JsBackend } from "../../src/backend/js-backend.js";
 // the plain one, the small kernel's 4×8 in both: each build is checked, on row counts that end
 // in a part strip (64 = 10·6 + 4) and cross the 72-row blocks of A (148).
 
-/** The build NABLA_RELAXED_SIMD=0 selects (the plain SIMD kernels), whatever this engine accepts. */
-function plainBuild(): ReturnType<typeof instantiateKernels> {
-  const saved = process.env.NABLA_RELAXED_SIMD;
-  process.env.NABLA_RELAXED_SIMD = "0";
-  try {
-    return instantiateKernels(false);
-  } finally {
-    if (saved === undefined) delete process.env.NABLA_RELAXED_SIMD;
-    else process.env.NABLA_RELAXED_SIMD = saved;
-  }
-}
-
-const builds = [instantiateKernels(false), plainBuild()];
+const builds = bothBuilds();
 for (const { memory } of builds) memory.grow(256); // seven regions of 2 MB (the largest output is 64·64·64 f64)
 const { kernels } = builds[0]!;
 const js = new JsBackend();

@@ -1,7 +1,8 @@
 import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { instantiateKernels, type KernelInstance } from "../../src/backend/wasm/wasm-module.js";
+import type { KernelInstance } from "../../src/backend/wasm/wasm-module.js";
+import { bothBuilds } from "./kernel-builds.js";
 import { JsBackend } from "../../src/backend/js-backend.js";
 
 // The thin-product kernel (assembly/matmul-thin.ts) serves every shape with m or n under 4, and
@@ -12,19 +13,7 @@ import { JsBackend } from "../../src/backend/js-backend.js";
 // path (checked in both builds: the relaxed one fuses, the plain one does not), and both match
 // the TS backend to rounding, NaN and ±Inf included.
 
-/** The build NABLA_RELAXED_SIMD=0 selects (the plain SIMD kernels), whatever this engine accepts. */
-function plainBuild(): KernelInstance {
-  const saved = process.env.NABLA_RELAXED_SIMD;
-  process.env.NABLA_RELAXED_SIMD = "0";
-  try {
-    return instantiateKernels(false);
-  } finally {
-    if (saved === undefined) delete process.env.NABLA_RELAXED_SIMD;
-    else process.env.NABLA_RELAXED_SIMD = saved;
-  }
-}
-
-const builds = [instantiateKernels(false), plainBuild()];
+const builds = bothBuilds();
 for (const { memory } of builds) memory.grow(128); // six regions of 1 MB
 const js = new JsBackend();
 const [A, B, OUT_THIN, OUT_PACKED, PACK_A, PACK_B, TILE] = [1, 2, 3, 4, 5, 6, 7].map((i) => i * (1 << 20));
