@@ -9,12 +9,12 @@
 // NABLA_TUNER_DUMP=1 also prints the choice each shape class holds at the end.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { io, nn, optim, setBackend, tensor, type Tensor } from "../src/index.js";
+import { nn, optim, setBackend, tensor, type Tensor } from "../src/index.js";
 import { activeBackend } from "../src/backend/registry.js";
 import { WasmBackend } from "../src/backend/wasm/wasm-backend.js";
 import type { ThreadMode } from "../src/backend/wasm/eager-tuner.js";
-import { TinyGPT, w6Batch } from "../examples/tiny-gpt.js";
-import { w5Cnn } from "../examples/w5-cnn.js";
+import { w6Batch } from "../examples/tiny-gpt.js";
+import { initialW5, initialW6 } from "./initial-models.js";
 import { benchDataDir, fashionMnist, gatherRows, permW3, W5, W6 } from "./data.js";
 
 const [workload = "W6", roundsArg = "20"] = process.argv.slice(2);
@@ -24,8 +24,7 @@ if (!(backend instanceof WasmBackend) || backend.threads < 2) throw new Error("n
 
 /** One training step of the workload, the `s`-th batch. */
 function w6Step(): (s: number) => Tensor {
-  const model = new TinyGPT();
-  model.loadStateDict(io.decodeSafetensors(readFileSync(join(benchDataDir(), "init_w6.safetensors"))).tensors);
+  const model = initialW6();
   const tokens = new Uint8Array(readFileSync(join(benchDataDir(), "tokens_w6.bin")));
   const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 });
   const { batch, block, vocab } = W6;
@@ -42,8 +41,7 @@ function w6Step(): (s: number) => Tensor {
 function w5Step(): (s: number) => Tensor {
   const train = fashionMnist("train");
   const order = permW3();
-  const model = w5Cnn();
-  model.loadStateDict(io.decodeSafetensors(readFileSync(join(benchDataDir(), "init_w5.safetensors"))).tensors);
+  const model = initialW5();
   const lossFn = new nn.CrossEntropyLoss();
   const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
   const { batch } = W5;

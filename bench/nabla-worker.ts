@@ -6,9 +6,9 @@
 // the GPU's work and not only its issue.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compile, io, nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
-import { TinyGPT, w6Batch } from "../examples/tiny-gpt.js";
-import { w5Cnn } from "../examples/w5-cnn.js";
+import { compile, nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
+import { w6Batch } from "../examples/tiny-gpt.js";
+import { initialW5, initialW6 } from "./initial-models.js";
 import { benchDataDir, blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, steadyStepsPerSecond, W5, W6, type Layer, type WorkerResult } from "./data.js";
 import { sgemmSizes, sgemmCheck, timeReps, timeRepsAsync } from "./sgemm.js";
 
@@ -141,8 +141,7 @@ async function w3(): Promise<void> {
 
 /** W6: TinyGPT (examples/tiny-gpt.ts) from init_w6, AdamW, 40 steps; steps/s over steps 6–40. */
 async function w6(): Promise<void> {
-  const model = new TinyGPT();
-  model.loadStateDict(io.decodeSafetensors(readFileSync(join(benchDataDir(), "init_w6.safetensors"))).tensors);
+  const model = initialW6();
   const tokens = new Uint8Array(readFileSync(join(benchDataDir(), "tokens_w6.bin")));
   const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 });
   const { batch, block, vocab } = W6;
@@ -203,8 +202,7 @@ async function collectGarbage(): Promise<void> {
 async function w5(): Promise<void> {
   const train = fashionMnist("train");
   const order = permW3();
-  const model = w5Cnn();
-  model.loadStateDict(io.decodeSafetensors(readFileSync(join(benchDataDir(), "init_w5.safetensors"))).tensors);
+  const model = initialW5();
   const lossFn = new nn.CrossEntropyLoss();
   const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
   const { batch } = W5;
