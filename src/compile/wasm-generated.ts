@@ -66,7 +66,7 @@ export interface GroupSlot {
 export function planCodegen(slots: readonly GroupSlot[], steps: (() => void)[], context: StepContext, block: number): (() => void) | null {
   const mode = fusedCodegen.mode;
   const chosen = slots.filter((slot) => generatable(slot.group));
-  if (mode === "interpreter" || (chosen.length === 0 && segments(steps, new Map()).length === 0)) return null;
+  if (mode === "interpreter" || (chosen.length === 0 && kernelRuns(steps, new Map()).length === 0)) return null;
   const install = (): void => {
     const replaced = generatedSteps(chosen, steps, context, block);
     if (replaced !== null) steps.splice(0, steps.length, ...replaced);
@@ -85,7 +85,7 @@ export function planCodegen(slots: readonly GroupSlot[], steps: (() => void)[], 
 type Item = { readonly group: number } | { readonly calls: readonly KernelCall[] };
 
 /** The runs of two or more consecutive steps generated code can make, as [first, end) with their items. */
-function segments(steps: readonly (() => void)[], groupAt: ReadonlyMap<number, number>): { start: number; end: number; items: Item[] }[] {
+function kernelRuns(steps: readonly (() => void)[], groupAt: ReadonlyMap<number, number>): { start: number; end: number; items: Item[] }[] {
   const runs: { start: number; end: number; items: Item[] }[] = [];
   let items: Item[] = [];
   const close = (end: number): void => {
@@ -133,11 +133,11 @@ function generatedSteps(chosen: readonly GroupSlot[], steps: readonly (() => voi
   };
   const groups = chosen.map((slot) => slot.group);
   const groupFunctions = groups.map((group, i) => groupFunction(group, `g${i}`, { ptr: context.ptr, constantAt: constantAt(group.dtype), block }));
-  let runs = segments(steps, new Map(chosen.map((slot, i) => [slot.index, i])));
+  let runs = kernelRuns(steps, new Map(chosen.map((slot, i) => [slot.index, i])));
   let built = instantiate(groupFunctions, runs, context);
   if (built === null && runs.length > 0 && groups.length > 0) built = instantiate(groupFunctions, (runs = []), context); // the groups alone may pass
   if (built === null) return null;
-  const { exports, bytes, encoded } = built;
+  const { exports, bytes, encoded, shared } = built;
   const replaced = [...steps];
   chosen.forEach((slot, i) => {
     const generated = exports[`g${i}`] as () => void;
@@ -150,7 +150,6 @@ function generatedSteps(chosen: readonly GroupSlot[], steps: readonly (() => voi
     replaced[run.start] = exports[`s${j}`] as () => void;
     for (let i = run.start + 1; i < run.end; i++) dropped.add(i);
   });
-  const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
   fusedCodegen.onModule?.({ groups: groups.length, segments: runs.length, bytes, shared, encodeMilliseconds: encoded - started, compileMilliseconds: performance.now() - encoded });
   return replaced.filter((_, i) => !dropped.has(i));
 }
@@ -159,7 +158,7 @@ function generatedSteps(chosen: readonly GroupSlot[], steps: readonly (() => voi
  * The module of the group functions and one function per run, instantiated over the plan's
  * memory and kernels; null where the engine refuses to compile it synchronously.
  */
-function instantiate(groupFunctions: readonly DefinedFunction[], runs: readonly { items: Item[] }[], context: StepContext): { exports: WebAssembly.Exports; bytes: number; encoded: number } | null {
+function instantiate(groupFunctions: readonly DefinedFunction[], runs: readonly { items: Item[] }[], context: StepContext): { exports: WebAssembly.Exports; bytes: number; encoded: number; shared: boolean } | null {
   const { memory, k } = context;
   // imports: the groups' kernels (their calls' indices), then each kernel the runs call
   const imports: ImportedFunction[] = [...KERNEL_IMPORTS];
@@ -183,7 +182,7 @@ function instantiate(groupFunctions: readonly DefinedFunction[], runs: readonly 
     const module = new WebAssembly.Module(bytes);
     const kernels: Record<string, unknown> = {};
     for (const { name } of imports) kernels[name] = k[name as keyof Kernels];
-    return { exports: new WebAssembly.Instance(module, { env: { memory }, kernels: kernels as WebAssembly.ModuleImports }).exports, bytes: bytes.length, encoded };
+    return { exports: new WebAssembly.Instance(module, { env: { memory }, kernels: kernels as WebAssembly.ModuleImports }).exports, bytes: bytes.length, encoded, shared };
   } catch (error) {
     if (error instanceof RangeError) return null;
     throw error;
