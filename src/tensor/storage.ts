@@ -5,6 +5,17 @@ import type { Backend, DataRef } from "../backend/backend.js";
 const registry = new FinalizationRegistry<{ backend: Backend; ref: DataRef }>((held) => held.backend.free(held.ref));
 
 let created = 0;
+/** Where new storages are listed while a backward rule runs ({@link collectStorages}); null when nobody asks. */
+let collecting: Storage[] | null = null;
+
+/**
+ * @internal Lists every storage made from now on in `into` (null stops listing): backward
+ * collects the temporaries of each rule this way, to give their buffers back once the rule
+ * has returned (src/autograd/backward.ts).
+ */
+export function collectStorages(into: Storage[] | null): void {
+  collecting = into;
+}
 
 /** A backend buffer shared by a tensor and its views (reshape, expand). */
 export class Storage {
@@ -41,6 +52,7 @@ export class Storage {
     readonly ref: DataRef,
   ) {
     if (backend.needsFree === true) registry.register(this, { backend, ref }, this);
+    if (collecting !== null) collecting.push(this);
   }
 
   /** @internal Records an in-place write by `op` (bumps the version). */
