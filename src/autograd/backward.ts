@@ -168,14 +168,17 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
       if (node.retained !== null) node.retained.grad = node.retained.grad === null ? ownedCopy(dy, dy.dtype) : node.retained.grad.add(dy);
       const mark = Storage.nextSerial;
       made.length = 0;
-      collectStorages(made);
+      const outer = collectStorages(made);
       let grads: readonly (Tensor | null)[];
       try {
         grads = node.runRule(node.rule, dy);
       } finally {
-        collectStorages(null);
+        collectStorages(outer);
       }
-      if (!options.retainGraph) node.rule = null;
+      if (!options.retainGraph) {
+        node.rule = null;
+        node.released();
+      }
       for (let i = 0; i < node.inputs.length; i++) {
         const input = node.inputs[i]!;
         const grad = grads[i];

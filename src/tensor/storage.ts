@@ -9,12 +9,15 @@ let created = 0;
 let collecting: Storage[] | null = null;
 
 /**
- * @internal Lists every storage made from now on in `into` (null stops listing): backward
- * collects the temporaries of each rule this way, to give their buffers back once the rule
- * has returned (src/autograd/backward.ts).
+ * @internal Lists every storage made from now on in `into` (null stops listing) and returns
+ * the list that was collecting before, for the caller to restore: backward collects the
+ * temporaries of each rule this way, and internalTo (src/autograd/internal-to.ts) those of a library function, to
+ * give their buffers back once nothing can read them (src/autograd/backward.ts).
  */
-export function collectStorages(into: Storage[] | null): void {
+export function collectStorages(into: Storage[] | null): Storage[] | null {
+  const before = collecting;
   collecting = into;
+  return before;
 }
 
 /** A backend buffer shared by a tensor and its views (reshape, expand). */
@@ -41,6 +44,19 @@ export class Storage {
    * the buffer (src/autograd/backward.ts).
    */
   kept = false;
+
+  /**
+   * @internal How many recorded ops (GradFn) may still read this buffer in a backward pass: one
+   * per time an op saved it, one less when backward drops that op's rule.
+   */
+  savers = 0;
+
+  /**
+   * @internal Made inside a library function for its own use and never handed to the caller
+   * (internalTo, src/autograd/internal-to.ts): once {@link Storage.savers} is 0, nothing can
+   * read it, and its buffer goes back to the backend.
+   */
+  internal = false;
 
   /** @internal The serial the next storage will get. */
   static get nextSerial(): number {
@@ -76,6 +92,11 @@ export function recycleStorage(storage: Storage): void {
   // freed now, so not again by the finalizer
   if (storage.backend.needsFree === true) registry.unregister(storage);
   storage.backend.recycle(storage.ref);
+}
+
+/** @internal Whether backward gave `storage`'s buffer back ({@link recycleStorage}): its values are gone. */
+export function isRecycled(storage: Storage): boolean {
+  return storage.staleFor === RECYCLED;
 }
 
 /**
