@@ -1,7 +1,7 @@
 import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { manualSeed, nn, noGrad, randn, tensor, viz, type Tensor } from "../../src/index.js";
+import { manualSeed, nn, noGrad, optim, randn, tensor, viz, type Tensor } from "../../src/index.js";
 import { recycledBytes, setRecycling } from "../../src/backend/js-buffer.js";
 
 // scaledDotProductAttention's own buffers (scaled queries, scores, weights, contiguous copies)
@@ -98,4 +98,32 @@ test("where saves its condition: changing it in place before backward is PyTorch
   const y = x.where(condition, 0);
   condition.copy_(tensor([false, false, true]));
   assert.throws(() => y.sum().backward(), /modified by an inplace operation/);
+});
+
+test("Adam's update gives back its temporaries and keeps its state: the same parameters and state over steps as without recycling", () => {
+  const run = (recycling: boolean): { values: ArrayLike<number>[]; takenBack: number } => {
+    setRecycling(recycling);
+    try {
+      manualSeed(4);
+      const weight = randn([64, 128], { requiresGrad: true }); // 32 KB buffers: each recyclable
+      // L2 decay (a decayed gradient), maximize (a negated one) and AMSGrad (a maximum): every temporary the update makes
+      const optimizer = new optim.Adam([weight], { lr: 0.01, weightDecay: 0.1, maximize: true, amsgrad: true });
+      const before = recycledBytes().takenBack;
+      const values: ArrayLike<number>[] = [];
+      for (let step = 0; step < 4; step++) {
+        optimizer.zeroGrad();
+        weight.tanh().sum().backward();
+        optimizer.step();
+        const state = optimizer.state.get(weight)!;
+        values.push(weight.toTypedArray(), state.expAvg.toTypedArray(), state.expAvgSq.toTypedArray(), state.maxExpAvgSq!.toTypedArray());
+      }
+      return { values, takenBack: recycledBytes().takenBack - before };
+    } finally {
+      setRecycling(true);
+    }
+  };
+  const on = run(true);
+  assert.deepEqual(on.values, run(false).values);
+  // per step: tanh's two rule temporaries, and at least the negated gradient, the decayed one and the square root
+  assert.ok(on.takenBack >= 4 * 5, `recycled ${on.takenBack} buffers over 4 steps`);
 });
