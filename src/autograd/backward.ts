@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { formatShape, shapesEqual } from "../tensor/shape.js";
-import { Storage, recycleStorage } from "../tensor/storage.js";
+import { Storage, collectStorages, recycleStorage } from "../tensor/storage.js";
 import type { GradFn } from "./grad-fn.js";
 import { withGradMode } from "./grad-mode.js";
 
@@ -107,6 +107,23 @@ class SpentGradients {
     if (storage.serial < this.mark || storage.kept || this.holders.has(storage)) return;
     recycleStorage(storage);
   }
+
+  /**
+   * Recycles the buffers a rule made for itself (`made`, listed while it ran) and did not return
+   * in `grads`: gelu's derivative before the product with dy, a layer norm's or a matmul's
+   * intermediate results. Only library code runs inside a rule, nothing there keeps a
+   * temporary past the call (a rule that does marks it {@link Storage.kept}), and the grad
+   * mode is off, so no graph node saved one either.
+   */
+  dropTemporaries(made: readonly Storage[], grads: readonly (Tensor | null | undefined)[]): void {
+    for (let i = 0; i < made.length; i++) {
+      const storage = made[i]!;
+      if (storage.kept || this.holders.has(storage)) continue;
+      let returned = false;
+      for (let j = 0; j < grads.length && !returned; j++) returned = grads[j]?.storage === storage;
+      if (!returned) recycleStorage(storage);
+    }
+  }
 }
 
 let passes = 0;
@@ -137,6 +154,7 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
     }
     const order = topologicalOrder(rootNode);
     const spent = new SpentGradients(Storage.nextSerial);
+    const made: Storage[] = []; // the storages the current rule made
     // a node's gradient is dropped once used (set to undefined rather than deleted: a Map that
     // shrinks rehashes into a new table, several times per backward)
     const pending = new Map<GradFn, Tensor | undefined>([[rootNode, gradient]]);
@@ -149,8 +167,18 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
       }
       if (node.retained !== null) node.retained.grad = node.retained.grad === null ? ownedCopy(dy, dy.dtype) : node.retained.grad.add(dy);
       const mark = Storage.nextSerial;
-      const grads = node.runRule(node.rule, dy);
-      if (!options.retainGraph) node.rule = null;
+      made.length = 0;
+      const outer = collectStorages(made);
+      let grads: readonly (Tensor | null)[];
+      try {
+        grads = node.runRule(node.rule, dy);
+      } finally {
+        collectStorages(outer);
+      }
+      if (!options.retainGraph) {
+        node.rule = null;
+        node.released();
+      }
       for (let i = 0; i < node.inputs.length; i++) {
         const input = node.inputs[i]!;
         const grad = grads[i];
@@ -167,6 +195,7 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
       // dy, and what the rule made that no pending gradient holds, are spent
       spent.letGo(dy);
       for (const grad of grads) if (grad !== null && grad !== undefined) spent.drop(grad);
+      spent.dropTemporaries(made, grads);
     }
   });
 }

@@ -1,5 +1,5 @@
 import type { Tensor } from "../tensor/tensor.js";
-import type { Storage } from "../tensor/storage.js";
+import { recycleStorage, type Storage } from "../tensor/storage.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { isFloatingPoint } from "../tensor/dtype.js";
 
@@ -34,7 +34,21 @@ export class GradFn {
     for (let i = 0; i < inputs.length; i++) saved.push(inputs[i]!.storage, inputs[i]!.storage.version);
     if (output !== undefined) saved.push(output.storage, output.storage.version);
     for (let i = 0; i < alsoSaved.length; i++) saved.push(alsoSaved[i]!.storage, alsoSaved[i]!.storage.version);
+    for (let i = 0; i < saved.length; i += 2) (saved[i] as Storage).savers++;
     this.saved = saved;
+  }
+
+  /**
+   * @internal Called once backward has dropped the rule: this op reads its saved buffers no
+   * more, and a library function's internal one that no other op saved goes back to its
+   * backend (see internalTo, src/autograd/internal-to.ts).
+   */
+  released(): void {
+    const saved = this.saved;
+    for (let i = 0; i < saved.length; i += 2) {
+      const storage = saved[i] as Storage;
+      if (--storage.savers === 0 && storage.internal) recycleStorage(storage);
+    }
   }
 
   /**

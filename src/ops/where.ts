@@ -80,12 +80,20 @@ function select(op: string, condition: Tensor, a: Operand, b: Operand, resultDTy
   out.backend.where(mask.stridedRef(), read(x), read(y), shape, out.storage.ref);
   const inputs = [x, y].filter((v): v is Tensor => typeof v !== "number");
   // d/da = 1 where the condition holds, d/db = 1 where it does not
-  return record(out, "where", inputs, (dy) => {
-    const grads: (Tensor | null)[] = [];
-    if (typeof x !== "number") grads.push(x.requiresGrad ? where(mask, dy, 0) : null);
-    if (typeof y !== "number") grads.push(y.requiresGrad ? where(mask, 0, dy) : null);
-    return grads;
-  });
+  // the rule reads the mask: saved with it (as PyTorch saves the condition), so backward checks its version
+  return record(
+    out,
+    "where",
+    inputs,
+    (dy) => {
+      const grads: (Tensor | null)[] = [];
+      if (typeof x !== "number") grads.push(x.requiresGrad ? where(mask, dy, 0) : null);
+      if (typeof y !== "number") grads.push(y.requiresGrad ? where(mask, 0, dy) : null);
+      return grads;
+    },
+    undefined,
+    [mask],
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { zerosLike } from "../tensor/creation.js";
 import { scaleAddInPlace } from "../ops/in-place.js";
+import { internalTo } from "../autograd/internal-to.js";
 import { checkNonNegative, Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
 
 /** Hyper-parameters of {@link Adam} and {@link AdamW} (PyTorch's names in camelCase). */
@@ -58,6 +59,15 @@ export function validateAdam(options: Required<AdamOptions>): void {
  * ```
  */
 export function adamUpdate(param: Tensor, grad: Tensor, state: AdamState | undefined, options: Required<AdamOptions>, decoupled: boolean): AdamState {
+  // the negated or decayed gradient, the square root and the scaled temporaries are the update's
+  // own, given back at once; the state (made on the first step) is kept
+  return internalTo(
+    () => adamStep(param, grad, state, options, decoupled),
+    (kept) => (kept.maxExpAvgSq === null ? [kept.expAvg, kept.expAvgSq] : [kept.expAvg, kept.expAvgSq, kept.maxExpAvgSq]),
+  );
+}
+
+function adamStep(param: Tensor, grad: Tensor, state: AdamState | undefined, options: Required<AdamOptions>, decoupled: boolean): AdamState {
   const [beta1, beta2] = options.betas;
   let g = options.maximize ? grad.neg() : grad;
   const current = state ?? { step: 0, expAvg: zerosLike(param), expAvgSq: zerosLike(param), maxExpAvgSq: null };

@@ -5,6 +5,20 @@ import type { Backend, DataRef } from "../backend/backend.js";
 const registry = new FinalizationRegistry<{ backend: Backend; ref: DataRef }>((held) => held.backend.free(held.ref));
 
 let created = 0;
+/** Where new storages are listed while a backward rule runs ({@link collectStorages}); null when nobody asks. */
+let collecting: Storage[] | null = null;
+
+/**
+ * @internal Lists every storage made from now on in `into` (null stops listing) and returns
+ * the list that was collecting before, for the caller to restore: backward collects the
+ * temporaries of each rule this way, and internalTo (src/autograd/internal-to.ts) those of a library function, to
+ * give their buffers back once nothing can read them (src/autograd/backward.ts).
+ */
+export function collectStorages(into: Storage[] | null): Storage[] | null {
+  const before = collecting;
+  collecting = into;
+  return before;
+}
 
 /** A backend buffer shared by a tensor and its views (reshape, expand). */
 export class Storage {
@@ -31,6 +45,19 @@ export class Storage {
    */
   kept = false;
 
+  /**
+   * @internal How many recorded ops (GradFn) may still read this buffer in a backward pass: one
+   * per time an op saved it, one less when backward drops that op's rule.
+   */
+  savers = 0;
+
+  /**
+   * @internal Made inside a library function for its own use and never handed to the caller
+   * (internalTo, src/autograd/internal-to.ts): once {@link Storage.savers} is 0, nothing can
+   * read it, and its buffer goes back to the backend.
+   */
+  internal = false;
+
   /** @internal The serial the next storage will get. */
   static get nextSerial(): number {
     return created;
@@ -41,6 +68,7 @@ export class Storage {
     readonly ref: DataRef,
   ) {
     if (backend.needsFree === true) registry.register(this, { backend, ref }, this);
+    if (collecting !== null) collecting.push(this);
   }
 
   /** @internal Records an in-place write by `op` (bumps the version). */
@@ -64,6 +92,11 @@ export function recycleStorage(storage: Storage): void {
   // freed now, so not again by the finalizer
   if (storage.backend.needsFree === true) registry.unregister(storage);
   storage.backend.recycle(storage.ref);
+}
+
+/** @internal Whether backward gave `storage`'s buffer back ({@link recycleStorage}): its values are gone. */
+export function isRecycled(storage: Storage): boolean {
+  return storage.staleFor === RECYCLED;
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The computational graph behind a tensor as Graphviz DOT: values on nodes, gradients on edges. */
 import { noGrad } from "../autograd/grad-mode.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { isRecycled } from "../tensor/storage.js";
 import { formatNumber, formatTensor } from "./format.js";
 import { graphTensors } from "./retain-grads.js";
 
@@ -33,6 +34,8 @@ function namesByTensor(names: GraphOptions["names"]): Map<Tensor, string> {
 
 /** A number broadcast against a tensor is a stride-0 view of one value: show the value. */
 function formatValue(t: Tensor, digits: number): string {
+  // a library function's own buffer that backward gave back (autograd/internal-to.ts), as PyTorch frees saved tensors
+  if (isRecycled(t.storage)) return "(freed after backward)";
   const broadcastScalar = t.size > 1 && t.isLeaf && t.strides.every((stride) => stride === 0);
   return broadcastScalar ? formatNumber(t.toTypedArray()[0]!, digits) : formatTensor(t, { digits });
 }

@@ -79,3 +79,22 @@ test("reading a tensor whose buffer was recycled is an error, not another tensor
   recycleStorage(t.storage);
   assert.throws(() => t.add(1), /internal: a float32 \[64, ?128\] tensor was read after backward recycled its buffer/);
 });
+
+test("backward recycles what a rule made for itself (tanh's y² and 1 − y² before the product with dy), and the gradients stay the same", () => {
+  const gradient = (recycling: boolean): { grad: ArrayLike<number>; takenBack: number } => {
+    setRecycling(recycling);
+    try {
+      manualSeed(3);
+      const x = randn([64, 128], { requiresGrad: true }); // 32 KB: a buffer of its own
+      const before = recycledBytes().takenBack;
+      // tanh's rule makes y², then 1 − y², and returns dy·(1 − y²): the first two are spent
+      x.tanh().sum().backward();
+      return { grad: x.grad!.toTypedArray(), takenBack: recycledBytes().takenBack - before };
+    } finally {
+      setRecycling(true);
+    }
+  };
+  const on = gradient(true);
+  assert.deepEqual(on.grad, gradient(false).grad);
+  assert.ok(on.takenBack >= 2, `tanh's rule's temporaries were not recycled (${on.takenBack} buffers taken back)`);
+});

@@ -5,6 +5,7 @@ import { formatShape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { dropout } from "./dropout.js";
 import { causalSoftmax } from "../../ops/softmax.js";
+import { internalTo } from "../../autograd/internal-to.js";
 
 /** Options of {@link scaledDotProductAttention}, as PyTorch 2's `F.scaled_dot_product_attention`. */
 export interface ScaledDotProductAttentionOptions {
@@ -116,5 +117,10 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
     else added.push(attnMask.to(query.dtype));
   }
   const effectiveScale = scale ?? 1 / Math.sqrt(query.shape[query.ndim - 1]!);
-  return attend(query, key, value, { blocked, added, causal: isCausal, scale: effectiveScale, dropoutP, ...(options.generator === undefined ? {} : { generator: options.generator }) }).output;
+  const attendOptions: AttendOptions = { blocked, added, causal: isCausal, scale: effectiveScale, dropoutP, ...(options.generator === undefined ? {} : { generator: options.generator }) };
+  // the masks, scaled queries, scores and weights are this function's own: recycled once backward is done with them
+  return internalTo(
+    () => attend(query, key, value, attendOptions).output,
+    (output) => [output],
+  );
 }
