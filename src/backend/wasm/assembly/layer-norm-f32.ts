@@ -53,27 +53,47 @@ function widenAffine(weight: usize, bias: usize, w: usize, b: usize, features: i
   }
 }
 
-/** One row's mean and biased variance (two passes, the second around the mean), in f64. */
+/**
+ * One row's mean and biased variance (two passes, the second around the mean), in f64, in
+ * lanes [mean, variance]. Eight entries a round into four accumulators: one f64x2 chain would
+ * wait out each add's latency (3-4 cycles), longer than a round's other work.
+ */
 @inline function statistics(x: usize, features: i32, count: f64): v128 {
   const full = features & ~3;
-  let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
-  for (let j = 0; j < full; j += 4) {
-    const v = v128.load(at(x, j));
+  const full8 = features & ~7;
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+  for (let j = 0; j < full8; j += 8) {
+    const v = v128.load(at(x, j)), u = v128.load(at(x, j + 4));
+    s0 = f64x2.add(s0, low(v));
+    s1 = f64x2.add(s1, high(v));
+    s2 = f64x2.add(s2, low(u));
+    s3 = f64x2.add(s3, high(u));
+  }
+  if (full > full8) {
+    const v = v128.load(at(x, full8));
     s0 = f64x2.add(s0, low(v));
     s1 = f64x2.add(s1, high(v));
   }
-  let s = sumLanes(f64x2.add(s0, s1));
+  let s = sumLanes(f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3)));
   for (let j = full; j < features; j++) s += <f64>load<f32>(at(x, j));
   const m = s / count;
   const mv = f64x2.splat(m);
-  let q0 = f64x2.splat(0), q1 = f64x2.splat(0);
-  for (let j = 0; j < full; j += 4) {
-    const v = v128.load(at(x, j));
+  let q0 = f64x2.splat(0), q1 = f64x2.splat(0), q2 = f64x2.splat(0), q3 = f64x2.splat(0);
+  for (let j = 0; j < full8; j += 8) {
+    const v = v128.load(at(x, j)), u = v128.load(at(x, j + 4));
+    const d0 = f64x2.sub(low(v), mv), d1 = f64x2.sub(high(v), mv), d2 = f64x2.sub(low(u), mv), d3 = f64x2.sub(high(u), mv);
+    q0 = madd(d0, d0, q0);
+    q1 = madd(d1, d1, q1);
+    q2 = madd(d2, d2, q2);
+    q3 = madd(d3, d3, q3);
+  }
+  if (full > full8) {
+    const v = v128.load(at(x, full8));
     const d0 = f64x2.sub(low(v), mv), d1 = f64x2.sub(high(v), mv);
     q0 = madd(d0, d0, q0);
     q1 = madd(d1, d1, q1);
   }
-  let q = sumLanes(f64x2.add(q0, q1));
+  let q = sumLanes(f64x2.add(f64x2.add(q0, q1), f64x2.add(q2, q3)));
   for (let j = full; j < features; j++) { const d = <f64>load<f32>(at(x, j)) - m; q += d * d; }
   return f64x2.replace_lane(mv, 1, q / count);
 }
