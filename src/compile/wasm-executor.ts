@@ -258,7 +258,7 @@ export interface StepContext {
   readonly fusedScratch: number;
   /** A convolution's unfolded windows and padded image (wasm-window.ts). */
   readonly windowScratch: number;
-  /** The row kernels' scratch: layerNormGrad's f64 accumulators (wasm-rows.ts), logsumexp's temporaries (wasm-logsumexp.ts). */
+  /** The row kernels' scratch: layer norm's f64 rows (wasm-rows.ts), logsumexp's temporaries (wasm-logsumexp.ts). */
   readonly rowKernelAcc: number;
   readonly scalar: () => number;
   /** `bytes` of the plan's memory for good (a kernel's constants), 8-byte aligned. */

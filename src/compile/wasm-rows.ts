@@ -8,6 +8,7 @@
 import type { BatchNormRefs, DataRef, LayerNormOp, SoftmaxOp } from "../backend/backend.js";
 import { LAYER_NORM_OPS, SOFTMAX_OPS, opcodes } from "../backend/op-table.js";
 import { SMALL } from "../backend/wasm/wasm-backend.js";
+import { LAYER_NORM_SCRATCH_BYTES } from "../backend/wasm/wasm-norm.js";
 import type { Plan } from "./plan.js";
 import type { StepContext } from "./wasm-executor.js";
 import { kernelStep } from "./kernel-call.js";
@@ -19,11 +20,11 @@ function real(ref: DataRef): boolean {
   return ref.dtype === "float32" || ref.dtype === "float64";
 }
 
-/** Bytes of f64 accumulators the row kernels of `plan` need at once: layerNormGrad's 2 · features. */
+/** Bytes of scratch the row kernels of `plan` need at once: a layer norm's LAYER_NORM_SCRATCH_BYTES per feature. */
 export function rowKernelScratch(plan: Plan): number {
   let most = 0;
   for (const node of plan.nodes) {
-    if (node.kind === "kernel" && node.name === "layerNorm" && node.args[0] === "layerNormGrad") most = Math.max(most, (node.args[3] as number) * 16);
+    if (node.kind === "kernel" && node.name === "layerNorm") most = Math.max(most, (node.args[3] as number) * LAYER_NORM_SCRATCH_BYTES);
   }
   return most;
 }
@@ -58,8 +59,7 @@ export function rowStep(name: string, args: readonly unknown[], context: StepCon
       const pointers = [at(refs.x), at(refs.dy), at(refs.weight), at(refs.bias), at(refs.mean), at(refs.variance), at(refs.out), at(refs.dweight), at(refs.dbias)] as const;
       const [px, pdy, pw, pb, pm, pv, po, pdw, pdb] = pointers;
       const code = LAYER_NORM[op];
-      const scratch = gradient ? context.rowKernelAcc : 0;
-      return kernelStep(k, { kernel, args: [code, px, pdy, pw, pb, pm, pv, po, pdw, pdb, rows, features, eps, scratch] });
+      return kernelStep(k, { kernel, args: [code, px, pdy, pw, pb, pm, pv, po, pdw, pdb, rows, features, eps, context.rowKernelAcc] });
     }
     default:
       return null;

@@ -9,6 +9,13 @@ import { elementBytes, opcode, sameType, type WasmContext } from "./wasm-context
 const NORM = opcodes(NORM_OPS);
 const LAYER_NORM = opcodes(LAYER_NORM_OPS);
 
+/**
+ * Bytes of scratch per feature that the layer-norm kernels take (both ops): three f64 rows,
+ * the gradient's sums of dy·x̂ and dy and the weight widened to f64, or the forward's weight
+ * and bias widened (assembly/layer-norm-f32.ts).
+ */
+export const LAYER_NORM_SCRATCH_BYTES = 24;
+
 /** Batch norm over [outer, channels, inner]; the caller has checked the dtypes (all real, alike). */
 export function wasmBatchNorm(context: WasmContext, op: NormOp, refs: BatchNormRefs, outer: number, channels: number, inner: number, eps: number): void {
   const dtype = refs.out.dtype;
@@ -41,7 +48,7 @@ export function wasmLayerNorm(context: WasmContext, op: LayerNormOp, refs: Batch
   const ptrOut = arena.allocate(refs.out.size * bytes);
   const ptrDweight = refs.dweight === null ? 0 : arena.allocate(features * bytes);
   const ptrDbias = refs.dbias === null ? 0 : arena.allocate(features * bytes);
-  const acc = statistics ? arena.allocate(features * 16) : 0;
+  const acc = arena.allocate(features * LAYER_NORM_SCRATCH_BYTES);
   (dtype === "float64" ? context.kernels.layerNormF64 : context.kernels.layerNormF32)(code, ptrX, ptrDy, ptrWeight, ptrBias, ptrMean, ptrVariance, ptrOut, ptrDweight, ptrDbias, rows, features, eps, acc);
   takeNormResults(arena, refs, !statistics, ptrOut, ptrMean, ptrVariance, ptrDweight, ptrDbias);
 }

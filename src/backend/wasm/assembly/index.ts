@@ -9,6 +9,7 @@ import { batchNorm } from "./norm";
 import { softmax } from "./softmax";
 import { gatherIndexI32, scatterAddIndexI32 } from "./indexed";
 import { layerNorm } from "./layer-norm";
+import { layerNormLanesF32 } from "./layer-norm-f32";
 import { matmul, packPanels, productRows, MC, KC, NC } from "./matmul";
 import { matmulThin, thinProduct } from "./matmul-thin";
 import { mr, nr } from "./matmul-micro";
@@ -103,5 +104,5 @@ export function clampLanesF32(x: usize, lo: f64, hi: f64, y: usize, n: i32): voi
 export function clampLanesF64(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clampLanes<f64>(x, lo, hi, y, n); }
 export function softmaxF32(op: i32, x: usize, dy: usize, outer: i32, axisSize: i32, inner: i32, out: usize, causal: i32): void { softmax<f32>(op, x, dy, outer, axisSize, inner, out, causal); }
 export function softmaxF64(op: i32, x: usize, dy: usize, outer: i32, axisSize: i32, inner: i32, out: usize, causal: i32): void { softmax<f64>(op, x, dy, outer, axisSize, inner, out, causal); }
-export function layerNormF32(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, rows: i32, features: i32, eps: f64, acc: usize): void { layerNorm<f32>(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, rows, features, eps, acc); }
+export function layerNormF32(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, rows: i32, features: i32, eps: f64, acc: usize): void { layerNormLanesF32(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, rows, features, eps, acc); }
 export function layerNormF64(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, rows: i32, features: i32, eps: f64, acc: usize): void { layerNorm<f64>(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, rows, features, eps, acc); }

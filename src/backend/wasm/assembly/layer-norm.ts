@@ -1,5 +1,6 @@
 // Layer normalization over the rows of x [rows, features], one kernel each way (op-table.ts's
-// LAYER_NORM_OPS); statistics in f64. Reference: src/backend/js-layer-norm.ts.
+// LAYER_NORM_OPS); statistics in f64. Reference: src/backend/js-layer-norm.ts. index.ts
+// exports it for float64; float32 runs layer-norm-f32.ts's vector form of the same formulas.
 import { LAYER_NORM, LAYER_NORM_GRAD, LAYER_NORM_OP_COUNT } from "./opcodes";
 
 @inline function at<T>(base: usize, i: i32): usize {
@@ -9,7 +10,8 @@ import { LAYER_NORM, LAYER_NORM_GRAD, LAYER_NORM_OP_COUNT } from "./opcodes";
 /**
  * LAYER_NORM: mean, variance (biased) [rows] and out = (x − mean)·invstd·weight + bias.
  * LAYER_NORM_GRAD: out = dx, and dweight = Σ dy·x̂, dbias = Σ dy where given, summed in `acc`
- * (2·features f64 of scratch). Pointers that are not given are 0.
+ * (2·features f64 of scratch; the JS side gives LAYER_NORM_SCRATCH_BYTES per feature, what
+ * layer-norm-f32.ts needs, either way). Pointers that are not given are 0.
  */
 export function layerNorm<T>(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, rows: i32, features: i32, eps: f64, acc: usize): void {
   if (<u32>op >= <u32>LAYER_NORM_OP_COUNT) unreachable();

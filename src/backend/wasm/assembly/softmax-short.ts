@@ -11,10 +11,14 @@ import { EXP_LIMIT, expLanes, logLanes } from "./elementwise";
 /** Rows shorter than this take the four-rows-at-a-time path. */
 export const SHORT_ROW: i32 = 8;
 
-/** e^d for lanes d ≤ 0 (x − the row's maximum): 0 below −87, where e^d underflows (−∞ included); NaN stays NaN. */
+/**
+ * e^d for lanes d ≤ 0 (x − the row's maximum): 0 below −87, where e^d underflows (−∞ included);
+ * NaN stays NaN (pmax keeps its first operand's NaN: one maxps where V8 spells f32x4.max in
+ * about eight instructions). The relaxed build fuses the polynomial's multiply-adds.
+ */
 @inline export function expShifted(d: v128): v128 {
   const low = f32x4.lt(d, f32x4.splat(-EXP_LIMIT));
-  return v128.andnot(expLanes(f32x4.max(d, f32x4.splat(-EXP_LIMIT))), low);
+  return v128.andnot(expLanes(f32x4.pmax(d, f32x4.splat(-EXP_LIMIT)), true), low);
 }
 
 /** Entry j of `rows` (1 to 4) rows n apart from p, row r in lane r; lanes past `rows` hold 0. */

@@ -1,88 +1,15 @@
 // Softmax and log-softmax along the middle axis of [outer, axisSize, inner], one pass each way
 // (op-table.ts's SOFTMAX_OPS). Reference: src/backend/js-softmax.ts. Rows along the last axis
 // (inner = 1) of float32 run four lanes at a time with elementwise.ts's polynomial exp, the
-// row's sum in f32 lanes as PyTorch's vectorized kernel keeps it, rows shorter than SHORT_ROW
-// four rows at a time (softmax-short.ts); everything else runs the scalar path in f64.
+// row's sum in f32 lanes as PyTorch's vectorized kernel keeps it: one row at a time
+// (softmax-row.ts), rows shorter than SHORT_ROW without a causal mask four rows at a time
+// (softmax-short.ts); everything else runs the scalar path in f64.
 import { SOFTMAX, LOG_SOFTMAX, SOFTMAX_GRAD, LOG_SOFTMAX_GRAD, SOFTMAX_OP_COUNT } from "./opcodes";
-import { SHORT_ROW, expShifted, shortRowsF32 } from "./softmax-short";
+import { SHORT_ROW, shortRowsF32 } from "./softmax-short";
+import { rowF32 } from "./softmax-row";
 
 @inline function at<T>(base: usize, i: i32): usize {
   return base + ((<usize>i) << alignof<T>());
-}
-
-/** The larger of a and b, NaN if either is (as f32x4.max). */
-@inline function larger(a: f32, b: f32): f32 {
-  return a != a || b != b ? NaN : a > b ? a : b;
-}
-
-@inline function sumLanes(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
-}
-
-/** One float32 row [n] (contiguous) of the op; the forward ops see its first `seen` entries only (the rest: a causal mask). */
-function rowF32(op: i32, x: usize, dy: usize, out: usize, n: i32, seen: i32): void {
-  if (seen < n) {
-    for (let j = seen; j < n; j++) store<f32>(at<f32>(out, j), op == SOFTMAX ? 0 : -Infinity);
-    n = seen;
-  }
-  const vn = n & ~3;
-  if (op == SOFTMAX || op == LOG_SOFTMAX) {
-    let maxV = f32x4.splat(-Infinity);
-    let i = 0;
-    for (; i < vn; i += 4) maxV = f32x4.max(maxV, v128.load(at<f32>(x, i))); // NaN wins
-    let max = larger(larger(f32x4.extract_lane(maxV, 0), f32x4.extract_lane(maxV, 1)), larger(f32x4.extract_lane(maxV, 2), f32x4.extract_lane(maxV, 3)));
-    for (; i < n; i++) max = larger(max, load<f32>(at<f32>(x, i)));
-    const shift = f32x4.splat(max);
-    let sumV = f32x4.splat(0);
-    let tail: f32 = 0;
-    const keep = op == SOFTMAX;
-    for (i = 0; i < vn; i += 4) {
-      const e = expShifted(f32x4.sub(v128.load(at<f32>(x, i)), shift));
-      if (keep) v128.store(at<f32>(out, i), e);
-      sumV = f32x4.add(sumV, e);
-    }
-    for (; i < n; i++) {
-      const e = <f32>Math.exp(<f64>(load<f32>(at<f32>(x, i)) - max));
-      if (keep) store<f32>(at<f32>(out, i), e);
-      tail += e;
-    }
-    const sum = sumLanes(sumV) + tail;
-    if (op == SOFTMAX) {
-      const s = f32x4.splat(sum);
-      for (i = 0; i < vn; i += 4) v128.store(at<f32>(out, i), f32x4.div(v128.load(at<f32>(out, i)), s));
-      for (; i < n; i++) store<f32>(at<f32>(out, i), load<f32>(at<f32>(out, i)) / sum);
-    } else {
-      const logSum = <f32>Math.log(<f64>sum);
-      const s = f32x4.splat(logSum);
-      for (i = 0; i < vn; i += 4) v128.store(at<f32>(out, i), f32x4.sub(f32x4.sub(v128.load(at<f32>(x, i)), shift), s));
-      for (; i < n; i++) store<f32>(at<f32>(out, i), load<f32>(at<f32>(x, i)) - max - logSum);
-    }
-  } else if (op == SOFTMAX_GRAD) {
-    // dx = y·(dy − Σ dy·y)
-    let sumV = f32x4.splat(0);
-    let i = 0;
-    for (; i < vn; i += 4) sumV = f32x4.add(sumV, f32x4.mul(v128.load(at<f32>(dy, i)), v128.load(at<f32>(x, i))));
-    let s = sumLanes(sumV);
-    for (; i < n; i++) s += load<f32>(at<f32>(dy, i)) * load<f32>(at<f32>(x, i));
-    const sv = f32x4.splat(s);
-    for (i = 0; i < vn; i += 4) v128.store(at<f32>(out, i), f32x4.mul(v128.load(at<f32>(x, i)), f32x4.sub(v128.load(at<f32>(dy, i)), sv)));
-    for (; i < n; i++) store<f32>(at<f32>(out, i), load<f32>(at<f32>(x, i)) * (load<f32>(at<f32>(dy, i)) - s));
-  } else if (op == LOG_SOFTMAX_GRAD) {
-    // dx = dy − e^y·Σ dy (y ≤ 0: log-probabilities)
-    let sumV = f32x4.splat(0);
-    let i = 0;
-    for (; i < vn; i += 4) sumV = f32x4.add(sumV, v128.load(at<f32>(dy, i)));
-    let s = sumLanes(sumV);
-    for (; i < n; i++) s += load<f32>(at<f32>(dy, i));
-    const sv = f32x4.splat(s);
-    for (i = 0; i < vn; i += 4) {
-      const y = v128.load(at<f32>(x, i));
-      v128.store(at<f32>(out, i), f32x4.sub(v128.load(at<f32>(dy, i)), f32x4.mul(expShifted(y), sv)));
-    }
-    for (; i < n; i++) store<f32>(at<f32>(out, i), load<f32>(at<f32>(dy, i)) - <f32>Math.exp(<f64>load<f32>(at<f32>(x, i))) * s);
-  } else {
-    unreachable();
-  }
 }
 
 /** The op on the slice starting at `start` with `n` elements `inner` apart, in f64; the forward ops see the first `seen`. */
@@ -119,6 +46,7 @@ function sliceScalar<T>(op: i32, x: usize, dy: usize, out: usize, start: i32, n:
  */
 export function softmax<T>(op: i32, x: usize, dy: usize, outer: i32, axisSize: i32, inner: i32, out: usize, causal: i32): void {
   if (<u32>op >= <u32>SOFTMAX_OP_COUNT) unreachable();
+  if (axisSize <= 0) return; // nothing to read or write
   const masks = causal > 0 && (op == SOFTMAX || op == LOG_SOFTMAX);
   if (sizeof<T>() == 4 && inner == 1 && !masks && axisSize > 0 && axisSize < SHORT_ROW) {
     shortRowsF32(op, x, dy, out, outer, axisSize);
