@@ -107,7 +107,10 @@ export function isRecycled(storage: Storage): boolean {
 export function checkCurrent(storage: Storage, what: string): void {
   const stale = storage.staleFor;
   if (stale === null) return;
-  if (stale === RECYCLED) throw new Error(`internal: ${what} was read after backward recycled its buffer (a spent gradient kept past its use); please report this`);
+  if (stale === RECYCLED) {
+    // reachable only through a graph's edges (gradFn.inputs) once a library function's buffer was freed, else a bug in nabla
+    throw new Error(`${what} was read after backward freed its buffer: a tensor that only the graph held (reached through gradFn.inputs, as a library function's own scores or temporaries are) is freed once backward is done with it, as PyTorch frees saved tensors; keep what you need to read before calling backward (otherwise, this is a bug in nabla: please report it)`);
+  }
   throw new Error(
     `backward: one of the variables needed for gradient computation has been modified by an inplace operation: ${what} saved by ${stale.op} is at version ${storage.version}; expected version ${stale.expected} instead (changed by ${storage.lastWrite || "an in-place op"} after ${stale.op} used it; clone() it before changing it, or change it after backward())`,
   );

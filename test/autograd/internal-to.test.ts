@@ -127,3 +127,16 @@ test("Adam's update gives back its temporaries and keeps its state: the same par
   // per step: tanh's two rule temporaries, and at least the negated gradient, the decayed one and the square root
   assert.ok(on.takenBack >= 4 * 5, `recycled ${on.takenBack} buffers over 4 steps`);
 });
+
+test("attention's scores reached through the graph after backward are a clear error, not another tensor's values", () => {
+  const { q, k, v } = qkv(true);
+  const out = nn.functional.scaledDotProductAttention(q, k, v, { isCausal: true });
+  // the softmax's output, found by walking the graph's edges
+  const seen: Tensor[] = [out];
+  for (let i = 0; i < seen.length && seen.every((t) => t.gradFn?.name !== "softmax"); i++) seen.push(...(seen[i]!.gradFn?.inputs ?? []));
+  const weights = seen.find((t) => t.gradFn?.name === "softmax")!;
+  const before = weights.toTypedArray();
+  assert.equal(before.length, 4 * 4 * 64 * 64);
+  out.sum().backward();
+  assert.throws(() => weights.toTypedArray(), /was read after backward freed its buffer: a tensor that only the graph held/);
+});
