@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { assertClose } from "../helpers.js";
 import { collapseAxes, twoLoops } from "../../src/backend/wasm/wasm-strided.js";
+import { stridedCopyF32, stridedCopyF64 } from "../../src/backend/wasm/strided-copy.js";
 import { arange, tensor } from "../../src/index.js";
 
 test("collapseAxes merges axes every operand walks through as one", () => {
@@ -58,4 +59,23 @@ test("contiguous copies of permuted and expanded views", () => {
   assertClose(x.t().contiguous(), [[0, 3], [1, 4], [2, 5]], 0, 0);
   assertClose(tensor([1, 2]).expand([3, 2]).contiguous(), [[1, 2], [1, 2], [1, 2]], 0, 0);
   assertClose(arange(24).reshape([2, 3, 4]).permute([1, 2, 0]).contiguous().flatten().sum(), 276, 0, 0);
+});
+
+test("stridedCopyF32/F64 with rows contiguous on both sides (any length, offsets) match an element-by-element copy", () => {
+  for (const [ArrayType, copy] of [[Float32Array, stridedCopyF32], [Float64Array, stridedCopyF64]] as const) {
+    for (const row of [1, 2, 3, 4, 5, 7, 8, 9, 16, 17]) {
+      // a head's slice of a packed projection: [2, 3, 5, row] read from rows of 3·row·… with an offset
+      const shape = [2, 3, 5, row];
+      const xStrides = [3 * 5 * 3 * row + 1, 3 * row, 5 * 3 * row + 2, 1].map((s, i) => (i === 1 ? row : s));
+      const outStrides = [3 * 5 * row, 5 * row, row, 1];
+      const x = new ArrayType(4000).map((_, i) => i * 0.5 - 7);
+      const out = new ArrayType(2 * 3 * 5 * row + 3).fill(-1);
+      copy(x as never, 5, out as never, 2, shape, xStrides, outStrides);
+      const expected = new ArrayType(out.length).fill(-1);
+      for (let a = 0; a < 2; a++) for (let b = 0; b < 3; b++) for (let c = 0; c < 5; c++) for (let d = 0; d < row; d++) {
+        expected[2 + a * outStrides[0]! + b * outStrides[1]! + c * outStrides[2]! + d] = x[5 + a * xStrides[0]! + b * xStrides[1]! + c * xStrides[2]! + d]!;
+      }
+      assert.deepEqual(Array.from(out), Array.from(expected), `${ArrayType.name} row ${row}`);
+    }
+  }
 });
