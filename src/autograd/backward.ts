@@ -1,6 +1,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { formatShape, shapesEqual } from "../tensor/shape.js";
-import { Storage, collectStorages, recycleStorage } from "../tensor/storage.js";
+import { Storage, recycleStorage } from "../tensor/storage.js";
+import { internalTo } from "./internal-to.js";
 import type { GradFn } from "./grad-fn.js";
 import { withGradMode } from "./grad-mode.js";
 
@@ -107,23 +108,6 @@ class SpentGradients {
     if (storage.serial < this.mark || storage.kept || this.holders.has(storage)) return;
     recycleStorage(storage);
   }
-
-  /**
-   * Recycles the buffers a rule made for itself (`made`, listed while it ran) and did not return
-   * in `grads`: gelu's derivative before the product with dy, a layer norm's or a matmul's
-   * intermediate results. Only library code runs inside a rule, nothing there keeps a
-   * temporary past the call (a rule that does marks it {@link Storage.kept}), and the grad
-   * mode is off, so no graph node saved one either.
-   */
-  dropTemporaries(made: readonly Storage[], grads: readonly (Tensor | null | undefined)[]): void {
-    for (let i = 0; i < made.length; i++) {
-      const storage = made[i]!;
-      if (storage.kept || this.holders.has(storage)) continue;
-      let returned = false;
-      for (let j = 0; j < grads.length && !returned; j++) returned = grads[j]?.storage === storage;
-      if (!returned) recycleStorage(storage);
-    }
-  }
 }
 
 let passes = 0;
@@ -154,7 +138,6 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
     }
     const order = topologicalOrder(rootNode);
     const spent = new SpentGradients(Storage.nextSerial);
-    const made: Storage[] = []; // the storages the current rule made
     // a node's gradient is dropped once used (set to undefined rather than deleted: a Map that
     // shrinks rehashes into a new table, several times per backward)
     const pending = new Map<GradFn, Tensor | undefined>([[rootNode, gradient]]);
@@ -167,14 +150,12 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
       }
       if (node.retained !== null) node.retained.grad = node.retained.grad === null ? ownedCopy(dy, dy.dtype) : node.retained.grad.add(dy);
       const mark = Storage.nextSerial;
-      made.length = 0;
-      const outer = collectStorages(made);
-      let grads: readonly (Tensor | null)[];
-      try {
-        grads = node.runRule(node.rule, dy);
-      } finally {
-        collectStorages(outer);
-      }
+      // what the rule made for itself (tanh's y², a layer norm's intermediates) goes back at once
+      const rule = node.rule;
+      const grads = internalTo(
+        () => node.runRule(rule, dy),
+        (returned) => returned,
+      );
       if (!options.retainGraph) {
         node.rule = null;
         node.released();
@@ -195,7 +176,6 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
       // dy, and what the rule made that no pending gradient holds, are spent
       spent.letGo(dy);
       for (const grad of grads) if (grad !== null && grad !== undefined) spent.drop(grad);
-      spent.dropTemporaries(made, grads);
     }
   });
 }

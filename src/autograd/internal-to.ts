@@ -15,9 +15,11 @@ import { collectStorages, recycleStorage, type Storage } from "../tensor/storage
 
 /**
  * @internal Runs `body` and marks every buffer it made, except the storages of the tensors it
- * returns (`results` lists them), as internal: recycled once no recorded op can read it.
+ * returns (`results` lists them; nulls are skipped) and those a backward rule kept past its call
+ * ({@link Storage.kept}), as internal: recycled once no recorded op can read it. Backward runs
+ * each rule through it (grad mode is off there, so a rule's temporaries go back at once).
  */
-export function internalTo<R>(body: () => R, results: (value: R) => readonly Tensor[]): R {
+export function internalTo<R>(body: () => R, results: (value: R) => readonly (Tensor | null | undefined)[]): R {
   const made: Storage[] = [];
   const outer = collectStorages(made);
   let value: R;
@@ -32,8 +34,8 @@ export function internalTo<R>(body: () => R, results: (value: R) => readonly Ten
   for (let i = 0; i < made.length; i++) {
     const storage = made[i]!;
     let visible = false;
-    for (let j = 0; j < returned.length && !visible; j++) visible = returned[j]!.storage === storage;
-    if (visible) continue;
+    for (let j = 0; j < returned.length && !visible; j++) visible = returned[j]?.storage === storage;
+    if (visible || storage.kept) continue;
     storage.internal = true;
     if (storage.savers === 0) recycleStorage(storage);
   }

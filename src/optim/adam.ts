@@ -63,7 +63,7 @@ export function adamUpdate(param: Tensor, grad: Tensor, state: AdamState | undef
   // own, given back at once; the state (made on the first step) is kept
   return internalTo(
     () => adamStep(param, grad, state, options, decoupled),
-    (kept) => (kept.maxExpAvgSq === null ? [kept.expAvg, kept.expAvgSq] : [kept.expAvg, kept.expAvgSq, kept.maxExpAvgSq]),
+    (kept) => [kept.expAvg, kept.expAvgSq, kept.maxExpAvgSq],
   );
 }
 

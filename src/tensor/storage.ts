@@ -5,14 +5,14 @@ import type { Backend, DataRef } from "../backend/backend.js";
 const registry = new FinalizationRegistry<{ backend: Backend; ref: DataRef }>((held) => held.backend.free(held.ref));
 
 let created = 0;
-/** Where new storages are listed while a backward rule runs ({@link collectStorages}); null when nobody asks. */
+/** Where new storages are listed while a library function or a backward rule runs ({@link collectStorages}); null when nobody asks. */
 let collecting: Storage[] | null = null;
 
 /**
  * @internal Lists every storage made from now on in `into` (null stops listing) and returns
- * the list that was collecting before, for the caller to restore: backward collects the
- * temporaries of each rule this way, and internalTo (src/autograd/internal-to.ts) those of a library function, to
- * give their buffers back once nothing can read them (src/autograd/backward.ts).
+ * the list that was collecting before, for the caller to restore: internalTo
+ * (src/autograd/internal-to.ts) collects what a library function or a backward rule made, to
+ * give the buffers back once nothing can read them.
  */
 export function collectStorages(into: Storage[] | null): Storage[] | null {
   const before = collecting;
