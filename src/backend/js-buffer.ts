@@ -54,6 +54,8 @@ const RECYCLED_LIMIT = 64 << 20;
 const recycled = new Map<number, ArrayBuffer[]>();
 let keptBytes = 0;
 let takenBack = 0;
+/** Bytes of large arrays made from fresh memory (not from what was kept): what bench/fresh-memory.ts reports. */
+let freshBytes = 0;
 let recycling = true;
 /** Buffers newArray made for one array alone: only those may be recycled (not slabs, not views of WebAssembly memory). */
 const ownBuffers = new WeakSet<ArrayBuffer>();
@@ -70,6 +72,7 @@ export function newArray(size: number, dtype: DType): DataArray {
       return arrayOver(reused, 0, size, dtype);
     }
     const buffer = new ArrayBuffer(bytes);
+    freshBytes += bytes;
     ownBuffers.add(buffer);
     return arrayOver(buffer, 0, size, dtype);
   }
@@ -104,9 +107,12 @@ export function recycleArray(ref: DataRef): boolean {
   return true;
 }
 
-/** @internal Bytes kept for reuse now, and how many buffers were ever taken back (tests: that backward recycles at all). */
-export function recycledBytes(): { kept: number; takenBack: number } {
-  return { kept: keptBytes, takenBack };
+/**
+ * @internal Bytes kept for reuse now, how many buffers were ever taken back (tests: that backward
+ * recycles at all), and how many bytes of large arrays ever came from fresh memory.
+ */
+export function recycledBytes(): { kept: number; takenBack: number; fresh: number } {
+  return { kept: keptBytes, takenBack, fresh: freshBytes };
 }
 
 /** @internal Turns recycling off (tests compare gradients without it) or back on; off also empties what was kept. */
