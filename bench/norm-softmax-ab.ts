@@ -8,56 +8,16 @@
 //
 // Usage: node --import tsx bench/norm-softmax-ab.ts [REV = main] [--plain] [--reps N]
 //   --plain: the plain SIMD builds instead of the relaxed-SIMD ones.
-import asc from "assemblyscript/asc";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setFlagsFromString } from "node:v8";
 import { LAYER_NORM_OPS, SOFTMAX_OPS } from "../src/backend/op-table.js";
+import { abOptions, baseAndHereKernels, fillUniform, raceMedians } from "./kernel-ab.js";
 
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const at = args.indexOf(name);
-  return at < 0 ? undefined : args[at + 1];
-};
-const revision = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--reps") ?? "main";
-const plain = args.includes("--plain");
-const reps = Number(option("--reps") ?? 21);
-setFlagsFromString("--experimental-wasm-relaxed-simd");
+const { revision, plain, reps } = abOptions("main", 21);
 
 type Exports = {
   heapBase(): number;
   softmaxF32(op: number, x: number, dy: number, outer: number, axisSize: number, inner: number, out: number, causal: number): void;
   layerNormF32(op: number, x: number, dy: number, weight: number, bias: number, mean: number, variance: number, out: number, dweight: number, dbias: number, rows: number, features: number, eps: number, acc: number): void;
 };
-
-async function compile(assemblyDir: string, scratch: string, name: string): Promise<Uint8Array<ArrayBuffer>> {
-  const file = join(scratch, `${name}.wasm`);
-  const features = plain ? ["--enable", "simd"] : ["--enable", "simd", "--enable", "relaxed-simd"];
-  const { error, stderr } = await asc.main([join(assemblyDir, "index.ts"), "-O3", "--runtime", "stub", "--importMemory", "--noAssert", "--initialMemory", "1", ...features, "-o", file]);
-  if (error) throw new Error(`norm-softmax-ab: compiling ${assemblyDir} failed: ${stderr.toString()}`);
-  return new Uint8Array(readFileSync(file));
-}
-
-function instantiate(bytes: Uint8Array<ArrayBuffer>): { kernels: Exports; memory: WebAssembly.Memory } {
-  const memory = new WebAssembly.Memory({ initial: 1024 });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, abort: () => { throw new Error("norm-softmax-ab: kernel aborted"); } } });
-  return { kernels: instance.exports as unknown as Exports, memory };
-}
-
-function fill(values: Float32Array, seed: number, scale: number, offset = 0): void {
-  let state = seed >>> 0;
-  for (let i = 0; i < values.length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = (state / 2 ** 32 - 0.5) * scale + offset;
-  }
-}
-
-function cpuSeconds(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
-}
 
 /** One case: sets up its buffers in a build's memory and returns the call and the outputs to compare. */
 type Case = { name: string; setup: (kernels: Exports, memory: WebAssembly.Memory) => { run: () => void; outputs: () => Float32Array[] } };
@@ -82,8 +42,8 @@ function softmaxCase(name: string, op: "softmax" | "logSoftmax", grad: boolean, 
     setup: (kernels, memory) => {
       const size = rows * n;
       const [x, y, dy, out] = layout(kernels, [size, size, size, size]);
-      fill(new Float32Array(memory.buffer, x!, size), 7, 8);
-      fill(new Float32Array(memory.buffer, dy!, size), 9, 0.1);
+      fillUniform(new Float32Array(memory.buffer, x!, size), 7, 8);
+      fillUniform(new Float32Array(memory.buffer, dy!, size), 9, 0.1);
       kernels.softmaxF32(softmaxOp(op), x!, 0, rows, n, 1, y!, causal);
       const run = grad
         ? () => kernels.softmaxF32(softmaxOp(`${op}Grad`), y!, dy!, rows, n, 1, out!, 0)
@@ -99,10 +59,10 @@ function layerNormCase(name: string, grad: boolean, rows: number, features: numb
     setup: (kernels, memory) => {
       const size = rows * features;
       const [x, dy, weight, bias, mean, variance, out, dweight, dbias, acc] = layout(kernels, [size, size, features, features, rows, rows, size, features, features, 6 * features]);
-      fill(new Float32Array(memory.buffer, x!, size), 3, 4, 0.5);
-      fill(new Float32Array(memory.buffer, dy!, size), 5, 0.02);
-      fill(new Float32Array(memory.buffer, weight!, features), 11, 0.4, 1);
-      fill(new Float32Array(memory.buffer, bias!, features), 13, 0.2);
+      fillUniform(new Float32Array(memory.buffer, x!, size), 3, 4, 0.5);
+      fillUniform(new Float32Array(memory.buffer, dy!, size), 5, 0.02);
+      fillUniform(new Float32Array(memory.buffer, weight!, features), 11, 0.4, 1);
+      fillUniform(new Float32Array(memory.buffer, bias!, features), 13, 0.2);
       const forward = () => kernels.layerNormF32(layerNormOp("layerNorm"), x!, 0, weight!, bias!, mean!, variance!, out!, 0, 0, rows, features, 1e-5, acc!);
       forward();
       const run = grad ? () => kernels.layerNormF32(layerNormOp("layerNormGrad"), x!, dy!, weight!, 0, mean!, variance!, out!, dweight!, dbias!, rows, features, 1e-5, acc!) : forward;
@@ -134,36 +94,13 @@ function largestDifference(a: Float32Array[], b: Float32Array[]): number {
   return worst;
 }
 
-const scratch = mkdtempSync(join(tmpdir(), "nabla-norm-softmax-ab-"));
-try {
-  execFileSync("sh", ["-c", `git archive ${JSON.stringify(revision)} src/backend/wasm/assembly | tar -x -C ${JSON.stringify(scratch)}`]);
-  const builds = [
-    instantiate(await compile(join(scratch, "src/backend/wasm/assembly"), scratch, "base")),
-    instantiate(await compile("src/backend/wasm/assembly", scratch, "here")),
-  ];
-  console.log(`f32 layer norm and softmax, ${plain ? "plain SIMD" : "relaxed SIMD"} builds, one thread, median µs per call by CPU time over ${reps} samples: ${revision} vs this checkout`);
-  console.log(`${"".padEnd(34)} ${"base".padStart(8)} ${"here".padStart(8)}  speed-up  largest difference`);
-  for (const { name, setup } of CASES) {
-    const runs = builds.map(({ kernels, memory }) => setup(kernels, memory));
-    runs.forEach(({ run }) => run());
-    const difference = largestDifference(runs[1]!.outputs(), runs[0]!.outputs());
-    let calls = 1; // calls per sample: about 10 ms of the first build
-    for (;;) {
-      const start = cpuSeconds();
-      for (let i = 0; i < calls; i++) runs[0]!.run();
-      if (cpuSeconds() - start >= 0.01) break;
-      calls *= 2;
-    }
-    const samples: number[][] = [[], []];
-    for (let r = 0; r < reps; r++)
-      for (const s of r % 2 === 0 ? [0, 1] : [1, 0]) {
-        const start = cpuSeconds();
-        for (let i = 0; i < calls; i++) runs[s]!.run();
-        samples[s]!.push((cpuSeconds() - start) / calls);
-      }
-    const micros = samples.map((times) => times.sort((x, y) => x - y)[times.length >> 1]! * 1e6);
-    console.log(`${name.padEnd(34)} ${micros[0]!.toFixed(1).padStart(8)} ${micros[1]!.toFixed(1).padStart(8)}  ×${(micros[0]! / micros[1]!).toFixed(2).padEnd(7)} ${difference.toExponential(1)}`);
-  }
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
+const builds = await baseAndHereKernels<Exports>("norm-softmax-ab", revision, plain, 1024);
+console.log(`f32 layer norm and softmax, ${plain ? "plain SIMD" : "relaxed SIMD"} builds, one thread, median µs per call by CPU time over ${reps} samples: ${revision} vs this checkout`);
+console.log(`${"".padEnd(34)} ${"base".padStart(8)} ${"here".padStart(8)}  speed-up  largest difference`);
+for (const { name, setup } of CASES) {
+  const runs = builds.map(({ kernels, memory }) => setup(kernels, memory));
+  runs.forEach(({ run }) => run());
+  const difference = largestDifference(runs[1]!.outputs(), runs[0]!.outputs());
+  const micros = raceMedians(runs[0]!.run, runs[1]!.run, reps).map((seconds) => seconds * 1e6);
+  console.log(`${name.padEnd(34)} ${micros[0]!.toFixed(1).padStart(8)} ${micros[1]!.toFixed(1).padStart(8)}  ×${(micros[0]! / micros[1]!).toFixed(2).padEnd(7)} ${difference.toExponential(1)}`);
 }
