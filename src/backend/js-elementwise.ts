@@ -212,9 +212,13 @@ export function copyStridedKernel(x: FloatArray, offset: number, strides: readon
   const innerStride = strides[last]!;
   const counter = new Array<number>(ndim).fill(0);
   let base = offset;
+  // a row broadcast along the last axis (an index expanded for gather or scatterAdd, as an
+  // embedding's backward makes it): one fill per row, which the engine runs as a block write
+  const fillRows = innerStride === 0 && innerSize >= 16;
   for (let o = 0; o < size; o += innerSize) {
     let src = base;
-    for (let i = 0; i < innerSize; i++, src += innerStride) out[o + i] = x[src]!;
+    if (fillRows) out.fill(x[src]!, o, o + innerSize);
+    else for (let i = 0; i < innerSize; i++, src += innerStride) out[o + i] = x[src]!;
     // advance the outer counters like an odometer
     for (let d = last - 1; d >= 0; d--) {
       counter[d]!++;

@@ -79,3 +79,21 @@ test("stridedCopyF32/F64 with rows contiguous on both sides (any length, offsets
     }
   }
 });
+
+test("a column broadcast along the last axis copies out row by row for every dtype (an expanded index, a repeated bias)", () => {
+  // the TS backend's copy fills such rows in one call each; 16 values or more per row take that path
+  for (const width of [3, 16, 65]) {
+    const ints = tensor([[3], [-7], [2147483647], [0]], { dtype: "int32" });
+    assert.deepEqual(ints.expand([4, width]).contiguous().toArray(), [3, -7, 2147483647, 0].map((v) => new Array(width).fill(v)));
+    const floats = tensor([[1.5], [Number.NaN], [Number.NEGATIVE_INFINITY], [-0]]);
+    const got = floats.expand([4, width]).contiguous().toArray() as number[][];
+    assert.deepEqual(got, [1.5, Number.NaN, Number.NEGATIVE_INFINITY, -0].map((v) => new Array(width).fill(v)), `float32, rows of ${width}`);
+    assert.ok(Object.is(got[3]![width - 1], -0), "−0 stays −0");
+    const flags = tensor([[true], [false]]);
+    assert.deepEqual(flags.expand([2, width]).contiguous().toArray(), [new Array(width).fill(true), new Array(width).fill(false)]);
+    // a broadcast row inside more axes, with an offset: [2, 3, width] from a [2, 3] slice of a larger tensor
+    const table = arange(0, 24, 1, { dtype: "int32" }).reshape([4, 6]).slice(1, 2, 5).slice(0, 1, 3);
+    const want = (table.toArray() as number[][]).map((row) => row.map((v) => new Array(width).fill(v)));
+    assert.deepEqual(table.unsqueeze(2).expand([2, 3, width]).contiguous().toArray(), want, `int32 [2, 3, ${width}] from an offset view`);
+  }
+});

@@ -2,6 +2,7 @@
 // windows of one image are unfolded into `cols` [C·kh·kw, outH·outW] here in this memory (it
 // stays in cache, a few hundred KB) and the packed matmul runs on them. The reference is
 // src/backend/js-conv.ts.
+import { copyRow } from "./copy-row";
 import { matmul } from "./matmul";
 import { CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD } from "./opcodes";
 import { BATCH, CHANNELS, HEIGHT, WIDTH, KERNEL_H, KERNEL_W, STRIDE_H, STRIDE_W, PAD_H, PAD_W, DILATION_H, DILATION_W, OUT_H, OUT_W, field } from "./window-spec";
@@ -12,14 +13,6 @@ import { BATCH, CHANNELS, HEIGHT, WIDTH, KERNEL_H, KERNEL_W, STRIDE_H, STRIDE_W,
 
 // Rows here are short (tens of values): memory.copy and memory.fill call out of the module for
 // each, which cost more than these inline SIMD loops (12% of a W5 step in im2col alone).
-
-/** dst[0, n) = src[0, n). */
-@inline function copyRow<T>(dst: usize, src: usize, n: i32): void {
-  const bytes = (<usize>n) << alignof<T>();
-  let i: usize = 0;
-  for (; i + 16 <= bytes; i += 16) v128.store(dst + i, v128.load(src + i));
-  for (; i < bytes; i += sizeof<T>()) store<T>(dst + i, load<T>(src + i));
-}
 
 /** dst[0, n) = 0. */
 @inline function zeroRow<T>(dst: usize, n: i32): void {

@@ -1,7 +1,8 @@
 // The module's exports: every kernel instantiated for f32 and f64. The JS side owns the memory
 // (imported as env.memory) and hands out every buffer, so nothing here allocates.
 import { unary, clamp, fill, cast, binary, axpby } from "./elementwise";
-import { reduce, argmax, gather, scatterAdd, copyStrided, copyInto } from "./reduce";
+import { reduce, argmax, gather, scatterAdd } from "./reduce";
+import { copyStrided, copyInto } from "./copy-strided";
 import { UNARY_OP_COUNT, BINARY_OP_COUNT, REDUCE_OP_COUNT, CONV_OP_COUNT, POOL_OP_COUNT, NORM_OP_COUNT, SOFTMAX_OP_COUNT, LAYER_NORM_OP_COUNT } from "./opcodes";
 import { conv2d } from "./conv";
 import { maxPool2d, maxPool2dGrad, pool2d } from "./pool";

@@ -1,6 +1,6 @@
-// Reductions over the middle axis of [outer, axisSize, inner], argmax, gather/scatter and the
-// strided copy behind expand/permute. Sums accumulate in f64 so a float32 sum of many terms
-// does not drift (the pure-TS backend does the same).
+// Reductions over the middle axis of [outer, axisSize, inner], argmax and gather/scatter. Sums
+// accumulate in f64 so a float32 sum of many terms does not drift (the pure-TS backend does the
+// same). The strided copies are in copy-strided.ts.
 import { SUM, MAX } from "./opcodes";
 
 @inline function at<T>(base: usize, i: i32): usize {
@@ -139,97 +139,4 @@ export function scatterAdd<T>(dy: usize, index: usize, outer: i32, axisSize: i32
         const dst = at<T>(out, (o * axisSize + <i32>load<T>(at<T>(index, k))) * inner + i);
         store<T>(dst, load<T>(dst) + load<T>(at<T>(dy, k)));
       }
-}
-
-/**
- * Gathers a strided view into contiguous `out`. `meta` holds i32 shape[ndim], strides[ndim]
- * and ndim counters of scratch; the innermost axis runs in the tight loop, the outer ones
- * advance like an odometer.
- */
-export function copyStrided<T>(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, size: i32): void {
-  if (size == 0) return;
-  if (ndim == 0) {
-    store<T>(out, load<T>(at<T>(x, offset)));
-    return;
-  }
-  const shape = meta;
-  const strides = meta + ((<usize>ndim) << 2);
-  const counter = strides + ((<usize>ndim) << 2);
-  for (let d = 0; d < ndim; d++) store<i32>(counter + ((<usize>d) << 2), 0);
-  const last = ndim - 1;
-  const innerSize = load<i32>(shape + ((<usize>last) << 2));
-  const innerStride = load<i32>(strides + ((<usize>last) << 2));
-  let base = offset;
-  for (let o = 0; o < size; o += innerSize) {
-    const dst = at<T>(out, o);
-    if (innerStride == 1) memory.copy(dst, at<T>(x, base), (<usize>innerSize) << alignof<T>());
-    else if (innerStride == 0) {
-      const v = load<T>(at<T>(x, base));
-      for (let i = 0; i < innerSize; i++) store<T>(at<T>(dst, i), v);
-    } else {
-      let src = base;
-      for (let i = 0; i < innerSize; i++, src += innerStride) store<T>(at<T>(dst, i), load<T>(at<T>(x, src)));
-    }
-    for (let d = last - 1; d >= 0; d--) {
-      const c = counter + ((<usize>d) << 2);
-      const stride = load<i32>(strides + ((<usize>d) << 2));
-      const extent = load<i32>(shape + ((<usize>d) << 2));
-      const next = load<i32>(c) + 1;
-      base += stride;
-      if (next < extent) {
-        store<i32>(c, next);
-        break;
-      }
-      base -= stride * extent;
-      store<i32>(c, 0);
-    }
-  }
-}
-
-/**
- * Writes a strided view of `x` into a strided region of `out` (a slice assignment, a split's
- * gradient put back in place). `meta` holds i32 shape[ndim], x's strides[ndim], out's
- * strides[ndim] and ndim counters of scratch; the odometer of copyStrided, with two bases.
- */
-export function copyInto<T>(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, outOffset: i32, size: i32): void {
-  if (size == 0) return;
-  if (ndim == 0) {
-    store<T>(at<T>(out, outOffset), load<T>(at<T>(x, offset)));
-    return;
-  }
-  const shape = meta;
-  const strides = meta + ((<usize>ndim) << 2);
-  const outStrides = strides + ((<usize>ndim) << 2);
-  const counter = outStrides + ((<usize>ndim) << 2);
-  for (let d = 0; d < ndim; d++) store<i32>(counter + ((<usize>d) << 2), 0);
-  const last = ndim - 1;
-  const innerSize = load<i32>(shape + ((<usize>last) << 2));
-  const innerStride = load<i32>(strides + ((<usize>last) << 2));
-  const innerOutStride = load<i32>(outStrides + ((<usize>last) << 2));
-  let base = offset;
-  let outBase = outOffset;
-  for (let o = 0; o < size; o += innerSize) {
-    if (innerStride == 1 && innerOutStride == 1) memory.copy(at<T>(out, outBase), at<T>(x, base), (<usize>innerSize) << alignof<T>());
-    else {
-      let src = base;
-      let dst = outBase;
-      for (let i = 0; i < innerSize; i++, src += innerStride, dst += innerOutStride) store<T>(at<T>(out, dst), load<T>(at<T>(x, src)));
-    }
-    for (let d = last - 1; d >= 0; d--) {
-      const c = counter + ((<usize>d) << 2);
-      const stride = load<i32>(strides + ((<usize>d) << 2));
-      const outStride = load<i32>(outStrides + ((<usize>d) << 2));
-      const extent = load<i32>(shape + ((<usize>d) << 2));
-      const next = load<i32>(c) + 1;
-      base += stride;
-      outBase += outStride;
-      if (next < extent) {
-        store<i32>(c, next);
-        break;
-      }
-      base -= stride * extent;
-      outBase -= outStride * extent;
-      store<i32>(c, 0);
-    }
-  }
 }
