@@ -279,15 +279,37 @@ function transcendentalGroup(op: i32, x: usize, y: usize, i: i32): void {
   return end;
 }
 
+/** Two groups of four per iteration over [0, vn & ~7), else as transcendentalQuads; returns where it stopped. */
+@inline function transcendentalPairs(op: i32, x: usize, y: usize, vn: i32): i32 {
+  const end = vn & ~7;
+  for (let i = 0; i < end; i += 8) {
+    const a = v128.load(at<f32>(x, i));
+    const b = v128.load(at<f32>(x, i + 4));
+    if (i32x4.all_true(v128.and(inRangeMask(op, a), inRangeMask(op, b)))) {
+      const ya = transcendental4(op, a);
+      const yb = transcendental4(op, b);
+      v128.store(at<f32>(y, i), ya);
+      v128.store(at<f32>(y, i + 4), yb);
+    } else {
+      for (let g = i; g < i + 8; g += 4) transcendentalGroup(op, x, y, g);
+    }
+  }
+  return end;
+}
+
 /**
  * The vector loop of a float32 transcendental op over [0, vn) (op a constant where inlined);
  * returns vn. Each group's range reduction, polynomial, division and exp form one long
  * dependency chain; with one group per iteration the CPU waited on their latencies, so an
  * iteration takes four independent groups whose chains overlap (measured: exp and gelu 1.15 to
- * 1.45 times faster than with two groups per iteration, gelu's derivative as fast or faster).
+ * 1.45 times faster than with two groups per iteration). gelu's derivative takes two: a group of
+ * it holds more live values (the near-zero fit beside the general form), probably more than
+ * four fit in the sixteen vector registers (measured with bench/gelu-ab.ts: two groups 1.4 times
+ * faster in the relaxed-SIMD build, 1.05 to 1.2 in the plain one; gelu itself 1.07 to 1.25
+ * times slower with two).
  */
 @inline function transcendentalLoop(op: i32, x: usize, y: usize, vn: i32): i32 {
-  let i = transcendentalQuads(op, x, y, vn);
+  let i = op == GELU_GRAD ? transcendentalPairs(op, x, y, vn) : transcendentalQuads(op, x, y, vn);
   for (; i < vn; i += 4) transcendentalGroup(op, x, y, i);
   return vn;
 }
