@@ -68,10 +68,10 @@ test("float32 exp and log are within 1 ulp, sigmoid within 2, over their whole r
 });
 
 test("float32 exp, log, sigmoid and gelu keep every element right wherever an out-of-range value sits in the unrolled vector loop", () => {
-  // The loops take four groups of four per iteration and send a pass holding a lane out of the
-  // polynomials' range group by group through the vector or scalar path, then a tail of lone
-  // groups and single elements: one such value at each position of each length up to 40 meets
-  // every one of those paths. Called on the kernel directly, as
+  // The loops take four groups of four per iteration (two for gelu's derivative) and send a pass
+  // holding a lane out of the polynomials' range group by group through the vector or scalar
+  // path, then a tail of lone groups and single elements: one such value at each position of
+  // each length up to 40 meets every one of those paths. Called on the kernel directly, as
   // these lengths would otherwise take the backend's small-op shortcut.
   const { kernels, memory } = instantiateKernels(false);
   const base = Math.ceil(kernels.heapBase() / 64) * 64;

@@ -152,11 +152,14 @@ const ROUNDING_SHIFT: f32 = 12582912;
 }
 
 // float32 gelu and its derivative, four lanes at a time in f32 arithmetic (the scalar path
-// evaluates erf in f64, several times slower): Φ(x) = ½·erfc(−x/√2) from Numerical Recipes'
-// erfcc, erfc(z) = t·exp(−z² + P(t)) with t = 1/(1 + z/2) and P of degree 9 (relative error
-// below 1.2e-7 for every z ≥ 0), for x in [−3, 9], where the result stays within 2⁻¹⁹ of the
-// correctly rounded value. Lanes outside (the far negative tail, where z² grows; NaN, ±∞) take
-// the scalar path. Near the derivative's zero x₀ ≈ −0.7518, Φ(x) + x·φ(x) cancels, so on
+// evaluates erf in f64, several times slower), for x in [−3, 9], where the result stays within
+// 2⁻¹⁹ of the correctly rounded value; lanes outside (the far negative tail, where the rounding
+// of x²/2 grows; NaN, ±∞) take the scalar path. With z = |x|/√2 and E = exp(−z²) = exp(−x²/2),
+// ½·erfc(z) = E·S(t), S = ½·erfcx a degree-7 polynomial in t = 1/(1 + z/2) (fitted by
+// scripts/fit-gelu-erfcx.py: relative error of Φ below 2e-8 over the range), so that one exp
+// serves both the normal CDF Φ(x) = E·S(t) (x < 0) or 1 − E·S(t), and the density
+// φ(x) = E/√(2π). The derivative is then Φ(x) + x·φ(x) = E·(S(t) − |x|/√(2π)) for x < 0 and
+// 1 − E·(S(t) − |x|/√(2π)) above. Near its zero x₀ ≈ −0.7518 that difference cancels, so on
 // (−1.05, −0.45) it is (x − x₀)·Q(x + 0.75) instead, Q a degree-7 fit (relative error 1.2e-9),
 // x₀ in two parts so that x − x₀ keeps its digits.
 
@@ -172,23 +175,17 @@ const NORMAL_PEAK_F32: f32 = 0.3989422804014327; // 1/√(2π)
   return f32x4.add(f32x4.mul(p, x), c);
 }
 
-/** Φ(x) for lanes with −3 ≤ x ≤ 9, given halfSquare = x²/2 (one rounding of x·x). */
-@inline function normalCdfLanes(x: v128, halfSquare: v128): v128 {
-  const z = f32x4.mul(f32x4.abs(x), f32x4.splat(0.70710678118654752));
-  const t = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(0.5), z)));
-  let p = f32x4.splat(0.17087277);
-  p = horner(p, t, f32x4.splat(-0.82215223));
-  p = horner(p, t, f32x4.splat(1.48851587));
-  p = horner(p, t, f32x4.splat(-1.13520398));
-  p = horner(p, t, f32x4.splat(0.27886807));
-  p = horner(p, t, f32x4.splat(-0.18628806));
-  p = horner(p, t, f32x4.splat(0.09678418));
-  p = horner(p, t, f32x4.splat(0.37409196));
-  p = horner(p, t, f32x4.splat(1.00002368));
-  const erfc = f32x4.mul(t, expLanes(f32x4.add(f32x4.sub(f32x4.splat(-1.26551223), halfSquare), f32x4.mul(t, p))));
-  const half = f32x4.mul(f32x4.splat(0.5), erfc);
-  // x < 0: Φ = ½ erfc(|x|/√2); else 1 − ½ erfc(x/√2)
-  return v128.bitselect(half, f32x4.sub(f32x4.splat(1), half), f32x4.lt(x, f32x4.splat(0)));
+/** S(t) = ½·exp(z²)·erfc(z) for t = 1/(1 + z/2) of the lanes' |x| = z·√2 (2√2 = 1/0.35355339). */
+@inline function halfErfcxLanes(magnitude: v128): v128 {
+  const t = f32x4.div(f32x4.splat(1), horner(magnitude, f32x4.splat(0.35355339059327376), f32x4.splat(1)));
+  let s = f32x4.splat(0.021811191);
+  s = horner(s, t, f32x4.splat(-0.0658212602));
+  s = horner(s, t, f32x4.splat(-0.0438698307));
+  s = horner(s, t, f32x4.splat(0.293940693));
+  s = horner(s, t, f32x4.splat(-0.0457498878));
+  s = horner(s, t, f32x4.splat(0.213273183));
+  s = horner(s, t, f32x4.splat(0.124919899));
+  return horner(s, t, f32x4.splat(0.0014960228));
 }
 
 /** gelu'(x) = (x − x₀)·Q(x + 0.75) for −1.05 < x < −0.45, around its zero x₀. */
@@ -209,11 +206,18 @@ const NORMAL_PEAK_F32: f32 = 0.3989422804014327; // 1/√(2π)
 
 /** gelu(x) = x·Φ(x), or its derivative Φ(x) + x·φ(x), for lanes in range (inRangeMask). */
 @inline function geluLanes(op: i32, x: v128): v128 {
-  const halfSquare = f32x4.mul(f32x4.splat(0.5), f32x4.mul(x, x));
-  const cdf = normalCdfLanes(x, halfSquare);
-  if (op == GELU) return f32x4.mul(x, cdf);
-  const density = f32x4.mul(expLanes(f32x4.neg(halfSquare)), f32x4.splat(NORMAL_PEAK_F32));
-  const general = f32x4.add(cdf, f32x4.mul(x, density));
+  // −x²/2 with one rounding (of x·x; the halving is exact)
+  const e = expLanes(f32x4.mul(f32x4.mul(x, x), f32x4.splat(-0.5)));
+  const magnitude = f32x4.abs(x);
+  const s = halfErfcxLanes(magnitude);
+  const negative = f32x4.lt(x, f32x4.splat(0));
+  if (op == GELU) {
+    const half = f32x4.mul(e, s); // ½·erfc(|x|/√2)
+    return f32x4.mul(x, v128.bitselect(half, f32x4.sub(f32x4.splat(1), half), negative));
+  }
+  // Φ(x) + x·φ(x) = E·(S − |x|/√(2π)) for x < 0, and 1 minus that above
+  const w = f32x4.mul(e, f32x4.sub(s, f32x4.mul(magnitude, f32x4.splat(NORMAL_PEAK_F32))));
+  const general = v128.bitselect(w, f32x4.sub(f32x4.splat(1), w), negative);
   const nearZero = v128.and(f32x4.gt(x, f32x4.splat(-1.05)), f32x4.lt(x, f32x4.splat(-0.45)));
   // the fit on every group, kept where a lane needs it: a branch on any_true(nearZero) is
   // taken by about half the groups of four for unit-normal inputs, a coin flip the CPU
@@ -275,15 +279,37 @@ function transcendentalGroup(op: i32, x: usize, y: usize, i: i32): void {
   return end;
 }
 
+/** Two groups of four per iteration over [0, vn & ~7), else as transcendentalQuads; returns where it stopped. */
+@inline function transcendentalPairs(op: i32, x: usize, y: usize, vn: i32): i32 {
+  const end = vn & ~7;
+  for (let i = 0; i < end; i += 8) {
+    const a = v128.load(at<f32>(x, i));
+    const b = v128.load(at<f32>(x, i + 4));
+    if (i32x4.all_true(v128.and(inRangeMask(op, a), inRangeMask(op, b)))) {
+      const ya = transcendental4(op, a);
+      const yb = transcendental4(op, b);
+      v128.store(at<f32>(y, i), ya);
+      v128.store(at<f32>(y, i + 4), yb);
+    } else {
+      for (let g = i; g < i + 8; g += 4) transcendentalGroup(op, x, y, g);
+    }
+  }
+  return end;
+}
+
 /**
  * The vector loop of a float32 transcendental op over [0, vn) (op a constant where inlined);
  * returns vn. Each group's range reduction, polynomial, division and exp form one long
  * dependency chain; with one group per iteration the CPU waited on their latencies, so an
  * iteration takes four independent groups whose chains overlap (measured: exp and gelu 1.15 to
- * 1.45 times faster than with two groups per iteration, gelu's derivative as fast or faster).
+ * 1.45 times faster than with two groups per iteration). gelu's derivative takes two: a group of
+ * it holds more live values (the near-zero fit beside the general form), probably more than
+ * four fit in the sixteen vector registers (measured with bench/gelu-ab.ts: two groups 1.4 times
+ * faster in the relaxed-SIMD build, 1.05 to 1.2 in the plain one; gelu itself 1.07 to 1.25
+ * times slower with two).
  */
 @inline function transcendentalLoop(op: i32, x: usize, y: usize, vn: i32): i32 {
-  let i = transcendentalQuads(op, x, y, vn);
+  let i = op == GELU_GRAD ? transcendentalPairs(op, x, y, vn) : transcendentalQuads(op, x, y, vn);
   for (; i < vn; i += 4) transcendentalGroup(op, x, y, i);
   return vn;
 }
