@@ -70,16 +70,22 @@ function writeMeta(...words: number[][]): void {
   new Int32Array(memory.buffer, meta, words.flat().length + 16).set(words.flat());
 }
 
+/** 300 trials over a source holding i + 0.5 at element i: views of 1 to 6 axes, rows of a length drawn from short to long. */
+function trials(f64: boolean, seed: number, trial: (next: () => number, ndim: number, inner: number, index: number) => void): void {
+  const source = new (f64 ? Float64Array : Float32Array)(memory.buffer, src, SOURCE);
+  for (let i = 0; i < SOURCE; i++) source[i] = i + 0.5;
+  const next = random(seed);
+  for (let index = 0; index < 300; index++) {
+    const inner = [1, 3, 16, 17, 130, 200][Math.floor(next() * 6)]!; // 130 f32 / 200 f64 rows pass 512 bytes
+    trial(next, 1 + (index % 6), inner, index);
+  }
+}
+
 for (const f64 of [false, true]) {
   const Array_ = f64 ? Float64Array : Float32Array;
   const name = f64 ? "f64" : "f32";
   test(`copyStrided${name.toUpperCase()}: views of 1 to 6 axes gather into contiguous memory as their index arithmetic says`, () => {
-    const source = new Array_(memory.buffer, src, SOURCE);
-    for (let i = 0; i < SOURCE; i++) source[i] = i + 0.5;
-    const next = random(f64 ? 7 : 3);
-    for (let trial = 0; trial < 300; trial++) {
-      const ndim = 1 + (trial % 6);
-      const inner = [1, 3, 16, 17, 130, 200][Math.floor(next() * 6)]!; // 130 f32 / 200 f64 rows pass 512 bytes
+    trials(f64, f64 ? 7 : 3, (next, ndim, inner, trial) => {
       const view = randomView(next, ndim, inner);
       const want = offsets(view).map((at) => at + 0.5);
       const out = new Array_(memory.buffer, dst, want.length + 1);
@@ -89,18 +95,13 @@ for (const f64 of [false, true]) {
       const label = `trial ${trial}: shape [${view.shape}] strides [${view.strides}] offset ${view.offset}`;
       assert.deepEqual(Array.from(out.subarray(0, want.length)), want, label);
       assert.equal(out[want.length], -1, `${label}: wrote past its end`);
-    }
+    });
   });
 
   test(`copyInto${name.toUpperCase()}: views of 1 to 6 axes land in strided regions as their index arithmetic says`, () => {
-    const source = new Array_(memory.buffer, src, SOURCE);
-    for (let i = 0; i < SOURCE; i++) source[i] = i + 0.5;
-    const next = random(f64 ? 11 : 5);
-    for (let trial = 0; trial < 300; trial++) {
-      const ndim = 1 + (trial % 6);
-      const inner = [1, 3, 16, 17, 130, 200][Math.floor(next() * 6)]!;
+    trials(f64, f64 ? 11 : 5, (next, ndim, inner, trial) => {
       const from = randomView(next, ndim, inner);
-      // the region: a permuted layout of the same shape (no broadcast: each element written once), possibly reversed
+      // the region: the same shape laid out row-major (no broadcast: each element written once), some axes reversed
       const to = randomView(next, ndim, inner);
       to.shape = from.shape;
       let step = 1;
@@ -117,6 +118,6 @@ for (const f64 of [false, true]) {
       writeMeta(from.shape, from.strides, to.strides);
       (f64 ? kernels.copyIntoF64 : kernels.copyIntoF32)(src, from.offset, meta, ndim, dst, to.offset, reads.length);
       assert.deepEqual(Array.from(target), want, `trial ${trial}: shape [${from.shape}] from strides [${from.strides}] into [${to.strides}]`);
-    }
+    });
   });
 }
