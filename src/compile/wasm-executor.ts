@@ -48,6 +48,7 @@ import { ThreadTuner } from "../backend/wasm/thread-tuner.js";
 import { audited } from "./wasm-audit.js";
 import { batchNormStep } from "./wasm-batch-norm.js";
 import { logsumexpScratch, logsumexpStep } from "./wasm-logsumexp.js";
+import { stepLabel, stepTiming, timeSteps } from "./step-timing.js";
 
 /**
  * A plan made runnable: call with the arguments, get the returned value. `release`, where
@@ -159,8 +160,10 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   const steps: (() => void)[] = [];
   const groupAt = new Map(groups.map((group) => [group.start, group]));
   const slots: GroupSlot[] = [];
+  const labels: string[] = [];
   for (let i = 0; i < plan.nodes.length; i++) {
     const group = groupAt.get(i);
+    if (stepTiming.enabled) labels.push(stepLabel(plan.nodes[i]!, group));
     if (group === undefined) {
       steps.push(stepOf(plan.nodes[i]!, context, backend, views));
       continue;
@@ -169,8 +172,9 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
     steps.push(fusedStep(group, reserve(group.ops.length * INSTRUCTION_BYTES), context));
     i = group.end - 1;
   }
+  const timed = stepTiming.enabled ? timeSteps(steps, labels) : null;
   // the groups as generated code (wasm-generated.ts): at once, never, or once the plan has replayed a while
-  const beforeReplay = planCodegen(slots, steps, context, kernelBuild.kernels.fusedBlock());
+  const beforeReplay = timed === null ? planCodegen(slots, steps, context, kernelBuild.kernels.fusedBlock()) : null;
   const exposed = layout.exposed;
   const bind = inputBinder(plan, views);
   const noOutputs = plan.outputs.length === 0 && (typeof plan.template !== "object" || plan.template === null);
@@ -179,6 +183,7 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
     for (let i = 0; i < exposed.length; i++) moveIn(exposed[i]!);
     bind(args);
     beforeReplay?.();
+    if (timed !== null) timed.replays++;
     if (tuner === null) for (let i = 0; i < steps.length; i++) steps[i]!();
     else {
       const pool = threading!.pool;

@@ -1,0 +1,90 @@
+// Where a compiled training step's time goes, step by step: W3's MLP or W6's tiny GPT compiled
+// on the wasm backend with step timing on (src/compile/step-timing.ts: each step of the plan
+// timed on its own, interpreted, no generated code), replayed, then each kind of step (a
+// product by its shape and flags, a fused group by its ops, any other kernel by name) with its
+// calls per replay and milliseconds per replay, the largest first, and the sum against the
+// replay's wall time. Interpreting costs a little against generated code (the totals here run
+// somewhat above the bench's); the split between steps is what to read.
+//
+// Usage: node --import tsx bench/plan-steps.ts <W3|W6> [REPLAYS = 100] [ROWS = 20]
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { compile, nn, optim, setBackend, tensor, type Tensor } from "../src/index.js";
+import { stepTiming } from "../src/compile/step-timing.js";
+import { w6Batch } from "../examples/tiny-gpt.js";
+import { benchDataDir, fashionMnist, gatherRows, permW3, W6 } from "./data.js";
+import { initialW6 } from "./initial-models.js";
+
+const [workload = "W6", replayArg = "100", rowArg = "20"] = process.argv.slice(2);
+const [replays, rows] = [Number(replayArg), Number(rowArg)];
+const warmUp = 20;
+setBackend("wasm");
+stepTiming.enabled = true;
+
+/** The workload's compiled step and its batch for step s (the bench's models, optimizers and data). */
+function setUp(): { step: (x: Tensor, y: Tensor) => Tensor; batch: (s: number) => [Tensor, Tensor] } {
+  if (workload === "W3") {
+    const train = fashionMnist("train");
+    const order = permW3();
+    const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
+    const lossFn = new nn.CrossEntropyLoss();
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+    const images = new Float32Array(128 * 784);
+    return {
+      step: compile((x: Tensor, y: Tensor) => {
+        optimizer.zeroGrad();
+        const loss = lossFn.call(model.call(x), y);
+        loss.backward();
+        optimizer.step();
+        return loss;
+      }),
+      batch: (s) => {
+        const at = (s * 128) % (train.n - 128);
+        const labels = Int32Array.from({ length: 128 }, (_, r) => train.y[order[at + r]!]!);
+        return [tensor(gatherRows(train.x, 784, order, at, at + 128, images), { shape: [128, 784] }), tensor(labels, { dtype: "int32" })];
+      },
+    };
+  }
+  if (workload !== "W6") throw new Error(`plan-steps: unknown workload ${workload} (W3 or W6)`);
+  const model = initialW6();
+  const tokens = new Uint8Array(readFileSync(join(benchDataDir(), "tokens_w6.bin")));
+  const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 });
+  const { batch, block, vocab } = W6;
+  return {
+    step: compile((x: Tensor, y: Tensor) => {
+      optimizer.zeroGrad();
+      const loss = nn.functional.crossEntropy(model.call(x).reshape([batch * block, vocab]), y);
+      loss.backward();
+      optimizer.step();
+      return loss;
+    }),
+    batch: (s) => {
+      const { x, y } = w6Batch(tokens, s % 40, batch, block);
+      return [tensor(x, { shape: [batch, block] }), tensor(y)];
+    },
+  };
+}
+
+const { step, batch } = setUp();
+let wall = 0;
+for (let s = 0; s < warmUp + replays; s++) {
+  const [x, y] = batch(s);
+  if (s === warmUp) for (const plan of stepTiming.plans) (plan.milliseconds.fill(0), (plan.replays = 0));
+  const start = performance.now();
+  step(x, y).item();
+  if (s >= warmUp) wall += performance.now() - start;
+}
+const plan = stepTiming.plans.reduce((most, p) => (p.replays > most.replays ? p : most));
+const kinds = new Map<string, { calls: number; milliseconds: number }>();
+plan.labels.forEach((label, i) => {
+  const kind = kinds.get(label) ?? { calls: 0, milliseconds: 0 };
+  kind.calls++;
+  kind.milliseconds += plan.milliseconds[i]!;
+  kinds.set(label, kind);
+});
+const total = plan.milliseconds.reduce((sum, ms) => sum + ms, 0);
+console.log(`${workload} compiled (wasm), ${plan.replays} replays after ${warmUp}, ms per replay by step kind:`);
+for (const [label, { calls, milliseconds }] of [...kinds].sort((a, b) => b[1].milliseconds - a[1].milliseconds).slice(0, rows)) {
+  console.log(`  ${(milliseconds / plan.replays).toFixed(3).padStart(7)}  ${calls}× ${label}`);
+}
+console.log(`  steps in all ${(total / plan.replays).toFixed(2)} ms; the replay's wall time ${(wall / replays).toFixed(2)} ms (with binding the batch and reading the loss)`);
