@@ -5,22 +5,16 @@
 // element by element) shows up here as the slow one. Timings include cold memory, as in training.
 //
 // Usage: node --import tsx bench/eager-copies.ts [STEPS = 30]
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { nn, optim, setBackend, tensor } from "../src/index.js";
+import { setBackend } from "../src/index.js";
 import { activeBackend } from "../src/backend/registry.js";
 import type { DataRef, StridedRef } from "../src/backend/backend.js";
-import { w6Batch } from "../examples/tiny-gpt.js";
-import { benchDataDir } from "./data.js";
-import { initialW6 } from "./initial-models.js";
+import { w6Training } from "./initial-models.js";
 
 const steps = Number(process.argv[2] ?? 30);
 const warmUp = 10;
 setBackend("wasm");
 const backend = activeBackend();
-const model = initialW6();
-const tokens = new Uint8Array(readFileSync(join(benchDataDir(), "tokens_w6.bin")));
-const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 });
+const { model, optimizer, batch, loss: lossOf } = w6Training();
 
 const samples = new Map<string, number[]>();
 let timing = false;
@@ -37,9 +31,8 @@ backend.copyStrided = (x: StridedRef, shape: readonly number[], out: DataRef): v
 
 for (let step = 0; step < warmUp + steps; step++) {
   timing = step >= warmUp;
-  const { x, y } = w6Batch(tokens, step % 40);
-  const logits = model.call(tensor(x, { shape: [16, 64], dtype: "int32" }));
-  const loss = nn.functional.crossEntropy(logits.reshape([16 * 64, 65]), tensor(y, { dtype: "int32" }));
+  const [x, y] = batch(step % 40);
+  const loss = lossOf(model.call(x), y);
   optimizer.zeroGrad();
   loss.backward();
   optimizer.step();

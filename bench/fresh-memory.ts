@@ -5,24 +5,17 @@
 // revision, so it is a count, not a timing.
 //
 // Usage: node --import tsx bench/fresh-memory.ts [STEPS = 12]
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { nn, optim, setBackend, tensor } from "../src/index.js";
+import { setBackend } from "../src/index.js";
 import { recycledBytes } from "../src/backend/js-buffer.js";
-import { w6Batch } from "../examples/tiny-gpt.js";
-import { benchDataDir } from "./data.js";
-import { initialW6 } from "./initial-models.js";
+import { w6Training } from "./initial-models.js";
 
 const steps = Number(process.argv[2] ?? 12);
 setBackend("wasm");
-const model = initialW6();
-const tokens = new Uint8Array(readFileSync(join(benchDataDir(), "tokens_w6.bin")));
-const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 });
+const { model, optimizer, batch, loss: lossOf } = w6Training();
 for (let step = 0; step < steps; step++) {
-  const { x, y } = w6Batch(tokens, step);
+  const [x, y] = batch(step);
   const before = recycledBytes();
-  const logits = model.call(tensor(x, { shape: [16, 64], dtype: "int32" }));
-  const loss = nn.functional.crossEntropy(logits.reshape([16 * 64, 65]), tensor(y, { dtype: "int32" }));
+  const loss = lossOf(model.call(x), y);
   optimizer.zeroGrad();
   loss.backward();
   optimizer.step();

@@ -1,4 +1,4 @@
-// What the kernel A/B benches (matmul-ab.ts, norm-softmax-ab.ts) share: their options, the
+// What the kernel A/B benches (matmul-ab.ts, norm-softmax-ab.ts, gelu-ab.ts) share: their options, the
 // kernels of a git revision and of this checkout compiled from source (assemblyscript, as
 // scripts/build-wasm.mjs does) and instantiated side by side, filler data, and the race: round
 // robin, one thread, in short samples of CPU time (process.cpuUsage), so that load from other

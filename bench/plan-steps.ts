@@ -7,13 +7,10 @@
 // somewhat above the bench's); the split between steps is what to read.
 //
 // Usage: node --import tsx bench/plan-steps.ts <W3|W6> [REPLAYS = 100] [ROWS = 20]
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { compile, nn, optim, setBackend, tensor, type Tensor } from "../src/index.js";
 import { stepTiming } from "../src/compile/step-timing.js";
-import { w6Batch } from "../examples/tiny-gpt.js";
-import { benchDataDir, fashionMnist, gatherRows, permW3, W6 } from "./data.js";
-import { initialW6 } from "./initial-models.js";
+import { fashionMnist, gatherRows, permW3 } from "./data.js";
+import { w6Training } from "./initial-models.js";
 
 const [workload = "W6", replayArg = "100", rowArg = "20"] = process.argv.slice(2);
 const [replays, rows] = [Number(replayArg), Number(rowArg)];
@@ -46,22 +43,16 @@ function setUp(): { step: (x: Tensor, y: Tensor) => Tensor; batch: (s: number) =
     };
   }
   if (workload !== "W6") throw new Error(`plan-steps: unknown workload ${workload} (W3 or W6)`);
-  const model = initialW6();
-  const tokens = new Uint8Array(readFileSync(join(benchDataDir(), "tokens_w6.bin")));
-  const optimizer = new optim.AdamW(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 });
-  const { batch, block, vocab } = W6;
+  const { model, optimizer, batch, loss: lossOf } = w6Training();
   return {
     step: compile((x: Tensor, y: Tensor) => {
       optimizer.zeroGrad();
-      const loss = nn.functional.crossEntropy(model.call(x).reshape([batch * block, vocab]), y);
+      const loss = lossOf(model.call(x), y);
       loss.backward();
       optimizer.step();
       return loss;
     }),
-    batch: (s) => {
-      const { x, y } = w6Batch(tokens, s % 40, batch, block);
-      return [tensor(x, { shape: [batch, block] }), tensor(y)];
-    },
+    batch: (s) => batch(s % 40),
   };
 }
 
