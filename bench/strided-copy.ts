@@ -1,7 +1,7 @@
 // Attention's head split: q of [16, 64, 4, 16] out of a [16, 64, 192] projection into a
 // contiguous [16, 4, 64, 16] (the copy W6 makes twice per layer and step, and split's gradient
 // the other way), by both copies that make it: eager mode's TypeScript stridedCopyF32 on typed
-// arrays, and the kernel module's copyStridedF32 that compiled plans call at plan addresses.
+// arrays, and the kernel module's copyIntoF32 that compiled plans call at plan addresses.
 // Prints the median µs per copy of a hot (reused) output, the two timed alternately; run it on
 // two revisions to compare.
 //
@@ -25,8 +25,8 @@ const target = source + x.byteLength;
 const meta = target + out.byteLength;
 if (meta + 64 > memory.buffer.byteLength) memory.grow(Math.ceil((meta + 64 - memory.buffer.byteLength) / 65536));
 new Float32Array(memory.buffer, source, x.length).set(x);
-new Int32Array(memory.buffer, meta, 8).set([...shape, ...strides]);
-const kernel = (): void => kernels.copyStridedF32(source, 0, meta, 4, target, out.length);
+new Int32Array(memory.buffer, meta, 12).set([...shape, ...strides, H * T * D, T * D, D, 1]);
+const kernel = (): void => kernels.copyIntoF32(source, 0, meta, 4, target, 0, out.length);
 
 for (let i = 0; i < 300; i++) typed(), kernel(); // past V8's tier-up
 typed();
@@ -41,4 +41,4 @@ for (let r = 0; r < reps; r++) {
   });
 }
 const median = (values: number[]): string => ((values.sort((a, b) => a - b)[reps >> 1]! * 1000).toFixed(1));
-console.log(`[16, 4, 64, 16] from [16, 64, 192], µs per copy (median of ${reps}): stridedCopyF32 (eager, TypeScript) ${median(samples[0])}, copyStridedF32 (compiled, kernel module) ${median(samples[1])}; same values: ${same}`);
+console.log(`[16, 4, 64, 16] from [16, 64, 192], µs per copy (median of ${reps}): stridedCopyF32 (eager, TypeScript) ${median(samples[0])}, copyIntoF32 (compiled, kernel module) ${median(samples[1])}; same values: ${same}`);

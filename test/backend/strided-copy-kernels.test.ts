@@ -3,11 +3,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { instantiateKernels } from "../../src/backend/wasm/wasm-module.js";
 
-// The kernel module's strided copies (assembly/copy-strided.ts), which compiled plans run at
-// plan addresses: copyStrided gathers a view into a contiguous buffer, copyInto writes it into a
-// strided region. Views of one to four axes take nested loops, more take the odometer; rows are
-// contiguous (short: inline vector copies, 512 bytes or more: memory.copy), broadcast (stride 0),
-// reversed (negative strides, as flip makes) or strided. Each case is checked element by
+// The kernel module's strided copy (assembly/copy-strided.ts), which compiled plans run at plan
+// addresses: copyInto writes a view into a strided region, or gathers it into a contiguous buffer
+// (compile's copyStrided: the region of contiguous strides). Views of one to four axes take
+// nested loops, more take the odometer; rows are contiguous (short: inline vector copies, 512
+// bytes or more: memory.copy), broadcast (stride 0), reversed (negative strides, as flip makes)
+// or strided. Each case is checked element by
 // element against the index arithmetic done here in TypeScript, on f32 and f64 data.
 
 const { kernels, memory } = instantiateKernels(false);
@@ -84,14 +85,15 @@ function trials(f64: boolean, seed: number, trial: (next: () => number, ndim: nu
 for (const f64 of [false, true]) {
   const Array_ = f64 ? Float64Array : Float32Array;
   const name = f64 ? "f64" : "f32";
-  test(`copyStrided${name.toUpperCase()}: views of 1 to 6 axes gather into contiguous memory as their index arithmetic says`, () => {
+  test(`copyInto${name.toUpperCase()}: views of 1 to 6 axes gather into contiguous memory as their index arithmetic says`, () => {
     trials(f64, f64 ? 7 : 3, (next, ndim, inner, trial) => {
       const view = randomView(next, ndim, inner);
       const want = offsets(view).map((at) => at + 0.5);
       const out = new Array_(memory.buffer, dst, want.length + 1);
       out.fill(-1);
-      writeMeta(view.shape, view.strides);
-      (f64 ? kernels.copyStridedF64 : kernels.copyStridedF32)(src, view.offset, meta, ndim, dst, want.length);
+      const contiguous = view.shape.map((_, d) => view.shape.slice(d + 1).reduce((product, extent) => product * extent, 1));
+      writeMeta(view.shape, view.strides, contiguous);
+      (f64 ? kernels.copyIntoF64 : kernels.copyIntoF32)(src, view.offset, meta, ndim, dst, 0, want.length);
       const label = `trial ${trial}: shape [${view.shape}] strides [${view.strides}] offset ${view.offset}`;
       assert.deepEqual(Array.from(out.subarray(0, want.length)), want, label);
       assert.equal(out[want.length], -1, `${label}: wrote past its end`);

@@ -53,9 +53,7 @@ export interface Kernels {
   /** scatterAdd with an int32 index, checked first, as gatherIndexI32F32. */
   scatterAddIndexI32F32(dy: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): number;
   scatterAddIndexI32F64(dy: number, index: number, outer: number, axisSize: number, indexAxis: number, inner: number, out: number): number;
-  copyStridedF32(x: number, offset: number, meta: number, ndim: number, out: number, size: number): void;
-  copyStridedF64(x: number, offset: number, meta: number, ndim: number, out: number, size: number): void;
-  /** A strided view written into a strided region of `out` (compile's copyInto at plan addresses). */
+  /** A strided view written into a strided region of `out` (compile's copyInto and copyStrided at plan addresses). */
   copyIntoF32(x: number, offset: number, meta: number, ndim: number, out: number, outOffset: number, size: number): void;
   copyIntoF64(x: number, offset: number, meta: number, ndim: number, out: number, outOffset: number, size: number): void;
   packPanelsF32(b: number, k: number, n: number, transB: boolean, jc: number, nc: number, panelStart: number, panelEnd: number, bp: number): void;

@@ -2,7 +2,7 @@
 // (imported as env.memory) and hands out every buffer, so nothing here allocates.
 import { unary, clamp, fill, cast, binary, axpby } from "./elementwise";
 import { reduce, argmax, gather, scatterAdd } from "./reduce";
-import { copyStrided, copyInto } from "./copy-strided";
+import { copyInto } from "./copy-strided";
 import { UNARY_OP_COUNT, BINARY_OP_COUNT, REDUCE_OP_COUNT, CONV_OP_COUNT, POOL_OP_COUNT, NORM_OP_COUNT, SOFTMAX_OP_COUNT, LAYER_NORM_OP_COUNT } from "./opcodes";
 import { conv2d } from "./conv";
 import { maxPool2d, maxPool2dGrad, pool2d } from "./pool";
@@ -63,8 +63,6 @@ export function gatherIndexI32F32(x: usize, index: usize, outer: i32, axisSize: 
 export function gatherIndexI32F64(x: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): i32 { return gatherIndexI32<f64>(x, index, outer, axisSize, indexAxis, inner, out); }
 export function scatterAddIndexI32F32(dy: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): i32 { return scatterAddIndexI32<f32>(dy, index, outer, axisSize, indexAxis, inner, out); }
 export function scatterAddIndexI32F64(dy: usize, index: usize, outer: i32, axisSize: i32, indexAxis: i32, inner: i32, out: usize): i32 { return scatterAddIndexI32<f64>(dy, index, outer, axisSize, indexAxis, inner, out); }
-export function copyStridedF32(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, size: i32): void { copyStrided<f32>(x, offset, meta, ndim, out, size); }
-export function copyStridedF64(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, size: i32): void { copyStrided<f64>(x, offset, meta, ndim, out, size); }
 export function copyIntoF32(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, outOffset: i32, size: i32): void { copyInto<f32>(x, offset, meta, ndim, out, outOffset, size); }
 export function copyIntoF64(x: usize, offset: i32, meta: usize, ndim: i32, out: usize, outOffset: i32, size: i32): void { copyInto<f64>(x, offset, meta, ndim, out, outOffset, size); }
 export function matmulF32(a: usize, b: usize, out: usize, batch: i32, m: i32, k: i32, n: i32, transA: bool, transB: bool, strideA: i32, strideB: i32, ap: usize, bp: usize, tile: usize): void { matmul<f32>(a, b, out, batch, m, k, n, transA, transB, strideA, strideB, ap, bp, tile); }
