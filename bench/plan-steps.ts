@@ -9,7 +9,7 @@
 // Usage: node --import tsx bench/plan-steps.ts <W3|W6> [REPLAYS = 100] [ROWS = 20]
 import { compile, nn, optim, setBackend, tensor, type Tensor } from "../src/index.js";
 import { stepTiming } from "../src/compile/step-timing.js";
-import { fashionMnist, gatherRows, permW3 } from "./data.js";
+import { blobs, fashionMnist, gatherRows, permW3 } from "./data.js";
 import { w6Training } from "./initial-models.js";
 
 const [workload = "W6", replayArg = "100", rowArg = "20"] = process.argv.slice(2);
@@ -42,7 +42,24 @@ function setUp(): { step: (x: Tensor, y: Tensor) => Tensor; batch: (s: number) =
       },
     };
   }
-  if (workload !== "W6") throw new Error(`plan-steps: unknown workload ${workload} (W3 or W6)`);
+  if (workload === "W2") {
+    const data = blobs();
+    const model = new nn.Linear(2, 1);
+    const lossFn = new nn.BCELoss();
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
+    const [x, y] = [tensor(data.x, { shape: [data.n, 2] }), tensor(data.y, { shape: [data.n, 1] })];
+    return {
+      step: compile((input: Tensor, target: Tensor) => {
+        optimizer.zeroGrad();
+        const loss = lossFn.call(model.call(input).sigmoid(), target);
+        loss.backward();
+        optimizer.step();
+        return loss;
+      }),
+      batch: () => [x, y],
+    };
+  }
+  if (workload !== "W6") throw new Error(`plan-steps: unknown workload ${workload} (W2, W3 or W6)`);
   const { model, optimizer, batch, loss: lossOf } = w6Training();
   return {
     step: compile((x: Tensor, y: Tensor) => {
