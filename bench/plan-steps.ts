@@ -1,4 +1,5 @@
-// Where a compiled training step's time goes, step by step: W3's MLP or W6's tiny GPT compiled
+// Where a compiled training step's time goes, step by step: W2's logistic regression, W3's MLP,
+// W5's CNN or W6's tiny GPT compiled
 // on the wasm backend with step timing on (src/compile/step-timing.ts: each step of the plan
 // timed on its own, interpreted, no generated code), replayed, then each kind of step (a
 // product by its shape and flags, a fused group by its ops, any other kernel by name) with its
@@ -6,11 +7,11 @@
 // replay's wall time. Interpreting costs a little against generated code (the totals here run
 // somewhat above the bench's); the split between steps is what to read.
 //
-// Usage: node --import tsx bench/plan-steps.ts <W3|W6> [REPLAYS = 100] [ROWS = 20]
+// Usage: node --import tsx bench/plan-steps.ts <W2|W3|W5|W6> [REPLAYS = 100] [ROWS = 20]
 import { compile, nn, optim, setBackend, tensor, type Tensor } from "../src/index.js";
 import { stepTiming } from "../src/compile/step-timing.js";
-import { fashionMnist, gatherRows, permW3 } from "./data.js";
-import { w6Training } from "./initial-models.js";
+import { blobs, fashionMnist, gatherRows, permW3 } from "./data.js";
+import { initialW5, w6Training } from "./initial-models.js";
 
 const [workload = "W6", replayArg = "100", rowArg = "20"] = process.argv.slice(2);
 const [replays, rows] = [Number(replayArg), Number(rowArg)];
@@ -42,7 +43,46 @@ function setUp(): { step: (x: Tensor, y: Tensor) => Tensor; batch: (s: number) =
       },
     };
   }
-  if (workload !== "W6") throw new Error(`plan-steps: unknown workload ${workload} (W3 or W6)`);
+  if (workload === "W5") {
+    const train = fashionMnist("train");
+    const order = permW3();
+    const model = initialW5();
+    const lossFn = new nn.CrossEntropyLoss();
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+    const images = new Float32Array(64 * 784);
+    return {
+      step: compile((x: Tensor, y: Tensor) => {
+        optimizer.zeroGrad();
+        const loss = lossFn.call(model.call(x), y);
+        loss.backward();
+        optimizer.step();
+        return loss;
+      }),
+      batch: (s) => {
+        const at = (s * 64) % (train.n - 64);
+        const labels = Int32Array.from({ length: 64 }, (_, r) => train.y[order[at + r]!]!);
+        return [tensor(gatherRows(train.x, 784, order, at, at + 64, images), { shape: [64, 1, 28, 28] }), tensor(labels, { dtype: "int32" })];
+      },
+    };
+  }
+  if (workload === "W2") {
+    const data = blobs();
+    const model = new nn.Linear(2, 1);
+    const lossFn = new nn.BCELoss();
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
+    const [x, y] = [tensor(data.x, { shape: [data.n, 2] }), tensor(data.y, { shape: [data.n, 1] })];
+    return {
+      step: compile((input: Tensor, target: Tensor) => {
+        optimizer.zeroGrad();
+        const loss = lossFn.call(model.call(input).sigmoid(), target);
+        loss.backward();
+        optimizer.step();
+        return loss;
+      }),
+      batch: () => [x, y],
+    };
+  }
+  if (workload !== "W6") throw new Error(`plan-steps: unknown workload ${workload} (W2, W3, W5 or W6)`);
   const { model, optimizer, batch, loss: lossOf } = w6Training();
   return {
     step: compile((x: Tensor, y: Tensor) => {

@@ -44,6 +44,7 @@ import { fusedAccepts, fusedStep, fusedWorth, INSTRUCTION_BYTES } from "./wasm-f
 import { directKernel } from "./wasm-direct.js";
 import { planCodegen, type GroupSlot } from "./wasm-generated.js";
 import { threadedBytes, threadedStep, type Threading } from "./wasm-threaded.js";
+import { fusedThreadedStep, tasksScratch } from "./wasm-threaded-tasks.js";
 import { ThreadTuner } from "../backend/wasm/thread-tuner.js";
 import { audited } from "./wasm-audit.js";
 import { batchNormStep } from "./wasm-batch-norm.js";
@@ -111,12 +112,14 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   if (!(backend instanceof WasmBackend)) return null;
   let kernelBuild = kernelModule();
   if (kernelBuild.variant !== backend.variant) return null; // results must match the backend's build bit for bit
-  // a product or convolution the backend would split over its threads: the plan's memory is shared with them
+  const groups = fusion ? elementwiseGroups(plan, fusedAccepts, fusedWorth) : [];
+  // a product or convolution the backend would split over its threads, or a large element-wise chain or softmax: the plan's memory is shared with them
   let threaded = threadedBytes(plan, backend.threads, kernelBuild.kernels);
+  const tasks = tasksScratch(plan, groups, backend.threads, kernelBuild.kernels);
+  if (tasks !== null) threaded = { scratch: Math.max(threaded?.scratch ?? 0, tasks), specs: threaded?.specs ?? 0 };
   const parallel = threaded === null ? null : backend.threadPool();
   if (parallel === null) threaded = null;
   else kernelBuild = sharedKernelModule(parallel.module, backend.variant);
-  const groups = fusion ? elementwiseGroups(plan, fusedAccepts, fusedWorth) : [];
   const layout = planLayout(plan, kernelBuild.heapBase, optimizerStateBuffers(plan), groups);
   const matmulScratch = layout.bytes;
   const rowScratch = matmulScratch + kernelBuild.matmulScratch;
@@ -168,8 +171,11 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
       steps.push(stepOf(plan.nodes[i]!, context, backend, views));
       continue;
     }
-    slots.push({ group, index: steps.length });
-    steps.push(fusedStep(group, reserve(group.ops.length * INSTRUCTION_BYTES), context));
+    const program = reserve(group.ops.length * INSTRUCTION_BYTES);
+    // a group split over the threads stays on the kernels' interpreter, which every thread has
+    const threadedGroup = fusedThreadedStep(group, program, context);
+    if (threadedGroup === null) slots.push({ group, index: steps.length });
+    steps.push(threadedGroup ?? fusedStep(group, program, context));
     i = group.end - 1;
   }
   const timed = stepTiming.enabled ? timeSteps(steps, labels) : null;

@@ -53,7 +53,14 @@ export function fusedWorth(ops: readonly FusedOp[]): boolean {
 
 /** Writes `group`'s program at `program` and returns the call that runs it. */
 export function fusedStep(group: FusedGroup, program: number, context: StepContext): () => void {
-  const { k, ptr, memory } = context;
+  writeFusedProgram(group, program, context);
+  const kernel = group.dtype === "float64" ? "fusedF64" : "fusedF32";
+  return kernelStep(context.k, { kernel, args: [program, group.ops.length, group.size, context.fusedScratch] });
+}
+
+/** Writes `group`'s instructions at `program` (ops.length · INSTRUCTION_BYTES bytes of the plan's memory). */
+function writeFusedProgram(group: FusedGroup, program: number, context: StepContext): void {
+  const { ptr, memory } = context;
   const words = new Int32Array(memory.buffer, program, (group.ops.length * INSTRUCTION_BYTES) / 4);
   const reals = new Float64Array(memory.buffer, program, (group.ops.length * INSTRUCTION_BYTES) / 8);
   const bytes = group.dtype === "float64" ? 8 : 4;
@@ -76,6 +83,4 @@ export function fusedStep(group: FusedGroup, program: number, context: StepConte
     reals[(s * INSTRUCTION_BYTES) / 8 + 5] = op.alpha;
     reals[(s * INSTRUCTION_BYTES) / 8 + 6] = op.beta;
   });
-  const kernel = group.dtype === "float64" ? "fusedF64" : "fusedF32";
-  return kernelStep(k, { kernel, args: [program, group.ops.length, group.size, context.fusedScratch] });
 }

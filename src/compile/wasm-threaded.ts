@@ -1,5 +1,6 @@
 /**
- * A plan's large products and convolutions on the backend's worker threads, at plan addresses.
+ * A plan's large products and convolutions on the backend's worker threads, at plan addresses
+ * (its element-wise chains and softmaxes: wasm-threaded-tasks.ts).
  * Eager mode splits them over the threads (wasm-threads.ts) after copying the operands into the
  * pool's shared memory and the result back out; here the plan's memory is itself shared and
  * attached to the pool, so the same jobs run where the plan placed their operands. The jobs
@@ -15,6 +16,7 @@ import { batchWorthThreads, convSplit, convWorthThreads, productSplit, productWo
 import type { Plan } from "./plan.js";
 import type { StepContext } from "./wasm-executor.js";
 import { windowStep } from "./wasm-window.js";
+import { softmaxThreadedStep } from "./wasm-threaded-tasks.js";
 
 const CONV = opcodes(CONV_OPS);
 const ADD = opcodes(BINARY_OPS).add;
@@ -92,6 +94,7 @@ export function threadedStep(name: string, args: readonly unknown[], context: St
   if (threading === null) return null;
   if (name === "matmul") return productStep(args, context, threading) ?? batchStep(args, context, threading);
   if (name === "conv2d") return convStep(args, context, threading);
+  if (name === "softmax") return softmaxThreadedStep(args, context);
   return null;
 }
 

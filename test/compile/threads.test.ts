@@ -6,7 +6,7 @@ import { TinyGPT } from "../../examples/tiny-gpt.js";
 import { ThreadTuner } from "../../src/backend/wasm/thread-tuner.js";
 import { activeBackend } from "../../src/backend/registry.js";
 import { WasmBackend } from "../../src/backend/wasm/wasm-backend.js";
-import type { ThreadPool } from "../../src/backend/wasm/wasm-threads.js";
+import { fusedSplit, softmaxSplit, type ThreadPool } from "../../src/backend/wasm/wasm-threads.js";
 import { runSteps, trainingStep, valuesOf, type StepOptimizer } from "./eager-vs-compiled.js";
 
 // Products and convolutions big enough for the wasm backend's worker threads run on them inside
@@ -19,16 +19,17 @@ const pool = backend instanceof WasmBackend && backend.threads > 1 ? (backend.th
 const skip = pool === null ? "needs the wasm backend with worker threads" : false;
 
 /** Counts the jobs `pool` runs on an attached plan memory (not its own) while `body` runs. */
-function countPlanJobs<T>(threads: ThreadPool, body: () => T): { result: T; matmul: number; conv: number; batched: number } {
-  const counts = { matmul: 0, conv: 0, batched: 0 };
-  const [matmul, conv, batched] = [threads.matmul, threads.conv, threads.batched];
+function countPlanJobs<T>(threads: ThreadPool, body: () => T): { result: T; matmul: number; conv: number; batched: number; fused: number; softmax: number } {
+  const counts = { matmul: 0, conv: 0, batched: 0, fused: 0, softmax: 0 };
+  const [matmul, conv, batched, tasks] = [threads.matmul, threads.conv, threads.batched, threads.tasks];
   threads.matmul = (f64, job, on) => ((counts.matmul += on === undefined ? 0 : 1), matmul.call(threads, f64, job, on));
   threads.conv = (f64, job, on) => ((counts.conv += on === undefined ? 0 : 1), conv.call(threads, f64, job, on));
   threads.batched = (f64, job, on) => ((counts.batched += on === undefined ? 0 : 1), batched.call(threads, f64, job, on));
+  threads.tasks = (kind, f64, job, on) => (counts[kind]++, tasks.call(threads, kind, f64, job, on));
   try {
     return { result: body(), ...counts };
   } finally {
-    [threads.matmul, threads.conv, threads.batched] = [matmul, conv, batched];
+    [threads.matmul, threads.conv, threads.batched, threads.tasks] = [matmul, conv, batched, tasks];
   }
 }
 
@@ -79,7 +80,7 @@ test("W5's CNN at batch 8: threaded convolutions (and their weight gradients) at
   assert.deepEqual(compiled.params, eager.params);
 });
 
-test("W6's tiny GPT (batch 16 × 64 tokens, AdamW): attention's per-head products split by head over the threads, 5 compiled steps equal eager bit for bit", { skip }, () => {
+test("W6's tiny GPT (batch 16 × 64 tokens, AdamW): attention's per-head products split by head, GELU and softmax by rows over the threads, 5 compiled steps equal eager bit for bit", { skip }, () => {
   const x = randint(0, 65, [16, 64]);
   const y = randint(0, 65, [16, 64]);
   const run = (useCompile: boolean) => {
@@ -90,12 +91,62 @@ test("W6's tiny GPT (batch 16 × 64 tokens, AdamW): attention's per-head product
     return train(model, x, y, 5, useCompile, optimizer, lossOf);
   };
   const eager = run(false);
-  const { result: compiled, batched } = countPlanJobs(pool!, () => run(true));
+  const { result: compiled, batched, fused, softmax } = countPlanJobs(pool!, () => run(true));
   assert.deepEqual(compiled.stats, { traces: 2, replays: 3, eager: 0, evictions: 0 });
   // per replay and layer: q·kᵀ and attention·v, and two products in each one's backward
   assert.ok(batched >= 3 * 2 * 6, `${batched} batched products ran on the threads at plan addresses`);
+  // per replay and layer: bias + GELU and its derivative times dy; attention's softmax and its gradient
+  assert.ok(fused >= 3 * 2 * 2, `${fused} fused element-wise programs ran on the threads`);
+  assert.ok(softmax >= 3 * 2 * 2, `${softmax} softmaxes ran on the threads`);
   assert.deepEqual(compiled.losses, eager.losses);
   assert.deepEqual(compiled.params, eager.params);
+});
+
+/**
+ * A GELU layer of 131 × 1021 values (not a whole number of the interpreter's blocks) and causal
+ * attention over 2002 sequences of 6 (so a task's rows must be whole matrices and whole groups
+ * of four, which halving the rows would not give), feeding 10 logits per row.
+ */
+class Uneven extends nn.Module<[Tensor], Tensor> {
+  readonly wide = new nn.Linear(37, 1021);
+  readonly head = new nn.Linear(1021, 10);
+  forward(x: Tensor): Tensor {
+    const h = nn.functional.gelu(this.wide.call(x));
+    const q = h.reshape([-1]).narrow(0, 0, 2002 * 6 * 8).reshape([2002, 6, 8]);
+    const attended = nn.functional.scaledDotProductAttention(q, q.mul(0.5), q, { isCausal: true });
+    // every row of the attention scales the logits, so every task's rows reach the loss
+    return this.head.call(h).mul(attended.mean().add(1));
+  }
+}
+
+test("element-wise chains and causal softmaxes whose sizes split unevenly over the threads: 5 compiled steps equal eager bit for bit", { skip }, () => {
+  const x = randn([131, 37]);
+  const y = tensor(Array.from({ length: 131 }, (_, i) => (i * 3) % 10));
+  const make = () => {
+    manualSeed(8);
+    return new Uneven();
+  };
+  const eager = train(make(), x, y, 5, false);
+  const { result: compiled, fused, softmax } = countPlanJobs(pool!, () => train(make(), x, y, 5, true));
+  assert.deepEqual(compiled.stats, { traces: 2, replays: 3, eager: 0, evictions: 0 });
+  assert.ok(fused >= 3 * 2, `${fused} fused element-wise programs ran on the threads`);
+  assert.ok(softmax >= 3 * 2, `${softmax} softmaxes ran on the threads`);
+  assert.deepEqual(compiled.losses, eager.losses);
+  assert.deepEqual(compiled.params, eager.params);
+});
+
+test("fusedSplit and softmaxSplit: whole interpreter blocks, whole groups of four rows and whole causal matrices, covering every element once", () => {
+  for (const n of [1024, 133_751, 262_144, 262_145]) {
+    const { chunk, tasks } = fusedSplit(n, 2, 512);
+    assert.equal(chunk % 512, 0);
+    assert.ok((tasks - 1) * chunk < n && tasks * chunk >= n, `n = ${n}: ${tasks} tasks of ${chunk}`);
+  }
+  for (const [outer, causal] of [[4096, 64], [12_000, 6], [1001, 0], [64, 64]] as const) {
+    const { chunk, tasks } = softmaxSplit(outer, causal, 2);
+    assert.equal(chunk % 4, 0);
+    if (causal > 0) assert.equal(chunk % causal, 0);
+    assert.ok((tasks - 1) * chunk < outer && tasks * chunk >= outer, `outer = ${outer}: ${tasks} tasks of ${chunk}`);
+  }
 });
 
 test("the thread tuner alternates threads and the calling thread alone for a trial, keeps the faster, then measures again", () => {

@@ -131,3 +131,53 @@ export interface SharedBatch {
   /** Bytes of packed A and packed B in each thread's scratch. */
   sizes: readonly [packA: number, packB: number];
 }
+
+/**
+ * Tasks of a compiled plan's element-wise or row kernel split over the threads (KIND FUSED or
+ * SOFTMAX in thread-worker.ts): `args` go to the control block's argument fields as they are,
+ * each thread claims tasks until none are left, and `scratch` is each thread's own (caller
+ * first; unused by softmax). Every task computes its elements or rows exactly as one call over
+ * them all would, so the results do not depend on the split or on who ran which task.
+ */
+export interface SharedTasks {
+  args: readonly number[];
+  tasks: number;
+  scratch: readonly number[];
+}
+
+/**
+ * How a fused element-wise program of `n` elements splits: about two tasks per thread (a
+ * late-waking worker costs a share, not a wait), each whole blocks of the interpreter (`block`
+ * elements), so every block is the one a single call would run.
+ */
+export function fusedSplit(n: number, threads: number, block: number): { chunk: number; tasks: number } {
+  const chunk = Math.ceil(Math.ceil(n / (2 * threads)) / block) * block;
+  return { chunk, tasks: Math.ceil(n / chunk) };
+}
+
+/**
+ * How a softmax over `outer` slices splits: about two tasks per thread of whole groups of four
+ * slices (the kernel runs short rows four at a time) and, under a causal mask, of whole
+ * matrices (`causal` slices: slice o sees o mod causal + 1 entries).
+ */
+export function softmaxSplit(outer: number, causal: number, threads: number): { chunk: number; tasks: number } {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const unit = causal > 0 ? (4 * causal) / gcd(4, causal) : 4;
+  const chunk = Math.ceil(Math.ceil(outer / (2 * threads)) / unit) * unit;
+  return { chunk, tasks: Math.ceil(outer / chunk) };
+}
+
+/**
+ * Whether an element-wise program is worth the threads: its elements times its ops' weight (8
+ * for a kernel's function such as exp, log or gelu, 1 for an arithmetic op written in line) at
+ * least 2²⁰, and at least two tasks. Below that the wake-up and the hand-over (some 10–30 µs)
+ * cost about what the second thread saves.
+ */
+export function fusedWorthThreads(n: number, weight: number, block: number): boolean {
+  return n * weight >= 2 ** 20 && n >= 2 * block;
+}
+
+/** Whether a softmax is worth the threads: at least 2¹⁶ elements (an exp each) in two tasks or more. */
+export function softmaxWorthThreads(outer: number, axisSize: number, inner: number, causal: number, threads: number): boolean {
+  return outer * axisSize * inner >= 2 ** 16 && softmaxSplit(outer, causal, threads).tasks >= 2;
+}

@@ -19,7 +19,7 @@ export const SPINS = 20_000, EAGER_SPINS = 1_000;
 export const STATE = 0, GEN = 1, ACTIVE = 2, DTYPE = 3, FAILED = 4;
 export const PACK_NEXT = 5, PACK_DONE = 6, PACK_TASKS = 7, PANELS_PER_TASK = 8;
 export const ROW_NEXT = 9, ROW_DONE = 10, ROW_TASKS = 11, ROW_CHUNK = 12, KIND = 13, MEMORY = 14, MAIL = 15;
-export const MATMUL = 0, CONV = 1, BATCHED = 2;
+export const MATMUL = 0, CONV = 1, BATCHED = 2, FUSED = 3, SOFTMAX = 4;
 export const ARGS = 16; // a, b, out, m, k, n, transA, transB, jc, nc, bp
 export const SPIN_LIMIT = 31; // spins after this job (the args above end by 30)
 export const SCRATCH = 32; // per thread: ap, tile
@@ -35,11 +35,46 @@ export const CONTROL_BYTES = (READY + MAX_THREADS) * 4;
  * panel is packed, then claim row chunks. Plain JavaScript with no outside references: workers
  * run it from its source text, so the field numbers are written out (they are the constants
  * above: 3 DTYPE, 4 FAILED, 5–8 the panel tasks, 9–12 the row tasks, 13 KIND, 16 ARGS, 32
- * SCRATCH). A convolution job (KIND 1) and a batched product (KIND 2) use the row-task
- * counters for their tasks of images or matrices.
+ * SCRATCH). A convolution job (KIND 1), a batched product (KIND 2), a fused element-wise
+ * program (KIND 3) and a softmax (KIND 4) use the row-task counters for their tasks of images,
+ * matrices, element ranges or rows.
  */
 export function work(kernels: Kernels, c: Int32Array, thread: number): void {
   const f64 = c[3] === 1;
+  if (c[13] === 3) {
+    // a fused element-wise program (kind 3): tasks of `chunk` elements, whole blocks of the interpreter
+    const run = f64 ? kernels.fusedRangeF64 : kernels.fusedRangeF32;
+    const [program, count, n, chunk] = [c[16]!, c[17]!, c[18]!, c[19]!];
+    const tasks = c[11]!;
+    const scratch = c[32 + 2 * thread]!;
+    for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
+      try {
+        if (Atomics.load(c, 4) === 0) run(program, count, task * chunk, Math.min(n, (task + 1) * chunk), scratch);
+      } catch {
+        Atomics.store(c, 4, 1);
+      }
+      Atomics.add(c, 10, 1);
+    }
+    return;
+  }
+  if (c[13] === 4) {
+    // a softmax or its gradient (kind 4): tasks of `chunk` slices, each row computed as in one call
+    const softmax = f64 ? kernels.softmaxF64 : kernels.softmaxF32;
+    const [op, x, dy, outer, axisSize, inner, out, causal, chunk] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!, c[24]!];
+    const tasks = c[11]!;
+    const rowBytes = axisSize * inner * (f64 ? 8 : 4);
+    for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
+      const first = task * chunk;
+      const skip = first * rowBytes;
+      try {
+        if (Atomics.load(c, 4) === 0) softmax(op, x + skip, dy === 0 ? 0 : dy + skip, Math.min(chunk, outer - first), axisSize, inner, out + skip, causal);
+      } catch {
+        Atomics.store(c, 4, 1);
+      }
+      Atomics.add(c, 10, 1);
+    }
+    return;
+  }
   if (c[13] === 1) {
     // a convolution (kind 1): tasks of whole images, each a call of the one-thread kernel
     const conv = f64 ? kernels.conv2dF64 : kernels.conv2dF32;

@@ -91,6 +91,9 @@ export interface Kernels {
   fusedBlock(): number;
   fusedF32(program: number, count: number, n: number, scratch: number): void;
   fusedF64(program: number, count: number, n: number, scratch: number): void;
+  /** The fused program over elements [begin, end) only (a worker thread's share; begin a multiple of fusedBlock()). */
+  fusedRangeF32(program: number, count: number, begin: number, end: number, scratch: number): void;
+  fusedRangeF64(program: number, count: number, begin: number, end: number, scratch: number): void;
   adamF32(p: number, g: number, m: number, v: number, n: number, decoupled: boolean, decay: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, c2: number, eps: number, negStep: number): void;
   adamF64(p: number, g: number, m: number, v: number, n: number, decoupled: boolean, decay: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number, c2: number, eps: number, negStep: number): void;
   /** SGD with momentum in one pass: b ← μ·b + keep·g, θ ← θ − lr·b (compile's optimizer step). */

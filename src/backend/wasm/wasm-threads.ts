@@ -17,9 +17,10 @@
 // that does not have a job's memory yet leaves the job to the others (the caller does every
 // task nobody claims).
 import type { Kernels } from "./wasm-module.js";
-import type { SharedBatch, SharedConv, SharedProduct } from "./thread-jobs.js";
+import type { SharedBatch, SharedConv, SharedProduct, SharedTasks } from "./thread-jobs.js";
 import {
-  ACTIVE, ARGS, BATCHED, BROWSER_WORKER_SOURCE, CONTROL_BYTES, CONV, DTYPE, FAILED, GEN, IDLE, KIND, MAIL, MATMUL, MAX_THREADS, MEMORY, NODE_WORKER_SOURCE,
+  ACTIVE, ARGS, BATCHED, BROWSER_WORKER_SOURCE, CONTROL_BYTES, CONV, DTYPE, FAILED, FUSED, GEN, IDLE, KIND, MAIL, MATMUL, MAX_THREADS, MEMORY, NODE_WORKER_SOURCE,
+  SOFTMAX,
   PACK_DONE, PACK_NEXT, PACK_TASKS, PANELS_PER_TASK, POSTED, READY, ROW_CHUNK, ROW_DONE, ROW_NEXT, ROW_TASKS, SCRATCH, SPINS, EAGER_SPINS, SPIN_LIMIT, STATE, work,
 } from "./thread-worker.js";
 
@@ -222,6 +223,28 @@ export class ThreadPool {
     for (let t = 0; t < job.scratch.length; t++) c[SCRATCH + 2 * t] = job.scratch[t]!;
     this.post(on);
     if (c[FAILED] !== 0) throw new Error("wasm backend: a batched matmul kernel failed on a worker thread");
+    return true;
+  }
+
+  /**
+   * Runs a compiled plan's fused element-wise program ("fused") or softmax ("softmax") on
+   * `on` in `job`'s tasks with the workers, returning when every task is done; false, having
+   * run nothing, if the workers never started.
+   */
+  tasks(kind: "fused" | "softmax", f64: boolean, job: SharedTasks, on: AttachedMemory): boolean {
+    if (!this.ready()) return false;
+    const c = this.control;
+    c[KIND] = kind === "fused" ? FUSED : SOFTMAX;
+    c[MEMORY] = on.id;
+    c[DTYPE] = f64 ? 1 : 0;
+    c[FAILED] = 0;
+    c[ROW_NEXT] = 0;
+    c[ROW_DONE] = 0;
+    c[ROW_TASKS] = job.tasks;
+    for (let i = 0; i < job.args.length; i++) c[ARGS + i] = job.args[i]!;
+    for (let t = 0; t < job.scratch.length; t++) c[SCRATCH + 2 * t] = job.scratch[t]!;
+    this.post(on);
+    if (c[FAILED] !== 0) throw new Error(`wasm backend: a ${kind} kernel failed on a worker thread`);
     return true;
   }
 

@@ -67,15 +67,17 @@ export const FUSED_BLOCK: i32 = 512;
 }
 
 /**
- * Runs `count` instructions at `program` over `n` elements, FUSED_BLOCK at a time: every
- * instruction on block 0, then on block 1 … Each instruction writes its whole output buffer,
- * so what follows the chain sees what the separate kernels would have left. `scratch` holds
- * two blocks of T.
+ * Runs `count` instructions at `program` over elements [begin, end), FUSED_BLOCK at a time:
+ * every instruction on the first block, then on the next … Each instruction writes its whole
+ * output range, so what follows the chain sees what the separate kernels would have left.
+ * `scratch` holds two blocks of T. A compiled plan's worker threads each run a range whose
+ * begin is a multiple of FUSED_BLOCK (wasm-threaded.ts), so the blocks, and the bits, are
+ * those of one call over [0, n).
  */
-export function fused<T>(program: usize, count: i32, n: i32, scratch: usize): void {
+export function fused<T>(program: usize, count: i32, begin: i32, end: i32, scratch: usize): void {
   const scratchB = scratch + (<usize>FUSED_BLOCK << alignof<T>());
-  for (let start = 0; start < n; start += FUSED_BLOCK) {
-    const length = min(FUSED_BLOCK, n - start);
+  for (let start = begin; start < end; start += FUSED_BLOCK) {
+    const length = min(FUSED_BLOCK, end - start);
     for (let s = 0; s < count; s++) {
       const p = program + <usize>(s * FUSED_INSTRUCTION_BYTES);
       let kind = load<i32>(p);

@@ -93,8 +93,10 @@ export function batchNormF32(op: i32, x: usize, dy: usize, weight: usize, bias: 
 export function batchNormF64(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, outer: i32, channels: i32, inner: i32, eps: f64): void { batchNorm<f64>(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, outer, channels, inner, eps); }
 // compile()'s plans (fused.ts)
 export function fusedBlock(): i32 { return FUSED_BLOCK; }
-export function fusedF32(program: usize, count: i32, n: i32, scratch: usize): void { fused<f32>(program, count, n, scratch); }
-export function fusedF64(program: usize, count: i32, n: i32, scratch: usize): void { fused<f64>(program, count, n, scratch); }
+export function fusedF32(program: usize, count: i32, n: i32, scratch: usize): void { fused<f32>(program, count, 0, n, scratch); }
+export function fusedF64(program: usize, count: i32, n: i32, scratch: usize): void { fused<f64>(program, count, 0, n, scratch); }
+export function fusedRangeF32(program: usize, count: i32, begin: i32, end: i32, scratch: usize): void { fused<f32>(program, count, begin, end, scratch); }
+export function fusedRangeF64(program: usize, count: i32, begin: i32, end: i32, scratch: usize): void { fused<f64>(program, count, begin, end, scratch); }
 export function adamF32(p: usize, g: usize, m: usize, v: usize, n: i32, decoupled: bool, decay: f64, beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, c2: f64, eps: f64, negStep: f64): void { adam<f32>(p, g, m, v, n, decoupled, <f32>decay, <f32>beta1, <f32>oneMinusBeta1, <f32>beta2, <f32>oneMinusBeta2, <f32>c2, <f32>eps, <f32>negStep); }
 export function adamF64(p: usize, g: usize, m: usize, v: usize, n: i32, decoupled: bool, decay: f64, beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, c2: f64, eps: f64, negStep: f64): void { adam<f64>(p, g, m, v, n, decoupled, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, c2, eps, negStep); }
 export function sgdMomentumF32(p: usize, g: usize, b: usize, n: i32, momentum: f64, keep: f64, negLr: f64): void { sgdMomentum<f32>(p, g, b, n, <f32>momentum, <f32>keep, <f32>negLr); }
