@@ -19,81 +19,54 @@ const warmUp = 20;
 setBackend("wasm");
 stepTiming.enabled = true;
 
+/** The training step every workload compiles: zero the gradients, the loss of the model's output, backward, step. */
+function compiledStep(model: { call(x: Tensor): Tensor }, optimizer: { zeroGrad(): void; step(): void }, lossOf: (output: Tensor, target: Tensor) => Tensor): (x: Tensor, y: Tensor) => Tensor {
+  return compile((x: Tensor, y: Tensor) => {
+    optimizer.zeroGrad();
+    const loss = lossOf(model.call(x), y);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  });
+}
+
+/** Batch s of `rows` Fashion-MNIST training images in perm_w3 order, shaped `shape`, with their labels. */
+function fashionBatches(rows: number, shape: number[]): (s: number) => [Tensor, Tensor] {
+  const train = fashionMnist("train");
+  const order = permW3();
+  const images = new Float32Array(rows * 784);
+  return (s) => {
+    const at = (s * rows) % (train.n - rows);
+    const labels = Int32Array.from({ length: rows }, (_, r) => train.y[order[at + r]!]!);
+    return [tensor(gatherRows(train.x, 784, order, at, at + rows, images), { shape }), tensor(labels, { dtype: "int32" })];
+  };
+}
+
 /** The workload's compiled step and its batch for step s (the bench's models, optimizers and data). */
 function setUp(): { step: (x: Tensor, y: Tensor) => Tensor; batch: (s: number) => [Tensor, Tensor] } {
+  const crossEntropy = new nn.CrossEntropyLoss();
+  const lossOf = (logits: Tensor, y: Tensor): Tensor => crossEntropy.call(logits, y);
   if (workload === "W3") {
-    const train = fashionMnist("train");
-    const order = permW3();
     const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
-    const lossFn = new nn.CrossEntropyLoss();
     const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-    const images = new Float32Array(128 * 784);
-    return {
-      step: compile((x: Tensor, y: Tensor) => {
-        optimizer.zeroGrad();
-        const loss = lossFn.call(model.call(x), y);
-        loss.backward();
-        optimizer.step();
-        return loss;
-      }),
-      batch: (s) => {
-        const at = (s * 128) % (train.n - 128);
-        const labels = Int32Array.from({ length: 128 }, (_, r) => train.y[order[at + r]!]!);
-        return [tensor(gatherRows(train.x, 784, order, at, at + 128, images), { shape: [128, 784] }), tensor(labels, { dtype: "int32" })];
-      },
-    };
+    return { step: compiledStep(model, optimizer, lossOf), batch: fashionBatches(128, [128, 784]) };
   }
   if (workload === "W5") {
-    const train = fashionMnist("train");
-    const order = permW3();
     const model = initialW5();
-    const lossFn = new nn.CrossEntropyLoss();
     const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-    const images = new Float32Array(64 * 784);
-    return {
-      step: compile((x: Tensor, y: Tensor) => {
-        optimizer.zeroGrad();
-        const loss = lossFn.call(model.call(x), y);
-        loss.backward();
-        optimizer.step();
-        return loss;
-      }),
-      batch: (s) => {
-        const at = (s * 64) % (train.n - 64);
-        const labels = Int32Array.from({ length: 64 }, (_, r) => train.y[order[at + r]!]!);
-        return [tensor(gatherRows(train.x, 784, order, at, at + 64, images), { shape: [64, 1, 28, 28] }), tensor(labels, { dtype: "int32" })];
-      },
-    };
+    return { step: compiledStep(model, optimizer, lossOf), batch: fashionBatches(64, [64, 1, 28, 28]) };
   }
   if (workload === "W2") {
     const data = blobs();
     const model = new nn.Linear(2, 1);
-    const lossFn = new nn.BCELoss();
+    const bce = new nn.BCELoss();
     const optimizer = new optim.SGD(model.parameters(), { lr: 0.1 });
     const [x, y] = [tensor(data.x, { shape: [data.n, 2] }), tensor(data.y, { shape: [data.n, 1] })];
-    return {
-      step: compile((input: Tensor, target: Tensor) => {
-        optimizer.zeroGrad();
-        const loss = lossFn.call(model.call(input).sigmoid(), target);
-        loss.backward();
-        optimizer.step();
-        return loss;
-      }),
-      batch: () => [x, y],
-    };
+    return { step: compiledStep(model, optimizer, (logit, target) => bce.call(logit.sigmoid(), target)), batch: () => [x, y] };
   }
   if (workload !== "W6") throw new Error(`plan-steps: unknown workload ${workload} (W2, W3, W5 or W6)`);
-  const { model, optimizer, batch, loss: lossOf } = w6Training();
-  return {
-    step: compile((x: Tensor, y: Tensor) => {
-      optimizer.zeroGrad();
-      const loss = lossOf(model.call(x), y);
-      loss.backward();
-      optimizer.step();
-      return loss;
-    }),
-    batch: (s) => batch(s % 40),
-  };
+  const { model, optimizer, batch, loss } = w6Training();
+  return { step: compiledStep(model, optimizer, loss), batch: (s) => batch(s % 40) };
 }
 
 const { step, batch } = setUp();
