@@ -30,6 +30,16 @@ export function rowKernelScratch(plan: Plan): number {
 }
 
 /**
+ * Whether a softmax node's kernel call can run at plan addresses (else the backend's method
+ * runs it): the backend's choice of kernel, and each slice read whole before it is written, so
+ * out may be x (as in the backend), never dy.
+ */
+export function softmaxAtPlanAddresses(args: readonly unknown[]): boolean {
+  const [op, x, dy, , , , out] = args as [SoftmaxOp, DataRef, DataRef | null, number, number, number, DataRef];
+  return out.size > SMALL && real(out) && x.dtype === out.dtype && (dy === null || dy.dtype === out.dtype) && SOFTMAX[op] !== undefined && dy !== out;
+}
+
+/**
  * The direct call of a softmax or layerNorm node, or null where the backend's method must run
  * it.
  */
@@ -38,9 +48,7 @@ export function rowStep(name: string, args: readonly unknown[], context: StepCon
   switch (name) {
     case "softmax": {
       const [op, x, dy, outer, axisSize, inner, out, causal = 0] = args as [SoftmaxOp, DataRef, DataRef | null, number, number, number, DataRef, number?];
-      if (out.size <= SMALL || !real(out) || x.dtype !== out.dtype || (dy !== null && dy.dtype !== out.dtype) || SOFTMAX[op] === undefined) return null;
-      // each slice is read whole before it is written: out may be x (as in the backend), never dy
-      if (dy === out) return null;
+      if (!softmaxAtPlanAddresses(args)) return null;
       const kernel = out.dtype === "float64" ? "softmaxF64" : "softmaxF32";
       return kernelStep(k, { kernel, args: [SOFTMAX[op], ptr(x), dy === null ? 0 : ptr(dy), outer, axisSize, inner, ptr(out), causal] });
     }

@@ -16,7 +16,7 @@ import type { FusedGroup } from "./fuse.js";
 import type { Plan } from "./plan.js";
 import { inline } from "./wasm-codegen-ops.js";
 import { fusedStep } from "./wasm-fused.js";
-import { rowStep } from "./wasm-rows.js";
+import { rowStep, softmaxAtPlanAddresses } from "./wasm-rows.js";
 import type { StepContext } from "./wasm-executor.js";
 
 const SOFTMAX = opcodes(SOFTMAX_OPS);
@@ -30,10 +30,10 @@ function fusedThreaded(group: FusedGroup, threads: number, block: number): boole
   return fusedWorthThreads(group.size, weightOf(group), block) && fusedSplit(group.size, threads, block).tasks >= 2;
 }
 
-/** The softmax node's arguments, where its kernel call can run at plan addresses (rowStep takes it) and is worth the threads. */
+/** Whether a softmax node's kernel call can run at plan addresses (as rowStep runs it) and is worth the threads. */
 function softmaxThreaded(args: readonly unknown[], threads: number): boolean {
   const [, , , outer, axisSize, inner, , causal = 0] = args as [SoftmaxOp, DataRef, DataRef | null, number, number, number, DataRef, number?];
-  return softmaxWorthThreads(outer, axisSize, inner, causal, threads);
+  return softmaxAtPlanAddresses(args) && softmaxWorthThreads(outer, axisSize, inner, causal, threads);
 }
 
 /** Bytes of one thread's fused-program scratch (two blocks of f64). */
@@ -70,8 +70,8 @@ export function fusedThreadedStep(group: FusedGroup, program: number, context: S
 /** The threaded call of a softmax node, or null where one thread runs it. */
 export function softmaxThreadedStep(args: readonly unknown[], context: StepContext): (() => void) | null {
   const threading = context.threading;
-  const single = rowStep("softmax", args, context); // null where the node cannot run at plan addresses
-  if (threading === null || single === null || !softmaxThreaded(args, threading.threads)) return null;
+  if (threading === null || !softmaxThreaded(args, threading.threads)) return null;
+  const single = rowStep("softmax", args, context)!; // where the workers never started
   const [op, x, dy, outer, axisSize, inner, out, causal = 0] = args as [SoftmaxOp, DataRef, DataRef | null, number, number, number, DataRef, number?];
   const { pool, on, threads } = threading;
   const { ptr } = context;
