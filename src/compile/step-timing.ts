@@ -5,7 +5,7 @@
  * would merge runs of kernel calls into one function, whose time a per-step clock would charge
  * to the run's first step, so timed plans never generate code.
  */
-import type { MatmulSpec } from "../backend/backend.js";
+import type { MatmulSpec, WindowSpec } from "../backend/backend.js";
 import type { FusedGroup } from "./fuse.js";
 import type { PlanNode } from "./plan.js";
 
@@ -24,6 +24,17 @@ export function stepLabel(node: PlanNode, group: FusedGroup | undefined): string
   if (node.kind === "kernel" && node.name === "matmul") {
     const { batch, m, k, n, transA, transB } = node.args[2] as MatmulSpec;
     return `matmul ${batch > 1 ? `${batch}×` : ""}[${m}×${k}]${transA ? "ᵀ" : ""}·[${k}×${n}]${transB ? "ᵀ" : ""}`;
+  }
+  if (node.kind === "kernel" && node.name === "conv2d") {
+    // which of the three, on what: the input's [batch×channels×height×width], the out channels and the kernel
+    const [op, , , , spec, outChannels] = node.args as [string, unknown, unknown, unknown, WindowSpec, number];
+    return `${op} [${spec.batch}×${spec.channels}×${spec.height}×${spec.width}] → ${outChannels}, ${spec.kernelH}×${spec.kernelW}`;
+  }
+  if (node.kind === "kernel" && (node.name === "reduce" || node.name === "unary")) {
+    // the op, and a reduction's [outer×axis×inner] or a unary op's length
+    const [op, x] = node.args as [string, { size: number }];
+    const [outer, axis, inner] = node.args.slice(2, 5) as number[];
+    return node.name === "reduce" ? `reduce ${op} [${outer}×${axis}×${inner}]` : `unary ${op} over ${x.size}`;
   }
   return node.kind === "kernel" || node.kind === "host" ? node.name : node.kind;
 }

@@ -12,6 +12,7 @@
 import type { ConvOp, DataRef, MatmulSpec, WindowSpec } from "../backend/backend.js";
 import { BINARY_OPS, CONV_OPS, opcodes } from "../backend/op-table.js";
 import type { Kernels } from "../backend/wasm/wasm-module.js";
+import { convScratchSizes } from "../backend/wasm/wasm-conv.js";
 import { batchWorthThreads, convSplit, convWorthThreads, productSplit, productWorthThreads, type AttachedMemory, type SharedProduct, type ThreadPool } from "../backend/wasm/wasm-threads.js";
 import type { Plan } from "./plan.js";
 import type { StepContext } from "./wasm-executor.js";
@@ -40,12 +41,9 @@ function align(bytes: number): number {
 }
 
 /** Bytes of one thread's convolution scratch, and its parts: unfolded windows, padded image, packed A, packed B (then a tile). */
-function convScratch(spec: WindowSpec, bytes: number, k: Kernels): { sizes: [number, number, number, number]; total: number } {
-  const { channels, kernelH, kernelW, outH, outW } = spec;
-  const paddedRows = (outH - 1) * spec.strideH + (kernelH - 1) * spec.dilationH + 1;
-  const paddedColumns = (outW - 1) * spec.strideW + (kernelW - 1) * spec.dilationW + 1;
-  // 16 bytes of slack after cols and padded: the kernel copies runs in whole v128s
-  const sizes: [number, number, number, number] = [channels * kernelH * kernelW * outH * outW * bytes + 16, channels * paddedRows * paddedColumns * bytes + 16, k.matmulScratchA() * 8, k.matmulScratchB() * 8];
+function convScratch(op: ConvOp, spec: WindowSpec, outChannels: number, bytes: number, k: Kernels): { sizes: [number, number, number, number]; total: number } {
+  const { cols, padded } = convScratchSizes(op, spec, outChannels, bytes);
+  const sizes: [number, number, number, number] = [cols, padded, k.matmulScratchA() * 8, k.matmulScratchB() * 8];
   return { sizes, total: align(sizes[0] + sizes[1] + sizes[2] + sizes[3] + k.matmulTile() * 8) };
 }
 
@@ -72,7 +70,7 @@ export function threadedBytes(plan: Plan, threads: number, k: Kernels): { scratc
       const bytes = out.dtype === "float64" ? 8 : 4;
       const { tasks } = convSplit(spec.batch, threads);
       const partials = op === "conv2dWeightGrad" ? align(tasks * out.size * bytes) : 0;
-      scratch = Math.max(scratch, partials + threads * convScratch(spec, bytes, k).total);
+      scratch = Math.max(scratch, partials + threads * convScratch(op, spec, outChannels, bytes, k).total);
       specs += 2 * SPEC_BYTES;
     }
   }
@@ -181,7 +179,7 @@ function convStep(args: readonly unknown[], context: StepContext, threading: Thr
   const weightGrad = op === "conv2dWeightGrad";
   const partial = out.size;
   const partials = threading.scratch;
-  const { sizes, total } = convScratch(spec, bytes, k);
+  const { sizes, total } = convScratch(op, spec, outChannels, bytes, k);
   const first = partials + (weightGrad ? align(tasks * partial * bytes) : 0);
   const scratch = Array.from({ length: threads }, (_, t) => first + t * total);
   const image = channels * height * width * bytes, plane = outChannels * outH * outW * bytes;

@@ -7,6 +7,7 @@
  */
 import type { ConvOp, DataRef, PoolOp, WindowSpec } from "../backend/backend.js";
 import { CONV_OPS, POOL_OPS, opcodes } from "../backend/op-table.js";
+import { convScratchSizes } from "../backend/wasm/wasm-conv.js";
 import type { Plan } from "./plan.js";
 import type { StepContext } from "./wasm-executor.js";
 import { kernelStep } from "./kernel-call.js";
@@ -21,12 +22,10 @@ function real(ref: DataRef): boolean {
   return ref.dtype === "float32" || ref.dtype === "float64";
 }
 
-/** Bytes a convolution's scratch takes: the unfolded windows and the padded image, each with 16 bytes of slack. */
-function convScratchBytes(spec: WindowSpec, bytes: number): number {
-  const { channels, kernelH, kernelW, outH, outW } = spec;
-  const paddedRows = (outH - 1) * spec.strideH + (kernelH - 1) * spec.dilationH + 1;
-  const paddedColumns = (outW - 1) * spec.strideW + (kernelW - 1) * spec.dilationW + 1;
-  return Math.ceil((channels * kernelH * kernelW * outH * outW * bytes + 16) / 64) * 64 + Math.ceil((channels * paddedRows * paddedColumns * bytes + 16) / 64) * 64;
+/** Bytes a convolution's scratch takes: its two parts, one after the other. */
+function convScratchBytes(op: ConvOp, spec: WindowSpec, outChannels: number, bytes: number): number {
+  const { cols, padded } = convScratchSizes(op, spec, outChannels, bytes);
+  return cols + padded;
 }
 
 /** Memory the window nodes of `plan` need: their specs, and the largest convolution scratch (shared). */
@@ -36,8 +35,8 @@ export function windowBytes(plan: Plan): { specs: number; scratch: number } {
   for (const node of plan.nodes) {
     if (node.kind !== "kernel") continue;
     if (node.name === "conv2d") {
-      const out = node.args[6] as DataRef;
-      scratch = Math.max(scratch, convScratchBytes(node.args[4] as WindowSpec, out.dtype === "float64" ? 8 : 4));
+      const [op, , , , spec, outChannels, out] = node.args as [ConvOp, DataRef, DataRef, DataRef | null, WindowSpec, number, DataRef];
+      scratch = Math.max(scratch, convScratchBytes(op, spec, outChannels, out.dtype === "float64" ? 8 : 4));
     }
     if (["conv2d", "maxPool2d", "maxPool2dGrad", "pool2d"].includes(node.name)) specs += SPEC_BYTES;
   }
@@ -59,9 +58,8 @@ export function windowStep(name: string, args: readonly unknown[], context: Step
       if (!real(out) || a.dtype !== out.dtype || b.dtype !== out.dtype || (bias !== null && bias.dtype !== out.dtype) || CONV[op] === undefined) return null;
       const bytes = out.dtype === "float64" ? 8 : 4;
       const kernel = out.dtype === "float64" ? "conv2dF64" : "conv2dF32";
-      const { channels, kernelH, kernelW, outH, outW } = spec;
       const cols = context.windowScratch;
-      const padded = cols + Math.ceil((channels * kernelH * kernelW * outH * outW * bytes + 16) / 64) * 64;
+      const padded = cols + convScratchSizes(op, spec, outChannels, bytes).cols;
       const packA = context.matmulScratch;
       const packB = packA + k.matmulScratchA() * 8;
       const tile = packB + k.matmulScratchB() * 8;

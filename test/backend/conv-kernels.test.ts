@@ -27,6 +27,12 @@ const cases: [string, WindowSpec, number][] = [
   ["kernel wider than the input (padding)", spec(1, 2, 3, 2, [3, 5], [1, 1], [1, 2], [1, 1]), 4],
   ["3×2 kernel, stride (2, 1), dilation (1, 2), the last row out of reach", spec(2, 3, 10, 9, [3, 2], [2, 1], [0, 1], [1, 2]), 3],
   ["1×1 kernel, stride 2", spec(2, 5, 7, 7, [1, 1], [2, 2], [0, 0], [1, 1]), 6],
+  // stride 1: the input gradient runs as a correlation with the flipped kernel where the padding
+  // is within the kernel's reach, and as cols = Wᵀ·dy with col2im where it is not
+  ["3×3, dilation 2, padding (1, 3), stride 1", spec(2, 3, 9, 8, [3, 3], [1, 1], [1, 3], [2, 2]), 4],
+  ["3×3, padding 3 past the kernel's reach, stride 1", spec(1, 2, 5, 6, [3, 3], [1, 1], [3, 1], [1, 1]), 3],
+  // float32 packs its weights once per call where they fit the product's scratch: here they do not
+  ["3×3, 64 → 72 channels, weights too large to pack once", spec(1, 64, 5, 6, [3, 3], [1, 1], [1, 1], [1, 1]), 72],
 ];
 
 function values(n: number, seed: number): number[] {

@@ -14,7 +14,7 @@ const CONV = opcodes(CONV_OPS);
  */
 export function wasmConv2d(context: WasmContext, op: ConvOp, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
   const code = opcode(CONV, op, "conv2d");
-  const single = (): void => conv2dSingle(context, code, a, b, bias, spec, outChannels, out);
+  const single = (): void => conv2dSingle(context, op, code, a, b, bias, spec, outChannels, out);
   if (context.threads === 1 || !convWorthThreads(spec, outChannels)) return single();
   const key = `${op} ${out.dtype} ${outChannels} ${specValues(spec).join(" ")}`;
   const threaded = (alone: boolean): boolean => conv2dThreaded(context, op, code, a, b, bias, spec, outChannels, out, alone);
@@ -25,27 +25,50 @@ export function wasmConv2d(context: WasmContext, op: ConvOp, a: DataRef, b: Data
   context.tuner.run(key, () => threaded(false), alone);
 }
 
+/** A byte count rounded up to a cache line, as every scratch part starts on one. */
+const line = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/**
+ * Bytes of a convolution kernel call's two scratch parts (assembly/conv.ts), each a cache line's
+ * multiple with at least 16 bytes of slack (the kernel copies runs in whole v128s): `cols`, one
+ * image's unfolded windows, and `padded`, one image with its zero border. conv2dInputGrad may
+ * run as a correlation over dy instead (the kernel decides, by stride and padding): then `cols`
+ * also holds that geometry and the flipped kernel, and both parts are sized for dy's O channels
+ * over dx's H×W, whichever way is larger.
+ */
+export function convScratchSizes(op: ConvOp, spec: WindowSpec, outChannels: number, bytes: number): { cols: number; padded: number } {
+  const { channels, height, width, kernelH, kernelW, outH, outW, dilationH, dilationW } = spec;
+  const taps = kernelH * kernelW;
+  const paddedRows = (outH - 1) * spec.strideH + (kernelH - 1) * dilationH + 1;
+  const paddedColumns = (outW - 1) * spec.strideW + (kernelW - 1) * dilationW + 1;
+  let cols = line(channels * taps * outH * outW * bytes + 16);
+  let padded = line(channels * paddedRows * paddedColumns * bytes + 16);
+  if (op === "conv2dInputGrad") {
+    // 128 bytes of geometry, the flipped kernel [C, O·kh·kw], then dy's windows [O·kh·kw, H·W]
+    cols = Math.max(cols, 128 + line(channels * outChannels * taps * bytes) + line(outChannels * taps * height * width * bytes + 16));
+    padded = Math.max(padded, line(outChannels * (height + (kernelH - 1) * dilationH) * (width + (kernelW - 1) * dilationW) * bytes + 16));
+  }
+  return { cols, padded };
+}
+
 /**
  * Convolution in one call, on the calling thread over ordinary memory: the operands are copied
  * in once, each image's windows are unfolded into scratch here (a few hundred KB, it stays in
  * cache) and fed to the packed matmul, and the result, already [batch, out, outH, outW], is
  * copied out once.
  */
-function conv2dSingle(context: WasmContext, code: number, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
+function conv2dSingle(context: WasmContext, op: ConvOp, code: number, a: DataRef, b: DataRef, bias: DataRef | null, spec: WindowSpec, outChannels: number, out: DataRef): void {
   const kernels = context.kernels;
   const arena = context.begin();
   const bytes = elementBytes(out.dtype);
   const ptrA = arena.put(arrayOfReal(a));
   const ptrB = arena.put(arrayOfReal(b));
   const ptrBias = bias === null ? 0 : arena.put(sameType(bias, out.dtype));
-  const { channels, kernelH, kernelW, outH, outW } = spec;
   const ptrSpec = arena.put(specValues(spec));
   const ptrOut = arena.allocate(out.size * bytes);
-  // 16 bytes of slack after each: the kernel copies runs in whole v128s
-  const cols = arena.allocate(channels * kernelH * kernelW * outH * outW * bytes + 16);
-  const paddedRows = (outH - 1) * spec.strideH + (kernelH - 1) * spec.dilationH + 1;
-  const paddedColumns = (outW - 1) * spec.strideW + (kernelW - 1) * spec.dilationW + 1;
-  const padded = arena.allocate(channels * paddedRows * paddedColumns * bytes + 16);
+  const sizes = convScratchSizes(op, spec, outChannels, bytes);
+  const cols = arena.allocate(sizes.cols);
+  const padded = arena.allocate(sizes.padded);
   const packA = arena.allocate(kernels.matmulScratchA() * 8);
   const packB = arena.allocate(kernels.matmulScratchB() * 8);
   const tile = arena.allocate(kernels.matmulTile() * 8);
@@ -81,10 +104,8 @@ function conv2dThreaded(context: WasmContext, op: ConvOp, code: number, a: DataR
   const image = channels * height * width * bytes, plane = outChannels * positions * bytes;
   const partial = outChannels * patch;
   const po = arena.allocate((weightGrad ? taskCount * partial * bytes : out.size * bytes));
-  const paddedRows = (outH - 1) * spec.strideH + (kernelH - 1) * spec.dilationH + 1;
-  const paddedColumns = (outW - 1) * spec.strideW + (kernelW - 1) * spec.dilationW + 1;
-  // 16 bytes of slack after cols and padded: the kernel copies runs in whole v128s
-  const sizes = [patch * positions * bytes + 16, channels * paddedRows * paddedColumns * bytes + 16, kernels.matmulScratchA() * 8, kernels.matmulScratchB() * 8] as const;
+  const { cols, padded } = convScratchSizes(op, spec, outChannels, bytes);
+  const sizes = [cols, padded, kernels.matmulScratchA() * 8, kernels.matmulScratchB() * 8] as const;
   const total = sizes[0] + sizes[1] + sizes[2] + sizes[3] + kernels.matmulTile() * 8;
   const scratch: number[] = [];
   for (let t = 0; t < context.threads; t++) scratch.push(arena.allocate(total));

@@ -4,8 +4,9 @@
 // src/backend/js-conv.ts.
 import { copyRow } from "./copy-row";
 import { matmul } from "./matmul";
+import { A_CAPACITY_F32, packWhole, packsFromPadded, productFromPadded, tapOffsets } from "./conv-packed";
 import { CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD } from "./opcodes";
-import { BATCH, CHANNELS, HEIGHT, WIDTH, KERNEL_H, KERNEL_W, STRIDE_H, STRIDE_W, PAD_H, PAD_W, DILATION_H, DILATION_W, OUT_H, OUT_W, field } from "./window-spec";
+import { BATCH, CHANNELS, HEIGHT, WIDTH, KERNEL_H, KERNEL_W, STRIDE_H, STRIDE_W, PAD_H, PAD_W, DILATION_H, DILATION_W, OUT_H, OUT_W, field, setField } from "./window-spec";
 
 @inline function at<T>(base: usize, i: i32): usize {
   return base + ((<usize>i) << alignof<T>());
@@ -34,25 +35,21 @@ import { BATCH, CHANNELS, HEIGHT, WIDTH, KERNEL_H, KERNEL_W, STRIDE_H, STRIDE_W,
 }
 
 /** Rows and columns of the zero-padded image that im2colPadded reads: the taps' full reach. */
-@inline function paddedRows(spec: usize): i32 {
+@inline export function paddedRows(spec: usize): i32 {
   return (field(spec, OUT_H) - 1) * field(spec, STRIDE_H) + (field(spec, KERNEL_H) - 1) * field(spec, DILATION_H) + 1;
 }
-@inline function paddedColumns(spec: usize): i32 {
+@inline export function paddedColumns(spec: usize): i32 {
   return (field(spec, OUT_W) - 1) * field(spec, STRIDE_W) + (field(spec, KERNEL_W) - 1) * field(spec, DILATION_W) + 1;
 }
 
 /**
- * im2col for column stride 1 (nearly every convolution): the image is first copied into
- * `padded` [C, paddedRows, paddedColumns] with its zero border, so each row of taps is a plain
- * run of outW values with no bounds to test. Runs are copied in whole v128s, the last one
- * reaching up to 3 values past the run, into the next run (written after it) or the slack the
- * caller leaves after `cols` and `padded`.
+ * Copies image x [C, H, W] into `padded` [C, paddedRows, paddedColumns] with its zero border,
+ * so each row of taps is a plain run of values with no bounds to test (im2colPadded, and
+ * conv-packed.ts's panels packed straight from it).
  */
-function im2colPadded<T>(x: usize, spec: usize, cols: usize, padded: usize): void {
+export function padImage<T>(x: usize, spec: usize, padded: usize): void {
   const channels = field(spec, CHANNELS), height = field(spec, HEIGHT), width = field(spec, WIDTH);
-  const kernelH = field(spec, KERNEL_H), kernelW = field(spec, KERNEL_W), strideH = field(spec, STRIDE_H);
-  const padH = field(spec, PAD_H), padW = field(spec, PAD_W), dilationH = field(spec, DILATION_H), dilationW = field(spec, DILATION_W);
-  const outH = field(spec, OUT_H), outW = field(spec, OUT_W);
+  const padH = field(spec, PAD_H), padW = field(spec, PAD_W);
   const rows = paddedRows(spec), columns = paddedColumns(spec);
   // the border and the image: columns [lo, hi) of a padded row come from the input
   const lo = min(padW, columns), hi = max(lo, min(columns, padW + width));
@@ -69,6 +66,21 @@ function im2colPadded<T>(x: usize, spec: usize, cols: usize, padded: usize): voi
       zeroRow<T>(at<T>(dst, hi), columns - hi);
     }
   }
+}
+
+/**
+ * im2col for column stride 1 (nearly every convolution): the image is first padded (padImage),
+ * then each row of taps is copied as a run of outW values. Runs are copied in whole v128s, the
+ * last one reaching up to 3 values past the run, into the next run (written after it) or the
+ * slack the caller leaves after `cols` and `padded`.
+ */
+function im2colPadded<T>(x: usize, spec: usize, cols: usize, padded: usize): void {
+  const channels = field(spec, CHANNELS);
+  const kernelH = field(spec, KERNEL_H), kernelW = field(spec, KERNEL_W), strideH = field(spec, STRIDE_H);
+  const dilationH = field(spec, DILATION_H), dilationW = field(spec, DILATION_W);
+  const outH = field(spec, OUT_H), outW = field(spec, OUT_W);
+  const rows = paddedRows(spec), columns = paddedColumns(spec);
+  padImage<T>(x, spec, padded);
   const positions = outH * outW;
   const runBytes = (<usize>outW) << alignof<T>();
   let row = 0;
@@ -168,6 +180,76 @@ function col2im<T>(cols: usize, spec: usize, x: usize): void {
 }
 
 /**
+ * The packed path's set-up for a call: the taps' offsets into `taps` (the call's `cols`, unused
+ * otherwise) and A [m, patch] packed whole into `ap` where it fits; returns whether it was.
+ */
+function prepare(a: usize, m: i32, spec: usize, taps: usize, ap: usize): bool {
+  tapOffsets(spec, taps);
+  return packWhole(a, m, field(spec, CHANNELS) * field(spec, KERNEL_H) * field(spec, KERNEL_W), ap, A_CAPACITY_F32);
+}
+
+/**
+ * Whether conv2dInputGrad can run as a stride-1 correlation (below): stride 1, and no more
+ * padding than the kernel reaches, so padding dy by the rest of the reach gives dx's size.
+ */
+@inline function correlates(spec: usize): bool {
+  return field(spec, STRIDE_H) == 1 && field(spec, STRIDE_W) == 1 && field(spec, PAD_H) <= (field(spec, KERNEL_H) - 1) * field(spec, DILATION_H) && field(spec, PAD_W) <= (field(spec, KERNEL_W) - 1) * field(spec, DILATION_W);
+}
+
+/** Bytes the correlation's geometry (14 f64) takes at the start of its scratch, a cache line's multiple. */
+const CORRELATION_SPEC_BYTES: usize = 128;
+
+/**
+ * dx of a stride-1 convolution as a convolution itself: dx[c] = Σₒ dy[o] ⋆ flip(W[o, c]), dy
+ * padded by (k − 1)·dilation − pad on each side. Per image that is one product with a long
+ * inner dimension, [C, O·kh·kw] · [O·kh·kw, H·W], as the forward pass runs, where the transposed
+ * form (cols = Wᵀ·dy, then col2im's scattered sums) multiplies over O alone and writes C·kh·kw
+ * rows: W5's second layer took 7.0 ms that way against 5.0 for its forward. `scratch` holds the
+ * geometry, the flipped kernel [C, O·kh·kw] and the windows of one image of dy (wasm-conv.ts's
+ * convScratchSizes sizes it); `padded`, one image of dy with its border.
+ */
+function inputGradByCorrelation<T>(dy: usize, w: usize, spec: usize, outChannels: i32, dx: usize, scratch: usize, padded: usize, ap: usize, bp: usize, tile: usize): void {
+  const batch = field(spec, BATCH), channels = field(spec, CHANNELS), height = field(spec, HEIGHT), width = field(spec, WIDTH);
+  const kernelH = field(spec, KERNEL_H), kernelW = field(spec, KERNEL_W);
+  const dilationH = field(spec, DILATION_H), dilationW = field(spec, DILATION_W), outH = field(spec, OUT_H), outW = field(spec, OUT_W);
+  const geometry = scratch;
+  setField(geometry, BATCH, 1);
+  setField(geometry, CHANNELS, outChannels);
+  setField(geometry, HEIGHT, outH);
+  setField(geometry, WIDTH, outW);
+  setField(geometry, KERNEL_H, kernelH);
+  setField(geometry, KERNEL_W, kernelW);
+  setField(geometry, STRIDE_H, 1);
+  setField(geometry, STRIDE_W, 1);
+  setField(geometry, PAD_H, (kernelH - 1) * dilationH - field(spec, PAD_H));
+  setField(geometry, PAD_W, (kernelW - 1) * dilationW - field(spec, PAD_W));
+  setField(geometry, DILATION_H, dilationH);
+  setField(geometry, DILATION_W, dilationW);
+  setField(geometry, OUT_H, height);
+  setField(geometry, OUT_W, width);
+  // flipped[c, (o, i, j)] = W[o, c, kh − 1 − i, kw − 1 − j]
+  const taps = kernelH * kernelW;
+  const patch = outChannels * taps;
+  const flipped = geometry + CORRELATION_SPEC_BYTES;
+  for (let c = 0; c < channels; c++)
+    for (let o = 0; o < outChannels; o++)
+      for (let t = 0; t < taps; t++) store<T>(at<T>(flipped, (c * outChannels + o) * taps + t), load<T>(at<T>(w, (o * channels + c) * taps + taps - 1 - t)));
+  const cols = flipped + ((((<usize>(channels * patch)) << alignof<T>()) + 63) & ~63);
+  const image = channels * height * width, plane = outChannels * outH * outW;
+  const direct = packsFromPadded<T>(geometry);
+  const whole = direct && prepare(flipped, channels, geometry, cols, ap);
+  for (let n = 0; n < batch; n++) {
+    if (direct) {
+      padImage<T>(at<T>(dy, n * plane), geometry, padded);
+      productFromPadded(flipped, channels, padded, geometry, cols, at<T>(dx, n * image), ap, whole, bp, tile);
+    } else {
+      im2colPadded<T>(at<T>(dy, n * plane), geometry, cols, padded);
+      matmul<T>(flipped, cols, at<T>(dx, n * image), 1, channels, patch, height * width, false, false, 0, 0, ap, bp, tile);
+    }
+  }
+}
+
+/**
  * `op` over a batch: conv2d (a = x, b = W, bias or 0), conv2dInputGrad (a = dy, b = W),
  * conv2dWeightGrad (a = x, b = dy). `cols` holds one image's columns and `padded` its zero-padded
  * copy (im2colPadded, both with 16 bytes of slack); `ap`, `bp`, `tile` are
@@ -183,10 +265,18 @@ export function conv2d<T>(op: i32, a: usize, b: usize, bias: usize, spec: usize,
   const image = channels * height * width;
   const plane = outChannels * positions;
   if (op == CONV2D) {
+    // float32 at column stride 1: the panels come straight from the padded image, and `cols` holds the taps' offsets
+    const direct = packsFromPadded<T>(spec);
+    const whole = direct && prepare(b, outChannels, spec, cols, ap);
     for (let n = 0; n < batch; n++) {
-      unfold<T>(at<T>(a, n * image), spec, cols, padded);
       const y = at<T>(out, n * plane);
-      matmul<T>(b, cols, y, 1, outChannels, patch, positions, false, false, 0, 0, ap, bp, tile);
+      if (direct) {
+        padImage<T>(at<T>(a, n * image), spec, padded);
+        productFromPadded(b, outChannels, padded, spec, cols, y, ap, whole, bp, tile);
+      } else {
+        unfold<T>(at<T>(a, n * image), spec, cols, padded);
+        matmul<T>(b, cols, y, 1, outChannels, patch, positions, false, false, 0, 0, ap, bp, tile);
+      }
       if (bias != 0) {
         for (let o = 0; o < outChannels; o++) {
           const row = at<T>(y, o * positions);
@@ -200,6 +290,10 @@ export function conv2d<T>(op: i32, a: usize, b: usize, bias: usize, spec: usize,
       }
     }
   } else if (op == CONV2D_INPUT_GRAD) {
+    if (correlates(spec)) {
+      inputGradByCorrelation<T>(a, b, spec, outChannels, out, cols, padded, ap, bp, tile);
+      return;
+    }
     for (let n = 0; n < batch; n++) {
       // cols = Wᵀ·dy_n: W is [out, patch], read transposed
       matmul<T>(b, at<T>(a, n * plane), cols, 1, patch, outChannels, positions, true, false, 0, 0, ap, bp, tile);

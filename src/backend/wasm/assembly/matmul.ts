@@ -87,7 +87,7 @@ function packB<T>(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32, j0: 
 }
 
 /** Packs op(A)[i0 : i0+mc, p0 : p0+kc] into strips of mr rows, p-major, zero-padded. */
-function packA<T>(a: usize, m: i32, k: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, ap: usize): void {
+export function packA<T>(a: usize, m: i32, k: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, ap: usize): void {
   const height = mr<T>();
   for (let ip = 0; ip < mc; ip += height) {
     const strip = at<T>(ap, ip * kc);
@@ -128,7 +128,7 @@ function packA<T>(a: usize, m: i32, k: i32, transA: bool, i0: i32, mc: i32, p0: 
 }
 
 /** One MC×KC block of packed A times one KC×NC block of packed B into C. */
-function macro<T>(ap: usize, bp: usize, mc: i32, nc: i32, kc: i32, c: usize, n: i32, accumulate: bool, tile: usize): void {
+export function macro<T>(ap: usize, bp: usize, mc: i32, nc: i32, kc: i32, c: usize, n: i32, accumulate: bool, tile: usize): void {
   const width = nr<T>();
   const height = mr<T>();
   const ldc = (<usize>n) << alignof<T>();

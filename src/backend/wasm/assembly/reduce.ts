@@ -7,15 +7,33 @@ import { SUM, MAX } from "./opcodes";
   return base + ((<usize>i) << alignof<T>());
 }
 
+/**
+ * Σ x[0, n) in f64: eight running sums (four f64x2, element i in sum i mod 8), then those added
+ * pairwise, then the last n mod 8 in order. One running sum waits on each addition's latency;
+ * eight keep the adder busy (a bias gradient's rows of 784: 0.58 ms for W5's 1024 of them with two).
+ */
 function sumRow<T>(x: usize, n: i32): f64 {
-  let s0: f64 = 0, s1: f64 = 0;
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
   let i = 0;
-  for (; i + 1 < n; i += 2) {
-    s0 += <f64>load<T>(at<T>(x, i));
-    s1 += <f64>load<T>(at<T>(x, i + 1));
+  for (; i + 8 <= n; i += 8) {
+    const p = at<T>(x, i);
+    if (sizeof<T>() == 4) {
+      const low = v128.load(p), high = v128.load(p, 16);
+      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(low));
+      s1 = f64x2.add(s1, f64x2.promote_low_f32x4(v128.shuffle<f32>(low, low, 2, 3, 0, 1)));
+      s2 = f64x2.add(s2, f64x2.promote_low_f32x4(high));
+      s3 = f64x2.add(s3, f64x2.promote_low_f32x4(v128.shuffle<f32>(high, high, 2, 3, 0, 1)));
+    } else {
+      s0 = f64x2.add(s0, v128.load(p));
+      s1 = f64x2.add(s1, v128.load(p, 16));
+      s2 = f64x2.add(s2, v128.load(p, 32));
+      s3 = f64x2.add(s3, v128.load(p, 48));
+    }
   }
-  if (i < n) s0 += <f64>load<T>(at<T>(x, i));
-  return s0 + s1;
+  const sums = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  let s = f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1);
+  for (; i < n; i++) s += <f64>load<T>(at<T>(x, i));
+  return s;
 }
 
 function maxRow<T>(x: usize, n: i32): T {

@@ -8,3 +8,7 @@ export const PAD_H = 8, PAD_W = 9, DILATION_H = 10, DILATION_W = 11, OUT_H = 12,
 @inline export function field(spec: usize, index: i32): i32 {
   return <i32>load<f64>(spec + ((<usize>index) << 3));
 }
+
+@inline export function setField(spec: usize, index: i32, value: i32): void {
+  store<f64>(spec + ((<usize>index) << 3), <f64>value);
+}
