@@ -33,6 +33,9 @@ const cases: [string, WindowSpec, number][] = [
   ["3×3, padding 3 past the kernel's reach, stride 1", spec(1, 2, 5, 6, [3, 3], [1, 1], [3, 1], [1, 1]), 3],
   // float32 packs its weights once per call where they fit the product's scratch: here they do not
   ["3×3, 64 → 72 channels, weights too large to pack once", spec(1, 64, 5, 6, [3, 3], [1, 1], [1, 1], [1, 1]), 72],
+  // float32 with channel counts that leave a part strip and windows of 128 values or more turns
+  // the product around (positions as rows): here strips of positions span up to three rows of 3
+  ["3×3, 16 → 20 channels over rows of 3, the product turned around", spec(2, 16, 5, 3, [3, 3], [1, 1], [1, 1], [1, 1]), 20],
 ];
 
 function values(n: number, seed: number): number[] {

@@ -29,7 +29,7 @@ export function tapOffsets(spec: usize, taps: usize): void {
 }
 
 /** Lane masks for positions q ≥ split (q < 8) of a panel, as two v128: lanes from the next output row. */
-@inline function laterLanes(split: i32, half: i32): v128 {
+@inline export function laterLanes(split: i32, half: i32): v128 {
   const q = half * 4;
   let mask = i32x4.splat(0);
   mask = i32x4.replace_lane(mask, 0, q >= split ? -1 : 0);

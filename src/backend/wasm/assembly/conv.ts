@@ -5,6 +5,7 @@
 import { copyRow } from "./copy-row";
 import { matmul } from "./matmul";
 import { A_CAPACITY_F32, packWhole, packsFromPadded, productFromPadded, tapOffsets } from "./conv-packed";
+import { packWeightPanels, turnedProduct, turns } from "./conv-turned";
 import { CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD } from "./opcodes";
 import { BATCH, CHANNELS, HEIGHT, WIDTH, KERNEL_H, KERNEL_W, STRIDE_H, STRIDE_W, PAD_H, PAD_W, DILATION_H, DILATION_W, OUT_H, OUT_W, field, setField } from "./window-spec";
 
@@ -179,13 +180,28 @@ function col2im<T>(cols: usize, spec: usize, x: usize): void {
   else im2col<T>(x, spec, cols);
 }
 
+/** How productOf runs a call's products (prepare chooses): turned around, or with A packed whole or block by block. */
+const TURNED = 2, WHOLE = 1, BLOCKS = 0;
+
 /**
  * The packed path's set-up for a call: the taps' offsets into `taps` (the call's `cols`, unused
- * otherwise) and A [m, patch] packed whole into `ap` where it fits; returns whether it was.
+ * otherwise), then A [m, patch] packed for the turned product (conv-turned.ts) where it applies,
+ * else packed whole into `ap` where it fits. Returns which (TURNED, WHOLE or BLOCKS).
  */
-function prepare(a: usize, m: i32, spec: usize, taps: usize, ap: usize): bool {
+function prepare(a: usize, m: i32, spec: usize, taps: usize, ap: usize, bp: usize): i32 {
   tapOffsets(spec, taps);
-  return packWhole(a, m, field(spec, CHANNELS) * field(spec, KERNEL_H) * field(spec, KERNEL_W), ap, A_CAPACITY_F32);
+  const k = field(spec, CHANNELS) * field(spec, KERNEL_H) * field(spec, KERNEL_W);
+  if (turns(m, k, field(spec, OUT_H) * field(spec, OUT_W))) {
+    packWeightPanels(a, m, k, bp);
+    return TURNED;
+  }
+  return packWhole(a, m, k, ap, A_CAPACITY_F32) ? WHOLE : BLOCKS;
+}
+
+/** out [m, positions] = A · unfold(padded image) as prepare chose (`mode`), `taps` the call's `cols`. */
+@inline function productOf(a: usize, m: i32, padded: usize, spec: usize, taps: usize, out: usize, ap: usize, bp: usize, tile: usize, mode: i32): void {
+  if (mode == TURNED) turnedProduct(m, padded, spec, taps, out, ap, bp, tile);
+  else productFromPadded(a, m, padded, spec, taps, out, ap, mode == WHOLE, bp, tile);
 }
 
 /**
@@ -237,11 +253,11 @@ function inputGradByCorrelation<T>(dy: usize, w: usize, spec: usize, outChannels
   const cols = flipped + ((((<usize>(channels * patch)) << alignof<T>()) + 63) & ~63);
   const image = channels * height * width, plane = outChannels * outH * outW;
   const direct = packsFromPadded<T>(geometry);
-  const whole = direct && prepare(flipped, channels, geometry, cols, ap);
+  const mode = direct ? prepare(flipped, channels, geometry, cols, ap, bp) : BLOCKS;
   for (let n = 0; n < batch; n++) {
     if (direct) {
       padImage<T>(at<T>(dy, n * plane), geometry, padded);
-      productFromPadded(flipped, channels, padded, geometry, cols, at<T>(dx, n * image), ap, whole, bp, tile);
+      productOf(flipped, channels, padded, geometry, cols, at<T>(dx, n * image), ap, bp, tile, mode);
     } else {
       im2colPadded<T>(at<T>(dy, n * plane), geometry, cols, padded);
       matmul<T>(flipped, cols, at<T>(dx, n * image), 1, channels, patch, height * width, false, false, 0, 0, ap, bp, tile);
@@ -267,12 +283,12 @@ export function conv2d<T>(op: i32, a: usize, b: usize, bias: usize, spec: usize,
   if (op == CONV2D) {
     // float32 at column stride 1: the panels come straight from the padded image, and `cols` holds the taps' offsets
     const direct = packsFromPadded<T>(spec);
-    const whole = direct && prepare(b, outChannels, spec, cols, ap);
+    const mode = direct ? prepare(b, outChannels, spec, cols, ap, bp) : BLOCKS;
     for (let n = 0; n < batch; n++) {
       const y = at<T>(out, n * plane);
       if (direct) {
         padImage<T>(at<T>(a, n * image), spec, padded);
-        productFromPadded(b, outChannels, padded, spec, cols, y, ap, whole, bp, tile);
+        productOf(b, outChannels, padded, spec, cols, y, ap, bp, tile, mode);
       } else {
         unfold<T>(at<T>(a, n * image), spec, cols, padded);
         matmul<T>(b, cols, y, 1, outChannels, patch, positions, false, false, 0, 0, ap, bp, tile);

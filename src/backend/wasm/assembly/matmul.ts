@@ -24,7 +24,7 @@ export const NC = 512;
  * dst + 3·pitch: the packing of a transposed operand, four loads and four stores instead of 16
  * scalar moves.
  */
-@inline function transpose4x4(r0: usize, r1: usize, r2: usize, r3: usize, dst: usize, pitch: usize): void {
+@inline export function transpose4x4(r0: usize, r1: usize, r2: usize, r3: usize, dst: usize, pitch: usize): void {
   const v0 = v128.load(r0), v1 = v128.load(r1), v2 = v128.load(r2), v3 = v128.load(r3);
   const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5); // a0 b0 a1 b1
   const t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5); // c0 d0 c1 d1
@@ -53,7 +53,7 @@ export const NC = 512;
 }
 
 /** Packs op(B)[p0 : p0+kc, j0 : j0+nc] into panels of NR columns, p-major, zero-padded. */
-function packB<T>(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32, bp: usize): void {
+export function packB<T>(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32, bp: usize): void {
   const width = nr<T>();
   for (let jp = 0; jp < nc; jp += width) {
     const panel = at<T>(bp, jp * kc);
