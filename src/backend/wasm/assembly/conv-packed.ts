@@ -29,7 +29,7 @@ export function tapOffsets(spec: usize, taps: usize): void {
 }
 
 /** Lane masks for positions q ≥ split (q < 8) of a panel, as two v128: lanes from the next output row. */
-@inline export function laterLanes(split: i32, half: i32): v128 {
+@inline function laterLanes(split: i32, half: i32): v128 {
   const q = half * 4;
   let mask = i32x4.splat(0);
   mask = i32x4.replace_lane(mask, 0, q >= split ? -1 : 0);
@@ -39,30 +39,40 @@ export function tapOffsets(spec: usize, taps: usize): void {
   return mask;
 }
 
+/** Stores lanes 4… of a group of `width` values (8: four more, 6: two more, 4: none) from `upper`. */
+@inline function storeUpper(dst: usize, upper: v128, width: i32): void {
+  if (width == 8) v128.store(dst, upper, 16);
+  else if (width == 6) v128.store64_lane(dst, upper, 0, 16);
+}
+
 /**
- * Packs op(B)[pc : pc+kc, jc : jc+nc] of the unfolded image into panels of 8 positions, p-major,
- * zero-padded (matmul.ts's packB layout). A panel within one output row reads each window row
- * as one run of 8; one that wraps onto the next row reads a run from each and selects lanes; a
- * narrower panel or rows shorter than its reach are gathered value by value.
+ * Packs window rows [pc, pc+kc) of positions [first, first+count) of the unfolded image into
+ * groups of `width` positions, p-major, zero-padded: matmul.ts's panels of op(B) (width 8, the
+ * positions as columns) or strips of op(A) (width mr, as rows, conv-turned.ts). A group within
+ * one output row reads each window row as one run; one that wraps onto the next row reads a run
+ * from each and selects lanes; a narrower group, or rows shorter than its reach, is gathered
+ * value by value. Runs are read in whole v128s, up to 2 values past a group of 6, into the
+ * padded image's next row or the slack after it.
  */
-function packPanels(padded: usize, spec: usize, taps: usize, pc: i32, kc: i32, jc: i32, nc: i32, bp: usize): void {
-  const width = nr<f32>();
-  const outW = field(spec, OUT_W), strideH = field(spec, STRIDE_H);
-  const rowPitch = strideH * paddedColumns(spec);
+export function packPositions(padded: usize, spec: usize, taps: usize, pc: i32, kc: i32, first: i32, count: i32, width: i32, dst: usize): void {
+  const pitch = (<usize>width) << 2;
+  const outW = field(spec, OUT_W);
+  const rowPitch = field(spec, STRIDE_H) * paddedColumns(spec);
   const tapAt = taps + ((<usize>pc) << 2);
-  for (let jp = 0; jp < nc; jp += width) {
-    const panel = at<f32>(bp, jp * kc);
-    const cols = min(width, nc - jp);
-    const j = jc + jp;
-    const oh = j / outW, ow = j - (j / outW) * outW;
-    const first = at<f32>(padded, oh * rowPitch + ow);
-    const split = outW - ow; // the panel's positions still in output row oh
+  for (let g = 0; g < count; g += width) {
+    const group = at<f32>(dst, g * kc);
+    const cols = min(width, count - g);
+    const position = first + g;
+    const oh = position / outW;
+    const ow = position - oh * outW;
+    const start = at<f32>(padded, oh * rowPitch + ow);
+    const split = outW - ow; // the group's positions still in output row oh
     if (cols == width && split >= width) {
       for (let p = 0; p < kc; p++) {
-        const src = first + ((<usize>load<i32>(tapAt + ((<usize>p) << 2))) << 2);
-        const dst = at<f32>(panel, p * width);
-        v128.store(dst, v128.load(src));
-        v128.store(dst, v128.load(src, 16), 16);
+        const src = start + ((<usize>load<i32>(tapAt + ((<usize>p) << 2))) << 2);
+        const to = group + <usize>p * pitch;
+        v128.store(to, v128.load(src));
+        if (width > 4) storeUpper(to, v128.load(src, 16), width);
       }
       continue;
     }
@@ -72,22 +82,22 @@ function packPanels(padded: usize, spec: usize, taps: usize, pc: i32, kc: i32, j
       const low = laterLanes(split, 0), high = laterLanes(split, 1);
       for (let p = 0; p < kc; p++) {
         const offset = (<usize>load<i32>(tapAt + ((<usize>p) << 2))) << 2;
-        const a = first + offset, b = next + offset;
-        const dst = at<f32>(panel, p * width);
-        v128.store(dst, v128.bitselect(v128.load(b), v128.load(a), low));
-        v128.store(dst, v128.bitselect(v128.load(b, 16), v128.load(a, 16), high), 16);
+        const a = start + offset, b = next + offset;
+        const to = group + <usize>p * pitch;
+        v128.store(to, v128.bitselect(v128.load(b), v128.load(a), low));
+        if (width > 4) storeUpper(to, v128.bitselect(v128.load(b, 16), v128.load(a, 16), high), width);
       }
       continue;
     }
     for (let q = 0; q < width; q++) {
+      const lane = group + ((<usize>q) << 2);
       if (q >= cols) {
-        for (let p = 0; p < kc; p++) store<f32>(at<f32>(panel, p * width + q), 0);
+        for (let p = 0; p < kc; p++) store<f32>(lane + <usize>p * pitch, 0);
         continue;
       }
-      const position = j + q;
-      const h = position / outW;
-      const start = at<f32>(padded, h * rowPitch + position - h * outW);
-      for (let p = 0; p < kc; p++) store<f32>(at<f32>(panel, p * width + q), load<f32>(start + ((<usize>load<i32>(tapAt + ((<usize>p) << 2))) << 2)));
+      const h = (position + q) / outW;
+      const from = at<f32>(padded, h * rowPitch + position + q - h * outW);
+      for (let p = 0; p < kc; p++) store<f32>(lane + <usize>p * pitch, load<f32>(from + ((<usize>load<i32>(tapAt + ((<usize>p) << 2))) << 2)));
     }
   }
 }
@@ -124,7 +134,7 @@ export function productFromPadded(a: usize, m: i32, padded: usize, spec: usize, 
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += kStep) {
       const kc = min(kStep, k - pc);
-      packPanels(padded, spec, taps, pc, kc, jc, nc, bp);
+      packPositions(padded, spec, taps, pc, kc, jc, nc, nr<f32>(), bp);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         let strip = ap;

@@ -8,9 +8,8 @@
 // so the results are conv-packed.ts's bits.
 import { KC, MC, NC, at, kStepOf, macro, packB, transpose4x4 } from "./matmul";
 import { mr } from "./matmul-micro";
-import { paddedColumns } from "./conv";
-import { laterLanes } from "./conv-packed";
-import { CHANNELS, KERNEL_H, KERNEL_W, OUT_H, OUT_W, STRIDE_H, field } from "./window-spec";
+import { packPositions } from "./conv-packed";
+import { CHANNELS, KERNEL_H, KERNEL_W, OUT_H, OUT_W, field } from "./window-spec";
 
 /** Elements of f32 the matmul's B scratch holds (index.ts's matmulScratchB counts f64). */
 const B_CAPACITY_F32: i32 = KC * NC * 2;
@@ -37,59 +36,6 @@ export function packWeightPanels(a: usize, m: i32, k: i32, bp: usize): void {
   const mPad = (m + 7) / 8 * 8;
   const kStep = kStepOf(k);
   for (let pc = 0; pc < k; pc += kStep) packB<f32>(a, k, m, true, pc, min(kStep, k - pc), 0, m, at<f32>(bp, pc * mPad));
-}
-
-/**
- * Packs positions [i0, i0+mc) × window rows [pc, pc+kc) into strips of mr positions, p-major
- * (matmul.ts's packA layout). A strip within one output row copies a run per window row; one
- * that wraps onto the next row selects lanes from a run of each; others are gathered.
- */
-function packPositionStrips(padded: usize, spec: usize, taps: usize, pc: i32, kc: i32, i0: i32, mc: i32, ap: usize): void {
-  const height = mr<f32>();
-  const pitch = (<usize>height) << 2;
-  const outW = field(spec, OUT_W);
-  const rowPitch = field(spec, STRIDE_H) * paddedColumns(spec);
-  const tapAt = taps + ((<usize>pc) << 2);
-  for (let ip = 0; ip < mc; ip += height) {
-    const strip = at<f32>(ap, ip * kc);
-    const rows = min(height, mc - ip);
-    const position = i0 + ip;
-    const oh = position / outW;
-    const ow = position - oh * outW;
-    const first = at<f32>(padded, oh * rowPitch + ow);
-    const split = outW - ow; // the strip's positions still in output row oh
-    if (rows == height && split >= height) {
-      for (let p = 0; p < kc; p++) {
-        const src = first + ((<usize>load<i32>(tapAt + ((<usize>p) << 2))) << 2);
-        const dst = strip + <usize>p * pitch;
-        v128.store(dst, v128.load(src));
-        if (height == 6) store<u64>(dst, load<u64>(src, 16), 16);
-      }
-      continue;
-    }
-    if (rows == height && height - split <= outW) {
-      // lane q ≥ split is position (oh + 1, q − split): read from the next row, shifted back by split
-      const next = at<f32>(padded, (oh + 1) * rowPitch - split);
-      const low = laterLanes(split, 0), high = laterLanes(split, 1);
-      for (let p = 0; p < kc; p++) {
-        const offset = (<usize>load<i32>(tapAt + ((<usize>p) << 2))) << 2;
-        const a = first + offset, b = next + offset;
-        const dst = strip + <usize>p * pitch;
-        v128.store(dst, v128.bitselect(v128.load(b), v128.load(a), low));
-        if (height == 6) v128.store64_lane(dst, v128.bitselect(v128.load(b, 16), v128.load(a, 16), high), 0, 16);
-      }
-      continue;
-    }
-    for (let r = 0; r < height; r++) {
-      if (r >= rows) {
-        for (let p = 0; p < kc; p++) store<f32>(strip + <usize>p * pitch + ((<usize>r) << 2), 0);
-        continue;
-      }
-      const h = (position + r) / outW;
-      const start = at<f32>(padded, h * rowPitch + position + r - h * outW);
-      for (let p = 0; p < kc; p++) store<f32>(strip + <usize>p * pitch + ((<usize>r) << 2), load<f32>(start + ((<usize>load<i32>(tapAt + ((<usize>p) << 2))) << 2)));
-    }
-  }
 }
 
 /** out [m, n] = source [n, m] transposed: 4×4 blocks where both sides are multiples of 4. */
@@ -122,7 +68,7 @@ export function turnedProduct(m: i32, padded: usize, spec: usize, taps: usize, o
     const kc = min(kStep, k - pc);
     for (let ic = 0; ic < n; ic += MC) {
       const mc = min(MC, n - ic);
-      packPositionStrips(padded, spec, taps, pc, kc, ic, mc, ap);
+      packPositions(padded, spec, taps, pc, kc, ic, mc, mr<f32>(), ap);
       macro<f32>(ap, at<f32>(bp, pc * mPad), mc, m, kc, at<f32>(turned, ic * m), m, pc > 0, tile);
     }
   }
