@@ -6,7 +6,7 @@
 // im2col followed by the packed product (matmul.ts).
 import { KC, MC, NC, at, kStepOf, macro, packA } from "./matmul";
 import { mr, nr } from "./matmul-micro";
-import { paddedColumns, paddedRows } from "./conv";
+import { paddedColumns, paddedRows } from "./im2col";
 import { CHANNELS, DILATION_H, DILATION_W, KERNEL_H, KERNEL_W, OUT_H, OUT_W, STRIDE_H, STRIDE_W, field } from "./window-spec";
 
 /** Whether the packed path applies: float32 (8-wide panels of v128 pairs) at column stride 1. */
