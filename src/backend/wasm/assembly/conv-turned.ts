@@ -22,9 +22,10 @@ const B_CAPACITY_F32: i32 = KC * NC * 2;
 /**
  * Whether the turned product applies to A [m, k] over n positions, and pays: m leaves a part
  * strip (not a multiple of mr), the window has at least 128 values (the strips' packing and the
- * transpose cost about what the part strip wastes at W5's first layer, 25: measured 4% slower
- * there, 7% faster at its second, 400 and 800), A's panels fit the B scratch whole, and outᵀ
- * fits in `cols` (k·n values, sized for the windows) after the taps.
+ * transpose cost about what the part strip wastes at W5's first layer, 25: 4% slower there
+ * without this threshold, 8–9% faster at its second, 400 and 800; bench/conv-ab.ts), A's panels
+ * fit the B scratch whole, and outᵀ fits in `cols` (k·n values, sized for the windows) after
+ * the taps.
  */
 export function turns(m: i32, k: i32, n: i32): bool {
   if (m % mr<f32>() == 0 || k < 128) return false;
