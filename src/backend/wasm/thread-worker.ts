@@ -36,9 +36,8 @@ export const CONTROL_BYTES = (READY + MAX_THREADS) * 4;
  * run it from its source text, so each kind repeats the claiming loop rather than share a named
  * helper (a bundler may wrap one in a function of its own, such as esbuild's `__name`, which a
  * worker does not have: test/backend/thread-worker-source.test.ts), and the field numbers are
- * written out (they are the constants
- * above: 3 DTYPE, 4 FAILED, 5–8 the panel tasks, 9–12 the row tasks, 13 KIND, 16 ARGS, 32
- * SCRATCH). A convolution job (KIND 1), a batched product (KIND 2), a fused element-wise
+ * written out (they are the constants above: 3 DTYPE, 4 FAILED, 5–8 the panel tasks, 9–12 the
+ * row tasks, 13 KIND, 16 ARGS, 32 SCRATCH). A convolution job (KIND 1), a batched product (KIND 2), a fused element-wise
  * program (KIND 3) and a softmax (KIND 4) use the row-task counters for their tasks of images,
  * matrices, element ranges or rows.
  */

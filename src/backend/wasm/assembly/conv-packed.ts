@@ -1,9 +1,10 @@
 // A float32 convolution's product with op(B)'s panels packed straight from the zero-padded image:
 // conv.ts's forward pass and its input gradient (as a correlation) at column stride 1. The
 // unfolded windows (`cols`, C·kh·kw rows of outH·outW) are never written: im2col wrote every
-// window value once and the packing read and wrote it again, 90 MB per W5 step on one thread,
-// 7.5 of its 40 ms. The micro-kernel sees the same panels, so the results are the bits of
-// im2col followed by the packed product (matmul.ts).
+// window value once and the packing read and wrote it again, 90 MB per W5 step (a sampling
+// profile of compiled W5 on one thread: 4.45 and 3.0 ms of a 40 ms step). The micro-kernel sees
+// the same panels, so the results are the bits of im2col followed by the packed product
+// (matmul.ts); bench/conv-ab.ts races the kernels against another revision's and checks that.
 import { KC, MC, NC, at, kStepOf, macro, packA } from "./matmul";
 import { mr, nr } from "./matmul-micro";
 import { paddedColumns, paddedRows } from "./im2col";

@@ -6,8 +6,8 @@
 // or 784 positions fill theirs to within a row, and 16 or 32 columns fill whole panels. outᵀ is
 // then transposed into out. Each element is still one chain of madds over the window in order,
 // so the results are conv-packed.ts's bits.
-import { KC, MC, NC, at, kStepOf, macro, packB, transpose4x4 } from "./matmul";
-import { mr } from "./matmul-micro";
+import { KC, MC, NC, at, kStepOf, macro, packPanels, transpose4x4 } from "./matmul";
+import { mr, nr } from "./matmul-micro";
 import { packPositions } from "./conv-packed";
 import { CHANNELS, KERNEL_H, KERNEL_W, OUT_H, OUT_W, field } from "./window-spec";
 
@@ -22,20 +22,19 @@ const B_CAPACITY_F32: i32 = KC * NC * 2;
 /**
  * Whether the turned product applies to A [m, k] over n positions, and pays: m leaves a part
  * strip (not a multiple of mr), the window has at least 128 values (the strips' packing and the
- * transpose cost about what the part strip wastes at W5's first layer, 25: measured 4% slower
- * there, 7% faster at its second, 400 and 800), A's panels fit the B scratch whole, and outᵀ
- * fits in `cols` (k·n values, sized for the windows) after the taps.
+ * transpose cost about what the part strip wastes at W5's first layer, 25: 4% slower there
+ * without this threshold, 8–9% faster at its second, 400 and 800; bench/conv-ab.ts), A's panels
+ * fit the B scratch whole, and outᵀ fits in `cols` (k·n values, sized for the windows) after
+ * the taps.
  */
 export function turns(m: i32, k: i32, n: i32): bool {
   if (m % mr<f32>() == 0 || k < 128) return false;
-  return (m + 7) / 8 * 8 * k <= B_CAPACITY_F32 && tapsBytes(k) + ((<usize>(n * m)) << 2) <= ((<usize>(k * n)) << 2);
+  return (m + nr<f32>() - 1) / nr<f32>() * nr<f32>() * k <= B_CAPACITY_F32 && tapsBytes(k) + ((<usize>(n * m)) << 2) <= ((<usize>(k * n)) << 2);
 }
 
-/** Aᵀ's panels for every k block into `bp`, block pc at pc·mPad (matmul.ts's packPanels layout). */
+/** Aᵀ's panels for every k block into `bp`, block pc at pc·mPad: all of matmul.ts's packPanels over A read transposed. */
 export function packWeightPanels(a: usize, m: i32, k: i32, bp: usize): void {
-  const mPad = (m + 7) / 8 * 8;
-  const kStep = kStepOf(k);
-  for (let pc = 0; pc < k; pc += kStep) packB<f32>(a, k, m, true, pc, min(kStep, k - pc), 0, m, at<f32>(bp, pc * mPad));
+  packPanels<f32>(a, k, m, true, 0, m, 0, (m + nr<f32>() - 1) / nr<f32>(), bp);
 }
 
 /** out [m, n] = source [n, m] transposed: 4×4 blocks where both sides are multiples of 4. */
@@ -61,7 +60,7 @@ function transposeInto(source: usize, n: i32, m: i32, out: usize): void {
 export function turnedProduct(m: i32, padded: usize, spec: usize, taps: usize, out: usize, ap: usize, bp: usize, tile: usize): void {
   const k = field(spec, CHANNELS) * field(spec, KERNEL_H) * field(spec, KERNEL_W);
   const n = field(spec, OUT_H) * field(spec, OUT_W);
-  const mPad = (m + 7) / 8 * 8;
+  const mPad = (m + nr<f32>() - 1) / nr<f32>() * nr<f32>();
   const turned = taps + tapsBytes(k);
   const kStep = kStepOf(k);
   for (let pc = 0; pc < k; pc += kStep) {

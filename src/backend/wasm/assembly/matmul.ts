@@ -53,7 +53,7 @@ export const NC = 512;
 }
 
 /** Packs op(B)[p0 : p0+kc, j0 : j0+nc] into panels of NR columns, p-major, zero-padded. */
-export function packB<T>(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32, bp: usize): void {
+function packB<T>(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32, bp: usize): void {
   const width = nr<T>();
   for (let jp = 0; jp < nc; jp += width) {
     const panel = at<T>(bp, jp * kc);
