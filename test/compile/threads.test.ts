@@ -3,7 +3,6 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { manualSeed, nn, optim, randint, randn, tensor, type Tensor } from "../../src/index.js";
 import { TinyGPT } from "../../examples/tiny-gpt.js";
-import { ThreadTuner } from "../../src/backend/wasm/thread-tuner.js";
 import { activeBackend } from "../../src/backend/registry.js";
 import { WasmBackend } from "../../src/backend/wasm/wasm-backend.js";
 import { fusedSplit, softmaxSplit, type ThreadPool } from "../../src/backend/wasm/wasm-threads.js";
@@ -147,20 +146,4 @@ test("fusedSplit and softmaxSplit: whole interpreter blocks, whole groups of fou
     if (causal > 0) assert.equal(chunk % causal, 0);
     assert.ok((tasks - 1) * chunk < outer && tasks * chunk >= outer, `outer = ${outer}: ${tasks} tasks of ${chunk}`);
   }
-});
-
-test("the thread tuner alternates threads and the calling thread alone for a trial, keeps the faster, then measures again", () => {
-  const tuner = new ThreadTuner();
-  const trial = (threaded: number, alone: number): void => {
-    for (let i = 0; i < 2 * ThreadTuner.TRIAL; i++) {
-      const solo = tuner.next();
-      assert.equal(solo, i % 2 === 1, `trial replay ${i}`);
-      tuner.record(solo, solo ? alone : threaded);
-    }
-  };
-  trial(10, 14); // threads faster
-  for (let i = 0; i < ThreadTuner.KEEP; i++) (assert.equal(tuner.next(), false), tuner.record(false, 50));
-  trial(10, 6); // the cores got busy: alone is faster now
-  for (let i = 0; i < ThreadTuner.KEEP; i++) (assert.equal(tuner.next(), true), tuner.record(true, 50));
-  assert.equal(tuner.next(), false, "a new trial starts with threads");
 });
