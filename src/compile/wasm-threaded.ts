@@ -103,7 +103,7 @@ function productStep(args: readonly unknown[], context: StepContext, threading: 
   const { pool, on, threads } = threading;
   const f64 = out.dtype === "float64";
   const { m, k: depth, n, transA, transB } = spec;
-  const { width, nc, rowChunk } = productSplit(spec, f64, threads, k);
+  const { width, nc, rowChunk, chunkTasks, stripRows } = productSplit(spec, f64, threads, k);
   const bp = threading.scratch;
   const scratch: [number, number][] = [];
   let at = bp + align(depth * nc * 8);
@@ -115,7 +115,7 @@ function productStep(args: readonly unknown[], context: StepContext, threading: 
   const jobs: SharedProduct[] = [];
   for (let jc = 0; jc < n; jc += nc) {
     const columns = Math.min(nc, n - jc);
-    jobs.push({ a: pa, b: pb, out: po, m, k: depth, n, transA, transB, jc, nc: columns, bp, scratch, panels: Math.ceil(columns / width), rowChunk });
+    jobs.push({ a: pa, b: pb, out: po, m, k: depth, n, transA, transB, jc, nc: columns, bp, scratch, panels: Math.ceil(columns / width), rowChunk, chunkTasks, stripRows });
   }
   // where the workers never started, the backend runs products on one thread: so does the plan
   const packA = context.matmulScratch;

@@ -124,17 +124,22 @@ function clocked(costs: { threads: number; single: number }): { tuner: EagerThre
   return { tuner, call };
 }
 
+/** A shape class's first calls: WARM_UP threaded (not measured), then a trial alternating threads and alone. */
+const firstCalls = (): string[] => [...Array<string>(ThreadTuner.WARM_UP).fill("threads"), ...trialCalls()];
+const trialCalls = (): string[] => Array.from({ length: 2 * ThreadTuner.TRIAL }, (_, i) => (i % 2 === 0 ? "threads" : "single"));
+
 test("the eager tuner tries both ways per shape, keeps the faster, and measures again", () => {
   const costs = { threads: 2, single: 3 };
   const { call } = clocked(costs);
-  const trial = (): void => {
-    for (let i = 0; i < 2 * ThreadTuner.TRIAL; i++) assert.equal(call("a"), i % 2 === 0 ? "threads" : "single", `trial call ${i}`);
-  };
-  trial();
-  for (let i = 0; i < ThreadTuner.KEEP; i++) assert.equal(call("a"), "threads", `kept call ${i}`);
-  costs.threads = 5; // the cores got busy: the calling thread alone is faster now
-  trial();
-  for (let i = 0; i < ThreadTuner.KEEP; i++) assert.equal(call("a"), "single", `kept call ${i}`);
+  const calls = (count: number): string[] => Array.from({ length: count }, () => call("a"));
+  assert.deepEqual(calls(firstCalls().length), firstCalls());
+  assert.deepEqual(calls(4), Array(4).fill("threads"), "kept");
+  costs.threads = 5; // the cores got busy: the calling thread alone is faster now, which the threaded calls show
+  assert.deepEqual(calls(2), ["threads", "threads"], "two slow threaded calls");
+  assert.deepEqual(calls(2 * ThreadTuner.TRIAL), trialCalls(), "start a trial");
+  assert.deepEqual(calls(ThreadTuner.FIRST_KEEP), Array(ThreadTuner.FIRST_KEEP).fill("single"), "kept");
+  assert.deepEqual(calls(2 * ThreadTuner.TRIAL), trialCalls(), "measured again");
+  assert.deepEqual(calls(2 * ThreadTuner.FIRST_KEEP), Array(2 * ThreadTuner.FIRST_KEEP).fill("single"), "confirmed: kept twice as long");
   assert.equal(call("a"), "threads", "a new trial starts with threads");
 });
 
@@ -142,18 +147,19 @@ test("the eager tuner keeps one choice per shape class", () => {
   const costs = { threads: 2, single: 3 };
   const { call } = clocked(costs);
   // class "a" learns that threads are faster …
-  for (let i = 0; i < 2 * ThreadTuner.TRIAL; i++) call("a");
+  for (let i = 0; i < firstCalls().length; i++) call("a");
   // … while class "b" is measured when the threads are slow, so it keeps the calling thread
   costs.threads = 9;
-  for (let i = 0; i < 2 * ThreadTuner.TRIAL; i++) call("b");
+  for (let i = 0; i < firstCalls().length; i++) call("b");
+  costs.threads = 2; // (a's threaded calls slower than its lone ones would start a new trial for a)
   for (let i = 0; i < 10; i++) assert.deepEqual([call("a"), call("b")], ["threads", "single"]);
 });
 
 test("the eager tuner runs alone where the threads are unavailable, and learns nothing from it", () => {
   const { call } = clocked({ threads: 1, single: 50 });
   for (let i = 0; i < 5; i++) assert.equal(call("a", false), "single");
-  // the trial starts afresh once threads run: threads, alone, threads, …
-  for (let i = 0; i < 2 * ThreadTuner.TRIAL; i++) assert.equal(call("a"), i % 2 === 0 ? "threads" : "single");
+  // the class starts afresh once threads run: warm-up, then threads, alone, threads, …
+  assert.deepEqual(firstCalls().map(() => call("a")), firstCalls());
   assert.equal(call("a"), "threads");
 });
 
@@ -164,20 +170,18 @@ test("the eager tuner's fixed modes run one way without measuring", () => {
   assert.equal(call("a", false), "single", "threads mode falls back where the threads are unavailable");
   tuner.mode = "single";
   for (let i = 0; i < 3; i++) assert.equal(call("a"), "single");
-  // nothing was recorded under the fixed modes: tuned, the class starts its trial with threads
+  // nothing was recorded under the fixed modes: tuned, the class starts with its warm-up and trial
   tuner.mode = "tuned";
-  assert.equal(call("a"), "threads");
-  assert.equal(call("a"), "single");
+  assert.deepEqual(firstCalls().map(() => call("a")), firstCalls());
 });
 
 test("the eager tuner forgets its shape classes when there are too many (ever-changing shapes)", () => {
   const { call } = clocked({ threads: 1, single: 5 });
-  for (let i = 0; i < 2 * ThreadTuner.TRIAL; i++) call("first");
+  for (let i = 0; i < firstCalls().length; i++) call("first");
   assert.equal(call("first"), "threads", "kept");
   for (let c = 1; c < EagerThreadTuner.CLASSES; c++) call(`class ${c}`);
   assert.equal(call("first"), "threads", "still kept: the table is full, not over");
   call("one too many");
-  // "first" starts over: its trial's second call runs alone
-  assert.equal(call("first"), "threads");
-  assert.equal(call("first"), "single");
+  // "first" starts over: warm-up and trial
+  assert.deepEqual(firstCalls().map(() => call("first")), firstCalls());
 });

@@ -54,12 +54,13 @@ test("work runs from its source text alone: every kind of job claims each task o
   assert.deepEqual(batched.calls.map(([name, [a, , , count]]) => [name, a, count]), [["matmulF32", 0, 3], ["matmulF32", 192, 2]]);
 
   const product = recording();
-  const p = control(MATMUL, 3, [0, 1000, 2000, 10, 4, 8, 0, 0, 0, 8, 3000]);
+  // m = 10 rows: one chunk of 4, then strips of 2
+  const p = control(MATMUL, 4, [0, 1000, 2000, 10, 4, 8, 0, 0, 0, 8, 3000, 1, 2]);
   [p[7], p[8], p[12]] = [2, 1, 4]; // two panel tasks of one panel, row chunks of 4
   isolated(product.kernels, p, 0);
   const panels = product.calls.filter(([name]) => name === "packPanelsF32").map(([, args]) => args.slice(6, 8));
   const rows = product.calls.filter(([name]) => name === "productRowsF32").map(([, args]) => args.slice(-2));
   assert.deepEqual(panels, [[0, 1], [1, 2]]);
-  assert.deepEqual(rows, [[0, 4], [4, 8], [8, 10]]);
-  assert.deepEqual([p[6], p[10], p[4]], [2, 3, 0]);
+  assert.deepEqual(rows, [[0, 4], [4, 6], [6, 8], [8, 10]]);
+  assert.deepEqual([p[6], p[10], p[4]], [2, 4, 0]);
 });

@@ -3,10 +3,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { manualSeed, nn, optim, randint, randn, tensor, type Tensor } from "../../src/index.js";
 import { TinyGPT } from "../../examples/tiny-gpt.js";
-import { ThreadTuner } from "../../src/backend/wasm/thread-tuner.js";
 import { activeBackend } from "../../src/backend/registry.js";
 import { WasmBackend } from "../../src/backend/wasm/wasm-backend.js";
-import { fusedSplit, softmaxSplit, type ThreadPool } from "../../src/backend/wasm/wasm-threads.js";
+import { fusedSplit, productSplit, rowTasks, softmaxSplit, type ThreadPool } from "../../src/backend/wasm/wasm-threads.js";
 import { runSteps, trainingStep, valuesOf, type StepOptimizer } from "./eager-vs-compiled.js";
 
 // Products and convolutions big enough for the wasm backend's worker threads run on them inside
@@ -149,18 +148,28 @@ test("fusedSplit and softmaxSplit: whole interpreter blocks, whole groups of fou
   }
 });
 
-test("the thread tuner alternates threads and the calling thread alone for a trial, keeps the faster, then measures again", () => {
-  const tuner = new ThreadTuner();
-  const trial = (threaded: number, alone: number): void => {
-    for (let i = 0; i < 2 * ThreadTuner.TRIAL; i++) {
-      const solo = tuner.next();
-      assert.equal(solo, i % 2 === 1, `trial replay ${i}`);
-      tuner.record(solo, solo ? alone : threaded);
+test("productSplit: chunks of whole strips, then the last threads' worth of rows one strip a task, covering every row once", () => {
+  for (const stripRows of [4, 6]) {
+    const geometry = { matmulStripRows: () => stripRows, matmulBlockRows: () => 72 };
+    for (const threads of [2, 3, 4]) {
+      for (const m of [1, 5, 6, 7, 36, 96, 128, 131, 500, 1024]) {
+        const split = productSplit({ batch: 1, m, k: 784, n: 256, transA: false, transB: true, batchStrideA: 0, batchStrideB: 0 }, false, threads, geometry);
+        assert.equal(split.stripRows, stripRows);
+        assert.equal(split.rowChunk % stripRows, 0, "chunks are whole strips");
+        const ranges: [number, number][] = [];
+        for (let task = 0; task < rowTasks(m, split); task++) {
+          const first = task < split.chunkTasks ? task * split.rowChunk : split.chunkTasks * split.rowChunk + (task - split.chunkTasks) * stripRows;
+          ranges.push([first, Math.min(m, first + (task < split.chunkTasks ? split.rowChunk : stripRows))]);
+        }
+        assert.deepEqual(ranges.map(([first]) => first), [0, ...ranges.slice(0, -1).map(([, end]) => end)], `m = ${m}, ${threads} threads: contiguous`);
+        assert.equal(ranges.at(-1)![1], m, `m = ${m}: every row`);
+        assert.ok(ranges.every(([first, end]) => end > first), `m = ${m}: no empty task`);
+        // the strips after the chunks cover at least the last threads' chunks of rows, where there are that many
+        if (m >= (threads + 1) * split.rowChunk) assert.ok(m - split.chunkTasks * split.rowChunk >= threads * split.rowChunk, `m = ${m}: a tail of strips`);
+      }
     }
-  };
-  trial(10, 14); // threads faster
-  for (let i = 0; i < ThreadTuner.KEEP; i++) (assert.equal(tuner.next(), false), tuner.record(false, 50));
-  trial(10, 6); // the cores got busy: alone is faster now
-  for (let i = 0; i < ThreadTuner.KEEP; i++) (assert.equal(tuner.next(), true), tuner.record(true, 50));
-  assert.equal(tuner.next(), false, "a new trial starts with threads");
+  }
+  // W3's first product on two threads of the relaxed build: 5 chunks of 18 rows, 7 strips
+  const w3 = productSplit({ batch: 1, m: 128, k: 784, n: 256, transA: false, transB: true, batchStrideA: 0, batchStrideB: 0 }, false, 2, { matmulStripRows: () => 6, matmulBlockRows: () => 72 });
+  assert.deepEqual([w3.rowChunk, w3.chunkTasks, rowTasks(128, w3)], [18, 5, 12]);
 });

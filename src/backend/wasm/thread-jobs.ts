@@ -22,16 +22,27 @@ export type StripGeometry = Pick<Kernels, "matmulStripRows" | "matmulBlockRows">
 
 /**
  * How a product splits over `threads`: op(B) packed once for all threads in column blocks of
- * `nc` (at most 2²¹ elements; `width` the micro-kernel's panel width), C's rows in chunks of
- * `rowChunk` (about four per thread, whole strips of the build's kernel, at most one block of
- * its rows, so no chunk ends in a part strip). The results do not depend on the split.
+ * `nc` (at most 2²¹ elements; `width` the micro-kernel's panel width), C's rows in `chunkTasks`
+ * chunks of `rowChunk` (about four per thread, whole strips of the build's kernel, at most one
+ * block of its rows, so no chunk ends in a part strip), then the last `threads` chunks' worth
+ * of rows one strip (`stripRows`) per task: the threads finish within a strip of each other
+ * instead of a chunk (W3's 128-row products: 8 chunks of 18 rows became 5 chunks and 7 strips). Finer
+ * tasks throughout would cost more, as each task streams all of the packed B. The results do
+ * not depend on the split.
  */
-export function productSplit(spec: MatmulSpec, f64: boolean, threads: number, kernels: StripGeometry): { width: number; nc: number; rowChunk: number } {
+export function productSplit(spec: MatmulSpec, f64: boolean, threads: number, kernels: StripGeometry): { width: number; nc: number; rowChunk: number; chunkTasks: number; stripRows: number } {
   const { m, k, n } = spec;
   const width = f64 ? 4 : 8;
   const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
   const nc = Math.min(roundUp(n, width), Math.max(width, Math.floor(2 ** 21 / k / width) * width));
-  return { width, nc, rowChunk: Math.min(kernels.matmulBlockRows(), roundUp(Math.ceil(m / (4 * threads)), kernels.matmulStripRows(f64))) };
+  const stripRows = kernels.matmulStripRows(f64);
+  const rowChunk = Math.min(kernels.matmulBlockRows(), roundUp(Math.ceil(m / (4 * threads)), stripRows));
+  return { width, nc, rowChunk, chunkTasks: Math.max(0, Math.floor((m - threads * rowChunk) / rowChunk)), stripRows };
+}
+
+/** Tasks a product's rows split into (see {@link productSplit}). */
+export function rowTasks(m: number, split: { rowChunk: number; chunkTasks: number; stripRows: number }): number {
+  return split.chunkTasks + Math.ceil((m - split.chunkTasks * split.rowChunk) / split.stripRows);
 }
 
 /**
@@ -77,9 +88,11 @@ export interface SharedProduct {
   bp: number;
   /** Per thread (caller first): scratch for a packed A block and one tile. */
   scratch: readonly (readonly [ap: number, tile: number])[];
-  /** Panels of op(B) and row chunks of C to split the work into. */
+  /** Panels of op(B), and C's rows: `chunkTasks` chunks of `rowChunk`, then strips of `stripRows` (productSplit). */
   panels: number;
   rowChunk: number;
+  chunkTasks: number;
+  stripRows: number;
 }
 
 /**

@@ -6,24 +6,48 @@
  * run it in the caller's place, a worker is descheduled holding a task the caller waits for, and
  * its spinning takes the caller's share): W6 measured 2.2× slower with threads than without on
  * two cores at load 8. Which one holds changes with the machine, so the tuner measures: it
- * alternates the two for a few runs, keeps the faster (by median) for the next ones, then
- * measures again. A job computes the same values either way, so the choice never changes them.
+ * alternates the two for a few runs (a trial), keeps the faster (by median) for a while, then
+ * measures again.
+ *
+ * How long a choice is kept grows while trials confirm it, twice as long each time, and starts
+ * over when a trial changes it. The threads start at KEEP runs and grow to LONGEST_KEEP, since
+ * their runs are watched: once they run slower than the last trial's lone runs did (other
+ * processes took the cores), a trial starts at once. Lone runs show nothing about the other
+ * cores, so the calling thread alone starts at FIRST_KEEP runs and grows to KEEP: a wrong
+ * choice, which the first runs make likely (V8 and the workers warming up), is undone after 12
+ * runs instead of 48. Fewer trials matter because a trial's runs on the slower side cost time
+ * (three lone replays of W3's step cost about 4 ms).
+ * A job computes the same values either way, so the choice never changes them.
  *
  * @example
  * ```ts
  * const tuner = new ThreadTuner();
- * const solo = tuner.next(); // false: a trial starts with the threads
+ * const solo = tuner.next(); // false: the first run and trials start with the threads
  * tuner.record(solo, 1.5); // the run took 1.5 ms
  * ```
  */
 export class ThreadTuner {
   /** Runs per mode in a trial, alternating. */
   static readonly TRIAL = 3;
-  /** Runs between trials. */
+  /** Threaded runs before the first trial, not measured: the first replay of a plan is the slowest (4.8–8 ms of W3's, against 2 later). */
+  static readonly WARM_UP = 1;
+  /** Runs the calling thread alone is kept after a trial that chose it instead of the threads. */
+  static readonly FIRST_KEEP = 12;
+  /** Runs the threads are kept after a trial that chose them instead; the most the calling thread alone is kept. */
   static readonly KEEP = 48;
+  /** The most runs the threads are kept. */
+  static readonly LONGEST_KEEP = 16 * ThreadTuner.KEEP;
   private readonly times: [number[], number[]] = [[], []];
-  private left = 0;
+  private left = ThreadTuner.WARM_UP;
   private solo = false;
+  /** Runs to keep the choice if the next trial confirms it. */
+  private keep = 0;
+  /** The last trial's median run alone: threaded runs slower than that mean the cores got busy. */
+  private soloMedian = Infinity;
+  /** The latest threaded runs while the threads are kept. */
+  private readonly recent: number[] = [];
+  /** Whether a trial has chosen yet. */
+  private chosen = false;
 
   /** Whether the next run does its work on the calling thread alone. */
   next(): boolean {
@@ -35,14 +59,35 @@ export class ThreadTuner {
   record(solo: boolean, milliseconds: number): void {
     if (this.left > 0) {
       this.left--;
+      if (!solo && this.chosen) this.watch(milliseconds);
       return;
     }
     this.times[solo ? 1 : 0].push(milliseconds);
     if (this.times[1].length < ThreadTuner.TRIAL) return;
-    this.solo = median(this.times[1]) < median(this.times[0]);
+    this.soloMedian = median(this.times[1]);
+    const aloneFaster = this.soloMedian < median(this.times[0]);
     this.times[0].length = 0;
     this.times[1].length = 0;
-    this.left = ThreadTuner.KEEP;
+    this.recent.length = 0;
+    if (!this.chosen || aloneFaster !== this.solo) this.keep = aloneFaster ? ThreadTuner.FIRST_KEEP : ThreadTuner.KEEP;
+    this.left = this.keep;
+    this.keep = Math.min(2 * this.keep, aloneFaster ? ThreadTuner.KEEP : ThreadTuner.LONGEST_KEEP);
+    this.solo = aloneFaster;
+    this.chosen = true;
+  }
+
+  /**
+   * While the threads are kept: when the median of the last TRIAL threaded runs is slower than
+   * the last trial's runs alone were, a trial starts now. A single slow run (a collection, a
+   * preemption) does not start one: the median needs two of three.
+   */
+  private watch(milliseconds: number): void {
+    this.recent.push(milliseconds);
+    if (this.recent.length > ThreadTuner.TRIAL) this.recent.shift();
+    if (this.recent.length === ThreadTuner.TRIAL && median(this.recent) > this.soloMedian) {
+      this.left = 0;
+      this.keep = ThreadTuner.KEEP; // confirmed or not, the threads' keep starts over
+    }
   }
 }
 

@@ -20,7 +20,7 @@ export const STATE = 0, GEN = 1, ACTIVE = 2, DTYPE = 3, FAILED = 4;
 export const PACK_NEXT = 5, PACK_DONE = 6, PACK_TASKS = 7, PANELS_PER_TASK = 8;
 export const ROW_NEXT = 9, ROW_DONE = 10, ROW_TASKS = 11, ROW_CHUNK = 12, KIND = 13, MEMORY = 14, MAIL = 15;
 export const MATMUL = 0, CONV = 1, BATCHED = 2, FUSED = 3, SOFTMAX = 4;
-export const ARGS = 16; // a, b, out, m, k, n, transA, transB, jc, nc, bp
+export const ARGS = 16; // a, b, out, m, k, n, transA, transB, jc, nc, bp, chunkTasks, stripRows
 export const SPIN_LIMIT = 31; // spins after this job (the args above end by 30)
 export const SCRATCH = 32; // per thread: ap, tile
 export const READY = 96; // per worker: 1 once started
@@ -119,7 +119,7 @@ export function work(kernels: Kernels, c: Int32Array, thread: number): void {
   }
   const pack = f64 ? kernels.packPanelsF64 : kernels.packPanelsF32;
   const rows = f64 ? kernels.productRowsF64 : kernels.productRowsF32;
-  const [a, b, out, m, k, n, transA, transB, jc, nc, bp] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22] === 1, c[23] === 1, c[24]!, c[25]!, c[26]!];
+  const [a, b, out, m, k, n, transA, transB, jc, nc, bp, chunkTasks, strip] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22] === 1, c[23] === 1, c[24]!, c[25]!, c[26]!, c[27]!, c[28]!];
   const panelTasks = c[7]!, perTask = c[8]!, rowTasks = c[11]!, chunk = c[12]!;
   for (let task = Atomics.add(c, 5, 1); task < panelTasks; task = Atomics.add(c, 5, 1)) {
     try {
@@ -132,8 +132,10 @@ export function work(kernels: Kernels, c: Int32Array, thread: number): void {
   while (Atomics.load(c, 6) < panelTasks); // every panel packed (tasks are short)
   const ap = c[32 + 2 * thread]!, tile = c[33 + 2 * thread]!;
   for (let task = Atomics.add(c, 9, 1); task < rowTasks; task = Atomics.add(c, 9, 1)) {
+    // chunkTasks chunks of `chunk` rows, then one strip per task (thread-jobs.ts productSplit)
+    const first = task < chunkTasks ? task * chunk : chunkTasks * chunk + (task - chunkTasks) * strip;
     try {
-      if (Atomics.load(c, 4) === 0) rows(a, bp, out, m, k, n, transA, jc, nc, ap, tile, task * chunk, Math.min(m, (task + 1) * chunk));
+      if (Atomics.load(c, 4) === 0) rows(a, bp, out, m, k, n, transA, jc, nc, ap, tile, first, Math.min(m, first + (task < chunkTasks ? chunk : strip)));
     } catch {
       Atomics.store(c, 4, 1);
     }

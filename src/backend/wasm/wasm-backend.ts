@@ -106,6 +106,16 @@ export class WasmBackend implements Backend {
     return this.parallel;
   }
 
+  /**
+   * Starts the worker threads now instead of at the first large product. A Node worker takes
+   * about 40 ms to boot, which the first product would otherwise wait for; started when the
+   * backend is chosen, it boots while the program loads its data. `setBackend("wasm")` (and
+   * the default backend) call this; a backend made with `new WasmBackend()` starts lazily.
+   */
+  startThreads(): void {
+    this.threadPool();
+  }
+
   /** The shared-memory kernels and worker threads, started on first use; null if unavailable. */
   private startParallel(): WasmParallel | null {
     const { kernels, memory, module } = instantiateKernels(true);

@@ -59,13 +59,13 @@ function matmulThreaded(context: WasmContext, a: DataRef, b: DataRef, spec: Matm
   const po = arena.allocate(out.size * elementBytes(out.dtype));
   const f64 = out.dtype === "float64";
   // op(B) packed once for all threads, C's rows in chunks, split as compile's plans split them (wasm-threads.ts)
-  const { width, nc, rowChunk } = productSplit(spec, f64, context.threads, kernels);
+  const { width, nc, rowChunk, chunkTasks, stripRows } = productSplit(spec, f64, context.threads, kernels);
   const bp = arena.allocate(k * nc * 8);
   const scratch: [number, number][] = [];
   for (let t = 0; t < context.threads; t++) scratch.push([arena.allocate(kernels.matmulScratchA() * 8), arena.allocate(kernels.matmulTile() * 8)]);
   for (let jc = 0; jc < n; jc += nc) {
     const columns = Math.min(nc, n - jc);
-    const job = { a: pa, b: pb, out: po, m, k, n, transA, transB, jc, nc: columns, bp, scratch, panels: Math.ceil(columns / width), rowChunk };
+    const job = { a: pa, b: pb, out: po, m, k, n, transA, transB, jc, nc: columns, bp, scratch, panels: Math.ceil(columns / width), rowChunk, chunkTasks, stripRows };
     if (!pool.matmul(f64, job)) {
       if (jc > 0) throw new Error("wasm backend: worker threads stopped during a matmul");
       context.stopParallel();

@@ -18,6 +18,7 @@
 // task nobody claims).
 import type { Kernels } from "./wasm-module.js";
 import type { SharedBatch, SharedConv, SharedProduct, SharedTasks } from "./thread-jobs.js";
+import { rowTasks } from "./thread-jobs.js";
 import {
   ACTIVE, ARGS, BATCHED, BROWSER_WORKER_SOURCE, CONTROL_BYTES, CONV, DTYPE, FAILED, FUSED, GEN, IDLE, KIND, MAIL, MATMUL, MAX_THREADS, MEMORY, NODE_WORKER_SOURCE,
   SOFTMAX,
@@ -172,9 +173,9 @@ export class ThreadPool {
     c[PANELS_PER_TASK] = perTask;
     c[ROW_NEXT] = 0;
     c[ROW_DONE] = 0;
-    c[ROW_TASKS] = Math.ceil(job.m / job.rowChunk);
+    c[ROW_TASKS] = rowTasks(job.m, job);
     c[ROW_CHUNK] = job.rowChunk;
-    const args = [job.a, job.b, job.out, job.m, job.k, job.n, job.transA ? 1 : 0, job.transB ? 1 : 0, job.jc, job.nc, job.bp];
+    const args = [job.a, job.b, job.out, job.m, job.k, job.n, job.transA ? 1 : 0, job.transB ? 1 : 0, job.jc, job.nc, job.bp, job.chunkTasks, job.stripRows];
     for (let i = 0; i < args.length; i++) c[ARGS + i] = args[i]!;
     for (let t = 0; t < job.scratch.length; t++) [c[SCRATCH + 2 * t], c[SCRATCH + 2 * t + 1]] = job.scratch[t]!;
     this.post(on);
