@@ -185,6 +185,10 @@ export function binaryKernel(op: BinaryOp, a: FloatArray, offA: number, strideA:
     case "logicalXor":
       for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = (a[ia]! !== 0) !== (b[ib]! !== 0) ? 1 : 0;
       return;
+    case "reluGrad":
+      // a = x, b = dy; a NaN x is not ≤ 0, so dy passes
+      for (let i = 0; i < n; i++, ia += strideA, ib += strideB) out[i] = a[ia]! <= 0 ? 0 : b[ib]!;
+      return;
     default:
       throw unknownOp("binary kernel", op satisfies never);
   }

@@ -74,6 +74,9 @@ export const BINARY_OPS = [
   "logicalAnd",
   "logicalOr",
   "logicalXor",
+  // x ≤ 0 ? 0 : dy (NaN x passes dy): relu's gradient as one pass, as PyTorch's threshold_backward
+  // selects (not step(x)·dy, which makes a step buffer and turns 0·∞ into NaN)
+  "reluGrad",
 ] as const;
 
 /** Reductions of one axis. */

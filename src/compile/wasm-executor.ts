@@ -34,7 +34,7 @@ import type { ThreadPool } from "../backend/wasm/wasm-threads.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { planLayout } from "./memory-plan.js";
 import { bindInput, fillTemplate, type OutputView, type Plan, type PlanNode } from "./plan.js";
-import { elementwiseGroups } from "./fuse.js";
+import { elementwiseGroups, type FusedOp } from "./fuse.js";
 import { optimizerStateBuffers, optimizerStep, optimizerTemporariesScratch } from "./optimizer-step.js";
 import { checkIndexValues, indexedStep } from "./wasm-gather.js";
 import { windowBytes, windowStep } from "./wasm-window.js";
@@ -44,7 +44,7 @@ import { fusedAccepts, fusedStep, fusedWorth, INSTRUCTION_BYTES } from "./wasm-f
 import { directKernel } from "./wasm-direct.js";
 import { planCodegen, type GroupSlot } from "./wasm-generated.js";
 import { threadedBytes, threadedStep, type Threading } from "./wasm-threaded.js";
-import { fusedThreadedStep, tasksScratch } from "./wasm-threaded-tasks.js";
+import { aloneWorthThreads, fusedThreadedStep, tasksScratch } from "./wasm-threaded-tasks.js";
 import { ThreadTuner } from "../backend/wasm/thread-tuner.js";
 import { audited } from "./wasm-audit.js";
 import { batchNormStep } from "./wasm-batch-norm.js";
@@ -112,7 +112,10 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
   if (!(backend instanceof WasmBackend)) return null;
   let kernelBuild = kernelModule();
   if (kernelBuild.variant !== backend.variant) return null; // results must match the backend's build bit for bit
-  const groups = fusion ? elementwiseGroups(plan, fusedAccepts, fusedWorth) : [];
+  // a lone op is a group where the threads would split it: as a plain kernel call it runs on one thread
+  const block = kernelBuild.kernels.fusedBlock();
+  const worth = (ops: readonly FusedOp[]): boolean => fusedWorth(ops) || (ops.length === 1 && aloneWorthThreads(ops[0]!, backend.threads, block));
+  const groups = fusion ? elementwiseGroups(plan, fusedAccepts, worth) : [];
   // a product or convolution the backend would split over its threads, or a large element-wise chain or softmax: the plan's memory is shared with them
   let threaded = threadedBytes(plan, backend.threads, kernelBuild.kernels);
   const tasks = tasksScratch(plan, groups, backend.threads, kernelBuild.kernels);

@@ -12,7 +12,7 @@ import type { DataRef, SoftmaxOp } from "../backend/backend.js";
 import { SOFTMAX_OPS, opcodes } from "../backend/op-table.js";
 import type { Kernels } from "../backend/wasm/wasm-module.js";
 import { fusedSplit, fusedWorthThreads, softmaxSplit, softmaxWorthThreads } from "../backend/wasm/wasm-threads.js";
-import type { FusedGroup } from "./fuse.js";
+import type { FusedGroup, FusedOp } from "./fuse.js";
 import type { Plan } from "./plan.js";
 import { inline } from "./wasm-codegen-ops.js";
 import { fusedStep } from "./wasm-fused.js";
@@ -21,9 +21,25 @@ import type { StepContext } from "./wasm-executor.js";
 
 const SOFTMAX = opcodes(SOFTMAX_OPS);
 
-/** A fused group's cost per element for fusedWorthThreads: 8 per op calling a kernel function (exp, gelu …), 1 per op written in line. */
+/**
+ * An op's cost per element for fusedWorthThreads: 8 for a unary op calling a kernel function
+ * (exp, gelu …), 1 for one written in line, one more for a binary op's second operand.
+ */
+function opWeight(op: FusedOp): number {
+  return op.kind === "unary" ? (inline(op) ? 1 : 8) : op.kind === "binary" ? 2 : 1;
+}
+
 function weightOf(group: FusedGroup): number {
-  return group.ops.reduce((sum, op) => sum + (op.kind === "unary" && !inline(op) ? 8 : 1), 0);
+  return group.ops.reduce((sum, op) => sum + opWeight(op), 0);
+}
+
+/**
+ * Whether a lone element-wise op is worth a fused group of its own on `threads` threads: one
+ * the threads would split (relu's gradient over W5's first layer, 802,816 elements), which as
+ * a plain kernel call runs on the calling thread alone.
+ */
+export function aloneWorthThreads(op: FusedOp, threads: number, block: number): boolean {
+  return threads > 1 && fusedWorthThreads(op.out.size, opWeight(op), block) && fusedSplit(op.out.size, threads, block).tasks >= 2;
 }
 
 function fusedThreaded(group: FusedGroup, threads: number, block: number): boolean {

@@ -7,7 +7,7 @@ import { record } from "../autograd/grad-fn.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { emptyLike } from "./operand.js";
 import { isFloatingPoint } from "../tensor/dtype.js";
-import { indicator, rsub, zerosLike } from "./binary.js";
+import { apply as applyBinary, indicator, rsub, zerosLike } from "./binary.js";
 import { intoTemporary } from "./in-place.js";
 
 /** @internal op(x) into a new tensor; `alpha`, `beta`: the op's parameters (op-table.ts). */
@@ -64,8 +64,8 @@ export function sign(x: Tensor): Tensor {
 
 export function relu(x: Tensor): Tensor {
   const y = apply("relu", x);
-  // d relu(x)/dx = 1[x > 0]
-  return record(y, "relu", [x], (dy) => [intoTemporary("mul", apply("step", x), dy)]);
+  // d relu(x)/dx = 1[x > 0]: dy where x > 0 (or NaN), else 0, in one pass
+  return record(y, "relu", [x], (dy) => [applyBinary("reluGrad", x, dy)]);
 }
 
 export function sigmoid(input: Tensor): Tensor {

@@ -2,7 +2,7 @@ import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runInNewContext } from "node:vm";
-import { BATCHED, CONTROL_BYTES, CONV, FUSED, MATMUL, SOFTMAX, work } from "../../src/backend/wasm/thread-worker.js";
+import { BATCHED, CONTROL_BYTES, CONV, FUSED, MATMUL, POOL, SOFTMAX, work } from "../../src/backend/wasm/thread-worker.js";
 import type { Kernels } from "../../src/backend/wasm/wasm-module.js";
 
 // A worker runs `work` from its source text (thread-worker.ts WORKER_LOOP), where nothing from
@@ -48,6 +48,14 @@ test("work runs from its source text alone: every kind of job claims each task o
   const conv = recording();
   isolated(conv.kernels, control(CONV, 2, [0, 100, 200, 0, 4, 300, 7, 8, 10, 0, 20, 0, 0, 0, 0]), 0);
   assert.deepEqual(conv.calls.map(([, [, a, , , spec, , out]]) => [a, spec, out]), [[100, 7, 300], [110, 8, 320]]);
+
+  // max pooling (which 0) and its gradient (which 1): 3 tasks, the last with its own spec
+  const pooled = recording();
+  isolated(pooled.kernels, control(POOL, 3, [0, 100, 200, 300, 7, 8, 40, 10, 5]), 0);
+  assert.deepEqual(pooled.calls.map(([name, args]) => [name, ...args]), [["maxPool2dF32", 100, 7, 200, 300], ["maxPool2dF32", 140, 7, 210, 305], ["maxPool2dF32", 180, 8, 220, 310]]);
+  const pooledGrad = recording();
+  isolated(pooledGrad.kernels, control(POOL, 2, [1, 100, 200, 300, 7, 8, 40, 10, 5]), 0);
+  assert.deepEqual(pooledGrad.calls.map(([name, args]) => [name, ...args]), [["maxPool2dGradF32", 100, 300, 7, 200], ["maxPool2dGradF32", 140, 305, 8, 210]]);
 
   const batched = recording();
   isolated(batched.kernels, control(BATCHED, 2, [0, 1000, 2000, 5, 4, 4, 4, 0, 0, 16, 16, 3, 0, 0]), 0);

@@ -18,8 +18,8 @@ const pool = backend instanceof WasmBackend && backend.threads > 1 ? (backend.th
 const skip = pool === null ? "needs the wasm backend with worker threads" : false;
 
 /** Counts the jobs `pool` runs on an attached plan memory (not its own) while `body` runs. */
-function countPlanJobs<T>(threads: ThreadPool, body: () => T): { result: T; matmul: number; conv: number; batched: number; fused: number; softmax: number } {
-  const counts = { matmul: 0, conv: 0, batched: 0, fused: 0, softmax: 0 };
+function countPlanJobs<T>(threads: ThreadPool, body: () => T): { result: T; matmul: number; conv: number; batched: number; fused: number; softmax: number; pool: number } {
+  const counts = { matmul: 0, conv: 0, batched: 0, fused: 0, softmax: 0, pool: 0 };
   const [matmul, conv, batched, tasks] = [threads.matmul, threads.conv, threads.batched, threads.tasks];
   threads.matmul = (f64, job, on) => ((counts.matmul += on === undefined ? 0 : 1), matmul.call(threads, f64, job, on));
   threads.conv = (f64, job, on) => ((counts.conv += on === undefined ? 0 : 1), conv.call(threads, f64, job, on));
@@ -59,9 +59,10 @@ test("W3's MLP (784-256-128-10, batch 128, momentum SGD): threaded products at p
   assert.ok(eager.losses[7]! < eager.losses[0]!);
 });
 
-test("W5's CNN at batch 8: threaded convolutions (and their weight gradients) at plan addresses, 6 compiled steps equal eager bit for bit", { skip }, () => {
-  const x = randn([8, 1, 28, 28]);
-  const y = tensor(Array.from({ length: 8 }, (_, i) => i % 10));
+test("W5's CNN at batch 7: threaded convolutions (and their weight gradients) and max pooling at plan addresses, 6 compiled steps equal eager bit for bit", { skip }, () => {
+  // 7 images: the threads' runs of images are 2, 2, 2 and 1
+  const x = randn([7, 1, 28, 28]);
+  const y = tensor(Array.from({ length: 7 }, (_, i) => i % 10));
   const make = () => {
     manualSeed(4);
     return new nn.Sequential(
@@ -71,10 +72,12 @@ test("W5's CNN at batch 8: threaded convolutions (and their weight gradients) at
     );
   };
   const eager = train(make(), x, y, 6, false);
-  const { result: compiled, conv } = countPlanJobs(pool!, () => train(make(), x, y, 6, true));
+  const { result: compiled, conv, pool: pools } = countPlanJobs(pool!, () => train(make(), x, y, 6, true));
   assert.deepEqual(compiled.stats, { traces: 2, replays: 4, eager: 0, evictions: 0 });
   // per replay: the second convolution, its input gradient and its weight gradient (the first is below the threshold)
   assert.ok(conv >= 4 * 3, `${conv} convolutions ran on the threads at plan addresses`);
+  // per replay: the first max pool and its gradient (the second, 7·32·7·7·4 window reads, is below the threshold)
+  assert.ok(pools >= 4 * 2, `${pools} max pools ran on the threads`);
   assert.deepEqual(compiled.losses, eager.losses);
   assert.deepEqual(compiled.params, eager.params);
 });

@@ -62,6 +62,17 @@ export function convWorthThreads(spec: WindowSpec, outChannels: number): boolean
 }
 
 /**
+ * Whether max pooling (or its gradient) is worth the threads in a compiled plan: at least two
+ * images and 2¹⁶ window reads (W5's first pool at batch 64 has 802,816; about 0.5 ms on one
+ * thread). Split as a convolution is (convSplit), each task the one-thread kernel over its
+ * images, so the values are the same bits.
+ */
+export function poolWorthThreads(spec: WindowSpec): boolean {
+  const { batch, channels, kernelH, kernelW, outH, outW } = spec;
+  return batch >= 2 && batch * channels * outH * outW * kernelH * kernelW >= 2 ** 16;
+}
+
+/**
  * How a convolution's images split into tasks: about two per thread (a slow-to-wake worker
  * costs a share, not a wait), `chunk` images each, the last `lastChunk`. conv2dWeightGrad's
  * result depends on this split (one partial sum per task), so eager and compiled runs share it.

@@ -19,7 +19,7 @@ export const SPINS = 20_000, EAGER_SPINS = 1_000;
 export const STATE = 0, GEN = 1, ACTIVE = 2, DTYPE = 3, FAILED = 4;
 export const PACK_NEXT = 5, PACK_DONE = 6, PACK_TASKS = 7, PANELS_PER_TASK = 8;
 export const ROW_NEXT = 9, ROW_DONE = 10, ROW_TASKS = 11, ROW_CHUNK = 12, KIND = 13, MEMORY = 14, MAIL = 15;
-export const MATMUL = 0, CONV = 1, BATCHED = 2, FUSED = 3, SOFTMAX = 4;
+export const MATMUL = 0, CONV = 1, BATCHED = 2, FUSED = 3, SOFTMAX = 4, POOL = 5;
 export const ARGS = 16; // a, b, out, m, k, n, transA, transB, jc, nc, bp, chunkTasks, stripRows
 export const SPIN_LIMIT = 31; // spins after this job (the args above end by 30)
 export const SCRATCH = 32; // per thread: ap, tile
@@ -38,8 +38,8 @@ export const CONTROL_BYTES = (READY + MAX_THREADS) * 4;
  * worker does not have: test/backend/thread-worker-source.test.ts), and the field numbers are
  * written out (they are the constants above: 3 DTYPE, 4 FAILED, 5–8 the panel tasks, 9–12 the
  * row tasks, 13 KIND, 16 ARGS, 32 SCRATCH). A convolution job (KIND 1), a batched product (KIND 2), a fused element-wise
- * program (KIND 3) and a softmax (KIND 4) use the row-task counters for their tasks of images,
- * matrices, element ranges or rows.
+ * program (KIND 3), a softmax (KIND 4) and max pooling (KIND 5) use the row-task counters for
+ * their tasks of images, matrices, element ranges, rows or images.
  */
 export function work(kernels: Kernels, c: Int32Array, thread: number): void {
   const f64 = c[3] === 1;
@@ -70,6 +70,24 @@ export function work(kernels: Kernels, c: Int32Array, thread: number): void {
       const skip = first * rowBytes;
       try {
         if (Atomics.load(c, 4) === 0) softmax(op, x + skip, dy === 0 ? 0 : dy + skip, Math.min(chunk, outer - first), axisSize, inner, out + skip, causal);
+      } catch {
+        Atomics.store(c, 4, 1);
+      }
+      Atomics.add(c, 10, 1);
+    }
+    return;
+  }
+  if (c[13] === 5) {
+    // max pooling (which 0) or its gradient (which 1), kind 5: tasks of whole images, each a call of the one-thread kernel
+    const [which, x, out, indices, spec, lastSpec, xStep, outStep, indicesStep] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!, c[24]!];
+    const tasks = c[11]!;
+    for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
+      const taskSpec = task === tasks - 1 ? lastSpec : spec;
+      try {
+        if (Atomics.load(c, 4) === 0) {
+          if (which === 0) (f64 ? kernels.maxPool2dF64 : kernels.maxPool2dF32)(x + task * xStep, taskSpec, out + task * outStep, indices + task * indicesStep);
+          else (f64 ? kernels.maxPool2dGradF64 : kernels.maxPool2dGradF32)(x + task * xStep, indices + task * indicesStep, taskSpec, out + task * outStep);
+        }
       } catch {
         Atomics.store(c, 4, 1);
       }

@@ -80,6 +80,7 @@ export const BINARY_WGSL: Readonly<Record<BinaryOp, string>> = {
   logicalAnd: "select(0.0, 1.0, truthy(a) && truthy(b))",
   logicalOr: "select(0.0, 1.0, truthy(a) || truthy(b))",
   logicalXor: "select(0.0, 1.0, truthy(a) != truthy(b))",
+  reluGrad: "select(b, 0.0, a <= 0.0 && !isnan(a))",
 };
 
 /** Exact i32 forms, used when both operands and the result are int32 or bool. */
@@ -99,6 +100,7 @@ const BINARY_I32: Partial<Record<BinaryOp, string>> = {
   logicalAnd: "select(0, 1, a != 0 && b != 0)",
   logicalOr: "select(0, 1, a != 0 || b != 0)",
   logicalXor: "select(0, 1, (a != 0) != (b != 0))",
+  reluGrad: "select(b, 0, a <= 0)",
 };
 
 /** Exact i32 forms of the unary ops that keep integers integers. */

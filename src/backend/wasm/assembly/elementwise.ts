@@ -4,7 +4,7 @@
 // transcendental ones go through the f64 Math library, one rounding from the TS backend's.
 
 import { NEG, EXP, LOG, SQRT, ABS, SIGN, RELU, SIGMOID, TANH, STEP, SIN, COS, TAN, ERF, LOG1P, EXPM1, LOG2, RECIPROCAL, RSQRT, FLOOR, CEIL, ROUND, TRUNC, LOGICAL_NOT, LEAKY_RELU, LEAKY_RELU_GRAD, ELU, ELU_GRAD, GELU, GELU_GRAD, GELU_TANH, GELU_TANH_GRAD, SILU, SILU_GRAD, SOFTPLUS, SOFTPLUS_GRAD, LOG_SIGMOID, UNARY_OP_COUNT } from "./opcodes";
-import { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, GT, GE, LT, LE, EQ, REMAINDER, FLOOR_DIVIDE, ATAN2, LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR, BINARY_OP_COUNT } from "./opcodes";
+import { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, GT, GE, LT, LE, EQ, REMAINDER, FLOOR_DIVIDE, ATAN2, LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR, RELU_GRAD, BINARY_OP_COUNT } from "./opcodes";
 import * as m from "./math";
 
 // Every switch on an opcode lists each op it serves and ends in `unreachable()`: an opcode
@@ -408,6 +408,8 @@ function scalarBinary<T>(op: i32, u: T, v: T): T {
     case LOGICAL_AND: return u != 0 && v != 0 ? <T>1 : <T>0;
     case LOGICAL_OR: return u != 0 || v != 0 ? <T>1 : <T>0;
     case LOGICAL_XOR: return (u != 0) != (v != 0) ? <T>1 : <T>0;
+    // u = x, v = dy: a NaN x is not ≤ 0, so dy passes
+    case RELU_GRAD: return u <= 0 ? <T>0 : v;
     default: unreachable();
   }
   return u;
@@ -429,6 +431,7 @@ function scalarBinary<T>(op: i32, u: T, v: T): T {
     case LOGICAL_AND: return v128.and(one, v128.and(v128.ne<T>(u, zero), v128.ne<T>(v, zero)));
     case LOGICAL_OR: return v128.and(one, v128.or(v128.ne<T>(u, zero), v128.ne<T>(v, zero)));
     case LOGICAL_XOR: return v128.and(one, v128.xor(v128.ne<T>(u, zero), v128.ne<T>(v, zero)));
+    case RELU_GRAD: return v128.andnot(v, v128.le<T>(u, zero));
     default: unreachable(); // no vector form: binaryRow never calls it for such an op
   }
   return u;

@@ -60,7 +60,8 @@ export const ATAN2: i32 = 14;
 export const LOGICAL_AND: i32 = 15;
 export const LOGICAL_OR: i32 = 16;
 export const LOGICAL_XOR: i32 = 17;
-export const BINARY_OP_COUNT: i32 = 18;
+export const RELU_GRAD: i32 = 18;
+export const BINARY_OP_COUNT: i32 = 19;
 
 // reduce
 export const SUM: i32 = 0;
