@@ -11,14 +11,7 @@ export type BackendName = "js" | "wasm" | "webgpu";
 
 const factories = new Map<BackendName, () => Backend>([
   ["js", () => new JsBackend()],
-  [
-    "wasm",
-    () => {
-      const backend = new WasmBackend();
-      backend.startThreads(); // they boot while the program loads its data, not at its first large product
-      return backend;
-    },
-  ],
+  ["wasm", () => new WasmBackend()],
 ]);
 /** Tried in order when nothing was chosen: the fastest backend this engine can run. */
 const preferred: readonly BackendName[] = ["wasm", "js"];

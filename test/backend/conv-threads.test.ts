@@ -11,6 +11,8 @@ import type { ConvOp, WindowSpec } from "../../src/backend/backend.js";
 
 const threaded = new WasmBackend(2);
 const single = new WasmBackend(0);
+// convolutions run on the calling thread until a worker has booted: wait, so the workers take part
+assert.ok(await threaded.threadsStarted(), "the workers started");
 
 function values(size: number, seed: number): Float64Array {
   return Float64Array.from({ length: size }, (_, i) => Math.sin(seed * 7.1 + i * 0.37));

@@ -107,13 +107,19 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Starts the worker threads now instead of at the first large product. A Node worker takes
-   * about 40 ms to boot, which the first product would otherwise wait for; started when the
-   * backend is chosen, it boots while the program loads its data. `setBackend("wasm")` (and
-   * the default backend) call this; a backend made with `new WasmBackend()` starts lazily.
+   * @internal Resolves once a worker thread runs (true), or false where none will (one thread,
+   * no worker_threads or Web Workers, or none started within 10 s). The workers start at the
+   * first large product and join jobs once booted (about 40 ms in Node); until then products
+   * run on the calling thread. For code that must see them take part: the thread tests.
    */
-  startThreads(): void {
-    this.threadPool();
+  async threadsStarted(): Promise<boolean> {
+    const pool = this.threadPool()?.pool;
+    if (pool === undefined) return false;
+    while (pool.started === 0) {
+      if (pool.failed) return false;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return true;
   }
 
   /** The shared-memory kernels and worker threads, started on first use; null if unavailable. */

@@ -69,7 +69,9 @@ export function defaultWorkerCount(): number {
 
 export class ThreadPool {
   private readonly control: Int32Array;
-  private waited = false;
+  private readonly createdAt = performance.now();
+  /** Whether a worker has started (then jobs are posted from now on). */
+  private up = false;
   private generation = 0;
   private lastMemory = 0;
   /**
@@ -85,8 +87,8 @@ export class ThreadPool {
     memory: WebAssembly.Memory,
     control: number,
     readonly workers: number,
-    /** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
-    private readonly canBlock: boolean,
+    /** Node: jobs wait in the caller's hands until a worker has started (see ready); a browser page posts them from the start. */
+    private readonly holdsUntilStarted: boolean,
     startWorker: (data: unknown) => (mail: unknown) => void,
     module: WebAssembly.Module,
   ) {
@@ -157,7 +159,7 @@ export class ThreadPool {
 
   /**
    * Computes `job` with the workers, returning when it is done. Returns false, having run
-   * nothing, if the workers never started (the caller then runs the product itself).
+   * nothing, if no worker has started yet (the caller then runs the product itself).
    */
   matmul(f64: boolean, job: SharedProduct, on?: AttachedMemory): boolean {
     if (!this.ready()) return false;
@@ -185,7 +187,7 @@ export class ThreadPool {
 
   /**
    * Computes the convolution `job` with the workers, returning when every task is done; false,
-   * having run nothing, if the workers never started.
+   * having run nothing, if no worker has started yet.
    */
   conv(f64: boolean, job: SharedConv, on?: AttachedMemory): boolean {
     if (!this.ready()) return false;
@@ -207,7 +209,7 @@ export class ThreadPool {
 
   /**
    * Computes the batched product `job` with the workers, returning when every task is done;
-   * false, having run nothing, if the workers never started.
+   * false, having run nothing, if no worker has started yet.
    */
   batched(f64: boolean, job: SharedBatch, on?: AttachedMemory): boolean {
     if (!this.ready()) return false;
@@ -230,7 +232,7 @@ export class ThreadPool {
   /**
    * Runs a compiled plan's fused element-wise program ("fused"), softmax ("softmax") or max
    * pooling ("pool") on `on` in `job`'s tasks with the workers, returning when every task is
-   * done; false, having run nothing, if the workers never started.
+   * done; false, having run nothing, if no worker has started yet.
    */
   tasks(kind: "fused" | "softmax" | "pool", f64: boolean, job: SharedTasks, on: AttachedMemory): boolean {
     if (!this.ready()) return false;
@@ -274,21 +276,22 @@ export class ThreadPool {
   }
 
   /**
-   * Whether to post jobs: in Node, after waiting (up to 10 s, once) for the workers to start;
-   * false if none did. A browser's main thread cannot wait, and need not: the caller does every
-   * task that no worker takes, and workers join jobs as soon as they run.
+   * Whether to post jobs. In Node, once a worker has started: until then (a worker boots in
+   * about 40 ms) a job is not posted, and its caller runs it alone. The first large product
+   * used to wait for the boot instead: most of W3's first compiled step, and starting the
+   * workers with the backend to hide it slowed programs that never need them (W2's short run
+   * by a fifth, its worker booting beside V8's compiler threads on two cores). A browser's main
+   * thread posts from the start: the caller does every task that no worker takes, and workers
+   * join jobs as soon as they run.
    */
   private ready(): boolean {
-    if (!this.canBlock || this.waited) return !this.canBlock || this.started > 0;
-    this.waited = true;
-    const deadline = performance.now() + 10_000;
-    for (let w = 0; w < this.workers; w++) {
-      while (Atomics.load(this.control, READY + w) !== 1) {
-        const left = deadline - performance.now();
-        if (left <= 0) return this.started > 0;
-        Atomics.wait(this.control, READY + w, 0, Math.min(left, 50));
-      }
-    }
-    return true;
+    if (!this.holdsUntilStarted || this.up) return true;
+    this.up = this.started > 0;
+    return this.up;
+  }
+
+  /** Whether the workers will not start: none had 10 s after the pool was made (Node). The backend then stops asking. */
+  get failed(): boolean {
+    return this.holdsUntilStarted && !this.up && this.started === 0 && performance.now() - this.createdAt > 10_000;
   }
 }
