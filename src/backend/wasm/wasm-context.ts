@@ -30,7 +30,7 @@ export interface WasmContext {
   begin(): WasmArena;
   /** The worker threads, started on first use; null where they are unavailable. */
   parallel(): WasmParallel | null;
-  /** No worker started within 10 s (ThreadPool.failed): run single-threaded from now on. */
+  /** The workers never started: run single-threaded from now on. */
   stopParallel(): void;
   /** Whether each large product or convolution runs on the threads or the calling thread. */
   readonly tuner: EagerThreadTuner;

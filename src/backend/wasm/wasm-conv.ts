@@ -121,7 +121,7 @@ function conv2dThreaded(context: WasmContext, op: ConvOp, code: number, a: DataR
     pool.solo = false;
   }
   if (!ran) {
-    if (pool.failed) context.stopParallel();
+    context.stopParallel();
     return false;
   }
   if (!weightGrad) {

@@ -68,7 +68,7 @@ function matmulThreaded(context: WasmContext, a: DataRef, b: DataRef, spec: Matm
     const job = { a: pa, b: pb, out: po, m, k, n, transA, transB, jc, nc: columns, bp, scratch, panels: Math.ceil(columns / width), rowChunk, chunkTasks, stripRows };
     if (!pool.matmul(f64, job)) {
       if (jc > 0) throw new Error("wasm backend: worker threads stopped during a matmul");
-      if (pool.failed) context.stopParallel();
+      context.stopParallel();
       return false;
     }
   }
