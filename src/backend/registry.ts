@@ -88,8 +88,9 @@ export interface BackendInfo {
   name: BackendName;
   /**
    * Threads computing large matrix products now, the caller included: 1 on the js backend, and
-   * on wasm until its worker threads have started (with the first product big enough to split;
-   * in a browser only on a cross-origin isolated page, where SharedArrayBuffer exists).
+   * on wasm until its worker threads have booted (they start with the first product big enough
+   * to split, and take part some 40 ms later in Node; in a browser only on a cross-origin
+   * isolated page, where SharedArrayBuffer exists).
    */
   threads: number;
   /** The GPU adapter running the kernels (webgpu only), e.g. "SwiftShader driver 5.0.0 / google / swiftshader". */

@@ -91,7 +91,7 @@ export class WasmBackend implements Backend {
     };
   }
 
-  /** Threads computing large products now: 1 until the workers have started (on the first such product). */
+  /** Threads computing large products now: 1 until the workers have booted (started by the first such product). */
   get threadsRunning(): number {
     return 1 + (this.parallel?.pool.started ?? 0);
   }
