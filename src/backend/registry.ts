@@ -11,14 +11,7 @@ export type BackendName = "js" | "wasm" | "webgpu";
 
 const factories = new Map<BackendName, () => Backend>([
   ["js", () => new JsBackend()],
-  [
-    "wasm",
-    () => {
-      const backend = new WasmBackend();
-      backend.startThreads(); // they boot while the program loads its data, not at its first large product
-      return backend;
-    },
-  ],
+  ["wasm", () => new WasmBackend()],
 ]);
 /** Tried in order when nothing was chosen: the fastest backend this engine can run. */
 const preferred: readonly BackendName[] = ["wasm", "js"];
@@ -95,8 +88,9 @@ export interface BackendInfo {
   name: BackendName;
   /**
    * Threads computing large matrix products now, the caller included: 1 on the js backend, and
-   * on wasm until its worker threads have started (with the first product big enough to split;
-   * in a browser only on a cross-origin isolated page, where SharedArrayBuffer exists).
+   * on wasm until its worker threads have booted (they start with the first product big enough
+   * to split, and take part some 40 ms later in Node; in a browser only on a cross-origin
+   * isolated page, where SharedArrayBuffer exists).
    */
   threads: number;
   /** The GPU adapter running the kernels (webgpu only), e.g. "SwiftShader driver 5.0.0 / google / swiftshader". */

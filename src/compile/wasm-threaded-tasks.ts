@@ -79,7 +79,7 @@ export function fusedThreadedStep(group: FusedGroup, program: number, context: S
   const scratch = Array.from({ length: threads }, (_, t) => threading.scratch + t * fusedScratchBytes(context.k));
   const job = { args: [program, group.ops.length, group.size, chunk], tasks, scratch };
   const f64 = group.dtype === "float64";
-  // where the workers never started, the one-thread call
+  // where the workers will not start, the one-thread call
   return () => void (pool.tasks("fused", f64, job, on) || single());
 }
 
@@ -87,7 +87,7 @@ export function fusedThreadedStep(group: FusedGroup, program: number, context: S
 export function softmaxThreadedStep(args: readonly unknown[], context: StepContext): (() => void) | null {
   const threading = context.threading;
   if (threading === null || !softmaxThreaded(args, threading.threads)) return null;
-  const single = rowStep("softmax", args, context)!; // where the workers never started
+  const single = rowStep("softmax", args, context)!; // where the workers will not start
   const [op, x, dy, outer, axisSize, inner, out, causal = 0] = args as [SoftmaxOp, DataRef, DataRef | null, number, number, number, DataRef, number?];
   const { pool, on, threads } = threading;
   const { ptr } = context;

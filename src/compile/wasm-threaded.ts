@@ -117,7 +117,7 @@ function productStep(args: readonly unknown[], context: StepContext, threading: 
     const columns = Math.min(nc, n - jc);
     jobs.push({ a: pa, b: pb, out: po, m, k: depth, n, transA, transB, jc, nc: columns, bp, scratch, panels: Math.ceil(columns / width), rowChunk, chunkTasks, stripRows });
   }
-  // where the workers never started, the backend runs products on one thread: so does the plan
+  // where the workers will not start, the backend runs products on one thread: so does the plan
   const packA = context.matmulScratch;
   const packB = packA + k.matmulScratchA() * 8;
   const tile = packB + k.matmulScratchB() * 8;

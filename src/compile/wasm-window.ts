@@ -49,8 +49,8 @@ export function windowBytes(plan: Plan): { specs: number; scratch: number } {
 /**
  * Max pooling (`which` 0: x → out and indices) or its gradient (1: dy → dx, with `x` = dy and
  * `out` = dx) over the worker threads in runs of whole images, where the plan has threads and
- * the pool is worth them (poolWorthThreads); `single`, the one-thread call, where the workers
- * never started. Every image is pooled as the one call pools it: the same bits.
+ * the pool is worth them (poolWorthThreads); `single`, the one-thread call, where the
+ * workers will not start. Every image is pooled as the one call pools it: the same bits.
  */
 function poolThreadedStep(which: 0 | 1, x: number, out: number, indices: number, spec: WindowSpec, f64: boolean, context: StepContext, single: () => void): (() => void) | null {
   const threading = context.threading;

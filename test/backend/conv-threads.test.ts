@@ -11,6 +11,8 @@ import type { ConvOp, WindowSpec } from "../../src/backend/backend.js";
 
 const threaded = new WasmBackend(2);
 const single = new WasmBackend(0);
+// convolutions run on the calling thread until a worker has booted: wait, so the workers take part
+assert.ok(await threaded.threadsStarted(), "the workers started");
 
 function values(size: number, seed: number): Float64Array {
   return Float64Array.from({ length: size }, (_, i) => Math.sin(seed * 7.1 + i * 0.37));
@@ -59,3 +61,18 @@ for (const [label, spec, outChannels] of [
     assert.ok(threaded.threadsRunning > 1, "the workers took part");
   });
 }
+
+test("a weight gradient before the workers have booted has the bits of one after: the caller runs the same tasks alone", async () => {
+  // its partial sums follow the split into tasks, so running it as one call instead would change them
+  const fresh = new WasmBackend(2);
+  fresh.threadTuner.mode = "threads";
+  const spec = window(7, 16, 14, 5, 1, 2);
+  const pool = fresh.threadPool()!.pool;
+  const bootedBefore = pool.started > 0;
+  const early = run(fresh, "conv2dWeightGrad", spec, 32, "float32");
+  if (!bootedBefore) assert.equal(pool.posted, 0, "run before a worker started");
+  assert.ok(await fresh.threadsStarted());
+  assert.deepEqual(run(fresh, "conv2dWeightGrad", spec, 32, "float32"), early);
+  assert.equal(pool.posted, 1, "posted once a worker started");
+  assert.deepEqual(early, run(threaded, "conv2dWeightGrad", spec, 32, "float32"), "as on a backend whose workers had started");
+});

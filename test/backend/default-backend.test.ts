@@ -28,12 +28,15 @@ test("the TS backend is the fallback when the WebAssembly backend cannot start",
   assert.equal(firstBackend(`registerBackend("wasm", () => { throw new Error("wasm backend: this engine lacks WebAssembly SIMD"); });`), "js 6");
 });
 
-test("backendInfo reports the backend and its threads: one until the first big product starts the workers", () => {
+test("backendInfo reports the backend and its threads: one until the workers that the first big product starts have booted", () => {
   const script = `
     import { backendInfo, setBackend, tensor } from "./src/index.ts";
     const before = backendInfo();
     const a = tensor(new Float32Array(256 * 256).fill(1), { shape: [256, 256] });
     a.matmul(a);
+    // the product did not wait for the worker to boot (tens of milliseconds)
+    const deadline = Date.now() + 10_000;
+    while (backendInfo().threads < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
     const after = backendInfo();
     setBackend("js");
     console.log(JSON.stringify([before, after, backendInfo()]));

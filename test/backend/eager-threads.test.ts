@@ -13,6 +13,8 @@ import type { DType } from "../../src/tensor/dtype.js";
 
 const threaded = new WasmBackend(1);
 const single = new WasmBackend(0);
+// products run on the calling thread until the worker has booted: wait, so it takes part
+assert.ok(await threaded.threadsStarted(), "the worker started");
 
 function values(size: number, seed: number): Float64Array {
   return Float64Array.from({ length: size }, (_, i) => Math.sin(seed * 7.1 + i * 0.37) * (1 + (i % 7)));

@@ -12,6 +12,8 @@ import type { MatmulSpec } from "../../src/backend/backend.js";
 
 const threaded = new WasmBackend(2);
 const reference = new JsBackend();
+// products run on the calling thread until a worker has booted: wait, so the workers take part
+assert.ok(await threaded.threadsStarted(), "the workers started");
 
 function values(size: number, seed: number): Float64Array {
   return Float64Array.from({ length: size }, (_, i) => Math.sin(seed * 7.1 + i * 0.37));
@@ -44,24 +46,25 @@ for (const [m, k, n, transA, transB] of [
 
 /**
  * Runs, in a child process, `prelude` and then one 256×256 product on a backend with one worker,
- * and checks that the process exits by itself with the product's first element (256) and two threads.
+ * and checks that the process exits by itself with the product's first element (256) and two threads, the worker started.
  */
 function childProductExits(prelude: string): void {
   const script = `
     ${prelude}
     const { WasmBackend } = await import("./src/backend/wasm/wasm-backend.ts");
     const backend = new WasmBackend(1);
+    const started = await backend.threadsStarted();
     const a = backend.fromValues(new Float32Array(256 * 256).fill(1), "float32");
     const out = backend.allocate(256 * 256, "float32");
     backend.matmul(a, a, { batch: 1, m: 256, k: 256, n: 256, transA: false, transB: false, batchStrideA: 0, batchStrideB: 0 }, out);
-    console.log(backend.threads, backend.read(out)[0]);
+    console.log(backend.threads, started, backend.read(out)[0]);
   `;
   const env = { ...process.env };
   delete env.NODE_TEST_CONTEXT; // else the child reports to the test runner instead of exiting
   const result = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000, env });
   assert.equal(result.signal, null, "the process had to be killed: it did not exit");
   assert.equal(result.status, 0, result.stderr);
-  assert.equal(result.stdout.trim(), "2 256");
+  assert.equal(result.stdout.trim(), "2 true 256");
 }
 
 test("a process that used worker threads exits by itself", () => {
@@ -72,4 +75,25 @@ test("workers start in a process where gc is already exposed (as the webgpu coll
   // --expose-gc set before the workers start gives each worker's global object a non-configurable
   // gc; the worker source once declared its own top-level gc and failed with a SyntaxError there.
   childProductExits(`import v8 from "node:v8"; v8.setFlagsFromString("--expose-gc");`);
+});
+
+test("until a worker has booted, a product's tasks run on the calling thread at once (not posted, no wait), with the same values; then it is posted", async () => {
+  const backend = new WasmBackend(1);
+  backend.threadTuner.mode = "threads";
+  const pool = backend.threadPool()!.pool;
+  const n = 256; // 2²⁴ multiply-adds: a product split over the threads
+  const spec: MatmulSpec = { batch: 1, m: n, k: n, n, transA: false, transB: false, batchStrideA: n * n, batchStrideB: n * n };
+  const [a, b] = [values(n * n, 1), values(n * n, 2)];
+  const product = (): Float64Array => {
+    const out = backend.allocate(n * n, "float32");
+    backend.matmul(backend.fromValues(a, "float32"), backend.fromValues(b, "float32"), spec, out);
+    return Float64Array.from(backend.read(out));
+  };
+  const bootedBefore = pool.started > 0; // a worker boots in tens of milliseconds: not yet
+  const early = product();
+  if (!bootedBefore) assert.equal(pool.posted, 0, "not posted before a worker started");
+  assert.ok(await backend.threadsStarted());
+  assert.deepEqual(product(), early, "the same values on the workers");
+  assert.equal(pool.posted, 1, "posted once a worker started");
+  assert.equal(backend.threadsRunning, 2);
 });

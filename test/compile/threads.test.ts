@@ -15,6 +15,8 @@ import { runSteps, trainingStep, valuesOf, type StepOptimizer } from "./eager-vs
 
 const backend = activeBackend();
 const pool = backend instanceof WasmBackend && backend.threads > 1 ? (backend.threadPool()?.pool ?? null) : null;
+// plans run their jobs on the calling thread until a worker has booted: wait, so the workers take part
+if (pool !== null) assert.ok(await (backend as WasmBackend).threadsStarted(), "the workers started");
 const skip = pool === null ? "needs the wasm backend with worker threads" : false;
 
 /** Counts the jobs `pool` runs on an attached plan memory (not its own) while `body` runs. */

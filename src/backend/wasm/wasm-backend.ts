@@ -91,7 +91,7 @@ export class WasmBackend implements Backend {
     };
   }
 
-  /** Threads computing large products now: 1 until the workers have started (on the first such product). */
+  /** Threads computing large products now: 1 until the workers have booted (started by the first such product). */
   get threadsRunning(): number {
     return 1 + (this.parallel?.pool.started ?? 0);
   }
@@ -107,13 +107,19 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Starts the worker threads now instead of at the first large product. A Node worker takes
-   * about 40 ms to boot, which the first product would otherwise wait for; started when the
-   * backend is chosen, it boots while the program loads its data. `setBackend("wasm")` (and
-   * the default backend) call this; a backend made with `new WasmBackend()` starts lazily.
+   * @internal Resolves once a worker thread runs (true), or false where none will (one thread,
+   * no worker_threads or Web Workers, or none started within 10 s). The workers start at the
+   * first large product and join jobs once booted (about 40 ms in Node); until then products
+   * run on the calling thread. For code that must see them take part: the thread tests.
    */
-  startThreads(): void {
-    this.threadPool();
+  async threadsStarted(): Promise<boolean> {
+    const pool = this.threadPool()?.pool;
+    if (pool === undefined) return false;
+    while (pool.started === 0) {
+      if (pool.failed) return false;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return true;
   }
 
   /** The shared-memory kernels and worker threads, started on first use; null if unavailable. */

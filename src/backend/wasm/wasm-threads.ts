@@ -69,7 +69,11 @@ export function defaultWorkerCount(): number {
 
 export class ThreadPool {
   private readonly control: Int32Array;
-  private waited = false;
+  private readonly createdAt = performance.now();
+  /** Whether a worker has started (then jobs are posted from now on); a browser page posts from the start. */
+  private up: boolean;
+  /** @internal Jobs posted to the workers (not those the caller ran alone): tests. */
+  posted = 0;
   private generation = 0;
   private lastMemory = 0;
   /**
@@ -85,12 +89,13 @@ export class ThreadPool {
     memory: WebAssembly.Memory,
     control: number,
     readonly workers: number,
-    /** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
-    private readonly canBlock: boolean,
+    /** Node: the caller runs jobs alone until a worker has started (see ready); a browser page posts them from the start. */
+    holdsUntilStarted: boolean,
     startWorker: (data: unknown) => (mail: unknown) => void,
     module: WebAssembly.Module,
   ) {
     this.control = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
+    this.up = !holdsUntilStarted;
     for (let w = 0; w < workers; w++) this.mailboxes.push(startWorker({ module, memory, control, thread: w + 1 }));
   }
 
@@ -157,7 +162,7 @@ export class ThreadPool {
 
   /**
    * Computes `job` with the workers, returning when it is done. Returns false, having run
-   * nothing, if the workers never started (the caller then runs the product itself).
+   * nothing, if the workers will not start (failed: the caller then runs the product itself).
    */
   matmul(f64: boolean, job: SharedProduct, on?: AttachedMemory): boolean {
     if (!this.ready()) return false;
@@ -185,7 +190,7 @@ export class ThreadPool {
 
   /**
    * Computes the convolution `job` with the workers, returning when every task is done; false,
-   * having run nothing, if the workers never started.
+   * having run nothing, if the workers will not start (failed).
    */
   conv(f64: boolean, job: SharedConv, on?: AttachedMemory): boolean {
     if (!this.ready()) return false;
@@ -207,7 +212,7 @@ export class ThreadPool {
 
   /**
    * Computes the batched product `job` with the workers, returning when every task is done;
-   * false, having run nothing, if the workers never started.
+   * false, having run nothing, if the workers will not start (failed).
    */
   batched(f64: boolean, job: SharedBatch, on?: AttachedMemory): boolean {
     if (!this.ready()) return false;
@@ -230,7 +235,7 @@ export class ThreadPool {
   /**
    * Runs a compiled plan's fused element-wise program ("fused"), softmax ("softmax") or max
    * pooling ("pool") on `on` in `job`'s tasks with the workers, returning when every task is
-   * done; false, having run nothing, if the workers never started.
+   * done; false, having run nothing, if the workers will not start (failed).
    */
   tasks(kind: "fused" | "softmax" | "pool", f64: boolean, job: SharedTasks, on: AttachedMemory): boolean {
     if (!this.ready()) return false;
@@ -258,12 +263,14 @@ export class ThreadPool {
     const c = this.control;
     const kernels = on?.kernels ?? this.kernels;
     c[SPIN_LIMIT] = on === undefined ? EAGER_SPINS : SPINS;
-    if (this.solo) {
+    if (this.solo || !this.up) {
+      // (no worker has started yet, in Node: ready) the same tasks, all on this thread
       work(kernels, c, 0);
       return;
     }
     // a new generation, so a worker still inside the previous job's loop cannot rejoin it
     this.generation = (this.generation % 0x7fffffff) + 1;
+    this.posted++;
     Atomics.store(c, GEN, this.generation);
     Atomics.store(c, STATE, POSTED);
     Atomics.notify(c, STATE);
@@ -274,21 +281,23 @@ export class ThreadPool {
   }
 
   /**
-   * Whether to post jobs: in Node, after waiting (up to 10 s, once) for the workers to start;
-   * false if none did. A browser's main thread cannot wait, and need not: the caller does every
-   * task that no worker takes, and workers join jobs as soon as they run.
+   * Whether to take jobs: false only once the workers will not start (failed). In Node a job is
+   * posted once a worker has started; until then (a worker boots in about 40 ms) the caller runs
+   * the job's tasks alone, split as always, so the values are the same bits as on the threads
+   * (a weight gradient's partial sums follow the split). The first large product used to wait
+   * for the boot instead: most of W3's first compiled step, and starting the workers with the
+   * backend to hide it slowed programs that never need them (W2's short run by a fifth, its
+   * worker booting beside V8's compiler threads on two cores). A browser's main thread posts
+   * from the start: the caller does every task that no worker takes, and workers join jobs as
+   * soon as they run.
    */
   private ready(): boolean {
-    if (!this.canBlock || this.waited) return !this.canBlock || this.started > 0;
-    this.waited = true;
-    const deadline = performance.now() + 10_000;
-    for (let w = 0; w < this.workers; w++) {
-      while (Atomics.load(this.control, READY + w) !== 1) {
-        const left = deadline - performance.now();
-        if (left <= 0) return this.started > 0;
-        Atomics.wait(this.control, READY + w, 0, Math.min(left, 50));
-      }
-    }
-    return true;
+    if (!this.up) this.up = this.started > 0;
+    return this.up || !this.failed;
+  }
+
+  /** Whether the workers will not start: none had 10 s after the pool was made (Node). The backend then stops asking. */
+  get failed(): boolean {
+    return !this.up && this.started === 0 && performance.now() - this.createdAt > 10_000;
   }
 }
