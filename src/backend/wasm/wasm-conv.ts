@@ -43,6 +43,8 @@ export function convScratchSizes(op: ConvOp, spec: WindowSpec, outChannels: numb
   const paddedColumns = (outW - 1) * spec.strideW + (kernelW - 1) * dilationW + 1;
   let cols = line(channels * taps * outH * outW * bytes + 16);
   let padded = line(channels * paddedRows * paddedColumns * bytes + 16);
+  // conv2dWeightGrad may run turned around (assembly/conv-turned.ts weightGradTurns): dWᵀ after the windows
+  if (op === "conv2dWeightGrad") cols += line(channels * taps * outChannels * bytes);
   if (op === "conv2dInputGrad") {
     // 128 bytes of geometry, the flipped kernel [C, O·kh·kw], then dy's windows [O·kh·kw, H·W]
     cols = Math.max(cols, 128 + line(channels * outChannels * taps * bytes) + line(outChannels * taps * height * width * bytes + 16));

@@ -32,13 +32,25 @@ export function turns(m: i32, k: i32, n: i32): bool {
   return (m + nr<f32>() - 1) / nr<f32>() * nr<f32>() * k <= B_CAPACITY_F32 && tapsBytes(k) + ((<usize>(n * m)) << 2) <= ((<usize>(k * n)) << 2);
 }
 
+/**
+ * Whether conv2dWeightGrad's product runs turned around in float32: dWᵀ [patch, out] =
+ * Σ cols·dyᵀ, the window's values as the micro-kernel's rows and the out channels as its
+ * columns, where that fills the 6×8 tiles better than dW [out, patch] = Σ dy·colsᵀ (W5's
+ * layers: 402×32 against 36×400 computed, and 30×16 against 18×32).
+ */
+export function weightGradTurns(outChannels: i32, patch: i32): bool {
+  const height = mr<f32>(), width = nr<f32>();
+  const up = (x: i32, to: i32): i32 => (x + to - 1) / to * to;
+  return up(patch, height) * up(outChannels, width) < up(outChannels, height) * up(patch, width);
+}
+
 /** Aᵀ's panels for every k block into `bp`, block pc at pc·mPad: all of matmul.ts's packPanels over A read transposed. */
 export function packWeightPanels(a: usize, m: i32, k: i32, bp: usize): void {
   packPanels<f32>(a, k, m, true, 0, m, 0, (m + nr<f32>() - 1) / nr<f32>(), bp);
 }
 
 /** out [m, n] = source [n, m] transposed: 4×4 blocks where both sides are multiples of 4. */
-function transposeInto(source: usize, n: i32, m: i32, out: usize): void {
+export function transposeInto(source: usize, n: i32, m: i32, out: usize): void {
   if (n % 4 == 0 && m % 4 == 0) {
     const row = (<usize>m) << 2;
     for (let o = 0; o < m; o += 4) {

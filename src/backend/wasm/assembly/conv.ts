@@ -6,7 +6,7 @@
 import { matmul } from "./matmul";
 import { col2im, im2colPadded, padImage, unfold } from "./im2col";
 import { A_CAPACITY_F32, packWhole, packsFromPadded, productFromPadded, tapOffsets } from "./conv-packed";
-import { packWeightPanels, turnedProduct, turns } from "./conv-turned";
+import { packWeightPanels, transposeInto, turnedProduct, turns, weightGradTurns } from "./conv-turned";
 import { CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD } from "./opcodes";
 import { BATCH, CHANNELS, HEIGHT, WIDTH, KERNEL_H, KERNEL_W, STRIDE_H, STRIDE_W, PAD_H, PAD_W, DILATION_H, DILATION_W, OUT_H, OUT_W, field, setField } from "./window-spec";
 
@@ -151,11 +151,16 @@ export function conv2d<T>(op: i32, a: usize, b: usize, bias: usize, spec: usize,
     }
   } else if (op == CONV2D_WEIGHT_GRAD) {
     if (batch == 0) memory.fill(out, 0, (<usize>(outChannels * patch)) << alignof<T>());
+    // dWᵀ in `cols` after the windows (wasm-conv.ts convScratchSizes), where turning pays
+    const turned = sizeof<T>() == 4 && weightGradTurns(outChannels, patch) ? cols + ((((<usize>(patch * positions)) << 2) + 16 + 63) & ~63) : 0;
     for (let n = 0; n < batch; n++) {
       unfold<T>(at<T>(a, n * image), spec, cols, padded);
-      // dW (+)= dy_n·colsᵀ: cols is [patch, positions], read transposed
-      matmul<T>(at<T>(b, n * plane), cols, out, 1, outChannels, positions, patch, false, true, 0, 0, ap, bp, tile, n > 0);
+      // dW (+)= dy_n·colsᵀ: cols is [patch, positions], read transposed; turned, dWᵀ (+)= cols·dy_nᵀ,
+      // each element the same chain of madds over the positions in order (the same bits)
+      if (turned != 0) matmul<T>(cols, at<T>(b, n * plane), turned, 1, patch, positions, outChannels, false, true, 0, 0, ap, bp, tile, n > 0);
+      else matmul<T>(at<T>(b, n * plane), cols, out, 1, outChannels, positions, patch, false, true, 0, 0, ap, bp, tile, n > 0);
     }
+    if (turned != 0 && batch > 0) transposeInto(turned, patch, outChannels, out);
   } else {
     unreachable();
   }

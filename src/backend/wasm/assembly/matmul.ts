@@ -52,6 +52,32 @@ export const NC = 512;
   }
 }
 
+/**
+ * Two rows (`first`, and the next at `rowBytes`) into bytes 16–23 of each p's 24 in a 6-row
+ * strip: per 4 p, the rows' v128s interleaved into pairs, one 8-byte store per p, where a
+ * scalar loop made two loads and two stores per p (a third of packA's work in a 6-row strip).
+ */
+@inline function packTwoRows(first: usize, rowBytes: usize, kc: i32, dst: usize): void {
+  const kc4 = kc & ~3;
+  for (let p = 0; p < kc4; p += 4) {
+    const s = first + ((<usize>p) << 2);
+    const upper = v128.load(s);
+    const lower = v128.load(s + rowBytes);
+    const front = v128.shuffle<f32>(upper, lower, 0, 4, 1, 5);
+    const back = v128.shuffle<f32>(upper, lower, 2, 6, 3, 7);
+    const d = dst + <usize>p * 24 + 16;
+    v128.store64_lane(d, front, 0);
+    v128.store64_lane(d, front, 1, 24);
+    v128.store64_lane(d, back, 0, 48);
+    v128.store64_lane(d, back, 1, 72);
+  }
+  for (let p = kc4; p < kc; p++) {
+    const d = dst + <usize>p * 24 + 16;
+    store<f32>(d, load<f32>(first + ((<usize>p) << 2)));
+    store<f32>(d, load<f32>(first + rowBytes + ((<usize>p) << 2)), 4);
+  }
+}
+
 /** Packs op(B)[p0 : p0+kc, j0 : j0+nc] into panels of NR columns, p-major, zero-padded. */
 function packB<T>(b: usize, k: i32, n: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32, bp: usize): void {
   const width = nr<T>();
@@ -108,10 +134,7 @@ export function packA<T>(a: usize, m: i32, k: i32, transA: bool, i0: i32, mc: i3
     if (!transA && rows == height && sizeof<T>() == 4) {
       // A is [m, k]: the strip's rows are rows of A, the first four transposed together
       packFourRows(at<T>(a, i * k + p0), (<usize>k) << 2, kc, strip, height);
-      for (let r = 4; r < height; r++) {
-        const row = at<T>(a, (i + r) * k + p0);
-        for (let p = 0; p < kc; p++) store<T>(at<T>(strip, p * height + r), load<T>(at<T>(row, p)));
-      }
+      if (height == 6) packTwoRows(at<T>(a, (i + 4) * k + p0), (<usize>k) << 2, kc, strip);
       continue;
     }
     for (let r = 0; r < height; r++) {
