@@ -76,7 +76,6 @@ function placeSpecAt(context: StepContext, spec: WindowSpec): number {
 /** The direct call of a window kernel node, or null where the backend's method must run it. */
 export function windowStep(name: string, args: readonly unknown[], context: StepContext): (() => void) | null {
   const { k, ptr } = context;
-  const placeSpec = (spec: WindowSpec): number => placeSpecAt(context, spec);
   switch (name) {
     case "conv2d": {
       const [op, a, b, bias, spec, outChannels, out] = args as [ConvOp, DataRef, DataRef, DataRef | null, WindowSpec, number, DataRef];
@@ -88,26 +87,26 @@ export function windowStep(name: string, args: readonly unknown[], context: Step
       const packA = context.matmulScratch;
       const packB = packA + k.matmulScratchA() * 8;
       const tile = packB + k.matmulScratchB() * 8;
-      const [code, pa, pb, pbias, pspec, po] = [CONV[op], ptr(a), ptr(b), bias === null ? 0 : ptr(bias), placeSpec(spec), ptr(out)];
+      const [code, pa, pb, pbias, pspec, po] = [CONV[op], ptr(a), ptr(b), bias === null ? 0 : ptr(bias), placeSpecAt(context, spec), ptr(out)];
       return kernelStep(k, { kernel, args: [code, pa, pb, pbias, pspec, outChannels, po, cols, padded, packA, packB, tile] });
     }
     case "maxPool2d": {
       const [x, spec, out, indices] = args as [DataRef, WindowSpec, DataRef, DataRef];
       if (!real(x) || out.dtype !== x.dtype || indices.dtype !== "int32") return null;
-      const single = kernelStep(k, { kernel: x.dtype === "float64" ? "maxPool2dF64" : "maxPool2dF32", args: [ptr(x), placeSpec(spec), ptr(out), ptr(indices)] });
+      const single = kernelStep(k, { kernel: x.dtype === "float64" ? "maxPool2dF64" : "maxPool2dF32", args: [ptr(x), placeSpecAt(context, spec), ptr(out), ptr(indices)] });
       return poolThreadedStep(0, ptr(x), ptr(out), ptr(indices), spec, x.dtype === "float64", context, single) ?? single;
     }
     case "maxPool2dGrad": {
       const [dy, indices, spec, out] = args as [DataRef, DataRef, WindowSpec, DataRef];
       if (!real(out) || dy.dtype !== out.dtype || indices.dtype !== "int32") return null;
-      const single = kernelStep(k, { kernel: out.dtype === "float64" ? "maxPool2dGradF64" : "maxPool2dGradF32", args: [ptr(dy), ptr(indices), placeSpec(spec), ptr(out)] });
+      const single = kernelStep(k, { kernel: out.dtype === "float64" ? "maxPool2dGradF64" : "maxPool2dGradF32", args: [ptr(dy), ptr(indices), placeSpecAt(context, spec), ptr(out)] });
       return poolThreadedStep(1, ptr(dy), ptr(out), ptr(indices), spec, out.dtype === "float64", context, single) ?? single;
     }
     case "pool2d": {
       const [op, x, divisors, spec, out] = args as [PoolOp, DataRef, DataRef, WindowSpec, DataRef];
       // the backend converts divisors of another dtype first: only the same dtype runs here
       if (!real(out) || x.dtype !== out.dtype || divisors.dtype !== out.dtype || POOL[op] === undefined) return null;
-      return kernelStep(k, { kernel: out.dtype === "float64" ? "pool2dF64" : "pool2dF32", args: [POOL[op], ptr(x), ptr(divisors), placeSpec(spec), ptr(out)] });
+      return kernelStep(k, { kernel: out.dtype === "float64" ? "pool2dF64" : "pool2dF32", args: [POOL[op], ptr(x), ptr(divisors), placeSpecAt(context, spec), ptr(out)] });
     }
     default:
       return null;

@@ -40,14 +40,12 @@ export class ThreadTuner {
   private readonly times: [number[], number[]] = [[], []];
   private left = ThreadTuner.WARM_UP;
   private solo = false;
-  /** Runs to keep the choice if the next trial confirms it. */
+  /** Runs to keep the choice if the next trial confirms it; 0 until a trial has chosen. */
   private keep = 0;
   /** The last trial's median run alone: threaded runs slower than that mean the cores got busy. */
   private soloMedian = Infinity;
   /** The latest threaded runs while the threads are kept. */
   private readonly recent: number[] = [];
-  /** Whether a trial has chosen yet. */
-  private chosen = false;
 
   /** Whether the next run does its work on the calling thread alone. */
   next(): boolean {
@@ -59,7 +57,7 @@ export class ThreadTuner {
   record(solo: boolean, milliseconds: number): void {
     if (this.left > 0) {
       this.left--;
-      if (!solo && this.chosen) this.watch(milliseconds);
+      if (!solo && this.keep > 0) this.watch(milliseconds);
       return;
     }
     this.times[solo ? 1 : 0].push(milliseconds);
@@ -69,11 +67,10 @@ export class ThreadTuner {
     this.times[0].length = 0;
     this.times[1].length = 0;
     this.recent.length = 0;
-    if (!this.chosen || aloneFaster !== this.solo) this.keep = aloneFaster ? ThreadTuner.FIRST_KEEP : ThreadTuner.KEEP;
+    if (this.keep === 0 || aloneFaster !== this.solo) this.keep = aloneFaster ? ThreadTuner.FIRST_KEEP : ThreadTuner.KEEP;
     this.left = this.keep;
     this.keep = Math.min(2 * this.keep, aloneFaster ? ThreadTuner.KEEP : ThreadTuner.LONGEST_KEEP);
     this.solo = aloneFaster;
-    this.chosen = true;
   }
 
   /**

@@ -72,8 +72,6 @@ export class ThreadPool {
   private readonly createdAt = performance.now();
   /** Whether a worker has started (then jobs are posted from now on); a browser page posts from the start. */
   private up: boolean;
-  /** @internal Jobs posted to the workers (not those the caller ran alone): tests. */
-  posted = 0;
   private generation = 0;
   private lastMemory = 0;
   /**
@@ -270,7 +268,6 @@ export class ThreadPool {
     }
     // a new generation, so a worker still inside the previous job's loop cannot rejoin it
     this.generation = (this.generation % 0x7fffffff) + 1;
-    this.posted++;
     Atomics.store(c, GEN, this.generation);
     Atomics.store(c, STATE, POSTED);
     Atomics.notify(c, STATE);
@@ -293,11 +290,16 @@ export class ThreadPool {
    */
   private ready(): boolean {
     if (!this.up) this.up = this.started > 0;
-    return this.up || !this.failed;
+    return this.up || performance.now() - this.createdAt <= 10_000;
   }
 
   /** Whether the workers will not start: none had 10 s after the pool was made (Node). The backend then stops asking. */
   get failed(): boolean {
-    return !this.up && this.started === 0 && performance.now() - this.createdAt > 10_000;
+    return !this.ready();
+  }
+
+  /** @internal Jobs posted to the workers so far (not those the caller ran alone; each job's generation): tests. */
+  get posted(): number {
+    return this.generation;
   }
 }

@@ -40,8 +40,11 @@ export function turns(m: i32, k: i32, n: i32): bool {
  */
 export function weightGradTurns(outChannels: i32, patch: i32): bool {
   const height = mr<f32>(), width = nr<f32>();
-  const up = (x: i32, to: i32): i32 => (x + to - 1) / to * to;
-  return up(patch, height) * up(outChannels, width) < up(outChannels, height) * up(patch, width);
+  return roundUp(patch, height) * roundUp(outChannels, width) < roundUp(outChannels, height) * roundUp(patch, width);
+}
+
+@inline function roundUp(x: i32, to: i32): i32 {
+  return (x + to - 1) / to * to;
 }
 
 /** Aᵀ's panels for every k block into `bp`, block pc at pc·mPad: all of matmul.ts's packPanels over A read transposed. */
