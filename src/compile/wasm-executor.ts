@@ -197,6 +197,7 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
     else {
       const pool = threading!.pool;
       const solo = tuner.next();
+      const joined = pool.joined;
       const start = performance.now();
       pool.solo = solo;
       try {
@@ -204,7 +205,7 @@ export function wasmExecutable(plan: Plan, fusion = true): Executable | null {
       } finally {
         pool.solo = false;
       }
-      tuner.record(solo, performance.now() - start);
+      tuner.record(solo, performance.now() - start, pool.joined !== joined);
     }
     return noOutputs ? plan.template : fillTemplate(plan.template, plan.outputs.map(makeOutput));
   };

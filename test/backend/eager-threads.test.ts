@@ -187,3 +187,28 @@ test("the eager tuner forgets its shape classes when there are too many (ever-ch
   // "first" starts over: warm-up and trial
   assert.deepEqual(firstCalls().map(() => call("first")), firstCalls());
 });
+
+test("the eager tuner does not measure threaded calls that no worker joined (the workers booting)", () => {
+  let now = 0;
+  let joined = 0;
+  let workersUp = false;
+  const tuner = new EagerThreadTuner(() => now, () => joined);
+  const call = (): "threads" | "single" => {
+    let ran: "threads" | "single" = "single";
+    tuner.run(
+      "a",
+      () => {
+        ran = "threads";
+        now += workersUp ? 2 : 3; // before the boot, the caller does the work alone
+        if (workersUp) joined++;
+        return true;
+      },
+      () => void (now += 3),
+    );
+    return ran;
+  };
+  for (let i = 0; i < 3 * ThreadTuner.KEEP; i++) assert.equal(call(), "threads", `call ${i} before the boot: no trial`);
+  workersUp = true;
+  assert.deepEqual(firstCalls().map(() => call()), firstCalls(), "the warm-up and the first trial come once the workers join");
+  assert.deepEqual(Array.from({ length: 5 }, () => call()), Array(5).fill("threads"), "and the threads are kept");
+});

@@ -73,3 +73,38 @@ test("threaded runs no slower than the trial's lone runs keep the threads for th
   // slower than in the trial, but not slower than alone
   assert.equal(runs(tuner, ThreadTuner.KEEP + 2, 3, 3), "t".repeat(ThreadTuner.KEEP) + "ts", "the trial comes on schedule");
 });
+
+test("threaded runs only somewhat slower than the lone runs (a delayed worker) do not start a trial", () => {
+  const tuner = new ThreadTuner();
+  runs(tuner, ThreadTuner.WARM_UP + 2 * ThreadTuner.TRIAL, 2, 3);
+  const below = 0.95 * ThreadTuner.WATCH_MARGIN * 3;
+  const above = 1.05 * ThreadTuner.WATCH_MARGIN * 3;
+  assert.ok(below > 3, "slower than alone");
+  assert.equal(runs(tuner, 3, below, 3), "ttt", "within the margin: kept");
+  assert.equal(runs(tuner, 2, above, 3), "tt");
+  assert.equal(runs(tuner, 2, 2, 3), "ts", "beyond it: a trial at once");
+});
+
+test("threaded runs no worker took part in are not measured until one has", () => {
+  const tuner = new ThreadTuner();
+  // the workers are booting: every "threaded" run is the calling thread's alone, as slow as a lone run
+  for (let i = 0; i < 3 * ThreadTuner.KEEP; i++) {
+    assert.equal(tuner.next(), false, `run ${i} stays threaded`);
+    tuner.record(false, 3, false);
+  }
+  // once a worker joins, the warm-up and the trial follow as for a new tuner
+  const modes = (count: number, workersJoined: boolean): string => {
+    let text = "";
+    for (let i = 0; i < count; i++) {
+      const solo = tuner.next();
+      tuner.record(solo, solo ? 3 : 2, workersJoined);
+      text += solo ? "s" : "t";
+    }
+    return text;
+  };
+  assert.equal(modes(ThreadTuner.WARM_UP + 2 * ThreadTuner.TRIAL, true), warmUp + trial);
+  // after that, a threaded run without the workers is measured like any other (slow ones can start a trial)
+  assert.equal(modes(ThreadTuner.KEEP, false), "t".repeat(ThreadTuner.KEEP));
+  assert.equal(modes(1, false), "t", "the next trial comes on schedule");
+  assert.equal(modes(1, false), "s");
+});

@@ -97,3 +97,25 @@ test("until a worker has booted, a product's tasks run on the calling thread at 
   assert.equal(pool.posted, 1, "posted once a worker started");
   assert.equal(backend.threadsRunning, 2);
 });
+
+test("the pool counts the jobs its workers worked on: none before a worker has booted, then those it joined", async () => {
+  const backend = new WasmBackend(1);
+  backend.threadTuner.mode = "threads";
+  const pool = backend.threadPool()!.pool;
+  const n = 384; // about 5.7e7 multiply-adds: milliseconds, long enough for a woken worker to join
+  const spec: MatmulSpec = { batch: 1, m: n, k: n, n, transA: false, transB: false, batchStrideA: n * n, batchStrideB: n * n };
+  const [a, b] = [backend.fromValues(values(n * n, 1), "float32"), backend.fromValues(values(n * n, 2), "float32")];
+  const product = (): void => backend.matmul(a, b, spec, backend.allocate(n * n, "float32"));
+  const bootedBefore = pool.started > 0;
+  product();
+  if (!bootedBefore) assert.equal(pool.joined, 0, "the caller ran the tasks alone");
+  assert.ok(await backend.threadsStarted());
+  for (let i = 0; i < 20 && pool.joined === 0; i++) product();
+  assert.ok(pool.joined > 0, "a worker joined a posted product");
+  assert.ok(pool.joined <= pool.posted, "at most once per job (one worker)");
+  const joined = pool.joined;
+  pool.solo = true;
+  product();
+  pool.solo = false;
+  assert.equal(pool.joined, joined, "a job the caller runs alone is not joined");
+});

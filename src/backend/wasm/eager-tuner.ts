@@ -32,8 +32,15 @@ export class EagerThreadTuner {
   mode: ThreadMode = "tuned";
   private readonly tuners = new Map<string, ThreadTuner>();
 
-  /** `clock`: milliseconds, as performance.now() (tests inject their own). */
-  constructor(private readonly clock: () => number = () => performance.now()) {}
+  /**
+   * `clock`: milliseconds, as performance.now() (tests inject their own). `joined`: the jobs the
+   * worker threads have worked on so far (ThreadPool.joined), or null to count every threaded
+   * call as one they took part in.
+   */
+  constructor(
+    private readonly clock: () => number = () => performance.now(),
+    private readonly joined: (() => number) | null = null,
+  ) {}
 
   /**
    * Runs one call of the shape class `key`: `threaded`, which returns false having done
@@ -51,9 +58,10 @@ export class EagerThreadTuner {
       this.tuners.set(key, tuner);
     }
     const solo = tuner.next();
+    const joined = this.joined?.() ?? 0;
     const start = this.clock();
     if (solo) single();
     else if (!threaded()) return single(); // no threads to measure
-    tuner.record(solo, this.clock() - start);
+    tuner.record(solo, this.clock() - start, this.joined === null || this.joined() !== joined);
   }
 }

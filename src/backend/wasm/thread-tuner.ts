@@ -11,8 +11,8 @@
  *
  * How long a choice is kept grows while trials confirm it, twice as long each time, and starts
  * over when a trial changes it. The threads start at KEEP runs and grow to LONGEST_KEEP, since
- * their runs are watched: once they run slower than the last trial's lone runs did (other
- * processes took the cores), a trial starts at once. Lone runs show nothing about the other
+ * their runs are watched: once they run clearly slower than the last trial's lone runs did
+ * (other processes took the cores), a trial starts at once. Lone runs show nothing about the other
  * cores, so the calling thread alone starts at FIRST_KEEP runs and grows to KEEP: a wrong
  * choice, which the first runs make likely (V8 and the workers warming up), is undone after 12
  * runs instead of 48. Fewer trials matter because a trial's runs on the slower side cost time
@@ -37,6 +37,12 @@ export class ThreadTuner {
   static readonly KEEP = 48;
   /** The most runs the threads are kept. */
   static readonly LONGEST_KEEP = 16 * ThreadTuner.KEEP;
+  /**
+   * How much slower than the last trial's lone runs the threaded runs must be to start a trial:
+   * a worker the system delays for a run or two (W6's compiled steps 15 and 16 took 26 and 22 ms
+   * against 13, beside 21.8 alone) is not a change of load, and a trial costs three lone runs.
+   */
+  static readonly WATCH_MARGIN = 1.2;
   private readonly times: [number[], number[]] = [[], []];
   private left = ThreadTuner.WARM_UP;
   private solo = false;
@@ -46,6 +52,8 @@ export class ThreadTuner {
   private soloMedian = Infinity;
   /** The latest threaded runs while the threads are kept. */
   private readonly recent: number[] = [];
+  /** Whether a worker has worked on a threaded run yet (see {@link record}). */
+  private workersSeen = false;
 
   /** Whether the next run does its work on the calling thread alone. */
   next(): boolean {
@@ -53,8 +61,19 @@ export class ThreadTuner {
     return this.times[0].length > this.times[1].length; // trials alternate: threads, solo, threads …
   }
 
-  /** Records the run just done (with `solo` as next() said) that took `milliseconds`. */
-  record(solo: boolean, milliseconds: number): void {
+  /**
+   * Records the run just done (with `solo` as next() said) that took `milliseconds`.
+   * `workersJoined`: whether a worker thread worked on any of a threaded run's jobs. Until one
+   * has, threaded runs are not measured: the calling thread did all their work (the workers
+   * were booting, or had not yet received a compiled plan's memory), so they say nothing about
+   * the threads, and a trial among them is a coin toss that could keep the calling thread alone
+   * for FIRST_KEEP runs (W3 ran its steps 3–26 so at 2.6 ms instead of 1.6).
+   */
+  record(solo: boolean, milliseconds: number, workersJoined = true): void {
+    if (!solo) {
+      if (workersJoined) this.workersSeen = true;
+      else if (!this.workersSeen) return;
+    }
     if (this.left > 0) {
       this.left--;
       if (!solo && this.keep > 0) this.watch(milliseconds);
@@ -75,13 +94,13 @@ export class ThreadTuner {
 
   /**
    * While the threads are kept: when the median of the last TRIAL threaded runs is slower than
-   * the last trial's runs alone were, a trial starts now. A single slow run (a collection, a
-   * preemption) does not start one: the median needs two of three.
+   * the last trial's runs alone were, by WATCH_MARGIN, a trial starts now. A single slow run (a
+   * collection, a preemption) does not start one: the median needs two of three.
    */
   private watch(milliseconds: number): void {
     this.recent.push(milliseconds);
     if (this.recent.length > ThreadTuner.TRIAL) this.recent.shift();
-    if (this.recent.length === ThreadTuner.TRIAL && median(this.recent) > this.soloMedian) {
+    if (this.recent.length === ThreadTuner.TRIAL && median(this.recent) > ThreadTuner.WATCH_MARGIN * this.soloMedian) {
       this.left = 0;
       this.keep = ThreadTuner.KEEP; // confirmed or not, the threads' keep starts over
     }

@@ -27,8 +27,9 @@ export const READY = 96; // per worker: 1 once started
 export const IDLE = 0, POSTED = 1;
 /** Threads a control block has room for (the caller included). */
 export const MAX_THREADS = 32;
+export const JOINED = READY + MAX_THREADS; // jobs a worker has worked on (with the job's memory), summed over workers
 /** Bytes of the control block. */
-export const CONTROL_BYTES = (READY + MAX_THREADS) * 4;
+export const CONTROL_BYTES = (JOINED + 1) * 4;
 
 /**
  * A thread's part of the posted job: claim panel tasks until none are left, wait until every
@@ -189,7 +190,10 @@ const loop = () => {
       done = gen;
       spins = c[${SPIN_LIMIT}];
       const kernels = memories.get(c[${MEMORY}]);
-      if (kernels !== undefined) work(kernels, c, thread);
+      if (kernels !== undefined) {
+        Atomics.add(c, ${JOINED}, 1);
+        work(kernels, c, thread);
+      }
     }
     Atomics.sub(c, ${ACTIVE}, 1);
   }

@@ -65,7 +65,7 @@ export class WasmBackend implements Backend {
    * thread: measured per shape by default; `backend.threadTuner.mode = "single"` (or
    * "threads") fixes it. The values computed are the same either way.
    */
-  readonly threadTuner = new EagerThreadTuner();
+  readonly threadTuner = new EagerThreadTuner(undefined, () => this.parallel?.pool.joined ?? 0);
 
   /** `workers`: threads besides the caller (default: one per further core, or $NABLA_THREADS − 1). */
   constructor(workers = defaultWorkerCount()) {

@@ -20,7 +20,7 @@ import type { Kernels } from "./wasm-module.js";
 import type { SharedBatch, SharedConv, SharedProduct, SharedTasks } from "./thread-jobs.js";
 import { rowTasks } from "./thread-jobs.js";
 import {
-  ACTIVE, ARGS, BATCHED, BROWSER_WORKER_SOURCE, CONTROL_BYTES, CONV, DTYPE, FAILED, FUSED, GEN, IDLE, KIND, MAIL, MATMUL, MAX_THREADS, MEMORY, NODE_WORKER_SOURCE,
+  ACTIVE, ARGS, BATCHED, BROWSER_WORKER_SOURCE, CONTROL_BYTES, CONV, DTYPE, FAILED, FUSED, GEN, IDLE, JOINED, KIND, MAIL, MATMUL, MAX_THREADS, MEMORY, NODE_WORKER_SOURCE,
   POOL, SOFTMAX,
   PACK_DONE, PACK_NEXT, PACK_TASKS, PANELS_PER_TASK, POSTED, READY, ROW_CHUNK, ROW_DONE, ROW_NEXT, ROW_TASKS, SCRATCH, SPINS, EAGER_SPINS, SPIN_LIMIT, STATE, work,
 } from "./thread-worker.js";
@@ -296,6 +296,15 @@ export class ThreadPool {
   /** Whether the workers will not start: none had 10 s after the pool was made (Node). The backend then stops asking. */
   get failed(): boolean {
     return !this.ready();
+  }
+
+  /**
+   * Jobs a worker has worked on so far, summed over the workers (a worker joins a job only once
+   * it has the job's memory). A run of jobs that leaves it unchanged ran on the calling thread
+   * alone, posted or not: what the thread tuners must not take for a threaded run.
+   */
+  get joined(): number {
+    return Atomics.load(this.control, JOINED);
   }
 
   /** @internal Jobs posted to the workers so far (not those the caller ran alone; each job's generation): tests. */
