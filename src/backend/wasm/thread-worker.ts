@@ -27,7 +27,7 @@ export const READY = 96; // per worker: 1 once started
 export const IDLE = 0, POSTED = 1;
 /** Threads a control block has room for (the caller included). */
 export const MAX_THREADS = 32;
-export const JOINED = READY + MAX_THREADS; // jobs a worker has worked on (with the job's memory), summed over workers
+export const JOINED = READY + MAX_THREADS; // jobs a worker joined holding the job's memory (it takes tasks if any are left), summed over workers
 /** Bytes of the control block. */
 export const CONTROL_BYTES = (JOINED + 1) * 4;
 

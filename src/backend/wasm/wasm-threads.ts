@@ -299,9 +299,10 @@ export class ThreadPool {
   }
 
   /**
-   * Jobs a worker has worked on so far, summed over the workers (a worker joins a job only once
-   * it has the job's memory). A run of jobs that leaves it unchanged ran on the calling thread
-   * alone, posted or not: what the thread tuners must not take for a threaded run.
+   * Jobs a worker has joined so far, summed over the workers (a worker joins a job only once it
+   * has the job's memory, and takes its tasks if any are left). A run of jobs that leaves it
+   * unchanged ran on the calling thread alone, posted or not: what the thread tuners must not
+   * take for a threaded run.
    */
   get joined(): number {
     return Atomics.load(this.control, JOINED);
