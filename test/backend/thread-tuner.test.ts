@@ -108,3 +108,17 @@ test("threaded runs no worker took part in are not measured until one has", () =
   assert.equal(modes(1, false), "t", "the next trial comes on schedule");
   assert.equal(modes(1, false), "s");
 });
+
+test("a trial the threads win decisively keeps them DECISIVE_KEEP runs, then twice as long", () => {
+  const tuner = new ThreadTuner();
+  const alone = 2 * ThreadTuner.DECISIVE + 1; // threaded runs take 2 ms
+  runs(tuner, ThreadTuner.WARM_UP, 2, alone);
+  assert.equal(runs(tuner, 2 * ThreadTuner.TRIAL, 2, alone), trial);
+  assert.equal(runs(tuner, ThreadTuner.DECISIVE_KEEP + 2, 2, alone), "t".repeat(ThreadTuner.DECISIVE_KEEP) + "ts");
+  runs(tuner, 2 * ThreadTuner.TRIAL - 2, 2, alone);
+  assert.equal(runs(tuner, 2 * ThreadTuner.DECISIVE_KEEP + 2, 2, alone), "t".repeat(2 * ThreadTuner.DECISIVE_KEEP) + "ts");
+  // a narrow win after that (lone runs 1.2× slower) still doubles from where the keep was
+  const narrow = new ThreadTuner();
+  runs(narrow, ThreadTuner.WARM_UP + 2 * ThreadTuner.TRIAL, 2, 2.4);
+  assert.equal(runs(narrow, ThreadTuner.KEEP + 2, 2, 2.4), "t".repeat(ThreadTuner.KEEP) + "ts", "a narrow win keeps KEEP runs");
+});

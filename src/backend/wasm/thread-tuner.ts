@@ -10,7 +10,8 @@
  * measures again.
  *
  * How long a choice is kept grows while trials confirm it, twice as long each time, and starts
- * over when a trial changes it. The threads start at KEEP runs and grow to LONGEST_KEEP, since
+ * over when a trial changes it. The threads start at KEEP runs (DECISIVE_KEEP after a trial
+ * they won by more than DECISIVE) and grow to LONGEST_KEEP, since
  * their runs are watched: once they run clearly slower than the last trial's lone runs did
  * (other processes took the cores), a trial starts at once. Lone runs show nothing about the other
  * cores, so the calling thread alone starts at FIRST_KEEP runs and grows to KEEP: a wrong
@@ -43,6 +44,15 @@ export class ThreadTuner {
    * against 13, beside 21.8 alone) is not a change of load, and a trial costs three lone runs.
    */
   static readonly WATCH_MARGIN = 1.2;
+  /**
+   * A trial the threads win by more than this (lone runs this many times slower) keeps them at
+   * least DECISIVE_KEEP runs: such a lead does not turn without other processes taking the cores,
+   * which the watch sees at once, and each trial costs three lone runs (W5's compiled step takes
+   * 28 ms alone against 16 threaded, so its second trial cost 2.4% of the 90 timed steps).
+   */
+  static readonly DECISIVE = 1.5;
+  /** Runs the threads are kept after a decisive trial (see DECISIVE). */
+  static readonly DECISIVE_KEEP = 4 * ThreadTuner.KEEP;
   private readonly times: [number[], number[]] = [[], []];
   private left = ThreadTuner.WARM_UP;
   private solo = false;
@@ -82,11 +92,13 @@ export class ThreadTuner {
     this.times[solo ? 1 : 0].push(milliseconds);
     if (this.times[1].length < ThreadTuner.TRIAL) return;
     this.soloMedian = median(this.times[1]);
-    const aloneFaster = this.soloMedian < median(this.times[0]);
+    const threadedMedian = median(this.times[0]);
+    const aloneFaster = this.soloMedian < threadedMedian;
     this.times[0].length = 0;
     this.times[1].length = 0;
     this.recent.length = 0;
     if (this.keep === 0 || aloneFaster !== this.solo) this.keep = aloneFaster ? ThreadTuner.FIRST_KEEP : ThreadTuner.KEEP;
+    if (this.soloMedian > ThreadTuner.DECISIVE * threadedMedian) this.keep = Math.max(this.keep, ThreadTuner.DECISIVE_KEEP);
     this.left = this.keep;
     this.keep = Math.min(2 * this.keep, aloneFaster ? ThreadTuner.KEEP : ThreadTuner.LONGEST_KEEP);
     this.solo = aloneFaster;
