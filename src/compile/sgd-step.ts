@@ -21,6 +21,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { Plan } from "./plan.js";
 import type { StepContext } from "./wasm-executor.js";
 import { NO_TEMPORARIES, stepTemporaries, temporaryBytes, type TemporaryNeed } from "./step-temporaries.js";
+import { updateSplit, updateWorthThreads } from "../backend/wasm/wasm-threads.js";
 
 function isSGD(target: unknown): target is SGD {
   return target instanceof SGD && target.constructor === SGD;
@@ -57,6 +58,7 @@ export function sgdStep(target: unknown, fallback: () => void, context: StepCont
   const optimizer = target;
   const { k, ptr } = context;
   const temporaries = stepTemporaries(context, sgdTemporaries(target));
+  const momentumUpdate = threadedMomentumUpdate(context);
   /**
    * out ← α·x + β·y with the bits of the backend's axpby, which for a few elements runs a
    * TypeScript loop that rounds α, β and each product to float32 and adds them once rounded
@@ -106,7 +108,7 @@ export function sgdStep(target: unknown, fallback: () => void, context: StepCont
         if (group.momentum !== 0 && !group.nesterov && ref.size > SMALL && (ref.dtype === "float32" || ref.dtype === "float64")) {
           // both updates in one pass (the two axpby calls' products and sums, in their order)
           const buffer = optimizer.state.get(p)!.momentumBuffer;
-          (ref.dtype === "float64" ? k.sgdMomentumF64 : k.sgdMomentumF32)(ptr(ref), pg, ptr(buffer.storage.ref), ref.size, group.momentum, 1 - group.dampening, -group.lr);
+          momentumUpdate(ref.dtype === "float64", ptr(ref), pg, ptr(buffer.storage.ref), ref.size, group.momentum, 1 - group.dampening, -group.lr);
           buffer.storage.written("add_");
           p.storage.written("add_");
           continue;
@@ -127,5 +129,31 @@ export function sgdStep(target: unknown, fallback: () => void, context: StepCont
         p.storage.written("add_");
       }
     }
+  };
+}
+
+/** The hyper-parameters of a threaded update as the control block carries them: float64 bits, two int32 each. */
+const hyperBits = new Float64Array(3);
+const hyperWords = new Int32Array(hyperBits.buffer);
+
+/**
+ * The one-pass momentum update (b ← μb + keep·g, θ ← θ − η·b, at plan addresses): split over
+ * the worker threads where the parameter is large enough (W3's 784×256 weight), else the one
+ * call. Each element is updated by the same arithmetic either way, so the values are the same bits.
+ */
+function threadedMomentumUpdate(context: StepContext): (f64: boolean, p: number, g: number, b: number, n: number, momentum: number, keep: number, negLr: number) => void {
+  const { k, threading } = context;
+  const args = new Array<number>(11).fill(0);
+  const job = { args, tasks: 0, scratch: [] }; // filled in place: a replay allocates nothing for it
+  return (f64, p, g, b, n, momentum, keep, negLr) => {
+    if (threading !== null && updateWorthThreads(n)) {
+      const { chunk, tasks } = updateSplit(n, threading.threads);
+      [hyperBits[0], hyperBits[1], hyperBits[2]] = [momentum, keep, negLr];
+      [args[0], args[1], args[2], args[3], args[4]] = [p, g, b, n, chunk];
+      for (let i = 0; i < 6; i++) args[5 + i] = hyperWords[i]!;
+      job.tasks = tasks;
+      if (threading.pool.tasks("sgd", f64, job, threading.on)) return;
+    }
+    (f64 ? k.sgdMomentumF64 : k.sgdMomentumF32)(p, g, b, n, momentum, keep, negLr);
   };
 }

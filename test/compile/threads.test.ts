@@ -5,7 +5,7 @@ import { manualSeed, nn, optim, randint, randn, tensor, type Tensor } from "../.
 import { TinyGPT } from "../../examples/tiny-gpt.js";
 import { activeBackend } from "../../src/backend/registry.js";
 import { WasmBackend } from "../../src/backend/wasm/wasm-backend.js";
-import { fusedSplit, productSplit, rowTasks, softmaxSplit, type ThreadPool } from "../../src/backend/wasm/wasm-threads.js";
+import { fusedSplit, productSplit, rowTasks, softmaxSplit, updateSplit, type ThreadPool } from "../../src/backend/wasm/wasm-threads.js";
 import { runSteps, trainingStep, valuesOf, type StepOptimizer } from "./eager-vs-compiled.js";
 
 // Products and convolutions big enough for the wasm backend's worker threads run on them inside
@@ -20,8 +20,8 @@ if (pool !== null) assert.ok(await (backend as WasmBackend).threadsStarted(), "t
 const skip = pool === null ? "needs the wasm backend with worker threads" : false;
 
 /** Counts the jobs `pool` runs on an attached plan memory (not its own) while `body` runs. */
-function countPlanJobs<T>(threads: ThreadPool, body: () => T): { result: T; matmul: number; conv: number; batched: number; fused: number; softmax: number; pool: number } {
-  const counts = { matmul: 0, conv: 0, batched: 0, fused: 0, softmax: 0, pool: 0 };
+function countPlanJobs<T>(threads: ThreadPool, body: () => T): { result: T; matmul: number; conv: number; batched: number; fused: number; softmax: number; pool: number; sgd: number } {
+  const counts = { matmul: 0, conv: 0, batched: 0, fused: 0, softmax: 0, pool: 0, sgd: 0 };
   const [matmul, conv, batched, tasks] = [threads.matmul, threads.conv, threads.batched, threads.tasks];
   threads.matmul = (f64, job, on) => ((counts.matmul += on === undefined ? 0 : 1), matmul.call(threads, f64, job, on));
   threads.conv = (f64, job, on) => ((counts.conv += on === undefined ? 0 : 1), conv.call(threads, f64, job, on));
@@ -52,10 +52,12 @@ test("W3's MLP (784-256-128-10, batch 128, momentum SGD): threaded products at p
     return new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 128), new nn.ReLU(), new nn.Linear(128, 10));
   };
   const eager = train(make(), x, y, 8, false);
-  const { result: compiled, matmul } = countPlanJobs(pool!, () => train(make(), x, y, 8, true));
+  const { result: compiled, matmul, sgd } = countPlanJobs(pool!, () => train(make(), x, y, 8, true));
   assert.deepEqual(compiled.stats, { traces: 2, replays: 6, eager: 0, evictions: 0 });
   // per replay: the two large forward products, their weight gradients, and the second layer's input gradient
   assert.ok(matmul >= 6 * 4, `${matmul} products ran on the threads at plan addresses`);
+  // and the momentum update of the 784×256 weight (the others are below updateWorthThreads)
+  assert.equal(sgd, 6, "one threaded update per replay");
   assert.deepEqual(compiled.losses, eager.losses);
   assert.deepEqual(compiled.params, eager.params);
   assert.ok(eager.losses[7]! < eager.losses[0]!);
@@ -137,6 +139,34 @@ test("element-wise chains and causal softmaxes whose sizes split unevenly over t
   assert.ok(softmax >= 3 * 2, `${softmax} softmaxes ran on the threads`);
   assert.deepEqual(compiled.losses, eager.losses);
   assert.deepEqual(compiled.params, eager.params);
+});
+
+test("float64 momentum SGD on a weight that splits unevenly over the threads (601×257, odd): 4 compiled steps equal eager bit for bit", { skip }, () => {
+  const x = randn([64, 601], { dtype: "float64" });
+  const y = tensor(Array.from({ length: 64 }, (_, i) => (i * 5) % 10));
+  const make = () => {
+    manualSeed(9);
+    const model = new nn.Sequential(new nn.Linear(601, 257), new nn.Tanh(), new nn.Linear(257, 10));
+    model.to("float64");
+    return model;
+  };
+  const eager = train(make(), x, y, 4, false);
+  const { result: compiled, sgd } = countPlanJobs(pool!, () => train(make(), x, y, 4, true));
+  assert.deepEqual(compiled.stats, { traces: 2, replays: 2, eager: 0, evictions: 0 });
+  assert.equal(sgd, 2, "the first weight's update ran on the threads in each replay");
+  assert.deepEqual(compiled.losses, eager.losses);
+  assert.deepEqual(compiled.params, eager.params);
+});
+
+test("updateSplit: whole runs of 64 parameters, covering every one once", () => {
+  for (const threads of [2, 3, 4]) {
+    for (const n of [65_536, 154_457, 200_704, 1_000_003]) {
+      const { chunk, tasks } = updateSplit(n, threads);
+      assert.equal(chunk % 64, 0);
+      assert.ok((tasks - 1) * chunk < n && tasks * chunk >= n, `n = ${n}: ${tasks} tasks of ${chunk}`);
+      assert.ok(tasks >= 2, "split");
+    }
+  }
 });
 
 test("fusedSplit and softmaxSplit: whole interpreter blocks, whole groups of four rows and whole causal matrices, covering every element once", () => {

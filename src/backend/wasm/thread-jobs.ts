@@ -205,3 +205,21 @@ export function fusedWorthThreads(n: number, weight: number, block: number): boo
 export function softmaxWorthThreads(outer: number, axisSize: number, inner: number, causal: number, threads: number): boolean {
   return outer * axisSize * inner >= 2 ** 16 && softmaxSplit(outer, causal, threads).tasks >= 2;
 }
+
+/**
+ * Whether an optimizer's update of `n` parameters is worth the threads: at least 2¹⁶ (W3's
+ * first weight, 200,704, takes about 0.1 ms on one thread, a twelfth of its threaded step).
+ */
+export function updateWorthThreads(n: number): boolean {
+  return n >= 2 ** 16;
+}
+
+/**
+ * How an element-wise update of `n` parameters splits: about two tasks per thread of whole
+ * 64-element runs, so every task but the last covers whole vectors and each element goes through
+ * the same arithmetic (the kernels' vector and scalar loops compute alike) whoever runs it.
+ */
+export function updateSplit(n: number, threads: number): { chunk: number; tasks: number } {
+  const chunk = Math.ceil(Math.ceil(n / (2 * threads)) / 64) * 64;
+  return { chunk, tasks: Math.ceil(n / chunk) };
+}

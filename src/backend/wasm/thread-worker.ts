@@ -19,7 +19,7 @@ export const SPINS = 20_000, EAGER_SPINS = 1_000;
 export const STATE = 0, GEN = 1, ACTIVE = 2, DTYPE = 3, FAILED = 4;
 export const PACK_NEXT = 5, PACK_DONE = 6, PACK_TASKS = 7, PANELS_PER_TASK = 8;
 export const ROW_NEXT = 9, ROW_DONE = 10, ROW_TASKS = 11, ROW_CHUNK = 12, KIND = 13, MEMORY = 14, MAIL = 15;
-export const MATMUL = 0, CONV = 1, BATCHED = 2, FUSED = 3, SOFTMAX = 4, POOL = 5;
+export const MATMUL = 0, CONV = 1, BATCHED = 2, FUSED = 3, SOFTMAX = 4, POOL = 5, SGD = 6;
 export const ARGS = 16; // a, b, out, m, k, n, transA, transB, jc, nc, bp, chunkTasks, stripRows
 export const SPIN_LIMIT = 31; // spins after this job (the args above end by 30)
 export const SCRATCH = 32; // per thread: ap, tile
@@ -39,8 +39,8 @@ export const CONTROL_BYTES = (JOINED + 1) * 4;
  * worker does not have: test/backend/thread-worker-source.test.ts), and the field numbers are
  * written out (they are the constants above: 3 DTYPE, 4 FAILED, 5–8 the panel tasks, 9–12 the
  * row tasks, 13 KIND, 16 ARGS, 32 SCRATCH). A convolution job (KIND 1), a batched product (KIND 2), a fused element-wise
- * program (KIND 3), a softmax (KIND 4) and max pooling (KIND 5) use the row-task counters for
- * their tasks of images, matrices, element ranges, rows or images.
+ * program (KIND 3), a softmax (KIND 4), max pooling (KIND 5) and an SGD update (KIND 6) use the
+ * row-task counters for their tasks of images, matrices, element ranges, rows, images or parameters.
  */
 export function work(kernels: Kernels, c: Int32Array, thread: number): void {
   const f64 = c[3] === 1;
@@ -53,6 +53,25 @@ export function work(kernels: Kernels, c: Int32Array, thread: number): void {
     for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
       try {
         if (Atomics.load(c, 4) === 0) run(program, count, task * chunk, Math.min(n, (task + 1) * chunk), scratch);
+      } catch {
+        Atomics.store(c, 4, 1);
+      }
+      Atomics.add(c, 10, 1);
+    }
+    return;
+  }
+  if (c[13] === 6) {
+    // an SGD-with-momentum update (kind 6): tasks of `chunk` parameters, each element updated as one call updates it
+    const update = f64 ? kernels.sgdMomentumF64 : kernels.sgdMomentumF32;
+    const [p, g, b, n, chunk] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!];
+    // the hyper-parameters as float64 bits, two int32 fields each
+    const [momentum, keep, negLr] = new Float64Array(Int32Array.of(c[21]!, c[22]!, c[23]!, c[24]!, c[25]!, c[26]!).buffer);
+    const bytes = f64 ? 8 : 4;
+    const tasks = c[11]!;
+    for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
+      const skip = task * chunk * bytes;
+      try {
+        if (Atomics.load(c, 4) === 0) update(p + skip, g + skip, b + skip, Math.min(chunk, n - task * chunk), momentum!, keep!, negLr!);
       } catch {
         Atomics.store(c, 4, 1);
       }

@@ -21,7 +21,7 @@ import type { SharedBatch, SharedConv, SharedProduct, SharedTasks } from "./thre
 import { rowTasks } from "./thread-jobs.js";
 import {
   ACTIVE, ARGS, BATCHED, BROWSER_WORKER_SOURCE, CONTROL_BYTES, CONV, DTYPE, FAILED, FUSED, GEN, IDLE, JOINED, KIND, MAIL, MATMUL, MAX_THREADS, MEMORY, NODE_WORKER_SOURCE,
-  POOL, SOFTMAX,
+  POOL, SGD, SOFTMAX,
   PACK_DONE, PACK_NEXT, PACK_TASKS, PANELS_PER_TASK, POSTED, READY, ROW_CHUNK, ROW_DONE, ROW_NEXT, ROW_TASKS, SCRATCH, SPINS, EAGER_SPINS, SPIN_LIMIT, STATE, work,
 } from "./thread-worker.js";
 
@@ -231,14 +231,14 @@ export class ThreadPool {
   }
 
   /**
-   * Runs a compiled plan's fused element-wise program ("fused"), softmax ("softmax") or max
-   * pooling ("pool") on `on` in `job`'s tasks with the workers, returning when every task is
+   * Runs a compiled plan's fused element-wise program ("fused"), softmax ("softmax"), max
+   * pooling ("pool") or SGD-with-momentum update ("sgd") on `on` in `job`'s tasks with the workers, returning when every task is
    * done; false, having run nothing, if the workers will not start (failed).
    */
-  tasks(kind: "fused" | "softmax" | "pool", f64: boolean, job: SharedTasks, on: AttachedMemory): boolean {
+  tasks(kind: "fused" | "softmax" | "pool" | "sgd", f64: boolean, job: SharedTasks, on: AttachedMemory): boolean {
     if (!this.ready()) return false;
     const c = this.control;
-    c[KIND] = kind === "fused" ? FUSED : kind === "softmax" ? SOFTMAX : POOL;
+    c[KIND] = kind === "fused" ? FUSED : kind === "softmax" ? SOFTMAX : kind === "pool" ? POOL : SGD;
     c[MEMORY] = on.id;
     c[DTYPE] = f64 ? 1 : 0;
     c[FAILED] = 0;
