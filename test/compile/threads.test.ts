@@ -158,6 +158,32 @@ test("float64 momentum SGD on a weight that splits unevenly over the threads (60
   assert.deepEqual(compiled.params, eager.params);
 });
 
+test("a compiled plan's thread tuner measures no replay the workers took no part in", { skip }, () => {
+  // an MLP replayed 80 times: with the workers taking part, a trial of lone runs follows the
+  // warm-up; with the pool reporting no job joined, none does (the replays are not measured)
+  const x = randn([128, 784]);
+  const y = tensor(Array.from({ length: 128 }, (_, i) => i % 10));
+  const loneRuns = (joinedNever: boolean): number => {
+    manualSeed(5);
+    const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10));
+    const target = pool as unknown as { solo: boolean; joined: number };
+    let lone = 0;
+    let solo = false;
+    Object.defineProperty(target, "solo", { configurable: true, get: () => solo, set: (value: boolean) => void ((solo = value) && lone++) });
+    if (joinedNever) Object.defineProperty(target, "joined", { configurable: true, get: () => 0 });
+    try {
+      runSteps(trainingStep(model, new optim.SGD(model.parameters(), { lr: 0.05 }), nn.functional.crossEntropy), x, y, 82, { compiled: true });
+    } finally {
+      delete (target as { solo?: boolean }).solo;
+      delete (target as { joined?: number }).joined;
+      target.solo = false;
+    }
+    return lone;
+  };
+  assert.ok(loneRuns(false) >= 1, "a trial ran lone replays");
+  assert.equal(loneRuns(true), 0, "no replay was measured, so no trial ran");
+});
+
 test("updateSplit: whole runs of 64 parameters, covering every one once", () => {
   for (const threads of [2, 3, 4]) {
     for (const n of [65_536, 154_457, 200_704, 1_000_003]) {
