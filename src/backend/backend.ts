@@ -187,6 +187,12 @@ export interface Backend {
    */
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void;
   /**
+   * out[outer, j, inner] = x[outer, index[j], inner] for j < count: whole blocks of `inner`
+   * values picked by a 1-d index (indexSelect, an embedding's rows), which a gather would need
+   * an index as large as the output for. Index values are already validated integers in [0, axisSize).
+   */
+  indexSelect(x: DataRef, index: DataRef, outer: number, axisSize: number, count: number, inner: number, out: DataRef): void;
+  /**
    * out[outer, index[outer, j, inner], inner] = src[outer, j, inner] for j < indexAxis, in
    * order (a repeated index keeps the last value); the rest of `out` is left as it is.
    */

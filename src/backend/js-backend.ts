@@ -6,7 +6,7 @@ import { sortKernel } from "./js-sort.js";
 import { logsumexpKernel, varianceKernel } from "./js-statistics.js";
 import { axpbyKernel, binaryKernel, clampKernel, copyStridedKernel, unaryKernel } from "./js-elementwise.js";
 import { matmulKernel } from "./js-matmul.js";
-import { argmaxKernel, gatherKernel, reduceKernel, scatterAddKernel, scatterKernel } from "./js-reduce.js";
+import { argmaxKernel, gatherKernel, indexSelectKernel, reduceKernel, scatterAddKernel, scatterKernel } from "./js-reduce.js";
 import { copyIntoKernel, whereKernel, type StridedArray } from "./js-movement.js";
 import { filledArray, isContiguous } from "./strides.js";
 import { col2imKernel, im2colKernel, maxPool2dGradKernel, maxPool2dKernel, pool2dKernel } from "./js-window.js";
@@ -137,6 +137,9 @@ export class JsBackend implements Backend {
   }
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     gatherKernel(arrayOf(x), arrayOf(index), outer, axisSize, indexAxis, inner, arrayOf(out));
+  }
+  indexSelect(x: DataRef, index: DataRef, outer: number, axisSize: number, count: number, inner: number, out: DataRef): void {
+    indexSelectKernel(arrayOf(x), arrayOf(index), outer, axisSize, count, inner, arrayOf(out));
   }
   scatter(src: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     scatterKernel(arrayOf(src), arrayOf(index), outer, axisSize, indexAxis, inner, arrayOf(out));

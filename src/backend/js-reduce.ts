@@ -68,6 +68,20 @@ export function gatherKernel(x: FloatArray, index: FloatArray, outer: number, ax
       }
 }
 
+/**
+ * out[o, j, :] = x[o, index[j], :]: each block one copy, a subarray's set where it is long (a
+ * dataset's image), else a loop, which allocates nothing (an embedding's rows, replayed each step).
+ */
+export function indexSelectKernel(x: FloatArray, index: FloatArray, outer: number, axisSize: number, count: number, inner: number, out: FloatArray): void {
+  for (let o = 0; o < outer; o++)
+    for (let j = 0; j < count; j++) {
+      const from = (o * axisSize + index[j]!) * inner;
+      const to = (o * count + j) * inner;
+      if (inner >= 256) out.set(x.subarray(from, from + inner), to);
+      else for (let i = 0; i < inner; i++) out[to + i] = x[from + i]!;
+    }
+}
+
 export function scatterKernel(src: FloatArray, index: FloatArray, outer: number, axisSize: number, indexAxis: number, inner: number, out: FloatArray): void {
   for (let o = 0; o < outer; o++)
     for (let j = 0; j < indexAxis; j++)

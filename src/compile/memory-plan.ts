@@ -45,6 +45,7 @@ const WRITES_ALL: Readonly<Record<string, number>> = {
   copyStrided: 2,
   where: 4,
   gather: 6,
+  indexSelect: 6,
   argmax: 4,
   logsumexp: 4,
   variance: 5,

@@ -27,7 +27,7 @@ export function isTracing(): boolean {
 }
 
 /** Kernels taking an index buffer (argument 1) into an axis of size argument 3: checked on replay. */
-const INDEX_KERNELS = new Set(["gather", "scatter", "scatterAdd"]);
+const INDEX_KERNELS = new Set(["gather", "indexSelect", "scatter", "scatterAdd"]);
 
 /** The tracer of one call: the library methods it patches (kernels, random draws, host calls, backward, reads) record into its {@link TraceState}. */
 class Tracer extends TraceState {

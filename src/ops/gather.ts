@@ -206,7 +206,14 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor | readonly num
   if (x.ndim === 0) return gatherChecked(x, 0, reshape(idx, []));
   const n = idx.size;
   const shape = withAxis(x.shape, axis, n);
-  // the index repeated over the other axes, as gather takes it
-  const full = expand(reshape(idx, x.shape.map((_, d) => (d === axis ? n : 1))), shape).contiguous();
-  return gatherChecked(x, axis, full);
+  const flat = reshape(idx, [n]).contiguous();
+  const [outer, axisSize, inner] = blocks(x.shape, axis);
+  const out = emptyLike(x, shape);
+  // whole blocks of `inner` values: no index as large as the output, as a gather would need
+  if (out.size > 0) x.backend.indexSelect(x.dataRef(), flat.dataRef(), outer, axisSize, n, inner, out.storage.ref);
+  // d out / d x: dy added back at each picked block, by a scatter-add of the index repeated over the other axes
+  return record(out, "indexSelect", [x], (dy) => {
+    const full = expand(reshape(flat, x.shape.map((_, d) => (d === axis ? n : 1))), shape).contiguous();
+    return [scatterChecked("scatterAdd", zerosOf(x), axis, full, dy, true)];
+  }, undefined, [flat]);
 }

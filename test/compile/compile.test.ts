@@ -243,6 +243,16 @@ test("an out-of-range class target in a replayed call is an error, not a silent 
   assert.throws(() => compiled(x, tensor([0, 5], { dtype: "int32" })), /compile: gather: index 5 at position 1 is out of range for a dimension of size 2/);
 });
 
+test("indexSelect in a compiled function picks each call's rows, and an out-of-range index in a replay is an error", () => {
+  // a batch picked from a dataset inside the step, as PyTorch's data[rows]
+  const data = tensor(Array.from({ length: 6 * 20 }, (_, i) => i)).reshape([6, 20]);
+  const pick = compile((rows: Tensor) => data.indexSelect(0, rows).sum(1));
+  const rowSum = (r: number) => 20 * 20 * r + (19 * 20) / 2;
+  for (const rows of [[0, 5], [2, 2], [4, 1], [3, 0]]) assert.deepEqual(pick(tensor(rows, { dtype: "int32" })).toArray(), rows.map(rowSum));
+  assert.ok(pick.stats.replays >= 1, "replayed");
+  assert.throws(() => pick(tensor([1, 6], { dtype: "int32" })), /compile: indexSelect: index 6 at position 1 is out of range for a dimension of size 6/);
+});
+
 test("a cache that thrashes warns once", () => {
   const warnings: string[] = [];
   const f = compile((x: Tensor) => x.mul(2).sum(), { cacheSize: 2, onWarning: (message) => warnings.push(message) });

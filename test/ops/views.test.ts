@@ -222,3 +222,28 @@ test("indices may be int32 tensors, float tensors holding integers or arrays; a 
   assert.throws(() => x.indexSelect(1, tensor([true, false])), /^Error: indexSelect: index must be an int32 tensor \(or integers\), got a bool tensor$/);
   assert.deepEqual(oneHot(tensor([1, 0], { dtype: "int32" })).dtype, "int32");
 });
+
+test("indexSelect copies whole blocks: long rows (a dataset's images) and short ones agree with gather over the repeated index, values and gradients", () => {
+  // blocks of 1, 3, 40 and 300 values (300 takes the block-copy path), with repeats, outer 1 and 3
+  const cases: [number[], number, number[]][] = [[[6, 300], 0, [5, 0, 5, 2]], [[3, 5, 300], 1, [4, 4, 1]], [[3, 5, 40], 1, [4, 1]], [[3, 5, 3], 1, [0, 2]], [[4, 7], 1, [6, 0, 6]]];
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const [shape, dim, picks] of cases) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const data = Array.from({ length: size }, (_, i) => Math.sin(i) * 3);
+      const [x, y] = [0, 1].map(() => tensor(data, { dtype }).reshape(shape).detach().requiresGrad_()) as [Tensor, Tensor];
+      const selected = x.indexSelect(dim, picks);
+      const full = tensor(picks, { dtype: "int32" })
+        .reshape(shape.map((_, d) => (d === dim ? picks.length : 1)))
+        .expand(shape.map((s, d) => (d === dim ? picks.length : s)));
+      const gathered = y.gather(dim, full);
+      const label = `${dtype} ${JSON.stringify(shape)} dim ${dim}`;
+      assert.deepEqual(selected.shape, gathered.shape, label);
+      assert.deepEqual(selected.toArray(), gathered.toArray(), label);
+      const weight = tensor(Array.from({ length: selected.size }, (_, i) => (i % 7) - 3), { dtype }).reshape(selected.shape);
+      selected.mul(weight).sum().backward();
+      gathered.mul(weight).sum().backward();
+      assert.deepEqual(x.grad!.toArray(), y.grad!.toArray(), `${label} gradient`);
+    }
+  }
+  assert.deepEqual(tensor([[1, 2], [3, 4]]).indexSelect(0, []).shape, [0, 2], "an empty index");
+});

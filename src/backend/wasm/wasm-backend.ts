@@ -252,6 +252,9 @@ export class WasmBackend implements Backend {
   gather(x: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     this.js.gather(x, index, outer, axisSize, indexAxis, inner, out);
   }
+  indexSelect(x: DataRef, index: DataRef, outer: number, axisSize: number, count: number, inner: number, out: DataRef): void {
+    this.js.indexSelect(x, index, outer, axisSize, count, inner, out);
+  }
   scatter(src: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     this.js.scatter(src, index, outer, axisSize, indexAxis, inner, out);
   }

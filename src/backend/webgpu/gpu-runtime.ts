@@ -23,7 +23,7 @@ export const DEFAULT_LIVE_LIMIT = 2 ** 31;
 const STATUS_BYTES = 32;
 /** Kernels recorded before a submit without waiting for a read. */
 export const BATCH = 128;
-const INDEX_OPS = ["", "gather", "scatter", "scatterAdd"];
+const INDEX_OPS = ["", "gather", "scatter", "scatterAdd", "indexSelect"];
 
 /** Host values as the device stores `dtype` (a bool is a u32). */
 function deviceArray(values: ArrayLike<number>, dtype: DType): Float32Array | Int32Array | Uint32Array {

@@ -175,6 +175,10 @@ export class WebGpuBackend extends GpuRuntime implements Backend {
     this.onlyInt32Index("gather", index);
     this.run("gather", k.gatherShader(x.dtype), { 1: x, 2: index, 5: out }, outer * indexAxis * inner, { tail: [outer, axisSize, indexAxis, inner], status: true });
   }
+  indexSelect(x: DataRef, index: DataRef, outer: number, axisSize: number, count: number, inner: number, out: DataRef): void {
+    this.onlyInt32Index("indexSelect", index);
+    this.run("indexSelect", k.indexSelectShader(x.dtype), { 1: x, 2: index, 5: out }, outer * count * inner, { tail: [outer, axisSize, count, inner], status: true });
+  }
   scatter(src: DataRef, index: DataRef, outer: number, axisSize: number, indexAxis: number, inner: number, out: DataRef): void {
     this.onlyInt32Index("scatter", index);
     this.run("scatter", k.scatterShader(src.dtype), { 1: src, 2: index, 5: out }, outer * inner, { tail: [outer, axisSize, indexAxis, inner], status: true });

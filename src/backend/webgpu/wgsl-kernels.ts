@@ -194,6 +194,18 @@ export const gatherShader = memo(function gatherShader(dtype: DType): string {
   );
 });
 
+/** out[o, r, j] = x[o, index[r], j] (a 1-d index); prm[8..11] = outer, axisSize, count, inner. */
+export const indexSelectShader = memo(function indexSelectShader(dtype: DType): string {
+  return elementKernel(
+    [binding(1, "xs", dtype), binding(2, "index", "int32"), binding(5, "out", dtype), STATUS, CHECK],
+    `  let axis = prm[9]; let count = prm[10]; let inner = prm[11];
+  let j = i % inner; let r = (i / inner) % count; let o = i / (inner * count);
+  let at = index[r];
+  if (at < 0 || at >= axis) { badIndex(4, r, at, axis); return; }
+  out[i] = xs[o * axis * inner + at * inner + j];`,
+  );
+});
+
 /** Thread (o, j) writes its column in order, so a repeated index keeps the last value. */
 export const scatterShader = memo(function scatterShader(dtype: DType): string {
   return elementKernel(
