@@ -1,3 +1,6 @@
+import { noGrad } from "../autograd/grad-mode.js";
+import { activeBackend } from "../backend/registry.js";
+import { onBackend } from "../ops/operand.js";
 import { tensor } from "../tensor/creation.js";
 import { formatShape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -17,8 +20,9 @@ export interface Dataset {
 
 /**
  * Tensors that share their first dimension, seen as a list of items: item `i` is row `i` of
- * each (PyTorch's `TensorDataset`). The rows are read from the tensors once, on the first
- * fetch, and copied from there, so later in-place changes to the tensors are not seen.
+ * each (PyTorch's `TensorDataset`). A batch picks its rows when it is fetched, with
+ * `indexSelect` (one copy of the rows, on the tensors' device), so, as in PyTorch, in-place
+ * changes to the tensors show in later batches; a batch is a copy, on the active backend.
  *
  * @example
  * ```ts
@@ -30,7 +34,6 @@ export interface Dataset {
  */
 export class TensorDataset implements Dataset {
   readonly tensors: readonly Tensor[];
-  private rows: ReturnType<Tensor["toTypedArray"]>[] | null = null;
 
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new Error("TensorDataset: needs at least one tensor");
@@ -60,15 +63,9 @@ export class TensorDataset implements Dataset {
         throw new Error(`TensorDataset: index ${index} is out of range [0, ${this.length})`);
       }
     }
-    this.rows ??= this.tensors.map((t) => t.toTypedArray());
-    return this.tensors.map((t, field) => copyRows(this.rows![field]!, t, indices));
+    const backend = activeBackend();
+    // the rows picked where the tensors live (a GPU's stay there), then brought to the active backend
+    const index = tensor(indices as number[], { dtype: "int32" });
+    return this.tensors.map((t) => onBackend(noGrad(() => t.detach().indexSelect(0, index)), backend));
   }
-}
-
-function copyRows(source: ReturnType<Tensor["toTypedArray"]>, like: Tensor, indices: readonly number[]): Tensor {
-  const rowSize = like.shape.slice(1).reduce((a, b) => a * b, 1);
-  // float32 rows stay float32 (the common case, copied as is); others go through float64, exact for every dtype
-  const out = source instanceof Float32Array ? new Float32Array(indices.length * rowSize) : new Float64Array(indices.length * rowSize);
-  indices.forEach((row, i) => out.set(source.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize));
-  return tensor(out, { shape: [indices.length, ...like.shape.slice(1)], dtype: like.dtype });
 }

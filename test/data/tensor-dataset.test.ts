@@ -20,6 +20,19 @@ test("TensorDataset: items are rows of every tensor, batches copy the rows in th
   // a batch is a copy: writing into it leaves the dataset alone
   xb!.copy_(xb!.mul(0));
   assert.deepEqual(dataset.getBatch([3])[0]!.toArray(), [(x.toArray() as number[][])[3]]);
+  // the rows are picked at each fetch, so (as in PyTorch) a change to the tensors shows in later batches
+  y.copy_(tensor([20, 21, 22, 23]));
+  assert.deepEqual(dataset.getBatch([1, 0])[1]!.toArray(), [21, 20]);
+});
+
+test("TensorDataset: a batch of int32 labels stays int32, and a dataset that requires gradients gives batches outside the graph", () => {
+  const x = tensor([[1, 2], [3, 4], [5, 6]], { requiresGrad: true });
+  const labels = tensor([2, 0, 1], { dtype: "int32" });
+  const [xb, yb] = new data.TensorDataset(x, labels).getBatch([2, 2, 0]);
+  assert.equal(yb!.dtype, "int32");
+  assert.deepEqual(yb!.toArray(), [1, 1, 2]);
+  assert.equal(xb!.requiresGrad, false);
+  assert.deepEqual(xb!.toArray(), [[5, 6], [5, 6], [1, 2]]);
 });
 
 test("TensorDataset: mismatched first dimensions, 0-d tensors and bad indices are errors", () => {
