@@ -208,18 +208,18 @@ export function softmaxWorthThreads(outer: number, axisSize: number, inner: numb
 
 /**
  * Whether an optimizer's update of `n` parameters is worth the threads: at least 2¹⁶ (W3's
- * first weight, 200,704, takes about 0.1 ms on one thread, a twelfth of its threaded step).
+ * first weight, 200,704, takes about 0.12 ms on one thread, a fourteenth of its threaded step:
+ * `bench/plan-steps.ts W3`).
  */
 export function updateWorthThreads(n: number): boolean {
   return n >= 2 ** 16;
 }
 
 /**
- * How an element-wise update of `n` parameters splits: about two tasks per thread of whole
- * 64-element runs, so every task but the last covers whole vectors and each element goes through
- * the same arithmetic (the kernels' vector and scalar loops compute alike) whoever runs it.
+ * How an element-wise update of `n` parameters splits: as a fused program does (fusedSplit),
+ * in blocks of 64, so every task but the last covers whole vectors and each element goes
+ * through the same arithmetic (the kernels' vector and scalar loops compute alike) whoever runs it.
  */
 export function updateSplit(n: number, threads: number): { chunk: number; tasks: number } {
-  const chunk = Math.ceil(Math.ceil(n / (2 * threads)) / 64) * 64;
-  return { chunk, tasks: Math.ceil(n / chunk) };
+  return fusedSplit(n, threads, 64);
 }
