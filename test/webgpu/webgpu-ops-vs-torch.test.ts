@@ -24,3 +24,13 @@ test("webgpu: advanced indexing by index tensors and arrays of booleans; a bool 
     // the mask's true entries decide the result's size: a GPU would have to be waited for
     assert.throws(() => x.index(x.gt(2)), /^Error: nonzero: the webgpu backend reads tensor data asynchronously/);
   }));
+
+test("webgpu: isnan, isinf, isfinite, ne and nanToNum find and replace NaN and ±∞ (a GPU's comparisons must not assume them away)", { skip }, async () =>
+  onWebGpu(async () => {
+    const x = tensor([Number.NaN, Infinity, -Infinity, 1.5, 0, Number.NaN, 2, 3, 4]);
+    assert.deepEqual(await x.isnan().array(), [true, false, false, false, false, true, false, false, false]);
+    assert.deepEqual(await x.isinf().array(), [false, true, true, false, false, false, false, false, false]);
+    assert.deepEqual(await x.isfinite().array(), [false, false, false, true, true, false, true, true, true]);
+    assert.deepEqual(await x.ne(x).array(), [true, false, false, false, false, true, false, false, false]);
+    assert.deepEqual(await x.nanToNum({ posinf: 9, neginf: -9 }).array(), [0, 9, -9, 1.5, 0, 0, 2, 3, 4]);
+  }));
