@@ -19,6 +19,8 @@ export { pad } from "./ops/pad.js";
 export type { PadMode } from "./ops/pad.js";
 export { oneHot } from "./ops/one-hot.js";
 export type { IndexItem, SliceSpec } from "./ops/slicing.js";
+export type { AdvancedItem } from "./ops/advanced-index.js";
+export type { NanToNumOptions } from "./ops/finite-checks.js";
 export { noGrad, isGradEnabled } from "./autograd/grad-mode.js";
 export type { GradFn, BackwardRule } from "./autograd/grad-fn.js";
 export { jacobian } from "./autograd/jacobian.js";

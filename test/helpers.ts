@@ -26,3 +26,24 @@ export function assertClose(actual: Tensor | NestedArray, expected: NestedArray,
     assert.ok(ok, `${message} element ${i}: got ${a[i]}, expected ${e[i]} (atol ${atol}, rtol ${rtol})`);
   }
 }
+
+/**
+ * Runs the garbage collector until `measure` (live device memory, say) has held still for three
+ * rounds in a row, at most 60. Finalizers run as tasks after a collection, and on a loaded
+ * machine later than the next timer: a fixed number of rounds can measure before they ran.
+ */
+export async function collectUntilSettled(measure: () => number): Promise<void> {
+  const { setFlagsFromString } = await import("node:v8");
+  const { runInNewContext } = await import("node:vm");
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  let last = measure();
+  for (let round = 0, still = 0; round < 60 && still < 3; round++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const now = measure();
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
+}

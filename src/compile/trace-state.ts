@@ -28,6 +28,8 @@ export abstract class TraceState {
   readonly nodes: PlanNode[] = [];
   /** Buffers made while tracing (the plan's own); every other buffer it touches belongs to a tensor outside. */
   readonly owned = new Set<DataRef>();
+  /** Buffers autograd gave back during the trace (spent gradients), which the tracer kept for the plan. */
+  readonly spent: DataRef[] = [];
   /** Kernels nested in a recorded kernel (the wasm backend calling its own methods) are part of it. */
   depth = 0;
   /** Inside a host call (optimizer.step …): its kernels are not recorded, it is replayed as a call. */

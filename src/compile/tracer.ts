@@ -35,7 +35,8 @@ class Tracer extends TraceState {
     const tracer = this;
     return function (this: Backend, ...args: unknown[]): unknown {
       // a traced pass's spent gradients stay as they are: the plan is built from those buffers
-      if (name === "recycle") return undefined;
+      // (and their storages no longer free them: the plan gives them back, see releaseSpent)
+      if (name === "recycle") return void tracer.spent.push(args[0] as DataRef);
       if (!tracer.recording) return original.apply(this, args);
       // the methods these call on the backend (a device backend's own checks) are theirs, not plan nodes
       const nested = () => tracer.nested(() => original.apply(this, args));
@@ -185,6 +186,7 @@ export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly un
   } catch (error) {
     patches.restore();
     if (error instanceof TraceError) tracer.undo();
+    releaseSpent(tracer, backend);
     throw error;
   } finally {
     patches.restore();
@@ -198,5 +200,19 @@ export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly un
   const plan: Plan = { backend, inputs, nodes: tracer.nodes, owned: tracer.owned, template, outputs, modules: moduleGuards(tracer.modules, backend), leavesToBeNull: [...tracer.leavesToBeNull] };
   // the plan's buffers outlive the traced tensors that made them (a backend freeing from finalizers)
   backend.retain?.(tracer.owned, plan);
+  releaseSpent(tracer, backend);
   return plan;
+}
+
+/**
+ * The spent gradients of a traced backward pass, given back where the backend frees buffers
+ * (WebGPU): autograd has already unregistered their storages' finalizers, so without this
+ * nothing would ever free them, and every compiled function dropped left them in use. Freed
+ * after the plan retained them, they go back to the pool when the plan is collected (at once
+ * where the trace failed). Typed-array backends leave them to the garbage collector.
+ */
+function releaseSpent(tracer: Tracer, backend: Backend): void {
+  if (backend.needsFree !== true) return;
+  for (const ref of tracer.spent) if (tracer.owned.has(ref)) backend.free(ref);
+  tracer.spent.length = 0;
 }

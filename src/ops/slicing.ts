@@ -6,6 +6,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { formatShape, normalizeDim } from "../tensor/shape.js";
 import { stridedView, type Layout } from "./strided-view.js";
+import { advancedIndex, isAdvanced, type AdvancedItem } from "./advanced-index.js";
 
 function replaced(values: readonly number[], at: number, value: number): number[] {
   return values.map((v, i) => (i === at ? value : v));
@@ -114,12 +115,14 @@ export interface SliceSpec {
 }
 
 /**
- * One entry of basic indexing ({@link Tensor.index}): an integer picks one position and removes
+ * One entry of an index ({@link Tensor.index}): an integer picks one position and removes
  * the axis; a slice string `"start:end:step"` (any part may be left out, as in Python) or a
  * {@link SliceSpec} keeps a range; `null` inserts a new axis of size 1; `"..."` stands for as
- * many full slices as the other entries leave.
+ * many full slices as the other entries leave. An int32 tensor or an array of integers picks
+ * entries along its axis, and a bool tensor or nested arrays of booleans (a mask) picks the
+ * true entries of the axes it covers: PyTorch's advanced indexing, which copies.
  */
-export type IndexItem = number | string | SliceSpec | null;
+export type IndexItem = number | string | SliceSpec | null | AdvancedItem;
 
 type Resolved = { kind: "int"; index: number } | { kind: "slice"; start: number | null; end: number | null; step: number } | { kind: "new" } | { kind: "ellipsis" };
 
@@ -138,26 +141,30 @@ function parseItem(item: IndexItem, position: number): Resolved {
     if (parts.length < 2 || parts.length > 3) throw new Error(`index: ${JSON.stringify(item)} at position ${position} is not a slice "start:end:step" or "..."`);
     return { kind: "slice", start: bound(parts[0]), end: bound(parts[1]), step: bound(parts[2]) ?? 1 };
   }
-  if (Array.isArray(item)) {
-    throw new Error(`index: the list at position ${position} would be advanced indexing, which index() does not do; use indexSelect or gather, or a slice string such as "0:3"`);
-  }
+  if (isAdvanced(item)) throw new Error(`index: the advanced item at position ${position} reached basic indexing`); // (index() routes these first)
   if (typeof item === "object") return { kind: "slice", start: item.start ?? null, end: item.end ?? null, step: item.step ?? 1 };
   throw new Error(`index: cannot index with ${typeof item} at position ${position}`);
 }
 
 /**
- * Backs {@link Tensor.index}: PyTorch's basic indexing `x[...]` as a view. Python's
- * `x[1, 1:3, ..., None, ::2]` is `x.index(1, "1:3", "...", null, "::2")`.
+ * Backs {@link Tensor.index}: PyTorch's indexing `x[...]`. Basic items make a view: Python's
+ * `x[1, 1:3, ..., None, ::2]` is `x.index(1, "1:3", "...", null, "::2")`. Index tensors,
+ * integer arrays and bool masks copy, with PyTorch's rules (ops/advanced-index.ts):
+ * `x[idx]` is `x.index(idx)`, `probs[range(n), y]` is `probs.index(arange(n), y)`.
  *
  * @example
  * ```ts
- * import { arange } from "nabla";
+ * import { arange, tensor } from "nabla";
  * const x = arange(24).reshape([2, 3, 4]);
  * console.log(x.index(1, "1:3", "...", null).shape); // [2, 4, 1]
  * console.log(x.index(0, -1, "::2").toArray()); // [8, 10]
+ * console.log(x.index(1, [0, 2], -1).toArray()); // [15, 23]
+ * console.log(x.index(":", tensor([0, 0], { dtype: "int32" }), 3).toArray()); // [[3, 3], [15, 15]]
+ * console.log(x.index(x.gt(20)).toArray()); // [21, 22, 23]
  * ```
  */
 export function index(x: Tensor, items: readonly IndexItem[]): Tensor {
+  if (items.some(isAdvanced)) return advancedIndex(x, items, (view, basic) => index(view, basic as IndexItem[]));
   const parsed = items.map(parseItem);
   const ellipses = parsed.filter((p) => p.kind === "ellipsis").length;
   if (ellipses > 1) throw new Error("index: an index can only have a single ellipsis ('...')");

@@ -1,16 +1,17 @@
 /**
  * The element-wise math methods of {@link Tensor} (trigonometry, erf, rounding, remainder,
  * atan2, logical ops), kept in a base class of their own so tensor.ts stays about storage,
- * autograd and the core ops; the activations beyond relu/sigmoid/tanh are in the base class
- * below it (tensor-activations.ts). Each method calls the primitive in src/ops that holds its
- * kernel call and backward rule.
+ * autograd and the core ops; the NaN and infinity checks are in the base class below it
+ * (tensor-checks.ts), the activations beyond relu/sigmoid/tanh below that
+ * (tensor-activations.ts). Each method calls the primitive in src/ops that holds its kernel
+ * call and backward rule.
  */
 import type { Operand, Tensor } from "./tensor.js";
 import * as unary from "../ops/unary.js";
 import * as binary from "../ops/binary.js";
-import { TensorActivations } from "./tensor-activations.js";
+import { TensorChecks } from "./tensor-checks.js";
 
-export abstract class TensorMath extends TensorActivations {
+export abstract class TensorMath extends TensorChecks {
   /**
    * Sine (radians), element-wise.
    * @example

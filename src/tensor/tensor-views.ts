@@ -14,6 +14,7 @@ import * as join from "../ops/join.js";
 import * as rearrange from "../ops/rearrange.js";
 import * as indexed from "../ops/gather.js";
 import { maskedFill, where } from "../ops/where.js";
+import { nonzero } from "../ops/advanced-index.js";
 import { TensorReductions } from "./tensor-reductions.js";
 
 export abstract class TensorViews extends TensorReductions {
@@ -73,7 +74,7 @@ export abstract class TensorViews extends TensorReductions {
   select(this: Tensor, dim: number, index: number): Tensor { return slicing.select(this, dim, index); }
   /** Python's `start:end:step` along `dim` (step > 0), a view. */
   slice(this: Tensor, dim: number, start: number | null = null, end: number | null = null, step = 1): Tensor { return slicing.slice(this, dim, start, end, step); }
-  /** Basic indexing as a view: Python's `x[1, 1:3, ..., None]` is `x.index(1, "1:3", "...", null)`. */
+  /** PyTorch's `x[...]`: Python's `x[1, 1:3, ..., None]` is `x.index(1, "1:3", "...", null)` (a view); index tensors, integer arrays and bool masks copy (`x[idx]` is `x.index(idx)`). */
   index(this: Tensor, ...items: slicing.IndexItem[]): Tensor { return slicing.index(this, items); }
   /** Views of consecutive parts along `dim`: each `splitSize` long, or the listed sizes. */
   split(this: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] { return join.split(this, splitSize, dim); }
@@ -99,6 +100,8 @@ export abstract class TensorViews extends TensorReductions {
   maskedFill(this: Tensor, mask: Tensor, value: Operand): Tensor { return maskedFill(this, mask, value); }
   /** The entries of axis `dim` at the positions of a 1-d `index` (PyTorch's `index_select`). */
   indexSelect(this: Tensor, dim: number, index: Tensor | readonly number[]): Tensor { return indexed.indexSelect(this, dim, index); }
+  /** The positions of the nonzero (true) entries as int32 [count, ndim], row-major (PyTorch's `nonzero`; reads the values at once). */
+  nonzero(this: Tensor): Tensor { return nonzero(this); }
   /** A copy with `src` written at `index` along `dim` (PyTorch's out-of-place `scatter`). */
   scatter(this: Tensor, dim: number, index: Tensor | NestedArray, src: Tensor | number): Tensor { return indexed.scatter(this, dim, index, src); }
   /** A copy with `src` added at `index` along `dim` (PyTorch's `scatter_add`). */

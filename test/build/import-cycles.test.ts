@@ -21,12 +21,12 @@ const PINNED_OTHER_CYCLES = [
   ["ops/movement.ts", "ops/reduce.ts"],
 ];
 /** Modules in the tensor/ops cycle besides ops/*, as they are today; this list must not grow. */
-// tensor-activations.ts, tensor-math.ts, tensor-reductions.ts, tensor-views.ts and tensor-data.ts
-// are the base classes holding Tensor's activation, element-wise, reduction, view and reading
-// methods: they delegate to ops/* as tensor.ts does (tensor-data.ts reads through the backend
-// and is in the cycle only as the class tensor.ts extends)
-const PINNED_NON_OP_MEMBERS = ["tensor/creation.ts", "tensor/tensor-activations.ts", "tensor/tensor-data.ts", "tensor/tensor-math.ts", "tensor/tensor-reductions.ts", "tensor/tensor-views.ts", "tensor/tensor.ts"];
-const METHOD_MODULES = ["tensor/tensor.ts", "tensor/tensor-activations.ts", "tensor/tensor-data.ts", "tensor/tensor-math.ts", "tensor/tensor-reductions.ts", "tensor/tensor-views.ts"];
+// tensor-activations.ts, tensor-checks.ts, tensor-math.ts, tensor-reductions.ts, tensor-views.ts
+// and tensor-data.ts are the base classes holding Tensor's activation, NaN-check, element-wise,
+// reduction, view and reading methods: they delegate to ops/* as tensor.ts does (tensor-data.ts
+// reads through the backend and is in the cycle only as the class tensor.ts extends)
+const PINNED_NON_OP_MEMBERS = ["tensor/creation.ts", "tensor/tensor-activations.ts", "tensor/tensor-checks.ts", "tensor/tensor-data.ts", "tensor/tensor-math.ts", "tensor/tensor-reductions.ts", "tensor/tensor-views.ts", "tensor/tensor.ts"];
+const METHOD_MODULES = ["tensor/tensor.ts", "tensor/tensor-activations.ts", "tensor/tensor-checks.ts", "tensor/tensor-data.ts", "tensor/tensor-math.ts", "tensor/tensor-reductions.ts", "tensor/tensor-views.ts"];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -34,11 +34,23 @@ function assertSame(actual: Tensor, expected: FixtureTensor, rtol: number, what:
   });
 }
 
+/** The ops of the fixture outside the op table: sign, and the NaN and infinity checks. */
+const CHECKS: Record<string, (t: Tensor[], a: OpArgs) => Tensor> = {
+  sign: (t) => t[0]!.sign(),
+  ne: (t, a) => t[0]!.ne(t[1] ?? (a as { other: number }).other),
+  isnan: (t) => t[0]!.isnan(),
+  isinf: (t) => t[0]!.isinf(),
+  isposinf: (t) => t[0]!.isposinf(),
+  isneginf: (t) => t[0]!.isneginf(),
+  isfinite: (t) => t[0]!.isfinite(),
+  nanToNum: (t, a) => t[0]!.nanToNum(a as { nan?: number; posinf?: number; neginf?: number }),
+};
+
 for (const dtype of ["float64", "float32"] as const) {
   describe(`NaN and ±∞ vs PyTorch, ${dtype}`, () => {
     for (const c of raw.cases) {
       test(c.name, () => {
-        const run = c.op === "sign" ? (t: Tensor[]) => t[0]!.sign() : NABLA_OPS[c.op]!;
+        const run = CHECKS[c.op] ?? NABLA_OPS[c.op]!;
         const args = Object.fromEntries(Object.entries(c.args).map(([k, v]) => [k, typeof v === "string" ? decode(v as Encoded) : v])) as OpArgs;
         const leaves = c.inputs.map((x) => rebuild(decodeTensor(x), dtype, true));
         const index = c.index === undefined ? [] : [rebuild(decodeTensor(c.index), dtype)];

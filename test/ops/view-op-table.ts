@@ -19,6 +19,8 @@ export interface ViewArgs {
   length?: number;
   at?: number;
   items?: IndexItem[];
+  /** Extras that are bool masks (indexAdvanced). */
+  masks?: number[];
   splitSize?: number | number[];
   chunks?: number;
   part?: number;
@@ -56,6 +58,7 @@ export const VIEW_OPS: Record<string, ViewFn> = {
   select: (t, _, a) => t[0]!.select(dimOf(a), a.at!),
   slice: (t, _, a) => t[0]!.slice(dimOf(a), a.start ?? null, a.end ?? null, a.step ?? 1),
   index: (t, _, a) => t[0]!.index(...a.items!),
+  indexAdvanced: (t, e, a) => t[0]!.index(...(a.items as unknown[]).map((item) => (item !== null && typeof item === "object" && "extra" in item ? e[(item as { extra: number }).extra]! : item)) as IndexItem[]),
   cat: (t, _, a) => cat(t, a.dim),
   stack: (t, _, a) => stack(t, a.dim),
   split: (t, _, a) => t[0]!.split(a.splitSize!, a.dim)[a.part!]!,
@@ -85,7 +88,7 @@ export const VIEW_CASES: ViewCase[] = (JSON.parse(readFileSync(new URL("../fixtu
 export function runViewCase(c: ViewCase, dtype: DType): { leaves: Tensor[]; extras: Tensor[]; out: Tensor } {
   const leaves = c.inputs.map((x) => rebuild(x, dtype, true));
   // conditions and masks are bool, indices int32 (float indices are covered by ops.json's gather)
-  const extras = c.extras.map((x) => rebuild(x, c.op === "where" || c.op === "maskedFill" ? "bool" : "int32"));
+  const extras = c.extras.map((x, i) => rebuild(x, c.op === "where" || c.op === "maskedFill" || c.args.masks?.includes(i) === true ? "bool" : "int32"));
   const run = VIEW_OPS[c.op];
   if (run === undefined) throw new Error(`no nabla op for fixture op ${c.op}`);
   return { leaves, extras, out: run(leaves, extras, c.args) };

@@ -155,7 +155,7 @@ const errors: [string, () => unknown, RegExp][] = [
   ["bad slice text", () => matrix().index("1:x"), /^index: cannot read "1:x" at position 0 as a slice/],
   ["slice step 0", () => matrix().index("::0"), /^index: slice step 0 must be a positive integer/],
   ["negative step", () => matrix().slice(0, null, null, -1), /^slice: slice step -1 must be a positive integer \(PyTorch has no negative steps; use flip\)$/],
-  ["a list is advanced indexing", () => matrix().index([0, 2] as unknown as string), /^index: the list at position 0 would be advanced indexing/],
+  ["a list index out of range", () => matrix().index([0, 3]), /^index: index 3 is out of range for dim 0 of size 3 in \[3,4\]/],
   ["select out of range", () => matrix().select(1, 4), /^select: index 4 is out of range for dim 1 of size 4 in \[3,4\]/],
   ["select dim", () => matrix().select(2, 0), /^select: dim 2 is out of range/],
   ["narrow start", () => matrix().narrow(0, 4, 0), /^narrow: start 4 is out of range for dim 0 of size 3/],

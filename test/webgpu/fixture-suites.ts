@@ -132,7 +132,9 @@ export const OP_SUITES: readonly FixtureSuite[] = [
   {
     title: "the view and indexing fixture matches PyTorch, forward and backward (float32)",
     run: () =>
-      each(VIEW_CASES, async (c, failures) => {
+      // (indexing by a bool mask tensor reads it to count its true entries, which a GPU answers
+      // only asynchronously: an error there, tested in webgpu-kernels.test.ts)
+      each(VIEW_CASES.filter((c) => c.args.masks === undefined), async (c, failures) => {
         const { leaves, out } = runViewCase(c, "float32");
         await check(c.name, out, leaves, c, failures);
       }),

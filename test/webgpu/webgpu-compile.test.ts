@@ -3,7 +3,7 @@
 // losses, parameters and gradients where the eager step leaves them on the same device. The
 // plan owns its buffers: collecting the traced tensors does not free them while it lives, and
 // dropping the compiled function returns them to the pool.
-import "../helpers.js";
+import { collectUntilSettled } from "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -21,21 +21,8 @@ const blobs = read<{ X: number[][]; y: number[] }>("blobs1000.json");
 const init = read<{ layers: { W: number[][]; b: number[] }[] }>("init_w1.json");
 
 /** A full collection and a turn of the event loop, so finalizers run (the test asks for them on purpose). */
-async function collect(): Promise<void> {
-  const { setFlagsFromString } = await import("node:v8");
-  const { runInNewContext } = await import("node:vm");
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as () => void;
-  // until nothing more comes back (a finalized tensor can release the last reference to another)
-  let live = -1;
-  for (let round = 0; round < 20 && live !== backend.memory().liveBytes; round++) {
-    live = backend.memory().liveBytes;
-    for (let i = 0; i < 2; i++) {
-      gc();
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-  }
-}
+/** The collector run until live device memory holds still (test/helpers.ts). */
+const collect = (): Promise<void> => collectUntilSettled(() => backend.memory().liveBytes);
 
 interface Run {
   losses: number[];
@@ -141,24 +128,27 @@ test("webgpu compile: dropout draws, Adam and a scheduler replay as eager mode r
   assert.deepEqual(compiled.submits.slice(2), new Array(10).fill(1));
 });
 
-test("webgpu compile: a dropped compiled function returns its plan's buffers to the pool", { skip }, async () => {
+test("webgpu compile: a dropped compiled function returns its plan's buffers to the pool, its traced backward's spent gradients included", { skip }, async () => {
   await onWebGpu(async () => {
     const { model, step, x, y } = workload("W2");
     await collect();
     const baseline = backend.memory().liveBytes;
-    let compiled: ((x: Tensor, y: Tensor) => Tensor) | null = compile(step);
-    for (let i = 0; i < 4; i++) await compiled(x, y).data();
-    await collect();
-    const holding = backend.memory().liveBytes;
-    compiled = null;
-    await collect();
-    const after = backend.memory().liveBytes;
     // what stays is what an eager step leaves: each parameter's .grad and momentum buffer (bucketed by the pool)
     const bucket = (bytes: number) => Math.max(256, 2 ** Math.ceil(Math.log2(bytes)));
     const kept = model.parameters().reduce((sum, p) => sum + 2 * bucket(4 * p.size), 0);
-    assert.ok(after - baseline <= kept, `${after - baseline} bytes still held after the compiled function was dropped; an eager step keeps ${kept}`);
-    // the plan held more than that while it lived: its copy of the inputs, intermediates, captured parameters
-    assert.ok(holding - after >= bucket(4 * x.size) + bucket(4 * y.size), `the plan held ${holding - after} bytes of its own`);
+    // three in a row: each one's buffers must come back, or live memory grows by a plan each time
+    for (let round = 0; round < 3; round++) {
+      let compiled: ((x: Tensor, y: Tensor) => Tensor) | null = compile(step);
+      for (let i = 0; i < 4; i++) await compiled(x, y).data();
+      await collect();
+      const holding = backend.memory().liveBytes;
+      compiled = null;
+      await collect();
+      const after = backend.memory().liveBytes;
+      assert.ok(after - baseline <= kept, `round ${round}: ${after - baseline} bytes still held after the compiled function was dropped; an eager step keeps ${kept}`);
+      // the plan held more than that while it lived: its copy of the inputs, intermediates, captured parameters
+      assert.ok(holding - after >= bucket(4 * x.size) + bucket(4 * y.size), `round ${round}: the plan held ${holding - after} bytes of its own`);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { arange, tensor } from "../../src/index.js";
 import { OP_SUITES } from "./fixture-suites.js";
 import { onWebGpu, webGpuOrSkip } from "./webgpu-available.js";
 
@@ -14,3 +15,22 @@ const skip = typeof gpu === "string" ? gpu : false;
 for (const suite of OP_SUITES) {
   test(`webgpu: ${suite.title}`, { skip }, async () => assert.deepEqual(await onWebGpu(suite.run), []));
 }
+
+test("webgpu: advanced indexing by index tensors and arrays of booleans; a bool mask tensor is an error naming nonzero", { skip }, async () =>
+  onWebGpu(async () => {
+    const x = arange(6).reshape([2, 3]);
+    assert.deepEqual(await x.index(":", tensor([2, -3], { dtype: "int32" })).array(), [[2, 0], [5, 3]]);
+    assert.deepEqual(await x.index([false, true]).array(), [[3, 4, 5]]);
+    // the mask's true entries decide the result's size: a GPU would have to be waited for
+    assert.throws(() => x.index(x.gt(2)), /^Error: nonzero: the webgpu backend reads tensor data asynchronously/);
+  }));
+
+test("webgpu: isnan, isinf, isfinite, ne and nanToNum find and replace NaN and ±∞ (a GPU's comparisons must not assume them away)", { skip }, async () =>
+  onWebGpu(async () => {
+    const x = tensor([Number.NaN, Infinity, -Infinity, 1.5, 0, Number.NaN, 2, 3, 4]);
+    assert.deepEqual(await x.isnan().array(), [true, false, false, false, false, true, false, false, false]);
+    assert.deepEqual(await x.isinf().array(), [false, true, true, false, false, false, false, false, false]);
+    assert.deepEqual(await x.isfinite().array(), [false, false, false, true, true, false, true, true, true]);
+    assert.deepEqual(await x.ne(x).array(), [true, false, false, false, false, true, false, false, false]);
+    assert.deepEqual(await x.nanToNum({ posinf: 9, neginf: -9 }).array(), [0, 9, -9, 1.5, 0, 0, 2, 3, 4]);
+  }));

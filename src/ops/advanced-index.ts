@@ -1,0 +1,215 @@
+/**
+ * PyTorch's advanced indexing: the part of `x[...]` that picks entries by integer tensors (or
+ * arrays) and bool masks, which copies where basic indexing makes a view. It is a composite:
+ * basic indexing first (with each advanced item kept as a full slice), then the indexed dims
+ * flattened into one and picked with `indexSelect`, so the gradient is indexSelect's (a
+ * scatter-add: an entry picked twice gets both gradients).
+ */
+import { Tensor, type NestedArray } from "../tensor/tensor.js";
+import { tensor } from "../tensor/creation.js";
+import { broadcastShapes, formatShape, sizeOf } from "../tensor/shape.js";
+import { checkValuesOnHost, onBackend } from "./operand.js";
+
+/** An item of `index()` that is advanced: a tensor, or nested arrays of integers or booleans. */
+export type AdvancedItem = Tensor | NestedArray[];
+
+/** Whether an item of `index()` is advanced (a tensor or an array). */
+export function isAdvanced(item: unknown): item is AdvancedItem {
+  return item instanceof Tensor || Array.isArray(item);
+}
+
+/** Basic indexing with the items given: the caller's (ops/slicing.ts), passed in so the two modules do not import each other. */
+type BasicIndex = (x: Tensor, items: readonly unknown[]) => Tensor;
+
+/** One advanced item, resolved: where it sits among the items and the dims it covers, and its int32 index or a mask's true positions. */
+interface Advanced {
+  position: number;
+  /** The first of the view's dims it covers (after basic indexing), and the same in x. */
+  viewDim: number;
+  dim: number;
+  /** An index: int32 on x's backend, entries possibly negative. */
+  index?: Tensor;
+  /** A mask: its shape and its true entries' coordinates, int32 [count, ndim] on x's backend. */
+  mask?: { shape: readonly number[]; positions: Tensor };
+}
+
+/** Whether nested arrays hold booleans (a mask) at their first leaf. */
+function holdsBooleans(item: NestedArray[]): boolean {
+  let node: NestedArray = item;
+  while (Array.isArray(node)) {
+    if (node.length === 0) return false;
+    node = node[0]!;
+  }
+  return typeof node === "boolean";
+}
+
+/** `item` as an int32 index or a mask on `like`'s backend; a mask given as arrays is read where it is, on the host. */
+function resolve(item: AdvancedItem, position: number, like: Tensor): Pick<Advanced, "index" | "mask"> {
+  if (!(item instanceof Tensor) && holdsBooleans(item)) {
+    const values = Int32Array.from(item.flat(Infinity as 1) as number[], Number);
+    const shape = shapeOf(item);
+    if (values.length !== sizeOf(shape)) throw new Error(`index: the bool array at position ${position} is ragged (its rows differ in length)`);
+    return { mask: { shape, positions: onBackend(positionsOf(values, shape), like.backend) } };
+  }
+  const t = item instanceof Tensor ? item.detach() : tensor(item);
+  if (t.dtype === "bool") {
+    if (t.ndim === 0) throw new Error(`index: the 0-d bool tensor at position ${position} is not supported; use unsqueeze(0) (true) or a slice "0:0" (false)`);
+    return { mask: { shape: t.shape, positions: nonzero(onBackend(t, like.backend)) } };
+  }
+  if (item instanceof Tensor && t.dtype !== "int32") {
+    throw new Error(`index: the tensor at position ${position} is ${t.dtype}; tensors used as indices must be int32 or bool (convert with .to("int32"))`);
+  }
+  checkValuesOnHost(t, (values) => {
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isInteger(values[i])) throw new Error(`index: the array at position ${position} holds ${values[i]} at ${i}, not an integer`);
+    }
+  });
+  return { index: onBackend(t.to("int32"), like.backend) };
+}
+
+/** The shape of nested arrays, from their first entries. */
+function shapeOf(item: NestedArray[]): number[] {
+  const shape: number[] = [];
+  let node: NestedArray = item;
+  while (Array.isArray(node)) {
+    shape.push(node.length);
+    node = node[0] ?? 0;
+  }
+  return shape;
+}
+
+/** The coordinates of the nonzero entries of row-major `values` of `shape`: int32 [count, ndim]. */
+function positionsOf(values: ArrayLike<number>, shape: readonly number[]): Tensor {
+  const strides = shape.map((_, d) => sizeOf(shape.slice(d + 1)));
+  const out: number[] = [];
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] === 0) continue;
+    count++;
+    for (let d = 0; d < shape.length; d++) out.push(Math.floor(i / strides[d]!) % shape[d]!);
+  }
+  return tensor(Int32Array.from(out), { shape: [count, shape.length], dtype: "int32" });
+}
+
+/**
+ * Backs {@link Tensor.nonzero}: the positions of the nonzero (for bool, true) entries, one row
+ * of `ndim` coordinates each in row-major order, as an int32 tensor of shape [count, ndim]
+ * (NaN counts as nonzero, as in PyTorch). The count depends on the values, so they are read at
+ * once: a backend that reads asynchronously (WebGPU) cannot run it, nor can a compiled trace.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from "nabla";
+ * console.log(tensor([[0, 2], [3, 0]]).nonzero().toArray()); // [[0, 1], [1, 0]]
+ * ```
+ */
+export function nonzero(x: Tensor): Tensor {
+  if (!x.backend.readsSynchronously) {
+    throw new Error(`nonzero: the ${x.backend.name} backend reads tensor data asynchronously and the result's size depends on the values; read them first (await t.data()) and build the positions from them`);
+  }
+  return onBackend(positionsOf(x.backend.read(x.dataRef()), x.shape), x.backend);
+}
+
+/**
+ * `index` with negative entries counted from the end of a dim of `size`, after a check (where
+ * the values are at hand) that each is in [−size, size). Always as ops, so a compiled replay
+ * with other values wraps them too.
+ */
+function wrapped(index: Tensor, size: number, dim: number, shape: readonly number[]): Tensor {
+  checkValuesOnHost(index, (values) => {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v < -size || v >= size) throw new Error(`index: index ${v} is out of range for dim ${dim} of size ${size} in ${formatShape(shape)} (expected an integer in [${-size}, ${size - 1}])`);
+    }
+  });
+  return index.add(index.lt(0).to("int32").mul(size));
+}
+
+/**
+ * Backs {@link Tensor.index} when an item is advanced, with PyTorch's rules: integers and
+ * slices apply first; the index tensors (a bool mask of k dims stands for the k index tensors
+ * of its true entries' coordinates) broadcast together to a shape S, and the result has S in
+ * place of the indexed dims where those are adjacent, else S first.
+ */
+export function advancedIndex(x: Tensor, items: readonly unknown[], basic: BasicIndex): Tensor {
+  const consumed = items.reduce<number>((n, item) => n + (item instanceof Tensor && item.dtype === "bool" ? item.ndim : isAdvanced(item) ? dimsOf(item) : typeof item === "number" || (item !== null && item !== "..." && item !== undefined) ? 1 : 0), 0);
+  const basicItems: unknown[] = [];
+  const advanced: Advanced[] = [];
+  let viewDim = 0;
+  let dim = 0;
+  items.forEach((item, position) => {
+    if (isAdvanced(item)) {
+      const resolved = resolve(item, position, x);
+      const covers = resolved.mask?.shape.length ?? 1;
+      advanced.push({ ...resolved, position, viewDim, dim });
+      for (let k = 0; k < covers; k++) basicItems.push({});
+      viewDim += covers;
+      dim += covers;
+    } else {
+      basicItems.push(item);
+      if (item === null) viewDim++;
+      else if (item === "...") {
+        viewDim += Math.max(0, x.ndim - consumed);
+        dim += Math.max(0, x.ndim - consumed);
+      } else if (typeof item === "number") dim++;
+      else {
+        viewDim++;
+        dim++;
+      }
+    }
+  });
+  const view = basic(x, basicItems);
+  // each indexed dim of the view with its int32 index (a mask gives one per dim it covers)
+  const dims: number[] = [];
+  const indices: Tensor[] = [];
+  for (const { index, mask, position, viewDim: at, dim: xDim } of advanced) {
+    if (mask !== undefined) {
+      const covered = view.shape.slice(at, at + mask.shape.length);
+      if (mask.shape.length > covered.length || covered.some((size, k) => size !== mask.shape[k])) {
+        throw new Error(`index: the bool mask ${formatShape(mask.shape)} at position ${position} does not match the indexed tensor ${formatShape(x.shape)} at its dims ${xDim}–${xDim + mask.shape.length - 1} ${formatShape(covered)}`);
+      }
+      for (let k = 0; k < mask.shape.length; k++) {
+        dims.push(at + k);
+        indices.push(mask.positions.select(1, k));
+      }
+    } else {
+      dims.push(at);
+      indices.push(wrapped(index!, view.shape[at]!, xDim, x.shape));
+    }
+  }
+  const shape = indices.reduce<number[]>((s, t) => broadcastShapes("index", s, t.shape), []);
+  const rest = view.shape.map((_, d) => d).filter((d) => !dims.includes(d));
+  if (dims.length === 1) {
+    const d = dims[0]!;
+    const picked = view.indexSelect(d, indices[0]!.reshape([indices[0]!.size]));
+    return picked.reshape([...view.shape.slice(0, d), ...indices[0]!.shape, ...view.shape.slice(d + 1)]);
+  }
+  // the indexed dims first and flattened into one, picked by their row-major offset
+  const sizes = dims.map((d) => view.shape[d]!);
+  const flat = view.permute([...dims, ...rest]).reshape([sizeOf(sizes), ...rest.map((d) => view.shape[d]!)]);
+  let offset: Tensor | null = null;
+  for (let k = 0; k < dims.length; k++) {
+    const term = indices[k]!.expand(shape).mul(sizeOf(sizes.slice(k + 1)));
+    offset = offset === null ? term : offset.add(term);
+  }
+  const picked = flat.indexSelect(0, offset!.reshape([sizeOf(shape)])).reshape([...shape, ...rest.map((d) => view.shape[d]!)]);
+  const adjacent = dims.every((d, k) => d === dims[0]! + k);
+  if (!adjacent || dims[0] === 0) return picked;
+  // adjacent indexed dims: the broadcast shape goes where they were
+  const before = dims[0]!;
+  const order = [...Array.from({ length: before }, (_, k) => shape.length + k), ...shape.map((_, k) => k), ...Array.from({ length: rest.length - before }, (_, k) => shape.length + before + k)];
+  return picked.permute(order);
+}
+
+/** Dims an array item covers: its nesting depth where it holds booleans (a mask), else 1. */
+function dimsOf(item: AdvancedItem): number {
+  if (item instanceof Tensor) return 1;
+  let depth = 0;
+  let node: NestedArray = item;
+  while (Array.isArray(node)) {
+    depth++;
+    if (node.length === 0) return 1;
+    node = node[0]!;
+  }
+  return typeof node === "boolean" ? depth : 1;
+}
