@@ -18,6 +18,7 @@ export { where } from "./ops/where.js";
 export { pad } from "./ops/pad.js";
 export type { PadMode } from "./ops/pad.js";
 export { oneHot } from "./ops/one-hot.js";
+export { einsum } from "./ops/einsum.js";
 export type { IndexItem, SliceSpec } from "./ops/slicing.js";
 export type { AdvancedItem } from "./ops/advanced-index.js";
 export type { NanToNumOptions } from "./ops/finite-checks.js";
