@@ -10,7 +10,7 @@ export type { DType, PromotionOperand } from "./tensor/dtype.js";
 export { DTYPES, isFloatingPoint, promoteTypes, resultType } from "./tensor/dtype.js";
 export { randint, randperm } from "./tensor/random-integers.js";
 export type { RandomIntegerOptions } from "./tensor/random-integers.js";
-export { tensor, zeros, ones, full, rand, randn, arange, eye, zerosLike, onesLike } from "./tensor/creation.js";
+export { tensor, zeros, ones, full, rand, randn, arange, linspace, eye, zerosLike, onesLike } from "./tensor/creation.js";
 export type { TensorOptions, TensorDataOptions, RandomOptions } from "./tensor/creation.js";
 export { manualSeed, Generator } from "./tensor/random.js";
 export { cat, stack } from "./ops/join.js";
