@@ -186,6 +186,37 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   return fromFlat(values, [count], { ...options, dtype: options.dtype ?? (integral ? "int32" : "float32") });
 }
 
+/**
+ * `steps` values evenly spaced from `start` to `end`, both included (PyTorch's `linspace`),
+ * float32 unless `dtype` says otherwise. As PyTorch lays them out: the first half counted up
+ * from `start` and the second down from `end` by the step (end − start)/(steps − 1) in the
+ * dtype, so both ends come out exact; each value is rounded once (PyTorch's vectorized float32
+ * kernel rounds twice in some lanes, so a value may differ from its in the last bit).
+ *
+ * @example
+ * ```ts
+ * import { linspace } from "nabla";
+ * console.log(linspace(0, 1, 5).toArray()); // [0, 0.25, 0.5, 0.75, 1]
+ * console.log(linspace(-1, 1, 3, { dtype: "float64" }).toArray()); // [-1, 0, 1]
+ * ```
+ */
+export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new Error(`linspace: start and end must be finite numbers, got ${start} and ${end}`);
+  if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
+  checkElementCount("linspace", [steps]);
+  const dtype = options.dtype ?? "float32";
+  if (dtype === "bool") throw new Error("linspace: a bool tensor cannot hold a range; use float32, float64 or int32");
+  // float32 rounds the ends, the step and each value (its product and sum fused, as PyTorch's
+  // scalar loop); int32 steps in float64 and truncates, as PyTorch's integer kernel
+  const round = dtype === "float32" ? Math.fround : (v: number) => v;
+  const [from, to] = [round(start), round(end)];
+  const step = steps > 1 ? round(round(to - from) / (steps - 1)) : 0;
+  const halfway = Math.floor(steps / 2);
+  const at = (i: number): number => (steps === 1 ? from : round(i < halfway ? from + step * i : to - step * (steps - i - 1)));
+  const values = Array.from({ length: steps }, (_, i) => (dtype === "int32" ? Math.trunc(at(i)) : at(i)));
+  return fromFlat(values, [steps], { ...options, dtype });
+}
+
 /** The n×n identity matrix. @example `eye(2).toArray() // [[1, 0], [0, 1]]` */
 export function eye(n: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new Error(`eye: n must be a non-negative integer, got ${n}`);

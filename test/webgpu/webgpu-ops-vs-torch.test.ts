@@ -1,7 +1,13 @@
 import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { arange, tensor } from "../../src/index.js";
+import { readFileSync } from "node:fs";
+import { arange, einsum, tensor } from "../../src/index.js";
+
+interface Fixture {
+  shape: number[];
+  data: number[];
+}
 import { OP_SUITES } from "./fixture-suites.js";
 import { onWebGpu, webGpuOrSkip } from "./webgpu-available.js";
 
@@ -33,4 +39,18 @@ test("webgpu: isnan, isinf, isfinite, ne and nanToNum find and replace NaN and Â
     assert.deepEqual(await x.isfinite().array(), [false, false, false, true, true, false, true, true, true]);
     assert.deepEqual(await x.ne(x).array(), [true, false, false, false, false, true, false, false, false]);
     assert.deepEqual(await x.nanToNum({ posinf: 9, neginf: -9 }).array(), [0, 9, -9, 1.5, 0, 0, 2, 3, 4]);
+  }));
+
+test("webgpu: einsum matches PyTorch's values and gradients on every case of test/fixtures/einsum.json (float32)", { skip }, async () =>
+  onWebGpu(async () => {
+    const fixture = JSON.parse(readFileSync(new URL("../fixtures/einsum.json", import.meta.url), "utf8")) as { cases: { equation: string; operands: Fixture[]; out: Fixture; weight: Fixture; grads: Fixture[] }[] };
+    const onDevice = (t: Fixture, requiresGrad = false) => tensor(t.data, { shape: t.shape, requiresGrad });
+    const close = (got: number[], want: number[], what: string) => want.forEach((w, i) => assert.ok(Math.abs(got[i]! - w) <= 1e-4 * (1 + Math.abs(w)), `${what}: element ${i} is ${got[i]}, PyTorch gives ${w}`));
+    for (const c of fixture.cases) {
+      const operands = c.operands.map((x) => onDevice(x, true));
+      const out = einsum(c.equation, ...operands);
+      close(Array.from(await out.data()), c.out.data, `${c.equation} forward`);
+      out.mul(onDevice(c.weight)).sum().backward();
+      for (let i = 0; i < operands.length; i++) close(Array.from(await operands[i]!.grad!.data()), c.grads[i]!.data, `${c.equation} grad ${i}`);
+    }
   }));
