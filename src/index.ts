@@ -21,7 +21,7 @@ export { oneHot } from "./ops/one-hot.js";
 export { einsum } from "./ops/einsum.js";
 export type { IndexItem, SliceSpec } from "./ops/slicing.js";
 export type { AdvancedItem } from "./ops/advanced-index.js";
-export type { NanToNumOptions } from "./ops/finite-checks.js";
+export type { CloseOptions, NanToNumOptions } from "./ops/finite-checks.js";
 export { noGrad, isGradEnabled } from "./autograd/grad-mode.js";
 export type { GradFn, BackwardRule } from "./autograd/grad-fn.js";
 export { jacobian } from "./autograd/jacobian.js";

@@ -64,3 +64,32 @@ export function nanToNum(x: Tensor, options: NanToNumOptions = {}): Tensor {
   // d out/dx = 1 where x was kept, 0 where it was replaced (where's rule)
   return where(isnan(x), nan, where(isSignedInf(x, 1), posinf, where(isSignedInf(x, -1), neginf, x)));
 }
+
+/** Tolerances of {@link Tensor.isclose} and {@link Tensor.allclose}: PyTorch's defaults rtol 1e-5, atol 1e-8, NaN unequal to NaN. */
+export interface CloseOptions {
+  rtol?: number;
+  atol?: number;
+  /** Whether NaN counts as close to NaN (default false). */
+  equalNan?: boolean;
+}
+
+/**
+ * True where |a − b| ≤ atol + rtol·|b| (broadcasting), or where a and b are equal (±∞ is close
+ * only to itself); NaN is close to nothing unless `equalNan`. Backs {@link Tensor.isclose}.
+ */
+export function isclose(a: Tensor, b: Operand, options: CloseOptions = {}): Tensor {
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
+  for (const [name, value] of [["rtol", rtol], ["atol", atol]] as const) {
+    if (typeof value !== "number" || !(value >= 0)) throw new Error(`isclose: ${name} must be a non-negative number, got ${value}`);
+  }
+  const x = a.detach();
+  const y = typeof b === "number" ? b : b.detach();
+  if (x.dtype === "bool" || (typeof y !== "number" && y.dtype === "bool")) return compare("eq", x, y);
+  // as PyTorch: a finite |a − b| within the tolerance (an infinite one is close to nothing but itself, by equality)
+  const error = x.sub(y).abs();
+  const within = compare("logicalAnd", isfinite(error), compare("le", error, typeof y === "number" ? atol + rtol * Math.abs(y) : y.abs().mul(rtol).add(atol)));
+  const close = compare("logicalOr", compare("eq", x, y), within);
+  if (!equalNan) return close;
+  if (typeof y === "number") return Number.isNaN(y) ? compare("logicalOr", close, isnan(x)) : close;
+  return compare("logicalOr", close, compare("logicalAnd", isnan(x), isnan(y)));
+}

@@ -181,6 +181,22 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return permute(x, dims);
 }
 
+/**
+ * Backs {@link Tensor.movedim}: the dims at `source` moved to the positions `destination`
+ * (PyTorch's `movedim`), the others keeping their order; a view.
+ */
+export function movedim(x: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
+  const from = (typeof source === "number" ? [source] : source).map((d) => normalizeDim("movedim", d, x.ndim));
+  const to = (typeof destination === "number" ? [destination] : destination).map((d) => normalizeDim("movedim", d, x.ndim));
+  if (from.length !== to.length) throw new Error(`movedim: source ${JSON.stringify(source)} and destination ${JSON.stringify(destination)} must name as many dims`);
+  if (new Set(from).size !== from.length || new Set(to).size !== to.length) throw new Error(`movedim: source ${JSON.stringify(source)} and destination ${JSON.stringify(destination)} must not repeat a dim`);
+  const order = new Array<number>(x.ndim).fill(-1);
+  from.forEach((d, i) => (order[to[i]!] = d));
+  const rest = allAxes(x.ndim).filter((d) => !from.includes(d));
+  for (let d = 0, k = 0; d < x.ndim; d++) if (order[d] === -1) order[d] = rest[k++]!;
+  return permute(x, order);
+}
+
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normalizeDim("unsqueeze", dim, x.ndim + 1);
   const shape = [...x.shape];

@@ -1,9 +1,11 @@
 /**
- * The methods of {@link Tensor} that find NaN and infinities and replace them, and `ne` (NaN is
- * unequal to itself): a base class of their own, below the element-wise math (tensor-math.ts).
- * Each calls the composite in src/ops/finite-checks.ts.
+ * The methods of {@link Tensor} that find NaN and infinities and replace them, and compare
+ * values (`ne`, where NaN is unequal to itself; `isclose`, `allclose`, `equal`): a base class of
+ * their own, below the element-wise math (tensor-math.ts). Each calls the composite in
+ * src/ops/finite-checks.ts.
  */
 import type { Operand, Tensor } from "./tensor.js";
+import { shapesEqual } from "./shape.js";
 import * as checks from "../ops/finite-checks.js";
 import { TensorActivations } from "./tensor-activations.js";
 
@@ -97,5 +99,48 @@ export abstract class TensorChecks extends TensorActivations {
    */
   nanToNum(this: Tensor, options?: checks.NanToNumOptions): Tensor {
     return checks.nanToNum(this, options);
+  }
+
+  /**
+   * A bool tensor: true where |this − other| ≤ atol + rtol·|other| (broadcasting; PyTorch's
+   * defaults rtol 1e-5, atol 1e-8), or where the two are equal (±∞ is close only to itself); NaN
+   * is close to nothing unless `equalNan`.
+   * @example
+   * ```ts
+   * import { tensor } from "nabla";
+   * console.log(tensor([1, 2, NaN]).isclose(tensor([1.000001, 2.1, NaN])).toArray()); // [true, false, false]
+   * console.log(tensor([NaN]).isclose(tensor([NaN]), { equalNan: true }).toArray()); // [true]
+   * ```
+   */
+  isclose(this: Tensor, other: Operand, options?: checks.CloseOptions): Tensor {
+    return checks.isclose(this, other, options);
+  }
+
+  /**
+   * Whether every element is close to `other`'s ({@link isclose}, broadcasting): a number, read
+   * at once (on WebGPU use `await t.isclose(other).all().data()`).
+   * @example
+   * ```ts
+   * import { tensor } from "nabla";
+   * const analytic = tensor([0.5, -1.25]);
+   * console.log(analytic.allclose(tensor([0.5000001, -1.2500001])), analytic.allclose(tensor([0.5, -1.3]))); // true false
+   * ```
+   */
+  allclose(this: Tensor, other: Operand, options?: checks.CloseOptions): boolean {
+    return Boolean(checks.isclose(this, other, options).all().item());
+  }
+
+  /**
+   * Whether `other` has this shape and equal elements (PyTorch's `torch.equal`; NaN equals
+   * nothing): a boolean, read at once.
+   * @example
+   * ```ts
+   * import { tensor } from "nabla";
+   * console.log(tensor([1, 2]).equal(tensor([1, 2])), tensor([1, 2]).equal(tensor([[1, 2]]))); // true false
+   * ```
+   */
+  equal(this: Tensor, other: Tensor): boolean {
+    if (!shapesEqual(this.shape, other.shape)) return false;
+    return Boolean(this.detach().eq(other.detach()).all().item());
   }
 }

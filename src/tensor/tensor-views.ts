@@ -50,6 +50,14 @@ export abstract class TensorViews extends TensorReductions {
   expand(this: Tensor, shape: readonly number[]): Tensor { return movement.expand(this, shape); }
   /** The dims reordered: axis i of the result is axis `dims[i]` of this tensor. */
   permute(this: Tensor, dims: readonly number[]): Tensor { return movement.permute(this, dims); }
+  /** A view with the dims at `source` moved to `destination`, the others in order (PyTorch's `movedim`): `x.movedim(1, -1)` of [N, C, H, W] is [N, H, W, C]. */
+  movedim(this: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor { return movement.movedim(this, source, destination); }
+  /** This tensor expanded to `other`'s shape (PyTorch's `expand_as`). */
+  expandAs(this: Tensor, other: Tensor): Tensor { return movement.expand(this, other.shape); }
+  /** A view with `other`'s shape (PyTorch's `view_as`). */
+  viewAs(this: Tensor, other: Tensor): Tensor { return movement.view(this, other.shape); }
+  /** Reshaped to `other`'s shape (PyTorch's `reshape_as`). */
+  reshapeAs(this: Tensor, other: Tensor): Tensor { return movement.reshape(this, other.shape); }
   /** Dims `dim0` and `dim1` swapped. */
   transpose(this: Tensor, dim0: number, dim1: number): Tensor { return movement.transpose(this, dim0, dim1); }
   /** Transpose of a matrix (a 0-d or 1-d tensor is returned as is). */

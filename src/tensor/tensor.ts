@@ -101,6 +101,10 @@ export class Tensor extends TensorData {
   get size(): number {
     return sizeOf(this.shape);
   }
+  /** The number of elements, as PyTorch's `numel()` spells it (the same as {@link Tensor.size}). */
+  numel(): number {
+    return sizeOf(this.shape);
+  }
   /** Whether this tensor was created by the user rather than by an op. */
   get isLeaf(): boolean {
     return this.gradFn === null;

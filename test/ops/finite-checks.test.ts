@@ -39,3 +39,22 @@ test("the checks are bool tensors outside the graph; nanToNum passes the gradien
 test("nanToNum: a replacement that is not a number is an error naming it", () => {
   assert.throws(() => tensor([1]).nanToNum({ posinf: "big" as unknown as number }), /^Error: nanToNum: posinf must be a number, got string$/);
 });
+
+test("allclose and equal answer a boolean; allclose takes isclose's tolerances, equal asks for the same shape", () => {
+  const a = tensor([0.5, -1.25, 3]);
+  assert.equal(a.allclose(tensor([0.5000001, -1.2500001, 3])), true);
+  assert.equal(a.allclose(tensor([0.5, -1.3, 3])), false);
+  assert.equal(a.allclose(tensor([0.5, -1.3, 3]), { atol: 0.1 }), true);
+  assert.equal(tensor([Number.NaN]).allclose(tensor([Number.NaN])), false);
+  assert.equal(tensor([Number.NaN]).allclose(tensor([Number.NaN]), { equalNan: true }), true);
+  assert.equal(tensor([1, 1]).allclose(1), true, "a number broadcasts");
+  assert.equal(tensor([1, 2]).equal(tensor([1, 2])), true);
+  assert.equal(tensor([1, 2]).equal(tensor([[1, 2]])), false, "another shape is not equal, though it broadcasts");
+  assert.equal(tensor([Number.NaN]).equal(tensor([Number.NaN])), false);
+  assert.equal(tensor([true, false]).isclose(tensor([true, true])).toArray().toString(), "true,false");
+});
+
+test("isclose: a negative or non-numeric tolerance is an error naming it", () => {
+  assert.throws(() => tensor([1]).isclose(tensor([1]), { rtol: -1 }), /^Error: isclose: rtol must be a non-negative number, got -1$/);
+  assert.throws(() => tensor([1]).isclose(tensor([1]), { atol: Number.NaN }), /^Error: isclose: atol must be a non-negative number, got NaN$/);
+});

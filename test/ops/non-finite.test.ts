@@ -44,6 +44,7 @@ const CHECKS: Record<string, (t: Tensor[], a: OpArgs) => Tensor> = {
   isneginf: (t) => t[0]!.isneginf(),
   isfinite: (t) => t[0]!.isfinite(),
   nanToNum: (t, a) => t[0]!.nanToNum(a as { nan?: number; posinf?: number; neginf?: number }),
+  isclose: (t, a) => t[0]!.isclose(t[1]!, a as { rtol?: number; atol?: number; equalNan?: boolean }),
 };
 
 for (const dtype of ["float64", "float32"] as const) {

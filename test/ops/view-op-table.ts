@@ -19,6 +19,8 @@ export interface ViewArgs {
   length?: number;
   at?: number;
   items?: IndexItem[];
+  source?: number | number[];
+  destination?: number | number[];
   /** Extras that are bool masks (indexAdvanced). */
   masks?: number[];
   splitSize?: number | number[];
@@ -80,6 +82,7 @@ export const VIEW_OPS: Record<string, ViewFn> = {
   scatterValue: (t, e, a) => t[0]!.scatter(dimOf(a), e[0]!, a.value!),
   scatterAdd: (t, e, a) => t[0]!.scatterAdd(dimOf(a), e[0]!, t[1]!),
   permuteContiguous: (t, _, a) => t[0]!.permute(a.dims!).contiguous(),
+  movedim: (t, _, a) => t[0]!.movedim(a.source!, a.destination!),
 };
 
 export const VIEW_CASES: ViewCase[] = (JSON.parse(readFileSync(new URL("../fixtures/views.json", import.meta.url), "utf8")) as { cases: ViewCase[] }).cases;

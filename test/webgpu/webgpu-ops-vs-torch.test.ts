@@ -31,7 +31,7 @@ test("webgpu: advanced indexing by index tensors and arrays of booleans; a bool 
     assert.throws(() => x.index(x.gt(2)), /^Error: nonzero: the webgpu backend reads tensor data asynchronously/);
   }));
 
-test("webgpu: isnan, isinf, isfinite, ne and nanToNum find and replace NaN and ±∞ (a GPU's comparisons must not assume them away)", { skip }, async () =>
+test("webgpu: isnan, isinf, isfinite, ne, nanToNum and isclose find, replace and compare NaN and ±∞ (a GPU's comparisons must not assume them away)", { skip }, async () =>
   onWebGpu(async () => {
     const x = tensor([Number.NaN, Infinity, -Infinity, 1.5, 0, Number.NaN, 2, 3, 4]);
     assert.deepEqual(await x.isnan().array(), [true, false, false, false, false, true, false, false, false]);
@@ -39,6 +39,10 @@ test("webgpu: isnan, isinf, isfinite, ne and nanToNum find and replace NaN and �
     assert.deepEqual(await x.isfinite().array(), [false, false, false, true, true, false, true, true, true]);
     assert.deepEqual(await x.ne(x).array(), [true, false, false, false, false, true, false, false, false]);
     assert.deepEqual(await x.nanToNum({ posinf: 9, neginf: -9 }).array(), [0, 9, -9, 1.5, 0, 0, 2, 3, 4]);
+    // ±∞ is close only to itself, NaN to nothing (unless equalNan)
+    const y = tensor([Number.NaN, Infinity, Infinity, 1.5000001, 0.1, 0, 2, 3, 4]);
+    assert.deepEqual(await x.isclose(y).array(), [false, true, false, true, false, false, true, true, true]);
+    assert.deepEqual(await x.isclose(y, { equalNan: true }).array(), [true, true, false, true, false, false, true, true, true]);
   }));
 
 test("webgpu: einsum matches PyTorch's values and gradients on every case of test/fixtures/einsum.json (float32)", { skip }, async () =>
