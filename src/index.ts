@@ -22,6 +22,7 @@ export { einsum } from "./ops/einsum.js";
 export type { IndexItem, SliceSpec } from "./ops/slicing.js";
 export type { AdvancedItem } from "./ops/advanced-index.js";
 export type { CloseOptions, NanToNumOptions } from "./ops/finite-checks.js";
+export type { IndexPutOptions } from "./ops/index-put.js";
 export { noGrad, isGradEnabled } from "./autograd/grad-mode.js";
 export type { GradFn, BackwardRule } from "./autograd/grad-fn.js";
 export { jacobian } from "./autograd/jacobian.js";

@@ -44,24 +44,24 @@ function holdsBooleans(item: NestedArray[]): boolean {
 }
 
 /** `item` as an int32 index or a mask on `like`'s backend; a mask given as arrays is read where it is, on the host. */
-function resolve(item: AdvancedItem, position: number, like: Tensor): Pick<Advanced, "index" | "mask"> {
+function resolve(op: string, item: AdvancedItem, position: number, like: Tensor): Pick<Advanced, "index" | "mask"> {
   if (!(item instanceof Tensor) && holdsBooleans(item)) {
     const values = Int32Array.from(item.flat(Infinity as 1) as number[], Number);
     const shape = shapeOf(item);
-    if (values.length !== sizeOf(shape)) throw new Error(`index: the bool array at position ${position} is ragged (its rows differ in length)`);
+    if (values.length !== sizeOf(shape)) throw new Error(`${op}: the bool array at position ${position} is ragged (its rows differ in length)`);
     return { mask: { shape, positions: onBackend(positionsOf(values, shape), like.backend) } };
   }
   const t = item instanceof Tensor ? item.detach() : tensor(item);
   if (t.dtype === "bool") {
-    if (t.ndim === 0) throw new Error(`index: the 0-d bool tensor at position ${position} is not supported; use unsqueeze(0) (true) or a slice "0:0" (false)`);
+    if (t.ndim === 0) throw new Error(`${op}: the 0-d bool tensor at position ${position} is not supported; use unsqueeze(0) (true) or a slice "0:0" (false)`);
     return { mask: { shape: t.shape, positions: nonzero(onBackend(t, like.backend)) } };
   }
   if (item instanceof Tensor && t.dtype !== "int32") {
-    throw new Error(`index: the tensor at position ${position} is ${t.dtype}; tensors used as indices must be int32 or bool (convert with .to("int32"))`);
+    throw new Error(`${op}: the tensor at position ${position} is ${t.dtype}; tensors used as indices must be int32 or bool (convert with .to("int32"))`);
   }
   checkValuesOnHost(t, (values) => {
     for (let i = 0; i < values.length; i++) {
-      if (!Number.isInteger(values[i])) throw new Error(`index: the array at position ${position} holds ${values[i]} at ${i}, not an integer`);
+      if (!Number.isInteger(values[i])) throw new Error(`${op}: the array at position ${position} holds ${values[i]} at ${i}, not an integer`);
     }
   });
   return { index: onBackend(t.to("int32"), like.backend) };
@@ -115,23 +115,27 @@ export function nonzero(x: Tensor): Tensor {
  * the values are at hand) that each is in [−size, size). Always as ops, so a compiled replay
  * with other values wraps them too.
  */
-function wrapped(index: Tensor, size: number, dim: number, shape: readonly number[]): Tensor {
+function wrapped(op: string, index: Tensor, size: number, dim: number, shape: readonly number[]): Tensor {
   checkValuesOnHost(index, (values) => {
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
-      if (v < -size || v >= size) throw new Error(`index: index ${v} is out of range for dim ${dim} of size ${size} in ${formatShape(shape)} (expected an integer in [${-size}, ${size - 1}])`);
+      if (v < -size || v >= size) throw new Error(`${op}: index ${v} is out of range for dim ${dim} of size ${size} in ${formatShape(shape)} (expected an integer in [${-size}, ${size - 1}])`);
     }
   });
   return index.add(index.lt(0).to("int32").mul(size));
 }
 
-/**
- * Backs {@link Tensor.index} when an item is advanced, with PyTorch's rules: integers and
- * slices apply first; the index tensors (a bool mask of k dims stands for the k index tensors
- * of its true entries' coordinates) broadcast together to a shape S, and the result has S in
- * place of the indexed dims where those are adjacent, else S first.
- */
-export function advancedIndex(x: Tensor, items: readonly unknown[], basic: BasicIndex): Tensor {
+/** @internal What an index's items select in `x`: the basic view, its indexed dims with their int32 indices (wrapped), their broadcast shape, and the view's other dims. */
+export interface ResolvedIndex {
+  view: Tensor;
+  dims: number[];
+  indices: Tensor[];
+  shape: number[];
+  rest: number[];
+}
+
+/** @internal Resolves `items` (with at least one advanced) against `x` for `op` (index, indexPut_): see {@link advancedIndex} for the rules. */
+export function resolveIndex(op: string, x: Tensor, items: readonly unknown[], basic: BasicIndex): ResolvedIndex {
   const consumed = items.reduce<number>((n, item) => n + (item instanceof Tensor && item.dtype === "bool" ? item.ndim : isAdvanced(item) ? dimsOf(item) : typeof item === "number" || (item !== null && item !== "..." && item !== undefined) ? 1 : 0), 0);
   const basicItems: unknown[] = [];
   const advanced: Advanced[] = [];
@@ -139,7 +143,7 @@ export function advancedIndex(x: Tensor, items: readonly unknown[], basic: Basic
   let dim = 0;
   items.forEach((item, position) => {
     if (isAdvanced(item)) {
-      const resolved = resolve(item, position, x);
+      const resolved = resolve(op, item, position, x);
       const covers = resolved.mask?.shape.length ?? 1;
       advanced.push({ ...resolved, position, viewDim, dim });
       for (let k = 0; k < covers; k++) basicItems.push({});
@@ -166,7 +170,7 @@ export function advancedIndex(x: Tensor, items: readonly unknown[], basic: Basic
     if (mask !== undefined) {
       const covered = view.shape.slice(at, at + mask.shape.length);
       if (mask.shape.length > covered.length || covered.some((size, k) => size !== mask.shape[k])) {
-        throw new Error(`index: the bool mask ${formatShape(mask.shape)} at position ${position} does not match the indexed tensor ${formatShape(x.shape)} at its dims ${xDim}–${xDim + mask.shape.length - 1} ${formatShape(covered)}`);
+        throw new Error(`${op}: the bool mask ${formatShape(mask.shape)} at position ${position} does not match the indexed tensor ${formatShape(x.shape)} at its dims ${xDim}–${xDim + mask.shape.length - 1} ${formatShape(covered)}`);
       }
       for (let k = 0; k < mask.shape.length; k++) {
         dims.push(at + k);
@@ -174,11 +178,22 @@ export function advancedIndex(x: Tensor, items: readonly unknown[], basic: Basic
       }
     } else {
       dims.push(at);
-      indices.push(wrapped(index!, view.shape[at]!, xDim, x.shape));
+      indices.push(wrapped(op, index!, view.shape[at]!, xDim, x.shape));
     }
   }
-  const shape = indices.reduce<number[]>((s, t) => broadcastShapes("index", s, t.shape), []);
+  const shape = indices.reduce<number[]>((s, t) => broadcastShapes(op, s, t.shape), []);
   const rest = view.shape.map((_, d) => d).filter((d) => !dims.includes(d));
+  return { view, dims, indices, shape, rest };
+}
+
+/**
+ * Backs {@link Tensor.index} when an item is advanced, with PyTorch's rules: integers and
+ * slices apply first; the index tensors (a bool mask of k dims stands for the k index tensors
+ * of its true entries' coordinates) broadcast together to a shape S, and the result has S in
+ * place of the indexed dims where those are adjacent, else S first.
+ */
+export function advancedIndex(x: Tensor, items: readonly unknown[], basic: BasicIndex): Tensor {
+  const { view, dims, indices, shape, rest } = resolveIndex("index", x, items, basic);
   if (dims.length === 1) {
     const d = dims[0]!;
     const picked = view.indexSelect(d, indices[0]!.reshape([indices[0]!.size]));

@@ -15,6 +15,7 @@ import * as rearrange from "../ops/rearrange.js";
 import * as indexed from "../ops/gather.js";
 import { maskedFill, where } from "../ops/where.js";
 import { nonzero } from "../ops/advanced-index.js";
+import { indexPut, type IndexPutOptions } from "../ops/index-put.js";
 import { TensorReductions } from "./tensor-reductions.js";
 
 export abstract class TensorViews extends TensorReductions {
@@ -108,6 +109,23 @@ export abstract class TensorViews extends TensorReductions {
   maskedFill(this: Tensor, mask: Tensor, value: Operand): Tensor { return maskedFill(this, mask, value); }
   /** The entries of axis `dim` at the positions of a 1-d `index` (PyTorch's `index_select`). */
   indexSelect(this: Tensor, dim: number, index: Tensor | readonly number[]): Tensor { return indexed.indexSelect(this, dim, index); }
+  /**
+   * PyTorch's `x[...] = values`, in place: `values` (a number, or a tensor broadcasting to the
+   * selection) written where `x.index(...items)` would read, or added with `{ accumulate: true }`
+   * (repeated positions add up); outside the graph, as the other in-place ops.
+   * @example
+   * ```ts
+   * import { arange } from "nabla";
+   * const x = arange(6).reshape([2, 3]);
+   * x.indexPut_([x.gt(3)], 0); // x[x > 3] = 0
+   * x.indexPut_([":", [0, 0]], 10, { accumulate: true }); // index_put_ with accumulate: column 0 gets 10 twice
+   * console.log(x.toArray()); // [[20, 1, 2], [23, 0, 0]]
+   * ```
+   */
+  indexPut_(this: Tensor, items: readonly slicing.IndexItem[], values: Operand, options?: IndexPutOptions): Tensor {
+    indexPut(this, items, values, options);
+    return this;
+  }
   /** The positions of the nonzero (true) entries as int32 [count, ndim], row-major (PyTorch's `nonzero`; reads the values at once). */
   nonzero(this: Tensor): Tensor { return nonzero(this); }
   /** A copy with `src` written at `index` along `dim` (PyTorch's out-of-place `scatter`). */

@@ -22,11 +22,15 @@ for (const suite of OP_SUITES) {
   test(`webgpu: ${suite.title}`, { skip }, async () => assert.deepEqual(await onWebGpu(suite.run), []));
 }
 
-test("webgpu: advanced indexing by index tensors and arrays of booleans; a bool mask tensor is an error naming nonzero", { skip }, async () =>
+test("webgpu: advanced indexing and indexPut_ by index tensors and arrays of booleans; a bool mask tensor is an error naming nonzero", { skip }, async () =>
   onWebGpu(async () => {
     const x = arange(6).reshape([2, 3]);
     assert.deepEqual(await x.index(":", tensor([2, -3], { dtype: "int32" })).array(), [[2, 0], [5, 3]]);
     assert.deepEqual(await x.index([false, true]).array(), [[3, 4, 5]]);
+    // x[:, [2, 0]] = 9, then index_put_ with accumulate at a repeated position
+    const y = arange(6).reshape([2, 3]).to("float32");
+    y.indexPut_([":", [2, 0]], 9).indexPut_([[1, 1], [1, 1]], 0.5, { accumulate: true });
+    assert.deepEqual(await y.array(), [[9, 1, 9], [9, 5, 9]]);
     // the mask's true entries decide the result's size: a GPU would have to be waited for
     assert.throws(() => x.index(x.gt(2)), /^Error: nonzero: the webgpu backend reads tensor data asynchronously/);
   }));
