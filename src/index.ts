@@ -19,6 +19,7 @@ export { pad } from "./ops/pad.js";
 export type { PadMode } from "./ops/pad.js";
 export { oneHot } from "./ops/one-hot.js";
 export { einsum } from "./ops/einsum.js";
+export { diag, meshgrid } from "./ops/diagonal.js";
 export type { IndexItem, SliceSpec } from "./ops/slicing.js";
 export type { AdvancedItem } from "./ops/advanced-index.js";
 export type { CloseOptions, NanToNumOptions } from "./ops/finite-checks.js";

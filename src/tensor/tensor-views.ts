@@ -15,6 +15,7 @@ import * as rearrange from "../ops/rearrange.js";
 import * as indexed from "../ops/gather.js";
 import { maskedFill, where } from "../ops/where.js";
 import { nonzero } from "../ops/advanced-index.js";
+import * as diagonals from "../ops/diagonal.js";
 import { indexPut, type IndexPutOptions } from "../ops/index-put.js";
 import { TensorReductions } from "./tensor-reductions.js";
 
@@ -126,6 +127,26 @@ export abstract class TensorViews extends TensorReductions {
     indexPut(this, items, values, options);
     return this;
   }
+  /**
+   * The entries x[…, i, …, i + offset, …] of dims `dim1` and `dim2` as the last dim, a view
+   * (PyTorch's `diagonal`; offset > 0 above the main diagonal, < 0 below).
+   * @example
+   * ```ts
+   * import { arange } from "nabla";
+   * const x = arange(12).reshape([3, 4]);
+   * console.log(x.diagonal().toArray(), x.diagonal(1).toArray(), x.diagonal(-1).toArray()); // [0, 5, 10] [1, 6, 11] [4, 9]
+   * ```
+   */
+  diagonal(this: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor { return diagonals.diagonal(this, offset, dim1, dim2); }
+  /**
+   * The sum of a matrix's main diagonal.
+   * @example
+   * ```ts
+   * import { tensor } from "nabla";
+   * console.log(tensor([[1, 2], [3, 4]]).trace().item()); // 5
+   * ```
+   */
+  trace(this: Tensor): Tensor { return diagonals.trace(this); }
   /** The positions of the nonzero (true) entries as int32 [count, ndim], row-major (PyTorch's `nonzero`; reads the values at once). */
   nonzero(this: Tensor): Tensor { return nonzero(this); }
   /** A copy with `src` written at `index` along `dim` (PyTorch's out-of-place `scatter`). */

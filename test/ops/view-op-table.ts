@@ -4,7 +4,7 @@
  * per op, how nabla computes the same op.
  */
 import { readFileSync } from "node:fs";
-import { cat, oneHot, pad, stack, where, type DType, type IndexItem, type PadMode, type Tensor } from "../../src/index.js";
+import { cat, diag, meshgrid, oneHot, pad, stack, where, type DType, type IndexItem, type PadMode, type Tensor } from "../../src/index.js";
 import { rebuild, type FixtureTensor } from "./op-table.js";
 
 /** Op arguments exactly as the Python script passed them to PyTorch. */
@@ -19,6 +19,10 @@ export interface ViewArgs {
   length?: number;
   at?: number;
   items?: IndexItem[];
+  offset?: number;
+  dim1?: number;
+  dim2?: number;
+  indexing?: "ij" | "xy";
   source?: number | number[];
   destination?: number | number[];
   /** Extras that are bool masks (indexAdvanced). */
@@ -83,6 +87,10 @@ export const VIEW_OPS: Record<string, ViewFn> = {
   scatterAdd: (t, e, a) => t[0]!.scatterAdd(dimOf(a), e[0]!, t[1]!),
   permuteContiguous: (t, _, a) => t[0]!.permute(a.dims!).contiguous(),
   movedim: (t, _, a) => t[0]!.movedim(a.source!, a.destination!),
+  diagonal: (t, _, a) => t[0]!.diagonal(a.offset ?? 0, a.dim1 ?? 0, a.dim2 ?? 1),
+  diag: (t, _, a) => diag(t[0]!, a.offset ?? 0),
+  trace: (t) => t[0]!.trace(),
+  meshgrid: (t, _, a) => stack(meshgrid(t, { indexing: a.indexing })),
 };
 
 export const VIEW_CASES: ViewCase[] = (JSON.parse(readFileSync(new URL("../fixtures/views.json", import.meta.url), "utf8")) as { cases: ViewCase[] }).cases;
