@@ -59,11 +59,14 @@ function resolve(op: string, item: AdvancedItem, position: number, like: Tensor)
   if (item instanceof Tensor && t.dtype !== "int32") {
     throw new Error(`${op}: the tensor at position ${position} is ${t.dtype}; tensors used as indices must be int32 or bool (convert with .to("int32"))`);
   }
-  checkValuesOnHost(t, (values) => {
-    for (let i = 0; i < values.length; i++) {
-      if (!Number.isInteger(values[i])) throw new Error(`${op}: the array at position ${position} holds ${values[i]} at ${i}, not an integer`);
-    }
-  });
+  // an int32 tensor holds integers; an array is checked where it is, on the host, whatever the backend
+  if (!(item instanceof Tensor)) {
+    checkValuesOnHost(item, (values) => {
+      for (let i = 0; i < values.length; i++) {
+        if (!Number.isInteger(values[i])) throw new Error(`${op}: the array at position ${position} holds ${values[i]} at ${i}, not an integer`);
+      }
+    });
+  }
   return { index: onBackend(t.to("int32"), like.backend) };
 }
 

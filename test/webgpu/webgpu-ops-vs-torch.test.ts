@@ -31,6 +31,8 @@ test("webgpu: advanced indexing and indexPut_ by index tensors and arrays of boo
     const y = arange(6).reshape([2, 3]).to("float32");
     y.indexPut_([":", [2, 0]], 9).indexPut_([[1, 1], [1, 1]], 0.5, { accumulate: true });
     assert.deepEqual(await y.array(), [[9, 1, 9], [9, 5, 9]]);
+    // an array is checked on the host, whatever the backend: 1.5 is not truncated to 1
+    assert.throws(() => x.index([1.5]), /^Error: index: the array at position 0 holds 1\.5 at 0, not an integer$/);
     // the mask's true entries decide the result's size: a GPU would have to be waited for
     assert.throws(() => x.index(x.gt(2)), /^Error: nonzero: the webgpu backend reads tensor data asynchronously/);
   }));
