@@ -7,6 +7,8 @@ import { optim, tensor } from "../../src/index.js";
 type AnyOptimizer = optim.Optimizer<optim.BaseOptions, unknown>;
 interface SchedulerSpec {
   scheduler: string;
+  /** LambdaLR's functions by name, one or one per group (LAMBDAS). */
+  lambdas?: string | string[];
   positional?: string[];
   args?: Record<string, unknown>;
   children?: SchedulerSpec[];
@@ -28,6 +30,9 @@ function makeOptimizer(spec: SchedulerCase["optimizer"]): AnyOptimizer {
   return new optim.Adam(groups, { lr: spec.groups[0]!, betas: [0.9, 0.999] }) as unknown as AnyOptimizer;
 }
 
+/** LambdaLR's functions by name, as make_lr_scheduler_fixtures.py defines them. */
+const LAMBDAS: Record<string, optim.LrLambda> = { warmup: (epoch) => Math.min(1, (epoch + 1) / 4), decay: (epoch) => 0.9 ** epoch };
+
 /** The scheduler the spec describes, its positional arguments first as in PyTorch. */
 function makeScheduler(optimizer: AnyOptimizer, spec: SchedulerSpec): optim.LRScheduler | optim.ReduceLROnPlateau {
   const options: Record<string, unknown> = { ...spec.args };
@@ -47,6 +52,10 @@ function makeScheduler(optimizer: AnyOptimizer, spec: SchedulerSpec): optim.LRSc
       return new optim.ReduceLROnPlateau(optimizer, options);
     case "StepLR":
       return new optim.StepLR(optimizer, positional[0] as number, options);
+    case "MultiStepLR":
+      return new optim.MultiStepLR(optimizer, positional[0] as number[], options);
+    case "LambdaLR":
+      return new optim.LambdaLR(optimizer, typeof spec.lambdas === "string" ? LAMBDAS[spec.lambdas]! : spec.lambdas!.map((name) => LAMBDAS[name]!));
     case "CosineAnnealingLR":
       return new optim.CosineAnnealingLR(optimizer, positional[0] as number, options);
     case "SequentialLR":
