@@ -1,6 +1,10 @@
 // A transformer encoder block in a config.json (transformerEncoderLayer is
 // torch.nn.TransformerEncoderLayer, its fields the constructor's arguments, camelCase), so a
-// Sequential of Embedding → TransformerEncoderLayer … → Linear is a model directory like any other.
+// Sequential of Embedding → TransformerEncoderLayer … → Linear is a model directory like any other;
+// transformerEncoder is torch.nn.TransformerEncoder: the layer's fields, numLayers and an optional
+// final LayerNorm (finalNorm, with its own eps: PyTorch's norm=nn.LayerNorm(d_model)).
+import { LayerNorm } from "../nn/layer-norm.js";
+import { TransformerEncoder } from "../nn/transformer-encoder.js";
 import { TransformerEncoderLayer } from "../nn/transformer-encoder-layer.js";
 import { kind, type LayerKind } from "./layer-kind.js";
 
@@ -102,4 +106,49 @@ const transformerEncoderLayer: LayerKind<AttentionLayerSpec> = {
   label: (s) => `TransformerEncoderLayer(${s.dModel}, ${s.nhead}, dimFeedforward=${s.dimFeedforward})`,
 };
 
-export const ATTENTION_LAYER_KINDS = [kind(transformerEncoderLayer)];
+/** A stack of encoder layers in a {@link LayerSpec}. */
+export type TransformerEncoderSpec = Omit<AttentionLayerSpec, "type"> & { type: "transformerEncoder"; numLayers: number; finalNorm: boolean; finalNormEps: number };
+
+/** More layers than this is not a model's. */
+const MAX_LAYERS = 1 << 10;
+
+const layerSpec = (s: TransformerEncoderSpec): AttentionLayerSpec => {
+  const { numLayers: _layers, finalNorm: _norm, finalNormEps: _eps, ...fields } = s;
+  return { ...fields, type: "transformerEncoderLayer" };
+};
+
+const transformerEncoder: LayerKind<TransformerEncoderSpec> = {
+  type: "transformerEncoder",
+  module: TransformerEncoder,
+  read: (f) => ({
+    ...transformerEncoderLayer.read(f),
+    type: "transformerEncoder",
+    numLayers: f.int("numLayers", 1, undefined, MAX_LAYERS),
+    finalNorm: f.bool("finalNorm", false),
+    finalNormEps: f.positive("finalNormEps", 1e-5),
+  }),
+  build: (s) => new TransformerEncoder(transformerEncoderLayer.build(layerSpec(s)) as TransformerEncoderLayer, s.numLayers, { norm: s.finalNorm ? new LayerNorm(s.dModel, { eps: s.finalNormEps }) : null }),
+  describe: (m) => {
+    const encoder = m as TransformerEncoder;
+    const layer = transformerEncoderLayer.describe(encoder.layers.at(0));
+    for (const other of encoder.layers) {
+      if (JSON.stringify(transformerEncoderLayer.describe(other)) !== JSON.stringify(layer)) throw new Error("TransformerEncoder: a config.json describes its layers as one, and these were built differently");
+    }
+    const norm = encoder.norm;
+    if (norm !== null && !(norm instanceof LayerNorm && norm.elementwiseAffine && norm.bias !== null && norm.normalizedShape.length === 1 && norm.normalizedShape[0] === layer.dModel)) {
+      throw new Error(`TransformerEncoder: a config.json can name a final norm only as LayerNorm(${layer.dModel}) with weight and bias`);
+    }
+    return { ...layer, type: "transformerEncoder", numLayers: encoder.numLayers, finalNorm: norm !== null, finalNormEps: norm?.eps ?? 1e-5 };
+  },
+  state: (s) => {
+    const entries: Record<string, number[]> = {};
+    const one = transformerEncoderLayer.state(layerSpec(s));
+    for (let i = 0; i < s.numLayers; i++) for (const [name, shape] of Object.entries(one)) entries[`layers.${i}.${name}`] = shape;
+    if (s.finalNorm) Object.assign(entries, { "norm.weight": [s.dModel], "norm.bias": [s.dModel] });
+    return entries;
+  },
+  output: (s, input, fail) => transformerEncoderLayer.output(layerSpec(s), input, fail),
+  label: (s) => `TransformerEncoder(${transformerEncoderLayer.label(layerSpec(s))}, numLayers=${s.numLayers})`,
+};
+
+export const ATTENTION_LAYER_KINDS = [kind(transformerEncoderLayer), kind(transformerEncoder)];

@@ -6,7 +6,7 @@ import { Sequential, type TensorModule } from "../nn/sequential.js";
 import { BASIC_LAYER_KINDS, type BasicLayerSpec } from "./basic-layer-kinds.js";
 import { CNN_LAYER_KINDS, type CnnLayerSpec } from "./cnn-layer-kinds.js";
 import { ACTIVATION_LAYER_KINDS, type ActivationLayerSpec } from "./activation-layer-kinds.js";
-import { ATTENTION_LAYER_KINDS, type AttentionLayerSpec } from "./attention-layer-kinds.js";
+import { ATTENTION_LAYER_KINDS, type AttentionLayerSpec, type TransformerEncoderSpec } from "./attention-layer-kinds.js";
 import { LayerFields } from "./layer-fields.js";
 import type { LayerKind } from "./layer-kind.js";
 
@@ -15,7 +15,7 @@ import type { LayerKind } from "./layer-kind.js";
  * `conv2d` is `torch.nn.Conv2d`, `batchNorm2d` is `torch.nn.BatchNorm2d` …), with the module's
  * options as fields (camelCase, sizes as one entry per axis).
  */
-export type LayerSpec = BasicLayerSpec | CnnLayerSpec | ActivationLayerSpec | AttentionLayerSpec;
+export type LayerSpec = BasicLayerSpec | CnnLayerSpec | ActivationLayerSpec | AttentionLayerSpec | TransformerEncoderSpec;
 
 const KINDS = new Map<string, LayerKind<{ type: string }>>([...BASIC_LAYER_KINDS, ...CNN_LAYER_KINDS, ...ACTIVATION_LAYER_KINDS, ...ATTENTION_LAYER_KINDS].map((k) => [k.type, k]));
 

@@ -29,6 +29,8 @@ export { MultiheadAttention } from "./multihead-attention.js";
 export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from "./multihead-attention.js";
 export { TransformerEncoderLayer } from "./transformer-encoder-layer.js";
 export type { TransformerEncoderLayerOptions, TransformerEncoderLayerForwardOptions } from "./transformer-encoder-layer.js";
+export { TransformerEncoder } from "./transformer-encoder.js";
+export type { TransformerEncoderOptions } from "./transformer-encoder.js";
 export { RNN, LSTM, GRU } from "./rnn.js";
 export type { RNNOptions, RNNModuleOptions, LSTMOptions } from "./rnn.js";
 export { RNNCell, LSTMCell, GRUCell } from "./rnn-cell.js";

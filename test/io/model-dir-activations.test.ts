@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import "../helpers.js";
 import { assertClose } from "../helpers.js";
-import { io, nn, randn, randint, manualSeed } from "../../src/index.js";
+import { io, nn, noGrad, randn, randint, manualSeed } from "../../src/index.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "nabla-model-acts-"));
 
@@ -76,12 +76,39 @@ test("a Sequential with a TransformerEncoderLayer saves and loads with PyTorch's
   assert.deepEqual(Object.keys(plainLoaded.stateDict()).sort(), Object.keys(plain.stateDict()).sort());
 });
 
+test("a Sequential with a TransformerEncoder (a stack and a final norm) saves and loads with PyTorch's state-dict keys", async () => {
+  manualSeed(84);
+  const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 12, dropout: 0, batchFirst: true });
+  const encoder = new nn.TransformerEncoder(layer, 2, { norm: new nn.LayerNorm(8, { eps: 1e-6 }) });
+  // the copies start equal: give the second layer weights of its own, so a mix-up of layers shows
+  noGrad(() => encoder.layers.at(1).linear1.weight.mul_(-2));
+  const model = new nn.Sequential(new nn.Embedding(10, 8), encoder, new nn.Flatten(), new nn.Linear(40, 3));
+  const dir = tempDir();
+  const written = await io.save(model, dir, { inputShape: [5] });
+  assert.deepEqual(written.architecture[1], {
+    type: "transformerEncoder", dModel: 8, nhead: 2, dimFeedforward: 12, dropout: 0, activation: "relu", layerNormEps: 1e-5, batchFirst: true, normFirst: false, bias: true,
+    numLayers: 2, finalNorm: true, finalNormEps: 1e-6,
+  });
+  const { model: loaded } = await io.load(dir);
+  assert.deepEqual(Object.keys(loaded.stateDict()).sort(), Object.keys(model.stateDict()).sort());
+  assert.ok(["1.layers.1.linear1.weight", "1.norm.bias"].every((key) => key in model.stateDict()));
+  model.eval();
+  loaded.eval();
+  const indices = randint(0, 10, [2, 5]);
+  assertClose(loaded.call(indices), model.call(indices).toArray() as number[][], 0, 0);
+  // a final norm a config cannot name
+  const odd = new nn.Sequential(new nn.TransformerEncoder(layer, 1, { norm: new nn.LayerNorm(8, { elementwiseAffine: false }) }));
+  await assert.rejects(io.save(odd, tempDir(), { inputShape: [3, 8] }), /TransformerEncoder: a config.json can name a final norm only as LayerNorm\(8\) with weight and bias/);
+});
+
 test("a TransformerEncoderLayer's bad fields, shapes and custom activation are named", async () => {
   const check = (architecture: unknown[], inputShape: number[], pattern: RegExp) => assert.throws(() => io.checkArchitecture(architecture, inputShape), pattern);
   check([{ type: "transformerEncoderLayer", dModel: 6, nhead: 4 }], [2, 6], /architecture\[0\] \(transformerEncoderLayer\)\.nhead: 4 heads do not divide dModel 6/);
   check([{ type: "transformerEncoderLayer", dModel: 8, nhead: 2, activation: "tanh" }], [2, 8], /\.activation: must be one of "relu", "gelu", got "tanh"/);
   check([{ type: "transformerEncoderLayer", dModel: 8, nhead: 2, dropout: 1 }], [2, 8], /\.dropout: must be a number in \[0, 1\), got 1/);
   check([{ type: "transformerEncoderLayer", dModel: 8, nhead: 2 }], [2, 6], /does not fit its input: needs a sample of shape \[N, 8\] or \[8\], got \[2, 6\]/);
+  check([{ type: "transformerEncoder", dModel: 8, nhead: 2, numLayers: 0 }], [2, 8], /architecture\[0\] \(transformerEncoder\)\.numLayers: /);
+  check([{ type: "transformerEncoder", dModel: 8, nhead: 2, numLayers: 2 }], [2, 6], /\(TransformerEncoder\(TransformerEncoderLayer\(8, 2, dimFeedforward=2048\), numLayers=2\)\) does not fit its input/);
   const custom = new nn.Sequential(new nn.TransformerEncoderLayer(4, 1, { dimFeedforward: 6, activation: (x) => x.tanh() }));
   await assert.rejects(io.save(custom, tempDir(), { inputShape: [3, 4] }), /can name only the "relu" and "gelu" activations/);
 });

@@ -14,7 +14,7 @@ export interface FixtureTensor {
 }
 export interface Case {
   name: string;
-  kind: "embedding" | "sdpa" | "mha" | "encoder";
+  kind: "embedding" | "sdpa" | "mha" | "encoder" | "stack";
   args: Record<string, unknown>;
   inputs: Record<string, FixtureTensor>;
   state?: Record<string, FixtureTensor>;
@@ -76,11 +76,13 @@ export function run(c: Case, dtype: DType): Run {
   }
   const { dModel, nhead, ...options } = ctor as { dModel: number; nhead: number };
   const layer = new nn.TransformerEncoderLayer(dModel, nhead, options);
-  loadState(layer, c.state!, dtype);
+  // a stack: copies of the layer (then PyTorch's weights, each layer its own) and an optional final norm
+  const module = c.kind === "stack" ? new nn.TransformerEncoder(layer, c.args.numLayers as number, { norm: c.args.norm === true ? new nn.LayerNorm(dModel) : null }) : layer;
+  loadState(module as nn.Module<never[], unknown>, c.state!, dtype);
   const src = leaf("src");
-  const out = layer.call(src, { srcKeyPaddingMask: mask("src_key_padding_mask"), srcMask: mask("src_mask") });
+  const out = module.call(src, { srcKeyPaddingMask: mask("src_key_padding_mask"), srcMask: mask(c.kind === "stack" ? "mask" : "src_mask") });
   const leaves: Record<string, Tensor> = { src };
-  for (const [name, p] of layer.namedParameters()) leaves[`param:${name}`] = p;
+  for (const [name, p] of module.namedParameters()) leaves[`param:${name}`] = p;
   return { outputs: [out], leaves };
 }
 

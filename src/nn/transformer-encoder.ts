@@ -1,0 +1,73 @@
+import type { Tensor } from "../tensor/tensor.js";
+import type { LayerNorm } from "./layer-norm.js";
+import { Module } from "./module.js";
+import { ModuleList } from "./module-list.js";
+import { TransformerEncoderLayer, type TransformerEncoderLayerForwardOptions } from "./transformer-encoder-layer.js";
+
+/** Options of {@link TransformerEncoder}. */
+export interface TransformerEncoderOptions {
+  /** A LayerNorm applied to the last layer's output (PyTorch's `norm`, saved under `norm.`); default none. */
+  norm?: LayerNorm | null;
+}
+
+/**
+ * A layer built as `layer` was, with its parameters' values: PyTorch's `copy.deepcopy` of an
+ * encoder layer, so every copy starts from the same weights.
+ */
+function copyLayer(layer: TransformerEncoderLayer): TransformerEncoderLayer {
+  const copy = new TransformerEncoderLayer(layer.dModel, layer.nhead, {
+    dimFeedforward: layer.dimFeedforward,
+    dropout: layer.dropout.p,
+    activation: layer.activationName === "function" ? layer.activation : layer.activationName,
+    layerNormEps: layer.layerNormEps,
+    batchFirst: layer.self_attn.batchFirst,
+    normFirst: layer.normFirst,
+    bias: layer.linear1.bias !== null,
+    dtype: layer.linear1.weight.dtype,
+  });
+  copy.loadStateDict(layer.stateDict());
+  return layer.training ? copy.train() : copy.eval();
+}
+
+/**
+ * A stack of `numLayers` copies of `encoderLayer` (PyTorch's `nn.TransformerEncoder`), each
+ * starting from the given layer's weights, then an optional final `norm`. The state dict has
+ * PyTorch's keys (`layers.0.self_attn.in_proj_weight` …, `norm.weight`), so a PyTorch encoder's
+ * weights load unchanged. The forward options (`srcMask`, `srcKeyPaddingMask`, `isCausal`) go
+ * to every layer.
+ *
+ * @example
+ * ```ts
+ * import { nn, randn } from "nabla";
+ * const layer = new nn.TransformerEncoderLayer(16, 4, { dimFeedforward: 32, batchFirst: true });
+ * const encoder = new nn.TransformerEncoder(layer, 2, { norm: new nn.LayerNorm(16) });
+ * console.log(encoder.call(randn([2, 5, 16]), { isCausal: true }).shape); // [2, 5, 16]
+ * console.log(Object.keys(encoder.stateDict()).filter((k) => k.endsWith("in_proj_weight"))); // ["layers.0.self_attn.in_proj_weight", "layers.1.self_attn.in_proj_weight"]
+ * ```
+ */
+export class TransformerEncoder extends Module<[Tensor, TransformerEncoderLayerForwardOptions?]> {
+  readonly layers: ModuleList<TransformerEncoderLayer>;
+  readonly norm: LayerNorm | null;
+
+  constructor(
+    encoderLayer: TransformerEncoderLayer,
+    readonly numLayers: number,
+    options: TransformerEncoderOptions = {},
+  ) {
+    super();
+    if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new Error("TransformerEncoder: encoderLayer must be an nn.TransformerEncoderLayer");
+    if (!Number.isInteger(numLayers) || numLayers < 1) throw new Error(`TransformerEncoder: numLayers must be a positive integer, got ${numLayers}`);
+    this.layers = new ModuleList(Array.from({ length: numLayers }, () => copyLayer(encoderLayer)));
+    this.norm = options.norm ?? null;
+  }
+
+  forward(src: Tensor, options: TransformerEncoderLayerForwardOptions = {}): Tensor {
+    let out = src;
+    for (const layer of this.layers) out = layer.call(out, options);
+    return this.norm === null ? out : this.norm.call(out);
+  }
+
+  override extraRepr(): string {
+    return `numLayers=${this.numLayers}`;
+  }
+}
