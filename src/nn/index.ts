@@ -30,6 +30,7 @@ export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from
 export { TransformerEncoderLayer } from "./transformer-encoder-layer.js";
 export type { TransformerEncoderLayerOptions, TransformerEncoderLayerForwardOptions } from "./transformer-encoder-layer.js";
 export { TransformerEncoder } from "./transformer-encoder.js";
+export { CosineSimilarity, PairwiseDistance } from "./similarity.js";
 export type { TransformerEncoderOptions } from "./transformer-encoder.js";
 export { RNN, LSTM, GRU } from "./rnn.js";
 export type { RNNOptions, RNNModuleOptions, LSTMOptions } from "./rnn.js";

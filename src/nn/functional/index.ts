@@ -27,6 +27,8 @@ export { batchNorm, layerNorm, groupNorm } from "./normalization.js";
 export type { BatchNormOptions, LayerNormOptions, GroupNormOptions } from "./normalization.js";
 export type { Size2 } from "./window-args.js";
 export { embedding } from "./embedding.js";
+export { normalize, cosineSimilarity, pairwiseDistance } from "./similarity.js";
+export type { NormalizeOptions, CosineSimilarityOptions, PairwiseDistanceOptions } from "./similarity.js";
 export type { EmbeddingOptions } from "./embedding.js";
 export { scaledDotProductAttention } from "./attention.js";
 export type { ScaledDotProductAttentionOptions } from "./attention.js";
