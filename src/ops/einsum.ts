@@ -7,7 +7,7 @@
  */
 import { Tensor } from "../tensor/tensor.js";
 import { formatShape } from "../tensor/shape.js";
-import { stridedView } from "./strided-view.js";
+import { diagonal } from "./diagonal.js";
 
 /** One operand's letters, one per dim (an ellipsis already spelled out as letters of its own). */
 type Letters = string[];
@@ -33,23 +33,21 @@ function parseTerm(term: string, ndim: number, position: number, ellipsisDims: n
   return [...parts[0]!, ...dots, ...parts[1]!];
 }
 
-/** An operand's repeated letters (of equal sizes, checked) as a diagonal view: "ii" of a [n, n] matrix reads its n diagonal entries. */
-function diagonal(x: Tensor, letters: Letters): [Tensor, Letters] {
+/**
+ * An operand's repeated letters (of equal sizes, checked) as diagonal views: "ii" of a [n, n]
+ * matrix reads its n diagonal entries (the diagonal's dim goes last, as `diagonal` puts it).
+ */
+function diagonals(x: Tensor, letters: Letters): [Tensor, Letters] {
   let view = x;
   let current = [...letters];
-  for (let d = 0; d < current.length; d++) {
+  // one repeated pair at a time: a letter repeated a third time is found again on the next pass
+  for (;;) {
+    const d = current.findIndex((letter, k) => current.indexOf(letter, k + 1) >= 0);
+    if (d < 0) return [view, current];
     const again = current.indexOf(current[d]!, d + 1);
-    if (again < 0) continue;
-    const [keep, drop] = [d, again];
-    view = stridedView("einsum", view, (l) => ({
-      shape: l.shape.filter((_, k) => k !== drop),
-      strides: l.strides.map((s, k) => (k === keep ? s + l.strides[drop]! : s)).filter((_, k) => k !== drop),
-      offset: l.offset,
-    }));
-    current = current.filter((_, k) => k !== drop);
-    d--; // the same letter may be repeated a third time
+    view = diagonal(view, 0, d, again);
+    current = [...current.filter((_, k) => k !== d && k !== again), current[d]!];
   }
-  return [view, current];
 }
 
 /** Permutes and reshapes `x` (letters `from`) to `groups` of letters, each group one dim (its letters' sizes multiplied). */
@@ -124,7 +122,7 @@ export function einsum(equation: string, ...operands: Tensor[]): Tensor {
       }
     }),
   );
-  let pending = operands.map((x, i) => diagonal(x, inputs[i]!));
+  let pending = operands.map((x, i) => diagonals(x, inputs[i]!));
   // letters each operand needs kept: those of the output and of any other operand
   const neededBeyond = (index: number, rest: readonly [Tensor, Letters][]): Set<string> => new Set([...output, ...rest.filter((_, k) => k !== index).flatMap(([, l]) => l)]);
   pending = pending.map(([x, letters], i) => {
