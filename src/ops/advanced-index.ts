@@ -6,7 +6,7 @@
  * scatter-add: an entry picked twice gets both gradients).
  */
 import { Tensor, type NestedArray } from "../tensor/tensor.js";
-import { tensor } from "../tensor/creation.js";
+import { flattenNested, tensor } from "../tensor/creation.js";
 import { broadcastShapes, formatShape, sizeOf } from "../tensor/shape.js";
 import { checkValuesOnHost, onBackend } from "./operand.js";
 
@@ -33,52 +33,39 @@ interface Advanced {
   mask?: { shape: readonly number[]; positions: Tensor };
 }
 
-/** Whether nested arrays hold booleans (a mask) at their first leaf. */
-function holdsBooleans(item: NestedArray[]): boolean {
-  let node: NestedArray = item;
-  while (Array.isArray(node)) {
-    if (node.length === 0) return false;
-    node = node[0]!;
-  }
-  return typeof node === "boolean";
-}
-
 /** `item` as an int32 index or a mask on `like`'s backend; a mask given as arrays is read where it is, on the host. */
 function resolve(op: string, item: AdvancedItem, position: number, like: Tensor): Pick<Advanced, "index" | "mask"> {
-  if (!(item instanceof Tensor) && holdsBooleans(item)) {
-    const values = Int32Array.from(item.flat(Infinity as 1) as number[], Number);
-    const shape = shapeOf(item);
-    if (values.length !== sizeOf(shape)) throw new Error(`${op}: the bool array at position ${position} is ragged (its rows differ in length)`);
-    return { mask: { shape, positions: onBackend(positionsOf(values, shape), like.backend) } };
+  if (!(item instanceof Tensor)) {
+    // arrays are on the host whatever the backend: their values are checked here
+    let flat: ReturnType<typeof flattenNested>;
+    try {
+      flat = flattenNested(item);
+    } catch (error) {
+      throw new Error(`${op}: the ${holdsBooleans(item) ? "bool " : ""}array at position ${position} is ragged or mixed (${(error as Error).message.replace(/^tensor: /, "")})`);
+    }
+    const { values, shape, booleans } = flat;
+    if (booleans) return { mask: { shape, positions: onBackend(positionsOf(values, shape), like.backend) } };
+    const bad = values.findIndex((v) => !Number.isInteger(v));
+    if (bad >= 0) throw new Error(`${op}: the array at position ${position} holds ${values[bad]} at ${bad}, not an integer`);
+    const huge = values.findIndex((v) => Math.abs(v) >= 2 ** 31);
+    if (huge >= 0) throw new Error(`${op}: the array at position ${position} holds ${values[huge]} at ${huge}, beyond any dim's size`);
+    return { index: onBackend(tensor(Int32Array.from(values), { shape, dtype: "int32" }), like.backend) };
   }
-  const t = item instanceof Tensor ? item.detach() : tensor(item);
+  const t = item.detach();
   if (t.dtype === "bool") {
     if (t.ndim === 0) throw new Error(`${op}: the 0-d bool tensor at position ${position} is not supported; use unsqueeze(0) (true) or a slice "0:0" (false)`);
     return { mask: { shape: t.shape, positions: nonzero(onBackend(t, like.backend)) } };
   }
-  if (item instanceof Tensor && t.dtype !== "int32") {
-    throw new Error(`${op}: the tensor at position ${position} is ${t.dtype}; tensors used as indices must be int32 or bool (convert with .to("int32"))`);
-  }
-  // an int32 tensor holds integers; an array is checked where it is, on the host, whatever the backend
-  if (!(item instanceof Tensor)) {
-    checkValuesOnHost(item, (values) => {
-      for (let i = 0; i < values.length; i++) {
-        if (!Number.isInteger(values[i])) throw new Error(`${op}: the array at position ${position} holds ${values[i]} at ${i}, not an integer`);
-      }
-    });
-  }
-  return { index: onBackend(t.to("int32"), like.backend) };
+  if (t.dtype !== "int32") throw new Error(`${op}: the tensor at position ${position} is ${t.dtype}; tensors used as indices must be int32 or bool (convert with .to("int32"))`);
+  // an int32 tensor holds integers
+  return { index: onBackend(t, like.backend) };
 }
 
-/** The shape of nested arrays, from their first entries. */
-function shapeOf(item: NestedArray[]): number[] {
-  const shape: number[] = [];
+/** Whether nested arrays hold booleans at their first leaf (for an error's wording). */
+function holdsBooleans(item: NestedArray[]): boolean {
   let node: NestedArray = item;
-  while (Array.isArray(node)) {
-    shape.push(node.length);
-    node = node[0] ?? 0;
-  }
-  return shape;
+  while (Array.isArray(node) && node.length > 0) node = node[0]!;
+  return typeof node === "boolean";
 }
 
 /** The coordinates of the nonzero entries of row-major `values` of `shape`: int32 [count, ndim]. */
@@ -139,14 +126,16 @@ export interface ResolvedIndex {
 
 /** @internal Resolves `items` (with at least one advanced) against `x` for `op` (index, indexPut_): see {@link advancedIndex} for the rules. */
 export function resolveIndex(op: string, x: Tensor, items: readonly unknown[], basic: BasicIndex): ResolvedIndex {
-  const consumed = items.reduce<number>((n, item) => n + (item instanceof Tensor && item.dtype === "bool" ? item.ndim : isAdvanced(item) ? dimsOf(item) : typeof item === "number" || (item !== null && item !== "..." && item !== undefined) ? 1 : 0), 0);
+  const resolvedItems = items.map((item, position) => (isAdvanced(item) ? resolve(op, item, position, x) : null));
+  // dims of x the items use: a mask its own number, an index, an integer or a slice one
+  const consumed = items.reduce<number>((n, item, i) => n + (resolvedItems[i] !== null ? (resolvedItems[i]!.mask?.shape.length ?? 1) : typeof item === "number" || (item !== null && item !== "..." && item !== undefined) ? 1 : 0), 0);
   const basicItems: unknown[] = [];
   const advanced: Advanced[] = [];
   let viewDim = 0;
   let dim = 0;
   items.forEach((item, position) => {
-    if (isAdvanced(item)) {
-      const resolved = resolve(op, item, position, x);
+    const resolved = resolvedItems[position];
+    if (resolved !== null && resolved !== undefined) {
       const covers = resolved.mask?.shape.length ?? 1;
       advanced.push({ ...resolved, position, viewDim, dim });
       for (let k = 0; k < covers; k++) basicItems.push({});
@@ -210,24 +199,17 @@ export function advancedIndex(x: Tensor, items: readonly unknown[], basic: Basic
     const term = indices[k]!.expand(shape).mul(sizeOf(sizes.slice(k + 1)));
     offset = offset === null ? term : offset.add(term);
   }
-  const picked = flat.indexSelect(0, offset!.reshape([sizeOf(shape)])).reshape([...shape, ...rest.map((d) => view.shape[d]!)]);
-  const adjacent = dims.every((d, k) => d === dims[0]! + k);
-  if (!adjacent || dims[0] === 0) return picked;
-  // adjacent indexed dims: the broadcast shape goes where they were
-  const before = dims[0]!;
-  const order = [...Array.from({ length: before }, (_, k) => shape.length + k), ...shape.map((_, k) => k), ...Array.from({ length: rest.length - before }, (_, k) => shape.length + before + k)];
-  return picked.permute(order);
+  return inIndexLayout(flat.indexSelect(0, offset!.reshape([sizeOf(shape)])).reshape([...shape, ...rest.map((d) => view.shape[d]!)]), dims, shape.length, rest.length);
 }
 
-/** Dims an array item covers: its nesting depth where it holds booleans (a mask), else 1. */
-function dimsOf(item: AdvancedItem): number {
-  if (item instanceof Tensor) return 1;
-  let depth = 0;
-  let node: NestedArray = item;
-  while (Array.isArray(node)) {
-    depth++;
-    if (node.length === 0) return 1;
-    node = node[0]!;
-  }
-  return typeof node === "boolean" ? depth : 1;
+/**
+ * @internal `t`, laid out [S…, the view's other dims…] (S the indices' broadcast shape, of
+ * `broadcastDims` dims), in index()'s layout: where the indexed `dims` are adjacent, S goes in
+ * their place; else it stays first.
+ */
+export function inIndexLayout(t: Tensor, dims: readonly number[], broadcastDims: number, restDims: number): Tensor {
+  const adjacent = dims.every((d, k) => d === dims[0]! + k);
+  const before = dims[0]!;
+  if (!adjacent || before === 0) return t;
+  return t.permute([...Array.from({ length: before }, (_, k) => broadcastDims + k), ...Array.from({ length: broadcastDims }, (_, k) => k), ...Array.from({ length: restDims - before }, (_, k) => broadcastDims + before + k)]);
 }

@@ -10,7 +10,7 @@ import { formatShape } from "../tensor/shape.js";
 import { arange, full } from "../tensor/creation.js";
 import { checkTarget } from "./in-place-write.js";
 import { addInPlace, copyInPlace, fillInPlace } from "./in-place.js";
-import { isAdvanced, resolveIndex } from "./advanced-index.js";
+import { inIndexLayout, isAdvanced, resolveIndex } from "./advanced-index.js";
 import { onBackend } from "./operand.js";
 import { index, type IndexItem } from "./slicing.js";
 
@@ -46,25 +46,18 @@ export function indexPut(x: Tensor, items: readonly IndexItem[], values: Operand
     const along = onBackend(arange(view.shape[d]!, undefined, 1, { dtype: "int32" }), x.backend).mul(view.strides[d]!);
     offsets = offsets.add(along.reshape([...ones(shape.length), ...ones(j), view.shape[d]!, ...ones(rest.length - j - 1)]));
   });
-  offsets = offsets.expand([...shape, ...rest.map((d) => view.shape[d]!)]);
-  const adjacent = dims.every((d, k) => d === dims[0]! + k);
-  if (adjacent && dims[0]! > 0) {
-    // adjacent indexed dims: the broadcast shape sits where they were, as in index()
-    const before = dims[0]!;
-    offsets = offsets.permute([...Array.from({ length: before }, (_, k) => shape.length + k), ...shape.map((_, k) => k), ...Array.from({ length: rest.length - before }, (_, k) => shape.length + before + k)]);
-  }
+  offsets = inIndexLayout(offsets.expand([...shape, ...rest.map((d) => view.shape[d]!)]), dims, shape.length, rest.length);
   const target = offsets.shape;
   const source = onBackend(typeof values === "number" ? full([], values, { dtype: x.dtype }) : values.detach(), x.backend).to(x.dtype);
-  if (!fitsInto(source.shape, target)) throw new Error(`indexPut_: values ${formatShape(source.shape)} do not broadcast to the selection ${formatShape(target)} of ${formatShape(x.shape)}`);
+  let spread: Tensor;
+  try {
+    spread = source.expand(target);
+  } catch {
+    throw new Error(`indexPut_: values ${formatShape(source.shape)} do not broadcast to the selection ${formatShape(target)} of ${formatShape(x.shape)}`);
+  }
   const count = offsets.size;
   if (count === 0) return;
   const flatOffsets = offsets.contiguous().reshape([count]);
-  const flatValues = source.expand(target).contiguous().reshape([count]);
+  const flatValues = spread.contiguous().reshape([count]);
   x.backend[accumulate ? "scatterAdd" : "scatter"](flatValues.dataRef(), flatOffsets.dataRef(), 1, x.storage.ref.size, count, 1, x.storage.ref);
-}
-
-/** Whether `shape` broadcasts to `target` (and no further). */
-function fitsInto(shape: readonly number[], target: readonly number[]): boolean {
-  if (shape.length > target.length) return false;
-  return shape.every((size, d) => size === 1 || size === target[target.length - shape.length + d]);
 }

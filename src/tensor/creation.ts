@@ -36,8 +36,8 @@ function checkRequiresGrad(op: string, dtype: DType, options: TensorOptions): vo
   }
 }
 
-/** Flattens nested arrays, checking they are rectangular and hold only numbers or only booleans. */
-function flattenNested(data: NestedArray): { values: number[]; shape: number[]; booleans: boolean } {
+/** @internal Flattens nested arrays, checking they are rectangular and hold only numbers or only booleans. */
+export function flattenNested(data: NestedArray): { values: number[]; shape: number[]; booleans: boolean } {
   const shape: number[] = [];
   for (let level: NestedArray = data; Array.isArray(level); level = level[0]!) {
     shape.push(level.length);

@@ -58,6 +58,10 @@ test("bad advanced indices get errors naming index, the position and the offendi
     [() => x.index([0], [0], [0]), /^Error: index: too many indices for a tensor of 2 dimensions \[2,3\]: 3 given$/],
     [() => x.index([0, 1], [0, 1, 2]), /^Error: index: cannot broadcast \[2\] with \[3\]$/],
     [() => x.index([[true], [true, false]]), /^Error: index: the bool array at position 0 is ragged/],
+    // as many booleans as a [3, 2] mask holds, but ragged
+    [() => cube.index([[true, false], [true], [false, true, true]]), /^Error: index: the bool array at position 0 is ragged or mixed \(ragged nested array at \[1\]/],
+    [() => x.index([[0], [0, 1]]), /^Error: index: the array at position 0 is ragged or mixed/],
+    [() => x.index([3e9]), /^Error: index: the array at position 0 holds 3000000000 at 0, beyond any dim's size$/],
   ];
   for (const [run, message] of cases) assert.throws(run, message);
 });
