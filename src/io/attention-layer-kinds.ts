@@ -57,21 +57,11 @@ const transformerEncoderLayer: LayerKind<AttentionLayerSpec> = {
     }),
   describe: (m) => {
     const layer = m as TransformerEncoderLayer;
-    if (layer.activationName === "function") {
+    const { dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias } = layer.options();
+    if (typeof activation === "function") {
       throw new Error("TransformerEncoderLayer: a config.json can name only the \"relu\" and \"gelu\" activations, not a function");
     }
-    return {
-      type: "transformerEncoderLayer",
-      dModel: layer.dModel,
-      nhead: layer.nhead,
-      dimFeedforward: layer.dimFeedforward,
-      dropout: layer.dropout.p,
-      activation: layer.activationName,
-      layerNormEps: layer.layerNormEps,
-      batchFirst: layer.self_attn.batchFirst,
-      normFirst: layer.normFirst,
-      bias: layer.linear1.bias !== null,
-    };
+    return { type: "transformerEncoderLayer", dModel: layer.dModel, nhead: layer.nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias };
   },
   state: (s) => {
     const e = s.dModel;

@@ -96,6 +96,28 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderL
     else throw new Error(`TransformerEncoderLayer: activation must be "relu", "gelu" or a function, got ${JSON.stringify(activation)}`);
   }
 
+  /**
+   * The options this layer was built with (its dtype included): another built with them is built alike.
+   * @example
+   * ```ts
+   * import { nn } from "nabla";
+   * const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, normFirst: true });
+   * console.log(layer.options().dimFeedforward, layer.options().normFirst); // 16 true
+   * ```
+   */
+  options(): Required<Omit<TransformerEncoderLayerOptions, "generator">> {
+    return {
+      dimFeedforward: this.dimFeedforward,
+      dropout: this.dropout.p,
+      activation: this.activationName === "function" ? this.activation : this.activationName,
+      layerNormEps: this.layerNormEps,
+      batchFirst: this.self_attn.batchFirst,
+      normFirst: this.normFirst,
+      bias: this.linear1.bias !== null,
+      dtype: this.linear1.weight.dtype,
+    };
+  }
+
   forward(src: Tensor, options: TransformerEncoderLayerForwardOptions = {}): Tensor {
     const attention = (x: Tensor): Tensor => {
       const [y] = this.self_attn.call(x, x, x, { attnMask: options.srcMask ?? null, keyPaddingMask: options.srcKeyPaddingMask ?? null, isCausal: options.isCausal ?? false, needWeights: false });

@@ -15,16 +15,7 @@ export interface TransformerEncoderOptions {
  * encoder layer, so every copy starts from the same weights.
  */
 function copyLayer(layer: TransformerEncoderLayer): TransformerEncoderLayer {
-  const copy = new TransformerEncoderLayer(layer.dModel, layer.nhead, {
-    dimFeedforward: layer.dimFeedforward,
-    dropout: layer.dropout.p,
-    activation: layer.activationName === "function" ? layer.activation : layer.activationName,
-    layerNormEps: layer.layerNormEps,
-    batchFirst: layer.self_attn.batchFirst,
-    normFirst: layer.normFirst,
-    bias: layer.linear1.bias !== null,
-    dtype: layer.linear1.weight.dtype,
-  });
+  const copy = new TransformerEncoderLayer(layer.dModel, layer.nhead, layer.options());
   copy.loadStateDict(layer.stateDict());
   return layer.training ? copy.train() : copy.eval();
 }
