@@ -22,9 +22,15 @@
  * (2000 steps, valgrind) counted 7.97–8.64 G instructions on the interpreter, 7.33–7.56 G
  * with "auto" (three each): more than the groups' timings account for (some 30 M), so a
  * direction, not a measure of the saving.
- * Hence a plan is generated on its {@link GENERATE_AFTER}th replay: a plan that runs a few times
- * (an evaluation signature, a cache that thrashes) never pays, a training loop pays once, after
- * its warm-up (the bench's windows start at step 100 or later, so the cost falls before them).
+ * Hence a plan is generated once it has replayed {@link GENERATE_AFTER} times or spent
+ * {@link GENERATE_AFTER_MILLISECONDS} replaying, whichever comes first: a plan that runs a few
+ * times (an evaluation signature, a cache that thrashes) never pays, and a plan pays at most
+ * about a fifth over the time it has already spent. The time bound is for large steps, which
+ * reach it within a few replays: W6's step (14 ms; generating its module took 4–5 ms) was
+ * generated on replay 50, after the bench's window of steps 6–40; with the time bound it is
+ * generated on replay 1, and the window ran at a median of 57.2 steps/s against 55.6 before
+ * (14 alternating processes each, 50.0–64.5 and 52.0–59.2: a small gain in much noise; W5's
+ * window, 4 each: 3,430–3,550 images/s against 3,383–3,513).
  * "interpreter" and "generated" (at once, at plan build) are for tests and benchmarks.
  */
 import { kernelModuleBytes, type Kernels } from "../backend/wasm/wasm-module.js";
@@ -39,14 +45,19 @@ import type { StepContext } from "./wasm-executor.js";
 /** Replays of a plan on the interpreter before "auto" generates its groups (see the file's comment). */
 export const GENERATE_AFTER = 50;
 
+/** Milliseconds of replays (summed) after which "auto" generates a plan's groups, if it has not yet (see the file's comment). */
+export const GENERATE_AFTER_MILLISECONDS = 25;
+
 /** Internal switch of the fused groups' executor, and probes of the generated modules (benchmarks, tests). */
 export const fusedCodegen: {
   mode: "auto" | "interpreter" | "generated";
+  /** "auto"'s bound on replay time ({@link GENERATE_AFTER_MILLISECONDS}), read at plan build: tests set it to pin when a plan is generated. */
+  afterMilliseconds: number;
   /** Called once per plan with a generated module: its groups, its runs of kernel calls, its size, whether its memory is shared, the milliseconds spent generating and encoding it, and compiling and instantiating it. */
   onModule: ((report: { groups: number; segments: number; bytes: number; shared: boolean; encodeMilliseconds: number; compileMilliseconds: number }) => void) | null;
   /** Called with each group as it switches to generated code, with both steps (to time them side by side on the same memory). */
   onGroup: ((group: FusedGroup, interpreter: () => void, generated: () => void) => void) | null;
-} = { mode: "auto", onModule: null, onGroup: null };
+} = { mode: "auto", afterMilliseconds: GENERATE_AFTER_MILLISECONDS, onModule: null, onGroup: null };
 
 /** A fused group's place in the executor's steps, which holds the interpreter's step until it is generated. */
 export interface GroupSlot {
@@ -56,14 +67,16 @@ export interface GroupSlot {
 
 /**
  * Arranges for the plan's steps to run as generated code, per {@link fusedCodegen}'s mode (read
- * now, at plan build): at once, never, or on the replay {@link GENERATE_AFTER}. The groups in
+ * now, at plan build): at once, never, or after the replay {@link GENERATE_AFTER} or
+ * {@link GENERATE_AFTER_MILLISECONDS} of replays. The returned hook, if any, is called after
+ * each replay with its milliseconds, and says true once it has generated (it is done). The groups in
  * `slots` become functions of their own, and each run of two or more steps that only call
  * kernels with fixed arguments (kernel-call.ts; generated groups among them) becomes one
  * function making those calls, so the run costs one call from JavaScript: `steps` is rewritten
  * in place. Returns what the executor calls before each replay, or null when there is nothing
  * to call.
  */
-export function planCodegen(slots: readonly GroupSlot[], steps: (() => void)[], context: StepContext, block: number): (() => void) | null {
+export function planCodegen(slots: readonly GroupSlot[], steps: (() => void)[], context: StepContext, block: number): ((milliseconds: number) => boolean) | null {
   const mode = fusedCodegen.mode;
   const chosen = slots.filter((slot) => generatable(slot.group));
   if (mode === "interpreter" || (chosen.length === 0 && kernelRuns(steps, new Map()).length === 0)) return null;
@@ -75,9 +88,14 @@ export function planCodegen(slots: readonly GroupSlot[], steps: (() => void)[], 
     install();
     return null;
   }
+  const afterMilliseconds = fusedCodegen.afterMilliseconds;
   let replays = 0;
-  return () => {
-    if (++replays === GENERATE_AFTER) install();
+  let spent = 0;
+  return (milliseconds) => {
+    spent += milliseconds;
+    if (++replays < GENERATE_AFTER && spent < afterMilliseconds) return false;
+    install();
+    return true;
   };
 }
 

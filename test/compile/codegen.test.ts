@@ -5,7 +5,7 @@ import { compile, manualSeed, nn, noGrad, optim, randn, tensor, type Tensor } fr
 import type { DataRef } from "../../src/backend/backend.js";
 import type { JsBuffer } from "../../src/backend/js-buffer.js";
 import { Code, encodeModule, OP, SIMD, VALUE } from "../../src/compile/wasm-binary.js";
-import { fusedCodegen, GENERATE_AFTER } from "../../src/compile/wasm-generated.js";
+import { fusedCodegen, GENERATE_AFTER, GENERATE_AFTER_MILLISECONDS } from "../../src/compile/wasm-generated.js";
 import { trainingStep } from "./eager-vs-compiled.js";
 
 const bytesOf = (code: Code): number[] => Array.from(code.toBytes());
@@ -142,29 +142,47 @@ for (const dtype of ["float32", "float64"] as const) {
   });
 }
 
-test(`"auto" runs a plan's groups on the interpreter first and as generated code from replay ${GENERATE_AFTER} on, bit for bit with eager across the switch`, onWasm, () => {
+/** A small training run, eager or compiled, with the call at which each generated module was made (calls 0 and 1 trace; replay r is call r + 1). */
+function codegenRun(compiled: boolean, calls: number): { losses: number[]; generatedAt: number[] } {
+  manualSeed(4);
   const x = randn([40, 3]);
   const y = tensor(Array.from({ length: 40 }, (_, i) => i % 2));
-  const run = (compiled: boolean) => {
-    manualSeed(9);
-    const model = new nn.Sequential(new nn.Linear(3, 16), new nn.ReLU(), new nn.Linear(16, 2));
-    const step = trainingStep(model, new optim.SGD(model.parameters(), { lr: 0.1 }));
-    const call = compiled ? compile(step) : step;
-    const losses: number[] = [];
-    const generatedAt: number[] = [];
-    fusedCodegen.onModule = () => void generatedAt.push(losses.length);
-    try {
-      for (let i = 0; i < GENERATE_AFTER + 20; i++) losses.push(call(x, y).item());
-    } finally {
-      fusedCodegen.onModule = null;
-    }
-    return { losses, generatedAt };
-  };
-  const eager = run(false);
-  const compiled = run(true);
-  // calls 0 and 1 trace; replay r is call r + 1
-  assert.deepEqual(compiled.generatedAt, [GENERATE_AFTER + 1]);
-  assert.deepEqual(compiled.losses, eager.losses);
+  const model = new nn.Sequential(new nn.Linear(3, 16), new nn.ReLU(), new nn.Linear(16, 2));
+  const step = trainingStep(model, new optim.SGD(model.parameters(), { lr: 0.1 }));
+  const call = compiled ? compile(step) : step;
+  const losses: number[] = [];
+  const generatedAt: number[] = [];
+  fusedCodegen.onModule = () => void generatedAt.push(losses.length);
+  try {
+    for (let i = 0; i < calls; i++) losses.push(call(x, y).item());
+  } finally {
+    fusedCodegen.onModule = null;
+  }
+  return { losses, generatedAt };
+}
+
+test(`"auto" runs a plan's groups on the interpreter for ${GENERATE_AFTER} replays and as generated code after, bit for bit with eager across the switch`, onWasm, () => {
+  const eager = codegenRun(false, GENERATE_AFTER + 20);
+  fusedCodegen.afterMilliseconds = Infinity; // the count alone, however slow the machine
+  try {
+    const compiled = codegenRun(true, GENERATE_AFTER + 20);
+    assert.deepEqual(compiled.generatedAt, [GENERATE_AFTER + 1]);
+    assert.deepEqual(compiled.losses, eager.losses);
+  } finally {
+    fusedCodegen.afterMilliseconds = GENERATE_AFTER_MILLISECONDS;
+  }
+});
+
+test(`"auto" generates a plan whose replays have taken ${GENERATE_AFTER_MILLISECONDS} ms before its replay ${GENERATE_AFTER}, bit for bit with eager across the switch`, onWasm, () => {
+  const eager = codegenRun(false, 12);
+  fusedCodegen.afterMilliseconds = 0; // any first replay has taken that long
+  try {
+    const compiled = codegenRun(true, 12);
+    assert.deepEqual(compiled.generatedAt, [2]); // during replay 1 (call 2), after its steps
+    assert.deepEqual(compiled.losses, eager.losses);
+  } finally {
+    fusedCodegen.afterMilliseconds = GENERATE_AFTER_MILLISECONDS;
+  }
 });
 
 for (const dtype of ["float32", "float64"] as const) {
