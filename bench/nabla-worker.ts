@@ -6,7 +6,7 @@
 // the GPU's work and not only its issue.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compile, nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
+import { asTensor, compile, nn, noGrad, optim, setBackend, tensor, type Tensor, type BackendName } from "../src/index.js";
 import { w6Batch } from "../examples/tiny-gpt.js";
 import { initialW5, initialW6 } from "./initial-models.js";
 import { benchDataDir, blobs, fashionMnist, gatherRows, initW1, initW3, moons, permW3, steadyStepsPerSecond, W5, W6, type Layer, type WorkerResult } from "./data.js";
@@ -126,7 +126,8 @@ async function w3(): Promise<void> {
   const limit = Math.min(train.n, batchSize * stepCap);
   for (let at = 0, batch = 0; at < limit; at += batchSize, batch++) {
     const end = Math.min(at + batchSize, limit);
-    const x = tensor(gatherRows(train.x, 784, order, at, end, images).subarray(0, (end - at) * 784), { shape: [end - at, 784] });
+    // the batch buffer itself, not a copy of it (asTensor; a copy on webgpu): refilled only after the step is done
+    const x = asTensor(gatherRows(train.x, 784, order, at, end, images).subarray(0, (end - at) * 784), { shape: [end - at, 784] });
     const labels = new Float32Array(end - at);
     for (let r = at; r < end; r++) labels[r - at] = train.y[order[r]!]!;
     const loss = trainStep(x, tensor(labels));
@@ -221,7 +222,7 @@ async function w5(): Promise<void> {
   let start = 0;
   for (let s = 0; s < steps; s++) {
     if (s === warmup) start = performance.now();
-    const x = tensor(gatherRows(train.x, 784, order, batch * s, batch * s + batch, images), { shape: [batch, 1, 28, 28] });
+    const x = asTensor(gatherRows(train.x, 784, order, batch * s, batch * s + batch, images), { shape: [batch, 1, 28, 28] });
     for (let r = 0; r < batch; r++) labels[r] = train.y[order[batch * s + r]!]!;
     const loss = trainStep(x, tensor(labels));
     if (s === 19) checks.loss20 = await scalar(loss);

@@ -11,6 +11,7 @@ export { DTYPES, isFloatingPoint, promoteTypes, resultType } from "./tensor/dtyp
 export { randint, randperm } from "./tensor/random-integers.js";
 export type { RandomIntegerOptions } from "./tensor/random-integers.js";
 export { tensor, zeros, ones, full, rand, randn, arange, linspace, eye, zerosLike, onesLike } from "./tensor/creation.js";
+export { asTensor } from "./tensor/as-tensor.js";
 export type { TensorOptions, TensorDataOptions, RandomOptions } from "./tensor/creation.js";
 export { manualSeed, Generator } from "./tensor/random.js";
 export { cat, stack } from "./ops/join.js";

@@ -71,6 +71,13 @@ export interface Backend {
   /** Copies `values` into a new buffer of `dtype`. */
   fromValues(values: ArrayLike<number>, dtype: DType): DataRef;
   /**
+   * A buffer over `array` itself, so that writes to either show in the other, where the backend
+   * keeps its data in typed arrays and `array` is the kind `dtype` is kept in (js and wasm: a
+   * Float32Array for float32, Float64Array for float64, Int32Array for int32); else a copy, as
+   * {@link Backend.fromValues} makes (webgpu uploads it).
+   */
+  fromArray(array: DataArray, dtype: DType): DataRef;
+  /**
    * Whether {@link Backend.read} answers synchronously (the CPU backends). A backend that
    * queues work on a device sets false: its `read` throws, and data comes back through
    * {@link Backend.readAsync}.

@@ -1,4 +1,4 @@
-import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, LayerNormOp, NormOp, PoolOp, SoftmaxOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
+import type { Backend, BatchNormRefs, DataArray, BinaryOp, ConvOp, DataRef, LayerNormOp, NormOp, PoolOp, SoftmaxOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "./backend.js";
 import { JsBuffer, arrayOf, newArray, recycleArray, type FloatArray } from "./js-buffer.js";
 import { reduceWithIndexKernel } from "./js-reduce-with-index.js";
 import { scanKernel } from "./js-scan.js";
@@ -52,6 +52,11 @@ export class JsBackend implements Backend {
     if (dtype === "bool") toBool(values, data);
     else data.set(values);
     return new JsBuffer(data, dtype);
+  }
+  fromArray(array: DataArray, dtype: DType): DataRef {
+    const shared = (dtype === "float32" && array instanceof Float32Array) || (dtype === "float64" && array instanceof Float64Array) || (dtype === "int32" && array instanceof Int32Array);
+    // not in newArray's own buffers: recycleArray never takes the caller's memory back
+    return shared ? new JsBuffer(array, dtype) : this.fromValues(array, dtype);
   }
   readonly readsSynchronously = true;
   read(ref: DataRef): FloatArray {

@@ -1,4 +1,4 @@
-import type { Backend, BatchNormRefs, BinaryOp, ConvOp, DataRef, LayerNormOp, NormOp, PoolOp, SoftmaxOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
+import type { Backend, BatchNormRefs, DataArray, BinaryOp, ConvOp, DataRef, LayerNormOp, NormOp, PoolOp, SoftmaxOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
 import { arrayOf, realArrayOf as arrayOfReal, type FloatArray } from "../js-buffer.js";
@@ -136,6 +136,9 @@ export class WasmBackend implements Backend {
   }
   fromValues(values: ArrayLike<number>, dtype: DType): DataRef {
     return this.js.fromValues(values, dtype);
+  }
+  fromArray(array: DataArray, dtype: DType): DataRef {
+    return this.js.fromArray(array, dtype);
   }
   readonly readsSynchronously = true;
   read(ref: DataRef): FloatArray {

@@ -175,6 +175,10 @@ export class GpuRuntime {
     this.device.queue.writeBuffer(ref.buffer, 0, deviceArray(values, dtype));
     return ref;
   }
+  /** A copy: the device's buffers cannot share the caller's array. */
+  fromArray(array: DataArray, dtype: DType): DataRef {
+    return this.fromValues(array, dtype);
+  }
   read(): DataArray {
     throw new Error("webgpu: tensor data is read asynchronously (await t.data())");
   }
