@@ -3,7 +3,7 @@ import { assertClose } from "../helpers.js";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { arange, gradcheck, nn, randn, tensor, zeros } from "../../src/index.js";
+import { arange, compile, gradcheck, manualSeed, nn, optim, randn, tensor, zeros, type Tensor } from "../../src/index.js";
 import type { InterpolateOptions } from "../../src/nn/functional/interpolate.js";
 import { rebuild, type FixtureTensor } from "../ops/op-table.js";
 
@@ -92,4 +92,24 @@ test("nn.Upsample resizes as interpolate does, has no parameters, checks its opt
   assert.throws(() => new nn.Upsample({ scaleFactor: 2, mode: "area", alignCorners: true }), /Upsample: alignCorners applies only to the linear modes/);
   assert.throws(() => new nn.Upsample({ size: [2, 2.5] }), /Upsample: size must hold integers ≥ 1/);
   assert.throws(() => new nn.Upsample({ size: 4, mode: "linear" }).call(x), /interpolate: mode "linear" needs a 3-D input, got 4-D/);
+});
+
+test("a compiled training step through Upsample layers gives eager's losses", () => {
+  const losses = (compiled: boolean): number[] => {
+    manualSeed(7);
+    const model = new nn.Sequential(new nn.Conv2d(1, 2, 3), new nn.Upsample({ scaleFactor: 2, mode: "bilinear" }), new nn.ReLU(), new nn.Upsample({ size: [5, 5] }), new nn.Flatten(), new nn.Linear(50, 3));
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    const x = randn([4, 1, 6, 6]);
+    const y = tensor([0, 2, 1, 2], { dtype: "int32" });
+    const step = (input: Tensor, target: Tensor): Tensor => {
+      optimizer.zeroGrad();
+      const loss = F.crossEntropy(model.call(input), target);
+      loss.backward();
+      optimizer.step();
+      return loss;
+    };
+    const call = compiled ? compile(step) : step;
+    return Array.from({ length: 5 }, () => call(x, y).item());
+  };
+  assert.deepEqual(losses(true), losses(false));
 });
