@@ -11,9 +11,10 @@ import { checkElementCount } from "../../tensor/size-limit.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { adaptiveAvgPool2d } from "./pooling.js";
 
-/** The resizing modes: PyTorch's, less bicubic and trilinear. */
+/** @internal The resizing modes, for checking options and config files. */
 export const INTERPOLATE_MODES = ["nearest", "nearest-exact", "linear", "bilinear", "area"] as const;
-export type InterpolateMode = (typeof INTERPOLATE_MODES)[number];
+/** A resizing mode: PyTorch's, less "bicubic" and "trilinear" ("linear" resizes [N, C, L], "bilinear" [N, C, H, W]). */
+export type InterpolateMode = "nearest" | "nearest-exact" | "linear" | "bilinear" | "area";
 
 /** Options of {@link interpolate}, as PyTorch's `F.interpolate`: exactly one of `size` and `scaleFactor`. */
 export interface InterpolateOptions {
