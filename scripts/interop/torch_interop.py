@@ -4,7 +4,7 @@ Subcommands, each printing one JSON object on stdout:
 
   run-model-dir DIR INPUTS.json
       Builds the torch.nn.Sequential that DIR/config.json describes (MLP, convolution, pooling,
-      normalization and activation layers), loads DIR/model.safetensors
+      normalization, activation and Upsample layers), loads DIR/model.safetensors
       into it (strict: every key must match) and prints {"outputs": model(inputs)}.
   write-model-dir DIR INPUTS.json
       Makes a seeded torch MLP (2-5-3, tanh), writes it as a nabla model directory (config.json +
@@ -111,6 +111,9 @@ def layer(spec):
         return nn.Unflatten(spec["dim"], tuple(spec["sizes"]))
     if kind == "embedding":
         return nn.Embedding(spec["numEmbeddings"], spec["embeddingDim"], padding_idx=spec["paddingIdx"])
+    if kind == "upsample":
+        listed = lambda v: tuple(v) if isinstance(v, list) else v
+        return nn.Upsample(size=listed(spec["size"]), scale_factor=listed(spec["scaleFactor"]), mode=spec["mode"], align_corners=spec["alignCorners"])
     return SIMPLE[kind]()
 
 

@@ -11,6 +11,7 @@ export type { LayerSpec, Activation } from "./layer-spec.js";
 export type { BasicLayerSpec } from "./basic-layer-kinds.js";
 export type { AvgPoolSpec, BatchNormSpec, CnnLayerSpec, ConvSpec, ConvTransposeSpec, MaxPoolSpec } from "./cnn-layer-kinds.js";
 export type { ActivationLayerSpec } from "./activation-layer-kinds.js";
+export type { UpsampleLayerSpec } from "./upsample-layer-kind.js";
 export type { AttentionLayerSpec, TransformerEncoderSpec } from "./attention-layer-kinds.js";
 export { exportOnnx } from "./onnx/export-onnx.js";
 export type { OnnxExportOptions } from "./onnx/export-onnx.js";

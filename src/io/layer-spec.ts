@@ -7,17 +7,18 @@ import { BASIC_LAYER_KINDS, type BasicLayerSpec } from "./basic-layer-kinds.js";
 import { CNN_LAYER_KINDS, type CnnLayerSpec } from "./cnn-layer-kinds.js";
 import { ACTIVATION_LAYER_KINDS, type ActivationLayerSpec } from "./activation-layer-kinds.js";
 import { ATTENTION_LAYER_KINDS, type AttentionLayerSpec, type TransformerEncoderSpec } from "./attention-layer-kinds.js";
+import { UPSAMPLE_LAYER_KIND, type UpsampleLayerSpec } from "./upsample-layer-kind.js";
 import { LayerFields } from "./layer-fields.js";
-import type { LayerKind } from "./layer-kind.js";
+import { kind, type LayerKind } from "./layer-kind.js";
 
 /**
  * One layer of a `Sequential`, named as its PyTorch counterpart (`linear` is `torch.nn.Linear`,
  * `conv2d` is `torch.nn.Conv2d`, `batchNorm2d` is `torch.nn.BatchNorm2d` …), with the module's
  * options as fields (camelCase, sizes as one entry per axis).
  */
-export type LayerSpec = BasicLayerSpec | CnnLayerSpec | ActivationLayerSpec | AttentionLayerSpec | TransformerEncoderSpec;
+export type LayerSpec = BasicLayerSpec | CnnLayerSpec | ActivationLayerSpec | AttentionLayerSpec | TransformerEncoderSpec | UpsampleLayerSpec;
 
-const KINDS = new Map<string, LayerKind<{ type: string }>>([...BASIC_LAYER_KINDS, ...CNN_LAYER_KINDS, ...ACTIVATION_LAYER_KINDS, ...ATTENTION_LAYER_KINDS].map((k) => [k.type, k]));
+const KINDS = new Map<string, LayerKind<{ type: string }>>([...BASIC_LAYER_KINDS, ...CNN_LAYER_KINDS, ...ACTIVATION_LAYER_KINDS, ...ATTENTION_LAYER_KINDS, kind(UPSAMPLE_LAYER_KIND)].map((k) => [k.type, k]));
 
 /** The most layers an architecture may list. */
 const MAX_LAYERS = 10_000;

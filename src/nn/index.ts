@@ -11,6 +11,7 @@ export type { GELUOptions, SoftplusOptions } from "./activations.js";
 export { Dropout, Dropout1d, Dropout2d, DropoutNd } from "./dropout.js";
 export { Flatten } from "./flatten.js";
 export { Unflatten } from "./unflatten.js";
+export { Upsample } from "./upsample.js";
 export { ModuleList } from "./module-list.js";
 export type { AnyModule } from "./module-list.js";
 export { ModuleDict } from "./module-dict.js";

@@ -25,7 +25,7 @@ function skipReason(): string | false {
 const skip = skipReason();
 if (skip !== false) console.log(`# ${skip}`);
 
-test("nabla's CNN files pass onnx.checker; torch.onnx.export's CNNs (Conv, BatchNormalization, MaxPool, AveragePool, GlobalAveragePool, Conv1d) LayerNormalization, GroupNorm, the 1-D pools, ConvTranspose, the activations and Embedding import with PyTorch's outputs", { skip }, async () => {
+test("nabla's CNN files pass onnx.checker; torch.onnx.export's CNNs (Conv, BatchNormalization, MaxPool, AveragePool, GlobalAveragePool, Conv1d) LayerNormalization, GroupNorm, the 1-D pools, ConvTranspose, the activations, Embedding and Upsample (Resize) import with PyTorch's outputs", { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "nabla-torch-cnn-"));
   // nabla's CNN and normalization exports, for onnx.checker
   manualSeed(41);
@@ -35,6 +35,7 @@ test("nabla's CNN files pass onnx.checker; torch.onnx.export's CNNs (Conv, Batch
     [new nn.Sequential(new nn.Conv2d(2, 4, 3, { stride: 2, dilation: 2, groups: 2, bias: false }), new nn.AdaptiveAvgPool2d(1), new nn.Flatten()), [2, 9, 9]],
     [new nn.Sequential(new nn.GroupNorm(2, 4), new nn.ConvTranspose2d(4, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }), new nn.GroupNorm(1, 2, { affine: false })), [4, 5, 5]],
     [new nn.Sequential(new nn.MaxPool1d(3, { stride: 2, padding: 1, ceilMode: true }), new nn.AvgPool1d(2, { countIncludePad: false, padding: 1 }), new nn.GroupNorm(3, 3)), [3, 10]],
+    [new nn.Sequential(new nn.Conv2d(1, 2, 3), new nn.Upsample({ scaleFactor: 2 }), new nn.Upsample({ size: [5, 7], mode: "bilinear" }), new nn.Upsample({ scaleFactor: 1.5, mode: "nearest-exact" })), [1, 4, 4]],
     [new nn.Sequential(new nn.Embedding(7, 3), new nn.GELU(), new nn.Flatten(), new nn.Linear(6, 4), new nn.GELU({ approximate: "tanh" }), new nn.SiLU(), new nn.Softplus({ beta: 3 }), new nn.Hardtanh(), new nn.Unflatten(1, [2, 2]), new nn.LeakyReLU(), new nn.ELU()), [2]],
   ];
   const files = ours.map(([model, inputShape], i) => {
@@ -58,6 +59,7 @@ test("nabla's CNN files pass onnx.checker; torch.onnx.export's CNNs (Conv, Batch
     avgpad: ["Conv2d", "AvgPool2d", "Flatten", "AvgPool1d", "Flatten", "Linear"],
     acts: ["Conv2d", "GELU", "MaxPool2d", "Conv2d", "SiLU", "Flatten", "Linear", "GELU", "LeakyReLU", "ELU", "Softplus", "Hardtanh", "Linear"],
     embedding: ["Embedding", "Flatten", "Linear", "Softplus"],
+    upsample: ["Conv2d", "Upsample", "ReLU", "Upsample", "Upsample", "Upsample", "Upsample"],
   };
   for (const [name, classes] of Object.entries(layers)) {
     const imported = await io.loadOnnx(join(dir, `${name}.onnx`));

@@ -110,7 +110,8 @@ test("nabla's model directories of CNN, normalization and activation layers load
   const dir = mkdtempSync(join(tmpdir(), "nabla-torch-cnn-dir-"));
   manualSeed(22);
   const cnn = new nn.Sequential(
-    new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4), new nn.GELU(), new nn.MaxPool2d(2, { ceilMode: true }),
+    new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4), new nn.GELU(), new nn.Upsample({ scaleFactor: 1.5, mode: "bilinear" }), new nn.MaxPool2d(2, { ceilMode: true }),
+    new nn.Upsample({ size: [6, 5] }),
     new nn.GroupNorm(2, 4), new nn.ConvTranspose2d(4, 2, 2, { stride: 2, outputPadding: 1 }), new nn.SiLU(), new nn.AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false }),
     new nn.Conv2d(2, 4, [1, 3], { padding: "same", groups: 2, paddingMode: "reflect" }), new nn.AdaptiveAvgPool2d([2, 2]), new nn.Flatten(2), new nn.BatchNorm1d(4),
     new nn.Conv1d(4, 3, 2), new nn.LeakyReLU(0.1), new nn.MaxPool1d(2, { stride: 1 }), new nn.AvgPool1d(1), new nn.Flatten(), new nn.LayerNorm(6),

@@ -49,7 +49,11 @@ def models():
     # AvgPool with count_include_pad=True (the default) is a Pad and an AveragePool; Flatten(2) a Reshape of Shape arithmetic
     avgpad = nn.Sequential(nn.Conv2d(1, 2, 3), nn.AvgPool2d(3, stride=2, padding=1), nn.Flatten(2), nn.AvgPool1d(2, padding=1), nn.Flatten(), nn.Linear(18, 2))
     embedding = nn.Sequential(nn.Embedding(10, 4), nn.Flatten(), nn.Linear(12, 2), nn.Softplus())
+    # Resize by scales, and by sizes as Concat(Slice(Shape(x)), sizes)
+    upsample = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.Upsample(scale_factor=2), nn.ReLU(), nn.Upsample(scale_factor=1.5, mode="bilinear"),
+                             nn.Upsample(scale_factor=2, mode="bilinear", align_corners=True), nn.Upsample(size=(5, 7)), nn.Upsample(size=(6, 4), mode="bilinear"))
     return {
+        "upsample": (upsample, torch.randn(2, 1, 4, 4)),
         "avgpad": (avgpad, torch.randn(2, 1, 9, 9)),
         "acts": (acts, torch.randn(2, 1, 8, 8)),
         "embedding": (embedding, torch.randint(0, 10, (3, 3))),

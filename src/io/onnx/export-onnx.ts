@@ -74,7 +74,8 @@ function valueInfo(name: string, dtype: FloatDType | "int64", shape: readonly Di
  * LayerNormalization; GroupNorm → Reshape, InstanceNormalization, Reshape, Mul, Add, as PyTorch
  * writes it; LeakyReLU, ELU, Softplus, Hardtanh → LeakyRelu, Elu, Softplus, Clip; GELU → PyTorch's
  * Erf (or tanh) decomposition, one Gelu op from opset 20; SiLU → Sigmoid and Mul; Unflatten →
- * Reshape; Embedding (the first layer) → Gather of int64 indices …). The batch dim is dynamic unless
+ * Reshape; Upsample → Resize, by scales or by sizes; Embedding (the first layer) → Gather of
+ * int64 indices …). The batch dim is dynamic unless
  * `dynamicBatch` is false. A module ONNX export does not know is an error naming it and its
  * path in the model; an `inputShape` that does not fit is an error naming the first module it
  * does not fit.

@@ -3,6 +3,8 @@
 // their input fits (an `inputShape` that does not fit the model is an error naming the module), and
 // return the value they produce with its shape.
 import { Dropout, Dropout1d, Dropout2d, type DropoutNd } from "../../nn/dropout.js";
+import { Upsample } from "../../nn/upsample.js";
+import { exportUpsample } from "./resize-onnx.js";
 import { Flatten } from "../../nn/flatten.js";
 import { Identity } from "../../nn/identity.js";
 import { Linear } from "../../nn/linear.js";
@@ -107,6 +109,7 @@ export const MODULE_EXPORTERS = new Map<Function, ModuleExporter>([
   [Dropout2d, exportDropout],
   [Flatten, exportFlatten],
   [Identity, elementwise("Identity")],
+  [Upsample, exportUpsample],
   ...CNN_EXPORTERS,
   ...ACTIVATION_EXPORTERS,
 ]);

@@ -2,6 +2,7 @@
 // and the ones PyTorch's exporter writes for Sequential models (Gemm, or MatMul and Add, for a
 // Linear; Constant and Transpose nodes folded into the weights).
 import { Dropout } from "../../nn/dropout.js";
+import { importResize } from "./resize-onnx.js";
 import { Flatten } from "../../nn/flatten.js";
 import { Identity } from "../../nn/identity.js";
 import { LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from "../../nn/activations.js";
@@ -238,6 +239,7 @@ export const OP_IMPORTERS: Record<string, OpImporter> = {
   Flatten: importFlatten,
   Reshape: importReshape,
   Dropout: importDropout,
+  Resize: importResize,
   ...CNN_IMPORTERS,
   ...ACTIVATION_IMPORTERS,
 };

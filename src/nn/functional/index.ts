@@ -23,6 +23,8 @@ export { conv1d, conv2d, convTranspose2d } from "./conv.js";
 export type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from "./conv.js";
 export { maxPool2d, maxPool2dWithIndices, maxPool1d, avgPool2d, avgPool1d, adaptiveAvgPool2d } from "./pooling.js";
 export type { MaxPool2dOptions, MaxPool1dOptions, AvgPool2dOptions, AvgPool1dOptions } from "./pooling.js";
+export { interpolate } from "./interpolate.js";
+export type { InterpolateMode, InterpolateOptions } from "./interpolate.js";
 export { batchNorm, layerNorm, groupNorm } from "./normalization.js";
 export type { BatchNormOptions, LayerNormOptions, GroupNormOptions } from "./normalization.js";
 export type { Size2 } from "./window-args.js";
