@@ -1,4 +1,4 @@
 import "../helpers.js";
 import { testDocument } from "./code-blocks.js";
 
-testDocument("docs/convolution.md", 6);
+testDocument("docs/convolution.md", 7);
