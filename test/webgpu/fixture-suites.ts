@@ -1,7 +1,7 @@
 /**
  * The PyTorch fixture tables of test/ops (element-wise, math, reductions and sorts, views and
  * indexing) and test/nn (convolution, pooling, normalization, embedding, attention, recurrent
- * layers, activation modules), forward and backward, in float32 on the backend selected now,
+ * layers, resizing, activation modules), forward and backward, in float32 on the backend selected now,
  * read with `await` (WebGPU has no synchronous read and WGSL no float64). Expected values are
  * built on the host from the fixtures, never on the device. Each suite returns its mismatches
  * and errors, one line each, instead of asserting: test/webgpu runs them in Node, and
@@ -10,7 +10,8 @@
  * tables' `readFileSync` (the page's bundle serves the fixture files in its place).
  */
 import { readFileSync } from "node:fs";
-import { getBackend, tensor, type NestedArray, type Tensor } from "../../src/index.js";
+import { getBackend, nn, tensor, type NestedArray, type Tensor } from "../../src/index.js";
+import type { InterpolateOptions } from "../../src/nn/functional/interpolate.js";
 import { CASES, NABLA_OPS, NOT_DIFFERENTIABLE as OPS_NOT_DIFFERENTIABLE } from "../ops/op-table.js";
 import { MATH_CASES, MATH_OPS, NOT_DIFFERENTIABLE as MATH_NOT_DIFFERENTIABLE } from "../ops/math-op-table.js";
 import { NABLA_REDUCE, REDUCE_CASES } from "../ops/reduce-table.js";
@@ -158,6 +159,20 @@ async function compare(t: Tensor | null, want: { shape: number[]; data: number[]
 
 const modules = JSON.parse(readFileSync(new URL("../fixtures/nn-modules.json", import.meta.url), "utf8")) as { points: number[]; weights: number[]; activations: ActivationCase[] };
 
+interface InterpolateCase {
+  dtype: string;
+  options: InterpolateOptions;
+  input: Fixture & { data: number[] };
+  out: { shape: number[]; data: number[] };
+  weight: Fixture & { data: number[] };
+  grad: { shape: number[]; data: number[] };
+  gradOfForward?: { shape: number[]; data: number[] };
+}
+// made by scripts/fixtures/make_interpolate_fixtures.py (test/nn/interpolate.test.ts runs them on the CPU backends)
+const resizes = (JSON.parse(readFileSync(new URL("../fixtures/interpolate.json", import.meta.url), "utf8")) as { cases: InterpolateCase[] }).cases
+  .filter((c) => c.dtype === "float32")
+  .map((c) => ({ ...c, name: `interpolate [${c.input.shape.join(",")}] ${JSON.stringify(c.options)}` }));
+
 /** The layer fixtures (test/nn), forward and backward. */
 export const LAYER_SUITES: readonly FixtureSuite[] = [
   {
@@ -208,6 +223,17 @@ export const LAYER_SUITES: readonly FixtureSuite[] = [
         loss!.backward();
         const parameters = new Map(module.namedParameters());
         for (const [k, g] of Object.entries(c.grads)) await compare((leaves[k] ?? parameters.get(k))?.grad ?? null, g, GRAD_TOL, `${c.name}: grad of ${k}`, failures);
+      }),
+  },
+  {
+    title: "the interpolate fixture (nearest, nearest-exact, linear, bilinear, area) matches PyTorch, forward and backward (float32)",
+    run: () =>
+      each(resizes, async (c, failures) => {
+        const x = onDevice(c.input, "float32", true);
+        const out = nn.functional.interpolate(x, c.options);
+        await compare(out, c.out, TOL, `${c.name} forward`, failures);
+        out.mul(onDevice(c.weight)).sum().backward();
+        await compare(x.grad, c.gradOfForward ?? c.grad, GRAD_TOL, `${c.name} gradient`, failures);
       }),
   },
   {
