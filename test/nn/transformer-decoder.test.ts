@@ -1,7 +1,7 @@
 import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { manualSeed, nn, randn, tensor } from "../../src/index.js";
+import { compile, manualSeed, nn, optim, randn, tensor, type Tensor } from "../../src/index.js";
 import { fixture } from "./attention-cases.js";
 
 // Values and gradients against PyTorch's nn.TransformerDecoderLayer, nn.TransformerDecoder and
@@ -86,4 +86,26 @@ test("a custom encoder and decoder take the stacks' place", () => {
   assert.equal(Object.keys(model.stateDict()).filter((k) => k.startsWith("decoder.layers.2.")).length, 18);
   assert.ok(!Object.keys(model.stateDict()).includes("encoder.norm.weight"));
   assert.deepEqual(model.call(tensor(randn([3, 1, 8]).toArray()), randn([2, 1, 8])).shape, [2, 1, 8]);
+});
+
+test("a compiled training step of nn.Transformer gives eager's losses", () => {
+  const losses = (compiled: boolean): number[] => {
+    manualSeed(8);
+    const model = new nn.Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 16, dropout: 0.1, batchFirst: true });
+    const head = new nn.Linear(8, 5);
+    const optimizer = new optim.Adam([...model.parameters(), ...head.parameters()], { lr: 0.01 });
+    const [src, tgt] = [randn([2, 4, 8]), randn([2, 3, 8])];
+    const labels = tensor([0, 4, 2, 1, 3, 3], { dtype: "int32" });
+    const mask = nn.Transformer.generateSquareSubsequentMask(3);
+    const step = (s: Tensor, t: Tensor): Tensor => {
+      optimizer.zeroGrad();
+      const loss = nn.functional.crossEntropy(head.call(model.call(s, t, { tgtMask: mask })).reshape([6, 5]), labels);
+      loss.backward();
+      optimizer.step();
+      return loss;
+    };
+    const call = compiled ? compile(step) : step;
+    return Array.from({ length: 4 }, () => call(src, tgt).item());
+  };
+  assert.deepEqual(losses(true), losses(false));
 });
