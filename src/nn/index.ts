@@ -31,6 +31,12 @@ export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions } from
 export { TransformerEncoderLayer } from "./transformer-encoder-layer.js";
 export type { TransformerEncoderLayerOptions, TransformerEncoderLayerForwardOptions } from "./transformer-encoder-layer.js";
 export { TransformerEncoder } from "./transformer-encoder.js";
+export { TransformerDecoderLayer } from "./transformer-decoder-layer.js";
+export type { TransformerDecoderLayerOptions, TransformerDecoderLayerForwardOptions } from "./transformer-decoder-layer.js";
+export { TransformerDecoder } from "./transformer-decoder.js";
+export type { TransformerDecoderOptions } from "./transformer-decoder.js";
+export { Transformer } from "./transformer.js";
+export type { TransformerOptions, TransformerForwardOptions } from "./transformer.js";
 export { CosineSimilarity, PairwiseDistance } from "./similarity.js";
 export type { TransformerEncoderOptions } from "./transformer-encoder.js";
 export { RNN, LSTM, GRU } from "./rnn.js";

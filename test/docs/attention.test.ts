@@ -1,4 +1,4 @@
 import "../helpers.js";
 import { testDocument } from "./code-blocks.js";
 
-testDocument("docs/attention.md", 9);
+testDocument("docs/attention.md", 10);

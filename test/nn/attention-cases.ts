@@ -5,7 +5,8 @@ import { nn, tensor, type DType, type Tensor } from "../../src/index.js";
 
 // test/fixtures/attention.json is written by scripts/fixtures/make_attention_fixtures.py
 // (PyTorch, float64): embedding, scaled dot-product attention (PyTorch 2's reference
-// definition), nn.MultiheadAttention and nn.TransformerEncoderLayer — outputs and the gradients
+// definition), nn.MultiheadAttention, the transformer encoder and decoder layers and stacks,
+// and nn.Transformer — outputs and the gradients
 // of sum(output · upstream) for the inputs and every parameter. Each runs in float64 and float32.
 export interface FixtureTensor {
   shape: number[];
@@ -14,7 +15,7 @@ export interface FixtureTensor {
 }
 export interface Case {
   name: string;
-  kind: "embedding" | "sdpa" | "mha" | "encoder" | "stack";
+  kind: "embedding" | "sdpa" | "mha" | "encoder" | "stack" | "decoder" | "decoderStack" | "transformer";
   args: Record<string, unknown>;
   inputs: Record<string, FixtureTensor>;
   state?: Record<string, FixtureTensor>;
@@ -74,6 +75,7 @@ export function run(c: Case, dtype: DType): Run {
     for (const [name, p] of mha.namedParameters()) leaves[`param:${name}`] = p;
     return { outputs: weights === null ? [out] : [out, weights], leaves };
   }
+  if (c.kind === "decoder" || c.kind === "decoderStack" || c.kind === "transformer") return runTwoInputs(c, ctor, dtype, leaf, mask);
   const { dModel, nhead, ...options } = ctor as { dModel: number; nhead: number };
   const layer = new nn.TransformerEncoderLayer(dModel, nhead, options);
   // a stack: copies of the layer (then PyTorch's weights, each layer its own) and an optional final norm
@@ -86,3 +88,31 @@ export function run(c: Case, dtype: DType): Run {
   return { outputs: [out], leaves };
 }
 
+
+/** A decoder layer or stack (a target and a memory) or nn.Transformer (a source and a target). */
+function runTwoInputs(c: Case, ctor: Record<string, unknown>, dtype: DType, leaf: (name: string) => Tensor, mask: (name: string) => Tensor | null): Run {
+  const masks = {
+    tgtMask: mask("tgt_mask"), memoryMask: mask("memory_mask"), tgtKeyPaddingMask: mask("tgt_key_padding_mask"), memoryKeyPaddingMask: mask("memory_key_padding_mask"),
+    srcMask: mask("src_mask"), srcKeyPaddingMask: mask("src_key_padding_mask"),
+  };
+  let module: nn.Module<never[], unknown>;
+  let out: Tensor;
+  let leaves: Record<string, Tensor>;
+  if (c.kind === "transformer") {
+    const transformer = new nn.Transformer(ctor);
+    module = transformer as nn.Module<never[], unknown>;
+    loadState(module, c.state!, dtype);
+    leaves = { src: leaf("src"), tgt: leaf("tgt") };
+    out = transformer.call(leaves.src!, leaves.tgt!, masks);
+  } else {
+    const { dModel, nhead, ...options } = ctor as { dModel: number; nhead: number };
+    const layer = new nn.TransformerDecoderLayer(dModel, nhead, options);
+    const decoder = c.kind === "decoderStack" ? new nn.TransformerDecoder(layer, c.args.numLayers as number, { norm: c.args.norm === true ? new nn.LayerNorm(dModel) : null }) : layer;
+    module = decoder as nn.Module<never[], unknown>;
+    loadState(module, c.state!, dtype);
+    leaves = { tgt: leaf("tgt"), memory: leaf("memory") };
+    out = decoder.call(leaves.tgt!, leaves.memory!, masks);
+  }
+  for (const [name, p] of module.namedParameters()) leaves[`param:${name}`] = p;
+  return { outputs: [out], leaves };
+}

@@ -191,7 +191,7 @@ export const LAYER_SUITES: readonly FixtureSuite[] = [
       }),
   },
   {
-    title: "the attention fixture (embedding, scaled dot-product attention, MultiheadAttention, TransformerEncoderLayer) matches PyTorch (float32)",
+    title: "the attention fixture (embedding, scaled dot-product attention, MultiheadAttention, the transformer encoder and decoder, nn.Transformer) matches PyTorch (float32)",
     run: () =>
       each(attention.fixture.cases, async (c, failures) => {
         const { outputs, leaves } = attention.run(c, "float32");
