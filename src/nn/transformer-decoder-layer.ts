@@ -4,7 +4,7 @@ import { LayerNorm } from "./layer-norm.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
 import { MultiheadAttention } from "./multihead-attention.js";
-import type { TransformerEncoderLayerOptions } from "./transformer-encoder-layer.js";
+import { builtOptions, feedForwardActivation, type TransformerEncoderLayerOptions } from "./transformer-layer-parts.js";
 
 /** Options of {@link TransformerDecoderLayer}: the encoder layer's, as PyTorch's. */
 export type TransformerDecoderLayerOptions = TransformerEncoderLayerOptions;
@@ -86,12 +86,7 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, Transformer
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
     this.dropout3 = new Dropout(p);
-    const activation = options.activation ?? "relu";
-    this.activationName = typeof activation === "function" ? "function" : activation;
-    if (typeof activation === "function") this.activation = activation;
-    else if (activation === "relu") this.activation = (x) => x.relu();
-    else if (activation === "gelu") this.activation = (x) => x.gelu();
-    else throw new Error(`TransformerDecoderLayer: activation must be "relu", "gelu" or a function, got ${JSON.stringify(activation)}`);
+    ({ activation: this.activation, activationName: this.activationName } = feedForwardActivation("TransformerDecoderLayer", options.activation));
   }
 
   /**
@@ -103,16 +98,7 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, Transformer
    * ```
    */
   options(): Required<Omit<TransformerDecoderLayerOptions, "generator">> {
-    return {
-      dimFeedforward: this.dimFeedforward,
-      dropout: this.dropout.p,
-      activation: this.activationName === "function" ? this.activation : this.activationName,
-      layerNormEps: this.layerNormEps,
-      batchFirst: this.self_attn.batchFirst,
-      normFirst: this.normFirst,
-      bias: this.linear1.bias !== null,
-      dtype: this.linear1.weight.dtype,
-    };
+    return builtOptions(this);
   }
 
   forward(tgt: Tensor, memory: Tensor, options: TransformerDecoderLayerForwardOptions = {}): Tensor {

@@ -1,28 +1,12 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { Dropout } from "./dropout.js";
-import type { InitOptions } from "./init.js";
 import { LayerNorm } from "./layer-norm.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
 import { MultiheadAttention } from "./multihead-attention.js";
+import { builtOptions, feedForwardActivation, type TransformerEncoderLayerOptions } from "./transformer-layer-parts.js";
 
-/** Options of {@link TransformerEncoderLayer}, as PyTorch's. */
-export interface TransformerEncoderLayerOptions extends InitOptions {
-  /** Width of the feed-forward block (default 2048). */
-  dimFeedforward?: number;
-  /** Dropout probability after attention, inside and after the feed-forward block (default 0.1). */
-  dropout?: number;
-  /** The feed-forward block's activation: "relu" (default), "gelu" (exact) or a function. */
-  activation?: "relu" | "gelu" | ((x: Tensor) => Tensor);
-  /** LayerNorm's eps (default 1e-5). */
-  layerNormEps?: number;
-  /** Inputs are [N, L, E] instead of [L, N, E] (default false). */
-  batchFirst?: boolean;
-  /** Normalize before each block (pre-norm, as GPT) instead of after the residual sum (default false). */
-  normFirst?: boolean;
-  /** Biases in the linear layers, attention and layer norms (default true). */
-  bias?: boolean;
-}
+export type { TransformerEncoderLayerOptions } from "./transformer-layer-parts.js";
 
 /** Options of {@link TransformerEncoderLayer.forward}, as PyTorch's keyword arguments. */
 export interface TransformerEncoderLayerForwardOptions {
@@ -88,12 +72,7 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderL
     this.norm2 = new LayerNorm(dModel, { eps, bias, ...init });
     this.dropout1 = new Dropout(p);
     this.dropout2 = new Dropout(p);
-    const activation = options.activation ?? "relu";
-    this.activationName = typeof activation === "function" ? "function" : activation;
-    if (typeof activation === "function") this.activation = activation;
-    else if (activation === "relu") this.activation = (x) => x.relu();
-    else if (activation === "gelu") this.activation = (x) => x.gelu();
-    else throw new Error(`TransformerEncoderLayer: activation must be "relu", "gelu" or a function, got ${JSON.stringify(activation)}`);
+    ({ activation: this.activation, activationName: this.activationName } = feedForwardActivation("TransformerEncoderLayer", options.activation));
   }
 
   /**
@@ -106,16 +85,7 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderL
    * ```
    */
   options(): Required<Omit<TransformerEncoderLayerOptions, "generator">> {
-    return {
-      dimFeedforward: this.dimFeedforward,
-      dropout: this.dropout.p,
-      activation: this.activationName === "function" ? this.activation : this.activationName,
-      layerNormEps: this.layerNormEps,
-      batchFirst: this.self_attn.batchFirst,
-      normFirst: this.normFirst,
-      bias: this.linear1.bias !== null,
-      dtype: this.linear1.weight.dtype,
-    };
+    return builtOptions(this);
   }
 
   forward(src: Tensor, options: TransformerEncoderLayerForwardOptions = {}): Tensor {
