@@ -44,8 +44,8 @@ test("an Upsample ONNX cannot express is refused, naming the module", () => {
   fail(new nn.Sequential(new nn.Upsample({ size: [2, 3] })), [1, 4], /size \[2,3\] does not have one entry per spatial dim/);
 });
 
-/** A one-node Resize graph over an input of `dims`, with `scales` (float32) as an initializer. */
-function resizeGraph(attributes: Record<string, string | number>, scales: number[], dims: number[]): Uint8Array {
+/** A one-node Resize graph over an input of `dims`, with `scales` (float32) as an initializer, or constant `sizes` (int64, or float32 when `floatSizes`). */
+function resizeGraph(attributes: Record<string, string | number>, scales: number[], dims: number[], sizes?: number[], floatSizes = false): Uint8Array {
   const attribute = Object.entries(attributes).map(([name, value]) =>
     typeof value === "string" ? { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) } : { name, type: AttributeType.INT, i: value },
   );
@@ -54,8 +54,10 @@ function resizeGraph(attributes: Record<string, string | number>, scales: number
     opset_import: [{ domain: "", version: 17 }],
     graph: {
       name: "test",
-      node: [{ name: "resize", op_type: "Resize", input: ["x", "", "scales"], output: ["y"], attribute }],
-      initializer: [{ name: "scales", dims: [scales.length], data_type: DataType.FLOAT, float_data: scales }],
+      node: [{ name: "resize", op_type: "Resize", input: sizes === undefined ? ["x", "", "scales"] : ["x", "", "", "sizes"], output: ["y"], attribute }],
+      initializer: sizes === undefined
+        ? [{ name: "scales", dims: [scales.length], data_type: DataType.FLOAT, float_data: scales }]
+        : [floatSizes ? { name: "sizes", dims: [sizes.length], data_type: DataType.FLOAT, float_data: sizes } : { name: "sizes", dims: [sizes.length], data_type: DataType.INT64, int64_data: sizes }],
       input: [{ name: "x", type: { tensor_type: { elem_type: 1, shape: { dim: dims.map((d, i) => (i === 0 ? { dim_param: "batch" } : { dim_value: d })) } } } }],
       output: [{ name: "y", type: { tensor_type: { elem_type: 1 } } }],
     },
@@ -74,4 +76,8 @@ test("import: a Resize nn.Upsample cannot compute is an error naming the node an
   fail(nearest, [1, 1, 2, 2, 2], [1, 2, 3, 4, 5], /expected a 3-D or 4-D input, got shape \[\?, 2, 3, 4, 5\]/);
   fail(nearest, [1, 1, 0.1, 1], [1, 2, 3, 4], /the output would be \[\?, 2, 0, 4\] for an input of shape \[\?, 2, 3, 4\]/);
   fail({ mode: "linear", coordinate_transformation_mode: "pytorch_half_pixel" }, [1, 1, 0.25, 1], [1, 2, 4, 4], /pytorch_half_pixel" with an output size of 1 samples the first pixel/);
+  // constant sizes: int64 [N, C, H, W] with the channels kept
+  assert.deepEqual(String(io.importOnnx(resizeGraph({ mode: "linear", coordinate_transformation_mode: "align_corners" }, [], [1, 2, 3, 4], [1, 2, 5, 6])).model[0]), 'Upsample(size=[5,6], mode="bilinear", alignCorners=true)');
+  assert.throws(() => io.importOnnx(resizeGraph(nearest, [], [1, 2, 3, 4], [1, 2, 5, 6], true)), /node "resize" \(Resize\): sizes must be a shape or a 1-D int64 constant/);
+  assert.throws(() => io.importOnnx(resizeGraph(nearest, [], [1, 2, 3, 4], [1, 3, 5, 6])), /sizes \[1, 3, 5, 6\] would resize the batch or channel dim of \[\?, 2, 3, 4\]/);
 });

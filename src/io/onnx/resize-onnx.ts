@@ -101,7 +101,12 @@ export function importResize(node: NodeReader, context: ImportContext): void {
   if (node.inputName(3) !== undefined) {
     if (node.inputName(2) !== undefined) node.fail(`has both scales and sizes`);
     const name = node.inputName(3)!;
-    const target: (number | null)[] = context.shapeDims.get(name) ?? Array.from(node.constant(3, "sizes").values);
+    let target = context.shapeDims.get(name);
+    if (target === undefined) {
+      const constant = node.constant(3, "sizes");
+      if (constant.type !== "int64" || constant.dims.length !== 1) node.fail(`sizes must be a shape or a 1-D int64 constant`);
+      target = Array.from(constant.values);
+    }
     if (target.length !== spatial + 2 || target.slice(2).some((d) => d === null || !Number.isInteger(d) || d < 1)) node.fail(`sizes [${target.map((d) => d ?? "?").join(", ")}] must give the ${spatial} spatial sizes of a ${spatial + 2}-D input`);
     if ((target[1] !== null && shape[1] !== null && target[1] !== shape[1]) || (target[0] !== null && shape[0] !== null && target[0] !== shape[0])) node.fail(`sizes [${target.join(", ")}] would resize the batch or channel dim of ${shown(shape)}`);
     out = target.slice(2) as number[];
