@@ -2,16 +2,16 @@ import "../helpers.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { runInNewContext } from "node:vm";
-import { BATCHED, CONTROL_BYTES, CONV, FUSED, MATMUL, POOL, SOFTMAX, work } from "../../src/backend/wasm/thread-worker.js";
+import { BATCHED, CONTROL_BYTES, CONV, FUSED, MATMUL, POOL, SOFTMAX, WORK_SOURCE, type work } from "../../src/backend/wasm/thread-worker.js";
 import type { Kernels } from "../../src/backend/wasm/wasm-module.js";
 
-// A worker runs `work` from its source text (thread-worker.ts WORKER_LOOP), where nothing from
+// A worker runs `work` from its source text (thread-worker.ts WORK_SOURCE), where nothing from
 // this module or the bundler exists. A reference to anything outside (a helper, or a bundler's
 // `__name` that esbuild adds to a named closure) throws there after the worker joined a job, and
 // the caller then waits for it forever. So `work` runs here the same way, compiled from its text
 // in a fresh context, on a control block for each kind of job, and must claim every task once.
 
-const isolated = runInNewContext(`(${work.toString()})`) as typeof work;
+const isolated = runInNewContext(`${WORK_SOURCE}\nwork`) as typeof work;
 
 /** Kernels that record each call as its name and arguments. */
 function recording(): { kernels: Kernels; calls: [string, number[]][] } {

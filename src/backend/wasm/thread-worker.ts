@@ -33,10 +33,13 @@ export const CONTROL_BYTES = (JOINED + 1) * 4;
 
 /**
  * A thread's part of the posted job: claim panel tasks until none are left, wait until every
- * panel is packed, then claim row chunks. Plain JavaScript with no outside references: workers
- * run it from its source text, so each kind repeats the claiming loop rather than share a named
- * helper (a bundler may wrap one in a function of its own, such as esbuild's `__name`, which a
- * worker does not have: test/backend/thread-worker-source.test.ts), and the field numbers are
+ * panel is packed, then claim row chunks. Plain JavaScript with no outside references but the
+ * per-kind functions below, which workers evaluate with it ({@link WORK_SOURCE}): each kind
+ * repeats the claiming loop rather than share a helper nested in it (a bundler may wrap such a
+ * closure in a function of its own, such as esbuild's `__name`, which a worker does not have:
+ * test/backend/thread-worker-source.test.ts). One function per kind keeps each small for V8's
+ * optimizing compiler, which compiles only the kinds a program runs (W3's epoch spent 18 ms of
+ * compiler time on the one function all kinds were in, 8 on its matmul part alone). The field numbers are
  * written out (they are the constants above: 3 DTYPE, 4 FAILED, 5–8 the panel tasks, 9–12 the
  * row tasks, 13 KIND, 16 ARGS, 32 SCRATCH). A convolution job (KIND 1), a batched product (KIND 2), a fused element-wise
  * program (KIND 3), a softmax (KIND 4), max pooling (KIND 5) and an SGD update (KIND 6) use the
@@ -44,117 +47,129 @@ export const CONTROL_BYTES = (JOINED + 1) * 4;
  */
 export function work(kernels: Kernels, c: Int32Array, thread: number): void {
   const f64 = c[3] === 1;
-  if (c[13] === 3) {
-    // a fused element-wise program (kind 3): tasks of `chunk` elements, whole blocks of the interpreter
-    const run = f64 ? kernels.fusedRangeF64 : kernels.fusedRangeF32;
-    const [program, count, n, chunk] = [c[16]!, c[17]!, c[18]!, c[19]!];
-    const tasks = c[11]!;
-    const scratch = c[32 + 2 * thread]!;
-    for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
-      try {
-        if (Atomics.load(c, 4) === 0) run(program, count, task * chunk, Math.min(n, (task + 1) * chunk), scratch);
-      } catch {
-        Atomics.store(c, 4, 1);
-      }
-      Atomics.add(c, 10, 1);
+  // one small function per kind: V8 optimizes each on its own, only the kinds a program runs
+  const kind = c[13];
+  if (kind === 3) workFused(kernels, c, thread, f64);
+  else if (kind === 6) workSgd(kernels, c, thread, f64);
+  else if (kind === 4) workSoftmax(kernels, c, thread, f64);
+  else if (kind === 5) workPool(kernels, c, thread, f64);
+  else if (kind === 1) workConv(kernels, c, thread, f64);
+  else if (kind === 2) workBatched(kernels, c, thread, f64);
+  else workMatmul(kernels, c, thread, f64);
+}
+
+function workFused(kernels: Kernels, c: Int32Array, thread: number, f64: boolean): void {
+  // a fused element-wise program (kind 3): tasks of `chunk` elements, whole blocks of the interpreter
+  const run = f64 ? kernels.fusedRangeF64 : kernels.fusedRangeF32;
+  const [program, count, n, chunk] = [c[16]!, c[17]!, c[18]!, c[19]!];
+  const tasks = c[11]!;
+  const scratch = c[32 + 2 * thread]!;
+  for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
+    try {
+      if (Atomics.load(c, 4) === 0) run(program, count, task * chunk, Math.min(n, (task + 1) * chunk), scratch);
+    } catch {
+      Atomics.store(c, 4, 1);
     }
-    return;
+    Atomics.add(c, 10, 1);
   }
-  if (c[13] === 6) {
-    // an SGD-with-momentum update (kind 6): tasks of `chunk` parameters, each element updated as one call updates it
-    const update = f64 ? kernels.sgdMomentumF64 : kernels.sgdMomentumF32;
-    const [p, g, b, n, chunk] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!];
-    // the hyper-parameters as float64 bits, two int32 fields each
-    const [momentum, keep, negLr] = new Float64Array(Int32Array.of(c[21]!, c[22]!, c[23]!, c[24]!, c[25]!, c[26]!).buffer);
-    const bytes = f64 ? 8 : 4;
-    const tasks = c[11]!;
-    for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
-      const skip = task * chunk * bytes;
-      try {
-        if (Atomics.load(c, 4) === 0) update(p + skip, g + skip, b + skip, Math.min(chunk, n - task * chunk), momentum!, keep!, negLr!);
-      } catch {
-        Atomics.store(c, 4, 1);
-      }
-      Atomics.add(c, 10, 1);
+}
+
+function workSgd(kernels: Kernels, c: Int32Array, _thread: number, f64: boolean): void {
+  // an SGD-with-momentum update (kind 6): tasks of `chunk` parameters, each element updated as one call updates it
+  const update = f64 ? kernels.sgdMomentumF64 : kernels.sgdMomentumF32;
+  const [p, g, b, n, chunk] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!];
+  // the hyper-parameters as float64 bits, two int32 fields each
+  const [momentum, keep, negLr] = new Float64Array(Int32Array.of(c[21]!, c[22]!, c[23]!, c[24]!, c[25]!, c[26]!).buffer);
+  const bytes = f64 ? 8 : 4;
+  const tasks = c[11]!;
+  for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
+    const skip = task * chunk * bytes;
+    try {
+      if (Atomics.load(c, 4) === 0) update(p + skip, g + skip, b + skip, Math.min(chunk, n - task * chunk), momentum!, keep!, negLr!);
+    } catch {
+      Atomics.store(c, 4, 1);
     }
-    return;
+    Atomics.add(c, 10, 1);
   }
-  if (c[13] === 4) {
-    // a softmax or its gradient (kind 4): tasks of `chunk` slices, each row computed as in one call
-    const softmax = f64 ? kernels.softmaxF64 : kernels.softmaxF32;
-    const [op, x, dy, outer, axisSize, inner, out, causal, chunk] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!, c[24]!];
-    const tasks = c[11]!;
-    const rowBytes = axisSize * inner * (f64 ? 8 : 4);
-    for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
-      const first = task * chunk;
-      const skip = first * rowBytes;
-      try {
-        if (Atomics.load(c, 4) === 0) softmax(op, x + skip, dy === 0 ? 0 : dy + skip, Math.min(chunk, outer - first), axisSize, inner, out + skip, causal);
-      } catch {
-        Atomics.store(c, 4, 1);
-      }
-      Atomics.add(c, 10, 1);
+}
+
+function workSoftmax(kernels: Kernels, c: Int32Array, _thread: number, f64: boolean): void {
+  // a softmax or its gradient (kind 4): tasks of `chunk` slices, each row computed as in one call
+  const softmax = f64 ? kernels.softmaxF64 : kernels.softmaxF32;
+  const [op, x, dy, outer, axisSize, inner, out, causal, chunk] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!, c[24]!];
+  const tasks = c[11]!;
+  const rowBytes = axisSize * inner * (f64 ? 8 : 4);
+  for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
+    const first = task * chunk;
+    const skip = first * rowBytes;
+    try {
+      if (Atomics.load(c, 4) === 0) softmax(op, x + skip, dy === 0 ? 0 : dy + skip, Math.min(chunk, outer - first), axisSize, inner, out + skip, causal);
+    } catch {
+      Atomics.store(c, 4, 1);
     }
-    return;
+    Atomics.add(c, 10, 1);
   }
-  if (c[13] === 5) {
-    // max pooling (which 0) or its gradient (which 1), kind 5: tasks of whole images, each a call of the one-thread kernel
-    const [which, x, out, indices, spec, lastSpec, xStep, outStep, indicesStep] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!, c[24]!];
-    const tasks = c[11]!;
-    for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
-      const taskSpec = task === tasks - 1 ? lastSpec : spec;
-      try {
-        if (Atomics.load(c, 4) === 0) {
-          if (which === 0) (f64 ? kernels.maxPool2dF64 : kernels.maxPool2dF32)(x + task * xStep, taskSpec, out + task * outStep, indices + task * indicesStep);
-          else (f64 ? kernels.maxPool2dGradF64 : kernels.maxPool2dGradF32)(x + task * xStep, indices + task * indicesStep, taskSpec, out + task * outStep);
-        }
-      } catch {
-        Atomics.store(c, 4, 1);
+}
+
+function workPool(kernels: Kernels, c: Int32Array, _thread: number, f64: boolean): void {
+  // max pooling (which 0) or its gradient (which 1), kind 5: tasks of whole images, each a call of the one-thread kernel
+  const [which, x, out, indices, spec, lastSpec, xStep, outStep, indicesStep] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!, c[24]!];
+  const tasks = c[11]!;
+  for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
+    const taskSpec = task === tasks - 1 ? lastSpec : spec;
+    try {
+      if (Atomics.load(c, 4) === 0) {
+        if (which === 0) (f64 ? kernels.maxPool2dF64 : kernels.maxPool2dF32)(x + task * xStep, taskSpec, out + task * outStep, indices + task * indicesStep);
+        else (f64 ? kernels.maxPool2dGradF64 : kernels.maxPool2dGradF32)(x + task * xStep, indices + task * indicesStep, taskSpec, out + task * outStep);
       }
-      Atomics.add(c, 10, 1);
+    } catch {
+      Atomics.store(c, 4, 1);
     }
-    return;
+    Atomics.add(c, 10, 1);
   }
-  if (c[13] === 1) {
-    // a convolution (kind 1): tasks of whole images, each a call of the one-thread kernel
-    const conv = f64 ? kernels.conv2dF64 : kernels.conv2dF32;
-    const [op, a, b, bias, outChannels, out, spec, lastSpec, aStep, bStep, outStep, colsBytes, paddedBytes, packABytes, packBBytes] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!, c[24]!, c[25]!, c[26]!, c[27]!, c[28]!, c[29]!, c[30]!];
-    const tasks = c[11]!;
-    const cols = c[32 + 2 * thread]!, padded = cols + colsBytes, ap = padded + paddedBytes, bp = ap + packABytes, tile = bp + packBBytes;
-    for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
-      try {
-        if (Atomics.load(c, 4) === 0) conv(op, a + task * aStep, b + task * bStep, bias, task === tasks - 1 ? lastSpec : spec, outChannels, out + task * outStep, cols, padded, ap, bp, tile);
-      } catch {
-        Atomics.store(c, 4, 1);
-      }
-      Atomics.add(c, 10, 1);
+}
+
+function workConv(kernels: Kernels, c: Int32Array, thread: number, f64: boolean): void {
+  // a convolution (kind 1): tasks of whole images, each a call of the one-thread kernel
+  const conv = f64 ? kernels.conv2dF64 : kernels.conv2dF32;
+  const [op, a, b, bias, outChannels, out, spec, lastSpec, aStep, bStep, outStep, colsBytes, paddedBytes, packABytes, packBBytes] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!, c[24]!, c[25]!, c[26]!, c[27]!, c[28]!, c[29]!, c[30]!];
+  const tasks = c[11]!;
+  const cols = c[32 + 2 * thread]!, padded = cols + colsBytes, ap = padded + paddedBytes, bp = ap + packABytes, tile = bp + packBBytes;
+  for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
+    try {
+      if (Atomics.load(c, 4) === 0) conv(op, a + task * aStep, b + task * bStep, bias, task === tasks - 1 ? lastSpec : spec, outChannels, out + task * outStep, cols, padded, ap, bp, tile);
+    } catch {
+      Atomics.store(c, 4, 1);
     }
-    return;
+    Atomics.add(c, 10, 1);
   }
-  if (c[13] === 2) {
-    // a batched product (kind 2): tasks of runs of whole matrices, each a call of the one-thread kernel
-    const product = f64 ? kernels.matmulF64 : kernels.matmulF32;
-    const small = f64 ? kernels.matmulSmallF64 : kernels.matmulSmallF32;
-    const thin = f64 ? kernels.matmulThinF64 : kernels.matmulThinF32;
-    const bytes = f64 ? 8 : 4;
-    const [a, b, out, batch, m, k, n, transA, transB, strideA, strideB, chunk, packABytes, packBBytes] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23] === 1, c[24] === 1, c[25]!, c[26]!, c[27]!, c[28]!, c[29]!];
-    const tasks = c[11]!;
-    const ap = c[32 + 2 * thread]!, bp = ap + packABytes, tile = bp + packBBytes;
-    for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
-      const start = task * chunk;
-      try {
-        const [at, bt, ot, count] = [a + start * strideA * bytes, b + start * strideB * bytes, out + start * m * n * bytes, Math.min(chunk, batch - start)];
-        // thin and small products on their unpacked kernels, as the one-thread call runs them
-        if (Atomics.load(c, 4) === 0 && (f64 ? kernels.thinProductF64 : kernels.thinProductF32)(m, k, n, transA, transB)) thin(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB);
-        else if (Atomics.load(c, 4) === 0 && (f64 ? kernels.smallProductF64 : kernels.smallProductF32)(m, k, n)) small(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB, bp);
-        else if (Atomics.load(c, 4) === 0) product(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB, ap, bp, tile);
-      } catch {
-        Atomics.store(c, 4, 1);
-      }
-      Atomics.add(c, 10, 1);
+}
+
+function workBatched(kernels: Kernels, c: Int32Array, thread: number, f64: boolean): void {
+  // a batched product (kind 2): tasks of runs of whole matrices, each a call of the one-thread kernel
+  const product = f64 ? kernels.matmulF64 : kernels.matmulF32;
+  const small = f64 ? kernels.matmulSmallF64 : kernels.matmulSmallF32;
+  const thin = f64 ? kernels.matmulThinF64 : kernels.matmulThinF32;
+  const bytes = f64 ? 8 : 4;
+  const [a, b, out, batch, m, k, n, transA, transB, strideA, strideB, chunk, packABytes, packBBytes] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23] === 1, c[24] === 1, c[25]!, c[26]!, c[27]!, c[28]!, c[29]!];
+  const tasks = c[11]!;
+  const ap = c[32 + 2 * thread]!, bp = ap + packABytes, tile = bp + packBBytes;
+  for (let task = Atomics.add(c, 9, 1); task < tasks; task = Atomics.add(c, 9, 1)) {
+    const start = task * chunk;
+    try {
+      const [at, bt, ot, count] = [a + start * strideA * bytes, b + start * strideB * bytes, out + start * m * n * bytes, Math.min(chunk, batch - start)];
+      // thin and small products on their unpacked kernels, as the one-thread call runs them
+      if (Atomics.load(c, 4) === 0 && (f64 ? kernels.thinProductF64 : kernels.thinProductF32)(m, k, n, transA, transB)) thin(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB);
+      else if (Atomics.load(c, 4) === 0 && (f64 ? kernels.smallProductF64 : kernels.smallProductF32)(m, k, n)) small(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB, bp);
+      else if (Atomics.load(c, 4) === 0) product(at, bt, ot, count, m, k, n, transA, transB, strideA, strideB, ap, bp, tile);
+    } catch {
+      Atomics.store(c, 4, 1);
     }
-    return;
+    Atomics.add(c, 10, 1);
   }
+}
+
+function workMatmul(kernels: Kernels, c: Int32Array, thread: number, f64: boolean): void {
   const pack = f64 ? kernels.packPanelsF64 : kernels.packPanelsF32;
   const rows = f64 ? kernels.productRowsF64 : kernels.productRowsF32;
   const [a, b, out, m, k, n, transA, transB, jc, nc, bp, chunkTasks, strip] = [c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22] === 1, c[23] === 1, c[24]!, c[25]!, c[26]!, c[27]!, c[28]!];
@@ -181,6 +196,13 @@ export function work(kernels: Kernels, c: Int32Array, thread: number): void {
   }
 }
 
+/**
+ * The text a worker evaluates for `work`: the per-kind functions, then `work` itself (each
+ * function's own source, so a bundler's renaming or wrapping stays consistent between them;
+ * test/backend/thread-worker-source.test.ts runs it in a fresh context).
+ */
+export const WORK_SOURCE = `${[workMatmul, workFused, workSgd, workSoftmax, workPool, workConv, workBatched].map(String).join("\n")}\nconst work = ${work.toString()};`;
+
 // Each worker: wait for a new job, join it (ACTIVE counts who is inside), work on the kernels
 // over the job's memory, leave. On mail (MAIL above the messages it has handled) it returns to
 // its event loop, which hands it the messages: { attach: id, memory } or { detach: id }; it
@@ -190,7 +212,7 @@ const WORKER_LOOP = `
 const imports = (memory) => ({ env: { memory, abort() { throw new Error("kernel aborted"); } } });
 const memories = new Map([[0, new WebAssembly.Instance(module, imports(memory)).exports]]);
 const c = new Int32Array(memory.buffer, control, ${CONTROL_BYTES / 4});
-const work = ${work.toString()};
+${WORK_SOURCE}
 let done = 0;
 let handled = 0;
 let spins = 0; // after each job, as its poster set (SPIN_LIMIT)
