@@ -29,8 +29,9 @@
  * reach it within a few replays: W6's step (14 ms; generating its module took 4–5 ms) was
  * generated on replay 50, after the bench's window of steps 6–40; with the time bound it is
  * generated on replay 1, and the window ran at a median of 57.2 steps/s against 55.6 before
- * (14 alternating processes each, 50.0–64.5 and 52.0–59.2: a small gain in much noise; W5's
- * window, 4 each: 3,430–3,550 images/s against 3,383–3,513).
+ * (`node --import tsx bench/nabla-worker.ts wasm compiled W6`, 14 alternating processes each,
+ * 50.0–64.5 and 52.0–59.2: a small gain in much noise; W5's window, 4 each: 3,430–3,550
+ * images/s against 3,383–3,513).
  * "interpreter" and "generated" (at once, at plan build) are for tests and benchmarks.
  */
 import { kernelModuleBytes, type Kernels } from "../backend/wasm/wasm-module.js";

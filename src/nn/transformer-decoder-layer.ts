@@ -4,7 +4,7 @@ import { LayerNorm } from "./layer-norm.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
 import { MultiheadAttention } from "./multihead-attention.js";
-import { builtOptions, feedForwardActivation, type TransformerEncoderLayerOptions } from "./transformer-layer-parts.js";
+import { builtOptions, feedForwardActivation, layerSettings, type TransformerEncoderLayerOptions } from "./transformer-layer-parts.js";
 
 /** Options of {@link TransformerDecoderLayer}: the encoder layer's, as PyTorch's. */
 export type TransformerDecoderLayerOptions = TransformerEncoderLayerOptions;
@@ -67,19 +67,15 @@ export class TransformerDecoderLayer extends Module<[Tensor, Tensor, Transformer
     options: TransformerDecoderLayerOptions = {},
   ) {
     super();
-    const p = options.dropout ?? 0.1;
-    const bias = options.bias ?? true;
-    const init = { ...(options.dtype === undefined ? {} : { dtype: options.dtype }), ...(options.generator === undefined ? {} : { generator: options.generator }) };
-    const attention = { ...init, dropout: p, bias, batchFirst: options.batchFirst ?? false };
-    this.dimFeedforward = options.dimFeedforward ?? 2048;
+    const { dropout: p, bias, init, attention, dimFeedforward, layerNormEps: eps, normFirst } = layerSettings(options);
+    this.dimFeedforward = dimFeedforward;
     this.self_attn = new MultiheadAttention(dModel, nhead, attention);
     this.multihead_attn = new MultiheadAttention(dModel, nhead, attention);
-    this.linear1 = new Linear(dModel, this.dimFeedforward, { ...init, bias });
+    this.linear1 = new Linear(dModel, dimFeedforward, { ...init, bias });
     this.dropout = new Dropout(p);
-    this.linear2 = new Linear(this.dimFeedforward, dModel, { ...init, bias });
-    this.normFirst = options.normFirst ?? false;
-    this.layerNormEps = options.layerNormEps ?? 1e-5;
-    const eps = this.layerNormEps;
+    this.linear2 = new Linear(dimFeedforward, dModel, { ...init, bias });
+    this.normFirst = normFirst;
+    this.layerNormEps = eps;
     this.norm1 = new LayerNorm(dModel, { eps, bias, ...init });
     this.norm2 = new LayerNorm(dModel, { eps, bias, ...init });
     this.norm3 = new LayerNorm(dModel, { eps, bias, ...init });

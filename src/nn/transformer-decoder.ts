@@ -2,19 +2,13 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { LayerNorm } from "./layer-norm.js";
 import { Module } from "./module.js";
 import { ModuleList } from "./module-list.js";
+import { layerCopies } from "./transformer-layer-parts.js";
 import { TransformerDecoderLayer, type TransformerDecoderLayerForwardOptions } from "./transformer-decoder-layer.js";
 
 /** Options of {@link TransformerDecoder}. */
 export interface TransformerDecoderOptions {
   /** A LayerNorm applied to the last layer's output (PyTorch's `norm`, saved under `norm.`); default none. */
   norm?: LayerNorm | null;
-}
-
-/** A layer built as `layer` was, with its parameters' values (PyTorch's `copy.deepcopy`). */
-function copyLayer(layer: TransformerDecoderLayer): TransformerDecoderLayer {
-  const copy = new TransformerDecoderLayer(layer.dModel, layer.nhead, layer.options());
-  copy.loadStateDict(layer.stateDict());
-  return layer.training ? copy.train() : copy.eval();
 }
 
 /**
@@ -43,7 +37,7 @@ export class TransformerDecoder extends Module<[Tensor, Tensor, TransformerDecod
     super();
     if (!(decoderLayer instanceof TransformerDecoderLayer)) throw new Error("TransformerDecoder: decoderLayer must be an nn.TransformerDecoderLayer");
     if (!Number.isInteger(numLayers) || numLayers < 1) throw new Error(`TransformerDecoder: numLayers must be a positive integer, got ${numLayers}`);
-    this.layers = new ModuleList(Array.from({ length: numLayers }, () => copyLayer(decoderLayer)));
+    this.layers = new ModuleList(layerCopies(decoderLayer, numLayers, (dModel, nhead, options) => new TransformerDecoderLayer(dModel, nhead, options)));
     this.norm = options.norm ?? null;
   }
 

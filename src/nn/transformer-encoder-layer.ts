@@ -4,7 +4,7 @@ import { LayerNorm } from "./layer-norm.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
 import { MultiheadAttention } from "./multihead-attention.js";
-import { builtOptions, feedForwardActivation, type TransformerEncoderLayerOptions } from "./transformer-layer-parts.js";
+import { builtOptions, feedForwardActivation, layerSettings, type TransformerEncoderLayerOptions } from "./transformer-layer-parts.js";
 
 export type { TransformerEncoderLayerOptions } from "./transformer-layer-parts.js";
 
@@ -56,17 +56,13 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderL
     options: TransformerEncoderLayerOptions = {},
   ) {
     super();
-    const p = options.dropout ?? 0.1;
-    const bias = options.bias ?? true;
-    const init = { ...(options.dtype === undefined ? {} : { dtype: options.dtype }), ...(options.generator === undefined ? {} : { generator: options.generator }) };
-    const dimFeedforward = options.dimFeedforward ?? 2048;
+    const { dropout: p, bias, init, attention, dimFeedforward, layerNormEps: eps, normFirst } = layerSettings(options);
     this.dimFeedforward = dimFeedforward;
-    this.self_attn = new MultiheadAttention(dModel, nhead, { ...init, dropout: p, bias, batchFirst: options.batchFirst ?? false });
+    this.self_attn = new MultiheadAttention(dModel, nhead, attention);
     this.linear1 = new Linear(dModel, dimFeedforward, { ...init, bias });
     this.dropout = new Dropout(p);
     this.linear2 = new Linear(dimFeedforward, dModel, { ...init, bias });
-    this.normFirst = options.normFirst ?? false;
-    const eps = options.layerNormEps ?? 1e-5;
+    this.normFirst = normFirst;
     this.layerNormEps = eps;
     this.norm1 = new LayerNorm(dModel, { eps, bias, ...init });
     this.norm2 = new LayerNorm(dModel, { eps, bias, ...init });

@@ -2,22 +2,13 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { LayerNorm } from "./layer-norm.js";
 import { Module } from "./module.js";
 import { ModuleList } from "./module-list.js";
+import { layerCopies } from "./transformer-layer-parts.js";
 import { TransformerEncoderLayer, type TransformerEncoderLayerForwardOptions } from "./transformer-encoder-layer.js";
 
 /** Options of {@link TransformerEncoder}. */
 export interface TransformerEncoderOptions {
   /** A LayerNorm applied to the last layer's output (PyTorch's `norm`, saved under `norm.`); default none. */
   norm?: LayerNorm | null;
-}
-
-/**
- * A layer built as `layer` was, with its parameters' values: PyTorch's `copy.deepcopy` of an
- * encoder layer, so every copy starts from the same weights.
- */
-function copyLayer(layer: TransformerEncoderLayer): TransformerEncoderLayer {
-  const copy = new TransformerEncoderLayer(layer.dModel, layer.nhead, layer.options());
-  copy.loadStateDict(layer.stateDict());
-  return layer.training ? copy.train() : copy.eval();
 }
 
 /**
@@ -48,7 +39,7 @@ export class TransformerEncoder extends Module<[Tensor, TransformerEncoderLayerF
     super();
     if (!(encoderLayer instanceof TransformerEncoderLayer)) throw new Error("TransformerEncoder: encoderLayer must be an nn.TransformerEncoderLayer");
     if (!Number.isInteger(numLayers) || numLayers < 1) throw new Error(`TransformerEncoder: numLayers must be a positive integer, got ${numLayers}`);
-    this.layers = new ModuleList(Array.from({ length: numLayers }, () => copyLayer(encoderLayer)));
+    this.layers = new ModuleList(layerCopies(encoderLayer, numLayers, (dModel, nhead, options) => new TransformerEncoderLayer(dModel, nhead, options)));
     this.norm = options.norm ?? null;
   }
 

@@ -6,6 +6,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { Dropout } from "./dropout.js";
 import type { InitOptions } from "./init.js";
 import type { Linear } from "./linear.js";
+import type { Module } from "./module.js";
 import type { MultiheadAttention } from "./multihead-attention.js";
 
 /** Options of the transformer encoder and decoder layers, as PyTorch's. */
@@ -24,6 +25,36 @@ export interface TransformerEncoderLayerOptions extends InitOptions {
   normFirst?: boolean;
   /** Biases in the linear layers, attention and layer norms (default true). */
   bias?: boolean;
+}
+
+/** What both layers build from their options, with PyTorch's defaults: the attentions' options, the linear layers' and norms' (init: dtype and generator). */
+export function layerSettings(options: TransformerEncoderLayerOptions): {
+  dropout: number; bias: boolean; init: InitOptions; attention: InitOptions & { dropout: number; bias: boolean; batchFirst: boolean }; dimFeedforward: number; layerNormEps: number; normFirst: boolean;
+} {
+  const dropout = options.dropout ?? 0.1;
+  const bias = options.bias ?? true;
+  const init = { ...(options.dtype === undefined ? {} : { dtype: options.dtype }), ...(options.generator === undefined ? {} : { generator: options.generator }) };
+  return {
+    dropout, bias, init,
+    attention: { ...init, dropout, bias, batchFirst: options.batchFirst ?? false },
+    dimFeedforward: options.dimFeedforward ?? 2048,
+    layerNormEps: options.layerNormEps ?? 1e-5,
+    normFirst: options.normFirst ?? false,
+  };
+}
+
+/**
+ * `count` layers built as `layer` was, each with its parameters' values and its train/eval mode:
+ * PyTorch's `copy.deepcopy` in the encoder and decoder stacks, so every copy starts alike.
+ */
+export function layerCopies<L extends Module<never[], unknown> & { readonly dModel: number; readonly nhead: number; options(): TransformerEncoderLayerOptions }>(
+  layer: L, count: number, build: (dModel: number, nhead: number, options: TransformerEncoderLayerOptions) => L,
+): L[] {
+  return Array.from({ length: count }, () => {
+    const copy = build(layer.dModel, layer.nhead, layer.options());
+    copy.loadStateDict(layer.stateDict());
+    return layer.training ? copy.train() : copy.eval();
+  });
 }
 
 /** The activation a layer was asked for, as a function, and its name ("function" for a user's own, so a config can tell). */

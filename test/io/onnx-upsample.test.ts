@@ -73,11 +73,11 @@ test("import: a Resize nn.Upsample cannot compute is an error naming the node an
   fail({ ...nearest, exclude_outside: 1 }, [1, 1, 2, 2], [1, 2, 3, 4], /exclude_outside=1 is not supported/);
   fail(nearest, [1, 2, 2, 2], [1, 2, 3, 4], /scales \[1, 2, 2, 2\] would resize the batch or channel dim/);
   fail(nearest, [1, 1, 2], [1, 2, 3, 4], /scales must be 4 float32 values/);
-  fail(nearest, [1, 1, 2, 2, 2], [1, 2, 3, 4, 5], /expected a 3-D or 4-D input, got shape \[\?, 2, 3, 4, 5\]/);
-  fail(nearest, [1, 1, 0.1, 1], [1, 2, 3, 4], /the output would be \[\?, 2, 0, 4\] for an input of shape \[\?, 2, 3, 4\]/);
+  fail(nearest, [1, 1, 2, 2, 2], [1, 2, 3, 4, 5], /expected a 3-D or 4-D input, got shape \[batch, 2, 3, 4, 5\]/);
+  fail(nearest, [1, 1, 0.1, 1], [1, 2, 3, 4], /the output would be \[batch, 2, 0, 4\] for an input of shape \[batch, 2, 3, 4\]/);
   fail({ mode: "linear", coordinate_transformation_mode: "pytorch_half_pixel" }, [1, 1, 0.25, 1], [1, 2, 4, 4], /pytorch_half_pixel" with an output size of 1 samples the first pixel/);
   // constant sizes: int64 [N, C, H, W] with the channels kept
   assert.deepEqual(String(io.importOnnx(resizeGraph({ mode: "linear", coordinate_transformation_mode: "align_corners" }, [], [1, 2, 3, 4], [1, 2, 5, 6])).model[0]), 'Upsample(size=[5,6], mode="bilinear", alignCorners=true)');
   assert.throws(() => io.importOnnx(resizeGraph(nearest, [], [1, 2, 3, 4], [1, 2, 5, 6], true)), /node "resize" \(Resize\): sizes must be a shape or a 1-D int64 constant/);
-  assert.throws(() => io.importOnnx(resizeGraph(nearest, [], [1, 2, 3, 4], [1, 3, 5, 6])), /sizes \[1, 3, 5, 6\] would resize the batch or channel dim of \[\?, 2, 3, 4\]/);
+  assert.throws(() => io.importOnnx(resizeGraph(nearest, [], [1, 2, 3, 4], [1, 3, 5, 6])), /sizes \[1, 3, 5, 6\] would resize the batch or channel dim of \[batch, 2, 3, 4\]/);
 });

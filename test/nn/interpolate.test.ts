@@ -77,7 +77,7 @@ test("interpolate names itself and what is wrong: the input's rank and dtype, th
   assert.throws(() => F.interpolate(x, { scaleFactor: 0.2 }), /interpolate: scaleFactor 0.2 makes an empty output from spatial size \[3, 4\]: \[0, 0\]/);
   assert.throws(() => F.interpolate(tensor([[[1, 2]]], { dtype: "int32" }), { size: 4 }), /interpolate: expected a floating-point input, got int32/);
   assert.throws(() => F.interpolate(zeros([1, 1, 0, 3]), { size: 2 }), /has an empty spatial dim/);
-  assert.throws(() => F.interpolate(x, { size: [1e6, 1e6] }), /interpolate/); // a huge output is refused, not allocated
+  assert.throws(() => F.interpolate(x, { size: [1e6, 1e6] }), /interpolate: a tensor of shape \[1,2,1000000,1000000\] would have 2,000,000,000,000 elements/); // refused, not allocated
 });
 
 test("nn.Upsample resizes as interpolate does, has no parameters, checks its options when made, and prints PyTorch's settings", () => {

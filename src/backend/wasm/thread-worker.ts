@@ -38,8 +38,9 @@ export const CONTROL_BYTES = (JOINED + 1) * 4;
  * repeats the claiming loop rather than share a helper nested in it (a bundler may wrap such a
  * closure in a function of its own, such as esbuild's `__name`, which a worker does not have:
  * test/backend/thread-worker-source.test.ts). One function per kind keeps each small for V8's
- * optimizing compiler, which compiles only the kinds a program runs (W3's epoch spent 18 ms of
- * compiler time on the one function all kinds were in, 8 on its matmul part alone). The field numbers are
+ * optimizing compiler, which compiles only the kinds a program runs (W3's compiled epoch, run
+ * with `node --trace-opt --single-threaded`, spent 18 ms of compiler time on the one function
+ * all kinds were in, once per isolate, and 8 on the matmul part alone). The field numbers are
  * written out (they are the constants above: 3 DTYPE, 4 FAILED, 5–8 the panel tasks, 9–12 the
  * row tasks, 13 KIND, 16 ARGS, 32 SCRATCH). A convolution job (KIND 1), a batched product (KIND 2), a fused element-wise
  * program (KIND 3), a softmax (KIND 4), max pooling (KIND 5) and an SGD update (KIND 6) use the

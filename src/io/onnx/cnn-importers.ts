@@ -7,16 +7,12 @@ import { LayerNorm } from "../../nn/layer-norm.js";
 import { windowCount } from "../../nn/functional/window-args.js";
 import type { Module } from "../../nn/module.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import type { AttributeValues, ImportContext, NodeReader, ShapeDims } from "./import-context.js";
+import { formatShapeDims, type AttributeValues, type ImportContext, type NodeReader, type ShapeDims } from "./import-context.js";
 import { constantTensor, shortestFloat32, type Constant } from "./onnx-tensor.js";
 import { importInstanceNormalization } from "./group-norm-onnx.js";
 import { importPad, openPad } from "./pad-onnx.js";
 
 type OpImporter = (node: NodeReader, context: ImportContext) => void;
-
-function formatDims(shape: readonly (number | null)[]): string {
-  return `[${shape.map((d) => d ?? "batch").join(", ")}]`;
-}
 
 function floatInput(node: NodeReader, index: number, what: string): Constant {
   const constant = node.constant(index, what);
@@ -56,8 +52,8 @@ function perAxis(node: NodeReader, attributes: AttributeValues, name: string, co
 function checkInput(node: NodeReader, context: ImportContext, spatial: number, channels: number | null): void {
   const shape = context.shape;
   if (shape === null) return;
-  if (shape.length !== spatial + 2) node.fail(`expected a ${spatial + 2}-D input, got shape ${formatDims(shape)}`);
-  if (channels !== null && shape[1] !== null && shape[1] !== channels) node.fail(`the weights expect ${channels} input channels, but the input has shape ${formatDims(shape)} (mismatched initializer shapes)`);
+  if (shape.length !== spatial + 2) node.fail(`expected a ${spatial + 2}-D input, got shape ${formatShapeDims(shape)}`);
+  if (channels !== null && shape[1] !== null && shape[1] !== channels) node.fail(`the weights expect ${channels} input channels, but the input has shape ${formatShapeDims(shape)} (mismatched initializer shapes)`);
 }
 
 /** Loads `state` into `module` (made the weights' dtype), with errors naming the node. */
@@ -199,7 +195,7 @@ const importConvTranspose: OpImporter = (node, context) => {
   const module = new ConvTranspose2d(inChannels, outChannels, [kh, kw], { stride: pair(stride), padding: [pads[0]!, pads[1]!], outputPadding: pair(outputPadding), dilation: pair(dilation), groups, bias: state.bias !== undefined });
   const kernel = [kh, kw];
   const shape = pooledShape(context, (size, i) => (size - 1) * stride[i]! - 2 * pads[i]! + dilation[i]! * (kernel[i]! - 1) + outputPadding[i]! + 1, outChannels);
-  if (shape !== null && shape.slice(2).some((d) => d !== null && d < 1)) node.fail(`the output would be ${formatDims(shape.slice(2))} for an input of shape ${formatDims(context.shape!)}`);
+  if (shape !== null && shape.slice(2).some((d) => d !== null && d < 1)) node.fail(`the output would be ${formatShapeDims(shape.slice(2))} for an input of shape ${formatShapeDims(context.shape!)}`);
   context.push(loaded(node, module, state), node.output(), shape);
 };
 
@@ -219,10 +215,10 @@ const importBatchNormalization: OpImporter = (node, context) => {
   node.data(0);
   const rank = context.shape?.length;
   if (rank === undefined) return node.fail(`needs the input's rank (2, 3 or 4), which the file does not give`);
-  if (rank < 2 || rank > 4) node.fail(`expected a 2-D, 3-D or 4-D input, got shape ${formatDims(context.shape!)}`);
+  if (rank < 2 || rank > 4) node.fail(`expected a 2-D, 3-D or 4-D input, got shape ${formatShapeDims(context.shape!)}`);
   const scale = floatInput(node, 1, "the scale");
   const channels = scale.dims[0] ?? 0;
-  if (context.shape![1] !== null && context.shape![1] !== channels) node.fail(`the scale "${node.inputName(1)}" has ${channels} channels, but the input has shape ${formatDims(context.shape!)} (mismatched initializer shapes)`);
+  if (context.shape![1] !== null && context.shape![1] !== channels) node.fail(`the scale "${node.inputName(1)}" has ${channels} channels, but the input has shape ${formatShapeDims(context.shape!)} (mismatched initializer shapes)`);
   const state = {
     weight: vector(node, 1, "the scale", channels),
     bias: vector(node, 2, "the bias", channels),
@@ -248,7 +244,7 @@ const importLayerNormalization: OpImporter = (node, context) => {
   const fromEnd = axis < 0 ? -axis : shape === null ? null : shape.length - axis;
   if (fromEnd !== k) node.fail(`axis=${axis} does not normalize over the scale's ${k} trailing dims [${scale.dims.join(", ")}]`);
   if (shape !== null && (shape.length <= k || shape.slice(-k).some((d, i) => d !== null && d !== scale.dims[i]))) {
-    node.fail(`the scale "${node.inputName(1)}" has shape [${scale.dims.join(", ")}], but the input has shape ${formatDims(shape)} (mismatched initializer shapes)`);
+    node.fail(`the scale "${node.inputName(1)}" has shape [${scale.dims.join(", ")}], but the input has shape ${formatShapeDims(shape)} (mismatched initializer shapes)`);
   }
   const state: Record<string, Tensor> = { weight: constantTensor(scale, node.where) };
   const biasName = node.inputName(2);

@@ -7,7 +7,7 @@ import { noGrad } from "../../autograd/grad-mode.js";
 import { GroupNorm } from "../../nn/layer-norm.js";
 import { tensor } from "../../tensor/creation.js";
 import type { TensorModule } from "../../nn/sequential.js";
-import type { GroupNormDraft, ImportContext, Layer, NodeReader, ShapeDims } from "./import-context.js";
+import { formatShapeDims, type GroupNormDraft, type ImportContext, type Layer, type NodeReader } from "./import-context.js";
 import { describePath, filled, formatDims, type ModuleExporter } from "./onnx-graph-builder.js";
 import { int64Proto, shortestFloat32, type Constant } from "./onnx-tensor.js";
 
@@ -103,10 +103,6 @@ export function importInstanceNormalization(node: NodeReader, context: ImportCon
     scale: floatVector(node, 1, "the scale", channels), shift: floatVector(node, 2, "the bias", channels), channelScale: null, channelShift: null, perChannelAffine: true, output: node.output(),
   };
   context.push(draft, draft.output, shape);
-}
-
-function formatShapeDims(shape: ShapeDims): string {
-  return `[${shape.map((d) => d ?? "batch").join(", ")}]`;
 }
 
 /**

@@ -58,6 +58,11 @@ export type Layer = TensorModule | LinearDraft | GroupNormDraft | PadDraft;
 /** A dim: a size, or null for the (dynamic) batch or an unknown size. */
 export type ShapeDims = (number | null)[];
 
+/** A shape as the importers' errors write it, a dynamic dim as "batch": "[batch, 3, 28, 28]". */
+export function formatShapeDims(shape: readonly (number | null)[]): string {
+  return `[${shape.map((d) => d ?? "batch").join(", ")}]`;
+}
+
 export class ImportContext {
   readonly constants = new Map<string, Constant>();
   readonly layers: Layer[] = [];

@@ -13,13 +13,9 @@ import { ACTIVATION_IMPORTERS } from "./activation-importers.js";
 import { importConcat, importShape, importSlice, trackedTarget } from "./shape-ops.js";
 import { Unflatten } from "../../nn/unflatten.js";
 import { importGroupNormAffine, importGroupNormReshape } from "./group-norm-onnx.js";
-import type { ImportContext, LinearDraft, NodeReader, ShapeDims } from "./import-context.js";
+import { formatShapeDims, type ImportContext, type LinearDraft, type NodeReader, type ShapeDims } from "./import-context.js";
 
 export type OpImporter = (node: NodeReader, context: ImportContext) => void;
-
-function formatDims(shape: ShapeDims): string {
-  return `[${shape.map((d) => d ?? "batch").join(", ")}]`;
-}
 
 /** An op without attributes whose output has its input's shape. */
 function elementwise(make: () => TensorModule): OpImporter {
@@ -39,7 +35,7 @@ function lastDim(context: ImportContext): number | null {
 function checkFeatures(node: NodeReader, context: ImportContext, inFeatures: number, weightName: string): void {
   const features = lastDim(context);
   if (features !== null && features !== inFeatures) {
-    node.fail(`the weight "${weightName}" expects ${inFeatures} input features, but its input has shape ${formatDims(context.shape!)} (mismatched initializer shapes)`);
+    node.fail(`the weight "${weightName}" expects ${inFeatures} input features, but its input has shape ${formatShapeDims(context.shape!)} (mismatched initializer shapes)`);
   }
 }
 
@@ -73,7 +69,7 @@ const importGemm: OpImporter = (node, context) => {
   const attributes = node.attributes({ alpha: "float", beta: "float", transA: "int", transB: "int" });
   if (attributes.int("transA", 0) !== 0) node.fail(`transA=1 (a transposed input) is not supported`);
   node.data(0);
-  if (context.shape !== null && context.shape.length !== 2) node.fail(`Gemm needs a 2-D input, got shape ${formatDims(context.shape)}`);
+  if (context.shape !== null && context.shape.length !== 2) node.fail(`Gemm needs a 2-D input, got shape ${formatShapeDims(context.shape)}`);
   const weightName = node.inputName(1)!;
   const b = floatConstant(node, node.constant(1, "B"), weightName);
   if (b.dims.length !== 2) node.fail(`the weight "${weightName}" has shape [${b.dims.join(", ")}], expected 2 dims`);
@@ -137,7 +133,7 @@ function importSoftmaxLike(make: (dim: number) => TensorModule): OpImporter {
     const legacy = context.opset < 13;
     const axis = attributes.int("axis", legacy ? 1 : -1);
     const rank = context.shape?.length;
-    if (rank !== undefined && (axis < -rank || axis >= rank)) node.fail(`axis ${axis} is out of range for an input of shape ${formatDims(context.shape!)}`);
+    if (rank !== undefined && (axis < -rank || axis >= rank)) node.fail(`axis ${axis} is out of range for an input of shape ${formatShapeDims(context.shape!)}`);
     if (legacy && !(axis === -1 || (rank !== undefined && axis === rank - 1))) {
       node.fail(`opset ${context.opset}'s softmax over the flattened dims ${axis}… is only supported along the last dim (axis=-1, or an input shape in the file)`);
     }
@@ -176,7 +172,7 @@ const importReshape: OpImporter = (node, context) => {
   const free = rest.filter((d) => d === -1).length;
   const fixed = rest.filter((d) => d !== -1).reduce<number>((a, d) => a * (d as number), 1);
   if (free > 1 || rest.some((d) => d !== -1 && (d === null || (d as number) < 1)) || (free === 0 ? fixed !== total : total % fixed !== 0)) {
-    node.fail(`cannot reshape ${formatDims(input)} to [${requested.join(", ")}]`);
+    node.fail(`cannot reshape ${formatShapeDims(input)} to [${requested.join(", ")}]`);
   }
   const resolved = rest.map((d) => (d === -1 ? total / fixed : (d as number)));
   const merged = known.length - resolved.length;
@@ -199,7 +195,7 @@ const importReshape: OpImporter = (node, context) => {
       return;
     }
   }
-  node.fail(`reshaping ${formatDims(input)} to [${requested.join(", ")}] is not a flatten of consecutive dims nor the split of one dim; only those are supported`);
+  node.fail(`reshaping ${formatShapeDims(input)} to [${requested.join(", ")}] is not a flatten of consecutive dims nor the split of one dim; only those are supported`);
 };
 
 // Inference-mode Dropout is the identity; the ratio is kept as nn.Dropout's p for fine-tuning.

@@ -6,7 +6,7 @@
 // so the batch stays dynamic. "area" (adaptive average pooling) is not a Resize.
 import { Upsample } from "../../nn/upsample.js";
 import type { InterpolateMode } from "../../nn/functional/interpolate.js";
-import type { ImportContext, NodeReader } from "./import-context.js";
+import { formatShapeDims, type ImportContext, type NodeReader } from "./import-context.js";
 import { describePath, formatDims, type AttributeValue, type ModuleExporter } from "./onnx-graph-builder.js";
 import { DataType } from "./onnx-proto.js";
 import { int64Proto, shortestFloat32 } from "./onnx-tensor.js";
@@ -55,11 +55,6 @@ export const exportUpsample: ModuleExporter = (module, input, graph, path) => {
   return { name: graph.node("Resize", path, inputs, attributes), shape: [input.shape[0]!, input.shape[1]!, ...out] };
 };
 
-/** Dims of the import side, the batch (null) as "?". */
-function shown(dims: readonly (number | null)[]): string {
-  return `[${dims.map((d) => d ?? "?").join(", ")}]`;
-}
-
 /** A string attribute's value (NodeReader.attributes has checked its type), or `fallback`. */
 function text(node: NodeReader, name: string, fallback: string): string {
   const raw = node.node.attribute?.find((a) => a.name === name)?.s;
@@ -76,7 +71,7 @@ export function importResize(node: NodeReader, context: ImportContext): void {
   const shape = context.shape;
   if (shape === null) return node.fail(`needs the input's shape ([N, C, L] or [N, C, H, W]), which the file does not give`);
   const spatial = shape.length - 2;
-  if (spatial !== 1 && spatial !== 2) node.fail(`expected a 3-D or 4-D input, got shape ${shown(shape)}`);
+  if (spatial !== 1 && spatial !== 2) node.fail(`expected a 3-D or 4-D input, got shape ${formatShapeDims(shape)}`);
   if (attributes.has("axes")) node.fail(`axes are not supported (every dim is resized)`);
   if (attributes.int("antialias", 0) !== 0) node.fail(`antialias=1 is not supported`);
   if (attributes.int("exclude_outside", 0) !== 0) node.fail(`exclude_outside=1 is not supported`);
@@ -95,33 +90,31 @@ export function importResize(node: NodeReader, context: ImportContext): void {
   } else {
     return node.fail(`mode="${kind}" with coordinate_transformation_mode="${coordinates}"${kind === "nearest" ? ` and nearest_mode="${rounding}"` : ""} is not supported (nabla reads PyTorch's nearest, nearest-exact, linear and bilinear resizing)`);
   }
-  const sizes = shape.slice(2);
-  let module: Upsample;
+  // the output's spatial size, and the module's size or scale factor that makes it
   let out: (number | null)[];
+  let resize: { size: number[] } | { scaleFactor: number[] };
   if (node.inputName(3) !== undefined) {
     if (node.inputName(2) !== undefined) node.fail(`has both scales and sizes`);
-    const name = node.inputName(3)!;
-    let target = context.shapeDims.get(name);
+    let target = context.shapeDims.get(node.inputName(3)!);
     if (target === undefined) {
       const constant = node.constant(3, "sizes");
       if (constant.type !== "int64" || constant.dims.length !== 1) node.fail(`sizes must be a shape or a 1-D int64 constant`);
       target = Array.from(constant.values);
     }
-    if (target.length !== spatial + 2 || target.slice(2).some((d) => d === null || !Number.isInteger(d) || d < 1)) node.fail(`sizes [${target.map((d) => d ?? "?").join(", ")}] must give the ${spatial} spatial sizes of a ${spatial + 2}-D input`);
-    if ((target[1] !== null && shape[1] !== null && target[1] !== shape[1]) || (target[0] !== null && shape[0] !== null && target[0] !== shape[0])) node.fail(`sizes [${target.join(", ")}] would resize the batch or channel dim of ${shown(shape)}`);
-    out = target.slice(2) as number[];
-    if (coordinates === "pytorch_half_pixel" && out.some((d) => d === 1)) node.fail(`coordinate_transformation_mode="pytorch_half_pixel" with an output size of 1 samples the first pixel, which nn.Upsample does not do`);
-    module = new Upsample({ size: out as number[], mode, alignCorners });
+    if (target.length !== spatial + 2 || target.slice(2).some((d) => d === null || !Number.isInteger(d) || d < 1)) node.fail(`sizes ${formatShapeDims(target)} must give the ${spatial} spatial sizes of a ${spatial + 2}-D input`);
+    if ((target[1] !== null && shape[1] !== null && target[1] !== shape[1]) || (target[0] !== null && shape[0] !== null && target[0] !== shape[0])) node.fail(`sizes [${target.join(", ")}] would resize the batch or channel dim of ${formatShapeDims(shape)}`);
+    out = target.slice(2);
+    resize = { size: out as number[] };
   } else {
     const scales = node.constant(2, "scales");
     if (scales.type !== "float32" || scales.values.length !== spatial + 2) node.fail(`scales must be ${spatial + 2} float32 values`);
     if (scales.values[0] !== 1 || scales.values[1] !== 1) node.fail(`scales [${scales.values.join(", ")}] would resize the batch or channel dim`);
     const factors = Array.from(scales.values.slice(2), shortestFloat32);
     if (factors.some((f) => !(f > 0) || !Number.isFinite(f))) node.fail(`scales [${scales.values.join(", ")}] must be finite and positive`);
-    out = sizes.map((d, i) => (d === null ? null : Math.floor(d * factors[i]!)));
-    if (coordinates === "pytorch_half_pixel" && out.some((d) => d === 1)) node.fail(`coordinate_transformation_mode="pytorch_half_pixel" with an output size of 1 samples the first pixel, which nn.Upsample does not do`);
-    module = new Upsample({ scaleFactor: factors, mode, alignCorners });
+    out = shape.slice(2).map((d, i) => (d === null ? null : Math.floor(d * factors[i]!)));
+    resize = { scaleFactor: factors };
   }
-  if (out.some((d) => d !== null && d < 1)) node.fail(`the output would be ${shown([shape[0]!, shape[1]!, ...out])} for an input of shape ${shown(shape)}`);
-  context.push(module, node.output(), [shape[0]!, shape[1]!, ...out]);
+  if (coordinates === "pytorch_half_pixel" && out.some((d) => d === 1)) node.fail(`coordinate_transformation_mode="pytorch_half_pixel" with an output size of 1 samples the first pixel, which nn.Upsample does not do`);
+  if (out.some((d) => d !== null && d < 1)) node.fail(`the output would be ${formatShapeDims([shape[0]!, shape[1]!, ...out])} for an input of shape ${formatShapeDims(shape)}`);
+  context.push(new Upsample({ ...resize, mode, alignCorners }), node.output(), [shape[0]!, shape[1]!, ...out]);
 }
