@@ -3,10 +3,28 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { WasmBackend } from "../../src/backend/wasm/wasm-backend.js";
+import { instantiateKernels } from "../../src/backend/wasm/wasm-module.js";
 
 test("the relaxed-SIMD build is chosen unless NABLA_RELAXED_SIMD=0 asks for the plain one", () => {
   // on Node 20 the backend turns V8's relaxed-SIMD flag on itself, so the relaxed build validates
   assert.equal(new WasmBackend(0).variant, process.env.NABLA_RELAXED_SIMD === "0" ? "simd" : "relaxed-simd");
+});
+
+test("each build is compiled once per process: later instances share its module, each over a memory of its own", () => {
+  for (const shared of [false, true]) {
+    const first = instantiateKernels(shared);
+    const second = instantiateKernels(shared);
+    assert.equal(second.module, first.module);
+    assert.notEqual(second.memory, first.memory);
+    assert.equal(second.variant, first.variant);
+  }
+  assert.notEqual(instantiateKernels(true).module, instantiateKernels(false).module);
+  // the two instances compute apart: a write into one memory (past its static data) is not seen by the other
+  const [a, b] = [instantiateKernels(false), instantiateKernels(false)];
+  const at = a.kernels.heapBase() >> 2;
+  const before = new Float32Array(b.memory.buffer)[at];
+  new Float32Array(a.memory.buffer)[at] = 7;
+  assert.equal(new Float32Array(b.memory.buffer)[at], before);
 });
 
 for (const [setting, variant] of [["1", "relaxed-simd"], ["0", "simd"]] as const) {

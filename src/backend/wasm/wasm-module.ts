@@ -165,14 +165,36 @@ export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
  */
 export function instantiateKernels(shared = false): KernelInstance {
   if (typeof WebAssembly !== "object") throw new Error("wasm backend: this engine has no WebAssembly");
-  const relaxed = decode(shared ? RELAXED_SIMD_SHARED_KERNELS : RELAXED_SIMD_KERNELS);
-  const useRelaxed = relaxedSimdWanted() && (WebAssembly.validate(relaxed) || (enableRelaxedSimdOnNode() && WebAssembly.validate(relaxed)));
-  const bytes = useRelaxed ? relaxed : decode(shared ? SIMD_SHARED_KERNELS : SIMD_KERNELS);
-  if (!useRelaxed && !WebAssembly.validate(bytes)) throw new Error("wasm backend: this engine lacks WebAssembly SIMD");
+  const { module, variant } = compiledKernels(shared, relaxedSimdWanted());
   const memory = shared ? new WebAssembly.Memory({ initial: 32, maximum: SHARED_MAXIMUM_PAGES, shared: true }) : new WebAssembly.Memory({ initial: 32 });
-  const module = new WebAssembly.Module(bytes);
   const instance = new WebAssembly.Instance(module, kernelImports(memory));
-  return { kernels: instance.exports as unknown as Kernels, memory, module, variant: useRelaxed ? "relaxed-simd" : "simd", shared };
+  return { kernels: instance.exports as unknown as Kernels, memory, module, variant, shared };
+}
+
+/**
+ * Each build decoded, validated and compiled once per process (one WebAssembly.Module, an
+ * instance over a fresh memory per call): that cost 1–4 ms a time, and a process makes up to
+ * three instances (the backend's, the worker threads' shared one, and compile's plans'), the
+ * last two inside the first steps of a training run (W3: 3–5 ms of its epoch).
+ */
+const compiledBuilds = new Map<string, { module: WebAssembly.Module; variant: KernelInstance["variant"] }>();
+function compiledKernels(shared: boolean, relaxedWanted: boolean): { module: WebAssembly.Module; variant: KernelInstance["variant"] } {
+  const key = `${shared} ${relaxedWanted}`;
+  let build = compiledBuilds.get(key);
+  if (build !== undefined) return build;
+  let bytes: Uint8Array<ArrayBuffer> | null = null;
+  if (relaxedWanted) {
+    const relaxed = decode(shared ? RELAXED_SIMD_SHARED_KERNELS : RELAXED_SIMD_KERNELS);
+    if (WebAssembly.validate(relaxed) || (enableRelaxedSimdOnNode() && WebAssembly.validate(relaxed))) bytes = relaxed;
+  }
+  const variant = bytes === null ? "simd" : "relaxed-simd";
+  if (bytes === null) {
+    bytes = decode(shared ? SIMD_SHARED_KERNELS : SIMD_KERNELS);
+    if (!WebAssembly.validate(bytes)) throw new Error("wasm backend: this engine lacks WebAssembly SIMD");
+  }
+  build = { module: new WebAssembly.Module(bytes), variant };
+  compiledBuilds.set(key, build);
+  return build;
 }
 
 /** Fails on a generated/kernels.ts built from another table (a stale build). */
