@@ -1,12 +1,14 @@
 // Element-wise ops of two operands (or one and a number) on the WebAssembly kernels: strided
 // views become at most two loops (wasm-strided.ts), and only the elements each view reaches are
-// copied in.
+// copied in. A large call over dense operands (or a dense one and one repeated value) runs a
+// piece at a time (wasm-chunks.ts), unless its result is written over an operand's buffer.
 import type { BinaryOp, DataRef, StridedRef } from "../backend.js";
 import { realArrayOf as arrayOfReal } from "../js-buffer.js";
 import { BINARY_OPS, opcodes } from "../op-table.js";
 import { contiguousStrides, filledArray, isContiguous } from "../strides.js";
 import { twoLoops } from "./wasm-strided.js";
 import { elementBytes, opcode, type WasmContext } from "./wasm-context.js";
+import { elementwiseChunk, forEachChunk, part } from "./wasm-chunks.js";
 
 const BINARY = opcodes(BINARY_OPS);
 
@@ -33,9 +35,23 @@ export function wasmBinary(context: WasmContext, copier: DenseCopier, op: Binary
     loops = twoLoops(shape, left.strides, right.strides)!;
   }
   const kernels = context.kernels;
-  const arena = context.begin();
   const dataA = arrayOfReal(left.ref);
   const dataB = arrayOfReal(right.ref);
+  const output = arrayOfReal(out);
+  if (inPieces(out.size, loops) && output !== dataA && output !== dataB) {
+    const kernel = out.dtype === "float64" ? kernels.binaryF64 : kernels.binaryF32;
+    const { sa1, sb1 } = loops;
+    const same = dataA === dataB && left.offset === right.offset && sa1 === sb1;
+    return forEachChunk(out.size, (lo, hi) => {
+      const arena = context.begin();
+      const ptrA = arena.put(sa1 === 0 ? part(dataA, left.offset, left.offset + 1) : part(dataA, left.offset + lo, left.offset + hi));
+      const ptrB = same ? ptrA : arena.put(sb1 === 0 ? part(dataB, right.offset, right.offset + 1) : part(dataB, right.offset + lo, right.offset + hi));
+      const ptrOut = arena.allocate((hi - lo) * elementBytes(out.dtype));
+      kernel(code, ptrA, 0, sa1, ptrB, 0, sb1, ptrOut, 1, hi - lo);
+      arena.take(ptrOut, part(output, lo, hi));
+    });
+  }
+  const arena = context.begin();
   // only the elements each view reaches: a slice of a large tensor must not copy all of it
   const [loA, hiA] = span(left, shape);
   const [loB, hiB] = span(right, shape);
@@ -63,15 +79,32 @@ export function wasmBinaryScalar(context: WasmContext, copier: DenseCopier, op: 
     loops = twoLoops(shape, left.strides, zeros)!;
   }
   const kernels = context.kernels;
-  const arena = context.begin();
   const bytes = elementBytes(out.dtype);
-  const ptrA = arena.put(arrayOfReal(left.ref)) + left.offset * bytes;
+  const kernel = out.dtype === "float64" ? kernels.binaryF64 : kernels.binaryF32;
+  const [dataA, output] = [arrayOfReal(left.ref), arrayOfReal(out)];
+  if (inPieces(out.size, loops) && loops.sa1 === 1 && output !== dataA) {
+    return forEachChunk(out.size, (lo, hi) => {
+      const arena = context.begin();
+      const ptrA = arena.put(part(dataA, left.offset + lo, left.offset + hi));
+      const ptrS = arena.putScalar(s, out.dtype === "float64");
+      const ptrOut = arena.allocate((hi - lo) * bytes);
+      if (scalarFirst) kernel(code, ptrS, 0, 0, ptrA, 0, 1, ptrOut, 1, hi - lo);
+      else kernel(code, ptrA, 0, 1, ptrS, 0, 0, ptrOut, 1, hi - lo);
+      arena.take(ptrOut, part(output, lo, hi));
+    });
+  }
+  const arena = context.begin();
+  const ptrA = arena.put(dataA) + left.offset * bytes;
   const ptrS = arena.putScalar(s, out.dtype === "float64");
   const ptrOut = arena.allocate(out.size * bytes);
-  const kernel = out.dtype === "float64" ? kernels.binaryF64 : kernels.binaryF32;
   if (scalarFirst) kernel(code, ptrS, 0, 0, ptrA, loops.sa0, loops.sa1, ptrOut, loops.n0, loops.n1);
   else kernel(code, ptrA, loops.sa0, loops.sa1, ptrS, 0, 0, ptrOut, loops.n0, loops.n1);
   arena.take(ptrOut, arrayOfReal(out));
+}
+
+/** Whether a call is one loop over dense operands or repeated values, large enough to run in pieces. */
+function inPieces(size: number, loops: { n0: number; sa1: number; sb1: number }): boolean {
+  return size >= elementwiseChunk.minimum && loops.n0 === 1 && (loops.sa1 === 0 || loops.sa1 === 1) && (loops.sb1 === 0 || loops.sb1 === 1);
 }
 
 /**

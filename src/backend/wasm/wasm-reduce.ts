@@ -5,6 +5,7 @@
 import type { Backend, DataRef, ReduceOp, SoftmaxOp } from "../backend.js";
 import { arrayOf, realArrayOf as arrayOfReal } from "../js-buffer.js";
 import { REDUCE_OPS, SOFTMAX_OPS, opcodes } from "../op-table.js";
+import { forEachSlices, part } from "./wasm-chunks.js";
 import { elementBytes, opcode, type WasmContext } from "./wasm-context.js";
 
 const REDUCE = opcodes(REDUCE_OPS);
@@ -12,12 +13,19 @@ const SOFTMAX = opcodes(SOFTMAX_OPS);
 
 /** out [outer, inner] = op over the axis; the caller has checked the dtype (real). */
 export function wasmReduce(context: WasmContext, op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
-  const arena = context.begin();
-  const ptrX = arena.put(arrayOfReal(x));
-  const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
-  const row = arena.allocate(inner * 8);
-  (out.dtype === "float64" ? context.kernels.reduceF64 : context.kernels.reduceF32)(opcode(REDUCE, op, "reduce"), ptrX, outer, axisSize, inner, ptrOut, row);
-  arena.take(ptrOut, arrayOfReal(out));
+  const code = opcode(REDUCE, op, "reduce");
+  const kernel = out.dtype === "float64" ? context.kernels.reduceF64 : context.kernels.reduceF32;
+  const [input, output] = [arrayOfReal(x), arrayOfReal(out)];
+  const slice = axisSize * inner;
+  // outer slices a piece at a time where large (wasm-chunks.ts): each is reduced on its own
+  forEachSlices(outer, slice, (first, end) => {
+    const arena = context.begin();
+    const ptrX = arena.put(part(input, first * slice, end * slice));
+    const ptrOut = arena.allocate((end - first) * inner * elementBytes(out.dtype));
+    const row = arena.allocate(inner * 8);
+    kernel(code, ptrX, end - first, axisSize, inner, ptrOut, row);
+    arena.take(ptrOut, part(output, first * inner, end * inner));
+  });
 }
 
 /** out [outer, inner] = the index of the first maximum along the axis; the caller has checked the dtypes (real). */
@@ -35,12 +43,21 @@ export function wasmArgmax(context: WasmContext, x: DataRef, outer: number, axis
 /** Softmax, log-softmax or their gradients (Backend.softmax); the caller has checked the dtypes (real, alike). */
 export function wasmSoftmax(context: WasmContext, op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal: number): void {
   const code = opcode(SOFTMAX, op, "softmax");
-  const arena = context.begin();
-  const ptrX = arena.put(arrayOfReal(x));
-  const ptrDy = dy === null ? 0 : arena.put(arrayOfReal(dy));
-  // each slice is read whole before its results are written: the output may overwrite x
-  (out.dtype === "float64" ? context.kernels.softmaxF64 : context.kernels.softmaxF32)(code, ptrX, ptrDy, outer, axisSize, inner, ptrX, causal);
-  arena.take(ptrX, arrayOfReal(out));
+  const kernel = out.dtype === "float64" ? context.kernels.softmaxF64 : context.kernels.softmaxF32;
+  const [input, gradient, output] = [arrayOfReal(x), dy === null ? null : arrayOfReal(dy), arrayOfReal(out)];
+  const slice = axisSize * inner;
+  // outer slices a piece at a time where large (wasm-chunks.ts), in whole groups of the four
+  // short rows the kernel takes together and, under a causal mask, whole matrices (as
+  // compile's threaded softmax splits them: softmaxSplit), so every row is computed alike
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  forEachSlices(outer, slice, (first, end) => {
+    const arena = context.begin();
+    const ptrX = arena.put(part(input, first * slice, end * slice));
+    const ptrDy = gradient === null ? 0 : arena.put(part(gradient, first * slice, end * slice));
+    // each slice is read whole before its results are written: the output may overwrite x
+    kernel(code, ptrX, ptrDy, end - first, axisSize, inner, ptrX, causal);
+    arena.take(ptrX, part(output, first * slice, end * slice));
+  }, causal > 0 ? (4 * causal) / gcd(4, causal) : 4);
 }
 
 /**
