@@ -74,8 +74,7 @@ export interface GroupSlot {
  * `slots` become functions of their own, and each run of two or more steps that only call
  * kernels with fixed arguments (kernel-call.ts; generated groups among them) becomes one
  * function making those calls, so the run costs one call from JavaScript: `steps` is rewritten
- * in place. Returns what the executor calls before each replay, or null when there is nothing
- * to call.
+ * in place. Returns null when there is nothing to call after the replays.
  */
 export function planCodegen(slots: readonly GroupSlot[], steps: (() => void)[], context: StepContext, block: number): ((milliseconds: number) => boolean) | null {
   const mode = fusedCodegen.mode;

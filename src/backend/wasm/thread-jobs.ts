@@ -180,13 +180,18 @@ export function fusedSplit(n: number, threads: number, block: number): { chunk: 
 }
 
 /**
- * How a softmax over `outer` slices splits: about two tasks per thread of whole groups of four
- * slices (the kernel runs short rows four at a time) and, under a causal mask, of whole
- * matrices (`causal` slices: slice o sees o mod causal + 1 entries).
+ * The slices a softmax's share must come in whole multiples of, so that each row is computed as
+ * in one call over all of them: groups of four (the kernel runs short rows four at a time) and,
+ * under a causal mask, whole matrices (`causal` slices: slice o sees o mod causal + 1 entries).
  */
-export function softmaxSplit(outer: number, causal: number, threads: number): { chunk: number; tasks: number } {
+export function softmaxSliceUnit(causal: number): number {
   const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-  const unit = causal > 0 ? (4 * causal) / gcd(4, causal) : 4;
+  return causal > 0 ? (4 * causal) / gcd(4, causal) : 4;
+}
+
+/** How a softmax over `outer` slices splits: about two tasks per thread, of whole units ({@link softmaxSliceUnit}). */
+export function softmaxSplit(outer: number, causal: number, threads: number): { chunk: number; tasks: number } {
+  const unit = softmaxSliceUnit(causal);
   const chunk = Math.ceil(Math.ceil(outer / (2 * threads)) / unit) * unit;
   return { chunk, tasks: Math.ceil(outer / chunk) };
 }

@@ -57,8 +57,8 @@ export function wasmBinary(context: WasmContext, copier: DenseCopier, op: Binary
   const [loB, hiB] = span(right, shape);
   const shared = dataB === dataA;
   const lo = shared ? Math.min(loA, loB) : loA;
-  const ptrA = arena.put(range(dataA, lo, shared ? Math.max(hiA, hiB) : hiA));
-  const ptrB = shared ? ptrA : arena.put(range(dataB, loB, hiB));
+  const ptrA = arena.put(part(dataA, lo, shared ? Math.max(hiA, hiB) : hiA));
+  const ptrB = shared ? ptrA : arena.put(part(dataB, loB, hiB));
   const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
   const bytes = elementBytes(out.dtype);
   const offsetA = left.offset - lo;
@@ -116,11 +116,6 @@ function dense(copier: DenseCopier, view: StridedRef, shape: readonly number[], 
   const copy = into ?? copier.allocate(shape.reduce((p, d) => p * d, 1), view.ref.dtype);
   copier.copyStrided(view, shape, copy);
   return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
-}
-
-/** data[lo, hi), without a new view object when that is all of it (the usual case). */
-function range(data: Float32Array | Float64Array, lo: number, hi: number): Float32Array | Float64Array {
-  return lo === 0 && hi === data.length ? data : data.subarray(lo, hi);
 }
 
 /** The range [lo, hi) of buffer indices a strided view of `shape` reads. */

@@ -2,10 +2,12 @@
 // computes, and copies its result out; over a whole large tensor (W5's first ReLU and its
 // gradient: 802,816 floats, 3.2 MB an operand) the arena's copies outgrow the L2 cache, so every
 // pass (copy in, compute, copy out) goes through main memory. In pieces of a few hundred KB the
-// arena stays in cache and each tensor is read or written from memory once: in an eager W5 step
-// the ReLU gradients took 1.1 and 0.5 ms against 1.8 and 0.8, the ReLUs, the SGD update's axpby
-// and the bias gradients' sums about a third less, some 2 ms of a 34 ms step (bench/
-// elementwise-pieces.ts times the calls alone, where the one-call form suffers less). Every
+// arena stays in cache and each tensor is read or written from memory once. In an eager W5
+// step (`node --import tsx bench/eager-ops.ts W5`, against `… W5 --whole`, three processes each)
+// the ReLU gradients took 1.21–1.49 and 0.54–0.59 ms against 1.81–2.01 and 0.77–0.91, the
+// first ReLU 0.55–0.67 against 0.68–0.73, the bias gradients' sums 0.39–0.49 and 0.22–0.27
+// against 0.51–0.52 and 0.36–0.50 (bench/elementwise-pieces.ts times the calls alone, where
+// the one-call form suffers less). Every
 // element is computed as the one call over all of them computes it: an element-wise piece is a
 // whole number of 64-element blocks, so the kernels' vector loops cover the same elements and the
 // scalar tail is the same last elements (as compile's threaded element-wise tasks rely on too);
@@ -19,7 +21,7 @@
 export const elementwiseChunk = { elements: 32768, minimum: 65536 };
 
 /** data[lo, hi), without a new view object when that is all of it (a call in one piece). */
-export function part<Data extends Float32Array | Float64Array>(data: Data, lo: number, hi: number): Data {
+export function part<Data extends Float32Array | Float64Array | Int32Array>(data: Data, lo: number, hi: number): Data {
   return lo === 0 && hi === data.length ? data : (data.subarray(lo, hi) as Data);
 }
 

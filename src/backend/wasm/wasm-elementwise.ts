@@ -47,4 +47,3 @@ export function wasmAxpby(context: WasmContext, alpha: number, x: DataRef, beta:
     arena.take(ptrX, part(output, lo, hi));
   });
 }
-

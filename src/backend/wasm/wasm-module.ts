@@ -173,11 +173,12 @@ export function instantiateKernels(shared = false): KernelInstance {
 
 /**
  * Each build decoded, validated and compiled once per process (one WebAssembly.Module, an
- * instance over a fresh memory per call): that cost 1–4 ms a time, and a process makes up to
- * three instances (the backend's, the worker threads' shared one, and compile's plans'), the
- * last two inside the first steps of a training run (W3: 3–5 ms of its epoch).
+ * instance over a fresh memory per call): those are the costly part of an instance, and a
+ * training run makes three (the backend's, the worker threads' shared one, and compile's
+ * plans'), the last two inside its first steps.
  */
 const compiledBuilds = new Map<string, { module: WebAssembly.Module; variant: KernelInstance["variant"] }>();
+
 function compiledKernels(shared: boolean, relaxedWanted: boolean): { module: WebAssembly.Module; variant: KernelInstance["variant"] } {
   const key = `${shared} ${relaxedWanted}`;
   let build = compiledBuilds.get(key);

@@ -46,7 +46,7 @@ export function wasmMaxPool2d(context: WasmContext, x: DataRef, spec: WindowSpec
     const ptrIndices = arena.allocate((end - first) * outImage * 4);
     kernel(ptrX, ptrSpec, ptrOut, ptrIndices);
     arena.take(ptrOut, part(output, first * outImage, end * outImage));
-    arena.takeInt32(ptrIndices, first === 0 && end === spec.batch ? where : where.subarray(first * outImage, end * outImage));
+    arena.takeInt32(ptrIndices, part(where, first * outImage, end * outImage));
   });
 }
 
@@ -58,7 +58,7 @@ export function wasmMaxPool2dGrad(context: WasmContext, dy: DataRef, indices: Da
   forEachSlices(spec.batch, inImage, (first, end) => {
     const arena = context.begin();
     const ptrDy = arena.put(part(gradient, first * outImage, end * outImage));
-    const ptrIndices = arena.putInt32(first === 0 && end === spec.batch ? where : where.subarray(first * outImage, end * outImage));
+    const ptrIndices = arena.putInt32(part(where, first * outImage, end * outImage));
     const ptrSpec = arena.put(specValues({ ...spec, batch: end - first }));
     const ptrOut = arena.allocate((end - first) * inImage * elementBytes(out.dtype));
     kernel(ptrDy, ptrIndices, ptrSpec, ptrOut);

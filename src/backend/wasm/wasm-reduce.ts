@@ -6,6 +6,7 @@ import type { Backend, DataRef, ReduceOp, SoftmaxOp } from "../backend.js";
 import { arrayOf, realArrayOf as arrayOfReal } from "../js-buffer.js";
 import { REDUCE_OPS, SOFTMAX_OPS, opcodes } from "../op-table.js";
 import { forEachSlices, part } from "./wasm-chunks.js";
+import { softmaxSliceUnit } from "./wasm-threads.js";
 import { elementBytes, opcode, type WasmContext } from "./wasm-context.js";
 
 const REDUCE = opcodes(REDUCE_OPS);
@@ -46,10 +47,8 @@ export function wasmSoftmax(context: WasmContext, op: SoftmaxOp, x: DataRef, dy:
   const kernel = out.dtype === "float64" ? context.kernels.softmaxF64 : context.kernels.softmaxF32;
   const [input, gradient, output] = [arrayOfReal(x), dy === null ? null : arrayOfReal(dy), arrayOfReal(out)];
   const slice = axisSize * inner;
-  // outer slices a piece at a time where large (wasm-chunks.ts), in whole groups of the four
-  // short rows the kernel takes together and, under a causal mask, whole matrices (as
-  // compile's threaded softmax splits them: softmaxSplit), so every row is computed alike
-  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  // outer slices a piece at a time where large (wasm-chunks.ts), in the units compile's threaded
+  // softmax splits them into (softmaxSliceUnit), so every row is computed alike
   forEachSlices(outer, slice, (first, end) => {
     const arena = context.begin();
     const ptrX = arena.put(part(input, first * slice, end * slice));
@@ -57,7 +56,7 @@ export function wasmSoftmax(context: WasmContext, op: SoftmaxOp, x: DataRef, dy:
     // each slice is read whole before its results are written: the output may overwrite x
     kernel(code, ptrX, ptrDy, end - first, axisSize, inner, ptrX, causal);
     arena.take(ptrX, part(output, first * slice, end * slice));
-  }, causal > 0 ? (4 * causal) / gcd(4, causal) : 4);
+  }, softmaxSliceUnit(causal));
 }
 
 /**
