@@ -28,15 +28,34 @@ export function assertClose(actual: Tensor | NestedArray, expected: NestedArray,
 }
 
 /**
+ * V8's full collection as a function (test files run without --expose-gc; turning the flag on
+ * later and asking a fresh context for `gc` works the same).
+ */
+async function collector(): Promise<() => void> {
+  const { setFlagsFromString } = await import("node:v8");
+  const { runInNewContext } = await import("node:vm");
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
+
+/**
+ * Two full collections: what is then still resident is what is still referenced. A reading
+ * taken without one also counts garbage the collector has not reached yet, which on a loaded
+ * machine (its concurrent marking slowed) can be hundreds of MB.
+ */
+export async function collectGarbage(): Promise<void> {
+  const gc = await collector();
+  gc();
+  gc();
+}
+
+/**
  * Runs the garbage collector until `measure` (live device memory, say) has held still for three
  * rounds in a row, at most 60. Finalizers run as tasks after a collection, and on a loaded
  * machine later than the next timer: a fixed number of rounds can measure before they ran.
  */
 export async function collectUntilSettled(measure: () => number): Promise<void> {
-  const { setFlagsFromString } = await import("node:v8");
-  const { runInNewContext } = await import("node:vm");
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as () => void;
+  const gc = await collector();
   let last = measure();
   for (let round = 0, still = 0; round < 60 && still < 3; round++) {
     gc();
