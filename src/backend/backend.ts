@@ -149,11 +149,11 @@ export interface Backend {
   unary(op: UnaryOp, x: DataRef, out: DataRef, alpha?: number, beta?: number): void;
   /** out = clamp(x, lo, hi) (either bound may be ±Infinity). */
   clamp(x: DataRef, lo: number, hi: number, out: DataRef): void;
-  /** out[shape] = a op b, both read through strides over `shape`. */
+  /** out[shape] = a op b, both read through strides over `shape`; `out` holds the shape's elements, no more. */
   binary(op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void;
   /**
    * out[shape] = a op s, or s op a when `scalarFirst`: a number operand reaches the kernel as a
-   * number, read in out's dtype (no buffer is made for it).
+   * number, read in out's dtype (no buffer is made for it). `out` holds the shape's elements.
    */
   binaryScalar(op: BinaryOp, a: StridedRef, s: number, scalarFirst: boolean, shape: readonly number[], out: DataRef): void;
   /**

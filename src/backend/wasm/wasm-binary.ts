@@ -38,11 +38,13 @@ export function wasmBinary(context: WasmContext, copier: DenseCopier, op: Binary
   const dataA = arrayOfReal(left.ref);
   const dataB = arrayOfReal(right.ref);
   const output = arrayOfReal(out);
-  if (inPieces(out.size, loops) && output !== dataA && output !== dataB) {
+  const count = loops.n0 * loops.n1; // the shape's elements (out's size, by the backend contract)
+  if (count === 0) return;
+  if (inPieces(count, loops) && output !== dataA && output !== dataB) {
     const kernel = out.dtype === "float64" ? kernels.binaryF64 : kernels.binaryF32;
     const { sa1, sb1 } = loops;
     const same = dataA === dataB && left.offset === right.offset && sa1 === sb1;
-    return forEachChunk(out.size, (lo, hi) => {
+    return forEachChunk(count, (lo, hi) => {
       const arena = context.begin();
       const ptrA = arena.put(sa1 === 0 ? part(dataA, left.offset, left.offset + 1) : part(dataA, left.offset + lo, left.offset + hi));
       const ptrB = same ? ptrA : arena.put(sb1 === 0 ? part(dataB, right.offset, right.offset + 1) : part(dataB, right.offset + lo, right.offset + hi));
@@ -59,12 +61,12 @@ export function wasmBinary(context: WasmContext, copier: DenseCopier, op: Binary
   const lo = shared ? Math.min(loA, loB) : loA;
   const ptrA = arena.put(part(dataA, lo, shared ? Math.max(hiA, hiB) : hiA));
   const ptrB = shared ? ptrA : arena.put(part(dataB, loB, hiB));
-  const ptrOut = arena.allocate(out.size * elementBytes(out.dtype));
+  const ptrOut = arena.allocate(count * elementBytes(out.dtype));
   const bytes = elementBytes(out.dtype);
   const offsetA = left.offset - lo;
   const offsetB = right.offset - (shared ? lo : loB);
   (out.dtype === "float64" ? kernels.binaryF64 : kernels.binaryF32)(code, ptrA + offsetA * bytes, loops.sa0, loops.sa1, ptrB + offsetB * bytes, loops.sb0, loops.sb1, ptrOut, loops.n0, loops.n1);
-  arena.take(ptrOut, arrayOfReal(out));
+  arena.take(ptrOut, part(output, 0, count));
 }
 
 /** out = a op s (s op a when `scalarFirst`); the caller has checked the dtypes. */
@@ -82,8 +84,10 @@ export function wasmBinaryScalar(context: WasmContext, copier: DenseCopier, op: 
   const bytes = elementBytes(out.dtype);
   const kernel = out.dtype === "float64" ? kernels.binaryF64 : kernels.binaryF32;
   const [dataA, output] = [arrayOfReal(left.ref), arrayOfReal(out)];
-  if (inPieces(out.size, loops) && loops.sa1 === 1 && output !== dataA) {
-    return forEachChunk(out.size, (lo, hi) => {
+  const count = loops.n0 * loops.n1; // out[shape], as in wasmBinary
+  if (count === 0) return;
+  if (inPieces(count, loops) && loops.sa1 === 1 && output !== dataA) {
+    return forEachChunk(count, (lo, hi) => {
       const arena = context.begin();
       const ptrA = arena.put(part(dataA, left.offset + lo, left.offset + hi));
       const ptrS = arena.putScalar(s, out.dtype === "float64");
@@ -94,12 +98,14 @@ export function wasmBinaryScalar(context: WasmContext, copier: DenseCopier, op: 
     });
   }
   const arena = context.begin();
-  const ptrA = arena.put(dataA) + left.offset * bytes;
+  // only the elements the view reaches, as in wasmBinary (a slice of a large tensor)
+  const [lo, hi] = span(left, shape);
+  const ptrA = arena.put(part(dataA, lo, hi)) + (left.offset - lo) * bytes;
   const ptrS = arena.putScalar(s, out.dtype === "float64");
-  const ptrOut = arena.allocate(out.size * bytes);
+  const ptrOut = arena.allocate(count * bytes);
   if (scalarFirst) kernel(code, ptrS, 0, 0, ptrA, loops.sa0, loops.sa1, ptrOut, loops.n0, loops.n1);
   else kernel(code, ptrA, loops.sa0, loops.sa1, ptrS, 0, 0, ptrOut, loops.n0, loops.n1);
-  arena.take(ptrOut, arrayOfReal(out));
+  arena.take(ptrOut, part(output, 0, count));
 }
 
 /** Whether a call is one loop over dense operands or repeated values, large enough to run in pieces. */
