@@ -26,9 +26,11 @@ export function wasmBinary(context: WasmContext, copier: DenseCopier, op: Binary
   const code = opcode(BINARY, op, "binary");
   let [left, right] = [a, b];
   let loops = twoLoops(shape, a.strides, b.strides);
-  if (loops === null) {
-    // three or more axes that do not merge: make the irregular operands dense, then it is one
-    // loop; the first goes into `out` itself when neither operand reads it (no temporary)
+  if (loops === null || sparse(a, shape) || sparse(b, shape)) {
+    // three or more axes that do not merge, or a view that skips most of what it spans (a
+    // column of a wide matrix, whose span would all be copied in): make the irregular operands
+    // dense, then it is one loop; the first goes into `out` itself when neither operand reads it
+    // (no temporary)
     const outFree = a.ref !== out && b.ref !== out;
     left = dense(copier, a, shape, outFree ? out : null);
     right = dense(copier, b, shape, outFree && left.ref !== out && b.ref.dtype === out.dtype ? out : null);
@@ -76,7 +78,7 @@ export function wasmBinaryScalar(context: WasmContext, copier: DenseCopier, op: 
   const zeros = shape.length <= NO_STRIDES.length ? NO_STRIDES : filledArray(shape.length, 0);
   let left = a;
   let loops = twoLoops(shape, a.strides, zeros);
-  if (loops === null) {
+  if (loops === null || sparse(a, shape)) {
     left = dense(copier, a, shape, a.ref === out ? null : out);
     loops = twoLoops(shape, left.strides, zeros)!;
   }
@@ -122,6 +124,17 @@ function dense(copier: DenseCopier, view: StridedRef, shape: readonly number[], 
   const copy = into ?? copier.allocate(shape.reduce((p, d) => p * d, 1), view.ref.dtype);
   copier.copyStrided(view, shape, copy);
   return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
+}
+
+/**
+ * Whether a view reaches under half of the buffer range it spans (plus a little): then copying
+ * only its elements, in a strided copy, costs less than copying its whole span into the arena.
+ */
+function sparse(view: StridedRef, shape: readonly number[]): boolean {
+  let count = 1;
+  for (let d = 0; d < shape.length; d++) count *= shape[d]!;
+  const [lo, hi] = span(view, shape);
+  return hi - lo > 2 * count + 64;
 }
 
 /** The range [lo, hi) of buffer indices a strided view of `shape` reads. */

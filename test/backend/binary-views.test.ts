@@ -7,9 +7,10 @@ import { contiguousStrides } from "../../src/backend/strides.js";
 import { elementwiseChunk } from "../../src/backend/wasm/wasm-chunks.js";
 
 // binary and binaryScalar compute out[shape] from views: the wasm backend copies in only the
-// elements a view reaches (a slice of a long buffer) and copies back the shape's elements.
-// Checked against values computed here on small calls, on calls large enough to run in pieces
-// (wasm-chunks.ts), and on a transposed view of a slice, on the backend under test.
+// elements a view reaches (a slice of a long buffer), makes a view that skips most of its span
+// dense first (a column of a wide matrix), and copies back the shape's elements. Checked
+// against values computed here on small calls, on calls large enough to run in pieces
+// (wasm-chunks.ts), on a transposed view of a slice and on columns, on the backend under test.
 
 const backend = activeBackend() as Backend;
 
@@ -62,4 +63,28 @@ test("binary and binaryScalar over a transposed view of a slice of a longer buff
       assert.equal(gotScaled[i], Math.fround(x[17 + r * columns + c]! * 3), `mul by 3, element [${c}, ${r}]`);
     }
   }
+});
+
+test("binary and binaryScalar over columns of a wide matrix (views that skip most of what they span)", () => {
+  const [rows, width] = [300, 64];
+  const wide = buffer(rows * width, 0);
+  const x = read(wide);
+  const column = (c: number): StridedRef => ({ ref: wide, offset: c, strides: [width] });
+  const dense = buffer(rows, 7);
+  const y = read(dense);
+  const calls: [string, (out: DataRef) => void, (r: number) => number][] = [
+    ["column + dense", (out) => backend.binary("add", column(3), { ref: dense, offset: 0, strides: [1] }, [rows], out), (r) => x[r * width + 3]! + y[r]!],
+    ["dense − column", (out) => backend.binary("sub", { ref: dense, offset: 0, strides: [1] }, column(5), [rows], out), (r) => y[r]! - x[r * width + 5]!],
+    ["column · column", (out) => backend.binary("mul", column(1), column(62), [rows], out), (r) => x[r * width + 1]! * x[r * width + 62]!],
+    ["column ÷ a number", (out) => backend.binaryScalar("div", column(9), 4, false, [rows], out), (r) => x[r * width + 9]! / 4],
+    ["a number − column", (out) => backend.binaryScalar("sub", column(0), 1.5, true, [rows], out), (r) => 1.5 - x[r * width]!],
+  ];
+  for (const [name, run, expected] of calls) {
+    const out = buffer(rows, 5);
+    run(out);
+    const got = read(out);
+    for (let r = 0; r < rows; r++) assert.equal(got[r], Math.fround(expected(r)), `${name}: row ${r}`);
+  }
+  // the wide matrix itself is unchanged (a densified operand goes to out or a temporary)
+  assert.deepEqual(read(wide), x);
 });
