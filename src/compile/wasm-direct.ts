@@ -114,7 +114,7 @@ export function directKernel(name: string, args: readonly unknown[], context: St
     case "clamp": {
       const [x, lo, hi, out] = args as [DataRef, number, number, DataRef];
       if (out.size <= SMALL || !isReal(out) || x.dtype !== out.dtype) return null;
-      return kernelStep(k, { kernel: out.dtype === "float64" ? "clampLanesF64" : "clampLanesF32", args: [ptr(x), lo, hi, ptr(out), out.size] });
+      return kernelStep(k, { kernel: out.dtype === "float64" ? "clampF64" : "clampF32", args: [ptr(x), lo, hi, ptr(out), out.size] });
     }
     case "axpby": {
       const [alpha, x, beta, y, out] = args as [number, DataRef, number, DataRef, DataRef];

@@ -95,6 +95,37 @@ test("float32 exp, log, sigmoid and gelu keep every element right wherever an ou
   }
 });
 
+test("clamp's vector loop gives the scalar rule's bits: NaN through, −0 kept, bounds met exactly, at every position of every length up to 20", () => {
+  // x < lo ? lo : x > hi ? hi : x, in lanes and in the tail alike; called on the kernels
+  // directly, as these lengths would otherwise take the backend's small-op shortcut
+  const { kernels, memory } = instantiateKernels(false);
+  const base = Math.ceil(kernels.heapBase() / 64) * 64;
+  const [x, y] = [base, base + 1024];
+  const specials = [Number.NaN, -0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1, 0.5, 2];
+  const bounds: [number, number][] = [[-1, 0.5], [-0, 0], [0, 0], [2, 2], [Number.NEGATIVE_INFINITY, 0.5], [-1, Number.POSITIVE_INFINITY]];
+  const rule = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
+  const show = (v: number): string => (Object.is(v, -0) ? "-0" : String(v));
+  for (const f64 of [false, true]) {
+    const view = (at: number, n: number): Float32Array | Float64Array => (f64 ? new Float64Array(memory.buffer, at, n) : new Float32Array(memory.buffer, at, n));
+    for (const [lo, hi] of bounds) {
+      for (let n = 1; n <= 20; n++) {
+        for (let position = 0; position < n; position++) {
+          for (const special of specials) {
+            const input = Array.from({ length: n }, (_, i) => (i === position ? special : Math.fround(1.7 * Math.sin(2.3 * i + n))));
+            view(x, n).set(input);
+            (f64 ? kernels.clampF64 : kernels.clampF32)(x, lo, hi, y, n);
+            const got = view(y, n);
+            for (let i = 0; i < n; i++) {
+              const want = rule(input[i]!, lo, hi);
+              assert.ok(Object.is(got[i], want) || (Number.isNaN(want) && Number.isNaN(got[i])), `clamp(${show(input[i]!)}, ${show(lo)}, ${show(hi)}) at ${i} of ${n} (${f64 ? "f64" : "f32"}): ${show(got[i]!)}, expected ${show(want)}`);
+            }
+          }
+        }
+      }
+    }
+  }
+});
+
 for (const dtype of ["float32", "float64"] as const) {
   // transcendental functions come from different libm ports: one rounding apart in float64
   const libm = dtype === "float64" ? 1e-15 : 0;

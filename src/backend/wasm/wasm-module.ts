@@ -99,9 +99,6 @@ export interface Kernels {
   /** SGD with momentum in one pass: b ← μ·b + keep·g, θ ← θ − lr·b (compile's optimizer step). */
   sgdMomentumF32(p: number, g: number, b: number, n: number, momentum: number, keep: number, negLr: number): void;
   sgdMomentumF64(p: number, g: number, b: number, n: number, momentum: number, keep: number, negLr: number): void;
-  /** clampF32/F64 a vector at a time (the same results). */
-  clampLanesF32(x: number, lo: number, hi: number, y: number, n: number): void;
-  clampLanesF64(x: number, lo: number, hi: number, y: number, n: number): void;
 }
 
 export interface KernelInstance {

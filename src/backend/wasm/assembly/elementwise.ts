@@ -349,8 +349,22 @@ export function unary<T>(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: 
   for (; i < n; i++) store<T>(at<T>(y, i), scalarUnary<T>(op, load<T>(at<T>(x, i)), alpha, beta));
 }
 
+/**
+ * y = x < lo ? lo : x > hi ? hi : x (NaN passes through, −0 stays), a vector at a time: the
+ * lane selects give the scalar tail's values bit for bit. Eager calls and compiled plans (alone
+ * or in a fused program) all run this one.
+ */
 export function clamp<T>(x: usize, lo: T, hi: T, y: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
+  const step = lanes<T>();
+  const vn = n & ~(step - 1);
+  const low = v128.splat<T>(lo);
+  const high = v128.splat<T>(hi);
+  let i = 0;
+  for (; i < vn; i += step) {
+    const v = v128.load(at<T>(x, i));
+    v128.store(at<T>(y, i), v128.bitselect(low, v128.bitselect(high, v, v128.gt<T>(v, high)), v128.lt<T>(v, low)));
+  }
+  for (; i < n; i++) {
     const v = load<T>(at<T>(x, i));
     store<T>(at<T>(y, i), v < lo ? lo : v > hi ? hi : v);
   }

@@ -6,7 +6,7 @@
 // Every op rounds exactly as the kernel eager mode calls for it (the same unary, binary, clamp
 // and axpby code, the same groups of four from element 0), so a fused plan's results are eager's
 // bit for bit.
-import { unary, binary, axpby } from "./elementwise";
+import { unary, binary, axpby, clamp } from "./elementwise";
 
 @inline function at<T>(base: usize, i: i32): usize {
   return base + ((<usize>i) << alignof<T>());
@@ -90,7 +90,7 @@ export function fused<T>(program: usize, count: i32, begin: i32, end: i32, scrat
       const alpha = load<f64>(p, 40);
       const beta = load<f64>(p, 48);
       if (kind == UNARY) unary<T>(op, a, out, length, alpha, beta);
-      else if (kind == CLAMP) clampLanes<T>(a, <T>alpha, <T>beta, out, length);
+      else if (kind == CLAMP) clamp<T>(a, <T>alpha, <T>beta, out, length);
       else {
         const bMode = load<i32>(p, 28);
         const b = kind == BINARY_ROWS ? 0 : operand<T>(load<u32>(p, 24), bMode, load<i32>(p, 32), start, length, scratchB);
@@ -105,26 +105,6 @@ export function fused<T>(program: usize, count: i32, begin: i32, end: i32, scrat
         else unreachable();
       }
     }
-  }
-}
-
-/**
- * y = x < lo ? lo : x > hi ? hi : x, as elementwise.ts's clamp (NaN passes through, −0 stays),
- * a vector at a time.
- */
-export function clampLanes<T>(x: usize, lo: T, hi: T, y: usize, n: i32): void {
-  const step = 16 / sizeof<T>();
-  const vn = n & ~(step - 1);
-  const low = v128.splat<T>(lo);
-  const high = v128.splat<T>(hi);
-  let i = 0;
-  for (; i < vn; i += step) {
-    const v = v128.load(at<T>(x, i));
-    v128.store(at<T>(y, i), v128.bitselect(low, v128.bitselect(high, v, v128.gt<T>(v, high)), v128.lt<T>(v, low)));
-  }
-  for (; i < n; i++) {
-    const v = load<T>(at<T>(x, i));
-    store<T>(at<T>(y, i), v < lo ? lo : v > hi ? hi : v);
   }
 }
 

@@ -15,7 +15,7 @@ import { matmul, packPanels, productRows, MC, KC, NC } from "./matmul";
 import { matmulThin, thinProduct } from "./matmul-thin";
 import { mr, nr } from "./matmul-micro";
 import { matmulSmall, smallProduct } from "./matmul-small";
-import { fused, adam, sgdMomentum, clampLanes, FUSED_BLOCK } from "./fused";
+import { fused, adam, sgdMomentum, FUSED_BLOCK } from "./fused";
 
 /** First byte past the module's static data: the JS allocator starts here. */
 export function heapBase(): usize { return __heap_base; }
@@ -101,8 +101,6 @@ export function adamF32(p: usize, g: usize, m: usize, v: usize, n: i32, decouple
 export function adamF64(p: usize, g: usize, m: usize, v: usize, n: i32, decoupled: bool, decay: f64, beta1: f64, oneMinusBeta1: f64, beta2: f64, oneMinusBeta2: f64, c2: f64, eps: f64, negStep: f64): void { adam<f64>(p, g, m, v, n, decoupled, decay, beta1, oneMinusBeta1, beta2, oneMinusBeta2, c2, eps, negStep); }
 export function sgdMomentumF32(p: usize, g: usize, b: usize, n: i32, momentum: f64, keep: f64, negLr: f64): void { sgdMomentum<f32>(p, g, b, n, <f32>momentum, <f32>keep, <f32>negLr); }
 export function sgdMomentumF64(p: usize, g: usize, b: usize, n: i32, momentum: f64, keep: f64, negLr: f64): void { sgdMomentum<f64>(p, g, b, n, momentum, keep, negLr); }
-export function clampLanesF32(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clampLanes<f32>(x, <f32>lo, <f32>hi, y, n); }
-export function clampLanesF64(x: usize, lo: f64, hi: f64, y: usize, n: i32): void { clampLanes<f64>(x, lo, hi, y, n); }
 export function softmaxF32(op: i32, x: usize, dy: usize, outer: i32, axisSize: i32, inner: i32, out: usize, causal: i32): void { softmax<f32>(op, x, dy, outer, axisSize, inner, out, causal); }
 export function softmaxF64(op: i32, x: usize, dy: usize, outer: i32, axisSize: i32, inner: i32, out: usize, causal: i32): void { softmax<f64>(op, x, dy, outer, axisSize, inner, out, causal); }
 export function layerNormF32(op: i32, x: usize, dy: usize, weight: usize, bias: usize, mean: usize, variance: usize, out: usize, dweight: usize, dbias: usize, rows: i32, features: i32, eps: f64, acc: usize): void { layerNormLanesF32(op, x, dy, weight, bias, mean, variance, out, dweight, dbias, rows, features, eps, acc); }
