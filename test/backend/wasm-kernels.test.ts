@@ -43,15 +43,18 @@ function both(values: number[], dtype: DType): [DataRef, DataRef] {
 const UNARY: UnaryOp[] = ["neg", "exp", "log", "sqrt", "abs", "sign", "relu", "sigmoid", "tanh", "step"];
 const BINARY: BinaryOp[] = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "gt", "ge", "lt", "le", "eq"];
 
-const VECTOR_F32: UnaryOp[] = ["exp", "log", "sigmoid"];
+const VECTOR_F32: UnaryOp[] = ["exp", "log", "sigmoid", "tanh"];
 
-test("float32 exp and log are within 1 ulp, sigmoid within 2, over their whole range", () => {
+test("float32 exp and log are within 1 ulp, sigmoid and tanh within 2, over their whole range", () => {
   const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
   const sweeps: [UnaryOp, (v: number) => number, (i: number, n: number) => number, number][] = [
     ["exp", Math.exp, (i, n) => -110 + (200 * i) / n, 1],
     ["log", Math.log, (i, n) => Math.exp(-100 + (190 * i) / n), 1],
     ["log", Math.log, (i, n) => 0.5 + (1.5 * i) / n, 1], // around 1, where ln x is small
     ["sigmoid", sigmoid, (i, n) => -110 + (220 * i) / n, 2],
+    ["tanh", Math.tanh, (i, n) => -50 + (100 * i) / n, 2],
+    ["tanh", Math.tanh, (i, n) => -1 + (2 * i) / n, 2], // the polynomial, the exp form and the switch at 0.625
+    ["tanh", Math.tanh, (i, n) => 1e-6 * (i - n / 2), 2], // near 0, where the exp form would cancel
   ];
   const n = 100_003;
   for (const [op, exact, at, ulps] of sweeps) {
@@ -67,7 +70,7 @@ test("float32 exp and log are within 1 ulp, sigmoid within 2, over their whole r
   }
 });
 
-test("float32 exp, log, sigmoid and gelu keep every element right wherever an out-of-range value sits in the unrolled vector loop", () => {
+test("float32 exp, log, sigmoid, tanh and gelu keep every element right wherever an out-of-range value sits in the unrolled vector loop", () => {
   // The loops take four groups of four per iteration (two for gelu's derivative) and send a pass
   // holding a lane out of the polynomials' range group by group through the vector or scalar
   // path, then a tail of lone groups and single elements: one such value at each position of
@@ -76,7 +79,7 @@ test("float32 exp, log, sigmoid and gelu keep every element right wherever an ou
   const { kernels, memory } = instantiateKernels(false);
   const base = Math.ceil(kernels.heapBase() / 64) * 64;
   const [x, y] = [base, base + 1024];
-  const outOfRange: [UnaryOp, number, number][] = [["exp", 100, 2 ** -22], ["log", -1, 2 ** -22], ["sigmoid", -100, 2 ** -22], ["gelu", -5, 2 ** -19], ["geluGrad", 12, 2 ** -19]];
+  const outOfRange: [UnaryOp, number, number][] = [["exp", 100, 2 ** -22], ["log", -1, 2 ** -22], ["sigmoid", -100, 2 ** -22], ["gelu", -5, 2 ** -19], ["geluGrad", 12, 2 ** -19], ["tanh", 50, 2 ** -22]];
   for (const [op, far, rtol] of outOfRange) {
     for (let n = 1; n <= 40; n++) {
       const inRange = Array.from({ length: n }, (_, i) => Math.fround(0.37 + 1.7 * Math.sin(3.1 * i + n)));
@@ -93,6 +96,17 @@ test("float32 exp, log, sigmoid and gelu keep every element right wherever an ou
       }
     }
   }
+});
+
+test("float32 tanh in lanes keeps the sign of zero and of tiny values, and reaches ±1 exactly far out", () => {
+  const { kernels, memory } = instantiateKernels(false);
+  const base = Math.ceil(kernels.heapBase() / 64) * 64;
+  const input = [-0, 0, -1e-30, 1e-30, 20, -20, 43, -43]; // two groups of four, both in the vector form's range
+  new Float32Array(memory.buffer, base, input.length).set(input);
+  kernels.unaryF32(UNARY_OPS.indexOf("tanh"), base, base + 64, input.length, 0, 0);
+  const got = [...new Float32Array(memory.buffer, base + 64, input.length)];
+  assert.ok(Object.is(got[0], -0) && Object.is(got[1], 0), `tanh(∓0) = ${got.slice(0, 2).map((v) => (Object.is(v, -0) ? "-0" : v)).join(", ")}`);
+  assert.deepEqual(got.slice(2), [Math.fround(-1e-30), Math.fround(1e-30), 1, -1, 1, -1]);
 });
 
 test("clamp's vector loop gives the scalar rule's bits: NaN through, −0 kept, bounds met exactly, at every position of every length up to 20", () => {
