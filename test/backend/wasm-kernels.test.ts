@@ -109,6 +109,37 @@ test("float32 tanh in lanes keeps the sign of zero and of tiny values, and reach
   assert.deepEqual(got.slice(2), [Math.fround(-1e-30), Math.fround(1e-30), 1, -1, 1, -1]);
 });
 
+test("sign, leakyRelu, its gradient and rsqrt in lanes give the TS backend's bits (f64 arithmetic rounded once to float32), specials at every position of lengths up to 12", () => {
+  const { kernels, memory } = instantiateKernels(false);
+  const base = Math.ceil(kernels.heapBase() / 64) * 64;
+  const [x, y] = [base, base + 1024];
+  const specials = [Number.NaN, -0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-45, -1e-45, 3.4e38, -3.4e38, 0.1];
+  const cases: [UnaryOp, number][] = [["sign", 0], ["leakyRelu", 0.01], ["leakyRelu", 1 / 3], ["leakyRelu", -2.5], ["leakyReluGrad", 0.2], ["rsqrt", 0]];
+  const show = (v: number): string => (Object.is(v, -0) ? "-0" : String(v));
+  for (const dtype of ["float32", "float64"] as const) {
+    const f64 = dtype === "float64";
+    const view = (at: number, n: number): Float32Array | Float64Array => (f64 ? new Float64Array(memory.buffer, at, n) : new Float32Array(memory.buffer, at, n));
+    for (const [op, alpha] of cases) {
+      for (let n = 1; n <= 12; n++) {
+        for (let position = 0; position < n; position++) {
+          for (const special of specials) {
+            const input = Array.from({ length: n }, (_, i) => (i === position ? special : 2.7 * Math.sin(1.9 * i + n) * (i % 3 === 0 ? 1e-3 : 1)));
+            view(x, n).set(input);
+            (f64 ? kernels.unaryF64 : kernels.unaryF32)(UNARY_OPS.indexOf(op), x, y, n, alpha, 0);
+            const want = js.allocate(n, dtype);
+            js.unary(op, js.fromValues(input, dtype), want, alpha);
+            const [got, expected] = [view(y, n), js.read(want)];
+            for (let i = 0; i < n; i++) {
+              const ok = Object.is(got[i], expected[i]) || (Number.isNaN(got[i]!) && Number.isNaN(expected[i]!));
+              assert.ok(ok, `${op}(${show(view(x, n)[i]!)}${alpha === 0 ? "" : `, ${alpha}`}) ${dtype} at ${i} of ${n}: ${show(got[i]!)}, expected ${show(expected[i]!)}`);
+            }
+          }
+        }
+      }
+    }
+  }
+});
+
 test("clamp's vector loop gives the scalar rule's bits: NaN through, −0 kept, bounds met exactly, at every position of every length up to 20", () => {
   // x < lo ? lo : x > hi ? hi : x, in lanes and in the tail alike; called on the kernels
   // directly, as these lengths would otherwise take the backend's small-op shortcut

@@ -69,11 +69,30 @@ function scalarUnary<T>(op: i32, v: T, alpha: f64, beta: f64): T {
   return v;
 }
 
+/** The lanes of v times alpha, each product rounded in f64 then to T, as scalarUnary's <T>(d · alpha). */
+@inline function timesInF64<T>(v: v128, alpha: f64): v128 {
+  const a = f64x2.splat(alpha);
+  if (sizeof<T>() == 8) return f64x2.mul(v, a);
+  const low = f64x2.mul(f64x2.promote_low_f32x4(v), a);
+  const high = f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), a);
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(low), f32x4.demote_f64x2_zero(high), 0, 1, 4, 5);
+}
+
+/** 1/√v per lane in f64, then rounded to T, as scalarUnary's <T>(1 / Math.sqrt(d)). */
+@inline function reciprocalSqrtInF64<T>(v: v128): v128 {
+  const one = f64x2.splat(1);
+  if (sizeof<T>() == 8) return f64x2.div(one, f64x2.sqrt(v));
+  const low = f64x2.div(one, f64x2.sqrt(f64x2.promote_low_f32x4(v)));
+  const high = f64x2.div(one, f64x2.sqrt(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1))));
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(low), f32x4.demote_f64x2_zero(high), 0, 1, 4, 5);
+}
+
 /** Number of leading elements the vector loop of `op` handles (0 when it has no vector form). */
 @inline function vectorCount<T>(op: i32, n: i32): i32 {
   const transcendental = sizeof<T>() == 4 && (op == EXP || op == LOG || op == SIGMOID || op == TANH || op == GELU || op == GELU_GRAD);
   const rounding = op == FLOOR || op == CEIL || op == ROUND || op == TRUNC;
-  const vectorizable = op == NEG || op == SQRT || op == ABS || op == RELU || op == STEP || op == RECIPROCAL || op == LOGICAL_NOT || rounding || transcendental;
+  const exactInLanes = op == SIGN || op == LEAKY_RELU || op == LEAKY_RELU_GRAD || op == RSQRT;
+  const vectorizable = op == NEG || op == SQRT || op == ABS || op == RELU || op == STEP || op == RECIPROCAL || op == LOGICAL_NOT || rounding || exactInLanes || transcendental;
   return vectorizable ? n & ~(lanes<T>() - 1) : 0;
 }
 
@@ -362,6 +381,29 @@ export function unary<T>(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: 
     case CEIL: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.ceil<T>(v128.load(at<T>(x, i)))); break;
     case ROUND: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.nearest<T>(v128.load(at<T>(x, i)))); break;
     case TRUNC: for (; i < vn; i += step) v128.store(at<T>(y, i), v128.trunc<T>(v128.load(at<T>(x, i)))); break;
+    // the next four give scalarUnary's bits: selects, and float32's f64 arithmetic done in f64 lanes
+    case SIGN: {
+      const minusOne = v128.splat<T>(<T>-1);
+      for (; i < vn; i += step) {
+        const v = v128.load(at<T>(x, i));
+        v128.store(at<T>(y, i), v128.bitselect(one, v128.bitselect(minusOne, zero, v128.lt<T>(v, zero)), v128.gt<T>(v, zero))); // NaN and ±0 give 0
+      }
+      break;
+    }
+    case LEAKY_RELU_GRAD: {
+      const slope = v128.splat<T>(<T>alpha);
+      for (; i < vn; i += step) v128.store(at<T>(y, i), v128.bitselect(one, slope, v128.gt<T>(v128.load(at<T>(x, i)), zero)));
+      break;
+    }
+    case LEAKY_RELU:
+      for (; i < vn; i += step) {
+        const v = v128.load(at<T>(x, i));
+        v128.store(at<T>(y, i), v128.bitselect(v, timesInF64<T>(v, alpha), v128.gt<T>(v, zero)));
+      }
+      break;
+    case RSQRT:
+      for (; i < vn; i += step) v128.store(at<T>(y, i), reciprocalSqrtInF64<T>(v128.load(at<T>(x, i))));
+      break;
     // one loop per op, its opcode a constant: a loop holding all four polynomials behind
     // run-time branches ran about four times slower (measured on exp)
     case EXP: if (sizeof<T>() == 4) i = transcendentalLoop(EXP, x, y, vn); break;
