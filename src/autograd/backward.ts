@@ -37,16 +37,25 @@ function topologicalOrder(root: GradFn): GradFn[] {
   return postOrder.reverse();
 }
 
-/** `fresh`: the gradient's buffer belongs to it alone, so `.grad` may take it without a copy. */
-function accumulateLeaf(leaf: Tensor, grad: Tensor, fresh = false): void {
+/**
+ * Adds `grad` into `leaf.grad`. `fresh`: the gradient's buffer belongs to it alone, so `.grad`
+ * may take it without a copy. `madeHere`: the leaves whose `.grad` this pass made. A weight
+ * used at every step of a recurrent net gets a gradient per use; the first makes `.grad` and
+ * the rest are added into it in place, as PyTorch accumulates, instead of a new buffer per use
+ * (which user code cannot tell apart: it sees `.grad` only after the pass). A `.grad` from an
+ * earlier pass is not written: the first sum is a new tensor, and later ones go into that.
+ */
+function accumulateLeaf(leaf: Tensor, grad: Tensor, madeHere: Set<Tensor>, fresh = false): void {
   if (!shapesEqual(leaf.shape, grad.shape)) {
     throw new Error(`backward: gradient of shape ${formatShape(grad.shape)} does not match its tensor ${formatShape(leaf.shape)}`);
   }
-  if (leaf.grad !== null) leaf.grad = leaf.grad.add(grad.to(leaf.dtype));
+  if (leaf.grad !== null && madeHere.has(leaf) && leaf.grad.isContiguous) leaf.grad.add_(grad.to(leaf.dtype));
+  else if (leaf.grad !== null) leaf.grad = leaf.grad.add(grad.to(leaf.dtype));
   else if (fresh && grad.dtype === leaf.dtype) {
     leaf.grad = grad;
     grad.storage.kept = true; // the leaf's from now on: never a spent gradient
   } else leaf.grad = ownedCopy(grad, leaf.dtype);
+  madeHere.add(leaf);
 }
 
 /**
@@ -132,8 +141,9 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
   const rootNode = root.gradFn;
   passes++;
   withGradMode(false, () => {
+    const madeHere = new Set<Tensor>();
     if (rootNode === null) {
-      accumulateLeaf(root, gradient);
+      accumulateLeaf(root, gradient, madeHere);
       return;
     }
     const order = topologicalOrder(rootNode);
@@ -164,7 +174,7 @@ export function runBackward(root: Tensor, gradient: Tensor, options: BackwardOpt
         const input = node.inputs[i]!;
         const grad = grads[i];
         if (grad === null || grad === undefined || !input.requiresGrad) continue;
-        if (input.gradFn === null) accumulateLeaf(input, grad, madeForOneInput(grads, i, mark));
+        if (input.gradFn === null) accumulateLeaf(input, grad, madeHere, madeForOneInput(grads, i, mark));
         else {
           const previous = pending.get(input.gradFn);
           const sum = previous === undefined ? grad : previous.add(grad);
