@@ -87,6 +87,45 @@ for (const [variant, backend] of backends()) {
   }
 }
 
+test("binary ops written over an operand's buffer: in pieces at the output's own positions, whole where a piece would read an earlier piece's result", () => {
+  const backend = new WasmBackend(0);
+  const [x, y] = [values(4), values(5)];
+  const fresh = (v: number[]): DataRef => backend.fromValues(v, "float32");
+  /** `run` on fresh buffers, in pieces and whole: the bits of the buffer it writes over. */
+  const over = (run: (target: DataRef, other: DataRef) => void): [string[], string[]] => {
+    const results = [elementwiseChunk.elements, Infinity].map((elements) => {
+      const saved = elementwiseChunk.elements;
+      elementwiseChunk.elements = elements;
+      try {
+        const [target, other] = [fresh(x), fresh(y)];
+        run(target, other);
+        return bitsOf(backend.read(target));
+      } finally {
+        elementwiseChunk.elements = saved;
+      }
+    });
+    return results as [string[], string[]];
+  };
+  // out = out + other, other + out, out · out, out − 3: pieces (add_, backward's accumulation)
+  for (const [name, run] of [
+    ["target + other", (t: DataRef, o: DataRef) => backend.binary("add", dense(t), dense(o), [n], t)],
+    ["other − target", (t: DataRef, o: DataRef) => backend.binary("sub", dense(o), dense(t), [n], t)],
+    ["target · target", (t: DataRef) => backend.binary("mul", dense(t), dense(t), [n], t)],
+    ["target − 3", (t: DataRef) => backend.binaryScalar("sub", dense(t), 3, false, [n], t)],
+    // other views of the target's buffer run whole (a repeated value would be overwritten by the first piece)
+    ["target[i + 1] + target[i]", (t: DataRef) => backend.binary("add", dense(t, 1), dense(t), [n - 1], t)],
+    ["target + target[7] (one value)", (t: DataRef) => backend.binary("add", dense(t), repeated(t, 7), [n], t)],
+  ] as const) {
+    const [pieces, whole] = over(run);
+    assert.deepEqual(pieces, whole, name);
+  }
+  // and whole is right: out[i] = x[i + 1] + x[i] from the values before the call
+  const target = fresh(x);
+  backend.binary("add", dense(target, 1), dense(target), [n - 1], target);
+  const got = backend.read(target);
+  for (let i = 0; i < n - 1; i += 997) assert.equal(got[i], Math.fround(Math.fround(x[i + 1]!) + Math.fround(x[i]!)), `shifted sum at ${i}`);
+});
+
 test("an op written over its own operand's buffer in pieces reads each element before it writes it", () => {
   const backend = new WasmBackend(0);
   const x = values(3);

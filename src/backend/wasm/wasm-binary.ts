@@ -1,7 +1,8 @@
 // Element-wise ops of two operands (or one and a number) on the WebAssembly kernels: strided
 // views become at most two loops (wasm-strided.ts), and only the elements each view reaches are
 // copied in. A large call over dense operands (or a dense one and one repeated value) runs a
-// piece at a time (wasm-chunks.ts), unless its result is written over an operand's buffer.
+// piece at a time (wasm-chunks.ts), its result written over an operand's buffer too (add_,
+// backward's accumulation) where that operand sits at the result's own positions.
 import type { BinaryOp, DataRef, StridedRef } from "../backend.js";
 import { realArrayOf as arrayOfReal } from "../js-buffer.js";
 import { BINARY_OPS, opcodes } from "../op-table.js";
@@ -42,7 +43,7 @@ export function wasmBinary(context: WasmContext, copier: DenseCopier, op: Binary
   const output = arrayOfReal(out);
   const count = loops.n0 * loops.n1; // the shape's elements (out's size, by the backend contract)
   if (count === 0) return;
-  if (inPieces(count, loops) && output !== dataA && output !== dataB) {
+  if (inPieces(count, loops) && piecewise(output, dataA, left.offset, loops.sa1) && piecewise(output, dataB, right.offset, loops.sb1)) {
     const kernel = out.dtype === "float64" ? kernels.binaryF64 : kernels.binaryF32;
     const { sa1, sb1 } = loops;
     const same = dataA === dataB && left.offset === right.offset && sa1 === sb1;
@@ -88,7 +89,7 @@ export function wasmBinaryScalar(context: WasmContext, copier: DenseCopier, op: 
   const [dataA, output] = [arrayOfReal(left.ref), arrayOfReal(out)];
   const count = loops.n0 * loops.n1; // out[shape], as in wasmBinary
   if (count === 0) return;
-  if (inPieces(count, loops) && loops.sa1 === 1 && output !== dataA) {
+  if (inPieces(count, loops) && loops.sa1 === 1 && piecewise(output, dataA, left.offset, 1)) {
     return forEachChunk(count, (lo, hi) => {
       const arena = context.begin();
       const ptrA = arena.put(part(dataA, left.offset + lo, left.offset + hi));
@@ -108,6 +109,17 @@ export function wasmBinaryScalar(context: WasmContext, copier: DenseCopier, op: 
   if (scalarFirst) kernel(code, ptrS, 0, 0, ptrA, loops.sa0, loops.sa1, ptrOut, loops.n0, loops.n1);
   else kernel(code, ptrA, loops.sa0, loops.sa1, ptrS, 0, 0, ptrOut, loops.n0, loops.n1);
   arena.take(ptrOut, part(output, 0, count));
+}
+
+/**
+ * Whether an operand allows the pieces, given the output: one in another buffer always does;
+ * one in the output's buffer only at the output's own positions (offset 0, stride 1), as an
+ * in-place op has it, since a piece reads its elements before it writes them. A repeated value
+ * there would be overwritten by the first piece; other views of the output's buffer run whole,
+ * as before (no caller needs them in pieces).
+ */
+function piecewise(output: ArrayLike<number>, data: ArrayLike<number>, offset: number, stride: number): boolean {
+  return data !== output || (offset === 0 && stride === 1);
 }
 
 /** Whether a call is one loop over dense operands or repeated values, large enough to run in pieces. */
