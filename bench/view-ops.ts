@@ -5,7 +5,7 @@
 // elements it reaches (src/backend/wasm/wasm-binary.ts). Compare checkouts by running it in each.
 //
 // Usage: node --import tsx bench/view-ops.ts
-import { noGrad, randn, setBackend, type Tensor } from "../src/index.js";
+import { cat, noGrad, randn, setBackend, type Tensor } from "../src/index.js";
 
 setBackend("wasm");
 const big = randn([100000, 64]);
@@ -25,6 +25,9 @@ function microseconds(op: () => Tensor): number {
 }
 
 noGrad(() => {
+  // concatenation places each part into the result with copyInto: dense runs here
+  const parts = [randn([16, 64, 1024]), randn([16, 64, 1024])];
+  console.log(`cat of two [16, 64, 1024]       ${microseconds(() => cat(parts)).toFixed(1).padStart(8)} µs`);
   for (const [name, view] of [["4 rows of [100000, 64]", rows], ["a column of [100000, 64]", column], ["[256, 64]ᵀ of it", block]] as const) {
     const other = name.startsWith("4") ? dense.rows : name.startsWith("a") ? dense.column : dense.block;
     console.log(`${name.padEnd(26)} ·2 ${microseconds(() => view.mul(2)).toFixed(1).padStart(8)} µs   + dense ${microseconds(() => view.add(other)).toFixed(1).padStart(8)} µs`);

@@ -23,6 +23,18 @@ test("copyInto writes a strided view into a strided region, negative strides inc
   assert.equal(read(out)[0], 6);
 });
 
+test("copyInto of dense runs (a part placed into a concatenation) writes only its region, at both offsets, in both float dtypes", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    const values = Array.from({ length: 300 }, (_, i) => i * 0.5 - 7);
+    const x = backend.fromValues(values, dtype);
+    const out = backend.fromValues(new Array<number>(500).fill(-1), dtype);
+    // x[20 : 20 + 2·120] as [2, 120], a dense run once merged, into out[100 : 340]
+    backend.copyInto({ ref: x, offset: 20, strides: [120, 1] }, [2, 120], { ref: out, offset: 100, strides: [120, 1] });
+    const got = read(out);
+    for (let i = 0; i < 500; i++) assert.equal(got[i], i >= 100 && i < 340 ? values[i - 80] : -1, `${dtype} element ${i}`);
+  }
+});
+
 test("where selects through strides, numbers as scalars, any nonzero (NaN too) as true", () => {
   const cond = backend.fromValues([1, 0, Number.NaN], "float64");
   const a = backend.fromValues([10, 20], "float64"); // a column [2, 1] broadcast over 3 columns

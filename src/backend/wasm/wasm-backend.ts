@@ -184,6 +184,14 @@ export class WasmBackend implements Backend {
       const merged = stridedCopyAxes(shape, [x.strides, out.strides]);
       if (merged !== null) {
         const [xStrides, outStrides] = merged.strides as [number[], number[]];
+        if (merged.shape.length === 1 && xStrides[0] === 1 && outStrides[0] === 1) {
+          // one dense run on both sides (a part placed into a concatenation): one block copy,
+          // several times faster than the element loop (the in-place layer has already copied
+          // a source that overlaps the target, so no run here overlaps its destination)
+          const n = merged.shape[0]!;
+          arrayOf(out.ref).set(arrayOf(x.ref).subarray(x.offset, x.offset + n), out.offset);
+          return;
+        }
         if (out.ref.dtype === "float64") stridedCopyF64(arrayOf(x.ref) as Float64Array, x.offset, arrayOf(out.ref) as Float64Array, out.offset, merged.shape, xStrides, outStrides);
         else stridedCopyF32(arrayOf(x.ref) as Float32Array, x.offset, arrayOf(out.ref) as Float32Array, out.offset, merged.shape, xStrides, outStrides);
         return;
