@@ -49,7 +49,7 @@ function accumulateLeaf(leaf: Tensor, grad: Tensor, madeHere: Set<Tensor>, fresh
   if (!shapesEqual(leaf.shape, grad.shape)) {
     throw new Error(`backward: gradient of shape ${formatShape(grad.shape)} does not match its tensor ${formatShape(leaf.shape)}`);
   }
-  if (leaf.grad !== null && madeHere.has(leaf) && leaf.grad.isContiguous) leaf.grad.add_(grad.to(leaf.dtype));
+  if (leaf.grad !== null && madeHere.has(leaf)) leaf.grad.add_(grad.to(leaf.dtype));
   else if (leaf.grad !== null) leaf.grad = leaf.grad.add(grad.to(leaf.dtype));
   else if (fresh && grad.dtype === leaf.dtype) {
     leaf.grad = grad;

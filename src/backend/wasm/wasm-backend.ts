@@ -186,8 +186,9 @@ export class WasmBackend implements Backend {
         const [xStrides, outStrides] = merged.strides as [number[], number[]];
         if (merged.shape.length === 1 && xStrides[0] === 1 && outStrides[0] === 1) {
           // one dense run on both sides (a part placed into a concatenation): one block copy,
-          // several times faster than the element loop (the in-place layer has already copied
-          // a source that overlaps the target, so no run here overlaps its destination)
+          // faster than the element loop (bench/view-ops.ts: cat of two [16, 64, 1024] 1.4–3.3
+          // against 4.4–5.2 ms); the in-place layer has already copied a source that overlaps
+          // the target, so no run here overlaps its destination
           const n = merged.shape[0]!;
           arrayOf(out.ref).set(arrayOf(x.ref).subarray(x.offset, x.offset + n), out.offset);
           return;

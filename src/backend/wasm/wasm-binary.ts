@@ -25,24 +25,24 @@ export interface DenseCopier {
 /** out = a op b over `shape`; the caller has checked the dtypes (real, out's the same as a's). */
 export function wasmBinary(context: WasmContext, copier: DenseCopier, op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void {
   const code = opcode(BINARY, op, "binary");
+  const count = elementCount(shape); // out's size, by the backend contract
+  if (count === 0) return;
   let [left, right] = [a, b];
   let loops = twoLoops(shape, a.strides, b.strides);
-  if (loops === null || sparse(a, shape) || sparse(b, shape)) {
+  if (loops === null || sparse(a, shape, count) || sparse(b, shape, count)) {
     // three or more axes that do not merge, or a view that skips most of what it spans (a
     // column of a wide matrix, whose span would all be copied in): make the irregular operands
     // dense, then it is one loop; the first goes into `out` itself when neither operand reads it
     // (no temporary)
     const outFree = a.ref !== out && b.ref !== out;
-    left = dense(copier, a, shape, outFree ? out : null);
-    right = dense(copier, b, shape, outFree && left.ref !== out && b.ref.dtype === out.dtype ? out : null);
+    left = dense(copier, a, shape, count, outFree ? out : null);
+    right = dense(copier, b, shape, count, outFree && left.ref !== out && b.ref.dtype === out.dtype ? out : null);
     loops = twoLoops(shape, left.strides, right.strides)!;
   }
   const kernels = context.kernels;
   const dataA = arrayOfReal(left.ref);
   const dataB = arrayOfReal(right.ref);
   const output = arrayOfReal(out);
-  const count = loops.n0 * loops.n1; // the shape's elements (out's size, by the backend contract)
-  if (count === 0) return;
   if (inPieces(count, loops) && piecewise(output, dataA, left.offset, loops.sa1) && piecewise(output, dataB, right.offset, loops.sb1)) {
     const kernel = out.dtype === "float64" ? kernels.binaryF64 : kernels.binaryF32;
     const { sa1, sb1 } = loops;
@@ -75,20 +75,20 @@ export function wasmBinary(context: WasmContext, copier: DenseCopier, op: Binary
 /** out = a op s (s op a when `scalarFirst`); the caller has checked the dtypes. */
 export function wasmBinaryScalar(context: WasmContext, copier: DenseCopier, op: BinaryOp, a: StridedRef, s: number, scalarFirst: boolean, shape: readonly number[], out: DataRef): void {
   const code = opcode(BINARY, op, "binary");
+  const count = elementCount(shape); // out's size, by the backend contract
+  if (count === 0) return;
   // the number is read with stride 0 on every axis, as a broadcast operand is
   const zeros = shape.length <= NO_STRIDES.length ? NO_STRIDES : filledArray(shape.length, 0);
   let left = a;
   let loops = twoLoops(shape, a.strides, zeros);
-  if (loops === null || sparse(a, shape)) {
-    left = dense(copier, a, shape, a.ref === out ? null : out);
+  if (loops === null || sparse(a, shape, count)) {
+    left = dense(copier, a, shape, count, a.ref === out ? null : out);
     loops = twoLoops(shape, left.strides, zeros)!;
   }
   const kernels = context.kernels;
   const bytes = elementBytes(out.dtype);
   const kernel = out.dtype === "float64" ? kernels.binaryF64 : kernels.binaryF32;
   const [dataA, output] = [arrayOfReal(left.ref), arrayOfReal(out)];
-  const count = loops.n0 * loops.n1; // out[shape], as in wasmBinary
-  if (count === 0) return;
   if (inPieces(count, loops) && loops.sa1 === 1 && piecewise(output, dataA, left.offset, 1)) {
     return forEachChunk(count, (lo, hi) => {
       const arena = context.begin();
@@ -131,20 +131,26 @@ function inPieces(size: number, loops: { n0: number; sa1: number; sb1: number })
  * `view` unchanged if it is dense or one repeated value, else a dense copy: into `into` where
  * given (an element-wise op's output, which reads element i before it writes it), else new.
  */
-function dense(copier: DenseCopier, view: StridedRef, shape: readonly number[], into: DataRef | null): StridedRef {
+function dense(copier: DenseCopier, view: StridedRef, shape: readonly number[], count: number, into: DataRef | null): StridedRef {
   if (isContiguous(shape, view.strides) || view.strides.every((s) => s === 0)) return view;
-  const copy = into ?? copier.allocate(shape.reduce((p, d) => p * d, 1), view.ref.dtype);
+  const copy = into ?? copier.allocate(count, view.ref.dtype);
   copier.copyStrided(view, shape, copy);
   return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
 }
 
-/**
- * Whether a view reaches under half of the buffer range it spans (plus a little): then copying
- * only its elements, in a strided copy, costs less than copying its whole span into the arena.
- */
-function sparse(view: StridedRef, shape: readonly number[]): boolean {
+/** The number of elements of `shape`. */
+function elementCount(shape: readonly number[]): number {
   let count = 1;
   for (let d = 0; d < shape.length; d++) count *= shape[d]!;
+  return count;
+}
+
+/**
+ * Whether a view of `count` elements reaches under half of the buffer range it spans (plus a
+ * little): then copying only its elements, in a strided copy, costs less than copying its whole
+ * span into the arena.
+ */
+function sparse(view: StridedRef, shape: readonly number[], count: number): boolean {
   const [lo, hi] = span(view, shape);
   return hi - lo > 2 * count + 64;
 }
