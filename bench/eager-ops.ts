@@ -58,7 +58,9 @@ for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(backend))) {
     if (timing) {
       const op = typeof callArgs[0] === "string" ? ` ${callArgs[0]}` : "";
       const sized = callArgs.find((a): a is { size: number } => typeof (a as { size?: unknown } | null)?.size === "number");
-      const key = `${name}${op}${sized === undefined ? "" : ` [${sized.size}]`}`;
+      const spec = name === "matmul" ? (callArgs[2] as { batch: number; m: number; k: number; n: number; transA: boolean; transB: boolean }) : undefined;
+      const shape = spec === undefined ? "" : ` ${spec.batch > 1 ? `${spec.batch}×` : ""}[${spec.m}×${spec.k}]${spec.transA ? "ᵀ" : ""}·[${spec.k}×${spec.n}]${spec.transB ? "ᵀ" : ""}`;
+      const key = `${name}${op}${shape || (sized === undefined ? "" : ` [${sized.size}]`)}`;
       const total = totals.get(key) ?? { calls: 0, ms: 0 };
       total.calls++;
       total.ms += performance.now() - start;

@@ -7,6 +7,7 @@
 //
 // Usage: node --import tsx bench/unary-ops.ts
 import { nn, noGrad, optim, randn, setBackend, type Tensor } from "../src/index.js";
+import { activeBackend } from "../src/backend/registry.js";
 
 setBackend("wasm");
 const x = randn([262144]);
@@ -28,6 +29,12 @@ function msPerCall(op: () => unknown): number {
 }
 
 const F = nn.functional;
+/** silu's derivative, which only backward calls: the backend's kernel into a buffer of its own. */
+const siluGradOut = activeBackend().allocate(262144, "float32");
+function siluGrad(): Tensor {
+  activeBackend().unary("siluGrad", x.storage.ref, siluGradOut);
+  return x;
+}
 const ops: [string, () => Tensor][] = [
   ["relu", () => x.relu()],
   ["exp", () => x.exp()],
@@ -40,6 +47,7 @@ const ops: [string, () => Tensor][] = [
   ["rsqrt", () => positive.rsqrt()],
   ["elu", () => F.elu(x)],
   ["silu", () => F.silu(x)],
+  ["siluGrad", () => siluGrad()],
   ["softplus", () => F.softplus(x)],
   ["erf", () => x.erf()],
   ["sin", () => x.sin()],

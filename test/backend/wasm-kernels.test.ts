@@ -70,7 +70,35 @@ test("float32 exp and log are within 1 ulp, sigmoid and tanh within 2, over thei
   }
 });
 
-test("float32 exp, log, sigmoid, tanh and gelu keep every element right wherever an out-of-range value sits in the unrolled vector loop", () => {
+test("float32 silu is within 2 ulps in lanes, and its derivative within 2 ulps of its terms' size (it cancels near its zero, as PyTorch's float32 form)", () => {
+  // silu'(x) = σ(x)·(1 + x·σ(−x)): the lanes take σ(−x) as a quotient of its own, not 1 − σ(x),
+  // which float32 rounds to 0 from x ≈ 17 on (then silu' would come out 1 against 1 + x·e^−x,
+  // 6 ulps off at x = 17). Near the zero at x ≈ −1.278 the sum cancels, so its error is bounded
+  // by the size of σ(x) + |x·σ(x)·σ(−x)| rather than by the value.
+  const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+  const silu = (v: number): [number, number] => [v * sigmoid(v), Math.abs(v * sigmoid(v))];
+  const siluGrad = (v: number): [number, number] => [sigmoid(v) * (1 + v * sigmoid(-v)), sigmoid(v) + Math.abs(v * sigmoid(v) * sigmoid(-v))];
+  const sweeps: [UnaryOp, (v: number) => [number, number], (i: number, n: number) => number][] = [
+    ["silu", silu, (i, n) => -100 + (200 * i) / n],
+    ["silu", silu, (i, n) => 1e-6 * (i - n / 2)],
+    ["siluGrad", siluGrad, (i, n) => -100 + (200 * i) / n],
+    ["siluGrad", siluGrad, (i, n) => -2 + (4 * i) / n], // across the zero at −1.278
+    ["siluGrad", siluGrad, (i, n) => 10 + (20 * i) / n], // where 1 − σ(x) would round to 0
+  ];
+  const n = 100_003;
+  for (const [op, exact, at] of sweeps) {
+    const inputs = Float32Array.from({ length: n }, (_, i) => at(i, n));
+    const out = wasm.allocate(n, "float32");
+    wasm.unary(op, wasm.fromValues(inputs, "float32"), out);
+    const got = wasm.read(out);
+    for (let i = 0; i < n; i++) {
+      const [want, size] = exact(inputs[i]!);
+      assert.ok(Math.abs(got[i]! - want) <= 2 * Math.max(size * 2 ** -23, 2 ** -149), `${op}(${inputs[i]}) is ${got[i]}, expected ${want}`);
+    }
+  }
+});
+
+test("float32 exp, log, sigmoid, tanh, gelu and silu keep every element right wherever an out-of-range value sits in the unrolled vector loop", () => {
   // The loops take four groups of four per iteration (two for gelu's derivative) and send a pass
   // holding a lane out of the polynomials' range group by group through the vector or scalar
   // path, then a tail of lone groups and single elements: one such value at each position of
@@ -79,10 +107,12 @@ test("float32 exp, log, sigmoid, tanh and gelu keep every element right wherever
   const { kernels, memory } = instantiateKernels(false);
   const base = Math.ceil(kernels.heapBase() / 64) * 64;
   const [x, y] = [base, base + 1024];
-  const outOfRange: [UnaryOp, number, number][] = [["exp", 100, 2 ** -22], ["log", -1, 2 ** -22], ["sigmoid", -100, 2 ** -22], ["gelu", -5, 2 ** -19], ["geluGrad", 12, 2 ** -19], ["tanh", 50, 2 ** -22]];
+  const outOfRange: [UnaryOp, number, number][] = [["exp", 100, 2 ** -22], ["log", -1, 2 ** -22], ["sigmoid", -100, 2 ** -22], ["gelu", -5, 2 ** -19], ["geluGrad", 12, 2 ** -19], ["tanh", 50, 2 ** -22], ["silu", -100, 2 ** -21], ["siluGrad", 100, 2 ** -21]];
   for (const [op, far, rtol] of outOfRange) {
+    // silu's derivative away from its zero (−1.278), where its relative error is not bounded
+    const shift = op === "siluGrad" ? 2 : 0;
     for (let n = 1; n <= 40; n++) {
-      const inRange = Array.from({ length: n }, (_, i) => Math.fround(0.37 + 1.7 * Math.sin(3.1 * i + n)));
+      const inRange = Array.from({ length: n }, (_, i) => Math.fround(shift + 0.37 + 1.7 * Math.sin(3.1 * i + n)));
       for (let position = 0; position < n; position++) {
         for (const special of [far, Number.NaN]) {
           const input = [...inRange];

@@ -1,7 +1,8 @@
 // Element-wise kernels, generic over the element type T (f32 or f64). Pointers are byte
 // addresses in the module's memory; counts are elements. The cheap ops run four (f32) or two
-// (f64) lanes at a time, and so do float32 exp, log and sigmoid (polynomials, below); the other
-// transcendental ones go through the f64 Math library, one rounding from the TS backend's.
+// (f64) lanes at a time, and so do float32 exp, log, sigmoid, tanh, gelu and silu (polynomials,
+// below); the other transcendental ones go through the f64 Math library, one rounding from the
+// TS backend's.
 
 import { NEG, EXP, LOG, SQRT, ABS, SIGN, RELU, SIGMOID, TANH, STEP, SIN, COS, TAN, ERF, LOG1P, EXPM1, LOG2, RECIPROCAL, RSQRT, FLOOR, CEIL, ROUND, TRUNC, LOGICAL_NOT, LEAKY_RELU, LEAKY_RELU_GRAD, ELU, ELU_GRAD, GELU, GELU_GRAD, GELU_TANH, GELU_TANH_GRAD, SILU, SILU_GRAD, SOFTPLUS, SOFTPLUS_GRAD, LOG_SIGMOID, UNARY_OP_COUNT } from "./opcodes";
 import { ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, GT, GE, LT, LE, EQ, REMAINDER, FLOOR_DIVIDE, ATAN2, LOGICAL_AND, LOGICAL_OR, LOGICAL_XOR, RELU_GRAD, BINARY_OP_COUNT } from "./opcodes";
@@ -95,7 +96,7 @@ function scalarUnary<T>(op: i32, v: T, alpha: f64, beta: f64): T {
 
 /** Number of leading elements the vector loop of `op` handles (0 when it has no vector form). */
 @inline function vectorCount<T>(op: i32, n: i32): i32 {
-  const transcendental = sizeof<T>() == 4 && (op == EXP || op == LOG || op == SIGMOID || op == TANH || op == GELU || op == GELU_GRAD);
+  const transcendental = sizeof<T>() == 4 && (op == EXP || op == LOG || op == SIGMOID || op == TANH || op == GELU || op == GELU_GRAD || op == SILU || op == SILU_GRAD);
   const rounding = op == FLOOR || op == CEIL || op == ROUND || op == TRUNC;
   const exactInLanes = op == SIGN || op == LEAKY_RELU || op == LEAKY_RELU_GRAD || op == RSQRT;
   const vectorizable = op == NEG || op == SQRT || op == ABS || op == RELU || op == STEP || op == RECIPROCAL || op == LOGICAL_NOT || rounding || exactInLanes || transcendental;
@@ -272,6 +273,24 @@ const NORMAL_PEAK_F32: f32 = 0.3989422804014327; // 1/√(2π)
   return v128.bitselect(geluGradNearZeroLanes(x), general, nearZero);
 }
 
+/**
+ * silu(x) = x·σ(x), or its derivative σ(x)·(1 + x·σ(−x)), for lanes with |x| ≤ 87. σ(x) is
+ * sigmoidLanes' (the same two quotients of one e^−|x|), so silu is x times the sigmoid eager mode
+ * computes, one more rounding; the derivative takes 1 − σ(x) as the other quotient, σ(−x), which
+ * does not cancel where σ(x) nears 1 (1 − σ(x) in f32 is 0 from x ≈ 17 on, against x·e^−x).
+ * Near the derivative's zero (x ≈ −1.278) 1 + x·σ(−x) cancels, as PyTorch's float32 form does.
+ */
+@inline function siluLanes(op: i32, x: v128): v128 {
+  const e = expLanes(f32x4.neg(f32x4.abs(x)));
+  const denominator = f32x4.add(f32x4.splat(1), e);
+  const positive = f32x4.ge(x, f32x4.splat(0));
+  const large = f32x4.div(f32x4.splat(1), denominator); // σ(|x|)
+  const small = f32x4.div(e, denominator); // σ(−|x|)
+  const s = v128.bitselect(large, small, positive);
+  if (op == SILU) return f32x4.mul(x, s);
+  return f32x4.mul(s, f32x4.add(f32x4.splat(1), f32x4.mul(x, v128.bitselect(small, large, positive))));
+}
+
 /** All-ones in the lanes of v that suit the vector form of op (NaN compares false everywhere). */
 @inline function inRangeMask(op: i32, v: v128): v128 {
   if (op == LOG) return v128.and(f32x4.ge(v, f32x4.splat(1.17549435e-38)), f32x4.lt(v, f32x4.splat(Infinity)));
@@ -285,6 +304,7 @@ const NORMAL_PEAK_F32: f32 = 0.3989422804014327; // 1/√(2π)
   if (op == LOG) return logLanes(v);
   if (op == GELU || op == GELU_GRAD) return geluLanes(op, v);
   if (op == TANH) return tanhLanes(v);
+  if (op == SILU || op == SILU_GRAD) return siluLanes(op, v);
   return sigmoidLanes(v);
 }
 
@@ -418,6 +438,8 @@ export function unary<T>(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: 
     case TANH: if (sizeof<T>() == 4) i = transcendentalLoop(TANH, x, y, vn); break;
     case GELU: if (sizeof<T>() == 4) i = transcendentalLoop(GELU, x, y, vn); break;
     case GELU_GRAD: if (sizeof<T>() == 4) i = transcendentalLoop(GELU_GRAD, x, y, vn); break;
+    case SILU: if (sizeof<T>() == 4) i = transcendentalLoop(SILU, x, y, vn); break;
+    case SILU_GRAD: if (sizeof<T>() == 4) i = transcendentalLoop(SILU_GRAD, x, y, vn); break;
   }
   for (; i < n; i++) store<T>(at<T>(y, i), scalarUnary<T>(op, load<T>(at<T>(x, i)), alpha, beta));
 }
