@@ -142,7 +142,9 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
           entry.run = "eager";
           warn(`compile: two calls with the same signature (${key}) did different work, so this signature runs eagerly: ${difference}. A value computed in JavaScript inside the function changes between calls; pass it as an argument (a tensor), or compute it outside`);
         }
-        return replayOutputs(second) as Result;
+        const result = replayOutputs(second);
+        if (entry.run === "eager") recycleSpent(second);
+        return result as Result;
       }
     }
     const plan = tracePlan(fn as (...args: unknown[]) => unknown, args, backend);
@@ -163,7 +165,10 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
         );
       }
     }
-    return replayOutputs(plan) as Result;
+    const result = replayOutputs(plan);
+    // a first trace never runs (the second call traces again and runs that plan)
+    recycleSpent(plan);
+    return result as Result;
   };
   Object.defineProperty(compiled, "stats", { value: stats, enumerable: true });
   return compiled as CompiledFunction<Args, Result>;
@@ -172,6 +177,17 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
 /** How a confirmed plan runs: on the wasm executor where it can, else through the backend's methods. */
 function executable(plan: Plan, mode: "auto" | "interpreter", fusion: boolean): Executable {
   return mode === "auto" ? (wasmExecutable(plan, fusion) ?? webGpuExecutable(plan) ?? interpreter(plan)) : interpreter(plan);
+}
+
+/**
+ * Gives a plan's spent gradients (Plan.spent: nothing outside the plan reaches them) back to its
+ * backend for reuse, once the plan will not run: the next trace then reuses their memory instead
+ * of taking fresh pages, whose first writes cost more than the kernels that make the values.
+ */
+function recycleSpent(plan: Plan): void {
+  const backend = plan.backend;
+  if (backend.recycle === undefined) return;
+  for (const ref of plan.spent) backend.recycle(ref);
 }
 
 /** The traced call's returned value, as fresh copies (the plan's buffers are rewritten by each replay). */

@@ -60,6 +60,12 @@ export interface Plan {
   readonly nodes: readonly PlanNode[];
   /** The buffers the plan made (inputs' copies, intermediates, gradients); the others belong to tensors outside (parameters). */
   readonly owned: ReadonlySet<DataRef>;
+  /**
+   * The trace's spent gradients (owned buffers autograd gave back, which nothing outside the
+   * plan can reach) on a backend that takes buffers back for reuse (Backend.recycle); empty
+   * where the backend frees them itself (tracer.ts, releaseSpent).
+   */
+  readonly spent: readonly DataRef[];
   /** The returned value with each tensor replaced by its index in `outputs`. */
   readonly template: unknown;
   readonly outputs: readonly OutputView[];

@@ -197,7 +197,8 @@ export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly un
   }
   const outputs: OutputView[] = [];
   const template = outputTemplate(result, outputs, backend);
-  const plan: Plan = { backend, inputs, nodes: tracer.nodes, owned: tracer.owned, template, outputs, modules: moduleGuards(tracer.modules, backend), leavesToBeNull: [...tracer.leavesToBeNull] };
+  const spent = backend.needsFree === true ? [] : tracer.spent.filter((ref) => tracer.owned.has(ref));
+  const plan: Plan = { backend, inputs, nodes: tracer.nodes, owned: tracer.owned, spent, template, outputs, modules: moduleGuards(tracer.modules, backend), leavesToBeNull: [...tracer.leavesToBeNull] };
   // the plan's buffers outlive the traced tensors that made them (a backend freeing from finalizers)
   backend.retain?.(tracer.owned, plan);
   releaseSpent(tracer, backend);
@@ -209,7 +210,9 @@ export function tracePlan(fn: (...args: unknown[]) => unknown, args: readonly un
  * (WebGPU): autograd has already unregistered their storages' finalizers, so without this
  * nothing would ever free them, and every compiled function dropped left them in use. Freed
  * after the plan retained them, they go back to the pool when the plan is collected (at once
- * where the trace failed). Typed-array backends leave them to the garbage collector.
+ * where the trace failed). On typed-array backends the plan lists them (Plan.spent): compile()
+ * recycles them once it knows the plan will not run (a first trace, which the second one
+ * replaces).
  */
 function releaseSpent(tracer: Tracer, backend: Backend): void {
   if (backend.needsFree !== true) return;
