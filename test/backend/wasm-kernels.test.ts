@@ -128,6 +128,45 @@ test("float32 exp, log, sigmoid, tanh, gelu and silu keep every element right wh
   }
 });
 
+test("float32 transcendental ops give each element the same bits whatever its neighbours: a value out of the vector form's range takes the scalar path alone", () => {
+  // A pass of four groups of four is computed in lanes; each lane out of the polynomials' range
+  // (gelu below −3, exp beyond ±87, NaN) is then redone on the scalar path. When its whole group
+  // went the scalar way (f64, rounded once), its neighbours' last bits changed with it, so a
+  // value's result hung on which values sat beside it in the tensor.
+  const { kernels, memory } = instantiateKernels(false);
+  const base = Math.ceil(kernels.heapBase() / 64) * 64;
+  const [x, y] = [base, base + 1024];
+  const n = 37; // two passes of sixteen, a lone group and a scalar tail
+  const cases: [UnaryOp, number, (i: number) => number][] = [
+    ["exp", 100, (i) => 0.3 + 2.9 * Math.sin(1.7 * i)],
+    ["sigmoid", -100, (i) => 0.3 + 2.9 * Math.sin(1.7 * i)],
+    ["tanh", 50, (i) => 0.3 + 2.9 * Math.sin(1.7 * i)],
+    ["gelu", -5, (i) => 0.3 + 2.9 * Math.sin(1.7 * i)],
+    ["geluGrad", -5, (i) => 0.3 + 2.9 * Math.sin(1.7 * i)],
+    ["silu", -100, (i) => 0.3 + 2.9 * Math.sin(1.7 * i)],
+    ["log", -1, (i) => 1.5 + Math.sin(1.7 * i)],
+  ];
+  const run = (op: UnaryOp, input: number[]): Float32Array => {
+    new Float32Array(memory.buffer, x, n).set(input);
+    kernels.unaryF32(UNARY_OPS.indexOf(op), x, y, n, 0, 0);
+    return new Float32Array(memory.buffer, y, n).slice();
+  };
+  for (const [op, far, at] of cases) {
+    const inRange = Array.from({ length: n }, (_, i) => Math.fround(at(i)));
+    const alone = run(op, inRange);
+    for (let position = 0; position < 32; position++) {
+      for (const special of [far, Number.NaN]) {
+        const input = [...inRange];
+        input[position] = special;
+        const got = run(op, input);
+        for (let i = 0; i < n; i++) {
+          if (i !== position) assert.ok(Object.is(got[i], alone[i]), `${op}: element ${i} is ${got[i]} beside ${special} at ${position}, ${alone[i]} without it`);
+        }
+      }
+    }
+  }
+});
+
 test("float32 tanh in lanes keeps the sign of zero and of tiny values, and reaches ±1 exactly far out", () => {
   const { kernels, memory } = instantiateKernels(false);
   const base = Math.ceil(kernels.heapBase() / 64) * 64;
