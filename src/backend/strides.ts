@@ -11,6 +11,14 @@
 // for packed shapes deoptimizes — a cascade of dozens of recompiles measured inside W1's timed
 // steps. Push loops and the helpers here keep shapes, strides and axis lists packed.
 
+/** The number of elements of `shape` (1 for a scalar's []). */
+export function sizeOf(shape: readonly number[]): number {
+  // (an indexed loop: `size` is read on every call of compiled steps, and in V8's lower tiers a for-of allocates)
+  let size = 1;
+  for (let i = 0; i < shape.length; i++) size *= shape[i]!;
+  return size;
+}
+
 /** `length` copies of `value`, packed (`shape.map(() => value)` without the holey risk). */
 export function filledArray(length: number, value: number): number[] {
   const out: number[] = [];

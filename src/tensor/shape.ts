@@ -7,16 +7,9 @@ export function formatShape(shape: Shape): string {
   return `[${shape.join(",")}]`;
 }
 
-export function sizeOf(shape: Shape): number {
-  // (an indexed loop: `size` is read on every call of compiled steps, and in V8's lower tiers a for-of allocates)
-  let size = 1;
-  for (let i = 0; i < shape.length; i++) size *= shape[i]!;
-  return size;
-}
-
 // Shape arrays are built with push, never `new Array(n)`: see backend/strides.ts, where the
-// stride helpers live (one copy for the tensor layer and every backend).
-export { contiguousStrides, filledArray } from "../backend/strides.js";
+// stride helpers and sizeOf live (one copy for the tensor layer and every backend).
+export { contiguousStrides, filledArray, sizeOf } from "../backend/strides.js";
 
 /** 0, 1, …, ndim − 1: every axis, as a packed array (not `shape.map((_, i) => i)`: see backend/strides.ts). */
 export function allAxes(ndim: number): number[] {

@@ -6,7 +6,7 @@
 import type { BinaryOp, DataRef, StridedRef } from "../backend.js";
 import { realArrayOf as arrayOfReal } from "../js-buffer.js";
 import { BINARY_OPS, opcodes } from "../op-table.js";
-import { contiguousStrides, filledArray, isContiguous } from "../strides.js";
+import { contiguousStrides, filledArray, isContiguous, sizeOf } from "../strides.js";
 import { twoLoops } from "./wasm-strided.js";
 import { elementBytes, opcode, type WasmContext } from "./wasm-context.js";
 import { elementwiseChunk, forEachChunk, part } from "./wasm-chunks.js";
@@ -25,7 +25,7 @@ export interface DenseCopier {
 /** out = a op b over `shape`; the caller has checked the dtypes (real, out's the same as a's). */
 export function wasmBinary(context: WasmContext, copier: DenseCopier, op: BinaryOp, a: StridedRef, b: StridedRef, shape: readonly number[], out: DataRef): void {
   const code = opcode(BINARY, op, "binary");
-  const count = elementCount(shape); // out's size, by the backend contract
+  const count = sizeOf(shape); // out's size, by the backend contract
   if (count === 0) return;
   let [left, right] = [a, b];
   let loops = twoLoops(shape, a.strides, b.strides);
@@ -75,7 +75,7 @@ export function wasmBinary(context: WasmContext, copier: DenseCopier, op: Binary
 /** out = a op s (s op a when `scalarFirst`); the caller has checked the dtypes. */
 export function wasmBinaryScalar(context: WasmContext, copier: DenseCopier, op: BinaryOp, a: StridedRef, s: number, scalarFirst: boolean, shape: readonly number[], out: DataRef): void {
   const code = opcode(BINARY, op, "binary");
-  const count = elementCount(shape); // out's size, by the backend contract
+  const count = sizeOf(shape); // out's size, by the backend contract
   if (count === 0) return;
   // the number is read with stride 0 on every axis, as a broadcast operand is
   const zeros = shape.length <= NO_STRIDES.length ? NO_STRIDES : filledArray(shape.length, 0);
@@ -136,13 +136,6 @@ function dense(copier: DenseCopier, view: StridedRef, shape: readonly number[], 
   const copy = into ?? copier.allocate(count, view.ref.dtype);
   copier.copyStrided(view, shape, copy);
   return { ref: copy, offset: 0, strides: contiguousStrides(shape) };
-}
-
-/** The number of elements of `shape`. */
-function elementCount(shape: readonly number[]): number {
-  let count = 1;
-  for (let d = 0; d < shape.length; d++) count *= shape[d]!;
-  return count;
 }
 
 /**

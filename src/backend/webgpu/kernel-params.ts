@@ -26,7 +26,8 @@ export function stridedTail(shape: readonly number[], operands: { offset: number
   return [s.length, ...s, ...operands.flatMap((o, i) => [o.offset, ...strides[i]!])];
 }
 
-export const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+// the one shape-size helper of the backends and the tensor layer (strides.ts)
+export { sizeOf } from "../strides.js";
 
 /** WindowSpec in the order wgsl-window.ts reads it from prm[8]. */
 export function specTail(s: WindowSpec): number[] {

@@ -293,13 +293,16 @@ const NORMAL_PEAK_F32: f32 = 0.3989422804014327; // 1/√(2π)
 
 /** All-ones in the lanes of v that suit the vector form of op (NaN compares false everywhere). */
 @inline function inRangeMask(op: i32, v: v128): v128 {
+  // elu: where e^x stays a normal float32 (+∞ selects x itself)
+  if (op == ELU || op == ELU_GRAD) return f32x4.ge(v, f32x4.splat(-EXP_LIMIT));
   if (op == LOG) return v128.and(f32x4.ge(v, f32x4.splat(1.17549435e-38)), f32x4.lt(v, f32x4.splat(Infinity)));
   if (op == GELU || op == GELU_GRAD) return v128.and(f32x4.ge(v, f32x4.splat(-3)), f32x4.le(v, f32x4.splat(9)));
   if (op == TANH) return f32x4.le(f32x4.abs(v), f32x4.splat(43));
   return f32x4.le(f32x4.abs(v), f32x4.splat(EXP_LIMIT));
 }
 
-@inline function transcendental4(op: i32, v: v128): v128 {
+@inline function transcendental4(op: i32, v: v128, alpha: f64): v128 {
+  if (op == ELU || op == ELU_GRAD) return eluLanes(op, v, f32x4.splat(<f32>alpha));
   if (op == EXP) return expLanes(v);
   if (op == LOG) return logLanes(v);
   if (op == GELU || op == GELU_GRAD) return geluLanes(op, v);
@@ -316,7 +319,7 @@ const NORMAL_PEAK_F32: f32 = 0.3989422804014327; // 1/√(2π)
  * around it group by group, gelu over N(0, 2²) inputs, 7% of them below −3, took 2.74 ms per
  * 262,144 elements against 0.59 over N(0, 0.6²).)
  */
-function patchLanes(op: i32, v: v128, inRange: v128, y: usize, i: i32, alpha: f64 = 0): void {
+function patchLanes(op: i32, v: v128, inRange: v128, y: usize, i: i32, alpha: f64): void {
   const outside = ~i32x4.bitmask(inRange) & 15;
   if (outside & 1) store<f32>(at<f32>(y, i), scalarUnary<f32>(op, f32x4.extract_lane(v, 0), alpha, 0));
   if (outside & 2) store<f32>(at<f32>(y, i + 1), scalarUnary<f32>(op, f32x4.extract_lane(v, 1), alpha, 0));
@@ -326,7 +329,7 @@ function patchLanes(op: i32, v: v128, inRange: v128, y: usize, i: i32, alpha: f6
 
 /**
  * elu(x) = x above 0 and α·(e^x − 1) at or below it, or its derivative 1 or α·e^x, for lanes
- * with x ≥ −87 (NaN excluded: eluInRange). Above −0.5, e^x − 1 would cancel, so it is
+ * with x ≥ −87 (NaN excluded: inRangeMask). Above −0.5, e^x − 1 would cancel, so it is
  * 2t/(1 − t) with t = tanh(x/2) (tanhLanes' polynomial there): within 3 ulps of the correctly
  * rounded elu and 2 of its derivative, α rounded to float32 (measured 2.1 and 1.5 for α = 0.3,
  * 1 and 1.7). −0 gives −0, as PyTorch's α·expm1(x) does (the scalar path's e^x − 1 gives +0).
@@ -340,58 +343,26 @@ function patchLanes(op: i32, v: v128, inRange: v128, y: usize, i: i32, alpha: f6
   return v128.bitselect(x, f32x4.mul(alpha, v128.bitselect(near, far, f32x4.gt(x, f32x4.splat(-0.5)))), positive);
 }
 
-/** The lanes elu's vector form takes: x ≥ −87, where e^x stays a normal float32 (+∞ selects x; NaN compares false). */
-@inline function eluInRange(v: v128): v128 {
-  return f32x4.ge(v, f32x4.splat(-EXP_LIMIT));
-}
-
-/** The vector loop of float32 elu or its derivative over [0, vn), two groups an iteration; returns vn. */
-@inline function eluLoop(op: i32, x: usize, y: usize, vn: i32, alpha: f64): i32 {
-  const a = f32x4.splat(<f32>alpha);
-  let i = 0;
-  for (; i < (vn & ~7); i += 8) {
-    const u = v128.load(at<f32>(x, i));
-    const v = v128.load(at<f32>(x, i + 4));
-    const yu = eluLanes(op, u, a);
-    const yv = eluLanes(op, v, a);
-    v128.store(at<f32>(y, i), yu);
-    v128.store(at<f32>(y, i + 4), yv);
-    const mu = eluInRange(u);
-    const mv = eluInRange(v);
-    if (!i32x4.all_true(v128.and(mu, mv))) {
-      if (!i32x4.all_true(mu)) patchLanes(op, u, mu, y, i, alpha);
-      if (!i32x4.all_true(mv)) patchLanes(op, v, mv, y, i + 4, alpha);
-    }
-  }
-  for (; i < vn; i += 4) {
-    const u = v128.load(at<f32>(x, i));
-    v128.store(at<f32>(y, i), eluLanes(op, u, a));
-    const mu = eluInRange(u);
-    if (!i32x4.all_true(mu)) patchLanes(op, u, mu, y, i, alpha);
-  }
-  return vn;
-}
-
 /** One group of four at x + 4i (a last lone group): the vector form, then the scalar path in lanes out of its range. */
-function transcendentalGroup(op: i32, x: usize, y: usize, i: i32): void {
+function transcendentalGroup(op: i32, x: usize, y: usize, i: i32, alpha: f64): void {
   const v = v128.load(at<f32>(x, i));
   const inRange = inRangeMask(op, v);
-  v128.store(at<f32>(y, i), transcendental4(op, v));
-  if (!i32x4.all_true(inRange)) patchLanes(op, v, inRange, y, i);
+  v128.store(at<f32>(y, i), transcendental4(op, v, alpha));
+  if (!i32x4.all_true(inRange)) patchLanes(op, v, inRange, y, i, alpha);
 }
 
 /** Four groups of four per iteration over [0, vn & ~15), lanes out of range patched after; returns where it stopped. */
-@inline function transcendentalQuads(op: i32, x: usize, y: usize, vn: i32): i32 {
+@inline function transcendentalQuads(op: i32, x: usize, y: usize, vn: i32, alpha: f64): i32 {
   const end = vn & ~15;
   for (let i = 0; i < end; i += 16) {
     const a = v128.load(at<f32>(x, i));
     const b = v128.load(at<f32>(x, i + 4));
     const c = v128.load(at<f32>(x, i + 8));
     const d = v128.load(at<f32>(x, i + 12));
-    const ya = transcendental4(op, a);
-    const yb = transcendental4(op, b);
-    const yc = transcendental4(op, c);
-    const yd = transcendental4(op, d);
+    const ya = transcendental4(op, a, alpha);
+    const yb = transcendental4(op, b, alpha);
+    const yc = transcendental4(op, c, alpha);
+    const yd = transcendental4(op, d, alpha);
     v128.store(at<f32>(y, i), ya);
     v128.store(at<f32>(y, i + 4), yb);
     v128.store(at<f32>(y, i + 8), yc);
@@ -401,30 +372,30 @@ function transcendentalGroup(op: i32, x: usize, y: usize, i: i32): void {
     const mc = inRangeMask(op, c);
     const md = inRangeMask(op, d);
     if (!i32x4.all_true(v128.and(v128.and(ma, mb), v128.and(mc, md)))) {
-      if (!i32x4.all_true(ma)) patchLanes(op, a, ma, y, i);
-      if (!i32x4.all_true(mb)) patchLanes(op, b, mb, y, i + 4);
-      if (!i32x4.all_true(mc)) patchLanes(op, c, mc, y, i + 8);
-      if (!i32x4.all_true(md)) patchLanes(op, d, md, y, i + 12);
+      if (!i32x4.all_true(ma)) patchLanes(op, a, ma, y, i, alpha);
+      if (!i32x4.all_true(mb)) patchLanes(op, b, mb, y, i + 4, alpha);
+      if (!i32x4.all_true(mc)) patchLanes(op, c, mc, y, i + 8, alpha);
+      if (!i32x4.all_true(md)) patchLanes(op, d, md, y, i + 12, alpha);
     }
   }
   return end;
 }
 
 /** Two groups of four per iteration over [0, vn & ~7), else as transcendentalQuads; returns where it stopped. */
-@inline function transcendentalPairs(op: i32, x: usize, y: usize, vn: i32): i32 {
+@inline function transcendentalPairs(op: i32, x: usize, y: usize, vn: i32, alpha: f64): i32 {
   const end = vn & ~7;
   for (let i = 0; i < end; i += 8) {
     const a = v128.load(at<f32>(x, i));
     const b = v128.load(at<f32>(x, i + 4));
-    const ya = transcendental4(op, a);
-    const yb = transcendental4(op, b);
+    const ya = transcendental4(op, a, alpha);
+    const yb = transcendental4(op, b, alpha);
     v128.store(at<f32>(y, i), ya);
     v128.store(at<f32>(y, i + 4), yb);
     const ma = inRangeMask(op, a);
     const mb = inRangeMask(op, b);
     if (!i32x4.all_true(v128.and(ma, mb))) {
-      if (!i32x4.all_true(ma)) patchLanes(op, a, ma, y, i);
-      if (!i32x4.all_true(mb)) patchLanes(op, b, mb, y, i + 4);
+      if (!i32x4.all_true(ma)) patchLanes(op, a, ma, y, i, alpha);
+      if (!i32x4.all_true(mb)) patchLanes(op, b, mb, y, i + 4, alpha);
     }
   }
   return end;
@@ -439,11 +410,12 @@ function transcendentalGroup(op: i32, x: usize, y: usize, i: i32): void {
  * it holds more live values (the near-zero fit beside the general form), probably more than
  * four fit in the sixteen vector registers (measured with bench/gelu-ab.ts: two groups 1.4 times
  * faster in the relaxed-SIMD build, 1.05 to 1.2 in the plain one; gelu itself 1.07 to 1.25
- * times slower with two).
+ * times slower with two). elu takes two as its own loop did before it joined these (not
+ * measured against four); its α, a run-time value, reaches its lanes and the scalar path.
  */
-@inline function transcendentalLoop(op: i32, x: usize, y: usize, vn: i32): i32 {
-  let i = op == GELU_GRAD ? transcendentalPairs(op, x, y, vn) : transcendentalQuads(op, x, y, vn);
-  for (; i < vn; i += 4) transcendentalGroup(op, x, y, i);
+@inline function transcendentalLoop(op: i32, x: usize, y: usize, vn: i32, alpha: f64): i32 {
+  let i = op == GELU_GRAD || op == ELU || op == ELU_GRAD ? transcendentalPairs(op, x, y, vn, alpha) : transcendentalQuads(op, x, y, vn, alpha);
+  for (; i < vn; i += 4) transcendentalGroup(op, x, y, i, alpha);
   return vn;
 }
 
@@ -496,16 +468,16 @@ export function unary<T>(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: 
       break;
     // one loop per op, its opcode a constant: a loop holding all four polynomials behind
     // run-time branches ran about four times slower (measured on exp)
-    case EXP: if (sizeof<T>() == 4) i = transcendentalLoop(EXP, x, y, vn); break;
-    case LOG: if (sizeof<T>() == 4) i = transcendentalLoop(LOG, x, y, vn); break;
-    case SIGMOID: if (sizeof<T>() == 4) i = transcendentalLoop(SIGMOID, x, y, vn); break;
-    case TANH: if (sizeof<T>() == 4) i = transcendentalLoop(TANH, x, y, vn); break;
-    case GELU: if (sizeof<T>() == 4) i = transcendentalLoop(GELU, x, y, vn); break;
-    case GELU_GRAD: if (sizeof<T>() == 4) i = transcendentalLoop(GELU_GRAD, x, y, vn); break;
-    case SILU: if (sizeof<T>() == 4) i = transcendentalLoop(SILU, x, y, vn); break;
-    case SILU_GRAD: if (sizeof<T>() == 4) i = transcendentalLoop(SILU_GRAD, x, y, vn); break;
-    case ELU: if (sizeof<T>() == 4) i = eluLoop(ELU, x, y, vn, alpha); break;
-    case ELU_GRAD: if (sizeof<T>() == 4) i = eluLoop(ELU_GRAD, x, y, vn, alpha); break;
+    case EXP: if (sizeof<T>() == 4) i = transcendentalLoop(EXP, x, y, vn, alpha); break;
+    case LOG: if (sizeof<T>() == 4) i = transcendentalLoop(LOG, x, y, vn, alpha); break;
+    case SIGMOID: if (sizeof<T>() == 4) i = transcendentalLoop(SIGMOID, x, y, vn, alpha); break;
+    case TANH: if (sizeof<T>() == 4) i = transcendentalLoop(TANH, x, y, vn, alpha); break;
+    case GELU: if (sizeof<T>() == 4) i = transcendentalLoop(GELU, x, y, vn, alpha); break;
+    case GELU_GRAD: if (sizeof<T>() == 4) i = transcendentalLoop(GELU_GRAD, x, y, vn, alpha); break;
+    case SILU: if (sizeof<T>() == 4) i = transcendentalLoop(SILU, x, y, vn, alpha); break;
+    case SILU_GRAD: if (sizeof<T>() == 4) i = transcendentalLoop(SILU_GRAD, x, y, vn, alpha); break;
+    case ELU: if (sizeof<T>() == 4) i = transcendentalLoop(ELU, x, y, vn, alpha); break;
+    case ELU_GRAD: if (sizeof<T>() == 4) i = transcendentalLoop(ELU_GRAD, x, y, vn, alpha); break;
   }
   for (; i < n; i++) store<T>(at<T>(y, i), scalarUnary<T>(op, load<T>(at<T>(x, i)), alpha, beta));
 }
