@@ -419,6 +419,24 @@ function transcendentalGroup(op: i32, x: usize, y: usize, i: i32, alpha: f64): v
   return vn;
 }
 
+// Each float32 transcendental op's loop is a function of its own, called from unary's switch and
+// too large for the optimizer to inline there (binaryen inlines a one-caller function only up to
+// a size). V8 first runs a wasm function from its baseline compiler (Liftoff, several times
+// slower on SIMD code) and recompiles it whole with its optimizing one once it is hot, on a
+// worker thread: with all ten loops inlined, unary<f32> was 23.7 KB of code that took 39 ms to
+// optimize, which a compiled step's first hundreds of replays ran in the baseline code and
+// shared the machine's two cores with. Split, a step recompiles only the loops it runs.
+function expLoop(x: usize, y: usize, vn: i32, alpha: f64): i32 { return transcendentalLoop(EXP, x, y, vn, alpha); }
+function logLoop(x: usize, y: usize, vn: i32, alpha: f64): i32 { return transcendentalLoop(LOG, x, y, vn, alpha); }
+function sigmoidLoop(x: usize, y: usize, vn: i32, alpha: f64): i32 { return transcendentalLoop(SIGMOID, x, y, vn, alpha); }
+function tanhLoop(x: usize, y: usize, vn: i32, alpha: f64): i32 { return transcendentalLoop(TANH, x, y, vn, alpha); }
+function geluLoop(x: usize, y: usize, vn: i32, alpha: f64): i32 { return transcendentalLoop(GELU, x, y, vn, alpha); }
+function geluGradLoop(x: usize, y: usize, vn: i32, alpha: f64): i32 { return transcendentalLoop(GELU_GRAD, x, y, vn, alpha); }
+function siluLoop(x: usize, y: usize, vn: i32, alpha: f64): i32 { return transcendentalLoop(SILU, x, y, vn, alpha); }
+function siluGradLoop(x: usize, y: usize, vn: i32, alpha: f64): i32 { return transcendentalLoop(SILU_GRAD, x, y, vn, alpha); }
+function eluLoop(x: usize, y: usize, vn: i32, alpha: f64): i32 { return transcendentalLoop(ELU, x, y, vn, alpha); }
+function eluGradLoop(x: usize, y: usize, vn: i32, alpha: f64): i32 { return transcendentalLoop(ELU_GRAD, x, y, vn, alpha); }
+
 export function unary<T>(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: f64): void {
   if (<u32>op >= <u32>UNARY_OP_COUNT) unreachable();
   const step = lanes<T>();
@@ -466,18 +484,18 @@ export function unary<T>(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: 
     case RSQRT:
       for (; i < vn; i += step) v128.store(at<T>(y, i), reciprocalSqrtInF64<T>(v128.load(at<T>(x, i))));
       break;
-    // one loop per op, its opcode a constant: a loop holding all four polynomials behind
-    // run-time branches ran about four times slower (measured on exp)
-    case EXP: if (sizeof<T>() == 4) i = transcendentalLoop(EXP, x, y, vn, alpha); break;
-    case LOG: if (sizeof<T>() == 4) i = transcendentalLoop(LOG, x, y, vn, alpha); break;
-    case SIGMOID: if (sizeof<T>() == 4) i = transcendentalLoop(SIGMOID, x, y, vn, alpha); break;
-    case TANH: if (sizeof<T>() == 4) i = transcendentalLoop(TANH, x, y, vn, alpha); break;
-    case GELU: if (sizeof<T>() == 4) i = transcendentalLoop(GELU, x, y, vn, alpha); break;
-    case GELU_GRAD: if (sizeof<T>() == 4) i = transcendentalLoop(GELU_GRAD, x, y, vn, alpha); break;
-    case SILU: if (sizeof<T>() == 4) i = transcendentalLoop(SILU, x, y, vn, alpha); break;
-    case SILU_GRAD: if (sizeof<T>() == 4) i = transcendentalLoop(SILU_GRAD, x, y, vn, alpha); break;
-    case ELU: if (sizeof<T>() == 4) i = transcendentalLoop(ELU, x, y, vn, alpha); break;
-    case ELU_GRAD: if (sizeof<T>() == 4) i = transcendentalLoop(ELU_GRAD, x, y, vn, alpha); break;
+    // one loop per op, its opcode a constant (a loop holding all four polynomials behind
+    // run-time branches ran about four times slower, measured on exp), each a function of its own
+    case EXP: if (sizeof<T>() == 4) i = expLoop(x, y, vn, alpha); break;
+    case LOG: if (sizeof<T>() == 4) i = logLoop(x, y, vn, alpha); break;
+    case SIGMOID: if (sizeof<T>() == 4) i = sigmoidLoop(x, y, vn, alpha); break;
+    case TANH: if (sizeof<T>() == 4) i = tanhLoop(x, y, vn, alpha); break;
+    case GELU: if (sizeof<T>() == 4) i = geluLoop(x, y, vn, alpha); break;
+    case GELU_GRAD: if (sizeof<T>() == 4) i = geluGradLoop(x, y, vn, alpha); break;
+    case SILU: if (sizeof<T>() == 4) i = siluLoop(x, y, vn, alpha); break;
+    case SILU_GRAD: if (sizeof<T>() == 4) i = siluGradLoop(x, y, vn, alpha); break;
+    case ELU: if (sizeof<T>() == 4) i = eluLoop(x, y, vn, alpha); break;
+    case ELU_GRAD: if (sizeof<T>() == 4) i = eluGradLoop(x, y, vn, alpha); break;
   }
   for (; i < n; i++) store<T>(at<T>(y, i), scalarUnary<T>(op, load<T>(at<T>(x, i)), alpha, beta));
 }

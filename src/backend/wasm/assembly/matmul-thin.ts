@@ -240,6 +240,23 @@ function laneVector<T>(l: usize, lr: usize, lp: usize, s: usize, sp: usize, sj: 
   }
 }
 
+// The four loops above as functions of their own, one or two columns a constant in each (too
+// large for the optimizer to inline into lanesProduct): V8 optimizes a hot wasm function whole,
+// on a worker thread, and a step that runs one of them then waits for (and shares the cores
+// with) that one's compile alone, not all four's (unary's transcendental loops, elementwise.ts).
+function fourVectorsOne<T>(l: usize, lp: usize, s: usize, sp: usize, sj: usize, o: usize, or: usize, oj: usize, groups: i32, p0: i32, p1: i32, accumulate: bool): void {
+  fourVectors<T>(l, lp, s, sp, sj, o, or, oj, groups, p0, p1, false, accumulate);
+}
+function fourVectorsTwo<T>(l: usize, lp: usize, s: usize, sp: usize, sj: usize, o: usize, or: usize, oj: usize, groups: i32, p0: i32, p1: i32, accumulate: bool): void {
+  fourVectors<T>(l, lp, s, sp, sj, o, or, oj, groups, p0, p1, true, accumulate);
+}
+function rowVectorsOne<T>(l: usize, lr: usize, s: usize, sp: usize, sj: usize, o: usize, or: usize, oj: usize, groups: i32, p0: i32, p1: i32, accumulate: bool): void {
+  rowVectors<T>(l, lr, s, sp, sj, o, or, oj, groups, p0, p1, false, accumulate);
+}
+function rowVectorsTwo<T>(l: usize, lr: usize, s: usize, sp: usize, sj: usize, o: usize, or: usize, oj: usize, groups: i32, p0: i32, p1: i32, accumulate: bool): void {
+  rowVectors<T>(l, lr, s, sp, sj, o, or, oj, groups, p0, p1, true, accumulate);
+}
+
 /**
  * out(r, j) = Σ_p L(r, p)·S(p, j) for r < rows, j < cols, with L(r, p) at l + r·lr + p·lp and
  * S(p, j) at s + p·sp + j·sj, written at o + r·or + j·oj (strides in bytes; lr or lp is one
@@ -260,13 +277,13 @@ function lanesProduct<T>(l: usize, lr: usize, lp: usize, s: usize, sp: usize, sj
       let r = 0;
       if (contiguous) {
         const groups = rows / (4 * w);
-        if (two) fourVectors<T>(l, lp, sCol, sp, sj, oCol, or, oj, groups, p0, p1, true, accumulate);
-        else fourVectors<T>(l, lp, sCol, sp, sj, oCol, or, oj, groups, p0, p1, false, accumulate);
+        if (two) fourVectorsTwo<T>(l, lp, sCol, sp, sj, oCol, or, oj, groups, p0, p1, accumulate);
+        else fourVectorsOne<T>(l, lp, sCol, sp, sj, oCol, or, oj, groups, p0, p1, accumulate);
         r = groups * 4 * w;
       } else if (lp == size) {
         const groups = rows / (2 * w);
-        if (two) rowVectors<T>(l, lr, sCol, sp, sj, oCol, or, oj, groups, p0, p1, true, accumulate);
-        else rowVectors<T>(l, lr, sCol, sp, sj, oCol, or, oj, groups, p0, p1, false, accumulate);
+        if (two) rowVectorsTwo<T>(l, lr, sCol, sp, sj, oCol, or, oj, groups, p0, p1, accumulate);
+        else rowVectorsOne<T>(l, lr, sCol, sp, sj, oCol, or, oj, groups, p0, p1, accumulate);
         r = groups * 2 * w;
       }
       for (; r < rows; r += w) {
