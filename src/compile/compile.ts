@@ -92,6 +92,9 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
   let lastArgs: readonly unknown[] = [];
   let lastGrad = false;
   let lastKey = "";
+  let lastBackend: Backend | null = null;
+  /** The tensors among the last call's arguments (only their requiresGrad can change while they are the same objects). */
+  let lastTensors: readonly Tensor[] = [];
   /** The key last moved to the cache's end (a replay of it need not move it again). */
   let mostRecent: string | null = null;
   const outputMakers = new Map<Backend, (view: OutputView) => Tensor>();
@@ -105,12 +108,26 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
     // inside another compiled function's trace: run, so its kernels join that trace
     if (isTracing()) return fn(...args);
     if (args.length < fn.length) throw new Error(`compile: the compiled function takes ${fn.length} argument${fn.length === 1 ? "" : "s"}, got ${args.length}`);
-    const backend = inputBackend(args);
+    // Everything here runs on every call, and a compiled step's first few hundred calls run in
+    // V8's interpreter while it optimizes them on worker threads (on two cores, beside this
+    // thread): so a call with the same arguments as the last checks as little as it can. W2's
+    // 900 timed steps, 20 processes each: a median of 54 thousand a second with this function's
+    // checks, the module guards' and the fallback audit's as they were, 82 with them cut out
+    // (an experiment, not correct), and in another batch 62 as they were and 78 as they are now.
     const grad = isGradEnabled();
     let key = lastKey;
-    if (grad !== lastGrad || !sameItems(args, lastArgs)) {
+    let backend = lastBackend!;
+    // (without tensor arguments the backend is the active one, which may have changed)
+    if (lastTensors.length === 0 || grad !== lastGrad || !sameItems(args, lastArgs)) {
+      backend = inputBackend(args);
       key = signature(args);
-      [lastArgs, lastGrad, lastKey] = [args, grad, key];
+      lastArgs = args;
+      lastGrad = grad;
+      lastKey = key;
+      lastBackend = backend;
+      lastTensors = args.filter((arg): arg is Tensor => arg instanceof Tensor);
+    } else {
+      for (let i = 0; i < lastTensors.length; i++) if (lastTensors[i]!.requiresGrad) inputBackend(args); // throws, naming the argument
     }
     const plans = cache.get(key);
     if (plans !== undefined) {
@@ -127,26 +144,38 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
           stats.eager++;
           return fn(...args);
         }
-        checkLeavesClear(entry.plan);
+        if (entry.plan.leavesToBeNull.length > 0) checkLeavesClear(entry.plan);
         if (entry.run !== null) {
           stats.replays++;
           return entry.run(args, outputMaker(backend)) as Result;
         }
-        // the second call of a signature traces again: a plan is used only if both traces agree
-        const second = tracePlan(fn as (...args: unknown[]) => unknown, args, backend);
-        stats.traces++;
-        const difference = planDifference(entry.plan, second);
-        entry.plan = second;
-        if (difference === null) entry.run = executable(second, options.executor ?? "auto", options.fusion ?? true);
-        else {
-          entry.run = "eager";
-          warn(`compile: two calls with the same signature (${key}) did different work, so this signature runs eagerly: ${difference}. A value computed in JavaScript inside the function changes between calls; pass it as an argument (a tensor), or compute it outside`);
-        }
-        const result = replayOutputs(second);
-        if (entry.run === "eager") recycleSpent(second);
-        return result as Result;
+        return traceAgain(entry, args, backend, key);
       }
     }
+    return traceFirst(args, backend, key, plans);
+  };
+
+  // the paths that trace, out of the function above: it runs on every call, and V8 optimizes
+  // (and in a compiled step's first calls, interprets) a smaller function faster
+
+  /** The second call of a signature traces again: a plan is used only if both traces agree. */
+  const traceAgain = (entry: Entry, args: Args, backend: Backend, key: string): Result => {
+    const second = tracePlan(fn as (...args: unknown[]) => unknown, args, backend);
+    stats.traces++;
+    const difference = planDifference(entry.plan, second);
+    entry.plan = second;
+    if (difference === null) entry.run = executable(second, options.executor ?? "auto", options.fusion ?? true);
+    else {
+      entry.run = "eager";
+      warn(`compile: two calls with the same signature (${key}) did different work, so this signature runs eagerly: ${difference}. A value computed in JavaScript inside the function changes between calls; pass it as an argument (a tensor), or compute it outside`);
+    }
+    const result = replayOutputs(second);
+    if (entry.run === "eager") recycleSpent(second);
+    return result as Result;
+  };
+
+  /** A signature's first call: traced, its plan cached (the least recently used one evicted when full). */
+  const traceFirst = (args: Args, backend: Backend, key: string, plans: Entry[] | undefined): Result => {
     const plan = tracePlan(fn as (...args: unknown[]) => unknown, args, backend);
     stats.traces++;
     const list = plans ?? [];

@@ -51,6 +51,9 @@ export interface ModuleGuard {
   readonly tensors: readonly Tensor[];
   readonly storages: readonly Storage[];
   readonly requiresGrad: readonly boolean[];
+  /** The module's own enumerable keys when traced, in order, and their values then. */
+  readonly keys: readonly string[];
+  readonly values: readonly unknown[];
 }
 
 export interface Plan {
@@ -84,16 +87,37 @@ export function guardsHold(plan: Plan): boolean {
   for (let m = 0; m < plan.modules.length; m++) {
     const guard = plan.modules[m]!;
     if (guard.module.training !== guard.training) return false;
-    let count = 0;
     const fields = guard.module as unknown as Record<string, unknown>;
     for (let i = 0; i < guard.names.length; i++) {
       const tensor = guard.tensors[i]!;
       if (fields[guard.names[i]!] !== tensor || tensor.storage !== guard.storages[i] || tensor.requiresGrad !== guard.requiresGrad[i]) return false;
     }
-    for (const key in fields) if (isParameter(fields[key])) count++;
-    if (count !== guard.names.length) return false;
+    // No field may have become a parameter. With the keys as traced, only a field whose value
+    // changed can have (Object.keys is one builtin call, where counting the parameters visits
+    // every field in a loop, which a compiled step's first few hundred calls interpret).
+    const keys = Object.keys(fields);
+    if (!sameKeys(keys, guard.keys)) {
+      if (parameterCount(fields) !== guard.names.length) return false;
+      continue;
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const value = fields[keys[i]!];
+      if (value !== guard.values[i] && isParameter(value)) return false;
+    }
   }
   return true;
+}
+
+function sameKeys(keys: readonly string[], traced: readonly string[]): boolean {
+  if (keys.length !== traced.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== traced[i]) return false;
+  return true;
+}
+
+function parameterCount(fields: Record<string, unknown>): number {
+  let count = 0;
+  for (const key in fields) if (isParameter(fields[key])) count++;
+  return count;
 }
 
 /** Throws if a leaf would have to accumulate into a `.grad` left over from an earlier call. */

@@ -69,8 +69,25 @@ export function sgdStep(target: unknown, fallback: () => void, context: StepCont
     if (!(out.dtype === "float32" || out.dtype === "float64")) return backend.axpby(alpha, out, beta, y.storage.ref, out);
     (out.dtype === "float64" ? k.axpbyF64 : k.axpbyF32)(alpha, ptr(out), beta, ptr(y.storage.ref), ptr(out), out.size);
   };
+  // The tensors `supported` last found placed, four slots each: the tensor, its storage, the
+  // storage's buffer and the tensor it was checked against (a tensor's shape, dtype and layout
+  // never change; its storage and a storage's buffer may). The same ones again pass without
+  // `placed`, whose getters and lookup were most of the check, which runs on every call and,
+  // in a compiled step's first few hundred calls, in V8's interpreter.
+  const passed: unknown[] = [];
+  let slot = 0;
+  const placedAsBefore = (t: Tensor | null | undefined, like: Tensor): t is Tensor => {
+    const at = slot;
+    slot += 4;
+    if (t === null || t === undefined) return false;
+    if (passed[at] === t && passed[at + 1] === t.storage && passed[at + 2] === t.storage.ref && passed[at + 3] === like) return true;
+    if (!placed(t, like, context)) return false;
+    [passed[at], passed[at + 1], passed[at + 2], passed[at + 3]] = [t, t.storage, t.storage.ref, like];
+    return true;
+  };
   const supported = (): boolean => {
     // (indexed loops: a replay's first hundreds of calls run in V8's lower tiers, where for-of allocates an iterator and a result per element)
+    slot = 0;
     const groups = optimizer.paramGroups;
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g]!;
@@ -79,11 +96,11 @@ export function sgdStep(target: unknown, fallback: () => void, context: StepCont
       for (let i = 0; i < group.params.length; i++) {
         const p = group.params[i]!;
         if (p.grad === null) continue;
-        if (!placed(p, p, context) || !placed(p.grad, p, context) || p.grad.storage === p.storage) return false;
+        if (!placedAsBefore(p, p) || !placedAsBefore(p.grad, p) || p.grad.storage === p.storage) return false;
         if (needsTemporaries(group) && p.size > SMALL && !temporaries.fits(p)) return false;
         if (group.momentum === 0) continue;
         const state: SGDState | undefined = optimizer.state.get(p);
-        if (!placed(state?.momentumBuffer, p, context) || state!.momentumBuffer.storage === p.grad.storage) return false;
+        if (!placedAsBefore(state?.momentumBuffer, p) || state!.momentumBuffer.storage === p.grad.storage) return false;
       }
     }
     return true;

@@ -55,6 +55,8 @@ export function moduleGuards(called: Map<Module<unknown[], unknown>, boolean>, b
       names.push(name);
       tensors.push(value);
     }
-    return { module, training, names, tensors, storages: tensors.map((t) => t.storage), requiresGrad: tensors.map((t) => t.requiresGrad) };
+    const keys = Object.keys(module);
+    const fields = module as unknown as Record<string, unknown>;
+    return { module, training, names, tensors, storages: tensors.map((t) => t.storage), requiresGrad: tensors.map((t) => t.requiresGrad), keys, values: keys.map((key) => fields[key]) };
   });
 }

@@ -5,6 +5,12 @@
  * where it is a WebAssembly kernel: the method then copies its operands into the backend's
  * scratch arena and its results back out, on every replay, which the plan's memory exists to
  * avoid. Each fallback call counts, by node name, whether it started a call on an arena.
+ *
+ * Off unless {@link fallbackAuditing} is on when a plan is built (tests turn it on): the counting
+ * wrapper is a closure more on every replay, and in a compiled step's first few hundred replays,
+ * which V8 runs in its interpreter and then optimizes on worker threads, every such closure
+ * counts (W2's 900 timed steps ran at a median of 54 thousand a second with it and the other
+ * per-call checks as they were, 82 without them: compile.ts).
  */
 import { WasmArena } from "../backend/wasm/wasm-arena.js";
 
@@ -15,6 +21,9 @@ export interface FallbackCount {
 }
 
 const counts = new Map<string, FallbackCount>();
+
+/** Whether plans built from now on count their fallback calls (read at plan build). @internal */
+export const fallbackAuditing: { enabled: boolean } = { enabled: false };
 
 /**
  * The fallback calls replayed since the last {@link clearFallbackAudit}, by node name (a
@@ -37,8 +46,9 @@ export function clearFallbackAudit(): void {
   for (const count of counts.values()) count.calls = count.arenaCalls = 0;
 }
 
-/** `run` (a node through the backend's method), counted under `name` on each call. */
+/** `run` (a node through the backend's method), counted under `name` on each call while {@link fallbackAuditing} is on; else `run` itself. */
 export function audited(name: string, run: () => void): () => void {
+  if (!fallbackAuditing.enabled) return run;
   let count = counts.get(name);
   if (count === undefined) counts.set(name, (count = { calls: 0, arenaCalls: 0 }));
   const entry = count;

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compile, manualSeed, nn, noGrad, optim, randint, randn, tensor, type Tensor } from "../../src/index.js";
 import { activeBackend } from "../../src/backend/registry.js";
-import { clearFallbackAudit, fallbackAudit } from "../../src/compile/wasm-audit.js";
+import { clearFallbackAudit, fallbackAudit, fallbackAuditing } from "../../src/compile/wasm-audit.js";
 import { TinyGPT } from "../../examples/tiny-gpt.js";
 
 // A replayed plan on the wasm backend keeps every buffer in its WebAssembly memory: each
@@ -13,6 +13,7 @@ import { TinyGPT } from "../../examples/tiny-gpt.js";
 // its result back out on every replay; the executor's audit (wasm-audit.ts) counts those.
 
 const onWasm = activeBackend().name === "wasm";
+fallbackAuditing.enabled = true; // plans built in this file count their fallback calls
 
 /** The node names whose replayed fallback calls copied through an arena since the audit was cleared. */
 function arenaCopies(): string[] {

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compile, manualSeed, nn, optim, randn, tensor, type Tensor } from "../../src/index.js";
 import { activeBackend } from "../../src/backend/registry.js";
-import { clearFallbackAudit, fallbackAudit } from "../../src/compile/wasm-audit.js";
+import { clearFallbackAudit, fallbackAudit, fallbackAuditing } from "../../src/compile/wasm-audit.js";
 
 // SGD's weight decay, Nesterov momentum and maximize, Adam's L2 weight decay, maximize and
 // AMSGrad, and RMSprop in all its options, in a replayed plan: on the wasm backend the eager ops'
@@ -11,6 +11,7 @@ import { clearFallbackAudit, fallbackAudit } from "../../src/compile/wasm-audit.
 // copies through the backend's arena, and every value is eager's bit for bit.
 
 const onWasm = activeBackend().name === "wasm";
+fallbackAuditing.enabled = true; // plans built in this file count their fallback calls
 
 type Groups = { weightDecay?: number; nesterov?: boolean; maximize?: boolean; momentum?: number; dampening?: number; amsgrad?: boolean; alpha?: number; eps?: number; centered?: boolean }[];
 type Kind = "SGD" | "Adam" | "AdamW" | "RMSprop";

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compile, nn, noGrad, optim, tensor, type Tensor } from "../../src/index.js";
 import { activeBackend } from "../../src/backend/registry.js";
-import { clearFallbackAudit, fallbackAudit } from "../../src/compile/wasm-audit.js";
+import { clearFallbackAudit, fallbackAudit, fallbackAuditing } from "../../src/compile/wasm-audit.js";
 
 // The small workloads (the lecture's: a 2-D classifier, logistic regression) replay a plan
 // of a few dozen kernels in microseconds, so what a replay does besides its kernels decides
@@ -12,6 +12,7 @@ import { clearFallbackAudit, fallbackAudit } from "../../src/compile/wasm-audit.
 // allocate either. These check that such replays run at plan addresses and stay eager's bits.
 
 const onWasm = activeBackend().name === "wasm";
+fallbackAuditing.enabled = true; // plans built in this file count their fallback calls
 
 /** Kernel fallbacks replayed since the audit was cleared (host steps such as optimizer.step() are not kernels). */
 function kernelFallbacks(): string[] {

@@ -437,10 +437,13 @@ function siluGradLoop(x: usize, y: usize, vn: i32, alpha: f64): i32 { return tra
 function eluLoop(x: usize, y: usize, vn: i32, alpha: f64): i32 { return transcendentalLoop(ELU, x, y, vn, alpha); }
 function eluGradLoop(x: usize, y: usize, vn: i32, alpha: f64): i32 { return transcendentalLoop(ELU_GRAD, x, y, vn, alpha); }
 
-export function unary<T>(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: f64): void {
-  if (<u32>op >= <u32>UNARY_OP_COUNT) unreachable();
+/**
+ * The vector loop of a cheap op (the ops without a polynomial) over [0, vn); returns vn. Out of
+ * unary, so that a step running only transcendental ops (a logistic regression's sigmoid and
+ * logs) never makes V8 optimize these loops, nor unary's dispatch wait on them (see above).
+ */
+function cheapLoop<T>(op: i32, x: usize, y: usize, vn: i32, alpha: f64): i32 {
   const step = lanes<T>();
-  const vn = vectorCount<T>(op, n);
   const zero = v128.splat<T>(<T>0);
   const one = v128.splat<T>(<T>1);
   let i = 0;
@@ -484,18 +487,30 @@ export function unary<T>(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: 
     case RSQRT:
       for (; i < vn; i += step) v128.store(at<T>(y, i), reciprocalSqrtInF64<T>(v128.load(at<T>(x, i))));
       break;
-    // one loop per op, its opcode a constant (a loop holding all four polynomials behind
-    // run-time branches ran about four times slower, measured on exp), each a function of its own
-    case EXP: if (sizeof<T>() == 4) i = expLoop(x, y, vn, alpha); break;
-    case LOG: if (sizeof<T>() == 4) i = logLoop(x, y, vn, alpha); break;
-    case SIGMOID: if (sizeof<T>() == 4) i = sigmoidLoop(x, y, vn, alpha); break;
-    case TANH: if (sizeof<T>() == 4) i = tanhLoop(x, y, vn, alpha); break;
-    case GELU: if (sizeof<T>() == 4) i = geluLoop(x, y, vn, alpha); break;
-    case GELU_GRAD: if (sizeof<T>() == 4) i = geluGradLoop(x, y, vn, alpha); break;
-    case SILU: if (sizeof<T>() == 4) i = siluLoop(x, y, vn, alpha); break;
-    case SILU_GRAD: if (sizeof<T>() == 4) i = siluGradLoop(x, y, vn, alpha); break;
-    case ELU: if (sizeof<T>() == 4) i = eluLoop(x, y, vn, alpha); break;
-    case ELU_GRAD: if (sizeof<T>() == 4) i = eluGradLoop(x, y, vn, alpha); break;
+  }
+  return i;
+}
+
+export function unary<T>(op: i32, x: usize, y: usize, n: i32, alpha: f64, beta: f64): void {
+  if (<u32>op >= <u32>UNARY_OP_COUNT) unreachable();
+  const vn = vectorCount<T>(op, n);
+  let i = 0;
+  if (vn > 0) {
+    switch (op) {
+      // one loop per op, its opcode a constant (a loop holding all four polynomials behind
+      // run-time branches ran about four times slower, measured on exp), each a function of its own
+      case EXP: if (sizeof<T>() == 4) i = expLoop(x, y, vn, alpha); break;
+      case LOG: if (sizeof<T>() == 4) i = logLoop(x, y, vn, alpha); break;
+      case SIGMOID: if (sizeof<T>() == 4) i = sigmoidLoop(x, y, vn, alpha); break;
+      case TANH: if (sizeof<T>() == 4) i = tanhLoop(x, y, vn, alpha); break;
+      case GELU: if (sizeof<T>() == 4) i = geluLoop(x, y, vn, alpha); break;
+      case GELU_GRAD: if (sizeof<T>() == 4) i = geluGradLoop(x, y, vn, alpha); break;
+      case SILU: if (sizeof<T>() == 4) i = siluLoop(x, y, vn, alpha); break;
+      case SILU_GRAD: if (sizeof<T>() == 4) i = siluGradLoop(x, y, vn, alpha); break;
+      case ELU: if (sizeof<T>() == 4) i = eluLoop(x, y, vn, alpha); break;
+      case ELU_GRAD: if (sizeof<T>() == 4) i = eluGradLoop(x, y, vn, alpha); break;
+      default: i = cheapLoop<T>(op, x, y, vn, alpha);
+    }
   }
   for (; i < n; i++) store<T>(at<T>(y, i), scalarUnary<T>(op, load<T>(at<T>(x, i)), alpha, beta));
 }
