@@ -27,7 +27,13 @@ export interface IndexPutOptions {
  * last one on the CPU backends); with it, they all add up.
  */
 export function indexPut(x: Tensor, items: readonly IndexItem[], values: Operand, options: IndexPutOptions = {}): void {
+  // PyTorch takes accumulate as the third argument: `true` there would otherwise be read as
+  // options without `accumulate`, and the values silently replaced instead of added
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new Error(`indexPut_: the third argument is an options object such as { accumulate: true }, got ${Array.isArray(options) ? "an array" : String(options)}`);
+  }
   const accumulate = options.accumulate ?? false;
+  if (typeof accumulate !== "boolean") throw new Error(`indexPut_: accumulate must be true or false, got ${String(accumulate)}`);
   checkTarget("indexPut_", x);
   if (!items.some(isAdvanced)) {
     const view = index(x, items);

@@ -48,6 +48,9 @@ test("indexPut_ writes through a view into the tensor it views, and bumps its ve
 test("indexPut_: bad values, targets and indices are errors naming indexPut_", () => {
   const x = arange(6).reshape([2, 3]).to("float32");
   assert.throws(() => x.indexPut_([[0, 1]], tensor([1, 2])), /^Error: indexPut_: values \[2\] do not broadcast to the selection \[2,3\] of \[2,3\]$/);
+  // PyTorch's positional accumulate=True, and a misspelt value, are errors, not a silent overwrite
+  assert.throws(() => x.indexPut_([[0, 0]], 1, true as never), /^Error: indexPut_: the third argument is an options object such as \{ accumulate: true \}, got true$/);
+  assert.throws(() => x.indexPut_([[0, 0]], 1, { accumulate: "yes" } as never), /^Error: indexPut_: accumulate must be true or false, got yes$/);
   assert.throws(() => x.indexPut_([":", [5]], 1), /^Error: indexPut_: index 5 is out of range for dim 1 of size 3 in \[2,3\]/);
   assert.throws(() => x.indexPut_([tensor([0.5])], 1), /^Error: indexPut_: the tensor at position 0 is float32/);
   const w = tensor([1, 2, 3], { requiresGrad: true });
