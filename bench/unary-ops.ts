@@ -1,7 +1,7 @@
 // Eager element-wise ops over 262,144 float32 elements on the wasm backend (two in place), in ms per call
 // (median of 7 rounds of 20, under noGrad), and an LSTM(64→256) training step on 64×32
 // inputs (median of 10 steps): the ops whose kernels run in vector lanes or per element
-// (src/backend/wasm/assembly/elementwise.ts), and a recurrent net's step, which uses tanh and
+// (src/backend/wasm/assembly/elementwise.ts, transcendental.ts), and a recurrent net's step, which uses tanh and
 // sigmoid at every time step and accumulates its weights' gradients over them
 // (src/autograd/backward.ts). Compare checkouts by running it in each.
 //

@@ -89,7 +89,7 @@ export function vectorForm(c: Code, t: Float, op: FusedOp, u: number, v: number)
   }
 }
 
-/** elementwise.ts's scalar forms (scalarUnary, scalarBinary, clamp, axpby's tail), on locals u (and v). */
+/** elementwise.ts's and scalar-unary.ts's scalar forms (scalarUnary, scalarBinary, clamp, axpby's tail), on locals u (and v). */
 export function scalarForm(c: Code, t: Float, op: FusedOp, u: number, v: number): void {
   const constant = (value: number): void => scalarConstant(c, t, value);
   const f = FLOAT[t];

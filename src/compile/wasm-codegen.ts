@@ -8,7 +8,7 @@
  * Bit-identical to the interpreter: the ops generated inline are the ones whose vector and
  * scalar forms round alike (add, sub, mul, div, comparisons, logical ops, neg, abs, sqrt, relu,
  * step, reciprocal, rounding, clamp, axpby), written with the same operations in the same order
- * as the kernels' (the scalar tail promotes to f64 where elementwise.ts's scalar path does).
+ * as the kernels' (the scalar tail promotes to f64 where scalar-unary.ts's path does).
  * Every other op (exp, log, erf, tanh, gelu, pow …) is a call of the kernel instance's own
  * unary or binary export over a block of the group, as the interpreter makes it: then the group
  * runs block by block (FUSED_BLOCK elements, a multiple of four, so vector groups of four fall

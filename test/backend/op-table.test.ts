@@ -43,7 +43,7 @@ const POLYNOMIAL_F32 = new Set<string>(["exp", "log", "sigmoid", "silu", "siluGr
 const CANCELLING_F32 = new Set<string>(["siluGrad"]);
 // float32 elu in lanes: e^x − 1 from tanh(x/2) above −0.5, α rounded to float32: within 3 ulps
 const ELU_F32 = new Set<string>(["elu", "eluGrad"]);
-// float32 gelu and its derivative: a float32 erfc approximation and exp, within 2⁻¹⁹ (elementwise.ts)
+// float32 gelu and its derivative: a float32 erfc approximation and exp, within 2⁻¹⁹ (transcendental.ts)
 const ERFC_F32 = new Set<string>(["gelu", "geluGrad"]);
 
 // formulas of several libm calls, some with cancellation (gelu's derivative for x < 0): a few

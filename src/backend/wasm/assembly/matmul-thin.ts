@@ -243,7 +243,7 @@ function laneVector<T>(l: usize, lr: usize, lp: usize, s: usize, sp: usize, sj: 
 // The four loops above as functions of their own, one or two columns a constant in each (too
 // large for the optimizer to inline into lanesProduct): V8 optimizes a hot wasm function whole,
 // on a worker thread, and a step that runs one of them then waits for (and shares the cores
-// with) that one's compile alone, not all four's (unary's transcendental loops, elementwise.ts).
+// with) that one's compile alone, not all four's (as unary's loops: transcendental.ts).
 function fourVectorsOne<T>(l: usize, lp: usize, s: usize, sp: usize, sj: usize, o: usize, or: usize, oj: usize, groups: i32, p0: i32, p1: i32, accumulate: bool): void {
   fourVectors<T>(l, lp, s, sp, sj, o, or, oj, groups, p0, p1, false, accumulate);
 }

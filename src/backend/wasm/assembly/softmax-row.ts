@@ -1,6 +1,6 @@
 // The softmax ops on one float32 row along the last axis (inner = 1): rows of SHORT_ROW entries
 // or more, and causal rows of any length (softmax.ts routes the rest to softmax-short.ts), four
-// lanes at a time with elementwise.ts's polynomial exp and log, the row's sums in f32
+// lanes at a time with transcendental.ts's polynomial exp and log, the row's sums in f32
 // lanes as PyTorch's vectorized kernel keeps them. A row's last 1 to 3 entries (and a causal
 // row's last visible ones) form one more vector, loaded and stored lane by lane, its missing
 // lanes padded so that they add nothing: −∞ (e^−∞ = 0) for the forward ops, 0 for dy. Before,
@@ -10,7 +10,7 @@
 // skips a NaN: the NaN then reaches the row's sum through e^(NaN − max) and so every entry, as
 // before (a NaN maximum made every e^(x − max) NaN).
 import { SOFTMAX, LOG_SOFTMAX, SOFTMAX_GRAD, LOG_SOFTMAX_GRAD } from "./opcodes";
-import { EXP_LIMIT, logLanes } from "./elementwise";
+import { EXP_LIMIT, logLanes } from "./transcendental";
 import { expShifted } from "./softmax-short";
 
 @inline function at(base: usize, i: i32): usize {

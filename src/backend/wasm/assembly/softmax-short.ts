@@ -6,7 +6,7 @@
 // long-row path's polynomials, so short rows get the same accuracy as long ones. Each column is
 // read and written in place (its entries n apart), so out may alias x or dy as on the long path.
 import { SOFTMAX, LOG_SOFTMAX, SOFTMAX_GRAD, LOG_SOFTMAX_GRAD } from "./opcodes";
-import { EXP_LIMIT, expLanes, logLanes } from "./elementwise";
+import { EXP_LIMIT, expLanes, logLanes } from "./transcendental";
 
 /** Rows shorter than this take the four-rows-at-a-time path. */
 export const SHORT_ROW: i32 = 8;

@@ -1,6 +1,6 @@
 // Softmax and log-softmax along the middle axis of [outer, axisSize, inner], one pass each way
 // (op-table.ts's SOFTMAX_OPS). Reference: src/backend/js-softmax.ts. Rows along the last axis
-// (inner = 1) of float32 run four lanes at a time with elementwise.ts's polynomial exp, the
+// (inner = 1) of float32 run four lanes at a time with transcendental.ts's polynomial exp, the
 // row's sum in f32 lanes as PyTorch's vectorized kernel keeps it: one row at a time
 // (softmax-row.ts), rows shorter than SHORT_ROW without a causal mask four rows at a time
 // (softmax-short.ts); everything else runs the scalar path in f64.
