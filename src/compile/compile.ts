@@ -111,9 +111,10 @@ export function compile<Args extends unknown[], Result>(fn: (...args: Args) => R
     // Everything here runs on every call, and a compiled step's first few hundred calls run in
     // V8's interpreter while it optimizes them on worker threads (on two cores, beside this
     // thread): so a call with the same arguments as the last checks as little as it can. W2's
-    // 900 timed steps, 20 processes each: a median of 54 thousand a second with this function's
-    // checks, the module guards' and the fallback audit's as they were, 82 with them cut out
-    // (an experiment, not correct), and in another batch 62 as they were and 78 as they are now.
+    // 900 timed steps (`node --import tsx bench/nabla-worker.ts wasm compiled W2`, 20 alternating
+    // processes each): a median of 54 thousand a second with this function's checks, the module
+    // guards' and the fallback audit's as they were, 82 with them cut out (an experiment, not
+    // correct), and in another batch 62 as they were and 78 as they are now.
     const grad = isGradEnabled();
     let key = lastKey;
     let backend = lastBackend!;

@@ -49,14 +49,14 @@ export function moduleGuards(called: Map<Module<unknown[], unknown>, boolean>, b
   return [...modules].map(([module, training]) => {
     const names: string[] = [];
     const tensors: Tensor[] = [];
-    for (const [name, value] of Object.entries(module)) {
+    const entries = Object.entries(module);
+    for (const [name, value] of entries) {
       if (!isParameter(value)) continue;
       if (value.backend !== backend) throw new TraceError(`compile: ${module.constructor.name}.${name} is on the ${value.backend.name} backend and the inputs on ${backend.name}; move them to one backend`);
       names.push(name);
       tensors.push(value);
     }
-    const keys = Object.keys(module);
-    const fields = module as unknown as Record<string, unknown>;
-    return { module, training, names, tensors, storages: tensors.map((t) => t.storage), requiresGrad: tensors.map((t) => t.requiresGrad), keys, values: keys.map((key) => fields[key]) };
+    const [keys, values] = [entries.map(([key]) => key), entries.map(([, value]) => value)];
+    return { module, training, names, tensors, storages: tensors.map((t) => t.storage), requiresGrad: tensors.map((t) => t.requiresGrad), keys, values };
   });
 }

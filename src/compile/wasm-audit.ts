@@ -9,8 +9,8 @@
  * Off unless {@link fallbackAuditing} is on when a plan is built (tests turn it on): the counting
  * wrapper is a closure more on every replay, and in a compiled step's first few hundred replays,
  * which V8 runs in its interpreter and then optimizes on worker threads, every such closure
- * counts (W2's 900 timed steps ran at a median of 54 thousand a second with it and the other
- * per-call checks as they were, 82 without them: compile.ts).
+ * counts (measured with the other per-call checks: compile.ts). Reading the audit while it is
+ * off is an error, so a test that forgot to turn it on cannot pass on an empty audit.
  */
 import { WasmArena } from "../backend/wasm/wasm-arena.js";
 
@@ -38,6 +38,7 @@ export const fallbackAuditing: { enabled: boolean } = { enabled: false };
  * ```
  */
 export function fallbackAudit(): ReadonlyMap<string, Readonly<FallbackCount>> {
+  if (!fallbackAuditing.enabled) throw new Error("fallbackAudit: auditing is off; set fallbackAuditing.enabled before the plans are built");
   return counts;
 }
 
