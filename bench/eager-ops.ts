@@ -3,11 +3,13 @@
 // (with its op, and the size of its output or first operand) timed on every call, in ms per
 // step over the timed steps, the largest first. `--whole` runs the large element-wise, pooling,
 // reduction and softmax calls as one call each instead of in pieces (src/backend/wasm/
-// wasm-chunks.ts), for comparing the two in separate processes.
+// wasm-chunks.ts), for comparing the two in separate processes. `--mode=single|threads|tuned`
+// fixes where large products and convolutions run (eager-tuner.ts; default tuned).
 //
-// Usage: node --import tsx bench/eager-ops.ts <W5|W6> [--whole] [STEPS = 30]
+// Usage: node --import tsx bench/eager-ops.ts <W5|W6> [--whole] [--mode=M] [STEPS = 30]
 import { nn, optim, setBackend, tensor, type Tensor } from "../src/index.js";
 import { activeBackend } from "../src/backend/registry.js";
+import type { WasmBackend } from "../src/backend/wasm/wasm-backend.js";
 import { elementwiseChunk } from "../src/backend/wasm/wasm-chunks.js";
 import { fashionMnist, gatherRows, permW3 } from "./data.js";
 import { initialW5, w6Training } from "./initial-models.js";
@@ -18,6 +20,8 @@ const steps = Number(args.find((a) => /^\d+$/.test(a)) ?? 30);
 const warmUp = 10;
 if (args.includes("--whole")) elementwiseChunk.elements = Infinity;
 setBackend("wasm");
+const mode = args.find((a) => a.startsWith("--mode="))?.slice(7);
+if (mode === "single" || mode === "threads" || mode === "tuned") (activeBackend() as WasmBackend).threadTuner.mode = mode;
 
 /** One training step of the workload, on its batch `step`. */
 function trainingStep(): (step: number) => void {
@@ -79,4 +83,5 @@ for (let s = 0; s < warmUp + steps; s++) {
 const stepMs = (performance.now() - began) / steps;
 const rows = [...totals].sort((a, b) => b[1].ms - a[1].ms);
 console.log(`eager ${workload} (wasm${args.includes("--whole") ? ", large calls whole" : ""}): ${stepMs.toFixed(2)} ms a step over ${steps} steps after ${warmUp}; backend calls by ms a step:`);
+console.log(`  backend total ${(rows.reduce((a, [, t]) => a + t.ms, 0) / steps).toFixed(2)} ms a step`);
 for (const [key, { calls, ms }] of rows.filter(([, t]) => t.ms / steps >= 0.05)) console.log(`  ${(ms / steps).toFixed(2).padStart(6)} ms  ${(calls / steps).toFixed(1).padStart(5)}×  ${key}`);
