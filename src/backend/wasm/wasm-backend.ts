@@ -1,7 +1,7 @@
 import type { Backend, BatchNormRefs, DataArray, BinaryOp, ConvOp, DataRef, LayerNormOp, NormOp, PoolOp, SoftmaxOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
-import { arrayOf, realArrayOf as arrayOfReal, type FloatArray } from "../js-buffer.js";
+import { arrayOf, deferredBuffer, realArrayOf as arrayOfReal, type FloatArray } from "../js-buffer.js";
 import { checkOpCounts, instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
@@ -30,7 +30,8 @@ const SCATTER_IN_TS = 1 << 14;
  * register-blocked matmul.
  *
  * Tensor data lives in typed arrays, as on the TS backend, and each kernel call copies its
- * operands into the module's memory and its result out (large element-wise, pooling, reduction
+ * operands into the module's memory and its result out (into an array made then, unzeroed,
+ * for a large output: js-buffer.ts's deferredBuffer) (large element-wise, pooling, reduction
  * and softmax calls a piece at a time, so those copies stay in cache: wasm-chunks.ts). Keeping
  * tensors resident in WebAssembly memory would save those copies, but its buffers can only be freed from a
  * FinalizationRegistry callback, and those run as separate tasks: a synchronous training loop
@@ -133,7 +134,8 @@ export class WasmBackend implements Backend {
   }
 
   allocate(size: number, dtype: DType): DataRef {
-    return this.js.allocate(size, dtype);
+    // large float outputs get their array from the kernel that writes them (js-buffer.ts)
+    return deferredBuffer(size, dtype);
   }
   fromValues(values: ArrayLike<number>, dtype: DType): DataRef {
     return this.js.fromValues(values, dtype);
