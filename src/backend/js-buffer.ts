@@ -121,9 +121,10 @@ export function newArray(size: number, dtype: DType): DataArray {
 /**
  * A buffer for a kernel's output: one whose array is made at first use where it is large and
  * float (see {@link JsBuffer}), else a zeroed array now. The WebAssembly kernels write such
- * outputs whole, and zeroing an array only to overwrite it showed: eager W6 ran at a median of
- * 28.8 steps/s with outputs left unzeroed against 26.2 zeroed, W5 at 2,385 images/s against
- * 2,273 (`node --import tsx bench/nabla-worker.ts wasm W6`, 12 and 6 alternating processes).
+ * outputs whole (and so do the wasm backend's strided copies and fills), and zeroing an array
+ * only to overwrite it showed: eager W6 ran at a median of 30.4 steps/s with those outputs left
+ * unzeroed against 28.0 zeroed, W5 at 2,385 images/s against 2,273 (`node --import tsx
+ * bench/nabla-worker.ts wasm W6`, 12 and 6 alternating processes).
  */
 export function deferredBuffer(size: number, dtype: DType): JsBuffer {
   const large = size * bytesPer(dtype) > POOLED_BYTES && (dtype === "float32" || dtype === "float64");
