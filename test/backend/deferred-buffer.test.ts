@@ -68,7 +68,7 @@ test("small and integer buffers get zeroed arrays at once", () => {
   assert.equal(new JsBuffer(new Float32Array(SIZE), "float32").deferred, false);
 });
 
-test("the wasm backend: an output a kernel writes whole, one read unwritten, and one a kernel adds into", () => {
+test("the wasm backend: outputs a kernel, a strided copy or a fill writes whole, one read unwritten, and one a kernel adds into", () => {
   const backend = new WasmBackend(0);
   const x = backend.fromValues(Float32Array.from({ length: SIZE }, (_, i) => (i % 97) / 50 - 1), "float32");
   const out = backend.allocate(SIZE, "float32");
@@ -77,6 +77,17 @@ test("the wasm backend: an output a kernel writes whole, one read unwritten, and
   const input = backend.read(x), result = backend.read(out);
   for (let i = 0; i < SIZE; i++) assert.ok(Math.abs(result[i]! - Math.exp(input[i]!)) <= 1e-6 * Math.exp(input[i]!), `exp at ${i}`);
   assert.ok(backend.read(backend.allocate(SIZE, "float32")).every((v) => v === 0), "an allocated buffer nothing wrote reads as zeros");
+  // strided copies and fills write all of their output: a transpose, a dense run, a fill
+  const transposed = backend.allocate(SIZE, "float32");
+  backend.copyStrided({ ref: x, offset: 0, strides: [1, 64] }, [64, SIZE / 64], transposed);
+  const moved = backend.read(transposed);
+  for (let i = 0; i < SIZE; i++) assert.equal(moved[i], input[(i % (SIZE / 64)) * 64 + Math.floor(i / (SIZE / 64))], `transposed at ${i}`);
+  const copied = backend.allocate(SIZE - 100, "float32");
+  backend.copyStrided({ ref: x, offset: 100, strides: [1] }, [SIZE - 100], copied);
+  assert.deepEqual(backend.read(copied), input.subarray(100));
+  const filled = backend.allocate(SIZE, "float32");
+  backend.fill(filled, 2.5);
+  assert.ok(backend.read(filled).every((v) => v === 2.5));
   // scatterAdd adds into what its output holds: a fresh one must hold zeros
   const count = 1 << 15; // past the TS path's 2¹⁴ values, so the WebAssembly kernel runs
   const dy = backend.fromValues(new Float32Array(count).fill(1), "float32");
