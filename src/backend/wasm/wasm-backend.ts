@@ -1,7 +1,7 @@
 import type { Backend, BatchNormRefs, DataArray, BinaryOp, ConvOp, DataRef, LayerNormOp, NormOp, PoolOp, SoftmaxOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
-import { arrayOf, realArrayOf as arrayOfReal, type FloatArray } from "../js-buffer.js";
+import { arrayOf, deferredBuffer, overwrittenArray, realArrayOf as arrayOfReal, type FloatArray } from "../js-buffer.js";
 import { checkOpCounts, instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
@@ -30,7 +30,8 @@ const SCATTER_IN_TS = 1 << 14;
  * register-blocked matmul.
  *
  * Tensor data lives in typed arrays, as on the TS backend, and each kernel call copies its
- * operands into the module's memory and its result out (large element-wise, pooling, reduction
+ * operands into the module's memory and its result out (into an array made then, unzeroed,
+ * for a large output: js-buffer.ts's deferredBuffer) (large element-wise, pooling, reduction
  * and softmax calls a piece at a time, so those copies stay in cache: wasm-chunks.ts). Keeping
  * tensors resident in WebAssembly memory would save those copies, but its buffers can only be freed from a
  * FinalizationRegistry callback, and those run as separate tasks: a synchronous training loop
@@ -133,7 +134,8 @@ export class WasmBackend implements Backend {
   }
 
   allocate(size: number, dtype: DType): DataRef {
-    return this.js.allocate(size, dtype);
+    // large float outputs get their array from the kernel that writes them (js-buffer.ts)
+    return deferredBuffer(size, dtype);
   }
   fromValues(values: ArrayLike<number>, dtype: DType): DataRef {
     return this.js.fromValues(values, dtype);
@@ -158,22 +160,26 @@ export class WasmBackend implements Backend {
     this.js.recycle(ref);
   }
   fill(out: DataRef, value: number): void {
-    this.js.fill(out, value);
+    if (isReal(out)) overwrittenArray(out).fill(value); // an output made now is filled once, not zeroed first
+    else this.js.fill(out, value);
   }
   cast(x: DataRef, out: DataRef): void {
     this.js.cast(x, out);
   }
   copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void {
     const { shape: dims, strides } = collapseAxes(shape, [x.strides]);
+    // both copies below write all of `out`: an output made now is not zeroed first (js-buffer.ts)
     if (dims.length === 1 && strides[0]![0] === 1) {
       // a dense run (copy_ of a whole tensor, contiguous()): one block copy
-      arrayOf(out).set(arrayOf(x.ref).subarray(x.offset, x.offset + out.size));
+      const source = arrayOf(x.ref).subarray(x.offset, x.offset + out.size);
+      (isReal(out) ? overwrittenArray(out) : arrayOf(out)).set(source);
       return;
     }
     if (dims.length <= 4 && isReal(out) && x.ref.dtype === out.dtype) {
       const outStrides = contiguousStrides(dims);
-      if (out.dtype === "float64") stridedCopyF64(arrayOf(x.ref) as Float64Array, x.offset, arrayOf(out) as Float64Array, 0, dims, strides[0]!, outStrides);
-      else stridedCopyF32(arrayOf(x.ref) as Float32Array, x.offset, arrayOf(out) as Float32Array, 0, dims, strides[0]!, outStrides);
+      const source = arrayOf(x.ref);
+      if (out.dtype === "float64") stridedCopyF64(source as Float64Array, x.offset, overwrittenArray(out) as Float64Array, 0, dims, strides[0]!, outStrides);
+      else stridedCopyF32(source as Float32Array, x.offset, overwrittenArray(out) as Float32Array, 0, dims, strides[0]!, outStrides);
       return;
     }
     this.js.copyStrided(x, shape, out);

@@ -4,7 +4,7 @@
 // piece at a time (wasm-chunks.ts), its result written over an operand's buffer too (add_,
 // backward's accumulation) where that operand sits at the result's own positions.
 import type { BinaryOp, DataRef, StridedRef } from "../backend.js";
-import { realArrayOf as arrayOfReal } from "../js-buffer.js";
+import { realArrayOf as arrayOfReal, overwrittenArray } from "../js-buffer.js";
 import { BINARY_OPS, opcodes } from "../op-table.js";
 import { contiguousStrides, filledArray, isContiguous, sizeOf } from "../strides.js";
 import { twoLoops } from "./wasm-strided.js";
@@ -42,7 +42,7 @@ export function wasmBinary(context: WasmContext, copier: DenseCopier, op: Binary
   const kernels = context.kernels;
   const dataA = arrayOfReal(left.ref);
   const dataB = arrayOfReal(right.ref);
-  const output = arrayOfReal(out);
+  const output = overwrittenArray(out);
   if (inPieces(count, loops) && piecewise(output, dataA, left.offset, loops.sa1) && piecewise(output, dataB, right.offset, loops.sb1)) {
     const kernel = out.dtype === "float64" ? kernels.binaryF64 : kernels.binaryF32;
     const { sa1, sb1 } = loops;
@@ -88,7 +88,7 @@ export function wasmBinaryScalar(context: WasmContext, copier: DenseCopier, op: 
   const kernels = context.kernels;
   const bytes = elementBytes(out.dtype);
   const kernel = out.dtype === "float64" ? kernels.binaryF64 : kernels.binaryF32;
-  const [dataA, output] = [arrayOfReal(left.ref), arrayOfReal(out)];
+  const [dataA, output] = [arrayOfReal(left.ref), overwrittenArray(out)];
   if (inPieces(count, loops) && loops.sa1 === 1 && piecewise(output, dataA, left.offset, 1)) {
     return forEachChunk(count, (lo, hi) => {
       const arena = context.begin();

@@ -1,7 +1,7 @@
 // 2-D convolution and its two gradients on the WebAssembly kernels, split by image over the
 // worker threads where it is big enough and that measures faster (eager-tuner.ts).
 import type { ConvOp, DataRef, WindowSpec } from "../backend.js";
-import { realArrayOf as arrayOfReal } from "../js-buffer.js";
+import { realArrayOf as arrayOfReal, overwrittenArray } from "../js-buffer.js";
 import { CONV_OPS, opcodes } from "../op-table.js";
 import { elementBytes, opcode, sameType, specValues, type WasmContext } from "./wasm-context.js";
 import { convSplit, convWorthThreads } from "./wasm-threads.js";
@@ -75,7 +75,7 @@ function conv2dSingle(context: WasmContext, op: ConvOp, code: number, a: DataRef
   const packB = arena.allocate(kernels.matmulScratchB() * 8);
   const tile = arena.allocate(kernels.matmulTile() * 8);
   (out.dtype === "float64" ? kernels.conv2dF64 : kernels.conv2dF32)(code, ptrA, ptrB, ptrBias, ptrSpec, outChannels, ptrOut, cols, padded, packA, packB, tile);
-  arena.take(ptrOut, arrayOfReal(out));
+  arena.take(ptrOut, overwrittenArray(out));
 }
 
 /**
@@ -127,11 +127,11 @@ function conv2dThreaded(context: WasmContext, op: ConvOp, code: number, a: DataR
     return false;
   }
   if (!weightGrad) {
-    arena.take(po, arrayOfReal(out));
+    arena.take(po, overwrittenArray(out));
     return true;
   }
   // the partial sums in task order, rounded to the dtype at each addition like the kernel's
-  const target = arrayOfReal(out);
+  const target = overwrittenArray(out); // the first partial fills it whole
   arena.take(po, target.subarray(0, partial));
   const view = f64 ? new Float64Array(arena.memory.buffer, po, taskCount * partial) : new Float32Array(arena.memory.buffer, po, taskCount * partial);
   for (let t = 1; t < taskCount; t++) {

@@ -3,7 +3,7 @@
 // result depends on element i alone, then copies the result out; large ones a piece at a time
 // (wasm-chunks.ts). A piece reads its elements before it writes them, so `out` may be `x` or `y`.
 import type { DataRef, UnaryOp } from "../backend.js";
-import { realArrayOf as arrayOfReal } from "../js-buffer.js";
+import { realArrayOf as arrayOfReal, overwrittenArray } from "../js-buffer.js";
 import { UNARY_OPS, opcodes } from "../op-table.js";
 import { opcode, type WasmContext } from "./wasm-context.js";
 import { forEachChunk, part } from "./wasm-chunks.js";
@@ -14,7 +14,7 @@ const UNARY = opcodes(UNARY_OPS);
 export function wasmUnary(context: WasmContext, op: UnaryOp, x: DataRef, out: DataRef, alpha: number, beta: number): void {
   const code = opcode(UNARY, op, "unary");
   const kernel = out.dtype === "float64" ? context.kernels.unaryF64 : context.kernels.unaryF32;
-  const [input, output] = [arrayOfReal(x), arrayOfReal(out)];
+  const [input, output] = [arrayOfReal(x), overwrittenArray(out)];
   forEachChunk(out.size, (lo, hi) => {
     const arena = context.begin();
     const ptr = arena.put(part(input, lo, hi)); // element-wise in order, so the result may overwrite x
@@ -26,7 +26,7 @@ export function wasmUnary(context: WasmContext, op: UnaryOp, x: DataRef, out: Da
 /** out = clamp(x, lo, hi); the caller has checked the dtype (real). */
 export function wasmClamp(context: WasmContext, x: DataRef, lo: number, hi: number, out: DataRef): void {
   const kernel = out.dtype === "float64" ? context.kernels.clampF64 : context.kernels.clampF32;
-  const [input, output] = [arrayOfReal(x), arrayOfReal(out)];
+  const [input, output] = [arrayOfReal(x), overwrittenArray(out)];
   forEachChunk(out.size, (from, to) => {
     const arena = context.begin();
     const ptr = arena.put(part(input, from, to));
@@ -38,7 +38,7 @@ export function wasmClamp(context: WasmContext, x: DataRef, lo: number, hi: numb
 /** out = alpha·x + beta·y (y may be x: copied in once); the caller has checked the dtype (real). */
 export function wasmAxpby(context: WasmContext, alpha: number, x: DataRef, beta: number, y: DataRef, out: DataRef): void {
   const kernel = out.dtype === "float64" ? context.kernels.axpbyF64 : context.kernels.axpbyF32;
-  const [dataX, dataY, output] = [arrayOfReal(x), arrayOfReal(y), arrayOfReal(out)];
+  const [dataX, dataY, output] = [arrayOfReal(x), arrayOfReal(y), overwrittenArray(out)];
   forEachChunk(out.size, (lo, hi) => {
     const arena = context.begin();
     const ptrX = arena.put(part(dataX, lo, hi));

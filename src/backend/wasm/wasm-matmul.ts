@@ -4,7 +4,7 @@
 // give the same values: the packed kernel and the threads' tasks block k alike and each element
 // of C is one thread's sum, so only who computes which rows differs.
 import type { DataRef, MatmulSpec } from "../backend.js";
-import { realArrayOf as arrayOfReal } from "../js-buffer.js";
+import { realArrayOf as arrayOfReal, overwrittenArray } from "../js-buffer.js";
 import { elementBytes, type WasmContext } from "./wasm-context.js";
 import { productSplit, productWorthThreads } from "./wasm-threads.js";
 
@@ -28,20 +28,20 @@ function matmulSingle(context: WasmContext, a: DataRef, b: DataRef, spec: Matmul
   if ((f64 ? kernels.thinProductF64 : kernels.thinProductF32)(m, k, n, transA, transB)) {
     // too thin for the micro-kernel's 6×8 or 4×8 tiles: no packing, no padding (the same results)
     (out.dtype === "float64" ? kernels.matmulThinF64 : kernels.matmulThinF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB);
-    return arena.take(ptrOut, arrayOfReal(out));
+    return arena.take(ptrOut, overwrittenArray(out));
   }
   if ((f64 ? kernels.smallProductF64 : kernels.smallProductF32)(m, k, n)) {
     // small products (the attention's per-head ones): no packing, the same results
     const bp = arena.allocate(k * n * 8);
     (f64 ? kernels.matmulSmallF64 : kernels.matmulSmallF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB, bp);
-    return arena.take(ptrOut, arrayOfReal(out));
+    return arena.take(ptrOut, overwrittenArray(out));
   }
   // each buffer sized for f64, which covers f32
   const packA = arena.allocate(kernels.matmulScratchA() * 8);
   const packB = arena.allocate(kernels.matmulScratchB() * 8);
   const tile = arena.allocate(kernels.matmulTile() * 8);
   (out.dtype === "float64" ? kernels.matmulF64 : kernels.matmulF32)(ptrA, ptrB, ptrOut, batch, m, k, n, transA, transB, batchStrideA, batchStrideB, packA, packB, tile);
-  arena.take(ptrOut, arrayOfReal(out));
+  arena.take(ptrOut, overwrittenArray(out));
 }
 
 /**
@@ -72,6 +72,6 @@ function matmulThreaded(context: WasmContext, a: DataRef, b: DataRef, spec: Matm
       return false;
     }
   }
-  arena.take(po, arrayOfReal(out));
+  arena.take(po, overwrittenArray(out));
   return true;
 }

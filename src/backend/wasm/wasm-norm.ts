@@ -1,7 +1,7 @@
 // Batch and layer normalisation (forward with statistics, and backward) as single-pass
 // WebAssembly kernels.
 import type { BatchNormRefs, DataRef, LayerNormOp, NormOp } from "../backend.js";
-import { realArrayOf as arrayOfReal } from "../js-buffer.js";
+import { realArrayOf as arrayOfReal, overwrittenArray } from "../js-buffer.js";
 import { LAYER_NORM_OPS, NORM_OPS, opcodes } from "../op-table.js";
 import type { WasmArena } from "./wasm-arena.js";
 import { elementBytes, opcode, sameType, type WasmContext } from "./wasm-context.js";
@@ -55,11 +55,11 @@ export function wasmLayerNorm(context: WasmContext, op: LayerNormOp, refs: Batch
 
 /** Copies a batch-norm or layer-norm kernel's results out: out, the statistics it wrote, the affine grads asked for. */
 function takeNormResults(arena: WasmArena, refs: BatchNormRefs, wroteStatistics: boolean, ptrOut: number, ptrMean: number, ptrVariance: number, ptrDweight: number, ptrDbias: number): void {
-  arena.take(ptrOut, arrayOfReal(refs.out));
+  arena.take(ptrOut, overwrittenArray(refs.out));
   if (wroteStatistics) {
-    arena.take(ptrMean, arrayOfReal(refs.mean));
-    arena.take(ptrVariance, arrayOfReal(refs.variance));
+    arena.take(ptrMean, overwrittenArray(refs.mean));
+    arena.take(ptrVariance, overwrittenArray(refs.variance));
   }
-  if (refs.dweight !== null) arena.take(ptrDweight, arrayOfReal(refs.dweight));
-  if (refs.dbias !== null) arena.take(ptrDbias, arrayOfReal(refs.dbias));
+  if (refs.dweight !== null) arena.take(ptrDweight, overwrittenArray(refs.dweight));
+  if (refs.dbias !== null) arena.take(ptrDbias, overwrittenArray(refs.dbias));
 }

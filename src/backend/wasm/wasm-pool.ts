@@ -2,7 +2,7 @@
 // WebAssembly kernels, a few images at a time where the input is large (wasm-chunks.ts: the
 // copies in and out then stay in cache; every plane is computed on its own either way).
 import type { DataRef, PoolOp, WindowSpec } from "../backend.js";
-import { arrayOf, realArrayOf as arrayOfReal } from "../js-buffer.js";
+import { arrayOf, realArrayOf as arrayOfReal, overwrittenArray } from "../js-buffer.js";
 import { POOL_OPS, opcodes } from "../op-table.js";
 import { elementBytes, opcode, sameType, specValues, type WasmContext } from "./wasm-context.js";
 import { forEachSlices, part } from "./wasm-chunks.js";
@@ -18,7 +18,7 @@ const POOL = opcodes(POOL_OPS);
 export function wasmPool2d(context: WasmContext, op: PoolOp, x: DataRef, divisors: DataRef, spec: WindowSpec, out: DataRef): void {
   const code = opcode(POOL, op, "pool2d");
   const kernel = out.dtype === "float64" ? context.kernels.pool2dF64 : context.kernels.pool2dF32;
-  const [input, output, weights] = [arrayOfReal(x), arrayOfReal(out), sameType(divisors, out.dtype)];
+  const [input, output, weights] = [arrayOfReal(x), overwrittenArray(out), sameType(divisors, out.dtype)];
   // the forward reads images of the input and writes the output's; the adjoint the other way round
   const { input: inImage, output: outImage } = imageSizes(spec);
   const [xImage, yImage] = op === "avgPool2d" ? [inImage, outImage] : [outImage, inImage];
@@ -36,7 +36,7 @@ export function wasmPool2d(context: WasmContext, op: PoolOp, x: DataRef, divisor
 /** Max pooling with the int32 index of each maximum; the caller has checked the dtypes. */
 export function wasmMaxPool2d(context: WasmContext, x: DataRef, spec: WindowSpec, out: DataRef, indices: DataRef): void {
   const kernel = x.dtype === "float64" ? context.kernels.maxPool2dF64 : context.kernels.maxPool2dF32;
-  const [input, output, where] = [arrayOfReal(x), arrayOfReal(out), arrayOf(indices) as Int32Array];
+  const [input, output, where] = [arrayOfReal(x), overwrittenArray(out), arrayOf(indices) as Int32Array];
   const { input: inImage, output: outImage } = imageSizes(spec);
   forEachSlices(spec.batch, inImage, (first, end) => {
     const arena = context.begin();
@@ -53,7 +53,7 @@ export function wasmMaxPool2d(context: WasmContext, x: DataRef, spec: WindowSpec
 /** Max pooling's gradient: dy scattered to the recorded indices; the caller has checked the dtypes. */
 export function wasmMaxPool2dGrad(context: WasmContext, dy: DataRef, indices: DataRef, spec: WindowSpec, out: DataRef): void {
   const kernel = out.dtype === "float64" ? context.kernels.maxPool2dGradF64 : context.kernels.maxPool2dGradF32;
-  const [gradient, where, output] = [arrayOfReal(dy), arrayOf(indices) as Int32Array, arrayOfReal(out)];
+  const [gradient, where, output] = [arrayOfReal(dy), arrayOf(indices) as Int32Array, overwrittenArray(out)];
   const { input: inImage, output: outImage } = imageSizes(spec);
   forEachSlices(spec.batch, inImage, (first, end) => {
     const arena = context.begin();

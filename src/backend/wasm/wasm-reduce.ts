@@ -3,7 +3,7 @@
 // with its gradients, which reduce each slice and then write it whole; log-sum-exp is composed
 // of the backend's own passes.
 import type { Backend, DataRef, ReduceOp, SoftmaxOp } from "../backend.js";
-import { arrayOf, realArrayOf as arrayOfReal } from "../js-buffer.js";
+import { arrayOf, realArrayOf as arrayOfReal, overwrittenArray } from "../js-buffer.js";
 import { REDUCE_OPS, SOFTMAX_OPS, opcodes } from "../op-table.js";
 import { forEachSlices, part } from "./wasm-chunks.js";
 import { softmaxSliceUnit } from "./wasm-threads.js";
@@ -16,7 +16,7 @@ const SOFTMAX = opcodes(SOFTMAX_OPS);
 export function wasmReduce(context: WasmContext, op: ReduceOp, x: DataRef, outer: number, axisSize: number, inner: number, out: DataRef): void {
   const code = opcode(REDUCE, op, "reduce");
   const kernel = out.dtype === "float64" ? context.kernels.reduceF64 : context.kernels.reduceF32;
-  const [input, output] = [arrayOfReal(x), arrayOfReal(out)];
+  const [input, output] = [arrayOfReal(x), overwrittenArray(out)];
   const slice = axisSize * inner;
   // outer slices a piece at a time where large (wasm-chunks.ts): each is reduced on its own
   forEachSlices(outer, slice, (first, end) => {
@@ -45,7 +45,7 @@ export function wasmArgmax(context: WasmContext, x: DataRef, outer: number, axis
 export function wasmSoftmax(context: WasmContext, op: SoftmaxOp, x: DataRef, dy: DataRef | null, outer: number, axisSize: number, inner: number, out: DataRef, causal: number): void {
   const code = opcode(SOFTMAX, op, "softmax");
   const kernel = out.dtype === "float64" ? context.kernels.softmaxF64 : context.kernels.softmaxF32;
-  const [input, gradient, output] = [arrayOfReal(x), dy === null ? null : arrayOfReal(dy), arrayOfReal(out)];
+  const [input, gradient, output] = [arrayOfReal(x), dy === null ? null : arrayOfReal(dy), overwrittenArray(out)];
   const slice = axisSize * inner;
   // outer slices a piece at a time where large (wasm-chunks.ts), in the units compile's threaded
   // softmax splits them into (softmaxSliceUnit), so every row is computed alike
