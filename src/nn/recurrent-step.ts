@@ -4,7 +4,6 @@
  * The input's share of the gates (x W_ihᵀ + b_ih) comes in precomputed: the modules compute it
  * for every time step in one matrix product, so only h W_hhᵀ + b_hh is left per step.
  */
-import { narrow } from "../ops/slicing.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { linear } from "./functional/linear.js";
 
@@ -51,17 +50,4 @@ export function recurrentStep(mode: RecurrentMode, inputGates: Tensor, state: St
       return { h: n.add(z.mul(state.h.sub(n))), c: null };
     }
   }
-}
-
-/**
- * @internal The slices of `x` along dim 0 (the time steps of [T, B, ·]), as views. A view's
- * gradient is a zero tensor of the whole input with the slice's gradient placed in it, so T
- * `select`s would cost T full-size tensors in backward, O(T²) in all; halving recursively
- * costs 2 input-sized tensors per level, O(T log T).
- */
-export function timeSteps(x: Tensor): Tensor[] {
-  const length = x.shape[0]!;
-  if (length === 1) return [x.squeeze(0)];
-  const half = Math.ceil(length / 2);
-  return [...timeSteps(narrow(x, 0, 0, half)), ...timeSteps(narrow(x, 0, half, length - half))];
 }

@@ -7,7 +7,7 @@ import { linear } from "./functional/linear.js";
 import type { InitOptions } from "./init.js";
 import { Module } from "./module.js";
 import type { Parameter } from "./parameter.js";
-import { gateCount, recurrentStep, timeSteps, type RecurrentMode, type StepState } from "./recurrent-step.js";
+import { gateCount, recurrentStep, type RecurrentMode, type StepState } from "./recurrent-step.js";
 import { checkRecurrentSizes, recurrentParameter } from "./rnn-cell.js";
 
 /** Options of {@link LSTM} and {@link GRU}, as PyTorch's. */
@@ -168,8 +168,9 @@ abstract class RecurrentLayers<State> extends Module<[input: Tensor, hx?: State 
       const outputs: Tensor[] = [];
       for (let d = 0; d < this.directions; d++) {
         const k = l * this.directions + d;
-        // the input's share of the gates for every time step in one product: [T, B, gates·H]
-        const inputGates = timeSteps(linear(layerInput, this.weight(l, d, "weight_ih")!, this.weight(l, d, "bias_ih")));
+        // the input's share of the gates for every time step in one product: [T, B, gates·H], as
+        // views of each step whose gradients backward writes side by side into one buffer (unbind)
+        const inputGates = linear(layerInput, this.weight(l, d, "weight_ih")!, this.weight(l, d, "bias_ih")).unbind(0);
         const weightHh = this.weight(l, d, "weight_hh")!;
         const biasHh = this.weight(l, d, "bias_hh");
         const weightHr = this.weight(l, d, "weight_hr");
