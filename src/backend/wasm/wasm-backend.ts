@@ -1,13 +1,12 @@
 import type { Backend, BatchNormRefs, DataArray, BinaryOp, ConvOp, DataRef, LayerNormOp, NormOp, PoolOp, SoftmaxOp, MatmulSpec, ReduceOp, ScanOp, StridedRef, UnaryOp, WindowSpec } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { JsBackend } from "../js-backend.js";
-import { arrayOf, deferredBuffer, overwrittenArray, realArrayOf as arrayOfReal, type FloatArray } from "../js-buffer.js";
+import { deferredBuffer, overwrittenArray, realArrayOf as arrayOfReal, type FloatArray } from "../js-buffer.js";
 import { checkOpCounts, instantiateKernels, type Kernels } from "./wasm-module.js";
 import { WasmArena } from "./wasm-arena.js";
 import { CONTROL_BYTES, MAX_THREADS, ThreadPool, defaultWorkerCount } from "./wasm-threads.js";
 import { EagerThreadTuner } from "./eager-tuner.js";
-import { collapseAxes } from "./wasm-strided.js";
-import { stridedCopyAxes, stridedCopyF32, stridedCopyF64 } from "./strided-copy.js";
+import { wasmCopyInto, wasmCopyStrided } from "./strided-copy.js";
 import { isReal, sameType, type WasmContext, type WasmParallel } from "./wasm-context.js";
 import { wasmMatmul } from "./wasm-matmul.js";
 import { wasmBinary, wasmBinaryScalar } from "./wasm-binary.js";
@@ -16,7 +15,6 @@ import { wasmBatchNorm, wasmLayerNorm } from "./wasm-norm.js";
 import { wasmMaxPool2d, wasmMaxPool2dGrad, wasmPool2d } from "./wasm-pool.js";
 import { wasmAxpby, wasmClamp, wasmUnary } from "./wasm-elementwise.js";
 import { wasmArgmax, wasmLogsumexp, wasmReduce, wasmSoftmax } from "./wasm-reduce.js";
-import { contiguousStrides } from "../strides.js";
 
 /** Below this many elements a call into WebAssembly costs more than the TS loop it replaces (compile's executor makes the same choice). */
 export const SMALL = 32;
@@ -167,44 +165,11 @@ export class WasmBackend implements Backend {
     this.js.cast(x, out);
   }
   copyStrided(x: StridedRef, shape: readonly number[], out: DataRef): void {
-    const { shape: dims, strides } = collapseAxes(shape, [x.strides]);
-    // both copies below write all of `out`: an output made now is not zeroed first (js-buffer.ts)
-    if (dims.length === 1 && strides[0]![0] === 1) {
-      // a dense run (copy_ of a whole tensor, contiguous()): one block copy
-      const source = arrayOf(x.ref).subarray(x.offset, x.offset + out.size);
-      (isReal(out) ? overwrittenArray(out) : arrayOf(out)).set(source);
-      return;
-    }
-    if (dims.length <= 4 && isReal(out) && x.ref.dtype === out.dtype) {
-      const outStrides = contiguousStrides(dims);
-      const source = arrayOf(x.ref);
-      if (out.dtype === "float64") stridedCopyF64(source as Float64Array, x.offset, overwrittenArray(out) as Float64Array, 0, dims, strides[0]!, outStrides);
-      else stridedCopyF32(source as Float32Array, x.offset, overwrittenArray(out) as Float32Array, 0, dims, strides[0]!, outStrides);
-      return;
-    }
-    this.js.copyStrided(x, shape, out);
+    wasmCopyStrided(this.js, x, shape, out);
   }
   // strided writes and selections only move values: the TS kernels, as for copyStrided
   copyInto(x: StridedRef, shape: readonly number[], out: StridedRef): void {
-    if (isReal(out.ref) && x.ref.dtype === out.ref.dtype) {
-      const merged = stridedCopyAxes(shape, [x.strides, out.strides]);
-      if (merged !== null) {
-        const [xStrides, outStrides] = merged.strides as [number[], number[]];
-        if (merged.shape.length === 1 && xStrides[0] === 1 && outStrides[0] === 1) {
-          // one dense run on both sides (a part placed into a concatenation): one block copy,
-          // faster than the element loop (bench/view-ops.ts: cat of two [16, 64, 1024] 1.4–3.3
-          // against 4.4–5.2 ms); the in-place layer has already copied a source that overlaps
-          // the target, so no run here overlaps its destination
-          const n = merged.shape[0]!;
-          arrayOf(out.ref).set(arrayOf(x.ref).subarray(x.offset, x.offset + n), out.offset);
-          return;
-        }
-        if (out.ref.dtype === "float64") stridedCopyF64(arrayOf(x.ref) as Float64Array, x.offset, arrayOf(out.ref) as Float64Array, out.offset, merged.shape, xStrides, outStrides);
-        else stridedCopyF32(arrayOf(x.ref) as Float32Array, x.offset, arrayOf(out.ref) as Float32Array, out.offset, merged.shape, xStrides, outStrides);
-        return;
-      }
-    }
-    this.js.copyInto(x, shape, out);
+    wasmCopyInto(this.js, x, shape, out);
   }
   where(cond: StridedRef, a: StridedRef | number, b: StridedRef | number, shape: readonly number[], out: DataRef): void {
     this.js.where(cond, a, b, shape, out);
